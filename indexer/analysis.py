@@ -1,0 +1,325 @@
+"""The Vietnamese analyzer: every indexed field and every query goes through here.
+
+Pipeline (in this order), each token keeping its character span in the ORIGINAL string:
+
+1. **Normalization** (`normalize_text`): NFC, invisible characters removed (ZWSP, BOM, soft
+   hyphen, word joiner), exotic spaces made plain, damaged combining marks dropped. Ingest runs
+   this once and stores the result, so stored text, analyzed text and highlight offsets agree.
+   The tokenizer itself never rewrites the text it is given: if handed un-normalized text (NFD,
+   say) it still reports spans into *that* string and normalizes each token's surface alone.
+2. **Tone placement** (`canonical_syllable`): old style (hòa, thủy, ủy, khỏe) is canonical, the
+   style of ~99.96% of the corpus. `viet_text_tools.normalize_diacritics` does the moving; it
+   knows the qu/gi clusters (quý, già) and upper case.
+3. **Word breaking** with ICU's BreakIterator (Vietnamese locale). Words are syllables. ICU keeps
+   numbers whole ("19.309", "112,383"), which we keep as single tokens. Letter words with inner
+   dots ("TP.HCM") become their parts (tp, hcm) plus the joined form "tphcm" at the first part's
+   position, so "TP.HCM", "TP HCM" and "TPHCM" meet. A hyphen with no spaces ("Covid-19") joins
+   its sides into a bigram; a spaced dash ("Vắc – xin") does not. PyICU reports UTF-16 offsets:
+   they are mapped back to Python indices when the text holds astral characters (emoji).
+4. **Lowercasing**: full Unicode `str.lower` ("Đ" → "đ").
+5. **Folding**: marks removed, đ/Đ/Ð → d, via a table derived from ICU's Latin-ASCII transform.
+
+How search uses it (the design): each token yields two forms, `exact` (lowercased, tone
+canonical, marks kept) and `folded` (ASCII). Index fields come in three variants fed by one
+tokenization of the same text (see `FieldAnalyzer`):
+
+* ``fold``   folded syllables with positions: matches regardless of diacritics, phrases;
+* ``exact``  the exact form, only for syllables that carry marks (an unmarked syllable's exact
+             form equals its folded one): a query term typed WITH marks adds a boost from here,
+             so "năm" prefers "năm" over "Nam", while a term without marks stays neutral;
+* ``bigram`` folded adjacent-syllable pairs ("doanh nghiep"): multi-syllable words and names
+             rank above scattered syllables without any statistical word segmenter.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+import icu
+from viet_text_tools import normalize_diacritics
+from whoosh.analysis import Analyzer, Token
+
+# Bump when tokens change: an index built with another version must be rebuilt.
+ANALYZER_VERSION = "1"
+
+MAX_TOKEN_CHARS = 64  # longer "words" (base64 blobs, URLs) are cut; their span stays whole
+
+# --- 1. normalization --------------------------------------------------------------------------
+
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+_ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_CONTROLS = "".join(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])
+_CLEAN_TABLE = str.maketrans(
+    {**dict.fromkeys(_INVISIBLE + _CONTROLS, None), **dict.fromkeys(_ODD_SPACES, " "), "\r": None}
+)
+_COMBINING = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def normalize_text(text: str) -> str:
+    """Clean and NFC-normalize text once, at ingest and for queries.
+
+    Removes characters that would split or glue words invisibly, turns no-break and other odd
+    spaces into plain spaces, drops CR and control characters (keeping newline and tab), and
+    drops combining marks left over after NFC that are damage, not text: a mark after a space or
+    at the start, or a mark its base letter already carries ("ơ" + U+031B).
+    """
+    text = unicodedata.normalize("NFC", text.translate(_CLEAN_TABLE))
+    if _COMBINING.search(text):
+        text = unicodedata.normalize("NFC", _drop_damaged_marks(text))
+    return text
+
+
+def _drop_damaged_marks(text: str) -> str:
+    out: list[str] = []
+    base = ""
+    for ch in text:
+        if unicodedata.combining(ch):
+            if not base or base.isspace() or ch in unicodedata.normalize("NFD", base):
+                continue
+            base += ch
+            out.append(ch)
+            continue
+        base = ch
+        out.append(ch)
+    return "".join(out)
+
+
+# --- 2, 4, 5. forms of one syllable ------------------------------------------------------------
+
+
+def _build_fold_table() -> dict[int, str]:
+    """Map every precomposed Latin letter to ASCII once, using ICU's Latin-ASCII transform
+    (which, unlike NFD + mark removal, folds đ and the look-alike eth Ð)."""
+    to_ascii = icu.Transliterator.createInstance("Latin-ASCII")
+    table: dict[int, str] = {}
+    ranges = [(0x00C0, 0x024F), (0x1E00, 0x1EFF), (0x0250, 0x02AF)]
+    for lo, hi in ranges:
+        for code in range(lo, hi + 1):
+            ch = chr(code)
+            folded = to_ascii.transliterate(ch)
+            if folded != ch and folded.isascii():
+                table[code] = folded.lower()
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+@lru_cache(maxsize=65536)
+def canonical_syllable(word: str) -> str:
+    """Lowercase, NFC, and old-style tone placement: 'Thành uỷ' and 'thành ủy' agree."""
+    word = unicodedata.normalize("NFC", word).lower()
+    if word.isascii():
+        return word
+    return normalize_diacritics(word)
+
+
+def fold(text: str) -> str:
+    """Diacritic-folded lowercase form: 'Đảng ủy' → 'dang uy'. Idempotent."""
+    text = unicodedata.normalize("NFC", text).lower()
+    if text.isascii():
+        return text
+    text = text.translate(_FOLD_TABLE)
+    if not text.isascii():  # marks on letters outside the table, e.g. Cyrillic й
+        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+@lru_cache(maxsize=262144)
+def _forms(surface: str) -> tuple[str, str]:
+    exact = canonical_syllable(surface)[:MAX_TOKEN_CHARS]
+    return exact, fold(exact)
+
+
+def has_marks(word: str) -> bool:
+    """True when the word carries Vietnamese diacritics (so exact matching means something)."""
+    exact, folded = _forms(word)
+    return exact != folded
+
+
+# --- 3. word breaking --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Syllable:
+    """One token. `start`/`end` slice the analyzed string to the token's source text.
+    `joined` says the previous syllable is adjacent (only spaces, or a bare hyphen, between),
+    which is what makes a bigram. `alias` marks an extra form at the previous token's position
+    (the joined "tphcm")."""
+
+    start: int
+    end: int
+    exact: str
+    folded: str
+    position: int
+    joined: bool
+    alias: bool = False
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_GAP_JOINS = re.compile(r"[ \t]*|-")
+_local = threading.local()
+
+
+def _word_breaker() -> icu.BreakIterator:
+    bi = getattr(_local, "breaker", None)
+    if bi is None:
+        bi = _local.breaker = icu.BreakIterator.createWordInstance(icu.Locale("vi"))
+    return bi
+
+
+def _utf16_to_py(text: str) -> list[int]:
+    mapping: list[int] = []
+    for i, ch in enumerate(text):
+        mapping.append(i)
+        if ord(ch) > 0xFFFF:
+            mapping.append(i)
+    mapping.append(len(text))
+    return mapping
+
+
+def _word_spans(text: str) -> Iterator[tuple[int, int, int]]:
+    """(start, end, ICU rule status) of every word-like segment, in Python offsets."""
+    bi = _word_breaker()
+    bi.setText(text)
+    mapping = _utf16_to_py(text) if _ASTRAL.search(text) else None
+    prev = 0
+    for boundary in bi:
+        status = bi.getRuleStatus()
+        if status >= 100:  # numbers 100-199, letters 200-299, kana/ideographs above
+            if mapping is None:
+                yield prev, boundary, status
+            else:
+                yield mapping[prev], mapping[boundary], status
+        prev = boundary
+
+
+def tokenize(text: str) -> list[Syllable]:
+    """Break `text` into syllable tokens with spans into `text` itself (see module docstring)."""
+    tokens: list[Syllable] = []
+    position = -1
+    last_end = -1
+    for start, end, status in _word_spans(text):
+        joined = last_end >= 0 and _GAP_JOINS.fullmatch(text, last_end, start) is not None
+        surface = text[start:end]
+        if status >= 200 and "." in surface:
+            part_start = start
+            first = True
+            for part in surface.split("."):
+                part_end = part_start + len(part)
+                if part:
+                    exact, folded = _forms(part)
+                    position += 1
+                    tokens.append(Syllable(part_start, part_end, exact, folded, position, joined or not first))
+                    first = False
+                part_start = part_end + 1
+            exact, folded = _forms(surface.replace(".", ""))
+            first_pos = position - sum(1 for p in surface.split(".") if p) + 1
+            tokens.append(Syllable(start, end, exact, folded, first_pos, False, alias=True))
+        else:
+            exact, folded = _forms(surface)
+            position += 1
+            tokens.append(Syllable(start, end, exact, folded, position, joined))
+        last_end = end
+    return tokens
+
+
+def bigrams(tokens: list[Syllable]) -> Iterator[tuple[str, int, int, int]]:
+    """(folded "a b", position, start, end) for each pair of adjacent syllables."""
+    prev: Syllable | None = None
+    for tok in tokens:
+        if tok.alias:
+            continue
+        if prev is not None and tok.joined:
+            yield f"{prev.folded} {tok.folded}", prev.position, prev.start, tok.end
+        prev = tok
+
+
+def exact_bigrams(tokens: list[Syllable]) -> Iterator[str]:
+    """Exact-form pairs ("đảng ủy"): what the "did you mean" model learns readings from."""
+    prev: Syllable | None = None
+    for tok in tokens:
+        if tok.alias:
+            continue
+        if prev is not None and tok.joined:
+            yield f"{prev.exact} {tok.exact}"
+        prev = tok
+
+
+# --- Whoosh glue -------------------------------------------------------------------------------
+
+
+def _tokens_cached(text: str) -> list[Syllable]:
+    """The three field variants of one text are analyzed back to back: tokenize once."""
+    last = getattr(_local, "last", None)
+    if last is not None and last[0] is text:
+        return last[1]
+    tokens = tokenize(text)
+    _local.last = (text, tokens)
+    return tokens
+
+
+class FieldAnalyzer(Analyzer):
+    """A Whoosh analyzer for one field variant: 'fold', 'exact' or 'bigram' (module docstring)."""
+
+    VARIANTS = ("fold", "exact", "bigram")
+
+    def __init__(self, variant: str = "fold") -> None:
+        if variant not in self.VARIANTS:
+            raise ValueError(f"unknown analyzer variant {variant!r}")
+        self.variant = variant
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, FieldAnalyzer) and other.variant == self.variant
+
+    def __hash__(self) -> int:
+        return hash(("FieldAnalyzer", self.variant))
+
+    def __call__(  # noqa: PLR0913 - Whoosh's analyzer protocol
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: object,
+    ) -> Iterator[Token]:
+        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        tokens = _tokens_cached(value) if tokenize else _forms_as_tokens(value)
+        if self.variant == "fold":
+            for s in tokens:
+                yield _fill(t, s.folded, s.position, s.start, s.end, start_pos, start_char)
+        elif self.variant == "exact":
+            for s in tokens:
+                if s.exact != s.folded:
+                    yield _fill(t, s.exact, s.position, s.start, s.end, start_pos, start_char)
+        else:
+            for text, pos, start, end in bigrams(tokens):
+                yield _fill(t, text, pos, start, end, start_pos, start_char)
+
+
+def _forms_as_tokens(value: str) -> list[Syllable]:
+    exact, folded = _forms(value)
+    return [Syllable(0, len(value), exact, folded, 0, False)]
+
+
+def _fill(t: Token, text: str, pos: int, start: int, end: int, start_pos: int, start_char: int) -> Token:
+    t.text = text
+    t.boost = 1.0
+    t.stopped = False
+    if t.positions:
+        t.pos = start_pos + pos
+    if t.chars:
+        t.startchar = start_char + start
+        t.endchar = start_char + end
+    return t

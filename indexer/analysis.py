@@ -119,6 +119,13 @@ def canonical_syllable(word: str) -> str:
     return normalize_diacritics(word)
 
 
+@lru_cache(maxsize=65536)
+def canonical_cased(word: str) -> str:
+    """NFC and old-style tone placement, case kept: how a reading is shown to the user."""
+    word = unicodedata.normalize("NFC", word)
+    return word if word.isascii() else normalize_diacritics(word)
+
+
 def fold(text: str) -> str:
     """Diacritic-folded lowercase form: 'Đảng ủy' → 'dang uy'. Idempotent."""
     text = unicodedata.normalize("NFC", text).lower()

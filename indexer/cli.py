@@ -1,0 +1,332 @@
+"""The `vnsearch` command line: build, update, search, show, stats, serve."""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import html
+import json
+import re
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from indexer import __version__
+from indexer.index import (
+    BuildFailed,
+    BuildReport,
+    IndexUnavailable,
+    build_index,
+    default_index_root,
+    format_bytes,
+    index_stats,
+    update_index,
+)
+from indexer.ingest import IngestReport
+from indexer.search import InvalidParameter, SearchService
+
+DEFAULT_SEEDS = Path("seeds")
+
+
+class CliError(Exception):
+    """A one-line error for the user; exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except (CliError, IndexUnavailable, InvalidParameter) as exc:
+        print(f"vnsearch: error: {exc}", file=sys.stderr)
+        return 2
+    except BuildFailed as exc:
+        print(f"vnsearch: build failed: {exc} (the previous index, if any, is untouched)", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("vnsearch: interrupted (the previous index, if any, is untouched)", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="vnsearch",
+        description="Search Vietnamese news archives: with or without diacritics, any tone style.",
+    )
+    p.add_argument("--version", action="version", version=f"vnsearch {__version__}")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+
+    def index_opt(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument(
+            "--index",
+            type=Path,
+            default=None,
+            help="index folder (default: $VNSEARCH_INDEX, else ./var/index)",
+        )
+
+    b = sub.add_parser("build", help="rebuild the index from files or folders (atomic swap)")
+    b.add_argument("paths", nargs="*", type=Path, help="pages (.txt), .jsonl, .jsonl.gz, or folders (default: seeds/)")
+    index_opt(b)
+    b.add_argument("--strict", action="store_true", help="fail (and keep the old index) if any input is rejected")
+    b.add_argument("--procs", type=int, default=None, help="writer processes (default: 2, or 1 core if that is all)")
+    b.add_argument("--quiet", action="store_true", help="no progress output")
+    b.set_defaults(func=cmd_build)
+
+    u = sub.add_parser("update", help="add or replace articles by id without a full rebuild")
+    u.add_argument("paths", nargs="+", type=Path)
+    index_opt(u)
+    u.add_argument("--quiet", action="store_true")
+    u.set_defaults(func=cmd_update)
+
+    s = sub.add_parser("search", help="search and print results")
+    s.add_argument("query")
+    s.add_argument("--limit", type=int, default=10, help="results per page (1-100, default 10)")
+    s.add_argument("--page", type=int, default=1)
+    s.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance")
+    s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
+    s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    s.add_argument("--field", choices=["all", "title", "body", "caption"], default="all")
+    s.add_argument("--json", action="store_true", help="print exactly the JSON of GET /api/search")
+    index_opt(s)
+    s.set_defaults(func=cmd_search)
+
+    sh = sub.add_parser("show", help="print one article as parsed and stored")
+    sh.add_argument("id")
+    sh.add_argument("--json", action="store_true", help="print exactly the JSON of GET /api/articles/ID")
+    index_opt(sh)
+    sh.set_defaults(func=cmd_show)
+
+    st = sub.add_parser("stats", help="documents, captions, date range, size, build time, versions")
+    st.add_argument("--json", action="store_true")
+    index_opt(st)
+    st.set_defaults(func=cmd_stats)
+
+    sv = sub.add_parser("serve", help="serve the web UI and JSON API with a production WSGI server")
+    index_opt(sv)
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    sv.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    sv.set_defaults(func=cmd_serve)
+    return p
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return args.index if args.index is not None else default_index_root()
+
+
+# --- build / update ---------------------------------------------------------------------------
+
+
+class Progress:
+    """A tqdm bar with docs/s on a terminal; plain periodic lines otherwise (logs, CI)."""
+
+    def __init__(self, total: int | None, quiet: bool, label: str) -> None:
+        self.quiet = quiet
+        self.bar = None
+        self.count = 0
+        self.started = self.last = time.perf_counter()
+        self.label = label
+        if not quiet and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit=" docs", desc=label, dynamic_ncols=True, smoothing=0.1)
+        elif not quiet:
+            print(f"{label}: {total if total is not None else '?'} articles expected", file=sys.stderr)
+
+    def __call__(self, n: int) -> None:
+        self.count += n
+        if self.bar is not None:
+            self.bar.update(n)
+            return
+        now = time.perf_counter()
+        if not self.quiet and now - self.last >= 5:
+            rate = self.count / (now - self.started)
+            print(f"{self.label}: {self.count} articles, {rate:.0f} docs/s", file=sys.stderr)
+            self.last = now
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def estimate_total(paths: Sequence[Path]) -> int | None:
+    """Articles to expect, for the progress bar: pages count one each, JSON Lines their lines."""
+    total = 0
+    for path in paths:
+        files = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
+        for f in files:
+            name = f.name.lower()
+            try:
+                if name.endswith(".txt"):
+                    total += 1
+                elif name.endswith(".jsonl"):
+                    with open(f, "rb") as fh:
+                        total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
+                elif name.endswith(".jsonl.gz"):
+                    with gzip.open(f, "rb") as fh:
+                        total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
+            except OSError:
+                continue
+    return total or None
+
+
+def _print_build(build: BuildReport, report: IngestReport) -> None:
+    for rejection in report.rejections:
+        print(f"  rejected {rejection}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+    if report.encodings:
+        encodings = ", ".join(f"{name} {n}" for name, n in report.encodings.most_common())
+        print(f"encodings: {encodings}", file=sys.stderr)
+    print(f"{build.summary()}", file=sys.stderr)
+    print(f"index: {build.generation}", file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    paths = list(args.paths) or [DEFAULT_SEEDS]
+    root = _root(args)
+    report = IngestReport()
+    progress = Progress(estimate_total(paths), args.quiet, "build")
+    try:
+        build = build_index(paths, root, procs=args.procs, strict=args.strict, progress=progress, report=report)
+    except BuildFailed:
+        progress.close()
+        for rejection in report.rejections:
+            print(f"  rejected {rejection}", file=sys.stderr)
+        raise
+    progress.close()
+    _print_build(build, report)
+    return 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    root = _root(args)
+    report = IngestReport()
+    progress = Progress(estimate_total(args.paths), args.quiet, "update")
+    try:
+        build = update_index(args.paths, root, progress=progress, report=report)
+    finally:
+        progress.close()
+    _print_build(build, report)
+    return 0
+
+
+# --- search / show / stats ---------------------------------------------------------------------
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def render_marked(text: str, color: bool) -> str:
+    """Our snippet HTML for a terminal: <mark> as bold yellow (or [brackets]), entities decoded."""
+    if color:
+        text = _MARK.sub(lambda m: f"\x1b[1;33m{m.group(1)}\x1b[0m", text)
+    else:
+        text = _MARK.sub(lambda m: f"[{m.group(1)}]", text)
+    return html.unescape(text)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    service = SearchService(_root(args))
+    result = service.search(
+        args.query,
+        page=args.page,
+        per_page=args.limit,
+        sort=args.sort,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        field=args.field,
+    )
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    color = sys.stdout.isatty()
+    bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
+    dim = (lambda s: f"\x1b[2m{s}\x1b[0m") if color else (lambda s: s)
+    first = (result["page"] - 1) * result["per_page"]
+    print(dim(f"{result['total']} results ({result['took_ms']:.0f} ms) for “{result['query']}”"))
+    if result.get("suggestion"):
+        print(f"Did you mean: {render_marked(result['suggestion']['html'], color)}")
+    for i, hit in enumerate(result["hits"], start=first + 1):
+        when = (hit.get("published") or "")[:16].replace("T", " ")
+        meta = " · ".join(x for x in (when, hit.get("author") or "", hit["id"]) if x)
+        print()
+        print(f"{i}. {bold(render_marked(hit['title_html'], color))}")
+        print(f"   {dim(meta)}")
+        if hit["snippet"]:
+            print(f"   {render_marked(hit['snippet'], color)}")
+        for cap in hit["captions"]:
+            print(f"   📷 {render_marked(cap['html'], color)}")
+    if not result["hits"]:
+        print("No results. Tips: try without diacritics, fewer words, or \"quotes\" for a phrase.")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    article = SearchService(_root(args)).article(args.id)
+    if article is None:
+        raise CliError(f"no article with id {args.id!r}")
+    if args.json:
+        print(json.dumps(public_article(article), ensure_ascii=False, indent=2))
+        return 0
+    print(article["title"] + (" (title derived from the lead)" if article.get("title_derived") else ""))
+    print(" · ".join(x for x in (article.get("published"), article.get("author"), article.get("source")) if x))
+    print()
+    print(article["lead"])
+    captions = {}
+    for cap in article.get("captions") or []:
+        captions.setdefault(cap["position"], []).append(cap["text"])
+    for i, para in enumerate(article.get("paragraphs") or []):
+        for cap in captions.get(i, []):
+            print(f"\n  📷 {cap}")
+        print(f"\n{para}")
+    for cap in captions.get(len(article.get("paragraphs") or []), []):
+        print(f"\n  📷 {cap}")
+    if article.get("related"):
+        print("\nRelated:")
+        for rel in article["related"]:
+            print(f"  {rel.get('time') or ''}  {rel['title']}")
+    return 0
+
+
+def public_article(article: dict[str, Any]) -> dict[str, Any]:
+    """The article JSON of GET /api/articles/ID (and `vnsearch show --json`)."""
+    keys = ("id", "title", "title_derived", "url", "published", "author", "lead", "paragraphs",
+            "captions", "related", "source")
+    return {k: article.get(k) for k in keys}
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    stats = index_stats(_root(args))
+    if args.json:
+        print(json.dumps(stats, ensure_ascii=False, indent=2))
+        return 0
+    date_range = stats["date_range"]
+    rows = [
+        ("index", f"{stats['index']} ({stats['generation']})"),
+        ("documents", stats["documents"]),
+        ("captions", stats["captions"]),
+        ("date range", f"{date_range[0]} … {date_range[1]}" if date_range else "(no dates)"),
+        ("index size", format_bytes(stats["index_bytes"])),
+        ("built at", stats["built_at"]),
+        ("build time", f"{stats['build_seconds']} s"),
+        ("analyzer", f"version {stats['analyzer_version']} (schema {stats['schema_version']})"),
+    ]
+    for name, value in rows:
+        print(f"{name:>11}: {value}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from webui.server import serve
+
+    root = _root(args)
+    if not (root / "current").exists():
+        raise CliError(f"no index at {root}: run 'vnsearch build' first")
+    return serve(root, host=args.host, port=args.port, workers=args.workers, threads=args.threads)

@@ -1,0 +1,472 @@
+"""The Whoosh index: schema, safe full builds and updates, and opening what is current.
+
+On-disk layout under an index root (default ``$VNSEARCH_INDEX`` or ``./var/index``)::
+
+    build.lock            flock'ed by the one build/update running (released if it dies)
+    current -> gen-…      symlink to the generation being served; swapped atomically
+    gen-20261124T231500-3f2a/   a complete index: Whoosh files + meta.json + readings.json.gz
+    .tmp-…/               a build in progress; removed on failure, and by the next build if
+                          a killed build left it behind
+
+A build writes a whole new generation into a temp folder and only then renames it and swaps
+the ``current`` symlink (``os.replace`` is atomic), so a reader never sees a half-built index
+and a failed or killed build leaves the old one whole. The previous generation is kept so a
+server that has it open can finish its requests; older ones are pruned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gzip
+import json
+import os
+import secrets
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import whoosh.index
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.writing import SegmentWriter
+
+from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, canonical_cased, tokenize
+from indexer.ingest import IngestReport, Rejection, iter_articles
+from indexer.model import Article
+
+SCHEMA_VERSION = "1"
+INDEX_FORMAT = f"schema {SCHEMA_VERSION} / analyzer {ANALYZER_VERSION}"
+PARTS = ("title", "lead", "body", "caption")
+UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
+KEEP_GENERATIONS = 2
+MP_THRESHOLD = 400  # below this many articles one process is faster than forking writers
+
+
+class IndexUnavailable(Exception):
+    """No usable index at the given root (missing, or built by an incompatible version)."""
+
+
+class BuildFailed(Exception):
+    """The build produced no index; the previous one (if any) is untouched."""
+
+
+def default_index_root() -> Path:
+    return Path(os.environ.get("VNSEARCH_INDEX") or "var/index")
+
+
+def make_schema() -> Schema:
+    """Each searchable part in three variants (see `indexer.analysis`): folded with positions,
+    exact forms, folded bigrams. Only ``article`` is stored: snippets are cut from it."""
+    fields: dict[str, Any] = {
+        "id": ID(stored=True, unique=True),
+        "published": NUMERIC(bits=64, signed=True, sortable=True),
+        "oldest": NUMERIC(bits=64, signed=True, sortable=True),
+        "month": NUMERIC(bits=32, sortable=True),
+        "article": STORED,
+    }
+    for part in PARTS:
+        fields[part] = TEXT(analyzer=FieldAnalyzer("fold"), phrase=True)
+        fields[f"{part}_ex"] = TEXT(analyzer=FieldAnalyzer("exact"), phrase=False)
+        fields[f"{part}_bi"] = TEXT(analyzer=FieldAnalyzer("bigram"), phrase=False)
+    return Schema(**fields)
+
+
+def part_texts(article: Article) -> dict[str, str]:
+    """The text of each searchable part. Paragraphs and captions are joined by newlines, which
+    the analyzer never bridges with a bigram. The related-news trailer is deliberately absent."""
+    return {
+        "title": article.title,
+        "lead": article.lead,
+        "body": "\n".join(article.paragraphs),
+        "caption": "\n".join(c.text for c in article.captions),
+    }
+
+
+def published_epoch(article: Article) -> int | None:
+    if not article.published:
+        return None
+    try:
+        return int(datetime.fromisoformat(article.published).timestamp())
+    except ValueError:
+        return None
+
+
+def document_fields(article: Article) -> dict[str, Any]:
+    doc: dict[str, Any] = {"id": article.id, "article": article.to_dict()}
+    epoch = published_epoch(article)
+    doc["published"] = epoch if epoch is not None else 0
+    doc["oldest"] = epoch if epoch is not None else UNDATED_OLDEST
+    doc["month"] = int(article.published[:4] + article.published[5:7]) if epoch is not None else 0
+    for part, text in part_texts(article).items():
+        if text:
+            # The same str object feeds all three variants: the analyzer tokenizes it once.
+            doc[part] = doc[f"{part}_ex"] = doc[f"{part}_bi"] = text
+    return doc
+
+
+# --- "did you mean" readings ------------------------------------------------------------------
+
+
+class ReadingCounter:
+    """Counts accented syllables and adjacent pairs, as printed (case kept, tone placement
+    canonical), so search can offer the dominant accented reading of an unaccented query,
+    learned from this corpus. Titles, leads and captions are counted (the most carefully edited
+    text, ~10% of the volume): counting bodies too would mean tokenizing everything a second
+    time in the main process, while the writer processes analyze it."""
+
+    def __init__(self) -> None:
+        self.unigrams: Counter[str] = Counter()
+        self.bigrams: Counter[str] = Counter()
+
+    def add(self, article: Article) -> None:
+        for text in (article.title, article.lead, *(c.text for c in article.captions)):
+            if not text:
+                continue
+            prev = ""
+            for tok in tokenize(text):
+                if tok.alias:
+                    continue
+                surface = canonical_cased(text[tok.start : tok.end])
+                self.unigrams[surface] += 1
+                if prev and tok.joined:
+                    self.bigrams[f"{prev} {surface}"] += 1
+                prev = surface
+
+    def save(self, path: Path) -> None:
+        data = {"unigrams": dict(self.unigrams), "bigrams": dict(self.bigrams)}
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            json.dump(data, f, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: Path) -> ReadingCounter:
+        counter = cls()
+        if path.exists():
+            with gzip.open(path, "rt", encoding="utf-8") as f:
+                data = json.load(f)
+            counter.unigrams.update(data.get("unigrams", {}))
+            counter.bigrams.update(data.get("bigrams", {}))
+        return counter
+
+
+# --- build -----------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildReport:
+    ingest: IngestReport
+    documents: int = 0  # documents in the resulting index
+    added: int = 0  # articles written by this run
+    seconds: float = 0.0
+    index_bytes: int = 0
+    generation: Path | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.added / self.seconds if self.seconds > 0 else 0.0
+
+    def summary(self) -> str:
+        return (
+            f"indexed {self.added} articles ({self.documents} in index) in {self.seconds:.1f} s "
+            f"({self.docs_per_second:.0f} docs/s); rejected {self.ingest.rejected}; "
+            f"index size {format_bytes(self.index_bytes)}"
+        )
+
+
+def format_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"
+
+
+ProgressFn = Callable[[int], None]
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """One build or update per index root. flock is released by the kernel when the holder
+    dies, so a killed build never leaves a stale lock behind."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "build.lock", "a+") as lock_file:
+        try:
+            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise BuildFailed(f"another build is already running on {root}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+def _remove_stale_temp(root: Path) -> None:
+    """Called with the build lock held, so every temp folder is an abandoned build's."""
+    for tmp in root.glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _new_temp(root: Path) -> Path:
+    tmp = root / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    return tmp
+
+
+def _add_all(
+    writer_factory: Callable[[int], Any],
+    articles: Iterable[Article],
+    readings: ReadingCounter,
+    progress: ProgressFn | None,
+    update: bool,
+) -> int:
+    """Feed articles to a writer. The first few hundred are buffered to decide between one
+    process (tiny inputs) and Whoosh's multi-process writer."""
+    it = iter(articles)
+    buffered: list[Article] = []
+    for article in it:
+        buffered.append(article)
+        if len(buffered) >= MP_THRESHOLD:
+            break
+    writer = writer_factory(len(buffered))
+    added = 0
+    try:
+        for article in _chain(buffered, it):
+            readings.add(article)
+            fields = document_fields(article)
+            if update:
+                writer.update_document(**fields)
+            else:
+                writer.add_document(**fields)
+            added += 1
+            if progress:
+                progress(1)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    return added
+
+
+def _chain(first: list[Article], rest: Iterator[Article]) -> Iterator[Article]:
+    yield from first
+    yield from rest
+
+
+def _writer_factory(ix: Any, procs: int) -> Callable[[int], Any]:
+    def make(buffered: int) -> Any:
+        if procs > 1 and buffered >= MP_THRESHOLD:
+            # multisegment: each process writes its own segment; skipping the serial final
+            # merge is what makes the second core pay off (see ../shared/notes/whoosh.md).
+            return ix.writer(procs=procs, multisegment=True, limitmb=256, batchsize=50)
+        return SegmentWriter(ix, limitmb=256)
+
+    return make
+
+
+def build_index(
+    paths: Sequence[str | Path],
+    root: Path,
+    *,
+    procs: int | None = None,
+    strict: bool = False,
+    progress: ProgressFn | None = None,
+    report: IngestReport | None = None,
+) -> BuildReport:
+    """Full rebuild from files and folders into a new generation, then an atomic swap."""
+    report = report if report is not None else IngestReport()
+    procs = procs or min(2, os.cpu_count() or 1)
+    root = Path(root)
+    started = time.perf_counter()
+    with build_lock(root):
+        _remove_stale_temp(root)
+        tmp = _new_temp(root)
+        try:
+            ix = whoosh.index.create_in(str(tmp), make_schema())
+            readings = ReadingCounter()
+            added = _add_all(
+                _writer_factory(ix, procs), iter_articles(paths, report), readings, progress, False
+            )
+            if added == 0:
+                raise BuildFailed("no article could be ingested: " + report.summary())
+            if strict and report.rejected:
+                raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
+            readings.save(tmp / "readings.json.gz")
+            build = _finish_generation(root, tmp, ix, report, started, added)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return build
+
+
+def update_index(
+    paths: Sequence[str | Path],
+    root: Path,
+    *,
+    progress: ProgressFn | None = None,
+    report: IngestReport | None = None,
+) -> BuildReport:
+    """Add or replace articles by id. The current generation is hard-link copied (Whoosh never
+    rewrites a file in place), updated, and swapped in like a full build."""
+    report = report if report is not None else IngestReport()
+    root = Path(root)
+    started = time.perf_counter()
+    with build_lock(root):
+        current = current_generation(root)
+        if current is None:
+            raise IndexUnavailable(f"no index at {root}: run 'vnsearch build' first")
+        check_meta(current)
+        _remove_stale_temp(root)
+        tmp = _new_temp(root)
+        try:
+            for src in current.iterdir():
+                if src.is_file() and not src.name.endswith(".lock"):
+                    os.link(src, tmp / src.name)
+            # meta.json and the readings are rewritten, never modified through the links.
+            for name in ("meta.json", "readings.json.gz"):
+                (tmp / name).unlink(missing_ok=True)
+            ix = whoosh.index.open_dir(str(tmp))
+            readings = ReadingCounter.load(current / "readings.json.gz")
+            added = _add_all(
+                lambda _n: ix.writer(limitmb=256), iter_articles(paths, report), readings, progress, True
+            )
+            if added == 0:
+                raise BuildFailed("no article could be ingested: " + report.summary())
+            readings.save(tmp / "readings.json.gz")
+            build = _finish_generation(root, tmp, ix, report, started, added)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return build
+
+
+def _finish_generation(
+    root: Path, tmp: Path, ix: Any, report: IngestReport, started: float, added: int
+) -> BuildReport:
+    meta = _collect_meta(ix)
+    meta["build_seconds"] = round(time.perf_counter() - started, 3)
+    meta["encodings"] = dict(report.encodings)
+    meta["rejected"] = report.rejected
+    (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    gen = root / f"gen-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    tmp.rename(gen)
+    _fsync_dir(root)
+    link_tmp = root / f".current-{secrets.token_hex(4)}"
+    os.symlink(gen.name, link_tmp)
+    os.replace(link_tmp, root / "current")
+    _fsync_dir(root)
+    _prune_generations(root, keep=gen)
+    build = BuildReport(ingest=report, added=added, generation=gen, meta=meta)
+    build.documents = meta["documents"]
+    build.seconds = time.perf_counter() - started
+    build.index_bytes = directory_size(gen)
+    return build
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune_generations(root: Path, keep: Path) -> None:
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
+    for gen in old:
+        shutil.rmtree(gen, ignore_errors=True)
+
+
+def _collect_meta(ix: Any) -> dict[str, Any]:
+    with ix.searcher() as searcher:
+        captions = 0
+        first = last = None
+        for stored in searcher.all_stored_fields():
+            article = stored["article"]
+            captions += len(article.get("captions") or [])
+            published = article.get("published")
+            if published:
+                first = published if first is None or published < first else first
+                last = published if last is None or published > last else last
+        return {
+            "format": INDEX_FORMAT,
+            "analyzer_version": ANALYZER_VERSION,
+            "schema_version": SCHEMA_VERSION,
+            "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            "documents": searcher.doc_count(),
+            "captions": captions,
+            "date_range": [first, last] if first else None,
+        }
+
+
+# --- opening -------------------------------------------------------------------------------
+
+
+def current_generation(root: Path) -> Path | None:
+    link = Path(root) / "current"
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    gen = (Path(root) / target).resolve()
+    return gen if gen.is_dir() else None
+
+
+def check_meta(gen: Path) -> dict[str, Any]:
+    """Refuse an index built by an incompatible version with a clear message."""
+    try:
+        meta = json.loads((gen / "meta.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexUnavailable(f"index at {gen} has no readable meta.json ({exc}): rebuild needed") from None
+    if meta.get("format") != INDEX_FORMAT:
+        raise IndexUnavailable(
+            f"index at {gen} was built with {meta.get('format')!r}; this vnsearch needs "
+            f"{INDEX_FORMAT!r}: rebuild needed (vnsearch build)"
+        )
+    return meta
+
+
+def open_generation(root: Path) -> tuple[Any, dict[str, Any], Path]:
+    """(Whoosh index, meta, generation path) of the current index, or IndexUnavailable."""
+    gen = current_generation(root)
+    if gen is None:
+        raise IndexUnavailable(f"no index at {root}: run 'vnsearch build' first")
+    meta = check_meta(gen)
+    return whoosh.index.open_dir(str(gen)), meta, gen
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def index_stats(root: Path) -> dict[str, Any]:
+    ix, meta, gen = open_generation(root)
+    ix.close()
+    return {
+        "index": str(Path(root)),
+        "generation": gen.name,
+        "documents": meta["documents"],
+        "captions": meta["captions"],
+        "date_range": meta["date_range"],
+        "index_bytes": directory_size(gen),
+        "built_at": meta["built_at"],
+        "build_seconds": meta.get("build_seconds"),
+        "analyzer_version": meta["analyzer_version"],
+        "schema_version": meta["schema_version"],
+        "encodings": meta.get("encodings", {}),
+    }
+
+
+def rejections_text(rejections: Iterable[Rejection]) -> str:
+    return "\n".join(f"  rejected {r}" for r in rejections)
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty()

@@ -1,0 +1,32 @@
+"""vnsearch web: the Flask app serving HTML pages and the JSON API from one SearchService."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from indexer.index import default_index_root
+from indexer.search import SearchService
+
+
+def create_app(index_root: Path | str | None = None, *, cors_origins: str = "*") -> Flask:
+    """App factory. One SearchService per process: it opens searchers once per thread and
+    follows `vnsearch build` swaps by itself."""
+    app = Flask(__name__)
+    root = Path(index_root) if index_root is not None else default_index_root()
+    app.config["VNSEARCH_INDEX"] = root
+    app.config["CORS_ORIGINS"] = cors_origins
+    app.extensions["vnsearch"] = SearchService(root)
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+
+    from webui.api import api
+    from webui.pages import pages
+
+    app.register_blueprint(api)
+    app.register_blueprint(pages)
+    return app
+
+
+def service(app: Flask) -> SearchService:
+    return app.extensions["vnsearch"]

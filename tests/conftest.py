@@ -1,0 +1,97 @@
+"""Shared fixtures: a real index built from the shipped seed plus generated articles."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+SHARED_CORPUS = REPO.parent / "shared" / "corpus"
+SEED_ID = "000_731bbc153429bd94"
+
+# Generated articles (our own sentences, not corpus text): date spread for facets and sorting,
+# "năm" vs "Nam" for diacritic preference, new-style tone marks, an abbreviation, and hostile
+# markup that must come out escaped everywhere.
+GENERATED = [
+    {
+        "id": "gen-nam-south",
+        "title": "Gió mùa tràn về miền Nam",
+        "published": "2020-01-15T08:00:00+07:00",
+        "lead": "Miền Nam đón đợt gió mùa, Nam Bộ se lạnh về đêm.",
+        "body": "Người dân Nam Bộ vui vẻ đón gió mát.\nThời tiết miền Nam dễ chịu.",
+        "author": "Minh An",
+    },
+    {
+        "id": "gen-nam-year",
+        "title": "Tổng kết một năm làm việc",
+        "published": "2021-06-02T09:30:00+07:00",
+        "lead": "Một năm nhiều thử thách đã qua, năm mới nhiều kỳ vọng.",
+        "body": "Cuối năm, cơ quan tổ chức tổng kết.\nKế hoạch năm sau được thông qua.",
+        "author": "Thu Hà",
+    },
+    {
+        "id": "gen-new-style",
+        "title": "Thuỷ lợi Hoà Bình chuẩn bị mùa khô",
+        "published": "2022-03-10T07:15:00+07:00",
+        "lead": "Công ty thuỷ lợi tỉnh Hoà Bình kiểm tra hệ thống kênh mương, bảo đảm sức khoẻ người lao động.",
+        "body": "Uỷ ban nhân dân tỉnh chỉ đạo rà soát các hồ chứa.",
+        "author": "Quốc Huy",
+    },
+    {
+        "id": "gen-ubnd",
+        "title": "UBND thành phố họp phiên thường kỳ",
+        "published": "2022-03-28T14:00:00+07:00",
+        "lead": "UBND thành phố họp bàn kế hoạch phát triển giao thông.",
+        "body": "Các sở ngành báo cáo tiến độ dự án cầu mới.",
+        "author": None,
+    },
+    {
+        "id": "gen-hostile",
+        "title": "<script>window.__pwned=1</script> Tin thử nghiệm an toàn",
+        "published": "2023-12-01T10:00:00+07:00",
+        "lead": 'Đoạn dẫn có "><img src=x onerror="window.__pwned=2"> và thẻ <b>đậm</b> an toàn.',
+        "body": "Nội dung <script>alert(1)</script> kiểm tra an toàn hiển thị.\n"
+        "Liên kết javascript:alert(3) không được chạy.",
+        "captions": ["Ảnh <img src=x onerror=alert(4)> minh họa an toàn"],
+        "author": "<i>Tác giả</i>",
+    },
+]
+
+
+def write_generated(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "generated.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for record in GENERATED:
+            f.write(json.dumps({"source": "tests", "url": None, "captions": [], **record}, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.fixture(scope="session")
+def fixture_inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("inputs")
+    shutil.copytree(SEEDS, folder / "seeds")
+    write_generated(folder / "generated")
+    return [folder / "seeds", folder / "generated"]
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory: pytest.TempPathFactory, fixture_inputs: list[Path]) -> Path:
+    """A real index (seed + generated articles), built once per test session. Read-only:
+    tests that rebuild or update must build their own."""
+    from indexer.index import build_index
+
+    root = tmp_path_factory.mktemp("index") / "ix"
+    build_index(fixture_inputs, root, procs=1)
+    return root
+
+
+@pytest.fixture(scope="session")
+def shared_corpus() -> Path:
+    if not SHARED_CORPUS.is_dir():
+        pytest.skip("../shared/corpus is not present (fresh clone): corpus tests skipped")
+    return SHARED_CORPUS

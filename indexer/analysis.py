@@ -288,7 +288,7 @@ class FieldAnalyzer(Analyzer):
     def __hash__(self) -> int:
         return hash(("FieldAnalyzer", self.variant))
 
-    def __call__(  # noqa: PLR0913 - Whoosh's analyzer protocol
+    def __call__(
         self,
         value: str,
         positions: bool = False,

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -253,7 +254,7 @@ class Readings:
                 step[s] = (score, [*path, s])
             best = step
         _, path = max(best.values(), key=lambda x: x[0])
-        for a, b in zip(path, path[1:], strict=False):
+        for a, b in pairwise(path):
             if self.bigrams.get(f"{a} {b}", 0):
                 supported_pairs += 1
         if len(path) > 1 and supported_pairs * 2 < len(path) - 1:
@@ -548,9 +549,10 @@ def _facets(months: Sequence[int], docnums: Iterable[int]) -> dict[str, list[dic
     by_year: Counter[int] = Counter()
     for ym, n in by_month.items():
         by_year[ym // 100] += n
+    months_desc = sorted(by_month.items(), reverse=True)
     return {
         "year": [{"value": str(y), "count": n} for y, n in sorted(by_year.items(), reverse=True)],
-        "month": [{"value": f"{ym // 100}-{ym % 100:02d}", "count": n} for ym, n in sorted(by_month.items(), reverse=True)],
+        "month": [{"value": f"{ym // 100}-{ym % 100:02d}", "count": n} for ym, n in months_desc],
     }
 
 
@@ -619,7 +621,7 @@ class _QueryBuilder:
             self.highlight_terms.add(tok.folded)
             if tok.exact != tok.folded:
                 boosts.append(_any_field(parts, "_ex", tok.exact, EXACT_WEIGHT))
-        for a, b in zip(tokens, tokens[1:], strict=False):
+        for a, b in pairwise(tokens):
             if b.joined:
                 boosts.append(_any_field(parts, "_bi", f"{a.folded} {b.folded}", BIGRAM_WEIGHT))
         if clause.phrase:
@@ -644,8 +646,8 @@ class _QueryBuilder:
             if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
                 span = [t for t in tokens[i:] if t.start < alias.end]
                 self.highlight_terms.add(alias.folded)
-                unit = wq.Or([self._sequence_query(span, parts, phrase=True), _any_field(parts, "", alias.folded, 1.0)])
-                units.append(unit)
+                joined = _any_field(parts, "", alias.folded, 1.0)
+                units.append(wq.Or([self._sequence_query(span, parts, phrase=True), joined]))
                 i += len(span)
                 continue
             units.append(unit)

@@ -61,7 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Search Vietnamese news archives: with or without diacritics, any tone style.",
     )
     p.add_argument("--version", action="version", version=f"vnsearch {__version__}")
-    sub = p.add_subparsers(title="commands", metavar="COMMAND")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND", dest="command")
 
     def index_opt(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument(

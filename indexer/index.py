@@ -17,12 +17,14 @@ server that has it open can finish its requests; older ones are pruned.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import gzip
 import json
 import os
 import secrets
 import shutil
+import signal
 import sys
 import time
 from collections import Counter
@@ -34,6 +36,7 @@ from typing import Any
 
 import whoosh.index
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, canonical_cased, tokenize
@@ -193,18 +196,41 @@ ProgressFn = Callable[[int], None]
 
 @contextlib.contextmanager
 def build_lock(root: Path) -> Iterator[None]:
-    """One build or update per index root. flock is released by the kernel when the holder
-    dies, so a killed build never leaves a stale lock behind."""
+    """One build or update per index root. A POSIX record lock (lockf) belongs to this process
+    alone: the kernel drops it when the process dies, and unlike flock the writer's forked
+    worker processes do not inherit it, so a killed build never leaves a stale lock behind."""
     root.mkdir(parents=True, exist_ok=True)
     with open(root / "build.lock", "a+") as lock_file:
         try:
-            fcntl.flock(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            fcntl.lockf(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
             raise BuildFailed(f"another build is already running on {root}") from None
         try:
             yield
         finally:
-            fcntl.flock(lock_file, fcntl.LOCK_UN)
+            fcntl.lockf(lock_file, fcntl.LOCK_UN)
+
+
+class _OrphanSafeTask(SubWriterTask):
+    """Whoosh's writer worker, made to die with the build process (Linux PR_SET_PDEATHSIG)
+    instead of waiting forever on its job queue when the build is killed."""
+
+    def run(self) -> None:
+        try:
+            libc = ctypes.CDLL("libc.so.6", use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except OSError:
+            pass
+        super().run()
+
+
+class _MpWriter(MpWriter):
+    def _new_task(self) -> SubWriterTask:
+        task = _OrphanSafeTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
+                               self.multisegment)
+        self.tasks.append(task)
+        task.start()
+        return task
 
 
 def _remove_stale_temp(root: Path) -> None:
@@ -264,7 +290,7 @@ def _writer_factory(ix: Any, procs: int) -> Callable[[int], Any]:
         if procs > 1 and buffered >= MP_THRESHOLD:
             # multisegment: each process writes its own segment; skipping the serial final
             # merge is what makes the second core pay off (see ../shared/notes/whoosh.md).
-            return ix.writer(procs=procs, multisegment=True, limitmb=256, batchsize=50)
+            return _MpWriter(ix, procs=procs, multisegment=True, limitmb=256, batchsize=50)
         return SegmentWriter(ix, limitmb=256)
 
     return make

@@ -1,0 +1,180 @@
+"""The index and the `vnsearch` command line, end to end through real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from indexer.index import build_index, current_generation, update_index
+from indexer.search import SearchService
+from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
+
+VOCAB = sorted({w.strip(".,;:()–-") for w in next(SEEDS.glob("*.txt")).read_text(encoding="utf-8").split()} - {""})
+
+
+def run_cli(*args: str, index: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    cmd = [sys.executable, "-m", "indexer", *args]
+    if index is not None:
+        cmd += ["--index", str(index)]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"{cmd} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def synthetic_corpus(path: Path, n: int, seed: int = 7) -> Path:
+    """n articles of seed vocabulary in random order: enough volume for a build that takes a
+    few seconds, without needing ../shared."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            body = "\n".join(" ".join(rng.choices(VOCAB, k=60)) + "." for _ in range(6))
+            record = {"id": f"syn-{i}", "title": " ".join(rng.choices(VOCAB, k=8)),
+                      "lead": " ".join(rng.choices(VOCAB, k=25)), "body": body, "captions": [],
+                      "published": None, "source": "synthetic"}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_help_lists_commands() -> None:
+    out = run_cli("--help").stdout
+    for command in ("build", "update", "search", "show", "stats", "serve"):
+        assert command in out
+
+
+def test_build_seeds_then_search_without_diacritics(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    build = run_cli("build", "seeds/", index=index)
+    assert "indexed 1 articles" in build.stderr
+    assert current_generation(index) is not None
+    out = run_cli("search", "dang uy khoi doanh nghiep", index=index).stdout
+    assert "1 results" in out
+    assert "[Đảng ủy Khối doanh nghiệp]" in out  # emphasized on a non-terminal
+    as_json = json.loads(run_cli("search", "dang uy khoi doanh nghiep", "--json", index=index).stdout)
+    assert as_json["hits"][0]["id"] == SEED_ID
+    assert set(as_json) >= {"query", "total", "page", "per_page", "took_ms", "suggestion", "facets", "hits"}
+
+
+def test_show_and_stats(seed_index: Path) -> None:
+    shown = json.loads(run_cli("show", SEED_ID, "--json", index=seed_index).stdout)
+    assert shown["id"] == SEED_ID and shown["author"] == "LMT" and len(shown["captions"]) == 4
+    assert set(shown) == {"id", "title", "title_derived", "url", "published", "author", "lead", "paragraphs",
+                          "captions", "related", "source"}
+    text = run_cli("show", SEED_ID, index=seed_index).stdout
+    assert "Bí thư Thành ủy Trần Lưu Quang phát biểu tại buổi làm việc" in text
+    stats = json.loads(run_cli("stats", "--json", index=seed_index).stdout)
+    assert stats["documents"] == 6 and stats["captions"] >= 4
+    assert stats["date_range"][0].startswith("2020-01-15")
+    assert "documents" in run_cli("stats", index=seed_index).stdout
+
+
+def test_clear_one_line_errors(tmp_path: Path) -> None:
+    missing = run_cli("search", "ha noi", index=tmp_path / "nothing", check=False)
+    assert missing.returncode == 2
+    assert missing.stderr.strip().count("\n") == 0 and "vnsearch build" in missing.stderr
+    unknown = run_cli("show", "no-such-id", index=tmp_path / "nothing", check=False)
+    assert unknown.returncode == 2
+    no_input = run_cli("build", str(tmp_path / "does-not-exist"), index=tmp_path / "ix", check=False)
+    assert no_input.returncode == 1 and "does-not-exist" in no_input.stderr
+    assert current_generation(tmp_path / "ix") is None
+
+
+def test_build_reports_rejections_and_strict_keeps_old_index(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "seed.txt").write_bytes(next(SEEDS.glob("*.txt")).read_bytes())
+    (inputs / "empty.txt").write_bytes(b"")
+    index = tmp_path / "ix"
+    ok = run_cli("build", str(inputs), index=index)
+    assert "empty.txt" in ok.stderr and "rejected 1" in ok.stderr
+    first = current_generation(index)
+    strict = run_cli("build", str(inputs), "--strict", index=index, check=False)
+    assert strict.returncode == 1 and "--strict" in strict.stderr
+    assert current_generation(index) == first
+
+
+def test_update_adds_and_replaces_by_id(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    service = SearchService(index)
+    assert service.search("gio mua")["total"] == 0
+    gen_dir = write_generated(tmp_path / "gen")
+    run_cli("update", str(gen_dir), index=index)
+    assert service.search("gio mua mien nam")["hits"][0]["id"] == "gen-nam-south"
+    assert service.search("dang uy khoi doanh nghiep")["hits"][0]["id"] == SEED_ID  # old docs kept
+    # replace one article by id: the old text no longer matches, the new one does
+    replacement = tmp_path / "repl.jsonl"
+    replacement.write_text(json.dumps({"id": "gen-nam-south", "title": "Bão số chín đổ bộ", "lead": "Cơn bão mạnh.",
+                                       "body": "Mưa lớn kéo dài."}, ensure_ascii=False) + "\n", encoding="utf-8")
+    report = update_index([replacement], index)
+    assert report.added == 1 and report.documents == 6
+    assert service.search('"gio mua"')["total"] == 0
+    assert service.search("bao so chin")["hits"][0]["id"] == "gen-nam-south"
+
+
+def test_incompatible_index_says_rebuild_needed(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    meta_path = current_generation(index) / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format"] = "schema 0 / analyzer 0"
+    meta_path.write_text(json.dumps(meta))
+    proc = run_cli("search", "ha noi", index=index, check=False)
+    assert proc.returncode == 2 and "rebuild needed" in proc.stderr
+
+
+@pytest.mark.slow
+def test_killing_builds_leaves_the_old_index_serving(tmp_path: Path) -> None:
+    """SIGKILL a build at several points: the previous index keeps answering, no stale lock
+    blocks the next build, and no temp folder piles up."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    before = current_generation(index)
+    corpus = synthetic_corpus(tmp_path / "big.jsonl", 1500)
+    rng = random.Random(11)
+    for attempt in range(3):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index), "--quiet"],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while not list(index.glob(".tmp-*")) and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.05)
+        time.sleep(rng.uniform(0.2, 2.0) + attempt * 0.5)
+        assert proc.poll() is None, "the build finished before it could be killed: make the corpus bigger"
+        workers = psutil.Process(proc.pid).children(recursive=True)
+        if attempt % 2 == 0:
+            os.killpg(proc.pid, signal.SIGKILL)  # the build and its writer workers
+        else:
+            os.kill(proc.pid, signal.SIGKILL)  # the build alone: its workers must not linger
+        proc.wait()
+        _gone, alive = psutil.wait_procs(workers, timeout=10)
+        assert not alive, f"writer workers outlived the killed build: {alive}"
+        assert current_generation(index) == before
+        assert SearchService(index).search("dang uy khoi doanh nghiep")["hits"][0]["id"] == SEED_ID
+    assert list(index.glob(".tmp-*")), "killed builds leave temp folders for the next build to remove"
+    build_index([SEEDS], index, procs=1)  # the lock died with its holder; leftovers are cleaned
+    assert not list(index.glob(".tmp-*"))
+    assert current_generation(index) != before
+    assert len(list(index.glob("gen-*"))) <= 2
+
+
+@pytest.mark.slow
+def test_multiprocess_build_matches_single_process(tmp_path: Path) -> None:
+    corpus = synthetic_corpus(tmp_path / "c.jsonl", 500)
+    one = build_index([corpus], tmp_path / "one", procs=1)
+    two = build_index([corpus], tmp_path / "two", procs=2)
+    assert one.documents == two.documents == 500
+    for q in ("dang uy", "thanh uy hai phong", '"doanh nghiep"'):
+        a = SearchService(tmp_path / "one").search(q, per_page=5)
+        b = SearchService(tmp_path / "two").search(q, per_page=5)
+        assert a["total"] == b["total"]

@@ -50,6 +50,14 @@ GENERATED = [
         "author": None,
     },
     {
+        "id": "gen-scattered",
+        "title": "Quang cảnh phố Trần lưu giữ ký ức",
+        "published": "2021-11-20T16:45:00+07:00",
+        "lead": "Phố Trần Phú lưu giữ quang cảnh xưa.",
+        "body": "Người dân lưu lại những bức ảnh về quang cảnh phố.",
+        "author": "Lan Anh",
+    },
+    {
         "id": "gen-hostile",
         "title": "<script>window.__pwned=1</script> Tin thử nghiệm an toàn",
         "published": "2023-12-01T10:00:00+07:00",

@@ -72,7 +72,7 @@ def test_show_and_stats(seed_index: Path) -> None:
     text = run_cli("show", SEED_ID, index=seed_index).stdout
     assert "Bí thư Thành ủy Trần Lưu Quang phát biểu tại buổi làm việc" in text
     stats = json.loads(run_cli("stats", "--json", index=seed_index).stdout)
-    assert stats["documents"] == 6 and stats["captions"] >= 4
+    assert stats["documents"] == 7 and stats["captions"] >= 4
     assert stats["date_range"][0].startswith("2020-01-15")
     assert "documents" in run_cli("stats", index=seed_index).stdout
 
@@ -116,7 +116,7 @@ def test_update_adds_and_replaces_by_id(tmp_path: Path) -> None:
     replacement.write_text(json.dumps({"id": "gen-nam-south", "title": "Bão số chín đổ bộ", "lead": "Cơn bão mạnh.",
                                        "body": "Mưa lớn kéo dài."}, ensure_ascii=False) + "\n", encoding="utf-8")
     report = update_index([replacement], index)
-    assert report.added == 1 and report.documents == 6
+    assert report.added == 1 and report.documents == 7
     assert service.search('"gio mua"')["total"] == 0
     assert service.search("bao so chin")["hits"][0]["id"] == "gen-nam-south"
 

@@ -118,7 +118,9 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
 
     Syntax: "exact phrase", -word / -"phrase" to exclude, OR between two units, and a field
-    prefix (title:, caption:, body:, lead:). An unbalanced quote is ignored.
+    prefix (title:, caption:, body:, lead:). An unbalanced quote is ignored. A unit is a phrase
+    or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
+    words are several syllables.
     """
     text = normalize_text(text or "")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
@@ -160,7 +162,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
         if n_terms > MAX_QUERY_TERMS:
             parsed.truncated = True
             break
-        if phrase is not None or negated or field_name or (parsed.clauses and parsed.clauses[-1].or_next):
+        if phrase is not None or negated or field_name:
             parsed.clauses.append(Clause(tokens, phrase=phrase is not None, negated=negated, parts=clause_parts))
             run = None
         elif run is not None:
@@ -386,7 +388,9 @@ class SearchService:
                 matched = _matching_docs(searcher, whoosh_q, date_filter)
             response["total"] = len(matched)
             response["facets"] = _facets(gen.months(searcher), matched)
-            if matched:
+            # Whoosh's search_page clamps a page past the end to the last page: ask only for
+            # pages that exist, so page 7 of 3 results is empty (not page 3 again).
+            if (page - 1) * per_page < len(matched):
                 response["hits"] = self._hits(searcher, whoosh_q, date_filter, sort, page, per_page, built)
             response["suggestion"] = self._suggestion(searcher, gen, parsed)
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
@@ -423,6 +427,17 @@ class SearchService:
                     if len(out) >= limit:
                         break
         return out
+
+    def highlight_terms(self, q: str) -> set[str]:
+        """The folded terms `search(q)` would highlight (abbreviation expansions included,
+        excluded terms not), for marking an article opened from a results page:
+        `Highlighter(service.highlight_terms(q)).mark_all(text)`."""
+        parsed = parse_query(q)
+        if parsed.is_empty:
+            return set()
+        built = _QueryBuilder(parsed, self.abbreviations)
+        built.query(require_all=True)
+        return built.highlight_terms
 
     def health(self) -> dict[str, Any]:
         gen = self.generation()
@@ -527,14 +542,19 @@ def _date_filter(date_from: str | None, date_to: str | None) -> Any:
     start, end = _parse_day(date_from, "from"), _parse_day(date_to, "to")
     if start is None and end is None:
         return None
-    lo = int(datetime(start.year, start.month, start.day, tzinfo=VIETNAM).timestamp()) if start else 1
+    if start is not None and end is not None and start > end:
+        raise InvalidParameter("invalid_date", "from must not be after to")
+    # Undated articles are stored as published=0, so the range starts at 1 even for an early
+    # `from` (it used to take them in); a `to` before 1970 thus matches nothing (it used to
+    # raise "from must not be after to" with no `from` given).
+    lo = max(1, int(datetime(start.year, start.month, start.day, tzinfo=VIETNAM).timestamp())) if start else 1
     hi = (
         int(datetime(end.year, end.month, end.day, tzinfo=VIETNAM).timestamp()) + 86399
         if end
         else 2**62 - 1
     )
     if lo > hi:
-        raise InvalidParameter("invalid_date", "from must not be after to")
+        return wq.NullQuery
     return wq.NumericRange("published", lo, hi)
 
 

@@ -1,0 +1,613 @@
+"""Ingest: turn what a scraper saved into clean `Article` records, and never let one bad file
+spoil a build.
+
+Inputs: scraped pages (``*.txt``, the layout of ``seeds/``) and JSON Lines (``*.jsonl``,
+``*.jsonl.gz``, the corpus schema). Every file's encoding is detected (`indexer.encodings`),
+every text field goes through `analysis.normalize_text`, and every input that cannot be used
+becomes a `Rejection` with a plain reason: nothing is dropped silently.
+
+Page layout and the rules that read it (`parse_page`):
+
+* line 1 is ``HH:MM DD/MM/YYYY`` (Vietnam time) and the lead; a page without it is rejected;
+* the **trailer** is the longest tail of the page made of timestamp lines and titles in which
+  every title pairs with the oldest unpaired time before it, and no time is left over: this
+  reads both layouts, grouped (all times, then all titles) and paired (time, title, ...). If no
+  tail pairs up exactly, one that leaves times unpaired will do. It becomes `Related` items and
+  is not part of the article text;
+* the **byline** is the line just before the trailer (or the last line) when it looks like one:
+  at most 60 characters and 8 words, no photo credit, no sentence punctuation at the end
+  (a final "." only for initials like "N.H.");
+* every other line is a **caption** or a **paragraph**, by `is_caption_line`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import os
+import re
+import zlib
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from indexer.analysis import normalize_text
+from indexer.encodings import UndecodableError, decode_as, detect_encoding
+from indexer.model import Article, Caption, Related
+
+__all__ = [
+    "IngestError",
+    "IngestReport",
+    "Rejection",
+    "decode_bytes",
+    "derive_title",
+    "is_caption_line",
+    "iter_articles",
+    "parse_jsonl_record",
+    "parse_page",
+]
+
+VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
+MAX_PAGE_BYTES = 20 * 1024 * 1024  # a scraped article page is a few KB; 20 MB is not a page
+JSONL_DETECT_BYTES = 64 * 1024
+
+
+class IngestError(Exception):
+    """An input that cannot become an article; the message is a plain-language reason."""
+
+
+@dataclass
+class Rejection:
+    """One rejected input: a whole file (line None) or one JSON line."""
+
+    source: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.source if self.line is None else f"{self.source}:{self.line}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did, so a build can say what it accepted, rejected and skipped."""
+
+    accepted: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    encodings: Counter[str] = field(default_factory=Counter)  # detected encoding -> files
+    files: int = 0  # page and JSON Lines files opened (skipped files not included)
+    skipped: int = 0  # files with other extensions (not rejections: not ours to read)
+    skipped_extensions: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
+    def reject(self, source: str, line: int | None, reason: str) -> None:
+        self.rejections.append(Rejection(source, line, reason))
+
+    def summary(self) -> str:
+        """One line: counts of accepted, rejected (by kind) and skipped inputs."""
+        files = f"{self.files} file" + ("" if self.files == 1 else "s")
+        text = f"ingested {self.accepted} article{'' if self.accepted == 1 else 's'} from {files}"
+        if self.rejections:
+            kinds = Counter(_reason_kind(r.reason) for r in self.rejections)
+            text += f"; rejected {self.rejected} (" + ", ".join(f"{k} {n}" for k, n in kinds.most_common()) + ")"
+        else:
+            text += "; rejected 0"
+        if self.skipped:
+            exts = ", ".join(f"{e} {n}" for e, n in self.skipped_extensions.most_common())
+            text += f"; skipped {self.skipped} other file{'' if self.skipped == 1 else 's'} ({exts})"
+        return text
+
+
+def _reason_kind(reason: str) -> str:
+    if reason.startswith("duplicate id"):
+        return "duplicate id"
+    return re.split(r"[:(]", reason, maxsplit=1)[0].strip() or reason
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """-> (text, encoding name), one of `encodings.ENCODINGS`. Raises IngestError for binary or
+    undecodable bytes. The returned text is NOT yet normalized (see `normalize_text`)."""
+    if not data:
+        return "", "utf-8"
+    try:
+        encoding = detect_encoding(data)
+        return decode_as(data, encoding), encoding
+    except UndecodableError as e:
+        raise IngestError(str(e)) from None
+    except (UnicodeDecodeError, ValueError):
+        raise IngestError("undecodable: not UTF-8/UTF-16/Windows-1258/TCVN3/VNI text") from None
+
+
+# --- dates --------------------------------------------------------------------------------------
+
+_STAMP = r"(?P<hh>\d{1,2}):(?P<mm>\d{2})\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
+_FIRST_LINE = re.compile(_STAMP + r"(?:\s+(?P<rest>.*))?")
+_STAMP_LINE = re.compile(_STAMP)
+
+
+def _stamp_iso(m: re.Match[str]) -> str | None:
+    """ISO 8601 in Vietnam time for a matched HH:MM DD/MM/YYYY, None if no such moment."""
+    try:
+        dt = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["hh"]), int(m["mm"]), tzinfo=VIETNAM_TZ)
+    except ValueError:
+        return None
+    return dt.isoformat(timespec="seconds")
+
+
+def _parse_published(value: Any) -> str | None:
+    """JSON Lines `published`: ISO 8601 (a naive time is taken as Vietnam time), 'HH:MM
+    DD/MM/YYYY' or 'DD/MM/YYYY'; null stays None. Raises IngestError otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if not isinstance(value, str):
+        raise IngestError(f"published must be a string or null, not {type(value).__name__}")
+    text = value.strip()
+    m = _STAMP_LINE.fullmatch(text)
+    if m:
+        iso = _stamp_iso(m)
+        if iso:
+            return iso
+    m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
+    try:
+        if m:
+            dt = datetime(int(m[3]), int(m[2]), int(m[1]), tzinfo=VIETNAM_TZ)
+        else:
+            dt = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+            if dt.tzinfo is None:
+                dt = dt.replace(tzinfo=VIETNAM_TZ)
+    except ValueError:
+        raise IngestError(f"invalid published date {text[:40]!r}") from None
+    return dt.isoformat(timespec="seconds")
+
+
+# --- line rules ---------------------------------------------------------------------------------
+
+# A photo credit at the end of a line: "… Ảnh: TTXVN", "… (Ảnh: Lê Hòa/Vietnam+)", "(Nguồn: AFP)",
+# "- Ảnh: PLO.", "(Ảnh THX)", "Ảnh minh họa", and "… Ảnh:" whose name the scraper lost. The credit
+# itself is short and holds no sentence. "Nguồn" alone on a line ("Nguồn: Zing.") credits the
+# article, not a photo.
+_PHOTO_WORD = r"(?:[Ảả]nh|[Nn]guồn\s+ảnh|[Pp]hoto|[Vv]ideo|[Cc]lip|[Đđ]ồ\s+h(?:ọa|oạ)|[Ii]nfographic|[Bb]iểu\s+đồ)"
+_CREDIT_WORD = r"(?:" + _PHOTO_WORD + r"|[Nn]guồn)"
+_CREDIT = re.compile(
+    r"(?:^|[\s(\[.,;\-–—…])(?P<credit>"
+    + (_CREDIT_WORD + r"\s*:[^:]{0,60}?")  # "Ảnh: Hồng Phú", "Ảnh:"
+    + (r"|\(\s*" + _CREDIT_WORD + r"\b[^()]{0,60}\)")  # "(Ảnh THX)", "(Ảnh minh họa)"
+    + r"|[Ảả]nh\s+minh\s+h(?:ọa|oạ)(?:\s+[^\s.][^.]{0,30})?"  # "Ảnh minh họa", "Ảnh minh họa CTV"
+    + r")[\s)\].]*$"
+)
+_NO_SENTENCE = re.compile(r"[.!?]\s+\S")
+_ARTICLE_SOURCE = re.compile(r"\(?\s*[Nn]guồn(?!\s+ảnh)\s*[:\s]")
+
+# What ends a sentence-like line, so that it is not a caption. Quotes close quoted speech (and
+# the rare crosshead that ends in a quote); ",", ";" and an opening quote end a fragment or a
+# list item that continues, not a caption.
+_PARAGRAPH_ENDINGS = set('.…?!:;,"”“»')
+_CLOSERS = set(")]’'")
+MAX_CAPTION_CHARS = 200  # uncredited captions in pages-300 are at most 142 characters
+MAX_CREDITED_CAPTION_CHARS = 300
+
+
+def has_credit(line: str) -> bool:
+    """True when the line ends with a photo credit ("Ảnh: …", "(Nguồn: …)", "Ảnh minh họa")."""
+    m = _CREDIT.search(line)
+    if m is None or _NO_SENTENCE.search(m["credit"].rstrip(". )]")):
+        return False
+    return not (m.start("credit") <= 1 and _ARTICLE_SOURCE.match(m["credit"]))
+
+
+def is_caption_line(line: str) -> bool:
+    """Decide caption vs paragraph for one body line (stripped, normalized). The rules:
+
+    1. a line ending with a photo credit is a caption (even with a final period), up to 300
+       characters;
+    2. otherwise a caption is a line of at most 200 characters, with a letter, whose last
+       character (looking inside a closing bracket or ’) is not sentence punctuation
+       ``. … ? ! :``, a quote ``" ” »`` or a continuation mark ``, ; “``.
+
+    Crossheads ("Giải bài toán biến đổi khí hậu") and in-body source lines ("Theo Vnreview")
+    pass rule 2: from the text alone they cannot be told from uncredited captions, and the
+    page layout prints all of them the same way. They stay searchable (captions are indexed).
+    """
+    if not line or not any(c.isalpha() for c in line):
+        return False
+    if len(line) <= MAX_CREDITED_CAPTION_CHARS and has_credit(line):
+        return True
+    if len(line) > MAX_CAPTION_CHARS:
+        return False
+    end = line.rstrip()
+    while len(end) > 1 and end[-1] in _CLOSERS:
+        end = end[:-1].rstrip()
+        if end and end[-1] in ".?!…":
+            return False
+    return line[-1] not in _PARAGRAPH_ENDINGS
+
+
+def _looks_like_byline(line: str) -> bool:
+    """The byline as printed: initials ("LMT"), a name ("Bích Thanh"), an agency
+    ("TTXVN/Tin Tức"), "Theo VnExpress". Short, no credit, no sentence punctuation at the end."""
+    if len(line) > 60 or len(line.split()) > 8 or not any(c.isalpha() for c in line):
+        return False
+    if has_credit(line) or line[-1] in '?!:;,…"”“»':
+        return False
+    # A final period only after initials or an agency ("N.H.", "TTXVN."), not after words.
+    return not (line.endswith(".") and any(sum(c.islower() for c in w) >= 3 for w in line.split()))
+
+
+# --- trailer ------------------------------------------------------------------------------------
+
+
+MAX_TRAILER_LINES = 200  # a trailer lists a few items; bounds the search on odd, long pages
+
+
+def _pair_trailer(lines: Sequence[str], *, strict: bool) -> list[Related] | None:
+    """Pair times and titles first-in first-out (works for grouped and paired layouts).
+    strict: every title has a time and every time a title; else titles must have a time."""
+    pending: list[str] = []
+    items: list[Related] = []
+    for line in lines:
+        m = _STAMP_LINE.fullmatch(line)
+        if m:
+            pending.append(_stamp_iso(m) or line)
+        elif pending:
+            items.append(Related(pending.pop(0), line))
+        else:
+            return None
+    if not items or (strict and pending):
+        return None
+    return items
+
+
+def _split_trailer(lines: list[str]) -> tuple[int, list[Related]]:
+    """(index where the trailer starts, its items); (len(lines), []) when there is none."""
+    first = max(0, len(lines) - MAX_TRAILER_LINES)
+    starts = [i for i in range(first, len(lines)) if _STAMP_LINE.fullmatch(lines[i])]
+    for strict in (True, False):
+        for i in starts:
+            items = _pair_trailer(lines[i:], strict=strict)
+            if items is not None:
+                return i, items
+    # Only timestamps at the very end (titles lost): drop them as a trailer with no items.
+    i = len(lines)
+    while i > 0 and _STAMP_LINE.fullmatch(lines[i - 1]):
+        i -= 1
+    return i, []
+
+
+# --- titles -------------------------------------------------------------------------------------
+
+MAX_TITLE_CHARS = 110
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+(?=[\"“(\[\d]|[^\W\d_])")
+_ABBREVIATIONS = {"tp", "ts", "ths", "pgs", "gs", "bs", "mr", "mrs", "ms", "dr", "st", "q", "p", "tt"}
+
+
+def _first_sentence(text: str) -> str:
+    for m in _SENTENCE_END.finditer(text):
+        head = text[: m.start() + 1]
+        word = re.search(r"(\S+)[.!?…]$", head)
+        if head.endswith(".") and word:
+            w = word.group(1).lstrip('("“')
+            if len(w) <= 1 or w.lower() in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)+\w", w):
+                continue  # "TP.", "Q.", "N.V." are abbreviations, not sentence ends
+        following = text[m.end() : m.end() + 1]
+        if following.isupper() or following in '"“([0123456789':
+            return head.strip()
+    return text.strip()
+
+
+def derive_title(lead: str, paragraphs: Sequence[str] = ()) -> str:
+    """A readable title for a page that has none: the lead's first sentence (else the first
+    paragraph's), without its final period. Over 110 characters it is cut at the last clause
+    break (", ", " - ", ": ") after 40 characters, else at a word, and ends with "…"."""
+    source = lead.strip() or next((p for p in paragraphs if p.strip()), "")
+    sentence = _first_sentence(source)
+    if len(sentence) <= MAX_TITLE_CHARS:
+        return sentence[:-1].rstrip() if sentence.endswith(".") and not sentence.endswith("..") else sentence
+    window = sentence[: MAX_TITLE_CHARS + 1]
+    cut = max(window.rfind(", "), window.rfind(" - "), window.rfind(" – "), window.rfind(": "))
+    if cut < 40:
+        cut = window.rfind(" ")
+    if cut <= 0:
+        cut = MAX_TITLE_CHARS
+    return sentence[:cut].rstrip(" ,;:-–") + "…"
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def parse_page(text: str, *, id: str, source: str = "", encoding: str | None = None) -> Article:
+    """Parse one scraped page (layout and rules in the module docstring). Raises IngestError."""
+    lines = [line.strip() for line in normalize_text(text).splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise IngestError("empty page")
+    m = _FIRST_LINE.fullmatch(lines[0])
+    if not m:
+        raise IngestError("no timestamp line 'HH:MM DD/MM/YYYY' at the start")
+    published = _stamp_iso(m)
+    if published is None:
+        raise IngestError(f"invalid date or time in the timestamp {m.group()[:16]!r}")
+    lead = (m["rest"] or "").strip()
+    rest = lines[1:]
+    if not lead:  # the timestamp alone on its line: the lead is the next line
+        if not rest or _STAMP_LINE.fullmatch(rest[0]):
+            raise IngestError("no lead paragraph after the timestamp")
+        lead, rest = rest[0], rest[1:]
+    start, related = _split_trailer(rest)
+    body = rest[:start]
+    author = body.pop() if body and _looks_like_byline(body[-1]) else None
+    paragraphs: list[str] = []
+    captions: list[Caption] = []
+    for line in body:
+        if is_caption_line(line):
+            captions.append(Caption(line, len(paragraphs)))
+        else:
+            paragraphs.append(line)
+    return Article(
+        id=normalize_text(id).strip(),
+        title=derive_title(lead, paragraphs),
+        title_derived=True,
+        published=published,
+        author=author,
+        lead=lead,
+        paragraphs=paragraphs,
+        captions=captions,
+        related=related,
+        source=source,
+        encoding=encoding,
+    )
+
+
+# --- JSON Lines ---------------------------------------------------------------------------------
+
+
+def _text_field(obj: dict[str, Any], name: str) -> str:
+    value = obj.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and name == "id":
+        return str(value)
+    if not isinstance(value, str):
+        raise IngestError(f"field {name!r} must be a string, not {type(value).__name__}")
+    return normalize_text(value).strip()
+
+
+def parse_jsonl_record(obj: dict[str, Any], *, source: str = "", line: int | None = None) -> Article:
+    """One corpus record (schema in ../shared/corpus/README.md) to an Article. Raises IngestError
+    for a record without id or text. Captions that repeat a body line are taken out of the
+    paragraphs at that place; other captions go after the last paragraph. `source` names the
+    file (with ``:line``); without it the record's own `source` field is kept."""
+    if not isinstance(obj, dict):
+        raise IngestError(f"not a JSON object but {type(obj).__name__}")
+    id_ = _text_field(obj, "id")
+    if not id_:
+        raise IngestError("missing id")
+    lead = _text_field(obj, "lead")
+    body = obj.get("body")
+    if isinstance(body, list) and all(isinstance(p, str) for p in body):
+        body = "\n".join(body)
+    elif body is not None and not isinstance(body, str):
+        raise IngestError(f"field 'body' must be a string, not {type(body).__name__}")
+    lines = [p.strip() for p in normalize_text(body or "").split("\n")]
+    lines = [p for p in lines if p]
+    if not lead and not lines:
+        raise IngestError("no text (lead and body are empty)")
+    raw_captions = obj.get("captions") or []
+    if not isinstance(raw_captions, list) or not all(isinstance(c, str) for c in raw_captions):
+        raise IngestError("field 'captions' must be a list of strings")
+    caption_texts = [t for t in (normalize_text(c).strip() for c in raw_captions) if t]
+    taken: dict[int, str] = {}
+    unplaced: list[str] = []
+    for text in caption_texts:
+        index = next((i for i, p in enumerate(lines) if p == text and i not in taken), None)
+        if index is None:
+            unplaced.append(text)
+        else:
+            taken[index] = text
+    paragraphs: list[str] = []
+    captions: list[Caption] = []
+    for i, p in enumerate(lines):
+        if i in taken:
+            captions.append(Caption(p, len(paragraphs)))
+        else:
+            paragraphs.append(p)
+    captions += [Caption(t, len(paragraphs)) for t in unplaced]
+    title = _text_field(obj, "title")
+    where = f"{source}:{line}" if source and line is not None else source
+    return Article(
+        id=id_,
+        title=title or derive_title(lead, paragraphs),
+        title_derived=not title,
+        url=_text_field(obj, "url") or None,
+        published=_parse_published(obj.get("published")),
+        author=_text_field(obj, "author") or None,
+        lead=lead,
+        paragraphs=paragraphs,
+        captions=captions,
+        related=[],
+        source=where or _text_field(obj, "source"),
+    )
+
+
+# --- walking files ------------------------------------------------------------------------------
+
+
+def _kind(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(".txt"):
+        return "page"
+    if lower.endswith((".jsonl", ".jsonl.gz")):
+        return "jsonl"
+    return None
+
+
+def _extension(name: str) -> str:
+    suffixes = Path(name).suffixes
+    return "".join(suffixes[-2:]) if suffixes else "(none)"
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    """Files under `root`, sorted by name at each level, hidden entries and linked folders left out."""
+    try:
+        entries = sorted(os.scandir(root), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        elif entry.is_file():
+            yield Path(entry.path)
+
+
+def iter_articles(paths: Sequence[str | Path], report: IngestReport) -> Iterator[Article]:
+    """Yield the articles of files and folders (recursively, sorted). ``*.txt`` are pages,
+    ``*.jsonl`` / ``*.jsonl.gz`` JSON Lines; other files are counted as skipped. Bad input never
+    raises: it is recorded in `report` and the walk goes on. Streams: JSON Lines are read line
+    by line, so a large archive is never held in memory."""
+    seen: dict[str, str] = {}
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for file in _walk(path):
+                yield from _ingest_file(file, file.relative_to(path).as_posix(), report, seen)
+        elif path.is_file():
+            yield from _ingest_file(path, path.name, report, seen)
+        elif path.exists():
+            report.reject(str(given), None, "not a regular file or folder")
+        else:
+            report.reject(str(given), None, "no such file or folder")
+
+
+def _ingest_file(path: Path, source: str, report: IngestReport, seen: dict[str, str]) -> Iterator[Article]:
+    kind = _kind(path.name)
+    if kind is None:
+        report.skipped += 1
+        report.skipped_extensions[_extension(path.name)] += 1
+        return
+    report.files += 1
+    articles = _read_page(path, source, report) if kind == "page" else _read_jsonl(path, source, report)
+    for article, line in articles:
+        first = seen.get(article.id)
+        if first is not None:
+            report.reject(source, line, f"duplicate id {article.id} (first seen in {first})")
+            continue
+        seen[article.id] = source if line is None else f"{source}:{line}"
+        report.accepted += 1
+        yield article
+
+
+def _read_page(path: Path, source: str, report: IngestReport) -> Iterator[tuple[Article, int | None]]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_PAGE_BYTES:
+            report.reject(source, None, f"too large for a page ({size / 1e6:.0f} MB)")
+            return
+        data = path.read_bytes()
+    except OSError as e:
+        report.reject(source, None, f"cannot read: {e.strerror or e}")
+        return
+    if not data.strip():
+        report.reject(source, None, "empty file")
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except IngestError as e:
+        report.reject(source, None, str(e))
+        return
+    report.encodings[encoding] += 1
+    if not normalize_text(text).strip():
+        report.reject(source, None, "empty file")
+        return
+    try:
+        article = parse_page(text, id=path.name[: -len(".txt")], source=source, encoding=encoding)
+    except IngestError as e:
+        report.reject(source, None, str(e))
+        return
+    yield article, None
+
+
+def _open_binary(path: Path) -> BinaryIO:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+
+
+def _jsonl_lines(path: Path, encoding: str) -> Iterator[str | bytes]:
+    """Raw lines: text for UTF-16 (its newlines are two bytes), bytes otherwise."""
+    with _open_binary(path) as raw:
+        if encoding == "utf-16":
+            prefix = raw.read(2)
+            raw.seek(0)
+            codec = "utf-16" if prefix in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else None
+            if codec is None:
+                sample = raw.read(JSONL_DETECT_BYTES)
+                raw.seek(0)
+                codec = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+            yield from io.TextIOWrapper(raw, encoding=codec, errors="strict", newline="\n")
+        else:
+            yield from raw
+
+
+def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple[Article, int | None]]:
+    try:
+        with _open_binary(path) as raw:
+            prefix = raw.read(JSONL_DETECT_BYTES)
+            complete = len(prefix) < JSONL_DETECT_BYTES
+    except (OSError, EOFError, zlib.error) as e:
+        report.reject(source, None, f"cannot read: {getattr(e, 'strerror', None) or e}")
+        return
+    if not prefix.strip():
+        report.reject(source, None, "empty file")
+        return
+    try:
+        encoding = detect_encoding(prefix, complete=complete)
+    except UndecodableError as e:
+        report.reject(source, None, str(e))
+        return
+    report.encodings[encoding] += 1
+    line_codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    number = 0
+    try:
+        for number, raw_line in enumerate(_jsonl_lines(path, encoding), start=1):
+            if isinstance(raw_line, bytes):
+                try:
+                    text = decode_as(raw_line, line_codec)
+                except (UnicodeDecodeError, ValueError):
+                    report.reject(source, number, f"undecodable line (file detected as {encoding})")
+                    continue
+            else:
+                text = raw_line
+            if number == 1:
+                text = text.lstrip("\ufeff")
+            if not text.strip():
+                continue
+            try:
+                obj = json.loads(text)
+            except json.JSONDecodeError as e:
+                report.reject(source, number, f"invalid JSON: {e.msg} (column {e.colno})")
+                continue
+            except RecursionError:
+                report.reject(source, number, "invalid JSON: nested too deeply")
+                continue
+            try:
+                article = parse_jsonl_record(obj, source=source, line=number)
+            except IngestError as e:
+                report.reject(source, number, str(e))
+                continue
+            article.encoding = encoding
+            yield article, number
+    except (OSError, EOFError, zlib.error) as e:
+        report.reject(source, number + 1, f"cannot read further (corrupt or truncated file: {e})")
+    except UnicodeDecodeError:
+        report.reject(source, number + 1, f"undecodable text (file detected as {encoding}); rest of file skipped")

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 import whoosh.index
+from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
@@ -49,6 +50,19 @@ PARTS = ("title", "lead", "body", "caption")
 UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
 KEEP_GENERATIONS = 2
 MP_THRESHOLD = 400  # below this many articles one process is faster than forking writers
+
+
+# Whoosh's writer can store short posting lists inline in the term table instead of as a
+# pickled, compressed block each, but calls a misspelled method, so its default (inlinelimit=1)
+# never inlines anything. Our bigram and exact fields hold many rare terms: inlining them and
+# compressing blocks lightly builds ~10% faster, gives a smaller index and identical results
+# (the reader side, ListMatcher, is intact). Tested by tests/test_index_cli.py.
+if not hasattr(W3TermInfo, "set_inline"):
+    W3TermInfo.set_inline = W3TermInfo.set_inlined
+
+
+def make_codec() -> W3Codec:
+    return W3Codec(inlinelimit=8, compression=1)
 
 
 class IndexUnavailable(Exception):
@@ -290,8 +304,8 @@ def _writer_factory(ix: Any, procs: int) -> Callable[[int], Any]:
         if procs > 1 and buffered >= MP_THRESHOLD:
             # multisegment: each process writes its own segment; skipping the serial final
             # merge is what makes the second core pay off (see ../shared/notes/whoosh.md).
-            return _MpWriter(ix, procs=procs, multisegment=True, limitmb=256, batchsize=50)
-        return SegmentWriter(ix, limitmb=256)
+            return _MpWriter(ix, procs=procs, multisegment=True, limitmb=256, batchsize=50, codec=make_codec())
+        return SegmentWriter(ix, limitmb=256, codec=make_codec())
 
     return make
 
@@ -360,7 +374,11 @@ def update_index(
             ix = whoosh.index.open_dir(str(tmp))
             readings = ReadingCounter.load(current / "readings.json.gz")
             added = _add_all(
-                lambda _n: ix.writer(limitmb=256), iter_articles(paths, report), readings, progress, True
+                lambda _n: ix.writer(limitmb=256, codec=make_codec()),
+                iter_articles(paths, report),
+                readings,
+                progress,
+                True,
             )
             if added == 0:
                 raise BuildFailed("no article could be ingested: " + report.summary())

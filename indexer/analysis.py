@@ -57,6 +57,7 @@ _CONTROLS = "".join(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])
 _CLEAN_TABLE = str.maketrans(
     {**dict.fromkeys(_INVISIBLE + _CONTROLS, None), **dict.fromkeys(_ODD_SPACES, " "), "\r": None}
 )
+_NEEDS_CLEANING = re.compile("[" + re.escape(_INVISIBLE + _ODD_SPACES + _CONTROLS) + "\r]")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -68,7 +69,10 @@ def normalize_text(text: str) -> str:
     drops combining marks left over after NFC that are damage, not text: a mark after a space or
     at the start, or a mark its base letter already carries ("ơ" + U+031B).
     """
-    text = unicodedata.normalize("NFC", text.translate(_CLEAN_TABLE))
+    if _NEEDS_CLEANING.search(text):  # most text is clean: skip the slow per-character pass
+        text = text.translate(_CLEAN_TABLE)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     if _COMBINING.search(text):
         text = unicodedata.normalize("NFC", _drop_damaged_marks(text))
     return text

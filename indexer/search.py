@@ -381,17 +381,15 @@ class SearchService:
             response["notice"] = f"query cut to {MAX_QUERY_CHARS} characters / {MAX_QUERY_TERMS} terms"
         if not parsed.is_empty:
             built = _QueryBuilder(parsed, self.abbreviations)
-            whoosh_q = built.query(require_all=True)
-            matched = _matching_docs(searcher, whoosh_q, date_filter)
+            matching, scored = built.query(require_all=True)
+            matched = _matching_docs(searcher, matching, date_filter)
             if not matched and built.can_relax:
-                whoosh_q = built.query(require_all=False)
-                matched = _matching_docs(searcher, whoosh_q, date_filter)
+                matching, scored = built.query(require_all=False)
+                matched = _matching_docs(searcher, matching, date_filter)
             response["total"] = len(matched)
             response["facets"] = _facets(gen.months(searcher), matched)
-            # Whoosh's search_page clamps a page past the end to the last page: ask only for
-            # pages that exist, so page 7 of 3 results is empty (not page 3 again).
-            if (page - 1) * per_page < len(matched):
-                response["hits"] = self._hits(searcher, whoosh_q, date_filter, sort, page, per_page, built)
+            if (page - 1) * per_page < len(matched):  # a page past the end is empty
+                response["hits"] = self._hits(searcher, scored, date_filter, sort, page, per_page, built)
             response["suggestion"] = self._suggestion(searcher, gen, parsed)
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
@@ -436,7 +434,7 @@ class SearchService:
         if parsed.is_empty:
             return set()
         built = _QueryBuilder(parsed, self.abbreviations)
-        built.query(require_all=True)
+        built.query(require_all=True)  # collects the terms as a side effect
         return built.highlight_terms
 
     def health(self) -> dict[str, Any]:
@@ -459,10 +457,11 @@ class SearchService:
             kwargs.update(sortedby="published", reverse=True)
         elif sort == "oldest":
             kwargs.update(sortedby="oldest")
-        results = searcher.search_page(q, page, pagelen=per_page, **kwargs)
+        # search(limit) rather than search_page: the latter counts every match again.
+        results = searcher.search(q, limit=page * per_page, **kwargs)
         highlighter = Highlighter(built.highlight_terms)
         hits = []
-        for hit in results:
+        for hit in results[(page - 1) * per_page : page * per_page]:
             article = hit["article"]
             hits.append(
                 {
@@ -602,7 +601,9 @@ class _QueryBuilder:
         self.highlight_terms: set[str] = set()
         self.can_relax = False
 
-    def query(self, require_all: bool) -> Any:
+    def query(self, require_all: bool) -> tuple[Any, Any]:
+        """(what must match, the same plus boosts for ranking): counting and facets need only
+        the first, which is much cheaper than the scored query."""
         required: list[Any] = []  # AND-ed units (or OR-ed, when relaxing)
         boosts: list[Any] = []
         excluded: list[Any] = []
@@ -627,10 +628,10 @@ class _QueryBuilder:
             core = wq.And(required) if len(required) > 1 else required[0]
         else:
             core = wq.Or(required)
-        q = wq.AndMaybe(core, wq.Or(boosts)) if boosts else core
         if excluded:
-            q = wq.AndNot(q, wq.Or(excluded))
-        return q
+            core = wq.AndNot(core, wq.Or(excluded))
+        scored = wq.AndMaybe(core, wq.Or(boosts)) if boosts else core
+        return core, scored
 
     def _clause(self, clause: Clause) -> tuple[list[Any], list[Any]]:
         tokens = [t for t in clause.tokens if not t.alias]
@@ -678,9 +679,18 @@ class _QueryBuilder:
         return self._folded_sequence(tuple(t.folded for t in tokens if not t.alias), parts)
 
     def _folded_sequence(self, folded: Sequence[str], parts: Sequence[str]) -> Any:
+        """A phrase. Two syllables are exactly one bigram term, far cheaper than positions;
+        longer phrases intersect their bigrams first and check positions only there."""
         if len(folded) == 1:
             return _any_field(parts, "", folded[0], 1.0)
-        return wq.Or([wq.Phrase(p, list(folded), boost=FIELD_WEIGHTS[p]) for p in parts])
+        pairs = [f"{a} {b}" for a, b in pairwise(folded)]
+        per_part = []
+        for p in parts:
+            chain = [wq.Term(f"{p}_bi", pair, boost=FIELD_WEIGHTS[p]) for pair in pairs]
+            if len(folded) > 2:
+                chain.append(wq.Phrase(p, list(folded), boost=0.0))
+            per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
+        return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
 
 
 def _any_field(parts: Sequence[str], suffix: str, text: str, weight: float) -> Any:

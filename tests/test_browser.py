@@ -1,0 +1,356 @@
+"""The web UI in a real browser: Debian's headless Chromium driven by Playwright, against a real
+`vnsearch serve` on loopback. Screenshots go to test-artifacts/screenshots/ (git-ignored).
+
+Skipped when /usr/bin/chromium or Playwright is missing, unless VNSEARCH_REQUIRE_BROWSER=1
+(as `make test` and CI set it): then a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, quote, urlsplit
+
+import pytest
+
+from tests.conftest import REPO, SEED_ID
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+HOSTILE_QUERY = '"><img src=x onerror="window.__pwned=3"><script>window.__pwned=4</script>'
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("VNSEARCH_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and VNSEARCH_REQUIRE_BROWSER=1 requires the browser tests to run")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"vnsearch serve exited {proc.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(url + "/api/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"vnsearch serve not ready after {timeout} s:\n{log.read_text(errors='replace')}")
+
+
+@pytest.fixture(scope="module")
+def base_url(seed_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real `vnsearch serve` (gunicorn) on 127.0.0.1 and a free port."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(seed_index),
+           "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "4"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_ready(url, proc, log)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing: apt-get install chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is missing: pip install -e '.[test]'")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Watch:
+    """A page's dialogs and console errors: any of them means something ran or was blocked."""
+
+    def __init__(self, page: Any) -> None:
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport=DESKTOP, base_url=base_url, locale="vi-VN")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.watch = Watch(page)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture()
+def phone(browser: Any, base_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, base_url=base_url, locale="vi-VN", is_mobile=True,
+                                  has_touch=True, device_scale_factor=2)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.watch = Watch(page)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def assert_clean(page: Any) -> None:
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.watch.dialogs == []
+    assert page.watch.errors == [], "console errors (CSP violations, script errors)"
+
+
+def no_horizontal_scroll(page: Any) -> bool:
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+# --- scenarios ------------------------------------------------------------------------------
+
+
+def test_type_without_diacritics_suggest_then_search_and_open_article(page: Any) -> None:
+    page.goto("/")
+    assert page.evaluate("document.documentElement.lang") == "vi"
+    box = page.get_by_role("combobox", name="Tìm kiếm tin tức")  # suggest.js made it a combobox
+    expect_focused = page.evaluate("document.activeElement.id")
+    assert expect_focused == "q"
+    shot(page, "home")
+
+    box.press_sequentially("dang", delay=60)
+    listbox = page.locator("#q-suggestions")
+    listbox.wait_for(state="visible")
+    options = listbox.get_by_role("option")
+    assert "Trung ương Đảng" in options.first.inner_text()
+    assert box.get_attribute("aria-expanded") == "true"
+    box.press("ArrowDown")
+    assert options.first.get_attribute("aria-selected") == "true"
+    assert box.get_attribute("aria-activedescendant") == options.first.get_attribute("id")
+    shot(page, "suggest")
+    box.press("Escape")
+    listbox.wait_for(state="hidden")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == "dang"  # Escape closed the list, kept the text
+
+    box.press_sequentially(" uy khoi doanh nghiep", delay=25)
+    box.press("Enter")
+    page.wait_for_url("**/search?q=dang+uy+khoi+doanh+nghiep")
+    assert page.locator("mark", has_text="Đảng ủy").count() >= 2
+    assert page.locator(".summary").inner_text().startswith("Tìm thấy 1 kết quả")
+    assert page.locator(".caption-line").first.inner_text().startswith("Ảnh:")
+    assert page.locator(".did-you-mean").is_visible()
+    shot(page, "results-desktop")
+
+    page.locator(".hit-title a").first.click()
+    page.wait_for_url(f"**/articles/{SEED_ID}?q=dang+uy+khoi+doanh+nghiep")
+    assert page.locator("article mark", has_text="Đảng ủy Khối doanh nghiệp").count() >= 3
+    assert page.locator("figure.caption").count() == 4
+    # the first caption stands where the page had it: right after the lead
+    assert page.evaluate("document.querySelector('.lead').nextElementSibling.matches('figure.caption')")
+    assert page.locator("figure.caption").first.inner_text().startswith("Ảnh:")
+    assert page.locator(".related h2").inner_text() == "Tin liên quan"
+    assert page.locator(".related li").count() == 2
+    assert page.locator(".byline").inner_text() == "LMT"
+    shot(page, "article")
+    assert_clean(page)
+
+
+def test_click_a_suggestion_opens_the_article(page: Any) -> None:
+    page.goto("/search?q=nam")
+    box = page.locator("#q")
+    box.fill("")
+    box.press_sequentially("gio mua", delay=40)
+    option = page.locator("#q-suggestions [role=option]", has_text="Gió mùa tràn về miền Nam")
+    option.click()
+    page.wait_for_url("**/articles/gen-nam-south?q=gio%20mua")
+    assert page.locator("h1 mark").all_inner_texts() == ["Gió mùa"]
+    assert_clean(page)
+
+
+def test_sort_and_pages(page: Any) -> None:
+    page.goto("/search?q=nam&per_page=1")
+    total = int(page.locator(".summary").inner_text().split()[2])
+    assert total >= 3
+    seen = [page.locator(".hit-title a").inner_text()]
+    page.get_by_role("link", name="Trang sau ›").click()
+    page.wait_for_url("**page=2")
+    assert query_of(page.url) == {"q": "nam", "per_page": "1", "page": "2"}
+    assert page.locator("ol.results").get_attribute("start") == "2"
+    assert page.locator(".pagination [aria-current=page]").inner_text() == "2"
+    seen.append(page.locator(".hit-title a").inner_text())
+    page.get_by_role("link", name=f"Trang {total}", exact=True).click()
+    page.wait_for_url(f"**page={total}")
+    assert page.locator(".pagination .disabled", has_text="Trang sau").count() == 1
+    seen.append(page.locator(".hit-title a").inner_text())
+    assert len(set(seen)) == 3
+
+    page.goto("/search?q=nam")
+    page.get_by_role("link", name="Mới nhất").click()
+    page.wait_for_url("**sort=newest")
+    newest = page.locator(".hit time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert newest == sorted(newest, reverse=True) and len(newest) == total
+    page.get_by_role("link", name="Cũ nhất").click()
+    page.wait_for_url("**sort=oldest")
+    oldest = page.locator(".hit time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
+    assert oldest == list(reversed(newest))
+    assert query_of(page.url)["q"] == "nam"
+
+    page.get_by_role("link", name="Năm 2021").click()
+    page.wait_for_url("**from=2021-01-01**")
+    assert query_of(page.url) == {"q": "nam", "sort": "oldest", "from": "2021-01-01", "to": "2021-12-31"}
+    assert page.locator(".active-filters").inner_text().startswith("Từ 01/01/2021 đến 31/12/2021")
+    page.locator(".active-filters .clear").click()
+    page.wait_for_url("**/search?q=nam&sort=oldest")
+    assert_clean(page)
+
+
+def test_follow_did_you_mean(page: Any) -> None:
+    page.goto("/search?q=thanh+uy+hai+phong")
+    link = page.locator(".did-you-mean a")
+    assert link.inner_text() == "Thành ủy Hải Phòng"
+    link.click()
+    page.wait_for_url("**/search?q=Th%C3%A0nh+%E1%BB%A7y+H%E1%BA%A3i+Ph%C3%B2ng")
+    assert page.locator("#q").input_value() == "Thành ủy Hải Phòng"
+    assert page.locator(".hit").count() >= 1
+    assert page.locator(".hit mark", has_text="Hải Phòng").count() >= 1
+
+    page.goto("/search?q=qqqzzzxxy")
+    assert page.locator(".empty h2").inner_text() == "Không tìm thấy kết quả nào cho “qqqzzzxxy”"
+    shot(page, "no-results")
+    assert_clean(page)
+
+
+def test_phone_viewport_has_no_horizontal_scroll(phone: Any) -> None:
+    for name, url in (("home-phone", "/"), ("results-phone", "/search?q=dang+uy+khoi+doanh+nghiep"),
+                      ("article-phone", f"/articles/{SEED_ID}?q=dang+uy"),
+                      ("results-phone-paged", "/search?q=nam&per_page=1&page=2")):
+        phone.goto(url)
+        assert no_horizontal_scroll(phone), url
+        shot(phone, name)
+    # the search button and box sit side by side inside the screen
+    box = phone.locator("#q").bounding_box()
+    button = phone.get_by_role("button", name="Tìm kiếm").bounding_box()
+    assert box and button and button["x"] + button["width"] <= PHONE["width"]
+    assert_clean(phone)
+
+
+def test_hostile_content_and_queries_never_execute(page: Any, base_url: str) -> None:
+    # the hostile article in results, in the article page, and in the suggest dropdown
+    page.goto("/search?q=an+toan")
+    assert page.locator(".hit-title").first.inner_text().startswith("<script>window.__pwned=1</script>")
+    assert page.locator(".hit .author").inner_text() == "<i>Tác giả</i>"
+    shot(page, "hostile-results")
+    page.locator(".hit-title a").first.click()
+    page.wait_for_url("**/articles/gen-hostile?q=an+toan")
+    assert "onerror" in page.locator(".lead").inner_text()
+    assert page.locator("article img, article b, article i, article script").count() == 0
+    shot(page, "hostile-article")
+    box = page.locator("#q")
+    box.fill("")
+    box.press_sequentially("<script", delay=40)
+    option = page.locator("#q-suggestions [role=option]").first
+    option.wait_for(state="visible")
+    assert option.inner_text().startswith("<script>window.__pwned=1</script>")
+    box.press("Escape")
+    assert_clean(page)
+
+    # the hostile text as the query itself: in the URL, and typed into the box
+    page.goto("/search?q=" + quote(HOSTILE_QUERY))
+    assert page.locator("#q").input_value() == HOSTILE_QUERY
+    assert page.title().startswith(HOSTILE_QUERY)
+    page.goto("/articles/gen-hostile?q=" + quote(HOSTILE_QUERY))
+    page.goto("/articles/no-such-article?q=" + quote(HOSTILE_QUERY))
+    assert page.locator("h1").inner_text() == "Không tìm thấy bài viết"
+    assert page.watch.errors == ["Failed to load resource: the server responded with a status of 404 (NOT FOUND)"]
+    page.watch.errors.clear()  # that 404 was the point
+    page.goto("/")
+    page.locator("#q").fill(HOSTILE_QUERY)
+    page.locator("#q").press("Enter")
+    page.wait_for_url("**/search?q=*")
+    assert page.locator("#q").input_value() == HOSTILE_QUERY
+    assert page.locator("img").count() == 0
+    assert [s.get_attribute("src") for s in page.locator("script").all()] == ["/static/suggest.js"]
+    assert_clean(page)
+
+    # and what the server says it served: a strict CSP
+    with urllib.request.urlopen(base_url + "/search?q=" + quote(HOSTILE_QUERY)) as response:
+        csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_works_without_javascript(browser: Any, base_url: str) -> None:
+    context = browser.new_context(viewport=DESKTOP, base_url=base_url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        page.locator("#q").fill("dang uy khoi doanh nghiep")
+        page.locator("#q").press("Enter")
+        page.wait_for_url("**/search?q=dang+uy+khoi+doanh+nghiep")
+        assert page.locator("mark", has_text="Đảng ủy").count() >= 2
+        assert page.locator("#q").get_attribute("role") is None  # no combobox without the script
+    finally:
+        context.close()
+
+
+def test_suggest_api_answers_what_the_script_reads(base_url: str) -> None:
+    with urllib.request.urlopen(base_url + "/api/suggest?q=" + quote("gio mua")) as response:
+        data = json.load(response)
+    assert data["suggestions"][0] == {"id": "gen-nam-south", "title": "Gió mùa tràn về miền Nam"}

@@ -1,0 +1,377 @@
+"""The HTML pages through Flask's test client: every page, escaping, error pages, headers, links."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.conftest import REPO, SEED_ID
+from webui import create_app
+from webui.pages import SECURITY_HEADERS, SearchParams, _safe_link, vn_datetime, vn_number
+
+
+@pytest.fixture(scope="module")
+def app(seed_index: Path) -> Flask:
+    return create_app(seed_index)
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and all text, of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def parse(html: str) -> Tags:
+    tags = Tags()
+    tags.feed(html)
+    return tags
+
+
+def links(html: str) -> list[str]:
+    return [a["href"] or "" for tag, a in parse(html).tags if tag == "a" and "href" in a]
+
+
+def args_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def get(client: FlaskClient, url: str, status: int = 200) -> str:
+    response = client.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+# --- home -----------------------------------------------------------------------------------
+
+
+def test_home_has_search_box_collection_and_lang(app: Flask, client: FlaskClient) -> None:
+    html = get(client, "/")
+    assert '<html lang="vi">' in html
+    assert "Tìm kiếm" in html
+    assert 'placeholder="Ví dụ: dang uy khoi doanh nghiep"' in html
+    tags = parse(html).tags
+    inputs = [a for t, a in tags if t == "input" and a.get("name") == "q"]
+    assert len(inputs) == 1 and inputs[0]["id"] == "q"
+    assert any(t == "label" and a.get("for") == "q" for t, a in tags)
+    assert any(t == "form" and a.get("role") == "search" for t, a in tags)
+    documents = app.extensions["vnsearch"].collection()["documents"]
+    assert f"<strong>{documents}</strong> bài viết" in html
+    assert "15/01/2020" in html and "01/12/2023" in html  # date range, Vietnamese style
+
+
+def test_search_without_query_is_home(client: FlaskClient) -> None:
+    assert "Kho lưu trữ có" in get(client, "/search")
+    assert "Kho lưu trữ có" in get(client, "/?q=%20%20")
+
+
+def test_no_external_resources(client: FlaskClient) -> None:
+    for url in ("/", "/?q=dang+uy", f"/articles/{SEED_ID}"):
+        for tag, attrs in parse(get(client, url)).tags:
+            if tag in ("script", "link", "img", "iframe"):
+                src = attrs.get("src") or attrs.get("href") or ""
+                assert src.startswith("/static/"), (url, tag, src)
+            assert "style" not in attrs, (url, tag)  # CSP: no inline styles
+            assert not any(k.startswith("on") for k in attrs), (url, tag)
+        assert "<style" not in get(client, url)
+
+
+def test_static_files_are_served(client: FlaskClient) -> None:
+    for name, mimetype in (("style.css", "text/css"), ("suggest.js", "text/javascript"),
+                           ("favicon.svg", "image/svg+xml")):
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200
+        assert response.mimetype == mimetype
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        response.close()
+
+
+# --- results ----------------------------------------------------------------------------------
+
+
+def test_results_unaccented_query_highlights_original_text(client: FlaskClient) -> None:
+    html = get(client, "/?q=dang+uy+khoi+doanh+nghiep")
+    assert re.search(r"Tìm thấy 1 kết quả\s+<span class=\"took\">\(\d+ ms\)</span>", html)
+    assert "<mark>Đảng ủy Khối doanh nghiệp</mark>" in html
+    assert f'href="/articles/{SEED_ID}?q=dang+uy+khoi+doanh+nghiep"' in html
+    assert "11:29, 05/11/2021" in html
+    assert '<span class="author">LMT</span>' in html
+    assert '<span class="caption-tag">Ảnh:</span> Bí thư <mark>Đảng ủy Khối doanh nghiệp</mark>' in html
+    assert "Có phải bạn muốn tìm:" in html
+    assert "<mark>Đảng</mark>" in html
+
+
+def test_search_path_is_the_same_page(client: FlaskClient) -> None:
+    a = get(client, "/?q=nam")
+    b = get(client, "/search?q=nam")
+    strip = re.compile(r"\(\d+ ms\)")
+    assert strip.sub("", a) == strip.sub("", b)
+
+
+def test_sort_facet_and_page_links_keep_the_query(client: FlaskClient) -> None:
+    html = get(client, "/search?q=nam&per_page=1&field=all")
+    hrefs = [h for h in links(html) if h.startswith("/search?")]
+    assert hrefs
+    for href in hrefs:
+        assert args_of(href)["q"] == "nam", href
+        assert args_of(href).get("per_page") == "1", href
+    sorts = {args_of(h).get("sort") for h in hrefs if "sort=" in h}
+    assert sorts == {"newest", "oldest"}
+    assert 'aria-current="true">Liên quan</a>' in html
+    # year facets set from/to to the whole year
+    years = [args_of(h) for h in hrefs if "from=" in h]
+    assert {"from": "2021-01-01", "to": "2021-12-31", "q": "nam", "per_page": "1"} in years
+    assert {"from": "2020-01-01", "to": "2020-12-31", "q": "nam", "per_page": "1"} in years
+    assert "Trang sau" in html
+    pages = [args_of(h).get("page") for h in hrefs]
+    assert "2" in pages and "3" in pages
+
+
+def test_sorting_changes_order(client: FlaskClient) -> None:
+    newest = get(client, "/search?q=nam&sort=newest")
+    oldest = get(client, "/search?q=nam&sort=oldest")
+    order = lambda html: re.findall(r'href="/articles/([^"?]+)\?', html)  # noqa: E731
+    dates = lambda html: re.findall(r'<time datetime="([^"]+)"', html)  # noqa: E731
+    assert len(order(newest)) >= 3
+    assert order(newest) == list(reversed(order(oldest)))
+    assert dates(newest) == sorted(dates(newest), reverse=True)
+    assert 'aria-current="true">Mới nhất</a>' in newest
+
+
+def test_month_facets_and_active_filter_with_clear_link(client: FlaskClient) -> None:
+    html = get(client, "/search?q=nam&from=2021-01-01&to=2021-12-31")
+    assert 'aria-current="true">Năm 2021</a>' in html
+    assert "Tháng 11/2021" in html and "Tháng 6/2021" in html
+    months = [args_of(h) for h in links(html) if "from=2021-06" in h]
+    assert months and months[0]["to"] == "2021-06-30"
+    assert "Từ 01/01/2021 đến 31/12/2021" in html
+    clear = re.findall(r'<a href="([^"]*)" class="clear"', html)
+    assert clear == ["/search?q=nam"], "a link clears the date filter and keeps the query"
+    feb = get(client, "/search?q=nam&from=2024-02-01&to=2024-02-29")  # leap day: a valid 'to'
+    assert "Không tìm thấy kết quả nào" in feb
+    assert "tìm lại trong toàn bộ kho" in feb
+
+
+def test_pagination_bounds(client: FlaskClient) -> None:
+    first = get(client, "/search?q=nam&per_page=1")
+    assert '<span class="disabled" aria-disabled="true">‹ Trang trước</span>' in first
+    last = get(client, "/search?q=nam&per_page=1&page=3")
+    assert '<span class="disabled" aria-disabled="true">Trang sau ›</span>' in last
+    assert 'aria-current="page"' in last
+    assert '<ol class="results" start="3">' in last
+    beyond = get(client, "/search?q=nam&per_page=1&page=7")
+    assert "Trang này không có kết quả" in beyond
+
+
+def test_pagination_never_links_past_the_result_window() -> None:
+    from webui.pages import _pagination
+
+    p = _pagination(SearchParams(q="x", per_page=100, page=9), total=50_000)
+    assert p is not None and p["last"] == 10
+    assert max(n for n, _ in p["pages"] if n) == 10
+    p = _pagination(SearchParams(q="x", per_page=100, page=10), total=50_000)
+    assert p is not None and p["next"] is None
+    p = _pagination(SearchParams(q="x", page=5), total=200)
+    assert p is not None
+    assert [n for n, _ in p["pages"]] == [1, None, 3, 4, 5, 6, 7, None, 20]
+    p = _pagination(SearchParams(q="x", page=2), total=25)
+    assert p is not None and [n for n, _ in p["pages"]] == [1, 2, 3]
+    assert _pagination(SearchParams(q="x", page=2), total=0) is None
+    assert _pagination(SearchParams(q="x"), total=10) is None
+
+
+def test_no_results_page_is_helpful(client: FlaskClient) -> None:
+    html = get(client, "/search?q=qqqzzzxxy")
+    assert "Không tìm thấy kết quả nào cho “qqqzzzxxy”" in html
+    assert "ngoặc kép" in html and "Lọc theo thời gian" in html
+
+
+def test_suggestion_link_keeps_filters_and_resets_page(client: FlaskClient) -> None:
+    html = get(client, "/search?q=thanh+uy&sort=newest")
+    hrefs = re.findall(r'Có phải bạn muốn tìm:\s*<a href="([^"]+)"', html)
+    assert hrefs
+    target = args_of(hrefs[0].replace("&amp;", "&"))
+    assert target["q"] == "Thành ủy" and target["sort"] == "newest" and "page" not in target
+
+
+# --- escaping ---------------------------------------------------------------------------------
+
+
+HOSTILE_QUERIES = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'><svg onload=alert(1)>",
+    "</title><script>alert(1)</script>",
+    "javascript:alert(1)",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE_QUERIES)
+def test_hostile_queries_are_escaped_everywhere(client: FlaskClient, q: str) -> None:
+    for url in ("/search", "/articles/gen-hostile", "/articles/no-such-id"):
+        response = client.get(url, query_string={"q": q})
+        html = response.get_data(as_text=True)
+        assert response.status_code in (200, 404)
+        tags = parse(html).tags
+        assert not any(t in ("img", "svg") for t, _ in tags), url
+        assert [a.get("src") for t, a in tags if t == "script"] == ["/static/suggest.js"], url
+        assert not any(k.startswith("on") for _, a in tags for k in a), url
+        if "<" in q:
+            assert q not in html
+
+
+def test_hostile_article_is_escaped_in_results_and_article(client: FlaskClient) -> None:
+    for url in ("/search?q=an+toan", "/articles/gen-hostile?q=an+toan", "/articles/gen-hostile"):
+        html = get(client, url)
+        tags = parse(html).tags
+        assert [a.get("src") for t, a in tags if t == "script"] == ["/static/suggest.js"], url
+        assert not any(t in ("img", "b", "i") for t, _ in tags), url
+        assert not any(k.startswith("on") for _, a in tags for k in a), url
+        assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in html
+        assert "&lt;i&gt;Tác giả&lt;/i&gt;" in html
+    html = get(client, "/articles/gen-hostile?q=an+toan")
+    assert "&lt;img src=x onerror=alert(4)&gt; minh họa <mark>an toàn</mark>" in html
+
+
+def test_only_mark_tags_come_from_documents(client: FlaskClient) -> None:
+    """In the document-derived parts of a results page, the only element is <mark>."""
+    html = get(client, "/search?q=an+toan+script")
+    for fragment in re.findall(r'<p class="snippet">(.*?)</p>', html, re.S):
+        assert {t for t, _ in parse(fragment).tags} <= {"mark"}
+
+
+# --- article ----------------------------------------------------------------------------------
+
+
+def test_article_page(client: FlaskClient) -> None:
+    html = get(client, f"/articles/{SEED_ID}")
+    assert "<mark>" not in html
+    assert "11:29, 05/11/2021" in html
+    assert "Tiêu đề lấy từ đoạn mở đầu" in html  # the seed's title is derived from its lead
+    assert '<p class="byline">LMT</p>' in html
+    assert "Tin liên quan" in html
+    assert "Phấn đấu ngày 15/9 hoàn thành cấp điện cho 100% huyện đảo Cát Hải" in html
+    assert "22:48, 23/11/2024" in html
+    # captions in their places: the first caption comes right after the lead, before paragraph 1
+    first_caption = html.index("Bí thư Thành ủy Trần Lưu Quang phát biểu tại buổi làm việc")
+    assert html.index('class="lead"') < first_caption < html.index("Đảng bộ Khối doanh nghiệp thành phố là")
+    assert html.count('<figure class="caption">') == 4
+
+
+def test_article_highlights_query_terms(client: FlaskClient) -> None:
+    html = get(client, f"/articles/{SEED_ID}?q=dang+uy+khoi+doanh+nghiep")
+    assert "<mark>Đảng ủy Khối doanh nghiệp</mark>" in html
+    assert "Quay lại kết quả tìm “dang uy khoi doanh nghiep”" in html
+    assert 'href="/search?q=dang+uy+khoi+doanh+nghiep"' in html
+    # abbreviations are highlighted as search highlights them; excluded terms are not
+    html = get(client, "/articles/gen-ubnd?q=uy+ban+nhan+dan+-giao")
+    assert "<mark>UBND</mark>" in html and "<mark>giao" not in html
+
+
+def test_article_not_found(client: FlaskClient) -> None:
+    html = get(client, "/articles/no-such-article?q=abc", status=404)
+    assert "Không tìm thấy bài viết" in html
+    assert 'href="/search?q=abc"' in html
+
+
+def test_unknown_page_is_html_404_but_api_stays_json(client: FlaskClient) -> None:
+    assert "Không tìm thấy trang" in get(client, "/no/such/page", status=404)
+    response = client.get("/api/no-such-route")
+    assert response.status_code == 404 and response.is_json
+
+
+# --- errors and headers -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("page=abc", "Số trang không hợp lệ"),
+        ("page=0", "Số trang không hợp lệ"),
+        ("page=-3", "Số trang không hợp lệ"),
+        ("page=99999999999999999999", "Số trang không hợp lệ"),
+        ("per_page=1000", "Số kết quả mỗi trang"),
+        ("per_page=x", "Số kết quả mỗi trang"),
+        ("from=2021-02-30", "Ngày không hợp lệ"),
+        ("from=yesterday", "Ngày không hợp lệ"),
+        ("from=2022-01-01&to=2021-01-01", "Ngày không hợp lệ"),
+        ("sort=random", "Cách sắp xếp không hợp lệ"),
+        ("field=author", "Phạm vi tìm kiếm không hợp lệ"),
+    ],
+)
+def test_invalid_parameters_give_a_friendly_400(client: FlaskClient, query: str, expected: str) -> None:
+    html = get(client, f"/search?q=nam&{query}", status=400)
+    assert expected in html
+    assert 'href="/search?q=nam"' in html  # a way back to a valid search
+
+
+def test_no_index_gives_friendly_503(tmp_path: Path) -> None:
+    client = create_app(tmp_path / "empty").test_client()
+    for url in ("/", "/search?q=nam", "/articles/x"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert response.headers["Retry-After"] == "30"
+        html = response.get_data(as_text=True)
+        assert "chưa có chỉ mục" in html
+        assert response.headers["Content-Security-Policy"] == SECURITY_HEADERS["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=nam", f"/articles/{SEED_ID}", "/search?q=nam&page=0",
+                                 "/articles/nope", "/nope"])
+def test_security_headers(client: FlaskClient, url: str) -> None:
+    response = client.get(url)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp and "object-src 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+
+
+def test_api_responses_do_not_get_the_page_csp(client: FlaskClient) -> None:
+    response = client.get("/api/suggest?q=dang")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response.headers
+
+
+def test_suggest_api_shape_used_by_the_script(client: FlaskClient) -> None:
+    """suggest.js reads `suggestions` [{id, title}] from /api/suggest."""
+    data = client.get("/api/suggest?q=gio mua").get_json()
+    assert data["suggestions"][0] == {"id": "gen-nam-south", "title": "Gió mùa tràn về miền Nam"}
+    assert "data.suggestions" in (REPO / "webui" / "static" / "suggest.js").read_text(encoding="utf-8")
+
+
+# --- formatting -----------------------------------------------------------------------------
+
+
+def test_formatting_helpers() -> None:
+    assert vn_datetime("2021-11-05T11:29:00+07:00") == "11:29, 05/11/2021"
+    assert vn_datetime("not a date") == "not a date"
+    assert vn_datetime(None) == ""
+    assert vn_number(1234567) == "1.234.567"
+    assert _safe_link("https://baohaiphong.vn/a.html") == "https://baohaiphong.vn/a.html"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "//evil", "", None):
+        assert _safe_link(bad) is None
+    params = SearchParams(q="a b", sort="newest", page=3)
+    assert params.url() == "/search?q=a+b&sort=newest"
+    assert params.url(page=2) == "/search?q=a+b&sort=newest&page=2"

@@ -1,0 +1,350 @@
+"""The HTML pages: home, results, article. Server-rendered, complete without JavaScript.
+
+Everything from documents and queries is autoescaped by Jinja; the only markup we let through
+(`|safe`) is what `indexer.search` already built as escaped text plus our own <mark> tags:
+`title_html`, `snippet`, caption `html`, `suggestion.html`, and the article text marked here
+with the same `Highlighter`. Pages carry a strict Content-Security-Policy (no inline script or
+style at all), so even a mistake in escaping could not run a script.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from indexer.index import IndexUnavailable
+from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, Highlighter, InvalidParameter
+
+pages = Blueprint("pages", __name__)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+DEFAULT_PER_PAGE = 10
+SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "Cũ nhất"}
+FIELD_LABELS = {"all": "Tất cả", "title": "Tiêu đề", "body": "Nội dung", "lead": "Đoạn dẫn",
+                "caption": "Chú thích ảnh"}
+PAGE_LINKS_AROUND = 2  # page numbers shown either side of the current one
+
+# Vietnamese messages for InvalidParameter codes (the service's own messages are English).
+INVALID_MESSAGES = {
+    "invalid_page": f"Số trang không hợp lệ: chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu tiên.",
+    "invalid_per_page": f"Số kết quả mỗi trang phải từ 1 đến {MAX_PER_PAGE}.",
+    "invalid_date": "Ngày không hợp lệ: hãy dùng dạng 2021-11-05, và ngày bắt đầu không được sau ngày kết thúc.",
+    "invalid_sort": "Cách sắp xếp không hợp lệ.",
+    "invalid_field": "Phạm vi tìm kiếm không hợp lệ.",
+}
+
+
+def _service() -> Any:
+    return current_app.extensions["vnsearch"]
+
+
+# --- request parameters ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """The search state carried by every link of a results page (defaults left out of URLs)."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    sort: str = "relevance"
+    date_from: str = ""
+    date_to: str = ""
+    field: str = "all"
+
+    @classmethod
+    def from_request(cls) -> SearchParams:
+        args = request.args
+        return cls(
+            q=args.get("q", "").strip(),
+            page=_whole(args.get("page"), 1, "invalid_page"),
+            per_page=_whole(args.get("per_page"), DEFAULT_PER_PAGE, "invalid_per_page"),
+            sort=args.get("sort") or "relevance",
+            date_from=(args.get("from") or "").strip(),
+            date_to=(args.get("to") or "").strip(),
+            field=args.get("field") or "all",
+        )
+
+    def query_args(self) -> dict[str, str | int]:
+        out: dict[str, str | int] = {"q": self.q}
+        if self.field != "all":
+            out["field"] = self.field
+        if self.date_from:
+            out["from"] = self.date_from
+        if self.date_to:
+            out["to"] = self.date_to
+        if self.sort != "relevance":
+            out["sort"] = self.sort
+        if self.per_page != DEFAULT_PER_PAGE:
+            out["per_page"] = self.per_page
+        if self.page != 1:
+            out["page"] = self.page
+        return out
+
+    def url(self, **changes: Any) -> str:
+        """This search's URL with some parameters changed; any change but `page` goes back to
+        page 1."""
+        if "page" not in changes:
+            changes["page"] = 1
+        return "/search?" + urlencode(replace(self, **changes).query_args())
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.date_from or self.date_to or self.field != "all")
+
+
+def _whole(value: str | None, default: int, code: str) -> int:
+    if value in (None, ""):
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise InvalidParameter(code, f"{code}: not a whole number") from None
+
+
+# --- formatting (template filters) ------------------------------------------------------------
+
+
+def _parse_iso(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@pages.app_template_filter("vn_datetime")
+def vn_datetime(value: str | None) -> str:
+    """ISO 8601 → "11:29, 05/11/2021" (the article's own local time, as printed by the paper)."""
+    dt = _parse_iso(value)
+    if dt is None:
+        return value or ""
+    return dt.strftime("%H:%M, %d/%m/%Y")
+
+
+@pages.app_template_filter("vn_date")
+def vn_date(value: str | None) -> str:
+    """ISO 8601 → "05/11/2021"."""
+    dt = _parse_iso(value)
+    return dt.strftime("%d/%m/%Y") if dt else (value or "")
+
+
+@pages.app_template_filter("vn_number")
+def vn_number(value: int | float) -> str:
+    """12345 → "12.345" (Vietnamese thousands separator)."""
+    return f"{int(value):,}".replace(",", ".")
+
+
+def _month_label(value: str) -> str:
+    year, month = value.split("-")
+    return f"Tháng {int(month)}/{year}"
+
+
+def _month_bounds(value: str) -> tuple[str, str]:
+    year, month = (int(x) for x in value.split("-"))
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, 1).isoformat(), date(year, month, last).isoformat()
+
+
+def _safe_link(url: str | None) -> str | None:
+    """The article's original URL, only when it is plain http(s)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return url if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+@pages.get("/")
+@pages.get("/search")
+def search() -> Any:
+    """Home (no query) or results (?q=...)."""
+    try:
+        params = SearchParams.from_request()
+    except InvalidParameter as exc:
+        return _invalid(exc, SearchParams(q=request.args.get("q", "").strip()))
+    if not params.q:
+        return _home()
+    try:
+        result = _service().search(
+            params.q,
+            page=params.page,
+            per_page=params.per_page,
+            sort=params.sort,
+            date_from=params.date_from or None,
+            date_to=params.date_to or None,
+            field=params.field,
+        )
+    except InvalidParameter as exc:
+        return _invalid(exc, params)
+    return render_template(
+        "results.html",
+        params=params,
+        result=result,
+        sorts=[(s, SORT_LABELS[s]) for s in SORTS],
+        facets=_facet_links(params, result["facets"]),
+        filters=_active_filters(params),
+        pagination=_pagination(params, result["total"]),
+        field_labels=FIELD_LABELS,
+    )
+
+
+def _home() -> str:
+    collection = _service().collection()
+    return render_template("home.html", params=SearchParams(), collection=collection)
+
+
+def _invalid(exc: InvalidParameter, params: SearchParams) -> tuple[str, int]:
+    message = INVALID_MESSAGES.get(exc.code, "Tham số tìm kiếm không hợp lệ.")
+    return render_template("error.html", params=params, title="Yêu cầu không hợp lệ", message=message,
+                           back=bool(params.q)), 400
+
+
+@pages.get("/articles/<path:article_id>")
+def article(article_id: str) -> Any:
+    """One article, with the query terms marked when opened from a results page (?q=...)."""
+    service = _service()
+    doc = service.article(article_id)
+    q = request.args.get("q", "").strip()
+    params = SearchParams(q=q)
+    if doc is None:
+        return render_template("error.html", params=params, title="Không tìm thấy bài viết",
+                               message="Không có bài viết nào với mã này trong kho lưu trữ.",
+                               back=bool(q)), 404
+    highlighter = Highlighter(service.highlight_terms(q) if q else set())
+
+    def mark(text: str) -> Markup:
+        return Markup(highlighter.mark_all(text or ""))  # escaped text + our <mark> only
+
+    paragraphs = doc.get("paragraphs") or []
+    captions_at: dict[int, list[Markup]] = {}
+    for cap in doc.get("captions") or []:
+        position = min(max(int(cap.get("position") or 0), 0), len(paragraphs))
+        captions_at.setdefault(position, []).append(mark(cap["text"]))
+    blocks: list[tuple[str, Markup]] = []
+    for i, para in enumerate(paragraphs):
+        blocks.extend(("caption", c) for c in captions_at.get(i, []))
+        blocks.append(("paragraph", mark(para)))
+    blocks.extend(("caption", c) for c in captions_at.get(len(paragraphs), []))
+    return render_template(
+        "article.html",
+        params=params,
+        article=doc,
+        title_html=mark(doc.get("title") or ""),
+        lead_html=mark(doc.get("lead") or ""),
+        blocks=blocks,
+        source_url=_safe_link(doc.get("url")),
+        marked=bool(highlighter.terms),
+    )
+
+
+# --- building blocks of the results page -----------------------------------------------------
+
+
+def _facet_links(params: SearchParams, facets: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """Year and month facets as links that keep the query. Months are listed for the year in
+    view (a year or month filter set, or results from one year only), not for all years."""
+    years = []
+    for f in facets.get("year") or []:
+        lo, hi = f"{f['value']}-01-01", f"{f['value']}-12-31"
+        years.append({"label": f["value"], "count": f["count"], "url": params.url(date_from=lo, date_to=hi),
+                      "active": (params.date_from, params.date_to) == (lo, hi)})
+    months = []
+    if len(years) == 1:
+        for f in facets.get("month") or []:
+            lo, hi = _month_bounds(f["value"])
+            months.append({"label": _month_label(f["value"]), "count": f["count"],
+                           "url": params.url(date_from=lo, date_to=hi),
+                           "active": (params.date_from, params.date_to) == (lo, hi)})
+    return {"year": years, "month": months}
+
+
+def _active_filters(params: SearchParams) -> list[dict[str, str]]:
+    out = []
+    if params.date_from or params.date_to:
+        if params.date_from and params.date_to:
+            label = f"Từ {vn_date(params.date_from)} đến {vn_date(params.date_to)}"
+        elif params.date_from:
+            label = f"Từ {vn_date(params.date_from)}"
+        else:
+            label = f"Đến {vn_date(params.date_to)}"
+        out.append({"label": label, "clear_url": params.url(date_from="", date_to="")})
+    if params.field != "all":
+        out.append({"label": f"Chỉ tìm trong: {FIELD_LABELS.get(params.field, params.field).lower()}",
+                    "clear_url": params.url(field="all")})
+    return out
+
+
+def _pagination(params: SearchParams, total: int) -> dict[str, Any] | None:
+    """Prev/next and a few page numbers around the current one, never past the result window."""
+    last = max(1, min(math.ceil(total / params.per_page), MAX_RESULT_WINDOW // params.per_page))
+    if total == 0 or (last == 1 and params.page == 1):
+        return None
+    current = params.page
+    around = range(max(1, current - PAGE_LINKS_AROUND), min(last, current + PAGE_LINKS_AROUND) + 1)
+    numbers: list[int | None] = []  # None = a gap (…)
+    previous = 0
+    for n in sorted({1, last, *around}):
+        if n - previous > 1:
+            numbers.append(None)
+        numbers.append(n)
+        previous = n
+    return {
+        "current": current,
+        "last": last,
+        "prev": params.url(page=current - 1) if current > 1 else None,
+        "next": params.url(page=current + 1) if current < last else None,
+        "pages": [(n, params.url(page=n) if n else None) for n in numbers],
+    }
+
+
+# --- errors and headers ------------------------------------------------------------------------
+
+
+@pages.errorhandler(IndexUnavailable)
+def index_unavailable(exc: IndexUnavailable) -> Any:
+    """No index built yet (or it went away): a friendly 503 that asks to come back later."""
+    body = render_template("error.html", params=SearchParams(), title="Chưa sẵn sàng",
+                           message="Kho lưu trữ chưa có chỉ mục tìm kiếm. Vui lòng thử lại sau ít phút.",
+                           back=False)
+    return Response(body, status=503, headers={"Retry-After": "30"}, mimetype="text/html")
+
+
+@pages.app_errorhandler(404)
+def not_found(exc: HTTPException) -> Any:
+    """A friendly HTML 404 for page URLs; the JSON API keeps its own."""
+    if request.path.startswith("/api/"):
+        return exc
+    return render_template("error.html", params=SearchParams(), title="Không tìm thấy trang",
+                           message="Địa chỉ này không có trên vnsearch.", back=False), 404
+
+
+@pages.after_app_request
+def security_headers(response: Response) -> Response:
+    """CSP and friends on every HTML page and static file (the API sets its own headers)."""
+    if request.path.startswith("/api/"):
+        return response
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response

@@ -1,0 +1,136 @@
+/* vnsearch search-as-you-type: a progressive enhancement of the plain search form.
+   Debounced fetch to /api/suggest, an ARIA combobox + listbox, keyboard navigation.
+   Titles are inserted with textContent only: nothing from the server becomes markup. */
+(function () {
+  "use strict";
+
+  var input = document.getElementById("q");
+  if (!input || !window.fetch) { return; }
+
+  var endpoint = input.getAttribute("data-suggest-url") || "/api/suggest";
+  var DELAY_MS = 150;
+  var MIN_CHARS = 2;
+  var list = document.createElement("ul");
+  var status = document.createElement("div");
+  var items = [];
+  var active = -1;
+  var timer = null;
+  var pending = null;
+  var shownFor = null;
+
+  list.id = "q-suggestions";
+  list.className = "suggestions";
+  list.setAttribute("role", "listbox");
+  list.setAttribute("aria-label", "Gợi ý tìm kiếm");
+  list.hidden = true;
+  status.className = "visually-hidden";
+  status.setAttribute("role", "status");
+  status.setAttribute("aria-live", "polite");
+  input.parentNode.appendChild(list);
+  input.parentNode.appendChild(status);
+
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-controls", list.id);
+  input.setAttribute("aria-expanded", "false");
+
+  function close() {
+    list.hidden = true;
+    list.textContent = "";
+    items = [];
+    active = -1;
+    shownFor = null;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  }
+
+  function setActive(index) {
+    if (active >= 0 && items[active]) { items[active].el.setAttribute("aria-selected", "false"); }
+    active = index;
+    if (active >= 0 && items[active]) {
+      items[active].el.setAttribute("aria-selected", "true");
+      input.setAttribute("aria-activedescendant", items[active].el.id);
+      items[active].el.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function open(article) {
+    var typed = input.value.trim();
+    var href = "/articles/" + encodeURIComponent(article.id);
+    if (typed) { href += "?q=" + encodeURIComponent(typed); }
+    window.location.assign(href);
+  }
+
+  function render(suggestions, typed) {
+    close();
+    if (!suggestions.length) {
+      status.textContent = "";
+      return;
+    }
+    suggestions.forEach(function (s, i) {
+      var li = document.createElement("li");
+      li.id = "q-suggestion-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+      li.textContent = s.title;
+      li.addEventListener("click", function () { open(s); });
+      list.appendChild(li);
+      items.push({ el: li, data: s });
+    });
+    shownFor = typed;
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    status.textContent = suggestions.length + " gợi ý. Dùng phím mũi tên để chọn.";
+  }
+
+  function load() {
+    var typed = input.value.trim();
+    if (typed.length < MIN_CHARS) { close(); return; }
+    if (typed === shownFor) { return; }
+    if (pending) { pending.abort(); }
+    var controller = window.AbortController ? new AbortController() : null;
+    pending = controller;
+    fetch(endpoint + "?q=" + encodeURIComponent(typed), {
+      headers: { Accept: "application/json" },
+      signal: controller ? controller.signal : undefined
+    })
+      .then(function (response) { return response.ok ? response.json() : []; })
+      .then(function (data) {
+        if (input.value.trim() !== typed || document.activeElement !== input) { return; }
+        var rows = Array.isArray(data) ? data : (data && (data.suggestions || data.results)) || [];
+        render(rows.filter(function (s) { return s && s.id && s.title; }).slice(0, 10), typed);
+      })
+      .catch(function () { /* offline, aborted or no API: the plain form still works */ });
+  }
+
+  input.addEventListener("input", function () {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(load, DELAY_MS);
+  });
+
+  input.addEventListener("keydown", function (event) {
+    var openList = !list.hidden && items.length > 0;
+    if (event.key === "ArrowDown" && openList) {
+      event.preventDefault();
+      setActive(active + 1 >= items.length ? 0 : active + 1);
+    } else if (event.key === "ArrowUp" && openList) {
+      event.preventDefault();
+      setActive(active <= 0 ? items.length - 1 : active - 1);
+    } else if (event.key === "Enter" && openList && active >= 0) {
+      event.preventDefault();
+      open(items[active].data);
+    } else if (event.key === "Escape" && !list.hidden) {
+      event.preventDefault(); /* keep the text: a search box clears itself on Escape */
+      close();
+    } else if (event.key === "Enter") {
+      window.clearTimeout(timer);
+      close();
+    }
+  });
+
+  /* a click on an option must not blur the input first */
+  list.addEventListener("mousedown", function (event) { event.preventDefault(); });
+  input.addEventListener("blur", function () { window.clearTimeout(timer); close(); });
+}());

@@ -507,11 +507,25 @@ class SearchService:
             return None
         if fold(suggestion) == " ".join(folded) and not typed_marks and reading is None:
             return None
-        marked = " ".join(
-            f"<mark>{html.escape(w)}</mark>" if (changed[i] or (not typed_marks and has_marks(w))) else html.escape(w)
-            for i, w in enumerate(words)
-        )
-        return {"text": suggestion, "html": marked}
+        flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
+        return {"text": suggestion, "html": _mark_runs(words, flags)}
+
+
+def _mark_runs(words: Sequence[str], flags: Sequence[bool]) -> str:
+    """Escaped words with each run of flagged ones in a single <mark>: <mark>Đảng ủy Khối</mark>."""
+    out: list[str] = []
+    run: list[str] = []
+    for word, flag in zip(words, flags, strict=True):
+        if flag:
+            run.append(html.escape(word))
+            continue
+        if run:
+            out.append(f"<mark>{' '.join(run)}</mark>")
+            run = []
+        out.append(html.escape(word))
+    if run:
+        out.append(f"<mark>{' '.join(run)}</mark>")
+    return " ".join(out)
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:

@@ -56,7 +56,7 @@ SUGGEST_LIMIT = 10
 
 FIELD_WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0, "caption": 1.0}
 EXACT_WEIGHT = 0.6  # extra weight of a diacritics-exact match, relative to the folded one
-BIGRAM_WEIGHT = 1.5  # weight of an adjacent pair, relative to one syllable
+BIGRAM_WEIGHT = 6.0  # weight of an adjacent pair, relative to one syllable (tuned: bench/relevance.py)
 FIELD_CHOICES = {
     "all": PARTS,
     "title": ("title",),

@@ -24,7 +24,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
@@ -223,7 +223,8 @@ class Readings:
     """The corpus's own accented readings of unaccented syllables (see index.ReadingCounter):
     a small Viterbi over candidate readings, scored by syllable and adjacent-pair counts."""
 
-    CANDIDATES = 8
+    CANDIDATES = 16
+    SMOOTHING = 2.0  # weight of the unigram estimate in each bigram step
 
     def __init__(self, counter: ReadingCounter) -> None:
         by_fold: dict[str, list[tuple[str, int]]] = {}
@@ -233,24 +234,36 @@ class Readings:
             k: sorted(v, key=lambda sc: -sc[1])[: self.CANDIDATES] for k, v in by_fold.items()
         }
         self.bigrams = counter.bigrams
+        self.unigram_counts = counter.unigrams
+        self.total = max(1, sum(counter.unigrams.values()))
+
+    def _logp(self, prev: str | None, surface: str, count: int) -> float:
+        unigram = (count + 0.5) / self.total
+        if prev is None:
+            return math.log(unigram)
+        pair = self.bigrams.get(f"{prev} {surface}", 0)
+        prev_count = self.unigram_counts.get(prev, 0)
+        return math.log((pair + self.SMOOTHING * unigram) / (prev_count + self.SMOOTHING))
+
+    def _candidates(self, folded: str) -> list[tuple[str, int]]:
+        return self.by_fold.get(folded) or [(folded, 0)]
 
     def restore(self, folded: Sequence[str]) -> list[str] | None:
         """The most likely accented reading of a folded syllable sequence, or None when the
         corpus has no dominant one."""
-        if not folded or any(f not in self.by_fold for f in folded):
+        if not folded or all(f not in self.by_fold for f in folded):
             return None
-        # best[i][surface] = (score, path)
+        # A bigram language model, interpolated with unigrams, decoded with Viterbi:
+        # log P(s1) + Σ log P(s_i | s_{i-1}). A syllable the corpus never showed stands for itself.
         best: dict[str, tuple[float, list[str]]] = {
-            s: (math.log1p(c), [s]) for s, c in self.by_fold[folded[0]]
+            s: (self._logp(None, s, c), [s]) for s, c in self._candidates(folded[0])
         }
         supported_pairs = 0
         for f in folded[1:]:
             step: dict[str, tuple[float, list[str]]] = {}
-            for s, c in self.by_fold[f]:
-                emit = math.log1p(c)
+            for s, c in self._candidates(f):
                 score, path = max(
-                    ((sc + emit + 2.0 * math.log1p(self.bigrams.get(f"{p[-1]} {s}", 0)), p)
-                     for sc, p in best.values()),
+                    ((sc + self._logp(p[-1], s, c), p) for sc, p in best.values()),
                     key=lambda x: x[0],
                 )
                 step[s] = (score, [*path, s])
@@ -259,10 +272,10 @@ class Readings:
         for a, b in pairwise(path):
             if self.bigrams.get(f"{a} {b}", 0):
                 supported_pairs += 1
-        if len(path) > 1 and supported_pairs * 2 < len(path) - 1:
+        if len(path) > 1 and not supported_pairs:
             return None
         if len(path) == 1:
-            counts = self.by_fold[folded[0]]
+            counts = self._candidates(folded[0])
             total = sum(c for _, c in counts)
             if counts[0][1] * 2 < total:
                 return None
@@ -380,17 +393,18 @@ class SearchService:
         if parsed.truncated:
             response["notice"] = f"query cut to {MAX_QUERY_CHARS} characters / {MAX_QUERY_TERMS} terms"
         if not parsed.is_empty:
-            built = _QueryBuilder(parsed, self.abbreviations)
+            spell = _memo(lambda f: spelling_alternatives(searcher, f))
+            built = _QueryBuilder(parsed, self.abbreviations, spell)
             matching, scored = built.query(require_all=True)
             matched = _matching_docs(searcher, matching, date_filter)
-            if not matched and built.can_relax:
+            if not matched and built.can_relax:  # no article has every word: any word will do
                 matching, scored = built.query(require_all=False)
                 matched = _matching_docs(searcher, matching, date_filter)
             response["total"] = len(matched)
             response["facets"] = _facets(gen.months(searcher), matched)
             if (page - 1) * per_page < len(matched):  # a page past the end is empty
                 response["hits"] = self._hits(searcher, scored, date_filter, sort, page, per_page, built)
-            response["suggestion"] = self._suggestion(searcher, gen, parsed)
+            response["suggestion"] = self._suggestion(gen, parsed, spell)
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -478,7 +492,9 @@ class SearchService:
             )
         return hits
 
-    def _suggestion(self, searcher: Any, gen: _Generation, parsed: ParsedQuery) -> dict[str, str] | None:
+    def _suggestion(
+        self, gen: _Generation, parsed: ParsedQuery, spell: Callable[[str], list[str]]
+    ) -> dict[str, str] | None:
         tokens = parsed.positive_tokens
         if not tokens or len(tokens) > 8:
             return None
@@ -487,10 +503,9 @@ class SearchService:
         corrected = list(folded)
         changed = [False] * len(folded)
         for i, f in enumerate(folded):
-            if f.isalpha() and not _document_frequency(searcher, f):
-                better = _correct(searcher, f)
-                if better:
-                    corrected[i], changed[i] = better, True
+            better = spell(f)
+            if better:
+                corrected[i], changed[i] = better[0], True
         if typed_marks and not any(changed):
             return None
         reading = gen.readings.restore(corrected)
@@ -593,25 +608,43 @@ def _document_frequency(searcher: Any, folded: str) -> int:
     return sum(searcher.doc_frequency(part, folded) for part in PARTS)
 
 
-def _correct(searcher: Any, folded: str) -> str | None:
-    """The most frequent indexed syllable within edit distance 1 (2 for long words)."""
+SPELLING_ALTERNATIVES = 3
+
+
+def spelling_alternatives(searcher: Any, folded: str) -> list[str]:
+    """For a word found nowhere in the index, the indexed words within edit distance 1 (2 for
+    long words), most frequent first; for a known word, nothing. The first letter is trusted."""
+    if not folded.isalpha() or _document_frequency(searcher, folded):
+        return []
     maxdist = 1 if len(folded) <= 5 else 2
-    best: tuple[int, str] | None = None
+    candidates: set[str] = set()
     for part in ("body", "title"):
-        for cand in searcher.corrector(part).suggest(folded, limit=5, maxdist=maxdist, prefix=1):
-            freq = _document_frequency(searcher, cand)
-            if best is None or freq > best[0]:
-                best = (freq, cand)
-    return best[1] if best else None
+        candidates.update(searcher.corrector(part).suggest(folded, limit=5, maxdist=maxdist, prefix=1))
+    ranked = sorted(candidates, key=lambda c: (-_document_frequency(searcher, c), c))
+    return ranked[:SPELLING_ALTERNATIVES]
 
 
 # --- query building --------------------------------------------------------------------------
 
 
+def _memo(fn: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
+    cache: dict[str, list[str]] = {}
+
+    def cached(key: str) -> list[str]:
+        if key not in cache:
+            cache[key] = fn(key)
+        return cache[key]
+
+    return cached
+
+
 class _QueryBuilder:
-    def __init__(self, parsed: ParsedQuery, abbreviations: Abbreviations) -> None:
+    def __init__(
+        self, parsed: ParsedQuery, abbreviations: Abbreviations, spell: Callable[[str], list[str]] | None = None
+    ) -> None:
         self.parsed = parsed
         self.abbreviations = abbreviations
+        self.spell = spell
         self.highlight_terms: set[str] = set()
         self.can_relax = False
 
@@ -652,13 +685,20 @@ class _QueryBuilder:
         aliases = {t.position: t for t in clause.tokens if t.alias}
         parts = clause.parts
         boosts: list[Any] = []
+        # A word found nowhere in the index also matches its likely intended spellings.
+        spelled = {
+            t.position: [t.folded, *(self.spell(t.folded) if self.spell and not clause.phrase else [])]
+            for t in tokens
+        }
         for tok in tokens:
-            self.highlight_terms.add(tok.folded)
+            self.highlight_terms.update(spelled[tok.position])
             if tok.exact != tok.folded:
                 boosts.append(_any_field(parts, "_ex", tok.exact, EXACT_WEIGHT))
         for a, b in pairwise(tokens):
             if b.joined:
-                boosts.append(_any_field(parts, "_bi", f"{a.folded} {b.folded}", BIGRAM_WEIGHT))
+                for x in spelled[a.position]:
+                    for y in spelled[b.position]:
+                        boosts.append(_any_field(parts, "_bi", f"{x} {y}", BIGRAM_WEIGHT))
         if clause.phrase:
             return [self._sequence_query(tokens, parts, phrase=True)], boosts
         units: list[Any] = []
@@ -677,7 +717,10 @@ class _QueryBuilder:
                 continue
             tok = tokens[i]
             alias = aliases.get(tok.position)
+            forms = spelled[tok.position]
             unit = _any_field(parts, "", tok.folded, 1.0)
+            if len(forms) > 1:
+                unit = wq.Or([_any_field(parts, "", form, 1.0) for form in forms])
             if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
                 span = [t for t in tokens[i:] if t.start < alias.end]
                 self.highlight_terms.add(alias.folded)

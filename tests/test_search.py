@@ -189,3 +189,18 @@ def test_any_text_is_a_valid_query(service: SearchService, text: str) -> None:
     result = service.search(text)
     for hit in result["hits"]:
         assert "<" not in TAG.sub("", hit["snippet"])
+
+
+def test_a_misspelled_word_matches_its_likely_spelling(service: SearchService) -> None:
+    # "nghiepp" is in no article: it matches "nghiệp", and every other word is still required
+    result = service.search("khoi doanh nghiepp")
+    assert ids(result)[0] == SEED_ID
+    assert "<mark>" in result["hits"][0]["snippet"]
+    assert service.search("gio mua mien namm")["hits"][0]["id"] == "gen-nam-south"
+    # a word the index knows is never swapped for a neighbour ("quang" is not "quan"/"hoang")
+    assert set(ids(service.search("quang"))) == {SEED_ID, "gen-scattered"}
+
+
+def test_suggestion_restores_diacritics_after_a_correction(service: SearchService) -> None:
+    suggestion = service.search("dang uy khoi doanh nghiepp")["suggestion"]
+    assert suggestion["text"] == "Đảng ủy Khối doanh nghiệp"

@@ -19,9 +19,11 @@ and a lead or body phrase must hold a syllable found in at most 3% of the articl
 Forms: ``accented`` (NFC, as in the text), ``plain`` (marks removed, đ→d, lowercase), ``nfd``
 (accented, NFD-decomposed) and ``tone`` (accented, rewritten to the other tone-placement style
 with ``viet_text_tools.normalize_diacritics(..., new_style=True)``; equal to ``accented`` when the
-query has no oa/oe/uy syllable). The corpus is ~99.99% old style and such syllables are in only
-a few percent of random phrases, so for each article the generator first looks for a query (of
-any kind) that has one, to give the tone form some signal (~1 article in 8 offers one).
+query has no oa/oe/uy syllable), and ``typo`` (plain, with one letter of its longest word
+replaced: sometimes a non-word, sometimes another real syllable). The corpus is ~99.99% old
+style and such syllables are in only a few percent of random phrases, so for each article the
+generator first looks for a query (of any kind) that has one, to give the tone form some
+signal (~1 article in 8 offers one).
 
 Deterministic: fixed seed, no dependence on hash order.
 
@@ -51,7 +53,7 @@ CORPUS_DIR = REPO.parent / "shared" / "corpus"
 DEFAULT_CORPUS = CORPUS_DIR / "news-2k.jsonl"
 DEFAULT_OUT = REPO / "bench" / "queries" / "dev-news2k.tsv"
 
-FORMS = ("accented", "plain", "nfd", "tone")
+FORMS = ("accented", "plain", "nfd", "tone", "typo")
 
 # Share of each kind in the base set. Kinds are tried furthest-behind-its-share first; when one
 # cannot be made for an article, the next is tried.
@@ -99,14 +101,27 @@ def fold(text: str) -> str:
 
 
 def forms_of(query: str) -> dict[str, str]:
-    """The four forms of a base query written with diacritics."""
+    """The five forms of a base query written with diacritics."""
     accented = unicodedata.normalize("NFC", query)
     return {
         "accented": accented,
         "plain": fold(accented),
         "nfd": unicodedata.normalize("NFD", accented),
         "tone": unicodedata.normalize("NFC", normalize_diacritics(accented, new_style=True)),
+        "typo": typo(fold(accented)),
     }
+
+
+def typo(plain: str) -> str:
+    """The plain form with one letter of its longest word replaced by a random letter: the
+    commonest slip of someone typing without diacritics. Deterministic (seeded by the query)."""
+    rng = random.Random(plain)
+    words = plain.split()
+    i = max(range(len(words)), key=lambda j: (len(words[j]), -j))
+    word = words[i]
+    pos = rng.randrange(len(word))
+    words[i] = word[:pos] + rng.choice([c for c in "abcdefghiklmnopqrstuvxy" if c != word[pos]]) + word[pos + 1 :]
+    return " ".join(words)
 
 
 def tone_differs(query: str) -> bool:

@@ -37,7 +37,7 @@ DEFAULT_QUERIES = REPO / "bench" / "queries" / "dev-news2k.tsv"
 DEFAULT_OUT = REPO / "bench" / "results" / "relevance.md"
 DEFAULT_ENGINES = "vnsearch,whoosh-standard,whoosh-standard-or,fts5,fts5-or"
 
-FORMS = ("accented", "plain", "nfd", "tone")
+FORMS = ("accented", "plain", "nfd", "tone", "typo")
 TONE_DIFF = "tone≠"  # pseudo-form: the tone queries that differ from their accented form
 TONE_DIFF_ACC = "accented@tone≠"  # pseudo-form: the accented form of those same queries
 PSEUDO_FORMS = (TONE_DIFF, TONE_DIFF_ACC)

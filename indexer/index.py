@@ -44,7 +44,8 @@ from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, canonical_cased, t
 from indexer.ingest import IngestReport, Rejection, iter_articles
 from indexer.model import Article
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
+SIDECARS = ("meta.json", "readings.json.gz", "catalog.json.gz")
 INDEX_FORMAT = f"schema {SCHEMA_VERSION} / analyzer {ANALYZER_VERSION}"
 PARTS = ("title", "lead", "body", "caption")
 UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
@@ -63,6 +64,13 @@ if not hasattr(W3TermInfo, "set_inline"):
 
 def make_codec() -> W3Codec:
     return W3Codec(inlinelimit=8, compression=1)
+
+
+# compound=False: Whoosh's reader of compound segment files wraps its mmap in a BytesIO, which
+# COPIES the term and posting files into memory for every searcher (measured: ~1 GB per
+# searcher on news-50k, and the server keeps one per thread). Plain segment files are read
+# through the OS page cache instead, shared by every thread and process.
+WRITER_OPTIONS: dict[str, Any] = {"limitmb": 256, "compound": False, "codec": make_codec()}
 
 
 class IndexUnavailable(Exception):
@@ -171,6 +179,36 @@ class ReadingCounter:
         return counter
 
 
+class Catalog:
+    """Per-article facts the server needs without unpickling every stored article (which
+    holds the whole text): titles for search-as-you-type, and the numbers of meta.json."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[str, str | None, int]] = {}
+
+    def add(self, article: Article) -> None:
+        self.entries[article.id] = (article.title, article.published, len(article.captions))
+
+    def summary(self) -> dict[str, Any]:
+        dates = sorted(p for _, p, _ in self.entries.values() if p)
+        return {
+            "captions": sum(n for _, _, n in self.entries.values()),
+            "date_range": [dates[0], dates[-1]] if dates else None,
+        }
+
+    def save(self, path: Path) -> None:
+        with gzip.open(path, "wt", encoding="utf-8") as f:
+            json.dump(self.entries, f, ensure_ascii=False)
+
+    @classmethod
+    def load(cls, path: Path) -> Catalog:
+        catalog = cls()
+        if path.exists():
+            with gzip.open(path, "rt", encoding="utf-8") as f:
+                catalog.entries = {k: tuple(v) for k, v in json.load(f).items()}  # type: ignore[misc]
+        return catalog
+
+
 # --- build -----------------------------------------------------------------------------------
 
 
@@ -263,6 +301,7 @@ def _add_all(
     writer_factory: Callable[[int], Any],
     articles: Iterable[Article],
     readings: ReadingCounter,
+    catalog: Catalog,
     progress: ProgressFn | None,
     update: bool,
 ) -> int:
@@ -279,6 +318,7 @@ def _add_all(
     try:
         for article in _chain(buffered, it):
             readings.add(article)
+            catalog.add(article)
             fields = document_fields(article)
             if update:
                 writer.update_document(**fields)
@@ -304,8 +344,8 @@ def _writer_factory(ix: Any, procs: int) -> Callable[[int], Any]:
         if procs > 1 and buffered >= MP_THRESHOLD:
             # multisegment: each process writes its own segment; skipping the serial final
             # merge is what makes the second core pay off (see ../shared/notes/whoosh.md).
-            return _MpWriter(ix, procs=procs, multisegment=True, limitmb=256, batchsize=50, codec=make_codec())
-        return SegmentWriter(ix, limitmb=256, codec=make_codec())
+            return _MpWriter(ix, procs=procs, multisegment=True, **WRITER_OPTIONS)
+        return SegmentWriter(ix, **WRITER_OPTIONS)
 
     return make
 
@@ -329,16 +369,16 @@ def build_index(
         tmp = _new_temp(root)
         try:
             ix = whoosh.index.create_in(str(tmp), make_schema())
-            readings = ReadingCounter()
+            readings, catalog = ReadingCounter(), Catalog()
             added = _add_all(
-                _writer_factory(ix, procs), iter_articles(paths, report), readings, progress, False
+                _writer_factory(ix, procs), iter_articles(paths, report), readings, catalog, progress, False
             )
             if added == 0:
                 raise BuildFailed("no article could be ingested: " + report.summary())
             if strict and report.rejected:
                 raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
             readings.save(tmp / "readings.json.gz")
-            build = _finish_generation(root, tmp, ix, report, started, added)
+            build = _finish_generation(root, tmp, ix, catalog, report, started, added)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -369,21 +409,23 @@ def update_index(
                 if src.is_file() and not src.name.endswith(".lock"):
                     os.link(src, tmp / src.name)
             # meta.json and the readings are rewritten, never modified through the links.
-            for name in ("meta.json", "readings.json.gz"):
+            for name in SIDECARS:
                 (tmp / name).unlink(missing_ok=True)
             ix = whoosh.index.open_dir(str(tmp))
             readings = ReadingCounter.load(current / "readings.json.gz")
+            catalog = Catalog.load(current / "catalog.json.gz")
             added = _add_all(
-                lambda _n: ix.writer(limitmb=256, codec=make_codec()),
+                lambda _n: ix.writer(**WRITER_OPTIONS),
                 iter_articles(paths, report),
                 readings,
+                catalog,
                 progress,
                 True,
             )
             if added == 0:
                 raise BuildFailed("no article could be ingested: " + report.summary())
             readings.save(tmp / "readings.json.gz")
-            build = _finish_generation(root, tmp, ix, report, started, added)
+            build = _finish_generation(root, tmp, ix, catalog, report, started, added)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
@@ -391,9 +433,17 @@ def update_index(
 
 
 def _finish_generation(
-    root: Path, tmp: Path, ix: Any, report: IngestReport, started: float, added: int
+    root: Path, tmp: Path, ix: Any, catalog: Catalog, report: IngestReport, started: float, added: int
 ) -> BuildReport:
-    meta = _collect_meta(ix)
+    catalog.save(tmp / "catalog.json.gz")
+    meta = {
+        "format": INDEX_FORMAT,
+        "analyzer_version": ANALYZER_VERSION,
+        "schema_version": SCHEMA_VERSION,
+        "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "documents": ix.doc_count(),
+        **catalog.summary(),
+    }
     meta["build_seconds"] = round(time.perf_counter() - started, 3)
     meta["encodings"] = dict(report.encodings)
     meta["rejected"] = report.rejected
@@ -426,28 +476,6 @@ def _prune_generations(root: Path, keep: Path) -> None:
     old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
     for gen in old:
         shutil.rmtree(gen, ignore_errors=True)
-
-
-def _collect_meta(ix: Any) -> dict[str, Any]:
-    with ix.searcher() as searcher:
-        captions = 0
-        first = last = None
-        for stored in searcher.all_stored_fields():
-            article = stored["article"]
-            captions += len(article.get("captions") or [])
-            published = article.get("published")
-            if published:
-                first = published if first is None or published < first else first
-                last = published if last is None or published > last else last
-        return {
-            "format": INDEX_FORMAT,
-            "analyzer_version": ANALYZER_VERSION,
-            "schema_version": SCHEMA_VERSION,
-            "built_at": datetime.now().astimezone().isoformat(timespec="seconds"),
-            "documents": searcher.doc_count(),
-            "captions": captions,
-            "date_range": [first, last] if first else None,
-        }
 
 
 # --- opening -------------------------------------------------------------------------------

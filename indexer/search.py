@@ -38,6 +38,7 @@ from whoosh.scoring import BM25F
 from indexer.analysis import Syllable, fold, has_marks, normalize_text, tokenize
 from indexer.index import (
     PARTS,
+    Catalog,
     IndexUnavailable,
     ReadingCounter,
     check_meta,
@@ -303,8 +304,8 @@ class _Generation:
     @cached_property
     def titles(self) -> list[tuple[str, str, str]]:
         """(folded title, title, id), for search-as-you-type."""
-        with self.ix.searcher() as s:
-            rows = [(fold(a["article"]["title"]), a["article"]["title"], a["id"]) for a in s.all_stored_fields()]
+        catalog = Catalog.load(self.path / "catalog.json.gz")
+        rows = [(fold(title), title, doc_id) for doc_id, (title, _, _) in catalog.entries.items()]
         rows.sort()
         return rows
 

@@ -32,6 +32,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.scoring import BM25F
 
@@ -44,6 +45,7 @@ from indexer.index import (
     check_meta,
     current_generation,
 )
+from indexer.matching import Executor
 
 # --- limits and ranking knobs (explicit, documented in the README) -----------------------------
 
@@ -309,12 +311,12 @@ class _Generation:
         rows.sort()
         return rows
 
-    def months(self, searcher: Any) -> Any:
+    def executor(self, searcher: Any) -> Executor:
         with self.lock:
-            cached = getattr(self, "_months", None)
-            if cached is None:
-                cached = self._months = list(searcher.reader().column_reader("month"))
-            return cached
+            executor = getattr(self, "_executor", None)
+            if executor is None:
+                executor = self._executor = Executor(searcher)
+            return executor
 
 
 class SearchService:
@@ -396,15 +398,18 @@ class SearchService:
         if not parsed.is_empty:
             spell = _memo(lambda f: spelling_alternatives(searcher, f))
             built = _QueryBuilder(parsed, self.abbreviations, spell)
-            matching, scored = built.query(require_all=True)
-            matched = _matching_docs(searcher, matching, date_filter)
-            if not matched and built.can_relax:  # no article has every word: any word will do
-                matching, scored = built.query(require_all=False)
-                matched = _matching_docs(searcher, matching, date_filter)
-            response["total"] = len(matched)
-            response["facets"] = _facets(gen.months(searcher), matched)
-            if (page - 1) * per_page < len(matched):  # a page past the end is empty
-                response["hits"] = self._hits(searcher, scored, date_filter, sort, page, per_page, built)
+            executor = gen.executor(searcher)
+            _, scored = built.query(require_all=True)
+            mask, scores = _evaluate(executor, searcher, scored, date_filter)
+            if not mask.any() and built.can_relax:  # no article has every word: any word will do
+                _, scored = built.query(require_all=False)
+                mask, scores = _evaluate(executor, searcher, scored, date_filter)
+            total = int(mask.sum())
+            response["total"] = total
+            response["facets"] = _facets(executor.columns["month"][mask])
+            if (page - 1) * per_page < total:  # a page past the end is empty
+                docnums = executor.top(mask, scores, sort, page * per_page)[(page - 1) * per_page :]
+                response["hits"] = self._hits(searcher, docnums, scores, built)
             response["suggestion"] = self._suggestion(gen, parsed, spell)
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
@@ -465,19 +470,12 @@ class SearchService:
     # internals
 
     def _hits(
-        self, searcher: Any, q: Any, date_filter: Any, sort: str, page: int, per_page: int, built: _QueryBuilder
+        self, searcher: Any, docnums: Sequence[int], scores: Any, built: _QueryBuilder
     ) -> list[dict[str, Any]]:
-        kwargs: dict[str, Any] = {"filter": date_filter} if date_filter is not None else {}
-        if sort == "newest":
-            kwargs.update(sortedby="published", reverse=True)
-        elif sort == "oldest":
-            kwargs.update(sortedby="oldest")
-        # search(limit) rather than search_page: the latter counts every match again.
-        results = searcher.search(q, limit=page * per_page, **kwargs)
         highlighter = Highlighter(built.highlight_terms)
         hits = []
-        for hit in results[(page - 1) * per_page : page * per_page]:
-            article = hit["article"]
+        for docnum in docnums:
+            article = searcher.stored_fields(docnum)["article"]
             hits.append(
                 {
                     "id": article["id"],
@@ -486,7 +484,7 @@ class SearchService:
                     "url": article.get("url"),
                     "published": article.get("published"),
                     "author": article.get("author"),
-                    "score": round(float(hit.score or 0.0), 4),
+                    "score": round(float(scores[docnum]), 4),
                     "snippet": highlighter.snippet(article),
                     "captions": highlighter.captions(article),
                 }
@@ -587,14 +585,17 @@ def _date_filter(date_from: str | None, date_to: str | None) -> Any:
     return wq.NumericRange("published", lo, hi)
 
 
-def _matching_docs(searcher: Any, q: Any, date_filter: Any) -> list[int]:
-    full = wq.And([q, date_filter]) if date_filter is not None else q
-    return list(searcher.docs_for_query(full))
+def _evaluate(executor: Executor, searcher: Any, q: Any, date_filter: Any) -> tuple[Any, Any]:
+    mask, scores = executor.evaluate(q, searcher)
+    if date_filter is not None:
+        mask &= executor.evaluate(date_filter, searcher)[0]
+    return mask, scores
 
 
-def _facets(months: Sequence[int], docnums: Iterable[int]) -> dict[str, list[dict[str, Any]]]:
-    by_month: Counter[int] = Counter(months[d] for d in docnums)
-    by_month.pop(0, None)  # undated
+def _facets(months: Any) -> dict[str, list[dict[str, Any]]]:
+    """Counts by year and month of the matched articles (undated ones are not counted)."""
+    values, counts = np.unique(months[months > 0], return_counts=True)
+    by_month = dict(zip(values.tolist(), counts.tolist(), strict=True))
     by_year: Counter[int] = Counter()
     for ym, n in by_month.items():
         by_year[ym // 100] += n

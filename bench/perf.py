@@ -1,0 +1,965 @@
+"""Performance benchmark: vnsearch against stock Whoosh and SQLite FTS5, in one run.
+
+    python bench/perf.py [--corpus PATH] [--subset 2000] [--full] [--out bench/results/perf.md]
+                         [--duration 10] [--passes 5] [--profile] [--skip-http]
+
+For the subset (always; evenly spaced articles of --corpus) and the whole corpus (--full):
+
+1. **Build**, each engine in its own subprocess, on the same input file: wall time, docs/s, CPU
+   time / wall time (cores used), peak RSS (polled over the process tree, summed) and index size.
+   * vnsearch: ``python -m indexer build INPUT --index DIR --quiet`` (2 writer processes);
+   * Whoosh: StandardAnalyzer on one TEXT field (title + lead + body + captions), one
+     SegmentWriter (limitmb=256, as vnsearch), the naive set-up;
+   * FTS5: ``tokenize = "unicode61 remove_diacritics 2"``, one transaction.
+2. **Query latency in process**: a fixed mixed query set (QUERIES: 1-4 syllables, with and
+   without diacritics, phrases, operators, sort=newest), warmed up, then --passes passes.
+   vnsearch returns the full search JSON (snippets, facets, suggestion); the baselines the
+   top-10 ids (FTS5 with its snippet()).
+3. **HTTP**: ``python -m indexer serve --workers 2`` on 127.0.0.1: GET /api/search latency from
+   one client, then throughput with 1, 4 and 16 concurrent clients (a keep-alive session per
+   thread, each bounded by --duration seconds AND a request count), and the server's RSS
+   (gunicorn master + workers, summed; polled).
+
+Prints a markdown table and writes it to --out (bench/results/ is git-ignored). --profile also
+runs pyinstrument over the in-process query loop and over a one-process build of the subset
+and writes the reports to bench/results/.
+
+The machine is shared: the load average is recorded next to every section, so noisy numbers
+can be recognised. Nothing here is hard-coded; every figure is measured in this run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS_DIR = REPO.parent / "shared" / "corpus"
+DEFAULT_CORPUS = CORPUS_DIR / "news-50k.jsonl.gz"
+RESULTS = REPO / "bench" / "results"
+DEFAULT_OUT = RESULTS / "perf.md"
+HOST = "127.0.0.1"
+ENGINES = ("vnsearch", "whoosh", "fts5")
+CLIENT_LEVELS = (1, 4, 16)
+MAX_REQUESTS_PER_CLIENT = 5000  # with --duration, bounds every load-generator thread
+MiB = 1024 * 1024
+
+# Targets of issue 8, for the full corpus on a 2-core machine.
+TARGET_P95_MS = 50.0
+TARGET_RPS = 100.0
+TARGET_RSS_MIB = 300.0
+TARGET_BUILD_RATIO = 2.0
+
+# (query, sort): 1-4 syllables, with and without diacritics, phrases, operators, typos, and
+# some sorted by date. Fixed, so runs compare.
+QUERIES: list[tuple[str, str]] = [
+    ("bão", "relevance"),
+    ("Hà Nội", "relevance"),
+    ("ha noi", "relevance"),
+    ("giao thông", "relevance"),
+    ("tai nạn giao thông", "relevance"),
+    ("tai nan giao thong", "newest"),
+    ("bóng đá", "relevance"),
+    ("bong da", "relevance"),
+    ("Thủ tướng", "relevance"),
+    ("thu tuong chinh phu", "relevance"),
+    ("giá vàng", "newest"),
+    ("gia vang hom nay", "relevance"),
+    ("chứng khoán", "relevance"),
+    ("benh vien", "relevance"),
+    ("cảnh sát giao thông", "relevance"),
+    ("Đà Nẵng", "relevance"),
+    ("da nang", "newest"),
+    ("xuất khẩu gạo", "relevance"),
+    ("bien dong", "relevance"),
+    ("ô nhiễm môi trường", "relevance"),
+    ("o nhiem moi truong", "relevance"),
+    ("Thành uỷ", "relevance"),
+    ("năm", "relevance"),
+    ("Mỹ", "newest"),
+    ("trung quoc", "relevance"),
+    ("UBND", "relevance"),
+    ("TP.HCM", "relevance"),
+    ("tp hcm", "newest"),
+    ("cong an", "relevance"),
+    ("hoc sinh", "relevance"),
+    ("xe máy", "relevance"),
+    ("Donald Trump", "relevance"),
+    ('"Hồ Chí Minh"', "relevance"),
+    ('"ngan hang nha nuoc"', "relevance"),
+    ('"tai nạn giao thông"', "newest"),
+    ('"Việt Nam"', "relevance"),
+    ("ha noi OR da nang", "relevance"),
+    ("bong da -u23", "relevance"),
+    ("title:bão", "relevance"),
+    ("giao thog", "relevance"),
+    ("chinh phuu", "relevance"),
+    ("bất động sản", "newest"),
+]
+
+
+# --- small utilities ---------------------------------------------------------------------------
+
+
+def load_avg() -> str:
+    """The 1/5/15-minute load averages, as `uptime` shows them."""
+    return " / ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest-rank percentile (p in 0-100) of a non-empty sequence."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(p / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def directory_size(path: Path) -> int:
+    """Bytes of all regular files under `path` (or of `path` itself)."""
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def rss_anon(pid: int) -> int:
+    """Anonymous resident memory of a process (RssAnon, Linux): heap and copies, without the
+    file-backed pages of mmap'ed index files, which are page cache the kernel can reclaim."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory(proc: Any) -> tuple[int, int, int]:
+    """(RSS, anonymous RSS, largest single RSS) of a psutil process and its descendants, the
+    first two summed: forked pages and mmap'ed file pages count in every process mapping them."""
+    import psutil
+
+    rss = anon = largest = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.Error:
+        return 0, 0, 0
+    for p in procs:
+        with contextlib.suppress(psutil.Error):
+            one = p.memory_info().rss
+            rss += one
+            largest = max(largest, one)
+            anon += rss_anon(p.pid)
+    return rss, anon, largest
+
+
+def git_state() -> str:
+    """The commit measured, and whether the working tree had local changes."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+    return f"commit {head}" + (" + local changes" if dirty else "")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def open_text(path: Path) -> Any:
+    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else open(path, encoding="utf-8")
+
+
+def full_text(record: dict[str, Any]) -> str:
+    """title + lead + body + captions: the one field of the naive baselines."""
+    return "\n".join(
+        [record.get("title") or "", record.get("lead") or "", record.get("body") or "", *(record.get("captions") or [])]
+    )
+
+
+def write_subset(corpus: Path, n: int, out: Path) -> int:
+    """Write n evenly spaced records of the corpus to `out` (plain JSON Lines); returns the count."""
+    with open_text(corpus) as f:
+        total = sum(1 for line in f if line.strip())
+    step = max(1, total // n)
+    written = 0
+    with open_text(corpus) as f, out.open("w", encoding="utf-8") as dst:
+        for i, line in enumerate(x for x in f if x.strip()):
+            if i % step == 0 and written < n:
+                dst.write(line if line.endswith("\n") else line + "\n")
+                written += 1
+    return written
+
+
+def count_records(path: Path) -> int:
+    with open_text(path) as f:
+        return sum(1 for line in f if line.strip())
+
+
+# --- baseline builders (run in a subprocess: `perf.py _build ENGINE INPUT OUT`) ----------------
+
+
+def build_whoosh(src: Path, out: Path) -> None:
+    """Stock Whoosh, the naive way: StandardAnalyzer, one TEXT field, one SegmentWriter."""
+    from whoosh import index
+    from whoosh.analysis import StandardAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+
+    out.mkdir(parents=True, exist_ok=True)
+    schema = Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=StandardAnalyzer()))
+    ix = index.create_in(str(out), schema)
+    writer = ix.writer(limitmb=256)
+    with open_text(src) as f:
+        for line in f:
+            if line.strip():
+                record = json.loads(line)
+                writer.add_document(id=record["id"], text=full_text(record))
+    writer.commit()
+
+
+def build_fts5(src: Path, out: Path) -> None:
+    """SQLite FTS5 with unicode61 remove_diacritics 2, one column per part, one transaction."""
+    out.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(out / "fts.sqlite")
+    db.execute(
+        "CREATE VIRTUAL TABLE docs USING fts5(id UNINDEXED, title, lead, body, captions, "
+        "tokenize = 'unicode61 remove_diacritics 2')"
+    )
+
+    def rows() -> Iterator[tuple[str, str, str, str, str]]:
+        with open_text(src) as f:
+            for line in f:
+                if line.strip():
+                    r = json.loads(line)
+                    yield (
+                        r["id"],
+                        r.get("title") or "",
+                        r.get("lead") or "",
+                        r.get("body") or "",
+                        "\n".join(r.get("captions") or []),
+                    )
+
+    with db:
+        db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?)", rows())
+    db.close()
+
+
+# --- builds --------------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildResult:
+    engine: str
+    articles: int
+    seconds: float = 0.0
+    cpu_seconds: float = 0.0
+    peak_rss: int = 0  # polled, summed over the process tree
+    max_process_rss: int = 0  # largest single process, polled
+    index_bytes: int = 0
+    error: str | None = None
+
+    @property
+    def docs_per_second(self) -> float:
+        return self.articles / self.seconds if self.seconds else 0.0
+
+    @property
+    def cores(self) -> float:
+        return self.cpu_seconds / self.seconds if self.seconds else 0.0
+
+
+def run_measured(cmd: Sequence[str], log: Path, poll: float = 0.2) -> tuple[int, float, float, int, int]:
+    """Run `cmd`; -> (exit status, wall s, CPU s of it and its reaped children, peak tree RSS,
+    peak single-process RSS), RSS polled every `poll` s. The child is reaped with wait4 for the
+    CPU time of its whole tree (wait4's ru_maxrss is not used: Linux carries the parent's high
+    water mark across fork and exec)."""
+    import psutil
+
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+    ps = psutil.Process(proc.pid)
+    peak = largest = 0
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        rss, _anon, one = tree_memory(ps)
+        peak, largest = max(peak, rss), max(largest, one)
+        time.sleep(poll)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return proc.returncode, wall, cpu, peak, largest
+
+
+def build_engine(engine: str, src: Path, out: Path, articles: int, logs: Path) -> BuildResult:
+    """Build one engine's index of `src` into `out` in a measured subprocess."""
+    if engine == "vnsearch":
+        cmd = [sys.executable, "-m", "indexer", "build", str(src), "--index", str(out), "--quiet"]
+    else:
+        cmd = [sys.executable, str(Path(__file__).resolve()), "_build", engine, str(src), str(out)]
+    log = logs / f"build-{engine}-{articles}.log"
+    result = BuildResult(engine, articles)
+    print(f"  build {engine} ({articles} articles) ...", file=sys.stderr, flush=True)
+    status, result.seconds, result.cpu_seconds, result.peak_rss, result.max_process_rss = run_measured(cmd, log)
+    if status != 0:
+        result.error = f"exit {status}: " + log.read_text(encoding="utf-8", errors="replace")[-500:]
+        print(f"    FAILED {result.error}", file=sys.stderr)
+        return result
+    if engine == "vnsearch":
+        gen = (out / "current").resolve()
+        result.index_bytes = directory_size(gen)
+    else:
+        result.index_bytes = directory_size(out)
+    print(
+        f"    {result.seconds:.1f} s, {result.docs_per_second:.0f} docs/s, {result.cores:.2f} cores, "
+        f"peak RSS {result.peak_rss / MiB:.0f} MiB, index {result.index_bytes / MiB:.1f} MiB",
+        file=sys.stderr,
+        flush=True,
+    )
+    return result
+
+
+# --- in-process query latency ----------------------------------------------------------------
+
+
+@dataclass
+class Latency:
+    label: str
+    samples: list[float] = field(default_factory=list)  # milliseconds
+    errors: int = 0
+    note: str = ""
+
+    def pct(self, p: float) -> float:
+        return percentile(self.samples, p) if self.samples else float("nan")
+
+
+def fts5_expression(query: str) -> str:
+    """Our query syntax as an FTS5 MATCH expression: words and phrases quoted, OR kept,
+    field prefixes and exclusions dropped (FTS5 has no unary NOT)."""
+    parts: list[str] = []
+    for m in re.finditer(r'(-)?(?:[A-Za-z]+:)?(?:"([^"]*)"|(\S+))', query):
+        if m.group(1):
+            continue
+        if m.group(3) == "OR":
+            parts.append("OR")
+            continue
+        text = m.group(2) if m.group(2) is not None else m.group(3)
+        words = re.findall(r"\w+", text)
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+    while parts and parts[-1] == "OR":
+        parts.pop()
+    while parts and parts[0] == "OR":
+        parts.pop(0)
+    return " ".join(parts)
+
+
+def query_runners(engine: str, index: Path) -> tuple[Callable[[str, str], Any], Callable[[], None]]:
+    """(run(query, sort), close) for one engine's index."""
+    if engine == "vnsearch":
+        from indexer.search import SearchService
+
+        service = SearchService(index)
+        return (lambda q, sort: service.search(q, sort=sort)), (lambda: None)
+    if engine == "whoosh":
+        from whoosh import index as windex
+        from whoosh.qparser import QueryParser
+
+        ix = windex.open_dir(str(index))
+        searcher = ix.searcher()
+        parser = QueryParser("text", ix.schema)
+
+        def run_whoosh(q: str, sort: str) -> Any:
+            return [hit["id"] for hit in searcher.search(parser.parse(q), limit=10)]
+
+        return run_whoosh, searcher.close
+    db = sqlite3.connect(index / "fts.sqlite", check_same_thread=False)
+    sql = (
+        "SELECT id, snippet(docs, 3, '<mark>', '</mark>', '…', 24) FROM docs WHERE docs MATCH ? "
+        "ORDER BY bm25(docs) LIMIT 10"
+    )
+
+    def run_fts5(q: str, sort: str) -> Any:
+        expression = fts5_expression(q)
+        return db.execute(sql, (expression,)).fetchall() if expression else []
+
+    return run_fts5, db.close
+
+
+def measure_in_process(engine: str, index: Path, passes: int, label: str | None = None) -> Latency:
+    """Warm up with one pass, then time `passes` passes of QUERIES."""
+    run, close = query_runners(engine, index)
+    notes = {
+        "vnsearch": "full search JSON: 10 hits with snippets, captions, facets, suggestion",
+        "whoosh": "QueryParser (AND), top-10 ids, no snippets",
+        "fts5": "MATCH + bm25, top-10 ids + snippet()",
+    }
+    lat = Latency(label or engine, note=notes[engine])
+    try:
+        for i in range(passes + 1):
+            for q, sort in QUERIES:
+                t0 = time.perf_counter()
+                try:
+                    run(q, sort)
+                except Exception:
+                    lat.errors += 1
+                    continue
+                if i:
+                    lat.samples.append((time.perf_counter() - t0) * 1000)
+    finally:
+        close()
+    return lat
+
+
+def profile_queries(index: Path, label: str, passes: int) -> Path:
+    """pyinstrument over the in-process vnsearch query loop; writes text and HTML reports."""
+    from pyinstrument import Profiler
+
+    from indexer.search import SearchService
+
+    service = SearchService(index)
+    for q, sort in QUERIES:  # warm: generation, readings, searchers
+        service.search(q, sort=sort)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for _ in range(passes):
+        for q, sort in QUERIES:
+            service.search(q, sort=sort)
+    profiler.stop()
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    text_path = RESULTS / f"profile-query-{label}.txt"
+    text_path.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+    (RESULTS / f"profile-query-{label}.html").write_text(profiler.output_html(), encoding="utf-8")
+    return text_path
+
+
+def profile_build(src: Path, work: Path, label: str) -> Path:
+    """pyinstrument over a one-process build (`--procs 1`, so the profile sees all the work)."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"profile-build-{label}.txt"
+    cmd = [
+        sys.executable,
+        "-m",
+        "pyinstrument",
+        "-r",
+        "text",
+        "-o",
+        str(out),
+        "-m",
+        "indexer",
+        "build",
+        str(src),
+        "--index",
+        str(work),
+        "--quiet",
+        "--procs",
+        "1",
+    ]
+    subprocess.run(cmd, cwd=REPO, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return out
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
+
+
+class Server:
+    """`python -m indexer serve` on a free loopback port, logs to files."""
+
+    def __init__(self, index: Path, logs: Path, workers: int = 2, fixes: bool = False) -> None:
+        self.port = free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.log = logs / f"serve-{self.port}.log"
+        with self.log.open("wb") as out:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    *([str(Path(__file__).with_name("perf_fixes.py"))] if fixes else ["-m", "indexer"]),
+                    "serve",
+                    "--index",
+                    str(index),
+                    "--host",
+                    HOST,
+                    "--port",
+                    str(self.port),
+                    "--workers",
+                    str(workers),
+                ],
+                cwd=REPO,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        import requests
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-1000:]}")
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(self.url + "/api/health", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError("server not ready")
+
+    def memory(self) -> tuple[int, int]:
+        """(RSS, anonymous RSS) of gunicorn's master and workers, summed."""
+        import psutil
+
+        return tree_memory(psutil.Process(self.proc.pid))[:2]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+
+
+class RssMonitor:
+    """Polls the server's RSS in a thread while a block runs; `.peak` in bytes."""
+
+    def __init__(self, server: Server, interval: float = 0.25) -> None:
+        self.server, self.interval = server, interval
+        self.peak = self.peak_anon = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+    def _sample(self) -> None:
+        rss, anon = self.server.memory()
+        self.peak, self.peak_anon = max(self.peak, rss), max(self.peak_anon, anon)
+
+    def __enter__(self) -> RssMonitor:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+
+def http_get(session: Any, url: str, q: str, sort: str, timeout: float = 30.0) -> bool:
+    params = {"q": q} if sort == "relevance" else {"q": q, "sort": sort}
+    response = session.get(url + "/api/search", params=params, timeout=timeout)
+    return response.status_code == 200 and response.content[:1] == b"{"
+
+
+def measure_http_latency(server: Server, passes: int) -> Latency:
+    """One client, sequential: 2 warm-up passes (both workers), then `passes` timed passes."""
+    import requests
+
+    lat = Latency("GET /api/search", note="one client, keep-alive, 10 hits with snippets")
+    with requests.Session() as session:
+        for i in range(passes + 2):
+            for q, sort in QUERIES:
+                t0 = time.perf_counter()
+                try:
+                    ok = http_get(session, server.url, q, sort)
+                except requests.RequestException:
+                    ok = False
+                if not ok:
+                    lat.errors += 1
+                elif i >= 2:
+                    lat.samples.append((time.perf_counter() - t0) * 1000)
+    return lat
+
+
+@dataclass
+class Throughput:
+    clients: int
+    seconds: float = 0.0
+    ok: int = 0
+    errors: int = 0
+    samples: list[float] = field(default_factory=list)
+    peak_rss: int = 0
+    peak_anon: int = 0
+    load: str = ""
+
+    @property
+    def rps(self) -> float:
+        return self.ok / self.seconds if self.seconds else 0.0
+
+
+def measure_throughput(
+    server: Server, clients: int, duration: float, max_per_client: int = MAX_REQUESTS_PER_CLIENT
+) -> Throughput:
+    """`clients` threads, each with its own keep-alive session, cycling through QUERIES from its
+    own offset until `duration` seconds or `max_per_client` requests, whichever comes first."""
+    import requests
+
+    result = Throughput(clients)
+    lock = threading.Lock()
+    start_gate = threading.Barrier(clients + 1)
+
+    def client(offset: int) -> None:
+        ok = errors = 0
+        samples: list[float] = []
+        with requests.Session() as session:
+            start_gate.wait()
+            deadline = time.monotonic() + duration
+            i = offset
+            while ok + errors < max_per_client and time.monotonic() < deadline:
+                q, sort = QUERIES[i % len(QUERIES)]
+                i += 1
+                t0 = time.perf_counter()
+                try:
+                    good = http_get(session, server.url, q, sort)
+                except requests.RequestException:
+                    good = False
+                if good:
+                    ok += 1
+                    samples.append((time.perf_counter() - t0) * 1000)
+                else:
+                    errors += 1
+        with lock:
+            result.ok += ok
+            result.errors += errors
+            result.samples.extend(samples)
+
+    threads = [threading.Thread(target=client, args=(n * 7,)) for n in range(clients)]
+    for t in threads:
+        t.start()
+    with RssMonitor(server) as monitor:
+        start_gate.wait()
+        t0 = time.perf_counter()
+        for t in threads:
+            t.join()
+        result.seconds = time.perf_counter() - t0
+    result.peak_rss, result.peak_anon = monitor.peak, monitor.peak_anon
+    result.load = load_avg()
+    return result
+
+
+# --- one dataset -------------------------------------------------------------------------------
+
+
+@dataclass
+class ServerRun:
+    """One `vnsearch serve` measured over HTTP."""
+
+    label: str
+    http: Latency | None = None
+    throughput: list[Throughput] = field(default_factory=list)
+    idle_memory: tuple[int, int] = (0, 0)
+
+
+def measure_server(index: Path, logs: Path, args: argparse.Namespace, fixes: bool = False) -> ServerRun:
+    """Start a server (with the proposed fixes or not), measure latency then throughput, stop it."""
+    run = ServerRun("vnsearch + fixes" if fixes else "vnsearch")
+    server = Server(index, logs, fixes=fixes)
+    try:
+        server.wait_ready()
+        print(f"  HTTP latency ({run.label})", file=sys.stderr, flush=True)
+        run.http = measure_http_latency(server, args.passes)
+        run.idle_memory = server.memory()
+        for clients in CLIENT_LEVELS:
+            print(f"  HTTP throughput, {clients} clients ({run.label})", file=sys.stderr, flush=True)
+            run.throughput.append(measure_throughput(server, clients, args.duration))
+    finally:
+        server.stop()
+    return run
+
+
+@dataclass
+class DatasetResult:
+    label: str
+    articles: int
+    source: str
+    builds: dict[str, BuildResult] = field(default_factory=dict)
+    latencies: list[Latency] = field(default_factory=list)
+    servers: list[ServerRun] = field(default_factory=list)
+    loads: dict[str, str] = field(default_factory=dict)
+    profiles: list[Path] = field(default_factory=list)
+
+
+def run_dataset(label: str, src: Path, articles: int, work: Path, args: argparse.Namespace) -> DatasetResult:
+    """Build every engine on `src`, then measure queries in process and over HTTP."""
+    print(f"== {label}: {articles} articles from {src.name} (load {load_avg()})", file=sys.stderr, flush=True)
+    res = DatasetResult(label, articles, src.name)
+    logs = work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    res.loads["build, start"] = load_avg()
+    for engine in args.engines:
+        res.builds[engine] = build_engine(engine, src, work / f"{engine}-{label}", articles, logs)
+    res.loads["build, end"] = load_avg()
+    for engine in args.engines:
+        if res.builds[engine].error:
+            continue
+        print(f"  queries in process: {engine}", file=sys.stderr, flush=True)
+        res.latencies.append(measure_in_process(engine, work / f"{engine}-{label}", args.passes))
+    res.loads["queries"] = load_avg()
+    vn_index = work / f"vnsearch-{label}"
+    vn_ok = "vnsearch" in res.builds and not res.builds["vnsearch"].error
+    if args.profile and vn_ok:
+        print("  profiling queries (pyinstrument)", file=sys.stderr, flush=True)
+        res.profiles.append(profile_queries(vn_index, label, max(1, args.passes // 2)))
+        if label == "subset":
+            print("  profiling a one-process build (pyinstrument)", file=sys.stderr, flush=True)
+            res.profiles.append(profile_build(src, work / "profile-build-index", label))
+    if vn_ok and not args.skip_http:
+        res.servers.append(measure_server(vn_index, logs, args))
+        res.loads["HTTP, end"] = load_avg()
+    if vn_ok and args.fixes:
+        import perf_fixes
+
+        perf_fixes.apply_all()  # in this process from now on: the baselines were measured above
+        print("  queries in process: vnsearch + fixes", file=sys.stderr, flush=True)
+        res.latencies.append(measure_in_process("vnsearch", vn_index, args.passes, "vnsearch + fixes"))
+        if not args.skip_http:
+            res.servers.append(measure_server(vn_index, logs, args, fixes=True))
+            res.loads["HTTP + fixes, end"] = load_avg()
+    return res
+
+
+# --- report --------------------------------------------------------------------------------------
+
+
+def _ms(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def _ratio(a: float, b: float) -> str:
+    return f"{a / b:.2f}×" if b else "–"
+
+
+def dataset_markdown(res: DatasetResult) -> list[str]:
+    """The tables of one dataset."""
+    out = [f"## {res.label}: {res.articles:,} articles ({res.source})", ""]
+    out.append("Load average (1/5/15 min) — " + "; ".join(f"{k}: {v}" for k, v in res.loads.items()))
+    out += [
+        "",
+        "### Build (each in its own subprocess, same input file)",
+        "",
+        "| engine | wall s | docs/s | CPU s | cores used | peak RSS MiB (tree) | largest process MiB "
+        "| index MiB | wall vs Whoosh | CPU vs Whoosh | size vs Whoosh |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    base = res.builds.get("whoosh")
+    base = base if base is not None and not base.error else None
+    for engine, b in res.builds.items():
+        if b.error:
+            out.append(f"| {engine} | failed: {b.error[:80]} |||||||||")
+            continue
+        out.append(
+            f"| {engine} | {b.seconds:.1f} | {b.docs_per_second:.0f} | {b.cpu_seconds:.1f} | {b.cores:.2f} | "
+            f"{b.peak_rss / MiB:.0f} | {b.max_process_rss / MiB:.0f} | {b.index_bytes / MiB:.1f} | "
+            f"{_ratio(b.seconds, base.seconds) if base else '–'} | "
+            f"{_ratio(b.cpu_seconds, base.cpu_seconds) if base else '–'} | "
+            f"{_ratio(b.index_bytes, base.index_bytes) if base else '–'} |"
+        )
+    if res.latencies:
+        out += [
+            "",
+            f"### Query latency in process ({len(QUERIES)} queries × passes, after a warm-up pass)",
+            "",
+            "| engine | samples | errors | p50 ms | p95 ms | p99 ms | max ms | what is measured |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for lat in res.latencies:
+            out.append(
+                f"| {lat.label} | {len(lat.samples)} | {lat.errors} | {_ms(lat.pct(50))} | "
+                f"{_ms(lat.pct(95))} | {_ms(lat.pct(99))} | {_ms(max(lat.samples, default=0))} | {lat.note} |"
+            )
+    if res.servers:
+        out += [
+            "",
+            "### GET /api/search over HTTP (gunicorn, 2 workers × 4 threads, 127.0.0.1)",
+            "",
+            "One client, sequential, 10 hits with snippets:",
+            "",
+            "| server | samples | errors | p50 ms | p95 ms | p99 ms | max ms | RSS after, MiB | anonymous MiB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for run in res.servers:
+            h = run.http or Latency(run.label)
+            rss, anon = run.idle_memory
+            out.append(
+                f"| {run.label} | {len(h.samples)} | {h.errors} | {_ms(h.pct(50))} | {_ms(h.pct(95))} | "
+                f"{_ms(h.pct(99))} | {_ms(max(h.samples, default=0))} | {rss / MiB:.0f} | {anon / MiB:.0f} |"
+            )
+        out += [
+            "",
+            "Throughput (each client thread bounded by time and by request count):",
+            "",
+            "| server | concurrent clients | seconds | requests OK | errors | requests/s | p50 ms | p95 ms | "
+            "RSS peak MiB | anonymous peak MiB | load avg after |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for run in res.servers:
+            for t in run.throughput:
+                p50 = _ms(percentile(t.samples, 50)) if t.samples else "–"
+                p95 = _ms(percentile(t.samples, 95)) if t.samples else "–"
+                out.append(
+                    f"| {run.label} | {t.clients} | {t.seconds:.1f} | {t.ok} | {t.errors} | {t.rps:.1f} | {p50} | "
+                    f"{p95} | {t.peak_rss / MiB:.0f} | {t.peak_anon / MiB:.0f} | {t.load} |"
+                )
+        out += [
+            "",
+            "Server memory is summed over gunicorn's master and 2 workers: forked pages and mmap'ed index "
+            "pages count in every process that maps them; anonymous = heap and copies, without file-backed "
+            "pages.",
+        ]
+    if res.profiles:
+        out += ["", "Profiles: " + ", ".join(f"`{p.relative_to(REPO)}`" for p in res.profiles)]
+    out.append("")
+    return out
+
+
+def targets_markdown(res: DatasetResult) -> list[str]:
+    """Issue 8's targets against what this run measured on `res`, per server variant."""
+    out = [f"## Targets (issue 8) measured on: {res.label}", ""]
+    vn, wh = res.builds.get("vnsearch"), res.builds.get("whoosh")
+    runs = res.servers or [ServerRun("vnsearch")]
+    out += ["| target | " + " | ".join(r.label for r in runs) + " |", "|---|" + "---|" * len(runs)]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**NOT met**"
+
+    def row(name: str, cells: list[str]) -> None:
+        out.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    if any(r.http and r.http.samples for r in runs):
+        cells = []
+        for r in runs:
+            p95 = r.http.pct(95) if r.http and r.http.samples else float("nan")
+            cells.append(f"{p95:.1f} ms, {verdict(p95 <= TARGET_P95_MS)}")
+        row(f"/api/search p95 ≤ {TARGET_P95_MS:.0f} ms with snippets", cells)
+    if any(r.throughput for r in runs):
+        cells = []
+        for r in runs:
+            best = max(r.throughput, key=lambda t: t.rps)
+            cells.append(f"{best.rps:.1f} req/s ({best.clients} clients), {verdict(best.rps >= TARGET_RPS)}")
+        row(f"≥ {TARGET_RPS:.0f} requests/s", cells)
+        cells = []
+        for r in runs:
+            peak = max(t.peak_rss for t in r.throughput) / MiB
+            anon = max(t.peak_anon for t in r.throughput) / MiB
+            cells.append(f"{peak:.0f} MiB peak ({anon:.0f} anonymous), {verdict(peak <= TARGET_RSS_MIB)}")
+        row(f"server RSS ≤ {TARGET_RSS_MIB:.0f} MiB", cells)
+    if vn and wh and not vn.error and not wh.error:
+        ratio = vn.seconds / wh.seconds
+        cell = f"{ratio:.2f}× wall ({vn.cpu_seconds / wh.cpu_seconds:.2f}× CPU), {verdict(ratio <= TARGET_BUILD_RATIO)}"
+        row(f"build time ≤ {TARGET_BUILD_RATIO:.0f}× stock Whoosh", [cell] + ["(same build)"] * (len(runs) - 1))
+        cell = f"{vn.cores:.2f} cores (CPU s / wall s), {verdict(vn.cores >= 1.5)}"
+        row("build uses both cores", [cell] + ["(same build)"] * (len(runs) - 1))
+    out.append("")
+    return out
+
+
+def report_markdown(results: list[DatasetResult], args: argparse.Namespace, started: str) -> str:
+    from importlib.metadata import version
+
+    lines = [
+        "# vnsearch performance",
+        "",
+        f"Run {started} on {platform.node() or 'this machine'}: {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, whoosh-reloaded {version('whoosh-reloaded')}, "
+        f"SQLite {sqlite3.sqlite_version}. Load average at the end: {load_avg()}. "
+        f"Code: {git_state()}. Command: `python bench/perf.py {' '.join(sys.argv[1:])}`.",
+        "",
+    ]
+    for res in results:
+        lines += dataset_markdown(res)
+    if results:
+        lines += targets_markdown(results[-1])
+    return "\n".join(lines)
+
+
+# --- main ------------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON Lines corpus (.jsonl or .jsonl.gz)")
+    p.add_argument("--subset", type=int, default=2000, help="articles in the subset run (always run)")
+    p.add_argument("--full", action="store_true", help="also run on the whole corpus (10-20 minutes)")
+    p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown report")
+    p.add_argument("--duration", type=float, default=10.0, help="seconds per throughput level")
+    p.add_argument("--passes", type=int, default=5, help="timed passes over the query set")
+    p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of " + ",".join(ENGINES))
+    p.add_argument("--profile", action="store_true", help="pyinstrument reports into bench/results/")
+    p.add_argument("--skip-http", action="store_true", help="no server, latency and throughput over HTTP")
+    p.add_argument("--fixes", action="store_true", help="also measure vnsearch with bench/perf_fixes.py applied")
+    p.add_argument("--keep", action="store_true", help="keep the temporary indexes (path printed)")
+    args = p.parse_args(argv)
+    args.engines = [e for e in args.engines.split(",") if e]
+    unknown = set(args.engines) - set(ENGINES)
+    if unknown:
+        p.error(f"unknown engines: {', '.join(sorted(unknown))}")
+    if not args.corpus.is_file():
+        p.error(f"no corpus at {args.corpus}")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; returns the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_build"]:  # internal: one baseline build in this subprocess
+        engine, src, out = argv[1], Path(argv[2]), Path(argv[3])
+        {"whoosh": build_whoosh, "fts5": build_fts5}[engine](src, out)
+        return 0
+    args = parse_args(argv)
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))
+    started = datetime.now().astimezone().isoformat(timespec="seconds")
+    work = Path(tempfile.mkdtemp(prefix="vnsearch-perf-"))
+    results: list[DatasetResult] = []
+    try:
+        subset = work / f"subset-{args.subset}.jsonl"
+        n = write_subset(args.corpus, args.subset, subset)
+        results.append(run_dataset("subset", subset, n, work / "subset", args))
+        if args.full:
+            results.append(run_dataset("full", args.corpus, count_records(args.corpus), work / "full", args))
+    finally:
+        if args.keep:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    text = report_markdown(results, args, started)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print(f"\nwritten to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,7 +1,8 @@
 """Performance benchmark: vnsearch against stock Whoosh and SQLite FTS5, in one run.
 
     python bench/perf.py [--corpus PATH] [--subset 2000] [--full] [--out bench/results/perf.md]
-                         [--duration 10] [--passes 5] [--profile] [--skip-http]
+                         [--duration 10] [--passes 5] [--profile] [--skip-http] [--fixes]
+                         [--keep | --reuse DIR]
 
 For the subset (always; evenly spaced articles of --corpus) and the whole corpus (--full):
 
@@ -12,7 +13,10 @@ For the subset (always; evenly spaced articles of --corpus) and the whole corpus
      SegmentWriter (limitmb=256, as vnsearch), the naive set-up;
    * FTS5: ``tokenize = "unicode61 remove_diacritics 2"``, one transaction.
 2. **Query latency in process**: a fixed mixed query set (QUERIES: 1-4 syllables, with and
-   without diacritics, phrases, operators, sort=newest), warmed up, then --passes passes.
+   without diacritics, phrases, operators, sort=newest), warmed up, then --passes passes. The
+   warm-up pass is reported too ("first pass": each query the first time the process sees it,
+   before any cache holds its postings); the timed passes repeat the same queries, so they
+   measure warm caches.
    vnsearch returns the full search JSON (snippets, facets, suggestion); the baselines the
    top-10 ids (FTS5 with its snippet()).
 3. **HTTP**: ``python -m indexer serve --workers 2`` on 127.0.0.1: GET /api/search latency from
@@ -22,7 +26,10 @@ For the subset (always; evenly spaced articles of --corpus) and the whole corpus
 
 Prints a markdown table and writes it to --out (bench/results/ is git-ignored). --profile also
 runs pyinstrument over the in-process query loop and over a one-process build of the subset
-and writes the reports to bench/results/.
+and writes the reports to bench/results/. --fixes also measures vnsearch with the patches of
+bench/perf_fixes.py (in process, then a patched server). --keep keeps the indexes; --reuse DIR
+measures queries again on the indexes of a kept folder without rebuilding them. Method and
+results: bench/PERFORMANCE.md.
 
 The machine is shared: the load average is recorded next to every section, so noisy numbers
 can be recognised. Nothing here is hard-coded; every figure is measured in this run.
@@ -286,6 +293,7 @@ class BuildResult:
     max_process_rss: int = 0  # largest single process, polled
     index_bytes: int = 0
     error: str | None = None
+    reused: bool = False  # --reuse: an index of an earlier run, not built (nor measured) here
 
     @property
     def docs_per_second(self) -> float:
@@ -332,7 +340,7 @@ def build_engine(engine: str, src: Path, out: Path, articles: int, logs: Path) -
     print(f"  build {engine} ({articles} articles) ...", file=sys.stderr, flush=True)
     status, result.seconds, result.cpu_seconds, result.peak_rss, result.max_process_rss = run_measured(cmd, log)
     if status != 0:
-        result.error = f"exit {status}: " + log.read_text(encoding="utf-8", errors="replace")[-500:]
+        result.error = f"failed: exit {status}: " + log.read_text(encoding="utf-8", errors="replace")[-500:]
         print(f"    FAILED {result.error}", file=sys.stderr)
         return result
     if engine == "vnsearch":
@@ -355,12 +363,16 @@ def build_engine(engine: str, src: Path, out: Path, articles: int, logs: Path) -
 @dataclass
 class Latency:
     label: str
-    samples: list[float] = field(default_factory=list)  # milliseconds
+    samples: list[float] = field(default_factory=list)  # milliseconds, warm
+    first: list[float] = field(default_factory=list)  # the warm-up pass: each query seen first
     errors: int = 0
     note: str = ""
 
     def pct(self, p: float) -> float:
         return percentile(self.samples, p) if self.samples else float("nan")
+
+    def first_pct(self, p: float) -> float:
+        return percentile(self.first, p) if self.first else float("nan")
 
 
 def fts5_expression(query: str) -> str:
@@ -434,8 +446,7 @@ def measure_in_process(engine: str, index: Path, passes: int, label: str | None 
                 except Exception:
                     lat.errors += 1
                     continue
-                if i:
-                    lat.samples.append((time.perf_counter() - t0) * 1000)
+                (lat.samples if i else lat.first).append((time.perf_counter() - t0) * 1000)
     finally:
         close()
     return lat
@@ -597,6 +608,8 @@ def measure_http_latency(server: Server, passes: int) -> Latency:
                     ok = False
                 if not ok:
                     lat.errors += 1
+                elif i == 0:
+                    lat.first.append((time.perf_counter() - t0) * 1000)
                 elif i >= 2:
                     lat.samples.append((time.perf_counter() - t0) * 1000)
     return lat
@@ -718,16 +731,23 @@ def run_dataset(label: str, src: Path, articles: int, work: Path, args: argparse
     logs.mkdir(parents=True, exist_ok=True)
     res.loads["build, start"] = load_avg()
     for engine in args.engines:
-        res.builds[engine] = build_engine(engine, src, work / f"{engine}-{label}", articles, logs)
+        out = work / f"{engine}-{label}"
+        if args.reuse and out.exists():
+            print(f"  reusing {out} (not rebuilt, build not measured)", file=sys.stderr, flush=True)
+            res.builds[engine] = BuildResult(
+                engine, articles, error="reused from an earlier run (--reuse)", reused=True
+            )
+            continue
+        res.builds[engine] = build_engine(engine, src, out, articles, logs)
     res.loads["build, end"] = load_avg()
     for engine in args.engines:
-        if res.builds[engine].error:
+        if res.builds[engine].error and not res.builds[engine].reused:
             continue
         print(f"  queries in process: {engine}", file=sys.stderr, flush=True)
         res.latencies.append(measure_in_process(engine, work / f"{engine}-{label}", args.passes))
     res.loads["queries"] = load_avg()
     vn_index = work / f"vnsearch-{label}"
-    vn_ok = "vnsearch" in res.builds and not res.builds["vnsearch"].error
+    vn_ok = "vnsearch" in res.builds and (not res.builds["vnsearch"].error or res.builds["vnsearch"].reused)
     if args.profile and vn_ok:
         print("  profiling queries (pyinstrument)", file=sys.stderr, flush=True)
         res.profiles.append(profile_queries(vn_index, label, max(1, args.passes // 2)))
@@ -740,9 +760,9 @@ def run_dataset(label: str, src: Path, articles: int, work: Path, args: argparse
     if vn_ok and args.fixes:
         import perf_fixes
 
-        perf_fixes.apply_all()  # in this process from now on: the baselines were measured above
         print("  queries in process: vnsearch + fixes", file=sys.stderr, flush=True)
-        res.latencies.append(measure_in_process("vnsearch", vn_index, args.passes, "vnsearch + fixes"))
+        with perf_fixes.applied():  # undone afterwards: the next dataset's baseline stays unpatched
+            res.latencies.append(measure_in_process("vnsearch", vn_index, args.passes, "vnsearch + fixes"))
         if not args.skip_http:
             res.servers.append(measure_server(vn_index, logs, args, fixes=True))
             res.loads["HTTP + fixes, end"] = load_avg()
@@ -776,7 +796,7 @@ def dataset_markdown(res: DatasetResult) -> list[str]:
     base = base if base is not None and not base.error else None
     for engine, b in res.builds.items():
         if b.error:
-            out.append(f"| {engine} | failed: {b.error[:80]} |||||||||")
+            out.append(f"| {engine} | {b.error[:80]} |||||||||")
             continue
         out.append(
             f"| {engine} | {b.seconds:.1f} | {b.docs_per_second:.0f} | {b.cpu_seconds:.1f} | {b.cores:.2f} | "
@@ -790,13 +810,15 @@ def dataset_markdown(res: DatasetResult) -> list[str]:
             "",
             f"### Query latency in process ({len(QUERIES)} queries × passes, after a warm-up pass)",
             "",
-            "| engine | samples | errors | p50 ms | p95 ms | p99 ms | max ms | what is measured |",
-            "|---|---:|---:|---:|---:|---:|---:|---|",
+            "| engine | samples | errors | p50 ms | p95 ms | p99 ms | max ms | first pass p50 / p95 ms "
+            "| what is measured |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for lat in res.latencies:
             out.append(
                 f"| {lat.label} | {len(lat.samples)} | {lat.errors} | {_ms(lat.pct(50))} | "
-                f"{_ms(lat.pct(95))} | {_ms(lat.pct(99))} | {_ms(max(lat.samples, default=0))} | {lat.note} |"
+                f"{_ms(lat.pct(95))} | {_ms(lat.pct(99))} | {_ms(max(lat.samples, default=0))} | "
+                f"{_ms(lat.first_pct(50))} / {_ms(lat.first_pct(95))} | {lat.note} |"
             )
     if res.servers:
         out += [
@@ -805,15 +827,17 @@ def dataset_markdown(res: DatasetResult) -> list[str]:
             "",
             "One client, sequential, 10 hits with snippets:",
             "",
-            "| server | samples | errors | p50 ms | p95 ms | p99 ms | max ms | RSS after, MiB | anonymous MiB |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| server | samples | errors | p50 ms | p95 ms | p99 ms | max ms | first pass p50 / p95 ms "
+            "| RSS after, MiB | anonymous MiB |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for run in res.servers:
             h = run.http or Latency(run.label)
             rss, anon = run.idle_memory
             out.append(
                 f"| {run.label} | {len(h.samples)} | {h.errors} | {_ms(h.pct(50))} | {_ms(h.pct(95))} | "
-                f"{_ms(h.pct(99))} | {_ms(max(h.samples, default=0))} | {rss / MiB:.0f} | {anon / MiB:.0f} |"
+                f"{_ms(h.pct(99))} | {_ms(max(h.samples, default=0))} | {_ms(h.first_pct(50))} / "
+                f"{_ms(h.first_pct(95))} | {rss / MiB:.0f} | {anon / MiB:.0f} |"
             )
         out += [
             "",
@@ -893,7 +917,7 @@ def report_markdown(results: list[DatasetResult], args: argparse.Namespace, star
         f"Run {started} on {platform.node() or 'this machine'}: {os.cpu_count()} CPUs, "
         f"Python {platform.python_version()}, whoosh-reloaded {version('whoosh-reloaded')}, "
         f"SQLite {sqlite3.sqlite_version}. Load average at the end: {load_avg()}. "
-        f"Code: {git_state()}. Command: `python bench/perf.py {' '.join(sys.argv[1:])}`.",
+        f"Code at the start: {args.code}. Command: `python bench/perf.py {' '.join(sys.argv[1:])}`.",
         "",
     ]
     for res in results:
@@ -919,6 +943,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--skip-http", action="store_true", help="no server, latency and throughput over HTTP")
     p.add_argument("--fixes", action="store_true", help="also measure vnsearch with bench/perf_fixes.py applied")
     p.add_argument("--keep", action="store_true", help="keep the temporary indexes (path printed)")
+    p.add_argument(
+        "--reuse",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="a folder kept by --keep: measure queries on its indexes without rebuilding them",
+    )
     args = p.parse_args(argv)
     args.engines = [e for e in args.engines.split(",") if e]
     unknown = set(args.engines) - set(ENGINES)
@@ -940,16 +971,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if str(REPO) not in sys.path:
         sys.path.insert(0, str(REPO))
     started = datetime.now().astimezone().isoformat(timespec="seconds")
-    work = Path(tempfile.mkdtemp(prefix="vnsearch-perf-"))
+    args.code = git_state()
+    work = args.reuse or Path(tempfile.mkdtemp(prefix="vnsearch-perf-"))
     results: list[DatasetResult] = []
     try:
         subset = work / f"subset-{args.subset}.jsonl"
-        n = write_subset(args.corpus, args.subset, subset)
+        n = count_records(subset) if args.reuse and subset.exists() else write_subset(args.corpus, args.subset, subset)
         results.append(run_dataset("subset", subset, n, work / "subset", args))
         if args.full:
             results.append(run_dataset("full", args.corpus, count_records(args.corpus), work / "full", args))
     finally:
-        if args.keep:
+        if args.keep or args.reuse:
             print(f"kept {work}", file=sys.stderr)
         else:
             shutil.rmtree(work, ignore_errors=True)

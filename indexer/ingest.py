@@ -424,6 +424,8 @@ def parse_jsonl_record(obj: dict[str, Any], *, source: str = "", line: int | Non
             paragraphs.append(p)
     captions += [Caption(t, len(paragraphs)) for t in unplaced]
     title = _text_field(obj, "title")
+    if not lead and not paragraphs and not title:
+        raise IngestError("no text: lead and body are empty once captions are taken out, and no title")
     where = f"{source}:{line}" if source and line is not None else source
     return Article(
         id=id_,

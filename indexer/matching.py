@@ -27,7 +27,7 @@ from whoosh.util.numeric import byte_to_length
 
 B = 0.75
 K1 = 1.2
-CACHE_POSTINGS = 12_000_000  # cached postings per process, ~100 MB
+CACHE_POSTINGS = 4_000_000  # cached postings per process: 8 bytes each, ~32 MB
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -69,9 +69,16 @@ class Executor:
             excluded, _ = self._eval(q.b, searcher)
             return mask & ~excluded, score
         if isinstance(q, wq.And):
-            results = [self._eval(sub, searcher) for sub in q.subqueries]
-            mask = np.logical_and.reduce([m for m, _ in results])
-            return mask, np.sum([s for _, s in results], axis=0) * q.boost
+            # Positions are checked last, only where every other part already matched: a
+            # phrase's bigram terms leave few candidates, its single words many.
+            plain = [sub for sub in q.subqueries if not isinstance(sub, wq.Phrase)]
+            results = [self._eval(sub, searcher) for sub in plain]
+            mask = np.logical_and.reduce([m for m, _ in results]) if results else np.ones(self.n, dtype=bool)
+            for sub in q.subqueries:
+                if isinstance(sub, wq.Phrase):
+                    mask = mask & self._phrase(sub, searcher, within=mask)[0]
+            score = np.sum([s for _, s in results], axis=0) if results else np.zeros(self.n, dtype=np.float32)
+            return mask, score * q.boost
         if isinstance(q, wq.Or):
             results = [self._eval(sub, searcher) for sub in q.subqueries]
             mask = np.logical_or.reduce([m for m, _ in results])
@@ -96,9 +103,10 @@ class Executor:
         score[ids] = scores * boost
         return mask, score
 
-    def _phrase(self, q: Any, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
-        """Articles holding every word, then Whoosh's positional check on those alone."""
-        mask = np.ones(self.n, dtype=bool)
+    def _phrase(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Articles holding every word (among `within`), then Whoosh's positional check on
+        those alone."""
+        mask = np.ones(self.n, dtype=bool) if within is None else within.copy()
         for word in q.words:
             ids, _ = self.postings(q.fieldname, word, searcher)
             word_mask = np.zeros(self.n, dtype=bool)
@@ -209,5 +217,5 @@ def _read_postings(searcher: Any, field: str, text: str) -> tuple[np.ndarray, np
             id_parts.append(np.asarray(ids, dtype=np.int64) + offset)
             tf_parts.append(np.asarray(tfs, dtype=np.float32))
     if not id_parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-    return np.concatenate(id_parts), np.concatenate(tf_parts)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+    return np.concatenate(id_parts).astype(np.int32), np.concatenate(tf_parts)

@@ -54,6 +54,7 @@ MAX_QUERY_TERMS = 32
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
 SNIPPET_CHARS = 240
+SNIPPET_SCAN_CHARS = 20_000  # snippets come from the first 20,000 characters of a paragraph
 MAX_CAPTIONS_SHOWN = 3
 SUGGEST_LIMIT = 10
 
@@ -796,6 +797,7 @@ class Highlighter:
         for block in blocks:
             if not block:
                 continue
+            block = block[:SNIPPET_SCAN_CHARS]  # a 1 MB paragraph must not cost seconds per hit
             matches = self._matches(block)
             for s, e in _sentences(block):
                 inside = [m for m in matches if m[0] >= s and m[1] <= e]
@@ -814,6 +816,7 @@ class Highlighter:
         """Captions holding at least half of the distinct query terms (at least one), best first."""
         scored = []
         for index, cap in enumerate(article.get("captions") or []):
+            cap = {**cap, "text": cap["text"][:SNIPPET_SCAN_CHARS]}
             matches = self._matches(cap["text"])
             distinct = len({m[2] for m in matches})
             if distinct:

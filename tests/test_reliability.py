@@ -389,18 +389,13 @@ def test_parse_jsonl_record_fuzz_only_ingest_error(record: Any) -> None:
     assert article.id and (article.lead or article.paragraphs or article.captions)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: parse_jsonl_record accepts a record whose only text is a caption; "
-    "the article gets an empty title (found by the fuzz test above)",
-)
 def test_record_whose_body_is_only_its_caption_gets_a_title_or_is_refused() -> None:
+    """Found by the fuzz test above: such a record used to become an article with no title."""
     record = {"id": "c1", "title": None, "lead": "", "body": "Ảnh: TTXVN", "captions": ["Ảnh: TTXVN"]}
-    try:
-        article = parse_jsonl_record(record)
-    except IngestError:
-        return
-    assert article.title
+    with pytest.raises(IngestError, match="no text"):
+        parse_jsonl_record(record)
+    titled = parse_jsonl_record({**record, "title": "Ảnh trong ngày"})
+    assert titled.title == "Ảnh trong ngày" and titled.captions[0].text == "Ảnh: TTXVN"
 
 
 # --- whole files: random bytes, mutated real inputs ------------------------------------------

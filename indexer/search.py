@@ -312,6 +312,22 @@ class _Generation:
         rows.sort()
         return rows
 
+    def spelling(self, searcher: Any) -> Callable[[str], list[str]]:
+        """Spelling alternatives, remembered for this generation (bounded): the corrector scans
+        the lexicon, tens of milliseconds per unknown word."""
+        cache = self.__dict__.setdefault("_spelling", {})
+
+        def alternatives(folded: str) -> list[str]:
+            found = cache.get(folded)
+            if found is None:
+                found = spelling_alternatives(searcher, folded)
+                if len(cache) >= 20_000:
+                    cache.clear()
+                cache[folded] = found
+            return found
+
+        return alternatives
+
     def executor(self, searcher: Any) -> Executor:
         with self.lock:
             executor = getattr(self, "_executor", None)
@@ -397,7 +413,7 @@ class SearchService:
         if parsed.truncated:
             response["notice"] = f"query cut to {MAX_QUERY_CHARS} characters / {MAX_QUERY_TERMS} terms"
         if not parsed.is_empty:
-            spell = _memo(lambda f: spelling_alternatives(searcher, f))
+            spell = gen.spelling(searcher)
             built = _QueryBuilder(parsed, self.abbreviations, spell)
             executor = gen.executor(searcher)
             _, scored = built.query(require_all=True)
@@ -714,7 +730,7 @@ class _QueryBuilder:
                 alternatives = []
                 for form in forms:
                     self.highlight_terms.update(form)
-                    alternatives.append(self._folded_sequence(form, parts))
+                    alternatives.append(self._folded_sequence(form, parts, exact=False))
                 units.append(wq.Or(alternatives))
                 i += length
                 continue
@@ -738,16 +754,17 @@ class _QueryBuilder:
     def _sequence_query(self, tokens: Sequence[Syllable], parts: Sequence[str], phrase: bool) -> Any:
         return self._folded_sequence(tuple(t.folded for t in tokens if not t.alias), parts)
 
-    def _folded_sequence(self, folded: Sequence[str], parts: Sequence[str]) -> Any:
+    def _folded_sequence(self, folded: Sequence[str], parts: Sequence[str], exact: bool = True) -> Any:
         """A phrase. Two syllables are exactly one bigram term, far cheaper than positions;
-        longer phrases intersect their bigrams first and check positions only there."""
+        longer phrases intersect their bigrams first and, when `exact` (a quoted phrase: a
+        promise of word order), check positions only there."""
         if len(folded) == 1:
             return _any_field(parts, "", folded[0], 1.0)
         pairs = [f"{a} {b}" for a, b in pairwise(folded)]
         per_part = []
         for p in parts:
             chain = [wq.Term(f"{p}_bi", pair, boost=FIELD_WEIGHTS[p]) for pair in pairs]
-            if len(folded) > 2:
+            if exact and len(folded) > 2:
                 chain.append(wq.Phrase(p, list(folded), boost=0.0))
             per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]

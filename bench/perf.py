@@ -1,7 +1,7 @@
 """Performance benchmark: vnsearch against stock Whoosh and SQLite FTS5, in one run.
 
     python bench/perf.py [--corpus PATH] [--subset 2000] [--full] [--out bench/results/perf.md]
-                         [--duration 10] [--passes 5] [--profile] [--skip-http] [--fixes]
+                         [--duration 10] [--passes 5] [--profile] [--skip-http]
                          [--keep | --reuse DIR]
 
 For the subset (always; evenly spaced articles of --corpus) and the whole corpus (--full):
@@ -26,10 +26,9 @@ For the subset (always; evenly spaced articles of --corpus) and the whole corpus
 
 Prints a markdown table and writes it to --out (bench/results/ is git-ignored). --profile also
 runs pyinstrument over the in-process query loop and over a one-process build of the subset
-and writes the reports to bench/results/. --fixes also measures vnsearch with the patches of
-bench/perf_fixes.py (in process, then a patched server). --keep keeps the indexes; --reuse DIR
-measures queries again on the indexes of a kept folder without rebuilding them. Method and
-results: bench/PERFORMANCE.md.
+and writes the reports to bench/results/. --keep keeps the indexes; --reuse DIR measures
+queries again on the indexes of a kept folder without rebuilding them. Method and results:
+bench/README.md.
 
 The machine is shared: the load average is recorded next to every section, so noisy numbers
 can be recognised. Nothing here is hard-coded; every figure is measured in this run.
@@ -506,7 +505,7 @@ def profile_build(src: Path, work: Path, label: str) -> Path:
 class Server:
     """`python -m indexer serve` on a free loopback port, logs to files."""
 
-    def __init__(self, index: Path, logs: Path, workers: int = 2, fixes: bool = False) -> None:
+    def __init__(self, index: Path, logs: Path, workers: int = 2) -> None:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log = logs / f"serve-{self.port}.log"
@@ -514,7 +513,8 @@ class Server:
             self.proc = subprocess.Popen(
                 [
                     sys.executable,
-                    *([str(Path(__file__).with_name("perf_fixes.py"))] if fixes else ["-m", "indexer"]),
+                    "-m",
+                    "indexer",
                     "serve",
                     "--index",
                     str(index),
@@ -694,10 +694,10 @@ class ServerRun:
     idle_memory: tuple[int, int] = (0, 0)
 
 
-def measure_server(index: Path, logs: Path, args: argparse.Namespace, fixes: bool = False) -> ServerRun:
-    """Start a server (with the proposed fixes or not), measure latency then throughput, stop it."""
-    run = ServerRun("vnsearch + fixes" if fixes else "vnsearch")
-    server = Server(index, logs, fixes=fixes)
+def measure_server(index: Path, logs: Path, args: argparse.Namespace) -> ServerRun:
+    """Start a server, measure latency then throughput, stop it."""
+    run = ServerRun("vnsearch")
+    server = Server(index, logs)
     try:
         server.wait_ready()
         print(f"  HTTP latency ({run.label})", file=sys.stderr, flush=True)
@@ -757,15 +757,6 @@ def run_dataset(label: str, src: Path, articles: int, work: Path, args: argparse
     if vn_ok and not args.skip_http:
         res.servers.append(measure_server(vn_index, logs, args))
         res.loads["HTTP, end"] = load_avg()
-    if vn_ok and args.fixes:
-        import perf_fixes
-
-        print("  queries in process: vnsearch + fixes", file=sys.stderr, flush=True)
-        with perf_fixes.applied():  # undone afterwards: the next dataset's baseline stays unpatched
-            res.latencies.append(measure_in_process("vnsearch", vn_index, args.passes, "vnsearch + fixes"))
-        if not args.skip_http:
-            res.servers.append(measure_server(vn_index, logs, args, fixes=True))
-            res.loads["HTTP + fixes, end"] = load_avg()
     return res
 
 
@@ -941,7 +932,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of " + ",".join(ENGINES))
     p.add_argument("--profile", action="store_true", help="pyinstrument reports into bench/results/")
     p.add_argument("--skip-http", action="store_true", help="no server, latency and throughput over HTTP")
-    p.add_argument("--fixes", action="store_true", help="also measure vnsearch with bench/perf_fixes.py applied")
     p.add_argument("--keep", action="store_true", help="keep the temporary indexes (path printed)")
     p.add_argument(
         "--reuse",

@@ -204,3 +204,12 @@ def test_a_misspelled_word_matches_its_likely_spelling(service: SearchService) -
 def test_suggestion_restores_diacritics_after_a_correction(service: SearchService) -> None:
     suggestion = service.search("dang uy khoi doanh nghiepp")["suggestion"]
     assert suggestion["text"] == "Đảng ủy Khối doanh nghiệp"
+
+
+def test_a_user_abbreviation_file_extends_the_shipped_list(seed_index: Path, tmp_path: Path) -> None:
+    user_file = tmp_path / "abbr.tsv"
+    user_file.write_text("# ours\nĐUKDN\tĐảng ủy Khối doanh nghiệp\n", encoding="utf-8")
+    assert SearchService(seed_index).search("ĐUKDN")["total"] == 0
+    extended = SearchService(seed_index, abbreviation_files=[user_file])
+    assert ids(extended.search("ĐUKDN")) == [SEED_ID]
+    assert ids(extended.search("UBND"))  # the shipped list still applies

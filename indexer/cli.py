@@ -152,6 +152,13 @@ class Progress:
             print(f"{self.label}: {self.count} articles, {rate:.0f} docs/s", file=sys.stderr)
             self.last = now
 
+    def stage(self, text: str) -> None:
+        """All articles are handed over; the index is being written (can take a while)."""
+        if self.bar is not None:
+            self.bar.set_description(f"{self.label}: {text}")
+        elif not self.quiet:
+            print(f"{self.label}: {self.count} articles read; {text} …", file=sys.stderr)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()

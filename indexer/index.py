@@ -327,6 +327,9 @@ def _add_all(
             added += 1
             if progress:
                 progress(1)
+        stage = getattr(progress, "stage", None)
+        if stage:  # the writer processes still sort and write their postings: say so
+            stage("writing the index")
         writer.commit()
     except BaseException:
         writer.cancel()

@@ -353,6 +353,19 @@ def _writer_factory(ix: Any, procs: int) -> Callable[[int], Any]:
     return make
 
 
+@contextlib.contextmanager
+def _generation_in_progress(root: Path) -> Iterator[Path]:
+    """A fresh temp folder for a new generation, removed if anything goes wrong before
+    `_finish_generation` renames it into place. Called with the build lock held."""
+    _remove_stale_temp(root)
+    tmp = _new_temp(root)
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def build_index(
     paths: Sequence[str | Path],
     root: Path,
@@ -367,25 +380,13 @@ def build_index(
     procs = procs or min(2, os.cpu_count() or 1)
     root = Path(root)
     started = time.perf_counter()
-    with build_lock(root):
-        _remove_stale_temp(root)
-        tmp = _new_temp(root)
-        try:
-            ix = whoosh.index.create_in(str(tmp), make_schema())
-            readings, catalog = ReadingCounter(), Catalog()
-            added = _add_all(
-                _writer_factory(ix, procs), iter_articles(paths, report), readings, catalog, progress, False
-            )
-            if added == 0:
-                raise BuildFailed("no article could be ingested: " + report.summary())
-            if strict and report.rejected:
-                raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
-            readings.save(tmp / "readings.json.gz")
-            build = _finish_generation(root, tmp, ix, catalog, report, started, added)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return build
+    with build_lock(root), _generation_in_progress(root) as tmp:
+        ix = whoosh.index.create_in(str(tmp), make_schema())
+        readings, catalog = ReadingCounter(), Catalog()
+        added = _add_all(_writer_factory(ix, procs), iter_articles(paths, report), readings, catalog, progress, False)
+        if strict and added and report.rejected:
+            raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
+        return _finish_generation(root, tmp, ix, readings, catalog, report, started, added)
 
 
 def update_index(
@@ -405,39 +406,33 @@ def update_index(
         if current is None:
             raise IndexUnavailable(f"no index at {root}: run 'vnsearch build' first")
         check_meta(current)
-        _remove_stale_temp(root)
-        tmp = _new_temp(root)
-        try:
+        with _generation_in_progress(root) as tmp:
             for src in current.iterdir():
-                if src.is_file() and not src.name.endswith(".lock"):
+                # the sidecars are rewritten, never modified through the links
+                if src.is_file() and src.name not in SIDECARS:
                     os.link(src, tmp / src.name)
-            # meta.json and the readings are rewritten, never modified through the links.
-            for name in SIDECARS:
-                (tmp / name).unlink(missing_ok=True)
             ix = whoosh.index.open_dir(str(tmp))
             readings = ReadingCounter.load(current / "readings.json.gz")
             catalog = Catalog.load(current / "catalog.json.gz")
-            added = _add_all(
-                lambda _n: ix.writer(**WRITER_OPTIONS),
-                iter_articles(paths, report),
-                readings,
-                catalog,
-                progress,
-                True,
-            )
-            if added == 0:
-                raise BuildFailed("no article could be ingested: " + report.summary())
-            readings.save(tmp / "readings.json.gz")
-            build = _finish_generation(root, tmp, ix, catalog, report, started, added)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-    return build
+            writer_factory = lambda _n: ix.writer(**WRITER_OPTIONS)  # noqa: E731
+            added = _add_all(writer_factory, iter_articles(paths, report), readings, catalog, progress, True)
+            return _finish_generation(root, tmp, ix, readings, catalog, report, started, added)
 
 
 def _finish_generation(
-    root: Path, tmp: Path, ix: Any, catalog: Catalog, report: IngestReport, started: float, added: int
+    root: Path,
+    tmp: Path,
+    ix: Any,
+    readings: ReadingCounter,
+    catalog: Catalog,
+    report: IngestReport,
+    started: float,
+    added: int,
 ) -> BuildReport:
+    """Write the sidecars and meta.json, rename the folder into place, swap `current`."""
+    if added == 0:
+        raise BuildFailed("no article could be ingested: " + report.summary())
+    readings.save(tmp / "readings.json.gz")
     catalog.save(tmp / "catalog.json.gz")
     meta = {
         "format": INDEX_FORMAT,

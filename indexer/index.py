@@ -50,6 +50,7 @@ INDEX_FORMAT = f"schema {SCHEMA_VERSION} / analyzer {ANALYZER_VERSION}"
 PARTS = ("title", "lead", "body", "caption")
 UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
 KEEP_GENERATIONS = 2
+PRUNE_READINGS_ABOVE = 50_000  # adjacent pairs in the "did you mean" model; see ReadingCounter.save
 MP_THRESHOLD = 400  # below this many articles one process is faster than forking writers
 
 
@@ -164,7 +165,13 @@ class ReadingCounter:
                 prev = surface
 
     def save(self, path: Path) -> None:
-        data = {"unigrams": dict(self.unigrams), "bigrams": dict(self.bigrams)}
+        """On a large corpus, pairs seen once are dropped: weak evidence, and most of the
+        model's memory in every server worker (news-50k: 345k pairs, 142k seen twice or more).
+        `vnsearch update` then counts from the pruned model: an approximation it can afford."""
+        bigrams = dict(self.bigrams)
+        if len(bigrams) > PRUNE_READINGS_ABOVE:
+            bigrams = {pair: n for pair, n in bigrams.items() if n > 1}
+        data = {"unigrams": dict(self.unigrams), "bigrams": bigrams}
         with gzip.open(path, "wt", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False)
 

@@ -252,16 +252,6 @@ def bigrams(tokens: list[Syllable]) -> Iterator[tuple[str, int, int, int]]:
         prev = tok
 
 
-def exact_bigrams(tokens: list[Syllable]) -> Iterator[str]:
-    """Exact-form pairs ("đảng ủy"): what the "did you mean" model learns readings from."""
-    prev: Syllable | None = None
-    for tok in tokens:
-        if tok.alias:
-            continue
-        if prev is not None and tok.joined:
-            yield f"{prev.exact} {tok.exact}"
-        prev = tok
-
 
 # --- Whoosh glue -------------------------------------------------------------------------------
 

@@ -20,12 +20,12 @@ import contextlib
 import ctypes
 import fcntl
 import gzip
+import itertools
 import json
 import os
 import secrets
 import shutil
 import signal
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -41,7 +41,7 @@ from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
 
 from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, canonical_cased, tokenize
-from indexer.ingest import IngestReport, Rejection, iter_articles
+from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
 
 SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
@@ -323,7 +323,7 @@ def _add_all(
     writer = writer_factory(len(buffered))
     added = 0
     try:
-        for article in _chain(buffered, it):
+        for article in itertools.chain(buffered, it):
             readings.add(article)
             catalog.add(article)
             fields = document_fields(article)
@@ -342,11 +342,6 @@ def _add_all(
         writer.cancel()
         raise
     return added
-
-
-def _chain(first: list[Article], rest: Iterator[Article]) -> Iterator[Article]:
-    yield from first
-    yield from rest
 
 
 def _writer_factory(ix: Any, procs: int) -> Callable[[int], Any]:
@@ -539,11 +534,3 @@ def index_stats(root: Path) -> dict[str, Any]:
         "schema_version": meta["schema_version"],
         "encodings": meta.get("encodings", {}),
     }
-
-
-def rejections_text(rejections: Iterable[Rejection]) -> str:
-    return "\n".join(f"  rejected {r}" for r in rejections)
-
-
-def is_tty() -> bool:
-    return sys.stderr.isatty()

@@ -34,7 +34,6 @@ from typing import Any
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from indexer.analysis import Syllable, fold, has_marks, normalize_text, tokenize
 from indexer.index import (
@@ -292,7 +291,7 @@ class Readings:
 class _Generation:
     """What is shared by every thread for one index generation: read-only after loading."""
 
-    def __init__(self, root: Path, gen: Path) -> None:
+    def __init__(self, gen: Path) -> None:
         import whoosh.index
 
         self.path = gen
@@ -364,7 +363,7 @@ class SearchService:
             with self._lock:
                 gen = self._gen
                 if gen is None or gen.path != gen_path:
-                    gen = self._gen = _Generation(self.root, gen_path)
+                    gen = self._gen = _Generation(gen_path)
         return gen
 
     def _searcher(self, gen: _Generation) -> Any:
@@ -373,7 +372,7 @@ class SearchService:
             return held[1]
         if held is not None:
             held[1].close()
-        searcher = gen.ix.searcher(weighting=BM25F())
+        searcher = gen.ix.searcher()
         self._local.held = (gen, searcher)
         return searcher
 
@@ -676,7 +675,7 @@ class _QueryBuilder:
         pending_or: list[Any] = []
         for clause in self.parsed.clauses:
             if clause.negated:
-                excluded.append(self._sequence_query(clause.tokens, clause.parts, phrase=True))
+                excluded.append(self._sequence_query(clause.tokens, clause.parts))
                 continue
             units, clause_boosts = self._clause(clause)
             boosts.extend(clause_boosts)
@@ -719,7 +718,7 @@ class _QueryBuilder:
                     for y in spelled[b.position]:
                         boosts.append(_any_field(parts, "_bi", f"{x} {y}", BIGRAM_WEIGHT))
         if clause.phrase:
-            return [self._sequence_query(tokens, parts, phrase=True)], boosts
+            return [self._sequence_query(tokens, parts)], boosts
         units: list[Any] = []
         folded = [t.folded for t in tokens]
         i = 0
@@ -744,14 +743,14 @@ class _QueryBuilder:
                 span = [t for t in tokens[i:] if t.start < alias.end]
                 self.highlight_terms.add(alias.folded)
                 joined = _any_field(parts, "", alias.folded, 1.0)
-                units.append(wq.Or([self._sequence_query(span, parts, phrase=True), joined]))
+                units.append(wq.Or([self._sequence_query(span, parts), joined]))
                 i += len(span)
                 continue
             units.append(unit)
             i += 1
         return units, boosts
 
-    def _sequence_query(self, tokens: Sequence[Syllable], parts: Sequence[str], phrase: bool) -> Any:
+    def _sequence_query(self, tokens: Sequence[Syllable], parts: Sequence[str]) -> Any:
         return self._folded_sequence(tuple(t.folded for t in tokens if not t.alias), parts)
 
     def _folded_sequence(self, folded: Sequence[str], parts: Sequence[str], exact: bool = True) -> Any:

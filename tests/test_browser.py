@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +18,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import pytest
 
 from tests.conftest import REPO, SEED_ID
+from tests.live_server import running
 
 pytestmark = pytest.mark.browser
 
@@ -47,46 +44,11 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"vnsearch serve exited {proc.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url + "/api/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise AssertionError(f"vnsearch serve not ready after {timeout} s:\n{log.read_text(errors='replace')}")
-
-
 @pytest.fixture(scope="module")
 def base_url(seed_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real `vnsearch serve` (gunicorn) on 127.0.0.1 and a free port."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(seed_index),
-           "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--threads", "4"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
-    try:
-        _wait_ready(url, proc, log)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=5)
+    with running(seed_index, tmp_path_factory.mktemp("serve"), workers=1, threads=4) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")
@@ -120,9 +82,8 @@ class Watch:
         dialog.dismiss()
 
 
-@pytest.fixture()
-def page(browser: Any, base_url: str) -> Iterator[Any]:
-    context = browser.new_context(viewport=DESKTOP, base_url=base_url, locale="vi-VN")
+def _watched_page(browser: Any, base_url: str, **context_options: Any) -> Iterator[Any]:
+    context = browser.new_context(base_url=base_url, locale="vi-VN", **context_options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.watch = Watch(page)
@@ -130,19 +91,17 @@ def page(browser: Any, base_url: str) -> Iterator[Any]:
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture()
+def page(browser: Any, base_url: str) -> Iterator[Any]:
+    yield from _watched_page(browser, base_url, viewport=DESKTOP)
 
 
 @pytest.fixture()
 def phone(browser: Any, base_url: str) -> Iterator[Any]:
-    context = browser.new_context(viewport=PHONE, base_url=base_url, locale="vi-VN", is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.watch = Watch(page)
-    try:
-        yield page
-    finally:
-        context.close()
+    yield from _watched_page(browser, base_url, viewport=PHONE, is_mobile=True, has_touch=True,
+                             device_scale_factor=2)
 
 
 def shot(page: Any, name: str) -> None:

@@ -5,11 +5,7 @@ rebuilds the index twice during a burst of concurrent requests and requires zero
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -17,79 +13,14 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
-REPO = Path(__file__).resolve().parents[1]
-SEED_ID = "000_731bbc153429bd94"
+from tests.conftest import REPO, SEED_ID
+from tests.live_server import HOST, Server, free_port, running
+
 SEED_QUERY = "dang uy khoi doanh nghiep"
-HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """One `python -m indexer serve` subprocess; logs go to files for the tests to read."""
-
-    def __init__(self, index: Path, logs: Path, workers: int = 2, threads: int = 4,
-                 env: dict[str, str] | None = None) -> None:
-        self.port = free_port()
-        self.url = f"http://{HOST}:{self.port}"
-        self.stdout_path = logs / f"serve-{self.port}.out"
-        self.stderr_path = logs / f"serve-{self.port}.err"
-        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "indexer", "serve", "--index", str(index), "--host", HOST,
-                 "--port", str(self.port), "--workers", str(workers), "--threads", str(threads)],
-                cwd=REPO,
-                env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
-                stdout=out,
-                stderr=err,
-            )
-
-    def wait_ready(self, timeout: float = 30.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited with {self.proc.returncode}: {self.stderr()}")
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(self.url + "/api/health", timeout=2).status_code == 200:
-                    return
-            time.sleep(0.1)
-        raise AssertionError(f"server not ready after {timeout} s: {self.stderr()}")
-
-    def stop(self) -> int:
-        """SIGTERM (gunicorn's graceful stop), then SIGKILL if it hangs; returns the exit status."""
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        return self.proc.returncode
-
-    def access_log(self) -> str:
-        return self.stdout_path.read_text(encoding="utf-8", errors="replace")
-
-    def stderr(self) -> str:
-        return self.stderr_path.read_text(encoding="utf-8", errors="replace")
-
-
-@contextlib.contextmanager
-def running(index: Path, logs: Path, **kwargs: Any) -> Iterator[Server]:
-    server = Server(index, logs, **kwargs)
-    try:
-        server.wait_ready()
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")

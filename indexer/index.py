@@ -404,10 +404,7 @@ def update_index(
     root = Path(root)
     started = time.perf_counter()
     with build_lock(root):
-        current = current_generation(root)
-        if current is None:
-            raise IndexUnavailable(f"no index at {root}: run 'vnsearch build' first")
-        check_meta(current)
+        current, _ = current_meta(root)
         with _generation_in_progress(root) as tmp:
             for src in current.iterdir():
                 # the sidecars are rewritten, never modified through the links
@@ -505,13 +502,13 @@ def check_meta(gen: Path) -> dict[str, Any]:
     return meta
 
 
-def open_generation(root: Path) -> tuple[Any, dict[str, Any], Path]:
-    """(Whoosh index, meta, generation path) of the current index, or IndexUnavailable."""
+def current_meta(root: Path) -> tuple[Path, dict[str, Any]]:
+    """(generation folder, meta) of the current index; IndexUnavailable when there is none
+    or it was built by an incompatible version."""
     gen = current_generation(root)
     if gen is None:
         raise IndexUnavailable(f"no index at {root}: run 'vnsearch build' first")
-    meta = check_meta(gen)
-    return whoosh.index.open_dir(str(gen)), meta, gen
+    return gen, check_meta(gen)
 
 
 def directory_size(path: Path) -> int:
@@ -519,8 +516,8 @@ def directory_size(path: Path) -> int:
 
 
 def index_stats(root: Path) -> dict[str, Any]:
-    ix, meta, gen = open_generation(root)
-    ix.close()
+    """What `vnsearch stats` shows: all of it is in meta.json, no need to open the index."""
+    gen, meta = current_meta(root)
     return {
         "index": str(Path(root)),
         "generation": gen.name,

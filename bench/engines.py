@@ -402,4 +402,4 @@ ENGINES: dict[str, tuple[Callable[[], Engine], dict[str, Any]]] = {
     "fts5-or": (Fts5, {"or_mode": True}),
 }
 FAMILY_NAMES = {VnSearch: "vnsearch", Bm25Plain: "bm25-plain", WhooshStandard: "whoosh", Fts5: "fts5"}
-DEFAULT_ENGINES = "vnsearch,bm25-plain,whoosh-standard,whoosh-standard-or,fts5,fts5-or"
+DEFAULT_ENGINES = "vnsearch,bm25-plain,whoosh-standard,fts5-or"  # all: add whoosh-standard-or,fts5

@@ -21,6 +21,7 @@ import argparse
 import difflib
 import hashlib
 import json
+import multiprocessing
 import platform
 import re
 import shutil
@@ -92,6 +93,7 @@ class IndexCache:
         self.root = root
         self.rebuild = rebuild
         self.warnings: list[str] = []
+        self.where: dict[Any, Path] = {}  # family -> folder of the index opened last
 
     def engine(self, factory: Any, qs: QuerySet) -> tuple[Engine, float, str]:
         """An opened engine of this family for the set's corpus, its build or load seconds, a note."""
@@ -106,6 +108,7 @@ class IndexCache:
         code = hashlib.sha256(version.encode()).hexdigest()[:10]
         where = self.root / f"{slug}-{qs.corpus_hash()}" / f"{family}-{code}"
         done = where / "done.json"
+        self.where[factory] = where
         if done.exists() and not self.rebuild:
             eng.open(where)
             if isinstance(eng, VnSearch) and (warning := eng.stale_warning(where)):
@@ -126,22 +129,49 @@ class IndexCache:
         return eng, build_s, "built"
 
 
-def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool) -> None:
-    """Every query through one engine. An engine is deterministic, so a text asked before (a form
-    identical to another, e.g. tone = accented) reuses its answer. Failures count as misses."""
-    answers: dict[str, tuple[list[str], str | None, str | None]] = {}
+Answer = tuple[list[str], str | None, str | None, float]  # ids, error, suggestion, seconds
+
+
+def ask(engine: Engine, text: str) -> Answer:
+    """One query: the top K ids, the error if it raised (a miss), vnsearch's suggestion."""
+    t0 = time.perf_counter()
+    err = None
+    try:
+        ids = list(engine.search(text, K))[:K]
+    except Exception as exc:  # a parse error, bad syntax: a miss
+        ids, err = [], f"{type(exc).__name__}: {exc}"
+    return ids, err, getattr(engine, "last_suggestion", None), time.perf_counter() - t0
+
+
+_WORKER: Engine | None = None
+
+
+def _worker_open(factory: Any, opts: dict[str, Any], where: Path) -> None:
+    """Pool initializer: each worker opens the cached index itself (searchers are not shared)."""
+    global _WORKER
+    base = factory()
+    base.open(where)
+    _WORKER = base.variant(**opts)
+
+
+def _worker_ask(text: str) -> Answer:
+    assert _WORKER is not None
+    return ask(_WORKER, text)
+
+
+def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool, pool: Any = None) -> None:
+    """Every query through one engine. An engine is deterministic, so each distinct text is
+    asked once (a form identical to another, e.g. tone = accented, reuses its answer); with a
+    pool, the distinct texts are spread over its worker processes. Failures count as misses."""
+    texts = list(dict.fromkeys(q.text for q in queries))
+    if pool is not None:
+        answers = dict(zip(texts, pool.map(_worker_ask, texts, chunksize=8), strict=True))
+    else:
+        answers = {t: ask(engine, t) for t in texts}
+    run.searched += len(texts)
+    run.query_s += sum(a[3] for a in answers.values())
     for q in queries:
-        if q.text not in answers:
-            t0 = time.perf_counter()
-            err = None
-            try:
-                ids = list(engine.search(q.text, K))[:K]
-            except Exception as exc:  # a parse error, bad syntax: a miss
-                ids, err = [], f"{type(exc).__name__}: {exc}"
-            run.query_s += time.perf_counter() - t0
-            run.searched += 1
-            answers[q.text] = (ids, err, getattr(engine, "last_suggestion", None) if suggestions else None)
-        ids, err, suggestion = answers[q.text]
+        ids, err, suggestion, _ = answers[q.text]
         key = (q.qid, q.form)
         if err:
             run.query_errors[key] = err
@@ -151,8 +181,11 @@ def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool
             run.suggestions[q.qid] = suggestion
 
 
-def run_set(qs: QuerySet, queries: list[Query], names: list[str], cache: IndexCache, restoration: bool) -> list[Run]:
-    """Build or load each engine family once for this set's corpus, run each requested engine."""
+def run_set(
+    qs: QuerySet, queries: list[Query], names: list[str], cache: IndexCache, restoration: bool, jobs: int = 1
+) -> list[Run]:
+    """Build or load each engine family once for this set's corpus, run each requested engine
+    (vnsearch in ``jobs`` processes when > 1 and its index is cached on disk)."""
     runs: list[Run] = []
     families: dict[Any, Engine | Exception] = {}
     built_by: dict[Any, str] = {}
@@ -182,7 +215,15 @@ def run_set(qs: QuerySet, queries: list[Query], names: list[str], cache: IndexCa
             todo = queries
             if wants and not any(q.form == "plain" for q in queries):
                 todo = queries + [Query(q.qid, "plain", q.kind, q.expected, fold(q.text)) for q in qs.queries]
-            run_engine(engine, todo, run, wants)
+            where = cache.where.get(factory)
+            if jobs > 1 and name == OURS and where is not None:
+                t0 = time.perf_counter()
+                ctx = multiprocessing.get_context("fork")
+                with ctx.Pool(jobs, initializer=_worker_open, initargs=(factory, opts, where)) as pool:
+                    run_engine(engine, todo, run, wants, pool)
+                run.query_s = time.perf_counter() - t0  # wall time, not the workers' sum
+            else:
+                run_engine(engine, todo, run, wants)
             print(
                 f"[{qs.name}/{name}] {run.build_note} {run.build_s or 0:.1f} s; "
                 f"{run.searched} queries in {run.query_s:.1f} s",
@@ -442,6 +483,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="index cache (bench/results/cache)")
     ap.add_argument("--no-cache", action="store_true", help="build every index in a temp folder, keep nothing")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached indexes this run uses")
+    ap.add_argument("--jobs", type=int, default=1, help="vnsearch query processes (the machine is shared: 1)")
     ap.add_argument("--restoration", action="store_true", help="also score vnsearch's suggestion for plain queries")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report (bench/results/relevance.md)")
     args = ap.parse_args(argv)
@@ -468,7 +510,7 @@ def main(argv: list[str] | None = None) -> int:
         if lost:
             print(f"[{set_name}] warning: {lost} expected ids not in the corpus", file=sys.stderr)
         queries = expand(qs, forms)
-        results.append((qs, queries, run_set(qs, queries, names, cache, args.restoration)))
+        results.append((qs, queries, run_set(qs, queries, names, cache, args.restoration, args.jobs)))
     total = time.perf_counter() - started
 
     lines = [

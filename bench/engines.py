@@ -24,6 +24,7 @@ import sqlite3
 import sys
 import tempfile
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from importlib.metadata import version as dist_version
@@ -34,7 +35,7 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 K = 10
-ADAPTER_VERSION = "1"  # bump when an adapter's indexing changes: invalidates cached baselines
+ADAPTER_VERSION = "2"  # bump when an adapter's indexing changes: invalidates cached baselines
 
 
 def title_of(a: dict[str, Any]) -> str:
@@ -91,14 +92,12 @@ for _cp in range(0xC0, 0x1EFA):
         _FOLD[_cp] = _base
 _FOLD.update({ord("đ"): "d", ord("Đ"): "d"})
 _BREAK = re.compile(r"[^\w\s]+|\n")
+_MARKS = re.compile("[\u0300-\u036f]")  # marks left over (damaged sequences) after the table
 
 
 def bm25_fold(text: str) -> str:
     """lowercase, NFC, marks removed, đ → d."""
-    text = unicodedata.normalize("NFC", text).lower().translate(_FOLD)
-    if not text.isascii():
-        text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return text
+    return _MARKS.sub("", unicodedata.normalize("NFC", text).lower().translate(_FOLD))
 
 
 def bm25_terms(text: str) -> list[str]:
@@ -129,31 +128,29 @@ class Bm25Plain(Engine):
         self.norm = np.zeros(0, dtype=np.float32)
 
     def build(self, articles: list[dict[str, Any]], where: Path | None = None) -> None:
-        postings: dict[str, tuple[list[int], list[int]]] = {}
-        lengths = []
+        vocab: dict[str, int] = {}
+        term_ids, doc_ids, freqs = array("i"), array("i"), array("f")
+        lengths = np.zeros(len(articles), dtype=np.float32)
         for d, a in enumerate(articles):
             terms = bm25_terms(full_text(a))
-            lengths.append(len(terms))
-            for term, tf in Counter(terms).items():
-                p = postings.get(term)
-                if p is None:
-                    p = postings[term] = ([], [])
-                p[0].append(d)
-                p[1].append(tf)
+            lengths[d] = len(terms)
+            counts = Counter(terms)
+            term_ids.extend([vocab.setdefault(t, len(vocab)) for t in counts])
+            doc_ids.extend([d] * len(counts))
+            freqs.extend(counts.values())
+        t = np.frombuffer(term_ids, dtype=np.int32)
+        order = np.argsort(t, kind="stable")  # by term, then document
         self.ids = [a["id"] for a in articles]
-        vocab = sorted(postings)
-        self.terms = {t: i for i, t in enumerate(vocab)}
-        sizes = np.fromiter((len(postings[t][0]) for t in vocab), dtype=np.int64, count=len(vocab))
-        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self.docs = np.fromiter((d for t in vocab for d in postings[t][0]), dtype=np.int32, count=int(sizes.sum()))
-        self.tfs = np.fromiter((f for t in vocab for f in postings[t][1]), dtype=np.float32, count=int(sizes.sum()))
-        dl = np.asarray(lengths, dtype=np.float32)
-        avgdl = float(dl.mean()) if len(dl) else 1.0
-        self.norm = (self.k1 * (1 - self.b + self.b * dl / max(avgdl, 1e-9))).astype(np.float32)
+        self.terms = vocab
+        self.offsets = np.concatenate([[0], np.cumsum(np.bincount(t, minlength=len(vocab)))]).astype(np.int64)
+        self.docs = np.frombuffer(doc_ids, dtype=np.int32)[order]
+        self.tfs = np.frombuffer(freqs, dtype=np.float32)[order]
+        avgdl = float(lengths.mean()) if len(lengths) else 1.0
+        self.norm = (self.k1 * (1 - self.b + self.b * lengths / max(avgdl, 1e-9))).astype(np.float32)
         if where is not None:
             where.mkdir(parents=True, exist_ok=True)
             with open(where / "bm25.pickle", "wb") as fh:
-                pickle.dump((self.ids, vocab, self.offsets, self.docs, self.tfs, self.norm), fh, protocol=5)
+                pickle.dump((self.ids, list(vocab), self.offsets, self.docs, self.tfs, self.norm), fh, protocol=5)
 
     def open(self, where: Path) -> None:
         with open(where / "bm25.pickle", "rb") as fh:

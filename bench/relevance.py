@@ -409,6 +409,30 @@ def restoration_section(results: Results) -> list[str]:
     return [*lines, ""]
 
 
+def runtime_section(results: Results, names: list[str], gen_times: dict[str, float]) -> list[str]:
+    """Seconds per set: making the set, then per engine index build or cache load + queries."""
+    lines = [
+        "## Runtime (s)",
+        "",
+        "Per engine: index (build, or load from the cache) + queries; the machine's load varies.",
+        "",
+        "| set | make set | " + " | ".join(names) + " | total |",
+        "|---|---:|" + "---:|" * len(names) + "---:|",
+    ]
+    for qs, _, runs in results:
+        cells, total = [], gen_times[qs.name]
+        for name in names:
+            run = next(r for r in runs if r.engine == name)
+            if run.error:
+                cells.append("–")
+                continue
+            build = run.build_s or 0.0
+            total += build + run.query_s
+            cells.append(f"{build:.0f} + {run.query_s:.0f}")
+        lines.append(f"| {qs.name} | {gen_times[qs.name]:.0f} | " + " | ".join(cells) + f" | {total:.0f} |")
+    return [*lines, ""]
+
+
 def misses_text(results: Results, forms: list[str], k: int) -> str:
     """The first k misses (rank != 1) per set, engine and form, with expected and top-3 titles."""
     out = []
@@ -534,6 +558,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += set_section(qs, queries, runs, forms, gen_times[qs.name])
     if args.restoration:
         lines += restoration_section(results)
+    lines += runtime_section(results, names, gen_times)
     if cache.warnings:
         lines += ["## Warnings", "", *(f"- {w}" for w in dict.fromkeys(cache.warnings)), ""]
     text = "\n".join(lines)

@@ -328,6 +328,30 @@ def wide_table(results: Results, names: list[str], forms: list[str], which: str)
     return lines
 
 
+def long_table(results: Results, names: list[str], forms: list[str]) -> list[str]:
+    """The same cells transposed (rows set/form, columns engines, MRR@10 / success@1) with
+    vnsearch − bm25-plain: readable where the wide tables are not."""
+    diff = OURS in names and BASELINE in names
+    lines = [
+        "| set / form | " + " | ".join(names) + (f" | {OURS} − {BASELINE} |" if diff else " |"),
+        "|---|" + "---|" * (len(names) + diff),
+    ]
+    for qs, queries, runs in results:
+        by_name = {r.engine: r for r in runs}
+        for f in forms:
+            group = select(queries, f)
+            scores = {n: cell(by_name[n], group) for n in names if not by_name[n].error}
+            cells = [f"{scores[n].mrr:.3f} / {scores[n].s1:.3f}" if n in scores else "–" for n in names]
+            if diff and OURS in scores and BASELINE in scores:
+                a, b = scores[OURS], scores[BASELINE]
+                flag = " ⚠" if a.mrr < b.mrr or a.s1 < b.s1 else ""
+                cells.append(f"{a.mrr - b.mrr:+.3f} / {a.s1 - b.s1:+.3f}{flag}")
+            elif diff:
+                cells.append("–")
+            lines.append(f"| {qs.name}/{f} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def set_section(qs: QuerySet, queries: list[Query], runs: list[Run], forms: list[str], gen_s: float) -> list[str]:
     """Per set: MRR@10 / success@1 per engine and form (with the tone pseudo-forms), times, and
     vnsearch minus bm25-plain per form with the forms where vnsearch is below flagged."""
@@ -550,6 +574,10 @@ def main(argv: list[str] | None = None) -> int:
         "## success@1",
         "",
         *wide_table(results, names, forms, "s1"),
+        "",
+        "## All cells: MRR@10 / success@1 (⚠: vnsearch below bm25-plain)",
+        "",
+        *long_table(results, names, forms),
         "",
         "## Per set",
         "",

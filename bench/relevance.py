@@ -5,7 +5,7 @@ in every form (bench/keystrokes.py); every engine (bench/engines.py) side by sid
 with the engines as rows and set/form as columns, plus per set the difference vnsearch minus
 bm25-plain (the baseline to beat) with every form where vnsearch is below flagged.
 
-    python bench/relevance.py                                  # everything (~few min, cached)
+    python bench/relevance.py                                  # every set, form, default engine
     python bench/relevance.py --sets keywords,headlines --engines vnsearch,bm25-plain
     python bench/relevance.py --forms plain,telex --subset 50 --show-misses 5
     python bench/relevance.py --restoration                    # + "did you mean" restoration

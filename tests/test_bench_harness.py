@@ -108,3 +108,20 @@ def test_scores_and_restoration() -> None:
     assert relevance.restoration_score("tên lửa hủy diệt", None) == (4, 0, 0)
     assert relevance.restoration_score("vợ lý hải", "vợ ly hai") == (3, 1, 0)
     assert relevance.restoration_score("xe vietlott mới", "xé vietlott mới") == (1, 1, 1)
+
+
+def test_index_cache_reuses_builds_and_warns_on_stale_vnsearch_code(tmp_path: Path) -> None:
+    querysets = importlib.import_module("querysets")
+    qs = querysets.QuerySet("tiny", "tiny corpus", ARTICLES, [], "made up")
+    cache = relevance.IndexCache(tmp_path, rebuild=False)
+    eng, _, note = cache.engine(engines.Bm25Plain, qs)
+    assert note == "built" and eng.search("ha noi", 10)[0] == "a"
+    eng, _, note = cache.engine(engines.Bm25Plain, qs)
+    assert note.startswith("cached") and eng.search("ha noi", 10)[0] == "a"
+    eng, _, note = relevance.IndexCache(tmp_path, rebuild=True).engine(engines.Bm25Plain, qs)
+    assert note == "built"
+    stamp = tmp_path / "indexing-source.txt"
+    stamp.write_text("not the current hash\n", encoding="utf-8")
+    assert "--rebuild" in (engines.VnSearch().stale_warning(tmp_path) or "")
+    stamp.write_text(engines.indexing_source_hash() + "\n", encoding="utf-8")
+    assert engines.VnSearch().stale_warning(tmp_path) is None

@@ -35,7 +35,7 @@ from typing import Any
 
 from engines import DEFAULT_ENGINES, ENGINES, FAMILY_NAMES, Engine, K, VnSearch, title_of
 from keystrokes import DEFAULT_FORMS, FORMS, fold, make_form
-from querysets import SETS, QuerySet
+from querysets import OPTIONAL_SETS, SETS, QuerySet
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results" / "relevance.md"
@@ -523,7 +523,8 @@ def parse_list(value: str, known: tuple[str, ...] | list[str], what: str, ap: ar
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of: {', '.join(SETS)}")
+    known_sets = {**SETS, **OPTIONAL_SETS}
+    ap.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of: {', '.join(known_sets)}")
     ap.add_argument("--forms", default=",".join(DEFAULT_FORMS), help=f"comma-separated, of: {', '.join(FORMS)}")
     ap.add_argument("--engines", default=DEFAULT_ENGINES, help=f"comma-separated, of: {', '.join(ENGINES)}")
     ap.add_argument("--subset", type=int, metavar="N", help="only the first N base queries of each set (all forms)")
@@ -536,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report (bench/results/relevance.md)")
     args = ap.parse_args(argv)
 
-    set_names = parse_list(args.sets, list(SETS), "set(s)", ap)
+    set_names = parse_list(args.sets, list(known_sets), "set(s)", ap)
     forms = parse_list(args.forms, FORMS, "form(s)", ap)
     names = parse_list(args.engines, list(ENGINES), "engine(s)", ap)
     cache = IndexCache(None if args.no_cache else args.cache, args.rebuild)
@@ -546,7 +547,7 @@ def main(argv: list[str] | None = None) -> int:
     for set_name in set_names:
         t0 = time.perf_counter()
         try:
-            qs = SETS[set_name]()
+            qs = known_sets[set_name]()
         except FileNotFoundError as exc:
             print(f"[{set_name}] skipped: {exc}", file=sys.stderr)
             continue

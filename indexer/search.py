@@ -1,31 +1,20 @@
-"""Search: the one function behind the CLI, the JSON API and the web pages.
+"""Search: the one service behind the CLI, the JSON API and the web pages.
 
-A query is parsed leniently (quotes, -exclude, OR, field:, never an error), analyzed with the
-same analyzer as the documents, and turned into a Whoosh query where
-
-* every term must match, in its folded form, in some field (title and lead weigh more than
-  body); when that finds nothing, any term may match (more matched terms still rank higher);
-* a term typed WITH diacritics adds a boost from the exact-form fields, so marks the user typed
-  count while unaccented terms stay neutral;
-* each pair of adjacent query syllables adds a boost from the bigram fields, so "tran luu
-  quang" ranks the name above the three syllables scattered;
-* abbreviations and their expansions (UBND ↔ Ủy ban nhân dân) are alternatives of each other.
-
-Snippets are cut from the stored original text and highlighted by re-analyzing it, so the
-highlight follows the analyzer exactly (diacritic-insensitive, tone-style-insensitive).
+It ties together query understanding (`indexer.query`), ranking (`indexer.ranking`, executed
+by `indexer.matching`), snippets (`indexer.snippets`) and "did you mean" (`Readings` below),
+and owns what is per request: parameters, pages, date filters, facets, and one Whoosh
+searcher per thread and index generation.
 """
 
 from __future__ import annotations
 
-import html
+import bisect
 import math
 import os
-import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from itertools import pairwise
@@ -35,7 +24,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, fold, has_marks, normalize_text, tokenize
+from indexer.analysis import fold, has_marks, normalize_text
 from indexer.index import (
     PARTS,
     Catalog,
@@ -45,33 +34,31 @@ from indexer.index import (
     current_generation,
 )
 from indexer.matching import Executor
+from indexer.query import (
+    ABBREVIATIONS_FILE,
+    FIELD_ALIASES,
+    FIELD_CHOICES,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    Abbreviations,
+    Clause,
+    ParsedQuery,
+    parse_query,
+)
+from indexer.ranking import QueryBuilder, spelling_alternatives
+from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
 
-# --- limits and ranking knobs (explicit, documented in the README) -----------------------------
+__all__ = [
+    "ABBREVIATIONS_FILE", "FIELD_ALIASES", "FIELD_CHOICES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
+    "MAX_RESULT_WINDOW", "SNIPPET_CHARS", "SORTS", "SUGGEST_LIMIT", "Abbreviations", "Clause", "Highlighter",
+    "InvalidParameter", "ParsedQuery", "SearchService", "parse_query",
+]
 
-MAX_QUERY_CHARS = 500
-MAX_QUERY_TERMS = 32
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
-SNIPPET_CHARS = 240
-SNIPPET_SCAN_CHARS = 20_000  # snippets come from the first 20,000 characters of a paragraph
-MAX_CAPTIONS_SHOWN = 3
 SUGGEST_LIMIT = 10
-
-FIELD_WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0, "caption": 1.0}
-EXACT_WEIGHT = 0.6  # extra weight of a diacritics-exact match, relative to the folded one
-BIGRAM_WEIGHT = 6.0  # weight of an adjacent pair, relative to one syllable (tuned: bench/relevance.py)
-FIELD_CHOICES = {
-    "all": PARTS,
-    "title": ("title",),
-    "body": ("lead", "body"),
-    "lead": ("lead",),
-    "caption": ("caption",),
-}
-FIELD_ALIASES = {"title": "title", "caption": "caption", "body": "body", "lead": "lead",
-                 "tieude": "title", "anh": "caption", "chuthich": "caption"}
 SORTS = ("relevance", "newest", "oldest")
 VIETNAM = timezone(timedelta(hours=7))
-ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
 
 
 class InvalidParameter(ValueError):
@@ -82,141 +69,6 @@ class InvalidParameter(ValueError):
         self.code = code
         self.message = message
 
-
-# --- query parsing -------------------------------------------------------------------------------
-
-
-@dataclass
-class Clause:
-    """One unit of a parsed query: plain words (a run of them), or a quoted phrase."""
-
-    tokens: list[Syllable]
-    phrase: bool = False
-    negated: bool = False
-    parts: tuple[str, ...] = PARTS
-    or_next: bool = False  # joined to the next clause by OR
-
-
-@dataclass
-class ParsedQuery:
-    text: str
-    clauses: list[Clause] = field(default_factory=list)
-    truncated: bool = False
-
-    @property
-    def positive_tokens(self) -> list[Syllable]:
-        return [t for c in self.clauses if not c.negated for t in c.tokens if not t.alias]
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(c.tokens for c in self.clauses if not c.negated)
-
-
-_QUERY_TOKEN = re.compile(
-    r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<quote>")'
-)
-
-
-def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
-    """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
-
-    Syntax: "exact phrase", -word / -"phrase" to exclude, OR between two units, and a field
-    prefix (title:, caption:, body:, lead:). An unbalanced quote is ignored. A unit is a phrase
-    or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
-    words are several syllables.
-    """
-    text = normalize_text(text or "")
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    truncated = len(text) > MAX_QUERY_CHARS
-    text = text[:MAX_QUERY_CHARS]
-    parsed = ParsedQuery(text=text, truncated=truncated)
-    run: Clause | None = None  # the current run of plain words
-    n_terms = 0
-    for m in _QUERY_TOKEN.finditer(text):
-        if m.group("quote") is not None:
-            continue
-        word, phrase = m.group("word"), m.group("phrase")
-        if word == "OR" and parsed.clauses:
-            parsed.clauses[-1].or_next = True
-            run = None
-            continue
-        negated = bool(m.group("neg"))
-        field_name = m.group("field")
-        clause_parts = tuple(parts)
-        if field_name:
-            alias = FIELD_ALIASES.get(field_name.lower())
-            if alias is None:  # not a field: the whole thing is a word ("19:30", "http:…")
-                word = (field_name + ":" + (word or "")) if word is not None else None
-                phrase = phrase if word is None else None
-            else:
-                clause_parts = tuple(p for p in FIELD_CHOICES[alias] if p in parts) or clause_parts
-        source = phrase if phrase is not None else word
-        if phrase is not None:
-            base = m.start("phrase")
-        else:
-            base = m.start("field") if field_name and FIELD_ALIASES.get(field_name.lower()) is None else m.start("word")
-        tokens = tokenize(source or "")
-        for tok in tokens:  # spans into the query text, not into the word
-            tok.start += base
-            tok.end += base
-        if not tokens:
-            continue
-        n_terms += len(tokens)
-        if n_terms > MAX_QUERY_TERMS:
-            parsed.truncated = True
-            break
-        if phrase is not None or negated or field_name:
-            parsed.clauses.append(Clause(tokens, phrase=phrase is not None, negated=negated, parts=clause_parts))
-            run = None
-        elif run is not None:
-            offset = run.tokens[-1].position + 1
-            for tok in tokens:
-                tok.position += offset
-            tokens[0].joined = True
-            run.tokens.extend(tokens)
-        else:
-            run = Clause(tokens, parts=clause_parts)
-            parsed.clauses.append(run)
-    return parsed
-
-
-# --- abbreviations -------------------------------------------------------------------------------
-
-
-class Abbreviations:
-    """Groups of interchangeable forms (an abbreviation and its expansions), matched on folded
-    syllable sequences, so "ubnd", "UBND" and "uy ban nhan dan" all find each other."""
-
-    def __init__(self, files: Iterable[Path]) -> None:
-        self.groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-        self.longest = 1
-        for path in files:
-            self._load(path)
-
-    def _load(self, path: Path) -> None:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            forms = [self._key(f) for f in line.split("\t") if f.strip()]
-            forms = [f for f in forms if f]
-            if len(forms) < 2:
-                continue
-            for form in forms:
-                group = self.groups.setdefault(form, [form])
-                group.extend(f for f in forms if f not in group)
-                self.longest = max(self.longest, len(form))
-
-    @staticmethod
-    def _key(text: str) -> tuple[str, ...]:
-        return tuple(t.folded for t in tokenize(normalize_text(text)) if not t.alias)
-
-    def match(self, folded: Sequence[str], start: int) -> tuple[int, list[tuple[str, ...]]] | None:
-        """Longest form starting at `start`: (length, all forms of its group)."""
-        for length in range(min(self.longest, len(folded) - start), 0, -1):
-            group = self.groups.get(tuple(folded[start : start + length]))
-            if group:
-                return length, group
-        return None
 
 
 # --- "did you mean" --------------------------------------------------------------------------
@@ -327,6 +179,14 @@ class _Generation:
 
         return alternatives
 
+    def document_frequency(self, searcher: Any) -> Callable[[str], int]:
+        """Articles holding a folded syllable in any part."""
+
+        def df(folded: str) -> int:
+            return sum(searcher.doc_frequency(part, folded) for part in PARTS)
+
+        return df
+
     def executor(self, searcher: Any) -> Executor:
         with self.lock:
             executor = getattr(self, "_executor", None)
@@ -413,12 +273,12 @@ class SearchService:
             response["notice"] = f"query cut to {MAX_QUERY_CHARS} characters / {MAX_QUERY_TERMS} terms"
         if not parsed.is_empty:
             spell = gen.spelling(searcher)
-            built = _QueryBuilder(parsed, self.abbreviations, spell)
+            built = QueryBuilder(parsed, self.abbreviations, spell, gen.document_frequency(searcher))
             executor = gen.executor(searcher)
-            _, scored = built.query(require_all=True)
+            _, scored = built.query()
             mask, scores = _evaluate(executor, searcher, scored, date_filter)
-            if not mask.any() and built.can_relax:  # no article has every word: any word will do
-                _, scored = built.query(require_all=False)
+            if not mask.any() and built.can_relax:  # no article reaches the minimum: any word will do
+                _, scored = built.query(relaxed=True)
                 mask, scores = _evaluate(executor, searcher, scored, date_filter)
             total = int(mask.sum())
             response["total"] = total
@@ -446,8 +306,6 @@ class SearchService:
         titles = self.generation().titles
         out: list[dict[str, str]] = []
         seen: set[str] = set()
-        import bisect
-
         i = bisect.bisect_left(titles, (key,))
         while i < len(titles) and titles[i][0].startswith(key) and len(out) < limit:
             out.append({"id": titles[i][2], "title": titles[i][1]})
@@ -469,8 +327,8 @@ class SearchService:
         parsed = parse_query(q)
         if parsed.is_empty:
             return set()
-        built = _QueryBuilder(parsed, self.abbreviations)
-        built.query(require_all=True)  # collects the terms as a side effect
+        built = QueryBuilder(parsed, self.abbreviations)
+        built.query()  # collects the terms as a side effect
         return built.highlight_terms
 
     def health(self) -> dict[str, Any]:
@@ -486,7 +344,7 @@ class SearchService:
     # internals
 
     def _hits(
-        self, searcher: Any, docnums: Sequence[int], scores: Any, built: _QueryBuilder
+        self, searcher: Any, docnums: Sequence[int], scores: Any, built: QueryBuilder
     ) -> list[dict[str, Any]]:
         highlighter = Highlighter(built.highlight_terms)
         hits = []
@@ -538,24 +396,7 @@ class SearchService:
         if fold(suggestion) == " ".join(folded) and not typed_marks and reading is None:
             return None
         flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
-        return {"text": suggestion, "html": _mark_runs(words, flags)}
-
-
-def _mark_runs(words: Sequence[str], flags: Sequence[bool]) -> str:
-    """Escaped words with each run of flagged ones in a single <mark>: <mark>Đảng ủy Khối</mark>."""
-    out: list[str] = []
-    run: list[str] = []
-    for word, flag in zip(words, flags, strict=True):
-        if flag:
-            run.append(html.escape(word))
-            continue
-        if run:
-            out.append(f"<mark>{' '.join(run)}</mark>")
-            run = []
-        out.append(html.escape(word))
-    if run:
-        out.append(f"<mark>{' '.join(run)}</mark>")
-    return " ".join(out)
+        return {"text": suggestion, "html": mark_runs(words, flags)}
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:
@@ -620,271 +461,3 @@ def _facets(months: Any) -> dict[str, list[dict[str, Any]]]:
         "year": [{"value": str(y), "count": n} for y, n in sorted(by_year.items(), reverse=True)],
         "month": [{"value": f"{ym // 100}-{ym % 100:02d}", "count": n} for ym, n in months_desc],
     }
-
-
-def _document_frequency(searcher: Any, folded: str) -> int:
-    return sum(searcher.doc_frequency(part, folded) for part in PARTS)
-
-
-SPELLING_ALTERNATIVES = 3
-
-
-def spelling_alternatives(searcher: Any, folded: str) -> list[str]:
-    """For a word found nowhere in the index, the indexed words within edit distance 1 (2 for
-    long words), most frequent first; for a known word, nothing. The first letter is trusted."""
-    if not folded.isalpha() or _document_frequency(searcher, folded):
-        return []
-    maxdist = 1 if len(folded) <= 5 else 2
-    candidates: set[str] = set()
-    for part in ("body", "title"):
-        candidates.update(searcher.corrector(part).suggest(folded, limit=5, maxdist=maxdist, prefix=1))
-    ranked = sorted(candidates, key=lambda c: (-_document_frequency(searcher, c), c))
-    return ranked[:SPELLING_ALTERNATIVES]
-
-
-# --- query building --------------------------------------------------------------------------
-
-
-def _memo(fn: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
-    cache: dict[str, list[str]] = {}
-
-    def cached(key: str) -> list[str]:
-        if key not in cache:
-            cache[key] = fn(key)
-        return cache[key]
-
-    return cached
-
-
-class _QueryBuilder:
-    def __init__(
-        self, parsed: ParsedQuery, abbreviations: Abbreviations, spell: Callable[[str], list[str]] | None = None
-    ) -> None:
-        self.parsed = parsed
-        self.abbreviations = abbreviations
-        self.spell = spell
-        self.highlight_terms: set[str] = set()
-        self.can_relax = False
-
-    def query(self, require_all: bool) -> tuple[Any, Any]:
-        """(what must match, the same plus boosts for ranking): counting and facets need only
-        the first, which is much cheaper than the scored query."""
-        required: list[Any] = []  # AND-ed units (or OR-ed, when relaxing)
-        boosts: list[Any] = []
-        excluded: list[Any] = []
-        pending_or: list[Any] = []
-        for clause in self.parsed.clauses:
-            if clause.negated:
-                excluded.append(self._sequence_query(clause.tokens, clause.parts))
-                continue
-            units, clause_boosts = self._clause(clause)
-            boosts.extend(clause_boosts)
-            if clause.or_next or pending_or:
-                pending_or.append(wq.And(units) if len(units) > 1 else units[0])
-                if not clause.or_next:
-                    required.append(wq.Or(pending_or))
-                    pending_or = []
-                continue
-            required.extend(units)
-        if pending_or:
-            required.append(wq.Or(pending_or))
-        self.can_relax = len(required) > 1
-        if require_all or len(required) == 1:
-            core = wq.And(required) if len(required) > 1 else required[0]
-        else:
-            core = wq.Or(required)
-        if excluded:
-            core = wq.AndNot(core, wq.Or(excluded))
-        scored = wq.AndMaybe(core, wq.Or(boosts)) if boosts else core
-        return core, scored
-
-    def _clause(self, clause: Clause) -> tuple[list[Any], list[Any]]:
-        tokens = [t for t in clause.tokens if not t.alias]
-        aliases = {t.position: t for t in clause.tokens if t.alias}
-        parts = clause.parts
-        boosts: list[Any] = []
-        # A word found nowhere in the index also matches its likely intended spellings.
-        spelled = {
-            t.position: [t.folded, *(self.spell(t.folded) if self.spell and not clause.phrase else [])]
-            for t in tokens
-        }
-        for tok in tokens:
-            self.highlight_terms.update(spelled[tok.position])
-            if tok.exact != tok.folded:
-                boosts.append(_any_field(parts, "_ex", tok.exact, EXACT_WEIGHT))
-        for a, b in pairwise(tokens):
-            if b.joined:
-                for x in spelled[a.position]:
-                    for y in spelled[b.position]:
-                        boosts.append(_any_field(parts, "_bi", f"{x} {y}", BIGRAM_WEIGHT))
-        if clause.phrase:
-            return [self._sequence_query(tokens, parts)], boosts
-        units: list[Any] = []
-        folded = [t.folded for t in tokens]
-        i = 0
-        while i < len(tokens):
-            found = self.abbreviations.match(folded, i)
-            if found:
-                length, forms = found
-                alternatives = []
-                for form in forms:
-                    self.highlight_terms.update(form)
-                    alternatives.append(self._folded_sequence(form, parts, exact=False))
-                units.append(wq.Or(alternatives))
-                i += length
-                continue
-            tok = tokens[i]
-            alias = aliases.get(tok.position)
-            forms = spelled[tok.position]
-            unit = _any_field(parts, "", tok.folded, 1.0)
-            if len(forms) > 1:
-                unit = wq.Or([_any_field(parts, "", form, 1.0) for form in forms])
-            if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
-                span = [t for t in tokens[i:] if t.start < alias.end]
-                self.highlight_terms.add(alias.folded)
-                joined = _any_field(parts, "", alias.folded, 1.0)
-                units.append(wq.Or([self._sequence_query(span, parts), joined]))
-                i += len(span)
-                continue
-            units.append(unit)
-            i += 1
-        return units, boosts
-
-    def _sequence_query(self, tokens: Sequence[Syllable], parts: Sequence[str]) -> Any:
-        return self._folded_sequence(tuple(t.folded for t in tokens if not t.alias), parts)
-
-    def _folded_sequence(self, folded: Sequence[str], parts: Sequence[str], exact: bool = True) -> Any:
-        """A phrase. Two syllables are exactly one bigram term, far cheaper than positions;
-        longer phrases intersect their bigrams first and, when `exact` (a quoted phrase: a
-        promise of word order), check positions only there."""
-        if len(folded) == 1:
-            return _any_field(parts, "", folded[0], 1.0)
-        pairs = [f"{a} {b}" for a, b in pairwise(folded)]
-        per_part = []
-        for p in parts:
-            chain = [wq.Term(f"{p}_bi", pair, boost=FIELD_WEIGHTS[p]) for pair in pairs]
-            if exact and len(folded) > 2:
-                chain.append(wq.Phrase(p, list(folded), boost=0.0))
-            per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
-        return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
-
-
-def _any_field(parts: Sequence[str], suffix: str, text: str, weight: float) -> Any:
-    terms = [wq.Term(p + suffix, text, boost=FIELD_WEIGHTS[p] * weight) for p in parts]
-    return terms[0] if len(terms) == 1 else wq.Or(terms)
-
-
-# --- snippets and highlighting -----------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
-
-
-class Highlighter:
-    """Marks query terms in original text. Everything but our own <mark> tags is escaped."""
-
-    def __init__(self, folded_terms: set[str]) -> None:
-        self.terms = folded_terms
-
-    def _matches(self, text: str) -> list[tuple[int, int, str]]:
-        return [(t.start, t.end, t.folded) for t in tokenize(text) if t.folded in self.terms and not t.alias]
-
-    def mark(self, text: str, matches: list[tuple[int, int, str]], lo: int = 0, hi: int | None = None) -> str:
-        hi = len(text) if hi is None else hi
-        out: list[str] = []
-        pos = lo
-        spans = _merge_spans([(s, e) for s, e, _ in matches if s >= lo and e <= hi], text)
-        for s, e in spans:
-            out.append(html.escape(text[pos:s]))
-            out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-            pos = e
-        out.append(html.escape(text[pos:hi]))
-        return "".join(out)
-
-    def mark_all(self, text: str) -> str:
-        return self.mark(text, self._matches(text))
-
-    def snippet(self, article: dict[str, Any], limit: int = SNIPPET_CHARS) -> str:
-        """The sentence with the most distinct query terms (earliest wins ties), widened with
-        its neighbours up to `limit` characters, cut at word boundaries."""
-        best: tuple[int, int, int] | None = None  # (-distinct, -count, order)
-        best_text, best_span, best_matches = "", (0, 0), []
-        blocks = [article.get("lead") or "", *(article.get("paragraphs") or [])]
-        order = 0
-        for block in blocks:
-            if not block:
-                continue
-            block = block[:SNIPPET_SCAN_CHARS]  # a 1 MB paragraph must not cost seconds per hit
-            matches = self._matches(block)
-            for s, e in _sentences(block):
-                inside = [m for m in matches if m[0] >= s and m[1] <= e]
-                key = (-len({m[2] for m in inside}), -len(inside), order)
-                order += 1
-                if best is None or key < best:
-                    best, best_text, best_span, best_matches = key, block, (s, e), matches
-        if best is None:
-            return ""
-        s, e = _widen(best_text, best_span, limit, best_matches)
-        prefix = "… " if s > 0 else ""
-        suffix = " …" if e < len(best_text) else ""
-        return prefix + self.mark(best_text, best_matches, s, e) + suffix
-
-    def captions(self, article: dict[str, Any]) -> list[dict[str, Any]]:
-        """Captions holding at least half of the distinct query terms (at least one), best first."""
-        scored = []
-        for index, cap in enumerate(article.get("captions") or []):
-            cap = {**cap, "text": cap["text"][:SNIPPET_SCAN_CHARS]}
-            matches = self._matches(cap["text"])
-            distinct = len({m[2] for m in matches})
-            if distinct:
-                scored.append((distinct, index, cap, matches))
-        if not scored:
-            return []
-        need = max(1, math.ceil(min(len(self.terms), max(d for d, *_ in scored)) / 2))
-        scored = [s for s in scored if s[0] >= need]
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        return [
-            {"index": index, "position": cap["position"], "html": self.mark(cap["text"], matches)}
-            for _, index, cap, matches in scored[:MAX_CAPTIONS_SHOWN]
-        ]
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
-
-
-def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int, int, str]]) -> tuple[int, int]:
-    s, e = span
-    if e - s > limit:
-        inside = [m for m in matches if m[0] >= s and m[1] <= e]
-        centre = inside[0][0] if inside else s
-        s = max(s, centre - limit // 4)
-        e = min(e, s + limit)
-    else:
-        room = limit - (e - s)
-        e = min(len(text), e + room)
-        if e - s < limit and s > 0:
-            s = max(0, s - (limit - (e - s)))
-    # cut at word boundaries (never inside a syllable)
-    if s > 0:
-        while s < len(text) and not text[s - 1].isspace():
-            s += 1
-    if e < len(text):
-        while e > s and not text[e].isspace():
-            e -= 1
-    return s, e
-
-
-def _merge_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Adjacent marked syllables separated only by spaces become one mark: <mark>Đảng ủy</mark>."""
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and (s <= merged[-1][1] or text[merged[-1][1] : s].strip(" ") == ""):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged

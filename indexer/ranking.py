@@ -1,0 +1,253 @@
+"""Ranking: how a parsed query becomes a query tree that says what matches and how it scores.
+
+The design, from the relevance harness (bench/relevance.py: keyword, headline and question sets
+in every query form, with a plain BM25 beside):
+
+* **Every word is optional, with a minimum that scales with query length** (`minimum_match`):
+  all of a 1–2 word query, then a share that falls as queries grow. A hard AND dropped the
+  article a question was written about as soon as one question word was absent from it; a
+  plain OR lets long queries match everything. Words the index does not hold at all are not
+  counted, and when no article reaches the minimum, any word will do.
+* **BM25F across fields** (`indexer.matching`): a term's frequencies in title, lead, body and
+  captions are weighted and added BEFORE saturation, with one idf for the article. Summing a
+  BM25 per field (what we did before) let a title sharing two query words outrank the body
+  that answers the question.
+* **Adjacent pairs** of query syllables score from the bigram fields (multi-syllable words and
+  names rank above scattered syllables), **diacritics typed** score from the exact-form fields
+  ("năm" over "Nam"), both as optional boosts that never decide what matches.
+* **Question words** ("là gì", "bao nhiêu", "như thế nào", "có … không") say what kind of
+  answer is wanted, not what it is about: in a query that reads as a question they weigh
+  little, as do pairs that involve them.
+* A word found nowhere in the index matches its likely spellings, each below the weight of an
+  exact word, so a typo never outranks a correctly typed match.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+from typing import Any
+
+from whoosh import query as wq
+
+from indexer.matching import AtLeast, FieldsTerm
+from indexer.query import Abbreviations, Clause, ParsedQuery
+
+# --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
+
+FIELD_WEIGHTS = {"title": 2.0, "lead": 1.5, "body": 1.0, "caption": 1.0}
+BIGRAM_WEIGHT = 1.0  # an adjacent pair, relative to one syllable
+EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those diacritics
+TYPO_WEIGHT = 0.5  # a likely spelling of a word the index does not hold
+QUESTION_WEIGHT = 0.2  # a question word inside a question
+SPELLING_ALTERNATIVES = 3
+
+# Folded question phrases. In a question they ask for the answer, so they do not describe it.
+QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "la gi", "la ai", "bao nhieu", "bao lau", "bao gio", "nhu the nao", "the nao", "ra sao",
+        "tai sao", "vi sao", "khi nao", "o dau", "nhung gi", "cai gi", "gi", "nao", "ai", "dau",
+        "khong", "chua", "co phai", "hay khong", "duoc khong", "co", "la", "nhu", "the", "sao",
+        "nhung", "cac", "nay", "do", "nhu vay",
+    )
+)
+_QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
+
+
+def minimum_match(n: int) -> int:
+    """How many of a run's n words an article must hold: all of 1–2, then a falling share."""
+    if n <= 2:
+        return n
+    if n <= 4:
+        return n - 1
+    return max(3, math.ceil(n * 0.5))
+
+
+def looks_like_question(folded: Sequence[str], text: str) -> bool:
+    """A question mark, or a question word among the last few syllables, or 'có … không'."""
+    if "?" in text:
+        return True
+    tail = folded[-3:]
+    return any(cue in tail for cue in _QUESTION_CUES)
+
+
+def question_positions(folded: Sequence[str]) -> set[int]:
+    """Positions of syllables that belong to a question phrase (longest phrases first)."""
+    marked: set[int] = set()
+    for phrase in sorted(QUESTION_PHRASES, key=len, reverse=True):
+        k = len(phrase)
+        for i in range(len(folded) - k + 1):
+            if tuple(folded[i : i + k]) == phrase and not marked.intersection(range(i, i + k)):
+                marked.update(range(i, i + k))
+    return marked
+
+
+def fields(parts: Sequence[str], suffix: str, text: str, weight: float) -> FieldsTerm:
+    """One term looked up in several fields at once, scored with BM25F."""
+    return FieldsTerm([p + suffix for p in parts], [FIELD_WEIGHTS[p] for p in parts], text, boost=weight)
+
+
+Spell = Callable[[str], list[str]]
+DocFrequency = Callable[[str], int]
+
+
+class QueryBuilder:
+    """Turns a ParsedQuery into (what must match, the same plus boosts for ranking). Counting
+    and facets need only the first, which is cheaper than the scored query."""
+
+    def __init__(
+        self,
+        parsed: ParsedQuery,
+        abbreviations: Abbreviations,
+        spell: Spell | None = None,
+        df: DocFrequency | None = None,
+    ) -> None:
+        self.parsed = parsed
+        self.abbreviations = abbreviations
+        self.spell = spell
+        self.df = df
+        self.highlight_terms: set[str] = set()
+        self.can_relax = False
+        tokens = parsed.positive_tokens
+        self.question = looks_like_question([t.folded for t in tokens], parsed.text)
+
+    def query(self, relaxed: bool = False) -> tuple[Any, Any]:
+        required: list[Any] = []  # AND-ed groups
+        boosts: list[Any] = []
+        excluded: list[Any] = []
+        pending_or: list[Any] = []
+        for clause in self.parsed.clauses:
+            if clause.negated:
+                excluded.append(self._sequence(tuple(t.folded for t in clause.tokens if not t.alias), clause.parts))
+                continue
+            group, clause_boosts = self._clause(clause, relaxed)
+            boosts.extend(clause_boosts)
+            if clause.or_next or pending_or:
+                pending_or.append(group)
+                if not clause.or_next:
+                    required.append(wq.Or(pending_or))
+                    pending_or = []
+                continue
+            required.append(group)
+        if pending_or:
+            required.append(wq.Or(pending_or))
+        if not required:
+            return wq.NullQuery, wq.NullQuery
+        core = wq.And(required) if len(required) > 1 else required[0]
+        if excluded:
+            core = wq.AndNot(core, wq.Or(excluded))
+        scored = wq.AndMaybe(core, wq.Or(boosts)) if boosts else core
+        return core, scored
+
+    # --- one clause ----------------------------------------------------------------------
+
+    def _clause(self, clause: Clause, relaxed: bool) -> tuple[Any, list[Any]]:
+        tokens = [t for t in clause.tokens if not t.alias]
+        aliases = {t.position: t for t in clause.tokens if t.alias}
+        parts = clause.parts
+        folded = [t.folded for t in tokens]
+        asking = question_positions(folded) if self.question and not clause.phrase else set()
+        weight = [QUESTION_WEIGHT if i in asking else 1.0 for i in range(len(tokens))]
+        # A word found nowhere in the index also matches its likely intended spellings.
+        spelled = [
+            [t.folded, *(self.spell(t.folded) if self.spell and not clause.phrase else [])] for t in tokens
+        ]
+        boosts: list[Any] = []
+        for i, tok in enumerate(tokens):
+            self.highlight_terms.update(spelled[i])
+            if tok.exact != tok.folded:
+                boosts.append(fields(parts, "_ex", tok.exact, EXACT_WEIGHT * weight[i]))
+        for i, (a, b) in enumerate(pairwise(tokens)):
+            if b.joined:
+                w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
+                pairs = [(x, y) for x in spelled[i] for y in spelled[i + 1]]
+                for x, y in pairs:
+                    typo = x != a.folded or y != b.folded
+                    boosts.append(fields(parts, "_bi", f"{x} {y}", w * (TYPO_WEIGHT if typo else 1.0)))
+        if clause.phrase:
+            words = [fields(parts, "", f, 1.0) for f in folded]
+            return wq.And([self._sequence(tuple(folded), parts, exact=True), *words]), boosts
+        units: list[Any] = []
+        known = 0  # units the index can match at all: the minimum counts only these
+        i = 0
+        while i < len(tokens):
+            found = self.abbreviations.match(folded, i)
+            if found:
+                length, forms = found
+                alternatives = []
+                for form in forms:
+                    self.highlight_terms.update(form)
+                    alternatives.append(self._form(form, parts))
+                units.append(wq.DisjunctionMax(alternatives))
+                known += 1
+                i += length
+                continue
+            tok = tokens[i]
+            alias = aliases.get(tok.position)
+            if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
+                span = [t for t in tokens[i:] if t.start < alias.end]
+                self.highlight_terms.add(alias.folded)
+                sequence = self._sequence(tuple(t.folded for t in span), parts)
+                words = [fields(parts, "", t.folded, 1.0) for t in span]
+                joined = fields(parts, "", alias.folded, len(span))
+                units.append(wq.DisjunctionMax([wq.And([sequence, *words]), joined]))
+                known += 1
+                i += len(span)
+                continue
+            forms = spelled[i]
+            unit: Any = fields(parts, "", forms[0], weight[i])
+            if len(forms) > 1:
+                unit = wq.DisjunctionMax([unit, *(fields(parts, "", f, weight[i] * TYPO_WEIGHT) for f in forms[1:])])
+            units.append(unit)
+            if self.df is None or len(forms) > 1 or self.df(forms[0]):
+                known += 1
+            i += 1
+        needed = 1 if relaxed else minimum_match(known)
+        self.can_relax = self.can_relax or needed > 1
+        if len(units) == 1:
+            return units[0], boosts
+        return AtLeast(units, max(1, needed)), boosts
+
+    def _form(self, form: Sequence[str], parts: Sequence[str]) -> Any:
+        """One form of an abbreviation group: a word, or a chain of adjacent pairs."""
+        if len(form) == 1:
+            return fields(parts, "", form[0], 1.0)
+        words = [fields(parts, "", f, 1.0) for f in form]
+        return wq.And([self._sequence(tuple(form), parts), *words])
+
+    @staticmethod
+    def _sequence(folded: tuple[str, ...], parts: Sequence[str], exact: bool = False) -> Any:
+        """Where a sequence of syllables stands together (scores nothing: the words do). Two
+        syllables are exactly one bigram term, far cheaper than positions; longer sequences
+        intersect their bigrams first and, when `exact` (a quoted phrase: a promise of word
+        order), check positions only there."""
+        if len(folded) == 1:
+            return FieldsTerm(list(parts), [1.0] * len(parts), folded[0], boost=0.0)
+        pairs = [f"{a} {b}" for a, b in pairwise(folded)]
+        per_part = []
+        for p in parts:
+            chain: list[Any] = [wq.Term(f"{p}_bi", pair, boost=0.0) for pair in pairs]
+            if exact and len(folded) > 2:
+                chain.append(wq.Phrase(p, list(folded), boost=0.0))
+            per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
+        return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
+
+
+def _document_frequency(searcher: Any, folded: str) -> int:
+    return sum(searcher.doc_frequency(part, folded) for part in ("title", "lead", "body", "caption"))
+
+
+def spelling_alternatives(searcher: Any, folded: str) -> list[str]:
+    """For a word found nowhere in the index, the indexed words within edit distance 1 (2 for
+    long words), most frequent first; for a known word, nothing. The first letter is trusted."""
+    if not folded.isalpha() or _document_frequency(searcher, folded):
+        return []
+    maxdist = 1 if len(folded) <= 5 else 2
+    candidates: set[str] = set()
+    for part in ("body", "title"):
+        candidates.update(searcher.corrector(part).suggest(folded, limit=5, maxdist=maxdist, prefix=1))
+    ranked = sorted(candidates, key=lambda c: (-_document_frequency(searcher, c), c))
+    return ranked[:SPELLING_ALTERNATIVES]
+

@@ -18,6 +18,9 @@ in every query form, with a plain BM25 beside):
 * **Question words** ("là gì", "bao nhiêu", "như thế nào", "có … không") say what kind of
   answer is wanted, not what it is about: in a query that reads as a question they weigh
   little, as do pairs that involve them.
+* **Proximity**: the best articles by the above are re-ranked by the densest window of the
+  query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
+  many query words close together, an article that merely mentions them does not.
 * A word found nowhere in the index matches its likely spellings, each below the weight of an
   exact word, so a typo never outranks a correctly typed match.
 """
@@ -25,12 +28,15 @@ in every query form, with a plain BM25 beside):
 from __future__ import annotations
 
 import math
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Any
 
 from whoosh import query as wq
 
+from indexer.analysis import fold
 from indexer.matching import AtLeast, FieldsTerm
 from indexer.query import Abbreviations, Clause, ParsedQuery
 
@@ -40,8 +46,12 @@ FIELD_WEIGHTS = {"title": 2.0, "lead": 1.5, "body": 1.0, "caption": 1.0}
 BIGRAM_WEIGHT = 1.0  # an adjacent pair, relative to one syllable
 EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those diacritics
 TYPO_WEIGHT = 0.5  # a likely spelling of a word the index does not hold
-QUESTION_WEIGHT = 0.2  # a question word inside a question
+QUESTION_WEIGHT = 0.5  # a question word inside a question
+RERANK_DEPTH = 20  # how many of the best articles proximity may reorder
+WINDOW = 20  # syllables: the span in which query words count as close together
+PROXIMITY_WEIGHT = 1.0  # a window holding every query word adds the best article's score
 SPELLING_ALTERNATIVES = 3
+PASTED_WORDS = 5  # from this many words, quotes in a query may be typography (a pasted headline)
 
 # Folded question phrases. In a question they ask for the answer, so they do not describe it.
 QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
@@ -109,11 +119,18 @@ class QueryBuilder:
         self.spell = spell
         self.df = df
         self.highlight_terms: set[str] = set()
+        self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
         self.can_relax = False
         tokens = parsed.positive_tokens
         self.question = looks_like_question([t.folded for t in tokens], parsed.text)
+        # A long query with quotes is most likely a pasted headline ('Mozilla "khai tử" Firefox
+        # OS'): its quotes are typography, so they may relax when nothing matches them exactly.
+        # A short one means what it says: "quang tran" finds that phrase or nothing.
+        self.pasted = len(tokens) >= PASTED_WORDS
 
     def query(self, relaxed: bool = False) -> tuple[Any, Any]:
+        """(core, scored). `relaxed` is the fallback when nothing matched: any word of any
+        clause will do, quoted phrases included."""
         required: list[Any] = []  # AND-ed groups
         boosts: list[Any] = []
         excluded: list[Any] = []
@@ -135,7 +152,10 @@ class QueryBuilder:
             required.append(wq.Or(pending_or))
         if not required:
             return wq.NullQuery, wq.NullQuery
-        core = wq.And(required) if len(required) > 1 else required[0]
+        self.can_relax = self.can_relax or len(required) > 1
+        # relaxed: any group will do (a pasted headline's "quoted" words need not be a phrase)
+        combine = wq.Or if relaxed else wq.And
+        core = required[0] if len(required) == 1 else combine(required)
         if excluded:
             core = wq.AndNot(core, wq.Or(excluded))
         scored = wq.AndMaybe(core, wq.Or(boosts)) if boosts else core
@@ -157,6 +177,9 @@ class QueryBuilder:
         boosts: list[Any] = []
         for i, tok in enumerate(tokens):
             self.highlight_terms.update(spelled[i])
+            for j, form in enumerate(spelled[i]):
+                w = weight[i] * (TYPO_WEIGHT if j else 1.0)
+                self.proximity_terms[form] = max(w, self.proximity_terms.get(form, 0.0))
             if tok.exact != tok.folded:
                 boosts.append(fields(parts, "_ex", tok.exact, EXACT_WEIGHT * weight[i]))
         for i, (a, b) in enumerate(pairwise(tokens)):
@@ -166,7 +189,10 @@ class QueryBuilder:
                 for x, y in pairs:
                     typo = x != a.folded or y != b.folded
                     boosts.append(fields(parts, "_bi", f"{x} {y}", w * (TYPO_WEIGHT if typo else 1.0)))
+        if clause.phrase and relaxed and self.pasted:
+            return AtLeast([fields(parts, "", f, 1.0) for f in folded], 1), boosts
         if clause.phrase:
+            self.can_relax = self.can_relax or self.pasted
             words = [fields(parts, "", f, 1.0) for f in folded]
             return wq.And([self._sequence(tuple(folded), parts, exact=True), *words]), boosts
         units: list[Any] = []
@@ -251,3 +277,48 @@ def spelling_alternatives(searcher: Any, folded: str) -> list[str]:
     ranked = sorted(candidates, key=lambda c: (-_document_frequency(searcher, c), c))
     return ranked[:SPELLING_ALTERNATIVES]
 
+
+
+_WORD = re.compile(r"\w+")
+
+
+def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:
+    """The largest total weight of DISTINCT query words found within `width` consecutive words."""
+    hits = [(i, w) for i, w in enumerate(words) if w in weights]
+    inside: Counter[str] = Counter()
+    best = current = 0.0
+    first = 0
+    for position, word in hits:
+        if not inside[word]:
+            current += weights[word]
+        inside[word] += 1
+        while hits[first][0] <= position - width:
+            old = hits[first][1]
+            inside[old] -= 1
+            if not inside[old]:
+                current -= weights[old]
+            first += 1
+        best = max(best, current)
+    return best
+
+
+def proximity_rerank(
+    docnums: Sequence[int], scores: Any, texts: Callable[[int], str], weights: dict[str, float]
+) -> list[tuple[int, float]]:
+    """Re-rank the best articles: score + PROXIMITY_WEIGHT × (share of the query's weight found
+    in the article's densest window) × the best score. `texts` gives an article's searchable
+    text; words are folded and split on \\w (cheap, and close enough to the analyzer's
+    syllables to tell near from far)."""
+    if not docnums:
+        return []
+    total = sum(weights.values())
+    top = float(scores[docnums[0]]) or 1.0
+    rescored = []
+    for doc in docnums:
+        bonus = 0.0
+        if total > 0:
+            words = _WORD.findall(fold(texts(doc)))
+            bonus = PROXIMITY_WEIGHT * top * densest_window(words, weights, WINDOW) / total
+        rescored.append((doc, float(scores[doc]) + bonus))
+    rescored.sort(key=lambda ds: -ds[1])
+    return rescored

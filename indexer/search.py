@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
+from indexer import ranking
 from indexer.analysis import fold, has_marks, normalize_text
 from indexer.index import (
     PARTS,
@@ -45,7 +46,7 @@ from indexer.query import (
     ParsedQuery,
     parse_query,
 )
-from indexer.ranking import QueryBuilder, spelling_alternatives
+from indexer.ranking import QueryBuilder, proximity_rerank, spelling_alternatives
 from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
 
 __all__ = [
@@ -179,6 +180,16 @@ class _Generation:
 
         return alternatives
 
+    def search_text(self, searcher: Any) -> Callable[[int], str]:
+        """An article's searchable text (title, lead, paragraphs, captions), for proximity."""
+
+        def text(docnum: int) -> str:
+            article = searcher.stored_fields(docnum)["article"]
+            captions = [c["text"] for c in article.get("captions") or []]
+            return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
+
+        return text
+
     def document_frequency(self, searcher: Any) -> Callable[[str], int]:
         """Articles holding a folded syllable in any part."""
 
@@ -284,8 +295,8 @@ class SearchService:
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
             if (page - 1) * per_page < total:  # a page past the end is empty
-                docnums = executor.top(mask, scores, sort, page * per_page)[(page - 1) * per_page :]
-                response["hits"] = self._hits(searcher, docnums, scores, built)
+                ranked = self._ranked(searcher, executor, mask, scores, sort, page * per_page, built, gen)
+                response["hits"] = self._hits(searcher, ranked[(page - 1) * per_page :], built)
             response["suggestion"] = self._suggestion(gen, parsed, spell)
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
@@ -343,12 +354,30 @@ class SearchService:
 
     # internals
 
-    def _hits(
-        self, searcher: Any, docnums: Sequence[int], scores: Any, built: QueryBuilder
-    ) -> list[dict[str, Any]]:
+    def _ranked(
+        self,
+        searcher: Any,
+        executor: Executor,
+        mask: Any,
+        scores: Any,
+        sort: str,
+        limit: int,
+        built: QueryBuilder,
+        gen: _Generation,
+    ) -> list[tuple[int, float]]:
+        """(docnum, score) of the best `limit` matches; by relevance, the first RERANK_DEPTH
+        re-ranked by proximity (see indexer.ranking)."""
+        if sort != "relevance":
+            return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
+        docnums = executor.top(mask, scores, sort, max(limit, ranking.RERANK_DEPTH))
+        depth = ranking.RERANK_DEPTH
+        head = proximity_rerank(docnums[:depth], scores, gen.search_text(searcher), built.proximity_terms)
+        return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
+
+    def _hits(self, searcher: Any, ranked: Sequence[tuple[int, float]], built: QueryBuilder) -> list[dict[str, Any]]:
         highlighter = Highlighter(built.highlight_terms)
         hits = []
-        for docnum in docnums:
+        for docnum, score in ranked:
             article = searcher.stored_fields(docnum)["article"]
             hits.append(
                 {
@@ -358,7 +387,7 @@ class SearchService:
                     "url": article.get("url"),
                     "published": article.get("published"),
                     "author": article.get("author"),
-                    "score": round(float(scores[docnum]), 4),
+                    "score": round(score, 4),
                     "snippet": highlighter.snippet(article),
                     "captions": highlighter.captions(article),
                 }

@@ -1,0 +1,163 @@
+"""Keyboard-off decoding and gating, measured on a corpus (issue 12).
+
+    python bench/keyboard.py [--corpus ../shared/corpus/news-2k.jsonl] [--top 3000] [--phrases 200]
+
+(a) decoding accuracy on the most frequent accented syllables, Telex and VNI, tone key at the end
+    or right after its vowel (encoded with keyboard.encode_*, then decoded);
+(b) plain-ASCII words of the corpus that the decoders change (why decoding is gated);
+(c) `understand` with a Support counted from the corpus: short title phrases typed in Telex /
+    VNI (share restored exactly), and English words / names (share left raw).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from indexer.analysis import canonical_cased, has_marks, normalize_text, tokenize
+from indexer.keyboard import (
+    DictSupport,
+    decode_telex,
+    decode_vni,
+    encode_telex,
+    encode_vni,
+    understand,
+)
+
+ENGLISH = [
+    "virus corona", "teen", "gas", "Facebook", "iPhone X", "Messi", "sex", "Google", "YouTube",
+    "Samsung Galaxy", "Apple", "Donald Trump", "Barack Obama", "Putin", "Real Madrid",
+    "Manchester United", "Chelsea", "Arsenal", "Liverpool", "Ronaldo", "email", "online", "game",
+    "show", "fan", "idol", "selfie", "smartphone", "laptop", "taxi", "bar", "pub", "club", "hot",
+    "sale", "Uber", "Grab", "Honda", "Toyota", "World Cup", "Euro", "AFF Cup", "SEA Games",
+    "Microsoft", "Windows", "Android", "Twitter", "Instagram", "TikTok", "Netflix",
+]
+
+
+def articles(path: Path) -> list[dict]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [json.loads(line) for line in f]
+
+
+def text_of(a: dict) -> str:
+    return normalize_text("\n".join(str(a.get(k) or "") for k in ("title", "lead", "body")))
+
+
+def decoding(tokens: Counter[str], top: int) -> None:
+    accented = [w for w, _ in tokens.most_common() if w.isalpha() and has_marks(w)][:top]
+    total = sum(tokens[w] for w in accented)
+    print(f"(a) decoding, {len(accented)} most frequent accented syllables ({total:,} tokens)")
+    for name, encode, decode in (("telex", encode_telex, decode_telex), ("vni", encode_vni, decode_vni)):
+        for after in (False, True):
+            misses = [w for w in accented if decode(encode(w, after)) != w]
+            by_tokens = 1 - sum(tokens[w] for w in misses) / total
+            where = "after vowel" if after else "at end"
+            print(f"    {name:5} tone {where:11}: {1 - len(misses) / len(accented):.2%} of syllables, "
+                  f"{by_tokens:.2%} of tokens; misses e.g. {misses[:8]}")
+
+
+def ascii_changes(surfaces: Counter[str], top: int) -> None:
+    words = [w for w in surfaces if w.isascii() and w.isalpha()]
+    frequent = [w for w, _ in surfaces.most_common(top * 3) if w.isascii() and w.isalpha()]
+    print(f"(b) plain-ASCII words changed by decoding ({len(words):,} distinct, lowercased)")
+    for name, decode in (("telex", decode_telex), ("vni", decode_vni)):
+        changed = [w for w in words if decode(w) not in (None, w)]
+        top_changed = [w for w in frequent if decode(w) not in (None, w)]
+        share = sum(surfaces[w] for w in changed) / sum(surfaces[w] for w in words)
+        print(f"    {name:5}: {len(changed):,} of {len(words):,} distinct ({len(changed) / len(words):.1%}, "
+              f"{share:.2%} of ASCII tokens); among the {len(frequent)} most frequent: {len(top_changed)} "
+              f"e.g. {[(w, decode(w)) for w in top_changed[:8]]}")
+
+
+def phrases(docs: list[dict], n: int, rng: random.Random) -> list[list[str]]:
+    out: list[list[str]] = []
+    titles = [normalize_text(a.get("title") or "") for a in docs]
+    rng.shuffle(titles)
+    for title in titles:
+        toks = [t for t in tokenize(title) if not t.alias]
+        runs: list[list[str]] = [[]]
+        for t in toks:
+            surface = title[t.start : t.end]
+            if not surface.isalpha() or not t.joined:
+                runs.append([])
+            if surface.isalpha():
+                runs[-1].append(surface)
+        runs = [r for r in runs if len(r) >= 2 and any(has_marks(w) for w in r)]
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        length = rng.randint(2, min(5, len(run)))
+        start = rng.randint(0, len(run) - length)
+        out.append(run[start : start + length])
+        if len(out) == n:
+            break
+    return out
+
+
+def gating(docs: list[dict], n: int) -> None:
+    t0 = time.perf_counter()
+    support = DictSupport.from_texts(text_of(a) for a in docs)
+    print(f"(c) gating; Support counted from {len(docs):,} articles in {time.perf_counter() - t0:.1f} s")
+    rng = random.Random(12)
+    sample = phrases(docs, n, rng)
+    for name, encode in (("telex", encode_telex), ("vni", encode_vni)):
+        for style in ("end", "after vowel", "mixed"):
+            exact = words_ok = words_total = 0
+            failures = []
+            for phrase in sample:
+                typed = []
+                for w in phrase:
+                    if style == "mixed" and rng.random() < 0.4:
+                        typed.append(w)  # typed with the IME on
+                    else:
+                        typed.append(encode(w, style == "after vowel" or (style == "mixed" and rng.random() < 0.5)))
+                got = [c.chosen.text for c in understand(typed, support).words]
+                want = [canonical_cased(w) for w in phrase]
+                ok = [g == w for g, w in zip(got, want, strict=True)]
+                words_ok += sum(ok)
+                words_total += len(ok)
+                exact += all(ok)
+                if not all(ok):
+                    failures.append((" ".join(typed), " ".join(got), " ".join(want)))
+            print(f"    {name:5} tone {style:11}: {exact}/{len(sample)} phrases restored exactly "
+                  f"({exact / len(sample):.1%}), words {words_ok / words_total:.1%}; e.g. {failures[:3]}")
+    left = [q for q in ENGLISH if not understand(q.split(), support).changed]
+    changed = [(q, understand(q.split(), support).text) for q in ENGLISH if q not in left]
+    print(f"    English words / names left raw: {len(left)}/{len(ENGLISH)}; changed: {changed}")
+    t0 = time.perf_counter()
+    for phrase in sample:
+        understand([encode_telex(w) for w in phrase], support)
+    print(f"    understand(): {(time.perf_counter() - t0) / len(sample) * 1000:.2f} ms per phrase (dict Support)")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", type=Path, default=Path("../shared/corpus/news-2k.jsonl"))
+    ap.add_argument("--top", type=int, default=3000)
+    ap.add_argument("--phrases", type=int, default=200)
+    args = ap.parse_args()
+    docs = articles(args.corpus)
+    tokens: Counter[str] = Counter()  # exact (canonical lowercase) syllables
+    surfaces: Counter[str] = Counter()  # lowercased surfaces, for the ASCII count
+    for a in docs:
+        text = text_of(a)
+        for t in tokenize(text):
+            if not t.alias:
+                tokens[t.exact] += 1
+                surfaces[text[t.start : t.end].lower()] += 1
+    decoding(tokens, args.top)
+    ascii_changes(surfaces, args.top)
+    gating(docs, args.phrases)
+
+
+if __name__ == "__main__":
+    main()

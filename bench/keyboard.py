@@ -15,12 +15,9 @@ import argparse
 import gzip
 import json
 import random
-import sys
 import time
 from collections import Counter
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.analysis import canonical_cased, has_marks, normalize_text, tokenize
 from indexer.keyboard import (
@@ -103,6 +100,28 @@ def phrases(docs: list[dict], n: int, rng: random.Random) -> list[list[str]]:
     return out
 
 
+def ascii_runs(docs: list[dict], n: int, rng: random.Random) -> list[list[str]]:
+    """2-4 adjacent plain-ASCII words of the corpus (English, names) around one that Telex
+    decoding changes ("Mary Lee" → "Mary Lê"): the cases the gate exists for."""
+    found: list[list[str]] = []
+    for a in docs:
+        text = text_of(a)
+        run: list[str] = []
+        for t in [*tokenize(text), None]:
+            surface = text[t.start : t.end] if t is not None else ""
+            if t is not None and not t.alias and surface.isascii() and surface.isalpha() and (t.joined or not run):
+                run.append(surface)
+                continue
+            hits = [i for i, w in enumerate(run) if decode_telex(w) not in (None, w)]
+            if len(run) >= 2 and hits:
+                i = rng.choice(hits)
+                start = rng.randint(max(0, i - 2), min(i, len(run) - 2))
+                found.append(run[start : start + rng.randint(2, 4)])
+            run = [surface] if t is not None and surface.isascii() and surface.isalpha() else []
+    rng.shuffle(found)
+    return found[:n]
+
+
 def gating(docs: list[dict], n: int) -> None:
     t0 = time.perf_counter()
     support = DictSupport.from_texts(text_of(a) for a in docs)
@@ -130,6 +149,11 @@ def gating(docs: list[dict], n: int) -> None:
                     failures.append((" ".join(typed), " ".join(got), " ".join(want)))
             print(f"    {name:5} tone {style:11}: {exact}/{len(sample)} phrases restored exactly "
                   f"({exact / len(sample):.1%}), words {words_ok / words_total:.1%}; e.g. {failures[:3]}")
+    runs = ascii_runs(docs, n, rng)
+    kept = [r for r in runs if not understand(r, support).changed]
+    changed = [(" ".join(r), understand(r, support).text) for r in runs if r not in kept]
+    print(f"    ASCII runs of the corpus holding a word Telex changes: {len(kept)}/{len(runs)} left raw "
+          f"({len(kept) / len(runs):.1%}); changed e.g. {changed[:6]}")
     left = [q for q in ENGLISH if not understand(q.split(), support).changed]
     changed = [(q, understand(q.split(), support).text) for q in ENGLISH if q not in left]
     print(f"    English words / names left raw: {len(left)}/{len(ENGLISH)}; changed: {changed}")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal, Protocol
 
-from indexer.analysis import canonical_cased, fold, normalize_text, tokenize
+from indexer.analysis import canonical_cased, canonical_syllable, fold, normalize_text, tokenize
 
 # --- syllable model ------------------------------------------------------------------------------
 
@@ -386,6 +386,11 @@ class Reading:
     folded: str
     method: Method
 
+    @property
+    def exact(self) -> str:
+        """The form the `exact` index fields hold (lowercase, canonical tone placement)."""
+        return canonical_syllable(self.text)
+
 
 def readings(word: str) -> list[Reading]:
     """The raw word first, then each distinct decoded or repaired reading (by text)."""
@@ -443,6 +448,13 @@ class WordChoice:
     @property
     def changed(self) -> bool:
         return self.chosen.text != self.raw
+
+    @property
+    def folded_forms(self) -> tuple[str, ...]:
+        """What to match: the chosen reading, then the raw word when it differs (the raw words
+        keep matching, so a wrong choice costs ranking, never recall)."""
+        raw = fold(self.raw)
+        return (self.chosen.folded,) if raw == self.chosen.folded else (self.chosen.folded, raw)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ Damerau (optimal string alignment) distance. That finds every word within distan
 (substitution, deletion, insertion, adjacent swap). Words of 3+ letters get distance 1, because
 most Vietnamese syllables are 3-5 letters long (engines that start at 4 letters leave "nam",
 "anh", "con" without any tolerance); words of LONG_WORD+ letters (never a Vietnamese syllable:
-names, loanwords) also get distance 2 against long lexicon words.
+names, loanwords) also get distance 2 against long lexicon words found in 2+ documents.
 
 Keys are stored as 64-bit string hashes in sorted NumPy arrays (hash collisions only add
 candidates that the distance check then drops), which keeps a 100k-word lexicon near 10 MB.
@@ -88,16 +88,25 @@ class TypoIndex:
         self.words = words
         self.freq = np.fromiter((lexicon[w] for w in words), dtype=np.int64, count=len(words))
         self._index = {w: i for i, w in enumerate(words)}
-        keys: list[int] = []
-        ids: list[int] = []
-        for i, w in enumerate(words):
-            for d in _deletes(w, 2 if len(w) >= LONG_WORD else 1):
-                keys.append(hash(d))
-                ids.append(i)
-        key_arr = np.array(keys, dtype=np.int64)
-        order = np.argsort(key_arr, kind="stable")
-        self._keys = key_arr[order]
-        self._ids = np.array(ids, dtype=np.int32)[order]
+        counts = np.zeros(len(words), dtype=np.int64)
+
+        def hashes() -> Iterator[int]:
+            for i, w in enumerate(words):
+                keys = _deletes(w, self._depth(w, lexicon[w]))
+                counts[i] = len(keys)
+                yield from map(hash, keys)
+
+        keys = np.fromiter(hashes(), dtype=np.int64)
+        ids = np.repeat(np.arange(len(words), dtype=np.int32), counts)
+        order = np.argsort(keys)
+        self._keys = keys[order]
+        self._ids = ids[order]
+
+    @staticmethod
+    def _depth(word: str, df: int) -> int:
+        """Deletions filed for a lexicon word: 2 for long words seen in 2+ documents (a long word
+        found once is mostly noise, and its ~40 keys would double the index), else 1."""
+        return 2 if len(word) >= LONG_WORD and df >= 2 else 1
 
     def __len__(self) -> int:
         return len(self.words)

@@ -177,10 +177,14 @@ def test_understand_keeps_raw_when_nothing_is_supported(support: DictSupport) ->
     assert understand([], support).words == ()
 
 
-def test_understand_reports_options(support: DictSupport) -> None:
+def test_understand_reports_options_and_forms_to_match(support: DictSupport) -> None:
     (word,) = understand(["teen"], support).words
     assert word.chosen.method == "raw"
     assert [r.text for r in word.options] == ["teen", "tên"]
+    assert word.folded_forms == ("teen",)
+    viet, nam = understand(["Vieejt", "Nam"], support).words
+    assert (viet.chosen.method, viet.chosen.exact, viet.folded_forms) == ("telex", "việt", ("viet", "vieejt"))
+    assert (nam.changed, nam.folded_forms) == (False, ("nam",))
 
 
 def test_mistyped_keys_still_match_folded(support: DictSupport) -> None:

@@ -39,8 +39,13 @@ def test_long_words_get_two_typos() -> None:
     assert max_distance("facebok") == 1
     assert max_distance("facebookk") == 2
     assert INDEX.candidates("faecbok") == []  # 7 letters, distance 2
-    assert INDEX.candidates("facebokk")[0][0] == "facebook"  # 8 letters: substitution
+    assert INDEX.candidates("facebokk")[0][0] == "facebook"  # 8 letters: one substitution
+    assert INDEX.candidates("faceboxkk")[0][0] == "facebook"  # substitution + insertion
     assert INDEX.candidates("fcaebookx")[0][0] == "facebook"  # swap + insertion
+    assert INDEX.candidates("fazebouk")[0][0] == "facebook"  # two substitutions
+    once = TypoIndex({"facebook": 1})  # a long word seen once is filed at depth 1 only (index size)
+    assert once.candidates("fazebouk") == []  # two substitutions need depth 2 on both sides
+    assert once.candidates("fcaebook") == [("facebook", 1)]
 
 
 def test_input_is_folded() -> None:

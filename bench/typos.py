@@ -8,7 +8,11 @@
     (substitution, deletion, insertion, adjacent swap; 3+ letters; drawn by token frequency) how
     often the intended word is among the candidates / first;
     on the small corpus: N typos inside title phrases, first candidate without and with context
-    (in_context with the corpus's adjacent-pair counts).
+    (in_context with the corpus's adjacent-pair counts);
+    with --index (a built vnsearch index, e.g. `python -m indexer build ../shared/corpus/news-2k.jsonl
+    --index /tmp/ix`): the time to read the lexicon out of Whoosh and build a TypoIndex, and
+    SearchService.search() latency of title phrases spelled right vs with one typo, the typo
+    alternatives coming from Whoosh's corrector (today, cold cache) or from a TypoIndex.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from collections import Counter
 from itertools import pairwise
 from pathlib import Path
 
-from indexer.analysis import normalize_text, tokenize
+from indexer.analysis import fold, normalize_text, tokenize
 from indexer.typos import TypoIndex, distance, max_distance
 
 
@@ -156,15 +160,85 @@ def small(args: argparse.Namespace) -> None:
           f"with context {ctx / n:.1%}; among 3 with context {found / n:.1%}")
 
 
+def live(root: Path, small_corpus: Path, n: int) -> None:
+    import indexer.search as search_mod
+    from indexer.index import PARTS
+
+    service = search_mod.SearchService(root)
+    gen = service.generation()
+    searcher = service._searcher(gen)
+    reader = searcher.reader()
+    t0 = time.perf_counter()
+    exact: Counter[str] = Counter()
+    for part in PARTS:
+        for term, info in reader.iter_field(part):
+            exact[term] += info.doc_frequency()
+    slow = time.perf_counter() - t0
+    # The fast way: every term (names only, no postings info) from Whoosh, frequencies from the
+    # readings model the build already saved (titles, leads, captions), 1 for body-only terms.
+    t0 = time.perf_counter()
+    counts: Counter[str] = Counter()
+    for surface, count in gen.readings.unigram_counts.items():
+        counts[fold(surface)] += count
+    df = {term: counts.get(term, 1) for part in PARTS for term in reader.field_terms(part)}
+    index = TypoIndex(df)
+    print(f"    live index {root}: {len(df):,} terms; exact document frequencies from Whoosh's term infos take "
+          f"{slow:.2f} s; term names + readings counts + TypoIndex build take {time.perf_counter() - t0:.2f} s")
+    rng = random.Random(12)
+    queries: list[tuple[str, str]] = []
+    titles = [normalize_text(a.get("title") or "") for _, a in texts(small_corpus)]
+    while len(queries) < n:
+        words = [t.folded for t in tokenize(rng.choice(titles)) if not t.alias and t.folded.isalpha()]
+        if len(words) < 3:
+            continue
+        start = rng.randrange(len(words) - 2)
+        right = words[start : start + 3]
+        longest = max(range(3), key=lambda i: len(right[i]))
+        wrong = typo(right[longest], rng)
+        if len(right[longest]) < 3 or wrong in df or not max_distance(wrong):
+            continue
+        queries.append((" ".join(right), " ".join([*right[:longest], wrong, *right[longest + 1 :]])))
+
+    def typo_index_alternatives(_searcher: object, folded: str) -> list[str]:
+        return [] if folded in df or not folded.isalpha() else [c for c, _ in index.candidates(folded)]
+
+    def timed(q: str, fresh: bool) -> float:
+        if fresh:
+            gen.__dict__.pop("_spelling", None)  # the corrector's per-generation cache
+        t0 = time.perf_counter()
+        service.search(q)
+        return time.perf_counter() - t0
+
+    corrector = search_mod.spelling_alternatives
+    for right, _ in queries:  # warm the postings
+        timed(right, False)
+    spelled = [timed(right, False) for right, _ in queries]
+    whoosh = [timed(wrong, True) for _, wrong in queries]
+    search_mod.spelling_alternatives = typo_index_alternatives
+    try:
+        ours = [timed(wrong, True) for _, wrong in queries]
+    finally:
+        search_mod.spelling_alternatives = corrector
+    med = statistics.median
+    print(f"    search() median over {len(queries)} 3-word title phrases: spelled right {med(spelled) * 1000:.1f} ms; "
+          f"one typo with Whoosh's corrector {med(whoosh) * 1000:.1f} ms ({med(whoosh) / med(spelled):.1f}x); "
+          f"with TypoIndex {med(ours) * 1000:.1f} ms ({med(ours) / med(spelled):.2f}x)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--big", type=Path, default=Path("../shared/corpus/news-50k.jsonl.gz"))
     ap.add_argument("--small", type=Path, default=Path("../shared/corpus/news-2k.jsonl"))
     ap.add_argument("--cache", type=Path, help="JSON file to keep the big lexicon in between runs")
     ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--index", type=Path, help="a built vnsearch index root, for the live latency check")
+    ap.add_argument("--skip-lexicons", action="store_true", help="only the live check")
     args = ap.parse_args()
-    big(args)
-    small(args)
+    if not args.skip_lexicons:
+        big(args)
+        small(args)
+    if args.index:
+        live(args.index, args.small, min(args.n, 100))
 
 
 if __name__ == "__main__":

@@ -248,6 +248,15 @@ def test_decoding_never_raises(text: str) -> None:
     assert readings(text)[0].method == "raw"
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=6))
+def test_understand_never_raises_and_keeps_every_word(query: list[str]) -> None:
+    support = DictSupport({fold(w): 1 for w in query[::2]}, {})
+    got = understand(query, support)
+    assert [w.raw for w in got.words] == query
+    assert all(w.chosen in w.options for w in got.words)
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(SYLLABLES), st.integers(0, 6), st.integers(0, 5))
 def test_repair_is_idempotent(syllable: str, where: int, tone: int) -> None:

@@ -29,14 +29,14 @@ from indexer.keyboard import (
     understand,
 )
 
-ENGLISH = [
-    "virus corona", "teen", "gas", "Facebook", "iPhone X", "Messi", "sex", "Google", "YouTube",
-    "Samsung Galaxy", "Apple", "Donald Trump", "Barack Obama", "Putin", "Real Madrid",
-    "Manchester United", "Chelsea", "Arsenal", "Liverpool", "Ronaldo", "email", "online", "game",
-    "show", "fan", "idol", "selfie", "smartphone", "laptop", "taxi", "bar", "pub", "club", "hot",
-    "sale", "Uber", "Grab", "Honda", "Toyota", "World Cup", "Euro", "AFF Cup", "SEA Games",
-    "Microsoft", "Windows", "Android", "Twitter", "Instagram", "TikTok", "Netflix",
-]
+_ENGLISH = """
+virus corona, teen, gas, Facebook, iPhone X, Messi, sex, Google, YouTube, Samsung Galaxy,
+Apple, Donald Trump, Barack Obama, Putin, Real Madrid, Manchester United, Chelsea, Arsenal,
+Liverpool, Ronaldo, email, online, game, show, fan, idol, selfie, smartphone, laptop, taxi,
+bar, pub, club, hot, sale, Uber, Grab, Honda, Toyota, World Cup, Euro, AFF Cup, SEA Games,
+Microsoft, Windows, Android, Twitter, Instagram, TikTok, Netflix
+"""
+ENGLISH = [q.strip() for q in _ENGLISH.replace("\n", " ").split(",")]
 
 
 def articles(path: Path) -> list[dict]:
@@ -58,8 +58,10 @@ def decoding(tokens: Counter[str], top: int) -> None:
             misses = [w for w in accented if decode(encode(w, after)) != w]
             by_tokens = 1 - sum(tokens[w] for w in misses) / total
             where = "after vowel" if after else "at end"
-            print(f"    {name:5} tone {where:11}: {1 - len(misses) / len(accented):.2%} of syllables, "
-                  f"{by_tokens:.2%} of tokens; misses e.g. {misses[:8]}")
+            print(
+                f"    {name:5} tone {where:11}: {1 - len(misses) / len(accented):.2%} of syllables, "
+                f"{by_tokens:.2%} of tokens; misses e.g. {misses[:8]}"
+            )
 
 
 def ascii_changes(surfaces: Counter[str], top: int) -> None:
@@ -70,9 +72,11 @@ def ascii_changes(surfaces: Counter[str], top: int) -> None:
         changed = [w for w in words if decode(w) not in (None, w)]
         top_changed = [w for w in frequent if decode(w) not in (None, w)]
         share = sum(surfaces[w] for w in changed) / sum(surfaces[w] for w in words)
-        print(f"    {name:5}: {len(changed):,} of {len(words):,} distinct ({len(changed) / len(words):.1%}, "
-              f"{share:.2%} of ASCII tokens); among the {len(frequent)} most frequent: {len(top_changed)} "
-              f"e.g. {[(w, decode(w)) for w in top_changed[:8]]}")
+        print(
+            f"    {name:5}: {len(changed):,} of {len(words):,} distinct ({len(changed) / len(words):.1%}, "
+            f"{share:.2%} of ASCII tokens); among the {len(frequent)} most frequent: {len(top_changed)} "
+            f"e.g. {[(w, decode(w)) for w in top_changed[:8]]}"
+        )
 
 
 def phrases(docs: list[dict], n: int, rng: random.Random) -> list[list[str]]:
@@ -147,13 +151,17 @@ def gating(docs: list[dict], n: int) -> None:
                 exact += all(ok)
                 if not all(ok):
                     failures.append((" ".join(typed), " ".join(got), " ".join(want)))
-            print(f"    {name:5} tone {style:11}: {exact}/{len(sample)} phrases restored exactly "
-                  f"({exact / len(sample):.1%}), words {words_ok / words_total:.1%}; e.g. {failures[:3]}")
+            print(
+                f"    {name:5} tone {style:11}: {exact}/{len(sample)} phrases restored exactly "
+                f"({exact / len(sample):.1%}), words {words_ok / words_total:.1%}; e.g. {failures[:3]}"
+            )
     runs = ascii_runs(docs, n, rng)
     kept = [r for r in runs if not understand(r, support).changed]
     changed = [(" ".join(r), understand(r, support).text) for r in runs if r not in kept]
-    print(f"    ASCII runs of the corpus holding a word Telex changes: {len(kept)}/{len(runs)} left raw "
-          f"({len(kept) / len(runs):.1%}); changed e.g. {changed[:6]}")
+    print(
+        f"    ASCII runs of the corpus holding a word Telex changes: {len(kept)}/{len(runs)} left raw "
+        f"({len(kept) / len(runs):.1%}); changed e.g. {changed[:6]}"
+    )
     left = [q for q in ENGLISH if not understand(q.split(), support).changed]
     changed = [(q, understand(q.split(), support).text) for q in ENGLISH if q not in left]
     print(f"    English words / names left raw: {len(left)}/{len(ENGLISH)}; changed: {changed}")

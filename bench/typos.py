@@ -98,9 +98,11 @@ def big(args: argparse.Namespace) -> None:
         t0 = time.perf_counter()
         TypoIndex(df)
         builds.append(time.perf_counter() - t0)
-    print(f"    TypoIndex: {len(index):,} alphabetic words, {len(index._keys):,} keys; build {min(builds):.2f} s "
-          f"(best of 3; {build:.2f} s under tracemalloc); memory kept {kept / 2**20:.1f} MiB, "
-          f"peak while building {peak / 2**20:.1f} MiB (arrays {index.nbytes / 2**20:.1f} MiB)")
+    print(
+        f"    TypoIndex: {len(index):,} alphabetic words, {len(index._keys):,} keys; build {min(builds):.2f} s "
+        f"(best of 3; {build:.2f} s under tracemalloc); memory kept {kept / 2**20:.1f} MiB, "
+        f"peak while building {peak / 2**20:.1f} MiB (arrays {index.nbytes / 2**20:.1f} MiB)"
+    )
     rng = random.Random(12)
     pairs = sample_typos(tf, index, args.n, rng)
     times = []
@@ -112,10 +114,14 @@ def big(args: argparse.Namespace) -> None:
         found += want in [c for c, _ in got]
         first += bool(got) and got[0][0] == want
     times.sort()
-    print(f"    candidates(): median {statistics.median(times) * 1000:.3f} ms, p95 "
-          f"{times[int(len(times) * 0.95)] * 1000:.3f} ms, max {times[-1] * 1000:.2f} ms")
-    print(f"    {len(pairs)} one-typo words: intended word among the 3 candidates {found / len(pairs):.1%}, "
-          f"first {first / len(pairs):.1%}")
+    print(
+        f"    candidates(): median {statistics.median(times) * 1000:.3f} ms, p95 "
+        f"{times[int(len(times) * 0.95)] * 1000:.3f} ms, max {times[-1] * 1000:.2f} ms"
+    )
+    print(
+        f"    {len(pairs)} one-typo words: intended word among the 3 candidates {found / len(pairs):.1%}, "
+        f"first {first / len(pairs):.1%}"
+    )
     scan = []
     for _, t in pairs[:20]:
         t0 = time.perf_counter()
@@ -156,8 +162,10 @@ def small(args: argparse.Namespace) -> None:
         ranked = index.in_context(words, i, lambda a, b: pair_counts.get((a, b), 0), limit=1)
         ctx += bool(ranked) and ranked[0][0] == want
     n = len(cases)
-    print(f"    {args.small.name}: {n} typos inside title phrases: first without context {plain / n:.1%}, "
-          f"with context {ctx / n:.1%}; among 3 with context {found / n:.1%}")
+    print(
+        f"    {args.small.name}: {n} typos inside title phrases: first without context {plain / n:.1%}, "
+        f"with context {ctx / n:.1%}; among 3 with context {found / n:.1%}"
+    )
 
 
 def live(root: Path, small_corpus: Path, n: int) -> None:
@@ -182,8 +190,10 @@ def live(root: Path, small_corpus: Path, n: int) -> None:
         counts[fold(surface)] += count
     df = {term: counts.get(term, 1) for part in PARTS for term in reader.field_terms(part)}
     index = TypoIndex(df)
-    print(f"    live index {root}: {len(df):,} terms; exact document frequencies from Whoosh's term infos take "
-          f"{slow:.2f} s; term names + readings counts + TypoIndex build take {time.perf_counter() - t0:.2f} s")
+    print(
+        f"    live index {root}: {len(df):,} terms; exact document frequencies from Whoosh's term infos take "
+        f"{slow:.2f} s; term names + readings counts + TypoIndex build take {time.perf_counter() - t0:.2f} s"
+    )
     rng = random.Random(12)
     queries: list[tuple[str, str]] = []
     titles = [normalize_text(a.get("title") or "") for _, a in texts(small_corpus)]
@@ -220,9 +230,11 @@ def live(root: Path, small_corpus: Path, n: int) -> None:
     finally:
         search_mod.spelling_alternatives = corrector
     med = statistics.median
-    print(f"    search() median over {len(queries)} 3-word title phrases: spelled right {med(spelled) * 1000:.1f} ms; "
-          f"one typo with Whoosh's corrector {med(whoosh) * 1000:.1f} ms ({med(whoosh) / med(spelled):.1f}x); "
-          f"with TypoIndex {med(ours) * 1000:.1f} ms ({med(ours) / med(spelled):.2f}x)")
+    print(
+        f"    search() median over {len(queries)} 3-word title phrases: spelled right {med(spelled) * 1000:.1f} ms; "
+        f"one typo with Whoosh's corrector {med(whoosh) * 1000:.1f} ms ({med(whoosh) / med(spelled):.1f}x); "
+        f"with TypoIndex {med(ours) * 1000:.1f} ms ({med(ours) / med(spelled):.2f}x)"
+    )
 
 
 def main() -> None:

@@ -45,8 +45,8 @@ ONSETS = frozenset(_ONSET_TABLE.split())
 # rhyme may also be checked as "u" + rhyme: see split_syllable).
 _RHYME_TABLE = """
     a ac ach ai ak am an ang anh ao ap at au ay
-    ă ăc ăk ăm ăn ăng ăp ăt
-    â âc âm ân âng âp ât âu ây
+    ăc ăk ăm ăn ăng ăp ăt
+    âc âm ân âng âp ât âu ây
     e ec em en eng eo ep et
     ê êch êm ên ênh êp êt êu
     i ia ich im in inh ip it iu iêc iêm iên iêng iêp iêt iêu
@@ -56,7 +56,7 @@ _RHYME_TABLE = """
     u ua uc ui um un ung up ut uôc uôi uôm uôn uông uôt
     ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
     y yêm yên yêng yêt yêu
-    oa oac oach oai oam oan oang oanh oap oat oay oă oăc oăm oăn oăng oăt
+    oa oac oach oai oam oan oang oanh oap oat oay oăc oăm oăn oăng oăt
     oe oen oeo oet
     uân uâng uât uây uê uêch uênh uơ
     uy uya uych uyên uyêt uynh uyp uyt uyu
@@ -115,9 +115,8 @@ def split_syllable(text: str) -> tuple[str, str] | None:
     if onset == "qu" and text[2] not in VOWELS:
         return None
     rhyme = text[len(onset) :]
-    if rhyme in RHYMES or (onset == "gi" and ("i" + rhyme) in RHYMES) or (onset == "qu" and ("u" + rhyme) in RHYMES):
-        pass
-    else:
+    glide = {"gi": "i", "qu": "u"}.get(onset)
+    if rhyme not in RHYMES and (glide is None or glide + rhyme not in RHYMES):
         return None
     front = rhyme.startswith(_FRONT)
     if onset in ("gh", "ngh") and not front:  # k is also written before a, o, u in names (Bắc Kạn, Kông)
@@ -129,7 +128,7 @@ def split_syllable(text: str) -> tuple[str, str] | None:
     return onset, rhyme
 
 
-def _tone_index(onset: str, rhyme: str) -> int:
+def _tone_index(rhyme: str) -> int:
     """Index in `rhyme` of the vowel that carries the tone, old style: the modified vowel (ơ of
     ươ), else the only vowel, else the middle of three, else the second of two before a coda,
     else the first of two (hòa, thủy, mùa)."""
@@ -155,7 +154,7 @@ def build_syllable(letters: Sequence[tuple[str, str]], tone: int) -> str | None:
     if tone in (2, 3, 4) and rhyme.endswith(_STOPS):
         return None
     if tone:
-        i = len(onset) + _tone_index(onset, rhyme)
+        i = len(onset) + _tone_index(rhyme)
         plain = plain[:i] + _compose(plain[i], "", tone) + plain[i + 1 :]
     return canonical_cased(plain)
 
@@ -177,20 +176,24 @@ _VNI_TONES = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "0": 0}
 MAX_WORD = 14  # longer strings are not one syllable's keystrokes
 
 
+def _glide(letters: Sequence[tuple[str, str]]) -> int:
+    """Letters at the start that belong to the onset even though they are vowels: qu, gi."""
+    return 2 if [b for b, _ in letters[:2]] in (["q", "u"], ["g", "i"]) else 0
+
+
 def _horn_options(letters: list[tuple[str, str]], keys: int, targets: str) -> list[list[tuple[str, str]]]:
     """Ways to apply `keys` horn/breve keys (Telex w, VNI 7/8), most likely first: u+o together
     (ươ: "uow", "uwo", "uwow"), else one of the plain u, o, a. Validity picks among them."""
-    start = 2 if [b for b, _ in letters[:2]] == ["q", "u"] else 0  # the u of qu is no target
+    start = _glide(letters)  # the glide of qu, gi is no target
     options: list[list[tuple[str, str]]] = []
     if "u" in targets and "o" in targets:
         for i in range(start, len(letters) - 1):
             (a, ma), (b, mb) = letters[i], letters[i + 1]
-            if a == "u" and b == "o" and ma in ("", HORN) and mb in ("", HORN) and (ma == "" or mb == ""):
-                needed = (ma == "") + (mb == "")
-                if keys <= needed or (keys == 2 and needed == 1):
-                    opt = list(letters)
-                    opt[i], opt[i + 1] = ("u", HORN), ("o", HORN)
-                    options.append(opt)
+            # one key modifies both ("uow"), or the one left ("uwo"); a second key is tolerated
+            if a == "u" and b == "o" and {ma, mb} <= {"", HORN} and "" in (ma, mb) and keys <= 2:
+                opt = list(letters)
+                opt[i], opt[i + 1] = ("u", HORN), ("o", HORN)
+                options.append(opt)
     if keys == 1:
         for want in "uoa":
             if want not in targets:
@@ -228,9 +231,9 @@ def _decode(word: str, scheme: Literal["telex", "vni"]) -> str | None:
         if base in tones and seen_vowel:
             tone_keys.append(tones[base])
         elif scheme == "telex" and base == "w":
-            if seen_vowel:
+            if any(lt in (("u", ""), ("o", ""), ("a", "")) for lt in letters[_glide(letters) :]):
                 horn_keys["u"] += 1
-            else:  # w alone is ư ("nhwng")
+            else:  # w with nothing to modify is ư ("nhwng", "giwax")
                 letters.append(("u", HORN))
                 seen_vowel = True
         elif scheme == "telex" and base in "aeo" and letters[-1:] == [(base, CIRCUMFLEX)]:  # "ooo" → "oo"
@@ -299,7 +302,6 @@ def decode_vni(word: str) -> str | None:
     return _decode(word, "vni")
 
 
-
 _TELEX_KEYS = {CIRCUMFLEX: None, HORN: "w", BREVE: "w", "đ": "d"}
 _VNI_KEYS = {CIRCUMFLEX: "6", HORN: "7", BREVE: "8", "đ": "9"}
 
@@ -343,6 +345,7 @@ def encode_telex(syllable: str, tone_after_vowel: bool = False) -> str:
 def encode_vni(syllable: str, tone_after_vowel: bool = False) -> str:
     """The VNI keystrokes of a syllable ("việt" → "vie6t5", or "vie65t"). For tests and benchmarks."""
     return _encode(syllable, "vni", tone_after_vowel)
+
 
 _HORN_FIXES = (("ưo", "ươ"), ("uơ", "ươ"))
 
@@ -528,6 +531,4 @@ def understand(words: Sequence[str], support: Support) -> Understood:
             layer.append((top[0], top[2]))
         best = layer
     _, path = max(best, key=lambda sp: (sp[0], -sum(sp[1])))
-    return Understood(
-        tuple(WordChoice(w, o[k], tuple(o)) for w, o, k in zip(words, options, path, strict=True))
-    )
+    return Understood(tuple(WordChoice(w, o[k], tuple(o)) for w, o, k in zip(words, options, path, strict=True)))

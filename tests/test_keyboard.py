@@ -48,6 +48,7 @@ def words(text: str, decode) -> str:
         ("ruwowuj", "rượu"),
         ("giuwowngf quoocs gif", "giường quốc gì"),
         ("nhwng", "nhưng"),  # w alone is ư
+        ("giwax thw", "giữa thư"),  # also after the i of gi
         ("thuowr", "thuở"),  # ươ is not a rhyme without a coda: uơ
         ("ddooongf xooong", "đoòng xoong"),  # ooo is oo
         ("UBND HDDND CDDV", "UBND HĐND CĐV"),  # initialisms: only dd applies
@@ -105,8 +106,17 @@ def test_invalid_syllables_are_rejected() -> None:
 
 @pytest.mark.parametrize(
     ("typed", "meant"),
-    [("vịêt", "việt"), ("hoà", "hòa"), ("thuỷ", "thủy"), ("Hoà", "Hòa"), ("VỊÊT", "VIỆT"), ("nguời", "người"),
-     ("dưong", "dương"), ("khoẻ", "khỏe"), ("tìêng", "tiềng")],
+    [
+        ("vịêt", "việt"),
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("Hoà", "Hòa"),
+        ("VỊÊT", "VIỆT"),
+        ("nguời", "người"),
+        ("dưong", "dương"),
+        ("khoẻ", "khỏe"),
+        ("tìêng", "tiềng"),
+    ],
 )
 def test_repair_marks(typed: str, meant: str) -> None:
     assert repair_marks(typed) == meant

@@ -6,7 +6,10 @@
     or right after its vowel (encoded with keyboard.encode_*, then decoded);
 (b) plain-ASCII words of the corpus that the decoders change (why decoding is gated);
 (c) `understand` with a Support counted from the corpus: short title phrases typed in Telex /
-    VNI (share restored exactly), and English words / names (share left raw).
+    VNI (share restored exactly), and English words / names (share left raw);
+(e) the same phrases in Telex with one mistyped key in one word: share whose folded reading is
+    recovered by understand() alone, then with typo candidates (TypoIndex.in_context) looked up
+    with WordChoice.folded_forms, then with WordChoice.typo_keys (adds the base letters).
 """
 
 from __future__ import annotations
@@ -15,19 +18,24 @@ import argparse
 import gzip
 import json
 import random
+import string
 import time
 from collections import Counter
 from pathlib import Path
 
-from indexer.analysis import canonical_cased, has_marks, normalize_text, tokenize
+from indexer import keyboard
+from indexer.analysis import canonical_cased, fold, has_marks, normalize_text, tokenize
 from indexer.keyboard import (
     DictSupport,
+    base_letters,
     decode_telex,
     decode_vni,
     encode_telex,
     encode_vni,
+    typo_candidates,
     understand,
 )
+from indexer.typos import TypoIndex
 
 _ENGLISH = """
 virus corona, teen, gas, Facebook, iPhone X, Messi, sex, Google, YouTube, Samsung Galaxy,
@@ -126,6 +134,56 @@ def ascii_runs(docs: list[dict], n: int, rng: random.Random) -> list[list[str]]:
     return found[:n]
 
 
+def resolve(typed: list[str], support: DictSupport, index: TypoIndex, typos: bool) -> list[str]:
+    """Folded words searched for: understand(), then with `typos` the first of typo_candidates()
+    for words the index knows in none of their forms."""
+    understood = understand(typed, support)
+    out = [c.chosen.folded for c in understood.words]
+    if typos:
+        for i, found in enumerate(typo_candidates(understood, support, index)):
+            if found:
+                out[i] = found[0]
+    return out
+
+
+def keystroke_typos(sample: list[list[str]], support: DictSupport, rng: random.Random) -> None:
+    index = TypoIndex(support.syllables)
+    cases = []
+    for phrase in sample:
+        typed = [encode_telex(w, rng.random() < 0.5) for w in phrase]
+        i = max(range(len(typed)), key=lambda k: (len(typed[k]), rng.random()))
+        typed[i] = typo(typed[i], rng)
+        cases.append((typed, [fold(w) for w in phrase]))
+    report = []
+    for name, typos, letters in (
+        ("understand() only", False, True),
+        ("+ typo_candidates without base letters", True, False),
+        ("+ typo_candidates", True, True),
+    ):
+        if not letters:  # the ablation: typo_keys without the base letters
+            keyboard.base_letters = fold
+        try:
+            ok = sum(resolve(typed, support, index, typos) == want for typed, want in cases)
+        finally:
+            keyboard.base_letters = base_letters
+        report.append(f"{name} {ok / len(cases):.1%}")
+    print(f"(e) {len(cases)} Telex phrases with one mistyped key, folded reading recovered: " + "; ".join(report))
+
+
+def typo(word: str, rng: random.Random) -> str:
+    letters = string.ascii_lowercase
+    i = rng.randrange(len(word))
+    kind = rng.choice(["sub", "del", "ins", "swap"]) if len(word) > 1 else "ins"
+    if kind == "sub":
+        return word[:i] + rng.choice(letters.replace(word[i].lower(), "")) + word[i + 1 :]
+    if kind == "del":
+        return word[:i] + word[i + 1 :]
+    if kind == "ins":
+        return word[:i] + rng.choice(letters) + word[i:]
+    i = min(i, len(word) - 2)
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+
+
 def gating(docs: list[dict], n: int) -> None:
     t0 = time.perf_counter()
     support = DictSupport.from_texts(text_of(a) for a in docs)
@@ -165,6 +223,7 @@ def gating(docs: list[dict], n: int) -> None:
     left = [q for q in ENGLISH if not understand(q.split(), support).changed]
     changed = [(q, understand(q.split(), support).text) for q in ENGLISH if q not in left]
     print(f"    English words / names left raw: {len(left)}/{len(ENGLISH)}; changed: {changed}")
+    keystroke_typos(sample, support, rng)
     t0 = time.perf_counter()
     for phrase in sample:
         understand([encode_telex(w) for w in phrase], support)

@@ -28,6 +28,7 @@ from itertools import pairwise
 from typing import Literal, Protocol
 
 from indexer.analysis import canonical_cased, canonical_syllable, fold, normalize_text, tokenize
+from indexer.typos import TypoIndex
 
 # --- syllable model ------------------------------------------------------------------------------
 
@@ -395,6 +396,25 @@ class Reading:
         return canonical_syllable(self.text)
 
 
+def base_letters(word: str) -> str:
+    """The folded letters a keystroke sequence types, its keys dropped: "noiij" → "noii",
+    "dduwowngf" → "duong", "Vie65t" → "viet". For typo lookup of a word that does not decode
+    (a mistyped keystroke): "noiij" is 2 edits from "noi", its base letters only 1. Not a
+    reading: English words lose letters too ("virus" → "viu")."""
+    out: list[str] = []
+    seen_vowel = False
+    for c in fold(word):
+        if c.isdigit() or (seen_vowel and c in _TELEX_TONES) or (c in "aeod" and out[-1:] == [c]):
+            continue
+        if c == "w":  # ư when it stands alone, else a modifier of the vowel before
+            if seen_vowel:
+                continue
+            c = "u"
+        out.append(c)
+        seen_vowel = seen_vowel or c in "aeiouy"
+    return "".join(out)
+
+
 def readings(word: str) -> list[Reading]:
     """The raw word first, then each distinct decoded or repaired reading (by text)."""
     raw = Reading(word, fold(word), "raw")
@@ -419,9 +439,9 @@ class Support(Protocol):
 class DictSupport:
     """A `Support` over plain counts, for tests and benchmarks (`from_texts` counts documents)."""
 
-    def __init__(self, df: Mapping[str, int], pairs: Mapping[tuple[str, str], int]) -> None:
-        self._df = df
-        self._pairs = pairs
+    def __init__(self, syllables: Mapping[str, int], pairs: Mapping[tuple[str, str], int]) -> None:
+        self.syllables = syllables  # folded syllable → documents (what a TypoIndex is built from)
+        self.pairs = pairs
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> DictSupport:
@@ -434,10 +454,10 @@ class DictSupport:
         return cls(df, pairs)
 
     def df(self, folded: str) -> int:
-        return self._df.get(folded, 0)
+        return self.syllables.get(folded, 0)
 
     def pair_df(self, a: str, b: str) -> int:
-        return self._pairs.get((a, b), 0)
+        return self.pairs.get((a, b), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,6 +478,14 @@ class WordChoice:
         keep matching, so a wrong choice costs ranking, never recall)."""
         raw = fold(self.raw)
         return (self.chosen.folded,) if raw == self.chosen.folded else (self.chosen.folded, raw)
+
+    @property
+    def typo_keys(self) -> tuple[str, ...]:
+        """Folded strings to look typo candidates up with (see `typo_candidates`): the
+        `folded_forms`, then the raw word's `base_letters` (for a mistyped keystroke)."""
+        keys = self.folded_forms
+        letters = base_letters(self.raw)
+        return keys if letters in keys else (*keys, letters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,3 +560,26 @@ def understand(words: Sequence[str], support: Support) -> Understood:
         best = layer
     _, path = max(best, key=lambda sp: (sp[0], -sum(sp[1])))
     return Understood(tuple(WordChoice(w, o[k], tuple(o)) for w, o, k in zip(words, options, path, strict=True)))
+
+
+def typo_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
+    """Per word, folded typo candidates to match besides its `folded_forms` (at a lower weight:
+    typos.SUGGESTED_WEIGHT), for words the index knows in none of those forms; [] elsewhere.
+
+    Decoding first, tolerance after: a `typo_keys` entry the index knows is taken as it is (the
+    base letters of a mistyped keystroke sequence: "ddifnhj" → "dinh"), else the candidates of
+    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings.
+    """
+    chosen = [w.chosen.folded for w in understood.words]
+    out: list[list[str]] = []
+    for i, word in enumerate(understood.words):
+        found: list[str] = []
+        if not any(support.df(f) for f in word.folded_forms):
+            for key in word.typo_keys:
+                if support.df(key):
+                    found.append(key)
+                    continue
+                context = [*chosen[:i], key, *chosen[i + 1 :]]
+                found += [c for c, _ in index.in_context(context, i, support.pair_df, limit=limit)]
+        out.append(list(dict.fromkeys(found))[:limit])
+    return out

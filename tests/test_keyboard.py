@@ -15,6 +15,7 @@ from indexer.keyboard import (
     TONE_MARKS,
     DictSupport,
     _letters,
+    base_letters,
     build_syllable,
     decode_telex,
     decode_vni,
@@ -23,8 +24,10 @@ from indexer.keyboard import (
     readings,
     repair_marks,
     split_syllable,
+    typo_candidates,
     understand,
 )
+from indexer.typos import TypoIndex
 
 
 def words(text: str, decode) -> str:
@@ -202,6 +205,26 @@ def test_mistyped_keys_still_match_folded(support: DictSupport) -> None:
     folded "ha noi" is what matching uses, so it finds "Hà Nội"; only the exact-form boost is lost."""
     got = understand(["haf", "noij"], support)
     assert [w.chosen.folded for w in got.words] == [fold("Hà"), fold("Nội")]
+
+
+def test_base_letters() -> None:
+    assert [base_letters(w) for w in ("noiij", "nooij", "dduwowngf", "Vie65t", "nhwng", "Hà")] == [
+        "noii", "noi", "duong", "viet", "nhung", "ha",
+    ]  # fmt: skip
+
+
+def test_typo_candidates_after_decoding(support: DictSupport) -> None:
+    index = TypoIndex(support.syllables)
+    # "phoos" with a stray x: two tone keys, so no decoding; its base letters "pho" are known
+    got = understand(["thanhf", "phoxos"], support)
+    assert got.words[1].chosen.method == "raw"
+    assert got.words[1].typo_keys == ("phoxos", "pho")
+    assert typo_candidates(got, support, index) == [[], ["pho"]]
+    # a typo in a plain word: candidates in context
+    got = understand(["Vieejt", "Nma"], support)
+    assert typo_candidates(got, support, index)[1][0] == "nam"
+    # words the index knows get none
+    assert typo_candidates(understand(["teen", "gas"], support), support, index) == [[], []]
 
 
 # --- properties ----------------------------------------------------------------------------------

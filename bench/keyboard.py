@@ -87,11 +87,13 @@ def ascii_changes(surfaces: Counter[str], top: int) -> None:
         )
 
 
-def phrases(docs: list[dict], n: int, rng: random.Random) -> list[list[str]]:
-    out: list[list[str]] = []
-    titles = [normalize_text(a.get("title") or "") for a in docs]
-    rng.shuffle(titles)
-    for title in titles:
+def phrases(docs: list[dict], n: int, rng: random.Random) -> list[tuple[int, list[str]]]:
+    """(article number, 2-5 adjacent words of its title with at least one accented)."""
+    out: list[tuple[int, list[str]]] = []
+    order = list(range(len(docs)))
+    rng.shuffle(order)
+    for i in order:
+        title = normalize_text(docs[i].get("title") or "")
         toks = [t for t in tokenize(title) if not t.alias]
         runs: list[list[str]] = [[]]
         for t in toks:
@@ -106,7 +108,7 @@ def phrases(docs: list[dict], n: int, rng: random.Random) -> list[list[str]]:
         run = rng.choice(runs)
         length = rng.randint(2, min(5, len(run)))
         start = rng.randint(0, len(run) - length)
-        out.append(run[start : start + length])
+        out.append((i, run[start : start + length]))
         if len(out) == n:
             break
     return out
@@ -189,30 +191,36 @@ def gating(docs: list[dict], n: int) -> None:
     support = DictSupport.from_texts(text_of(a) for a in docs)
     print(f"(c) gating; Support counted from {len(docs):,} articles in {time.perf_counter() - t0:.1f} s")
     rng = random.Random(12)
-    sample = phrases(docs, n, rng)
-    for name, encode in (("telex", encode_telex), ("vni", encode_vni)):
-        for style in ("end", "after vowel", "mixed"):
-            exact = words_ok = words_total = 0
-            failures = []
-            for phrase in sample:
-                typed = []
-                for w in phrase:
-                    if style == "mixed" and rng.random() < 0.4:
-                        typed.append(w)  # typed with the IME on
-                    else:
-                        typed.append(encode(w, style == "after vowel" or (style == "mixed" and rng.random() < 0.5)))
-                got = [c.chosen.text for c in understand(typed, support).words]
-                want = [canonical_cased(w) for w in phrase]
-                ok = [g == w for g, w in zip(got, want, strict=True)]
-                words_ok += sum(ok)
-                words_total += len(ok)
-                exact += all(ok)
-                if not all(ok):
-                    failures.append((" ".join(typed), " ".join(got), " ".join(want)))
-            print(
-                f"    {name:5} tone {style:11}: {exact}/{len(sample)} phrases restored exactly "
-                f"({exact / len(sample):.1%}), words {words_ok / words_total:.1%}; e.g. {failures[:3]}"
-            )
+    picked = phrases(docs, n, rng)
+    sample = [words for _, words in picked]
+    held = {i for i, _ in picked}
+    holdout = DictSupport.from_texts(text_of(a) for i, a in enumerate(docs) if i not in held)
+    for label, counts in (("all articles", support), ("each phrase's article held out", holdout)):
+        print(f"    Support from {label}:")
+        for name, encode in (("telex", encode_telex), ("vni", encode_vni)):
+            for style in ("end", "after vowel", "mixed"):
+                exact = words_ok = words_total = 0
+                failures = []
+                for phrase in sample:
+                    typed = []
+                    for w in phrase:
+                        if style == "mixed" and rng.random() < 0.4:
+                            typed.append(w)  # typed with the IME on
+                        else:
+                            after = style == "after vowel" or (style == "mixed" and rng.random() < 0.5)
+                            typed.append(encode(w, after))
+                    got = [c.chosen.text for c in understand(typed, counts).words]
+                    want = [canonical_cased(w) for w in phrase]
+                    ok = [g == w for g, w in zip(got, want, strict=True)]
+                    words_ok += sum(ok)
+                    words_total += len(ok)
+                    exact += all(ok)
+                    if not all(ok):
+                        failures.append((" ".join(typed), " ".join(got), " ".join(want)))
+                print(
+                    f"      {name:5} tone {style:11}: {exact}/{len(sample)} phrases restored exactly "
+                    f"({exact / len(sample):.1%}), words {words_ok / words_total:.1%}; e.g. {failures[:3]}"
+                )
     runs = ascii_runs(docs, n, rng)
     kept = [r for r in runs if not understand(r, support).changed]
     changed = [(" ".join(r), understand(r, support).text) for r in runs if r not in kept]

@@ -10,10 +10,19 @@ to the base letters, the tone is placed by the project's canonical (old-style) r
 (`indexer.analysis.canonical_cased`), and the result must be a phonotactically valid syllable
 (onset + rhyme tables below, stop codas only with sắc/nặng). Anything else decodes to None.
 
-Decoding is never applied blindly: Telex turns real words into Vietnamese ones (virus → víu,
-teen → tên, gas → gá, sex → sẽ). `understand` picks, over the whole query, the reading the
+Decoding is never applied blindly: Telex turns real words into Vietnamese ones (teen → tên,
+gas → gá, sex → sẽ, moon → môn). `understand` picks, over the whole query, the reading the
 index supports best (known syllables, known adjacent pairs), and prefers the raw text on ties
-and for words the index already knows, so "virus", "teen", "Facebook" stay as typed.
+and for words the index already knows, so "teen", "gas", "Facebook" stay as typed.
+
+Use, per run of adjacent query words (`Support` is the index's document counts):
+
+1. ``u = understand(surfaces, support)``; match word i on ``u.words[i].folded_forms`` (the
+   chosen reading, and the raw word, so a wrong choice costs ranking, never recall), with the
+   exact-form boost of ``u.words[i].chosen.exact`` when it carries marks;
+2. ``typo_candidates(u, support, typo_index)``: extra folded forms for words the index knows
+   in no form, to match at the lower `typos.SUGGESTED_WEIGHT` ("haf nooiij": the base letters
+   "noii" are one edit from "noi").
 """
 
 from __future__ import annotations

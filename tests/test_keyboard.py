@@ -220,6 +220,8 @@ def test_typo_candidates_after_decoding(support: DictSupport) -> None:
     assert got.words[1].chosen.method == "raw"
     assert got.words[1].typo_keys == ("phoxos", "pho")
     assert typo_candidates(got, support, index) == [[], ["pho"]]
+    # the docs' example with one more stray key: "nooiij" does not decode, "noii" is 1 edit away
+    assert typo_candidates(understand(["haf", "nooiij"], support), support, index) == [[], ["noi"]]
     # a typo in a plain word: candidates in context
     got = understand(["Vieejt", "Nma"], support)
     assert typo_candidates(got, support, index)[1][0] == "nam"

@@ -499,6 +499,8 @@ class WordChoice:
 
 @dataclass(frozen=True, slots=True)
 class Understood:
+    """One choice per query word, in order; `text` is the query as understood (for display)."""
+
     words: tuple[WordChoice, ...]
 
     @property

@@ -80,14 +80,15 @@ class TypoIndex:
 
     Built from `{folded_syllable: document_frequency}` once per index generation (news-50k's
     lexicon: see bench/typos.py for time and memory). Only alphabetic entries are kept: numbers
-    and codes ("u23", "2020") are not misspelled words.
+    and codes ("u23", "2020") are not misspelled words. Meant for query words the index lacks
+    (keyboard.typo_candidates does that check): a known word's neighbours are other words.
     """
 
     def __init__(self, lexicon: Mapping[str, int]) -> None:
         words = [w for w in lexicon if 2 <= len(w) <= MAX_LENGTH and w.isascii() and w.isalpha()]
         self.words = words
         self.freq = np.fromiter((lexicon[w] for w in words), dtype=np.int64, count=len(words))
-        self._index = {w: i for i, w in enumerate(words)}
+        self._known = frozenset(words)
         counts = np.zeros(len(words), dtype=np.int64)
 
         def hashes() -> Iterator[int]:
@@ -112,11 +113,7 @@ class TypoIndex:
         return len(self.words)
 
     def __contains__(self, word: str) -> bool:
-        return word in self._index
-
-    def df(self, word: str) -> int:
-        i = self._index.get(word)
-        return 0 if i is None else int(self.freq[i])
+        return word in self._known
 
     @property
     def nbytes(self) -> int:

@@ -1,12 +1,14 @@
 """Keyboard-off decoding and gating, measured on a corpus (issue 12).
 
     python bench/keyboard.py [--corpus ../shared/corpus/news-2k.jsonl] [--top 3000] [--phrases 200]
+                             [--big ../shared/corpus/news-50k.jsonl.gz]
 
 (a) decoding accuracy on the most frequent accented syllables, Telex and VNI, tone key at the end
     or right after its vowel (encoded with keyboard.encode_*, then decoded);
 (b) plain-ASCII words of the corpus that the decoders change (why decoding is gated);
-(c) `understand` with a Support counted from the corpus: short title phrases typed in Telex /
-    VNI (share restored exactly), and English words / names (share left raw);
+(c) `understand` with a Support counted from the corpus (also without each phrase's article,
+    and with --big from a bigger corpus): short title phrases typed in Telex / VNI (share
+    restored exactly), and English words / names (share left raw);
 (e) the same phrases in Telex with one mistyped key in one word: share whose folded reading is
     recovered by understand() alone, then with typo candidates (TypoIndex.in_context) looked up
     with WordChoice.folded_forms, then with WordChoice.typo_keys (adds the base letters).
@@ -21,6 +23,7 @@ import random
 import string
 import time
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 from indexer import keyboard
@@ -32,6 +35,7 @@ from indexer.keyboard import (
     decode_vni,
     encode_telex,
     encode_vni,
+    readings,
     typo_candidates,
     understand,
 )
@@ -186,7 +190,40 @@ def typo(word: str, rng: random.Random) -> str:
     return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
-def gating(docs: list[dict], n: int) -> None:
+def typed_phrases(sample: list[list[str]], rng: random.Random) -> dict[str, list[tuple[list[str], list[str]]]]:
+    """(typed, meant) per scheme and tone style: all words typed raw, or 60% (mixed)."""
+    out: dict[str, list[tuple[list[str], list[str]]]] = {}
+    for name, encode in (("telex", encode_telex), ("vni", encode_vni)):
+        for style in ("end", "after vowel", "mixed"):
+            cases = out[f"{name:5} tone {style:11}"] = []
+            for phrase in sample:
+                typed = []
+                for w in phrase:
+                    if style == "mixed" and rng.random() < 0.4:
+                        typed.append(w)  # typed with the IME on
+                    else:
+                        typed.append(encode(w, style == "after vowel" or (style == "mixed" and rng.random() < 0.5)))
+                cases.append((typed, [canonical_cased(w) for w in phrase]))
+    return out
+
+
+def targeted_support(path: Path, queries: list[list[str]]) -> DictSupport:
+    """Counts from a corpus too big for every pair in memory: all syllables, and only the pairs
+    the readings of the queries' adjacent words can form."""
+    needed: set[tuple[str, str]] = set()
+    for words in queries:
+        forms = [{r.folded for r in readings(w)} for w in words]
+        needed.update((a, b) for x, y in pairwise(forms) for a in x for b in y)
+    df: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for a in articles(path):
+        toks = [t for t in tokenize(text_of(a)) if not t.alias]
+        df.update({t.folded for t in toks})
+        pairs.update({p for p in ((x.folded, y.folded) for x, y in pairwise(toks) if y.joined) if p in needed})
+    return DictSupport(df, pairs)
+
+
+def gating(docs: list[dict], n: int, big: Path | None) -> None:
     t0 = time.perf_counter()
     support = DictSupport.from_texts(text_of(a) for a in docs)
     print(f"(c) gating; Support counted from {len(docs):,} articles in {time.perf_counter() - t0:.1f} s")
@@ -194,43 +231,40 @@ def gating(docs: list[dict], n: int) -> None:
     picked = phrases(docs, n, rng)
     sample = [words for _, words in picked]
     held = {i for i, _ in picked}
-    holdout = DictSupport.from_texts(text_of(a) for i, a in enumerate(docs) if i not in held)
-    for label, counts in (("all articles", support), ("each phrase's article held out", holdout)):
-        print(f"    Support from {label}:")
-        for name, encode in (("telex", encode_telex), ("vni", encode_vni)):
-            for style in ("end", "after vowel", "mixed"):
-                exact = words_ok = words_total = 0
-                failures = []
-                for phrase in sample:
-                    typed = []
-                    for w in phrase:
-                        if style == "mixed" and rng.random() < 0.4:
-                            typed.append(w)  # typed with the IME on
-                        else:
-                            after = style == "after vowel" or (style == "mixed" and rng.random() < 0.5)
-                            typed.append(encode(w, after))
-                    got = [c.chosen.text for c in understand(typed, counts).words]
-                    want = [canonical_cased(w) for w in phrase]
-                    ok = [g == w for g, w in zip(got, want, strict=True)]
-                    words_ok += sum(ok)
-                    words_total += len(ok)
-                    exact += all(ok)
-                    if not all(ok):
-                        failures.append((" ".join(typed), " ".join(got), " ".join(want)))
-                print(
-                    f"      {name:5} tone {style:11}: {exact}/{len(sample)} phrases restored exactly "
-                    f"({exact / len(sample):.1%}), words {words_ok / words_total:.1%}; e.g. {failures[:3]}"
-                )
+    cases = typed_phrases(sample, rng)
     runs = ascii_runs(docs, n, rng)
-    kept = [r for r in runs if not understand(r, support).changed]
-    changed = [(" ".join(r), understand(r, support).text) for r in runs if r not in kept]
-    print(
-        f"    ASCII runs of the corpus holding a word Telex changes: {len(kept)}/{len(runs)} left raw "
-        f"({len(kept) / len(runs):.1%}); changed e.g. {changed[:6]}"
-    )
-    left = [q for q in ENGLISH if not understand(q.split(), support).changed]
-    changed = [(q, understand(q.split(), support).text) for q in ENGLISH if q not in left]
-    print(f"    English words / names left raw: {len(left)}/{len(ENGLISH)}; changed: {changed}")
+    english = [q.split() for q in ENGLISH]
+    holdout = DictSupport.from_texts(text_of(a) for i, a in enumerate(docs) if i not in held)
+    supports = [("all articles", support), ("each phrase's article held out", holdout)]
+    if big:
+        queries = [typed for typed_cases in cases.values() for typed, _ in typed_cases] + runs + english
+        supports.append((f"{big.name} (pairs counted for these queries only)", targeted_support(big, queries)))
+    for label, counts in supports:
+        print(f"    Support from {label}:")
+        for style, typed_cases in cases.items():
+            exact = words_ok = words_total = 0
+            failures = []
+            for typed, want in typed_cases:
+                got = [c.chosen.text for c in understand(typed, counts).words]
+                ok = [g == w for g, w in zip(got, want, strict=True)]
+                words_ok += sum(ok)
+                words_total += len(ok)
+                exact += all(ok)
+                if not all(ok):
+                    failures.append((" ".join(typed), " ".join(got), " ".join(want)))
+            print(
+                f"      {style}: {exact}/{len(typed_cases)} phrases restored exactly "
+                f"({exact / len(typed_cases):.1%}), words {words_ok / words_total:.1%}; e.g. {failures[:3]}"
+            )
+        kept = [r for r in runs if not understand(r, counts).changed]
+        changed = [(" ".join(r), understand(r, counts).text) for r in runs if r not in kept]
+        print(
+            f"      ASCII runs of the corpus holding a word Telex changes: {len(kept)}/{len(runs)} left raw "
+            f"({len(kept) / len(runs):.1%}); changed e.g. {changed[:6]}"
+        )
+        left = [q for q in english if not understand(q, counts).changed]
+        changed = [(" ".join(q), understand(q, counts).text) for q in english if q not in left]
+        print(f"      English words / names left raw: {len(left)}/{len(english)}; changed: {changed}")
     keystroke_typos(sample, support, rng)
     t0 = time.perf_counter()
     for phrase in sample:
@@ -243,6 +277,7 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=Path("../shared/corpus/news-2k.jsonl"))
     ap.add_argument("--top", type=int, default=3000)
     ap.add_argument("--phrases", type=int, default=200)
+    ap.add_argument("--big", type=Path, help="also gate with counts from this corpus (e.g. news-50k.jsonl.gz)")
     args = ap.parse_args()
     docs = articles(args.corpus)
     tokens: Counter[str] = Counter()  # exact (canonical lowercase) syllables
@@ -255,7 +290,7 @@ def main() -> None:
                 surfaces[text[t.start : t.end].lower()] += 1
     decoding(tokens, args.top)
     ascii_changes(surfaces, args.top)
-    gating(docs, args.phrases)
+    gating(docs, args.phrases, args.big)
 
 
 if __name__ == "__main__":

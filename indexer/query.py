@@ -1,8 +1,11 @@
-"""Query understanding: what the user typed, as clauses of syllables.
+"""Query understanding: what the user typed, as clauses of syllables, and what they meant.
 
 Parsing is lenient (quotes, -exclude, OR, field:, never an error): anything a user types gives
 a query and bad syntax degrades to plain words. Abbreviations (UBND ↔ Ủy ban nhân dân) are
-recognised here as groups of interchangeable folded syllable sequences.
+recognised here as groups of interchangeable folded syllable sequences. `interpret` then says
+what each word means: keyboard-off input (Telex, VNI) and misplaced marks decoded when the index
+supports the reading (`indexer.keyboard`), likely spellings of words the index lacks
+(`indexer.typos`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from pathlib import Path
 
 from indexer.analysis import Syllable, normalize_text, tokenize
 from indexer.index import PARTS
+from indexer.keyboard import Support, typo_candidates, understand
+from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
+from indexer.typos import TypoIndex
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
@@ -163,3 +169,70 @@ class Abbreviations:
                 return length, group
         return None
 
+
+
+# --- what the typed words mean -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """What one typed word was taken to mean: the folded forms to match, best first, each with
+    its weight (the word as understood 1.0; the raw keystrokes or a likely spelling less), the
+    exact form to prefer when diacritics were typed or decoded, and the word to show."""
+
+    forms: tuple[tuple[str, float], ...]
+    exact: str | None
+    shown: str
+    how: str  # "typed", or how it was understood: "telex", "vni", "marks", "typo"
+
+    @property
+    def changed(self) -> bool:
+        return self.how != "typed"
+
+
+RAW_WEIGHT = 0.5  # the raw keystrokes of a word understood as Telex/VNI still match, below it
+
+
+def interpret(
+    parsed: ParsedQuery, text: str, support: Support | None, typo_index: TypoIndex | None
+) -> dict[int, Meaning]:
+    """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
+    where the index supports it (`indexer.keyboard.understand`), marks repaired, and likely
+    spellings for words the index holds in no form (`indexer.keyboard.typo_candidates`).
+    Without an index (`support` None) every word means what it says."""
+    meanings: dict[int, Meaning] = {}
+    for clause in parsed.clauses:
+        if clause.negated:
+            continue
+        tokens = [t for t in clause.tokens if not t.alias]
+        if support is None or clause.phrase:
+            for tok in tokens:
+                meanings[id(tok)] = typed_meaning(tok, text)
+            continue
+        understood = understand([text[t.start : t.end] for t in tokens], support)
+        typos = (
+            typo_candidates(understood, support, typo_index) if typo_index is not None else [[] for _ in tokens]
+        )
+        for tok, choice, candidates in zip(tokens, understood.words, typos, strict=True):
+            if not choice.changed:
+                meaning = typed_meaning(tok, text)
+            else:
+                forms = [(choice.chosen.folded, 1.0), *((f, RAW_WEIGHT) for f in choice.folded_forms[1:])]
+                exact = choice.chosen.exact
+                meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
+                                  choice.chosen.text, choice.chosen.method)
+            if candidates:
+                known = {f for f, _ in meaning.forms}
+                extra = tuple((c, TYPO_WEIGHT) for c in candidates if c not in known)
+                if extra:
+                    how = meaning.how if meaning.changed else "typo"
+                    shown = meaning.shown if meaning.changed else extra[0][0]
+                    meaning = Meaning(meaning.forms + extra, meaning.exact, shown, how)
+            meanings[id(tok)] = meaning
+    return meanings
+
+
+def typed_meaning(tok: Syllable, text: str) -> Meaning:
+    """A word that means what it says."""
+    exact = tok.exact if tok.exact != tok.folded else None
+    return Meaning(((tok.folded, 1.0),), exact, text[tok.start : tok.end], "typed")

@@ -21,8 +21,9 @@ in every query form, with a plain BM25 beside):
 * **Proximity**: the best articles by the above are re-ranked by the densest window of the
   query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
   many query words close together, an article that merely mentions them does not.
-* A word found nowhere in the index matches its likely spellings, each below the weight of an
-  exact word, so a typo never outranks a correctly typed match.
+* What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded, and
+  likely spellings of a word found nowhere in the index, each form with its own weight, below
+  the word as typed, so a typo never outranks a correctly typed match.
 """
 
 from __future__ import annotations
@@ -38,19 +39,17 @@ from whoosh import query as wq
 
 from indexer.analysis import fold
 from indexer.matching import AtLeast, FieldsTerm
-from indexer.query import Abbreviations, Clause, ParsedQuery
+from indexer.query import Abbreviations, Clause, Meaning, ParsedQuery, typed_meaning
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
 
 FIELD_WEIGHTS = {"title": 2.0, "lead": 1.5, "body": 1.0, "caption": 1.0}
 BIGRAM_WEIGHT = 1.0  # an adjacent pair, relative to one syllable
 EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those diacritics
-TYPO_WEIGHT = 0.5  # a likely spelling of a word the index does not hold
 QUESTION_WEIGHT = 0.5  # a question word inside a question
 RERANK_DEPTH = 20  # how many of the best articles proximity may reorder
 WINDOW = 20  # syllables: the span in which query words count as close together
 PROXIMITY_WEIGHT = 1.0  # a window holding every query word adds the best article's score
-SPELLING_ALTERNATIVES = 3
 PASTED_WORDS = 5  # from this many words, quotes in a query may be typography (a pasted headline)
 
 # Folded question phrases. In a question they ask for the answer, so they do not describe it.
@@ -99,7 +98,6 @@ def fields(parts: Sequence[str], suffix: str, text: str, weight: float) -> Field
     return FieldsTerm([p + suffix for p in parts], [FIELD_WEIGHTS[p] for p in parts], text, boost=weight)
 
 
-Spell = Callable[[str], list[str]]
 DocFrequency = Callable[[str], int]
 
 
@@ -111,12 +109,12 @@ class QueryBuilder:
         self,
         parsed: ParsedQuery,
         abbreviations: Abbreviations,
-        spell: Spell | None = None,
+        meanings: dict[int, Meaning] | None = None,
         df: DocFrequency | None = None,
     ) -> None:
         self.parsed = parsed
         self.abbreviations = abbreviations
-        self.spell = spell
+        self.meanings = meanings or {}
         self.df = df
         self.highlight_terms: set[str] = set()
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
@@ -167,28 +165,23 @@ class QueryBuilder:
         tokens = [t for t in clause.tokens if not t.alias]
         aliases = {t.position: t for t in clause.tokens if t.alias}
         parts = clause.parts
-        folded = [t.folded for t in tokens]
+        meanings = [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in tokens]
+        folded = [m.forms[0][0] for m in meanings]  # each word as understood
         asking = question_positions(folded) if self.question and not clause.phrase else set()
         weight = [QUESTION_WEIGHT if i in asking else 1.0 for i in range(len(tokens))]
-        # A word found nowhere in the index also matches its likely intended spellings.
-        spelled = [
-            [t.folded, *(self.spell(t.folded) if self.spell and not clause.phrase else [])] for t in tokens
-        ]
         boosts: list[Any] = []
-        for i, tok in enumerate(tokens):
-            self.highlight_terms.update(spelled[i])
-            for j, form in enumerate(spelled[i]):
-                w = weight[i] * (TYPO_WEIGHT if j else 1.0)
-                self.proximity_terms[form] = max(w, self.proximity_terms.get(form, 0.0))
-            if tok.exact != tok.folded:
-                boosts.append(fields(parts, "_ex", tok.exact, EXACT_WEIGHT * weight[i]))
-        for i, (a, b) in enumerate(pairwise(tokens)):
+        for i, meaning in enumerate(meanings):
+            for form, w in meaning.forms:
+                self.highlight_terms.add(form)
+                self.proximity_terms[form] = max(weight[i] * w, self.proximity_terms.get(form, 0.0))
+            if meaning.exact:
+                boosts.append(fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
+        for i, b in enumerate(tokens[1:]):
             if b.joined:
                 w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
-                pairs = [(x, y) for x in spelled[i] for y in spelled[i + 1]]
-                for x, y in pairs:
-                    typo = x != a.folded or y != b.folded
-                    boosts.append(fields(parts, "_bi", f"{x} {y}", w * (TYPO_WEIGHT if typo else 1.0)))
+                for x, wx in meanings[i].forms:
+                    for y, wy in meanings[i + 1].forms:
+                        boosts.append(fields(parts, "_bi", f"{x} {y}", w * wx * wy))
         if clause.phrase and relaxed and self.pasted:
             return AtLeast([fields(parts, "", f, 1.0) for f in folded], 1), boosts
         if clause.phrase:
@@ -222,12 +215,10 @@ class QueryBuilder:
                 known += 1
                 i += len(span)
                 continue
-            forms = spelled[i]
-            unit: Any = fields(parts, "", forms[0], weight[i])
-            if len(forms) > 1:
-                unit = wq.DisjunctionMax([unit, *(fields(parts, "", f, weight[i] * TYPO_WEIGHT) for f in forms[1:])])
-            units.append(unit)
-            if self.df is None or len(forms) > 1 or self.df(forms[0]):
+            forms = meanings[i].forms
+            alternatives = [fields(parts, "", f, weight[i] * w) for f, w in forms]
+            units.append(alternatives[0] if len(alternatives) == 1 else wq.DisjunctionMax(alternatives))
+            if self.df is None or any(self.df(f) for f, _ in forms):
                 known += 1
             i += 1
         needed = 1 if relaxed else minimum_match(known)
@@ -259,24 +250,6 @@ class QueryBuilder:
                 chain.append(wq.Phrase(p, list(folded), boost=0.0))
             per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
-
-
-def _document_frequency(searcher: Any, folded: str) -> int:
-    return sum(searcher.doc_frequency(part, folded) for part in ("title", "lead", "body", "caption"))
-
-
-def spelling_alternatives(searcher: Any, folded: str) -> list[str]:
-    """For a word found nowhere in the index, the indexed words within edit distance 1 (2 for
-    long words), most frequent first; for a known word, nothing. The first letter is trusted."""
-    if not folded.isalpha() or _document_frequency(searcher, folded):
-        return []
-    maxdist = 1 if len(folded) <= 5 else 2
-    candidates: set[str] = set()
-    for part in ("body", "title"):
-        candidates.update(searcher.corrector(part).suggest(folded, limit=5, maxdist=maxdist, prefix=1))
-    ranked = sorted(candidates, key=lambda c: (-_document_frequency(searcher, c), c))
-    return ranked[:SPELLING_ALTERNATIVES]
-
 
 
 _WORD = re.compile(r"\w+")

@@ -43,11 +43,15 @@ from indexer.query import (
     MAX_QUERY_TERMS,
     Abbreviations,
     Clause,
+    Meaning,
     ParsedQuery,
+    interpret,
     parse_query,
+    typed_meaning,
 )
-from indexer.ranking import QueryBuilder, proximity_rerank, spelling_alternatives
+from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
+from indexer.typos import TypoIndex
 
 __all__ = [
     "ABBREVIATIONS_FILE", "FIELD_ALIASES", "FIELD_CHOICES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
@@ -164,21 +168,16 @@ class _Generation:
         rows.sort()
         return rows
 
-    def spelling(self, searcher: Any) -> Callable[[str], list[str]]:
-        """Spelling alternatives, remembered for this generation (bounded): the corrector scans
-        the lexicon, tens of milliseconds per unknown word."""
-        cache = self.__dict__.setdefault("_spelling", {})
-
-        def alternatives(folded: str) -> list[str]:
-            found = cache.get(folded)
-            if found is None:
-                found = spelling_alternatives(searcher, folded)
-                if len(cache) >= 20_000:
-                    cache.clear()
-                cache[folded] = found
-            return found
-
-        return alternatives
+    @cached_property
+    def typo_index(self) -> TypoIndex:
+        """Likely spellings of words the index lacks: every folded syllable of the index, with
+        its count in titles, leads and captions (1 when only bodies have it) for ranking."""
+        counts: Counter[str] = Counter()
+        for surface, n in self.readings.unigram_counts.items():
+            counts[fold(surface)] += n
+        with self.ix.reader() as reader:
+            lexicon = {term: counts.get(term, 1) for part in PARTS for term in reader.field_terms(part)}
+        return TypoIndex(lexicon)
 
     def search_text(self, searcher: Any) -> Callable[[int], str]:
         """An article's searchable text (title, lead, paragraphs, captions), for proximity."""
@@ -190,20 +189,38 @@ class _Generation:
 
         return text
 
-    def document_frequency(self, searcher: Any) -> Callable[[str], int]:
-        """Articles holding a folded syllable in any part."""
-
-        def df(folded: str) -> int:
-            return sum(searcher.doc_frequency(part, folded) for part in PARTS)
-
-        return df
-
     def executor(self, searcher: Any) -> Executor:
         with self.lock:
             executor = getattr(self, "_executor", None)
             if executor is None:
                 executor = self._executor = Executor(searcher)
             return executor
+
+
+class IndexSupport:
+    """What the index says about words (`indexer.keyboard.Support`), for one request: how
+    many articles hold a folded syllable, or an adjacent pair, in any part. Remembered, since
+    decoding and typo ranking ask about the same words several times."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self._counts: dict[str, int] = {}
+
+    def _count(self, suffix: str, text: str) -> int:
+        key = suffix + "\t" + text
+        found = self._counts.get(key)
+        if found is None:
+            found = self._counts[key] = sum(self.searcher.doc_frequency(p + suffix, text) for p in PARTS)
+        return found
+
+    def df(self, folded: str) -> int:
+        return self._count("", folded)
+
+    def pair_df(self, a: str, b: str) -> int:
+        return self._count("_bi", f"{a} {b}")
+
+    def exact_df(self, exact: str) -> int:
+        return self._count("_ex", exact)
 
 
 class SearchService:
@@ -283,8 +300,9 @@ class SearchService:
         if parsed.truncated:
             response["notice"] = f"query cut to {MAX_QUERY_CHARS} characters / {MAX_QUERY_TERMS} terms"
         if not parsed.is_empty:
-            spell = gen.spelling(searcher)
-            built = QueryBuilder(parsed, self.abbreviations, spell, gen.document_frequency(searcher))
+            support = IndexSupport(searcher)
+            meanings = interpret(parsed, parsed.text, support, gen.typo_index)
+            built = QueryBuilder(parsed, self.abbreviations, meanings, support.df)
             executor = gen.executor(searcher)
             _, scored = built.query()
             mask, scores = _evaluate(executor, searcher, scored, date_filter)
@@ -297,7 +315,7 @@ class SearchService:
             if (page - 1) * per_page < total:  # a page past the end is empty
                 ranked = self._ranked(searcher, executor, mask, scores, sort, page * per_page, built, gen)
                 response["hits"] = self._hits(searcher, ranked[(page - 1) * per_page :], built)
-            response["suggestion"] = self._suggestion(gen, parsed, spell)
+            response["suggestion"] = self._suggestion(gen, parsed, meanings, support)
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -395,25 +413,29 @@ class SearchService:
         return hits
 
     def _suggestion(
-        self, gen: _Generation, parsed: ParsedQuery, spell: Callable[[str], list[str]]
+        self, gen: _Generation, parsed: ParsedQuery, meanings: dict[int, Meaning], support: IndexSupport
     ) -> dict[str, str] | None:
+        """"Did you mean": the query as understood (keyboard-off input decoded, misspellings
+        corrected) and, where it was typed without diacritics, with them restored; `<mark>` on
+        what changed. None when there is nothing to add to what was typed."""
         tokens = parsed.positive_tokens
         if not tokens or len(tokens) > 8:
             return None
         typed_marks = any(has_marks(t.exact) for t in tokens)
-        folded = [t.folded for t in tokens]
-        corrected = list(folded)
-        changed = [False] * len(folded)
-        for i, f in enumerate(folded):
-            better = spell(f)
-            if better:
-                corrected[i], changed[i] = better[0], True
+        understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
+        changed = [m.changed for m in understood]
         if typed_marks and not any(changed):
             return None
+        decoded = [m.changed and m.how != "typo" for m in understood]
+        corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
         reading = gen.readings.restore(corrected)
         words: list[str] = []
         for i, tok in enumerate(tokens):
-            if reading is not None and (not typed_marks or changed[i]):
+            # A decoded word as decoded, unless the index never printed it so and restoration
+            # has a reading ("haf noij" decodes to "hà nọi": the keystrokes miss a key).
+            if decoded[i] and (reading is None or support.exact_df(understood[i].exact or "")):
+                words.append(understood[i].shown)
+            elif reading is not None and (not typed_marks or changed[i]):
                 words.append(reading[i])
             elif changed[i]:
                 words.append(corrected[i])
@@ -422,7 +444,7 @@ class SearchService:
         suggestion = " ".join(words)
         if suggestion.lower() == " ".join(t.exact for t in tokens).lower() and not any(changed):
             return None
-        if fold(suggestion) == " ".join(folded) and not typed_marks and reading is None:
+        if fold(suggestion) == " ".join(t.folded for t in tokens) and not typed_marks and reading is None:
             return None
         flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
         return {"text": suggestion, "html": mark_runs(words, flags)}

@@ -31,10 +31,10 @@ LONG_WORD = 8  # from this length on, distance 2
 MAX_LENGTH = 24  # longer lexicon entries (URLs, hashes) are not worth indexing
 
 # Weight of a typo candidate's term relative to the word as typed (1.0). The exact-form boost
-# of a correctly accented match is 0.6 on top of the folded 1.0 (search.EXACT_WEIGHT), so a
-# document missing the marks scores 1.0 against 1.6: a missing mark costs 0.6. A typo
-# candidate at 0.4 costs 0.6 more than that, so it ranks below a match with missing marks,
-# and far below an exact match, even when its idf is somewhat higher.
+# of a correctly accented match is 0.3 on top of the folded 1.0 (ranking.EXACT_WEIGHT), so a
+# document missing the marks scores 1.0 against 1.3: a missing mark costs 0.3. A typo
+# candidate at 0.4 costs 0.9, so it ranks below a match with missing marks, and far below an
+# exact match, even when its idf is somewhat higher.
 SUGGESTED_WEIGHT = 0.4
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search import EXACT_WEIGHT
+from indexer.ranking import EXACT_WEIGHT
 from indexer.typos import SUGGESTED_WEIGHT, TypoIndex, distance, max_distance
 
 _COUNTS = """nam:900 nan:20 man:40 anh:700 ang:30 nhanh:300 hanh:60 ha:800 noi:700 nai:50 moi:400

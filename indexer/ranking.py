@@ -173,7 +173,8 @@ class QueryBuilder:
         for i, meaning in enumerate(meanings):
             for form, w in meaning.forms:
                 self.highlight_terms.add(form)
-                self.proximity_terms[form] = max(weight[i] * w, self.proximity_terms.get(form, 0.0))
+                if self.df is None or self.df(form):  # a word found nowhere is never near another
+                    self.proximity_terms[form] = max(weight[i] * w, self.proximity_terms.get(form, 0.0))
             if meaning.exact:
                 boosts.append(fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
         for i, b in enumerate(tokens[1:]):

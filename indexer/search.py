@@ -447,7 +447,8 @@ class SearchService:
         if fold(suggestion) == " ".join(t.folded for t in tokens) and not typed_marks and reading is None:
             return None
         flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
-        return {"text": suggestion, "html": mark_runs(words, flags)}
+        kind = "keyboard" if any(decoded) else "spelling" if any(changed) else "accents"
+        return {"text": suggestion, "html": mark_runs(words, flags), "kind": kind}
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:

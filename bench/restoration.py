@@ -1,0 +1,160 @@
+"""Accent restoration accuracy ("did you mean"), before (search.Readings, index counts only)
+and after (restoration.Restorer, index counts + the shipped general model).
+
+Metric: the share of the accented syllables of unaccented 2–6 syllable queries that come back
+exactly (canonical old-style tone placement, case-insensitive); a query with no reading
+offered scores 0 on all its syllables.
+
+Query sets:
+- dev: the plain form of bench/queries/dev-news2k.tsv (the accented form is the truth);
+- held-out: 2–6 syllable phrases sampled from titles, leads and bodies of news-50k articles
+  that are not in news-2k (never used to tune the model's weights).
+
+Models (index counts as `vnsearch build` counts them: titles, leads, captions):
+- dev: index of news-2k; of its first 300 and 50 articles; no index (general model only);
+  news-50k (pairs seen once dropped, as ReadingCounter.save does on a large corpus);
+- held-out: an index of 2,650 news-50k articles that holds the phrases' articles; no index.
+
+    python bench/restoration.py                 # everything but news-50k (~1 min)
+    python bench/restoration.py --news50k       # also the news-50k counts (~3 more minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import gzip
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from indexer.analysis import canonical_syllable, fold, has_marks, tokenize  # noqa: E402
+from indexer.index import ReadingCounter  # noqa: E402
+from indexer.ingest import parse_jsonl_record  # noqa: E402
+from indexer.model import Article  # noqa: E402
+from indexer.restoration import Restorer  # noqa: E402
+from indexer.search import Readings  # noqa: E402
+
+CORPUS = REPO.parent / "shared" / "corpus"
+QUERIES = REPO / "bench" / "queries" / "dev-news2k.tsv"
+SEED = 20261201
+
+Restore = Callable[[Sequence[str]], "list[str] | None"]
+
+
+def read_articles(path: Path, keep: Callable[[dict[str, Any]], bool] = lambda _: True) -> list[Article]:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as f:
+        return [parse_jsonl_record(obj) for obj in map(json.loads, f) if keep(obj)]
+
+
+def counter_of(articles: Iterable[Article], pruned: bool = False) -> ReadingCounter:
+    counter = ReadingCounter()
+    for article in articles:
+        counter.add(article)
+    if pruned:  # what the server loads: save() drops single pairs on a large corpus
+        with tempfile.TemporaryDirectory() as tmp:
+            counter.save(Path(tmp) / "r.json.gz")
+            counter = ReadingCounter.load(Path(tmp) / "r.json.gz")
+    return counter
+
+
+def syllables(text: str) -> list[str]:
+    return [t.exact for t in tokenize(text) if not t.alias]
+
+
+def dev_queries() -> list[list[str]]:
+    with QUERIES.open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f, delimiter="\t") if r["form"] == "accented"]
+    return [s for r in rows if 2 <= len(s := syllables(r["query"])) <= 6]
+
+
+def held_out_phrases(articles: Sequence[Article], n: int, rng: random.Random) -> list[list[str]]:
+    """One 2–6 syllable run per article from a random title, lead or body line: syllables
+    adjacent in the text, all letters, at least one accented."""
+    phrases: list[list[str]] = []
+    for article in articles:
+        texts = [t for t in (article.title, article.lead, *article.paragraphs) if t]
+        for _ in range(20):
+            text = rng.choice(texts)
+            toks = [t for t in tokenize(text) if not t.alias]
+            size = rng.randint(2, 6)
+            if len(toks) < size:
+                continue
+            i = rng.randrange(len(toks) - size + 1)
+            run = toks[i : i + size]
+            if all(t.joined for t in run[1:]) and all(t.exact.isalpha() for t in run) and any(
+                has_marks(t.exact) for t in run
+            ):
+                phrases.append([t.exact for t in run])
+                break
+        if len(phrases) >= n:
+            break
+    return phrases
+
+
+def score(restore: Restore, queries: Sequence[Sequence[str]]) -> tuple[float, float, float]:
+    """(accented-syllable accuracy, share of queries fully right, mean ms per query)."""
+    right = total = whole = 0
+    start = time.perf_counter()
+    for truth in queries:
+        folded = [canonical_syllable(s) for s in truth]
+        reading = restore([fold(s) for s in folded])
+        got = [canonical_syllable(s) for s in reading] if reading else [""] * len(truth)
+        marked = [i for i, s in enumerate(folded) if has_marks(s)]
+        total += len(marked)
+        right += sum(got[i] == folded[i] for i in marked)
+        whole += got == folded
+    ms = (time.perf_counter() - start) * 1000 / max(1, len(queries))
+    return right / max(1, total), whole / max(1, len(queries)), ms
+
+
+def report(name: str, counter: ReadingCounter, queries: Sequence[Sequence[str]]) -> None:
+    before = score(Readings(counter).restore, queries)
+    after = score(Restorer.from_counter(counter).restore, queries)
+    print(
+        f"| {name} | {len(queries)} | {before[0]:.1%} | {after[0]:.1%} | {before[1]:.1%} | {after[1]:.1%} "
+        f"| {after[2]:.2f} |",
+        flush=True,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--news50k", action="store_true", help="also measure with news-50k counts")
+    parser.add_argument("--held-out", type=int, default=600, help="phrases in the held-out set")
+    args = parser.parse_args(argv)
+    rng = random.Random(SEED)
+
+    news2k = read_articles(args.corpus / "news-2k.jsonl")
+    dev = dev_queries()
+    print("| model (index counts) | queries | syllables before | after | whole query before | after | ms/query |")
+    print("|---|---|---|---|---|---|---|")
+    report("dev: news-2k index (2,000 articles)", counter_of(news2k), dev)
+    report("dev: small index, 300 articles", counter_of(news2k[:300]), dev)
+    report("dev: small index, 50 articles", counter_of(news2k[:50]), dev)
+    report("dev: no index (general model only)", ReadingCounter(), dev)
+
+    in_2k = {a.id for a in news2k}
+    rest = read_articles(args.corpus / "news-50k.jsonl.gz", lambda obj: obj["id"] not in in_2k)
+    if args.news50k:
+        report("dev: news-50k index", counter_of([*news2k, *rest], pruned=True), dev)
+    sample = rng.sample(rest, 2650)
+    held_out = held_out_phrases(sample, args.held_out, rng)
+    report("held-out: 2,650-article index holding them", counter_of(sample), held_out)
+    report("held-out: news-2k index (not holding them)", counter_of(news2k), held_out)
+    report("held-out: no index (general model only)", ReadingCounter(), held_out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -38,6 +38,10 @@ class Counts:
         self._add(unigrams, self.unigrams)
         self._add(bigrams, self.bigrams)
         self.total = max(1, sum(self.unigrams.values()))
+        self.successors: dict[str, int] = {}  # distinct pairs that start with a syllable
+        for pair in self.bigrams:
+            first = pair.split(" ", 1)[0]
+            self.successors[first] = self.successors.get(first, 0) + 1
 
     def _add(self, cased_counts: Mapping[str, int], into: dict[str, int]) -> None:
         best: dict[str, tuple[int, str]] = {}
@@ -67,7 +71,8 @@ class Restorer:
 
     CANDIDATES = 16  # accented readings kept per folded syllable
     INDEX_PRIOR = 20_000.0  # μ: syllables of index text at which index and general weigh alike
-    PAIR_PRIOR = 3.0  # κ: weight of the general estimate in each index bigram step
+    DISCOUNT = 0.75  # D: absolute discount of each index pair count, given to the back-off
+    PAIR_PRIOR = 3.0  # κ: extra weight of the general estimate in each index bigram step
     DICT_WEIGHT = 0.7  # λ: share of the dictionary pairs in the general bigram estimate
 
     def __init__(
@@ -116,11 +121,12 @@ class Restorer:
         return self.DICT_WEIGHT * p_dict + (1.0 - self.DICT_WEIGHT) * p_b
 
     def bigram(self, a: str, b: str) -> float:
-        """P(b | a): index pair counts, backed off to the general estimate."""
-        p_b = self.unigram(b)
-        prior = self._general_bigram(a, b, p_b)
+        """P(b | a): index pair counts, absolutely discounted (a syllable followed by many
+        different ones leaves more to the unseen), backed off to the general estimate."""
+        prior = self._general_bigram(a, b, self.unigram(b))
         pair = self.index.bigrams.get(f"{a} {b}", 0)
-        return (pair + self.PAIR_PRIOR * prior) / (self.index.unigrams.get(a, 0) + self.PAIR_PRIOR)
+        backoff = self.DISCOUNT * self.index.successors.get(a, 0) + self.PAIR_PRIOR
+        return (max(pair - self.DISCOUNT, 0.0) + backoff * prior) / (self.index.unigrams.get(a, 0) + self.PAIR_PRIOR)
 
     def candidates(self, folded: str) -> list[str]:
         return self.by_fold.get(folded) or [folded]
@@ -140,14 +146,16 @@ class Restorer:
         return max(best.values(), key=lambda x: x[0])[1]
 
     def supported(self, path: Sequence[str]) -> bool:
-        """A reading is offered only with evidence: for several syllables, a pair seen in the
-        index or the dictionary; for one, a reading that dominates its alternatives."""
-        if len(path) > 1:
-            return any(
-                f"{a} {b}" in self.index.bigrams or f"{a} {b}" in self.general.bigrams for a, b in pairwise(path)
-            )
-        options = [self.unigram(s) for s in self.candidates(fold(path[0]))]
-        return self.unigram(path[0]) * 2 >= sum(options)
+        """A reading is offered only with evidence: a pair of it seen in the index or the
+        dictionary, or else every syllable the dominant reading of its folded form (at least
+        half of the probability of its alternatives)."""
+        if any(f"{a} {b}" in self.index.bigrams or f"{a} {b}" in self.general.bigrams for a, b in pairwise(path)):
+            return True
+        return all(self._dominant(s) for s in path)
+
+    def _dominant(self, s: str) -> bool:
+        known = s in self.index.unigrams or s in self.general.unigrams
+        return known and 2 * self.unigram(s) >= sum(self.unigram(c) for c in self.candidates(fold(s)))
 
     def cased(self, path: Sequence[str]) -> list[str]:
         """Put back the printed case: from the pair on the left, else the pair on the right,

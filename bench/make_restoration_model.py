@@ -107,11 +107,24 @@ def faker_phrases(folder: Path) -> list[str]:
 
 
 def cldr_phrases() -> list[str]:
-    """Vietnamese display names of countries and languages from ICU's CLDR data."""
+    """Vietnamese names of countries, languages, scripts, time zones and weekdays, and spelled-out
+    numbers, from the CLDR data of the ICU that PyICU links."""
     vi = icu.Locale("vi")
     names = [icu.Locale("", code).getDisplayCountry(vi) for code in icu.Locale.getISOCountries()]
     names += [icu.Locale(code).getDisplayLanguage(vi) for code in icu.Locale.getISOLanguages()]
-    return [n for n in names if has_marks(n)]
+    names += [icu.Locale(f"und_{s}").getDisplayScript(vi) for s in ("Latn", "Hans", "Hant", "Cyrl", "Arab", "Grek")]
+    zones = sorted(set(icu.TimeZone.createEnumeration()))
+    names += [
+        icu.TimeZone.createTimeZone(z).getDisplayName(daylight, icu.TimeZone.LONG, vi)
+        for z in zones
+        for daylight in (False, True)
+    ]
+    names += list(icu.DateFormatSymbols(vi).getWeekdays())
+    spell = icu.RuleBasedNumberFormat(icu.URBNFRuleSetTag.SPELLOUT, vi)
+    names += [
+        spell.format(n) for n in [*range(1, 101), *range(100, 1001, 50), 1999, 2017, 10_000, 35_000, 10**6, 10**9]
+    ]
+    return [n for n in dict.fromkeys(names) if has_marks(n)]
 
 
 def count_phrases(phrases: list[str], unigrams: Counter[str]) -> tuple[Counter[str], Counter[str]]:

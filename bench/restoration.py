@@ -95,8 +95,10 @@ def held_out_phrases(articles: Sequence[Article], n: int, rng: random.Random) ->
                 continue
             i = rng.randrange(len(toks) - size + 1)
             run = toks[i : i + size]
-            if all(t.joined for t in run[1:]) and all(t.exact.isalpha() for t in run) and any(
-                has_marks(t.exact) for t in run
+            if (
+                all(t.joined for t in run[1:])
+                and all(t.exact.isalpha() for t in run)
+                and any(has_marks(t.exact) for t in run)
             ):
                 phrases.append((article.id, [t.exact for t in run]))
                 break

@@ -146,16 +146,19 @@ class ReadingCounter:
     """Counts accented syllables and adjacent pairs, as printed (case kept, tone placement
     canonical), so search can offer the dominant accented reading of an unaccented query,
     learned from this corpus. Titles, leads and captions are counted with the analyzer's
-    tokenizer (the most carefully edited text, ~10% of the volume); body paragraphs too, split
-    at non-letters by a regular expression (6× faster than the ICU word breaker, and enough for
-    syllables), up to BODY_SYLLABLES per build: a small archive then learns several times more
-    pairs, a large one keeps its build time and model size bounded."""
+    tokenizer (the most carefully edited text, ~10% of the volume) into `unigrams`/`bigrams`.
+    Body paragraphs are counted apart, into `body_unigrams`/`body_bigrams` (restoration.Restorer
+    adds them up), split at non-letters by a regular expression (6× faster than the ICU word
+    breaker, and enough for syllables), up to BODY_SYLLABLES per build: a small archive learns
+    several times more pairs, a large one keeps its build time and model size bounded."""
 
     BODY_SYLLABLES = 2_000_000
 
     def __init__(self) -> None:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[str] = Counter()
+        self.body_unigrams: Counter[str] = Counter()
+        self.body_bigrams: Counter[str] = Counter()
         self.body_syllables = 0
 
     def add(self, article: Article) -> None:
@@ -171,28 +174,32 @@ class ReadingCounter:
                 if prev and tok.joined:
                     self.bigrams[f"{prev} {surface}"] += 1
                 prev = surface
-        if self.body_syllables < self.BODY_SYLLABLES:
-            for paragraph in article.paragraphs:
-                self._add_plain(paragraph)
+        for paragraph in article.paragraphs:
+            if self.body_syllables >= self.BODY_SYLLABLES:
+                break
+            self._add_body(paragraph)
 
-    def _add_plain(self, text: str) -> None:
+    def _add_body(self, text: str) -> None:
         prev, last_end = "", -1
         for m in _LETTERS.finditer(text):
             surface = canonical_cased(m.group())
-            self.unigrams[surface] += 1
+            self.body_unigrams[surface] += 1
             self.body_syllables += 1
             if prev and _GAP.fullmatch(text, last_end, m.start()):
-                self.bigrams[f"{prev} {surface}"] += 1
+                self.body_bigrams[f"{prev} {surface}"] += 1
             prev, last_end = surface, m.end()
 
     def save(self, path: Path) -> None:
         """On a large corpus, pairs seen once are dropped: weak evidence, and most of the
         model's memory in every server worker (news-50k: 345k pairs, 142k seen twice or more).
         `vnsearch update` then counts from the pruned model: an approximation it can afford."""
-        bigrams = dict(self.bigrams)
-        if len(bigrams) > PRUNE_READINGS_ABOVE:
-            bigrams = {pair: n for pair, n in bigrams.items() if n > 1}
-        data = {"unigrams": dict(self.unigrams), "bigrams": bigrams}
+        data: dict[str, dict[str, int]] = {}
+        prune = len(self.bigrams) + len(self.body_bigrams) > PRUNE_READINGS_ABOVE
+        for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
+            counts = dict(getattr(self, name))
+            if prune and name.endswith("bigrams"):
+                counts = {pair: n for pair, n in counts.items() if n > 1}
+            data[name] = counts
         with gzip.open(path, "wt", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False)
 
@@ -202,8 +209,9 @@ class ReadingCounter:
         if path.exists():
             with gzip.open(path, "rt", encoding="utf-8") as f:
                 data = json.load(f)
-            counter.unigrams.update(data.get("unigrams", {}))
-            counter.bigrams.update(data.get("bigrams", {}))
+            for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
+                getattr(counter, name).update(data.get(name, {}))
+            counter.body_syllables = counter.body_unigrams.total()  # `update` keeps to the budget
         return counter
 
 

@@ -21,8 +21,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 from indexer.analysis import fold
+
+if TYPE_CHECKING:
+    from indexer.index import ReadingCounter
 
 GENERAL_MODEL = "restoration-general.json.gz"
 
@@ -101,9 +105,10 @@ class Restorer:
         self._succ_mass = succ_mass
 
     @classmethod
-    def from_counter(cls, counter: object) -> Restorer:
-        """From an index.ReadingCounter (anything with `unigrams` and `bigrams` mappings)."""
-        return cls(getattr(counter, "unigrams", {}), getattr(counter, "bigrams", {}))
+    def from_counter(cls, counter: ReadingCounter) -> Restorer:
+        """From an index's ReadingCounter: its title, lead and caption counts plus its body
+        counts. The counter can be dropped afterwards: the Restorer keeps its own copy."""
+        return cls(counter.unigrams + counter.body_unigrams, counter.bigrams + counter.body_bigrams)
 
     def unigram(self, s: str) -> float:
         """P(s), interpolated; a tiny floor for forms neither model has seen."""
@@ -146,7 +151,12 @@ class Restorer:
     def supported(self, path: Sequence[str]) -> bool:
         """A reading is offered only with evidence: a pair of it seen in the index or the
         dictionary, or else every syllable the dominant reading of its folded form (at least
-        half of the probability of its alternatives)."""
+        half of the probability of its alternatives). A lone syllable has no context, and many
+        folded syllables are words themselves ("nam" is not a typo of "năm"): it needs two
+        thirds of the index's own uses of its folded form."""
+        if len(path) == 1:
+            counts = [self.index.unigrams.get(c, 0) for c in self.candidates(fold(path[0]))]
+            return 3 * self.index.unigrams.get(path[0], 0) >= 2 * sum(counts) > 0
         if any(f"{a} {b}" in self.index.bigrams or f"{a} {b}" in self.general.bigrams for a, b in pairwise(path)):
             return True
         return all(self._dominant(s) for s in path)

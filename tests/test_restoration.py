@@ -64,7 +64,7 @@ def test_seed_index_still_knows_general_words(seed_only: Restorer) -> None:
     assert restored(seed_only, "ha noi") == "Hà Nội"
 
 
-@pytest.mark.parametrize("query", ["xqz vvk", "zzq", ""])
+@pytest.mark.parametrize("query", ["xqz vvk", "zzq", "", "nam", "ha"])
 def test_nothing_offered_without_support(no_index: Restorer, query: str) -> None:
     assert restored(no_index, query) is None
 
@@ -114,14 +114,28 @@ def test_reading_counter_counts_bodies_within_budget(tmp_path: Path) -> None:
     article = Article(id="a", title="Tin mới", paragraphs=["Ủy ban nhân dân tỉnh, Hà Nội-Hải Phòng."])
     counter = ReadingCounter()
     counter.add(article)
-    assert counter.bigrams["Ủy ban"] == 1 and counter.bigrams["nhân dân"] == 1
-    assert counter.bigrams["Hà Nội"] == 1 and counter.bigrams["Nội Hải"] == 1
-    assert "tỉnh Hà" not in counter.bigrams  # a comma stands between
+    assert counter.body_bigrams["Ủy ban"] == 1 and counter.body_bigrams["nhân dân"] == 1
+    assert counter.body_bigrams["Hà Nội"] == 1 and counter.body_bigrams["Nội Hải"] == 1
+    assert "tỉnh Hà" not in counter.body_bigrams  # a comma stands between
+    assert counter.bigrams == {"Tin mới": 1}  # titles, leads and captions apart, as before
     counter.save(tmp_path / "r.json.gz")
-    assert ReadingCounter.load(tmp_path / "r.json.gz").bigrams == counter.bigrams
+    loaded = ReadingCounter.load(tmp_path / "r.json.gz")
+    assert (loaded.bigrams, loaded.body_bigrams, loaded.body_unigrams) == (
+        counter.bigrams,
+        counter.body_bigrams,
+        counter.body_unigrams,
+    )
+    assert Restorer.from_counter(loaded).index.bigrams["hà nội"] == 1
 
     capped = ReadingCounter()
     capped.BODY_SYLLABLES = 3
     capped.add(article)
     capped.add(Article(id="b", title="Tin", paragraphs=["Quảng Ninh"]))
-    assert "Quảng" not in capped.unigrams and capped.unigrams["Ủy"] == 1
+    assert "Quảng" not in capped.body_unigrams and capped.body_unigrams["Ủy"] == 1
+
+
+def test_a_lone_syllable_needs_two_thirds_of_the_index() -> None:
+    empty = Counts({}, {})
+    assert Restorer({"Đảng": 5, "đáng": 1}, {}, empty).restore(["dang"]) == ["Đảng"]
+    assert Restorer({"năm": 7, "Nam": 5}, {}, empty).restore(["nam"]) is None
+    assert Restorer({}, {}, Counts({"năm": 100}, {})).restore(["nam"]) is None  # the general model alone

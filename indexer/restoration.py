@@ -17,18 +17,32 @@ from __future__ import annotations
 import gzip
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from indexer.analysis import fold
+from indexer.analysis import canonical_cased, fold
 
 if TYPE_CHECKING:
     from indexer.index import ReadingCounter
 
 GENERAL_MODEL = "restoration-general.json.gz"
+_LETTERS = re.compile(r"[^\W\d_]+")
+_GAP = re.compile(r"[ -]")  # what may stand between the two syllables of a pair
+
+
+def printed_syllables(text: str) -> Iterator[tuple[str, bool]]:
+    """(syllable as printed, tone placement canonical; joined to the previous one) for running
+    text split at non-letters: a regular expression is 6× faster than the ICU word breaker
+    and enough to count syllables of body text or of search hits."""
+    last_end = -1
+    for m in _LETTERS.finditer(text):
+        yield canonical_cased(m.group()), last_end >= 0 and _GAP.fullmatch(text, last_end, m.start()) is not None
+        last_end = m.end()
 
 
 class Counts:
@@ -74,6 +88,7 @@ class Restorer:
     read-only and thread-safe after construction."""
 
     CANDIDATES = 16  # accented readings kept per folded syllable
+    CONTEXT_PRIOR = 1.0  # weight of the models against one occurrence in the query's context
     INDEX_PRIOR = 20_000.0  # μ: syllables of index text at which index and general weigh alike
     DISCOUNT = 0.75  # D: absolute discount of each index pair count, given to the back-off
     PAIR_PRIOR = 3.0  # κ: extra weight of the general estimate in each index bigram step
@@ -134,30 +149,70 @@ class Restorer:
     def candidates(self, folded: str) -> list[str]:
         return self.by_fold.get(folded) or [folded]
 
-    def decode(self, folded: Sequence[str]) -> list[str]:
-        """Viterbi: argmax over readings of log P(s1) + Σ log P(s_i | s_{i-1}), lowercase."""
-        best = {s: (math.log(self.unigram(s)), [s]) for s in self.candidates(folded[0])}
-        for f in folded[1:]:
-            step: dict[str, tuple[float, list[str]]] = {}
-            for s in self.candidates(f):
+    def decode(self, folded: Sequence[str], local: Counts | None = None) -> list[str]:
+        """Viterbi: argmax over readings of log P(s1) + Σ log P(s_i | s_{i-1}), lowercase.
+        `local` counts from the query's context (see restore) weigh in at each step."""
+        local = local or Counts({}, {})
+        options = [self._with_local(self.candidates(f), f, local) for f in folded]
+
+        def first(s: str) -> float:
+            seen = sum(local.unigrams.get(c, 0) for c in options[0])
+            return (local.unigrams.get(s, 0) + self.CONTEXT_PRIOR * self.unigram(s)) / (seen + self.CONTEXT_PRIOR)
+
+        def step(a: str, b: str, seen: int) -> float:
+            return (local.bigrams.get(f"{a} {b}", 0) + self.CONTEXT_PRIOR * self.bigram(a, b)) / (
+                seen + self.CONTEXT_PRIOR
+            )
+
+        best = {s: (math.log(first(s)), [s]) for s in options[0]}
+        for prev_options, now in pairwise(options):
+            step_best: dict[str, tuple[float, list[str]]] = {}
+            seen = {a: sum(local.bigrams.get(f"{a} {b}", 0) for b in now) for a in prev_options}
+            for s in now:
                 score, path = max(
-                    ((sc + math.log(self.bigram(p[-1], s)), p) for sc, p in best.values()),
+                    ((sc + math.log(step(p[-1], s, seen[p[-1]])), p) for sc, p in best.values()),
                     key=lambda x: x[0],
                 )
-                step[s] = (score, [*path, s])
-            best = step
+                step_best[s] = (score, [*path, s])
+            best = step_best
         return max(best.values(), key=lambda x: x[0])[1]
 
-    def supported(self, path: Sequence[str]) -> bool:
-        """A reading is offered only with evidence: a pair of it seen in the index or the
-        dictionary, or else every syllable the dominant reading of its folded form (at least
-        half of the probability of its alternatives). A lone syllable has no context, and many
-        folded syllables are words themselves ("nam" is not a typo of "năm"): it needs two
-        thirds of the index's own uses of its folded form."""
+    @staticmethod
+    def _with_local(options: list[str], folded: str, local: Counts) -> list[str]:
+        extra = [s for s in local.unigrams if fold(s) == folded and s not in options]
+        return [*options, *extra]
+
+    def local_counts(self, folded: Sequence[str], context: Iterable[str]) -> Counts:
+        """Counts of the query's syllables and adjacent pairs as printed in `context` (e.g.
+        the titles and snippets of the search hits): the archive's own spelling of exactly
+        these words, whatever the whole-index model had room to keep."""
+        wanted = set(folded)
+        pairs = {f"{a} {b}" for a, b in pairwise(folded)}
+        unigrams: Counter[str] = Counter()
+        bigrams: Counter[str] = Counter()
+        for text in context:
+            prev = ""
+            for surface, joined in printed_syllables(text):
+                if fold(surface) in wanted:
+                    unigrams[surface] += 1
+                    if prev and joined and fold(f"{prev} {surface}") in pairs:
+                        bigrams[f"{prev} {surface}"] += 1
+                    prev = surface
+                else:
+                    prev = ""
+        return Counts(unigrams, bigrams)
+
+    def supported(self, path: Sequence[str], local: Counts | None = None) -> bool:
+        """A reading is offered only with evidence: a pair of it seen in the index, the
+        dictionary or the context, or else every syllable the dominant reading of its folded
+        form (at least half of the probability of its alternatives). A lone syllable has no
+        context, and many folded syllables are words themselves ("nam" is not a typo of "năm"):
+        it needs two thirds of the index's own uses of its folded form."""
+        models = [self.index, self.general, *([local] if local else [])]
         if len(path) == 1:
             counts = [self.index.unigrams.get(c, 0) for c in self.candidates(fold(path[0]))]
             return 3 * self.index.unigrams.get(path[0], 0) >= 2 * sum(counts) > 0
-        if any(f"{a} {b}" in self.index.bigrams or f"{a} {b}" in self.general.bigrams for a, b in pairwise(path)):
+        if any(f"{a} {b}" in m.bigrams for a, b in pairwise(path) for m in models):
             return True
         return all(self._dominant(s) for s in path)
 
@@ -165,36 +220,42 @@ class Restorer:
         known = s in self.index.unigrams or s in self.general.unigrams
         return known and 2 * self.unigram(s) >= sum(self.unigram(c) for c in self.candidates(fold(s)))
 
-    def cased(self, path: Sequence[str]) -> list[str]:
+    def cased(self, path: Sequence[str], local: Counts | None = None) -> list[str]:
         """Put back the printed case: from the pair on the left, else the pair on the right,
-        else the syllable alone; index evidence before the general model's."""
+        else the syllable alone; the context's evidence first, then the index's, then the
+        general model's."""
+        models = [*([local] if local else []), self.index, self.general]
         out: list[str] = []
         for i, s in enumerate(path):
-            keys: Iterable[tuple[str, int]] = []
+            keys: list[tuple[str, int]] = []
             if i > 0:
-                keys = [(f"{path[i - 1]} {s}", 1)]
+                keys.append((f"{path[i - 1]} {s}", 1))
             if i + 1 < len(path):
-                keys = [*keys, (f"{s} {path[i + 1]}", 0)]
-            out.append(self._case(s, keys))
+                keys.append((f"{s} {path[i + 1]}", 0))
+            out.append(self._case(s, keys, models))
         return out
 
-    def _case(self, s: str, keys: Iterable[tuple[str, int]]) -> str:
-        keys = list(keys)
-        for counts in (self.index, self.general):
+    @staticmethod
+    def _case(s: str, keys: list[tuple[str, int]], models: list[Counts]) -> str:
+        for counts in models:
             for key, side in keys:
                 if key in counts.bigrams:
                     return counts.cased.get(key, key).split(" ")[side]
-        for counts in (self.index, self.general):
+        for counts in models:
             if s in counts.unigrams:
                 return counts.cased.get(s, s)
         return s
 
-    def restore(self, folded: Sequence[str]) -> list[str] | None:
+    def restore(self, folded: Sequence[str], context: Iterable[str] = ()) -> list[str] | None:
         """The most likely accented reading of a folded syllable sequence, cased as printed,
-        or None when no model knows it well enough to offer it."""
-        if not folded or all(f not in self.by_fold for f in folded):
+        or None when no model knows it well enough to offer it. `context`: texts the query
+        was found in (titles and snippets of its hits), whose spelling of these very words
+        outweighs the models."""
+        local = self.local_counts(folded, context) if context else None
+        known = local.unigrams if local else {}
+        if not folded or all(f not in self.by_fold and not any(fold(s) == f for s in known) for f in folded):
             return None
-        path = self.decode(folded)
-        if not self.supported(path):
+        path = self.decode(folded, local)
+        if not self.supported(path, local):
             return None
-        return self.cased(path)
+        return self.cased(path, local)

@@ -1,5 +1,6 @@
-"""Accent restoration accuracy ("did you mean"), before (search.Readings, index counts only)
-and after (restoration.Restorer, index counts + the shipped general model).
+"""Accent restoration accuracy ("did you mean"), before (search.Readings on today's counts) and
+after (restoration.Restorer: index counts with bodies + the shipped general model, and also
+given the query's hits as context).
 
 Metric: the share of the accented syllables of unaccented 2–6 syllable queries that come back
 exactly (canonical old-style tone placement, case-insensitive); a query with no reading
@@ -10,22 +11,25 @@ Query sets:
 - held-out: 2–6 syllable phrases sampled from titles, leads and bodies of news-50k articles
   that are not in news-2k (never used to tune the model's weights).
 
-Models (index counts as `vnsearch build` counts them: titles, leads, captions):
-- dev: index of news-2k; of its first 300 and 50 articles; no index (general model only);
-  news-50k (pairs seen once dropped, as ReadingCounter.save does on a large corpus);
-- held-out: an index of 2,650 news-50k articles that holds the phrases' articles; no index.
+Indexes the model learns from (counted as `vnsearch build` counts them): news-2k; 300 and 50
+articles that hold the queries, or that do not; none (the general model alone); news-50k
+(pairs seen once dropped, as ReadingCounter.save does on a large corpus); for the held-out
+phrases, 2,650 and 300 news-50k articles that hold them. "Hits as context" stands in for
+the titles and snippets of the search results (see Hits).
 
-    python bench/restoration.py                 # everything but news-50k (~1 min)
-    python bench/restoration.py --news50k       # also the news-50k counts (~3 more minutes)
+    python bench/restoration.py                 # everything but news-50k (~2 min)
+    python bench/restoration.py --news50k       # also the news-50k counts (~4 more minutes)
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import csv
 import gzip
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -47,7 +51,7 @@ CORPUS = REPO.parent / "shared" / "corpus"
 QUERIES = REPO / "bench" / "queries" / "dev-news2k.tsv"
 SEED = 20261201
 
-Restore = Callable[[Sequence[str]], "list[str] | None"]
+Restore = Callable[..., "list[str] | None"]
 
 
 def read_articles(path: Path, keep: Callable[[dict[str, Any]], bool] = lambda _: True) -> list[Article]:
@@ -105,19 +109,58 @@ def held_out_phrases(articles: Sequence[Article], n: int, rng: random.Random) ->
     return phrases
 
 
-def score(restore: Restore, queries: Sequence[Sequence[str]]) -> tuple[float, float, float]:
-    """(accented-syllable accuracy, share of queries fully right, mean ms per query)."""
+class Hits:
+    """Stand-in for the search hits' titles and snippets: the title, lead or paragraphs of the
+    first `limit` index articles whose folded text holds the folded query as a phrase."""
+
+    def __init__(self, articles: Sequence[Article], limit: int = 10) -> None:
+        self.texts: list[str] = []
+        self.owners: list[int] = []
+        starts: list[int] = []
+        parts: list[str] = []
+        offset = 0
+        for n, article in enumerate(articles):
+            for text in (article.title, article.lead, *article.paragraphs):
+                if text:
+                    starts.append(offset)
+                    self.texts.append(text)
+                    self.owners.append(n)
+                    parts.append(fold(text))
+                    offset += len(parts[-1]) + 1
+        self.folded = "\n".join(parts)
+        self.starts = starts
+        self.limit = limit
+
+    def __call__(self, folded: Sequence[str]) -> list[str]:
+        pattern = re.compile(r"(?<![^\W_])" + re.escape(" ".join(folded)) + r"(?![^\W_])")
+        found: list[str] = []
+        owners: set[int] = set()
+        for m in pattern.finditer(self.folded):
+            i = bisect.bisect_right(self.starts, m.start()) - 1
+            if self.texts[i] not in found and (self.owners[i] in owners or len(owners) < self.limit):
+                owners.add(self.owners[i])
+                found.append(self.texts[i])
+        return found
+
+
+def score(restore: Restore, queries: Sequence[Sequence[str]], hits: Hits | None = None) -> tuple[float, float, float]:
+    """(accented-syllable accuracy, share of queries fully right, mean ms per query); with
+    `hits`, restore is given the hits' texts as context (their finding is not timed)."""
     right = total = whole = 0
-    start = time.perf_counter()
+    elapsed = 0.0
     for truth in queries:
         folded = [canonical_syllable(s) for s in truth]
-        reading = restore([fold(s) for s in folded])
+        plain = [fold(s) for s in folded]
+        context = hits(plain) if hits else None
+        start = time.perf_counter()
+        reading = restore(plain, context) if context else restore(plain)
+        elapsed += time.perf_counter() - start
         got = [canonical_syllable(s) for s in reading] if reading else [""] * len(truth)
         marked = [i for i, s in enumerate(folded) if has_marks(s)]
         total += len(marked)
         right += sum(got[i] == folded[i] for i in marked)
         whole += got == folded
-    ms = (time.perf_counter() - start) * 1000 / max(1, len(queries))
+    ms = elapsed * 1000 / max(1, len(queries))
     return right / max(1, total), whole / max(1, len(queries)), ms
 
 
@@ -127,10 +170,12 @@ def report(name: str, articles: Sequence[Article], queries: Sequence[Sequence[st
     counter = counter_of(articles, pruned=pruned)
     before = score(Readings(counter).restore, queries)  # counter.unigrams/bigrams: no bodies
     same = score(Restorer(counter.unigrams, counter.bigrams).restore, queries)
-    after = score(Restorer.from_counter(counter).restore, queries)
+    restorer = Restorer.from_counter(counter)
+    after = score(restorer.restore, queries)
+    hits = score(restorer.restore, queries, Hits(articles)) if articles else after
     print(
-        f"| {name} | {len(queries)} | {before[0]:.1%} | {same[0]:.1%} | **{after[0]:.1%}** "
-        f"| {before[1]:.1%} | {after[1]:.1%} | {after[2]:.2f} |",
+        f"| {name} | {len(queries)} | {before[0]:.1%} | {same[0]:.1%} | **{after[0]:.1%}** | **{hits[0]:.1%}** "
+        f"| {before[1]:.1%} | {after[1]:.1%} | {hits[1]:.1%} | {after[2]:.2f} / {hits[2]:.2f} |",
         flush=True,
     )
 
@@ -151,9 +196,10 @@ def main(argv: list[str] | None = None) -> int:
     others = [a for a in news2k if a.id not in set(sources)]
     print(
         "| index the model learns from | queries | before: Readings, titles+leads+captions | Restorer, same counts "
-        "| Restorer, counts with bodies | whole query right, before | after | ms/query |"
+        "| Restorer, counts with bodies | + hits as context | whole query right, before | after | + hits "
+        "| ms/query (+ hits) |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     report("(a) dev: news-2k (2,000 articles)", news2k, queries)
     report("(b) dev: 300 articles, the queries' own", [by_id[i] for i in sources], queries)
     few = set(sources[:50])

@@ -139,3 +139,12 @@ def test_a_lone_syllable_needs_two_thirds_of_the_index() -> None:
     assert Restorer({"Đảng": 5, "đáng": 1}, {}, empty).restore(["dang"]) == ["Đảng"]
     assert Restorer({"năm": 7, "Nam": 5}, {}, empty).restore(["nam"]) is None
     assert Restorer({}, {}, Counts({"năm": 100}, {})).restore(["nam"]) is None  # the general model alone
+
+
+def test_hits_as_context_outweigh_the_models(no_index: Restorer) -> None:
+    assert restored(no_index, "nao vo") != "nạo vỏ"
+    hits = ["Máy nạo vỏ khoai tây", "Cách nạo vỏ nhanh"]
+    assert no_index.restore(["nao", "vo"], hits) == ["nạo", "vỏ"]
+    # Case and unknown names come from the hits too; unrelated words in them do not count.
+    assert no_index.restore(["abu", "hananyah"], ["Phiến quân Abu Hananyah bị bắt"]) == ["Abu", "Hananyah"]
+    assert no_index.restore(["xqz", "vvk"], ["Nhà ga mới"]) is None

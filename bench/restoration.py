@@ -29,7 +29,6 @@ import csv
 import gzip
 import json
 import random
-import re
 import sys
 import tempfile
 import time
@@ -132,14 +131,18 @@ class Hits:
         self.limit = limit
 
     def __call__(self, folded: Sequence[str]) -> list[str]:
-        pattern = re.compile(r"(?<![^\W_])" + re.escape(" ".join(folded)) + r"(?![^\W_])")
+        phrase = " ".join(folded)
         found: list[str] = []
         owners: set[int] = set()
-        for m in pattern.finditer(self.folded):
-            i = bisect.bisect_right(self.starts, m.start()) - 1
-            if self.texts[i] not in found and (self.owners[i] in owners or len(owners) < self.limit):
+        at = self.folded.find(phrase)
+        while at >= 0:
+            end = at + len(phrase)
+            whole = not (at and self.folded[at - 1].isalnum()) and not self.folded[end : end + 1].isalnum()
+            i = bisect.bisect_right(self.starts, at) - 1
+            if whole and self.texts[i] not in found and (self.owners[i] in owners or len(owners) < self.limit):
                 owners.add(self.owners[i])
                 found.append(self.texts[i])
+            at = self.folded.find(phrase, end)
         return found
 
 

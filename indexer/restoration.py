@@ -111,7 +111,9 @@ class Restorer:
         by_fold: dict[str, list[str]] = {}
         for surface in {*gen.unigrams, *idx.unigrams}:
             by_fold.setdefault(fold(surface), []).append(surface)
-        self.by_fold = {k: sorted(v, key=self.unigram, reverse=True)[: self.CANDIDATES] for k, v in by_fold.items()}
+        self.by_fold = {
+            k: sorted(v, key=lambda s: (-self.unigram(s), s))[: self.CANDIDATES] for k, v in by_fold.items()
+        }
         # Dictionary successors of each syllable, normalized by the general unigram mass.
         succ_mass: dict[str, float] = {}
         for pair in gen.bigrams:

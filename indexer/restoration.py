@@ -1,9 +1,13 @@
 """Accent restoration for "did you mean": the most likely accented reading of an unaccented
 query ("dang uy khoi doanh nghiep" → "Đảng ủy Khối doanh nghiệp").
 
-Two sources of evidence, interpolated so that a small archive still gets good readings:
+Three sources of evidence, strongest first, interpolated so that a small archive still gets
+good readings:
+- the query's context, when the caller gives it: the titles and snippets of its hits, which
+  spell these very words as the archive prints them;
 - the index's own counts (index.ReadingCounter: syllables and adjacent pairs as printed in
-  titles, leads and captions), which know the archive's names and topics;
+  titles, leads, captions and, up to a budget, bodies), which know the archive's names and
+  topics, weighed more as the index grows;
 - a general model shipped in indexer/data/restoration-general.json.gz (syllable frequencies
   from wordfreq, adjacent pairs of dictionary words and names from pyvi, Faker and CLDR; see
   bench/make_restoration_model.py and indexer/data/NOTICE.md), loaded once per process.
@@ -76,7 +80,7 @@ class Counts:
 
 @cache
 def general_counts() -> Counts:
-    """The shipped general model, read once per process (about 0.1 s, ~10 MiB)."""
+    """The shipped general model, read once per process (0.3–0.6 s, ~5 MiB)."""
     raw = resources.files("indexer").joinpath("data", GENERAL_MODEL).read_bytes()
     data = json.loads(gzip.decompress(raw))
     return Counts(data["unigrams"], data["bigrams"])

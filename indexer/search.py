@@ -1,7 +1,7 @@
 """Search: the one service behind the CLI, the JSON API and the web pages.
 
 It ties together query understanding (`indexer.query`), ranking (`indexer.ranking`, executed
-by `indexer.matching`), snippets (`indexer.snippets`) and "did you mean" (`Readings` below),
+by `indexer.matching`), snippets (`indexer.snippets`) and "did you mean" (`indexer.restoration`),
 and owns what is per request: parameters, pages, date filters, facets, and one Whoosh
 searcher per thread and index generation.
 """
@@ -9,15 +9,15 @@ searcher per thread and index generation.
 from __future__ import annotations
 
 import bisect
-import math
+import html
 import os
+import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +50,7 @@ from indexer.query import (
     typed_meaning,
 )
 from indexer.ranking import QueryBuilder, proximity_rerank
+from indexer.restoration import Restorer
 from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
 from indexer.typos import TypoIndex
 
@@ -76,72 +77,6 @@ class InvalidParameter(ValueError):
 
 
 
-# --- "did you mean" --------------------------------------------------------------------------
-
-
-class Readings:
-    """The corpus's own accented readings of unaccented syllables (see index.ReadingCounter):
-    a small Viterbi over candidate readings, scored by syllable and adjacent-pair counts."""
-
-    CANDIDATES = 16
-    SMOOTHING = 2.0  # weight of the unigram estimate in each bigram step
-
-    def __init__(self, counter: ReadingCounter) -> None:
-        by_fold: dict[str, list[tuple[str, int]]] = {}
-        for surface, count in counter.unigrams.items():
-            by_fold.setdefault(fold(surface), []).append((surface, count))
-        self.by_fold = {
-            k: sorted(v, key=lambda sc: -sc[1])[: self.CANDIDATES] for k, v in by_fold.items()
-        }
-        self.bigrams = counter.bigrams
-        self.unigram_counts = counter.unigrams
-        self.total = max(1, sum(counter.unigrams.values()))
-
-    def _logp(self, prev: str | None, surface: str, count: int) -> float:
-        unigram = (count + 0.5) / self.total
-        if prev is None:
-            return math.log(unigram)
-        pair = self.bigrams.get(f"{prev} {surface}", 0)
-        prev_count = self.unigram_counts.get(prev, 0)
-        return math.log((pair + self.SMOOTHING * unigram) / (prev_count + self.SMOOTHING))
-
-    def _candidates(self, folded: str) -> list[tuple[str, int]]:
-        return self.by_fold.get(folded) or [(folded, 0)]
-
-    def restore(self, folded: Sequence[str]) -> list[str] | None:
-        """The most likely accented reading of a folded syllable sequence, or None when the
-        corpus has no dominant one."""
-        if not folded or all(f not in self.by_fold for f in folded):
-            return None
-        # A bigram language model, interpolated with unigrams, decoded with Viterbi:
-        # log P(s1) + Σ log P(s_i | s_{i-1}). A syllable the corpus never showed stands for itself.
-        best: dict[str, tuple[float, list[str]]] = {
-            s: (self._logp(None, s, c), [s]) for s, c in self._candidates(folded[0])
-        }
-        supported_pairs = 0
-        for f in folded[1:]:
-            step: dict[str, tuple[float, list[str]]] = {}
-            for s, c in self._candidates(f):
-                score, path = max(
-                    ((sc + self._logp(p[-1], s, c), p) for sc, p in best.values()),
-                    key=lambda x: x[0],
-                )
-                step[s] = (score, [*path, s])
-            best = step
-        _, path = max(best.values(), key=lambda x: x[0])
-        for a, b in pairwise(path):
-            if self.bigrams.get(f"{a} {b}", 0):
-                supported_pairs += 1
-        if len(path) > 1 and not supported_pairs:
-            return None
-        if len(path) == 1:
-            counts = self._candidates(folded[0])
-            total = sum(c for _, c in counts)
-            if counts[0][1] * 2 < total:
-                return None
-        return path
-
-
 # --- the service ---------------------------------------------------------------------------------
 
 
@@ -157,8 +92,9 @@ class _Generation:
         self.lock = threading.Lock()
 
     @cached_property
-    def readings(self) -> Readings:
-        return Readings(ReadingCounter.load(self.path / "readings.json.gz"))
+    def restorer(self) -> Restorer:
+        """Accent restoration for "did you mean": this index's counts over a shipped model."""
+        return Restorer.from_counter(ReadingCounter.load(self.path / "readings.json.gz"))
 
     @cached_property
     def titles(self) -> list[tuple[str, str, str]]:
@@ -173,7 +109,7 @@ class _Generation:
         """Likely spellings of words the index lacks: every folded syllable of the index, with
         its count in titles, leads and captions (1 when only bodies have it) for ranking."""
         counts: Counter[str] = Counter()
-        for surface, n in self.readings.unigram_counts.items():
+        for surface, n in self.restorer.index.unigrams.items():
             counts[fold(surface)] += n
         with self.ix.reader() as reader:
             lexicon = {term: counts.get(term, 1) for part in PARTS for term in reader.field_terms(part)}
@@ -315,7 +251,7 @@ class SearchService:
             if (page - 1) * per_page < total:  # a page past the end is empty
                 ranked = self._ranked(searcher, executor, mask, scores, sort, page * per_page, built, gen)
                 response["hits"] = self._hits(searcher, ranked[(page - 1) * per_page :], built)
-            response["suggestion"] = self._suggestion(gen, parsed, meanings, support)
+            response["suggestion"] = self._suggestion(gen, parsed, meanings, support, response["hits"])
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -413,7 +349,12 @@ class SearchService:
         return hits
 
     def _suggestion(
-        self, gen: _Generation, parsed: ParsedQuery, meanings: dict[int, Meaning], support: IndexSupport
+        self,
+        gen: _Generation,
+        parsed: ParsedQuery,
+        meanings: dict[int, Meaning],
+        support: IndexSupport,
+        hits: Sequence[dict[str, Any]],
     ) -> dict[str, str] | None:
         """"Did you mean": the query as understood (keyboard-off input decoded, misspellings
         corrected) and, where it was typed without diacritics, with them restored; `<mark>` on
@@ -428,7 +369,9 @@ class SearchService:
             return None
         decoded = [m.changed and m.how != "typo" for m in understood]
         corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
-        reading = gen.readings.restore(corrected)
+        # How the hits print these words is the best evidence of how the user meant them.
+        context = [text for hit in hits for text in (hit["title"], _plain(hit["snippet"]))]
+        reading = gen.restorer.restore(corrected, context)
         words: list[str] = []
         for i, tok in enumerate(tokens):
             # A decoded word as decoded, unless the index never printed it so and restoration
@@ -449,6 +392,14 @@ class SearchService:
         flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
         kind = "keyboard" if any(decoded) else "spelling" if any(changed) else "accents"
         return {"text": suggestion, "html": mark_runs(words, flags), "kind": kind}
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(marked: str) -> str:
+    """Text of a highlighted snippet: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", marked))
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:

@@ -1,15 +1,17 @@
-"""Vectorized execution of the Whoosh query trees that `indexer.search` builds.
+"""Vectorized execution of the query trees that `indexer.ranking` builds.
 
 Why: Whoosh's matchers are pure Python, advancing posting by posting through a tree of
 unions and intersections. Our queries are wide (each word in four fields, plus bigram and
 exact-form boosts), and on news-50k (34,701 articles) they cost 140–900 ms each, most of it in
 common words with 10–20k postings. Here every node of the same query tree becomes a dense
 per-article array (a match mask and a score), combined with NumPy; posting lists are read from
-the Whoosh index block by block and kept in a bounded cache. Scoring is Whoosh's own BM25F
-formula, so rankings are those the tree would get from Whoosh's searcher.
+the Whoosh index block by block and kept in a bounded cache.
 
-Whoosh still stores the index, reads the postings, builds the query objects, verifies phrase
-positions (only on articles that already hold every bigram of the phrase) and corrects spelling.
+Scoring is BM25F (`Executor.bm25f`): a `FieldsTerm` (one term in several fields) adds its
+length-normalized, weighted frequencies across fields before saturating once, with one idf.
+`AtLeast` is a minimum-should-match; `DisjunctionMax` takes the best of alternatives (a word
+and its likely spellings). Whoosh still stores the index, reads the postings, verifies phrase
+positions (only on articles that already hold every bigram of the phrase).
 """
 
 from __future__ import annotations

@@ -236,9 +236,7 @@ class SearchService:
         if parsed.truncated:
             response["notice"] = f"query cut to {MAX_QUERY_CHARS} characters / {MAX_QUERY_TERMS} terms"
         if not parsed.is_empty:
-            support = IndexSupport(searcher)
-            meanings = interpret(parsed, parsed.text, support, gen.typo_index)
-            built = QueryBuilder(parsed, self.abbreviations, meanings, support.df)
+            built, meanings, support = self._understood(parsed, gen)
             executor = gen.executor(searcher)
             _, scored = built.query()
             mask, scores = _evaluate(executor, searcher, scored, date_filter)
@@ -292,9 +290,18 @@ class SearchService:
         parsed = parse_query(q)
         if parsed.is_empty:
             return set()
-        built = QueryBuilder(parsed, self.abbreviations)
+        built = self._understood(parsed, self.generation())[0]
         built.query()  # collects the terms as a side effect
         return built.highlight_terms
+
+    def _understood(
+        self, parsed: ParsedQuery, gen: _Generation
+    ) -> tuple[QueryBuilder, dict[int, Meaning], IndexSupport]:
+        """The query builder for what the user meant (keyboard-off input decoded, typos), as
+        `search` ranks it and `highlight_terms` marks it."""
+        support = IndexSupport(self._searcher(gen))
+        meanings = interpret(parsed, parsed.text, support, gen.typo_index)
+        return QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 
     def health(self) -> dict[str, Any]:
         gen = self.generation()

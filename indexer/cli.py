@@ -138,8 +138,8 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit=" docs", desc=label, dynamic_ncols=True, smoothing=0.1)
-        elif not quiet:
-            print(f"{label}: {total if total is not None else '?'} articles expected", file=sys.stderr)
+        elif not quiet and total is not None:
+            print(f"{label}: {total} articles expected", file=sys.stderr)
 
     def __call__(self, n: int) -> None:
         self.count += n

@@ -65,9 +65,15 @@ INDEX_NAME = "MAIN"  # Whoosh's default index name
 # pickled, compressed block each, but calls a misspelled method, so its default (inlinelimit=1)
 # never inlines anything. Our bigram and exact fields hold many rare terms: inlining them and
 # compressing blocks lightly builds ~10% faster, gives a smaller index and identical results
-# (the reader side, ListMatcher, is intact). Tested by tests/test_index_cli.py.
-if not hasattr(W3TermInfo, "set_inline"):
-    W3TermInfo.set_inline = W3TermInfo.set_inlined
+# (the reader side, ListMatcher, is intact). One more repair: for a field without posting values
+# (ID) the writer inlines an empty value tuple, which ListMatcher reads back as "" (str) and
+# Whoosh's merge then refuses (assert bytes): store b"" per posting instead. Tested by
+# tests/test_index_cli.py and tests/test_segments.py.
+def _set_inline(terminfo: W3TermInfo, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]) -> None:
+    terminfo.set_inlined(ids, weights, values if values else [b""] * len(ids))
+
+
+W3TermInfo.set_inline = _set_inline
 
 
 def make_codec() -> W3Codec:

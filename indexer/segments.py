@@ -26,7 +26,7 @@ import struct
 import zlib
 from array import array
 from collections.abc import Iterable
-from itertools import repeat
+from itertools import pairwise
 from pickle import dumps
 from typing import Any
 
@@ -54,10 +54,18 @@ _DIRECTORY = np.dtype([("pos", ">i8"), ("slots", ">i4")])  # filetables._dir_ent
 _HASH_HEADER = b"HSH3" + bytes([1]) + bytes(8)  # magic, hash type 1 (CRC32), 8 unused bytes
 _LENGTH_CACHE = np.asarray(_length_byte_cache, dtype=np.int64)
 _POSTINGS_MAGIC = b"W3Bl"
-_LIST_START = b"\x80\x02]q\x00("  # pickle protocol 2: PROTO, EMPTY_LIST, BINPUT 0, MARK
-_LIST_END = b"e."  # APPENDS, STOP
-TERM_BYTES = 120  # estimated memory of one vocabulary entry (str, dict slot, bytes at flush)
-POSTING_BYTES = 12  # per token: term id, docnum, position (int32 each)
+_LIST_START = b"]("  # a pickled list: EMPTY_LIST, MARK, items, APPENDS, STOP
+_LIST_END = b"e."
+# Whoosh pickles postings with protocol 2, which writes every bytes value as a call to
+# _codecs.encode (~30 bytes each); its reader unpickles any protocol, and protocol 3 stores
+# bytes as themselves: a third of the size for a short posting list.
+PICKLE_PROTOCOL = 3
+SLOTS_PER_KEY = 1.5  # hash table size per term (Whoosh: 2); the reader takes any size
+CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at a time when writing
+# Estimated memory, calibrated on news-50k: a vocabulary entry (str, dict slot, its key bytes at
+# flush) and a token (term id and position held, plus the sort arrays of its field at flush).
+TERM_BYTES = 200
+TOKEN_BYTES = 24
 GENERIC_POSTING_BYTES = 200  # a Python tuple per posting for fields without a fast path
 
 
@@ -86,20 +94,20 @@ class _FastField:
         self.boost = float(fieldobj.format.field_boost)
         self.vocab = _Vocabulary()
         self.tids = array("i")
-        self.docs = array("i")
         self.positions = array("i")
 
-    def add(self, docnum: int, tokens: list[Syllable]) -> int:
-        """Index one document's tokens; returns the field length (tokens indexed)."""
+    def add(self, tokens: list[Syllable]) -> int:
+        """Index the next document's tokens; returns the field length (terms indexed), which
+        is also what tells the documents' terms apart at flush (see `_write_fast_field`)."""
         terms, positions = self.analyzer.terms(tokens)
-        self.tids.extend(map(self.vocab.__getitem__, terms))
-        self.docs.extend(repeat(docnum, len(terms)))
+        vocab = self.vocab
+        self.tids.fromlist([vocab[t] for t in terms])
         if self.positional:
-            self.positions.extend(positions)
+            self.positions.fromlist(positions)
         return len(terms)
 
     def memory(self) -> int:
-        return len(self.tids) * POSTING_BYTES + len(self.vocab) * TERM_BYTES
+        return len(self.tids) * TOKEN_BYTES + len(self.vocab) * TERM_BYTES
 
 
 class _GenericField:
@@ -175,7 +183,7 @@ class SegmentBuilder:
                     toks = tokens.get(id(value))
                     if toks is None:
                         toks = tokens[id(value)] = tokenize(value)
-                    length = fast.add(docnum, toks)
+                    length = fast.add(toks)
                 else:
                     length = self.generic[name].add(docnum, value)
                 self.lengths[name].append(length)
@@ -206,11 +214,11 @@ class SegmentBuilder:
         for name in sorted(self.lengths):
             fieldid = len(table.fieldmap)
             table.fieldmap[name] = fieldid
-            lengths = length_bytes(np.frombuffer(self.lengths[name], dtype=np.int32))
+            lengths = np.frombuffer(self.lengths[name], dtype=np.int32)
             if name in self.fast:
                 _write_fast_field(self.fast[name], fieldid, lengths, postfile, table, self.codec)
             else:
-                _write_generic_field(self.generic[name], fieldid, lengths, postfile, table, self.codec)
+                _write_generic_field(self.generic[name], fieldid, length_bytes(lengths), postfile, table, self.codec)
         postfile.close()
         table.write(self.segment.create_file(self.storage, W3Codec.TERMS_EXT))
         self.segments.append(self.segment)
@@ -238,42 +246,62 @@ def write_toc(storage: Storage, schema: Schema, indexname: str, segments: Iterab
 def _write_fast_field(
     field: _FastField, fieldid: int, lengths: np.ndarray, postfile: StructFile, table: _TermTable, codec: W3Codec
 ) -> None:
+    """Group the field's tokens into postings (term, then docnum) and write them term by term,
+    a chunk of terms at a time so that Python objects exist for one chunk only."""
     ntok = len(field.tids)
     if not ntok:
         return
     btexts = [term.encode("utf-8") for term in field.vocab]
     order = sorted(range(len(btexts)), key=btexts.__getitem__)
+    keys = [_KEY_FIELD.pack(fieldid) + btexts[i] for i in order]
+    del btexts
     rank = np.empty(len(order), dtype=np.int32)
     rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
     ranks = rank[np.frombuffer(field.tids, dtype=np.int32)]
-    perm = np.argsort(ranks, kind="stable")
+    perm = np.argsort(ranks, kind="stable")  # stable: docnums and positions stay in order
     ranks = ranks[perm]
-    docs = np.frombuffer(field.docs, dtype=np.int32)[perm]
+    docs = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)[perm]
+    positions = np.frombuffer(field.positions, dtype=np.int32)[perm] if field.positional else None
+    del perm
     starts = np.empty(ntok, dtype=bool)
     starts[0] = True
     np.not_equal(ranks[1:], ranks[:-1], out=starts[1:])
     starts[1:] |= docs[1:] != docs[:-1]
     pstart = np.flatnonzero(starts)
+    del starts
     tf = np.diff(np.append(pstart, ntok))
     pdocs = docs[pstart]
-    if field.positional:
-        positions = np.frombuffer(field.positions, dtype=np.int32)[perm]
-        values = _encode_positions(positions, pstart, tf)
-    else:  # Frequency: pack_uint(freq), a fixed 4 bytes, joined within a block
-        packed = tf.astype(">u4").tobytes()
-        values = [packed[i : i + 4] for i in range(0, len(packed), 4)]
-    _write_postings(
-        [_KEY_FIELD.pack(fieldid) + btexts[i] for i in order],
-        ranks[pstart],
-        pdocs,
-        tf.astype(np.float64) * field.boost,
-        lengths[pdocs],
-        values,
-        not field.positional,
-        postfile,
-        table,
-        codec,
-    )
+    pterms = ranks[pstart]
+    del ranks, docs
+    plens = length_bytes(lengths)[pdocs]
+    weights = tf * field.boost
+    nposts = len(pstart)
+    tstart = np.flatnonzero(np.r_[True, pterms[1:] != pterms[:-1]])
+    tend = np.append(tstart[1:], nposts)
+    cuts = np.unique(np.searchsorted(tstart, np.arange(0, nposts, CHUNK_POSTINGS), side="right") - 1)
+    cuts = np.append(cuts, len(tstart)).tolist()
+    for ta, tb in pairwise(cuts):
+        p0, p1 = int(tstart[ta]), int(tend[tb - 1])
+        if positions is not None:
+            t0 = int(pstart[p0])
+            t1 = int(pstart[p1]) if p1 < nposts else ntok
+            values = _encode_positions(positions[t0:t1], pstart[p0:p1] - t0, tf[p0:p1])
+        else:  # Frequency: pack_uint(freq), a fixed 4 bytes, joined within a block
+            packed = tf[p0:p1].astype(">u4").tobytes()
+            values = [packed[i : i + 4] for i in range(0, len(packed), 4)]
+        _write_terms(
+            keys[ta:tb],
+            tstart[ta:tb] - p0,
+            tend[ta:tb] - p0,
+            pdocs[p0:p1],
+            weights[p0:p1],
+            plens[p0:p1],
+            values,
+            positions is None,
+            postfile,
+            table,
+            codec,
+        )
 
 
 def _write_generic_field(
@@ -296,9 +324,10 @@ def _write_generic_field(
         table.add(_KEY_FIELD.pack(fieldid) + btext, writer.finish_postings().to_bytes())
 
 
-def _write_postings(
+def _write_terms(
     keys: list[bytes],
-    pterms: np.ndarray,
+    tstart: np.ndarray,
+    tend: np.ndarray,
     pdocs: np.ndarray,
     weights: np.ndarray,
     plens: np.ndarray,
@@ -308,11 +337,8 @@ def _write_postings(
     table: _TermTable,
     codec: W3Codec,
 ) -> None:
-    """Term infos and posting blocks of one field, grouped by term (`pterms` sorted, docnums
-    ascending within a term), as W3FieldWriter / W3PostingsWriter would write them."""
-    nposts = len(pterms)
-    tstart = np.flatnonzero(np.r_[True, pterms[1:] != pterms[:-1]])
-    tend = np.append(tstart[1:], nposts)
+    """Term infos and posting blocks of consecutive terms (term t's postings are
+    `tstart[t]:tend[t]`, docnums ascending), as W3FieldWriter / W3PostingsWriter write them."""
     df = tend - tstart
     info = np.zeros(len(tstart), dtype=_TERMINFO)
     info["weight"] = np.add.reduceat(weights, tstart)
@@ -337,7 +363,11 @@ def _write_postings(
     for t, (a, b) in enumerate(zip(tstart.tolist(), tend.tolist(), strict=False)):
         head = infobytes[t * size : (t + 1) * size]
         if b - a < codec._inlinelimit:
-            table.add(keys[t], head + dumps((tuple(ids[a:b]), tuple(wts[a:b]), tuple(values[a:b])), 2))
+            bw = wts[a:b]
+            # a ListMatcher reads weights None as 1.0 each
+            inline_w = None if min(bw) == max(bw) == 1.0 else tuple(bw)
+            postings = (tuple(ids[a:b]), inline_w, tuple(values[a:b]))
+            table.add(keys[t], head + dumps(postings, PICKLE_PROTOCOL))
             continue
         start = offset
         chunks.append(_POSTINGS_MAGIC)
@@ -357,11 +387,11 @@ def _write_postings(
             else:
                 mini_w = tuple(bw)
             vals_b = b"".join(values[s:e]) if fixed else tuple(values[s:e])
-            data = dumps((tuple(dl[s - a : e - a]), mini_w, vals_b), 2)
+            data = dumps((tuple(dl[s - a : e - a]), mini_w, vals_b), PICKLE_PROTOCOL)
             if comp:
                 data = zlib.compress(data, comp)
             blen = plens[s:e]
-            binfo = dumps((e - s, ids[e - 1], maxw, comp, int(blen.min()), int(blen.max())), 2)
+            binfo = dumps((e - s, ids[e - 1], maxw, comp, int(blen.min()), int(blen.max())), PICKLE_PROTOCOL)
             length = len(binfo) + len(data)
             chunks.append(_BLOCK_LENGTH.pack(-length if e == b else length))
             chunks.append(binfo)
@@ -451,11 +481,12 @@ class _TermTable:
         directory = np.zeros(256, dtype=_DIRECTORY)
         for bucket in range(256):
             members = by_bucket[bounds[bucket] : bounds[bucket + 1]]
-            slots = _hash_slots(hashes[members] >> 8, 2 * len(members))
-            tablearr = np.zeros(2 * len(members), dtype=_SLOT)
+            numslots = int(len(members) * SLOTS_PER_KEY)
+            slots = _hash_slots(hashes[members] >> 8, numslots)
+            tablearr = np.zeros(numslots, dtype=_SLOT)
             tablearr["hash"][slots] = hashes[members]
             tablearr["pos"][slots] = positions[members]
-            directory[bucket] = (pos, 2 * len(members))
+            directory[bucket] = (pos, numslots)
             dbfile.write(tablearr.tobytes())
             pos += tablearr.nbytes
         dbfile.write(directory.tobytes())
@@ -470,7 +501,7 @@ class _TermTable:
 
 
 def _hash_slots(homes: np.ndarray, numslots: int) -> np.ndarray:
-    """Slots for keys in one open-addressing table of `numslots` (twice the keys): each key at
+    """Slots for keys in one open-addressing table of `numslots` (> keys): each key at
     its home slot (``hash >> 8 % numslots``) or the next free one after it, as Whoosh's reader
     probes. Placing keys in order of home slot makes that a running maximum."""
     if not numslots:

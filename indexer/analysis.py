@@ -217,7 +217,10 @@ def tokenize(text: str) -> list[Syllable]:
     position = -1
     last_end = -1
     for start, end, status in _word_spans(text):
-        joined = last_end >= 0 and _GAP_JOINS.fullmatch(text, last_end, start) is not None
+        # one space is by far the commonest gap: skip the regex for it
+        joined = last_end >= 0 and (
+            (start - last_end == 1 and text[last_end] == " ") or _GAP_JOINS.fullmatch(text, last_end, start) is not None
+        )
         surface = text[start:end]
         if status >= 200 and "." in surface:
             part_start = start

@@ -42,7 +42,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, canonical_cased, tokenize
+from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, Syllable, canonical_cased, tokenize
 from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
 from indexer.segments import SegmentBuilder, write_toc
@@ -156,26 +156,37 @@ class ReadingCounter:
     """Counts accented syllables and adjacent pairs, as printed (case kept, tone placement
     canonical), so search can offer the dominant accented reading of an unaccented query,
     learned from this corpus. Titles, leads and captions are counted (the most carefully edited
-    text, ~10% of the volume): counting bodies too would mean tokenizing everything a second
-    time in the main process, while the writer processes analyze it."""
+    text, ~10% of the volume, and a smaller model for every server worker). A full build counts
+    in its writer processes, from the tokens they index (`add_tokens`); each writer's counts are
+    then added up (`merge`)."""
+
+    PARTS = ("title", "lead", "caption")
 
     def __init__(self) -> None:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[str] = Counter()
 
     def add(self, article: Article) -> None:
-        for text in (article.title, article.lead, *(c.text for c in article.captions)):
-            if not text:
+        texts = part_texts(article)
+        for part in self.PARTS:
+            if texts[part]:
+                self.add_tokens(texts[part], tokenize(texts[part]))
+
+    def add_tokens(self, text: str, tokens: list[Syllable]) -> None:
+        """Count one part's text (captions joined by newlines, which no pair crosses)."""
+        prev = ""
+        for tok in tokens:
+            if tok.alias:
                 continue
-            prev = ""
-            for tok in tokenize(text):
-                if tok.alias:
-                    continue
-                surface = canonical_cased(text[tok.start : tok.end])
-                self.unigrams[surface] += 1
-                if prev and tok.joined:
-                    self.bigrams[f"{prev} {surface}"] += 1
-                prev = surface
+            surface = canonical_cased(text[tok.start : tok.end])
+            self.unigrams[surface] += 1
+            if prev and tok.joined:
+                self.bigrams[f"{prev} {surface}"] += 1
+            prev = surface
+
+    def merge(self, other: ReadingCounter) -> None:
+        self.unigrams.update(other.unigrams)
+        self.bigrams.update(other.bigrams)
 
     def save(self, path: Path) -> None:
         """On a large corpus, pairs seen once are dropped: weak evidence, and most of the
@@ -311,15 +322,27 @@ def _new_builder(folder: Path, limit_mb: float) -> SegmentBuilder:
     return SegmentBuilder(FileStorage(str(folder)), make_schema(), make_codec(), INDEX_NAME, limit_mb)
 
 
+def _index_article(builder: SegmentBuilder, readings: ReadingCounter, article: Article) -> None:
+    """Add one article to the segment and its titles, lead and captions to the readings, from
+    the same tokens."""
+    fields = document_fields(article)
+    tokens: dict[int, list[Syllable]] = {}
+    builder.add_document(fields, tokens)
+    for part in ReadingCounter.PARTS:
+        text = fields.get(part)
+        if text:
+            readings.add_tokens(text, tokens[id(text)])
+
+
 def _segment_worker(folder: Path, limit_mb: float, jobs: Any, results: Any, number: int) -> None:
-    """One writer process: batches of articles in, its finished segments out."""
+    """One writer process: batches of articles in; its finished segments and readings out."""
     _die_with_parent()
     try:
-        builder = _new_builder(folder, limit_mb)
+        builder, readings = _new_builder(folder, limit_mb), ReadingCounter()
         while (batch := jobs.get()) is not None:
             for article in batch:
-                builder.add_document(document_fields(article))
-        results.put((number, builder.finish(), None))
+                _index_article(builder, readings, article)
+        results.put((number, (builder.finish(), readings), None))
     except BaseException:
         results.put((number, None, traceback.format_exc()))
 
@@ -355,7 +378,6 @@ def _write_segments(
 
     def accept(article: Article) -> None:
         nonlocal added
-        readings.add(article)
         catalog.add(article)
         added += 1
         if progress:
@@ -365,7 +387,7 @@ def _write_segments(
         builder = _new_builder(folder, limit_mb)
         for article in itertools.chain(buffered, it):
             accept(article)
-            builder.add_document(document_fields(article))
+            _index_article(builder, readings, article)
         segments = builder.finish()
     else:
         ctx = multiprocessing.get_context("fork")
@@ -390,10 +412,11 @@ def _write_segments(
                 stage("writing the index")
             done: dict[int, list[Any]] = {}
             while len(done) < procs:
-                number, segs, error = _checked(lambda: results.get(timeout=0.5), workers)
+                number, output, error = _checked(lambda: results.get(timeout=0.5), workers)
                 if error:
                     raise BuildFailed(f"writer process {number} failed:\n{error}")
-                done[number] = segs
+                done[number], worker_readings = output
+                readings.merge(worker_readings)
             segments = [seg for i in range(procs) for seg in done[i]]
         finally:
             for w in workers:

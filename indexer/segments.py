@@ -165,12 +165,14 @@ class SegmentBuilder:
                 self.generic[name] = _GenericField(name, fieldobj)
             self.lengths[name] = array("i")
 
-    def add_document(self, fields: dict[str, Any]) -> None:
-        """The same fields `SegmentWriter.add_document` takes (no boosts or ``_stored_``)."""
+    def add_document(self, fields: dict[str, Any], tokens: dict[int, list[Syllable]] | None = None) -> None:
+        """The same fields `SegmentWriter.add_document` takes (no boosts or ``_stored_``).
+        `tokens` (id of a text -> its tokens) receives every text's tokens, shared by the
+        fields given the same str object, for a caller that wants them too."""
         docnum = self.docnum
         perdoc = self.perdoc
         perdoc.start_doc(docnum)
-        tokens: dict[int, list[Syllable]] = {}  # the variants of one text share its tokens
+        tokens = {} if tokens is None else tokens
         for name in sorted(fields):
             value = fields[name]
             if value is None:

@@ -169,6 +169,34 @@ def test_killing_builds_leaves_the_old_index_serving(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_killing_a_build_while_it_writes_the_index_leaves_the_old_one(tmp_path: Path) -> None:
+    """SIGKILL the build once every article is handed over and its writer processes write
+    their segments: the workers die with it and the previous index keeps serving."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    before = current_generation(index)
+    corpus = synthetic_corpus(tmp_path / "big.jsonl", 4000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "writing the index" in line:
+            break
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert workers, "the build should be writing in its worker processes"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, f"writer workers outlived the killed build: {alive}"
+    assert current_generation(index) == before
+    assert SearchService(index).search("dang uy khoi doanh nghiep")["hits"][0]["id"] == SEED_ID
+    build_index([SEEDS], index, procs=1)
+    assert not list(index.glob(".tmp-*"))
+
+
+@pytest.mark.slow
 def test_multiprocess_build_matches_single_process(tmp_path: Path) -> None:
     corpus = synthetic_corpus(tmp_path / "c.jsonl", 500)
     one = build_index([corpus], tmp_path / "one", procs=1)

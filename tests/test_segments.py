@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 import whoosh.index
-from conftest import SEED_ID, SHARED_CORPUS
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
@@ -26,6 +25,7 @@ from indexer.index import (
 from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
 from indexer.segments import SegmentBuilder, write_toc
+from tests.conftest import SEED_ID, SHARED_CORPUS
 
 QUERIES = ["dang uy", "doanh nghiệp", "thanh pho", "năm", "Hà Nội", "giao thong", "tp hcm", "covid"]
 

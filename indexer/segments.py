@@ -8,12 +8,15 @@ append of term ids; at flush, postings are grouped with one stable NumPy sort pe
 positions, term infos and the term table are encoded as arrays. Python only loops per term
 (inline postings) and per block of 128 postings, never per posting.
 
-What is written is exactly Whoosh's format: per-document data (stored fields, length bytes,
-sortable columns) goes through Whoosh's own `W3PerDocWriter`; fields this module has no fast
-path for (ID, NUMERIC, any other analyzer) are indexed by the field's own ``index()`` and
-written through Whoosh's own posting writer; and the term table is Whoosh's ordered hash file
-(with its CRC32 hash variant, which Whoosh's reader supports). Whoosh opens, searches, updates
-and merges these segments like its own.
+What is written is Whoosh's format: per-document data (stored fields, length bytes, sortable
+columns) goes through Whoosh's own `W3PerDocWriter`; fields this module has no fast path for
+(ID, NUMERIC, any other analyzer) are indexed by the field's own ``index()``; postings are
+W3 posting blocks and inline posting lists, and the term table is Whoosh's ordered hash file
+(with its CRC32 hash variant). Two liberties, both within what Whoosh's reader reads: pickles
+use protocol 3 without memo entries (Whoosh writes protocol 2, which spells every bytes value
+as a call to _codecs.encode), and an inline posting list whose weights are all 1.0 stores None
+(which ListMatcher reads as 1.0 each). Whoosh opens, searches, updates and merges these segments
+like its own (tests/test_segments.py).
 
 Memory is bounded by `limit_mb`: when the accumulated postings and vocabularies reach it, the
 segment is written out and a new one started, so a larger corpus means more segments, not more
@@ -22,6 +25,8 @@ memory.
 
 from __future__ import annotations
 
+import io
+import pickle
 import struct
 import zlib
 from array import array
@@ -59,7 +64,25 @@ _LIST_END = b"e."
 # Whoosh pickles postings with protocol 2, which writes every bytes value as a call to
 # _codecs.encode (~30 bytes each); its reader unpickles any protocol, and protocol 3 stores
 # bytes as themselves: a third of the size for a short posting list.
-PICKLE_PROTOCOL = 3
+PICKLE_PROTOCOL = 3  # block infos; posting data goes through _Pickler
+
+
+class _Pickler:
+    """Protocol-3 pickles without memo entries (`pickle.Pickler.fast`): the posting tuples
+    hold no shared objects, and each memo entry costs 2 bytes per posting value and 8 bytes
+    per inline posting list."""
+
+    def __init__(self) -> None:
+        self.buf = io.BytesIO()
+        self.pickler = pickle.Pickler(self.buf, PICKLE_PROTOCOL)
+        self.pickler.fast = True
+
+    def __call__(self, obj: Any) -> bytes:
+        buf = self.buf
+        buf.seek(0)
+        buf.truncate()
+        self.pickler.dump(obj)
+        return buf.getvalue()
 SLOTS_PER_KEY = 1.5  # hash table size per term (Whoosh: 2); the reader takes any size
 CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at a time when writing
 # Estimated memory, calibrated on news-50k: a vocabulary entry (str, dict slot, its key bytes at
@@ -309,21 +332,27 @@ def _write_fast_field(
 def _write_generic_field(
     field: _GenericField, fieldid: int, lengths: np.ndarray, postfile: StructFile, table: _TermTable, codec: W3Codec
 ) -> None:
-    """Whoosh's own posting writer, for the few postings of ID and NUMERIC fields."""
-    from whoosh.util.numeric import byte_to_length
-
+    """The postings of ID and NUMERIC fields, as their own ``index()`` gave them."""
+    if not field.postings:
+        return
     postings = sorted(field.postings, key=lambda p: (p[0], p[1]))
-    writer = codec.postings_writer(postfile)
-    fmt = field.fieldobj.format
-    i = 0
-    while i < len(postings):
-        btext = postings[i][0]
-        writer.start_postings(fmt, W3TermInfo())
-        while i < len(postings) and postings[i][0] == btext:
-            _, docnum, weight, vbytes = postings[i]
-            writer.add_posting(docnum, weight, vbytes, byte_to_length(int(lengths[docnum])))
-            i += 1
-        table.add(_KEY_FIELD.pack(fieldid) + btext, writer.finish_postings().to_bytes())
+    btexts = [p[0] for p in postings]
+    tstart = [i for i in range(len(btexts)) if i == 0 or btexts[i] != btexts[i - 1]]
+    pdocs = np.fromiter((p[1] for p in postings), dtype=np.int64, count=len(postings))
+    size = field.fieldobj.format.fixed_value_size()
+    _write_terms(
+        [_KEY_FIELD.pack(fieldid) + btexts[i] for i in tstart],
+        np.asarray(tstart, dtype=np.int64),
+        np.append(tstart[1:], len(postings)).astype(np.int64),
+        pdocs,
+        np.fromiter((p[2] for p in postings), dtype=np.float64, count=len(postings)),
+        lengths[pdocs],
+        [p[3] for p in postings],
+        size is not None and size >= 0,
+        postfile,
+        table,
+        codec,
+    )
 
 
 def _write_terms(
@@ -360,6 +389,7 @@ def _write_terms(
     comp = codec._compression
     # Whoosh delta-encodes docnums within a block, starting from 0 at each block.
     deltas = np.diff(pdocs, prepend=0)
+    fast_dumps = _Pickler()
     offset = postfile.tell()
     chunks: list[bytes] = []
     for t, (a, b) in enumerate(zip(tstart.tolist(), tend.tolist(), strict=False)):
@@ -369,7 +399,7 @@ def _write_terms(
             # a ListMatcher reads weights None as 1.0 each
             inline_w = None if min(bw) == max(bw) == 1.0 else tuple(bw)
             postings = (tuple(ids[a:b]), inline_w, tuple(values[a:b]))
-            table.add(keys[t], head + dumps(postings, PICKLE_PROTOCOL))
+            table.add(keys[t], head + fast_dumps(postings))
             continue
         start = offset
         chunks.append(_POSTINGS_MAGIC)
@@ -389,7 +419,7 @@ def _write_terms(
             else:
                 mini_w = tuple(bw)
             vals_b = b"".join(values[s:e]) if fixed else tuple(values[s:e])
-            data = dumps((tuple(dl[s - a : e - a]), mini_w, vals_b), PICKLE_PROTOCOL)
+            data = fast_dumps((tuple(dl[s - a : e - a]), mini_w, vals_b))
             if comp:
                 data = zlib.compress(data, comp)
             blen = plens[s:e]

@@ -123,8 +123,7 @@ class _FastField:
         """Index the next document's tokens; returns the field length (terms indexed), which
         is also what tells the documents' terms apart at flush (see `_write_fast_field`)."""
         terms, positions = self.analyzer.terms(tokens)
-        vocab = self.vocab
-        self.tids.fromlist([vocab[t] for t in terms])
+        self.tids.fromlist(list(map(self.vocab.__getitem__, terms)))
         if self.positional:
             self.positions.fromlist(positions)
         return len(terms)

@@ -419,6 +419,8 @@ def _write_segments(
                 readings.merge(worker_readings)
             segments = [seg for i in range(procs) for seg in done[i]]
         finally:
+            for q in jobs:  # batches a dead worker never read must not hold up this process's exit
+                q.cancel_join_thread()
             for w in workers:
                 if w.is_alive():
                     w.kill()

@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
 
-from indexer.index import build_index, current_generation, update_index
+import indexer.index as index_module
+from indexer.index import BuildFailed, build_index, current_generation, update_index
 from indexer.search import SearchService
 from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
 
@@ -193,6 +195,27 @@ def test_killing_a_build_while_it_writes_the_index_leaves_the_old_one(tmp_path: 
     assert current_generation(index) == before
     assert SearchService(index).search("dang uy khoi doanh nghiep")["hits"][0]["id"] == SEED_ID
     build_index([SEEDS], index, procs=1)
+    assert not list(index.glob(".tmp-*"))
+
+
+def test_a_failing_writer_process_fails_the_build_and_keeps_the_old_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    before = current_generation(index)
+    corpus = synthetic_corpus(tmp_path / "c.jsonl", 600)
+    original = index_module.document_fields
+
+    def fail_on_one(article: Any) -> dict[str, Any]:
+        if article.id == "syn-450":
+            raise RuntimeError("boom")
+        return original(article)
+
+    monkeypatch.setattr(index_module, "document_fields", fail_on_one)  # forked workers inherit it
+    with pytest.raises(BuildFailed, match="boom"):
+        build_index([corpus], index, procs=2)
+    assert current_generation(index) == before
     assert not list(index.glob(".tmp-*"))
 
 

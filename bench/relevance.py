@@ -1,50 +1,49 @@
-"""Known-item relevance harness: success@1 and MRR@10 per engine and query form.
+"""Known-item relevance harness: MRR@10 and success@1 per engine, query set and query form.
 
-For each engine: build an index of the corpus in a temporary folder, run every query of the
-query file (qid, form, kind, expected_id, query; see bench/make_queries.py), and report, per
-query form, success@1 (expected article ranked first) and MRR@10 (mean of 1/rank, 0 when the
-article is not in the top 10). Queries that raise count as misses (and as errors).
+Several query sets (bench/querysets.py), each with its own corpus and index; every base query
+in every form (bench/keystrokes.py); every engine (bench/engines.py) side by side; one report
+with the engines as rows and set/form as columns, plus per set the difference vnsearch minus
+bm25-plain (the baseline to beat) with every form where vnsearch is below flagged.
 
-    python bench/relevance.py [--corpus ../shared/corpus/news-2k.jsonl]
-        [--queries bench/queries/dev-news2k.tsv] [--engines vnsearch,whoosh-standard,fts5]
-        [--out bench/results/relevance.md] [--subset N] [--show-misses K] [--by-kind]
+    python bench/relevance.py                                  # everything (~few min, cached)
+    python bench/relevance.py --sets keywords,headlines --engines vnsearch,bm25-plain
+    python bench/relevance.py --forms plain,telex --subset 50 --show-misses 5
+    python bench/relevance.py --restoration                    # + "did you mean" restoration
 
-Engines are small adapters with ``build(articles)`` and ``search(query, k=10) -> list[id]``;
-add one to ENGINES. Variants of one engine (``-or``) share its index.
+Indexes are cached under bench/results/cache (``--cache DIR``), keyed by corpus + its hash +
+engine + code version (vnsearch: ``indexer.index.INDEX_FORMAT``): a ranking change in vnsearch
+is measured without rebuilding; ``--rebuild`` forces new builds, ``--no-cache`` uses temp folders.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
+import difflib
+import hashlib
 import json
+import multiprocessing
 import platform
+import re
 import shutil
 import sqlite3
-import statistics
+import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS_DIR = REPO.parent / "shared" / "corpus"
-DEFAULT_CORPUS = CORPUS_DIR / "news-2k.jsonl"
-DEFAULT_QUERIES = REPO / "bench" / "queries" / "dev-news2k.tsv"
-DEFAULT_OUT = REPO / "bench" / "results" / "relevance.md"
-DEFAULT_ENGINES = "vnsearch,whoosh-standard,whoosh-standard-or,fts5,fts5-or"
+from engines import DEFAULT_ENGINES, ENGINES, FAMILY_NAMES, Engine, K, VnSearch, title_of
+from keystrokes import DEFAULT_FORMS, FORMS, fold, make_form
+from querysets import SETS, QuerySet
 
-FORMS = ("accented", "plain", "nfd", "tone", "typo")
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_OUT = REPO / "bench" / "results" / "relevance.md"
+DEFAULT_CACHE = REPO / "bench" / "results" / "cache"
+BASELINE = "bm25-plain"
+OURS = "vnsearch"
 TONE_DIFF = "tone≠"  # pseudo-form: the tone queries that differ from their accented form
 TONE_DIFF_ACC = "accented@tone≠"  # pseudo-form: the accented form of those same queries
-PSEUDO_FORMS = (TONE_DIFF, TONE_DIFF_ACC)
-K = 10
-
-
-# --- data --------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,281 +55,180 @@ class Query:
     text: str
 
 
-def read_articles(path: Path) -> list[dict[str, Any]]:
-    """Read a JSONL corpus (optionally gzipped) into a list of article dicts."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+def expand(qs: QuerySet, forms: list[str]) -> list[Query]:
+    """Every base query of a set in every requested form."""
+    return [
+        Query(q.qid, form, q.kind, q.expected, q.given.get(form) or make_form(q.text, form))
+        for q in qs.queries
+        for form in forms
+    ]
 
 
-def read_queries(path: Path) -> list[Query]:
-    """Read a query TSV with header ``qid form kind expected_id query``. No normalization is
-    applied: the NFD form must reach the engines as NFD."""
-    with open(path, encoding="utf-8", newline="") as fh:
-        header = fh.readline().rstrip("\n").split("\t")
-        if header != ["qid", "form", "kind", "expected_id", "query"]:
-            raise SystemExit(f"{path}: unexpected header {header}")
-        out = []
-        for line in fh:
-            line = line.rstrip("\n")
-            if line:
-                qid, form, kind, expected, text = line.split("\t", 4)
-                out.append(Query(qid, form, kind, expected, text))
-    return out
-
-
-def full_text(a: dict[str, Any]) -> str:
-    """title + lead + body + captions, newline separated."""
-    return "\n".join([a["title"], a.get("lead") or "", a.get("body") or "", *(a.get("captions") or [])])
-
-
-# --- engines -----------------------------------------------------------------------------------
-
-
-class Engine:
-    """An adapter: build an index of the articles, then answer queries with article ids."""
-
-    def build(self, articles: list[dict[str, Any]]) -> None:
-        raise NotImplementedError
-
-    def search(self, query: str, k: int = K) -> list[str]:
-        raise NotImplementedError
-
-    def variant(self, **opts: Any) -> Engine:
-        """An engine sharing this one's index, with other query options."""
-        if opts:
-            raise ValueError(f"{type(self).__name__} has no variants")
-        return self
-
-    def close(self) -> None:
-        """Release searchers and temp folders."""
-
-
-class WhooshStandard(Engine):
-    """Stock Whoosh as a naive user sets it up: StandardAnalyzer on one TEXT field, default
-    QueryParser (AndGroup: every word must match), or OrGroup in the ``-or`` variant."""
-
-    def __init__(self, or_group: bool = False, _shared: WhooshStandard | None = None) -> None:
-        self.or_group = or_group
-        self._base = _shared
-        self.tmp: Path | None = None
-        self.ix: Any = None
-        self.searcher: Any = None
-        self.parser: Any = None
-
-    def build(self, articles: list[dict[str, Any]]) -> None:
-        from whoosh import index
-        from whoosh.analysis import StandardAnalyzer
-        from whoosh.fields import ID, TEXT, Schema
-
-        self.tmp = Path(tempfile.mkdtemp(prefix="bench-whoosh-"))
-        schema = Schema(id=ID(stored=True, unique=True), text=TEXT(analyzer=StandardAnalyzer()))
-        self.ix = index.create_in(str(self.tmp), schema)
-        writer = self.ix.writer(limitmb=256)
-        for a in articles:
-            writer.add_document(id=a["id"], text=full_text(a))
-        writer.commit()
-        self._open()
-
-    def _open(self) -> None:
-        from whoosh.qparser import AndGroup, OrGroup, QueryParser
-
-        self.searcher = self.ix.searcher()
-        group = OrGroup if self.or_group else AndGroup
-        self.parser = QueryParser("text", self.ix.schema, group=group)
-
-    def variant(self, **opts: Any) -> Engine:
-        if not opts:
-            return self
-        other = WhooshStandard(_shared=self, **opts)
-        other.ix = self.ix
-        other._open()
-        return other
-
-    def search(self, query: str, k: int = K) -> list[str]:
-        q = self.parser.parse(query)
-        return [hit["id"] for hit in self.searcher.search(q, limit=k)]
-
-    def close(self) -> None:
-        if self.searcher is not None:
-            self.searcher.close()
-            self.searcher = None
-        if self._base is None and self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
-
-
-class Fts5(Engine):
-    """SQLite FTS5 with ``unicode61 remove_diacritics 2``, columns title, lead, body, ranked by
-    bm25(). The query is the user's words, each double-quoted: implicitly ANDed, or joined with
-    OR in the ``-or`` variant."""
-
-    def __init__(self, or_mode: bool = False, _shared: Fts5 | None = None) -> None:
-        self.or_mode = or_mode
-        self._base = _shared
-        self.tmp: Path | None = None
-        self.db: sqlite3.Connection | None = None
-
-    def build(self, articles: list[dict[str, Any]]) -> None:
-        self.tmp = Path(tempfile.mkdtemp(prefix="bench-fts5-"))
-        self.db = sqlite3.connect(self.tmp / "fts.sqlite")
-        self.db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5("
-            "id UNINDEXED, title, lead, body, tokenize = 'unicode61 remove_diacritics 2')"
-        )
-        self.db.executemany(
-            "INSERT INTO docs (id, title, lead, body) VALUES (?, ?, ?, ?)",
-            ((a["id"], a["title"], a.get("lead") or "", a.get("body") or "") for a in articles),
-        )
-        self.db.commit()
-
-    def variant(self, **opts: Any) -> Engine:
-        if not opts:
-            return self
-        other = Fts5(_shared=self, **opts)
-        other.db = self.db
-        return other
-
-    @staticmethod
-    def expression(query: str, or_mode: bool = False) -> str:
-        """The FTS5 MATCH expression: each whitespace-separated word as a quoted string."""
-        words = ['"' + w.replace('"', '""') + '"' for w in query.split()]
-        return (" OR " if or_mode else " ").join(words)
-
-    def search(self, query: str, k: int = K) -> list[str]:
-        assert self.db is not None
-        rows = self.db.execute(
-            "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
-            (self.expression(query, self.or_mode), k),
-        )
-        return [r[0] for r in rows]
-
-    def close(self) -> None:
-        if self._base is None:
-            if self.db is not None:
-                self.db.close()
-            if self.tmp is not None:
-                shutil.rmtree(self.tmp, ignore_errors=True)
-        self.db = None
-        self.tmp = None
-
-
-class VnSearch(Engine):
-    """The project's own engine, through its public interface:
-    ``indexer.index.build_index(paths, index_root)`` and
-    ``indexer.search.SearchService(index_root).search(q, page=1, per_page=10)["hits"]``.
-    Imported lazily, so the other engines run even when it is not importable."""
-
-    def __init__(self) -> None:
-        self.tmp: Path | None = None
-        self.service: Any = None
-
-    def build(self, articles: list[dict[str, Any]]) -> None:
-        if str(REPO) not in sys.path:
-            sys.path.insert(0, str(REPO))
-        from indexer.index import build_index
-        from indexer.search import SearchService
-
-        self.tmp = Path(tempfile.mkdtemp(prefix="bench-vnsearch-"))
-        corpus = self.tmp / "corpus.jsonl"
-        with open(corpus, "w", encoding="utf-8") as fh:
-            for a in articles:
-                fh.write(json.dumps(a, ensure_ascii=False) + "\n")
-        root = self.tmp / "index"
-        build_index([corpus], root)
-        self.service = SearchService(root)
-
-    def search(self, query: str, k: int = K) -> list[str]:
-        result = self.service.search(query, page=1, per_page=k)
-        return [hit["id"] for hit in result["hits"]][:k]
-
-    def close(self) -> None:
-        close = getattr(self.service, "close", None)
-        if callable(close):
-            close()
-        self.service = None
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
-
-
-# name -> (family factory, variant options). Engines of one family share one build.
-ENGINES: dict[str, tuple[Callable[[], Engine], dict[str, Any]]] = {
-    "vnsearch": (VnSearch, {}),
-    "whoosh-standard": (WhooshStandard, {}),
-    "whoosh-standard-or": (WhooshStandard, {"or_group": True}),
-    "fts5": (Fts5, {}),
-    "fts5-or": (Fts5, {"or_mode": True}),
-}
-
-
-# --- running and scoring -----------------------------------------------------------------------
+# --- running ----------------------------------------------------------------------------------------
 
 
 @dataclass
 class Run:
-    """One engine's results: rank of the expected article per query (None: not in top K)."""
+    """One engine on one set: rank of the expected article per (qid, form), None when not in
+    the top K."""
 
     engine: str
+    qset: str
     build_s: float | None = None
     build_note: str = ""
     error: str | None = None
     ranks: dict[tuple[str, str], int | None] = field(default_factory=dict)
     top: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     query_errors: dict[tuple[str, str], str] = field(default_factory=dict)
-    query_ms: list[float] = field(default_factory=list)
+    query_s: float = 0.0
+    searched: int = 0  # distinct query texts actually sent (identical forms are asked once)
+    suggestions: dict[str, str | None] = field(default_factory=dict)  # qid -> plain-form suggestion
 
 
-def run_engine(engine: Engine, name: str, queries: list[Query], run: Run) -> None:
-    """Run every query through an engine, recording ranks, top ids, errors and latency."""
-    for q in queries:
+class IndexCache:
+    """Built indexes kept across runs: <root>/<corpus>-<hash>/<family>-<version hash>/. An entry
+    is complete when its ``done.json`` exists (builds go to a ``.tmp`` folder renamed at the end)."""
+
+    def __init__(self, root: Path | None, rebuild: bool) -> None:
+        self.root = root
+        self.rebuild = rebuild
+        self.warnings: list[str] = []
+        self.where: dict[Any, Path] = {}  # family -> folder of the index opened last
+
+    def engine(self, factory: Any, qs: QuerySet) -> tuple[Engine, float, str]:
+        """An opened engine of this family for the set's corpus, its build or load seconds, a note."""
+        eng: Engine = factory()
+        family = FAMILY_NAMES[factory]
         t0 = time.perf_counter()
-        try:
-            ids = engine.search(q.text, K)
-        except Exception as exc:  # any failure (parse error, bad syntax) is a miss
-            ids = []
-            run.query_errors[(q.qid, q.form)] = f"{type(exc).__name__}: {exc}"
-        run.query_ms.append((time.perf_counter() - t0) * 1000)
-        ids = list(ids)[:K]
-        run.ranks[(q.qid, q.form)] = ids.index(q.expected) + 1 if q.expected in ids else None
-        run.top[(q.qid, q.form)] = ids
+        if self.root is None:
+            eng.build(qs.articles)
+            return eng, time.perf_counter() - t0, "built"
+        slug = re.sub(r"[^a-z0-9]+", "-", qs.corpus_name.lower()).strip("-")[:60]
+        version = eng.version()
+        code = hashlib.sha256(version.encode()).hexdigest()[:10]
+        where = self.root / f"{slug}-{qs.corpus_hash()}" / f"{family}-{code}"
+        done = where / "done.json"
+        self.where[factory] = where
+        if done.exists() and not self.rebuild:
+            eng.open(where)
+            if isinstance(eng, VnSearch) and (warning := eng.stale_warning(where)):
+                self.warnings.append(warning)
+            built = json.loads(done.read_text(encoding="utf-8"))
+            return eng, time.perf_counter() - t0, f"cached (built in {built['build_s']:.1f} s)"
+        shutil.rmtree(where, ignore_errors=True)
+        tmp = where.with_name(where.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        eng.build(qs.articles, tmp)
+        eng.close()
+        build_s = time.perf_counter() - t0
+        tmp.rename(where)
+        info = {"version": version, "corpus": qs.corpus_name, "documents": len(qs.articles), "build_s": build_s}
+        done.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+        eng = factory()
+        eng.open(where)
+        return eng, build_s, "built"
 
 
-def run_all(names: list[str], articles: list[dict[str, Any]], queries: list[Query]) -> list[Run]:
-    """Build each engine family once, run each requested engine, close everything."""
-    families: dict[Callable[[], Engine], Engine | Exception] = {}
-    built_by: dict[Callable[[], Engine], str] = {}
-    runs = []
+Answer = tuple[list[str], str | None, str | None, float]  # ids, error, suggestion, seconds
+
+
+def ask(engine: Engine, text: str) -> Answer:
+    """One query: the top K ids, the error if it raised (a miss), vnsearch's suggestion."""
+    t0 = time.perf_counter()
+    err = None
+    try:
+        ids = list(engine.search(text, K))[:K]
+    except Exception as exc:  # a parse error, bad syntax: a miss
+        ids, err = [], f"{type(exc).__name__}: {exc}"
+    return ids, err, getattr(engine, "last_suggestion", None), time.perf_counter() - t0
+
+
+_WORKER: Engine | None = None
+
+
+def _worker_open(factory: Any, opts: dict[str, Any], where: Path) -> None:
+    """Pool initializer: each worker opens the cached index itself (searchers are not shared)."""
+    global _WORKER
+    base = factory()
+    base.open(where)
+    _WORKER = base.variant(**opts)
+
+
+def _worker_ask(text: str) -> Answer:
+    assert _WORKER is not None
+    return ask(_WORKER, text)
+
+
+def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool, pool: Any = None) -> None:
+    """Every query through one engine. An engine is deterministic, so each distinct text is
+    asked once (a form identical to another, e.g. tone = accented, reuses its answer); with a
+    pool, the distinct texts are spread over its worker processes. Failures count as misses."""
+    texts = list(dict.fromkeys(q.text for q in queries))
+    if pool is not None:
+        answers = dict(zip(texts, pool.map(_worker_ask, texts, chunksize=8), strict=True))
+    else:
+        answers = {t: ask(engine, t) for t in texts}
+    run.searched += len(texts)
+    run.query_s += sum(a[3] for a in answers.values())
+    for q in queries:
+        ids, err, suggestion, _ = answers[q.text]
+        key = (q.qid, q.form)
+        if err:
+            run.query_errors[key] = err
+        run.ranks[key] = ids.index(q.expected) + 1 if q.expected in ids else None
+        run.top[key] = ids
+        if suggestions and q.form == "plain":
+            run.suggestions[q.qid] = suggestion
+
+
+def run_set(
+    qs: QuerySet, queries: list[Query], names: list[str], cache: IndexCache, restoration: bool, jobs: int = 1
+) -> list[Run]:
+    """Build or load each engine family once for this set's corpus, run each requested engine
+    (vnsearch in ``jobs`` processes when > 1 and its index is cached on disk)."""
+    runs: list[Run] = []
+    families: dict[Any, Engine | Exception] = {}
+    built_by: dict[Any, str] = {}
     try:
         for name in names:
             factory, opts = ENGINES[name]
-            run = Run(name)
+            run = Run(name, qs.name)
             runs.append(run)
             if factory not in families:
-                print(f"[{name}] building index of {len(articles)} articles ...", file=sys.stderr)
-                t0 = time.perf_counter()
                 built_by[factory] = name
-                eng = None
+                print(f"[{qs.name}/{name}] index of {len(qs.articles)} articles ...", file=sys.stderr)
                 try:
-                    eng = factory()
-                    eng.build(articles)
-                    run.build_s = time.perf_counter() - t0
+                    eng, seconds, note = cache.engine(factory, qs)
                     families[factory] = eng
-                except Exception as exc:  # not importable yet, or its build failed
+                    run.build_s, run.build_note = seconds, note
+                except Exception as exc:  # not importable, or its build failed
                     families[factory] = exc
-                    if eng is not None:
-                        eng.close()
             else:
                 run.build_note = f"shared with {built_by[factory]}"
             base = families[factory]
             if isinstance(base, Exception):
                 run.error = f"unavailable: {type(base).__name__}: {base}"
-                print(f"[{name}] {run.error}", file=sys.stderr)
+                print(f"[{qs.name}/{name}] {run.error}", file=sys.stderr)
                 continue
             engine = base.variant(**opts)
-            t0 = time.perf_counter()
-            run_engine(engine, name, queries, run)
-            print(f"[{name}] {len(queries)} queries in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+            wants = restoration and name == OURS
+            todo = queries
+            if wants and not any(q.form == "plain" for q in queries):
+                todo = queries + [Query(q.qid, "plain", q.kind, q.expected, fold(q.text)) for q in qs.queries]
+            where = cache.where.get(factory)
+            if jobs > 1 and name == OURS and where is not None:
+                t0 = time.perf_counter()
+                ctx = multiprocessing.get_context("fork")
+                with ctx.Pool(jobs, initializer=_worker_open, initargs=(factory, opts, where)) as pool:
+                    run_engine(engine, todo, run, wants, pool)
+                run.query_s = time.perf_counter() - t0  # wall time, not the workers' sum
+            else:
+                run_engine(engine, todo, run, wants)
+            print(
+                f"[{qs.name}/{name}] {run.build_note} {run.build_s or 0:.1f} s; "
+                f"{run.searched} queries in {run.query_s:.1f} s",
+                file=sys.stderr,
+            )
             if engine is not base:
                 engine.close()
     finally:
@@ -340,6 +238,9 @@ def run_all(names: list[str], articles: list[dict[str, Any]], queries: list[Quer
     return runs
 
 
+# --- scoring ----------------------------------------------------------------------------------------
+
+
 @dataclass
 class Score:
     n: int
@@ -347,114 +248,214 @@ class Score:
     mrr: float
 
 
-def score(ranks: Iterable[int | None]) -> Score:
-    """success@1 and MRR@10 over ranks (None = not in the top 10)."""
-    ranks = list(ranks)
+def score(ranks: list[int | None]) -> Score:
+    """success@1 and MRR@10 over ranks (None = not in the top K)."""
     if not ranks:
         return Score(0, 0.0, 0.0)
-    s1 = sum(r == 1 for r in ranks) / len(ranks)
-    mrr = sum(1 / r for r in ranks if r is not None) / len(ranks)
-    return Score(len(ranks), s1, mrr)
+    return Score(len(ranks), sum(r == 1 for r in ranks) / len(ranks), sum(1 / r for r in ranks if r) / len(ranks))
 
 
 def select(queries: list[Query], form: str) -> list[Query]:
-    """The queries of one form. TONE_DIFF: the tone queries that differ from their accented form;
-    TONE_DIFF_ACC: the accented form of the same base queries (to compare like with like)."""
-    if form not in PSEUDO_FORMS:
+    """The queries of one form, or of a pseudo-form: TONE_DIFF = tone queries that differ from
+    their accented form; TONE_DIFF_ACC = the accented form of those same base queries."""
+    if form not in (TONE_DIFF, TONE_DIFF_ACC):
         return [q for q in queries if q.form == form]
     accented = {q.qid: q.text for q in queries if q.form == "accented"}
-    differ = [q for q in queries if q.form == "tone" and q.text != accented.get(q.qid)]
+    differ = [q for q in queries if q.form == "tone" and q.qid in accented and q.text != accented[q.qid]]
     if form == TONE_DIFF:
         return differ
     qids = {q.qid for q in differ}
     return [q for q in queries if q.form == "accented" and q.qid in qids]
 
 
-# --- reporting ---------------------------------------------------------------------------------
+def cell(run: Run, qs: list[Query]) -> Score:
+    return score([run.ranks.get((q.qid, q.form)) for q in qs])
 
 
-def fmt_s(seconds: float | None, note: str) -> str:
-    return note if seconds is None else f"{seconds:.1f} s"
+def syllables(text: str) -> list[str]:
+    return re.findall(r"\w+", text)
 
 
-def report(runs: list[Run], queries: list[Query], corpus: Path, qpath: Path, n_articles: int, by_kind: bool) -> str:
-    """The markdown report: one row per engine, one column per form (MRR@10 / success@1)."""
-    forms = [f for f in (*FORMS, *PSEUDO_FORMS) if select(queries, f)]
-    groups = {f: select(queries, f) for f in forms}
-    n_base = len({q.qid for q in queries})
+def restoration_score(accented: str, suggestion: str | None) -> tuple[int, int, int]:
+    """(syllables with marks in the accented query, of those restored exactly by the suggestion,
+    unmarked syllables the suggestion marked wrongly). Compared lowercase with canonical tone
+    placement; the suggestion is aligned with the query on folded syllables."""
+    from indexer.analysis import canonical_syllable
+
+    acc = syllables(accented)
+    marked = [i for i, s in enumerate(acc) if fold(s) != s.lower()]
+    if not suggestion:
+        return len(marked), 0, 0
+    sug = syllables(suggestion)
+    if len(sug) == len(acc):
+        pairs = dict(enumerate(range(len(acc))))
+    else:
+        sm = difflib.SequenceMatcher(a=[fold(s) for s in acc], b=[fold(s) for s in sug], autojunk=False)
+        pairs = {b.a + j: b.b + j for b in sm.get_matching_blocks() for j in range(b.size)}
+    restored = sum(1 for i in marked if i in pairs and canonical_syllable(sug[pairs[i]]) == canonical_syllable(acc[i]))
+    wrong = sum(
+        1
+        for i, s in enumerate(acc)
+        if i not in marked and i in pairs and canonical_syllable(sug[pairs[i]]) != s.lower()
+    )
+    return len(marked), restored, wrong
+
+
+# --- reporting --------------------------------------------------------------------------------------
+
+
+def fmt_score(sc: Score, which: str) -> str:
+    return "–" if not sc.n else f"{(sc.mrr if which == 'mrr' else sc.s1):.3f}"
+
+
+Results = list[tuple[QuerySet, list[Query], list[Run]]]
+
+
+def wide_table(results: Results, names: list[str], forms: list[str], which: str) -> list[str]:
+    """Rows engines, columns set/form, cells MRR@10 or success@1."""
+    cols = [(qs, queries, f) for qs, queries, _ in results for f in forms]
     lines = [
-        f"Corpus `{display(corpus)}` ({n_articles} articles); queries `{display(qpath)}` "
-        f"({n_base} base queries x {len([f for f in forms if f not in PSEUDO_FORMS])} forms). "
-        f"Cells: **MRR@10 / success@1**. `{TONE_DIFF}` = the tone-form queries that differ from "
-        f"their accented form (the other tone forms are identical to accented); "
-        f"`{TONE_DIFF_ACC}` = the accented form of those same queries.",
+        "| engine | " + " | ".join(f"{qs.name}/{f}" for qs, _, f in cols) + " |",
+        "|---|" + "---:|" * len(cols),
+    ]
+    for name in names:
+        cells = []
+        for qs, queries, f in cols:
+            run = next(r for r_qs, _, runs in results if r_qs is qs for r in runs if r.engine == name)
+            cells.append("–" if run.error else fmt_score(cell(run, select(queries, f)), which))
+        label = f"**{name}**" if name == OURS else name
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def set_section(qs: QuerySet, queries: list[Query], runs: list[Run], forms: list[str], gen_s: float) -> list[str]:
+    """Per set: MRR@10 / success@1 per engine and form (with the tone pseudo-forms), times, and
+    vnsearch minus bm25-plain per form with the forms where vnsearch is below flagged."""
+    shown = [f for f in (*forms, TONE_DIFF, TONE_DIFF_ACC) if select(queries, f)]
+    groups = {f: select(queries, f) for f in shown}
+    lines = [
+        f"### {qs.name}",
         "",
-        "| engine | build | " + " | ".join(f"{f} (n={len(groups[f])})" for f in forms) + " | all forms | ms/query |",
-        "|---|---|" + "---|" * len(forms) + "---|---|",
+        f"{qs.description}. Corpus: {qs.corpus_name}, {len(qs.articles)} articles; {len(qs.queries)} base queries; "
+        f"set made in {gen_s:.1f} s. Cells: **MRR@10 / success@1**.",
+        "",
+        "| engine | index | queries | ms/query | " + " | ".join(f"{f} (n={len(groups[f])})" for f in shown) + " |",
+        "|---|---|---:|---:|" + "---|" * len(shown),
     ]
     for run in runs:
         if run.error:
-            lines.append(f"| {run.engine} | {run.error} |" + " – |" * (len(forms) + 2))
+            lines.append(f"| {run.engine} | {run.error} |" + " – |" * (len(shown) + 2))
             continue
         cells = []
-        for f in forms:
-            sc = score(run.ranks[(q.qid, q.form)] for q in groups[f])
+        for f in shown:
+            sc = cell(run, groups[f])
             cells.append(f"{sc.mrr:.3f} / {sc.s1:.3f}")
-        every = score(run.ranks[(q.qid, q.form)] for q in queries)
-        cells.append(f"{every.mrr:.3f} / {every.s1:.3f}")
-        ms = statistics.mean(run.query_ms) if run.query_ms else 0.0
-        errs = f" ({len(run.query_errors)} query errors)" if run.query_errors else ""
+        index = run.build_note if run.build_s is None else f"{run.build_note} {run.build_s:.1f} s"
+        ms = 1000 * run.query_s / run.searched if run.searched else 0.0
+        errs = f" ({len(run.query_errors)} errors)" if run.query_errors else ""
+        lines.append(f"| {run.engine}{errs} | {index} | {run.query_s:.1f} s | {ms:.1f} | " + " | ".join(cells) + " |")
+    ours = next((r for r in runs if r.engine == OURS and not r.error), None)
+    base = next((r for r in runs if r.engine == BASELINE and not r.error), None)
+    if ours and base:
+        lines += ["", f"{OURS} − {BASELINE} (MRR@10 / success@1; ⚠ = {OURS} below {BASELINE}):", ""]
+        lines.append("| " + " | ".join(shown) + " |")
+        lines.append("|" + "---|" * len(shown))
+        cells, below = [], []
+        for f in shown:
+            a, b = cell(ours, groups[f]), cell(base, groups[f])
+            dm, ds = a.mrr - b.mrr, a.s1 - b.s1
+            flag = " ⚠" if dm < 0 or ds < 0 else ""
+            if flag:
+                below.append(f)
+            cells.append(f"{dm:+.3f} / {ds:+.3f}{flag}")
+        lines.append("| " + " | ".join(cells) + " |")
+        lines += ["", f"{OURS} below {BASELINE} in: {', '.join(below) if below else 'no form'}."]
+    lines.append("")
+    return lines
+
+
+def restoration_section(results: Results) -> list[str]:
+    """Share of accented syllables the plain query's suggestion restores, per set."""
+    lines = [
+        "## Restoration (\"did you mean\" on the plain form)",
+        "",
+        "Share of the syllables with marks in the accented query that vnsearch's "
+        "`response[\"suggestion\"][\"text\"]` for the plain query restores exactly (lowercase, canonical tone "
+        "placement); no suggestion restores nothing. vnsearch suggests only for queries of at most 8 words.",
+        "",
+        "| set | queries | marked syllables | restored | queries with a suggestion | queries fully restored "
+        "| unmarked syllables wrongly marked |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for qs, _, runs in results:
+        run = next((r for r in runs if r.engine == OURS and not r.error and r.suggestions), None)
+        if run is None:
+            continue
+        marked = restored = wrong = full = with_sugg = n = 0
+        for q in qs.queries:
+            if q.qid not in run.suggestions:
+                continue
+            sugg = run.suggestions[q.qid]
+            m, r, w = restoration_score(q.text, sugg)
+            n += 1
+            marked, restored, wrong = marked + m, restored + r, wrong + w
+            with_sugg += sugg is not None
+            full += m > 0 and r == m
+        has_marks = sum(1 for q in qs.queries if q.qid in run.suggestions and fold(q.text) != q.text.lower())
         lines.append(
-            f"| {run.engine}{errs} | {fmt_s(run.build_s, run.build_note)} | " + " | ".join(cells) + f" | {ms:.1f} |"
+            f"| {qs.name} | {n} | {marked} | **{restored / max(marked, 1):.3f}** ({restored}) | "
+            f"{with_sugg / max(n, 1):.3f} | {full / max(has_marks, 1):.3f} | {wrong} |"
         )
-    if by_kind:
-        kinds = sorted({q.kind for q in queries})
-        lines += ["", "MRR@10 by query kind and form:", ""]
-        lines.append("| engine | kind | n | " + " | ".join(forms) + " |")
-        lines.append("|---|---|---|" + "---|" * len(forms))
+    return [*lines, ""]
+
+
+def runtime_section(results: Results, names: list[str], gen_times: dict[str, float]) -> list[str]:
+    """Seconds per set: making the set, then per engine index build or cache load + queries."""
+    lines = [
+        "## Runtime (s)",
+        "",
+        "Per engine: index (build, or load from the cache) + queries; the machine's load varies.",
+        "",
+        "| set | make set | " + " | ".join(names) + " | total |",
+        "|---|---:|" + "---:|" * len(names) + "---:|",
+    ]
+    for qs, _, runs in results:
+        cells, total = [], gen_times[qs.name]
+        for name in names:
+            run = next(r for r in runs if r.engine == name)
+            if run.error:
+                cells.append("–")
+                continue
+            build = run.build_s or 0.0
+            total += build + run.query_s
+            cells.append(f"{build:.0f} + {run.query_s:.0f}")
+        lines.append(f"| {qs.name} | {gen_times[qs.name]:.0f} | " + " | ".join(cells) + f" | {total:.0f} |")
+    return [*lines, ""]
+
+
+def misses_text(results: Results, forms: list[str], k: int) -> str:
+    """The first k misses (rank != 1) per set, engine and form, with expected and top-3 titles."""
+    out = []
+    for qs, queries, runs in results:
+        titles = {a["id"]: title_of(a) for a in qs.articles}
         for run in runs:
             if run.error:
                 continue
-            for kind in kinds:
-                cells = []
-                for f in forms:
-                    sc = score(run.ranks[(q.qid, q.form)] for q in groups[f] if q.kind == kind)
-                    cells.append(f"{sc.mrr:.3f}" if sc.n else "–")
-                n = sum(q.kind == kind for q in groups[forms[0]])
-                lines.append(f"| {run.engine} | {kind} | {n} | " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
-
-
-def misses_text(runs: list[Run], queries: list[Query], titles: dict[str, str], k: int) -> str:
-    """The first k misses (rank != 1) per engine and form, with the expected and top-3 titles."""
-    out = []
-    for run in runs:
-        if run.error:
-            continue
-        for f in (*FORMS, TONE_DIFF):
-            missed = [q for q in select(queries, f) if run.ranks[(q.qid, q.form)] != 1]
-            if not missed:
-                continue
-            out.append(f"\n## {run.engine} / {f}: {len(missed)} not at rank 1; first {min(k, len(missed))}")
-            for q in missed[:k]:
-                rank = run.ranks[(q.qid, q.form)]
-                err = run.query_errors.get((q.qid, q.form))
-                out.append(f"- {q.qid} [{q.kind}] {q.text!r} → rank {rank or f'>{K}'}" + (f" ({err})" if err else ""))
-                out.append(f"    expected: {titles.get(q.expected, q.expected)}")
-                for i, doc in enumerate(run.top[(q.qid, q.form)][:3], 1):
-                    out.append(f"    {i}. {titles.get(doc, doc)}")
+            for f in forms:
+                missed = [q for q in select(queries, f) if run.ranks.get((q.qid, q.form)) != 1]
+                if not missed:
+                    continue
+                head = f"{qs.name} / {run.engine} / {f}: {len(missed)} not at rank 1"
+                out.append(f"\n## {head}; first {min(k, len(missed))}")
+                for q in missed[:k]:
+                    rank = run.ranks.get((q.qid, q.form))
+                    err = run.query_errors.get((q.qid, q.form))
+                    note = f" ({err})" if err else ""
+                    out.append(f"- {q.qid} [{q.kind}] {q.text!r} → rank {rank or f'>{K}'}{note}")
+                    out.append(f"    expected: {titles.get(q.expected, q.expected)}")
+                    for i, doc in enumerate(run.top.get((q.qid, q.form), [])[:3], 1):
+                        out.append(f"    {i}. {titles.get(doc, doc)}")
     return "\n".join(out) + "\n"
-
-
-def display(path: Path) -> str:
-    """A path relative to the repo root when possible (no machine paths in reports)."""
-    try:
-        return str(path.resolve().relative_to(REPO))
-    except ValueError:
-        try:
-            return "../" + str(path.resolve().relative_to(REPO.parent))
-        except ValueError:
-            return path.name
 
 
 def versions() -> str:
@@ -468,40 +469,102 @@ def versions() -> str:
     return f"Python {platform.python_version()}, whoosh-reloaded {whoosh}, SQLite {sqlite3.sqlite_version}"
 
 
+def display(path: Path) -> str:
+    """A path relative to the repo (or its parent) when possible: no machine paths in reports."""
+    for base, prefix in ((REPO, ""), (REPO.parent, "../")):
+        try:
+            return prefix + str(path.resolve().relative_to(base))
+        except ValueError:
+            continue
+    return path.name
+
+
+def git_head() -> str:
+    """The short commit hash of the code measured (the lead runs this from other worktrees)."""
+    try:
+        out = subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+        return out.stdout.strip() or "?"
+    except OSError:
+        return "?"
+
+
+def parse_list(value: str, known: tuple[str, ...] | list[str], what: str, ap: argparse.ArgumentParser) -> list[str]:
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    unknown = [v for v in items if v not in known]
+    if unknown:
+        ap.error(f"unknown {what} {unknown}; known: {', '.join(known)}")
+    return items
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line entry point."""
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    ap.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
+    ap.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of: {', '.join(SETS)}")
+    ap.add_argument("--forms", default=",".join(DEFAULT_FORMS), help=f"comma-separated, of: {', '.join(FORMS)}")
     ap.add_argument("--engines", default=DEFAULT_ENGINES, help=f"comma-separated, of: {', '.join(ENGINES)}")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown report")
-    ap.add_argument("--subset", type=int, metavar="N", help="only the first N base queries (all forms)")
-    ap.add_argument("--show-misses", type=int, default=0, metavar="K", help="print first K misses per engine/form")
-    ap.add_argument("--by-kind", action="store_true", help="also break MRR@10 down by query kind")
+    ap.add_argument("--subset", type=int, metavar="N", help="only the first N base queries of each set (all forms)")
+    ap.add_argument("--show-misses", type=int, default=0, metavar="K", help="first K misses per set/engine/form")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="index cache (bench/results/cache)")
+    ap.add_argument("--no-cache", action="store_true", help="build every index in a temp folder, keep nothing")
+    ap.add_argument("--rebuild", action="store_true", help="rebuild the cached indexes this run uses")
+    ap.add_argument("--jobs", type=int, default=1, help="vnsearch query processes (the machine is shared: 1)")
+    ap.add_argument("--restoration", action="store_true", help="also score vnsearch's suggestion for plain queries")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report (bench/results/relevance.md)")
     args = ap.parse_args(argv)
 
-    names = [n.strip() for n in args.engines.split(",") if n.strip()]
-    unknown = [n for n in names if n not in ENGINES]
-    if unknown:
-        ap.error(f"unknown engine(s) {unknown}; known: {', '.join(ENGINES)}")
-    articles = read_articles(args.corpus)
-    queries = read_queries(args.queries)
-    if args.subset:
-        keep = list(dict.fromkeys(q.qid for q in queries))[: args.subset]
-        queries = [q for q in queries if q.qid in set(keep)]
-    ids = {a["id"] for a in articles}
-    missing = sorted({q.expected for q in queries} - ids)
-    if missing:
-        print(f"warning: {len(missing)} expected ids not in the corpus (they can only miss)", file=sys.stderr)
+    set_names = parse_list(args.sets, list(SETS), "set(s)", ap)
+    forms = parse_list(args.forms, FORMS, "form(s)", ap)
+    names = parse_list(args.engines, list(ENGINES), "engine(s)", ap)
+    cache = IndexCache(None if args.no_cache else args.cache, args.rebuild)
+    started = time.perf_counter()
+    results = []
+    gen_times = {}
+    for set_name in set_names:
+        t0 = time.perf_counter()
+        try:
+            qs = SETS[set_name]()
+        except FileNotFoundError as exc:
+            print(f"[{set_name}] skipped: {exc}", file=sys.stderr)
+            continue
+        if args.subset:
+            qs.queries = qs.queries[: args.subset]
+        gen_times[set_name] = time.perf_counter() - t0
+        ids = {a["id"] for a in qs.articles}
+        lost = sum(q.expected not in ids for q in qs.queries)
+        if lost:
+            print(f"[{set_name}] warning: {lost} expected ids not in the corpus", file=sys.stderr)
+        queries = expand(qs, forms)
+        results.append((qs, queries, run_set(qs, queries, names, cache, args.restoration, args.jobs)))
+    total = time.perf_counter() - started
 
-    runs = run_all(names, articles, queries)
-    text = "# Relevance (known-item)\n\n" + report(
-        runs, queries, args.corpus, args.queries, len(articles), args.by_kind
-    )
-    text += f"\n{versions()}.\n"
+    lines = [
+        "# Relevance (known-item)",
+        "",
+        f"Code {git_head()}; {versions()}. Sets: {', '.join(qs.name for qs, _, _ in results)}; "
+        f"forms: {', '.join(forms)}. Whole run {total:.0f} s.",
+        "",
+        "## MRR@10",
+        "",
+        *wide_table(results, names, forms, "mrr"),
+        "",
+        "## success@1",
+        "",
+        *wide_table(results, names, forms, "s1"),
+        "",
+        "## Per set",
+        "",
+    ]
+    for qs, queries, runs in results:
+        lines += set_section(qs, queries, runs, forms, gen_times[qs.name])
+    if args.restoration:
+        lines += restoration_section(results)
+    lines += runtime_section(results, names, gen_times)
+    if cache.warnings:
+        lines += ["## Warnings", "", *(f"- {w}" for w in dict.fromkeys(cache.warnings)), ""]
+    text = "\n".join(lines)
     print(text)
     if args.show_misses:
-        print(misses_text(runs, queries, {a["id"]: a["title"] for a in articles}, args.show_misses))
+        print(misses_text(results, forms, args.show_misses))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {display(args.out)}", file=sys.stderr)

@@ -45,7 +45,7 @@ from viet_text_tools import normalize_diacritics
 from whoosh.analysis import Analyzer, Token
 
 # Bump when tokens change: an index built with another version must be rebuilt.
-ANALYZER_VERSION = "1"
+ANALYZER_VERSION = "2"  # 2: "&" joins like a bare hyphen; initialisms get a joined alias
 
 MAX_TOKEN_CHARS = 64  # longer "words" (base64 blobs, URLs) are cut; their span stays whole
 
@@ -174,7 +174,9 @@ class Syllable:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
-_GAP_JOINS = re.compile(r"[ \t]*|-")
+_GAP_JOINS = re.compile(r"[ \t]*|-|&")
+_INITIALISM_GAP = re.compile(r"[-&]")
+MAX_INITIALISM_PART = 4
 _local = threading.local()
 
 
@@ -241,7 +243,38 @@ def tokenize(text: str) -> list[Syllable]:
             position += 1
             tokens.append(Syllable(start, end, exact, folded, position, joined))
         last_end = end
+    _add_initialism_aliases(text, tokens)
     return tokens
+
+
+def _add_initialism_aliases(text: str, tokens: list[Syllable]) -> None:
+    """'TN&MT', 'VH-TT&DL', 'LĐ-TB&XH': short upper-case parts glued by '&' or '-' also give
+    their joined form ('tnmt', 'vhttdl', 'ldtbxh') at the first part's position, the way
+    'TP.HCM' gives 'tphcm', so however the initialism is typed it meets the text."""
+    run: list[Syllable] = []
+
+    def flush() -> None:
+        if len(run) >= 2:
+            exact = "".join(t.exact for t in run)
+            tokens.append(Syllable(run[0].start, run[-1].end, exact, "".join(t.folded for t in run),
+                                   run[0].position, False, alias=True))
+        run.clear()
+
+    count = len(tokens)
+    for tok in tokens[:count]:
+        if tok.alias:
+            continue
+        surface = text[tok.start : tok.end]
+        initial = surface.isalpha() and surface.isupper() and len(surface) <= MAX_INITIALISM_PART
+        if initial and run and _INITIALISM_GAP.fullmatch(text, run[-1].end, tok.start):
+            run.append(tok)
+            continue
+        flush()
+        if initial:
+            run.append(tok)
+    flush()
+    if len(tokens) > count:  # keep positions in order for the index (stable: parts stay in order)
+        tokens.sort(key=lambda t: t.position)
 
 
 def bigrams(tokens: list[Syllable]) -> Iterator[tuple[str, int, int, int]]:
@@ -310,7 +343,6 @@ class FieldAnalyzer(Analyzer):
         else:
             for text, pos, start, end in bigrams(tokens):
                 yield _fill(t, text, pos, start, end, start_pos, start_char)
-
 
     def terms(self, tokens: list[Syllable]) -> tuple[list[str], list[int]]:
         """The terms this variant indexes for `tokens` and their positions, in the order

@@ -1,0 +1,156 @@
+"""Query forms: how one accented query reaches a search box in practice.
+
+Each form is a deterministic function of the accented (NFC) query, so the query sets never
+store more than the accented text and every set gets the same forms:
+
+- ``accented``: NFC, as written.
+- ``plain``: marks removed, đ → d, lowercase (typed without an input method).
+- ``nfd``: NFD-decomposed (some keyboards and OSes send combining marks).
+- ``tone``: the other tone-placement style (``hòa`` → ``hoà``) via
+  ``viet_text_tools.normalize_diacritics(q, new_style=True)``.
+- ``telex``: raw Telex keystrokes with the input method off, tone key at the END of each word:
+  ``Việt Nam`` → ``Vieetj Nam``, ``thành phố`` → ``thanhf phoos``, ``đường`` → ``dduwowngf``.
+- ``telex-mid``: Telex with the tone key typed right after the vowel that carries the mark (after
+  that vowel's own shape key): ``Vieejt Nam``, ``thafnh phoos``, ``dduwowfng``.
+- ``vni``: VNI keystrokes: shape digits right after their letter (6 circumflex, 7 horn, 8 breve,
+  9 đ), tone digit (1 sắc, 2 huyền, 3 hỏi, 4 ngã, 5 nặng) at the end of the word:
+  ``Vie6t5 Nam``, ``d9u7o7ng2``.
+- ``vni-mid``: VNI with the tone digit right after the marked vowel: ``Vie65t Nam``, ``d9u7o72ng``.
+- ``typo``: the plain form with exactly one slip (a substitution, a deletion or an adjacent
+  swap) in one word of at least 3 letters, chosen by a RNG seeded with the query text.
+
+Letter case is kept: a shape or tone key after the first keystroke of a letter is upper case only
+when the whole word is upper case (``ĐHĐCĐ`` → ``DDHDDCDD``; ``Đường`` → ``Dduwowngf``), as a
+person holding Shift for the first letter types. Letters outside Vietnamese (digits, Latin
+letters with other marks) pass through unchanged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import unicodedata
+from collections.abc import Callable
+
+from viet_text_tools import normalize_diacritics
+
+FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo")
+DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo")
+
+# combining mark -> (telex key, vni key); tones then shapes
+_TONES = {"\u0301": ("s", "1"), "\u0300": ("f", "2"), "\u0309": ("r", "3"), "\u0303": ("x", "4"), "\u0323": ("j", "5")}
+_SHAPES = {"\u0302": "circumflex", "\u031b": "horn", "\u0306": "breve"}
+_VNI_SHAPE = {"circumflex": "6", "horn": "7", "breve": "8", "stroke": "9"}
+_SHAPED_BASES = {"circumflex": "aeo", "horn": "ou", "breve": "a", "stroke": "d"}
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+
+
+def fold(text: str) -> str:
+    """The ``plain`` form: NFC, marks removed, đ → d, lowercase."""
+    text = unicodedata.normalize("NFC", text).replace("đ", "d").replace("Đ", "D")
+    nfd = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in nfd if not unicodedata.combining(c))).lower()
+
+
+def _letters(word: str) -> list[tuple[str, str | None, str | None]]:
+    """A word as (base letter, shape, tone mark) per letter. Letters with marks that are not
+    Vietnamese keep their precomposed form as the base (they pass through unchanged)."""
+    out: list[tuple[str, str | None, str | None]] = []
+    for ch in unicodedata.normalize("NFC", word):
+        if ch in "đĐ":
+            out.append(("d" if ch == "đ" else "D", "stroke", None))
+            continue
+        base, *marks = unicodedata.normalize("NFD", ch)
+        shape = next((_SHAPES[m] for m in marks if m in _SHAPES), None)
+        tone = next((m for m in marks if m in _TONES), None)
+        known = all(m in _SHAPES or m in _TONES for m in marks) and len(marks) <= 2
+        if not known or (shape and base.lower() not in _SHAPED_BASES[shape]):
+            out.append((ch, None, None))
+        else:
+            out.append((base, shape, tone))
+    return out
+
+
+def _encode_word(word: str, scheme: str, mid: bool) -> str:
+    """Keystrokes of one run of letters in Telex or VNI."""
+    letters = _letters(word)
+    if all(shape is None and tone is None for _, shape, tone in letters):
+        return word
+    upper = len(word) > 1 and word.isupper()
+
+    def key(k: str) -> str:
+        return k.upper() if upper else k
+
+    out: list[str] = []
+    tone_key = ""
+    for base, shape, tone in letters:
+        out.append(base)
+        if shape is not None:
+            if scheme == "vni":
+                out.append(_VNI_SHAPE[shape])
+            elif shape in ("circumflex", "stroke"):
+                out.append(key(base.lower()))
+            else:  # horn, breve
+                out.append(key("w"))
+        if tone is not None:
+            t = _TONES[tone][0 if scheme == "telex" else 1]
+            if mid:
+                out.append(key(t) if scheme == "telex" else t)
+            else:
+                tone_key = key(t) if scheme == "telex" else t
+    return "".join(out) + tone_key
+
+
+def keystrokes(text: str, scheme: str = "telex", mid: bool = False) -> str:
+    """Raw keystrokes of an accented text in ``scheme`` ("telex" or "vni"), tone key at the end of
+    each word or (``mid``) right after its vowel. Non-letters are kept as they are."""
+    if scheme not in ("telex", "vni"):
+        raise ValueError(f"unknown scheme {scheme!r}")
+    text = unicodedata.normalize("NFC", text)
+    return _LETTER_RUN.sub(lambda m: _encode_word(m.group(), scheme, mid), text)
+
+
+def typo(plain: str) -> str:
+    """Exactly one slip in one word of >= 3 letters of the plain form: a substitution, a deletion
+    or a swap of two adjacent different letters. Seeded by the text, so it is the same every run
+    (``random.Random(str)`` hashes with SHA-512, independent of PYTHONHASHSEED)."""
+    rng = random.Random("typo:" + plain)
+    spans = [m.span() for m in re.finditer(r"[a-z]+", plain)]
+    long = [s for s in spans if s[1] - s[0] >= 3] or sorted(spans, key=lambda s: s[0] - s[1])[:1]
+    if not long:
+        return plain
+    start, end = rng.choice(long)
+    word = plain[start:end]
+    kinds = ["sub", "del"]
+    if any(a != b for a, b in itertools.pairwise(word)):
+        kinds.append("swap")
+    kind = rng.choice(kinds)
+    if kind == "del" and len(word) > 1:
+        i = rng.randrange(len(word))
+        new = word[:i] + word[i + 1 :]
+    elif kind == "swap":
+        i = rng.choice([j for j in range(len(word) - 1) if word[j] != word[j + 1]])
+        new = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    else:
+        i = rng.randrange(len(word))
+        new = word[:i] + rng.choice([c for c in "abcdeghiklmnopqrstuvxy" if c != word[i]]) + word[i + 1 :]
+    return plain[:start] + new + plain[end:]
+
+
+FORM_FUNCS: dict[str, Callable[[str], str]] = {
+    "accented": lambda q: unicodedata.normalize("NFC", q),
+    "plain": fold,
+    "nfd": lambda q: unicodedata.normalize("NFD", q),
+    "tone": lambda q: unicodedata.normalize("NFC", normalize_diacritics(unicodedata.normalize("NFC", q), True)),
+    "telex": lambda q: keystrokes(q, "telex"),
+    "telex-mid": lambda q: keystrokes(q, "telex", mid=True),
+    "vni": lambda q: keystrokes(q, "vni"),
+    "vni-mid": lambda q: keystrokes(q, "vni", mid=True),
+    "typo": lambda q: typo(fold(q)),
+}
+
+
+def make_form(query: str, form: str) -> str:
+    """One form of an accented query."""
+    return FORM_FUNCS[form](query)

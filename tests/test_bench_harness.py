@@ -1,0 +1,110 @@
+"""The relevance harness's own pieces: keystroke encoders, the bm25-plain baseline, scoring.
+
+None of these need ../shared: the corpus below is made up here."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+sys.path.insert(0, str(BENCH))
+keystrokes = importlib.import_module("keystrokes")
+engines = importlib.import_module("engines")
+relevance = importlib.import_module("relevance")
+
+
+@pytest.mark.parametrize(
+    ("accented", "telex", "telex_mid", "vni", "vni_mid"),
+    [
+        ("Việt Nam", "Vieetj Nam", "Vieejt Nam", "Vie6t5 Nam", "Vie65t Nam"),
+        ("thành phố Hồ Chí Minh", "thanhf phoos Hoof Chis Minh", "thafnh phoos Hoof Chis Minh",
+         "thanh2 pho61 Ho62 Chi1 Minh", "tha2nh pho61 Ho62 Chi1 Minh"),
+        ("đường", "dduwowngf", "dduwowfng", "d9u7o7ng2", "d9u7o72ng"),
+        ("Đường", "Dduwowngf", "Dduwowfng", "D9u7o7ng2", "D9u7o72ng"),
+        ("ĐHĐCĐ", "DDHDDCDD", "DDHDDCDD", "D9HD9CD9", "D9HD9CD9"),
+        ("trăm ủy", "trawm uyr", "trawm ury", "tra8m uy3", "tra8m u3y"),
+        ("COVID-19 ở Hà Nội?", "COVID-19 owr Haf Nooij?", "COVID-19 owr Haf Nooji?",
+         "COVID-19 o73 Ha2 No6i5?", "COVID-19 o73 Ha2 No65i?"),
+    ],
+)
+def test_keystroke_encoders(accented: str, telex: str, telex_mid: str, vni: str, vni_mid: str) -> None:
+    assert keystrokes.make_form(accented, "telex") == telex
+    assert keystrokes.make_form(accented, "telex-mid") == telex_mid
+    assert keystrokes.make_form(accented, "vni") == vni
+    assert keystrokes.make_form(accented, "vni-mid") == vni_mid
+    # NFD input encodes the same way
+    assert keystrokes.keystrokes(unicodedata.normalize("NFD", accented)) == telex
+
+
+def test_plain_nfd_tone_forms() -> None:
+    assert keystrokes.make_form("Đảng ủy Hòa Bình", "plain") == "dang uy hoa binh"
+    assert keystrokes.make_form("Hòa", "nfd") == unicodedata.normalize("NFD", "Hòa")
+    assert keystrokes.make_form("thủy lợi Hòa Bình", "tone") == "thuỷ lợi Hoà Bình"
+
+
+@pytest.mark.parametrize("query", ["tên lửa hủy diệt", "giá dầu brent giảm", "Người lao động được tạm ứng bao nhiêu"])
+def test_typo_is_one_edit_in_one_long_word_and_deterministic(query: str) -> None:
+    plain = keystrokes.fold(query)
+    typo = keystrokes.make_form(query, "typo")
+    assert typo == keystrokes.make_form(query, "typo")
+    before, after = plain.split(), typo.split()
+    assert len(before) == len(after)
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 1
+    a, b = changed[0]
+    assert len(a) >= 3
+    if len(a) == len(b):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        i = diffs[0]
+        assert len(diffs) == 1 or (diffs == [i, i + 1] and a[i] == b[i + 1] and a[i + 1] == b[i])
+    else:
+        assert len(b) == len(a) - 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
+
+
+def test_bm25_terms_fold_and_pair_only_adjacent_syllables() -> None:
+    terms = engines.bm25_terms("Đảng ủy, Hà Nội.\nHọp")
+    assert terms == ["dang", "uy", "dang uy", "ha", "noi", "ha noi", "hop"]
+
+
+ARTICLES = [
+    {"id": "a", "title": "Hà Nội mưa lớn", "lead": "Mưa lớn kéo dài ở Hà Nội.", "body": "Nhiều tuyến phố ngập."},
+    {"id": "b", "title": "Nội thất phòng khách", "lead": "Chọn nội thất cho căn hộ nhỏ.", "body": "Gỗ và vải."},
+    {"id": "c", "title": "Đảng ủy khối họp", "lead": None, "body": "Đảng ủy khối doanh nghiệp họp tổng kết.",
+     "captions": ["Quang cảnh hội nghị Hà Nội"]},
+    {"id": "d", "_title": "Giá lúa tăng", "lead": "Giá lúa tăng mạnh.", "body": "Nông dân vui mừng."},
+]
+
+
+@pytest.mark.parametrize(("query", "first"), [("ha noi mua", "a"), ("Hà Nội", "a"), ("dang uy hop", "c"),
+                                               ("noi that can ho", "b"), ("giá lúa", "d"), ("hội nghị", "c")])
+def test_bm25_plain_ranks_the_obvious_article_first(query: str, first: str, tmp_path: Path) -> None:
+    eng = engines.Bm25Plain()
+    eng.build(ARTICLES, tmp_path)
+    assert eng.search(query, 10)[0] == first
+    reopened = engines.Bm25Plain()
+    reopened.open(tmp_path)
+    assert reopened.search(query, 10) == eng.search(query, 10)
+
+
+def test_bm25_plain_every_word_optional_and_pairs_count() -> None:
+    eng = engines.Bm25Plain()
+    eng.build(ARTICLES)
+    assert eng.search("hà nội xyzzy", 10)[0] == "a"  # an unknown word does not empty the result
+    assert eng.search("xyzzy", 10) == []
+    # "hà nội" as a pair outranks articles holding only "nội"
+    assert eng.search("ha noi", 10).index("a") < eng.search("ha noi", 10).index("b")
+
+
+def test_scores_and_restoration() -> None:
+    sc = relevance.score([1, 2, None, 10])
+    assert sc.s1 == 0.25
+    assert sc.mrr == pytest.approx((1 + 0.5 + 0.1) / 4)
+    assert relevance.restoration_score("tên lửa hủy diệt", "tên lửa huỷ diệt") == (4, 4, 0)
+    assert relevance.restoration_score("tên lửa hủy diệt", None) == (4, 0, 0)
+    assert relevance.restoration_score("vợ lý hải", "vợ ly hai") == (3, 1, 0)
+    assert relevance.restoration_score("xe vietlott mới", "xé vietlott mới") == (1, 1, 1)

@@ -37,7 +37,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import fold
+from indexer.analysis import fold_quick
 from indexer.matching import AtLeast, FieldsTerm
 from indexer.query import Abbreviations, Clause, Meaning, ParsedQuery, typed_meaning
 
@@ -291,7 +291,7 @@ def proximity_rerank(
     for doc in docnums:
         bonus = 0.0
         if total > 0:
-            words = _WORD.findall(fold(texts(doc)))
+            words = _WORD.findall(fold_quick(texts(doc)))
             bonus = PROXIMITY_WEIGHT * top * densest_window(words, weights, WINDOW) / total
         rescored.append((doc, float(scores[doc]) + bonus))
     rescored.sort(key=lambda ds: -ds[1])

@@ -64,14 +64,15 @@ class ParsedQuery:
 
 
 _QUERY_TOKEN = re.compile(
-    r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<quote>")'
+    r'(?P<neg>-(?=[^\d\s]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<quote>")'
 )
 
 
 def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
 
-    Syntax: "exact phrase", -word / -"phrase" to exclude, OR between two units, and a field
+    Syntax: "exact phrase", -word / -"phrase" to exclude (a minus before a digit is a
+    negative number: "-50 độ"), OR between two units, and a field
     prefix (title:, caption:, body:, lead:). An unbalanced quote is ignored. A unit is a phrase
     or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
     words are several syllables.

@@ -213,3 +213,10 @@ def test_a_user_abbreviation_file_extends_the_shipped_list(seed_index: Path, tmp
     extended = SearchService(seed_index, abbreviation_files=[user_file])
     assert ids(extended.search("ĐUKDN")) == [SEED_ID]
     assert ids(extended.search("UBND"))  # the shipped list still applies
+
+
+def test_minus_before_a_digit_is_a_negative_number_not_an_exclusion() -> None:
+    parsed = parse_query("hoạt động ở -50 độ")
+    assert [c.negated for c in parsed.clauses] == [False]
+    assert [t.folded for t in parsed.clauses[0].tokens] == ["hoat", "dong", "o", "50", "do"]
+    assert parse_query("hai phong -quang").clauses[-1].negated

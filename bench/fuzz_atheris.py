@@ -24,7 +24,8 @@ sys.path.insert(0, str(REPO))
 
 with atheris.instrument_imports():
     from indexer.ingest import IngestError, decode_bytes, parse_jsonl_record, parse_page
-    from indexer.search import ABBREVIATIONS_FILE, Abbreviations, _QueryBuilder, parse_query
+    from indexer.query import ABBREVIATIONS_FILE, Abbreviations, parse_query
+    from indexer.ranking import QueryBuilder
 
 ABBREVIATIONS = Abbreviations([ABBREVIATIONS_FILE])
 
@@ -34,9 +35,9 @@ def fuzz_query(data: bytes) -> None:
     text = atheris.FuzzedDataProvider(data).ConsumeUnicodeNoSurrogates(len(data))
     parsed = parse_query(text)
     if not parsed.is_empty:
-        builder = _QueryBuilder(parsed, ABBREVIATIONS)
-        builder.query(require_all=True)
-        builder.query(require_all=False)
+        builder = QueryBuilder(parsed, ABBREVIATIONS)
+        builder.query()
+        builder.query(relaxed=True)
 
 
 def fuzz_page(data: bytes) -> None:

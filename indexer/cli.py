@@ -15,6 +15,7 @@ from typing import Any
 
 from indexer import __version__
 from indexer.index import (
+    BUILD_LIMIT_MB,
     BuildFailed,
     BuildReport,
     IndexUnavailable,
@@ -76,6 +77,12 @@ def _parser() -> argparse.ArgumentParser:
     index_opt(b)
     b.add_argument("--strict", action="store_true", help="fail (and keep the old index) if any input is rejected")
     b.add_argument("--procs", type=int, default=None, help="writer processes (default: 2, or 1 core if that is all)")
+    b.add_argument(
+        "--memory-mb",
+        type=float,
+        default=BUILD_LIMIT_MB,
+        help=f"postings held in memory by all writer processes before they write a segment (default {BUILD_LIMIT_MB})",
+    )
     b.add_argument("--quiet", action="store_true", help="no progress output")
     b.set_defaults(func=cmd_build)
 
@@ -138,8 +145,8 @@ class Progress:
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit=" docs", desc=label, dynamic_ncols=True, smoothing=0.1)
-        elif not quiet:
-            print(f"{label}: {total if total is not None else '?'} articles expected", file=sys.stderr)
+        elif not quiet and total is not None:
+            print(f"{label}: {total} articles expected", file=sys.stderr)
 
     def __call__(self, n: int) -> None:
         self.count += n
@@ -202,7 +209,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = IngestReport()
     progress = Progress(estimate_total(paths), args.quiet, "build")
     try:
-        build = build_index(paths, root, procs=args.procs, strict=args.strict, progress=progress, report=report)
+        build = build_index(
+            paths, root, procs=args.procs, limit_mb=args.memory_mb, strict=args.strict, progress=progress, report=report
+        )
     except BuildFailed:
         progress.close()
         for rejection in report.rejections:

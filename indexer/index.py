@@ -22,11 +22,14 @@ import fcntl
 import gzip
 import itertools
 import json
+import multiprocessing
 import os
+import queue
 import secrets
 import shutil
 import signal
 import time
+import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -37,12 +40,13 @@ from typing import Any
 import whoosh.index
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
-from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.writing import SegmentWriter
+from whoosh.filedb.filestore import FileStorage
 
-from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, canonical_cased, tokenize
+from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, Syllable, canonical_cased, tokenize
 from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
+from indexer.restoration import printed_syllables
+from indexer.segments import SegmentBuilder, write_toc
 
 SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
 SIDECARS = ("meta.json", "readings.json.gz", "catalog.json.gz")
@@ -52,15 +56,25 @@ UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
 KEEP_GENERATIONS = 2
 PRUNE_READINGS_ABOVE = 50_000  # adjacent pairs in the "did you mean" model; see ReadingCounter.save
 MP_THRESHOLD = 400  # below this many articles one process is faster than forking writers
+BUILD_LIMIT_MB = 512  # postings held in memory by the build's writer processes together
+BATCH = 32  # articles per message to a writer process
+QUEUED_BATCHES = 8  # per writer process: bounds what the reader runs ahead
+INDEX_NAME = "MAIN"  # Whoosh's default index name
 
 
 # Whoosh's writer can store short posting lists inline in the term table instead of as a
 # pickled, compressed block each, but calls a misspelled method, so its default (inlinelimit=1)
 # never inlines anything. Our bigram and exact fields hold many rare terms: inlining them and
 # compressing blocks lightly builds ~10% faster, gives a smaller index and identical results
-# (the reader side, ListMatcher, is intact). Tested by tests/test_index_cli.py.
-if not hasattr(W3TermInfo, "set_inline"):
-    W3TermInfo.set_inline = W3TermInfo.set_inlined
+# (the reader side, ListMatcher, is intact). One more repair: for a field without posting values
+# (ID) the writer inlines an empty value tuple, which ListMatcher reads back as "" (str) and
+# Whoosh's merge then refuses (assert bytes): store b"" per posting instead. Tested by
+# tests/test_index_cli.py and tests/test_segments.py.
+def _set_inline(terminfo: W3TermInfo, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]) -> None:
+    terminfo.set_inlined(ids, weights, values if values else [b""] * len(ids))
+
+
+W3TermInfo.set_inline = _set_inline
 
 
 def make_codec() -> W3Codec:
@@ -142,36 +156,76 @@ def document_fields(article: Article) -> dict[str, Any]:
 class ReadingCounter:
     """Counts accented syllables and adjacent pairs, as printed (case kept, tone placement
     canonical), so search can offer the dominant accented reading of an unaccented query,
-    learned from this corpus. Titles, leads and captions are counted (the most carefully edited
-    text, ~10% of the volume): counting bodies too would mean tokenizing everything a second
-    time in the main process, while the writer processes analyze it."""
+    learned from this corpus. Titles, leads and captions are counted with the analyzer's
+    tokenizer (the most carefully edited text, ~10% of the volume) into `unigrams`/`bigrams`;
+    a full build counts them in its writer processes, from the tokens they index
+    (`add_tokens`), and adds each writer's counts up (`merge`). Body paragraphs are counted
+    apart, into `body_unigrams`/`body_bigrams` (restoration.Restorer adds them up), split by
+    restoration.printed_syllables (a regular expression, 6× faster than the ICU word breaker),
+    up to BODY_SYLLABLES per build, in input order (`add_bodies`, the build's main process): a
+    small archive learns several times more pairs, a large one keeps its build time and model
+    size bounded."""
+
+    BODY_SYLLABLES = 2_000_000
+    PARTS = ("title", "lead", "caption")
 
     def __init__(self) -> None:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[str] = Counter()
+        self.body_unigrams: Counter[str] = Counter()
+        self.body_bigrams: Counter[str] = Counter()
+        self.body_syllables = 0
 
     def add(self, article: Article) -> None:
-        for text in (article.title, article.lead, *(c.text for c in article.captions)):
-            if not text:
+        texts = part_texts(article)
+        for part in self.PARTS:
+            if texts[part]:
+                self.add_tokens(texts[part], tokenize(texts[part]))
+        self.add_bodies(article)
+
+    def add_tokens(self, text: str, tokens: list[Syllable]) -> None:
+        """Count one part's text (captions joined by newlines, which no pair crosses)."""
+        prev = ""
+        for tok in tokens:
+            if tok.alias:
                 continue
-            prev = ""
-            for tok in tokenize(text):
-                if tok.alias:
-                    continue
-                surface = canonical_cased(text[tok.start : tok.end])
-                self.unigrams[surface] += 1
-                if prev and tok.joined:
-                    self.bigrams[f"{prev} {surface}"] += 1
-                prev = surface
+            surface = canonical_cased(text[tok.start : tok.end])
+            self.unigrams[surface] += 1
+            if prev and tok.joined:
+                self.bigrams[f"{prev} {surface}"] += 1
+            prev = surface
+
+    def add_bodies(self, article: Article) -> None:
+        for paragraph in article.paragraphs:
+            if self.body_syllables >= self.BODY_SYLLABLES:
+                break
+            self._add_body(paragraph)
+
+    def _add_body(self, text: str) -> None:
+        prev = ""
+        for surface, joined in printed_syllables(text):
+            self.body_unigrams[surface] += 1
+            self.body_syllables += 1
+            if joined:
+                self.body_bigrams[f"{prev} {surface}"] += 1
+            prev = surface
+
+    def merge(self, other: ReadingCounter) -> None:
+        for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
+            getattr(self, name).update(getattr(other, name))
+        self.body_syllables += other.body_syllables
 
     def save(self, path: Path) -> None:
         """On a large corpus, pairs seen once are dropped: weak evidence, and most of the
         model's memory in every server worker (news-50k: 345k pairs, 142k seen twice or more).
         `vnsearch update` then counts from the pruned model: an approximation it can afford."""
-        bigrams = dict(self.bigrams)
-        if len(bigrams) > PRUNE_READINGS_ABOVE:
-            bigrams = {pair: n for pair, n in bigrams.items() if n > 1}
-        data = {"unigrams": dict(self.unigrams), "bigrams": bigrams}
+        data: dict[str, dict[str, int]] = {}
+        prune = len(self.bigrams) + len(self.body_bigrams) > PRUNE_READINGS_ABOVE
+        for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
+            counts = dict(getattr(self, name))
+            if prune and name.endswith("bigrams"):
+                counts = {pair: n for pair, n in counts.items() if n > 1}
+            data[name] = counts
         with gzip.open(path, "wt", encoding="utf-8") as f:
             json.dump(data, f, ensure_ascii=False)
 
@@ -181,8 +235,9 @@ class ReadingCounter:
         if path.exists():
             with gzip.open(path, "rt", encoding="utf-8") as f:
                 data = json.load(f)
-            counter.unigrams.update(data.get("unigrams", {}))
-            counter.bigrams.update(data.get("bigrams", {}))
+            for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
+                getattr(counter, name).update(data.get(name, {}))
+            counter.body_syllables = counter.body_unigrams.total()  # `update` keeps to the budget
         return counter
 
 
@@ -270,28 +325,6 @@ def build_lock(root: Path) -> Iterator[None]:
             fcntl.lockf(lock_file, fcntl.LOCK_UN)
 
 
-class _OrphanSafeTask(SubWriterTask):
-    """Whoosh's writer worker, made to die with the build process (Linux PR_SET_PDEATHSIG)
-    instead of waiting forever on its job queue when the build is killed."""
-
-    def run(self) -> None:
-        try:
-            libc = ctypes.CDLL("libc.so.6", use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-        except OSError:
-            pass
-        super().run()
-
-
-class _MpWriter(MpWriter):
-    def _new_task(self) -> SubWriterTask:
-        task = _OrphanSafeTask(self.storage, self.indexname, self.jobqueue, self.resultqueue, self.subargs,
-                               self.multisegment)
-        self.tasks.append(task)
-        task.start()
-        return task
-
-
 def _remove_stale_temp(root: Path) -> None:
     """Called with the build lock held, so every temp folder is an abandoned build's."""
     for tmp in root.glob(".tmp-*"):
@@ -304,55 +337,163 @@ def _new_temp(root: Path) -> Path:
     return tmp
 
 
-def _add_all(
-    writer_factory: Callable[[int], Any],
+def _die_with_parent() -> None:
+    """Make this forked writer process die with the build process (Linux PR_SET_PDEATHSIG)
+    instead of waiting forever on its job queue when the build is killed."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+    if os.getppid() == 1:  # the build died before the line above ran
+        os._exit(1)
+
+
+def _new_builder(folder: Path, limit_mb: float) -> SegmentBuilder:
+    return SegmentBuilder(FileStorage(str(folder)), make_schema(), make_codec(), INDEX_NAME, limit_mb)
+
+
+def _index_article(builder: SegmentBuilder, readings: ReadingCounter, article: Article) -> None:
+    """Add one article to the segment and its titles, lead and captions to the readings, from
+    the same tokens."""
+    fields = document_fields(article)
+    tokens: dict[int, list[Syllable]] = {}
+    builder.add_document(fields, tokens)
+    for part in ReadingCounter.PARTS:
+        text = fields.get(part)
+        if text:
+            readings.add_tokens(text, tokens[id(text)])
+
+
+def _segment_worker(folder: Path, limit_mb: float, jobs: Any, results: Any, number: int) -> None:
+    """One writer process: batches of articles in; its finished segments and readings out."""
+    _die_with_parent()
+    try:
+        builder, readings = _new_builder(folder, limit_mb), ReadingCounter()
+        while (batch := jobs.get()) is not None:
+            for article in batch:
+                _index_article(builder, readings, article)
+        results.put((number, (builder.finish(), readings), None))
+    except BaseException:
+        results.put((number, None, traceback.format_exc()))
+
+
+def _checked(call: Callable[[], Any], workers: list[Any]) -> Any:
+    """Run a queue operation that waits on the workers, failing if one of them died."""
+    while True:
+        try:
+            return call()
+        except (queue.Full, queue.Empty):
+            dead = [w for w in workers if w.exitcode not in (None, 0)]
+            if dead:
+                raise BuildFailed(f"a writer process died (exit code {dead[0].exitcode})") from None
+
+
+def _write_segments(
+    folder: Path,
     articles: Iterable[Article],
     readings: ReadingCounter,
     catalog: Catalog,
     progress: ProgressFn | None,
-    update: bool,
+    procs: int,
+    limit_mb: float,
 ) -> int:
-    """Feed articles to a writer. The first few hundred are buffered to decide between one
-    process (tiny inputs) and Whoosh's multi-process writer."""
+    """Write every article into new segments of the index in `folder` and commit them.
+    Articles go in batches, round robin, to `procs` forked writer processes (one process for
+    tiny inputs, where forking costs more than it saves), each holding at most `limit_mb` of
+    postings before it writes a segment."""
     it = iter(articles)
-    buffered: list[Article] = []
-    for article in it:
-        buffered.append(article)
-        if len(buffered) >= MP_THRESHOLD:
-            break
-    writer = writer_factory(len(buffered))
+    buffered = list(itertools.islice(it, MP_THRESHOLD))
+    segments: list[Any] = []
+    added = 0
+
+    def accept(article: Article) -> None:
+        nonlocal added
+        catalog.add(article)
+        readings.add_bodies(article)  # here: its budget goes to the first articles of the input
+        added += 1
+        if progress:
+            progress(1)
+
+    if procs < 2 or len(buffered) < MP_THRESHOLD:
+        builder = _new_builder(folder, limit_mb)
+        for article in itertools.chain(buffered, it):
+            accept(article)
+            _index_article(builder, readings, article)
+        segments = builder.finish()
+    else:
+        ctx = multiprocessing.get_context("fork")
+        jobs = [ctx.Queue(maxsize=QUEUED_BATCHES) for _ in range(procs)]
+        results = ctx.Queue()
+        workers = [
+            ctx.Process(target=_segment_worker, args=(folder, limit_mb / procs, jobs[i], results, i), daemon=True)
+            for i in range(procs)
+        ]
+        for w in workers:
+            w.start()
+        try:
+            for sent, batch in enumerate(_batches(itertools.chain(buffered, it))):
+                for article in batch:
+                    accept(article)
+                q = jobs[sent % procs]
+                _checked(lambda q=q, batch=batch: q.put(batch, timeout=0.5), workers)
+            for q in jobs:
+                _checked(lambda q=q: q.put(None, timeout=0.5), workers)
+            stage = getattr(progress, "stage", None)
+            if stage:  # the writer processes still sort and write their postings: say so
+                stage("writing the index")
+            done: dict[int, list[Any]] = {}
+            while len(done) < procs:
+                number, output, error = _checked(lambda: results.get(timeout=0.5), workers)
+                if error:
+                    raise BuildFailed(f"writer process {number} failed:\n{error}")
+                done[number], worker_readings = output
+                readings.merge(worker_readings)
+            segments = [seg for i in range(procs) for seg in done[i]]
+        finally:
+            for q in jobs:  # batches a dead worker never read must not hold up this process's exit
+                q.cancel_join_thread()
+            for w in workers:
+                if w.is_alive():
+                    w.kill()
+                w.join()
+    if added:
+        storage = FileStorage(str(folder))
+        write_toc(storage, make_schema(), INDEX_NAME, segments)
+        shutil.rmtree(folder / f"{INDEX_NAME}.tmp", ignore_errors=True)  # the column writers' scratch
+    return added
+
+
+def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
+    it = iter(articles)
+    while batch := list(itertools.islice(it, BATCH)):
+        yield batch
+
+
+def _update_all(
+    ix: Any,
+    articles: Iterable[Article],
+    readings: ReadingCounter,
+    catalog: Catalog,
+    progress: ProgressFn | None,
+) -> int:
+    """Add or replace articles through Whoosh's own writer: it appends one segment (and merges
+    small ones), so the cost follows what is added."""
+    writer = ix.writer(**WRITER_OPTIONS)
     added = 0
     try:
-        for article in itertools.chain(buffered, it):
+        for article in articles:
             readings.add(article)
             catalog.add(article)
-            fields = document_fields(article)
-            if update:
-                writer.update_document(**fields)
-            else:
-                writer.add_document(**fields)
+            writer.update_document(**document_fields(article))
             added += 1
             if progress:
                 progress(1)
-        stage = getattr(progress, "stage", None)
-        if stage:  # the writer processes still sort and write their postings: say so
-            stage("writing the index")
         writer.commit()
     except BaseException:
         writer.cancel()
         raise
     return added
-
-
-def _writer_factory(ix: Any, procs: int) -> Callable[[int], Any]:
-    def make(buffered: int) -> Any:
-        if procs > 1 and buffered >= MP_THRESHOLD:
-            # multisegment: each process writes its own segment; skipping the serial final
-            # merge is what makes the second core pay off (see ../shared/notes/whoosh.md).
-            return _MpWriter(ix, procs=procs, multisegment=True, **WRITER_OPTIONS)
-        return SegmentWriter(ix, **WRITER_OPTIONS)
-
-    return make
 
 
 @contextlib.contextmanager
@@ -373,19 +514,22 @@ def build_index(
     root: Path,
     *,
     procs: int | None = None,
+    limit_mb: float = BUILD_LIMIT_MB,
     strict: bool = False,
     progress: ProgressFn | None = None,
     report: IngestReport | None = None,
 ) -> BuildReport:
-    """Full rebuild from files and folders into a new generation, then an atomic swap."""
+    """Full rebuild from files and folders into a new generation, then an atomic swap.
+    `limit_mb` bounds the postings held in memory by all writer processes together."""
     report = report if report is not None else IngestReport()
     procs = procs or min(2, os.cpu_count() or 1)
     root = Path(root)
     started = time.perf_counter()
     with build_lock(root), _generation_in_progress(root) as tmp:
-        ix = whoosh.index.create_in(str(tmp), make_schema())
+        ix = whoosh.index.create_in(str(tmp), make_schema(), indexname=INDEX_NAME)
         readings, catalog = ReadingCounter(), Catalog()
-        added = _add_all(_writer_factory(ix, procs), iter_articles(paths, report), readings, catalog, progress, False)
+        articles = iter_articles(paths, report)
+        added = _write_segments(tmp, articles, readings, catalog, progress, procs, limit_mb)
         if strict and added and report.rejected:
             raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
         return _finish_generation(root, tmp, ix, readings, catalog, report, started, added)
@@ -413,8 +557,7 @@ def update_index(
             ix = whoosh.index.open_dir(str(tmp))
             readings = ReadingCounter.load(current / "readings.json.gz")
             catalog = Catalog.load(current / "catalog.json.gz")
-            writer_factory = lambda _n: ix.writer(**WRITER_OPTIONS)  # noqa: E731
-            added = _add_all(writer_factory, iter_articles(paths, report), readings, catalog, progress, True)
+            added = _update_all(ix, iter_articles(paths, report), readings, catalog, progress)
             return _finish_generation(root, tmp, ix, readings, catalog, report, started, added)
 
 

@@ -108,9 +108,13 @@ class IngestReport:
 
 
 def _reason_kind(reason: str) -> str:
+    """A reason without its details, to count alike rejections: cut at ": " or " (" and
+    without a final quoted value, never inside a word ("no timestamp line 'HH:MM …'" stays
+    whole)."""
     if reason.startswith("duplicate id"):
         return "duplicate id"
-    return re.split(r"[:(]", reason, maxsplit=1)[0].strip() or reason
+    kind = re.split(r": | \(", reason, maxsplit=1)[0]
+    return re.sub(r" '[^']*'$", "", kind).strip() or reason
 
 
 # --- decoding -----------------------------------------------------------------------------------
@@ -580,6 +584,7 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
     report.encodings[encoding] += 1
     line_codec = "utf-8" if encoding == "utf-8-sig" else encoding
     number = 0
+    blank = True  # only blank lines so far
     try:
         for number, raw_line in enumerate(_jsonl_lines(path, encoding), start=1):
             if isinstance(raw_line, bytes):
@@ -587,6 +592,7 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
                     text = decode_as(raw_line, line_codec)
                 except (UnicodeDecodeError, ValueError):
                     report.reject(source, number, f"undecodable line (file detected as {encoding})")
+                    blank = False
                     continue
             else:
                 text = raw_line
@@ -594,6 +600,7 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
                 text = text.lstrip("\ufeff")
             if not text.strip():
                 continue
+            blank = False
             try:
                 obj = json.loads(text)
             except json.JSONDecodeError as e:
@@ -613,3 +620,6 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
         report.reject(source, number + 1, f"cannot read further (corrupt or truncated file: {e})")
     except UnicodeDecodeError:
         report.reject(source, number + 1, f"undecodable text (file detected as {encoding}); rest of file skipped")
+    else:
+        if blank:  # e.g. whitespace that only decodes as such (NULs read as UTF-16)
+            report.reject(source, None, "empty file")

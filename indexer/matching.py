@@ -1,15 +1,17 @@
-"""Vectorized execution of the Whoosh query trees that `indexer.search` builds.
+"""Vectorized execution of the query trees that `indexer.ranking` builds.
 
 Why: Whoosh's matchers are pure Python, advancing posting by posting through a tree of
 unions and intersections. Our queries are wide (each word in four fields, plus bigram and
 exact-form boosts), and on news-50k (34,701 articles) they cost 140–900 ms each, most of it in
 common words with 10–20k postings. Here every node of the same query tree becomes a dense
 per-article array (a match mask and a score), combined with NumPy; posting lists are read from
-the Whoosh index block by block and kept in a bounded cache. Scoring is Whoosh's own BM25F
-formula, so rankings are those the tree would get from Whoosh's searcher.
+the Whoosh index block by block and kept in a bounded cache.
 
-Whoosh still stores the index, reads the postings, builds the query objects, verifies phrase
-positions (only on articles that already hold every bigram of the phrase) and corrects spelling.
+Scoring is BM25F (`Executor.bm25f`): a `FieldsTerm` (one term in several fields) adds its
+length-normalized, weighted frequencies across fields before saturating once, with one idf.
+`AtLeast` is a minimum-should-match; `DisjunctionMax` takes the best of alternatives (a word
+and its likely spellings). Whoosh still stores the index, reads the postings, verifies phrase
+positions (only on articles that already hold every bigram of the phrase).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -30,6 +33,36 @@ K1 = 1.2
 CACHE_POSTINGS = 4_000_000  # cached postings per process: 8 bytes each, ~32 MB
 CACHE_PHRASES = 256  # verified phrase positions (a bit per article each), ~9 MB on news-50k
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
+
+
+class FieldsTerm(wq.Query):
+    """One term looked up in several fields at once and scored with BM25F (`Executor.bm25f`):
+    the node `indexer.ranking` builds for every query word, pair and exact form. Only this
+    executor evaluates it."""
+
+    def __init__(self, fields: Sequence[str], weights: Sequence[float], text: str, boost: float = 1.0) -> None:
+        self.fields = tuple(fields)
+        self.weights = tuple(weights)
+        self.text = text
+        self.boost = boost
+
+    def __repr__(self) -> str:
+        return f"FieldsTerm({self.fields}, {self.text!r}, boost={self.boost})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, FieldsTerm) and (self.fields, self.weights, self.text, self.boost)
+                == (other.fields, other.weights, other.text, other.boost))
+
+    def __hash__(self) -> int:
+        return hash((self.fields, self.weights, self.text, self.boost))
+
+
+class AtLeast(wq.CompoundQuery):
+    """Matches where at least `minimum` of the subqueries match; scores the sum of those that do."""
+
+    def __init__(self, subqueries: Sequence[Any], minimum: int, boost: float = 1.0) -> None:
+        super().__init__(list(subqueries), boost=boost)
+        self.minimum = minimum
 
 
 class Executor:
@@ -60,8 +93,19 @@ class Executor:
         return mask, np.where(mask, score, 0.0).astype(np.float32)
 
     def _eval(self, q: Any, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(q, FieldsTerm):
+            return self._term(q.fields, q.weights, q.text, q.boost, searcher)
         if isinstance(q, wq.Term):
-            return self._term(q.fieldname, q.text, q.boost, searcher)
+            return self._term((q.fieldname,), (1.0,), q.text, q.boost, searcher)
+        if isinstance(q, AtLeast):
+            results = [self._eval(sub, searcher) for sub in q.subqueries]
+            count = np.sum([m for m, _ in results], axis=0, dtype=np.int16)
+            mask = count >= q.minimum
+            return mask, np.sum([s for _, s in results], axis=0) * q.boost
+        if isinstance(q, wq.DisjunctionMax):
+            results = [self._eval(sub, searcher) for sub in q.subqueries]
+            mask = np.logical_or.reduce([m for m, _ in results])
+            return mask, np.max([s for _, s in results], axis=0) * q.boost
         if isinstance(q, wq.AndMaybe):
             req_mask, req_score = self._eval(q.a, searcher)
             _, opt_score = self._eval(q.b, searcher)
@@ -97,12 +141,14 @@ class Executor:
         mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask, np.zeros(self.n, dtype=np.float32)
 
-    def _term(self, field: str, text: str, boost: float, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
-        ids, scores = self.postings(field, text, searcher)
+    def _term(self, fields: Sequence[str], weights: Sequence[float], text: str, boost: float,
+              searcher: Any) -> tuple[np.ndarray, np.ndarray]:
+        ids, scores = self.bm25f(tuple(fields), tuple(weights), text, searcher)
         mask = np.zeros(self.n, dtype=bool)
         mask[ids] = True
         score = np.zeros(self.n, dtype=np.float32)
-        score[ids] = scores * boost
+        if boost:
+            score[ids] = scores * boost
         return mask, score
 
     def _phrase(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +156,7 @@ class Executor:
         those alone."""
         mask = np.ones(self.n, dtype=bool) if within is None else within.copy()
         for word in q.words:
-            ids, _ = self.postings(q.fieldname, word, searcher)
+            ids, _ = self.raw_postings(q.fieldname, word, searcher)
             word_mask = np.zeros(self.n, dtype=bool)
             word_mask[ids] = True
             mask &= word_mask
@@ -155,28 +201,47 @@ class Executor:
 
     # --- postings -------------------------------------------------------------------------
 
-    def postings(self, field: str, text: str, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, BM25 scores without boost) of one term, cached (least recently used out)."""
+    def raw_postings(self, field: str, text: str, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, term frequencies) of one term in one field, cached (least recently used out)."""
         key = (field, text)
         with self._lock:
             hit = self._postings.get(key)
             if hit is not None:
                 self._postings.move_to_end(key)
                 return hit
-        ids, tfs = _read_postings(searcher, field, text)
-        lengths, avg = self._field_lengths(field, searcher)
-        df = len(ids)
-        idf = math.log(self.n / (df + 1)) + 1.0
-        fl = lengths[ids]
-        scores = (idf * (tfs * (K1 + 1)) / (tfs + K1 * ((1 - B) + B * fl / avg))).astype(np.float32)
-        entry = (ids, scores)
+        entry = _read_postings(searcher, field, text)
         with self._lock:
             self._postings[key] = entry
-            self._cached += df
+            self._cached += len(entry[0])
             while self._cached > CACHE_POSTINGS and self._postings:
                 _, (old_ids, _) = self._postings.popitem(last=False)
                 self._cached -= len(old_ids)
         return entry
+
+    def bm25f(
+        self, fields: tuple[str, ...], weights: tuple[float, ...], text: str, searcher: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(docnums, BM25F scores) of a term over several fields: each field's frequency is
+        length-normalized and weighted, the sum saturates once, with one idf for the article."""
+        found = []
+        for field, weight in zip(fields, weights, strict=True):
+            ids, tfs = self.raw_postings(field, text, searcher)
+            if len(ids):
+                lengths, avg = self._field_lengths(field, searcher)
+                found.append((ids, weight * tfs / ((1 - B) + B * lengths[ids] / avg)))
+        if not found:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        if len(found) == 1:
+            ids, combined = found[0]
+        else:
+            dense = np.zeros(self.n, dtype=np.float32)
+            for part_ids, values in found:
+                dense[part_ids] += values
+            ids = np.flatnonzero(dense).astype(np.int32)
+            combined = dense[ids]
+        df = len(ids)
+        idf = math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
+        return ids, (idf * combined * (K1 + 1) / (combined + K1)).astype(np.float32)
 
     def _field_lengths(self, field: str, searcher: Any) -> tuple[np.ndarray, float]:
         with self._lock:

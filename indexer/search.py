@@ -1,41 +1,31 @@
-"""Search: the one function behind the CLI, the JSON API and the web pages.
+"""Search: the one service behind the CLI, the JSON API and the web pages.
 
-A query is parsed leniently (quotes, -exclude, OR, field:, never an error), analyzed with the
-same analyzer as the documents, and turned into a Whoosh query where
-
-* every term must match, in its folded form, in some field (title and lead weigh more than
-  body); when that finds nothing, any term may match (more matched terms still rank higher);
-* a term typed WITH diacritics adds a boost from the exact-form fields, so marks the user typed
-  count while unaccented terms stay neutral;
-* each pair of adjacent query syllables adds a boost from the bigram fields, so "tran luu
-  quang" ranks the name above the three syllables scattered;
-* abbreviations and their expansions (UBND ↔ Ủy ban nhân dân) are alternatives of each other.
-
-Snippets are cut from the stored original text and highlighted by re-analyzing it, so the
-highlight follows the analyzer exactly (diacritic-insensitive, tone-style-insensitive).
+It ties together query understanding (`indexer.query`), ranking (`indexer.ranking`, executed
+by `indexer.matching`), snippets (`indexer.snippets`) and "did you mean" (`indexer.restoration`),
+and owns what is per request: parameters, pages, date filters, facets, and one Whoosh
+searcher per thread and index generation.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
-import math
 import os
 import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, fold, has_marks, normalize_text, tokenize
+from indexer import ranking
+from indexer.analysis import fold, has_marks, normalize_text
 from indexer.index import (
     PARTS,
     Catalog,
@@ -45,33 +35,36 @@ from indexer.index import (
     current_generation,
 )
 from indexer.matching import Executor
+from indexer.query import (
+    ABBREVIATIONS_FILE,
+    FIELD_ALIASES,
+    FIELD_CHOICES,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    Abbreviations,
+    Clause,
+    Meaning,
+    ParsedQuery,
+    interpret,
+    parse_query,
+    typed_meaning,
+)
+from indexer.ranking import QueryBuilder, proximity_rerank
+from indexer.restoration import Restorer
+from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
+from indexer.typos import TypoIndex
 
-# --- limits and ranking knobs (explicit, documented in the README) -----------------------------
+__all__ = [
+    "ABBREVIATIONS_FILE", "FIELD_ALIASES", "FIELD_CHOICES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
+    "MAX_RESULT_WINDOW", "SNIPPET_CHARS", "SORTS", "SUGGEST_LIMIT", "Abbreviations", "Clause", "Highlighter",
+    "InvalidParameter", "ParsedQuery", "SearchService", "parse_query",
+]
 
-MAX_QUERY_CHARS = 500
-MAX_QUERY_TERMS = 32
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
-SNIPPET_CHARS = 240
-SNIPPET_SCAN_CHARS = 20_000  # snippets come from the first 20,000 characters of a paragraph
-MAX_CAPTIONS_SHOWN = 3
 SUGGEST_LIMIT = 10
-
-FIELD_WEIGHTS = {"title": 3.0, "lead": 2.0, "body": 1.0, "caption": 1.0}
-EXACT_WEIGHT = 0.6  # extra weight of a diacritics-exact match, relative to the folded one
-BIGRAM_WEIGHT = 6.0  # weight of an adjacent pair, relative to one syllable (tuned: bench/relevance.py)
-FIELD_CHOICES = {
-    "all": PARTS,
-    "title": ("title",),
-    "body": ("lead", "body"),
-    "lead": ("lead",),
-    "caption": ("caption",),
-}
-FIELD_ALIASES = {"title": "title", "caption": "caption", "body": "body", "lead": "lead",
-                 "tieude": "title", "anh": "caption", "chuthich": "caption"}
 SORTS = ("relevance", "newest", "oldest")
 VIETNAM = timezone(timedelta(hours=7))
-ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
 
 
 class InvalidParameter(ValueError):
@@ -82,207 +75,6 @@ class InvalidParameter(ValueError):
         self.code = code
         self.message = message
 
-
-# --- query parsing -------------------------------------------------------------------------------
-
-
-@dataclass
-class Clause:
-    """One unit of a parsed query: plain words (a run of them), or a quoted phrase."""
-
-    tokens: list[Syllable]
-    phrase: bool = False
-    negated: bool = False
-    parts: tuple[str, ...] = PARTS
-    or_next: bool = False  # joined to the next clause by OR
-
-
-@dataclass
-class ParsedQuery:
-    text: str
-    clauses: list[Clause] = field(default_factory=list)
-    truncated: bool = False
-
-    @property
-    def positive_tokens(self) -> list[Syllable]:
-        return [t for c in self.clauses if not c.negated for t in c.tokens if not t.alias]
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(c.tokens for c in self.clauses if not c.negated)
-
-
-_QUERY_TOKEN = re.compile(
-    r'(?P<neg>-)?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<quote>")'
-)
-
-
-def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
-    """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
-
-    Syntax: "exact phrase", -word / -"phrase" to exclude, OR between two units, and a field
-    prefix (title:, caption:, body:, lead:). An unbalanced quote is ignored. A unit is a phrase
-    or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
-    words are several syllables.
-    """
-    text = normalize_text(text or "")
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    truncated = len(text) > MAX_QUERY_CHARS
-    text = text[:MAX_QUERY_CHARS]
-    parsed = ParsedQuery(text=text, truncated=truncated)
-    run: Clause | None = None  # the current run of plain words
-    n_terms = 0
-    for m in _QUERY_TOKEN.finditer(text):
-        if m.group("quote") is not None:
-            continue
-        word, phrase = m.group("word"), m.group("phrase")
-        if word == "OR" and parsed.clauses:
-            parsed.clauses[-1].or_next = True
-            run = None
-            continue
-        negated = bool(m.group("neg"))
-        field_name = m.group("field")
-        clause_parts = tuple(parts)
-        if field_name:
-            alias = FIELD_ALIASES.get(field_name.lower())
-            if alias is None:  # not a field: the whole thing is a word ("19:30", "http:…")
-                word = (field_name + ":" + (word or "")) if word is not None else None
-                phrase = phrase if word is None else None
-            else:
-                clause_parts = tuple(p for p in FIELD_CHOICES[alias] if p in parts) or clause_parts
-        source = phrase if phrase is not None else word
-        if phrase is not None:
-            base = m.start("phrase")
-        else:
-            base = m.start("field") if field_name and FIELD_ALIASES.get(field_name.lower()) is None else m.start("word")
-        tokens = tokenize(source or "")
-        for tok in tokens:  # spans into the query text, not into the word
-            tok.start += base
-            tok.end += base
-        if not tokens:
-            continue
-        n_terms += len(tokens)
-        if n_terms > MAX_QUERY_TERMS:
-            parsed.truncated = True
-            break
-        if phrase is not None or negated or field_name:
-            parsed.clauses.append(Clause(tokens, phrase=phrase is not None, negated=negated, parts=clause_parts))
-            run = None
-        elif run is not None:
-            offset = run.tokens[-1].position + 1
-            for tok in tokens:
-                tok.position += offset
-            tokens[0].joined = True
-            run.tokens.extend(tokens)
-        else:
-            run = Clause(tokens, parts=clause_parts)
-            parsed.clauses.append(run)
-    return parsed
-
-
-# --- abbreviations -------------------------------------------------------------------------------
-
-
-class Abbreviations:
-    """Groups of interchangeable forms (an abbreviation and its expansions), matched on folded
-    syllable sequences, so "ubnd", "UBND" and "uy ban nhan dan" all find each other."""
-
-    def __init__(self, files: Iterable[Path]) -> None:
-        self.groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-        self.longest = 1
-        for path in files:
-            self._load(path)
-
-    def _load(self, path: Path) -> None:
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.lstrip().startswith("#"):
-                continue
-            forms = [self._key(f) for f in line.split("\t") if f.strip()]
-            forms = [f for f in forms if f]
-            if len(forms) < 2:
-                continue
-            for form in forms:
-                group = self.groups.setdefault(form, [form])
-                group.extend(f for f in forms if f not in group)
-                self.longest = max(self.longest, len(form))
-
-    @staticmethod
-    def _key(text: str) -> tuple[str, ...]:
-        return tuple(t.folded for t in tokenize(normalize_text(text)) if not t.alias)
-
-    def match(self, folded: Sequence[str], start: int) -> tuple[int, list[tuple[str, ...]]] | None:
-        """Longest form starting at `start`: (length, all forms of its group)."""
-        for length in range(min(self.longest, len(folded) - start), 0, -1):
-            group = self.groups.get(tuple(folded[start : start + length]))
-            if group:
-                return length, group
-        return None
-
-
-# --- "did you mean" --------------------------------------------------------------------------
-
-
-class Readings:
-    """The corpus's own accented readings of unaccented syllables (see index.ReadingCounter):
-    a small Viterbi over candidate readings, scored by syllable and adjacent-pair counts."""
-
-    CANDIDATES = 16
-    SMOOTHING = 2.0  # weight of the unigram estimate in each bigram step
-
-    def __init__(self, counter: ReadingCounter) -> None:
-        by_fold: dict[str, list[tuple[str, int]]] = {}
-        for surface, count in counter.unigrams.items():
-            by_fold.setdefault(fold(surface), []).append((surface, count))
-        self.by_fold = {
-            k: sorted(v, key=lambda sc: -sc[1])[: self.CANDIDATES] for k, v in by_fold.items()
-        }
-        self.bigrams = counter.bigrams
-        self.unigram_counts = counter.unigrams
-        self.total = max(1, sum(counter.unigrams.values()))
-
-    def _logp(self, prev: str | None, surface: str, count: int) -> float:
-        unigram = (count + 0.5) / self.total
-        if prev is None:
-            return math.log(unigram)
-        pair = self.bigrams.get(f"{prev} {surface}", 0)
-        prev_count = self.unigram_counts.get(prev, 0)
-        return math.log((pair + self.SMOOTHING * unigram) / (prev_count + self.SMOOTHING))
-
-    def _candidates(self, folded: str) -> list[tuple[str, int]]:
-        return self.by_fold.get(folded) or [(folded, 0)]
-
-    def restore(self, folded: Sequence[str]) -> list[str] | None:
-        """The most likely accented reading of a folded syllable sequence, or None when the
-        corpus has no dominant one."""
-        if not folded or all(f not in self.by_fold for f in folded):
-            return None
-        # A bigram language model, interpolated with unigrams, decoded with Viterbi:
-        # log P(s1) + Σ log P(s_i | s_{i-1}). A syllable the corpus never showed stands for itself.
-        best: dict[str, tuple[float, list[str]]] = {
-            s: (self._logp(None, s, c), [s]) for s, c in self._candidates(folded[0])
-        }
-        supported_pairs = 0
-        for f in folded[1:]:
-            step: dict[str, tuple[float, list[str]]] = {}
-            for s, c in self._candidates(f):
-                score, path = max(
-                    ((sc + self._logp(p[-1], s, c), p) for sc, p in best.values()),
-                    key=lambda x: x[0],
-                )
-                step[s] = (score, [*path, s])
-            best = step
-        _, path = max(best.values(), key=lambda x: x[0])
-        for a, b in pairwise(path):
-            if self.bigrams.get(f"{a} {b}", 0):
-                supported_pairs += 1
-        if len(path) > 1 and not supported_pairs:
-            return None
-        if len(path) == 1:
-            counts = self._candidates(folded[0])
-            total = sum(c for _, c in counts)
-            if counts[0][1] * 2 < total:
-                return None
-        return path
 
 
 # --- the service ---------------------------------------------------------------------------------
@@ -300,8 +92,9 @@ class _Generation:
         self.lock = threading.Lock()
 
     @cached_property
-    def readings(self) -> Readings:
-        return Readings(ReadingCounter.load(self.path / "readings.json.gz"))
+    def restorer(self) -> Restorer:
+        """Accent restoration for "did you mean": this index's counts over a shipped model."""
+        return Restorer.from_counter(ReadingCounter.load(self.path / "readings.json.gz"))
 
     @cached_property
     def titles(self) -> list[tuple[str, str, str]]:
@@ -311,21 +104,26 @@ class _Generation:
         rows.sort()
         return rows
 
-    def spelling(self, searcher: Any) -> Callable[[str], list[str]]:
-        """Spelling alternatives, remembered for this generation (bounded): the corrector scans
-        the lexicon, tens of milliseconds per unknown word."""
-        cache = self.__dict__.setdefault("_spelling", {})
+    @cached_property
+    def typo_index(self) -> TypoIndex:
+        """Likely spellings of words the index lacks: every folded syllable of the index, with
+        its count in titles, leads and captions (1 when only bodies have it) for ranking."""
+        counts: Counter[str] = Counter()
+        for surface, n in self.restorer.index.unigrams.items():
+            counts[fold(surface)] += n
+        with self.ix.reader() as reader:
+            lexicon = {term: counts.get(term, 1) for part in PARTS for term in reader.field_terms(part)}
+        return TypoIndex(lexicon)
 
-        def alternatives(folded: str) -> list[str]:
-            found = cache.get(folded)
-            if found is None:
-                found = spelling_alternatives(searcher, folded)
-                if len(cache) >= 20_000:
-                    cache.clear()
-                cache[folded] = found
-            return found
+    def search_text(self, searcher: Any) -> Callable[[int], str]:
+        """An article's searchable text (title, lead, paragraphs, captions), for proximity."""
 
-        return alternatives
+        def text(docnum: int) -> str:
+            article = searcher.stored_fields(docnum)["article"]
+            captions = [c["text"] for c in article.get("captions") or []]
+            return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
+
+        return text
 
     def executor(self, searcher: Any) -> Executor:
         with self.lock:
@@ -333,6 +131,32 @@ class _Generation:
             if executor is None:
                 executor = self._executor = Executor(searcher)
             return executor
+
+
+class IndexSupport:
+    """What the index says about words (`indexer.keyboard.Support`), for one request: how
+    many articles hold a folded syllable, or an adjacent pair, in any part. Remembered, since
+    decoding and typo ranking ask about the same words several times."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self._counts: dict[str, int] = {}
+
+    def _count(self, suffix: str, text: str) -> int:
+        key = suffix + "\t" + text
+        found = self._counts.get(key)
+        if found is None:
+            found = self._counts[key] = sum(self.searcher.doc_frequency(p + suffix, text) for p in PARTS)
+        return found
+
+    def df(self, folded: str) -> int:
+        return self._count("", folded)
+
+    def pair_df(self, a: str, b: str) -> int:
+        return self._count("_bi", f"{a} {b}")
+
+    def exact_df(self, exact: str) -> int:
+        return self._count("_ex", exact)
 
 
 class SearchService:
@@ -412,21 +236,20 @@ class SearchService:
         if parsed.truncated:
             response["notice"] = f"query cut to {MAX_QUERY_CHARS} characters / {MAX_QUERY_TERMS} terms"
         if not parsed.is_empty:
-            spell = gen.spelling(searcher)
-            built = _QueryBuilder(parsed, self.abbreviations, spell)
+            built, meanings, support = self._understood(parsed, gen)
             executor = gen.executor(searcher)
-            _, scored = built.query(require_all=True)
+            _, scored = built.query()
             mask, scores = _evaluate(executor, searcher, scored, date_filter)
-            if not mask.any() and built.can_relax:  # no article has every word: any word will do
-                _, scored = built.query(require_all=False)
+            if not mask.any() and built.can_relax:  # no article reaches the minimum: any word will do
+                _, scored = built.query(relaxed=True)
                 mask, scores = _evaluate(executor, searcher, scored, date_filter)
             total = int(mask.sum())
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
             if (page - 1) * per_page < total:  # a page past the end is empty
-                docnums = executor.top(mask, scores, sort, page * per_page)[(page - 1) * per_page :]
-                response["hits"] = self._hits(searcher, docnums, scores, built)
-            response["suggestion"] = self._suggestion(gen, parsed, spell)
+                ranked = self._ranked(searcher, executor, mask, scores, sort, page * per_page, built, gen)
+                response["hits"] = self._hits(searcher, ranked[(page - 1) * per_page :], built)
+            response["suggestion"] = self._suggestion(gen, parsed, meanings, support, response["hits"])
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
 
@@ -446,8 +269,6 @@ class SearchService:
         titles = self.generation().titles
         out: list[dict[str, str]] = []
         seen: set[str] = set()
-        import bisect
-
         i = bisect.bisect_left(titles, (key,))
         while i < len(titles) and titles[i][0].startswith(key) and len(out) < limit:
             out.append({"id": titles[i][2], "title": titles[i][1]})
@@ -469,9 +290,18 @@ class SearchService:
         parsed = parse_query(q)
         if parsed.is_empty:
             return set()
-        built = _QueryBuilder(parsed, self.abbreviations)
-        built.query(require_all=True)  # collects the terms as a side effect
+        built = self._understood(parsed, self.generation())[0]
+        built.query()  # collects the terms as a side effect
         return built.highlight_terms
+
+    def _understood(
+        self, parsed: ParsedQuery, gen: _Generation
+    ) -> tuple[QueryBuilder, dict[int, Meaning], IndexSupport]:
+        """The query builder for what the user meant (keyboard-off input decoded, typos), as
+        `search` ranks it and `highlight_terms` marks it."""
+        support = IndexSupport(self._searcher(gen))
+        meanings = interpret(parsed, parsed.text, support, gen.typo_index)
+        return QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 
     def health(self) -> dict[str, Any]:
         gen = self.generation()
@@ -485,12 +315,30 @@ class SearchService:
 
     # internals
 
-    def _hits(
-        self, searcher: Any, docnums: Sequence[int], scores: Any, built: _QueryBuilder
-    ) -> list[dict[str, Any]]:
+    def _ranked(
+        self,
+        searcher: Any,
+        executor: Executor,
+        mask: Any,
+        scores: Any,
+        sort: str,
+        limit: int,
+        built: QueryBuilder,
+        gen: _Generation,
+    ) -> list[tuple[int, float]]:
+        """(docnum, score) of the best `limit` matches; by relevance, the first RERANK_DEPTH
+        re-ranked by proximity (see indexer.ranking)."""
+        if sort != "relevance":
+            return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
+        docnums = executor.top(mask, scores, sort, max(limit, ranking.RERANK_DEPTH))
+        depth = ranking.RERANK_DEPTH
+        head = proximity_rerank(docnums[:depth], scores, gen.search_text(searcher), built.proximity_terms)
+        return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
+
+    def _hits(self, searcher: Any, ranked: Sequence[tuple[int, float]], built: QueryBuilder) -> list[dict[str, Any]]:
         highlighter = Highlighter(built.highlight_terms)
         hits = []
-        for docnum in docnums:
+        for docnum, score in ranked:
             article = searcher.stored_fields(docnum)["article"]
             hits.append(
                 {
@@ -500,7 +348,7 @@ class SearchService:
                     "url": article.get("url"),
                     "published": article.get("published"),
                     "author": article.get("author"),
-                    "score": round(float(scores[docnum]), 4),
+                    "score": round(score, 4),
                     "snippet": highlighter.snippet(article),
                     "captions": highlighter.captions(article),
                 }
@@ -508,25 +356,36 @@ class SearchService:
         return hits
 
     def _suggestion(
-        self, gen: _Generation, parsed: ParsedQuery, spell: Callable[[str], list[str]]
+        self,
+        gen: _Generation,
+        parsed: ParsedQuery,
+        meanings: dict[int, Meaning],
+        support: IndexSupport,
+        hits: Sequence[dict[str, Any]],
     ) -> dict[str, str] | None:
+        """"Did you mean": the query as understood (keyboard-off input decoded, misspellings
+        corrected) and, where it was typed without diacritics, with them restored; `<mark>` on
+        what changed. None when there is nothing to add to what was typed."""
         tokens = parsed.positive_tokens
         if not tokens or len(tokens) > 8:
             return None
         typed_marks = any(has_marks(t.exact) for t in tokens)
-        folded = [t.folded for t in tokens]
-        corrected = list(folded)
-        changed = [False] * len(folded)
-        for i, f in enumerate(folded):
-            better = spell(f)
-            if better:
-                corrected[i], changed[i] = better[0], True
+        understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
+        changed = [m.changed for m in understood]
         if typed_marks and not any(changed):
             return None
-        reading = gen.readings.restore(corrected)
+        decoded = [m.changed and m.how != "typo" for m in understood]
+        corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
+        # How the hits print these words is the best evidence of how the user meant them.
+        context = [text for hit in hits for text in (hit["title"], _plain(hit["snippet"]))]
+        reading = gen.restorer.restore(corrected, context)
         words: list[str] = []
         for i, tok in enumerate(tokens):
-            if reading is not None and (not typed_marks or changed[i]):
+            # A decoded word as decoded, unless the index never printed it so and restoration
+            # has a reading ("haf noij" decodes to "hà nọi": the keystrokes miss a key).
+            if decoded[i] and (reading is None or support.exact_df(understood[i].exact or "")):
+                words.append(understood[i].shown)
+            elif reading is not None and (not typed_marks or changed[i]):
                 words.append(reading[i])
             elif changed[i]:
                 words.append(corrected[i])
@@ -535,27 +394,19 @@ class SearchService:
         suggestion = " ".join(words)
         if suggestion.lower() == " ".join(t.exact for t in tokens).lower() and not any(changed):
             return None
-        if fold(suggestion) == " ".join(folded) and not typed_marks and reading is None:
+        if fold(suggestion) == " ".join(t.folded for t in tokens) and not typed_marks and reading is None:
             return None
         flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
-        return {"text": suggestion, "html": _mark_runs(words, flags)}
+        kind = "keyboard" if any(decoded) else "spelling" if any(changed) else "accents"
+        return {"text": suggestion, "html": mark_runs(words, flags), "kind": kind}
 
 
-def _mark_runs(words: Sequence[str], flags: Sequence[bool]) -> str:
-    """Escaped words with each run of flagged ones in a single <mark>: <mark>Đảng ủy Khối</mark>."""
-    out: list[str] = []
-    run: list[str] = []
-    for word, flag in zip(words, flags, strict=True):
-        if flag:
-            run.append(html.escape(word))
-            continue
-        if run:
-            out.append(f"<mark>{' '.join(run)}</mark>")
-            run = []
-        out.append(html.escape(word))
-    if run:
-        out.append(f"<mark>{' '.join(run)}</mark>")
-    return " ".join(out)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(marked: str) -> str:
+    """Text of a highlighted snippet: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", marked))
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:
@@ -620,271 +471,3 @@ def _facets(months: Any) -> dict[str, list[dict[str, Any]]]:
         "year": [{"value": str(y), "count": n} for y, n in sorted(by_year.items(), reverse=True)],
         "month": [{"value": f"{ym // 100}-{ym % 100:02d}", "count": n} for ym, n in months_desc],
     }
-
-
-def _document_frequency(searcher: Any, folded: str) -> int:
-    return sum(searcher.doc_frequency(part, folded) for part in PARTS)
-
-
-SPELLING_ALTERNATIVES = 3
-
-
-def spelling_alternatives(searcher: Any, folded: str) -> list[str]:
-    """For a word found nowhere in the index, the indexed words within edit distance 1 (2 for
-    long words), most frequent first; for a known word, nothing. The first letter is trusted."""
-    if not folded.isalpha() or _document_frequency(searcher, folded):
-        return []
-    maxdist = 1 if len(folded) <= 5 else 2
-    candidates: set[str] = set()
-    for part in ("body", "title"):
-        candidates.update(searcher.corrector(part).suggest(folded, limit=5, maxdist=maxdist, prefix=1))
-    ranked = sorted(candidates, key=lambda c: (-_document_frequency(searcher, c), c))
-    return ranked[:SPELLING_ALTERNATIVES]
-
-
-# --- query building --------------------------------------------------------------------------
-
-
-def _memo(fn: Callable[[str], list[str]]) -> Callable[[str], list[str]]:
-    cache: dict[str, list[str]] = {}
-
-    def cached(key: str) -> list[str]:
-        if key not in cache:
-            cache[key] = fn(key)
-        return cache[key]
-
-    return cached
-
-
-class _QueryBuilder:
-    def __init__(
-        self, parsed: ParsedQuery, abbreviations: Abbreviations, spell: Callable[[str], list[str]] | None = None
-    ) -> None:
-        self.parsed = parsed
-        self.abbreviations = abbreviations
-        self.spell = spell
-        self.highlight_terms: set[str] = set()
-        self.can_relax = False
-
-    def query(self, require_all: bool) -> tuple[Any, Any]:
-        """(what must match, the same plus boosts for ranking): counting and facets need only
-        the first, which is much cheaper than the scored query."""
-        required: list[Any] = []  # AND-ed units (or OR-ed, when relaxing)
-        boosts: list[Any] = []
-        excluded: list[Any] = []
-        pending_or: list[Any] = []
-        for clause in self.parsed.clauses:
-            if clause.negated:
-                excluded.append(self._sequence_query(clause.tokens, clause.parts))
-                continue
-            units, clause_boosts = self._clause(clause)
-            boosts.extend(clause_boosts)
-            if clause.or_next or pending_or:
-                pending_or.append(wq.And(units) if len(units) > 1 else units[0])
-                if not clause.or_next:
-                    required.append(wq.Or(pending_or))
-                    pending_or = []
-                continue
-            required.extend(units)
-        if pending_or:
-            required.append(wq.Or(pending_or))
-        self.can_relax = len(required) > 1
-        if require_all or len(required) == 1:
-            core = wq.And(required) if len(required) > 1 else required[0]
-        else:
-            core = wq.Or(required)
-        if excluded:
-            core = wq.AndNot(core, wq.Or(excluded))
-        scored = wq.AndMaybe(core, wq.Or(boosts)) if boosts else core
-        return core, scored
-
-    def _clause(self, clause: Clause) -> tuple[list[Any], list[Any]]:
-        tokens = [t for t in clause.tokens if not t.alias]
-        aliases = {t.position: t for t in clause.tokens if t.alias}
-        parts = clause.parts
-        boosts: list[Any] = []
-        # A word found nowhere in the index also matches its likely intended spellings.
-        spelled = {
-            t.position: [t.folded, *(self.spell(t.folded) if self.spell and not clause.phrase else [])]
-            for t in tokens
-        }
-        for tok in tokens:
-            self.highlight_terms.update(spelled[tok.position])
-            if tok.exact != tok.folded:
-                boosts.append(_any_field(parts, "_ex", tok.exact, EXACT_WEIGHT))
-        for a, b in pairwise(tokens):
-            if b.joined:
-                for x in spelled[a.position]:
-                    for y in spelled[b.position]:
-                        boosts.append(_any_field(parts, "_bi", f"{x} {y}", BIGRAM_WEIGHT))
-        if clause.phrase:
-            return [self._sequence_query(tokens, parts)], boosts
-        units: list[Any] = []
-        folded = [t.folded for t in tokens]
-        i = 0
-        while i < len(tokens):
-            found = self.abbreviations.match(folded, i)
-            if found:
-                length, forms = found
-                alternatives = []
-                for form in forms:
-                    self.highlight_terms.update(form)
-                    alternatives.append(self._folded_sequence(form, parts, exact=False))
-                units.append(wq.Or(alternatives))
-                i += length
-                continue
-            tok = tokens[i]
-            alias = aliases.get(tok.position)
-            forms = spelled[tok.position]
-            unit = _any_field(parts, "", tok.folded, 1.0)
-            if len(forms) > 1:
-                unit = wq.Or([_any_field(parts, "", form, 1.0) for form in forms])
-            if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
-                span = [t for t in tokens[i:] if t.start < alias.end]
-                self.highlight_terms.add(alias.folded)
-                joined = _any_field(parts, "", alias.folded, 1.0)
-                units.append(wq.Or([self._sequence_query(span, parts), joined]))
-                i += len(span)
-                continue
-            units.append(unit)
-            i += 1
-        return units, boosts
-
-    def _sequence_query(self, tokens: Sequence[Syllable], parts: Sequence[str]) -> Any:
-        return self._folded_sequence(tuple(t.folded for t in tokens if not t.alias), parts)
-
-    def _folded_sequence(self, folded: Sequence[str], parts: Sequence[str], exact: bool = True) -> Any:
-        """A phrase. Two syllables are exactly one bigram term, far cheaper than positions;
-        longer phrases intersect their bigrams first and, when `exact` (a quoted phrase: a
-        promise of word order), check positions only there."""
-        if len(folded) == 1:
-            return _any_field(parts, "", folded[0], 1.0)
-        pairs = [f"{a} {b}" for a, b in pairwise(folded)]
-        per_part = []
-        for p in parts:
-            chain = [wq.Term(f"{p}_bi", pair, boost=FIELD_WEIGHTS[p]) for pair in pairs]
-            if exact and len(folded) > 2:
-                chain.append(wq.Phrase(p, list(folded), boost=0.0))
-            per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
-        return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
-
-
-def _any_field(parts: Sequence[str], suffix: str, text: str, weight: float) -> Any:
-    terms = [wq.Term(p + suffix, text, boost=FIELD_WEIGHTS[p] * weight) for p in parts]
-    return terms[0] if len(terms) == 1 else wq.Or(terms)
-
-
-# --- snippets and highlighting -----------------------------------------------------------------
-
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
-
-
-class Highlighter:
-    """Marks query terms in original text. Everything but our own <mark> tags is escaped."""
-
-    def __init__(self, folded_terms: set[str]) -> None:
-        self.terms = folded_terms
-
-    def _matches(self, text: str) -> list[tuple[int, int, str]]:
-        return [(t.start, t.end, t.folded) for t in tokenize(text) if t.folded in self.terms and not t.alias]
-
-    def mark(self, text: str, matches: list[tuple[int, int, str]], lo: int = 0, hi: int | None = None) -> str:
-        hi = len(text) if hi is None else hi
-        out: list[str] = []
-        pos = lo
-        spans = _merge_spans([(s, e) for s, e, _ in matches if s >= lo and e <= hi], text)
-        for s, e in spans:
-            out.append(html.escape(text[pos:s]))
-            out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-            pos = e
-        out.append(html.escape(text[pos:hi]))
-        return "".join(out)
-
-    def mark_all(self, text: str) -> str:
-        return self.mark(text, self._matches(text))
-
-    def snippet(self, article: dict[str, Any], limit: int = SNIPPET_CHARS) -> str:
-        """The sentence with the most distinct query terms (earliest wins ties), widened with
-        its neighbours up to `limit` characters, cut at word boundaries."""
-        best: tuple[int, int, int] | None = None  # (-distinct, -count, order)
-        best_text, best_span, best_matches = "", (0, 0), []
-        blocks = [article.get("lead") or "", *(article.get("paragraphs") or [])]
-        order = 0
-        for block in blocks:
-            if not block:
-                continue
-            block = block[:SNIPPET_SCAN_CHARS]  # a 1 MB paragraph must not cost seconds per hit
-            matches = self._matches(block)
-            for s, e in _sentences(block):
-                inside = [m for m in matches if m[0] >= s and m[1] <= e]
-                key = (-len({m[2] for m in inside}), -len(inside), order)
-                order += 1
-                if best is None or key < best:
-                    best, best_text, best_span, best_matches = key, block, (s, e), matches
-        if best is None:
-            return ""
-        s, e = _widen(best_text, best_span, limit, best_matches)
-        prefix = "… " if s > 0 else ""
-        suffix = " …" if e < len(best_text) else ""
-        return prefix + self.mark(best_text, best_matches, s, e) + suffix
-
-    def captions(self, article: dict[str, Any]) -> list[dict[str, Any]]:
-        """Captions holding at least half of the distinct query terms (at least one), best first."""
-        scored = []
-        for index, cap in enumerate(article.get("captions") or []):
-            cap = {**cap, "text": cap["text"][:SNIPPET_SCAN_CHARS]}
-            matches = self._matches(cap["text"])
-            distinct = len({m[2] for m in matches})
-            if distinct:
-                scored.append((distinct, index, cap, matches))
-        if not scored:
-            return []
-        need = max(1, math.ceil(min(len(self.terms), max(d for d, *_ in scored)) / 2))
-        scored = [s for s in scored if s[0] >= need]
-        scored.sort(key=lambda s: (-s[0], s[1]))
-        return [
-            {"index": index, "position": cap["position"], "html": self.mark(cap["text"], matches)}
-            for _, index, cap, matches in scored[:MAX_CAPTIONS_SHOWN]
-        ]
-
-
-def _sentences(text: str) -> list[tuple[int, int]]:
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        spans.append((start, m.start()))
-        start = m.end()
-    spans.append((start, len(text)))
-    return spans
-
-
-def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int, int, str]]) -> tuple[int, int]:
-    s, e = span
-    if e - s > limit:
-        inside = [m for m in matches if m[0] >= s and m[1] <= e]
-        centre = inside[0][0] if inside else s
-        s = max(s, centre - limit // 4)
-        e = min(e, s + limit)
-    else:
-        room = limit - (e - s)
-        e = min(len(text), e + room)
-        if e - s < limit and s > 0:
-            s = max(0, s - (limit - (e - s)))
-    # cut at word boundaries (never inside a syllable)
-    if s > 0:
-        while s < len(text) and not text[s - 1].isspace():
-            s += 1
-    if e < len(text):
-        while e > s and not text[e].isspace():
-            e -= 1
-    return s, e
-
-
-def _merge_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Adjacent marked syllables separated only by spaces become one mark: <mark>Đảng ủy</mark>."""
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(spans):
-        if merged and (s <= merged[-1][1] or text[merged[-1][1] : s].strip(" ") == ""):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged

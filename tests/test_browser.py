@@ -237,6 +237,20 @@ def test_follow_did_you_mean(page: Any) -> None:
     assert_clean(page)
 
 
+def test_keyboard_off_query_shows_what_was_understood(page: Any) -> None:
+    # Raw Telex keystrokes, as typed with the Vietnamese input method switched off.
+    page.goto("/search?q=Thanhf+uyr+Hair+Phongf")
+    understood = page.locator(".did-you-mean.understood")
+    assert understood.is_visible()
+    assert understood.locator("a").inner_text() == "Thành ủy Hải Phòng"
+    assert understood.locator("a mark").count() >= 1
+    assert "bộ gõ" in understood.inner_text()
+    # the results are already those of the understood query, highlighted in the original text
+    assert page.locator(".hit").first.locator("mark", has_text="Hải Phòng").count() >= 1
+    shot(page, "keyboard-off")
+    assert_clean(page)
+
+
 def test_phone_viewport_has_no_horizontal_scroll(phone: Any) -> None:
     for name, url in (("home-phone", "/"), ("results-phone", "/search?q=dang+uy+khoi+doanh+nghiep"),
                       ("article-phone", f"/articles/{SEED_ID}?q=dang+uy"),

@@ -10,11 +10,13 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
 
-from indexer.index import build_index, current_generation, update_index
+import indexer.index as index_module
+from indexer.index import BuildFailed, build_index, current_generation, update_index
 from indexer.search import SearchService
 from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
 
@@ -166,6 +168,55 @@ def test_killing_builds_leaves_the_old_index_serving(tmp_path: Path) -> None:
     assert not list(index.glob(".tmp-*"))
     assert current_generation(index) != before
     assert len(list(index.glob("gen-*"))) <= 2
+
+
+@pytest.mark.slow
+def test_killing_a_build_while_it_writes_the_index_leaves_the_old_one(tmp_path: Path) -> None:
+    """SIGKILL the build once every article is handed over and its writer processes write
+    their segments: the workers die with it and the previous index keeps serving."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    before = current_generation(index)
+    corpus = synthetic_corpus(tmp_path / "big.jsonl", 4000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "writing the index" in line:
+            break
+    workers = psutil.Process(proc.pid).children(recursive=True)
+    assert workers, "the build should be writing in its worker processes"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    _gone, alive = psutil.wait_procs(workers, timeout=10)
+    assert not alive, f"writer workers outlived the killed build: {alive}"
+    assert current_generation(index) == before
+    assert SearchService(index).search("dang uy khoi doanh nghiep")["hits"][0]["id"] == SEED_ID
+    build_index([SEEDS], index, procs=1)
+    assert not list(index.glob(".tmp-*"))
+
+
+def test_a_failing_writer_process_fails_the_build_and_keeps_the_old_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    before = current_generation(index)
+    corpus = synthetic_corpus(tmp_path / "c.jsonl", 600)
+    original = index_module.document_fields
+
+    def fail_on_one(article: Any) -> dict[str, Any]:
+        if article.id == "syn-450":
+            raise RuntimeError("boom")
+        return original(article)
+
+    monkeypatch.setattr(index_module, "document_fields", fail_on_one)  # forked workers inherit it
+    with pytest.raises(BuildFailed, match="boom"):
+        build_index([corpus], index, procs=2)
+    assert current_generation(index) == before
+    assert not list(index.glob(".tmp-*"))
 
 
 @pytest.mark.slow

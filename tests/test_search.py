@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import indexer.search as search_module
+import indexer.ranking as ranking_module
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -67,7 +67,7 @@ def test_typed_diacritics_count(service: SearchService) -> None:
 def test_adjacent_syllables_rank_above_scattered(service: SearchService, monkeypatch: pytest.MonkeyPatch) -> None:
     assert ids(service.search("tran luu quang"))[:2] == [SEED_ID, "gen-scattered"]
     # and it is the bigram boost that does it: without it the short scattered article wins
-    monkeypatch.setattr(search_module, "BIGRAM_WEIGHT", 0.0)
+    monkeypatch.setattr(ranking_module, "BIGRAM_WEIGHT", 0.0)
     assert ids(service.search("tran luu quang"))[0] == "gen-scattered"
 
 
@@ -213,3 +213,10 @@ def test_a_user_abbreviation_file_extends_the_shipped_list(seed_index: Path, tmp
     extended = SearchService(seed_index, abbreviation_files=[user_file])
     assert ids(extended.search("ĐUKDN")) == [SEED_ID]
     assert ids(extended.search("UBND"))  # the shipped list still applies
+
+
+def test_minus_before_a_digit_is_a_negative_number_not_an_exclusion() -> None:
+    parsed = parse_query("hoạt động ở -50 độ")
+    assert [c.negated for c in parsed.clauses] == [False]
+    assert [t.folded for t in parsed.clauses[0].tokens] == ["hoat", "dong", "o", "50", "do"]
+    assert parse_query("hai phong -quang").clauses[-1].negated

@@ -76,10 +76,17 @@ SCHEMAS: dict[str, Any] = {
     },
     "Suggestion": {
         "type": "object",
-        "description": "“Did you mean”: the query with the corpus's dominant accented reading or "
-        "a spelling correction. `html` marks the changed words with <mark> and is escaped.",
-        "required": ["text", "html"],
-        "properties": {"text": _STR, "html": _STR},
+        "description": "“Did you mean”: the query as understood: keyboard-off input decoded, "
+        "misspellings corrected, diacritics restored. `html` marks the changed words with <mark> "
+        "and is escaped. `kind` says what changed: `keyboard` (typed with the input method off, "
+        "Telex or VNI, or marks on the wrong vowel: the results are already for this reading), "
+        "`spelling` (a word the index lacks, corrected), `accents` (diacritics restored).",
+        "required": ["text", "html", "kind"],
+        "properties": {
+            "text": _STR,
+            "html": _STR,
+            "kind": {"type": "string", "enum": ["keyboard", "spelling", "accents"]},
+        },
     },
     "FacetValue": {
         "type": "object",

@@ -1,0 +1,596 @@
+"""Queries typed with the Vietnamese input method off, or with marks on the wrong vowel.
+
+People whose IME is off or broken send the raw keystrokes: Telex ("Vieejt Nam", "dduwowngf")
+or VNI ("Vie65t Nam", "d9u7o7ng2"). Others type the marks but put them on the wrong vowel
+("vịêt", "hoà"). This module turns such a word into the syllable that was meant, and decides,
+per query and with the index's help, whether that reading or the raw text is what to search.
+
+Decoding is per word and strict: the keys are collected (vowel modifiers, one tone key, đ), applied
+to the base letters, the tone is placed by the project's canonical (old-style) rule
+(`indexer.analysis.canonical_cased`), and the result must be a phonotactically valid syllable
+(onset + rhyme tables below, stop codas only with sắc/nặng). Anything else decodes to None.
+
+Decoding is never applied blindly: Telex turns real words into Vietnamese ones (teen → tên,
+gas → gá, sex → sẽ, moon → môn). `understand` picks, over the whole query, the reading the
+index supports best (known syllables, known adjacent pairs), and prefers the raw text on ties
+and for words the index already knows, so "teen", "gas", "Facebook" stay as typed.
+
+Use, per run of adjacent query words (`Support` is the index's document counts):
+
+1. ``u = understand(surfaces, support)``; match word i on ``u.words[i].folded_forms`` (the
+   chosen reading, and the raw word, so a wrong choice costs ranking, never recall), with the
+   exact-form boost of ``u.words[i].chosen.exact`` when it carries marks;
+2. ``typo_candidates(u, support, typo_index)``: extra folded forms for words the index knows
+   in no form, to match at the lower `typos.SUGGESTED_WEIGHT` ("haf nooiij": the base letters
+   "noii" are one edit from "noi").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal, Protocol
+
+from indexer.analysis import canonical_cased, canonical_syllable, fold, normalize_text, tokenize
+from indexer.typos import TypoIndex
+
+# --- syllable model ------------------------------------------------------------------------------
+
+# Vowel modifiers, as the combining marks they compose with.
+CIRCUMFLEX, HORN, BREVE = "\u0302", "\u031b", "\u0306"
+# Tones 1..5: sắc, huyền, hỏi, ngã, nặng (0 = none, the VNI/Telex numbering).
+TONE_MARKS = ("", "\u0301", "\u0300", "\u0309", "\u0303", "\u0323")
+_MARK_TONE = {m: i for i, m in enumerate(TONE_MARKS) if m}
+_MODIFIERS = {CIRCUMFLEX, HORN, BREVE}
+
+_ONSET_TABLE = "b c ch d đ g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x"
+ONSETS = frozenset(_ONSET_TABLE.split())
+# Every rhyme (vowels + coda) of the standard orthography, tone-less, plus the k coda of Central
+# Highlands names (Đắk Lắk). "gi"/"qu" take these too (gi + iêng is written "giêng"; after qu the
+# rhyme may also be checked as "u" + rhyme: see split_syllable).
+_RHYME_TABLE = """
+    a ac ach ai ak am an ang anh ao ap at au ay
+    ăc ăk ăm ăn ăng ăp ăt
+    âc âm ân âng âp ât âu ây
+    e ec em en eng eo ep et
+    ê êch êm ên ênh êp êt êu
+    i ia ich im in inh ip it iu iêc iêm iên iêng iêp iêt iêu
+    o oc oi om on ong op ot oong ooc
+    ô ôc ôi ôm ôn ông ôp ôt
+    ơ ơi ơm ơn ơp ơt
+    u ua uc ui um un ung up ut uôc uôi uôm uôn uông uôt
+    ư ưa ưc ưi ưm ưn ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
+    y yêm yên yêng yêt yêu
+    oa oac oach oai oam oan oang oanh oap oat oay oăc oăm oăn oăng oăt
+    oe oen oeo oet
+    uân uâng uât uây uê uêch uênh uơ
+    uy uya uych uyên uyêt uynh uyp uyt uyu
+"""
+RHYMES = frozenset(_RHYME_TABLE.split())
+_STOPS = ("c", "ch", "p", "t")  # stop codas take only sắc (1) or nặng (5)
+_FRONT = tuple("ieêy")  # c/k, g/gh, ng/ngh are chosen by whether the rhyme starts with one of these
+VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def _compose(base: str, mod: str = "", tone: int = 0) -> str:
+    return unicodedata.normalize("NFC", base + mod + TONE_MARKS[tone])
+
+
+def _letters(word: str) -> tuple[list[tuple[str, str]], list[int]] | None:
+    """Lowercase `word` as (base letter, modifier) pairs plus the tones its marks carry; None
+    when it holds something that is not a Latin letter, digit or Vietnamese mark."""
+    letters: list[tuple[str, str]] = []
+    tones: list[int] = []
+    for ch in word.lower():
+        if ch == "đ":
+            letters.append(("d", "đ"))
+            continue
+        base, *marks = unicodedata.normalize("NFD", ch)
+        if not (base.isascii() and base.isalnum()):
+            return None
+        mod = ""
+        for m in marks:
+            if m in _MODIFIERS and not mod:
+                mod = m
+            elif m in _MARK_TONE:
+                tones.append(_MARK_TONE[m])
+            else:
+                return None
+        letters.append((base, mod))
+    return letters, tones
+
+
+def _spell(letters: Sequence[tuple[str, str]]) -> str:
+    return "".join("đ" if mod == "đ" else _compose(base, mod) for base, mod in letters)
+
+
+def split_syllable(text: str) -> tuple[str, str] | None:
+    """(onset, rhyme) of a lowercase tone-less syllable, or None when it is not a valid one.
+
+    The glides of "qu" and "gi" belong to the onset; gi + iê… is written "giê…" (giếng), and
+    "gi" before a consonant or alone is g + i (gì, gìn).
+    """
+    onset = ""
+    for n in (3, 2, 1):
+        if text[:n] in ONSETS and len(text) > n:
+            onset = text[:n]
+            break
+    if onset == "gi" and text[2] not in VOWELS:
+        onset = "g"
+    if onset == "qu" and text[2] not in VOWELS:
+        return None
+    rhyme = text[len(onset) :]
+    glide = {"gi": "i", "qu": "u"}.get(onset)
+    if rhyme not in RHYMES and (glide is None or glide + rhyme not in RHYMES):
+        return None
+    front = rhyme.startswith(_FRONT)
+    if onset in ("gh", "ngh") and not front:  # k is also written before a, o, u in names (Bắc Kạn, Kông)
+        return None
+    if (onset == "c" or onset == "ng") and front:
+        return None
+    if onset == "g" and rhyme.startswith(("e", "ê")):
+        return None
+    return onset, rhyme
+
+
+def _tone_index(rhyme: str) -> int:
+    """Index in `rhyme` of the vowel that carries the tone, old style: the modified vowel (ơ of
+    ươ), else the only vowel, else the middle of three, else the second of two before a coda,
+    else the first of two (hòa, thủy, mùa)."""
+    vowels = [i for i, ch in enumerate(rhyme) if ch in VOWELS]
+    marked = [i for i in vowels if rhyme[i] in "ăâêôơư"]
+    if marked:
+        return marked[-1]
+    if len(vowels) == 1:
+        return vowels[0]
+    if len(vowels) == 3:
+        return vowels[1]
+    coda = rhyme[vowels[-1] + 1 :]
+    return vowels[1] if coda else vowels[0]
+
+
+def build_syllable(letters: Sequence[tuple[str, str]], tone: int) -> str | None:
+    """The canonical lowercase syllable for base letters with modifiers and a tone, or None."""
+    plain = _spell(letters)
+    parts = split_syllable(plain)
+    if parts is None:
+        return None
+    onset, rhyme = parts
+    if tone in (2, 3, 4) and rhyme.endswith(_STOPS):
+        return None
+    if tone:
+        i = len(onset) + _tone_index(rhyme)
+        plain = plain[:i] + _compose(plain[i], "", tone) + plain[i + 1 :]
+    return canonical_cased(plain)
+
+
+def _recase(word: str, syllable: str) -> str:
+    """Case of the typed word carried to the reading: VIEEJT → VIỆT, Vieejt → Việt."""
+    letters = [c for c in word if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return syllable.upper()
+    if word[:1].isupper():
+        return syllable[:1].upper() + syllable[1:]
+    return syllable
+
+
+# --- keystroke decoding ----------------------------------------------------------------------------
+
+_TELEX_TONES = {"s": 1, "f": 2, "r": 3, "x": 4, "j": 5, "z": 0}
+_VNI_TONES = {"1": 1, "2": 2, "3": 3, "4": 4, "5": 5, "0": 0}
+MAX_WORD = 14  # longer strings are not one syllable's keystrokes
+
+
+def _glide(letters: Sequence[tuple[str, str]]) -> int:
+    """Letters at the start that belong to the onset even though they are vowels: qu, gi."""
+    return 2 if [b for b, _ in letters[:2]] in (["q", "u"], ["g", "i"]) else 0
+
+
+def _horn_options(letters: list[tuple[str, str]], keys: int, targets: str) -> list[list[tuple[str, str]]]:
+    """Ways to apply `keys` horn/breve keys (Telex w, VNI 7/8), most likely first: u+o together
+    (ươ: "uow", "uwo", "uwow"), else one of the plain u, o, a. Validity picks among them."""
+    start = _glide(letters)  # the glide of qu, gi is no target
+    options: list[list[tuple[str, str]]] = []
+    if "u" in targets and "o" in targets:
+        for i in range(start, len(letters) - 1):
+            (a, ma), (b, mb) = letters[i], letters[i + 1]
+            # one key modifies both ("uow"), or the one left ("uwo"); a second key is tolerated
+            if a == "u" and b == "o" and {ma, mb} <= {"", HORN} and "" in (ma, mb) and keys <= 2:
+                opt = list(letters)
+                opt[i], opt[i + 1] = ("u", HORN), ("o", HORN)
+                options.append(opt)
+    if keys == 1:
+        for want in "uoa":
+            if want not in targets:
+                continue
+            for i in range(start, len(letters)):
+                if letters[i] == (want, ""):
+                    opt = list(letters)
+                    opt[i] = (want, BREVE if want == "a" else HORN)
+                    options.append(opt)
+    return options
+
+
+def _decode(word: str, scheme: Literal["telex", "vni"]) -> str | None:
+    word = normalize_text(word)
+    if not word or len(word) > MAX_WORD or not any(c.isalpha() for c in word):
+        return None
+    parsed = _letters(word)
+    if parsed is None:
+        return None
+    typed, marked_tones = parsed
+    if len(marked_tones) > 1:
+        return None
+    if not any(b in "aeiouy" or (scheme == "telex" and b == "w") for b, _ in typed):
+        return _acronym(word, scheme)
+    tone_keys = list(marked_tones)
+    letters: list[tuple[str, str]] = []
+    horn_keys = {"u": 0, "a": 0}  # Telex w, VNI 7 (u/o) and 8 (a): applied at the end
+    seen_vowel = False
+    tones = _TELEX_TONES if scheme == "telex" else _VNI_TONES
+    for base, mod in typed:
+        if mod:
+            letters.append((base, mod))
+            seen_vowel = seen_vowel or base in "aeiouy"
+            continue
+        if base in tones and seen_vowel:
+            tone_keys.append(tones[base])
+        elif scheme == "telex" and base == "w":
+            if any(lt in (("u", ""), ("o", ""), ("a", "")) for lt in letters[_glide(letters) :]):
+                horn_keys["u"] += 1
+            else:  # w with nothing to modify is ư ("nhwng", "giwax")
+                letters.append(("u", HORN))
+                seen_vowel = True
+        elif scheme == "telex" and base in "aeo" and letters[-1:] == [(base, CIRCUMFLEX)]:  # "ooo" → "oo"
+            letters[-1] = (base, "")
+            letters.append((base, ""))
+        elif scheme == "telex" and base in "aeo" and letters[-1:] == [(base, "")]:
+            letters[-1] = (base, CIRCUMFLEX)
+        elif scheme == "telex" and base == "d" and letters[:1] == [("d", "")] and (len(letters) == 1 or seen_vowel):
+            letters[0] = ("d", "đ")
+        elif scheme == "vni" and base.isdigit():
+            if base == "9" and letters[:1] == [("d", "")]:
+                letters[0] = ("d", "đ")
+            elif base == "6" and seen_vowel:
+                found = [i for i, lt in enumerate(letters) if lt[0] in "aeo" and lt[1] == ""]
+                if not found:
+                    return None
+                letters[found[-1]] = (letters[found[-1]][0], CIRCUMFLEX)
+            elif base in "78" and seen_vowel:
+                horn_keys["u" if base == "7" else "a"] += 1
+            else:
+                return None
+        elif base.isdigit():
+            return None
+        else:
+            letters.append((base, ""))
+            seen_vowel = seen_vowel or base in "aeiouy"
+    if len(tone_keys) > 1 or not seen_vowel:
+        return None
+    tone = tone_keys[0] if tone_keys else 0
+    candidates = [letters]
+    for kind, keys in horn_keys.items():
+        if keys:
+            targets = ("uoa" if scheme == "telex" else "uo") if kind == "u" else "a"
+            candidates = [opt for c in candidates for opt in _horn_options(c, keys, targets)]
+    for option in candidates:
+        syllable = build_syllable(option, tone)
+        if syllable is not None:
+            return _recase(word, syllable)
+    return None
+
+
+_ACRONYM_D = {"telex": re.compile("d[dD]|D[dD]"), "vni": re.compile("[dD]9")}
+
+
+def _acronym(word: str, scheme: Literal["telex", "vni"]) -> str | None:
+    """Consonant-only words are initialisms: only the đ key applies ("HDDND" → "HĐND")."""
+    if not word.isascii() or (not word.isalpha() and scheme == "telex") or not word.isalnum():
+        return None
+    decoded = _ACRONYM_D[scheme].sub(lambda m: "Đ" if m[0][0] == "D" else "đ", word)
+    if decoded == word or any(c.isdigit() for c in decoded):
+        return None
+    return decoded
+
+
+def decode_telex(word: str) -> str | None:
+    """The syllable a Telex keystroke sequence spells ("Vieejt" → "Việt", "dduwowngf" → "đường"),
+    case kept; None when `word` is not the keystrokes of a valid syllable. Tone key (s f r x j, z
+    = none) at the end or right after the vowel; aa ee oo aw ow uw dd, w alone = ư; already typed
+    marks are kept ("Viêjt" → "Việt"). A word without keys decodes to itself ("Nam")."""
+    return _decode(word, "telex")
+
+
+def decode_vni(word: str) -> str | None:
+    """The syllable a VNI keystroke sequence spells ("Vie65t" → "Việt", "d9u7o7ng2" → "đường"),
+    case kept; None when invalid. Digits: 1-5 tones (0 none), 6 â ê ô, 7 ư ơ, 8 ă, 9 đ."""
+    return _decode(word, "vni")
+
+
+_TELEX_KEYS = {CIRCUMFLEX: None, HORN: "w", BREVE: "w", "đ": "d"}
+_VNI_KEYS = {CIRCUMFLEX: "6", HORN: "7", BREVE: "8", "đ": "9"}
+
+
+def _encode(syllable: str, scheme: Literal["telex", "vni"], tone_after_vowel: bool) -> str:
+    keys = _TELEX_KEYS if scheme == "telex" else _VNI_KEYS
+    tone_keys = "zsfrxj" if scheme == "telex" else "012345"
+    out: list[str] = []
+    tone_key = ""
+    previous = ""  # the previous letter when it is a plain vowel
+    for ch in syllable:
+        if ch in "đĐ":
+            out.append(ch.replace("đ", "d").replace("Đ", "D") + keys["đ"])
+            continue
+        base, *marks = unicodedata.normalize("NFD", ch)
+        piece = base
+        if scheme == "telex" and base.lower() in "aeo" and previous == base.lower() and not _MODIFIERS & set(marks):
+            piece = base * 2  # "oo" is typed "ooo" (xoong, Đoòng); "oo" alone would be ô
+        previous = base.lower() if not _MODIFIERS & set(marks) else ""
+        tone = ""
+        for m in marks:
+            if m in _MODIFIERS:
+                piece += keys[m] or base.lower()
+            else:
+                tone = tone_keys[_MARK_TONE[m]]
+        if tone and tone_after_vowel:
+            piece += tone
+        elif tone:
+            tone_key = tone
+        out.append(piece)
+    keystrokes = "".join(out) + tone_key
+    return keystrokes.upper() if len(syllable) > 1 and syllable.isupper() else keystrokes  # caps lock
+
+
+def encode_telex(syllable: str, tone_after_vowel: bool = False) -> str:
+    """The Telex keystrokes of a syllable, the inverse of `decode_telex` ("việt" → "vieetj", or
+    "vieejt" with the tone key right after its vowel). For tests and benchmarks."""
+    return _encode(syllable, "telex", tone_after_vowel)
+
+
+def encode_vni(syllable: str, tone_after_vowel: bool = False) -> str:
+    """The VNI keystrokes of a syllable ("việt" → "vie6t5", or "vie65t"). For tests and benchmarks."""
+    return _encode(syllable, "vni", tone_after_vowel)
+
+
+_HORN_FIXES = (("ưo", "ươ"), ("uơ", "ươ"))
+
+
+def repair_marks(word: str) -> str | None:
+    """The word with its marks re-placed ("vịêt" → "việt", "hoà" → "hòa", "nguời" → "người"),
+    case kept; None when nothing changes or the word is not a valid syllable. The word is
+    stripped to base letters + modifiers + one tone and rebuilt, so it is idempotent."""
+    word = normalize_text(word)
+    if word.isascii() or len(word) > MAX_WORD:
+        return None
+    parsed = _letters(word)
+    if parsed is None or len(parsed[1]) > 1 or any(b.isdigit() for b, _ in parsed[0]):
+        return None
+    letters, tones = parsed
+    tone = tones[0] if tones else 0
+    syllable = build_syllable(letters, tone)
+    if syllable is None:  # a half-typed ươ ("nguời", "dưong")
+        plain = _spell(letters)
+        for wrong, right in _HORN_FIXES:
+            if wrong in plain:
+                fixed = _letters(plain.replace(wrong, right, 1))
+                syllable = build_syllable(fixed[0], tone) if fixed else None
+                break
+    if syllable is None:
+        return None
+    repaired = _recase(word, syllable)
+    return None if repaired == word else repaired
+
+
+# --- readings and gating ---------------------------------------------------------------------------
+
+Method = Literal["raw", "telex", "vni", "marks"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One way to read a typed word: `text` to show, `folded` to match, `method` it came from."""
+
+    text: str
+    folded: str
+    method: Method
+
+    @property
+    def exact(self) -> str:
+        """The form the `exact` index fields hold (lowercase, canonical tone placement)."""
+        return canonical_syllable(self.text)
+
+
+def base_letters(word: str) -> str:
+    """The folded letters a keystroke sequence types, its keys dropped: "noiij" → "noii",
+    "dduwowngf" → "duong", "Vie65t" → "viet". For typo lookup of a word that does not decode
+    (a mistyped keystroke): "noiij" is 2 edits from "noi", its base letters only 1. Not a
+    reading: English words lose letters too ("virus" → "viu")."""
+    out: list[str] = []
+    seen_vowel = False
+    for c in fold(word):
+        if c.isdigit() or (seen_vowel and c in _TELEX_TONES) or (c in "aeod" and out[-1:] == [c]):
+            continue
+        if c == "w":  # ư when it stands alone, else a modifier of the vowel before
+            if seen_vowel:
+                continue
+            c = "u"
+        out.append(c)
+        seen_vowel = seen_vowel or c in "aeiouy"
+    return "".join(out)
+
+
+def readings(word: str) -> list[Reading]:
+    """The raw word first, then each distinct decoded or repaired reading (by text)."""
+    raw = Reading(word, fold(word), "raw")
+    out = [raw]
+    seen = {word}
+    for method, fn in (("marks", repair_marks), ("telex", decode_telex), ("vni", decode_vni)):
+        text = fn(word)
+        if text is not None and text not in seen:
+            seen.add(text)
+            out.append(Reading(text, fold(text), method))
+    return out
+
+
+class Support(Protocol):
+    """What the index knows, on folded forms: documents holding a syllable / an adjacent pair."""
+
+    def df(self, folded: str) -> int: ...
+
+    def pair_df(self, a: str, b: str) -> int: ...
+
+
+class DictSupport:
+    """A `Support` over plain counts, for tests and benchmarks (`from_texts` counts documents)."""
+
+    def __init__(self, syllables: Mapping[str, int], pairs: Mapping[tuple[str, str], int]) -> None:
+        self.syllables = syllables  # folded syllable → documents (what a TypoIndex is built from)
+        self.pairs = pairs
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> DictSupport:
+        df: Counter[str] = Counter()
+        pairs: Counter[tuple[str, str]] = Counter()
+        for text in texts:
+            toks = [t for t in tokenize(normalize_text(text)) if not t.alias]
+            df.update({t.folded for t in toks})
+            pairs.update({(a.folded, b.folded) for a, b in pairwise(toks) if b.joined})
+        return cls(df, pairs)
+
+    def df(self, folded: str) -> int:
+        return self.syllables.get(folded, 0)
+
+    def pair_df(self, a: str, b: str) -> int:
+        return self.pairs.get((a, b), 0)
+
+
+@dataclass(frozen=True, slots=True)
+class WordChoice:
+    """The reading chosen for one typed word, and the others that were considered."""
+
+    raw: str
+    chosen: Reading
+    options: tuple[Reading, ...]
+
+    @property
+    def changed(self) -> bool:
+        return self.chosen.text != self.raw
+
+    @property
+    def folded_forms(self) -> tuple[str, ...]:
+        """What to match: the chosen reading, then the raw word when it differs (the raw words
+        keep matching, so a wrong choice costs ranking, never recall)."""
+        raw = fold(self.raw)
+        return (self.chosen.folded,) if raw == self.chosen.folded else (self.chosen.folded, raw)
+
+    @property
+    def typo_keys(self) -> tuple[str, ...]:
+        """Folded strings to look typo candidates up with (see `typo_candidates`): the
+        `folded_forms`, then the raw word's `base_letters` (for a mistyped keystroke)."""
+        keys = self.folded_forms
+        letters = base_letters(self.raw)
+        return keys if letters in keys else (*keys, letters)
+
+
+@dataclass(frozen=True, slots=True)
+class Understood:
+    """One choice per query word, in order; `text` is the query as understood (for display)."""
+
+    words: tuple[WordChoice, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.chosen.text for w in self.words)
+
+    @property
+    def changed(self) -> bool:
+        return any(w.changed for w in self.words)
+
+
+# Scores of one reading of the whole query (see `understand`). A known pair outweighs the raw
+# word's head start, so one supported pair can overturn a known raw word ("Hoof" in "phoos Hoof
+# Chis"), but a decoded syllable alone never does ("teen" stays "teen").
+RAW_KNOWN = 2.5
+DECODED_KNOWN = 1.0
+PAIR_KNOWN = 2.0
+TIE = 0.01  # frequency only breaks ties
+
+
+def _options(word: str) -> list[Reading]:
+    """The raw word (or its mark repair, same folded form: a pure improvement), then decoded
+    readings with other folded forms, one per folded form."""
+    found = readings(word)
+    base = next((r for r in found if r.method == "marks"), found[0])
+    out = [base]
+    for r in found[1:]:
+        if all(r.folded != o.folded for o in out):
+            out.append(r)
+    return out
+
+
+def understand(words: Sequence[str], support: Support) -> Understood:
+    """Choose per word the raw text or a decoded reading, judged over the whole query.
+
+    A reading of the query scores: per word, RAW_KNOWN when the raw word is in the index,
+    DECODED_KNOWN when a decoded one is (decoded syllables the index lacks are not considered),
+    and per adjacent pair PAIR_KNOWN when the index holds it; document frequencies only break
+    ties. The best-scoring reading wins (exact Viterbi over the chain), raw on ties. `words` are
+    the surfaces of one run of adjacent query words.
+    """
+    options = [_options(w) for w in words]
+    if not words or all(len(o) == 1 for o in options):
+        return Understood(tuple(WordChoice(w, o[0], tuple(o)) for w, o in zip(words, options, strict=True)))
+    dfs = {r.folded: support.df(r.folded) for opts in options for r in opts}
+
+    def unary(k: int, r: Reading) -> float:
+        df = dfs[r.folded]
+        if k == 0:  # the raw word
+            return RAW_KNOWN + TIE * math.log1p(df) if df else 0.0
+        return DECODED_KNOWN + TIE * math.log1p(df) if df else -math.inf
+
+    # best[k]: (score, path) of the best reading of words[:i+1] ending in options[i][k]
+    best = [(unary(k, r), [k]) for k, r in enumerate(options[0])]
+    for i in range(1, len(words)):
+        layer = []
+        for k, r in enumerate(options[i]):
+            u = unary(k, r)
+            scored = []
+            for j, prev in enumerate(options[i - 1]):
+                score, path = best[j]
+                if math.isfinite(score + u) and dfs[prev.folded] and dfs[r.folded]:
+                    pair = support.pair_df(prev.folded, r.folded)
+                    score += PAIR_KNOWN + TIE * math.log1p(pair) if pair else 0.0
+                scored.append((score + u, -sum(path), [*path, k]))  # ties: fewer decoded words
+            top = max(scored)
+            layer.append((top[0], top[2]))
+        best = layer
+    _, path = max(best, key=lambda sp: (sp[0], -sum(sp[1])))
+    return Understood(tuple(WordChoice(w, o[k], tuple(o)) for w, o, k in zip(words, options, path, strict=True)))
+
+
+def typo_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
+    """Per word, folded typo candidates to match besides its `folded_forms` (at a lower weight:
+    typos.SUGGESTED_WEIGHT), for words the index knows in none of those forms; [] elsewhere.
+
+    Decoding first, tolerance after: a `typo_keys` entry the index knows is taken as it is (the
+    base letters of a mistyped keystroke sequence: "ddifnhj" → "dinh"), else the candidates of
+    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings.
+    """
+    chosen = [w.chosen.folded for w in understood.words]
+    out: list[list[str]] = []
+    for i, word in enumerate(understood.words):
+        found: list[str] = []
+        if not any(support.df(f) for f in word.folded_forms):
+            for key in word.typo_keys:
+                if support.df(key):
+                    found.append(key)
+                    continue
+                context = [*chosen[:i], key, *chosen[i + 1 :]]
+                found += [c for c, _ in index.in_context(context, i, support.pair_df, limit=limit)]
+        out.append(list(dict.fromkeys(found))[:limit])
+    return out

@@ -1,0 +1,239 @@
+"""Query understanding: what the user typed, as clauses of syllables, and what they meant.
+
+Parsing is lenient (quotes, -exclude, OR, field:, never an error): anything a user types gives
+a query and bad syntax degrades to plain words. Abbreviations (UBND ↔ Ủy ban nhân dân) are
+recognised here as groups of interchangeable folded syllable sequences. `interpret` then says
+what each word means: keyboard-off input (Telex, VNI) and misplaced marks decoded when the index
+supports the reading (`indexer.keyboard`), likely spellings of words the index lacks
+(`indexer.typos`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from indexer.analysis import Syllable, normalize_text, tokenize
+from indexer.index import PARTS
+from indexer.keyboard import Support, typo_candidates, understand
+from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
+from indexer.typos import TypoIndex
+
+MAX_QUERY_CHARS = 500
+MAX_QUERY_TERMS = 32
+FIELD_CHOICES = {
+    "all": PARTS,
+    "title": ("title",),
+    "body": ("lead", "body"),
+    "lead": ("lead",),
+    "caption": ("caption",),
+}
+FIELD_ALIASES = {"title": "title", "caption": "caption", "body": "body", "lead": "lead",
+                 "tieude": "title", "anh": "caption", "chuthich": "caption"}
+ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
+
+# --- query parsing -------------------------------------------------------------------------------
+
+
+@dataclass
+class Clause:
+    """One unit of a parsed query: plain words (a run of them), or a quoted phrase."""
+
+    tokens: list[Syllable]
+    phrase: bool = False
+    negated: bool = False
+    parts: tuple[str, ...] = PARTS
+    or_next: bool = False  # joined to the next clause by OR
+
+
+@dataclass
+class ParsedQuery:
+    text: str
+    clauses: list[Clause] = field(default_factory=list)
+    truncated: bool = False
+
+    @property
+    def positive_tokens(self) -> list[Syllable]:
+        return [t for c in self.clauses if not c.negated for t in c.tokens if not t.alias]
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(c.tokens for c in self.clauses if not c.negated)
+
+
+_QUERY_TOKEN = re.compile(
+    r'(?P<neg>-(?=[^\d\s]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<quote>")'
+)
+
+
+def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
+    """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
+
+    Syntax: "exact phrase", -word / -"phrase" to exclude (a minus before a digit is a
+    negative number: "-50 độ"), OR between two units, and a field
+    prefix (title:, caption:, body:, lead:). An unbalanced quote is ignored. A unit is a phrase
+    or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
+    words are several syllables.
+    """
+    text = normalize_text(text or "")
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    truncated = len(text) > MAX_QUERY_CHARS
+    text = text[:MAX_QUERY_CHARS]
+    parsed = ParsedQuery(text=text, truncated=truncated)
+    run: Clause | None = None  # the current run of plain words
+    n_terms = 0
+    for m in _QUERY_TOKEN.finditer(text):
+        if m.group("quote") is not None:
+            continue
+        word, phrase = m.group("word"), m.group("phrase")
+        if word == "OR" and parsed.clauses:
+            parsed.clauses[-1].or_next = True
+            run = None
+            continue
+        negated = bool(m.group("neg"))
+        field_name = m.group("field")
+        clause_parts = tuple(parts)
+        if field_name:
+            alias = FIELD_ALIASES.get(field_name.lower())
+            if alias is None:  # not a field: the whole thing is a word ("19:30", "http:…")
+                word = (field_name + ":" + (word or "")) if word is not None else None
+                phrase = phrase if word is None else None
+            else:
+                clause_parts = tuple(p for p in FIELD_CHOICES[alias] if p in parts) or clause_parts
+        source = phrase if phrase is not None else word
+        if phrase is not None:
+            base = m.start("phrase")
+        else:
+            base = m.start("field") if field_name and FIELD_ALIASES.get(field_name.lower()) is None else m.start("word")
+        tokens = tokenize(source or "")
+        for tok in tokens:  # spans into the query text, not into the word
+            tok.start += base
+            tok.end += base
+        if not tokens:
+            continue
+        n_terms += len(tokens)
+        if n_terms > MAX_QUERY_TERMS:
+            parsed.truncated = True
+            break
+        if phrase is not None or negated or field_name:
+            parsed.clauses.append(Clause(tokens, phrase=phrase is not None, negated=negated, parts=clause_parts))
+            run = None
+        elif run is not None:
+            offset = run.tokens[-1].position + 1
+            for tok in tokens:
+                tok.position += offset
+            tokens[0].joined = True
+            run.tokens.extend(tokens)
+        else:
+            run = Clause(tokens, parts=clause_parts)
+            parsed.clauses.append(run)
+    return parsed
+
+
+# --- abbreviations -------------------------------------------------------------------------------
+
+
+class Abbreviations:
+    """Groups of interchangeable forms (an abbreviation and its expansions), matched on folded
+    syllable sequences, so "ubnd", "UBND" and "uy ban nhan dan" all find each other."""
+
+    def __init__(self, files: Iterable[Path]) -> None:
+        self.groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        self.longest = 1
+        for path in files:
+            self._load(path)
+
+    def _load(self, path: Path) -> None:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            forms = [self._key(f) for f in line.split("\t") if f.strip()]
+            forms = [f for f in forms if f]
+            if len(forms) < 2:
+                continue
+            for form in forms:
+                group = self.groups.setdefault(form, [form])
+                group.extend(f for f in forms if f not in group)
+                self.longest = max(self.longest, len(form))
+
+    @staticmethod
+    def _key(text: str) -> tuple[str, ...]:
+        return tuple(t.folded for t in tokenize(normalize_text(text)) if not t.alias)
+
+    def match(self, folded: Sequence[str], start: int) -> tuple[int, list[tuple[str, ...]]] | None:
+        """Longest form starting at `start`: (length, all forms of its group)."""
+        for length in range(min(self.longest, len(folded) - start), 0, -1):
+            group = self.groups.get(tuple(folded[start : start + length]))
+            if group:
+                return length, group
+        return None
+
+
+
+# --- what the typed words mean -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """What one typed word was taken to mean: the folded forms to match, best first, each with
+    its weight (the word as understood 1.0; the raw keystrokes or a likely spelling less), the
+    exact form to prefer when diacritics were typed or decoded, and the word to show."""
+
+    forms: tuple[tuple[str, float], ...]
+    exact: str | None
+    shown: str
+    how: str  # "typed", or how it was understood: "telex", "vni", "marks", "typo"
+
+    @property
+    def changed(self) -> bool:
+        return self.how != "typed"
+
+
+RAW_WEIGHT = 0.5  # the raw keystrokes of a word understood as Telex/VNI still match, below it
+
+
+def interpret(
+    parsed: ParsedQuery, text: str, support: Support | None, typo_index: TypoIndex | None
+) -> dict[int, Meaning]:
+    """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
+    where the index supports it (`indexer.keyboard.understand`), marks repaired, and likely
+    spellings for words the index holds in no form (`indexer.keyboard.typo_candidates`).
+    Without an index (`support` None) every word means what it says."""
+    meanings: dict[int, Meaning] = {}
+    for clause in parsed.clauses:
+        if clause.negated:
+            continue
+        tokens = [t for t in clause.tokens if not t.alias]
+        if support is None or clause.phrase:
+            for tok in tokens:
+                meanings[id(tok)] = typed_meaning(tok, text)
+            continue
+        understood = understand([text[t.start : t.end] for t in tokens], support)
+        typos = (
+            typo_candidates(understood, support, typo_index) if typo_index is not None else [[] for _ in tokens]
+        )
+        for tok, choice, candidates in zip(tokens, understood.words, typos, strict=True):
+            if not choice.changed:
+                meaning = typed_meaning(tok, text)
+            else:
+                forms = [(choice.chosen.folded, 1.0), *((f, RAW_WEIGHT) for f in choice.folded_forms[1:])]
+                exact = choice.chosen.exact
+                meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
+                                  choice.chosen.text, choice.chosen.method)
+            if candidates:
+                known = {f for f, _ in meaning.forms}
+                extra = tuple((c, TYPO_WEIGHT) for c in candidates if c not in known)
+                if extra:
+                    how = meaning.how if meaning.changed else "typo"
+                    shown = meaning.shown if meaning.changed else extra[0][0]
+                    meaning = Meaning(meaning.forms + extra, meaning.exact, shown, how)
+            meanings[id(tok)] = meaning
+    return meanings
+
+
+def typed_meaning(tok: Syllable, text: str) -> Meaning:
+    """A word that means what it says."""
+    exact = tok.exact if tok.exact != tok.folded else None
+    return Meaning(((tok.folded, 1.0),), exact, text[tok.start : tok.end], "typed")

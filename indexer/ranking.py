@@ -1,0 +1,298 @@
+"""Ranking: how a parsed query becomes a query tree that says what matches and how it scores.
+
+The design, from the relevance harness (bench/relevance.py: keyword, headline and question sets
+in every query form, with a plain BM25 beside):
+
+* **Every word is optional, with a minimum that scales with query length** (`minimum_match`):
+  all of a 1–2 word query, then a share that falls as queries grow. A hard AND dropped the
+  article a question was written about as soon as one question word was absent from it; a
+  plain OR lets long queries match everything. Words the index does not hold at all are not
+  counted, and when no article reaches the minimum, any word will do.
+* **BM25F across fields** (`indexer.matching`): a term's frequencies in title, lead, body and
+  captions are weighted and added BEFORE saturation, with one idf for the article. Summing a
+  BM25 per field (what we did before) let a title sharing two query words outrank the body
+  that answers the question.
+* **Adjacent pairs** of query syllables score from the bigram fields (multi-syllable words and
+  names rank above scattered syllables), **diacritics typed** score from the exact-form fields
+  ("năm" over "Nam"), both as optional boosts that never decide what matches.
+* **Question words** ("là gì", "bao nhiêu", "như thế nào", "có … không") say what kind of
+  answer is wanted, not what it is about: in a query that reads as a question they weigh
+  little, as do pairs that involve them.
+* **Proximity**: the best articles by the above are re-ranked by the densest window of the
+  query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
+  many query words close together, an article that merely mentions them does not.
+* What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded, and
+  likely spellings of a word found nowhere in the index, each form with its own weight, below
+  the word as typed, so a typo never outranks a correctly typed match.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from itertools import pairwise
+from typing import Any
+
+from whoosh import query as wq
+
+from indexer.analysis import fold_quick
+from indexer.matching import AtLeast, FieldsTerm
+from indexer.query import Abbreviations, Clause, Meaning, ParsedQuery, typed_meaning
+
+# --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
+
+FIELD_WEIGHTS = {"title": 2.0, "lead": 1.5, "body": 1.0, "caption": 1.0}
+BIGRAM_WEIGHT = 1.0  # an adjacent pair, relative to one syllable
+EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those diacritics
+QUESTION_WEIGHT = 0.5  # a question word inside a question
+RERANK_DEPTH = 20  # how many of the best articles proximity may reorder
+WINDOW = 20  # syllables: the span in which query words count as close together
+PROXIMITY_WEIGHT = 1.0  # a window holding every query word adds the best article's score
+PASTED_WORDS = 5  # from this many words, quotes in a query may be typography (a pasted headline)
+
+# Folded question phrases. In a question they ask for the answer, so they do not describe it.
+QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "la gi", "la ai", "bao nhieu", "bao lau", "bao gio", "nhu the nao", "the nao", "ra sao",
+        "tai sao", "vi sao", "khi nao", "o dau", "nhung gi", "cai gi", "gi", "nao", "ai", "dau",
+        "khong", "chua", "co phai", "hay khong", "duoc khong", "co", "la", "nhu", "the", "sao",
+        "nhung", "cac", "nay", "do", "nhu vay",
+    )
+)
+_QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
+
+
+def minimum_match(n: int) -> int:
+    """How many of a run's n words an article must hold: all of 1–2, then a falling share."""
+    if n <= 2:
+        return n
+    if n <= 4:
+        return n - 1
+    return max(3, math.ceil(n * 0.5))
+
+
+def looks_like_question(folded: Sequence[str], text: str) -> bool:
+    """A question mark, or a question word among the last few syllables, or 'có … không'."""
+    if "?" in text:
+        return True
+    tail = folded[-3:]
+    return any(cue in tail for cue in _QUESTION_CUES)
+
+
+def question_positions(folded: Sequence[str]) -> set[int]:
+    """Positions of syllables that belong to a question phrase (longest phrases first)."""
+    marked: set[int] = set()
+    for phrase in sorted(QUESTION_PHRASES, key=len, reverse=True):
+        k = len(phrase)
+        for i in range(len(folded) - k + 1):
+            if tuple(folded[i : i + k]) == phrase and not marked.intersection(range(i, i + k)):
+                marked.update(range(i, i + k))
+    return marked
+
+
+def fields(parts: Sequence[str], suffix: str, text: str, weight: float) -> FieldsTerm:
+    """One term looked up in several fields at once, scored with BM25F."""
+    return FieldsTerm([p + suffix for p in parts], [FIELD_WEIGHTS[p] for p in parts], text, boost=weight)
+
+
+DocFrequency = Callable[[str], int]
+
+
+class QueryBuilder:
+    """Turns a ParsedQuery into (what must match, the same plus boosts for ranking). Counting
+    and facets need only the first, which is cheaper than the scored query."""
+
+    def __init__(
+        self,
+        parsed: ParsedQuery,
+        abbreviations: Abbreviations,
+        meanings: dict[int, Meaning] | None = None,
+        df: DocFrequency | None = None,
+    ) -> None:
+        self.parsed = parsed
+        self.abbreviations = abbreviations
+        self.meanings = meanings or {}
+        self.df = df
+        self.highlight_terms: set[str] = set()
+        self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
+        self.can_relax = False
+        tokens = parsed.positive_tokens
+        self.question = looks_like_question([t.folded for t in tokens], parsed.text)
+        # A long query with quotes is most likely a pasted headline ('Mozilla "khai tử" Firefox
+        # OS'): its quotes are typography, so they may relax when nothing matches them exactly.
+        # A short one means what it says: "quang tran" finds that phrase or nothing.
+        self.pasted = len(tokens) >= PASTED_WORDS
+
+    def query(self, relaxed: bool = False) -> tuple[Any, Any]:
+        """(core, scored). `relaxed` is the fallback when nothing matched: any word of any
+        clause will do, quoted phrases included."""
+        required: list[Any] = []  # AND-ed groups
+        boosts: list[Any] = []
+        excluded: list[Any] = []
+        pending_or: list[Any] = []
+        for clause in self.parsed.clauses:
+            if clause.negated:
+                excluded.append(self._sequence(tuple(t.folded for t in clause.tokens if not t.alias), clause.parts))
+                continue
+            group, clause_boosts = self._clause(clause, relaxed)
+            boosts.extend(clause_boosts)
+            if clause.or_next or pending_or:
+                pending_or.append(group)
+                if not clause.or_next:
+                    required.append(wq.Or(pending_or))
+                    pending_or = []
+                continue
+            required.append(group)
+        if pending_or:
+            required.append(wq.Or(pending_or))
+        if not required:
+            return wq.NullQuery, wq.NullQuery
+        self.can_relax = self.can_relax or len(required) > 1
+        # relaxed: any group will do (a pasted headline's "quoted" words need not be a phrase)
+        combine = wq.Or if relaxed else wq.And
+        core = required[0] if len(required) == 1 else combine(required)
+        if excluded:
+            core = wq.AndNot(core, wq.Or(excluded))
+        scored = wq.AndMaybe(core, wq.Or(boosts)) if boosts else core
+        return core, scored
+
+    # --- one clause ----------------------------------------------------------------------
+
+    def _clause(self, clause: Clause, relaxed: bool) -> tuple[Any, list[Any]]:
+        tokens = [t for t in clause.tokens if not t.alias]
+        aliases = {t.position: t for t in clause.tokens if t.alias}
+        parts = clause.parts
+        meanings = [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in tokens]
+        folded = [m.forms[0][0] for m in meanings]  # each word as understood
+        asking = question_positions(folded) if self.question and not clause.phrase else set()
+        weight = [QUESTION_WEIGHT if i in asking else 1.0 for i in range(len(tokens))]
+        boosts: list[Any] = []
+        for i, meaning in enumerate(meanings):
+            for form, w in meaning.forms:
+                self.highlight_terms.add(form)
+                if self.df is None or self.df(form):  # a word found nowhere is never near another
+                    self.proximity_terms[form] = max(weight[i] * w, self.proximity_terms.get(form, 0.0))
+            if meaning.exact:
+                boosts.append(fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
+        for i, b in enumerate(tokens[1:]):
+            if b.joined:
+                w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
+                for x, wx in meanings[i].forms:
+                    for y, wy in meanings[i + 1].forms:
+                        boosts.append(fields(parts, "_bi", f"{x} {y}", w * wx * wy))
+        if clause.phrase and relaxed and self.pasted:
+            return AtLeast([fields(parts, "", f, 1.0) for f in folded], 1), boosts
+        if clause.phrase:
+            self.can_relax = self.can_relax or self.pasted
+            words = [fields(parts, "", f, 1.0) for f in folded]
+            return wq.And([self._sequence(tuple(folded), parts, exact=True), *words]), boosts
+        units: list[Any] = []
+        known = 0  # units the index can match at all: the minimum counts only these
+        i = 0
+        while i < len(tokens):
+            found = self.abbreviations.match(folded, i)
+            if found:
+                length, forms = found
+                alternatives = []
+                for form in forms:
+                    self.highlight_terms.update(form)
+                    alternatives.append(self._form(form, parts))
+                units.append(wq.DisjunctionMax(alternatives))
+                known += 1
+                i += length
+                continue
+            tok = tokens[i]
+            alias = aliases.get(tok.position)
+            if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
+                span = [t for t in tokens[i:] if t.start < alias.end]
+                self.highlight_terms.add(alias.folded)
+                sequence = self._sequence(tuple(t.folded for t in span), parts)
+                words = [fields(parts, "", t.folded, 1.0) for t in span]
+                joined = fields(parts, "", alias.folded, len(span))
+                units.append(wq.DisjunctionMax([wq.And([sequence, *words]), joined]))
+                known += 1
+                i += len(span)
+                continue
+            forms = meanings[i].forms
+            alternatives = [fields(parts, "", f, weight[i] * w) for f, w in forms]
+            units.append(alternatives[0] if len(alternatives) == 1 else wq.DisjunctionMax(alternatives))
+            if self.df is None or any(self.df(f) for f, _ in forms):
+                known += 1
+            i += 1
+        needed = 1 if relaxed else minimum_match(known)
+        self.can_relax = self.can_relax or needed > 1
+        if len(units) == 1:
+            return units[0], boosts
+        return AtLeast(units, max(1, needed)), boosts
+
+    def _form(self, form: Sequence[str], parts: Sequence[str]) -> Any:
+        """One form of an abbreviation group: a word, or a chain of adjacent pairs."""
+        if len(form) == 1:
+            return fields(parts, "", form[0], 1.0)
+        words = [fields(parts, "", f, 1.0) for f in form]
+        return wq.And([self._sequence(tuple(form), parts), *words])
+
+    @staticmethod
+    def _sequence(folded: tuple[str, ...], parts: Sequence[str], exact: bool = False) -> Any:
+        """Where a sequence of syllables stands together (scores nothing: the words do). Two
+        syllables are exactly one bigram term, far cheaper than positions; longer sequences
+        intersect their bigrams first and, when `exact` (a quoted phrase: a promise of word
+        order), check positions only there."""
+        if len(folded) == 1:
+            return FieldsTerm(list(parts), [1.0] * len(parts), folded[0], boost=0.0)
+        pairs = [f"{a} {b}" for a, b in pairwise(folded)]
+        per_part = []
+        for p in parts:
+            chain: list[Any] = [wq.Term(f"{p}_bi", pair, boost=0.0) for pair in pairs]
+            if exact and len(folded) > 2:
+                chain.append(wq.Phrase(p, list(folded), boost=0.0))
+            per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
+        return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:
+    """The largest total weight of DISTINCT query words found within `width` consecutive words."""
+    hits = [(i, w) for i, w in enumerate(words) if w in weights]
+    inside: Counter[str] = Counter()
+    best = current = 0.0
+    first = 0
+    for position, word in hits:
+        if not inside[word]:
+            current += weights[word]
+        inside[word] += 1
+        while hits[first][0] <= position - width:
+            old = hits[first][1]
+            inside[old] -= 1
+            if not inside[old]:
+                current -= weights[old]
+            first += 1
+        best = max(best, current)
+    return best
+
+
+def proximity_rerank(
+    docnums: Sequence[int], scores: Any, texts: Callable[[int], str], weights: dict[str, float]
+) -> list[tuple[int, float]]:
+    """Re-rank the best articles: score + PROXIMITY_WEIGHT × (share of the query's weight found
+    in the article's densest window) × the best score. `texts` gives an article's searchable
+    text; words are folded and split on \\w (cheap, and close enough to the analyzer's
+    syllables to tell near from far)."""
+    if not docnums:
+        return []
+    total = sum(weights.values())
+    top = float(scores[docnums[0]]) or 1.0
+    rescored = []
+    for doc in docnums:
+        bonus = 0.0
+        if total > 0:
+            words = _WORD.findall(fold_quick(texts(doc)))
+            bonus = PROXIMITY_WEIGHT * top * densest_window(words, weights, WINDOW) / total
+        rescored.append((doc, float(scores[doc]) + bonus))
+    rescored.sort(key=lambda ds: -ds[1])
+    return rescored

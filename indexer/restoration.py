@@ -1,0 +1,267 @@
+"""Accent restoration for "did you mean": the most likely accented reading of an unaccented
+query ("dang uy khoi doanh nghiep" → "Đảng ủy Khối doanh nghiệp").
+
+Three sources of evidence, strongest first, interpolated so that a small archive still gets
+good readings:
+- the query's context, when the caller gives it: the titles and snippets of its hits, which
+  spell these very words as the archive prints them;
+- the index's own counts (index.ReadingCounter: syllables and adjacent pairs as printed in
+  titles, leads, captions and, up to a budget, bodies), which know the archive's names and
+  topics, weighed more as the index grows;
+- a general model shipped in indexer/data/restoration-general.json.gz (syllable frequencies
+  from wordfreq, adjacent pairs of dictionary words and names from pyvi, Faker and CLDR; see
+  bench/make_restoration_model.py and indexer/data/NOTICE.md), loaded once per process.
+
+Decoding is a syllable bigram model with Viterbi over the accented readings of each folded
+syllable, on lowercase forms; case is put back afterwards from the pairs that were seen.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+from indexer.analysis import canonical_cased, fold
+
+if TYPE_CHECKING:
+    from indexer.index import ReadingCounter
+
+GENERAL_MODEL = "restoration-general.json.gz"
+_LETTERS = re.compile(r"[^\W\d_]+")
+_GAP = re.compile(r"[ -]")  # what may stand between the two syllables of a pair
+
+
+def printed_syllables(text: str) -> Iterator[tuple[str, bool]]:
+    """(syllable as printed, tone placement canonical; joined to the previous one) for running
+    text split at non-letters: a regular expression is 6× faster than the ICU word breaker
+    and enough to count syllables of body text or of search hits."""
+    last_end = -1
+    for m in _LETTERS.finditer(text):
+        yield canonical_cased(m.group()), last_end >= 0 and _GAP.fullmatch(text, last_end, m.start()) is not None
+        last_end = m.end()
+
+
+class Counts:
+    """Lowercase syllable and pair counts, with the dominant printed case of those seen
+    capitalized. Built from cased counts ({"Hà": 3, "hà": 1}, {"Hà Nội": 2})."""
+
+    def __init__(self, unigrams: Mapping[str, int], bigrams: Mapping[str, int]) -> None:
+        self.unigrams: dict[str, int] = {}
+        self.bigrams: dict[str, int] = {}
+        self.cased: dict[str, str] = {}  # lowercase syllable or pair -> dominant printed form
+        self._add(unigrams, self.unigrams)
+        self._add(bigrams, self.bigrams)
+        self.total = max(1, sum(self.unigrams.values()))
+        self.successors: dict[str, int] = {}  # distinct pairs that start with a syllable
+        for pair in self.bigrams:
+            first = pair.split(" ", 1)[0]
+            self.successors[first] = self.successors.get(first, 0) + 1
+
+    def _add(self, cased_counts: Mapping[str, int], into: dict[str, int]) -> None:
+        best: dict[str, tuple[int, str]] = {}
+        for surface, n in cased_counts.items():
+            low = surface.lower()
+            into[low] = into.get(low, 0) + n
+            if surface != low and n > best.get(low, (0, ""))[0]:
+                best[low] = (n, surface)
+        for low, (n, surface) in best.items():
+            # Capitalized forms win only when they are the majority of this syllable or pair.
+            if 2 * n > into[low]:
+                self.cased[low] = surface
+
+
+@cache
+def general_counts() -> Counts:
+    """The shipped general model, read once per process (0.3–0.6 s, ~5 MiB)."""
+    raw = resources.files("indexer").joinpath("data", GENERAL_MODEL).read_bytes()
+    data = json.loads(gzip.decompress(raw))
+    return Counts(data["unigrams"], data["bigrams"])
+
+
+class Restorer:
+    """Accented readings of folded syllable sequences, for one index generation. Build one per
+    generation from its ReadingCounter (or its unigrams/bigrams) and reuse it: it is
+    read-only and thread-safe after construction."""
+
+    CANDIDATES = 16  # accented readings kept per folded syllable
+    CONTEXT_PRIOR = 1.0  # weight of the models against one occurrence in the query's context
+    INDEX_PRIOR = 20_000.0  # μ: syllables of index text at which index and general weigh alike
+    DISCOUNT = 0.75  # D: absolute discount of each index pair count, given to the back-off
+    PAIR_PRIOR = 3.0  # κ: extra weight of the general estimate in each index bigram step
+    DICT_WEIGHT = 0.7  # λ: share of the dictionary pairs in the general bigram estimate
+
+    def __init__(
+        self,
+        unigrams: Mapping[str, int] | None = None,
+        bigrams: Mapping[str, int] | None = None,
+        general: Counts | None = None,
+    ) -> None:
+        self.index = Counts(unigrams or {}, bigrams or {})
+        self.general = general if general is not None else general_counts()
+        gen, idx = self.general, self.index
+        # P(s) = (c_index(s) + μ P_general(s)) / (N_index + μ): a small index leans on the
+        # general model, a large one on itself.
+        weight = self.INDEX_PRIOR / (idx.total + self.INDEX_PRIOR)
+        self._gen_scale = weight / gen.total
+        self._idx_scale = (1.0 - weight) / idx.total
+        by_fold: dict[str, list[str]] = {}
+        for surface in {*gen.unigrams, *idx.unigrams}:
+            by_fold.setdefault(fold(surface), []).append(surface)
+        self.by_fold = {
+            k: sorted(v, key=lambda s: (-self.unigram(s), s))[: self.CANDIDATES] for k, v in by_fold.items()
+        }
+        # Dictionary successors of each syllable, normalized by the general unigram mass.
+        succ_mass: dict[str, float] = {}
+        for pair in gen.bigrams:
+            a, b = pair.split(" ", 1)
+            succ_mass[a] = succ_mass.get(a, 0.0) + gen.unigrams.get(b, 1) / gen.total
+        self._succ_mass = succ_mass
+
+    @classmethod
+    def from_counter(cls, counter: ReadingCounter) -> Restorer:
+        """From an index's ReadingCounter: its title, lead and caption counts plus its body
+        counts. The counter can be dropped afterwards: the Restorer keeps its own copy."""
+        return cls(counter.unigrams + counter.body_unigrams, counter.bigrams + counter.body_bigrams)
+
+    def unigram(self, s: str) -> float:
+        """P(s), interpolated; a tiny floor for forms neither model has seen."""
+        p = self.general.unigrams.get(s, 0) * self._gen_scale + self.index.unigrams.get(s, 0) * self._idx_scale
+        return p or 1e-9
+
+    def _general_bigram(self, a: str, b: str, p_b: float) -> float:
+        mass = self._succ_mass.get(a)
+        if not mass:
+            return p_b
+        in_dict = 1.0 if f"{a} {b}" in self.general.bigrams else 0.0
+        p_dict = in_dict * self.general.unigrams.get(b, 1) / self.general.total / mass
+        return self.DICT_WEIGHT * p_dict + (1.0 - self.DICT_WEIGHT) * p_b
+
+    def bigram(self, a: str, b: str) -> float:
+        """P(b | a): index pair counts, absolutely discounted (a syllable followed by many
+        different ones leaves more to the unseen), backed off to the general estimate."""
+        prior = self._general_bigram(a, b, self.unigram(b))
+        pair = self.index.bigrams.get(f"{a} {b}", 0)
+        backoff = self.DISCOUNT * self.index.successors.get(a, 0) + self.PAIR_PRIOR
+        return (max(pair - self.DISCOUNT, 0.0) + backoff * prior) / (self.index.unigrams.get(a, 0) + self.PAIR_PRIOR)
+
+    def candidates(self, folded: str) -> list[str]:
+        return self.by_fold.get(folded) or [folded]
+
+    def decode(self, folded: Sequence[str], local: Counts | None = None) -> list[str]:
+        """Viterbi: argmax over readings of log P(s1) + Σ log P(s_i | s_{i-1}), lowercase.
+        `local` counts from the query's context (see restore) weigh in at each step."""
+        local = local or Counts({}, {})
+        options = [self._with_local(self.candidates(f), f, local) for f in folded]
+
+        def first(s: str) -> float:
+            seen = sum(local.unigrams.get(c, 0) for c in options[0])
+            return (local.unigrams.get(s, 0) + self.CONTEXT_PRIOR * self.unigram(s)) / (seen + self.CONTEXT_PRIOR)
+
+        def step(a: str, b: str, seen: int) -> float:
+            return (local.bigrams.get(f"{a} {b}", 0) + self.CONTEXT_PRIOR * self.bigram(a, b)) / (
+                seen + self.CONTEXT_PRIOR
+            )
+
+        best = {s: (math.log(first(s)), [s]) for s in options[0]}
+        for prev_options, now in pairwise(options):
+            step_best: dict[str, tuple[float, list[str]]] = {}
+            seen = {a: sum(local.bigrams.get(f"{a} {b}", 0) for b in now) for a in prev_options}
+            for s in now:
+                score, path = max(
+                    ((sc + math.log(step(p[-1], s, seen[p[-1]])), p) for sc, p in best.values()),
+                    key=lambda x: x[0],
+                )
+                step_best[s] = (score, [*path, s])
+            best = step_best
+        return max(best.values(), key=lambda x: x[0])[1]
+
+    @staticmethod
+    def _with_local(options: list[str], folded: str, local: Counts) -> list[str]:
+        extra = [s for s in local.unigrams if fold(s) == folded and s not in options]
+        return [*options, *extra]
+
+    def local_counts(self, folded: Sequence[str], context: Iterable[str]) -> Counts:
+        """Counts of the query's syllables and adjacent pairs as printed in `context` (e.g.
+        the titles and snippets of the search hits): the archive's own spelling of exactly
+        these words, whatever the whole-index model had room to keep."""
+        wanted = set(folded)
+        pairs = {f"{a} {b}" for a, b in pairwise(folded)}
+        unigrams: Counter[str] = Counter()
+        bigrams: Counter[str] = Counter()
+        for text in context:
+            prev = ""
+            for surface, joined in printed_syllables(text):
+                if fold(surface) in wanted:
+                    unigrams[surface] += 1
+                    if prev and joined and fold(f"{prev} {surface}") in pairs:
+                        bigrams[f"{prev} {surface}"] += 1
+                    prev = surface
+                else:
+                    prev = ""
+        return Counts(unigrams, bigrams)
+
+    def supported(self, path: Sequence[str], local: Counts | None = None) -> bool:
+        """A reading is offered only with evidence: a pair of it seen in the index, the
+        dictionary or the context, or else every syllable the dominant reading of its folded
+        form (at least half of the probability of its alternatives). A lone syllable has no
+        context, and many folded syllables are words themselves ("nam" is not a typo of "năm"):
+        it needs two thirds of the index's own uses of its folded form."""
+        models = [self.index, self.general, *([local] if local else [])]
+        if len(path) == 1:
+            counts = [self.index.unigrams.get(c, 0) for c in self.candidates(fold(path[0]))]
+            return 3 * self.index.unigrams.get(path[0], 0) >= 2 * sum(counts) > 0
+        if any(f"{a} {b}" in m.bigrams for a, b in pairwise(path) for m in models):
+            return True
+        return all(self._dominant(s) for s in path)
+
+    def _dominant(self, s: str) -> bool:
+        known = s in self.index.unigrams or s in self.general.unigrams
+        return known and 2 * self.unigram(s) >= sum(self.unigram(c) for c in self.candidates(fold(s)))
+
+    def cased(self, path: Sequence[str], local: Counts | None = None) -> list[str]:
+        """Put back the printed case: from the pair on the left, else the pair on the right,
+        else the syllable alone; the context's evidence first, then the index's, then the
+        general model's."""
+        models = [*([local] if local else []), self.index, self.general]
+        out: list[str] = []
+        for i, s in enumerate(path):
+            keys: list[tuple[str, int]] = []
+            if i > 0:
+                keys.append((f"{path[i - 1]} {s}", 1))
+            if i + 1 < len(path):
+                keys.append((f"{s} {path[i + 1]}", 0))
+            out.append(self._case(s, keys, models))
+        return out
+
+    @staticmethod
+    def _case(s: str, keys: list[tuple[str, int]], models: list[Counts]) -> str:
+        for counts in models:
+            for key, side in keys:
+                if key in counts.bigrams:
+                    return counts.cased.get(key, key).split(" ")[side]
+        for counts in models:
+            if s in counts.unigrams:
+                return counts.cased.get(s, s)
+        return s
+
+    def restore(self, folded: Sequence[str], context: Iterable[str] = ()) -> list[str] | None:
+        """The most likely accented reading of a folded syllable sequence, cased as printed,
+        or None when no model knows it well enough to offer it. `context`: texts the query
+        was found in (titles and snippets of its hits), whose spelling of these very words
+        outweighs the models."""
+        local = self.local_counts(folded, context) if context else None
+        known = local.unigrams if local else {}
+        if not folded or all(f not in self.by_fold and not any(fold(s) == f for s in known) for f in folded):
+            return None
+        path = self.decode(folded, local)
+        if not self.supported(path, local):
+            return None
+        return self.cased(path, local)

@@ -1,0 +1,555 @@
+"""Whoosh segments written in bulk: the same files Whoosh's W3 codec writes, built with NumPy.
+
+Why: Whoosh's own writer spends one Python step per posting three times over (the analyzer's
+token objects, a pickled tuple per posting in its external-sort pool, the per-posting block
+writer), and our schema has three variants of four text fields. Here a text field analyzed by
+`FieldAnalyzer` costs one tokenization per text (shared by its three variants) and a C-level
+append of term ids; at flush, postings are grouped with one stable NumPy sort per field, and
+positions, term infos and the term table are encoded as arrays. Python only loops per term
+(inline postings) and per block of 128 postings, never per posting.
+
+What is written is Whoosh's format: per-document data (stored fields, length bytes, sortable
+columns) goes through Whoosh's own `W3PerDocWriter`; fields this module has no fast path for
+(ID, NUMERIC, any other analyzer) are indexed by the field's own ``index()``; postings are
+W3 posting blocks and inline posting lists, and the term table is Whoosh's ordered hash file
+(with its CRC32 hash variant). Two liberties, both within what Whoosh's reader reads: pickles
+use protocol 3 without memo entries (Whoosh writes protocol 2, which spells every bytes value
+as a call to _codecs.encode), and an inline posting list whose weights are all 1.0 stores None
+(which ListMatcher reads as 1.0 each). Whoosh opens, searches, updates and merges these segments
+like its own (tests/test_segments.py).
+
+Memory is bounded by `limit_mb`: when the accumulated postings and vocabularies reach it, the
+segment is written out and a new one started, so a larger corpus means more segments, not more
+memory.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import struct
+import zlib
+from array import array
+from collections.abc import Iterable
+from itertools import pairwise
+from pickle import dumps
+from typing import Any
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3Codec, W3Segment, W3TermInfo
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import Storage
+from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Frequency, Positions
+from whoosh.util.numeric import _length_byte_cache
+
+from indexer.analysis import FieldAnalyzer, Syllable, tokenize
+
+_TERMINFO = np.dtype(
+    [("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlen", "u1"), ("maxlen", "u1"),
+     ("maxweight", ">f4"), ("minid", ">u4"), ("maxid", ">u4")]
+)  # W3TermInfo._struct, "!BfIBBfII"
+assert _TERMINFO.itemsize == W3TermInfo._struct.size
+_EXTENT = struct.Struct("!qi")  # offset and length of a term's postings in the .pst file
+_BLOCK_LENGTH = struct.Struct("!i")
+_KEY_FIELD = struct.Struct("!H")
+_RECORD = np.dtype([("keylen", ">i4"), ("vallen", ">i4")])  # filetables._lengths
+_SLOT = np.dtype([("hash", ">u4"), ("pos", ">i8")])  # filetables._pointer
+_DIRECTORY = np.dtype([("pos", ">i8"), ("slots", ">i4")])  # filetables._dir_entry
+_HASH_HEADER = b"HSH3" + bytes([1]) + bytes(8)  # magic, hash type 1 (CRC32), 8 unused bytes
+_LENGTH_CACHE = np.asarray(_length_byte_cache, dtype=np.int64)
+_POSTINGS_MAGIC = b"W3Bl"
+_LIST_START = b"]("  # a pickled list: EMPTY_LIST, MARK, items, APPENDS, STOP
+_LIST_END = b"e."
+# Whoosh pickles postings with protocol 2, which writes every bytes value as a call to
+# _codecs.encode (~30 bytes each); its reader unpickles any protocol, and protocol 3 stores
+# bytes as themselves: a third of the size for a short posting list.
+PICKLE_PROTOCOL = 3  # block infos; posting data goes through _Pickler
+
+
+class _Pickler:
+    """Protocol-3 pickles without memo entries (`pickle.Pickler.fast`): the posting tuples
+    hold no shared objects, and each memo entry costs 2 bytes per posting value and 8 bytes
+    per inline posting list."""
+
+    def __init__(self) -> None:
+        self.buf = io.BytesIO()
+        self.pickler = pickle.Pickler(self.buf, PICKLE_PROTOCOL)
+        self.pickler.fast = True
+
+    def __call__(self, obj: Any) -> bytes:
+        buf = self.buf
+        buf.seek(0)
+        buf.truncate()
+        self.pickler.dump(obj)
+        return buf.getvalue()
+SLOTS_PER_KEY = 1.5  # hash table size per term (Whoosh: 2); the reader takes any size
+CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at a time when writing
+# Estimated memory, calibrated on news-50k: a vocabulary entry (str, dict slot, its key bytes at
+# flush) and a token (term id and position held, plus the sort arrays of its field at flush).
+TERM_BYTES = 200
+TOKEN_BYTES = 24
+GENERIC_POSTING_BYTES = 200  # a Python tuple per posting for fields without a fast path
+
+
+def length_bytes(lengths: np.ndarray) -> np.ndarray:
+    """Whoosh's `length_to_byte` over an array: the lossy byte a field length is stored as."""
+    return np.minimum(np.searchsorted(_LENGTH_CACHE, lengths, side="left"), 255).astype(np.uint8)
+
+
+class _Vocabulary(dict):  # type: ignore[type-arg]
+    """Term -> id, assigning the next id to a new term: `map(vocab.__getitem__, terms)` runs
+    in C for every term already seen."""
+
+    def __missing__(self, term: str) -> int:
+        tid = self[term] = len(self)
+        return tid
+
+
+class _FastField:
+    """Postings of a TEXT field analyzed by a `FieldAnalyzer`: one entry per token, in
+    document order (so a stable sort by term keeps docnums and positions ordered)."""
+
+    def __init__(self, name: str, fieldobj: Any) -> None:
+        self.name = name
+        self.analyzer: FieldAnalyzer = fieldobj.analyzer
+        self.positional = isinstance(fieldobj.format, Positions)
+        self.boost = float(fieldobj.format.field_boost)
+        self.vocab = _Vocabulary()
+        self.tids = array("i")
+        self.positions = array("i")
+
+    def add(self, tokens: list[Syllable]) -> int:
+        """Index the next document's tokens; returns the field length (terms indexed), which
+        is also what tells the documents' terms apart at flush (see `_write_fast_field`)."""
+        terms, positions = self.analyzer.terms(tokens)
+        self.tids.fromlist(list(map(self.vocab.__getitem__, terms)))
+        if self.positional:
+            self.positions.fromlist(positions)
+        return len(terms)
+
+    def memory(self) -> int:
+        return len(self.tids) * TOKEN_BYTES + len(self.vocab) * TERM_BYTES
+
+
+class _GenericField:
+    """Any other indexed field (ID, NUMERIC, ...): the field's own `index()`, as Whoosh does."""
+
+    def __init__(self, name: str, fieldobj: Any) -> None:
+        self.name = name
+        self.fieldobj = fieldobj
+        self.postings: list[tuple[bytes, int, float, bytes]] = []
+
+    def add(self, docnum: int, value: Any) -> int:
+        length = 0
+        scorable = self.fieldobj.scorable
+        for btext, freq, weight, vbytes in self.fieldobj.index(value):
+            if scorable:
+                length += freq
+            self.postings.append((btext, docnum, weight, vbytes))
+        return length
+
+    def memory(self) -> int:
+        return len(self.postings) * GENERIC_POSTING_BYTES
+
+
+class SegmentBuilder:
+    """Adds documents like ``SegmentWriter.add_document`` and writes them as W3 segments.
+
+    Documents are numbered from 0 in each segment. `finish()` returns the segments, to be
+    listed in the index's TOC (see `write_toc`) in the order their documents should have."""
+
+    def __init__(self, storage: Storage, schema: Schema, codec: W3Codec, indexname: str, limit_mb: float) -> None:
+        for name, fieldobj in schema.items():
+            if fieldobj.vector or fieldobj.separate_spelling():
+                raise ValueError(f"field {name!r}: term vectors and spelling fields are not supported")
+        self.storage = storage
+        self.schema = schema
+        self.codec = codec
+        self.indexname = indexname
+        self.limit = int(limit_mb * 1024 * 1024)
+        self.segments: list[W3Segment] = []
+        self._start()
+
+    def _start(self) -> None:
+        self.segment = self.codec.new_segment(self.storage, self.indexname)
+        self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
+        self.docnum = 0
+        self.fast: dict[str, _FastField] = {}
+        self.generic: dict[str, _GenericField] = {}
+        self.lengths: dict[str, array[int]] = {}
+        for name, fieldobj in self.schema.items():
+            if not fieldobj.indexed:
+                continue
+            if isinstance(fieldobj.analyzer, FieldAnalyzer) and type(fieldobj.format) in (Positions, Frequency):
+                self.fast[name] = _FastField(name, fieldobj)
+            else:
+                self.generic[name] = _GenericField(name, fieldobj)
+            self.lengths[name] = array("i")
+
+    def add_document(self, fields: dict[str, Any], tokens: dict[int, list[Syllable]] | None = None) -> None:
+        """The same fields `SegmentWriter.add_document` takes (no boosts or ``_stored_``).
+        `tokens` (id of a text -> its tokens) receives every text's tokens, shared by the
+        fields given the same str object, for a caller that wants them too."""
+        docnum = self.docnum
+        perdoc = self.perdoc
+        perdoc.start_doc(docnum)
+        tokens = {} if tokens is None else tokens
+        for name in sorted(fields):
+            value = fields[name]
+            if value is None:
+                continue
+            fieldobj = self.schema[name]
+            length = 0
+            if fieldobj.indexed:
+                fast = self.fast.get(name)
+                if fast is not None and isinstance(value, str):
+                    toks = tokens.get(id(value))
+                    if toks is None:
+                        toks = tokens[id(value)] = tokenize(value)
+                    length = fast.add(toks)
+                else:
+                    length = self.generic[name].add(docnum, value)
+                self.lengths[name].append(length)
+            perdoc.add_field(name, fieldobj, value if fieldobj.stored else None, length)
+            column = fieldobj.column_type
+            if column:
+                perdoc.add_column_value(name, column, fieldobj.to_column_value(value))
+        perdoc.finish_doc()
+        self.docnum += 1
+        for lengths in self.lengths.values():  # fields absent from this document: length 0
+            if len(lengths) < self.docnum:
+                lengths.append(0)
+        if self.memory() >= self.limit:
+            self.flush()
+
+    def memory(self) -> int:
+        """Estimated bytes held for the segment in progress (stored fields go to disk)."""
+        return sum(f.memory() for f in self.fast.values()) + sum(f.memory() for f in self.generic.values())
+
+    def flush(self) -> None:
+        """Write the segment in progress (if it has documents) and start a new one."""
+        if not self.docnum:
+            return
+        self.perdoc.close()
+        self.segment.set_doc_count(self.docnum)
+        postfile = self.segment.create_file(self.storage, W3Codec.POSTS_EXT)
+        table = _TermTable()
+        for name in sorted(self.lengths):
+            fieldid = len(table.fieldmap)
+            table.fieldmap[name] = fieldid
+            lengths = np.frombuffer(self.lengths[name], dtype=np.int32)
+            if name in self.fast:
+                _write_fast_field(self.fast[name], fieldid, lengths, postfile, table, self.codec)
+            else:
+                _write_generic_field(self.generic[name], fieldid, length_bytes(lengths), postfile, table, self.codec)
+        postfile.close()
+        table.write(self.segment.create_file(self.storage, W3Codec.TERMS_EXT))
+        self.segments.append(self.segment)
+        self._start()
+
+    def finish(self) -> list[W3Segment]:
+        self.flush()
+        self.perdoc.close()  # the unused writer of the empty segment: closes its temp file
+        return self.segments
+
+
+def write_toc(storage: Storage, schema: Schema, indexname: str, segments: Iterable[W3Segment]) -> None:
+    """Commit `segments` as the index's next generation, as ``SegmentWriter.commit`` does."""
+    from whoosh.index import TOC, clean_files
+
+    generation = TOC._latest_generation(storage, indexname) + 1
+    segments = list(segments)
+    TOC(schema, segments, generation).write(storage, indexname)
+    clean_files(storage, indexname, generation, segments)
+
+
+# --- postings ------------------------------------------------------------------------------
+
+
+def _write_fast_field(
+    field: _FastField, fieldid: int, lengths: np.ndarray, postfile: StructFile, table: _TermTable, codec: W3Codec
+) -> None:
+    """Group the field's tokens into postings (term, then docnum) and write them term by term,
+    a chunk of terms at a time so that Python objects exist for one chunk only."""
+    ntok = len(field.tids)
+    if not ntok:
+        return
+    btexts = [term.encode("utf-8") for term in field.vocab]
+    order = sorted(range(len(btexts)), key=btexts.__getitem__)
+    keys = [_KEY_FIELD.pack(fieldid) + btexts[i] for i in order]
+    del btexts
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
+    ranks = rank[np.frombuffer(field.tids, dtype=np.int32)]
+    perm = np.argsort(ranks, kind="stable")  # stable: docnums and positions stay in order
+    ranks = ranks[perm]
+    docs = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)[perm]
+    positions = np.frombuffer(field.positions, dtype=np.int32)[perm] if field.positional else None
+    del perm
+    starts = np.empty(ntok, dtype=bool)
+    starts[0] = True
+    np.not_equal(ranks[1:], ranks[:-1], out=starts[1:])
+    starts[1:] |= docs[1:] != docs[:-1]
+    pstart = np.flatnonzero(starts)
+    del starts
+    tf = np.diff(np.append(pstart, ntok))
+    pdocs = docs[pstart]
+    pterms = ranks[pstart]
+    del ranks, docs
+    plens = length_bytes(lengths)[pdocs]
+    weights = tf * field.boost
+    nposts = len(pstart)
+    tstart = np.flatnonzero(np.r_[True, pterms[1:] != pterms[:-1]])
+    tend = np.append(tstart[1:], nposts)
+    cuts = np.unique(np.searchsorted(tstart, np.arange(0, nposts, CHUNK_POSTINGS), side="right") - 1)
+    cuts = np.append(cuts, len(tstart)).tolist()
+    for ta, tb in pairwise(cuts):
+        p0, p1 = int(tstart[ta]), int(tend[tb - 1])
+        if positions is not None:
+            t0 = int(pstart[p0])
+            t1 = int(pstart[p1]) if p1 < nposts else ntok
+            values = _encode_positions(positions[t0:t1], pstart[p0:p1] - t0, tf[p0:p1])
+        else:  # Frequency: pack_uint(freq), a fixed 4 bytes, joined within a block
+            packed = tf[p0:p1].astype(">u4").tobytes()
+            values = [packed[i : i + 4] for i in range(0, len(packed), 4)]
+        _write_terms(
+            keys[ta:tb],
+            tstart[ta:tb] - p0,
+            tend[ta:tb] - p0,
+            pdocs[p0:p1],
+            weights[p0:p1],
+            plens[p0:p1],
+            values,
+            positions is None,
+            postfile,
+            table,
+            codec,
+        )
+
+
+def _write_generic_field(
+    field: _GenericField, fieldid: int, lengths: np.ndarray, postfile: StructFile, table: _TermTable, codec: W3Codec
+) -> None:
+    """The postings of ID and NUMERIC fields, as their own ``index()`` gave them."""
+    if not field.postings:
+        return
+    postings = sorted(field.postings, key=lambda p: (p[0], p[1]))
+    btexts = [p[0] for p in postings]
+    tstart = [i for i in range(len(btexts)) if i == 0 or btexts[i] != btexts[i - 1]]
+    pdocs = np.fromiter((p[1] for p in postings), dtype=np.int64, count=len(postings))
+    size = field.fieldobj.format.fixed_value_size()
+    _write_terms(
+        [_KEY_FIELD.pack(fieldid) + btexts[i] for i in tstart],
+        np.asarray(tstart, dtype=np.int64),
+        np.append(tstart[1:], len(postings)).astype(np.int64),
+        pdocs,
+        np.fromiter((p[2] for p in postings), dtype=np.float64, count=len(postings)),
+        lengths[pdocs],
+        [p[3] for p in postings],
+        size is not None and size >= 0,
+        postfile,
+        table,
+        codec,
+    )
+
+
+def _write_terms(
+    keys: list[bytes],
+    tstart: np.ndarray,
+    tend: np.ndarray,
+    pdocs: np.ndarray,
+    weights: np.ndarray,
+    plens: np.ndarray,
+    values: list[bytes],
+    fixed: bool,
+    postfile: StructFile,
+    table: _TermTable,
+    codec: W3Codec,
+) -> None:
+    """Term infos and posting blocks of consecutive terms (term t's postings are
+    `tstart[t]:tend[t]`, docnums ascending), as W3FieldWriter / W3PostingsWriter write them."""
+    df = tend - tstart
+    info = np.zeros(len(tstart), dtype=_TERMINFO)
+    info["weight"] = np.add.reduceat(weights, tstart)
+    info["df"] = df
+    info["minlen"] = np.minimum.reduceat(plens, tstart)
+    info["maxlen"] = np.maximum.reduceat(plens, tstart)
+    info["maxweight"] = np.maximum.reduceat(weights, tstart)
+    info["minid"] = pdocs[tstart]
+    info["maxid"] = pdocs[tend - 1]
+    inline = df < codec._inlinelimit
+    info["flags"] = inline
+    infobytes = info.tobytes()
+    size = _TERMINFO.itemsize
+    ids = pdocs.tolist()
+    wts = weights.tolist()
+    blocklimit = codec._blocklimit
+    comp = codec._compression
+    # Whoosh delta-encodes docnums within a block, starting from 0 at each block.
+    deltas = np.diff(pdocs, prepend=0)
+    fast_dumps = _Pickler()
+    offset = postfile.tell()
+    chunks: list[bytes] = []
+    for t, (a, b) in enumerate(zip(tstart.tolist(), tend.tolist(), strict=False)):
+        head = infobytes[t * size : (t + 1) * size]
+        if b - a < codec._inlinelimit:
+            bw = wts[a:b]
+            # a ListMatcher reads weights None as 1.0 each
+            inline_w = None if min(bw) == max(bw) == 1.0 else tuple(bw)
+            postings = (tuple(ids[a:b]), inline_w, tuple(values[a:b]))
+            table.add(keys[t], head + fast_dumps(postings))
+            continue
+        start = offset
+        chunks.append(_POSTINGS_MAGIC)
+        offset += 4
+        block_deltas = deltas[a:b].copy()
+        block_deltas[::blocklimit] = pdocs[a:b:blocklimit]
+        dl = block_deltas.tolist()
+        for s in range(a, b, blocklimit):
+            e = min(s + blocklimit, b)
+            bw = wts[s:e]
+            maxw = max(bw)
+            minw = min(bw)
+            if minw == maxw == 1.0:
+                mini_w: Any = None
+            elif minw == maxw:
+                mini_w = bw[0]
+            else:
+                mini_w = tuple(bw)
+            vals_b = b"".join(values[s:e]) if fixed else tuple(values[s:e])
+            data = fast_dumps((tuple(dl[s - a : e - a]), mini_w, vals_b))
+            if comp:
+                data = zlib.compress(data, comp)
+            blen = plens[s:e]
+            binfo = dumps((e - s, ids[e - 1], maxw, comp, int(blen.min()), int(blen.max())), PICKLE_PROTOCOL)
+            length = len(binfo) + len(data)
+            chunks.append(_BLOCK_LENGTH.pack(-length if e == b else length))
+            chunks.append(binfo)
+            chunks.append(data)
+            offset += 4 + length
+        table.add(keys[t], head + _EXTENT.pack(start, offset - start))
+        if len(chunks) > 4096:
+            postfile.write(b"".join(chunks))
+            chunks.clear()
+    postfile.write(b"".join(chunks))
+
+
+def _encode_positions(positions: np.ndarray, pstart: np.ndarray, tf: np.ndarray) -> list[bytes]:
+    """Whoosh's ``Positions.encode`` for every posting at once: a 4-byte count, then the
+    position deltas as a pickled list (protocol 2; ints as BININT1 / BININT2 / BININT)."""
+    n = len(positions)
+    deltas = np.diff(positions.astype(np.int64), prepend=0)
+    deltas[pstart] = positions[pstart]
+    small = (deltas >= 0) & (deltas < 256)
+    medium = (deltas >= 256) & (deltas < 65536)
+    width = np.where(small, 2, np.where(medium, 3, 5))
+    item_bytes = np.add.reduceat(width, pstart)
+    sizes = 4 + len(_LIST_START) + item_bytes + len(_LIST_END)
+    ends = np.cumsum(sizes)
+    offs = ends - sizes
+    buf = np.zeros(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    count = tf.astype(">u4").view(np.uint8).reshape(-1, 4)
+    for k in range(4):
+        buf[offs + k] = count[:, k]
+    for k, byte in enumerate(_LIST_START):
+        buf[offs + 4 + k] = byte
+    buf[ends - 2] = _LIST_END[0]
+    buf[ends - 1] = _LIST_END[1]
+    posting = np.repeat(np.arange(len(pstart)), tf)
+    within = np.cumsum(width) - width
+    within -= within[pstart][posting]
+    item = offs[posting] + 4 + len(_LIST_START) + within
+    buf[item] = np.where(small, ord("K"), np.where(medium, ord("M"), ord("J")))
+    le = deltas.astype("<i4").view(np.uint8).reshape(n, 4)
+    buf[item + 1] = le[:, 0]
+    wide = ~small
+    buf[item[wide] + 2] = le[wide, 1]
+    full = width == 5
+    buf[item[full] + 3] = le[full, 2]
+    buf[item[full] + 4] = le[full, 3]
+    data = buf.tobytes()
+    return [data[a:b] for a, b in zip(offs.tolist(), ends.tolist(), strict=False)]
+
+
+# --- term table ----------------------------------------------------------------------------
+
+
+class _TermTable:
+    """Whoosh's `OrderedHashWriter` file (.trm), built from all keys at once: records, 256
+    hash tables, their directory, the extras pickle (field map, position index) and its length.
+    Keys must be added in increasing order, as there."""
+
+    def __init__(self) -> None:
+        self.keys: list[bytes] = []
+        self.values: list[bytes] = []
+        self.fieldmap: dict[str, int] = {}
+
+    def add(self, key: bytes, value: bytes) -> None:
+        self.keys.append(key)
+        self.values.append(value)
+
+    def write(self, dbfile: StructFile) -> None:
+        n = len(self.keys)
+        records = np.empty(n, dtype=_RECORD)
+        records["keylen"] = np.fromiter(map(len, self.keys), dtype=np.int64, count=n)
+        records["vallen"] = np.fromiter(map(len, self.values), dtype=np.int64, count=n)
+        sizes = _RECORD.itemsize + records["keylen"].astype(np.int64) + records["vallen"]
+        positions = len(_HASH_HEADER) + np.cumsum(sizes) - sizes
+        lens = records.tobytes()
+        step = _RECORD.itemsize
+        parts = [_HASH_HEADER]
+        for i, (key, value) in enumerate(zip(self.keys, self.values, strict=False)):
+            parts.append(lens[i * step : (i + 1) * step])
+            parts.append(key)
+            parts.append(value)
+        dbfile.write(b"".join(parts))
+        pos = len(_HASH_HEADER) + int(sizes.sum())
+        hashes = np.fromiter(map(zlib.crc32, self.keys), dtype=np.uint32, count=n).astype(np.int64)
+        buckets = hashes & 255
+        by_bucket = np.argsort(buckets, kind="stable")
+        bounds = np.searchsorted(buckets[by_bucket], np.arange(257))
+        directory = np.zeros(256, dtype=_DIRECTORY)
+        for bucket in range(256):
+            members = by_bucket[bounds[bucket] : bounds[bucket + 1]]
+            numslots = int(len(members) * SLOTS_PER_KEY)
+            slots = _hash_slots(hashes[members] >> 8, numslots)
+            tablearr = np.zeros(numslots, dtype=_SLOT)
+            tablearr["hash"][slots] = hashes[members]
+            tablearr["pos"][slots] = positions[members]
+            directory[bucket] = (pos, numslots)
+            dbfile.write(tablearr.tobytes())
+            pos += tablearr.nbytes
+        dbfile.write(directory.tobytes())
+        top = int(positions[-1]) if n else 0
+        typecode = "H" if top < 2**16 else "i" if top < 2**31 else "I" if top < 2**32 else "q"
+        index = positions.astype(np.dtype(typecode).newbyteorder(">")).tobytes()
+        extras = dumps({"fieldmap": self.fieldmap, "indextype": typecode, "indexlen": n}, -1)
+        dbfile.write(extras)
+        dbfile.write(index)
+        dbfile.write_int(len(extras) + len(index))
+        dbfile.close()
+
+
+def _hash_slots(homes: np.ndarray, numslots: int) -> np.ndarray:
+    """Slots for keys in one open-addressing table of `numslots` (> keys): each key at
+    its home slot (``hash >> 8 % numslots``) or the next free one after it, as Whoosh's reader
+    probes. Placing keys in order of home slot makes that a running maximum."""
+    if not numslots:
+        return np.zeros(0, dtype=np.int64)
+    home = homes % numslots
+    order = np.argsort(home, kind="stable")
+    ordered = home[order]
+    idx = np.arange(len(ordered))
+    placed = idx + np.maximum.accumulate(ordered - idx)
+    if placed[-1] >= numslots:  # would wrap around the table's end: place one by one
+        taken = np.zeros(numslots, dtype=bool)
+        placed = np.empty(len(ordered), dtype=np.int64)
+        for i, slot in enumerate(ordered.tolist()):
+            while taken[slot]:
+                slot = (slot + 1) % numslots
+            taken[slot] = True
+            placed[i] = slot
+    slots = np.empty(len(home), dtype=np.int64)
+    slots[order] = placed
+    return slots

@@ -1,0 +1,171 @@
+"""Typo candidates for query words the index does not know, without scanning the lexicon.
+
+Whoosh's corrector walks the whole term list for every unknown word (tens of ms each). Here a
+symmetric-delete index (the SymSpell idea) over the folded syllable lexicon answers in well
+under a millisecond: every lexicon word is filed under itself and each string one deletion away;
+a query word looks up itself and its own deletions, and the few hits are checked with the true
+Damerau (optimal string alignment) distance. That finds every word within distance 1
+(substitution, deletion, insertion, adjacent swap). Words of 3+ letters get distance 1, because
+most Vietnamese syllables are 3-5 letters long (engines that start at 4 letters leave "nam",
+"anh", "con" without any tolerance); words of LONG_WORD+ letters (never a Vietnamese syllable:
+names, loanwords) also get distance 2 against long lexicon words found in 2+ documents.
+
+Keys are stored as 64-bit string hashes in sorted NumPy arrays (hash collisions only add
+candidates that the distance check then drops), which keeps a 100k-word lexicon near 10 MB.
+
+Tone-only differences are not typos: everything here is folded (no marks), so "chò"/"chó" are
+the same word already. A typo must cost more than a missing mark: see SUGGESTED_WEIGHT.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+
+import numpy as np
+
+from indexer.analysis import fold
+
+MIN_LENGTH = 3  # shorter words get no tolerance: "an"/"em"/"ba" are each other's typos
+LONG_WORD = 8  # from this length on, distance 2
+MAX_LENGTH = 24  # longer lexicon entries (URLs, hashes) are not worth indexing
+
+# Weight of a typo candidate's term relative to the word as typed (1.0). The exact-form boost
+# of a correctly accented match is 0.3 on top of the folded 1.0 (ranking.EXACT_WEIGHT), so a
+# document missing the marks scores 1.0 against 1.3: a missing mark costs 0.3. A typo
+# candidate at 0.4 costs 0.9, so it ranks below a match with missing marks, and far below an
+# exact match, even when its idf is somewhat higher.
+SUGGESTED_WEIGHT = 0.4
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    """`word` and every string made from it by up to `depth` deletions."""
+    out = {word}
+    frontier = {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def distance(a: str, b: str, limit: int = 2) -> int:
+    """Damerau distance (optimal string alignment: an adjacent swap costs 1), or limit + 1 when
+    it exceeds `limit` (the rows are cut off early)."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            d = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d = min(d, prev2[j - 2] + 1)
+            cur[j] = d
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return min(prev[-1], limit + 1)
+
+
+def max_distance(word: str) -> int:
+    """Typos allowed in a word of this length: 0 below MIN_LENGTH, 2 from LONG_WORD, else 1."""
+    n = len(word)
+    return 0 if n < MIN_LENGTH else 2 if n >= LONG_WORD else 1
+
+
+class TypoIndex:
+    """Folded lexicon words near a query word, by edit distance, frequency and context.
+
+    Built from `{folded_syllable: document_frequency}` once per index generation (news-50k's
+    lexicon: see bench/typos.py for time and memory). Only alphabetic entries are kept: numbers
+    and codes ("u23", "2020") are not misspelled words. Meant for query words the index lacks
+    (keyboard.typo_candidates does that check): a known word's neighbours are other words.
+    """
+
+    def __init__(self, lexicon: Mapping[str, int]) -> None:
+        words = [w for w in lexicon if 2 <= len(w) <= MAX_LENGTH and w.isascii() and w.isalpha()]
+        self.words = words
+        self.freq = np.fromiter((lexicon[w] for w in words), dtype=np.int64, count=len(words))
+        self._known = frozenset(words)
+        counts = np.zeros(len(words), dtype=np.int64)
+
+        def hashes() -> Iterator[int]:
+            for i, w in enumerate(words):
+                keys = _deletes(w, self._depth(w, lexicon[w]))
+                counts[i] = len(keys)
+                yield from map(hash, keys)
+
+        keys = np.fromiter(hashes(), dtype=np.int64)
+        ids = np.repeat(np.arange(len(words), dtype=np.int32), counts)
+        order = np.argsort(keys)
+        self._keys = keys[order]
+        self._ids = ids[order]
+
+    @staticmethod
+    def _depth(word: str, df: int) -> int:
+        """Deletions filed for a lexicon word: 2 for long words seen in 2+ documents (a long word
+        found once is mostly noise, and its ~40 keys would double the index), else 1."""
+        return 2 if len(word) >= LONG_WORD and df >= 2 else 1
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._known
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held by the NumPy arrays (the word list and dict come on top)."""
+        return self._keys.nbytes + self._ids.nbytes + self.freq.nbytes
+
+    def _near(self, word: str, maxdist: int) -> Iterator[tuple[str, int, int]]:
+        """(candidate, distance, df) for lexicon words within `maxdist` of `word`, itself excluded."""
+        probe = np.fromiter((hash(d) for d in _deletes(word, maxdist)), dtype=np.int64)
+        lo = np.searchsorted(self._keys, probe, side="left")
+        hi = np.searchsorted(self._keys, probe, side="right")
+        seen: set[int] = set()
+        for a, b in zip(lo.tolist(), hi.tolist(), strict=True):
+            seen.update(self._ids[a:b].tolist())
+        for i in seen:
+            cand = self.words[i]
+            if cand == word:
+                continue
+            d = distance(word, cand, maxdist)
+            if d <= maxdist:
+                yield cand, d, int(self.freq[i])
+
+    def candidates(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
+        """Up to `limit` (folded candidate, df) within the allowed distance of `word` (folded
+        here), best first: nearer, then same first letter (first letters are rarely mistyped),
+        then more frequent. The word itself is never among them."""
+        word = fold(word)
+        maxdist = max_distance(word)
+        if not maxdist or not word.isalpha():
+            return []
+        found = sorted(self._near(word, maxdist), key=lambda c: (c[1], c[0][0] != word[0], -c[2], c[0]))
+        return [(c, df) for c, _, df in found[:limit]]
+
+    def in_context(
+        self,
+        words: Sequence[str],
+        i: int,
+        pair_df: Callable[[str, str], int],
+        limit: int = 3,
+        pool: int = 20,
+    ) -> list[tuple[str, int]]:
+        """Candidates for `words[i]` (folded query words), re-ranked by the neighbours: a
+        candidate forming a pair the index holds with the previous or next word comes first
+        (more such neighbours, then more pair documents), the distance/frequency order after."""
+        found = self.candidates(words[i], limit=pool)
+        prev = words[i - 1] if i > 0 else None
+        nxt = words[i + 1] if i + 1 < len(words) else None
+
+        def context(cand: str) -> tuple[int, float]:
+            pairs = [pair_df(prev, cand) if prev else 0, pair_df(cand, nxt) if nxt else 0]
+            return sum(p > 0 for p in pairs), sum(math.log1p(p) for p in pairs)
+
+        scored = [(context(c), -rank, c, df) for rank, (c, df) in enumerate(found)]
+        scored.sort(reverse=True)
+        return [(c, df) for _, _, c, df in scored[:limit]]

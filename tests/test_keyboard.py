@@ -1,0 +1,306 @@
+"""Keyboard-off queries (Telex, VNI), marks on the wrong vowel, and the gate that decides."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.analysis import canonical_syllable, fold
+from indexer.keyboard import (
+    ONSETS,
+    RHYMES,
+    TONE_MARKS,
+    DictSupport,
+    _letters,
+    base_letters,
+    build_syllable,
+    decode_telex,
+    decode_vni,
+    encode_telex,
+    encode_vni,
+    readings,
+    repair_marks,
+    split_syllable,
+    typo_candidates,
+    understand,
+)
+from indexer.typos import TypoIndex
+
+
+def words(text: str, decode) -> str:
+    return " ".join(decode(w) or w for w in text.split())
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Vieejt Nam", "Việt Nam"),
+        ("Vieetj Nam", "Việt Nam"),  # tone key at the end
+        ("Viêjt Nam", "Việt Nam"),  # circumflex typed with the IME, tone key raw
+        ("thanhf phoos Hoof Chis Minh", "thành phố Hồ Chí Minh"),
+        ("dduwowngf", "đường"),
+        ("dduowngf", "đường"),  # uow
+        ("dduwongf", "đường"),  # uwo
+        ("dduongwf", "đường"),  # w typed late
+        ("VIEEJT NAM", "VIỆT NAM"),
+        ("Ddaf Nawngx", "Đà Nẵng"),
+        ("hoawcj", "hoặc"),
+        ("ruwowuj", "rượu"),
+        ("giuwowngf quoocs gif", "giường quốc gì"),
+        ("nhwng", "nhưng"),  # w alone is ư
+        ("giwax thw", "giữa thư"),  # also after the i of gi
+        ("thuowr", "thuở"),  # ươ is not a rhyme without a coda: uơ
+        ("ddooongf xooong", "đoòng xoong"),  # ooo is oo
+        ("UBND HDDND CDDV", "UBND HĐND CĐV"),  # initialisms: only dd applies
+        ("hoaf", "hòa"),  # old-style tone placement, the canonical form
+        ("haf noij", "hà nọi"),  # mistyped: nooij was meant; see test_mistyped_keys_still_match_folded
+    ],
+)
+def test_telex(typed: str, meant: str) -> None:
+    assert words(typed, decode_telex) == meant
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Vie65t Nam", "Việt Nam"),
+        ("Vie6t5 Nam", "Việt Nam"),
+        ("d9u7o7ng2", "đường"),
+        ("d9uo7ng2", "đường"),
+        ("D9U7O7NG2", "ĐƯỜNG"),
+        ("hoa2 thu3y qua6n", "hòa thủy quân"),
+        ("ho8c5", None),  # 8 (breve) needs an a
+        ("CD9V", "CĐV"),
+    ],
+)
+def test_vni(typed: str, meant: str | None) -> None:
+    assert (decode_vni(typed) if meant is None else words(typed, decode_vni)) == meant
+
+
+@pytest.mark.parametrize(
+    "word", ["virus", "corona", "Facebook", "Messi", "iPhone", "2020", "U23", "G7", "", "x", "sms"]
+)
+def test_not_keystrokes_of_a_syllable(word: str) -> None:
+    assert decode_vni(word) is None or decode_vni(word) == word
+    assert decode_telex(word) is None or decode_telex(word) == word
+
+
+def test_telex_changes_some_english_words_which_is_why_there_is_a_gate() -> None:
+    assert [decode_telex(w) for w in ("teen", "gas", "sex")] == ["tên", "gá", "sẽ"]
+    assert decode_vni("teen") is None
+
+
+def test_accented_words_decode_to_themselves() -> None:
+    for w in ("Việt", "đường", "hòa", "Nam"):
+        assert decode_telex(w) == w
+        assert decode_vni(w) == w
+
+
+def test_invalid_syllables_are_rejected() -> None:
+    assert decode_telex("vieejft") is None  # two tone keys
+    assert decode_telex("taf") == "tà"
+    assert decode_telex("tatf") is None  # a stop coda takes only sắc or nặng
+    assert decode_telex("ghaf") is None  # gh only before i, e, ê
+    assert decode_telex("cis") is None  # k, not c, before i
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("vịêt", "việt"),
+        ("hoà", "hòa"),
+        ("thuỷ", "thủy"),
+        ("Hoà", "Hòa"),
+        ("VỊÊT", "VIỆT"),
+        ("nguời", "người"),
+        ("dưong", "dương"),
+        ("khoẻ", "khỏe"),
+        ("tìêng", "tiềng"),
+    ],
+)
+def test_repair_marks(typed: str, meant: str) -> None:
+    assert repair_marks(typed) == meant
+
+
+@pytest.mark.parametrize("word", ["việt", "hòa", "Nam", "quý", "già", "thuở", "vịêtt", "ả́"])
+def test_repair_marks_leaves_correct_or_invalid_words(word: str) -> None:
+    assert repair_marks(word) is None
+
+
+def test_readings() -> None:
+    assert [(r.text, r.method) for r in readings("Vieejt")] == [("Vieejt", "raw"), ("Việt", "telex")]
+    assert [(r.text, r.method) for r in readings("vịêt")] == [("vịêt", "raw"), ("việt", "marks")]
+    assert [(r.text, r.method) for r in readings("hoa2")] == [("hoa2", "raw"), ("hòa", "vni")]
+    assert [r.folded for r in readings("dduwowngf")] == ["dduwowngf", "duong"]
+
+
+# --- gating --------------------------------------------------------------------------------------
+
+NEWS = [
+    "Thành phố Hồ Chí Minh và Hà Nội là hai thành phố lớn của Việt Nam.",
+    "Virus corona lây lan, nhiều người đeo khẩu trang ở Hà Nội.",
+    "Giới trẻ mê phim teen, tên của bộ phim được nhắc nhiều trên Facebook.",
+    "Giá gas tăng, người dân lo lắng. Messi ghi bàn cho Inter Miami.",
+    "Đường phố Đà Nẵng sạch đẹp; con đường ven biển.",
+    "iPhone X ra mắt ở Việt Nam, giá cao.",
+]
+
+
+@pytest.fixture(scope="module")
+def support() -> DictSupport:
+    return DictSupport.from_texts(NEWS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("Vieejt Nam", "Việt Nam"),
+        ("Vie65t Nam", "Việt Nam"),
+        ("VIEEJT NAM", "VIỆT NAM"),
+        ("thanhf phoos Hoof Chis Minh", "thành phố Hồ Chí Minh"),
+        ("dduwowngf phoos", "đường phố"),
+        ("d9u7o7ng2 pho61", "đường phố"),
+        ("Đường phoos Ddaf Nẵng", "Đường phố Đà Nẵng"),  # mixed with accented words
+        ("haf noij", "hà nọi"),
+        ("vịêt nam", "việt nam"),  # mark repair: same folded form, always taken
+    ],
+)
+def test_understand_decodes_when_the_index_agrees(support: DictSupport, typed: str, meant: str) -> None:
+    got = understand(typed.split(), support)
+    assert got.text == meant
+    assert got.changed
+
+
+@pytest.mark.parametrize(
+    "query", ["virus corona", "teen", "phim teen", "gas", "giá gas", "Facebook", "Messi", "iPhone X", "sex"]
+)
+def test_understand_keeps_words_the_index_knows(support: DictSupport, query: str) -> None:
+    got = understand(query.split(), support)
+    assert got.text == query
+    assert not got.changed
+
+
+def test_understand_keeps_raw_when_nothing_is_supported(support: DictSupport) -> None:
+    # "sẽ" is unknown to this index: a decoded reading the index lacks is never chosen
+    assert understand(["sex"], DictSupport({}, {})).text == "sex"
+    assert understand(["xyzzy", "Vieejt"], DictSupport({}, {})).text == "xyzzy Vieejt"
+    assert understand([], support).words == ()
+
+
+def test_understand_reports_options_and_forms_to_match(support: DictSupport) -> None:
+    (word,) = understand(["teen"], support).words
+    assert word.chosen.method == "raw"
+    assert [r.text for r in word.options] == ["teen", "tên"]
+    assert word.folded_forms == ("teen",)
+    viet, nam = understand(["Vieejt", "Nam"], support).words
+    assert (viet.chosen.method, viet.chosen.exact, viet.folded_forms) == ("telex", "việt", ("viet", "vieejt"))
+    assert (nam.changed, nam.folded_forms) == (False, ("nam",))
+
+
+def test_mistyped_keys_still_match_folded(support: DictSupport) -> None:
+    """ "haf noij" (nooij meant) decodes to "hà nọi": a valid syllable with the wrong mark, but
+    folded "ha noi" is what matching uses, so it finds "Hà Nội"; only the exact-form boost is lost."""
+    got = understand(["haf", "noij"], support)
+    assert [w.chosen.folded for w in got.words] == [fold("Hà"), fold("Nội")]
+
+
+def test_base_letters() -> None:
+    assert [base_letters(w) for w in ("noiij", "nooij", "dduwowngf", "Vie65t", "nhwng", "Hà")] == [
+        "noii", "noi", "duong", "viet", "nhung", "ha",
+    ]  # fmt: skip
+
+
+def test_typo_candidates_after_decoding(support: DictSupport) -> None:
+    index = TypoIndex(support.syllables)
+    # "phoos" with a stray x: two tone keys, so no decoding; its base letters "pho" are known
+    got = understand(["thanhf", "phoxos"], support)
+    assert got.words[1].chosen.method == "raw"
+    assert got.words[1].typo_keys == ("phoxos", "pho")
+    assert typo_candidates(got, support, index) == [[], ["pho"]]
+    # the docs' example with one more stray key: "nooiij" does not decode, "noii" is 1 edit away
+    assert typo_candidates(understand(["haf", "nooiij"], support), support, index) == [[], ["noi"]]
+    # a typo in a plain word: candidates in context
+    got = understand(["Vieejt", "Nma"], support)
+    assert typo_candidates(got, support, index)[1][0] == "nam"
+    # words the index knows get none
+    assert typo_candidates(understand(["teen", "gas"], support), support, index) == [[], []]
+
+
+# --- properties ----------------------------------------------------------------------------------
+
+
+def _syllables() -> list[str]:
+    """Every valid syllable of the tables: onset × rhyme × tone, where build_syllable accepts."""
+    out = []
+    for onset in sorted(ONSETS | {""}):
+        for rhyme in sorted(RHYMES):
+            letters, _ = _letters(onset + rhyme)
+            for tone in range(len(TONE_MARKS)):
+                syllable = build_syllable(letters, tone)
+                if syllable is not None:
+                    out.append(syllable)
+    return out
+
+
+SYLLABLES = _syllables()
+
+
+def test_every_valid_syllable_round_trips() -> None:
+    assert len(SYLLABLES) > 5000
+    bad = [
+        s
+        for s in SYLLABLES
+        for after in (False, True)
+        if decode_telex(encode_telex(s, after)) != s or decode_vni(encode_vni(s, after)) != s
+    ]
+    assert not bad[:20]
+
+
+def test_generated_syllables_are_canonical() -> None:
+    assert all(canonical_syllable(s) == s for s in SYLLABLES)
+    assert split_syllable("giêng") == ("gi", "êng")
+    assert split_syllable("gin") == ("g", "in")
+    assert split_syllable("quốc".replace("ố", "ô")) == ("qu", "ôc")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SYLLABLES), st.booleans(), st.sampled_from(["lower", "upper", "title"]))
+def test_round_trip_keeps_case(syllable: str, after: bool, case: str) -> None:
+    typed = getattr(syllable, case)() if case != "title" else syllable[:1].upper() + syllable[1:]
+    assert decode_telex(encode_telex(typed, after)) == typed
+    assert decode_vni(encode_vni(typed, after)) == typed
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=20))
+def test_decoding_never_raises(text: str) -> None:
+    for fn in (decode_telex, decode_vni, repair_marks):
+        out = fn(text)
+        assert out is None or isinstance(out, str)
+    assert readings(text)[0].method == "raw"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=12), max_size=6))
+def test_understand_never_raises_and_keeps_every_word(query: list[str]) -> None:
+    support = DictSupport({fold(w): 1 for w in query[::2]}, {})
+    got = understand(query, support)
+    assert [w.raw for w in got.words] == query
+    assert all(w.chosen in w.options for w in got.words)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(SYLLABLES), st.integers(0, 6), st.integers(0, 5))
+def test_repair_is_idempotent(syllable: str, where: int, tone: int) -> None:
+    """Put a tone mark on any letter: the repair (if any) is a fixed point and keeps the fold."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", syllable) if c not in TONE_MARKS[1:])
+    i = min(where, len(unicodedata.normalize("NFC", bare)) - 1)
+    bare = unicodedata.normalize("NFC", bare)
+    word = unicodedata.normalize("NFC", bare[:i] + bare[i] + TONE_MARKS[tone] + bare[i + 1 :])
+    repaired = repair_marks(word)
+    if repaired is not None:
+        assert repair_marks(repaired) is None
+        assert fold(repaired) == fold(word)

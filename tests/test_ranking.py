@@ -1,0 +1,175 @@
+"""Ranking and query understanding end to end, on a small index of our own sentences.
+
+Each test pins a case that used to fail: a question whose article lacks one of its words, a
+long question, an initialism typed with spaces, keyboard-off input, typos.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.index import build_index
+from indexer.search import SearchService
+
+ARTICLES = [
+    {  # the article a question about choking is written about: it never says "dẫn đến" or "gì"
+        "id": "choking",
+        "title": "Ngạt thở ở trẻ nhỏ: cách sơ cứu",
+        "lead": "Ngạt thở là tình trạng nguy hiểm, nguyên nhân chính thường là dị vật mắc trong đường thở.",
+        "body": "Khi trẻ bị ngạt thở, cha mẹ cần bình tĩnh vỗ lưng và gọi cấp cứu.\n"
+        "Bác sĩ khuyên không cho trẻ ngậm đồ chơi nhỏ để tránh ngạt thở.",
+    },
+    {  # holds every word of that question, scattered, about something else
+        "id": "scattered",
+        "title": "Giờ cao điểm trên phố",
+        "lead": "Ông cho rằng nguyên nhân là thời tiết. Chính quyền dẫn đoàn đến thăm khu phố.",
+        "body": "Không khí trong xe ngột ngạt, tài xế thở dài chờ đèn xanh.\nAi biết tiếp theo là gì?",
+    },
+    # Everyday text, so that common words ("đến", "là", "gì", "chính") are common here too.
+    *(
+        {
+            "id": f"filler-{i}",
+            "title": f"Bản tin chiều số {i}",
+            "lead": "Điều gì dẫn đến thành công là câu hỏi chính của nhiều người.",
+            "body": f"Từ sáng đến chiều, chính quyền dẫn đầu phong trào số {i}. Đó là gì? Là niềm tin.",
+        }
+        for i in range(4)
+    ),
+    {
+        "id": "cancer",
+        "title": "Điều trị ung thư vú: những bước tiến mới",
+        "lead": "Các liệu pháp nhắm trúng đích giúp điều trị ung thư vú hiệu quả hơn trước.",
+        "body": "Thuốc mới kéo dài thời gian sống cho bệnh nhân ung thư vú giai đoạn muộn.",
+    },
+    {
+        "id": "cancer-noise",
+        "title": "Bước tiến lớn của đội tuyển",
+        "lead": "Đội tuyển có bước tiến lớn nào trong năm qua? Điều gì giúp họ tiến bộ?",
+        "body": "Huấn luyện viên nói về những bước tiến lớn của cầu thủ trẻ.",
+    },
+    {
+        "id": "tnmt",
+        "title": "Sở TN&MT kiểm tra ô nhiễm sông Cầu",
+        "lead": "Đoàn kiểm tra của Sở TN&MT lấy mẫu nước tại các điểm xả thải.",
+        "body": "Kết quả sẽ được công bố trong tháng tới.",
+    },
+    {
+        "id": "river",
+        "title": "Người dân ven sông Cầu lo ô nhiễm",
+        "lead": "Nước sông đổi màu khiến người dân lo lắng về ô nhiễm.",
+        "body": "Chính quyền hứa sẽ xử lý.",
+    },
+    {
+        "id": "vietnam",
+        "title": "Việt Nam xuất khẩu gạo tăng mạnh",
+        "lead": "Xuất khẩu gạo của Việt Nam tăng mạnh trong quý đầu năm.",
+        "body": "Doanh nghiệp xuất khẩu gạo ký nhiều hợp đồng mới với đối tác.",
+    },
+    {
+        "id": "teen",
+        "title": "Phim teen lên ngôi mùa hè",
+        "lead": "Dòng phim teen thu hút khán giả trẻ trong mùa hè.",
+        "body": "Nhiều phim teen ra rạp cùng lúc.",
+    },
+    {
+        "id": "ten",
+        "title": "Tên đường mới ở trung tâm",
+        "lead": "Thành phố đặt tên cho ba con đường mới.",
+        "body": "Các tên đường được chọn theo danh nhân.",
+    },
+]
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+    folder = tmp_path_factory.mktemp("ranking")
+    source = folder / "articles.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in ARTICLES), encoding="utf-8")
+    root = Path(folder) / "ix"
+    build_index([source], root, procs=1)
+    return SearchService(root)
+
+
+def ids_of(result: dict) -> list[str]:
+    return [h["id"] for h in result["hits"]]
+
+
+def ids(service: SearchService, q: str) -> list[str]:
+    return ids_of(service.search(q))
+
+
+def test_question_finds_the_article_that_lacks_some_of_its_words(service: SearchService) -> None:
+    # Every-word-must-match kept only "scattered", which holds all of them.
+    assert ids(service, "Nguyên nhân chính dẫn đến ngạt thở là gì?")[0] == "choking"
+    assert ids(service, "nguyen nhan chinh dan den ngat tho la gi")[0] == "choking"
+
+
+def test_long_question_with_one_word_absent(service: SearchService) -> None:
+    assert ids(service, "Điều trị ung thư vú có các bước tiến lớn nào?")[0] == "cancer"
+
+
+def test_short_queries_still_need_every_word(service: SearchService) -> None:
+    assert ids(service, "ngạt thở")[0] == "choking"
+    assert ids(service, "ngạt đèn") == ["scattered"]
+    assert service.search("ngạt thở xyzzyq")["hits"] == service.search("ngạt thở")["hits"]  # unknown words don't count
+
+
+def test_initialism_typed_with_spaces_or_joined(service: SearchService) -> None:
+    for q in ("tn mt o nhiem", "TN&MT ô nhiễm", "tnmt o nhiem", "tai nguyen moi truong o nhiem"):
+        assert ids(service, q)[0] == "tnmt", q
+
+
+def test_quoted_phrase_stays_exact_in_short_queries(service: SearchService) -> None:
+    assert ids(service, '"sông Cầu"') == ["tnmt", "river"] or ids(service, '"sông Cầu"') == ["river", "tnmt"]
+    assert ids(service, '"cầu sông"') == []
+
+
+def test_pasted_headline_with_quotes_that_are_typography(service: SearchService) -> None:
+    # The quoted words do not stand together anywhere: in a long query that is typography.
+    assert ids(service, 'Doanh nghiệp "xuất khẩu mạnh" gạo ký hợp đồng mới')[0] == "vietnam"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["Vieejt Nam xuaats khaaur gaoj", "Viejet Nam xuasat khaaru gajo", "VIEEJT NAM XUAATS KHAAUR GAOJ",
+     "Vie65t Nam xua61t kha63u ga5o", "Việt Nam xuaats khaaur gạo"],
+)
+def test_keyboard_off_input_is_searched_as_meant(service: SearchService, typed: str) -> None:
+    result = service.search(typed)
+    assert ids_of(result)[0] == "vietnam"
+    suggestion = result["suggestion"]
+    assert suggestion["kind"] == "keyboard"
+    assert suggestion["text"].lower() == "việt nam xuất khẩu gạo"
+    assert "<mark>" in suggestion["html"]
+
+
+def test_keyboard_decoding_is_gated_by_the_index(service: SearchService) -> None:
+    # "teen" is a Telex spelling of "tên", but the index holds "teen" itself: it stays.
+    result = service.search("phim teen")
+    assert ids_of(result)[0] == "teen"
+    assert result["suggestion"] is None or result["suggestion"]["kind"] != "keyboard"
+    # "teen duowngf" has no support as typed, and "tên đường" stands together in an article.
+    result = service.search("teen duowngf")
+    assert ids_of(result)[0] == "ten"
+    assert result["suggestion"]["text"] == "tên đường"
+
+
+def test_marks_on_the_wrong_vowel(service: SearchService) -> None:
+    result = service.search("vịêt nam xuất khẩu")
+    assert ids_of(result)[0] == "vietnam"
+
+
+def test_typos_including_three_letter_words(service: SearchService) -> None:
+    assert ids(service, "xuat khua gao")[0] == "vietnam"  # swap
+    assert ids(service, "xuat khau gso")[0] == "vietnam"  # three letters, substitution
+    assert ids(service, "doanh nghep xuat khau")[0] == "vietnam"  # deletion
+    assert service.search("xuat khau gso")["suggestion"]["kind"] == "spelling"
+
+
+def test_a_typo_never_beats_an_exact_match(service: SearchService) -> None:
+    # "ten" is a typo of "teen" (one deletion) but an exact word itself: it finds "ten" first.
+    assert ids(service, "ten duong")[0] == "ten"
+    assert service.search("ten duong")["suggestion"]["kind"] == "accents"

@@ -1,0 +1,150 @@
+"""Accent restoration ("did you mean") on a tiny index: the seed article alone, or nothing but
+the shipped general model."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from indexer.analysis import canonical_syllable
+from indexer.index import ReadingCounter
+from indexer.ingest import parse_page
+from indexer.model import Article
+from indexer.restoration import GENERAL_MODEL, Counts, Restorer, general_counts
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "seeds" / "000_731bbc153429bd94.txt"
+
+
+def seed_counter() -> ReadingCounter:
+    counter = ReadingCounter()
+    counter.add(parse_page(SEED.read_text(encoding="utf-8"), id="seed"))
+    return counter
+
+
+@pytest.fixture(scope="module")
+def seed_only() -> Restorer:
+    return Restorer.from_counter(seed_counter())
+
+
+@pytest.fixture(scope="module")
+def no_index() -> Restorer:
+    return Restorer()
+
+
+def restored(restorer: Restorer, query: str) -> str | None:
+    reading = restorer.restore(query.split())
+    return None if reading is None else " ".join(reading)
+
+
+def test_seed_article_alone_restores_its_own_names(seed_only: Restorer) -> None:
+    assert restored(seed_only, "dang uy khoi doanh nghiep") == "Đảng ủy Khối doanh nghiệp"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("ha noi", "Hà Nội"),
+        ("viet nam", "Việt Nam"),
+        ("thanh pho ho chi minh", "thành phố Hồ Chí Minh"),
+        ("trung quoc", "Trung Quốc"),
+        ("bo y te", "bộ y tế"),
+        ("doanh nghiep", "doanh nghiệp"),
+        ("thu tuong", "thủ tướng"),
+    ],
+)
+def test_general_model_alone_restores_common_words(no_index: Restorer, query: str, expected: str) -> None:
+    assert restored(no_index, query) == expected
+
+
+def test_seed_index_still_knows_general_words(seed_only: Restorer) -> None:
+    assert restored(seed_only, "ha noi") == "Hà Nội"
+
+
+@pytest.mark.parametrize("query", ["xqz vvk", "zzq", "", "nam", "ha"])
+def test_nothing_offered_without_support(no_index: Restorer, query: str) -> None:
+    assert restored(no_index, query) is None
+
+
+def test_unseen_pair_of_non_dominant_readings_is_not_offered() -> None:
+    general = Counts({"ba": 5, "bà": 5, "bá": 5, "ca": 5, "cá": 5, "cà": 5}, {"bà ca": 1})
+    restorer = Restorer({}, {}, general)
+    assert restorer.restore(["ba", "ca"]) == ["bà", "ca"]  # the pair is known
+    assert restorer.restore(["ca", "ba"]) is None  # nothing says which of three
+
+
+def test_index_counts_outweigh_the_general_model_on_their_own_names() -> None:
+    # The general model prefers "nói"; an index that prints "Nội" after "Hà" wins.
+    general = Counts({"hà": 10, "nói": 100, "nội": 1, "và": 10_000}, {})
+    article_counts = ({"Hà": 3, "Nội": 3}, {"Hà Nội": 3})
+    assert Restorer({}, {}, general).restore(["ha", "noi"]) == ["hà", "nói"]
+    assert Restorer(*article_counts, general).restore(["ha", "noi"]) == ["Hà", "Nội"]
+
+
+def test_case_comes_from_the_pair_on_the_left() -> None:
+    counts = {"Đảng": 2, "ủy": 3, "Khối": 2, "khối": 1}, {"Đảng ủy": 2, "ủy Khối": 2, "khối u": 1}
+    restorer = Restorer(*counts, Counts({}, {}))
+    assert restorer.restore(["dang", "uy", "khoi"]) == ["Đảng", "ủy", "Khối"]
+
+
+def test_counts_keep_the_majority_case_only() -> None:
+    counts = Counts({"Khối": 1, "khối": 3, "Nội": 5}, {"Hà Nội": 2, "hà nội": 1})
+    assert counts.unigrams == {"khối": 4, "nội": 5}
+    assert "khối" not in counts.cased and counts.cased["nội"] == "Nội"
+    assert counts.cased["hà nội"] == "Hà Nội" and counts.bigrams["hà nội"] == 3
+
+
+def test_general_model_is_loaded_once_and_is_small() -> None:
+    assert general_counts() is general_counts()
+    path = REPO / "indexer" / "data" / GENERAL_MODEL
+    assert path.stat().st_size < 2 * 1024 * 1024
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        data = json.load(f)
+    assert "wordfreq" in data["source"] and "pyvi" in data["source"]
+    assert len(data["unigrams"]) > 5_000 and len(data["bigrams"]) > 10_000
+    # Stored as printed, old-style tone placement: "hoá" and "hóa" are one syllable.
+    assert "hoá" not in data["unigrams"] and data["unigrams"]["hóa"] > 0
+    assert all(canonical_syllable(w) == w.lower() for w in list(data["unigrams"])[:2000])
+
+
+def test_reading_counter_counts_bodies_within_budget(tmp_path: Path) -> None:
+    article = Article(id="a", title="Tin mới", paragraphs=["Ủy ban nhân dân tỉnh, Hà Nội-Hải Phòng."])
+    counter = ReadingCounter()
+    counter.add(article)
+    assert counter.body_bigrams["Ủy ban"] == 1 and counter.body_bigrams["nhân dân"] == 1
+    assert counter.body_bigrams["Hà Nội"] == 1 and counter.body_bigrams["Nội Hải"] == 1
+    assert "tỉnh Hà" not in counter.body_bigrams  # a comma stands between
+    assert counter.bigrams == {"Tin mới": 1}  # titles, leads and captions apart, as before
+    counter.save(tmp_path / "r.json.gz")
+    loaded = ReadingCounter.load(tmp_path / "r.json.gz")
+    assert (loaded.bigrams, loaded.body_bigrams, loaded.body_unigrams) == (
+        counter.bigrams,
+        counter.body_bigrams,
+        counter.body_unigrams,
+    )
+    assert Restorer.from_counter(loaded).index.bigrams["hà nội"] == 1
+
+    capped = ReadingCounter()
+    capped.BODY_SYLLABLES = 3
+    capped.add(article)
+    capped.add(Article(id="b", title="Tin", paragraphs=["Quảng Ninh"]))
+    assert "Quảng" not in capped.body_unigrams and capped.body_unigrams["Ủy"] == 1
+
+
+def test_a_lone_syllable_needs_two_thirds_of_the_index() -> None:
+    empty = Counts({}, {})
+    assert Restorer({"Đảng": 5, "đáng": 1}, {}, empty).restore(["dang"]) == ["Đảng"]
+    assert Restorer({"năm": 7, "Nam": 5}, {}, empty).restore(["nam"]) is None
+    assert Restorer({}, {}, Counts({"năm": 100}, {})).restore(["nam"]) is None  # the general model alone
+
+
+def test_hits_as_context_outweigh_the_models(no_index: Restorer) -> None:
+    assert restored(no_index, "nao vo") != "nạo vỏ"
+    hits = ["Máy nạo vỏ khoai tây", "Cách nạo vỏ nhanh"]
+    assert no_index.restore(["nao", "vo"], hits) == ["nạo", "vỏ"]
+    # Case and unknown names come from the hits too; unrelated words in them do not count.
+    assert no_index.restore(["abu", "hananyah"], ["Phiến quân Abu Hananyah bị bắt"]) == ["Abu", "Hananyah"]
+    assert no_index.restore(["xqz", "vvk"], ["Nhà ga mới"]) is None

@@ -1,0 +1,109 @@
+"""Typo candidates from the symmetric-delete index."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indexer.ranking import EXACT_WEIGHT
+from indexer.typos import SUGGESTED_WEIGHT, TypoIndex, distance, max_distance
+
+_COUNTS = """nam:900 nan:20 man:40 anh:700 ang:30 nhanh:300 hanh:60 ha:800 noi:700 nai:50 moi:400
+con:600 chon:90 facebook:90 chinh:500 phu:400 thu:300 tuong:200 truong:500 2020:100 u23:50"""
+LEXICON = {w: int(n) for w, n in (item.split(":") for item in _COUNTS.split())}  # folded: df
+INDEX = TypoIndex(LEXICON)
+
+
+def test_three_letter_words_get_one_typo() -> None:
+    assert INDEX.candidates("nma")[0] == ("nam", 900)  # adjacent swap
+    assert INDEX.candidates("cin") == [("con", 600)]  # substitution
+    assert INDEX.candidates("ncon") == [("con", 600)]  # insertion ("chon" is 2 substitutions away)
+    assert INDEX.candidates("chn") == [("con", 600), ("chon", 90)]  # both 1 away: the more frequent first
+
+
+def test_word_itself_and_short_words() -> None:
+    assert all(c != "nam" for c, _ in INDEX.candidates("nam", limit=10))
+    assert INDEX.candidates("nm") == []  # two letters: no tolerance
+    assert INDEX.candidates("2021") == []  # numbers are not misspelled words
+    assert "2020" not in INDEX and "u23" not in INDEX
+
+
+def test_ranking_prefers_nearer_same_first_letter_then_frequent() -> None:
+    # all at distance 1; n-words first, by frequency; then the others by frequency
+    assert [c for c, _ in INDEX.candidates("nanh", limit=5)] == ["nhanh", "nan", "anh", "hanh"]
+
+
+def test_long_words_get_two_typos() -> None:
+    assert max_distance("facebok") == 1
+    assert max_distance("facebookk") == 2
+    assert INDEX.candidates("faecbok") == []  # 7 letters, distance 2
+    assert INDEX.candidates("facebokk")[0][0] == "facebook"  # 8 letters: one substitution
+    assert INDEX.candidates("faceboxkk")[0][0] == "facebook"  # substitution + insertion
+    assert INDEX.candidates("fcaebookx")[0][0] == "facebook"  # swap + insertion
+    assert INDEX.candidates("fazebouk")[0][0] == "facebook"  # two substitutions
+    once = TypoIndex({"facebook": 1})  # a long word seen once is filed at depth 1 only (index size)
+    assert once.candidates("fazebouk") == []  # two substitutions need depth 2 on both sides
+    assert once.candidates("fcaebook") == [("facebook", 1)]
+
+
+def test_input_is_folded() -> None:
+    assert INDEX.candidates("Nàm") == INDEX.candidates("nam")  # tone-only differences are not typos
+    assert INDEX.candidates("Nma")[0][0] == "nam"
+
+
+def test_context_reranks() -> None:
+    pairs = {("ha", "noi"): 50, ("con", "moi"): 3}
+
+    def pair_df(a: str, b: str) -> int:
+        return pairs.get((a, b), 0)
+
+    plain = INDEX.candidates("nmoi")
+    assert plain[0][0] == "noi"
+    assert INDEX.in_context(["con", "nmoi"], 1, pair_df)[0][0] == "moi"
+    assert INDEX.in_context(["ha", "nmoi"], 1, pair_df)[0][0] == "noi"
+    assert INDEX.in_context(["nmoi"], 0, pair_df) == plain
+
+
+def test_a_typo_costs_at_least_twice_a_missing_mark() -> None:
+    exact_match = 1.0 + EXACT_WEIGHT  # folded + exact-form boost
+    missing_mark = exact_match - 1.0
+    typo = exact_match - SUGGESTED_WEIGHT
+    assert typo >= 2 * missing_mark
+
+
+def _osa(a: str, b: str) -> int:
+    d = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        d[i][0] = i
+    for j in range(len(b) + 1):
+        d[0][j] = j
+    for i in range(1, len(a) + 1):
+        for j in range(1, len(b) + 1):
+            d[i][j] = min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                d[i][j] = min(d[i][j], d[i - 2][j - 2] + 1)
+    return d[-1][-1]
+
+
+WORD = st.text(alphabet="abcdghnot", min_size=0, max_size=9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(WORD, WORD)
+def test_distance_matches_the_full_table(a: str, b: str) -> None:
+    assert distance(a, b, 2) == min(_osa(a, b), 3)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(alphabet="abcdhnot", min_size=2, max_size=9), min_size=1, max_size=40), WORD)
+def test_candidates_are_exactly_the_words_within_reach(lexicon: list[str], word: str) -> None:
+    """Against a brute-force scan (a deletions-only index could miss some; this checks it does
+    not), for query words short enough that only distance 1 applies on both sides."""
+    index = TypoIndex(dict.fromkeys(lexicon, 1))
+    got = {c for c, _ in index.candidates(word, limit=1000)}
+    limit = max_distance(word)
+    want = {w for w in set(lexicon) if w != word and limit and _osa(word, w) <= limit}
+    if len(word) < 8:
+        assert got == want
+    else:
+        assert got <= want

@@ -22,12 +22,13 @@ import gzip
 import json
 import random
 import statistics
-import string
 import time
 import tracemalloc
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
+
+from keyboard import typo  # bench/keyboard.py: the same one-slip typo generator
 
 from indexer.analysis import fold, normalize_text, tokenize
 from indexer.typos import TypoIndex, distance, max_distance
@@ -55,20 +56,6 @@ def lexicon(path: Path, cache: Path | None) -> tuple[Counter[str], Counter[str]]
     if cache:
         cache.write_text(json.dumps([df, tf]))
     return df, tf
-
-
-def typo(word: str, rng: random.Random) -> str:
-    letters = string.ascii_lowercase
-    i = rng.randrange(len(word))
-    kind = rng.choice(["sub", "del", "ins", "swap"])
-    if kind == "sub":
-        return word[:i] + rng.choice(letters.replace(word[i], "")) + word[i + 1 :]
-    if kind == "del":
-        return word[:i] + word[i + 1 :]
-    if kind == "ins":
-        return word[:i] + rng.choice(letters) + word[i:]
-    i = min(i, len(word) - 2)
-    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def sample_typos(tf: Counter[str], index: TypoIndex, n: int, rng: random.Random) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Accent restoration accuracy ("did you mean"), before (search.Readings on today's counts) and
+"""Accent restoration accuracy ("did you mean"), before (the d4198cb Readings, kept in this file, on today's counts) and
 after (restoration.Restorer: index counts with bodies + the shipped general model, and also
 given the query's hits as context).
 
@@ -28,11 +28,13 @@ import bisect
 import csv
 import gzip
 import json
+import math
 import random
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +46,71 @@ from indexer.index import ReadingCounter  # noqa: E402
 from indexer.ingest import parse_jsonl_record  # noqa: E402
 from indexer.model import Article  # noqa: E402
 from indexer.restoration import Restorer  # noqa: E402
-from indexer.search import Readings  # noqa: E402
+
+
+class Readings:
+    """THE BEFORE: the restoration vnsearch shipped until commit d4198cb (then in
+    indexer/search.py), kept here verbatim as the baseline: the index's own title, lead and
+    caption counts only, a bigram Viterbi over candidate readings."""
+
+    CANDIDATES = 16
+    SMOOTHING = 2.0  # weight of the unigram estimate in each bigram step
+
+    def __init__(self, counter: ReadingCounter) -> None:
+        by_fold: dict[str, list[tuple[str, int]]] = {}
+        for surface, count in counter.unigrams.items():
+            by_fold.setdefault(fold(surface), []).append((surface, count))
+        self.by_fold = {
+            k: sorted(v, key=lambda sc: -sc[1])[: self.CANDIDATES] for k, v in by_fold.items()
+        }
+        self.bigrams = counter.bigrams
+        self.unigram_counts = counter.unigrams
+        self.total = max(1, sum(counter.unigrams.values()))
+
+    def _logp(self, prev: str | None, surface: str, count: int) -> float:
+        unigram = (count + 0.5) / self.total
+        if prev is None:
+            return math.log(unigram)
+        pair = self.bigrams.get(f"{prev} {surface}", 0)
+        prev_count = self.unigram_counts.get(prev, 0)
+        return math.log((pair + self.SMOOTHING * unigram) / (prev_count + self.SMOOTHING))
+
+    def _candidates(self, folded: str) -> list[tuple[str, int]]:
+        return self.by_fold.get(folded) or [(folded, 0)]
+
+    def restore(self, folded: Sequence[str]) -> list[str] | None:
+        """The most likely accented reading of a folded syllable sequence, or None when the
+        corpus has no dominant one."""
+        if not folded or all(f not in self.by_fold for f in folded):
+            return None
+        # A bigram language model, interpolated with unigrams, decoded with Viterbi:
+        # log P(s1) + Σ log P(s_i | s_{i-1}). A syllable the corpus never showed stands for itself.
+        best: dict[str, tuple[float, list[str]]] = {
+            s: (self._logp(None, s, c), [s]) for s, c in self._candidates(folded[0])
+        }
+        supported_pairs = 0
+        for f in folded[1:]:
+            step: dict[str, tuple[float, list[str]]] = {}
+            for s, c in self._candidates(f):
+                score, path = max(
+                    ((sc + self._logp(p[-1], s, c), p) for sc, p in best.values()),
+                    key=lambda x: x[0],
+                )
+                step[s] = (score, [*path, s])
+            best = step
+        _, path = max(best.values(), key=lambda x: x[0])
+        for a, b in pairwise(path):
+            if self.bigrams.get(f"{a} {b}", 0):
+                supported_pairs += 1
+        if len(path) > 1 and not supported_pairs:
+            return None
+        if len(path) == 1:
+            counts = self._candidates(folded[0])
+            total = sum(c for _, c in counts)
+            if counts[0][1] * 2 < total:
+                return None
+        return path
+
 
 CORPUS = REPO.parent / "shared" / "corpus"
 QUERIES = REPO / "bench" / "queries" / "dev-news2k.tsv"

@@ -243,6 +243,11 @@ class Executor:
         idf = math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
         return ids, (idf * combined * (K1 + 1) / (combined + K1)).astype(np.float32)
 
+    def warm(self, searcher: Any, fields: Sequence[str]) -> None:
+        """Load the fields' length columns now (decoded in Python: ~0.1 s a field on news-50k)."""
+        for field in fields:
+            self._field_lengths(field, searcher)
+
     def _field_lengths(self, field: str, searcher: Any) -> tuple[np.ndarray, float]:
         with self._lock:
             cached = self._lengths.get(field)

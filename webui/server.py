@@ -20,7 +20,7 @@ from typing import Any
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from webui import create_app
+from webui import create_app, service
 
 # Readable, one line per request: time, client, request line, status, bytes, duration.
 ACCESS_LOG_FORMAT = '%(t)s %(h)s "%(r)s" %(s)s %(b)s %(M)sms'
@@ -43,7 +43,9 @@ class VnsearchServer(BaseApplication):
 
     def load(self) -> Flask:
         # Runs in each worker after the fork (preload_app is off): searchers are per process.
-        return create_app(self.index_root, cors_origins=self.cors_origins)
+        app = create_app(self.index_root, cors_origins=self.cors_origins)
+        service(app).warm()  # models load while the worker waits for its first request
+        return app
 
 
 def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[str, Any]:

@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal, Protocol
 
+from viet_text_tools import normalize_diacritics
+
 from indexer.analysis import canonical_cased, canonical_syllable, fold, normalize_text, tokenize
 from indexer.typos import TypoIndex
 
@@ -521,11 +523,18 @@ PAIR_KNOWN = 2.0
 TIE = 0.01  # frequency only breaks ties
 
 
+def _in_a_tone_style(word: str) -> bool:
+    """Marks placed the old way ("hòa", "ủy") or the new way ("hoà", "uỷ"): both are right."""
+    word = normalize_text(word)
+    return word in (canonical_cased(word), normalize_diacritics(word, new_style=True))
+
+
 def _options(word: str) -> list[Reading]:
-    """The raw word (or its mark repair, same folded form: a pure improvement), then decoded
-    readings with other folded forms, one per folded form."""
+    """The raw word (or its mark repair, same folded form: a pure improvement, taken only when
+    the marks are misplaced, not merely in the other tone style), then decoded readings with
+    other folded forms, one per folded form."""
     found = readings(word)
-    base = next((r for r in found if r.method == "marks"), found[0])
+    base = found[0] if _in_a_tone_style(word) else next((r for r in found if r.method == "marks"), found[0])
     out = [base]
     for r in found[1:]:
         if all(r.folded != o.folded for o in out):

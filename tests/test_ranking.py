@@ -157,6 +157,13 @@ def test_keyboard_decoding_is_gated_by_the_index(service: SearchService) -> None
     assert result["suggestion"]["text"] == "tên đường"
 
 
+def test_the_other_tone_style_is_not_a_keyboard_slip(service: SearchService) -> None:
+    # "uỷ"/"hoà" are the new tone style, as right as "ủy"/"hòa": nothing to tell the user.
+    for q in ("Uỷ ban nhân dân", "hoà bình"):
+        suggestion = service.search(q)["suggestion"]
+        assert suggestion is None or suggestion["kind"] != "keyboard", q
+
+
 def test_marks_on_the_wrong_vowel(service: SearchService) -> None:
     result = service.search("vịêt nam xuất khẩu")
     assert ids_of(result)[0] == "vietnam"

@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
@@ -77,7 +77,6 @@ class InvalidParameter(ValueError):
         self.message = message
 
 
-
 # --- the service ---------------------------------------------------------------------------------
 
 
@@ -127,22 +126,33 @@ class _Generation:
             lexicon = {term: counts.get(term, 1) for part in PARTS for term in reader.field_terms(part)}
         return TypoIndex(lexicon)
 
-    def search_text(self, searcher: Any) -> Callable[[int], str]:
-        """An article's searchable text (title, lead, paragraphs, captions), for proximity."""
-
-        def text(docnum: int) -> str:
-            article = searcher.stored_fields(docnum)["article"]
-            captions = [c["text"] for c in article.get("captions") or []]
-            return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
-
-        return text
-
     def executor(self, searcher: Any) -> Executor:
         with self.lock:
             executor = getattr(self, "_executor", None)
             if executor is None:
                 executor = self._executor = Executor(searcher)
             return executor
+
+
+class _StoredArticles:
+    """The stored articles one request reads, each unpickled once (the proximity re-rank and
+    the hits want the same ones)."""
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self._read: dict[int, dict[str, Any]] = {}
+
+    def get(self, docnum: int) -> dict[str, Any]:
+        article = self._read.get(docnum)
+        if article is None:
+            article = self._read[docnum] = self.searcher.stored_fields(docnum)["article"]
+        return article
+
+    def searchable_text(self, docnum: int) -> str:
+        """Title, lead, paragraphs and captions, for proximity."""
+        article = self.get(docnum)
+        captions = [c["text"] for c in article.get("captions") or []]
+        return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
 
 
 class IndexSupport:
@@ -269,8 +279,9 @@ class SearchService:
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
             if (page - 1) * per_page < total:  # a page past the end is empty
-                ranked = self._ranked(searcher, executor, mask, scores, sort, page * per_page, built, gen)
-                response["hits"] = self._hits(searcher, ranked[(page - 1) * per_page :], built)
+                articles = _StoredArticles(searcher)  # read once for proximity and for the hits
+                ranked = self._ranked(executor, mask, scores, sort, page * per_page, built, articles)
+                response["hits"] = self._hits(articles, ranked[(page - 1) * per_page :], built)
             response["suggestion"] = self._suggestion(gen, parsed, meanings, support, response["hits"])
         response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
@@ -339,14 +350,13 @@ class SearchService:
 
     def _ranked(
         self,
-        searcher: Any,
         executor: Executor,
         mask: Any,
         scores: Any,
         sort: str,
         limit: int,
         built: QueryBuilder,
-        gen: _Generation,
+        articles: _StoredArticles,
     ) -> list[tuple[int, float]]:
         """(docnum, score) of the best `limit` matches; by relevance, the first RERANK_DEPTH
         re-ranked by proximity (see indexer.ranking)."""
@@ -354,14 +364,16 @@ class SearchService:
             return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
         docnums = executor.top(mask, scores, sort, max(limit, ranking.RERANK_DEPTH))
         depth = ranking.RERANK_DEPTH
-        head = proximity_rerank(docnums[:depth], scores, gen.search_text(searcher), built.proximity_terms)
+        head = proximity_rerank(docnums[:depth], scores, articles.searchable_text, built.proximity_terms)
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 
-    def _hits(self, searcher: Any, ranked: Sequence[tuple[int, float]], built: QueryBuilder) -> list[dict[str, Any]]:
+    def _hits(
+        self, articles: _StoredArticles, ranked: Sequence[tuple[int, float]], built: QueryBuilder
+    ) -> list[dict[str, Any]]:
         highlighter = Highlighter(built.highlight_terms)
         hits = []
         for docnum, score in ranked:
-            article = searcher.stored_fields(docnum)["article"]
+            article = articles.get(docnum)
             hits.append(
                 {
                     "id": article["id"],

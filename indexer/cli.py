@@ -268,7 +268,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     first = (result["page"] - 1) * result["per_page"]
     print(dim(f"{result['total']} results ({result['took_ms']:.0f} ms) for “{result['query']}”"))
     if result.get("suggestion"):
-        print(f"Did you mean: {render_marked(result['suggestion']['html'], color)}")
+        suggestion = result["suggestion"]
+        keyboard = suggestion["kind"] == "keyboard"
+        label = "Understood as (typed with the input method off)" if keyboard else "Did you mean"
+        print(f"{label}: {render_marked(suggestion['html'], color)}")
     for i, hit in enumerate(result["hits"], start=first + 1):
         when = (hit.get("published") or "")[:16].replace("T", " ")
         meta = " · ".join(x for x in (when, hit.get("author") or "", hit["id"]) if x)

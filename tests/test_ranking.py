@@ -180,3 +180,14 @@ def test_a_typo_never_beats_an_exact_match(service: SearchService) -> None:
     # "ten" is a typo of "teen" (one deletion) but an exact word itself: it finds "ten" first.
     assert ids(service, "ten duong")[0] == "ten"
     assert service.search("ten duong")["suggestion"]["kind"] == "accents"
+
+
+def test_cli_says_what_it_understood(service: SearchService) -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-m", "indexer", "search", "Vieejt Nam xuaats khaaur gaoj", "--index", str(service.root)],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert "Understood as (typed with the input method off): [Việt] Nam [xuất khẩu gạo]" in out

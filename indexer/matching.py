@@ -28,6 +28,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.matching import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
+from indexer.postings import SegmentPostings
+
 B = 0.75
 K1 = 1.2
 CACHE_POSTINGS = 4_000_000  # cached postings per process: 8 bytes each, ~32 MB
@@ -83,6 +85,7 @@ class Executor:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._phrases: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
+        self._segments: dict[str, SegmentPostings | None] = {}
 
     # --- evaluation -----------------------------------------------------------------------
 
@@ -209,7 +212,7 @@ class Executor:
             if hit is not None:
                 self._postings.move_to_end(key)
                 return hit
-        entry = _read_postings(searcher, field, text)
+        entry = self._read_postings(searcher, field, text)
         with self._lock:
             self._postings[key] = entry
             self._cached += len(entry[0])
@@ -217,6 +220,40 @@ class Executor:
                 _, (old_ids, _) = self._postings.popitem(last=False)
                 self._cached -= len(old_ids)
         return entry
+
+    def _read_postings(self, searcher: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """A term's docnums and frequencies across segments (deleted articles are masked later,
+        by `live`), through `indexer.postings` where the segment allows it."""
+        id_parts: list[np.ndarray] = []
+        tf_parts: list[np.ndarray] = []
+        for reader, offset in _leaves(searcher):
+            fast = self._segment_postings(reader)
+            found = fast.read(field, text) if fast is not None else _read_postings_whoosh(reader, field, text)
+            if found is not None:
+                id_parts.append(found[0] + offset)
+                tf_parts.append(found[1])
+        if not id_parts:
+            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        return np.concatenate(id_parts).astype(np.int32), np.concatenate(tf_parts)
+
+    def doc_frequency(self, searcher: Any, field: str, text: str) -> int:
+        """Whoosh's `searcher.doc_frequency`, from the term infos of `indexer.postings`."""
+        total = 0
+        for reader, _ in _leaves(searcher):
+            fast = self._segment_postings(reader)
+            if fast is not None:
+                total += fast.doc_frequency(field, text)
+            else:
+                total += reader.doc_frequency(field, text)
+        return total
+
+    def _segment_postings(self, reader: Any) -> SegmentPostings | None:
+        """One memory map per segment, shared by every searcher of this generation."""
+        segid = reader.segment().segment_id()
+        with self._lock:
+            if segid not in self._segments:
+                self._segments[segid] = SegmentPostings.open(reader)
+            return self._segments[segid]
 
     def bm25f(
         self, fields: tuple[str, ...], weights: tuple[float, ...], text: str, searcher: Any
@@ -272,32 +309,29 @@ def _leaves(searcher: Any) -> list[tuple[Any, int]]:
     return list(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else [(reader, 0)]
 
 
-def _read_postings(searcher: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """A term's docnums and frequencies across segments, a block at a time where Whoosh's
-    on-disk matcher allows it (deleted articles are masked later, by Executor.live)."""
+def _read_postings_whoosh(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+    """A term's docnums and frequencies in one segment through Whoosh's matcher, a block at a
+    time where it allows (the fallback of `indexer.postings`)."""
+    if (field, text) not in reader:
+        return None
+    matcher = reader.postings(field, text)
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
     id_parts: list[np.ndarray] = []
     tf_parts: list[np.ndarray] = []
-    for reader, offset in _leaves(searcher):
-        if (field, text) not in reader:
-            continue
-        matcher = reader.postings(field, text)
-        while isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        if isinstance(matcher, W3LeafMatcher):
-            while matcher.is_active():
-                matcher._read_ids()
-                matcher._read_weights()
-                id_parts.append(np.asarray(matcher._ids, dtype=np.int64) + offset)
-                tf_parts.append(np.asarray(matcher._weights, dtype=np.float32))
-                matcher._next_block()
-        else:  # inlined short posting lists (a ListMatcher)
-            ids, tfs = [], []
-            while matcher.is_active():
-                ids.append(matcher.id())
-                tfs.append(matcher.weight())
-                matcher.next()
-            id_parts.append(np.asarray(ids, dtype=np.int64) + offset)
-            tf_parts.append(np.asarray(tfs, dtype=np.float32))
-    if not id_parts:
-        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-    return np.concatenate(id_parts).astype(np.int32), np.concatenate(tf_parts)
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            id_parts.append(np.asarray(matcher._ids, dtype=np.int64))
+            tf_parts.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+    else:  # inlined short posting lists (a ListMatcher)
+        ids, tfs = [], []
+        while matcher.is_active():
+            ids.append(matcher.id())
+            tfs.append(matcher.weight())
+            matcher.next()
+        id_parts.append(np.asarray(ids, dtype=np.int64))
+        tf_parts.append(np.asarray(tfs, dtype=np.float32))
+    return np.concatenate(id_parts), np.concatenate(tf_parts)

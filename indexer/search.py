@@ -160,15 +160,17 @@ class IndexSupport:
     many articles hold a folded syllable, or an adjacent pair, in any part. Remembered, since
     decoding and typo ranking ask about the same words several times."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, executor: Executor) -> None:
         self.searcher = searcher
+        self.executor = executor
         self._counts: dict[str, int] = {}
 
     def _count(self, suffix: str, text: str) -> int:
         key = suffix + "\t" + text
         found = self._counts.get(key)
         if found is None:
-            found = self._counts[key] = sum(self.searcher.doc_frequency(p + suffix, text) for p in PARTS)
+            doc_frequency = self.executor.doc_frequency
+            found = self._counts[key] = sum(doc_frequency(self.searcher, p + suffix, text) for p in PARTS)
         return found
 
     def df(self, folded: str) -> int:
@@ -332,7 +334,8 @@ class SearchService:
     ) -> tuple[QueryBuilder, dict[int, Meaning], IndexSupport]:
         """The query builder for what the user meant (keyboard-off input decoded, typos), as
         `search` ranks it and `highlight_terms` marks it."""
-        support = IndexSupport(self._searcher(gen))
+        searcher = self._searcher(gen)
+        support = IndexSupport(searcher, gen.executor(searcher))
         meanings = interpret(parsed, parsed.text, support, gen.typo_index)
         return QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 

@@ -483,7 +483,8 @@ def test_no_input_gives_a_server_error(app: Flask, endpoint: str, params: list[t
     client = app.test_client()
     url = endpoint + (tail.replace("?", "").replace("#", "") or "x" if endpoint.endswith("/") else "")
     response = client.get(url, query_string=params)
-    assert response.status_code in (200, 400, 404), (url, params, response.get_data(as_text=True))
+    # 308: Werkzeug merges a doubled slash ("/api/articles//0") with a redirect, which is fine
+    assert response.status_code in (200, 308, 400, 404), (url, params, response.get_data(as_text=True))
     body = response.get_json()
     if response.status_code == 200:
         name = {"/api/search": "SearchResult", "/api/suggest": "Suggestions", "/api/health": "Health"}.get(

@@ -1,0 +1,70 @@
+"""indexer/postings.py reads exactly what Whoosh's own matchers read, from segments written by
+our bulk writer (`vnsearch build`) and by Whoosh's writer (`vnsearch update`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import whoosh.index
+from whoosh.matching import FilterMatcher
+
+from indexer.index import INDEX_NAME, build_index, current_generation, update_index
+from indexer.postings import SegmentPostings
+from tests.test_index_cli import synthetic_corpus
+
+TEXT_FIELDS = [f"{part}{suffix}" for part in ("title", "lead", "body", "caption") for suffix in ("", "_ex", "_bi")]
+
+
+def _whoosh_postings(reader: Any, field: str, text: str) -> tuple[list[int], list[float]]:
+    matcher = reader.postings(field, text)
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    ids, weights = [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory, fixture_inputs: list[Path]) -> Path:
+    """A bulk-built generation of 400 synthetic articles (common words span several 128-posting
+    blocks) plus the fixtures, then one `update` (a segment from Whoosh's own writer)."""
+    tmp = tmp_path_factory.mktemp("postings")
+    root = tmp / "ix"
+    build_index([synthetic_corpus(tmp / "syn.jsonl", 400)], root)
+    update_index(list(fixture_inputs), root)
+    generation = current_generation(root)
+    assert generation is not None
+    return generation
+
+
+def test_every_term_reads_as_whoosh_reads_it(index_dir: Path) -> None:
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        leaves = [reader for reader, _ in searcher.reader().leaf_readers()]
+        assert len(leaves) >= 2, "expected a bulk segment and an update segment"
+        multi_block = 0
+        for reader in leaves:
+            fast = SegmentPostings.open(reader)
+            assert fast is not None
+            for field in TEXT_FIELDS:
+                if field not in reader.indexed_field_names():
+                    continue
+                for text in reader.lexicon(field):
+                    text = text.decode("utf-8") if isinstance(text, bytes) else text
+                    ids, weights = _whoosh_postings(reader, field, text)
+                    found = fast.read(field, text)
+                    assert found is not None, (field, text)
+                    assert found[0].tolist() == ids, (field, text)
+                    assert np.allclose(found[1], weights), (field, text)
+                    assert fast.doc_frequency(field, text) == reader.doc_frequency(field, text)
+                    multi_block += len(ids) > 128
+            assert fast.read("body", "khongcotu") is None
+            assert fast.doc_frequency("body", "khongcotu") == 0
+            assert fast.read("no_such_field", "va") is None
+        assert multi_block > 0, "no posting list spans several blocks: the test proves too little"

@@ -115,33 +115,33 @@ def _map(path: str) -> mmap.mmap | bytes:
 def _read_blocks(buf: mmap.mmap | bytes, offset: int) -> Postings:
     """Every block of one posting list. Within a block docnums are delta-encoded from 0, so
     the first is absolute; rebased on the previous block's last docnum (its info's `maxid`),
-    one cumulative sum over the whole list decodes them all."""
+    one cumulative sum over the whole list decodes them all. Blocks our writer made hold
+    `array`s (copied, not converted, by NumPy); Whoosh's own writer makes tuples."""
     if buf[offset : offset + 4] != _MAGIC:
         raise ValueError(f"no posting list at {offset}")
-    deltas: list[int] = []
-    weights: list[float] = []
+    id_parts: list[np.ndarray] = []
+    tf_parts: list[np.ndarray] = []
     pos = offset + 4
     previous_max = 0
     while True:
         (length,) = _BLOCK_LENGTH.unpack_from(buf, pos)
-        last = length < 0
         end = pos + 4 + abs(length)
         stream = io.BytesIO(buf[pos + 4 : end])
         count, maxid, _, compression, _, _ = pickle.load(stream)
         data = stream.read()
-        ids, block_weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
-        first = len(deltas)
-        deltas.extend(ids)
-        deltas[first] -= previous_max
+        ids, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+        deltas = np.array(ids, dtype=np.int64)
+        deltas[0] -= previous_max
+        id_parts.append(deltas)
         previous_max = maxid
-        if block_weights is None:
-            weights.extend([1.0] * count)
-        elif isinstance(block_weights, float):
-            weights.extend([block_weights] * count)
+        if weights is None:
+            tf_parts.append(np.ones(count, dtype=np.float32))
+        elif isinstance(weights, float):
+            tf_parts.append(np.full(count, weights, dtype=np.float32))
         else:
-            weights.extend(block_weights)
-        if last:
+            tf_parts.append(np.array(weights, dtype=np.float32))
+        if length < 0:
             break
         pos = end
-    docnums = np.cumsum(np.asarray(deltas, dtype=np.int64))
-    return docnums, np.asarray(weights, dtype=np.float32)
+    docnums = np.cumsum(np.concatenate(id_parts)) if len(id_parts) > 1 else np.cumsum(id_parts[0])
+    return docnums, np.concatenate(tf_parts) if len(tf_parts) > 1 else tf_parts[0]

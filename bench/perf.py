@@ -527,6 +527,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log = logs / f"serve-{self.port}.log"
+        self.started = time.perf_counter()  # just before the process is started
         with self.log.open("wb") as out:
             self.proc = subprocess.Popen(
                 [
@@ -650,12 +651,17 @@ class Throughput:
 
 
 def measure_throughput(
-    server: Server, clients: int, duration: float, max_per_client: int = MAX_REQUESTS_PER_CLIENT
+    server: Server,
+    clients: int,
+    duration: float,
+    max_per_client: int = MAX_REQUESTS_PER_CLIENT,
+    queries: Sequence[tuple[str, str]] = QUERIES,
 ) -> Throughput:
-    """`clients` threads, each with its own keep-alive session, cycling through QUERIES from its
+    """`clients` threads, each with its own keep-alive session, cycling through `queries` from its
     own offset until `duration` seconds or `max_per_client` requests, whichever comes first."""
     import requests
 
+    queries = list(queries)
     result = Throughput(clients)
     lock = threading.Lock()
     start_gate = threading.Barrier(clients + 1)
@@ -668,7 +674,7 @@ def measure_throughput(
             deadline = time.monotonic() + duration
             i = offset
             while ok + errors < max_per_client and time.monotonic() < deadline:
-                q, sort = QUERIES[i % len(QUERIES)]
+                q, sort = queries[i % len(queries)]
                 i += 1
                 t0 = time.perf_counter()
                 try:
@@ -685,7 +691,8 @@ def measure_throughput(
             result.errors += errors
             result.samples.extend(samples)
 
-    threads = [threading.Thread(target=client, args=(n * 7,)) for n in range(clients)]
+    step = max(7, len(queries) // clients)  # clients spread over the list, not in lockstep
+    threads = [threading.Thread(target=client, args=(n * step,)) for n in range(clients)]
     for t in threads:
         t.start()
     with RssMonitor(server) as monitor:
@@ -946,6 +953,317 @@ def report_markdown(results: list[DatasetResult], args: argparse.Namespace, star
     return "\n".join(lines)
 
 
+# --- the issue-14 workload: first sight, HTTP against FTS5 ----------------------------------------
+
+# Targets of issue 14 (news-50k, 2 cores).
+TARGET_P95_VS_FTS5 = 0.5  # vnsearch p95 (all kinds, first sight) at most this × FTS5's
+TARGET_P99_VS_P95 = 2.0
+TARGET_WORKLOAD_RPS = 200.0
+TARGET_FIRST_ANSWER_S = 1.0
+WORKLOAD_CLIENTS = 16
+
+
+def fts5_or_expression(query: str) -> str:
+    """The words of a query ORed, each quoted: FTS5's closest match to vnsearch's 'any word may
+    match, the best first' (unicode61 remove_diacritics 2 folds the marks)."""
+    return " OR ".join(f'"{w}"' for w in re.findall(r"\w+", query))
+
+
+def fts5_or_runner(db_path: Path) -> tuple[Callable[[str], Any], Callable[[], None]]:
+    """(run(query) -> 10 (id, snippet) rows, close): MATCH an OR of the words, bm25 order, a
+    snippet() of the column FTS5 picks as best."""
+    db = sqlite3.connect(db_path, check_same_thread=False)
+    sql = (
+        "SELECT id, snippet(docs, -1, '<mark>', '</mark>', '…', 24) FROM docs WHERE docs MATCH ? "
+        "ORDER BY bm25(docs) LIMIT 10"
+    )
+
+    def run(q: str) -> Any:
+        expression = fts5_or_expression(q)
+        return db.execute(sql, (expression,)).fetchall() if expression else []
+
+    return run, db.close
+
+
+def read_through(path: Path) -> int:
+    """Read every file under `path` once (into the OS page cache); returns the bytes read."""
+    total = 0
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    for f in files:
+        with f.open("rb") as fh:
+            while chunk := fh.read(1 << 20):
+                total += len(chunk)
+    return total
+
+
+@dataclass
+class WorkloadResult:
+    description: str = ""
+    kinds: tuple[str, ...] = ()
+    # engine/pass ("vnsearch first", "vnsearch repeated", "fts5 first", "fts5 repeated") -> kind -> ms
+    samples: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+    errors: dict[str, int] = field(default_factory=dict)
+    first_answer_s: float = float("nan")  # process start -> first successful /api/search answer
+    first_answer_ms: float = float("nan")  # that request's own latency
+    first_answer_tries: int = 0
+    idle_memory: tuple[int, int] = (0, 0)
+    throughput: Throughput | None = None
+    throughput_fixed: Throughput | None = None  # the same, cycling over the 42 QUERIES (warm, for comparison)
+    loads: dict[str, str] = field(default_factory=dict)
+    slowest: list[tuple[str, float, str]] = field(default_factory=list)  # (kind, ms, query), vnsearch first
+
+    def pct(self, key: str, kind: str, p: float) -> float:
+        values = self.all(key) if kind == "all" else self.samples.get(key, {}).get(kind, [])
+        return percentile(values, p) if values else float("nan")
+
+    def all(self, key: str) -> list[float]:
+        return [ms for kind in self.kinds for ms in self.samples.get(key, {}).get(kind, [])]
+
+
+def first_answer(server: Server, query: str, timeout: float = 60.0) -> tuple[float, float, int]:
+    """Ask /api/search for `query` from the moment the server process starts until it answers
+    200: (seconds since the process start, the answering request's ms, attempts)."""
+    import requests
+
+    deadline = time.monotonic() + timeout
+    tries = 0
+    with requests.Session() as session:
+        while time.monotonic() < deadline:
+            if server.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {server.log.read_text(errors='replace')[-1000:]}")
+            tries += 1
+            t0 = time.perf_counter()
+            try:
+                if http_get(session, server.url, query, "relevance"):
+                    t1 = time.perf_counter()
+                    return t1 - server.started, (t1 - t0) * 1000, tries
+            except requests.RequestException:
+                pass
+            time.sleep(0.005)
+    raise RuntimeError("server did not answer /api/search")
+
+
+def run_workload(vn_index: Path, fts_db: Path, logs: Path, args: argparse.Namespace) -> WorkloadResult:
+    """Issue 14's latency workload (bench/workload.py): a fresh `vnsearch serve --workers 2` and
+    FTS5 in this process, each warmed on the same WARM_UP queries, then every workload query once
+    (first sight) and the whole list again (repeated), the two engines alternating query by query
+    so both see the same machine load; then throughput with 16 clients over the workload."""
+    import requests
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from workload import KINDS, build_workload
+
+    print("  making the workload (~15 s)", file=sys.stderr, flush=True)
+    wl = build_workload()
+    res = WorkloadResult(description=wl.describe(), kinds=(*KINDS,))
+    print(f"  {res.description}", file=sys.stderr, flush=True)
+    for path in (vn_index, fts_db):  # the OS page cache holds both: first sight of the query, not of the disk
+        read_through(path)
+    res.loads["start"] = load_avg()
+    keys = ("vnsearch first", "vnsearch repeated", "fts5 first", "fts5 repeated")
+    res.samples = {k: {kind: [] for kind in KINDS} for k in keys}
+    res.errors = dict.fromkeys(keys, 0)
+    fts_run, fts_close = fts5_or_runner(fts_db)
+    server = Server(vn_index, logs)
+    try:
+        first = wl.warm_up[0].text
+        res.first_answer_s, res.first_answer_ms, res.first_answer_tries = first_answer(server, first)
+        print(
+            f"  first answer {res.first_answer_s:.2f} s after start ({res.first_answer_ms:.0f} ms request)",
+            file=sys.stderr,
+            flush=True,
+        )
+        with requests.Session() as session:
+            # one keep-alive connection: warm-up, first sight and repeated pass go to one worker
+            for q in wl.warm_up:
+                fts_run(q.text)
+                if q.text != first:
+                    http_get(session, server.url, q.text, "relevance")
+            for label in ("first", "repeated"):
+                print(f"  workload, {label} sight", file=sys.stderr, flush=True)
+                for q in wl.queries:
+                    t0 = time.perf_counter()
+                    try:
+                        ok = http_get(session, server.url, q.text, "relevance")
+                    except requests.RequestException:
+                        ok = False
+                    ms = (time.perf_counter() - t0) * 1000
+                    if ok:
+                        res.samples[f"vnsearch {label}"][q.kind].append(ms)
+                        if label == "first":
+                            res.slowest.append((q.kind, ms, q.text))
+                    else:
+                        res.errors[f"vnsearch {label}"] += 1
+                    t0 = time.perf_counter()
+                    try:
+                        fts_run(q.text)
+                    except sqlite3.Error:
+                        res.errors[f"fts5 {label}"] += 1
+                        continue
+                    res.samples[f"fts5 {label}"][q.kind].append((time.perf_counter() - t0) * 1000)
+                res.loads[f"{label} sight, end"] = load_avg()
+        res.idle_memory = server.memory()
+        print(f"  throughput, {WORKLOAD_CLIENTS} clients", file=sys.stderr, flush=True)
+        pairs = [(q.text, "relevance") for q in wl.queries]
+        res.throughput = measure_throughput(server, WORKLOAD_CLIENTS, args.duration, queries=pairs)
+        res.loads["throughput, end"] = load_avg()
+        print(f"  throughput, {WORKLOAD_CLIENTS} clients, {len(QUERIES)} fixed queries", file=sys.stderr, flush=True)
+        for q, sort in QUERIES:  # a new connection each: either worker
+            http_get(requests, server.url, q, sort)
+        res.throughput_fixed = measure_throughput(server, WORKLOAD_CLIENTS, args.duration)
+        res.loads["throughput (fixed queries), end"] = load_avg()
+    finally:
+        server.stop()
+        fts_close()
+    res.slowest.sort(key=lambda s: -s[1])
+    return res
+
+
+def workload_markdown(res: WorkloadResult, vn_index: Path, fts_db: Path) -> list[str]:
+    """The issue-14 tables: latency per kind, throughput, memory, first answer, targets."""
+
+    def trio(key: str, kind: str) -> str:
+        return " / ".join(_ms(res.pct(key, kind, p)) for p in (50, 95, 99))
+
+    def count(kind: str) -> int:
+        return len(res.all("vnsearch first")) if kind == "all" else len(res.samples["vnsearch first"][kind])
+
+    out = [
+        "## Issue 14 workload: first sight over HTTP against FTS5 (news search)",
+        "",
+        f"{res.description} (bench/workload.py). vnsearch: GET /api/search (10 hits with snippets) of a "
+        f"fresh `vnsearch serve --workers 2` on `{vn_index}`, one keep-alive client; FTS5: in this "
+        f"process on `{fts_db}`, MATCH of the words ORed, bm25 order, LIMIT 10 with a snippet(). Both "
+        "warmed on the same queries, then the two alternate query by query; `first` = each query the "
+        "first time the engine sees it, `repeated` = the same list asked again. Both indexes were read "
+        "once beforehand (OS page cache).",
+        "",
+        "Load average (1/5/15 min) — " + "; ".join(f"{k}: {v}" for k, v in res.loads.items()),
+        "",
+        "| kind | n | vnsearch first p50 / p95 / p99 ms | vnsearch repeated p50 / p95 / p99 ms | FTS5 first "
+        "p50 / p95 / p99 ms | FTS5 repeated p50 / p95 / p99 ms | p95 vnsearch / FTS5, first | repeated "
+        "| vnsearch p99 / p95, first |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for kind in (*res.kinds, "all"):
+        name = f"**{kind}**" if kind == "all" else kind
+        out.append(
+            f"| {name} | {count(kind)} | {trio('vnsearch first', kind)} | {trio('vnsearch repeated', kind)} | "
+            f"{trio('fts5 first', kind)} | {trio('fts5 repeated', kind)} | "
+            f"{_ratio(res.pct('vnsearch first', kind, 95), res.pct('fts5 first', kind, 95))} | "
+            f"{_ratio(res.pct('vnsearch repeated', kind, 95), res.pct('fts5 repeated', kind, 95))} | "
+            f"{_ratio(res.pct('vnsearch first', kind, 99), res.pct('vnsearch first', kind, 95))} |"
+        )
+    errors = ", ".join(f"{k} {v}" for k, v in res.errors.items())
+    out += ["", f"Errors: {errors}.", ""]
+    if res.slowest:
+        out += ["Slowest vnsearch first-sight requests:", ""]
+        out += [f"- {ms:.0f} ms, {kind}: `{q}`" for kind, ms, q in res.slowest[:8]]
+        out.append("")
+    t = res.throughput
+    rss, anon = res.idle_memory
+    f = res.throughput_fixed
+    if f is not None:
+        out += [
+            f"For comparison, {f.clients} clients cycling over perf.py's {len(QUERIES)} fixed queries (issue 8's "
+            f"throughput set; repeated, so caches are warm): {f.rps:.1f} req/s, {f.errors} errors, p50 "
+            f"{_ms(percentile(f.samples, 50)) if f.samples else '–'} ms, peak RSS {f.peak_rss / MiB:.0f} MiB.",
+            "",
+        ]
+    if t is not None:
+        out += [
+            f"Throughput, {t.clients} clients over the workload (each a keep-alive session, from its own "
+            f"offset, {t.seconds:.1f} s): **{t.rps:.1f} req/s**, {t.ok} OK, {t.errors} errors, p50 "
+            f"{_ms(percentile(t.samples, 50)) if t.samples else '–'} ms, p95 "
+            f"{_ms(percentile(t.samples, 95)) if t.samples else '–'} ms; load after {t.load}.",
+            "",
+            f"Server memory (gunicorn master + 2 workers, RSS summed): {rss / MiB:.0f} MiB after the two "
+            f"passes ({anon / MiB:.0f} anonymous), peak {t.peak_rss / MiB:.0f} MiB ({t.peak_anon / MiB:.0f} "
+            "anonymous) under load.",
+            "",
+        ]
+    out += [
+        f"First answer: {res.first_answer_s:.2f} s from the server process's start to the first successful "
+        f"/api/search answer ({res.first_answer_tries} tries, connection refused until gunicorn listens); "
+        f"that request took {res.first_answer_ms:.0f} ms.",
+        "",
+    ]
+
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**NOT met**"
+
+    vn95, fts95 = res.pct("vnsearch first", "all", 95), res.pct("fts5 first", "all", 95)
+    slower = [k for k in res.kinds if res.pct("vnsearch first", k, 95) > res.pct("fts5 first", k, 95)]
+    worst_tail = max((res.pct("vnsearch first", k, 99) / res.pct("vnsearch first", k, 95), k)
+                     for k in (*res.kinds, "all") if count(k))
+    out += [
+        "| issue 14 target | measured | |",
+        "|---|---|---|",
+        f"| p95 ≤ {TARGET_P95_VS_FTS5:g}× FTS5 p95 (all, first sight) | {vn95:.1f} vs {fts95:.1f} ms = "
+        f"{_ratio(vn95, fts95)} | {verdict(vn95 <= TARGET_P95_VS_FTS5 * fts95)} |",
+        f"| no kind slower than FTS5 at p95 (first sight) | slower: {', '.join(slower) or 'none'} | "
+        f"{verdict(not slower)} |",
+        f"| p99 ≤ {TARGET_P99_VS_P95:g}× p95 (every kind, first sight) | worst {worst_tail[0]:.2f}× ({worst_tail[1]}) "
+        f"| {verdict(worst_tail[0] <= TARGET_P99_VS_P95)} |",
+    ]
+    if t is not None:
+        peak = max(t.peak_rss, rss, f.peak_rss if f else 0)
+        out += [
+            f"| ≥ {TARGET_WORKLOAD_RPS:.0f} req/s at {t.clients} clients, 0 errors | {t.rps:.1f} req/s, "
+            f"{t.errors} errors | {verdict(t.rps >= TARGET_WORKLOAD_RPS and not t.errors)} |",
+            f"| server RSS ≤ {TARGET_RSS_MIB:.0f} MiB | {peak / MiB:.0f} MiB peak | "
+            f"{verdict(peak <= TARGET_RSS_MIB * MiB)} |",
+        ]
+    out += [
+        f"| first answer ≤ {TARGET_FIRST_ANSWER_S:g} s after start | {res.first_answer_s:.2f} s "
+        f"({res.first_answer_ms:.0f} ms request) | {verdict(res.first_answer_s <= TARGET_FIRST_ANSWER_S)} |",
+        "",
+    ]
+    return out
+
+
+def workload_main(args: argparse.Namespace, started: str) -> int:
+    """`--workload`: the issue-14 run on the whole --corpus, indexes built once (or given)."""
+    work = args.reuse or Path(tempfile.mkdtemp(prefix="vnsearch-perf-"))
+    logs = work / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    try:
+        articles = count_records(args.corpus)
+        vn_index = args.index or work / "workload" / "vnsearch"
+        fts_dir = args.fts5 or work / "workload" / "fts5"
+        for engine, where in (("vnsearch", vn_index), ("fts5", fts_dir)):
+            if where.exists():
+                print(f"  reusing {where} (not rebuilt)", file=sys.stderr, flush=True)
+                continue
+            built = build_engine(engine, args.corpus, where, articles, logs)
+            if built.error:
+                raise SystemExit(f"{engine} build failed: {built.error}")
+        res = run_workload(vn_index, fts_dir / "fts.sqlite", logs, args)
+    finally:
+        if args.keep or args.reuse:
+            print(f"kept {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    from importlib.metadata import version
+
+    lines = [
+        "# vnsearch performance: the issue-14 workload",
+        "",
+        f"Run {started} on {platform.node() or 'this machine'}: {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, whoosh-reloaded {version('whoosh-reloaded')}, SQLite "
+        f"{sqlite3.sqlite_version}. Corpus {args.corpus.name} ({articles:,} articles). Code: {args.code}. "
+        f"Command: `python bench/perf.py {' '.join(sys.argv[1:])}`.",
+        "",
+        *workload_markdown(res, vn_index, fts_dir / "fts.sqlite"),
+    ]
+    text = "\n".join(lines)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print(f"\nwritten to {args.out}", file=sys.stderr)
+    return 0
+
+
 # --- main ------------------------------------------------------------------------------------
 
 
@@ -971,6 +1289,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="DIR",
         help="a folder kept by --keep: measure queries on its indexes without rebuilding them",
     )
+    p.add_argument("--workload", action="store_true",
+                   help="only the issue-14 workload (bench/workload.py) on the whole --corpus: first sight "
+                        "and repeated over HTTP against FTS5, throughput at 16 clients, memory, first answer")
+    p.add_argument("--index", type=Path, default=None, metavar="DIR",
+                   help="--workload: an existing vnsearch index of --corpus (else built once)")
+    p.add_argument("--fts5", type=Path, default=None, metavar="DIR",
+                   help="--workload: a folder for the FTS5 index of --corpus (built there if absent)")
     args = p.parse_args(argv)
     args.engines = [e for e in args.engines.split(",") if e]
     unknown = set(args.engines) - set(ENGINES)
@@ -993,6 +1318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.path.insert(0, str(REPO))
     started = datetime.now().astimezone().isoformat(timespec="seconds")
     args.code = git_state()
+    if args.workload:
+        return workload_main(args, started)
     work = args.reuse or Path(tempfile.mkdtemp(prefix="vnsearch-perf-"))
     results: list[DatasetResult] = []
     try:

@@ -5,6 +5,7 @@ None of these need ../shared: the corpus below is made up here."""
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 import unicodedata
 from pathlib import Path
@@ -125,3 +126,47 @@ def test_index_cache_reuses_builds_and_warns_on_stale_vnsearch_code(tmp_path: Pa
     assert "--rebuild" in (engines.VnSearch().stale_warning(tmp_path) or "")
     stamp.write_text(engines.indexing_source_hash() + "\n", encoding="utf-8")
     assert engines.VnSearch().stale_warning(tmp_path) is None
+
+
+perf = importlib.import_module("perf")
+workload = importlib.import_module("workload")
+
+
+def test_fts5_or_expression_quotes_each_word_and_ors_them() -> None:
+    assert perf.fts5_or_expression("Hà Nội?") == '"Hà" OR "Nội"'
+    assert perf.fts5_or_expression('COVID-19 "ở" đâu') == '"COVID" OR "19" OR "ở" OR "đâu"'
+    assert perf.fts5_or_expression("?!") == ""
+
+
+def test_fts5_or_runner_finds_any_word_best_first(tmp_path: Path) -> None:
+    src = tmp_path / "c.jsonl"
+    records = [
+        {"id": "a", "title": "Bão số 5 đổ bộ", "lead": "", "body": "Bão mạnh ở miền Trung.", "captions": []},
+        {"id": "b", "title": "Giá vàng tăng", "lead": "", "body": "Giá vàng hôm nay.", "captions": []},
+    ]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+    perf.build_fts5(src, tmp_path / "fts")
+    run, close = perf.fts5_or_runner(tmp_path / "fts" / "fts.sqlite")
+    try:
+        rows = run("bao vang mien trung")  # no diacritics, any word
+        assert [r[0] for r in rows] == ["a", "b"]
+        assert "<mark>" in rows[0][1]
+        assert run("...") == []
+    finally:
+        close()
+
+
+def test_workload_result_percentiles_per_kind_and_all() -> None:
+    res = perf.WorkloadResult(kinds=("keywords", "typos"))
+    res.samples = {"vnsearch first": {"keywords": [1.0, 2.0, 3.0], "typos": [10.0]}}
+    assert res.pct("vnsearch first", "keywords", 50) == 2.0
+    assert res.pct("vnsearch first", "all", 100) == 10.0
+    assert res.all("vnsearch first") == [1.0, 2.0, 3.0, 10.0]
+    assert res.pct("fts5 first", "typos", 50) != res.pct("fts5 first", "typos", 50)  # nan: no samples
+
+
+def test_workload_rejects_a_query_seen_twice() -> None:
+    q = workload.WorkQuery
+    workload.check_distinct(workload.Workload([q("keywords", "Hà Nội", "x")], [q("typos", "ha noj", "x")]))
+    with pytest.raises(ValueError, match="twice"):
+        workload.check_distinct(workload.Workload([q("keywords", "Hà Nội", "x")], [q("keywords", "ha noi", "x")]))

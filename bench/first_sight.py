@@ -3,26 +3,37 @@
 Most queries a news site receives are new, so their postings are cold and nothing is cached.
 This times `SearchService.search` (10 hits with snippets and facets) per kind of query:
 
-* keywords: the accented and unaccented forms of the dev set (`bench/queries/dev-news2k.tsv`);
-* questions: `../shared/eval/vinewsqa` questions of 12+ words;
-* telex: dev-set queries typed as raw Telex keystrokes (input method off).
+* default: keywords: the accented and unaccented forms of the dev set (`bench/queries/dev-news2k.tsv`);
+  questions: `../shared/eval/vinewsqa` questions of 12+ words; telex: dev-set queries typed as raw
+  Telex keystrokes (input method off);
+* `--workload`: the issue-14 workload of `bench/workload.py` (keywords, questions, keyboard-off,
+  typos; each base query once), the one `bench/perf.py --workload` sends over HTTP.
 
-    python bench/first_sight.py --index DIR [--code DIR]
+    python bench/first_sight.py --index DIR [--code DIR] [--workload [--profile K]]
 
 `--code` runs another checkout's `indexer` (e.g. an older commit made with `git worktree add`)
 against an index that checkout built, to compare versions in one session on one machine.
+
+`--profile K` (with `--workload`): after the timed run, a fresh process warms up on the same
+warm-up queries and runs pyinstrument over the K slowest queries of each kind, each still seen
+for the first time by that process; per kind it writes the call tree and a flat list of self
+time to `bench/results/profile-first-sight-<kind>.txt` (git-ignored) and prints the top entries.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO / "bench"))
 
 from keystrokes import keystrokes  # noqa: E402  (bench/ helpers, imported after the path is set)
@@ -36,14 +47,8 @@ def percentiles(ms: list[float]) -> str:
     return f"n={n} p50={ms[n // 2]:.0f} p95={ms[int(n * 0.95)]:.0f} p99={ms[min(n - 1, int(n * 0.99))]:.0f} ms"
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--index", type=Path, required=True, help="an index root built by the code measured")
-    ap.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer/ is measured")
-    args = ap.parse_args(argv)
-    sys.path.insert(0, str(args.code.resolve()))
-    from indexer.search import SearchService
-
+def default_sets() -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """(warm-up, [(kind, queries)]) of the original first-sight run."""
     rows = [line.split("\t") for line in (REPO / "bench/queries/dev-news2k.tsv").read_text("utf-8").splitlines()[1:]]
     keywords = [r[4] for r in rows if r[1] in ("accented", "plain")]
     accented = [r[4] for r in rows if r[1] == "accented"]
@@ -53,20 +58,101 @@ def main(argv: list[str] | None = None) -> int:
     if qa_path.exists():
         with qa_path.open(encoding="utf-8") as f:
             questions = [q for q in (json.loads(line)["exact"] for line in f) if len(q.split()) >= 12][:150]
+    return keywords[-WARM_UP:], [("keywords", keywords[:300]), ("questions", questions), ("telex", telex[:50])]
 
-    service = SearchService(args.index)
-    for q in keywords[-WARM_UP:]:
+
+def workload_sets() -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """(warm-up, [(kind, queries)]) of bench/workload.py; the kinds stay mixed in its order."""
+    from workload import build_workload
+
+    wl = build_workload()
+    return [q.text for q in wl.warm_up], [("mixed", [f"{q.kind}\t{q.text}" for q in wl.queries])]
+
+
+def profile_main(index: Path, spec_path: Path) -> int:
+    """In a fresh process: warm up, then pyinstrument over each kind's queries (first sight)."""
+    from pyinstrument import Profiler
+    from pyinstrument.renderers import ConsoleRenderer
+
+    from indexer.search import SearchService
+
+    spec = json.loads(spec_path.read_text(encoding="utf-8"))
+    service = SearchService(index)
+    for q in spec["warm_up"]:
         service.search(q)
-    for name, queries in (("keywords", keywords[:300]), ("questions", questions), ("telex", telex[:50])):
-        if not queries:
-            print(f"{name:10} skipped (../shared absent)")
-            continue
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    for kind, queries in spec["kinds"].items():
+        profiler = Profiler(interval=0.0005)
         ms = []
+        profiler.start()
         for q in queries:
             t0 = time.perf_counter()
             service.search(q, per_page=10)
             ms.append((time.perf_counter() - t0) * 1000)
-        print(f"{name:10} {percentiles(ms)}")
+        profiler.stop()
+        session = profiler.last_session
+        tree = profiler.output_text(unicode=True, color=False)
+        flat = session and ConsoleRenderer(flat=True, flat_time="self", unicode=True).render(session)
+        out = RESULTS / f"profile-first-sight-{kind}.txt"
+        out.write_text(
+            f"# {len(queries)} slowest first-sight {kind} queries, profiled in a fresh process "
+            f"(ms under the profiler: {', '.join(f'{x:.0f}' for x in ms)})\n\n## self time, flat\n\n{flat}\n"
+            f"## call tree\n\n{tree}",
+            encoding="utf-8",
+        )
+        top = [line for line in (flat or "").splitlines() if line.strip() and line.lstrip()[0].isdigit()][:8]
+        print(f"--- {kind}: {len(queries)} queries, {sum(ms):.0f} ms under the profiler; self time:")
+        print("\n".join(top))
+        print(f"    (written to {out.relative_to(REPO)})")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--index", type=Path, required=True, help="an index root built by the code measured")
+    ap.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer/ is measured")
+    ap.add_argument("--workload", action="store_true", help="the issue-14 workload of bench/workload.py")
+    ap.add_argument("--profile", type=int, default=0, metavar="K",
+                    help="with --workload: profile the K slowest queries of each kind in a fresh process")
+    ap.add_argument("--profile-spec", type=Path, default=None, help=argparse.SUPPRESS)  # internal
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(args.code.resolve()))
+    if args.profile_spec:
+        return profile_main(args.index, args.profile_spec)
+    if args.profile and not args.workload:
+        ap.error("--profile needs --workload")
+    from indexer.search import SearchService
+
+    warm_up, sets = workload_sets() if args.workload else default_sets()
+    service = SearchService(args.index)
+    for q in warm_up:
+        service.search(q)
+    print(f"load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    timed: dict[str, list[tuple[float, str]]] = {}
+    for name, queries in sets:
+        if not queries:
+            print(f"{name:10} skipped (../shared absent)")
+            continue
+        for item in queries:
+            kind, q = item.split("\t", 1) if name == "mixed" else (name, item)
+            t0 = time.perf_counter()
+            service.search(q, per_page=10)
+            timed.setdefault(kind, []).append(((time.perf_counter() - t0) * 1000, q))
+    for kind, pairs in (*timed.items(), ("all", [p for v in timed.values() for p in v])):
+        print(f"{kind:13} {percentiles([ms for ms, _ in pairs])}")
+    print(f"load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if args.profile:
+        slowest = {kind: [q for _, q in sorted(pairs, reverse=True)[: args.profile]] for kind, pairs in timed.items()}
+        for kind, qs in slowest.items():
+            print(f"slowest {kind}: " + "; ".join(qs[:3]))
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
+            json.dump({"warm_up": warm_up, "kinds": slowest}, f, ensure_ascii=False)
+        try:
+            cmd = [sys.executable, __file__, "--index", str(args.index), "--code", str(args.code),
+                   "--profile-spec", f.name]
+            return subprocess.run(cmd, check=False).returncode
+        finally:
+            os.unlink(f.name)
     return 0
 
 

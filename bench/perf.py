@@ -568,6 +568,19 @@ class Server:
 
         return tree_memory(psutil.Process(self.proc.pid))[:2]
 
+    def cpu(self) -> float:
+        """CPU seconds (user + system) used so far by gunicorn's master and its live workers."""
+        import psutil
+
+        total = 0.0
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(self.proc.pid)
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    t = p.cpu_times()
+                    total += t.user + t.system
+        return total
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -644,10 +657,16 @@ class Throughput:
     peak_rss: int = 0
     peak_anon: int = 0
     load: str = ""
+    server_cpu: float = 0.0  # CPU seconds the server used during the run
 
     @property
     def rps(self) -> float:
         return self.ok / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        done = self.ok + self.errors
+        return self.server_cpu * 1000 / done if done else float("nan")
 
 
 def measure_throughput(
@@ -696,11 +715,13 @@ def measure_throughput(
     for t in threads:
         t.start()
     with RssMonitor(server) as monitor:
+        cpu0 = server.cpu()
         start_gate.wait()
         t0 = time.perf_counter()
         for t in threads:
             t.join()
         result.seconds = time.perf_counter() - t0
+        result.server_cpu = server.cpu() - cpu0
     result.peak_rss, result.peak_anon = monitor.peak, monitor.peak_anon
     result.load = load_avg()
     return result
@@ -1011,6 +1032,7 @@ class WorkloadResult:
     throughput_fixed: Throughput | None = None  # the same, cycling over the 42 QUERIES (warm, for comparison)
     loads: dict[str, str] = field(default_factory=dict)
     slowest: list[tuple[str, float, str]] = field(default_factory=list)  # (kind, ms, query), vnsearch first
+    cpu_ms: dict[str, float] = field(default_factory=dict)  # engine/pass -> mean CPU ms per query
 
     def pct(self, key: str, kind: str, p: float) -> float:
         values = self.all(key) if kind == "all" else self.samples.get(key, {}).get(kind, [])
@@ -1081,6 +1103,7 @@ def run_workload(vn_index: Path, fts_db: Path, logs: Path, args: argparse.Namesp
                     http_get(session, server.url, q.text, "relevance")
             for label in ("first", "repeated"):
                 print(f"  workload, {label} sight", file=sys.stderr, flush=True)
+                server_cpu0, fts_cpu = server.cpu(), 0.0
                 for q in wl.queries:
                     t0 = time.perf_counter()
                     try:
@@ -1094,13 +1117,17 @@ def run_workload(vn_index: Path, fts_db: Path, logs: Path, args: argparse.Namesp
                             res.slowest.append((q.kind, ms, q.text))
                     else:
                         res.errors[f"vnsearch {label}"] += 1
-                    t0 = time.perf_counter()
+                    t0, c0 = time.perf_counter(), time.thread_time()
                     try:
                         fts_run(q.text)
                     except sqlite3.Error:
                         res.errors[f"fts5 {label}"] += 1
                         continue
                     res.samples[f"fts5 {label}"][q.kind].append((time.perf_counter() - t0) * 1000)
+                    fts_cpu += time.thread_time() - c0
+                # the server's CPU over the pass (it serves nothing else; the HTTP client's is not counted)
+                res.cpu_ms[f"vnsearch {label}"] = (server.cpu() - server_cpu0) * 1000 / len(wl.queries)
+                res.cpu_ms[f"fts5 {label}"] = fts_cpu * 1000 / len(wl.queries)
                 res.loads[f"{label} sight, end"] = load_avg()
         res.idle_memory = server.memory()
         print(f"  throughput, {WORKLOAD_CLIENTS} clients", file=sys.stderr, flush=True)
@@ -1156,6 +1183,15 @@ def workload_markdown(res: WorkloadResult, vn_index: Path, fts_db: Path) -> list
         )
     errors = ", ".join(f"{k} {v}" for k, v in res.errors.items())
     out += ["", f"Errors: {errors}.", ""]
+    if res.cpu_ms:
+        cpu = res.cpu_ms
+        out += [
+            "Mean CPU time per query, which the machine's other load does not inflate: vnsearch server "
+            f"(gunicorn master + workers, HTTP and JSON included) {cpu['vnsearch first']:.1f} ms first sight, "
+            f"{cpu['vnsearch repeated']:.1f} ms repeated; FTS5 {cpu['fts5 first']:.1f} / "
+            f"{cpu['fts5 repeated']:.1f} ms ({_ratio(cpu['vnsearch first'], cpu['fts5 first'])} first sight).",
+            "",
+        ]
     if res.slowest:
         out += ["Slowest vnsearch first-sight requests:", ""]
         out += [f"- {ms:.0f} ms, {kind}: `{q}`" for kind, ms, q in res.slowest[:8]]
@@ -1167,7 +1203,8 @@ def workload_markdown(res: WorkloadResult, vn_index: Path, fts_db: Path) -> list
         out += [
             f"For comparison, {f.clients} clients cycling over perf.py's {len(QUERIES)} fixed queries (issue 8's "
             f"throughput set; repeated, so caches are warm): {f.rps:.1f} req/s, {f.errors} errors, p50 "
-            f"{_ms(percentile(f.samples, 50)) if f.samples else '–'} ms, peak RSS {f.peak_rss / MiB:.0f} MiB.",
+            f"{_ms(percentile(f.samples, 50)) if f.samples else '–'} ms, {f.cpu_ms_per_request:.1f} ms server CPU "
+            f"per request, peak RSS {f.peak_rss / MiB:.0f} MiB.",
             "",
         ]
     if t is not None:
@@ -1175,7 +1212,9 @@ def workload_markdown(res: WorkloadResult, vn_index: Path, fts_db: Path) -> list
             f"Throughput, {t.clients} clients over the workload (each a keep-alive session, from its own "
             f"offset, {t.seconds:.1f} s): **{t.rps:.1f} req/s**, {t.ok} OK, {t.errors} errors, p50 "
             f"{_ms(percentile(t.samples, 50)) if t.samples else '–'} ms, p95 "
-            f"{_ms(percentile(t.samples, 95)) if t.samples else '–'} ms; load after {t.load}.",
+            f"{_ms(percentile(t.samples, 95)) if t.samples else '–'} ms; load after {t.load}. The server used "
+            f"{t.cpu_ms_per_request:.1f} ms of CPU per request: 2 cores of its own could serve at most "
+            f"~{2000 / t.cpu_ms_per_request:.0f} req/s.",
             "",
             f"Server memory (gunicorn master + 2 workers, RSS summed): {rss / MiB:.0f} MiB after the two "
             f"passes ({anon / MiB:.0f} anonymous), peak {t.peak_rss / MiB:.0f} MiB ({t.peak_anon / MiB:.0f} "

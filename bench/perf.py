@@ -4,6 +4,7 @@
                          [--out bench/results/perf.md] [--duration 10] [--passes 5] [--profile]
                          [--skip-http] [--keep | --reuse DIR]
     python bench/perf.py --build-only --first 10000   # the build comparison of issue 13 alone
+    python bench/perf.py --workload [--index DIR] [--fts5 DIR] [--duration 15]   # issue 14 alone
 
 For the subset (always; evenly spaced articles of --corpus, or with --first N its first N
 articles) and the whole corpus (--full):
@@ -26,6 +27,18 @@ articles) and the whole corpus (--full):
    one client, then throughput with 1, 4 and 16 concurrent clients (a keep-alive session per
    thread, each bounded by --duration seconds AND a request count), and the server's RSS
    (gunicorn master + workers, summed; polled).
+
+--workload runs issue 14's workload instead, on the whole --corpus (news-50k), with a vnsearch
+index (--index, built once when absent) and an FTS5 database (--fts5 DIR, likewise):
+bench/workload.py's 500 queries of four kinds (300 keywords with and without diacritics, 100
+questions of 10-25 words, 50 typed as raw Telex with the input method off, 50 with a typo), each
+asked once (first sight) and then again (repeated), after a warm-up on 50 others, over HTTP to a
+fresh `vnsearch serve --workers 2` (10 hits with snippets) and, alternating query by query, to
+FTS5 in this process (MATCH of the words ORed, bm25 order, LIMIT 10 with a snippet()). It
+prints p50/p95/p99 per kind for both engines and passes, the p95 ratio, CPU time per query,
+throughput with 16 clients over the workload (and over QUERIES for comparison), server memory
+(summed RSS, anonymous RSS, PSS), the time from starting the server to its first answer, and
+issue 14's targets.
 
 Prints a markdown table and writes it to --out (bench/results/ is git-ignored). --profile also
 runs pyinstrument over the in-process query loop and over a one-process build of the subset

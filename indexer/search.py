@@ -90,17 +90,31 @@ class _Generation:
         self.meta = check_meta(gen)
         self.ix = whoosh.index.open_dir(str(gen))
         self.lock = threading.Lock()
+        self.warming = False
 
     def warm(self) -> None:
         """Load what the first queries need (news-50k: ~3 s): field lengths, restoration
-        counts, the typo index, titles for search-as-you-type."""
-        with contextlib.suppress(Exception):  # a failure here surfaces, with context, in a request
-            with self.ix.searcher() as searcher:
-                fields = [p + suffix for p in PARTS for suffix in ("", "_bi", "_ex")]
-                self.executor(searcher).warm(searcher, fields)
-            self.restorer  # noqa: B018
-            self.typo_index  # noqa: B018
-            self.titles  # noqa: B018
+        counts, the typo index, titles for search-as-you-type. While this runs, `model` lets
+        requests go on without the models not yet loaded."""
+        self.warming = True
+        try:
+            with contextlib.suppress(Exception):  # a failure here surfaces, with context, in a request
+                with self.ix.searcher() as searcher:
+                    fields = [p + suffix for p in PARTS for suffix in ("", "_bi", "_ex")]
+                    self.executor(searcher).warm(searcher, fields)
+                self.restorer  # noqa: B018
+                self.typo_index  # noqa: B018
+                self.titles  # noqa: B018
+        finally:
+            self.warming = False
+
+    def model(self, name: str) -> Any:
+        """The "did you mean" model `name` ("restorer", "typo_index"), or None while a
+        background warm-up is still loading it: a server's first requests are answered at once,
+        without spelling help, instead of waiting seconds for it. Otherwise loaded on demand."""
+        if self.warming and name not in self.__dict__:
+            return None
+        return getattr(self, name)
 
     @cached_property
     def restorer(self) -> Restorer:
@@ -336,7 +350,7 @@ class SearchService:
         `search` ranks it and `highlight_terms` marks it."""
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher))
-        meanings = interpret(parsed, parsed.text, support, gen.typo_index)
+        meanings = interpret(parsed, parsed.text, support, gen.model("typo_index"))
         return QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 
     def health(self) -> dict[str, Any]:
@@ -415,7 +429,8 @@ class SearchService:
         corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
         # How the hits print these words is the best evidence of how the user meant them.
         context = [text for hit in hits for text in (hit["title"], _plain(hit["snippet"]))]
-        reading = gen.restorer.restore(corrected, context)
+        restorer = gen.model("restorer")
+        reading = restorer.restore(corrected, context) if restorer is not None else None
         words: list[str] = []
         for i, tok in enumerate(tokens):
             # A decoded word as decoded, unless the index never printed it so and restoration

@@ -206,6 +206,21 @@ def test_suggestion_restores_diacritics_after_a_correction(service: SearchServic
     assert suggestion["text"] == "Đảng ủy Khối doanh nghiệp"
 
 
+def test_requests_during_the_warm_up_do_not_wait_for_the_models(seed_index: Path) -> None:
+    """A server's first requests are answered while its models still load, without spelling
+    help; once loaded (or when nothing is warming, as in the CLI) the models are used."""
+    fresh = SearchService(seed_index)
+    gen = fresh.generation()
+    gen.warming = True  # as while `warm` runs in its background thread
+    during = fresh.search("dang uy khoi doanh nghiepp")
+    assert during["hits"][0]["id"] == SEED_ID  # "doanh nghiep" still finds it
+    assert during["suggestion"] is None
+    assert "restorer" not in gen.__dict__ and "typo_index" not in gen.__dict__
+    gen.warming = False
+    after = fresh.search("dang uy khoi doanh nghiepp")
+    assert after["suggestion"]["text"] == "Đảng ủy Khối doanh nghiệp"
+
+
 def test_a_user_abbreviation_file_extends_the_shipped_list(seed_index: Path, tmp_path: Path) -> None:
     user_file = tmp_path / "abbr.tsv"
     user_file.write_text("# ours\nĐUKDN\tĐảng ủy Khối doanh nghiệp\n", encoding="utf-8")

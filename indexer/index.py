@@ -42,10 +42,10 @@ from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer, Syllable, canonical_cased, tokenize
+from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, canonical_cased, columns
 from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
-from indexer.restoration import printed_syllables
+from indexer.restoration import count_printed
 from indexer.segments import SegmentBuilder, write_toc
 
 SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
@@ -161,7 +161,7 @@ class ReadingCounter:
     a full build counts them in its writer processes, from the tokens they index
     (`add_tokens`), and adds each writer's counts up (`merge`). Body paragraphs are counted
     apart, into `body_unigrams`/`body_bigrams` (restoration.Restorer adds them up), split by
-    restoration.printed_syllables (a regular expression, 6× faster than the ICU word breaker),
+    restoration.count_printed (a regular expression and C loops, far faster than the word breaker),
     up to BODY_SYLLABLES per build, in input order (`add_bodies`, the build's main process): a
     small archive learns several times more pairs, a large one keeps its build time and model
     size bounded."""
@@ -180,35 +180,21 @@ class ReadingCounter:
         texts = part_texts(article)
         for part in self.PARTS:
             if texts[part]:
-                self.add_tokens(texts[part], tokenize(texts[part]))
+                self.add_tokens(columns(texts[part]))
         self.add_bodies(article)
 
-    def add_tokens(self, text: str, tokens: list[Syllable]) -> None:
-        """Count one part's text (captions joined by newlines, which no pair crosses)."""
-        prev = ""
-        for tok in tokens:
-            if tok.alias:
-                continue
-            surface = canonical_cased(text[tok.start : tok.end])
-            self.unigrams[surface] += 1
-            if prev and tok.joined:
-                self.bigrams[f"{prev} {surface}"] += 1
-            prev = surface
+    def add_tokens(self, tokens: Columns) -> None:
+        """Count one part's tokens (captions joined by newlines, which no pair crosses)."""
+        surfaces, _, joined, _ = tokens.syllables()
+        printed = list(map(canonical_cased, surfaces))
+        self.unigrams.update(printed)
+        self.bigrams.update([f"{a} {b}" for a, b, j in zip(printed, printed[1:], joined[1:], strict=False) if j])
 
     def add_bodies(self, article: Article) -> None:
         for paragraph in article.paragraphs:
             if self.body_syllables >= self.BODY_SYLLABLES:
                 break
-            self._add_body(paragraph)
-
-    def _add_body(self, text: str) -> None:
-        prev = ""
-        for surface, joined in printed_syllables(text):
-            self.body_unigrams[surface] += 1
-            self.body_syllables += 1
-            if joined:
-                self.body_bigrams[f"{prev} {surface}"] += 1
-            prev = surface
+            self.body_syllables += count_printed(paragraph, self.body_unigrams, self.body_bigrams)
 
     def merge(self, other: ReadingCounter) -> None:
         for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
@@ -357,12 +343,12 @@ def _index_article(builder: SegmentBuilder, readings: ReadingCounter, article: A
     """Add one article to the segment and its titles, lead and captions to the readings, from
     the same tokens."""
     fields = document_fields(article)
-    tokens: dict[int, list[Syllable]] = {}
+    tokens: dict[int, Columns] = {}
     builder.add_document(fields, tokens)
     for part in ReadingCounter.PARTS:
         text = fields.get(part)
         if text:
-            readings.add_tokens(text, tokens[id(text)])
+            readings.add_tokens(tokens[id(text)])
 
 
 def _segment_worker(folder: Path, limit_mb: float, jobs: Any, results: Any, number: int) -> None:

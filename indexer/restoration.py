@@ -49,6 +49,20 @@ def printed_syllables(text: str) -> Iterator[tuple[str, bool]]:
         last_end = m.end()
 
 
+_SPLIT_LETTERS = re.compile(f"({_LETTERS.pattern})")
+
+
+def count_printed(text: str, unigrams: Counter[str], bigrams: Counter[str]) -> int:
+    """Count `printed_syllables(text)` into `unigrams` and its joined pairs ("a b") into
+    `bigrams`, in C loops (one split, Counter.update of lists); returns the syllables counted."""
+    parts = _SPLIT_LETTERS.split(text)
+    printed = list(map(canonical_cased, parts[1::2]))
+    unigrams.update(printed)
+    gaps = parts[2:-1:2]  # what stands between each syllable and the next
+    bigrams.update([f"{a} {b}" for a, b, g in zip(printed, printed[1:], gaps, strict=False) if g == " " or g == "-"])
+    return len(printed)
+
+
 class Counts:
     """Lowercase syllable and pair counts, with the dominant printed case of those seen
     capitalized. Built from cased counts ({"Hà": 3, "hà": 1}, {"Hà Nội": 2})."""

@@ -43,7 +43,7 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Frequency, Positions
 from whoosh.util.numeric import _length_byte_cache
 
-from indexer.analysis import FieldAnalyzer, Syllable, tokenize
+from indexer.analysis import Columns, FieldAnalyzer, columns
 
 _TERMINFO = np.dtype(
     [("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlen", "u1"), ("maxlen", "u1"),
@@ -119,10 +119,10 @@ class _FastField:
         self.tids = array("i")
         self.positions = array("i")
 
-    def add(self, tokens: list[Syllable]) -> int:
+    def add(self, tokens: Columns) -> int:
         """Index the next document's tokens; returns the field length (terms indexed), which
         is also what tells the documents' terms apart at flush (see `_write_fast_field`)."""
-        terms, positions = self.analyzer.terms(tokens)
+        terms, positions = self.analyzer.column_terms(tokens)
         self.tids.fromlist(list(map(self.vocab.__getitem__, terms)))
         if self.positional:
             self.positions.fromlist(positions)
@@ -187,7 +187,7 @@ class SegmentBuilder:
                 self.generic[name] = _GenericField(name, fieldobj)
             self.lengths[name] = array("i")
 
-    def add_document(self, fields: dict[str, Any], tokens: dict[int, list[Syllable]] | None = None) -> None:
+    def add_document(self, fields: dict[str, Any], tokens: dict[int, Columns] | None = None) -> None:
         """The same fields `SegmentWriter.add_document` takes (no boosts or ``_stored_``).
         `tokens` (id of a text -> its tokens) receives every text's tokens, shared by the
         fields given the same str object, for a caller that wants them too."""
@@ -206,7 +206,7 @@ class SegmentBuilder:
                 if fast is not None and isinstance(value, str):
                     toks = tokens.get(id(value))
                     if toks is None:
-                        toks = tokens[id(value)] = tokenize(value)
+                        toks = tokens[id(value)] = columns(value)
                     length = fast.add(toks)
                 else:
                     length = self.generic[name].add(docnum, value)

@@ -90,6 +90,7 @@ CHUNK_POSTINGS = 1 << 16  # postings turned into Python objects at a time when w
 TERM_BYTES = 200
 TOKEN_BYTES = 24
 GENERIC_POSTING_BYTES = 200  # a Python tuple per posting for fields without a fast path
+PAIR_BYTES = 64  # a pair at flush: its key, sort arrays and, for a share of them, a new term
 
 
 def length_bytes(lengths: np.ndarray) -> np.ndarray:
@@ -130,6 +131,53 @@ class _FastField:
 
     def memory(self) -> int:
         return len(self.tids) * TOKEN_BYTES + len(self.vocab) * TERM_BYTES
+
+    def postings(self) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+        """(terms by id, term id of each token, its position or None), tokens in document
+        order, for `_write_fast_field`."""
+        positions = np.frombuffer(self.positions, dtype=np.int32) if self.positional else None
+        return list(self.vocab), np.frombuffer(self.tids, dtype=np.int32), positions
+
+
+class _PairField(_FastField):
+    """A ``bigram`` field (folded adjacent pairs, no positions): holds the syllables' ids and
+    joined flags, and makes the pairs and their term strings only at flush, once per distinct
+    pair (NumPy over the whole segment), instead of a string and a dict lookup per pair."""
+
+    def __init__(self, name: str, fieldobj: Any) -> None:
+        super().__init__(name, fieldobj)
+        assert not self.positional and fieldobj.analyzer.variant == "bigram"
+        self.joined = bytearray()  # 1 where the syllable pairs with the previous one
+        self.pairs = 0
+
+    def add(self, tokens: Columns) -> int:
+        _, folded, joined, _ = tokens.syllables()
+        if not folded:
+            return 0
+        self.tids.fromlist(list(map(self.vocab.__getitem__, folded)))
+        start = len(self.joined)
+        self.joined += bytes(joined)
+        self.joined[start] = 0  # no pair across documents (tokenize never joins a first syllable)
+        length = self.joined.count(1, start)
+        self.pairs += length
+        return length
+
+    def memory(self) -> int:
+        return len(self.tids) * (TOKEN_BYTES // 4) + len(self.vocab) * TERM_BYTES + self.pairs * PAIR_BYTES
+
+    def postings(self) -> tuple[list[str], np.ndarray, np.ndarray | None]:
+        ids = np.frombuffer(self.tids, dtype=np.int32).astype(np.int64)
+        joined = np.frombuffer(self.joined, dtype=np.uint8)[1:].astype(bool)
+        keys = (ids[:-1][joined] << 32) | ids[1:][joined]
+        del ids, joined
+        distinct, tids = np.unique(keys, return_inverse=True)
+        del keys
+        syllables = list(self.vocab)
+        terms = [
+            f"{syllables[a]} {syllables[b]}"
+            for a, b in zip((distinct >> 32).tolist(), (distinct & 0xFFFFFFFF).tolist(), strict=True)
+        ]
+        return terms, tids.astype(np.int32), None
 
 
 class _GenericField:
@@ -182,7 +230,8 @@ class SegmentBuilder:
             if not fieldobj.indexed:
                 continue
             if isinstance(fieldobj.analyzer, FieldAnalyzer) and type(fieldobj.format) in (Positions, Frequency):
-                self.fast[name] = _FastField(name, fieldobj)
+                pairs = fieldobj.analyzer.variant == "bigram" and type(fieldobj.format) is Frequency
+                self.fast[name] = (_PairField if pairs else _FastField)(name, fieldobj)
             else:
                 self.generic[name] = _GenericField(name, fieldobj)
             self.lengths[name] = array("i")
@@ -272,20 +321,23 @@ def _write_fast_field(
 ) -> None:
     """Group the field's tokens into postings (term, then docnum) and write them term by term,
     a chunk of terms at a time so that Python objects exist for one chunk only."""
-    ntok = len(field.tids)
+    terms, tids, positions = field.postings()
+    ntok = len(tids)
     if not ntok:
         return
-    btexts = [term.encode("utf-8") for term in field.vocab]
+    btexts = [term.encode("utf-8") for term in terms]
+    del terms
     order = sorted(range(len(btexts)), key=btexts.__getitem__)
     keys = [_KEY_FIELD.pack(fieldid) + btexts[i] for i in order]
     del btexts
     rank = np.empty(len(order), dtype=np.int32)
     rank[np.asarray(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int32)
-    ranks = rank[np.frombuffer(field.tids, dtype=np.int32)]
+    ranks = rank[tids]
+    del tids
     perm = np.argsort(ranks, kind="stable")  # stable: docnums and positions stay in order
     ranks = ranks[perm]
     docs = np.repeat(np.arange(len(lengths), dtype=np.int32), lengths)[perm]
-    positions = np.frombuffer(field.positions, dtype=np.int32)[perm] if field.positional else None
+    positions = positions[perm] if positions is not None else None
     del perm
     starts = np.empty(ntok, dtype=bool)
     starts[0] = True

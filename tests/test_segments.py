@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 from typing import Any
@@ -123,6 +124,13 @@ def test_field_analyzer_terms_are_what_it_yields() -> None:
         yielded = [(t.text, t.pos) for t in analyzer(text, positions=True)]
         terms, positions = analyzer.terms(tokens)
         assert yielded == list(zip(terms, positions, strict=True))
+
+
+def test_article_to_dict_is_asdict(articles: list[Article]) -> None:
+    assert any(a.captions for a in articles)
+    for article in articles:
+        assert article.to_dict() == dataclasses.asdict(article)
+        assert list(article.to_dict()) == [f.name for f in dataclasses.fields(article)]
 
 
 def test_whoosh_searcher_finds_the_seed_in_a_vnsearch_index(seed_index: Path) -> None:

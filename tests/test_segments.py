@@ -7,8 +7,11 @@ import itertools
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import whoosh.index
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
@@ -25,7 +28,7 @@ from indexer.index import (
 )
 from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
-from indexer.segments import SegmentBuilder, write_toc
+from indexer.segments import _TERMINFO, SegmentBuilder, _inline_entries, _Pickler, write_toc
 from tests.conftest import SEED_ID, SHARED_CORPUS
 
 QUERIES = ["dang uy", "doanh nghiệp", "thanh pho", "năm", "Hà Nội", "giao thong", "tp hcm", "covid"]
@@ -171,3 +174,30 @@ def test_build_limit_is_honoured_end_to_end(tmp_path: Path, fixture_inputs: list
     with ix.searcher() as searcher:
         hits = searcher.search(QueryParser("lead", ix.schema).parse("dang uy khoi doanh nghiep"))
         assert hits[0]["id"] == SEED_ID
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 7), st.booleans()), min_size=1, max_size=30),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=200, deadline=None)
+def test_inline_postings_are_what_the_pickler_writes(terms: list[tuple[int, bool]], rng: Any) -> None:
+    """`_inline_entries` encodes all inline posting lists at once: byte for byte what
+    `_Pickler` writes for each, whatever the docnum widths, weights and value lengths."""
+    counts = [n for n, _ in terms]
+    tend = np.cumsum(counts)
+    tstart = tend - counts
+    total = int(tend[-1])
+    pdocs = np.sort(np.asarray([rng.choice([5, 300, 70_000, 2**30]) + i for i in range(total)], dtype=np.int64))
+    weights = np.asarray([1.0 if unit else rng.choice([1.0, 2.0, 0.5]) for (n, unit) in terms for _ in range(n)])
+    values = [bytes(rng.randrange(256) for _ in range(rng.choice([0, 4, 9, 300]))) for _ in range(total)]
+    info = np.zeros(len(counts), dtype=_TERMINFO)
+    info["df"] = counts
+    selected = np.arange(len(counts))
+    encoded = _inline_entries(info, selected, tstart, tend, pdocs, weights, values)
+    pickler = _Pickler()
+    for t, (a, b) in enumerate(zip(tstart.tolist(), tend.tolist(), strict=True)):
+        w = weights[a:b].tolist()
+        inline_w = None if min(w) == max(w) == 1.0 else tuple(w)
+        expected = info[t : t + 1].tobytes() + pickler((tuple(pdocs[a:b].tolist()), inline_w, tuple(values[a:b])))
+        assert encoded[t] == expected

@@ -452,6 +452,7 @@ def _write_segments(
         storage = FileStorage(str(folder))
         write_toc(storage, make_schema(), INDEX_NAME, segments)
         shutil.rmtree(folder / f"{INDEX_NAME}.tmp", ignore_errors=True)  # the column writers' scratch
+        shutil.rmtree(folder / f"{INDEX_NAME}.runs", ignore_errors=True)  # the segment builders' runs
     return added
 
 

@@ -18,20 +18,28 @@ as a call to _codecs.encode), and an inline posting list whose weights are all 1
 (which ListMatcher reads as 1.0 each). Whoosh opens, searches, updates and merges these segments
 like its own (tests/test_segments.py).
 
-Memory is bounded by `limit_mb`: when the accumulated postings and vocabularies reach it, the
-segment is written out and a new one started, so a larger corpus means more segments, not more
-memory.
+Memory is bounded by `limit_mb`: when the accumulated postings and vocabularies reach it, they
+are sorted and written apart as a run (NumPy arrays on disk), and at the end the runs are merged
+term by term into one segment, a window of keys from each run at a time: a larger corpus means
+more runs, not more memory, and still one segment per builder (every segment repeats the terms
+it shares with the others, a third of news-50k's term tables with ten segments).
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import pickle
+import shutil
 import struct
 import zlib
 from array import array
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import chain, pairwise
+from pathlib import Path
 from pickle import dumps
 from typing import Any
 
@@ -228,21 +236,26 @@ class SegmentBuilder:
         self._start()
 
     def _start(self) -> None:
+        """A new segment."""
         self.segment = self.codec.new_segment(self.storage, self.indexname)
         self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
         self.docnum = 0
+        self.lengths: dict[str, array[int]] = {name: array("i") for name, f in self.schema.items() if f.indexed}
+        self.runs: list[Path] = []
+        self._start_run()
+
+    def _start_run(self) -> None:
+        """New postings held in memory, for the documents from `self.docnum` on."""
+        self.run_base = self.docnum
         self.fast: dict[str, _FastField] = {}
         self.generic: dict[str, _GenericField] = {}
-        self.lengths: dict[str, array[int]] = {}
-        for name, fieldobj in self.schema.items():
-            if not fieldobj.indexed:
-                continue
+        for name in self.lengths:
+            fieldobj = self.schema[name]
             if isinstance(fieldobj.analyzer, FieldAnalyzer) and type(fieldobj.format) in (Positions, Frequency):
                 pairs = fieldobj.analyzer.variant == "bigram" and type(fieldobj.format) is Frequency
                 self.fast[name] = (_PairField if pairs else _FastField)(name, fieldobj)
             else:
                 self.generic[name] = _GenericField(name, fieldobj)
-            self.lengths[name] = array("i")
 
     def add_document(self, fields: dict[str, Any], tokens: dict[int, Columns] | None = None) -> None:
         """The same fields `SegmentWriter.add_document` takes (no boosts or ``_stored_``).
@@ -279,31 +292,62 @@ class SegmentBuilder:
             if len(lengths) < self.docnum:
                 lengths.append(0)
         if self.memory() >= self.limit:
-            self.flush()
+            self._spill()
 
     def memory(self) -> int:
         """Estimated bytes held for the segment in progress (stored fields go to disk)."""
         return sum(f.memory() for f in self.fast.values()) + sum(f.memory() for f in self.generic.values())
 
+    def _field_postings(self, name: str, fieldid: int) -> _Postings | None:
+        """The postings held in memory for field `name`, sorted."""
+        lengths = np.frombuffer(self.lengths[name], dtype=np.int32)[self.run_base : self.docnum]
+        if name in self.fast:
+            return _fast_postings(self.fast[name], fieldid, lengths, self.run_base)
+        return _generic_postings(self.generic[name], fieldid, lengths, self.run_base)
+
+    def _spill(self) -> None:
+        """Memory is full: write the postings held to a run on disk (sorted, as arrays) and go
+        on with the same segment. `flush` merges the runs: one segment, whatever the limit."""
+        if self.docnum == self.run_base:
+            return
+        folder = Path(self.storage.folder) / f"{self.indexname}.runs" / f"{os.getpid()}-{id(self)}-{len(self.runs)}"
+        for fieldid, name in enumerate(sorted(self.lengths)):
+            postings = self._field_postings(name, fieldid)
+            if postings is not None:
+                _save_run(folder / name, postings)
+        self.runs.append(folder)
+        self._start_run()
+
     def flush(self) -> None:
         """Write the segment in progress (if it has documents) and start a new one."""
         if not self.docnum:
             return
+        if self.runs:
+            self._spill()
         self._write_lengths()
         self.perdoc.close()
         self.segment.set_doc_count(self.docnum)
         postfile = self.segment.create_file(self.storage, W3Codec.POSTS_EXT)
         table = _TermTable()
-        for name in sorted(self.lengths):
-            fieldid = len(table.fieldmap)
+        for fieldid, name in enumerate(sorted(self.lengths)):
             table.fieldmap[name] = fieldid
-            lengths = np.frombuffer(self.lengths[name], dtype=np.int32)
-            if name in self.fast:
-                _write_fast_field(self.fast[name], fieldid, lengths, postfile, table, self.codec)
+            chunks: Iterable[_Chunk] = ()
+            if self.runs:
+                runs = [_load_run(run / name) for run in self.runs if (run / name).is_dir()]
+                if runs:
+                    chunks = _merged_chunks(runs)
             else:
-                _write_generic_field(self.generic[name], fieldid, length_bytes(lengths), postfile, table, self.codec)
+                postings = self._field_postings(name, fieldid)
+                if postings is not None:
+                    chunks = postings.chunks()
+            for chunk in chunks:
+                chunk.write(postfile, table, self.codec)
         postfile.close()
         table.write(self.segment.create_file(self.storage, W3Codec.TERMS_EXT))
+        for run in self.runs:
+            shutil.rmtree(run, ignore_errors=True)
+        with contextlib.suppress(OSError):  # the runs' folder, when no other builder uses it
+            (Path(self.storage.folder) / f"{self.indexname}.runs").rmdir()
         self.segments.append(self.segment)
         self._start()
 
@@ -346,15 +390,68 @@ def write_toc(storage: Storage, schema: Schema, indexname: str, segments: Iterab
 # --- postings ------------------------------------------------------------------------------
 
 
-def _write_fast_field(
-    field: _FastField, fieldid: int, lengths: np.ndarray, postfile: StructFile, table: _TermTable, codec: W3Codec
-) -> None:
-    """Group the field's tokens into postings (term, then docnum) and write them term by term,
-    a chunk of terms at a time so that Python objects exist for one chunk only."""
+@dataclass
+class _Postings:
+    """A field's postings, by term (increasing key) then docnum, as arrays: term t's postings
+    are ``starts[t]:starts[t + 1]``, posting i's value is ``values[offsets[i]:offsets[i + 1]]``.
+    What a segment writes, or what a run holds until the runs are merged into one segment."""
+
+    keys: Sequence[bytes]
+    starts: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+    plens: np.ndarray
+    values: Any  # bytes-like
+    offsets: np.ndarray
+    fixed: bool  # values of a fixed size, joined within a block
+
+    def chunks(self) -> Iterator[_Chunk]:
+        """The postings in pieces of about CHUNK_POSTINGS, so that Python objects exist for
+        one piece at a time."""
+        tstart = self.starts[:-1]
+        nposts = int(self.starts[-1])
+        cuts = np.unique(np.searchsorted(tstart, np.arange(0, nposts, CHUNK_POSTINGS), side="right") - 1)
+        cuts = np.append(cuts, len(tstart)).tolist()
+        for ta, tb in pairwise(cuts):
+            p0, p1 = int(self.starts[ta]), int(self.starts[tb])
+            offs = self.offsets[p0 : p1 + 1]
+            base = int(offs[0])
+            blob = bytes(self.values[base : int(offs[-1])])
+            rel = (offs - base).tolist()
+            yield _Chunk(
+                list(self.keys[ta:tb]),
+                self.starts[ta : tb + 1] - p0,
+                self.docs[p0:p1],
+                self.weights[p0:p1],
+                self.plens[p0:p1],
+                [blob[x:y] for x, y in pairwise(rel)],
+                self.fixed,
+            )
+
+
+@dataclass
+class _Chunk:
+    keys: list[bytes]
+    starts: np.ndarray
+    docs: np.ndarray
+    weights: np.ndarray
+    plens: np.ndarray
+    values: list[bytes]
+    fixed: bool
+
+    def write(self, postfile: StructFile, table: _TermTable, codec: W3Codec) -> None:
+        _write_terms(
+            self.keys, self.starts[:-1], self.starts[1:], self.docs.astype(np.int64), self.weights.astype(np.float64),
+            self.plens, self.values, self.fixed, postfile, table, codec,
+        )
+
+
+def _fast_postings(field: _FastField, fieldid: int, lengths: np.ndarray, docbase: int) -> _Postings | None:
+    """Group the field's tokens into postings (term, then docnum)."""
     terms, tids, positions = field.postings()
     ntok = len(tids)
     if not ntok:
-        return
+        return None
     btexts = [term.encode("utf-8") for term in terms]
     del terms
     order = sorted(range(len(btexts)), key=btexts.__getitem__)
@@ -381,60 +478,149 @@ def _write_fast_field(
     pterms = ranks[pstart]
     del ranks, docs
     plens = length_bytes(lengths)[pdocs]
-    weights = tf * field.boost
     nposts = len(pstart)
     tstart = np.flatnonzero(np.r_[True, pterms[1:] != pterms[:-1]])
-    tend = np.append(tstart[1:], nposts)
-    cuts = np.unique(np.searchsorted(tstart, np.arange(0, nposts, CHUNK_POSTINGS), side="right") - 1)
-    cuts = np.append(cuts, len(tstart)).tolist()
-    for ta, tb in pairwise(cuts):
-        p0, p1 = int(tstart[ta]), int(tend[tb - 1])
-        if positions is not None:
+    if positions is not None:  # Positions.encode, a piece at a time (its temporaries are large)
+        pieces: list[bytes] = []
+        offsets = [np.zeros(1, dtype=np.int64)]
+        done = 0
+        for p0 in range(0, nposts, CHUNK_POSTINGS):
+            p1 = min(p0 + CHUNK_POSTINGS, nposts)
             t0 = int(pstart[p0])
             t1 = int(pstart[p1]) if p1 < nposts else ntok
-            values = _encode_positions(positions[t0:t1], pstart[p0:p1] - t0, tf[p0:p1])
-        else:  # Frequency: pack_uint(freq), a fixed 4 bytes, joined within a block
-            packed = tf[p0:p1].astype(">u4").tobytes()
-            values = [packed[i : i + 4] for i in range(0, len(packed), 4)]
-        _write_terms(
-            keys[ta:tb],
-            tstart[ta:tb] - p0,
-            tend[ta:tb] - p0,
-            pdocs[p0:p1],
-            weights[p0:p1],
-            plens[p0:p1],
-            values,
-            positions is None,
-            postfile,
-            table,
-            codec,
-        )
+            data, ends = _encode_positions(positions[t0:t1], pstart[p0:p1] - t0, tf[p0:p1])
+            pieces.append(data)
+            offsets.append(ends + done)
+            done += len(data)
+        values: bytes = b"".join(pieces)
+        voffsets = np.concatenate(offsets)
+    else:  # Frequency: pack_uint(freq), a fixed 4 bytes
+        values = tf.astype(">u4").tobytes()
+        voffsets = np.arange(0, 4 * nposts + 1, 4, dtype=np.int64)
+    return _Postings(
+        keys, np.append(tstart, nposts), pdocs + docbase, (tf * field.boost).astype(np.float32), plens, values,
+        voffsets, positions is None,
+    )
 
 
-def _write_generic_field(
-    field: _GenericField, fieldid: int, lengths: np.ndarray, postfile: StructFile, table: _TermTable, codec: W3Codec
-) -> None:
+def _generic_postings(field: _GenericField, fieldid: int, lengths: np.ndarray, docbase: int) -> _Postings | None:
     """The postings of ID and NUMERIC fields, as their own ``index()`` gave them."""
     if not field.postings:
-        return
+        return None
     postings = sorted(field.postings, key=lambda p: (p[0], p[1]))
     btexts = [p[0] for p in postings]
     tstart = [i for i in range(len(btexts)) if i == 0 or btexts[i] != btexts[i - 1]]
     pdocs = np.fromiter((p[1] for p in postings), dtype=np.int64, count=len(postings))
+    values = [p[3] for p in postings]
     size = field.fieldobj.format.fixed_value_size()
-    _write_terms(
+    return _Postings(
         [_KEY_FIELD.pack(fieldid) + btexts[i] for i in tstart],
-        np.asarray(tstart, dtype=np.int64),
-        np.append(tstart[1:], len(postings)).astype(np.int64),
-        pdocs,
-        np.fromiter((p[2] for p in postings), dtype=np.float64, count=len(postings)),
-        lengths[pdocs],
-        [p[3] for p in postings],
+        np.append(np.asarray(tstart, dtype=np.int64), len(postings)),
+        pdocs.astype(np.int32),
+        np.fromiter((p[2] for p in postings), dtype=np.float32, count=len(postings)),
+        length_bytes(lengths)[pdocs - docbase],
+        b"".join(values),
+        np.append(0, np.cumsum(np.fromiter(map(len, values), dtype=np.int64, count=len(values)))),
         size is not None and size >= 0,
-        postfile,
-        table,
-        codec,
     )
+
+
+# --- runs: postings written apart when memory is full, merged into one segment at the end ----
+
+
+class _Keys:
+    """The sorted keys of a run's field, read from disk on demand (bisect works on it)."""
+
+    def __init__(self, blob: Any, offsets: np.ndarray) -> None:
+        self.blob = blob
+        self.offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            a, b, _ = i.indices(len(self))
+            offs = self.offsets[a : b + 1].tolist()
+            base = offs[0]
+            blob = bytes(self.blob[base : offs[-1]])
+            return [blob[x - base : y - base] for x, y in pairwise(offs)]
+        return bytes(self.blob[int(self.offsets[i]) : int(self.offsets[i + 1])])
+
+
+_RUN_ARRAYS = ("keyblob", "keyoffsets", "starts", "docs", "weights", "plens", "values", "offsets")
+
+
+def _save_run(folder: Path, postings: _Postings) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    keys = list(postings.keys)
+    arrays = {
+        "keyblob": np.frombuffer(b"".join(keys), dtype=np.uint8),
+        "keyoffsets": np.append(0, np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)))),
+        "starts": postings.starts.astype(np.int64),
+        "docs": postings.docs.astype(np.int32),
+        "weights": postings.weights.astype(np.float32),
+        "plens": postings.plens.astype(np.uint8),
+        "values": np.frombuffer(postings.values, dtype=np.uint8),
+        "offsets": postings.offsets.astype(np.int64),
+    }
+    for name, arr in arrays.items():
+        np.save(folder / f"{name}.npy", arr)
+    (folder / "fixed").write_text("1" if postings.fixed else "0")
+
+
+def _load_run(folder: Path) -> _Postings:
+    arr = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _RUN_ARRAYS}
+    return _Postings(
+        _Keys(arr["keyblob"], arr["keyoffsets"]), arr["starts"], arr["docs"], arr["weights"], arr["plens"],
+        arr["values"], arr["offsets"], (folder / "fixed").read_text() == "1",
+    )
+
+
+MERGE_WINDOW = 1 << 14  # keys taken from each run at a time when merging
+
+
+def _merged_chunks(runs: list[_Postings]) -> Iterator[_Chunk]:
+    """The postings of `runs` (of one field, documents of earlier runs first) as one list:
+    chunks of consecutive keys taken from every run, each key's postings in run order."""
+    nexts = [0] * len(runs)
+    fixed = runs[0].fixed
+    while True:
+        cut = None  # the smallest last key of the runs' next windows: all keys up to it go now
+        for run, at in zip(runs, nexts, strict=True):
+            if at < len(run.keys):
+                last = run.keys[min(at + MERGE_WINDOW, len(run.keys)) - 1]
+                cut = last if cut is None or last < cut else cut
+        if cut is None:
+            return
+        parts = []
+        for r, run in enumerate(runs):
+            at = nexts[r]
+            end = bisect_right(run.keys, cut, at, len(run.keys))
+            if end > at:
+                parts.append((run, at, end, run.keys[at:end]))
+            nexts[r] = end
+        keys = sorted({k for part in parts for k in part[3]})
+        rank = {k: i for i, k in enumerate(keys)}
+        term_of, docs, weights, plens, values = [], [], [], [], []
+        for run, at, end, run_keys in parts:
+            p0, p1 = int(run.starts[at]), int(run.starts[end])
+            term_of.append(np.repeat(np.fromiter(map(rank.__getitem__, run_keys), dtype=np.int64, count=len(run_keys)),
+                                     np.diff(run.starts[at : end + 1])))
+            docs.append(run.docs[p0:p1])
+            weights.append(run.weights[p0:p1])
+            plens.append(run.plens[p0:p1])
+            offs = run.offsets[p0 : p1 + 1].tolist()
+            base = offs[0]
+            blob = bytes(run.values[base : offs[-1]])
+            values += [blob[x - base : y - base] for x, y in pairwise(offs)]
+        terms = np.concatenate(term_of)
+        order = np.argsort(terms, kind="stable")  # by key, then run: docnums ascending
+        starts = np.searchsorted(terms[order], np.arange(len(keys) + 1))
+        yield _Chunk(
+            keys, starts, np.concatenate(docs)[order], np.concatenate(weights)[order], np.concatenate(plens)[order],
+            [values[i] for i in order.tolist()], fixed,
+        )
 
 
 def _write_terms(
@@ -638,9 +824,10 @@ def _inline_entries(
     return [data[a:b] for a, b in zip(rec.tolist(), ends.tolist(), strict=True)]
 
 
-def _encode_positions(positions: np.ndarray, pstart: np.ndarray, tf: np.ndarray) -> list[bytes]:
+def _encode_positions(positions: np.ndarray, pstart: np.ndarray, tf: np.ndarray) -> tuple[bytes, np.ndarray]:
     """Whoosh's ``Positions.encode`` for every posting at once: a 4-byte count, then the
-    position deltas as a pickled list (protocol 2; ints as BININT1 / BININT2 / BININT)."""
+    position deltas as a pickled list (protocol 2; ints as BININT1 / BININT2 / BININT), all
+    in one buffer: (the buffer, where each posting's value ends)."""
     n = len(positions)
     deltas = np.diff(positions.astype(np.int64), prepend=0)
     deltas[pstart] = positions[pstart]
@@ -671,8 +858,7 @@ def _encode_positions(positions: np.ndarray, pstart: np.ndarray, tf: np.ndarray)
     full = width == 5
     buf[item[full] + 3] = le[full, 2]
     buf[item[full] + 4] = le[full, 3]
-    data = buf.tobytes()
-    return [data[a:b] for a, b in zip(offs.tolist(), ends.tolist(), strict=False)]
+    return buf.tobytes(), ends
 
 
 # --- term table ----------------------------------------------------------------------------

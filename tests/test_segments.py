@@ -16,6 +16,7 @@ from whoosh import query as wq
 from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
 
+from indexer import segments as segments_module
 from indexer.analysis import FieldAnalyzer, tokenize
 from indexer.index import (
     INDEX_NAME,
@@ -58,12 +59,15 @@ def _whoosh_built(folder: Path, articles: list[Article]) -> Any:
     return ix
 
 
-def _bulk_built(folder: Path, articles: list[Article], limit_mb: float = 64) -> tuple[Any, int]:
+def _bulk_built(folder: Path, articles: list[Article], limit_mb: float = 64, every: int = 0) -> tuple[Any, int]:
+    """Articles written by a SegmentBuilder; `every`: a segment per that many articles."""
     folder.mkdir()
     ix = whoosh.index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
     builder = SegmentBuilder(ix.storage, ix.schema, make_codec(), INDEX_NAME, limit_mb)
-    for article in articles:
+    for n, article in enumerate(articles, start=1):
         builder.add_document(document_fields(article))
+        if every and n % every == 0:
+            builder.flush()
     segments = builder.finish()
     write_toc(ix.storage, ix.schema, INDEX_NAME, segments)
     return ix, len(segments)
@@ -152,9 +156,26 @@ def test_bulk_segments_hold_what_whoosh_writes(tmp_path: Path, articles: list[Ar
     assert _hits(bulk_ix) == _hits(whoosh_ix)
 
 
-def test_memory_limit_splits_segments_and_whoosh_can_merge_them(tmp_path: Path, articles: list[Article]) -> None:
+def test_memory_limit_spills_runs_merged_into_one_segment(
+    tmp_path: Path, articles: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a tiny limit the builder writes its postings apart many times, and still writes one
+    segment, the same as with memory enough for all."""
+    runs: list[Path] = []
+    save = segments_module._save_run
+    monkeypatch.setattr(segments_module, "_save_run", lambda folder, p: (runs.append(folder), save(folder, p)))
     one_ix, one = _bulk_built(tmp_path / "one", articles)
-    many_ix, many = _bulk_built(tmp_path / "many", articles[1:], limit_mb=0.2)
+    assert not runs
+    spilled_ix, spilled = _bulk_built(tmp_path / "spilled", articles, limit_mb=0.2)
+    assert one == spilled == 1 and len({run.parent for run in runs}) >= 3
+    assert not (tmp_path / "spilled" / f"{INDEX_NAME}.runs").exists()
+    assert _contents(spilled_ix) == _contents(one_ix)
+    assert _hits(spilled_ix) == _hits(one_ix)
+
+
+def test_whoosh_adds_to_and_merges_bulk_segments(tmp_path: Path, articles: list[Article]) -> None:
+    one_ix, one = _bulk_built(tmp_path / "one", articles)
+    many_ix, many = _bulk_built(tmp_path / "many", articles[1:], limit_mb=0.2, every=7)
     assert one == 1 and many >= 3
     # Whoosh's own writer adds to bulk-written segments and merges them
     writer = many_ix.writer(**WRITER_OPTIONS)
@@ -168,9 +189,11 @@ def test_memory_limit_splits_segments_and_whoosh_can_merge_them(tmp_path: Path, 
 
 
 def test_build_limit_is_honoured_end_to_end(tmp_path: Path, fixture_inputs: list[Path]) -> None:
-    report = build_index(fixture_inputs, tmp_path / "ix", procs=1, limit_mb=0.01)
+    report = build_index(fixture_inputs, tmp_path / "ix", procs=1, limit_mb=0.01)  # a run per article
     ix = whoosh.index.open_dir(str(report.generation))
-    assert len(ix._segments()) == report.documents  # a segment per article at this limit
+    assert len(ix._segments()) == 1
+    assert sorted(p.name for p in report.generation.iterdir() if not p.name.startswith(INDEX_NAME + "_")) == [
+        "_MAIN_1.toc", "catalog.json.gz", "meta.json", "readings.json.gz"]
     with ix.searcher() as searcher:
         hits = searcher.search(QueryParser("lead", ix.schema).parse("dang uy khoi doanh nghiep"))
         assert hits[0]["id"] == SEED_ID

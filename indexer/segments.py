@@ -35,7 +35,6 @@ import shutil
 import struct
 import zlib
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, pairwise
@@ -332,8 +331,9 @@ class SegmentBuilder:
         for fieldid, name in enumerate(sorted(self.lengths)):
             table.fieldmap[name] = fieldid
             chunks: Iterable[_Chunk] = ()
+            runs: list[_Run] = []
             if self.runs:
-                runs = [_load_run(run / name) for run in self.runs if (run / name).is_dir()]
+                runs = [_Run(run / name) for run in self.runs if (run / name).is_dir()]
                 if runs:
                     chunks = _merged_chunks(runs)
             else:
@@ -342,6 +342,8 @@ class SegmentBuilder:
                     chunks = postings.chunks()
             for chunk in chunks:
                 chunk.write(postfile, table, self.codec)
+            for run in runs:
+                run.close()
         postfile.close()
         table.write(self.segment.create_file(self.storage, W3Codec.TERMS_EXT))
         for run in self.runs:
@@ -528,24 +530,49 @@ def _generic_postings(field: _GenericField, fieldid: int, lengths: np.ndarray, d
 # --- runs: postings written apart when memory is full, merged into one segment at the end ----
 
 
-class _Keys:
-    """The sorted keys of a run's field, read from disk on demand (bisect works on it)."""
+class _NpyFile:
+    """One array saved by `np.save`, read a slice at a time into memory (no memory map: its
+    pages would count as the process's memory as the merge reads through the file)."""
 
-    def __init__(self, blob: Any, offsets: np.ndarray) -> None:
-        self.blob = blob
-        self.offsets = offsets
+    def __init__(self, path: Path) -> None:
+        self.file = open(path, "rb")  # noqa: SIM115 (closed by _Run.close)
+        version = np.lib.format.read_magic(self.file)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, _, self.dtype = read_header(self.file)
+        self.length = shape[0]
+        self.start = self.file.tell()
 
-    def __len__(self) -> int:
-        return len(self.offsets) - 1
+    def read(self, a: int, b: int) -> np.ndarray:
+        self.file.seek(self.start + a * self.dtype.itemsize)
+        return np.fromfile(self.file, dtype=self.dtype, count=b - a)
 
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            a, b, _ = i.indices(len(self))
-            offs = self.offsets[a : b + 1].tolist()
-            base = offs[0]
-            blob = bytes(self.blob[base : offs[-1]])
-            return [blob[x - base : y - base] for x, y in pairwise(offs)]
-        return bytes(self.blob[int(self.offsets[i]) : int(self.offsets[i + 1])])
+
+class _Run:
+    """One field's postings in one run on disk: term starts and key offsets in memory (16
+    bytes a term), everything else read a window at a time."""
+
+    def __init__(self, folder: Path) -> None:
+        self.files = {name: _NpyFile(folder / f"{name}.npy") for name in _RUN_ARRAYS}
+        self.keyoffsets = self.read("keyoffsets", 0, self.files["keyoffsets"].length)
+        self.starts = self.read("starts", 0, self.files["starts"].length)
+        self.nkeys = len(self.starts) - 1
+        self.fixed = (folder / "fixed").read_text() == "1"
+
+    def read(self, name: str, a: int, b: int) -> np.ndarray:
+        return self.files[name].read(a, b)
+
+    def keys(self, a: int, b: int) -> list[bytes]:
+        offs = self.keyoffsets[a : b + 1].tolist()
+        blob = self.read("keyblob", offs[0], offs[-1]).tobytes()
+        base = offs[0]
+        return [blob[x - base : y - base] for x, y in pairwise(offs)]
+
+    def key(self, i: int) -> bytes:
+        return self.read("keyblob", int(self.keyoffsets[i]), int(self.keyoffsets[i + 1])).tobytes()
+
+    def close(self) -> None:
+        for f in self.files.values():
+            f.file.close()
 
 
 _RUN_ARRAYS = ("keyblob", "keyoffsets", "starts", "docs", "weights", "plens", "values", "offsets")
@@ -569,50 +596,52 @@ def _save_run(folder: Path, postings: _Postings) -> None:
     (folder / "fixed").write_text("1" if postings.fixed else "0")
 
 
-def _load_run(folder: Path) -> _Postings:
-    arr = {name: np.load(folder / f"{name}.npy", mmap_mode="r") for name in _RUN_ARRAYS}
-    return _Postings(
-        _Keys(arr["keyblob"], arr["keyoffsets"]), arr["starts"], arr["docs"], arr["weights"], arr["plens"],
-        arr["values"], arr["offsets"], (folder / "fixed").read_text() == "1",
-    )
+MERGE_WINDOW = 1 << 14  # at most this many keys from each run at a time when merging...
+MERGE_POSTINGS = 1 << 18  # ...and about this many postings from all runs together
 
 
-MERGE_WINDOW = 1 << 14  # keys taken from each run at a time when merging
-
-
-def _merged_chunks(runs: list[_Postings]) -> Iterator[_Chunk]:
+def _merged_chunks(runs: list[_Run]) -> Iterator[_Chunk]:
     """The postings of `runs` (of one field, documents of earlier runs first) as one list:
     chunks of consecutive keys taken from every run, each key's postings in run order."""
     nexts = [0] * len(runs)
     fixed = runs[0].fixed
+    budget = max(1024, MERGE_POSTINGS // len(runs))
     while True:
         cut = None  # the smallest last key of the runs' next windows: all keys up to it go now
         for run, at in zip(runs, nexts, strict=True):
-            if at < len(run.keys):
-                last = run.keys[min(at + MERGE_WINDOW, len(run.keys)) - 1]
+            if at < run.nkeys:
+                end = int(np.searchsorted(run.starts, run.starts[at] + budget, side="right")) - 1
+                end = max(at + 1, min(end, at + MERGE_WINDOW, run.nkeys))
+                last = run.key(end - 1)
                 cut = last if cut is None or last < cut else cut
         if cut is None:
             return
         parts = []
         for r, run in enumerate(runs):
             at = nexts[r]
-            end = bisect_right(run.keys, cut, at, len(run.keys))
-            if end > at:
-                parts.append((run, at, end, run.keys[at:end]))
-            nexts[r] = end
+            lo, hi = at, min(at + MERGE_WINDOW, run.nkeys)
+            while lo < hi:  # bisect: the first key after `cut`
+                mid = (lo + hi) // 2
+                if run.key(mid) <= cut:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            if lo > at:
+                parts.append((run, at, lo, run.keys(at, lo)))
+            nexts[r] = lo
         keys = sorted({k for part in parts for k in part[3]})
         rank = {k: i for i, k in enumerate(keys)}
         term_of, docs, weights, plens, values = [], [], [], [], []
         for run, at, end, run_keys in parts:
             p0, p1 = int(run.starts[at]), int(run.starts[end])
-            term_of.append(np.repeat(np.fromiter(map(rank.__getitem__, run_keys), dtype=np.int64, count=len(run_keys)),
-                                     np.diff(run.starts[at : end + 1])))
-            docs.append(run.docs[p0:p1])
-            weights.append(run.weights[p0:p1])
-            plens.append(run.plens[p0:p1])
-            offs = run.offsets[p0 : p1 + 1].tolist()
+            ranks = np.fromiter(map(rank.__getitem__, run_keys), dtype=np.int64, count=len(run_keys))
+            term_of.append(np.repeat(ranks, np.diff(run.starts[at : end + 1])))
+            docs.append(run.read("docs", p0, p1))
+            weights.append(run.read("weights", p0, p1))
+            plens.append(run.read("plens", p0, p1))
+            offs = run.read("offsets", p0, p1 + 1).tolist()
+            blob = run.read("values", offs[0], offs[-1]).tobytes()
             base = offs[0]
-            blob = bytes(run.values[base : offs[-1]])
             values += [blob[x - base : y - base] for x, y in pairwise(offs)]
         terms = np.concatenate(term_of)
         order = np.argsort(terms, kind="stable")  # by key, then run: docnums ascending

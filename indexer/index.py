@@ -45,7 +45,7 @@ from whoosh.filedb.filestore import FileStorage
 from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, canonical_cased, columns
 from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
-from indexer.restoration import count_printed
+from indexer.restoration import PrintedCounts
 from indexer.segments import SegmentBuilder, write_toc
 
 SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
@@ -161,7 +161,7 @@ class ReadingCounter:
     a full build counts them in its writer processes, from the tokens they index
     (`add_tokens`), and adds each writer's counts up (`merge`). Body paragraphs are counted
     apart, into `body_unigrams`/`body_bigrams` (restoration.Restorer adds them up), split by
-    restoration.count_printed (a regular expression and C loops, far faster than the word breaker),
+    restoration.PrintedCounts (a regular expression and C loops, far faster than the word breaker),
     up to BODY_SYLLABLES per build, in input order (`add_bodies`, the build's main process): a
     small archive learns several times more pairs, a large one keeps its build time and model
     size bounded."""
@@ -172,9 +172,27 @@ class ReadingCounter:
     def __init__(self) -> None:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[str] = Counter()
-        self.body_unigrams: Counter[str] = Counter()
-        self.body_bigrams: Counter[str] = Counter()
+        self._body_unigrams: Counter[str] = Counter()
+        self._body_bigrams: Counter[str] = Counter()
+        self._body_pending = PrintedCounts()  # counted, not yet added up into the two above
         self.body_syllables = 0
+
+    @property
+    def body_unigrams(self) -> Counter[str]:
+        self._settle()
+        return self._body_unigrams
+
+    @property
+    def body_bigrams(self) -> Counter[str]:
+        self._settle()
+        return self._body_bigrams
+
+    def _settle(self) -> None:
+        if len(self._body_pending):
+            unigrams, bigrams = self._body_pending.counts()
+            self._body_unigrams.update(unigrams)
+            self._body_bigrams.update(bigrams)
+            self._body_pending = PrintedCounts()
 
     def add(self, article: Article) -> None:
         texts = part_texts(article)
@@ -194,7 +212,7 @@ class ReadingCounter:
         for paragraph in article.paragraphs:
             if self.body_syllables >= self.BODY_SYLLABLES:
                 break
-            self.body_syllables += count_printed(paragraph, self.body_unigrams, self.body_bigrams)
+            self.body_syllables += self._body_pending.add(paragraph)
 
     def merge(self, other: ReadingCounter) -> None:
         for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):

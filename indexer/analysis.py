@@ -447,9 +447,41 @@ _GAP_JOINED = _GapCache()
 
 
 def columns(text: str) -> Columns:
-    """`tokenize(text)` as `Columns`, by the regular expression when `text` allows it."""
+    """`tokenize(text)` as `Columns`, by the regular expression when `text` allows it: when
+    only some of its lines do, they go by the regular expression and the others through ICU
+    (no rule joins words across a newline, and positions simply follow on)."""
     cols = _columns_fast(text)
-    return cols if cols is not None else Columns.from_tokens(text, tokenize(text))
+    if cols is not None:
+        return cols
+    if "\n" not in text:
+        return Columns.from_tokens(text, tokenize(text))
+    lines = text.split("\n")
+    cols = Columns([], [], [], [], [], None)
+    shift = 0
+    for line in lines:
+        part = _columns_fast(line)
+        if part is None:
+            part = Columns.from_tokens(line, tokenize(line))
+        if not part.positions:
+            continue
+        cols.surfaces += part.surfaces
+        cols.exact += part.exact
+        cols.folded += part.folded
+        cols.positions += [p + shift for p in part.positions] if shift else part.positions
+        cols.joined += part.joined
+        if part.alias is not None or cols.alias is not None:
+            if cols.alias is None:
+                cols.alias = [False] * (len(cols.surfaces) - len(part.surfaces))
+            cols.alias += part.alias if part.alias is not None else [False] * len(part.surfaces)
+        shift += max(part.positions) + 1
+    if cols.alias is not None and any(a and "." not in s for a, s in zip(cols.alias, cols.surfaces, strict=True)):
+        # an initialism alias anywhere makes `tokenize` sort all the tokens by position
+        # (which moves the dotted aliases of other lines too): stable, as there
+        order = sorted(range(len(cols.positions)), key=cols.positions.__getitem__)
+        for name in ("surfaces", "exact", "folded", "positions", "joined", "alias"):
+            column = getattr(cols, name)
+            setattr(cols, name, [column[i] for i in order])
+    return cols
 
 
 def _columns_fast(text: str) -> Columns | None:

@@ -194,15 +194,21 @@ class _GenericField:
         self.name = name
         self.fieldobj = fieldobj
         self.postings: list[tuple[bytes, int, float, bytes]] = []
+        self.numeric_terms: dict[int, list[bytes]] = {}
 
     def add(self, docnum: int, value: Any) -> int:
         field = self.fieldobj
         if type(field) is NUMERIC and field.shift_step and type(value) is int and not field.scorable:
-            # NUMERIC.index: to_bytes(value, shift) for each shift, converting the number to
-            # its sortable form once instead of once per shift (16 times for 64 bits)
-            sortable = to_sortable(field.numtype, field.bits, field.signed, field.prepare_number(value))
-            for shift in range(0, field.bits, field.shift_step):
-                self.postings.append((field.sortable_to_bytes(sortable, shift), docnum, 1.0, b""))
+            # NUMERIC.index: to_bytes(value, shift) for each shift (16 for 64 bits), each
+            # converting the number to its sortable form; here once per distinct value
+            terms = self.numeric_terms.get(value)
+            if terms is None:
+                if len(self.numeric_terms) > 4096:
+                    self.numeric_terms.clear()
+                sortable = to_sortable(field.numtype, field.bits, field.signed, field.prepare_number(value))
+                shifts = range(0, field.bits, field.shift_step)
+                terms = self.numeric_terms[value] = [field.sortable_to_bytes(sortable, shift) for shift in shifts]
+            self.postings += [(term, docnum, 1.0, b"") for term in terms]
             return 0
         length = 0
         scorable = self.fieldobj.scorable
@@ -290,7 +296,7 @@ class SegmentBuilder:
         for lengths in self.lengths.values():  # fields absent from this document: length 0
             if len(lengths) < self.docnum:
                 lengths.append(0)
-        if self.memory() >= self.limit:
+        if self.docnum % 8 == 0 and self.memory() >= self.limit:  # an estimate: every 8 articles
             self._spill()
 
     def memory(self) -> int:

@@ -424,15 +424,14 @@ class _Postings:
             p0, p1 = int(self.starts[ta]), int(self.starts[tb])
             offs = self.offsets[p0 : p1 + 1]
             base = int(offs[0])
-            blob = bytes(self.values[base : int(offs[-1])])
-            rel = (offs - base).tolist()
             yield _Chunk(
                 list(self.keys[ta:tb]),
                 self.starts[ta : tb + 1] - p0,
                 self.docs[p0:p1],
                 self.weights[p0:p1],
                 self.plens[p0:p1],
-                [blob[x:y] for x, y in pairwise(rel)],
+                bytes(self.values[base : int(offs[-1])]),
+                offs - base,
                 self.fixed,
             )
 
@@ -444,13 +443,14 @@ class _Chunk:
     docs: np.ndarray
     weights: np.ndarray
     plens: np.ndarray
-    values: list[bytes]
+    values: bytes  # posting i's value: values[offsets[i]:offsets[i + 1]]
+    offsets: np.ndarray
     fixed: bool
 
     def write(self, postfile: StructFile, table: _TermTable, codec: W3Codec) -> None:
         _write_terms(
             self.keys, self.starts[:-1], self.starts[1:], self.docs.astype(np.int64), self.weights.astype(np.float64),
-            self.plens, self.values, self.fixed, postfile, table, codec,
+            self.plens, self.values, self.offsets, self.fixed, postfile, table, codec,
         )
 
 
@@ -637,7 +637,8 @@ def _merged_chunks(runs: list[_Run]) -> Iterator[_Chunk]:
             nexts[r] = lo
         keys = sorted({k for part in parts for k in part[3]})
         rank = {k: i for i, k in enumerate(keys)}
-        term_of, docs, weights, plens, values = [], [], [], [], []
+        term_of, docs, weights, plens, blobs, lengths, starts_v = [], [], [], [], [], [], []
+        done = 0
         for run, at, end, run_keys in parts:
             p0, p1 = int(run.starts[at]), int(run.starts[end])
             ranks = np.fromiter(map(rank.__getitem__, run_keys), dtype=np.int64, count=len(run_keys))
@@ -645,16 +646,22 @@ def _merged_chunks(runs: list[_Run]) -> Iterator[_Chunk]:
             docs.append(run.read("docs", p0, p1))
             weights.append(run.read("weights", p0, p1))
             plens.append(run.read("plens", p0, p1))
-            offs = run.read("offsets", p0, p1 + 1).tolist()
-            blob = run.read("values", offs[0], offs[-1]).tobytes()
-            base = offs[0]
-            values += [blob[x - base : y - base] for x, y in pairwise(offs)]
+            offs = run.read("offsets", p0, p1 + 1)
+            blobs.append(run.read("values", int(offs[0]), int(offs[-1])))
+            lengths.append(np.diff(offs))
+            starts_v.append(offs[:-1] - offs[0] + done)
+            done += int(offs[-1] - offs[0])
         terms = np.concatenate(term_of)
         order = np.argsort(terms, kind="stable")  # by key, then run: docnums ascending
         starts = np.searchsorted(terms[order], np.arange(len(keys) + 1))
+        vlen = np.concatenate(lengths)[order]
+        offsets = np.zeros(len(vlen) + 1, dtype=np.int64)
+        np.cumsum(vlen, out=offsets[1:])
+        source = np.concatenate(starts_v)[order]  # each value's start in the joined blobs
+        gather = np.repeat(source - offsets[:-1], vlen) + np.arange(int(offsets[-1]))
         yield _Chunk(
             keys, starts, np.concatenate(docs)[order], np.concatenate(weights)[order], np.concatenate(plens)[order],
-            [values[i] for i in order.tolist()], fixed,
+            np.concatenate(blobs)[gather].tobytes(), offsets, fixed,
         )
 
 
@@ -665,7 +672,8 @@ def _write_terms(
     pdocs: np.ndarray,
     weights: np.ndarray,
     plens: np.ndarray,
-    values: list[bytes],
+    values: bytes,
+    offsets: np.ndarray,
     fixed: bool,
     postfile: StructFile,
     table: _TermTable,
@@ -689,7 +697,7 @@ def _write_terms(
     entries: list[Any] = [None] * len(tstart)  # each term's value in the term table
     inline_terms = np.flatnonzero(inline)
     if len(inline_terms):
-        encoded = _inline_entries(info, inline_terms, tstart, tend, pdocs, weights, values)
+        encoded = _inline_entries(info, inline_terms, tstart, tend, pdocs, weights, values, offsets)
         for t, entry in zip(inline_terms.tolist(), encoded, strict=True):
             entries[t] = entry
     blocked = np.flatnonzero(~inline)
@@ -717,6 +725,7 @@ def _write_terms(
         deltas[bstart] = pdocs[bstart]
         dl = deltas.tolist()
         wts = weights.tolist()
+        vo = offsets.tolist()
         fast_dumps = _Pickler()
         blocks = iter(zip(bstart.tolist(), bend.tolist(), maxw, minw, minlen, maxlen, lastid, strict=True))
         for t, b in zip(blocked.tolist(), last.tolist(), strict=True):
@@ -732,7 +741,7 @@ def _write_terms(
                     mini_w = wts[s]
                 else:
                     mini_w = tuple(wts[s:e])
-                vals_b = b"".join(values[s:e]) if fixed else tuple(values[s:e])
+                vals_b = values[vo[s] : vo[e]] if fixed else tuple([values[vo[i] : vo[i + 1]] for i in range(s, e)])
                 data = fast_dumps((tuple(dl[s:e]), mini_w, vals_b))
                 if comp:
                     data = zlib.compress(data, comp)
@@ -771,7 +780,8 @@ def _inline_entries(
     tend: np.ndarray,
     pdocs: np.ndarray,
     weights: np.ndarray,
-    values: list[bytes],
+    values: bytes,
+    offsets: np.ndarray,
 ) -> list[bytes]:
     """The term table values of terms whose postings are stored inline: the term info, then
     ``(ids, weights or None, values)`` pickled as `_Pickler` does (protocol 3, no memo),
@@ -785,10 +795,10 @@ def _inline_entries(
     pidx = np.repeat(first_p - first, n) + np.arange(total_p)  # the selected postings
     ids = pdocs[pidx].astype(np.int64)
     w = weights[pidx].astype(np.float64)
-    vlist = [values[p] for p in pidx.tolist()]
-    vlen = np.fromiter(map(len, vlist), dtype=np.int64, count=total_p)
-    vblob = np.frombuffer(b"".join(vlist), dtype=np.uint8)
-    del vlist
+    vstarts = offsets[pidx]
+    vlen = offsets[pidx + 1] - vstarts
+    gather = np.repeat(vstarts - (np.cumsum(vlen) - vlen), vlen) + np.arange(int(vlen.sum()))
+    vblob = np.frombuffer(values, dtype=np.uint8)[gather]  # the selected postings' values, joined
     big = (n > 3).astype(np.int64)  # a tuple of more than 3 items: MARK ... TUPLE
     id_small = ids < 256
     id_medium = ~id_small & (ids < 65536)

@@ -217,7 +217,8 @@ def test_inline_postings_are_what_the_pickler_writes(terms: list[tuple[int, bool
     info = np.zeros(len(counts), dtype=_TERMINFO)
     info["df"] = counts
     selected = np.arange(len(counts))
-    encoded = _inline_entries(info, selected, tstart, tend, pdocs, weights, values)
+    offsets = np.append(0, np.cumsum([len(v) for v in values]))
+    encoded = _inline_entries(info, selected, tstart, tend, pdocs, weights, b"".join(values), offsets)
     pickler = _Pickler()
     for t, (a, b) in enumerate(zip(tstart.tolist(), tend.tolist(), strict=True)):
         w = weights[a:b].tolist()

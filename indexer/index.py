@@ -42,7 +42,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, canonical_cased, columns
+from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns
 from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
 from indexer.restoration import PrintedCounts
@@ -170,29 +170,38 @@ class ReadingCounter:
     PARTS = ("title", "lead", "caption")
 
     def __init__(self) -> None:
-        self.unigrams: Counter[str] = Counter()
-        self.bigrams: Counter[str] = Counter()
-        self._body_unigrams: Counter[str] = Counter()
-        self._body_bigrams: Counter[str] = Counter()
-        self._body_pending = PrintedCounts()  # counted, not yet added up into the two above
+        self._counts: dict[str, Counter[str]] = {name: Counter() for name in self.NAMES}
+        # counted, not yet added up into the counters: titles, leads, captions; bodies
+        self._pending = {"": PrintedCounts(), "body_": PrintedCounts()}
         self.body_syllables = 0
+
+    NAMES = ("unigrams", "bigrams", "body_unigrams", "body_bigrams")
+
+    @property
+    def unigrams(self) -> Counter[str]:
+        return self._settled("unigrams")
+
+    @property
+    def bigrams(self) -> Counter[str]:
+        return self._settled("bigrams")
 
     @property
     def body_unigrams(self) -> Counter[str]:
-        self._settle()
-        return self._body_unigrams
+        return self._settled("body_unigrams")
 
     @property
     def body_bigrams(self) -> Counter[str]:
-        self._settle()
-        return self._body_bigrams
+        return self._settled("body_bigrams")
 
-    def _settle(self) -> None:
-        if len(self._body_pending):
-            unigrams, bigrams = self._body_pending.counts()
-            self._body_unigrams.update(unigrams)
-            self._body_bigrams.update(bigrams)
-            self._body_pending = PrintedCounts()
+    def _settled(self, name: str) -> Counter[str]:
+        prefix = "body_" if name.startswith("body_") else ""
+        pending = self._pending[prefix]
+        if len(pending):
+            unigrams, bigrams = pending.counts()
+            self._counts[prefix + "unigrams"].update(unigrams)
+            self._counts[prefix + "bigrams"].update(bigrams)
+            self._pending[prefix] = PrintedCounts()
+        return self._counts[name]
 
     def add(self, article: Article) -> None:
         texts = part_texts(article)
@@ -204,18 +213,21 @@ class ReadingCounter:
     def add_tokens(self, tokens: Columns) -> None:
         """Count one part's tokens (captions joined by newlines, which no pair crosses)."""
         surfaces, _, joined, _ = tokens.syllables()
-        printed = list(map(canonical_cased, surfaces))
-        self.unigrams.update(printed)
-        self.bigrams.update([f"{a} {b}" for a, b, j in zip(printed, printed[1:], joined[1:], strict=False) if j])
+        self._pending[""].add_syllables(surfaces, joined)
 
     def add_bodies(self, article: Article) -> None:
         for paragraph in article.paragraphs:
             if self.body_syllables >= self.BODY_SYLLABLES:
                 break
-            self.body_syllables += self._body_pending.add(paragraph)
+            self.body_syllables += self._pending["body_"].add(paragraph)
+
+    def settle(self) -> None:
+        """Add up what was counted (a writer process does it before sending its counts)."""
+        for name in self.NAMES:
+            self._settled(name)
 
     def merge(self, other: ReadingCounter) -> None:
-        for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
+        for name in self.NAMES:
             getattr(self, name).update(getattr(other, name))
         self.body_syllables += other.body_syllables
 
@@ -382,6 +394,7 @@ def _segment_worker(folder: Path, limit_mb: float, jobs: Any, results: Any, numb
         while (batch := jobs.get()) is not None:
             for article in batch:
                 _index_article(builder, readings, article)
+        readings.settle()
         results.put((number, (builder.finish(), readings), None))
     except BaseException:
         results.put((number, None, traceback.format_exc()))

@@ -86,6 +86,14 @@ class PrintedCounts:
             self.joined += bytes(map(_JOINING_GAPS.__contains__, parts[2:-1:2]))
         return len(words)
 
+    def add_syllables(self, surfaces: list[str], joined: list[bool]) -> None:
+        """Count syllables already split (an analyzer's tokens: `joined` says a syllable
+        pairs with the one before)."""
+        if surfaces:
+            self.seen.fromlist(list(map(self.ids.__getitem__, surfaces)))
+            self.joined.append(0)
+            self.joined += bytes(joined[1:])
+
     def counts(self) -> tuple[Counter[str], Counter[str]]:
         canonical: dict[str, int] = {}
         ids = [canonical.setdefault(canonical_cased(s), len(canonical)) for s in self.ids]

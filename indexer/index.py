@@ -423,7 +423,7 @@ def _write_segments(
     """Write every article into new segments of the index in `folder` and commit them.
     Articles go in batches, round robin, to `procs` forked writer processes (one process for
     tiny inputs, where forking costs more than it saves), each holding at most `limit_mb` of
-    postings before it writes a segment."""
+    postings before it writes them apart as a run, and writing one segment at the end."""
     it = iter(articles)
     buffered = list(itertools.islice(it, MP_THRESHOLD))
     segments: list[Any] = []

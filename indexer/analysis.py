@@ -36,9 +36,12 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress
+from operator import ne
 
 import icu
 from viet_text_tools import normalize_diacritics
@@ -222,10 +225,15 @@ def _word_spans(text: str) -> Iterator[tuple[int, int, int]]:
 
 def tokenize(text: str) -> list[Syllable]:
     """Break `text` into syllable tokens with spans into `text` itself (see module docstring)."""
+    return _syllables(text, _word_spans(text))
+
+
+def _syllables(text: str, spans: Iterable[tuple[int, int, int]]) -> list[Syllable]:
+    """`tokenize` given the word spans of `text` and their ICU rule status."""
     tokens: list[Syllable] = []
     position = -1
     last_end = -1
-    for start, end, status in _word_spans(text):
+    for start, end, status in spans:
         # one space is by far the commonest gap: skip the regex for it
         joined = last_end >= 0 and (
             (start - last_end == 1 and text[last_end] == " ") or _GAP_JOINS.fullmatch(text, last_end, start) is not None
@@ -297,6 +305,301 @@ def bigrams(tokens: list[Syllable]) -> Iterator[tuple[str, int, int, int]]:
         prev = tok
 
 
+# --- bulk analysis (the index writer's path) ---------------------------------------------------
+#
+# Indexing a corpus calls the tokenizer for millions of syllables, and a `Syllable` object per
+# token costs more than everything else the build does per token. `columns` gives the same
+# tokens as parallel lists instead. For text made only of characters whose ICU word-break rules
+# are simple and verified (Latin letters, ASCII digits, spaces and common punctuation: all of
+# news-50k but 418 of its 104,624 texts), the words are found by one regular expression that spells
+# out those rules (UAX #29 WB5-WB12 as ICU applies them: "." "'" "’" "‘" "·" join letters,
+# "." "," ";" "'" "’" "‘" join digits, ":" joins nothing) and their forms come from dict
+# caches, all in C loops. Any other text goes through `tokenize`, the ICU word breaker, which
+# stays the reference: tests/test_analysis.py checks that both give the same tokens.
+
+
+@dataclass(slots=True)
+class Columns:
+    """The tokens of one text as parallel lists, in `tokenize`'s order. `surfaces` are the
+    tokens' source text (``text[start:end]``); `alias` is None when no token is an alias."""
+
+    surfaces: list[str]
+    exact: list[str]
+    folded: list[str]
+    positions: list[int]
+    joined: list[bool]
+    alias: list[bool] | None = None
+
+    @classmethod
+    def from_tokens(cls, text: str, tokens: list[Syllable]) -> Columns:
+        alias = [t.alias for t in tokens]
+        return cls(
+            [text[t.start : t.end] for t in tokens],
+            [t.exact for t in tokens],
+            [t.folded for t in tokens],
+            [t.position for t in tokens],
+            [t.joined for t in tokens],
+            alias if any(alias) else None,
+        )
+
+    def syllables(self) -> tuple[list[str], list[str], list[bool], list[int]]:
+        """(surfaces, folded forms, joined flags, positions) of the tokens that are not aliases."""
+        if self.alias is None:
+            return self.surfaces, self.folded, self.joined, self.positions
+        keep = [not a for a in self.alias]
+        return (
+            list(compress(self.surfaces, keep)),
+            list(compress(self.folded, keep)),
+            list(compress(self.joined, keep)),
+            list(compress(self.positions, keep)),
+        )
+
+    def bigrams(self) -> tuple[list[str], list[int]]:
+        """The folded adjacent pairs and their positions, as `bigrams` gives them."""
+        _, folded, joined, positions = self.syllables()
+        nxt = joined[1:]
+        pairs = [f"{a} {b}" for a, b, j in zip(folded, folded[1:], nxt, strict=False) if j]
+        return pairs, list(compress(positions, nxt))
+
+
+class _WordBreak:
+    """ICU's UWordBreakValues (PyICU spells out only some of them)."""
+
+    OTHER, ALETTER, MIDLETTER, MIDNUM, NUMERIC, MIDNUMLET, SINGLE_QUOTE, DOUBLE_QUOTE = 0, 1, 4, 5, 6, 11, 15, 16
+
+
+def _word_break_classes() -> tuple[str, dict[str, str]]:
+    """The characters of the fast path (a regex class body) and its word-break classes."""
+    wb = _WordBreak
+    blocks = [(0x0000, 0x024F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x27BF)]
+    latin = [(0x0000, 0x024F), (0x1E00, 0x1EFF)]
+    classes: dict[str, list[str]] = {"safe": [], "L": [], "N": [], "D": [], "ML": [], "MN": []}
+    for lo, hi in blocks:
+        for code in range(lo, hi + 1):
+            ch = chr(code)
+            prop = icu.Char.getIntPropertyValue(ch, icu.UProperty.WORD_BREAK)
+            cat = unicodedata.category(ch)
+            if ch in "\n\t ":
+                classes["safe"].append(ch)
+                continue
+            if cat[0] in "CMZ" or ch == "@":  # controls, marks, format, odd spaces; see below
+                continue
+            in_latin = any(a <= code <= b for a, b in latin)
+            if prop == wb.ALETTER and in_latin:
+                classes["L"].append(ch)
+                if not ch.islower():
+                    classes["N"].append(ch)
+            elif prop == wb.NUMERIC and ch.isascii():
+                classes["D"].append(ch)
+            elif prop == wb.MIDLETTER and ch != ":":
+                classes["ML"].append(ch)
+            elif prop == wb.MIDNUM:
+                classes["MN"].append(ch)
+            elif prop in (wb.MIDNUMLET, wb.SINGLE_QUOTE):
+                classes["ML"].append(ch)
+                classes["MN"].append(ch)
+            elif not (prop in (wb.OTHER, wb.DOUBLE_QUOTE) and cat[0] != "L") and ch != ":":
+                continue  # ExtendNumLet ("_"), letters outside Latin, other numerals...
+            classes["safe"].append(ch)
+    # ICU does not let ":" join letters (as UAX #29 would): here it is MidLetter no more, like
+    # there. ICU's "@" is a letter: left out. Marks, format characters and CR are left out
+    # because WB4 absorbs them into words.
+    return "".join(map(re.escape, classes["safe"])), {k: "".join(map(re.escape, v)) for k, v in classes.items()}
+
+
+_SAFE_BODY, _WB = _word_break_classes()
+_UNSAFE = re.compile(f"[^{_SAFE_BODY}]")
+_LD = f"[{_WB['L']}{_WB['D']}]"
+_WORD_SPLIT = re.compile(
+    f"({_LD}+(?:(?:(?<=[{_WB['L']}])[{_WB['ML']}](?=[{_WB['L']}])|(?<=[{_WB['D']}])[{_WB['MN']}](?=[{_WB['D']}])){_LD}+)*)"
+)
+# letters that are not lower case around "-" or "&": where an initialism alias may be
+_INITIALISM_HINT = re.compile(f"(?<=[{_WB['N']}])[-&](?=[{_WB['N']}])")
+_DIGITS = frozenset("0123456789")
+_FAST_CACHE_LIMIT = 200_000
+
+
+class _FormCache(dict):  # type: ignore[type-arg]
+    """surface -> exact or folded form; `map(cache.__getitem__, words)` runs in C."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, surface: str) -> str:
+        if len(self) >= _FAST_CACHE_LIMIT:  # bounded: a long build meets many numbers and names
+            self.clear()
+        form = self[surface] = _forms(surface)[self.index]
+        return form
+
+
+class _GapCache(dict):  # type: ignore[type-arg]
+    def __missing__(self, gap: str) -> bool:
+        if len(self) >= _FAST_CACHE_LIMIT:
+            self.clear()
+        joined = self[gap] = gap == " " or _GAP_JOINS.fullmatch(gap) is not None
+        return joined
+
+
+_EXACT = _FormCache(0)
+_FOLDED = _FormCache(1)
+_GAP_JOINED = _GapCache()
+
+
+def columns(text: str) -> Columns:
+    """`tokenize(text)` as `Columns`, by the regular expression when `text` allows it: when
+    only some of its lines do, they go by the regular expression and the others through ICU
+    (no rule joins words across a newline, and positions simply follow on)."""
+    cols = _columns_fast(text)
+    if cols is not None:
+        return cols
+    if "\n" not in text:
+        return Columns.from_tokens(text, tokenize(text))
+    lines = text.split("\n")
+    cols = Columns([], [], [], [], [], None)
+    shift = 0
+    for line in lines:
+        part = _columns_fast(line)
+        if part is None:
+            part = Columns.from_tokens(line, tokenize(line))
+        if not part.positions:
+            continue
+        cols.surfaces += part.surfaces
+        cols.exact += part.exact
+        cols.folded += part.folded
+        cols.positions += [p + shift for p in part.positions] if shift else part.positions
+        cols.joined += part.joined
+        if part.alias is not None or cols.alias is not None:
+            if cols.alias is None:
+                cols.alias = [False] * (len(cols.surfaces) - len(part.surfaces))
+            cols.alias += part.alias if part.alias is not None else [False] * len(part.surfaces)
+        shift += max(part.positions) + 1
+    if cols.alias is not None and any(a and "." not in s for a, s in zip(cols.alias, cols.surfaces, strict=True)):
+        # an initialism alias anywhere makes `tokenize` sort all the tokens by position
+        # (which moves the dotted aliases of other lines too): stable, as there
+        order = sorted(range(len(cols.positions)), key=cols.positions.__getitem__)
+        for name in ("surfaces", "exact", "folded", "positions", "joined", "alias"):
+            column = getattr(cols, name)
+            setattr(cols, name, [column[i] for i in order])
+    return cols
+
+
+def _columns_fast(text: str) -> Columns | None:
+    """None when `text` holds a character outside the fast path's verified set."""
+    if _UNSAFE.search(text):
+        return None
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    n = len(words)
+    joined = [False]
+    joined += map(_GAP_JOINED.__getitem__, parts[2:-1:2])
+    del joined[n:]
+    # a word is a number (ICU rule status 100) when it ends with a digit; letter words with
+    # inner dots ("TP.HCM") become their parts and a joined alias
+    dotted = [i for i, w in enumerate(words) if "." in w and w[-1] not in _DIGITS] if "." in text else []
+    hint = ("-" in text or "&" in text) and _INITIALISM_HINT.search(text) is not None
+    if not dotted and not hint:
+        return Columns(
+            words, list(map(_EXACT.__getitem__, words)), list(map(_FOLDED.__getitem__, words)), list(range(n)), joined
+        )
+    offsets = list(accumulate(map(len, parts), initial=0))
+    starts, ends = offsets[1::2][:n], offsets[2::2]
+    surfaces: list[str] = []
+    keys: list[str] = []  # what the forms are made of
+    positions: list[int] = []
+    joins: list[bool] = []
+    alias: list[bool] = []
+    begins: list[int] = []
+    stops: list[int] = []
+    shift = prev = 0
+    for i in dotted:
+        surfaces += words[prev:i]
+        keys += words[prev:i]
+        positions += range(prev + shift, i + shift)
+        joins += joined[prev:i]
+        alias += [False] * (i - prev)
+        begins += starts[prev:i]
+        stops += ends[prev:i]
+        word, first, at = words[i], i + shift, starts[i]
+        pieces = word.split(".")  # never empty: a word neither starts nor ends with "."
+        for k, piece in enumerate(pieces):
+            surfaces.append(piece)
+            keys.append(piece)
+            positions.append(first + k)
+            joins.append(joined[i] or k > 0)
+            alias.append(False)
+            begins.append(at)
+            stops.append(at + len(piece))
+            at += len(piece) + 1
+        surfaces.append(word)
+        keys.append(word.replace(".", ""))
+        positions.append(first)
+        joins.append(False)
+        alias.append(True)
+        begins.append(starts[i])
+        stops.append(ends[i])
+        shift += len(pieces) - 1
+        prev = i + 1
+    surfaces += words[prev:]
+    keys += words[prev:]
+    positions += range(prev + shift, n + shift)
+    joins += joined[prev:]
+    alias += [False] * (n - prev)
+    begins += starts[prev:]
+    stops += ends[prev:]
+    exact = list(map(_EXACT.__getitem__, keys))
+    folded = list(map(_FOLDED.__getitem__, keys))
+    cols = Columns(surfaces, exact, folded, positions, joins, alias if dotted else None)
+    if hint:
+        _add_initialism_columns(text, cols, begins, stops)
+    return cols
+
+
+def _is_initial(surface: str) -> bool:
+    return surface.isalpha() and surface.isupper() and len(surface) <= MAX_INITIALISM_PART
+
+
+def _add_initialism_columns(text: str, cols: Columns, begins: list[int], stops: list[int]) -> None:
+    """`_add_initialism_aliases` on columns, looking only where `_INITIALISM_GAP` joins two
+    capitals: every run of two or more parts has such a gap between its first two."""
+    keep = [i for i, a in enumerate(cols.alias) if not a] if cols.alias is not None else range(len(cols.surfaces))
+    ends = [stops[i] for i in keep]
+    pairs: list[int] = []  # k: syllables keep[k] and keep[k + 1] join into an initialism
+    for m in _INITIALISM_HINT.finditer(text):
+        gap = m.start()
+        k = bisect_left(ends, gap)
+        if (
+            k + 1 < len(keep)
+            and ends[k] == gap
+            and begins[keep[k + 1]] == gap + 1
+            and _is_initial(cols.surfaces[keep[k]])
+            and _is_initial(cols.surfaces[keep[k + 1]])
+            and (not pairs or pairs[-1] != k)
+        ):
+            pairs.append(k)
+    if not pairs:
+        return
+    runs: list[tuple[int, int]] = []  # first and last syllable (indices into keep)
+    for k in pairs:
+        if runs and runs[-1][1] == k:
+            runs[-1] = (runs[-1][0], k + 1)
+        else:
+            runs.append((k, k + 1))
+    alias = cols.alias if cols.alias is not None else [False] * len(cols.surfaces)
+    for a, b in runs:
+        members = [keep[k] for k in range(a, b + 1)]
+        cols.surfaces.append(text[begins[members[0]] : stops[members[-1]]])
+        cols.exact.append("".join(cols.exact[i] for i in members))
+        cols.folded.append("".join(cols.folded[i] for i in members))
+        cols.positions.append(cols.positions[members[0]])
+        cols.joined.append(False)
+        alias.append(True)
+    order = sorted(range(len(alias)), key=cols.positions.__getitem__)  # stable, as tokenize sorts
+    for name in ("surfaces", "exact", "folded", "positions", "joined"):
+        column = getattr(cols, name)
+        setattr(cols, name, [column[i] for i in order])
+    cols.alias = [alias[i] for i in order]
+
 
 # --- Whoosh glue -------------------------------------------------------------------------------
 
@@ -364,6 +667,15 @@ class FieldAnalyzer(Analyzer):
             return [s.exact for s in marked], [s.position for s in marked]
         pairs = list(bigrams(tokens))
         return [p[0] for p in pairs], [p[1] for p in pairs]
+
+    def column_terms(self, cols: Columns) -> tuple[list[str], list[int]]:
+        """`terms` of the same tokens given as `Columns` (see `columns`)."""
+        if self.variant == "fold":
+            return cols.folded, cols.positions
+        if self.variant == "exact":
+            marked = list(map(ne, cols.exact, cols.folded))
+            return list(compress(cols.exact, marked)), list(compress(cols.positions, marked))
+        return cols.bigrams()
 
 
 def _forms_as_tokens(value: str) -> list[Syllable]:

@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         "--memory-mb",
         type=float,
         default=BUILD_LIMIT_MB,
-        help=f"postings held in memory by all writer processes before they write a segment (default {BUILD_LIMIT_MB})",
+        help=f"postings held in memory by all writer processes before they write them apart (default {BUILD_LIMIT_MB})",
     )
     b.add_argument("--quiet", action="store_true", help="no progress output")
     b.set_defaults(func=cmd_build)

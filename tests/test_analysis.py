@@ -10,9 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import (
+    _UNSAFE,
+    Columns,
     FieldAnalyzer,
+    _columns_fast,
     bigrams,
     canonical_syllable,
+    columns,
     fold,
     has_marks,
     normalize_text,
@@ -239,3 +243,72 @@ def test_normalize_text_is_idempotent_nfc(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
     assert unicodedata.is_normalized("NFC", once)
+
+
+# --- the bulk path (`columns`) gives the ICU tokenizer's tokens ---------------------------------
+
+# Characters whose word-break handling the fast path spells out, and others that must send the
+# text to ICU: ":" (MidLetter in UAX #29, not in ICU), "@" (a letter to ICU), "_" (ExtendNumLet),
+# combining marks, Cyrillic, Greek, Han, emoji, soft hyphen, CR.
+TRICKY = ".,;:'’‘·․‧⁄-&–—“”\"()/%?!…@_ \n\t\r½²ªµ\u0301\u00adАβ中😀×"
+BULK_ALPHABET = "aAbBđĐếỨuUyYhHcCtT19" + TRICKY
+
+
+def _reference_columns(text: str) -> Columns:
+    return Columns.from_tokens(text, tokenize(text))
+
+
+@given(st.text(alphabet=BULK_ALPHABET, max_size=60))
+@settings(max_examples=1500, deadline=None)
+def test_columns_are_the_icu_tokens(text: str) -> None:
+    assert columns(text) == _reference_columns(text)
+
+
+SPECIAL_WORDS = ["TP.HCM", "VH-TT&DL", "LĐ-TB&XH", "19.309", "1,5", "Covid-19", "U.23", "A-B", "x.y.z", "1.5A"]
+GAPS = [" ", " ", "-", "&", ", ", ". ", " – ", "\n", ".", "'", ":"]
+
+
+@given(
+    st.lists(st.one_of(syllable, st.sampled_from(SPECIAL_WORDS)), min_size=1, max_size=12),
+    st.lists(st.sampled_from(GAPS), min_size=12, max_size=12),
+)
+@settings(max_examples=500, deadline=None)
+def test_columns_of_vietnamese_text_are_the_icu_tokens(words: list[str], gaps: list[str]) -> None:
+    text = "".join(w + g for w, g in zip(words, gaps, strict=False))
+    assert _columns_fast(text) is not None
+    assert columns(text) == _reference_columns(text)
+
+
+@given(st.lists(st.lists(st.one_of(syllable, st.sampled_from([*SPECIAL_WORDS, "a@b.vn", "x_y", "Ωmega", "N.T.H"])),
+                         max_size=6).map(" ".join), min_size=1, max_size=5).map("\n".join))
+@settings(max_examples=500, deadline=None)
+def test_columns_line_by_line_are_the_icu_tokens(text: str) -> None:
+    assert columns(text) == _reference_columns(text)
+
+
+def test_columns_of_text_with_lines_only_icu_can_read_are_the_icu_tokens() -> None:
+    """Line by line, the fast path where it can: an initialism alias on one line makes
+    tokenize sort every token by position, dotted aliases of the other lines included."""
+    for text in ["cô N.T.H.N\nemail a@b.vn\nBộ LĐ-TB&XH", "TP.HCM x\n_y\nA-B", "a@b\n\nc.d e", "x\r\ny"]:
+        assert _columns_fast(text) is None
+        assert columns(text) == _reference_columns(text)
+
+
+def test_fast_path_handles_every_character_it_accepts_as_icu_does() -> None:
+    """Each character of the fast path's set, in the contexts where word-break rules differ."""
+    safe = [chr(c) for c in range(0x2800) if not _UNSAFE.match(chr(c))]
+    assert len(safe) > 2000 and ":" in safe and "@" not in safe and "_" not in safe
+    contexts = ["a{0}b", "1{0}2", "{0}a1", "A{0}B-C", "TP{0}HCM.x", "1.5{0}a", "x{0}{0}y", "Đ{0}Ư-A&B"]
+    for ch in safe:
+        for context in contexts:
+            text = context.format(ch)
+            assert _columns_fast(text) == _reference_columns(text), (text, hex(ord(ch)))
+
+
+def test_column_terms_are_the_terms() -> None:
+    text = "Đảng ủy TP.HCM họp, Covid-19 và Vắc – xin năm 2021 Thành uỷ. Bộ LĐ-TB&XH, U.S-A-B 1.5A"
+    tokens, cols = tokenize(text), columns(text)
+    assert cols.alias is not None and sum(cols.alias) == 5  # TP.HCM, LĐ-TB&XH, U.S, S-A-B, 1.5A
+    for variant in FieldAnalyzer.VARIANTS:
+        analyzer = FieldAnalyzer(variant)
+        assert analyzer.column_terms(cols) == analyzer.terms(tokens)

@@ -141,7 +141,7 @@ def test_killing_builds_leaves_the_old_index_serving(tmp_path: Path) -> None:
     index = tmp_path / "ix"
     build_index([SEEDS], index, procs=1)
     before = current_generation(index)
-    corpus = synthetic_corpus(tmp_path / "big.jsonl", 6000)  # the bulk writer builds 1,500 in ~2 s
+    corpus = synthetic_corpus(tmp_path / "big.jsonl", 12000)  # the bulk writer builds ~1,500 a second
     rng = random.Random(11)
     for attempt in range(3):
         proc = subprocess.Popen(

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.analysis import canonical_syllable
 from indexer.index import ReadingCounter
 from indexer.ingest import parse_page
 from indexer.model import Article
-from indexer.restoration import GENERAL_MODEL, Counts, Restorer, general_counts
+from indexer.restoration import GENERAL_MODEL, Counts, PrintedCounts, Restorer, general_counts, printed_syllables
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_731bbc153429bd94.txt"
@@ -148,3 +151,22 @@ def test_hits_as_context_outweigh_the_models(no_index: Restorer) -> None:
     # Case and unknown names come from the hits too; unrelated words in them do not count.
     assert no_index.restore(["abu", "hananyah"], ["Phiến quân Abu Hananyah bị bắt"]) == ["Abu", "Hananyah"]
     assert no_index.restore(["xqz", "vvk"], ["Nhà ga mới"]) is None
+
+
+@given(st.lists(st.text(alphabet="aàĐđỨứ HhTt19-–.,\n'’_@", max_size=40), max_size=4))
+@settings(max_examples=300, deadline=None)
+def test_printed_counts_count_what_printed_syllables_yields(texts: list[str]) -> None:
+    counts = PrintedCounts()
+    assert [counts.add(text) for text in texts] == [len(list(printed_syllables(text))) for text in texts]
+    expected_unigrams: Counter[str] = Counter()
+    expected_bigrams: Counter[str] = Counter()
+    for text in texts:
+        prev = ""
+        for surface, joined in printed_syllables(text):
+            expected_unigrams[surface] += 1
+            if joined:
+                expected_bigrams[f"{prev} {surface}"] += 1
+            prev = surface
+    unigrams, bigrams = counts.counts()
+    assert (unigrams, bigrams) == (expected_unigrams, expected_bigrams)
+    assert (list(unigrams), list(bigrams)) == (list(expected_unigrams), list(expected_bigrams))  # first seen first

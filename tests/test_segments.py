@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import whoosh.index
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh.qparser import QueryParser
 from whoosh.writing import SegmentWriter
 
+from indexer import segments as segments_module
 from indexer.analysis import FieldAnalyzer, tokenize
 from indexer.index import (
     INDEX_NAME,
@@ -24,7 +29,7 @@ from indexer.index import (
 )
 from indexer.ingest import IngestReport, iter_articles
 from indexer.model import Article
-from indexer.segments import SegmentBuilder, write_toc
+from indexer.segments import _TERMINFO, SegmentBuilder, _inline_entries, _Pickler, write_toc
 from tests.conftest import SEED_ID, SHARED_CORPUS
 
 QUERIES = ["dang uy", "doanh nghiệp", "thanh pho", "năm", "Hà Nội", "giao thong", "tp hcm", "covid"]
@@ -54,12 +59,15 @@ def _whoosh_built(folder: Path, articles: list[Article]) -> Any:
     return ix
 
 
-def _bulk_built(folder: Path, articles: list[Article], limit_mb: float = 64) -> tuple[Any, int]:
+def _bulk_built(folder: Path, articles: list[Article], limit_mb: float = 64, every: int = 0) -> tuple[Any, int]:
+    """Articles written by a SegmentBuilder; `every`: a segment per that many articles."""
     folder.mkdir()
     ix = whoosh.index.create_in(str(folder), make_schema(), indexname=INDEX_NAME)
     builder = SegmentBuilder(ix.storage, ix.schema, make_codec(), INDEX_NAME, limit_mb)
-    for article in articles:
+    for n, article in enumerate(articles, start=1):
         builder.add_document(document_fields(article))
+        if every and n % every == 0:
+            builder.flush()
     segments = builder.finish()
     write_toc(ix.storage, ix.schema, INDEX_NAME, segments)
     return ix, len(segments)
@@ -125,6 +133,13 @@ def test_field_analyzer_terms_are_what_it_yields() -> None:
         assert yielded == list(zip(terms, positions, strict=True))
 
 
+def test_article_to_dict_is_asdict(articles: list[Article]) -> None:
+    assert any(a.captions for a in articles)
+    for article in articles:
+        assert article.to_dict() == dataclasses.asdict(article)
+        assert list(article.to_dict()) == [f.name for f in dataclasses.fields(article)]
+
+
 def test_whoosh_searcher_finds_the_seed_in_a_vnsearch_index(seed_index: Path) -> None:
     ix = whoosh.index.open_dir(str(current_generation(seed_index)))
     with ix.searcher() as searcher:
@@ -141,9 +156,26 @@ def test_bulk_segments_hold_what_whoosh_writes(tmp_path: Path, articles: list[Ar
     assert _hits(bulk_ix) == _hits(whoosh_ix)
 
 
-def test_memory_limit_splits_segments_and_whoosh_can_merge_them(tmp_path: Path, articles: list[Article]) -> None:
+def test_memory_limit_spills_runs_merged_into_one_segment(
+    tmp_path: Path, articles: list[Article], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a tiny limit the builder writes its postings apart many times, and still writes one
+    segment, the same as with memory enough for all."""
+    runs: list[Path] = []
+    save = segments_module._save_run
+    monkeypatch.setattr(segments_module, "_save_run", lambda folder, p: (runs.append(folder), save(folder, p)))
     one_ix, one = _bulk_built(tmp_path / "one", articles)
-    many_ix, many = _bulk_built(tmp_path / "many", articles[1:], limit_mb=0.2)
+    assert not runs
+    spilled_ix, spilled = _bulk_built(tmp_path / "spilled", articles, limit_mb=0.2)
+    assert one == spilled == 1 and len({run.parent for run in runs}) >= 3
+    assert not (tmp_path / "spilled" / f"{INDEX_NAME}.runs").exists()
+    assert _contents(spilled_ix) == _contents(one_ix)
+    assert _hits(spilled_ix) == _hits(one_ix)
+
+
+def test_whoosh_adds_to_and_merges_bulk_segments(tmp_path: Path, articles: list[Article]) -> None:
+    one_ix, one = _bulk_built(tmp_path / "one", articles)
+    many_ix, many = _bulk_built(tmp_path / "many", articles[1:], limit_mb=0.2, every=7)
     assert one == 1 and many >= 3
     # Whoosh's own writer adds to bulk-written segments and merges them
     writer = many_ix.writer(**WRITER_OPTIONS)
@@ -157,9 +189,39 @@ def test_memory_limit_splits_segments_and_whoosh_can_merge_them(tmp_path: Path, 
 
 
 def test_build_limit_is_honoured_end_to_end(tmp_path: Path, fixture_inputs: list[Path]) -> None:
-    report = build_index(fixture_inputs, tmp_path / "ix", procs=1, limit_mb=0.01)
+    report = build_index(fixture_inputs, tmp_path / "ix", procs=1, limit_mb=0.01)  # a run per article
     ix = whoosh.index.open_dir(str(report.generation))
-    assert len(ix._segments()) == report.documents  # a segment per article at this limit
+    assert len(ix._segments()) == 1
+    assert sorted(p.name for p in report.generation.iterdir() if not p.name.startswith(INDEX_NAME + "_")) == [
+        "_MAIN_1.toc", "catalog.json.gz", "meta.json", "readings.json.gz"]
     with ix.searcher() as searcher:
         hits = searcher.search(QueryParser("lead", ix.schema).parse("dang uy khoi doanh nghiep"))
         assert hits[0]["id"] == SEED_ID
+
+
+@given(
+    st.lists(st.tuples(st.integers(1, 7), st.booleans()), min_size=1, max_size=30),
+    st.randoms(use_true_random=False),
+)
+@settings(max_examples=200, deadline=None)
+def test_inline_postings_are_what_the_pickler_writes(terms: list[tuple[int, bool]], rng: Any) -> None:
+    """`_inline_entries` encodes all inline posting lists at once: byte for byte what
+    `_Pickler` writes for each, whatever the docnum widths, weights and value lengths."""
+    counts = [n for n, _ in terms]
+    tend = np.cumsum(counts)
+    tstart = tend - counts
+    total = int(tend[-1])
+    pdocs = np.sort(np.asarray([rng.choice([5, 300, 70_000, 2**30]) + i for i in range(total)], dtype=np.int64))
+    weights = np.asarray([1.0 if unit else rng.choice([1.0, 2.0, 0.5]) for (n, unit) in terms for _ in range(n)])
+    values = [bytes(rng.randrange(256) for _ in range(rng.choice([0, 4, 9, 300]))) for _ in range(total)]
+    info = np.zeros(len(counts), dtype=_TERMINFO)
+    info["df"] = counts
+    selected = np.arange(len(counts))
+    offsets = np.append(0, np.cumsum([len(v) for v in values]))
+    encoded = _inline_entries(info, selected, tstart, tend, pdocs, weights, b"".join(values), offsets)
+    pickler = _Pickler()
+    for t, (a, b) in enumerate(zip(tstart.tolist(), tend.tolist(), strict=True)):
+        w = weights[a:b].tolist()
+        inline_w = None if min(w) == max(w) == 1.0 else tuple(w)
+        expected = info[t : t + 1].tobytes() + pickler((tuple(pdocs[a:b].tolist()), inline_w, tuple(values[a:b])))
+        assert encoded[t] == expected

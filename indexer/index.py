@@ -77,8 +77,14 @@ def _set_inline(terminfo: W3TermInfo, ids: Sequence[int], weights: Sequence[floa
 W3TermInfo.set_inline = _set_inline
 
 
+# Postings per block: Whoosh's 128 lets its matchers skip within long lists, which our NumPy
+# executor never does (it reads whole lists); 1,024 makes 8x fewer blocks to decode per list
+# (news-50k first sight: about half the time spent reading postings), same index size.
+BLOCK_POSTINGS = 1024
+
+
 def make_codec() -> W3Codec:
-    return W3Codec(inlinelimit=8, compression=1)
+    return W3Codec(blocklimit=BLOCK_POSTINGS, inlinelimit=8, compression=1)
 
 
 # compound=False: Whoosh's reader of compound segment files wraps its mmap in a BytesIO, which

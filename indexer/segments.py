@@ -665,6 +665,15 @@ def _merged_chunks(runs: list[_Run]) -> Iterator[_Chunk]:
         )
 
 
+def _array(typecode: str, values: np.ndarray) -> array:
+    """A block's docnum deltas ("I") or weights ("f") as a stdlib array: pickled as one bytes
+    value (protocol 3), so a reader copies a block instead of building an int per posting
+    (indexer.postings), while Whoosh's reader indexes and iterates it as it does a tuple."""
+    out = array(typecode)
+    out.frombytes(values.tobytes())
+    return out
+
+
 def _write_terms(
     keys: list[bytes],
     tstart: np.ndarray,
@@ -723,7 +732,8 @@ def _write_terms(
         # Whoosh delta-encodes docnums within a block, starting from 0 at each block.
         deltas = np.diff(pdocs, prepend=0)
         deltas[bstart] = pdocs[bstart]
-        dl = deltas.tolist()
+        d32 = deltas.astype(np.uint32)
+        w32 = weights.astype(np.float32)
         wts = weights.tolist()
         vo = offsets.tolist()
         fast_dumps = _Pickler()
@@ -740,9 +750,9 @@ def _write_terms(
                 elif minwb == maxwb:
                     mini_w = wts[s]
                 else:
-                    mini_w = tuple(wts[s:e])
+                    mini_w = _array("f", w32[s:e])
                 vals_b = values[vo[s] : vo[e]] if fixed else tuple([values[vo[i] : vo[i + 1]] for i in range(s, e)])
-                data = fast_dumps((tuple(dl[s:e]), mini_w, vals_b))
+                data = fast_dumps((_array("I", d32[s:e]), mini_w, vals_b))
                 if comp:
                     data = zlib.compress(data, comp)
                 binfo = dumps((e - s, lid, maxwb, comp, minl, maxl), PICKLE_PROTOCOL)

@@ -11,10 +11,12 @@ import pytest
 import whoosh.index
 from whoosh.matching import FilterMatcher
 
+from indexer import index as index_module
 from indexer.index import INDEX_NAME, build_index, current_generation, update_index
 from indexer.postings import SegmentPostings
 from tests.test_index_cli import synthetic_corpus
 
+BLOCK = 64
 TEXT_FIELDS = [f"{part}{suffix}" for part in ("title", "lead", "body", "caption") for suffix in ("", "_ex", "_bi")]
 
 
@@ -32,11 +34,13 @@ def _whoosh_postings(reader: Any, field: str, text: str) -> tuple[list[int], lis
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory: pytest.TempPathFactory, fixture_inputs: list[Path]) -> Path:
-    """A bulk-built generation of 400 synthetic articles (common words span several 128-posting
-    blocks) plus the fixtures, then one `update` (a segment from Whoosh's own writer)."""
+    """A bulk-built generation of 400 synthetic articles in blocks of 64 postings (common words
+    span several) plus the fixtures, then one `update` (a segment from Whoosh's own writer)."""
     tmp = tmp_path_factory.mktemp("postings")
     root = tmp / "ix"
-    build_index([synthetic_corpus(tmp / "syn.jsonl", 400)], root)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "BLOCK_POSTINGS", BLOCK)
+        build_index([synthetic_corpus(tmp / "syn.jsonl", 400)], root)
     update_index(list(fixture_inputs), root)
     generation = current_generation(root)
     assert generation is not None
@@ -63,7 +67,7 @@ def test_every_term_reads_as_whoosh_reads_it(index_dir: Path) -> None:
                     assert found[0].tolist() == ids, (field, text)
                     assert np.allclose(found[1], weights), (field, text)
                     assert fast.doc_frequency(field, text) == reader.doc_frequency(field, text)
-                    multi_block += len(ids) > 128
+                    multi_block += len(ids) > BLOCK
             assert fast.read("body", "khongcotu") is None
             assert fast.doc_frequency("body", "khongcotu") == 0
             assert fast.read("no_such_field", "va") is None

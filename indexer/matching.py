@@ -5,7 +5,8 @@ unions and intersections. Our queries are wide (each word in four fields, plus b
 exact-form boosts), and on news-50k (34,701 articles) they cost 140–900 ms each, most of it in
 common words with 10–20k postings. Here every node of the same query tree becomes a dense
 per-article array (a match mask and a score), combined with NumPy; posting lists are read from
-the Whoosh index block by block and kept in a bounded cache.
+the Whoosh segments by `indexer.postings` (memory-mapped, decoded with NumPy) and kept in a
+bounded cache.
 
 Scoring is BM25F (`Executor.bm25f`): a `FieldsTerm` (one term in several fields) adds its
 length-normalized, weighted frequencies across fields before saturating once, with one idf.

@@ -33,7 +33,7 @@ from indexer.postings import SegmentPostings
 
 B = 0.75
 K1 = 1.2
-CACHE_POSTINGS = 4_000_000  # cached postings per process: 8 bytes each, ~32 MB
+CACHE_BYTES = 72_000_000  # cached posting lists per process (see Executor.raw_postings)
 CACHE_PHRASES = 256  # verified phrase positions (a bit per article each), ~9 MB on news-50k
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
@@ -206,21 +206,28 @@ class Executor:
     # --- postings -------------------------------------------------------------------------
 
     def raw_postings(self, field: str, text: str, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, term frequencies) of one term in one field, cached (least recently used out)."""
+        """(docnums, term frequencies) of one term in one field, cached (least recently used out).
+
+        Most queries are new, but their common words are not: with the lists of the words a
+        server saw recently held (CACHE_BYTES), a first-sight query reads only its rarer words
+        (news-50k, 500 mixed queries: p95 66-70 ms with 32 MB of cache, 44 ms with 72 MB).
+        Frequencies are held as uint16 where that is exact: 6 bytes a posting instead of 8."""
         key = (field, text)
         with self._lock:
             hit = self._postings.get(key)
             if hit is not None:
                 self._postings.move_to_end(key)
-                return hit
-        entry = self._read_postings(searcher, field, text)
-        with self._lock:
-            self._postings[key] = entry
-            self._cached += len(entry[0])
-            while self._cached > CACHE_POSTINGS and self._postings:
-                _, (old_ids, _) = self._postings.popitem(last=False)
-                self._cached -= len(old_ids)
-        return entry
+        if hit is None:
+            ids, tfs = self._read_postings(searcher, field, text)
+            hit = (ids, _compact(tfs))
+            with self._lock:
+                self._postings[key] = hit
+                self._cached += hit[0].nbytes + hit[1].nbytes
+                while self._cached > CACHE_BYTES and self._postings:
+                    _, (old_ids, old_tfs) = self._postings.popitem(last=False)
+                    self._cached -= old_ids.nbytes + old_tfs.nbytes
+        ids, tfs = hit
+        return ids, tfs if tfs.dtype == np.float32 else tfs.astype(np.float32)
 
     def _read_postings(self, searcher: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """A term's docnums and frequencies across segments (deleted articles are masked later,
@@ -303,6 +310,12 @@ class Executor:
         with self._lock:
             self._lengths[field] = (lengths, avg)
         return lengths, avg
+
+
+def _compact(tfs: np.ndarray) -> np.ndarray:
+    """Term frequencies as uint16 when that holds them exactly (they are counts), else as is."""
+    small = tfs.astype(np.uint16)
+    return small if np.array_equal(small, tfs) else tfs
 
 
 def _leaves(searcher: Any) -> list[tuple[Any, int]]:

@@ -260,12 +260,19 @@ class Restorer:
         pairs = {f"{a} {b}" for a, b in pairwise(folded)}
         unigrams: Counter[str] = Counter()
         bigrams: Counter[str] = Counter()
+        folds: dict[str, str] = {}  # the same few syllables recur across titles and snippets
         for text in context:
+            parts = _SPLIT_LETTERS.split(text)  # text, syllable, gap, syllable, ..., text
             prev = ""
-            for surface, joined in printed_syllables(text):
-                if fold(surface) in wanted:
+            for index in range(1, len(parts), 2):
+                surface = canonical_cased(parts[index])
+                folded_surface = folds.get(surface)
+                if folded_surface is None:
+                    folded_surface = folds[surface] = fold(surface)
+                if folded_surface in wanted:
                     unigrams[surface] += 1
-                    if prev and joined and fold(f"{prev} {surface}") in pairs:
+                    # joined: only a space or a hyphen since the previous syllable (_GAP)
+                    if prev and parts[index - 1] in (" ", "-") and fold(f"{prev} {surface}") in pairs:
                         bigrams[f"{prev} {surface}"] += 1
                     prev = surface
                 else:

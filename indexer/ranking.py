@@ -37,7 +37,6 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import fold_quick
 from indexer.matching import AtLeast, FieldsTerm
 from indexer.query import Abbreviations, Clause, Meaning, ParsedQuery, typed_meaning
 
@@ -277,12 +276,12 @@ def densest_window(words: Sequence[str], weights: dict[str, float], width: int) 
 
 
 def proximity_rerank(
-    docnums: Sequence[int], scores: Any, texts: Callable[[int], str], weights: dict[str, float]
+    docnums: Sequence[int], scores: Any, folded_texts: Callable[[int], str], weights: dict[str, float]
 ) -> list[tuple[int, float]]:
     """Re-rank the best articles: score + PROXIMITY_WEIGHT × (share of the query's weight found
-    in the article's densest window) × the best score. `texts` gives an article's searchable
-    text; words are folded and split on \\w (cheap, and close enough to the analyzer's
-    syllables to tell near from far)."""
+    in the article's densest window) × the best score. `folded_texts` gives an article's
+    searchable text folded by `fold_quick`; its words are split on \\w (cheap, and close
+    enough to the analyzer's syllables to tell near from far)."""
     if not docnums:
         return []
     total = sum(weights.values())
@@ -291,7 +290,7 @@ def proximity_rerank(
     for doc in docnums:
         bonus = 0.0
         if total > 0:
-            words = _WORD.findall(fold_quick(texts(doc)))
+            words = _WORD.findall(folded_texts(doc))
             bonus = PROXIMITY_WEIGHT * top * densest_window(words, weights, WINDOW) / total
         rescored.append((doc, float(scores[doc]) + bonus))
     rescored.sort(key=lambda ds: -ds[1])

@@ -26,7 +26,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer import ranking
-from indexer.analysis import fold, has_marks, normalize_text
+from indexer.analysis import fold, fold_quick, has_marks, normalize_text
 from indexer.index import (
     PARTS,
     Catalog,
@@ -155,6 +155,7 @@ class _StoredArticles:
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self._read: dict[int, dict[str, Any]] = {}
+        self._folded: dict[int, str] = {}
 
     def get(self, docnum: int) -> dict[str, Any]:
         article = self._read.get(docnum)
@@ -167,6 +168,28 @@ class _StoredArticles:
         article = self.get(docnum)
         captions = [c["text"] for c in article.get("captions") or []]
         return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
+
+    def folded_text(self, docnum: int) -> str:
+        """`searchable_text` folded (`fold_quick`), once per request: proximity reads it
+        whole, snippets read its lead and paragraphs (`folded_blocks`)."""
+        folded = self._folded.get(docnum)
+        if folded is None:
+            folded = self._folded[docnum] = fold_quick(self.searchable_text(docnum))
+        return folded
+
+    def folded_blocks(self, docnum: int) -> list[str] | None:
+        """The lead and each paragraph, folded, cut from `folded_text` (None when folding
+        changed the text's length, so offsets would not line up)."""
+        article = self.get(docnum)
+        folded = self.folded_text(docnum)
+        if len(folded) != len(self.searchable_text(docnum)):
+            return None
+        blocks = []
+        start = len(article["title"]) + 1
+        for block in [article.get("lead") or "", *article.get("paragraphs", [])]:
+            blocks.append(folded[start : start + len(block)])
+            start += len(block) + 1
+        return blocks
 
 
 class IndexSupport:
@@ -381,7 +404,7 @@ class SearchService:
             return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
         docnums = executor.top(mask, scores, sort, max(limit, ranking.RERANK_DEPTH))
         depth = ranking.RERANK_DEPTH
-        head = proximity_rerank(docnums[:depth], scores, articles.searchable_text, built.proximity_terms)
+        head = proximity_rerank(docnums[:depth], scores, articles.folded_text, built.proximity_terms)
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 
     def _hits(
@@ -400,7 +423,7 @@ class SearchService:
                     "published": article.get("published"),
                     "author": article.get("author"),
                     "score": round(score, 4),
-                    "snippet": highlighter.snippet(article),
+                    "snippet": highlighter.snippet(article, folded_blocks=articles.folded_blocks(docnum)),
                     "captions": highlighter.captions(article),
                 }
             )

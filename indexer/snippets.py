@@ -55,21 +55,29 @@ class Highlighter:
     def mark_all(self, text: str) -> str:
         return self.mark(text, self._matches(text))
 
-    def snippet(self, article: dict[str, Any], limit: int = SNIPPET_CHARS) -> str:
+    def snippet(
+        self, article: dict[str, Any], limit: int = SNIPPET_CHARS, folded_blocks: Sequence[str] | None = None
+    ) -> str:
         """The sentence with the most distinct query terms (earliest wins ties), widened with
         its neighbours up to `limit` characters, cut at word boundaries.
 
         Re-analyzing every paragraph of ten articles was half of a keyword query's time, so
-        sentences are first bounded from above by a C-speed substring count on their folded
-        text (`_bound`), visited best bound first, and only paragraphs whose sentences may still
-        win are analyzed: the choice is the one a full analysis makes."""
-        blocks = [b[:SNIPPET_SCAN_CHARS] for b in [article.get("lead") or "", *(article.get("paragraphs") or [])] if b]
-        # (-distinct, -count, order): a 1 MB paragraph must not cost seconds per hit
+        sentences are first bounded from above by a C-speed whole-word count on their folded
+        text (`_bounds`), visited best bound first, and only sentences that may still win are
+        analyzed: the choice is the one a full analysis makes. `folded_blocks`: the lead
+        and paragraphs already folded by `fold_quick` (the proximity re-rank folded them)."""
+        raw = [article.get("lead") or "", *(article.get("paragraphs") or [])]
+        folded = list(folded_blocks) if folded_blocks is not None else [None] * len(raw)
+        # a 1 MB paragraph must not cost seconds per hit: only its start is scanned
+        pairs = [(b[:SNIPPET_SCAN_CHARS], f[:SNIPPET_SCAN_CHARS] if f is not None else None)
+                 for b, f in zip(raw, folded, strict=True) if b]
+        blocks = [b for b, _ in pairs]
+        # (-distinct, -count, order) of each sentence's bound
         candidates: list[tuple[int, int, int, int, int, int]] = []
         order = 0
-        for index, block in enumerate(blocks):
+        for index, (block, folded_block) in enumerate(pairs):
             spans = _sentences(block)
-            for (s, e), (distinct, count) in zip(spans, self._bounds(block, spans), strict=True):
+            for (s, e), (distinct, count) in zip(spans, self._bounds(block, spans, folded_block), strict=True):
                 candidates.append((-distinct, -count, order, index, s, e))
                 order += 1
         if not candidates:
@@ -90,14 +98,17 @@ class Highlighter:
         suffix = " …" if e < len(best_text) else ""
         return prefix + self.mark(best_text, self._matches(best_text, s, e), s, e) + suffix
 
-    def _bounds(self, text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    def _bounds(
+        self, text: str, spans: list[tuple[int, int]], folded: str | None = None
+    ) -> list[tuple[int, int]]:
         """For each span of `text`, at least as many distinct query terms, and occurrences, as
         the analyzer finds there: every syllable it indexes, folded, is a whole word of the
         folded text (`_whole_words`), as long as folding left nothing but ASCII and punctuation
         (otherwise the span has no bound and is analyzed)."""
         if self._words is None:
             return [(0, 0)] * len(spans)
-        folded = fold_quick(text)
+        if folded is None:
+            folded = fold_quick(text)
         if len(folded) != len(text):  # a letter lower-cased or folded into two: no offsets
             folded, spans = "", [(0, 0)] * len(spans)
         bounds = []

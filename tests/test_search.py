@@ -11,14 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indexer.ranking as ranking_module
+from indexer.analysis import fold_quick
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
     SNIPPET_CHARS,
     InvalidParameter,
     SearchService,
+    _StoredArticles,
     parse_query,
 )
+from indexer.snippets import Highlighter
 from tests.conftest import SEED_ID
 
 TAG = re.compile(r"</?mark>")
@@ -235,3 +238,39 @@ def test_minus_before_a_digit_is_a_negative_number_not_an_exclusion() -> None:
     assert [c.negated for c in parsed.clauses] == [False]
     assert [t.folded for t in parsed.clauses[0].tokens] == ["hoat", "dong", "o", "50", "do"]
     assert parse_query("hai phong -quang").clauses[-1].negated
+
+
+
+class _OneArticle:
+    """A searcher holding one stored article (what _StoredArticles reads)."""
+
+    def __init__(self, article: dict[str, object]) -> None:
+        self.article = article
+
+    def stored_fields(self, docnum: int) -> dict[str, object]:
+        return {"article": self.article}
+
+
+_TEXT = st.text(alphabet="abdđeêhinouơưyàáảãạặầếệìòọồờùứỳĐÀÁ .,!?-–“”…İß", max_size=60)
+
+
+@settings(max_examples=200, deadline=None)
+@given(title=_TEXT, lead=_TEXT, paragraphs=st.lists(_TEXT, max_size=4), captions=st.lists(_TEXT, max_size=2),
+       terms=st.sets(st.sampled_from(["a", "da", "dang", "uy", "nam", "ha", "noi", "e", "u", "o"]), max_size=4))
+def test_hits_fold_each_text_once_and_snippets_stay_the_same(
+    title: str, lead: str, paragraphs: list[str], captions: list[str], terms: set[str]
+) -> None:
+    """The proximity re-rank folds an article's searchable text once; the snippet's lead and
+    paragraphs are cut from it, unless folding changed the text's length ('İ', 'ß'), and the
+    snippet is the one the highlighter finds folding them itself."""
+    article = {"title": title, "lead": lead, "paragraphs": paragraphs,
+               "captions": [{"text": c, "position": i} for i, c in enumerate(captions)]}
+    stored = _StoredArticles(_OneArticle(article))
+    assert stored.folded_text(0) == fold_quick(stored.searchable_text(0))
+    blocks = stored.folded_blocks(0)
+    if blocks is None:
+        assert len(stored.folded_text(0)) != len(stored.searchable_text(0))
+    else:
+        assert blocks == [fold_quick(b) for b in [lead, *paragraphs]]
+    highlighter = Highlighter(terms)
+    assert highlighter.snippet(article, folded_blocks=blocks) == highlighter.snippet(article)

@@ -665,6 +665,19 @@ def _merged_chunks(runs: list[_Run]) -> Iterator[_Chunk]:
         )
 
 
+def _put_binints(buf: np.ndarray, at: np.ndarray, values: np.ndarray, width: np.ndarray) -> None:
+    """Pickle's BININT1 / BININT2 / BININT of each value at its offset in `buf`: opcode and 1, 2
+    or 4 little-endian bytes (`width` 2, 3 or 5, chosen by the caller from the value)."""
+    buf[at] = np.where(width == 2, ord("K"), np.where(width == 3, ord("M"), ord("J")))
+    le = values.astype("<i4").view(np.uint8).reshape(len(values), 4)
+    buf[at + 1] = le[:, 0]
+    wide = width > 2
+    buf[at[wide] + 2] = le[wide, 1]
+    full = width == 5
+    buf[at[full] + 3] = le[full, 2]
+    buf[at[full] + 4] = le[full, 3]
+
+
 def _array(typecode: str, values: np.ndarray) -> array:
     """A block's docnum deltas ("I") or weights ("f") as a stdlib array: pickled as one bytes
     value (protocol 3), so a reader copies a block instead of building an int per posting
@@ -834,14 +847,7 @@ def _inline_entries(
     buf[o[big == 1]] = ord("(")
     o = o + big
     at = o[term_of] + _grouped_offsets(idsz, first)
-    buf[at] = np.where(id_small, ord("K"), np.where(id_medium, ord("M"), ord("J")))
-    le = ids.astype("<i4").view(np.uint8).reshape(total_p, 4)
-    buf[at + 1] = le[:, 0]
-    wide = ~id_small
-    buf[at[wide] + 2] = le[wide, 1]
-    full = idsz == 5
-    buf[at[full] + 3] = le[full, 2]
-    buf[at[full] + 4] = le[full, 3]
+    _put_binints(buf, at, ids, idsz)
     o = o + np.add.reduceat(idsz, first)
     buf[o] = _tuple_codes(n)
     o = o + 1
@@ -883,7 +889,6 @@ def _encode_positions(positions: np.ndarray, pstart: np.ndarray, tf: np.ndarray)
     """Whoosh's ``Positions.encode`` for every posting at once: a 4-byte count, then the
     position deltas as a pickled list (protocol 2; ints as BININT1 / BININT2 / BININT), all
     in one buffer: (the buffer, where each posting's value ends)."""
-    n = len(positions)
     deltas = np.diff(positions.astype(np.int64), prepend=0)
     deltas[pstart] = positions[pstart]
     small = (deltas >= 0) & (deltas < 256)
@@ -905,14 +910,7 @@ def _encode_positions(positions: np.ndarray, pstart: np.ndarray, tf: np.ndarray)
     within = np.cumsum(width) - width
     within -= within[pstart][posting]
     item = offs[posting] + 4 + len(_LIST_START) + within
-    buf[item] = np.where(small, ord("K"), np.where(medium, ord("M"), ord("J")))
-    le = deltas.astype("<i4").view(np.uint8).reshape(n, 4)
-    buf[item + 1] = le[:, 0]
-    wide = ~small
-    buf[item[wide] + 2] = le[wide, 1]
-    full = width == 5
-    buf[item[full] + 3] = le[full, 2]
-    buf[item[full] + 4] = le[full, 3]
+    _put_binints(buf, item, deltas, width)
     return buf.tobytes(), ends
 
 

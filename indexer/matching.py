@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.columns import NumericColumn
 from whoosh.matching import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
@@ -77,10 +78,7 @@ class Executor:
         self.n = reader.doc_count_all()
         self.live = np.zeros(self.n, dtype=bool)
         self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        self.columns = {
-            name: np.array(list(reader.column_reader(name)), dtype=np.int64)
-            for name in ("published", "oldest", "month")
-        }
+        self.columns = {name: _numeric_column(searcher, name) for name in ("published", "oldest", "month")}
         self._lock = threading.Lock()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
@@ -303,13 +301,53 @@ class Executor:
             column = reader._perdoc._cached_reader(_lenfield(field), LENGTHS_COLUMN)
             if column is None:
                 continue
-            codes = np.frombuffer(bytes(column[i] for i in range(reader.doc_count_all())), dtype=np.uint8)
+            codes = _length_codes(column, reader.doc_count_all())
             lengths[offset : offset + len(codes)] = _BYTE_TO_LENGTH[codes]
         total = searcher.reader().field_length(field)
         avg = max(total / max(self.n, 1), 1.0)
         with self._lock:
             self._lengths[field] = (lengths, avg)
         return lengths, avg
+
+
+def _length_codes(column: Any, count: int) -> np.ndarray:
+    """A segment's length bytes (one per document): read at once from the column file where it
+    is Whoosh's fixed-width byte column (a request's first query needs several fields: ~50 ms
+    each through the per-document reader on news-50k), else a document at a time."""
+    if isinstance(column, NumericColumn.Reader) and column._typecode == "B":
+        raw = column._dbfile.get(column._basepos, min(column._count, count))
+        codes = np.full(count, column._default, dtype=np.uint8)
+        codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+        return codes
+    return np.frombuffer(bytes(column[i] for i in range(count)), dtype=np.uint8)
+
+
+_BIG_ENDIAN = {"B": ">u1", "H": ">u2", "I": ">u4", "Q": ">u8", "b": ">i1", "h": ">i2", "i": ">i4", "q": ">i8"}
+
+
+def _numeric_column(searcher: Any, name: str) -> np.ndarray:
+    """An integer NUMERIC field's column for every document, as `reader.column_reader(name)`
+    gives it, read a segment at a time from its fixed-width column file and translated from
+    Whoosh's sortable form with NumPy (0.4 s a server's first query waited for, on news-50k,
+    through the per-document reader)."""
+    field = searcher.schema[name]
+    parts = []
+    for reader, _ in _leaves(searcher):
+        count = reader.doc_count_all()
+        column = reader.column_reader(name, translate=False)
+        dtype = _BIG_ENDIAN.get(getattr(column, "_typecode", ""))
+        plain_int = field.numtype is int and not field.decimal_places
+        if not isinstance(column, NumericColumn.Reader) or dtype is None or not plain_int:
+            parts.append(np.array([field.from_column_value(v) for v in column], dtype=np.int64))
+            continue
+        stored = min(column._count, count)
+        raw = np.frombuffer(column._dbfile.get(column._basepos, stored * column._fixedlen), dtype=dtype)
+        sortable = np.full(count, column._default, dtype=np.uint64)
+        sortable[:stored] = raw.astype(np.uint64) if raw.dtype.kind == "u" else raw.astype(np.int64).view(np.uint64)
+        if field.signed:  # whoosh.util.numeric.from_sortable, modulo 2**64
+            sortable -= np.uint64(1 << (field.bits - 1))
+        parts.append(sortable.view(np.int64))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _compact(tfs: np.ndarray) -> np.ndarray:

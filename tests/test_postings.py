@@ -13,6 +13,7 @@ from whoosh.matching import FilterMatcher
 
 from indexer import index as index_module
 from indexer.index import INDEX_NAME, build_index, current_generation, update_index
+from indexer.matching import _numeric_column
 from indexer.postings import SegmentPostings
 from tests.test_index_cli import synthetic_corpus
 
@@ -72,3 +73,14 @@ def test_every_term_reads_as_whoosh_reads_it(index_dir: Path) -> None:
             assert fast.doc_frequency("body", "khongcotu") == 0
             assert fast.read("no_such_field", "va") is None
         assert multi_block > 0, "no posting list spans several blocks: the test proves too little"
+
+
+def test_date_columns_read_in_bulk_as_whoosh_reads_them(index_dir: Path) -> None:
+    """The executor's published / oldest / month columns (NumPy over the column files) equal
+    Whoosh's per-document column readers, across a bulk segment and an update's segment."""
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        for name in ("published", "oldest", "month"):
+            expected = list(searcher.reader().column_reader(name))
+            assert _numeric_column(searcher, name).tolist() == expected
+        assert any(expected), "no dated article: the test proves too little"

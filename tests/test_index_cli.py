@@ -229,3 +229,18 @@ def test_multiprocess_build_matches_single_process(tmp_path: Path) -> None:
         a = SearchService(tmp_path / "one").search(q, per_page=5)
         b = SearchService(tmp_path / "two").search(q, per_page=5)
         assert a["total"] == b["total"]
+
+
+def test_a_truncated_gzip_is_reported_and_the_build_goes_on(tmp_path: Path) -> None:
+    """A .jsonl.gz cut short (an interrupted download) is rejected by name and reason; what it
+    held before the cut and every other input are indexed (the progress count once crashed)."""
+    import gzip
+
+    whole = gzip.compress(synthetic_corpus(tmp_path / "syn.jsonl", 60).read_bytes())
+    cut = tmp_path / "cut.jsonl.gz"
+    cut.write_bytes(whole[: len(whole) // 2])
+    proc = run_cli("build", str(cut), "seeds/", index=tmp_path / "ix")
+    assert "cut.jsonl.gz" in proc.stderr and "truncated" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    found = SearchService(tmp_path / "ix").search("dang uy khoi doanh nghiep")
+    assert found["hits"][0]["id"] == SEED_ID

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import random
@@ -234,8 +235,6 @@ def test_multiprocess_build_matches_single_process(tmp_path: Path) -> None:
 def test_a_truncated_gzip_is_reported_and_the_build_goes_on(tmp_path: Path) -> None:
     """A .jsonl.gz cut short (an interrupted download) is rejected by name and reason; what it
     held before the cut and every other input are indexed (the progress count once crashed)."""
-    import gzip
-
     whole = gzip.compress(synthetic_corpus(tmp_path / "syn.jsonl", 60).read_bytes())
     cut = tmp_path / "cut.jsonl.gz"
     cut.write_bytes(whole[: len(whole) // 2])

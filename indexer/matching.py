@@ -287,7 +287,7 @@ class Executor:
         return ids, (idf * combined * (K1 + 1) / (combined + K1)).astype(np.float32)
 
     def warm(self, searcher: Any, fields: Sequence[str]) -> None:
-        """Load the fields' length columns now (decoded in Python: ~0.1 s a field on news-50k)."""
+        """Load the fields' length columns now, before the first query asks for them."""
         for field in fields:
             self._field_lengths(field, searcher)
 
@@ -311,43 +311,51 @@ class Executor:
 
 
 def _length_codes(column: Any, count: int) -> np.ndarray:
-    """A segment's length bytes (one per document): read at once from the column file where it
-    is Whoosh's fixed-width byte column (a request's first query needs several fields: ~50 ms
-    each through the per-document reader on news-50k), else a document at a time."""
-    if isinstance(column, NumericColumn.Reader) and column._typecode == "B":
-        raw = column._dbfile.get(column._basepos, min(column._count, count))
-        codes = np.full(count, column._default, dtype=np.uint8)
-        codes[: len(raw)] = np.frombuffer(raw, dtype=np.uint8)
+    """A segment's length bytes (one per document), in bulk where the column allows it (a
+    request's first query needs several fields: ~50 ms each through the per-document reader on
+    news-50k), else a document at a time."""
+    codes = _fixed_width_column(column, count)
+    if codes is not None and codes.dtype == np.uint8:
         return codes
     return np.frombuffer(bytes(column[i] for i in range(count)), dtype=np.uint8)
+
+
+def _numeric_column(searcher: Any, name: str) -> np.ndarray:
+    """An integer NUMERIC field's column for every document, as `reader.column_reader(name)`
+    gives it, read a segment at a time in bulk and translated from Whoosh's sortable form with
+    NumPy (0.4 s a server's first query waited for, on news-50k, through the per-document
+    reader)."""
+    field = searcher.schema[name]
+    plain_int = field.numtype is int and not field.decimal_places
+    parts = []
+    for reader, _ in _leaves(searcher):
+        column = reader.column_reader(name, translate=False)
+        values = _fixed_width_column(column, reader.doc_count_all()) if plain_int else None
+        if values is None:
+            parts.append(np.array([field.from_column_value(v) for v in column], dtype=np.int64))
+            continue
+        sortable = values.astype(np.uint64) if values.dtype.kind == "u" else values.astype(np.int64).view(np.uint64)
+        if field.signed:  # whoosh.util.numeric.from_sortable, modulo 2**64
+            sortable -= np.uint64(1 << (field.bits - 1))
+        parts.append(sortable.view(np.int64))
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 _BIG_ENDIAN = {"B": ">u1", "H": ">u2", "I": ">u4", "Q": ">u8", "b": ">i1", "h": ">i2", "i": ">i4", "q": ">i8"}
 
 
-def _numeric_column(searcher: Any, name: str) -> np.ndarray:
-    """An integer NUMERIC field's column for every document, as `reader.column_reader(name)`
-    gives it, read a segment at a time from its fixed-width column file and translated from
-    Whoosh's sortable form with NumPy (0.4 s a server's first query waited for, on news-50k,
-    through the per-document reader)."""
-    field = searcher.schema[name]
-    parts = []
-    for reader, _ in _leaves(searcher):
-        count = reader.doc_count_all()
-        column = reader.column_reader(name, translate=False)
-        dtype = _BIG_ENDIAN.get(getattr(column, "_typecode", ""))
-        plain_int = field.numtype is int and not field.decimal_places
-        if not isinstance(column, NumericColumn.Reader) or dtype is None or not plain_int:
-            parts.append(np.array([field.from_column_value(v) for v in column], dtype=np.int64))
-            continue
-        stored = min(column._count, count)
-        raw = np.frombuffer(column._dbfile.get(column._basepos, stored * column._fixedlen), dtype=dtype)
-        sortable = np.full(count, column._default, dtype=np.uint64)
-        sortable[:stored] = raw.astype(np.uint64) if raw.dtype.kind == "u" else raw.astype(np.int64).view(np.uint64)
-        if field.signed:  # whoosh.util.numeric.from_sortable, modulo 2**64
-            sortable -= np.uint64(1 << (field.bits - 1))
-        parts.append(sortable.view(np.int64))
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+def _fixed_width_column(column: Any, count: int) -> np.ndarray | None:
+    """Every document's raw value of Whoosh's fixed-width numeric column (`NumericColumn`),
+    read from its file at once, the default where the column stops short; None for any other
+    kind of column."""
+    dtype = _BIG_ENDIAN.get(getattr(column, "_typecode", ""))
+    if not isinstance(column, NumericColumn.Reader) or dtype is None:
+        return None
+    stored = min(column._count, count)
+    raw = np.frombuffer(column._dbfile.get(column._basepos, stored * column._fixedlen), dtype=dtype)
+    values = np.full(count, column._default, dtype=raw.dtype.newbyteorder("="))
+    values[:stored] = raw
+    return values
 
 
 def _compact(tfs: np.ndarray) -> np.ndarray:

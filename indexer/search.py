@@ -155,6 +155,7 @@ class _StoredArticles:
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self._read: dict[int, dict[str, Any]] = {}
+        self._texts: dict[int, str] = {}
         self._folded: dict[int, str] = {}
 
     def get(self, docnum: int) -> dict[str, Any]:
@@ -164,10 +165,14 @@ class _StoredArticles:
         return article
 
     def searchable_text(self, docnum: int) -> str:
-        """Title, lead, paragraphs and captions, for proximity."""
-        article = self.get(docnum)
-        captions = [c["text"] for c in article.get("captions") or []]
-        return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
+        """Title, lead, paragraphs and captions, for proximity (joined once per request)."""
+        text = self._texts.get(docnum)
+        if text is None:
+            article = self.get(docnum)
+            captions = [c["text"] for c in article.get("captions") or []]
+            parts = [article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions]
+            text = self._texts[docnum] = "\n".join(parts)
+        return text
 
     def folded_text(self, docnum: int) -> str:
         """`searchable_text` folded (`fold_quick`), once per request: proximity reads it

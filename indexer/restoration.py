@@ -271,8 +271,7 @@ class Restorer:
                     folded_surface = folds[surface] = fold(surface)
                 if folded_surface in wanted:
                     unigrams[surface] += 1
-                    # joined: only a space or a hyphen since the previous syllable (_GAP)
-                    if prev and parts[index - 1] in (" ", "-") and fold(f"{prev} {surface}") in pairs:
+                    if prev and parts[index - 1] in _JOINING_GAPS and fold(f"{prev} {surface}") in pairs:
                         bigrams[f"{prev} {surface}"] += 1
                     prev = surface
                 else:

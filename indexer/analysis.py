@@ -580,6 +580,31 @@ def _columns_fast(text: str) -> Columns | None:
     return cols
 
 
+def syllable_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, folded form) of each syllable `tokenize` finds in `text`, aliases left out:
+    what highlighting needs. By the fast path's regular expression where `text` allows it
+    (snippets re-analyze ~30 sentences a query, and the ICU word breaker plus a `Syllable` per
+    token was an eighth of a query's time), else from `tokenize`; tests check both agree."""
+    if _UNSAFE.search(text):
+        return [(t.start, t.end, t.folded) for t in tokenize(text) if not t.alias]
+    parts = _WORD_SPLIT.split(text)
+    words = parts[1::2]
+    offsets = list(accumulate(map(len, parts), initial=0))
+    spans = list(zip(offsets[1::2], offsets[2::2], map(_FOLDED.__getitem__, words), strict=False))
+    if "." not in text:
+        return spans
+    out: list[tuple[int, int, str]] = []
+    for span, word in zip(spans, words, strict=True):
+        if "." in word and word[-1] not in _DIGITS:  # "TP.HCM": its parts are the syllables
+            at = span[0]
+            for piece in word.split("."):
+                out.append((at, at + len(piece), _FOLDED[piece]))
+                at += len(piece) + 1
+        else:
+            out.append(span)
+    return out
+
+
 def _is_initial(surface: str) -> bool:
     return surface.isalpha() and surface.isupper() and len(surface) <= MAX_INITIALISM_PART
 

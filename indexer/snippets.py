@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from indexer.analysis import MAX_TOKEN_CHARS, fold_quick, tokenize
+from indexer.analysis import MAX_TOKEN_CHARS, fold_quick, syllable_spans
 
 SNIPPET_CHARS = 240
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the first 20,000 characters of a paragraph
@@ -37,8 +37,8 @@ class Highlighter:
         """(start, end, folded term) of the query terms in text[lo:hi], with offsets into `text`.
         `lo` and `hi` are word boundaries (sentence ends, or spaces), so the analyzer breaks the
         slice where it breaks the whole."""
-        part = text[lo:hi]
-        return [(lo + t.start, lo + t.end, t.folded) for t in tokenize(part) if t.folded in self.terms and not t.alias]
+        terms = self.terms
+        return [(lo + s, lo + e, f) for s, e, f in syllable_spans(text[lo:hi]) if f in terms]
 
     def mark(self, text: str, matches: list[tuple[int, int, str]], lo: int = 0, hi: int | None = None) -> str:
         hi = len(text) if hi is None else hi

@@ -20,6 +20,7 @@ from indexer.analysis import (
     fold,
     has_marks,
     normalize_text,
+    syllable_spans,
     tokenize,
 )
 from tests.conftest import SEEDS
@@ -274,6 +275,16 @@ def test_columns_are_the_icu_tokens(text: str) -> None:
     assert columns(text) == _reference_columns(text)
 
 
+def _reference_spans(text: str) -> list[tuple[int, int, str]]:
+    return [(t.start, t.end, t.folded) for t in tokenize(text) if not t.alias]
+
+
+@given(st.text(alphabet=BULK_ALPHABET, max_size=60))
+@settings(max_examples=1500, deadline=None)
+def test_syllable_spans_are_the_icu_tokens(text: str) -> None:
+    assert syllable_spans(text) == _reference_spans(text)
+
+
 SPECIAL_WORDS = ["TP.HCM", "VH-TT&DL", "LĐ-TB&XH", "19.309", "1,5", "Covid-19", "U.23", "A-B", "x.y.z", "1.5A"]
 GAPS = [" ", " ", "-", "&", ", ", ". ", " – ", "\n", ".", "'", ":"]
 
@@ -287,6 +298,7 @@ def test_columns_of_vietnamese_text_are_the_icu_tokens(words: list[str], gaps: l
     text = "".join(w + g for w, g in zip(words, gaps, strict=False))
     assert _columns_fast(text) is not None
     assert columns(text) == _reference_columns(text)
+    assert syllable_spans(text) == _reference_spans(text)
 
 
 @given(st.lists(st.lists(st.one_of(syllable, st.sampled_from([*SPECIAL_WORDS, "a@b.vn", "x_y", "Ωmega", "N.T.H"])),
@@ -313,6 +325,7 @@ def test_fast_path_handles_every_character_it_accepts_as_icu_does() -> None:
         for context in contexts:
             text = context.format(ch)
             assert _columns_fast(text) == _reference_columns(text), (text, hex(ord(ch)))
+            assert syllable_spans(text) == _reference_spans(text), (text, hex(ord(ch)))
 
 
 def test_column_terms_are_the_terms() -> None:

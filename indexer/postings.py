@@ -112,11 +112,60 @@ def _map(path: str) -> mmap.mmap | bytes:
         return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+# How our writer (indexer.segments) pickles a block's docnum deltas and weights: protocol 3, no
+# memo, each an `array` ("I": uint32, machine format 6 = little-endian; "f": float32, format
+# 14) whose bytes follow as BINBYTES ("B", 4-byte length) or, under 256 bytes, SHORT_BINBYTES
+# ("C", 1-byte length), first in the block's tuple, before the positions.
+_IDS_HEAD = b"\x80\x03carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00IK\x06"
+_WEIGHTS_HEAD = b"carray\n_array_reconstructor\n(carray\narray\nX\x01\x00\x00\x00fK\x0e"
+_BYTES_LENGTH = struct.Struct("<I")
+_FLOAT = struct.Struct(">d")
+
+
+def _array_at(raw: bytes, at: int, head: bytes, count: int) -> int | None:
+    """Where the `count` items of the array pickled at `at` (after `head`) start, or None."""
+    if not raw.startswith(head, at):
+        return None
+    at += len(head)
+    opcode = raw[at : at + 1]
+    if opcode == b"B" and len(raw) >= at + 5 and _BYTES_LENGTH.unpack_from(raw, at + 1)[0] == 4 * count:
+        at += 5
+    elif opcode == b"C" and len(raw) >= at + 2 and raw[at + 1] == 4 * count:
+        at += 2
+    else:
+        return None
+    return at if raw[at + 4 * count : at + 4 * count + 2] == b"tR" else None  # TUPLE, REDUCE
+
+
+def _block_head(data: bytes, compressed: bool, count: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """A block's docnum deltas (int64) and frequencies (float32) from the start of its data
+    alone: only as many bytes are inflated as those two need, and the positions after them
+    are neither inflated nor unpickled (they were most of a block's bytes and of the time to
+    read it). None when the block is not laid out as our writer lays it (Whoosh's own writer
+    pickles tuples): the caller unpickles it whole."""
+    need = len(_IDS_HEAD) + 5 + 4 * count + 2 + len(_WEIGHTS_HEAD) + 5 + 4 * count + 2
+    raw = zlib.decompressobj().decompress(data, need) if compressed else data[:need]
+    at = _array_at(raw, 0, _IDS_HEAD, count)
+    if at is None:
+        return None
+    ids = np.frombuffer(raw, dtype="<u4", count=count, offset=at).astype(np.int64)
+    at += 4 * count + 2
+    tag = raw[at : at + 1]
+    if tag == b"N":
+        return ids, np.ones(count, dtype=np.float32)
+    if tag == b"G" and len(raw) >= at + 9:
+        return ids, np.full(count, _FLOAT.unpack_from(raw, at + 1)[0], dtype=np.float32)
+    at = _array_at(raw, at, _WEIGHTS_HEAD, count)
+    if at is None:
+        return None
+    return ids, np.frombuffer(raw, dtype="<f4", count=count, offset=at).astype(np.float32)
+
+
 def _read_blocks(buf: mmap.mmap | bytes, offset: int) -> Postings:
     """Every block of one posting list. Within a block docnums are delta-encoded from 0, so
     the first is absolute; rebased on the previous block's last docnum (its info's `maxid`),
-    one cumulative sum over the whole list decodes them all. Blocks our writer made hold
-    `array`s (copied, not converted, by NumPy); Whoosh's own writer makes tuples."""
+    one cumulative sum over the whole list decodes them all. Blocks our writer made are read
+    by `_block_head`; Whoosh's own writer's blocks (tuples) are unpickled."""
     if buf[offset : offset + 4] != _MAGIC:
         raise ValueError(f"no posting list at {offset}")
     id_parts: list[np.ndarray] = []
@@ -129,17 +178,22 @@ def _read_blocks(buf: mmap.mmap | bytes, offset: int) -> Postings:
         stream = io.BytesIO(buf[pos + 4 : end])
         count, maxid, _, compression, _, _ = pickle.load(stream)
         data = stream.read()
-        ids, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
-        deltas = np.array(ids, dtype=np.int64)
+        head = _block_head(data, bool(compression), count)
+        if head is not None:
+            deltas, tfs = head
+        else:
+            ids, weights, _ = pickle.loads(zlib.decompress(data) if compression else data)
+            deltas = np.array(ids, dtype=np.int64)
+            if weights is None:
+                tfs = np.ones(count, dtype=np.float32)
+            elif isinstance(weights, float):
+                tfs = np.full(count, weights, dtype=np.float32)
+            else:
+                tfs = np.array(weights, dtype=np.float32)
         deltas[0] -= previous_max
         id_parts.append(deltas)
+        tf_parts.append(tfs)
         previous_max = maxid
-        if weights is None:
-            tf_parts.append(np.ones(count, dtype=np.float32))
-        elif isinstance(weights, float):
-            tf_parts.append(np.full(count, weights, dtype=np.float32))
-        else:
-            tf_parts.append(np.array(weights, dtype=np.float32))
         if length < 0:
             break
         pos = end

@@ -84,3 +84,34 @@ def test_date_columns_read_in_bulk_as_whoosh_reads_them(index_dir: Path) -> None
             expected = list(searcher.reader().column_reader(name))
             assert _numeric_column(searcher, name).tolist() == expected
         assert any(expected), "no dated article: the test proves too little"
+
+
+def test_blocks_are_read_from_their_head(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fast block reader must not quietly fall back: every block of both segments (blocks
+    of 64 postings and shorter tails: long and short byte strings; weights none, one value or
+    an array) is read by `_block_head`; a block pickled as Whoosh's stock writer pickles it
+    (tuples) is left to the whole unpickling. (That all of them read right is the test above.)"""
+    import pickle
+
+    from indexer import postings
+
+    outcomes: list[bool] = []
+    real = postings._block_head
+
+    def spy(data: bytes, compressed: bool, count: int) -> Any:
+        got = real(data, compressed, count)
+        outcomes.append(got is not None)
+        return got
+
+    monkeypatch.setattr(postings, "_block_head", spy)
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        for reader, _ in searcher.reader().leaf_readers():
+            fast = SegmentPostings.open(reader)
+            assert fast is not None
+            for field in TEXT_FIELDS:
+                for text in reader.lexicon(field) if field in reader.indexed_field_names() else []:
+                    fast.read(field, text.decode("utf-8") if isinstance(text, bytes) else text)
+    assert len(outcomes) > 100 and all(outcomes)
+    stock = pickle.dumps(((3, 4), (1.0, 2.0), (b"", b"")), 2)
+    assert real(stock, False, 2) is None

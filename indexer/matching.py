@@ -145,13 +145,7 @@ class Executor:
 
     def _term(self, fields: Sequence[str], weights: Sequence[float], text: str, boost: float,
               searcher: Any) -> tuple[np.ndarray, np.ndarray]:
-        ids, scores = self.bm25f(tuple(fields), tuple(weights), text, searcher)
-        mask = np.zeros(self.n, dtype=bool)
-        mask[ids] = True
-        score = np.zeros(self.n, dtype=np.float32)
-        if boost:
-            score[ids] = scores * boost
-        return mask, score
+        return self.bm25f(tuple(fields), tuple(weights), text, searcher, boost)
 
     def _phrase(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Articles holding every word (among `within`), then Whoosh's positional check on
@@ -262,29 +256,35 @@ class Executor:
             return self._segments[segid]
 
     def bm25f(
-        self, fields: tuple[str, ...], weights: tuple[float, ...], text: str, searcher: Any
+        self, fields: tuple[str, ...], weights: tuple[float, ...], text: str, searcher: Any, boost: float = 1.0
     ) -> tuple[np.ndarray, np.ndarray]:
-        """(docnums, BM25F scores) of a term over several fields: each field's frequency is
-        length-normalized and weighted, the sum saturates once, with one idf for the article."""
+        """(match mask, BM25F score × boost) of a term over every article: each field's
+        frequency is length-normalized and weighted, the sum saturates once, with one idf for
+        the article. A term in several fields is summed straight into the article-wide array
+        the evaluation needs anyway (no list of the articles holding it is made and spread
+        out again: that was a tenth of a long question's time)."""
         found = []
         for field, weight in zip(fields, weights, strict=True):
             ids, tfs = self.raw_postings(field, text, searcher)
             if len(ids):
                 lengths, avg = self._field_lengths(field, searcher)
                 found.append((ids, weight * tfs / ((1 - B) + B * lengths[ids] / avg)))
-        if not found:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
+        mask = np.zeros(self.n, dtype=bool)
+        score = np.zeros(self.n, dtype=np.float32)
         if len(found) == 1:
             ids, combined = found[0]
-        else:
-            dense = np.zeros(self.n, dtype=np.float32)
+            mask[ids] = True
+            if boost:
+                score[ids] = _saturate(combined, len(ids), self.n) * boost
+        elif found:
             for part_ids, values in found:
-                dense[part_ids] += values
-            ids = np.flatnonzero(dense).astype(np.int32)
-            combined = dense[ids]
-        df = len(ids)
-        idf = math.log(1.0 + (self.n - df + 0.5) / (df + 0.5))
-        return ids, (idf * combined * (K1 + 1) / (combined + K1)).astype(np.float32)
+                score[part_ids] += values
+            np.not_equal(score, 0, out=mask)
+            if boost:
+                score = _saturate(score, int(np.count_nonzero(mask)), self.n) * boost
+            else:
+                score[:] = 0
+        return mask, score
 
     def warm(self, searcher: Any, fields: Sequence[str]) -> None:
         """Load the fields' length columns now, before the first query asks for them."""
@@ -308,6 +308,12 @@ class Executor:
         with self._lock:
             self._lengths[field] = (lengths, avg)
         return lengths, avg
+
+
+def _saturate(combined: np.ndarray, df: int, n: int) -> np.ndarray:
+    """BM25's idf × saturated frequency (0 stays 0)."""
+    idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+    return (idf * combined * (K1 + 1) / (combined + K1)).astype(np.float32)
 
 
 def _length_codes(column: Any, count: int) -> np.ndarray:

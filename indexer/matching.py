@@ -81,6 +81,7 @@ class Executor:
         self.columns = {name: _numeric_column(searcher, name) for name in ("published", "oldest", "month")}
         self._lock = threading.Lock()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
+        self._norms: dict[str, np.ndarray] = {}  # field -> _length_norms (a dict set is atomic)
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._phrases: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
@@ -267,8 +268,7 @@ class Executor:
         for field, weight in zip(fields, weights, strict=True):
             ids, tfs = self.raw_postings(field, text, searcher)
             if len(ids):
-                lengths, avg = self._field_lengths(field, searcher)
-                found.append((ids, weight * tfs / ((1 - B) + B * lengths[ids] / avg)))
+                found.append((ids, weight * tfs * self._length_norms(field, searcher)[ids]))
         mask = np.zeros(self.n, dtype=bool)
         score = np.zeros(self.n, dtype=np.float32)
         if len(found) == 1:
@@ -287,9 +287,18 @@ class Executor:
         return mask, score
 
     def warm(self, searcher: Any, fields: Sequence[str]) -> None:
-        """Load the fields' length columns now, before the first query asks for them."""
+        """Load the fields' length columns (and their BM25 norms) now, before the first query asks."""
         for field in fields:
-            self._field_lengths(field, searcher)
+            self._length_norms(field, searcher)
+
+    def _length_norms(self, field: str, searcher: Any) -> np.ndarray:
+        """1 / (1 - b + b × length / average length) of every article in `field`: BM25's length
+        normalization, computed once per field instead of for every posting of every term."""
+        norms = self._norms.get(field)
+        if norms is None:
+            lengths, avg = self._field_lengths(field, searcher)
+            norms = self._norms[field] = (1.0 / ((1 - B) + B * lengths / avg)).astype(np.float32)
+        return norms
 
     def _field_lengths(self, field: str, searcher: Any) -> tuple[np.ndarray, float]:
         with self._lock:

@@ -116,7 +116,7 @@ class Highlighter:
             if not folded or _UNBOUNDED.search(folded, s, e):
                 bounds.append((len(self.terms), len(text)))
                 continue
-            found = [m.group() for m in self._words.finditer(folded, s, e)]
+            found = self._words.findall(folded, s, e)  # no groups: the whole matches
             bounds.append((len(set(found)), len(found)))
         return bounds
 

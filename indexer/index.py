@@ -5,6 +5,8 @@ On-disk layout under an index root (default ``$VNSEARCH_INDEX`` or ``./var/index
     build.lock            flock'ed by the one build/update running (released if it dies)
     current -> gen-…      symlink to the generation being served; swapped atomically
     gen-20261124T231500-3f2a/   a complete index: Whoosh files + meta.json + readings.json.gz
+                          + catalog.json.gz, and models/: the server's models as files it
+                          maps read-only (see indexer.mapped and write_models)
     .tmp-…/               a build in progress; removed on failure, and by the next build if
                           a killed build left it behind
 
@@ -31,7 +33,7 @@ import signal
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -42,11 +44,14 @@ from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
-from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns
+from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns, fold
 from indexer.ingest import IngestReport, iter_articles
+from indexer.mapped import MODELS_DIR, write_manifest
 from indexer.model import Article
-from indexer.restoration import PrintedCounts
+from indexer.restoration import Counts, PrintedCounts, Restorer
 from indexer.segments import SegmentBuilder, write_toc
+from indexer.titles import Titles
+from indexer.typos import MappedTypoIndex
 
 SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
 SIDECARS = ("meta.json", "readings.json.gz", "catalog.json.gz")
@@ -237,10 +242,12 @@ class ReadingCounter:
             getattr(self, name).update(getattr(other, name))
         self.body_syllables += other.body_syllables
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path) -> ReadingCounter:
         """On a large corpus, pairs seen once are dropped: weak evidence, and most of the
         model's memory in every server worker (news-50k: 345k pairs, 142k seen twice or more).
-        `vnsearch update` then counts from the pruned model: an approximation it can afford."""
+        `vnsearch update` then counts from the pruned model: an approximation it can afford.
+        Returns what was saved, as `load` would read it back (the build makes the models
+        from it: see write_models)."""
         data: dict[str, dict[str, int]] = {}
         prune = len(self.bigrams) + len(self.body_bigrams) > PRUNE_READINGS_ABOVE
         for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
@@ -249,16 +256,21 @@ class ReadingCounter:
                 counts = {pair: n for pair, n in counts.items() if n > 1}
             data[name] = counts
         _write_json_gz(path, data)
+        return self._from_data(data)
 
     @classmethod
     def load(cls, path: Path) -> ReadingCounter:
-        counter = cls()
         if path.exists():
             with gzip.open(path, "rt", encoding="utf-8") as f:
-                data = json.load(f)
-            for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
-                getattr(counter, name).update(data.get(name, {}))
-            counter.body_syllables = counter.body_unigrams.total()  # `update` keeps to the budget
+                return cls._from_data(json.load(f))
+        return cls()
+
+    @classmethod
+    def _from_data(cls, data: dict[str, dict[str, int]]) -> ReadingCounter:
+        counter = cls()
+        for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
+            getattr(counter, name).update(data.get(name, {}))
+        counter.body_syllables = counter.body_unigrams.total()  # `update` keeps to the budget
         return counter
 
 
@@ -603,8 +615,9 @@ def _finish_generation(
     """Write the sidecars and meta.json, rename the folder into place, swap `current`."""
     if added == 0:
         raise BuildFailed("no article could be ingested: " + report.summary())
-    readings.save(tmp / "readings.json.gz")
+    saved = readings.save(tmp / "readings.json.gz")
     catalog.save(tmp / "catalog.json.gz")
+    write_models(tmp, saved, catalog, ix)
     meta = {
         "format": INDEX_FORMAT,
         "analyzer_version": ANALYZER_VERSION,
@@ -630,6 +643,76 @@ def _finish_generation(
     build.seconds = time.perf_counter() - started
     build.index_bytes = directory_size(gen)
     return build
+
+
+def write_models(gen: Path, readings: ReadingCounter, catalog: Catalog, ix: Any) -> None:
+    """Write the server's models into `gen`/models (see indexer.mapped): the restoration
+    model from `readings` as saved, the typo index's lexicon from the index's terms, and the
+    titles for search-as-you-type. A fresh folder in every generation: `update_index` links
+    the files of the previous one, never this folder, so nothing is rewritten through a link.
+    The restoration model (the larger half: ~2.5 s on news-50k) is written by a forked process
+    meanwhile."""
+    folder = gen / MODELS_DIR
+    folder.mkdir()
+    restoration = _forked(lambda: Restorer.from_counter(readings).save(folder))
+    try:
+        # the restorer's index unigrams (Counts lowercases and adds up the printed forms)
+        unigrams = Counts(readings.unigrams + readings.body_unigrams, {}).unigrams
+        with ix.reader() as reader:
+            MappedTypoIndex.write(folder, typo_lexicon(unigrams, reader))
+        Titles.from_entries((doc_id, title) for doc_id, (title, _, _) in catalog.entries.items()).write(folder)
+    finally:
+        error = restoration()
+    if error:
+        raise BuildFailed(f"writing the restoration model failed:\n{error}")
+    write_manifest(folder, documents=len(catalog.entries))
+
+
+def _forked(work: Callable[[], None]) -> Callable[[], str | None]:
+    """Run `work` in a forked process; returns a function that waits for it and gives its
+    traceback, or None when it succeeded."""
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        _die_with_parent()
+        try:
+            work()
+            send.send(None)
+        except BaseException:
+            send.send(traceback.format_exc())
+
+    process = ctx.Process(target=child, daemon=True)
+    process.start()
+    send.close()
+
+    def wait() -> str | None:
+        try:
+            error = receive.recv()
+        except EOFError:
+            error = None
+        process.join()
+        receive.close()
+        if error is None and process.exitcode != 0:
+            error = f"the process died (exit code {process.exitcode})"
+        return error
+
+    return wait
+
+
+def typo_lexicon(unigrams: Mapping[str, int], reader: Any) -> dict[str, int]:
+    """What a TypoIndex is built from: every folded syllable of the index (its terms), with its
+    count in the restoration model's `unigrams` (titles, leads, captions and counted bodies;
+    1 when the model lacks it) for ranking. Terms are read segment by segment (a MultiReader
+    merges its segments' term lists in Python, 1.6x slower); a set dedupes them."""
+    counts: Counter[str] = Counter()
+    for surface, n in unigrams.items():
+        counts[fold(surface)] += n
+    terms: set[bytes] = set()
+    for leaf, _ in reader.leaf_readers():
+        for part in PARTS:
+            terms.update(leaf.lexicon(part))
+    return {term: counts.get(term, 1) for term in (t.decode("utf-8") for t in terms)}
 
 
 def _fsync_dir(path: Path) -> None:

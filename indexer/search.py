@@ -8,7 +8,6 @@ searcher per thread and index generation.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import html
 import os
@@ -34,7 +33,9 @@ from indexer.index import (
     ReadingCounter,
     check_meta,
     current_generation,
+    typo_lexicon,
 )
+from indexer.mapped import MODELS_DIR, read_manifest
 from indexer.matching import Executor
 from indexer.query import (
     ABBREVIATIONS_FILE,
@@ -54,7 +55,8 @@ from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
 from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
-from indexer.typos import TypoIndex
+from indexer.titles import MappedTitles, Titles
+from indexer.typos import MappedTypoIndex, TypoIndex
 
 __all__ = [
     "ABBREVIATIONS_FILE", "FIELD_ALIASES", "FIELD_CHOICES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
@@ -118,28 +120,37 @@ class _Generation:
         return getattr(self, name)
 
     @cached_property
+    def models(self) -> Path | None:
+        """The generation's models folder, written by the build and mapped read-only (no
+        private copy per worker, opened in milliseconds); None for an index built before it
+        existed, whose models are then loaded into memory as they used to be (seconds, ~110
+        MiB per process on news-50k): `vnsearch build` makes a new generation with them."""
+        folder = self.path / MODELS_DIR
+        return folder if read_manifest(folder) is not None else None
+
+    @cached_property
     def restorer(self) -> Restorer:
         """Accent restoration for "did you mean": this index's counts over a shipped model."""
+        if self.models is not None:
+            return Restorer.open(self.models)
         return Restorer.from_counter(ReadingCounter.load(self.path / "readings.json.gz"))
 
     @cached_property
-    def titles(self) -> list[tuple[str, str, str]]:
-        """(folded title, title, id), for search-as-you-type."""
+    def titles(self) -> Titles:
+        """Titles for search-as-you-type, sorted by folded title."""
+        if self.models is not None:
+            return MappedTitles(self.models)
         catalog = Catalog.load(self.path / "catalog.json.gz")
-        rows = [(fold(title), title, doc_id) for doc_id, (title, _, _) in catalog.entries.items()]
-        rows.sort()
-        return rows
+        return Titles.from_entries((doc_id, title) for doc_id, (title, _, _) in catalog.entries.items())
 
     @cached_property
     def typo_index(self) -> TypoIndex:
         """Likely spellings of words the index lacks: every folded syllable of the index, with
         its count in titles, leads and captions (1 when only bodies have it) for ranking."""
-        counts: Counter[str] = Counter()
-        for surface, n in self.restorer.index.unigrams.items():
-            counts[fold(surface)] += n
+        if self.models is not None:
+            return MappedTypoIndex(self.models)
         with self.ix.reader() as reader:
-            lexicon = {term: counts.get(term, 1) for part in PARTS for term in reader.field_terms(part)}
-        return TypoIndex(lexicon)
+            return TypoIndex(typo_lexicon(self.restorer.index.unigrams, reader))
 
     def executor(self, searcher: Any) -> Executor:
         with self.lock:
@@ -363,22 +374,7 @@ class SearchService:
         if not key:
             return []
         limit = max(1, min(limit, SUGGEST_LIMIT))
-        titles = self.generation().titles
-        out: list[dict[str, str]] = []
-        seen: set[str] = set()
-        i = bisect.bisect_left(titles, (key,))
-        while i < len(titles) and titles[i][0].startswith(key) and len(out) < limit:
-            out.append({"id": titles[i][2], "title": titles[i][1]})
-            seen.add(titles[i][2])
-            i += 1
-        if len(out) < limit:
-            needle = " " + key
-            for folded, title, doc_id in titles:
-                if doc_id not in seen and needle in folded:
-                    out.append({"id": doc_id, "title": title})
-                    if len(out) >= limit:
-                        break
-        return out
+        return self.generation().titles.suggest(key, limit)
 
     def highlight_terms(self, q: str) -> set[str]:
         """The folded terms `search(q)` would highlight (abbreviation expansions included,

@@ -193,7 +193,7 @@ def test_build_limit_is_honoured_end_to_end(tmp_path: Path, fixture_inputs: list
     ix = whoosh.index.open_dir(str(report.generation))
     assert len(ix._segments()) == 1
     assert sorted(p.name for p in report.generation.iterdir() if not p.name.startswith(INDEX_NAME + "_")) == [
-        "_MAIN_1.toc", "catalog.json.gz", "meta.json", "readings.json.gz"]
+        "_MAIN_1.toc", "catalog.json.gz", "meta.json", "models", "readings.json.gz"]
     with ix.searcher() as searcher:
         hits = searcher.search(QueryParser("lead", ix.schema).parse("dang uy khoi doanh nghiep"))
         assert hits[0]["id"] == SEED_ID

@@ -1,0 +1,89 @@
+"""Titles for search-as-you-type: titles whose folded text starts with what was typed, then
+titles with a word starting with it.
+
+`Titles` holds them in memory, sorted by folded title (built from catalog.json.gz: indexes
+written before the models folder existed); `MappedTitles` reads the same rows from files that
+the build writes (`Titles.write`) and a server maps (see indexer.mapped): no private copy per
+process, and no start-up cost.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from indexer.analysis import fold
+from indexer.mapped import StringColumn
+
+_COLUMNS = ("titles.folded", "titles.text", "titles.id")
+
+
+class Titles:
+    """(folded title, title, id) rows, sorted: the prefix matches are one contiguous run."""
+
+    def __init__(self, rows: Sequence[tuple[str, str, str]]) -> None:
+        self.folded: Sequence[str] = [r[0] for r in rows]
+        self.text: Sequence[str] = [r[1] for r in rows]
+        self.ids: Sequence[str] = [r[2] for r in rows]
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[tuple[str, str]]) -> Titles:
+        """From (id, title) pairs (a Catalog's entries)."""
+        return cls(sorted((fold(title), title, doc_id) for doc_id, title in entries))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def write(self, folder: Path) -> None:
+        for name, column in zip(_COLUMNS, (self.folded, self.text, self.ids), strict=True):
+            StringColumn.write(folder, name, column)
+
+    def suggest(self, key: str, limit: int) -> list[dict[str, str]]:
+        """Up to `limit` {"id", "title"}: folded titles starting with `key` (folded, spaces
+        single), in folded order, then titles containing " " + key, in the same order."""
+        out: list[dict[str, str]] = []
+        seen: set[str] = set()
+        n = len(self)
+        i = bisect.bisect_left(range(n), key, key=self.folded.__getitem__)
+        while i < n and self.folded[i].startswith(key) and len(out) < limit:
+            out.append({"id": self.ids[i], "title": self.text[i]})
+            seen.add(self.ids[i])
+            i += 1
+        if len(out) < limit:
+            for i in self._containing(" " + key):
+                doc_id = self.ids[i]
+                if doc_id not in seen:
+                    out.append({"id": doc_id, "title": self.text[i]})
+                    if len(out) >= limit:
+                        break
+        return out
+
+    def _containing(self, needle: str) -> Iterable[int]:
+        """Rows whose folded title contains `needle`, in order."""
+        return (i for i, folded in enumerate(self.folded) if needle in folded)
+
+
+class MappedTitles(Titles):
+    """The rows `Titles.write` wrote, mapped; the substring scan runs in C over the whole
+    folded text (`StringColumn.find`) instead of row by row."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folded = StringColumn(folder, _COLUMNS[0])
+        self.folded = self._folded
+        self.text = StringColumn(folder, _COLUMNS[1])
+        self.ids = StringColumn(folder, _COLUMNS[2])
+
+    def _containing(self, needle: str) -> Iterable[int]:
+        # UTF-8 is self-synchronizing: a byte match of a whole encoded needle is a match of
+        # the characters. A match across two rows does not count: look again one byte on.
+        pattern = needle.encode("utf-8")
+        at = self._folded.find(pattern)
+        while at >= 0:
+            row = self._folded.row_at(at)
+            end = self._folded.bounds(row)[1]
+            if at + len(pattern) <= end:
+                yield row
+                at = self._folded.find(pattern, end)
+            else:
+                at = self._folded.find(pattern, at + 1)

@@ -12,6 +12,10 @@ good readings:
   from wordfreq, adjacent pairs of dictionary words and names from pyvi, Faker and CLDR; see
   bench/make_restoration_model.py and indexer/data/NOTICE.md), loaded once per process.
 
+A build interpolates the two models once and writes the result into the index generation
+(`Restorer.save`, `MappedModel`); a server maps those files (`Restorer.open`) instead of
+loading both models into every worker: same answers, no private copy, opened in milliseconds.
+
 Decoding is a syllable bigram model with Viterbi over the accented readings of each folded
 syllable, on lowercase forms; case is put back afterwards from the pairs that were seen.
 """

@@ -578,5 +578,9 @@ def _flags(keys: Sequence[str], table: Mapping[str, Any], bit: int) -> np.ndarra
 
 
 def _counts(keys: Sequence[str], table: Mapping[str, Any], dtype: Any = np.int64) -> np.ndarray:
-    """`table`'s value for each of `keys`, 0 where it has none."""
-    return np.fromiter(map(table.get, keys, repeat(0)), dtype=dtype, count=len(keys))
+    """`table`'s value for each of `keys`, 0 where it has none (counts in 32 bits when they fit:
+    half the file and page cache)."""
+    found = np.fromiter(map(table.get, keys, repeat(0)), dtype=dtype, count=len(keys))
+    if dtype == np.int64 and (not len(found) or (found.min() >= -(2**31) and found.max() < 2**31)):
+        found = found.astype(np.int32)
+    return found

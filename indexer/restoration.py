@@ -366,6 +366,16 @@ class Restorer:
 
 _IN_INDEX, _IN_GENERAL, _SUCC_INDEX, _SUCC_GENERAL, _MASS = 1, 2, 4, 8, 16
 _PREFIX = "restoration"
+_MISSING = object()
+
+
+def _trie_id(trie: Any, key: str) -> int | None:
+    """`trie.get(key)`; None for a key with a lone surrogate, which marisa cannot encode and
+    which no key (written as UTF-8) can be."""
+    try:
+        return trie.get(key)
+    except UnicodeEncodeError:
+        return None
 
 
 class _Column(Mapping[str, Any]):
@@ -376,20 +386,22 @@ class _Column(Mapping[str, Any]):
         self._trie, self._flags, self._bit, self._values, self._size = trie, flags, bit, values, size
 
     def get(self, key: str, default: Any = None) -> Any:
-        i = self._trie.get(key)
+        try:
+            i = self._trie.get(key)
+        except UnicodeEncodeError:  # a lone surrogate: never a key (keys were written as UTF-8)
+            return default
         if i is None or not self._flags[i] & self._bit:
             return default
         return self._values[i]
 
     def __getitem__(self, key: str) -> Any:
-        i = self._trie.get(key)
-        if i is None or not self._flags[i] & self._bit:
+        found = self.get(key, _MISSING)
+        if found is _MISSING:
             raise KeyError(key)
-        return self._values[i]
+        return found
 
     def __contains__(self, key: object) -> bool:
-        i = self._trie.get(key) if isinstance(key, str) else None
-        return i is not None and bool(self._flags[i] & self._bit)
+        return isinstance(key, str) and self.get(key, _MISSING) is not _MISSING
 
     def __iter__(self) -> Iterator[str]:
         flags, bit = self._flags, self._bit
@@ -406,17 +418,17 @@ class _Cased(Mapping[str, str]):
         self._trie, self._forms = trie, forms
 
     def get(self, key: str, default: Any = None) -> Any:
-        i = self._trie.get(key)
+        i = _trie_id(self._trie, key)
         return default if i is None else self._forms[i]
 
     def __getitem__(self, key: str) -> str:
-        i = self._trie.get(key)
+        i = _trie_id(self._trie, key)
         if i is None:
             raise KeyError(key)
         return self._forms[i]
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self._trie
+        return isinstance(key, str) and _trie_id(self._trie, key) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._trie.keys())
@@ -432,7 +444,7 @@ class _Candidates(Mapping[str, list[str]]):
         self._folds, self._offsets, self._ids, self._syllables = folds, offsets, ids, syllables
 
     def get(self, key: str, default: Any = None) -> Any:
-        i = self._folds.get(key)
+        i = _trie_id(self._folds, key)
         if i is None:
             return default
         restore = self._syllables.restore_key
@@ -445,7 +457,7 @@ class _Candidates(Mapping[str, list[str]]):
         return found
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and key in self._folds
+        return isinstance(key, str) and _trie_id(self._folds, key) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._folds.keys())

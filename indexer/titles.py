@@ -77,7 +77,7 @@ class MappedTitles(Titles):
     def _containing(self, needle: str) -> Iterable[int]:
         # UTF-8 is self-synchronizing: a byte match of a whole encoded needle is a match of
         # the characters. A match across two rows does not count: look again one byte on.
-        pattern = needle.encode("utf-8")
+        pattern = needle.encode("utf-8", "surrogatepass")  # a lone surrogate matches no title, as in str
         at = self._folded.find(pattern)
         while at >= 0:
             row = self._folded.row_at(at)

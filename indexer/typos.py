@@ -233,7 +233,10 @@ class MappedTypoIndex(TypoIndex):
         return len(self._trie)
 
     def __contains__(self, word: str) -> bool:
-        return word in self._trie
+        try:
+            return word in self._trie
+        except UnicodeEncodeError:  # a lone surrogate: never a word
+            return False
 
     @property
     def words(self) -> list[str]:  # type: ignore[override]
@@ -245,5 +248,6 @@ class MappedTypoIndex(TypoIndex):
 
     def _probe(self, word: str, maxdist: int) -> np.ndarray:
         # A deletion longer than any key written (MAX_LENGTH bytes) cannot be one of them.
-        deletes = [d for d in (d.encode("utf-8") for d in _deletes(word, maxdist)) if len(d) <= MAX_LENGTH]
+        encoded = (d.encode("utf-8", "surrogatepass") for d in _deletes(word, maxdist))
+        deletes = [d for d in encoded if len(d) <= MAX_LENGTH]
         return stable_hashes(deletes)

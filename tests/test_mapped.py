@@ -205,3 +205,19 @@ def test_update_writes_new_models_and_leaves_the_old_ones(tmp_path: Path, seed_i
     assert dict(mapped.index.unigrams) == memory.index.unigrams
     for a, b in pairwise(["quyt", "hong", "lai", "vung"]):
         assert mapped.restore([a, b]) == memory.restore([a, b])
+
+
+def test_lone_surrogates_are_unknown_words_not_errors(gen: Path, restorers: tuple[Restorer, Restorer]) -> None:
+    # marisa cannot encode them; the dicts simply do not hold them: the same answers either way
+    memory, mapped = restorers
+    for q in (["\ud800"], ["ha", "n\udcffoi"], ["mien", "nam\ud800"]):
+        assert mapped.restore(q) == memory.restore(q)
+        assert mapped.restore(q, ["x \ud800"]) == memory.restore(q, ["x \ud800"])
+    assert "\ud800" not in mapped.index.unigrams and mapped.index.cased.get("\ud800") is None
+    assert "\ud800" not in mapped.by_fold
+    catalog = Catalog.load(gen / "catalog.json.gz")
+    titles = Titles.from_entries((i, t) for i, (t, _, _) in catalog.entries.items())
+    for key in ("\ud800", "gio\udcff", "mien \ud800"):
+        assert MappedTitles(gen / MODELS_DIR).suggest(key, 10) == titles.suggest(key, 10)
+    typos = MappedTypoIndex(gen / MODELS_DIR)
+    assert "nam\ud800" not in typos and typos.candidates("na\ud800m") == []

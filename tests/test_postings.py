@@ -115,3 +115,23 @@ def test_blocks_are_read_from_their_head(index_dir: Path, monkeypatch: pytest.Mo
     assert len(outcomes) > 100 and all(outcomes)
     stock = pickle.dumps(((3, 4), (1.0, 2.0), (b"", b"")), 2)
     assert real(stock, False, 2) is None
+
+
+def test_cached_postings_are_held_small_and_read_the_same(index_dir: Path) -> None:
+    """The posting cache holds docnums as uint16 (fewer than 65,536 articles) and counts as
+    uint16; what it returns indexes and weighs exactly as the lists read from disk."""
+    from indexer.matching import Executor, _compact_ids
+
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        executor = Executor(searcher)
+        reader = searcher.reader()
+        common = [(f, t) for f in ("body", "title", "body_bi") for _, t in reader.most_frequent_terms(f, 3)]
+        for field, text in common:
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            ids, tfs = executor._read_postings(searcher, field, text)
+            cached_ids, cached_tfs = executor.raw_postings(field, text, searcher)
+            assert cached_ids.dtype == np.uint16 and len(cached_ids) == len(ids) > 0
+            assert cached_ids.tolist() == ids.tolist() and np.array_equal(cached_tfs, tfs)
+    big = np.array([0, 70_000], dtype=np.int32)
+    assert _compact_ids(big, 70_001) is big

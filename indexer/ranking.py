@@ -21,13 +21,13 @@ in every query form, with a plain BM25 beside):
 * **Proximity**: the best articles by the above are re-ranked by the densest window of the
   query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
   many query words close together, an article that merely mentions them does not.
-* **Rare words together** (long queries, `rarity_weights`): a second window, 40 syllables,
-  where each query word weighs its idf. The first window counts "bệnh nhân" or "được" as much
-  as the name or the symptom a question is about; an article about the same topic holds the
-  common words close together too, the article the question was written from also holds the
-  rare ones there. Only from 6 words (questions, pasted headlines): a 2–5 word query has few
-  words to weigh and is already ranked by them (bench: vinewsqa +.009, headlines +.002,
-  keywords unchanged; an additive bonus, so a short query ranks as before).
+* **Rare words together** (queries of RARE_FROM_WORDS+ words, `rarity_weights`): a second
+  window, 40 syllables, where each query word weighs its idf. The first window counts "bệnh
+  nhân" or "được" as much as the drug or symptom a question is about, and related articles
+  hold the common words together as often as the one the question was written from; that one
+  also holds the rare words there. Short queries are left as they were: they have few words
+  to weigh, and on the keyword set the second window only cost typo queries (bench/README.md,
+  issue 11: vinewsqa +0.008 to +0.014 MRR@10 per form, headlines +0.001 to +0.005).
 * What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded, and
   likely spellings of a word found nowhere in the index, each form with its own weight, below
   the word as typed, so a typo never outranks a correctly typed match.

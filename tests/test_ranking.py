@@ -204,21 +204,21 @@ def test_rare_words_together_outrank_common_words_together() -> None:
     plain window prefers A; weighting by rarity, B wins."""
     from indexer.ranking import proximity_rerank
 
-    weights = {"benh": 1.0, "nhan": 1.0, "duoc": 1.0, "strydom": 1.0, "cyanide": 1.0}
+    weights = {"benh": 1.0, "nhan": 1.0, "duoc": 1.0, "leptospira": 1.0, "cyanide": 1.0}
     gap = ["x"] * 25
     texts = {
-        0: " ".join(["benh", "nhan", "duoc", *gap, "strydom", *gap, *gap, "cyanide"]),
-        1: " ".join(["strydom", "cyanide", *gap, "benh", *gap, "nhan", *gap, "duoc"]),
+        0: " ".join(["benh", "nhan", "duoc", *gap, "leptospira", *gap, *gap, "cyanide"]),
+        1: " ".join(["leptospira", "cyanide", *gap, "benh", *gap, "nhan", *gap, "duoc"]),
     }
     scores = [10.0, 10.0]
     plain = dict(proximity_rerank([0, 1], scores, texts.__getitem__, weights))
     assert plain[0] == pytest.approx(10.0 + 10.0 * 3 / 5)
     assert plain[1] == pytest.approx(10.0 + 10.0 * 2 / 5)
-    rare = {"benh": 0.1, "nhan": 0.1, "duoc": 0.1, "strydom": 3.0, "cyanide": 3.0}
+    rare = {"benh": 0.1, "nhan": 0.1, "duoc": 0.1, "leptospira": 3.0, "cyanide": 3.0}
     weighted = proximity_rerank([0, 1], scores, texts.__getitem__, weights, rare)
     assert [d for d, _ in weighted] == [1, 0]
     # the rare window only adds to the first: RARE_WEIGHT × best score × its share
-    assert dict(weighted)[0] == pytest.approx(plain[0] + 10.0 * 0.5 * 3.3 / 6.3)  # strydom: within 40 of the three
+    assert dict(weighted)[0] == pytest.approx(plain[0] + 10.0 * 0.5 * 3.3 / 6.3)  # leptospira: within 40 of the three
     assert dict(weighted)[1] == pytest.approx(plain[1] + 10.0 * 0.5 * 6.1 / 6.3)
 
 
@@ -227,11 +227,11 @@ def test_rarity_weights_are_bm25_idf_times_query_weight() -> None:
 
     from indexer.ranking import idf, rarity_weights
 
-    df = {"benh": 900, "strydom": 1, "gone": 0}.__getitem__
-    got = rarity_weights({"benh": 1.0, "strydom": 0.5, "gone": 1.0}, df, 1000)
+    df = {"benh": 900, "leptospira": 1, "gone": 0}.__getitem__
+    got = rarity_weights({"benh": 1.0, "leptospira": 0.5, "gone": 1.0}, df, 1000)
     assert got["benh"] == pytest.approx(math.log(1 + 100.5 / 900.5))
-    assert got["strydom"] == pytest.approx(0.5 * math.log(1 + 999.5 / 1.5))
-    assert got["strydom"] > 10 * got["benh"]
+    assert got["leptospira"] == pytest.approx(0.5 * math.log(1 + 999.5 / 1.5))
+    assert got["leptospira"] > 10 * got["benh"]
     assert idf(5000, 1000) == pytest.approx(idf(1000, 1000))  # a df past n (never) is clamped
 
 

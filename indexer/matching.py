@@ -251,6 +251,17 @@ class Executor:
                 total += reader.doc_frequency(field, text)
         return total
 
+    def articles_with(self, fields: Sequence[str], text: str, searcher: Any) -> int:
+        """How many articles hold a term in any of the fields: the df behind BM25F's idf
+        (`bm25f`), from the cached posting lists the query just read."""
+        found = [ids for ids in (self.raw_postings(field, text, searcher)[0] for field in fields) if len(ids)]
+        if len(found) <= 1:
+            return len(found[0]) if found else 0
+        seen = np.zeros(self.n, dtype=bool)  # cheaper than np.unique on long lists
+        for ids in found:
+            seen[ids] = True
+        return int(np.count_nonzero(seen))
+
     def _segment_postings(self, reader: Any) -> SegmentPostings | None:
         """One memory map per segment, shared by every searcher of this generation."""
         segid = reader.segment().segment_id()

@@ -21,6 +21,13 @@ in every query form, with a plain BM25 beside):
 * **Proximity**: the best articles by the above are re-ranked by the densest window of the
   query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
   many query words close together, an article that merely mentions them does not.
+* **Rare words together** (queries of RARE_FROM_WORDS+ words, `rarity_weights`): a second
+  window, 40 syllables, where each query word weighs its idf. The first window counts "bệnh
+  nhân" or "được" as much as the drug or symptom a question is about, and related articles
+  hold the common words together as often as the one the question was written from; that one
+  also holds the rare words there. Short queries are left as they were: they have few words
+  to weigh, and on the keyword set the second window only cost typo queries (bench/README.md,
+  issue 11: vinewsqa +0.008 to +0.014 MRR@10 per form, headlines +0.001 to +0.005).
 * What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded, and
   likely spellings of a word found nowhere in the index, each form with its own weight, below
   the word as typed, so a typo never outranks a correctly typed match.
@@ -49,6 +56,9 @@ QUESTION_WEIGHT = 0.5  # a question word inside a question
 RERANK_DEPTH = 20  # how many of the best articles proximity may reorder
 WINDOW = 20  # syllables: the span in which query words count as close together
 PROXIMITY_WEIGHT = 1.0  # a window holding every query word adds the best article's score
+RARE_WINDOW = 40  # syllables: the span of the rarity-weighted window (long queries)
+RARE_WEIGHT = 0.5  # a window holding every query word, rarity-weighted, adds this × the best score
+RARE_FROM_WORDS = 6  # queries of at least this many words get the rarity-weighted window
 PASTED_WORDS = 5  # from this many words, quotes in a query may be typography (a pasted headline)
 
 # Folded question phrases. In a question they ask for the answer, so they do not describe it.
@@ -124,6 +134,7 @@ class QueryBuilder:
         # OS'): its quotes are typography, so they may relax when nothing matches them exactly.
         # A short one means what it says: "quang tran" finds that phrase or nothing.
         self.pasted = len(tokens) >= PASTED_WORDS
+        self.long = len(tokens) >= RARE_FROM_WORDS  # gets the rarity-weighted window
 
     def query(self, relaxed: bool = False) -> tuple[Any, Any]:
         """(core, scored). `relaxed` is the fallback when nothing matched: any word of any
@@ -256,11 +267,19 @@ _WORD = re.compile(r"\w+")
 
 
 def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:
-    """The largest total weight of DISTINCT query words found within `width` consecutive words.
-    Query words are picked out at C speed (`map` + `compress`): an article has hundreds of
-    words and a query's few, and this runs for every article the query re-ranks."""
-    positions = list(compress(range(len(words)), map(weights.__contains__, words)))
-    hits = [(i, words[i]) for i in positions]
+    """The largest total weight of DISTINCT query words found within `width` consecutive words."""
+    return _densest(_query_word_hits(words, weights), weights, width)
+
+
+def _query_word_hits(words: Sequence[str], weights: dict[str, float]) -> list[tuple[int, str]]:
+    """(position, word) of the query words in `words`, picked out at C speed (`map` +
+    `compress`): an article has hundreds of words and a query a few, and this runs for every
+    article a query re-ranks."""
+    return [(i, words[i]) for i in compress(range(len(words)), map(weights.__contains__, words))]
+
+
+def _densest(hits: Sequence[tuple[int, str]], weights: dict[str, float], width: int) -> float:
+    """`densest_window` over the (position, word) of the query words in a text."""
     inside: Counter[str] = Counter()
     best = current = 0.0
     first = 0
@@ -278,23 +297,42 @@ def densest_window(words: Sequence[str], weights: dict[str, float], width: int) 
     return best
 
 
+def idf(df: int, n: int) -> float:
+    """BM25's idf (the one `indexer.matching` scores with) of a word `df` of `n` articles hold."""
+    df = min(max(df, 0), n)
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def rarity_weights(weights: dict[str, float], df: DocFrequency, n: int) -> dict[str, float]:
+    """Each proximity word's query weight × its idf: what a window of rare words is worth."""
+    return {word: w * idf(df(word), n) for word, w in weights.items()}
+
+
 def proximity_rerank(
-    docnums: Sequence[int], scores: Any, folded_texts: Callable[[int], str], weights: dict[str, float]
+    docnums: Sequence[int],
+    scores: Any,
+    folded_texts: Callable[[int], str],
+    weights: dict[str, float],
+    rare: dict[str, float] | None = None,
 ) -> list[tuple[int, float]]:
     """Re-rank the best articles: score + PROXIMITY_WEIGHT × (share of the query's weight found
-    in the article's densest window) × the best score. `folded_texts` gives an article's
-    searchable text folded by `fold_quick`; its words are split on \\w (cheap, and close
-    enough to the analyzer's syllables to tell near from far)."""
+    in the article's densest window) × the best score, + RARE_WEIGHT × the same share for the
+    `rare` weights (`rarity_weights`; None for short queries) in a RARE_WINDOW. `folded_texts`
+    gives an article's searchable text folded by `fold_quick`; its words are split on \\w
+    (cheap, and close enough to the analyzer's syllables to tell near from far)."""
     if not docnums:
         return []
     total = sum(weights.values())
+    rare_total = sum(rare.values()) if rare else 0.0
     top = float(scores[docnums[0]]) or 1.0
     rescored = []
     for doc in docnums:
         bonus = 0.0
         if total > 0:
-            words = _WORD.findall(folded_texts(doc))
-            bonus = PROXIMITY_WEIGHT * top * densest_window(words, weights, WINDOW) / total
+            hits = _query_word_hits(_WORD.findall(folded_texts(doc)), weights)
+            bonus = PROXIMITY_WEIGHT * top * _densest(hits, weights, WINDOW) / total
+            if rare and rare_total > 0:  # the same words (rare has weights' keys), other weights
+                bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW) / rare_total
         rescored.append((doc, float(scores[doc]) + bonus))
     rescored.sort(key=lambda ds: -ds[1])
     return rescored

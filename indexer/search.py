@@ -426,7 +426,13 @@ class SearchService:
             return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
         docnums = executor.top(mask, scores, sort, max(limit, ranking.RERANK_DEPTH))
         depth = ranking.RERANK_DEPTH
-        head = proximity_rerank(docnums[:depth], scores, articles.folded_text, built.proximity_terms)
+        rare = None
+        if built.long:  # the rarity-weighted window (indexer.ranking); df from the lists just read
+            searcher = articles.searcher
+            rare = ranking.rarity_weights(
+                built.proximity_terms, lambda word: executor.articles_with(PARTS, word, searcher), executor.n
+            )
+        head = proximity_rerank(docnums[:depth], scores, articles.folded_text, built.proximity_terms, rare)
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 
     def _hits(

@@ -170,3 +170,27 @@ def test_workload_rejects_a_query_seen_twice() -> None:
     workload.check_distinct(workload.Workload([q("keywords", "Hà Nội", "x")], [q("typos", "ha noj", "x")]))
     with pytest.raises(ValueError, match="twice"):
         workload.check_distinct(workload.Workload([q("keywords", "Hà Nội", "x")], [q("keywords", "ha noi", "x")]))
+
+
+def test_rank_features_rerank_reproduces_the_product_formula() -> None:
+    """bench/rank_features.py re-ranks saved candidates the way indexer.ranking does: the
+    window bonus for every query, the rarity window only from RARE_FROM_WORDS words, and MRR
+    counts the expected article's rank in the top 10."""
+    import numpy as np
+
+    rank_features = importlib.import_module("rank_features")
+    from indexer import ranking
+
+    f = rank_features.F
+    x = np.zeros((3, len(rank_features.NAMES)))
+    x[:, f["score"]] = [10.0, 9.0, 8.0]
+    x[:, f["prox20"]] = [0.0, 0.05, 0.1]  # plain window: "c" gains 1.0, not enough
+    x[:, f["iprox40"]] = [0.0, 0.0, 1.0]  # rarity window: "c" gains 5.0 more
+    short = {"docs": ["a", "b", "c"], "X": x, "nq": ranking.RARE_FROM_WORDS - 1}
+    long = {**short, "nq": ranking.RARE_FROM_WORDS}
+    scorer = rank_features.rerank(rare=ranking.RARE_WEIGHT)
+    data = {"queries": [("q1", "accented", "c", "short"), ("q2", "accented", "c", "long")],
+            "cands": {"short": short, "long": long}}
+    assert list(scorer(short)) == pytest.approx([10.0, 9.5, 9.0])
+    got = rank_features.mrr(data, scorer)  # "c": third for the short query, first for the long one
+    assert got == {"accented": pytest.approx((1 / 3 + 1) / 2), "ALL": pytest.approx(2 / 3)}

@@ -211,3 +211,67 @@ def test_densest_window_is_the_best_window(words: list[str], weights: dict[str, 
         default=0.0,
     )
     assert densest_window(words, weights, width) == pytest.approx(best)
+
+
+# --- the rarity-weighted window (indexer.ranking.rarity_weights) --------------------------------
+
+
+def test_rare_words_together_outrank_common_words_together() -> None:
+    """Two articles, same base score: A holds the three common query words together and the
+    two rare ones far apart, B the two rare ones together and the common ones spread out. The
+    plain window prefers A; weighting by rarity, B wins."""
+    from indexer.ranking import proximity_rerank
+
+    weights = {"benh": 1.0, "nhan": 1.0, "duoc": 1.0, "leptospira": 1.0, "cyanide": 1.0}
+    gap = ["x"] * 25
+    texts = {
+        0: " ".join(["benh", "nhan", "duoc", *gap, "leptospira", *gap, *gap, "cyanide"]),
+        1: " ".join(["leptospira", "cyanide", *gap, "benh", *gap, "nhan", *gap, "duoc"]),
+    }
+    scores = [10.0, 10.0]
+    plain = dict(proximity_rerank([0, 1], scores, texts.__getitem__, weights))
+    assert plain[0] == pytest.approx(10.0 + 10.0 * 3 / 5)
+    assert plain[1] == pytest.approx(10.0 + 10.0 * 2 / 5)
+    rare = {"benh": 0.1, "nhan": 0.1, "duoc": 0.1, "leptospira": 3.0, "cyanide": 3.0}
+    weighted = proximity_rerank([0, 1], scores, texts.__getitem__, weights, rare)
+    assert [d for d, _ in weighted] == [1, 0]
+    # the rare window only adds to the first: RARE_WEIGHT × best score × its share
+    assert dict(weighted)[0] == pytest.approx(plain[0] + 10.0 * 0.5 * 3.3 / 6.3)  # leptospira: within 40 of the three
+    assert dict(weighted)[1] == pytest.approx(plain[1] + 10.0 * 0.5 * 6.1 / 6.3)
+
+
+def test_rarity_weights_are_bm25_idf_times_query_weight() -> None:
+    import math
+
+    from indexer.ranking import idf, rarity_weights
+
+    df = {"benh": 900, "leptospira": 1, "gone": 0}.__getitem__
+    got = rarity_weights({"benh": 1.0, "leptospira": 0.5, "gone": 1.0}, df, 1000)
+    assert got["benh"] == pytest.approx(math.log(1 + 100.5 / 900.5))
+    assert got["leptospira"] == pytest.approx(0.5 * math.log(1 + 999.5 / 1.5))
+    assert got["leptospira"] > 10 * got["benh"]
+    assert idf(5000, 1000) == pytest.approx(idf(1000, 1000))  # a df past n (never) is clamped
+
+
+def test_only_long_queries_get_the_rarity_window() -> None:
+    from indexer.query import Abbreviations, parse_query
+    from indexer.ranking import RARE_FROM_WORDS, QueryBuilder
+
+    abbreviations = Abbreviations([])
+    short = QueryBuilder(parse_query("bệnh nhân nhập viện"), abbreviations)
+    long = QueryBuilder(parse_query("Bệnh nhân nhập viện trong tình trạng nguy cấp như thế nào?"), abbreviations)
+    assert RARE_FROM_WORDS == 6
+    assert not short.long and long.long
+
+
+def test_articles_with_counts_each_article_once(service: SearchService) -> None:
+    """The idf of the rarity window counts an article once, however many of its parts hold the
+    word: "ngạt" is in all three parts of "choking" and in the body of "scattered"."""
+    from indexer.index import PARTS
+
+    gen = service.generation()
+    with gen.ix.searcher() as searcher:
+        executor = gen.executor(searcher)
+        assert executor.articles_with(PARTS, "ngat", searcher) == 2
+        assert sum(executor.articles_with([p], "ngat", searcher) for p in PARTS) == 4
+        assert executor.articles_with(PARTS, "khongcodau", searcher) == 0

@@ -121,7 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--host", default="127.0.0.1")
     sv.add_argument("--port", type=int, default=8000)
     sv.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    sv.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    sv.add_argument("--threads", type=int, default=2, help="threads per worker (default 2)")
     sv.set_defaults(func=cmd_serve)
     return p
 

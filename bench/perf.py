@@ -36,9 +36,10 @@ asked once (first sight) and then again (repeated), after a warm-up on 50 others
 fresh `vnsearch serve --workers 2` (10 hits with snippets) and, alternating query by query, to
 FTS5 in this process (MATCH of the words ORed, bm25 order, LIMIT 10 with a snippet()). It
 prints p50/p95/p99 per kind for both engines and passes, the p95 ratio, CPU time per query,
-throughput with 16 clients over the workload (and over QUERIES for comparison), server memory
-(summed RSS, anonymous RSS, PSS), the time from starting the server to its first answer, and
-issue 14's targets.
+throughput with 16 clients over the workload (and over QUERIES for comparison; both answered
+from the server's results cache once a query was seen) and on a second server with that cache
+off (every answer computed), server memory (summed RSS, anonymous RSS, PSS, anonymous PSS),
+the time from starting the server to its first answer, and issue 14's targets.
 
 Prints a markdown table and writes it to --out (bench/results/ is git-ignored). --profile also
 runs pyinstrument over the in-process query loop and over a one-process build of the subset

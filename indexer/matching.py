@@ -333,10 +333,16 @@ class Executor:
         return lengths, avg
 
 
+def idf(df: int, n: int) -> float:
+    """BM25's idf of a term `df` of `n` articles hold (df clamped to 0..n): what `bm25f` scores
+    with, and what `indexer.ranking` weighs rare words by."""
+    df = min(max(df, 0), n)
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
 def _saturate(combined: np.ndarray, df: int, n: int) -> np.ndarray:
     """BM25's idf × saturated frequency (0 stays 0)."""
-    idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
-    return (idf * combined * (K1 + 1) / (combined + K1)).astype(np.float32)
+    return (idf(df, n) * combined * (K1 + 1) / (combined + K1)).astype(np.float32)
 
 
 def _length_codes(column: Any, count: int) -> np.ndarray:

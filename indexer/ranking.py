@@ -44,7 +44,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.matching import AtLeast, FieldsTerm
+from indexer.matching import AtLeast, FieldsTerm, idf
 from indexer.query import Abbreviations, Clause, Meaning, ParsedQuery, typed_meaning
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
@@ -295,12 +295,6 @@ def _densest(hits: Sequence[tuple[int, str]], weights: dict[str, float], width: 
             first += 1
         best = max(best, current)
     return best
-
-
-def idf(df: int, n: int) -> float:
-    """BM25's idf (the one `indexer.matching` scores with) of a word `df` of `n` articles hold."""
-    df = min(max(df, 0), n)
-    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
 
 
 def rarity_weights(weights: dict[str, float], df: DocFrequency, n: int) -> dict[str, float]:

@@ -57,6 +57,23 @@ def open_trie(path: Path) -> marisa_trie.Trie:
     return trie
 
 
+def trie_id(trie: marisa_trie.Trie, key: str) -> int | None:
+    """`trie.get(key)`; None for a key with a lone surrogate, which marisa cannot encode and
+    which no key (written as UTF-8) can be: unknown, as a dict would say."""
+    try:
+        return trie.get(key)
+    except UnicodeEncodeError:
+        return None
+
+
+def trie_keys(trie: marisa_trie.Trie) -> list[str]:
+    """Every key of `trie`, in the order of their ids."""
+    keys = [""] * len(trie)
+    for key, i in trie.iteritems():
+        keys[i] = key
+    return keys
+
+
 class StringColumn:
     """Strings by position, from ``NAME.utf8`` (all of them, concatenated) and
     ``NAME.offsets.npy`` (n + 1 byte offsets). `find` searches the whole text in C."""

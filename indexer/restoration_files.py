@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from indexer.mapped import StringColumn, open_trie, save_array, save_trie, values
+from indexer.mapped import StringColumn, open_trie, save_array, save_trie, trie_id, trie_keys, values
 
 if TYPE_CHECKING:
     from indexer.restoration import Counts
@@ -22,15 +22,6 @@ if TYPE_CHECKING:
 _IN_INDEX, _IN_GENERAL, _SUCC_INDEX, _SUCC_GENERAL, _MASS = 1, 2, 4, 8, 16
 _PREFIX = "restoration"
 _MISSING = object()
-
-
-def _trie_id(trie: Any, key: str) -> int | None:
-    """`trie.get(key)`; None for a key with a lone surrogate, which marisa cannot encode and
-    which no key (written as UTF-8) can be."""
-    try:
-        return trie.get(key)
-    except UnicodeEncodeError:
-        return None
 
 
 class _Column(Mapping[str, Any]):
@@ -41,10 +32,7 @@ class _Column(Mapping[str, Any]):
         self._trie, self._flags, self._bit, self._values, self._size = trie, flags, bit, values, size
 
     def get(self, key: str, default: Any = None) -> Any:
-        try:
-            i = self._trie.get(key)
-        except UnicodeEncodeError:  # a lone surrogate: never a key (keys were written as UTF-8)
-            return default
+        i = trie_id(self._trie, key)
         if i is None or not self._flags[i] & self._bit:
             return default
         return self._values[i]
@@ -66,24 +54,28 @@ class _Column(Mapping[str, Any]):
         return self._size
 
 
-class _Cased(Mapping[str, str]):
-    """`Counts.cased` from mapped files: a trie of the lowercase keys, their printed forms by id."""
+class _TrieMapping(Mapping[str, Any]):
+    """A read-only dict of mapped files whose keys are a trie's keys, each with the value
+    `_value` gives for its id."""
 
-    def __init__(self, trie: Any, forms: StringColumn) -> None:
-        self._trie, self._forms = trie, forms
+    def __init__(self, trie: Any) -> None:
+        self._trie = trie
+
+    def _value(self, i: int) -> Any:
+        raise NotImplementedError
 
     def get(self, key: str, default: Any = None) -> Any:
-        i = _trie_id(self._trie, key)
-        return default if i is None else self._forms[i]
+        i = trie_id(self._trie, key)
+        return default if i is None else self._value(i)
 
-    def __getitem__(self, key: str) -> str:
-        i = _trie_id(self._trie, key)
+    def __getitem__(self, key: str) -> Any:
+        i = trie_id(self._trie, key)
         if i is None:
             raise KeyError(key)
-        return self._forms[i]
+        return self._value(i)
 
     def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and _trie_id(self._trie, key) is not None
+        return isinstance(key, str) and trie_id(self._trie, key) is not None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._trie.keys())
@@ -92,33 +84,27 @@ class _Cased(Mapping[str, str]):
         return len(self._trie)
 
 
-class _Candidates(Mapping[str, list[str]]):
+class _Cased(_TrieMapping):
+    """`Counts.cased` from mapped files: a trie of the lowercase keys, their printed forms by id."""
+
+    def __init__(self, trie: Any, forms: StringColumn) -> None:
+        super().__init__(trie)
+        self._forms = forms
+
+    def _value(self, i: int) -> str:
+        return self._forms[i]
+
+
+class _Candidates(_TrieMapping):
     """`Restorer.by_fold` from mapped files: folded syllable -> its accented readings."""
 
     def __init__(self, folds: Any, offsets: Sequence[int], ids: Sequence[int], syllables: Any) -> None:
-        self._folds, self._offsets, self._ids, self._syllables = folds, offsets, ids, syllables
+        super().__init__(folds)
+        self._offsets, self._ids, self._syllables = offsets, ids, syllables
 
-    def get(self, key: str, default: Any = None) -> Any:
-        i = _trie_id(self._folds, key)
-        if i is None:
-            return default
+    def _value(self, i: int) -> list[str]:
         restore = self._syllables.restore_key
         return [restore(self._ids[j]) for j in range(self._offsets[i], self._offsets[i + 1])]
-
-    def __getitem__(self, key: str) -> list[str]:
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and _trie_id(self._folds, key) is not None
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._folds.keys())
-
-    def __len__(self) -> int:
-        return len(self._folds)
 
 
 class MappedCounts:
@@ -192,8 +178,8 @@ class MappedModel:
             {*index.unigrams, *general.unigrams, *index.successors, *general.successors, *succ_mass},
         )
         pairs = save_trie(path("bigrams.marisa"), {*index.bigrams, *general.bigrams})
-        uni_keys = _keys_by_id(syllables)
-        bi_keys = _keys_by_id(pairs)
+        uni_keys = trie_keys(syllables)
+        bi_keys = trie_keys(pairs)
         uni_flags = np.zeros(len(uni_keys), dtype=np.uint8)
         bi_flags = np.zeros(len(bi_keys), dtype=np.uint8)
         facts: dict[str, Any] = {"mass": len(succ_mass)}
@@ -207,7 +193,7 @@ class MappedModel:
                 flags |= _flags(keys, table, bit)
                 save_array(path(f"{kind}-{name}.npy"), _counts(keys, table))
             cased = save_trie(path(f"cased-{name}.marisa"), counts.cased.keys())
-            StringColumn.write(folder, f"{_PREFIX}.cased-{name}", map(counts.cased.__getitem__, _keys_by_id(cased)))
+            StringColumn.write(folder, f"{_PREFIX}.cased-{name}", map(counts.cased.__getitem__, trie_keys(cased)))
             succ = counts.successors
             uni_flags |= _flags(uni_keys, succ, succ_bit)
             save_array(path(f"uni-successors-{name}.npy"), _counts(uni_keys, succ))
@@ -223,19 +209,12 @@ class MappedModel:
         save_array(path("bi-flags.npy"), bi_flags)
         folds = save_trie(path("folds.marisa"), by_fold.keys())
         offsets, ids = [0], []
-        for key in _keys_by_id(folds):
+        for key in trie_keys(folds):
             ids.extend(syllables[s] for s in by_fold[key])
             offsets.append(len(ids))
         save_array(path("fold-offsets.npy"), np.array(offsets, dtype=np.int64))
         save_array(path("fold-candidates.npy"), np.array(ids, dtype=np.int32))
         path("json").write_text(json.dumps(facts), encoding="utf-8")
-
-
-def _keys_by_id(trie: Any) -> list[str]:
-    keys = [""] * len(trie)
-    for key, i in trie.iteritems():
-        keys[i] = key
-    return keys
 
 
 def _flags(keys: Sequence[str], table: Mapping[str, Any], bit: int) -> np.ndarray:

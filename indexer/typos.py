@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from indexer.analysis import fold
-from indexer.mapped import load_array, open_trie, save_array, save_trie
+from indexer.mapped import load_array, open_trie, save_array, save_trie, trie_id, trie_keys
 
 MIN_LENGTH = 3  # shorter words get no tolerance: "an"/"em"/"ba" are each other's typos
 LONG_WORD = 8  # from this length on, distance 2
@@ -233,15 +233,12 @@ class MappedTypoIndex(TypoIndex):
         return len(self._trie)
 
     def __contains__(self, word: str) -> bool:
-        try:
-            return word in self._trie
-        except UnicodeEncodeError:  # a lone surrogate: never a word
-            return False
+        return trie_id(self._trie, word) is not None
 
     @property
     def words(self) -> list[str]:  # type: ignore[override]
         """Every word (for tools and tests; the server never lists them)."""
-        return [self._trie.restore_key(i) for i in range(len(self._trie))]
+        return trie_keys(self._trie)
 
     def _word(self, i: int) -> str:
         return self._trie.restore_key(i)

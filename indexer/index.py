@@ -48,7 +48,7 @@ from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns, 
 from indexer.ingest import IngestReport, iter_articles
 from indexer.mapped import MODELS_DIR, write_manifest
 from indexer.model import Article
-from indexer.restoration import Counts, PrintedCounts, Restorer
+from indexer.restoration import PrintedCounts, Restorer
 from indexer.segments import SegmentBuilder, write_toc
 from indexer.titles import Titles
 from indexer.typos import MappedTypoIndex
@@ -656,10 +656,9 @@ def write_models(gen: Path, readings: ReadingCounter, catalog: Catalog, ix: Any)
     folder.mkdir()
     restoration = _forked(lambda: Restorer.from_counter(readings).save(folder))
     try:
-        # the restorer's index unigrams (Counts lowercases and adds up the printed forms)
-        unigrams = Counts(readings.unigrams + readings.body_unigrams, {}).unigrams
+        # the restorer's index unigrams, as printed: typo_lexicon folds (and so adds up) them
         with ix.reader() as reader:
-            MappedTypoIndex.write(folder, typo_lexicon(unigrams, reader))
+            MappedTypoIndex.write(folder, typo_lexicon(readings.unigrams + readings.body_unigrams, reader))
         Titles.from_entries((doc_id, title) for doc_id, (title, _, _) in catalog.entries.items()).write(folder)
     finally:
         error = restoration()

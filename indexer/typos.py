@@ -77,6 +77,11 @@ def max_distance(word: str) -> int:
     return 0 if n < MIN_LENGTH else 2 if n >= LONG_WORD else 1
 
 
+def _indexed_words(lexicon: Mapping[str, int]) -> list[str]:
+    """The lexicon words a typo index files: alphabetic ASCII, 2 to MAX_LENGTH letters."""
+    return [w for w in lexicon if 2 <= len(w) <= MAX_LENGTH and w.isascii() and w.isalpha()]
+
+
 class TypoIndex:
     """Folded lexicon words near a query word, by edit distance, frequency and context.
 
@@ -87,7 +92,7 @@ class TypoIndex:
     """
 
     def __init__(self, lexicon: Mapping[str, int]) -> None:
-        words = [w for w in lexicon if 2 <= len(w) <= MAX_LENGTH and w.isascii() and w.isalpha()]
+        words = _indexed_words(lexicon)
         self.words = words
         self.freq = np.fromiter((lexicon[w] for w in words), dtype=np.int64, count=len(words))
         self._known = frozenset(words)
@@ -212,7 +217,7 @@ class MappedTypoIndex(TypoIndex):
     @classmethod
     def write(cls, folder: Path, lexicon: Mapping[str, int]) -> None:
         """Write the files for `lexicon` (as given to TypoIndex: `{folded syllable: df}`)."""
-        words = [w for w in lexicon if 2 <= len(w) <= MAX_LENGTH and w.isascii() and w.isalpha()]
+        words = _indexed_words(lexicon)
         trie = save_trie(folder / "typos.words.marisa", words)
         freq = np.zeros(len(trie), dtype=np.int64)
         keys: list[str] = []

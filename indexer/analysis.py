@@ -441,6 +441,12 @@ _WORD_SPLIT = re.compile(
 # letters that are not lower case around "-" or "&": where an initialism alias may be
 _INITIALISM_HINT = re.compile(f"(?<=[{_WB['N']}])[-&](?=[{_WB['N']}])")
 _DIGITS = frozenset("0123456789")
+
+
+def _dotted_letters(word: str) -> bool:
+    """A fast-path word the analyzer splits at its dots ("TP.HCM": "tp", "hcm" and the alias
+    "tphcm"). A word ending in a digit is a number (ICU rule status 100): "19.309" stays whole."""
+    return "." in word and word[-1] not in _DIGITS
 _FAST_CACHE_LIMIT = 200_000
 
 
@@ -521,7 +527,7 @@ def _columns_fast(text: str) -> Columns | None:
     del joined[n:]
     # a word is a number (ICU rule status 100) when it ends with a digit; letter words with
     # inner dots ("TP.HCM") become their parts and a joined alias
-    dotted = [i for i, w in enumerate(words) if "." in w and w[-1] not in _DIGITS] if "." in text else []
+    dotted = [i for i, w in enumerate(words) if _dotted_letters(w)] if "." in text else []
     hint = ("-" in text or "&" in text) and _INITIALISM_HINT.search(text) is not None
     if not dotted and not hint:
         return Columns(
@@ -595,7 +601,7 @@ def syllable_spans(text: str) -> list[tuple[int, int, str]]:
         return spans
     out: list[tuple[int, int, str]] = []
     for span, word in zip(spans, words, strict=True):
-        if "." in word and word[-1] not in _DIGITS:  # "TP.HCM": its parts are the syllables
+        if _dotted_letters(word):  # its parts are the syllables
             at = span[0]
             for piece in word.split("."):
                 out.append((at, at + len(piece), _FOLDED[piece]))

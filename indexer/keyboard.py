@@ -599,7 +599,77 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
                 if support.df(key):
                     found.append(key)
                     continue
-                context = [*chosen[:i], key, *chosen[i + 1 :]]
-                found += [c for c, _ in index.in_context(context, i, support.pair_df, limit=limit)]
+                found += _near_in_context(chosen, i, key, support, index, limit)
         out.append(list(dict.fromkeys(found))[:limit])
     return out
+
+
+# A known word's replacement must be held next to a neighbour: once is enough for a word that
+# spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
+# articles, since a pair seen once is often a chance meeting.
+SLIP_PAIR_DOCS = 2
+
+
+def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
+    """Per word, folded spellings to match at a lower weight for a word the index KNOWS but a
+    slip of the keys may have made (`_may_be_slip`): the candidates the index holds next to a
+    neighbour ("cahn ta" → "canh": keywords/typo MRR@10 0.852 → 0.873 with the two-letter rule
+    of `_near_in_context`, every other form unchanged). Only matched, never suggested: a known
+    word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess."""
+    chosen = [w.chosen.folded for w in understood.words]
+    out: list[list[str]] = []
+    for i, word in enumerate(understood.words):
+        found: list[str] = []
+        if any(support.df(f) for f in word.folded_forms) and _may_be_slip(word, chosen, i, support):
+            need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
+            for key in word.typo_keys:
+                found += [
+                    c
+                    for c in _near_in_context(chosen, i, key, support, index, limit)
+                    if c not in word.folded_forms and _pair_docs(chosen, i, c, support) >= need
+                ]
+        out.append(list(dict.fromkeys(found))[:limit])
+    return out
+
+
+def _near_in_context(
+    chosen: Sequence[str], i: int, key: str, support: Support, index: TypoIndex, limit: int
+) -> list[str]:
+    """`TypoIndex.in_context` for `key` in place of word i. A two-letter key that spells no
+    syllable ("ht": a letter dropped from "hot") gets distance 1, where `max_distance` allows
+    a two-letter word none."""
+    short = len(key) == 2 and key.isalpha() and not could_be_syllable(key)
+    context = [*chosen[:i], key, *chosen[i + 1 :]]
+    found = index.in_context(context, i, support.pair_df, limit=limit, maxdist=1 if short else None)
+    return [c for c, _ in found]
+
+
+def _may_be_slip(word: WordChoice, chosen: Sequence[str], i: int, support: Support) -> bool:
+    """A word the index holds that a slip of the keys may have made: typed without marks (a
+    marked word was typed with care), taken as typed (not decoded from keystrokes), and found
+    next to neither neighbour in the index, with at least one neighbour to judge by."""
+    plain = fold(word.raw) == word.raw.lower()
+    return plain and not word.changed and len(chosen) > 1 and _pair_docs(chosen, i, chosen[i], support) == 0
+
+
+_FOLDED_ONSETS = frozenset(fold(o) for o in ONSETS) | {""}
+_FOLDED_RHYMES = frozenset(fold(r) for r in RHYMES)
+
+
+def could_be_syllable(folded: str) -> bool:
+    """Whether some marking of a folded word spells a Vietnamese syllable ("tien" for "tiền";
+    not "cahn", "tori", "ht"): an onset, then a rhyme (gi/qu lend their glide), checked loosely."""
+    for n in (3, 2, 1, 0):
+        onset, rhyme = folded[:n], folded[n:]
+        if onset in _FOLDED_ONSETS and rhyme and (
+            rhyme in _FOLDED_RHYMES or (onset in ("gi", "qu") and onset[1] + rhyme in _FOLDED_RHYMES)
+        ):
+            return True
+    return False
+
+
+def _pair_docs(words: Sequence[str], i: int, candidate: str, support: Support) -> int:
+    """The most articles holding `candidate` next to one of words[i]'s neighbours (as pairs)."""
+    before = support.pair_df(words[i - 1], candidate) if i > 0 else 0
+    after = support.pair_df(candidate, words[i + 1]) if i + 1 < len(words) else 0
+    return max(before, after)

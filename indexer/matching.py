@@ -76,8 +76,7 @@ class Executor:
     def __init__(self, searcher: Any) -> None:
         reader = searcher.reader()
         self.n = reader.doc_count_all()
-        self.live = np.zeros(self.n, dtype=bool)
-        self.live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
+        self.live = _live_mask(searcher, self.n)
         self.columns = {name: _numeric_column(searcher, name) for name in ("published", "oldest", "month")}
         self._lock = threading.Lock()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
@@ -402,6 +401,21 @@ def _compact(tfs: np.ndarray) -> np.ndarray:
     """Term frequencies as uint16 when that holds them exactly (they are counts), else as is."""
     small = tfs.astype(np.uint16)
     return small if np.array_equal(small, tfs) else tfs
+
+
+def _live_mask(searcher: Any, n: int) -> np.ndarray:
+    """Which docnums hold a live article: all but each segment's deleted ones, read as a set
+    (asking `is_deleted` of every docnum was a tenth of a second of a server's first answer
+    on news-50k)."""
+    live = np.ones(n, dtype=bool)
+    for reader, offset in _leaves(searcher):
+        if not reader.has_deletions():
+            continue
+        deleted = getattr(reader, "deleted_docs_set", None)  # a SegmentReader's cached set
+        if deleted is None:  # another kind of reader: ask it document by document
+            deleted = [d for d in range(reader.doc_count_all()) if reader.is_deleted(d)]
+        live[np.fromiter(deleted, dtype=np.int64) + offset] = False
+    return live
 
 
 def _leaves(searcher: Any) -> list[tuple[Any, int]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from indexer.analysis import Syllable, normalize_text, tokenize
 from indexer.index import PARTS
-from indexer.keyboard import Support, typo_candidates, understand
+from indexer.keyboard import Support, slip_candidates, typo_candidates, understand
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
 from indexer.typos import TypoIndex
 
@@ -199,7 +199,8 @@ def interpret(
 ) -> dict[int, Meaning]:
     """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
     where the index supports it (`indexer.keyboard.understand`), marks repaired, and likely
-    spellings for words the index holds in no form (`indexer.keyboard.typo_candidates`).
+    spellings for words the index holds in no form (`indexer.keyboard.typo_candidates`) or
+    that a slip of the keys may have made (`slip_candidates`: matched, never shown).
     Without an index (`support` None) every word means what it says."""
     meanings: dict[int, Meaning] = {}
     for clause in parsed.clauses:
@@ -211,10 +212,10 @@ def interpret(
                 meanings[id(tok)] = typed_meaning(tok, text)
             continue
         understood = understand([text[t.start : t.end] for t in tokens], support)
-        typos = (
-            typo_candidates(understood, support, typo_index) if typo_index is not None else [[] for _ in tokens]
-        )
-        for tok, choice, candidates in zip(tokens, understood.words, typos, strict=True):
+        none: list[list[str]] = [[] for _ in tokens]
+        typos = typo_candidates(understood, support, typo_index) if typo_index is not None else none
+        slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
+        for tok, choice, candidates, slipped in zip(tokens, understood.words, typos, slips, strict=True):
             if not choice.changed:
                 meaning = typed_meaning(tok, text)
             else:
@@ -229,6 +230,10 @@ def interpret(
                     how = meaning.how if meaning.changed else "typo"
                     shown = meaning.shown if meaning.changed else extra[0][0]
                     meaning = Meaning(meaning.forms + extra, meaning.exact, shown, how)
+            if slipped:  # matched only: shown and "how" stay as typed (see slip_candidates)
+                known = {f for f, _ in meaning.forms}
+                extra = tuple((c, TYPO_WEIGHT) for c in slipped if c not in known)
+                meaning = Meaning(meaning.forms + extra, meaning.exact, meaning.shown, meaning.how)
             meanings[id(tok)] = meaning
     return meanings
 

@@ -150,12 +150,13 @@ class TypoIndex:
             if d <= maxdist:
                 yield cand, d, int(self.freq[i])
 
-    def candidates(self, word: str, limit: int = 3) -> list[tuple[str, int]]:
+    def candidates(self, word: str, limit: int = 3, maxdist: int | None = None) -> list[tuple[str, int]]:
         """Up to `limit` (folded candidate, df) within the allowed distance of `word` (folded
-        here), best first: nearer, then same first letter (first letters are rarely mistyped),
-        then more frequent. The word itself is never among them."""
+        here; `max_distance` unless `maxdist` says), best first: nearer, then same first letter
+        (first letters are rarely mistyped), then more frequent. The word itself is never among
+        them."""
         word = fold(word)
-        maxdist = max_distance(word)
+        maxdist = max_distance(word) if maxdist is None else maxdist
         if not maxdist or not word.isalpha():
             return []
         found = sorted(self._near(word, maxdist), key=lambda c: (c[1], c[0][0] != word[0], -c[2], c[0]))
@@ -168,11 +169,12 @@ class TypoIndex:
         pair_df: Callable[[str, str], int],
         limit: int = 3,
         pool: int = 20,
+        maxdist: int | None = None,
     ) -> list[tuple[str, int]]:
         """Candidates for `words[i]` (folded query words), re-ranked by the neighbours: a
         candidate forming a pair the index holds with the previous or next word comes first
         (more such neighbours, then more pair documents), the distance/frequency order after."""
-        found = self.candidates(words[i], limit=pool)
+        found = self.candidates(words[i], limit=pool, maxdist=maxdist)
         prev = words[i - 1] if i > 0 else None
         nxt = words[i + 1] if i + 1 < len(words) else None
 

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import psutil
 import pytest
 
@@ -122,6 +123,12 @@ def test_update_adds_and_replaces_by_id(tmp_path: Path) -> None:
     assert report.added == 1 and report.documents == 7
     assert service.search('"gio mua"')["total"] == 0
     assert service.search("bao so chin")["hits"][0]["id"] == "gen-nam-south"
+    # the replaced version is a deleted docnum: the live mask says so, as Whoosh does
+    gen = service.generation()
+    with gen.ix.searcher() as searcher:
+        live = gen.executor(searcher).live
+        assert set(np.flatnonzero(live).tolist()) == set(searcher.reader().all_doc_ids())
+        assert live.sum() == 7 < len(live)
 
 
 def test_incompatible_index_says_rebuild_needed(tmp_path: Path) -> None:

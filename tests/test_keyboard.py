@@ -17,12 +17,14 @@ from indexer.keyboard import (
     _letters,
     base_letters,
     build_syllable,
+    could_be_syllable,
     decode_telex,
     decode_vni,
     encode_telex,
     encode_vni,
     readings,
     repair_marks,
+    slip_candidates,
     split_syllable,
     typo_candidates,
     understand,
@@ -227,6 +229,52 @@ def test_typo_candidates_after_decoding(support: DictSupport) -> None:
     assert typo_candidates(got, support, index)[1][0] == "nam"
     # words the index knows get none
     assert typo_candidates(understand(["teen", "gas"], support), support, index) == [[], []]
+
+
+SLIPS = [
+    "Nông dân canh tác lúa nước.",
+    "Kỹ thuật canh tác mới.",
+    "Ông Cahn phát biểu.",  # "cahn" is in the index, as a name
+    "Tình trạng nhiễu loạn thị trường.",
+    "Thời tiết gây nhiễu loạn giao thông.",
+    "Lan về nhà.",
+    "Mua vé số, hốt bạc tỷ.",
+    "Ngày HT khai mạc.",  # "ht" known, as an abbreviation
+    "Tiền vé tăng. Thị trường hiện nay sôi động.",
+]
+
+
+def test_slip_candidates_for_known_words_a_slip_may_have_made() -> None:
+    """A known word typed plain, taken as typed and next to neither neighbour in the index gets
+    the candidates the index holds next to a neighbour: once is enough after a word that spells
+    no syllable ("cahn"), a real syllable needs the pair in SLIP_PAIR_DOCS articles."""
+    support = DictSupport.from_texts(SLIPS)
+    index = TypoIndex(support.syllables)
+    assert support.df("cahn") and not support.pair_df("cahn", "tac")
+    assert slip_candidates(understand(["cahn", "tac"], support), support, index) == [["canh"], []]
+    # a real syllable: "nhieu loan" is in two articles, so "lan" (alone on its side) gets "loan"
+    assert "loan" in slip_candidates(understand(["nhieu", "lan"], support), support, index)[1]
+    # ... but one article is not enough: "thi truong tien" could be "thi truong hien", held once
+    assert support.df("tien") and support.pair_df("truong", "hien") == 1
+    assert slip_candidates(understand(["thi", "truong", "tien"], support), support, index)[2] == []
+    # two letters that spell no syllable get distance 1 ("ht" for "hot")
+    assert support.df("ht") and "hot" in slip_candidates(understand(["ht", "bac"], support), support, index)[0]
+    # a word typed with marks, or decoded from keystrokes, was meant: no candidates
+    assert slip_candidates(understand(["cảhn", "tac"], support), support, index)[0] == []
+    assert slip_candidates(understand(["nhieeuf", "lan"], support), support, index)[0] == []
+    # nor a word next to a neighbour it is seen with, nor a query of one word
+    assert slip_candidates(understand(["canh", "tac"], support), support, index) == [[], []]
+    assert slip_candidates(understand(["cahn"], support), support, index) == [[]]
+    # and typo_candidates, whose candidates are suggested, still leaves every known word alone
+    assert typo_candidates(understand(["cahn", "tac"], support), support, index) == [[], []]
+
+
+@pytest.mark.parametrize(
+    ("word", "could"), [("tien", True), ("canh", True), ("gi", True), ("quy", True), ("khuyu", True),
+                        ("nghieng", True), ("cahn", False), ("tori", False), ("ht", False), ("vietlott", False)]
+)
+def test_could_be_syllable(word: str, could: bool) -> None:
+    assert could_be_syllable(word) is could
 
 
 # --- properties ----------------------------------------------------------------------------------

@@ -337,6 +337,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         ("built at", stats["built_at"]),
         ("build time", f"{stats['build_seconds']} s"),
         ("analyzer", f"version {stats['analyzer_version']} (schema {stats['schema_version']})"),
+        ("models", f"mapped, {format_bytes(stats['models_bytes'])}" if stats["models_bytes"] is not None
+         else "none: loaded into each server process at start (rebuild to map them)"),
     ]
     for name, value in rows:
         print(f"{name:>11}: {value}")

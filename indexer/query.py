@@ -19,7 +19,7 @@ from indexer.analysis import Syllable, normalize_text, tokenize
 from indexer.index import PARTS
 from indexer.keyboard import Support, slip_candidates, typo_candidates, understand
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
-from indexer.typos import TypoIndex
+from indexer.typos import TypoIndex, candidate_weight
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
@@ -225,7 +225,7 @@ def interpret(
                                   choice.chosen.text, choice.chosen.method)
             if candidates:
                 known = {f for f, _ in meaning.forms}
-                extra = tuple((c, TYPO_WEIGHT) for c in candidates if c not in known)
+                extra = tuple((c, candidate_weight(candidates)) for c in candidates if c not in known)
                 if extra:
                     how = meaning.how if meaning.changed else "typo"
                     shown = meaning.shown if meaning.changed else extra[0][0]

@@ -107,3 +107,18 @@ def test_candidates_are_exactly_the_words_within_reach(lexicon: list[str], word:
         assert got == want
     else:
         assert got <= want
+
+
+def test_a_lone_long_candidate_weighs_more() -> None:
+    """One candidate of 6+ letters for an unknown word is almost surely the word meant; short
+    words and several candidates keep the typo weight."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret, parse_query
+    from indexer.typos import LONE_WEIGHT, candidate_weight
+
+    assert candidate_weight(["salmonella"]) == LONE_WEIGHT > SUGGESTED_WEIGHT
+    assert candidate_weight(["noi"]) == candidate_weight(["biotin", "biotic"]) == SUGGESTED_WEIGHT
+    support = DictSupport.from_texts(["Vi khuẩn salmonella gây ngộ độc.", "Ngộ độc nặng là gì?"])
+    parsed = parse_query("oalmonella là gì")
+    meanings = interpret(parsed, parsed.text, support, TypoIndex(support.syllables))
+    assert (("oalmonella", 1.0), ("salmonella", LONE_WEIGHT)) in [m.forms for m in meanings.values()]

@@ -32,8 +32,8 @@ in every query form, with a plain BM25 beside):
   of the query's words that the first LEAD_SYLLABLES of the text (title, lead) hold in the order
   the query has them. A headline or a question retells the article's opening, in its order; an
   article on the same event by another outlet opens with the same words in another order, or
-  holds them further down (bench/README.md, issue 11: +0.001 to +0.005 MRR@10 per form on
-  headlines and on vinewsqa).
+  holds them further down (bench/README.md, issue 11: headlines +0.002 to +0.003 MRR@10 per
+  form, vinewsqa +0.001 to +0.003, short queries unchanged).
 * What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded, and
   likely spellings of a word found nowhere in the index, each form with its own weight, below
   the word as typed, so a typo never outranks a correctly typed match.

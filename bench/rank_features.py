@@ -15,7 +15,8 @@ the first-stage score and its parts (words, adjacent pairs, exact forms), the de
 share (10/20/40/80 syllables, query weights), the same by idf (20/40), query-word coverage
 (plain, idf-weighted, first 60 syllables), adjacent-pair coverage, a Dirichlet query
 likelihood (mu 300, 1000), the longest run of query words in order, log length, first-stage
-rank. Files go to bench/results/ (git-ignored): they hold article ids, never text.
+rank, the share of the query the first 80 syllables hold in query order (`ranking.lead_order`).
+Files go to bench/results/ (git-ignored): they hold article ids, never text.
 `--lightgbm` needs `pip install lightgbm` (not a dependency: nothing learned is shipped).
 """
 
@@ -47,7 +48,7 @@ from indexer.query import FIELD_CHOICES, parse_query
 from indexer.search import _StoredArticles
 
 NAMES = ["score", "core", "bi", "ex", "prox10", "prox20", "prox40", "prox80", "cov", "icov", "pc", "ipc", "lcov",
-         "loglen", "rank", "iprox20", "iprox40", "ql300", "ql1000", "run"]
+         "loglen", "rank", "iprox20", "iprox40", "ql300", "ql1000", "run", "lead80"]
 F = {n: i for i, n in enumerate(NAMES)}
 OUT = REPO / "bench" / "results"
 _WORD = re.compile(r"\w+")
@@ -111,7 +112,7 @@ def candidate_features(words: list[str], qwords: list[str], weights: dict[str, f
     ]
 
 
-def extract(set_name: str, forms: list[str], subset: int | None, depth: int) -> Path:
+def extract(set_name: str, forms: list[str], subset: int | None, depth: int, cache: Path) -> Path:
     """Run each distinct query text of a set through vnsearch's first stage; save features."""
     from whoosh import query as wq
 
@@ -119,7 +120,7 @@ def extract(set_name: str, forms: list[str], subset: int | None, depth: int) -> 
     if subset:
         qs.queries = qs.queries[:subset]
     queries = expand(qs, forms)
-    eng, _, _ = IndexCache(DEFAULT_CACHE, False).engine(ENGINES["vnsearch"][0], qs)
+    eng, _, _ = IndexCache(cache, False).engine(ENGINES["vnsearch"][0], qs)
     service = eng.service
     gen = service.generation()
     searcher = service._searcher(gen)
@@ -158,11 +159,16 @@ def extract(set_name: str, forms: list[str], subset: int | None, depth: int) -> 
         cf = {t: stats[t][0] for t in weights}
         qwords = [(meanings[id(t)].forms[0][0] if id(t) in meanings else t.folded) for t in parsed.positive_tokens]
         articles = _StoredArticles(searcher)
+        order = ranking.query_order(built.sequence)
+        order_total = sum(max(forms.values()) for forms in built.sequence) or 1.0
         rows = []
         for rank, d in enumerate(docs):
+            words = _WORD.findall(articles.folded_text(d))
             row = [float(scores[d]), float(core_s[d]), float(pair_s[d]), float(exact_s[d])]
-            row += candidate_features(_WORD.findall(articles.folded_text(d)), qwords, weights, idf, cf, total_len)
+            row += candidate_features(words, qwords, weights, idf, cf, total_len)
             row[F["rank"]] = rank
+            hits = ranking._query_word_hits(words, weights)
+            row.append(ranking.lead_order(hits, order, len(built.sequence)) / order_total)
             rows.append(row)
         cands[text] = {"docs": [ids[d] for d in docs], "X": np.array(rows), "nq": len(parsed.positive_tokens)}
         if count % 500 == 0:
@@ -182,9 +188,10 @@ Scorer = Callable[[dict[str, Any]], np.ndarray]
 
 
 def rerank(prox: float = ranking.PROXIMITY_WEIGHT, rare: float = 0.0, rare_from: int = ranking.RARE_FROM_WORDS,
-           depth: int = ranking.RERANK_DEPTH) -> Scorer:
+           depth: int = ranking.RERANK_DEPTH, lead: float = 0.0) -> Scorer:
     """vnsearch's re-rank from the features: score + best × (prox × window share + rare × the
-    idf-weighted 40-syllable window share, for queries of `rare_from`+ words), first `depth`."""
+    idf-weighted 40-syllable window share + lead × the opening's share in query order, the last
+    two for queries of `rare_from`+ words), first `depth`."""
     def scorer(c: dict[str, Any]) -> np.ndarray:
         x = c["X"]
         s = x[:, F["score"]].copy()
@@ -192,7 +199,7 @@ def rerank(prox: float = ranking.PROXIMITY_WEIGHT, rare: float = 0.0, rare_from:
         top = s[0] or 1.0
         bonus = prox * x[:k, F["prox20"]]
         if rare and c["nq"] >= rare_from:
-            bonus = bonus + rare * x[:k, F["iprox40"]]
+            bonus = bonus + rare * x[:k, F["iprox40"]] + lead * x[:k, F["lead80"]]
         out = s - 1e9  # past the depth: first-stage order, below the re-ranked head
         out[:k] = s[:k] + top * bonus
         return out
@@ -253,7 +260,7 @@ def lightgbm_cv(datas: dict[str, dict[str, Any]], depth: int) -> None:
                 if zlib.crc32(qid.encode()) % 5 == fold:
                     predicted[(name, qid, text)] = model.predict(x)
     for name, data in datas.items():
-        base = mrr(data, rerank(rare=ranking.RARE_WEIGHT))
+        base = mrr(data, rerank(rare=ranking.RARE_WEIGHT, lead=ranking.LEAD_WEIGHT))
         got = mrr(data, lambda qid, text, c, name=name: predicted[(name, qid, text)], keyed=True)
         print(f"lightgbm-cv {name}: current {base['ALL']:.4f} -> {got['ALL']:.4f}  "
               + " ".join(f"{f}:{base[f]:.3f}->{got[f]:.3f}" for f in got if f != "ALL"))
@@ -268,11 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--subset", type=int, help="first N base queries of each set (extract)")
     ap.add_argument("--depth", type=int, default=50, help="candidates kept per query (extract)")
     ap.add_argument("--lightgbm", action="store_true", help="also LambdaMART, 5-fold CV (eval)")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="the harness's index cache (extract)")
     args = ap.parse_args(argv)
     names = args.sets.split(",")
     if args.command == "extract":
         for name in names:
-            extract(name, args.forms.split(","), args.subset, args.depth)
+            extract(name, args.forms.split(","), args.subset, args.depth, args.cache)
         return 0
     datas = {}
     for name in names:
@@ -281,8 +289,11 @@ def main(argv: list[str] | None = None) -> int:
     variants: dict[str, Scorer] = {
         "no re-rank": rerank(prox=0.0),
         "window only (before issue 11)": rerank(),
-        "current (+ rarity window)": rerank(rare=ranking.RARE_WEIGHT),
-        "rarity window for every query": rerank(rare=ranking.RARE_WEIGHT, rare_from=0),
+        "rarity window (before the opening in order)": rerank(rare=ranking.RARE_WEIGHT),
+        "current (+ rarity window + opening in order)": rerank(rare=ranking.RARE_WEIGHT, lead=ranking.LEAD_WEIGHT),
+        "rarity window and opening for every query": rerank(
+            rare=ranking.RARE_WEIGHT, lead=ranking.LEAD_WEIGHT, rare_from=0
+        ),
     }
     for label, scorer in variants.items():
         cells = []

@@ -28,6 +28,12 @@ in every query form, with a plain BM25 beside):
   also holds the rare words there. Short queries are left as they were: they have few words
   to weigh, and on the keyword set the second window only cost typo queries (bench/README.md,
   issue 11: vinewsqa +0.008 to +0.014 MRR@10 per form, headlines +0.001 to +0.005).
+* **The opening in the query's order** (the same long queries, `lead_order`): the largest share
+  of the query's words that the first LEAD_SYLLABLES of the text (title, lead) hold in the order
+  the query has them. A headline or a question retells the article's opening, in its order; an
+  article on the same event by another outlet opens with the same words in another order, or
+  holds them further down (bench/README.md, issue 11: headlines +0.002 to +0.003 MRR@10 per
+  form, vinewsqa +0.001 to +0.003, short queries unchanged).
 * What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded, and
   likely spellings of a word found nowhere in the index, each form with its own weight, below
   the word as typed, so a typo never outranks a correctly typed match.
@@ -59,6 +65,8 @@ PROXIMITY_WEIGHT = 1.0  # a window holding every query word adds the best articl
 RARE_WINDOW = 40  # syllables: the span of the rarity-weighted window (long queries)
 RARE_WEIGHT = 0.5  # a window holding every query word, rarity-weighted, adds this × the best score
 RARE_FROM_WORDS = 6  # queries of at least this many words get the rarity-weighted window
+LEAD_SYLLABLES = 80  # the opening of a text (title, lead) that `lead_order` reads (long queries)
+LEAD_WEIGHT = 0.1  # the whole query in order in the opening adds this × the best score
 PASTED_WORDS = 5  # from this many words, quotes in a query may be typography (a pasted headline)
 
 # Folded question phrases. In a question they ask for the answer, so they do not describe it.
@@ -127,6 +135,7 @@ class QueryBuilder:
         self.df = df
         self.highlight_terms: set[str] = set()
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
+        self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
         self.can_relax = False
         tokens = parsed.positive_tokens
         self.question = looks_like_question([t.folded for t in tokens], parsed.text)
@@ -143,6 +152,7 @@ class QueryBuilder:
         boosts: list[Any] = []
         excluded: list[Any] = []
         pending_or: list[Any] = []
+        self.sequence = []
         for clause in self.parsed.clauses:
             if clause.negated:
                 excluded.append(self._sequence(tuple(t.folded for t in clause.tokens if not t.alias), clause.parts))
@@ -181,10 +191,14 @@ class QueryBuilder:
         weight = [QUESTION_WEIGHT if i in asking else 1.0 for i in range(len(tokens))]
         boosts: list[Any] = []
         for i, meaning in enumerate(meanings):
+            found: dict[str, float] = {}
             for form, w in meaning.forms:
                 self.highlight_terms.add(form)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
+                    found[form] = weight[i] * w
                     self.proximity_terms[form] = max(weight[i] * w, self.proximity_terms.get(form, 0.0))
+            if found:
+                self.sequence.append(found)
             if meaning.exact:
                 boosts.append(fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
         for i, b in enumerate(tokens[1:]):
@@ -302,22 +316,56 @@ def rarity_weights(weights: dict[str, float], df: DocFrequency, n: int) -> dict[
     return {word: w * idf(df(word), n) for word, w in weights.items()}
 
 
+QueryOrder = dict[str, list[tuple[int, float]]]  # word -> (its places in the query, weight), last first
+
+
+def query_order(sequence: Sequence[dict[str, float]]) -> QueryOrder:
+    """Where each word stands in the query (`QueryBuilder.sequence`), for `lead_order`; a word
+    typed twice stands in both places."""
+    order: QueryOrder = {}
+    for place, forms in enumerate(sequence):
+        for form, weight in forms.items():
+            order.setdefault(form, []).insert(0, (place, weight))
+    return order
+
+
+def lead_order(hits: Sequence[tuple[int, str]], order: QueryOrder, places: int, width: int = LEAD_SYLLABLES) -> float:
+    """The largest total weight of query words that the first `width` words hold in the query's
+    order (a weighted longest common subsequence). `hits` are the text's (position, query word)
+    in text order; `best[p]` is the heaviest ordered match that ends at query place p, so each
+    hit costs one `max` over the places before it (a query has few; an opening few hits)."""
+    best = [0.0] * places
+    for position, word in hits:
+        if position >= width:
+            break
+        for place, weight in order.get(word, ()):  # last place first: a hit extends chains once
+            gain = weight + (max(best[:place]) if place else 0.0)
+            if gain > best[place]:
+                best[place] = gain
+    return max(best, default=0.0)
+
+
 def proximity_rerank(
     docnums: Sequence[int],
     scores: Any,
     folded_texts: Callable[[int], str],
     weights: dict[str, float],
     rare: dict[str, float] | None = None,
+    sequence: Sequence[dict[str, float]] | None = None,
 ) -> list[tuple[int, float]]:
     """Re-rank the best articles: score + PROXIMITY_WEIGHT × (share of the query's weight found
     in the article's densest window) × the best score, + RARE_WEIGHT × the same share for the
-    `rare` weights (`rarity_weights`; None for short queries) in a RARE_WINDOW. `folded_texts`
-    gives an article's searchable text folded by `fold_quick`; its words are split on \\w
-    (cheap, and close enough to the analyzer's syllables to tell near from far)."""
+    `rare` weights (`rarity_weights`; None for short queries) in a RARE_WINDOW, + LEAD_WEIGHT ×
+    the share of the query's words that the opening holds in the query's order (`lead_order`;
+    `sequence` is `QueryBuilder.sequence`, None for short queries). `folded_texts` gives an
+    article's searchable text folded by `fold_quick`; its words are split on \\w (cheap, and
+    close enough to the analyzer's syllables to tell near from far)."""
     if not docnums:
         return []
     total = sum(weights.values())
     rare_total = sum(rare.values()) if rare else 0.0
+    order = query_order(sequence) if sequence else {}
+    order_total = sum(max(forms.values()) for forms in sequence) if sequence else 0.0
     top = float(scores[docnums[0]]) or 1.0
     rescored = []
     for doc in docnums:
@@ -327,6 +375,8 @@ def proximity_rerank(
             bonus = PROXIMITY_WEIGHT * top * _densest(hits, weights, WINDOW) / total
             if rare and rare_total > 0:  # the same words (rare has weights' keys), other weights
                 bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW) / rare_total
+            if order_total > 0:
+                bonus += LEAD_WEIGHT * top * lead_order(hits, order, len(sequence or ())) / order_total
         rescored.append((doc, float(scores[doc]) + bonus))
     rescored.sort(key=lambda ds: -ds[1])
     return rescored

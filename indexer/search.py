@@ -432,7 +432,8 @@ class SearchService:
             rare = ranking.rarity_weights(
                 built.proximity_terms, lambda word: executor.articles_with(PARTS, word, searcher), executor.n
             )
-        head = proximity_rerank(docnums[:depth], scores, articles.folded_text, built.proximity_terms, rare)
+        sequence = built.sequence if built.long else None  # the opening in order (lead_order)
+        head = proximity_rerank(docnums[:depth], scores, articles.folded_text, built.proximity_terms, rare, sequence)
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 
     def _hits(

@@ -264,6 +264,61 @@ def test_only_long_queries_get_the_rarity_window() -> None:
     assert not short.long and long.long
 
 
+# --- the opening in the query's order (indexer.ranking.lead_order) ------------------------------
+
+
+def test_lead_order_is_the_heaviest_match_in_query_order() -> None:
+    """A weighted longest common subsequence of the query and the text's first `width` words:
+    order counts, a word typed twice counts in both places, words past the opening do not."""
+    from indexer.ranking import lead_order, query_order
+
+    order = query_order([{"a": 1.0}, {"b": 1.0}, {"c": 0.5, "k": 0.25}, {"a": 1.0}])
+    assert order == {"a": [(3, 1.0), (0, 1.0)], "b": [(1, 1.0)], "c": [(2, 0.5)], "k": [(2, 0.25)]}
+    assert lead_order([(0, "a"), (1, "b"), (2, "c"), (3, "a")], order, 4) == pytest.approx(3.5)
+    assert lead_order([(0, "b"), (1, "c"), (3, "a")], order, 4) == pytest.approx(2.5)
+    assert lead_order([(0, "c"), (1, "b"), (2, "a")], order, 4) == pytest.approx(2.0)  # b … a
+    assert lead_order([(0, "a"), (1, "k"), (2, "c")], order, 4) == pytest.approx(1.5)  # one form per place
+    assert lead_order([(0, "b"), (9, "a")], order, 4, width=5) == pytest.approx(1.0)  # a: past the opening
+    assert lead_order([], order, 4) == 0.0
+
+
+def test_the_opening_in_query_order_breaks_a_tie() -> None:
+    """Two articles with the same score and the same query words as close together: A opens
+    with them in another order, B in the query's. Without the sequence (a short query) A keeps
+    its place; with it B wins, by LEAD_WEIGHT × best score × its share of the query."""
+    from indexer.ranking import LEAD_WEIGHT, proximity_rerank
+
+    words = ["vu", "an", "ma", "tuy", "xet", "xu"]
+    weights = dict.fromkeys(words, 1.0)
+    sequence = [{w: 1.0} for w in words]
+    body = " ".join(["x"] * 100)
+    texts = {0: " ".join([*reversed(words), body]), 1: " ".join([*words, body])}
+    scores = [10.0, 10.0]
+    plain = proximity_rerank([0, 1], scores, texts.__getitem__, weights)
+    assert [d for d, _ in plain] == [0, 1]
+    ordered = dict(proximity_rerank([0, 1], scores, texts.__getitem__, weights, None, sequence))
+    assert ordered[1] > ordered[0]
+    assert ordered[1] - dict(plain)[1] == pytest.approx(LEAD_WEIGHT * 10.0)
+    assert ordered[0] - dict(plain)[0] == pytest.approx(LEAD_WEIGHT * 10.0 / 6)  # one word in order
+
+
+def test_the_query_sequence_keeps_the_query_order_and_weights() -> None:
+    """`QueryBuilder.sequence`: each query word's forms in query order, question words at
+    QUESTION_WEIGHT, words the index never holds left out; rebuilt, not appended, per query()."""
+    from indexer.query import Abbreviations, parse_query
+    from indexer.ranking import QUESTION_WEIGHT, QueryBuilder
+
+    built = QueryBuilder(
+        parse_query("Nguyên nhân ngạt thở ở trẻ là gì?"), Abbreviations([]), df=lambda w: 0 if w == "tre" else 1
+    )
+    built.query()
+    built.query(relaxed=True)
+    assert built.sequence == [
+        {"nguyen": 1.0}, {"nhan": 1.0}, {"ngat": 1.0}, {"tho": 1.0}, {"o": 1.0},
+        {"la": QUESTION_WEIGHT}, {"gi": QUESTION_WEIGHT},
+    ]
+
+
 def test_articles_with_counts_each_article_once(service: SearchService) -> None:
     """The idf of the rarity window counts an article once, however many of its parts hold the
     word: "ngạt" is in all three parts of "choking" and in the body of "scattered"."""

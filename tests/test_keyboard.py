@@ -352,3 +352,33 @@ def test_repair_is_idempotent(syllable: str, where: int, tone: int) -> None:
     if repaired is not None:
         assert repair_marks(repaired) is None
         assert fold(repaired) == fold(word)
+
+
+SLIP_WORDS = ["canh", "cahn", "tac", "ta", "ht", "hot", "bac", "lan", "loan", "nhieu", "cánh", "tỏi", "tori", "x1"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(SLIP_WORDS), min_size=1, max_size=5),
+    st.dictionaries(st.sampled_from(SLIP_WORDS), st.integers(0, 3)),
+    st.dictionaries(st.tuples(st.sampled_from(SLIP_WORDS), st.sampled_from(SLIP_WORDS)), st.integers(0, 3)),
+)
+def test_slip_candidates_only_add_other_words_to_plain_known_ones(
+    query: list[str], dfs: dict[str, int], pairs: dict[tuple[str, str], int]
+) -> None:
+    """Whatever the counts: one list per word; never a word's own form; nothing for a word
+    typed with marks or decoded, or the index lacks; every candidate is held next to a
+    neighbour."""
+    support = DictSupport({fold(w): n for w, n in dfs.items()}, {(fold(a), fold(b)): n for (a, b), n in pairs.items()})
+    got = understand(query, support)
+    slips = slip_candidates(got, support, TypoIndex(support.syllables))
+    assert len(slips) == len(query)
+    chosen = [w.chosen.folded for w in got.words]
+    for i, (word, found) in enumerate(zip(got.words, slips, strict=True)):
+        assert not set(found) & set(word.folded_forms)
+        if word.changed or fold(word.raw) != word.raw.lower() or not support.df(chosen[i]):
+            assert found == []
+        for c in found:
+            near = [support.pair_df(chosen[i - 1], c)] if i else []
+            near += [support.pair_df(c, chosen[i + 1])] if i + 1 < len(chosen) else []
+            assert max(near) >= 1

@@ -93,20 +93,17 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
             run = None
             continue
         negated = bool(m.group("neg"))
-        field_name = m.group("field")
+        prefix = m.group("field")
+        alias = FIELD_ALIASES.get(prefix.lower()) if prefix else None
         clause_parts = tuple(parts)
-        if field_name:
-            alias = FIELD_ALIASES.get(field_name.lower())
-            if alias is None:  # not a field: the whole thing is a word ("19:30", "http:…")
-                word = (field_name + ":" + (word or "")) if word is not None else None
-                phrase = phrase if word is None else None
-            else:
-                clause_parts = tuple(p for p in FIELD_CHOICES[alias] if p in parts) or clause_parts
-        source = phrase if phrase is not None else word
+        if alias is not None:
+            clause_parts = tuple(p for p in FIELD_CHOICES[alias] if p in parts) or clause_parts
+        elif prefix and word is not None:  # not a field: the whole thing is a word ("19:30",
+            word = prefix + ":" + word  # "http:…", a pasted "Mả Lạng:Người") in the run of words
         if phrase is not None:
-            base = m.start("phrase")
+            source, base = phrase, m.start("phrase")
         else:
-            base = m.start("field") if field_name and FIELD_ALIASES.get(field_name.lower()) is None else m.start("word")
+            source, base = word, m.start("field") if prefix and alias is None else m.start("word")
         tokens = tokenize(source or "")
         for tok in tokens:  # spans into the query text, not into the word
             tok.start += base
@@ -117,7 +114,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
         if n_terms > MAX_QUERY_TERMS:
             parsed.truncated = True
             break
-        if phrase is not None or negated or field_name:
+        if phrase is not None or negated or alias is not None:
             parsed.clauses.append(Clause(tokens, phrase=phrase is not None, negated=negated, parts=clause_parts))
             run = None
         elif run is not None:

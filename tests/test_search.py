@@ -234,6 +234,20 @@ def test_a_user_abbreviation_file_extends_the_shipped_list(seed_index: Path, tmp
     assert ids(extended.search("UBND"))  # the shipped list still applies
 
 
+def test_a_word_colon_word_that_names_no_field_stays_in_its_run_of_words() -> None:
+    """ "Mả Lạng:Người dân" pasted plain ("lang:nguoi") was its own clause, so every word had
+    to match in two groups: the headline lost its article. Only field names start a clause."""
+    for query in ("khu ma lang:nguoi dan noi gi", "lúc 19:30 hôm nay", "xem http://x.vn tin"):
+        parsed = parse_query(query)
+        assert len(parsed.clauses) == 1, query
+    assert [t.folded for t in parse_query("khu ma lang:nguoi dan").clauses[0].tokens] == [
+        "khu", "ma", "lang", "nguoi", "dan"
+    ]  # fmt: skip
+    title, rest = parse_query("title:gia vang").clauses
+    assert title.parts == ("title",) and [t.folded for t in rest.tokens] == ["vang"]
+    assert parse_query("x -foo:bar").clauses[-1].negated
+
+
 def test_minus_before_a_digit_is_a_negative_number_not_an_exclusion() -> None:
     parsed = parse_query("hoạt động ở -50 độ")
     assert [c.negated for c in parsed.clauses] == [False]

@@ -395,7 +395,7 @@ class SearchService:
         `search` ranks it and `highlight_terms` marks it."""
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher))
-        meanings = interpret(parsed, parsed.text, support, gen.model("typo_index"))
+        meanings = interpret(parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"))
         return QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 
     def health(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,33 @@ def test_hits_fold_each_text_once_and_snippets_stay_the_same(
         assert blocks == [fold_quick(b) for b in [lead, *paragraphs]]
     highlighter = Highlighter(terms)
     assert highlighter.snippet(article, folded_blocks=blocks) == highlighter.snippet(article)
+
+
+class _StubRestorer:
+    """Reads every folded word as given in `marks` (else as typed); counts its calls."""
+
+    def __init__(self, marks: dict[str, str]) -> None:
+        self.marks, self.calls = marks, 0
+
+    def restore(self, folded: Sequence[str], context: Iterable[str] = ()) -> list[str] | None:
+        self.calls += 1
+        return [self.marks.get(f, f) for f in folded]
+
+
+def test_a_long_query_typed_without_marks_prefers_the_restored_exact_forms() -> None:
+    from indexer.query import RESTORE_FROM_WORDS, interpret
+
+    restorer = _StubRestorer({"benh": "bệnh", "nhan": "nhân", "vien": "viện", "khong": "phở"})
+    long_plain = parse_query("benh nhan nhap vien vi sot cao khong")
+    assert len(long_plain.positive_tokens) >= RESTORE_FROM_WORDS
+    meanings = interpret(long_plain, long_plain.text, None, None, restorer)
+    exact = [meanings[id(t)].exact if id(t) in meanings else None for t in long_plain.positive_tokens]
+    # restored marks become exact forms; a reading that is another word ("phở") is not taken
+    assert exact == ["bệnh", "nhân", None, "viện", None, None, None, None]
+    assert all(meanings[id(t)].forms[0] == (t.folded, 1.0) for t in long_plain.positive_tokens[:2])
+    # a mark typed anywhere, or a short query: the model is not asked
+    for query in ("bệnh nhan nhap vien vi sot cao", "benh nhan nhap vien"):
+        parsed = parse_query(query)
+        before = restorer.calls
+        assert all(m.exact != "nhân" for m in interpret(parsed, parsed.text, None, None, restorer).values())
+        assert restorer.calls == before

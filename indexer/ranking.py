@@ -34,9 +34,10 @@ in every query form, with a plain BM25 beside):
   article on the same event by another outlet opens with the same words in another order, or
   holds them further down (bench/README.md, issue 11: headlines +0.002 to +0.003 MRR@10 per
   form, vinewsqa +0.001 to +0.003, short queries unchanged).
-* What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded, and
-  likely spellings of a word found nowhere in the index, each form with its own weight, below
-  the word as typed, so a typo never outranks a correctly typed match.
+* What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded,
+  likely spellings of a word found nowhere in the index (or that a slip may have made), each
+  form with its own weight, below the word as typed, so a typo never outranks a correctly
+  typed match; and, for a long query typed without marks, the exact forms to prefer.
 """
 
 from __future__ import annotations

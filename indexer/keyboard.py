@@ -38,8 +38,8 @@ from typing import Literal, Protocol
 
 from viet_text_tools import normalize_diacritics
 
-from indexer.analysis import canonical_cased, canonical_syllable, fold, normalize_text, tokenize
-from indexer.typos import TypoIndex
+from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text, tokenize
+from indexer.typos import TypoIndex, neighbour_pairs
 
 # --- syllable model ------------------------------------------------------------------------------
 
@@ -648,8 +648,9 @@ def _may_be_slip(word: WordChoice, chosen: Sequence[str], i: int, support: Suppo
     """A word the index holds that a slip of the keys may have made: typed without marks (a
     marked word was typed with care), taken as typed (not decoded from keystrokes), and found
     next to neither neighbour in the index, with at least one neighbour to judge by."""
-    plain = fold(word.raw) == word.raw.lower()
-    return plain and not word.changed and len(chosen) > 1 and _pair_docs(chosen, i, chosen[i], support) == 0
+    if has_marks(word.raw) or word.changed or len(chosen) < 2:
+        return False
+    return _pair_docs(chosen, i, chosen[i], support) == 0
 
 
 _FOLDED_ONSETS = frozenset(fold(o) for o in ONSETS) | {""}
@@ -670,6 +671,4 @@ def could_be_syllable(folded: str) -> bool:
 
 def _pair_docs(words: Sequence[str], i: int, candidate: str, support: Support) -> int:
     """The most articles holding `candidate` next to one of words[i]'s neighbours (as pairs)."""
-    before = support.pair_df(words[i - 1], candidate) if i > 0 else 0
-    after = support.pair_df(candidate, words[i + 1]) if i + 1 < len(words) else 0
-    return max(before, after)
+    return max(neighbour_pairs(words, i, candidate, support.pair_df))

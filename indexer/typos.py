@@ -188,16 +188,24 @@ class TypoIndex:
         candidate forming a pair the index holds with the previous or next word comes first
         (more such neighbours, then more pair documents), the distance/frequency order after."""
         found = self.candidates(words[i], limit=pool, maxdist=maxdist)
-        prev = words[i - 1] if i > 0 else None
-        nxt = words[i + 1] if i + 1 < len(words) else None
 
         def context(cand: str) -> tuple[int, float]:
-            pairs = [pair_df(prev, cand) if prev else 0, pair_df(cand, nxt) if nxt else 0]
+            pairs = neighbour_pairs(words, i, cand, pair_df)
             return sum(p > 0 for p in pairs), sum(math.log1p(p) for p in pairs)
 
         scored = [(context(c), -rank, c, df) for rank, (c, df) in enumerate(found)]
         scored.sort(reverse=True)
         return [(c, df) for _, _, c, df in scored[:limit]]
+
+
+def neighbour_pairs(
+    words: Sequence[str], i: int, candidate: str, pair_df: Callable[[str, str], int]
+) -> tuple[int, int]:
+    """Articles holding `candidate` right after words[i - 1] and right before words[i + 1] (0
+    where there is no such neighbour): how well a spelling fits the place of word i."""
+    before = pair_df(words[i - 1], candidate) if i > 0 else 0
+    after = pair_df(candidate, words[i + 1]) if i + 1 < len(words) else 0
+    return before, after
 
 
 def stable_hashes(keys: Sequence[str | bytes]) -> np.ndarray:

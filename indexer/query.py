@@ -237,26 +237,26 @@ def interpret(
                 exact = choice.chosen.exact
                 meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
                                   choice.chosen.text, choice.chosen.method)
-            if candidates:
-                known = {f for f, _ in meaning.forms}
-                extra = tuple((c, candidate_weight(candidates)) for c in candidates if c not in known)
-                if extra:
-                    how = meaning.how if meaning.changed else "typo"
-                    shown = meaning.shown if meaning.changed else extra[0][0]
-                    meaning = Meaning(meaning.forms + extra, meaning.exact, shown, how)
-            if slipped:  # matched only: shown and "how" stay as typed (see slip_candidates)
-                known = {f for f, _ in meaning.forms}
-                extra = tuple((c, TYPO_WEIGHT) for c in slipped if c not in known)
-                meaning = Meaning(meaning.forms + extra, meaning.exact, meaning.shown, meaning.how)
+            extra = _new_forms(meaning, candidates, candidate_weight(candidates))
+            if extra:
+                how = meaning.how if meaning.changed else "typo"
+                shown = meaning.shown if meaning.changed else extra[0][0]
+                meaning = Meaning(meaning.forms + extra, meaning.exact, shown, how)
+            # matched only: shown and "how" stay as typed (see slip_candidates)
+            meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
             meanings[id(tok)] = meaning
     if restorer is not None:
-        meanings.update(restored_marks(parsed, text, meanings, restorer))
+        meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
 
 
-def restored_marks(
-    parsed: ParsedQuery, text: str, meanings: dict[int, Meaning], restorer: Restores
-) -> dict[int, Meaning]:
+def _new_forms(meaning: Meaning, spellings: Sequence[str], weight: float) -> tuple[tuple[str, float], ...]:
+    """`spellings` the meaning does not match yet, each at `weight`."""
+    known = {f for f, _ in meaning.forms}
+    return tuple((c, weight) for c in spellings if c not in known)
+
+
+def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: Restores) -> dict[int, Meaning]:
     """For a query of RESTORE_FROM_WORDS+ words typed without a single mark: the words taken
     as typed, with the exact form the restoration model reads for them ("benh nhan" → "bệnh
     nhân"), so articles that print them so are preferred as they would be had the marks been
@@ -272,7 +272,7 @@ def restored_marks(
         return {}
     out: dict[int, Meaning] = {}
     for tok, word in zip(tokens, reading, strict=True):
-        meaning = meanings.get(id(tok)) or typed_meaning(tok, text)
+        meaning = meanings[id(tok)]  # `interpret` gave every positive word one
         exact = canonical_syllable(word)
         if meaning.changed or exact == tok.folded or fold(exact) != tok.folded:
             continue  # decoded words have their marks; a reading must be the word typed

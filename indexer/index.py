@@ -46,7 +46,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns, fold
 from indexer.ingest import IngestReport, iter_articles
-from indexer.mapped import MODELS_DIR, read_manifest, write_manifest
+from indexer.mapped import MODELS_DIR, models_folder, write_manifest
 from indexer.model import Article
 from indexer.restoration import PrintedCounts, Restorer
 from indexer.segments import SegmentBuilder, write_toc
@@ -792,5 +792,5 @@ def _models_bytes(gen: Path) -> int | None:
     """Bytes of the generation's mapped "did you mean" models, or None when it has none usable
     (built before they were written, or of another version: they then load into each server
     process's memory at start, ~110 MiB more per worker on news-50k; a rebuild writes them)."""
-    folder = gen / MODELS_DIR
-    return directory_size(folder) if read_manifest(folder) is not None else None
+    folder = models_folder(gen)
+    return directory_size(folder) if folder is not None else None

@@ -123,6 +123,13 @@ def write_manifest(folder: Path, **facts: Any) -> None:
     (folder / MANIFEST).write_text(json.dumps({"version": MODELS_VERSION, **facts}, indent=2), encoding="utf-8")
 
 
+def models_folder(generation: Path) -> Path | None:
+    """A generation's models folder when it is complete and of this version, else None (an
+    index built before the models were written: they are then loaded into memory)."""
+    folder = generation / MODELS_DIR
+    return folder if read_manifest(folder) is not None else None
+
+
 def read_manifest(folder: Path) -> dict[str, Any] | None:
     """The manifest of a complete models folder of this version, else None."""
     try:

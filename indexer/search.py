@@ -35,7 +35,7 @@ from indexer.index import (
     current_generation,
     typo_lexicon,
 )
-from indexer.mapped import MODELS_DIR, read_manifest
+from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.query import (
     ABBREVIATIONS_FILE,
@@ -126,8 +126,7 @@ class _Generation:
         private copy per worker, opened in milliseconds); None for an index built before it
         existed, whose models are then loaded into memory as they used to be (seconds, ~110
         MiB per process on news-50k): `vnsearch build` makes a new generation with them."""
-        folder = self.path / MODELS_DIR
-        return folder if read_manifest(folder) is not None else None
+        return models_folder(self.path)
 
     @cached_property
     def restorer(self) -> Restorer:

@@ -20,7 +20,7 @@ from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, norm
 from indexer.index import PARTS
 from indexer.keyboard import Support, slip_candidates, typo_candidates, understand
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
-from indexer.typos import TypoIndex, candidate_weight
+from indexer.typos import TAKEN_WEIGHT, TypoIndex, taken_as
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
@@ -34,6 +34,40 @@ FIELD_CHOICES = {
 FIELD_ALIASES = {"title": "title", "caption": "caption", "body": "body", "lead": "lead",
                  "tieude": "title", "anh": "caption", "chuthich": "caption"}
 ABBREVIATIONS_FILE = Path(__file__).parent / "data" / "abbreviations.tsv"
+
+# --- question words ------------------------------------------------------------------------------
+
+# Folded question phrases. In a question they ask for the answer, so they do not describe it.
+QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "la gi", "la ai", "bao nhieu", "bao lau", "bao gio", "nhu the nao", "the nao", "ra sao",
+        "tai sao", "vi sao", "khi nao", "o dau", "nhung gi", "cai gi", "gi", "nao", "ai", "dau",
+        "khong", "chua", "co phai", "hay khong", "duoc khong", "co", "la", "nhu", "the", "sao",
+        "nhung", "cac", "nay", "do", "nhu vay",
+    )
+)
+_QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
+
+
+def looks_like_question(folded: Sequence[str], text: str) -> bool:
+    """A question mark, or a question word among the last few syllables, or 'có … không'."""
+    if "?" in text:
+        return True
+    tail = folded[-3:]
+    return any(cue in tail for cue in _QUESTION_CUES)
+
+
+def question_positions(folded: Sequence[str]) -> set[int]:
+    """Positions of syllables that belong to a question phrase (longest phrases first)."""
+    marked: set[int] = set()
+    for phrase in sorted(QUESTION_PHRASES, key=len, reverse=True):
+        k = len(phrase)
+        for i in range(len(folded) - k + 1):
+            if tuple(folded[i : i + k]) == phrase and not marked.intersection(range(i, i + k)):
+                marked.update(range(i, i + k))
+    return marked
+
 
 # --- query parsing -------------------------------------------------------------------------------
 
@@ -229,7 +263,9 @@ def interpret(
         none: list[list[str]] = [[] for _ in tokens]
         typos = typo_candidates(understood, support, typo_index) if typo_index is not None else none
         slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
-        for tok, choice, candidates, slipped in zip(tokens, understood.words, typos, slips, strict=True):
+        chosen = [w.chosen.folded for w in understood.words]
+        words = zip(tokens, understood.words, typos, slips, strict=True)
+        for i, (tok, choice, candidates, slipped) in enumerate(words):
             if not choice.changed:
                 meaning = typed_meaning(tok, text)
             else:
@@ -237,11 +273,19 @@ def interpret(
                 exact = choice.chosen.exact
                 meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
                                   choice.chosen.text, choice.chosen.method)
-            extra = _new_forms(meaning, candidates, candidate_weight(candidates))
+            taken = taken_as(candidates, chosen, i, support.pair_df)
+            extra = (
+                *_new_forms(meaning, [taken] if taken else [], TAKEN_WEIGHT),
+                *_new_forms(meaning, [c for c in candidates if c != taken], TYPO_WEIGHT),
+            )
             if extra:
                 how = meaning.how if meaning.changed else "typo"
                 shown = meaning.shown if meaning.changed else extra[0][0]
-                meaning = Meaning(meaning.forms + extra, meaning.exact, shown, how)
+                # the spelling a mistyped word is taken as stands for it (abbreviations, question
+                # words and pairs read the first form); a decoded word keeps its reading first
+                lead = not meaning.changed and extra[0][0] == taken
+                forms = (extra[0], *meaning.forms, *extra[1:]) if lead else meaning.forms + extra
+                meaning = Meaning(forms, meaning.exact, shown, how)
             # matched only: shown and "how" stay as typed (see slip_candidates)
             meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
             meanings[id(tok)] = meaning
@@ -263,15 +307,22 @@ def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: 
     typed. Before ranking there are no hits to lend context, so short queries, where the
     model is less sure, are left alone (keywords plain −0.002 with them); on long ones it
     reads 96% of vinewsqa's syllables right (headlines plain 0.942 → 0.944, vinewsqa plain
-    0.795 → 0.799). A restoration costs ~6 ms (p95 ~15 ms) for a 12-word question."""
+    0.795 → 0.799). The question words of a question are left unmarked: the model reads
+    "tình trạng nao" as "não" (brain) as readily as "nào", and they weigh little anyway
+    (vinewsqa plain 0.7985 → 0.7993). A restoration costs ~6 ms (p95 ~15 ms) for a 12-word
+    question."""
     tokens = parsed.positive_tokens
     if len(tokens) < RESTORE_FROM_WORDS or any(has_marks(t.exact) for t in tokens):
         return {}
     reading = restorer.restore([t.folded for t in tokens])
     if reading is None or len(reading) != len(tokens):
         return {}
+    folded = [t.folded for t in tokens]
+    asking = question_positions(folded) if looks_like_question(folded, parsed.text) else set()
     out: dict[int, Meaning] = {}
-    for tok, word in zip(tokens, reading, strict=True):
+    for i, (tok, word) in enumerate(zip(tokens, reading, strict=True)):
+        if i in asking:
+            continue  # "tình trạng nao": not "não"; a question word weighs little anyway
         meaning = meanings[id(tok)]  # `interpret` gave every positive word one
         exact = canonical_syllable(word)
         if meaning.changed or exact == tok.folded or fold(exact) != tok.folded:

@@ -52,7 +52,15 @@ from typing import Any
 from whoosh import query as wq
 
 from indexer.matching import AtLeast, FieldsTerm, idf
-from indexer.query import Abbreviations, Clause, Meaning, ParsedQuery, typed_meaning
+from indexer.query import (
+    Abbreviations,
+    Clause,
+    Meaning,
+    ParsedQuery,
+    looks_like_question,
+    question_positions,
+    typed_meaning,
+)
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
 
@@ -70,19 +78,6 @@ LEAD_SYLLABLES = 80  # the opening of a text (title, lead) that `lead_order` rea
 LEAD_WEIGHT = 0.1  # the whole query in order in the opening adds this × the best score
 PASTED_WORDS = 5  # from this many words, quotes in a query may be typography (a pasted headline)
 
-# Folded question phrases. In a question they ask for the answer, so they do not describe it.
-QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
-    tuple(p.split())
-    for p in (
-        "la gi", "la ai", "bao nhieu", "bao lau", "bao gio", "nhu the nao", "the nao", "ra sao",
-        "tai sao", "vi sao", "khi nao", "o dau", "nhung gi", "cai gi", "gi", "nao", "ai", "dau",
-        "khong", "chua", "co phai", "hay khong", "duoc khong", "co", "la", "nhu", "the", "sao",
-        "nhung", "cac", "nay", "do", "nhu vay",
-    )
-)
-_QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
-
-
 def minimum_match(n: int) -> int:
     """How many of a run's n words an article must hold: all of 1–2, then a falling share."""
     if n <= 2:
@@ -90,25 +85,6 @@ def minimum_match(n: int) -> int:
     if n <= 4:
         return n - 1
     return max(3, math.ceil(n * 0.5))
-
-
-def looks_like_question(folded: Sequence[str], text: str) -> bool:
-    """A question mark, or a question word among the last few syllables, or 'có … không'."""
-    if "?" in text:
-        return True
-    tail = folded[-3:]
-    return any(cue in tail for cue in _QUESTION_CUES)
-
-
-def question_positions(folded: Sequence[str]) -> set[int]:
-    """Positions of syllables that belong to a question phrase (longest phrases first)."""
-    marked: set[int] = set()
-    for phrase in sorted(QUESTION_PHRASES, key=len, reverse=True):
-        k = len(phrase)
-        for i in range(len(folded) - k + 1):
-            if tuple(folded[i : i + k]) == phrase and not marked.intersection(range(i, i + k)):
-                marked.update(range(i, i + k))
-    return marked
 
 
 def fields(parts: Sequence[str], suffix: str, text: str, weight: float) -> FieldsTerm:

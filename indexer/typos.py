@@ -38,19 +38,27 @@ MAX_LENGTH = 24  # longer lexicon entries (URLs, hashes) are not worth indexing
 # candidate at 0.4 costs 0.9, so it ranks below a match with missing marks, and far below an
 # exact match, even when its idf is somewhat higher.
 SUGGESTED_WEIGHT = 0.4
-# ... except the lone candidate of a word the index lacks, when it has LONE_LETTERS+ letters
-# (longer than nearly every Vietnamese syllable: "salmonella" for "oalmonella", "biotin" for
-# "bvotin"): few words lie one edit from a long one, so it is almost surely what was meant,
-# and at 0.4 a question's other words outweighed it (vinewsqa/typo 0.780 -> 0.783; 0.6 and
-# 1.0 measure the same).
-LONE_WEIGHT = 0.8
+# ... except the candidate a mistyped word is TAKEN AS (`taken_as`), matched at TAKEN_WEIGHT:
+# - the lone candidate of a word of LONE_LETTERS+ letters (longer than nearly every Vietnamese
+#   syllable: "salmonella" for "oalmonella", "biotin" for "bvotin"): few words lie one edit from
+#   a long one, so it is almost surely what was meant, and at 0.4 a question's other words
+#   outweighed it (vinewsqa/typo 0.780 -> 0.783; 0.6 and 1.0 measure the same);
+# - the only candidate the index holds next to a neighbour of the word ("xkt nghiem" -> "xet":
+#   "xet nghiem" is printed, "xit nghiem" and "xat nghiem" are not). Among spellings one edit
+#   away, the typed context is the evidence a noisy-channel corrector would use
+#   (keywords/typo 0.874 -> 0.879, vinewsqa/typo +0.001, other forms unchanged; 0.6 and 1.0
+#   measured less).
+TAKEN_WEIGHT = 0.8
 LONE_LETTERS = 6
 
 
-def candidate_weight(candidates: Sequence[str]) -> float:
-    """The match weight of the typo candidates found for one unknown word."""
-    lone = len(candidates) == 1 and len(candidates[0]) >= LONE_LETTERS
-    return LONE_WEIGHT if lone else SUGGESTED_WEIGHT
+def taken_as(candidates: Sequence[str], words: Sequence[str], i: int, pair_df: Callable[[str, str], int]) -> str | None:
+    """The candidate that word i (of the folded query `words`) is taken to mean, if the
+    evidence points at one alone (see TAKEN_WEIGHT); None when it does not."""
+    if len(candidates) == 1 and len(candidates[0]) >= LONE_LETTERS:
+        return candidates[0]
+    held = [c for c in candidates if any(neighbour_pairs(words, i, c, pair_df))]
+    return held[0] if len(held) == 1 else None
 
 
 def _deletes(word: str, depth: int) -> set[str]:

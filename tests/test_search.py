@@ -320,3 +320,19 @@ def test_a_long_query_typed_without_marks_prefers_the_restored_exact_forms() -> 
         before = restorer.calls
         assert all(m.exact != "nhân" for m in interpret(parsed, parsed.text, None, None, restorer).values())
         assert restorer.calls == before
+
+
+def test_restored_marks_leave_the_question_words_of_a_question_alone() -> None:
+    """The model reads "tình trạng nao" as "não" (brain) as readily as "nào" (which): a question
+    word weighs little in a question, so its marks are not guessed at all."""
+    from indexer.query import interpret
+
+    restorer = _StubRestorer({"benh": "bệnh", "nhan": "nhân", "nao": "não", "tinh": "tình"})
+    question = parse_query("benh nhan cap cuu trong tinh trang nao?")
+    meanings = interpret(question, question.text, None, None, restorer)
+    exact = {t.folded: meanings[id(t)].exact for t in question.positive_tokens}
+    assert exact["benh"] == "bệnh" and exact["tinh"] == "tình"
+    assert exact["nao"] is None
+    statement = parse_query("benh nhan cap cuu vi chan thuong nao khi nga xe may")  # not a question
+    meanings = interpret(statement, statement.text, None, None, restorer)
+    assert {t.folded: meanings[id(t)].exact for t in statement.positive_tokens}["nao"] == "não"

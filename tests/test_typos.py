@@ -109,16 +109,43 @@ def test_candidates_are_exactly_the_words_within_reach(lexicon: list[str], word:
         assert got <= want
 
 
-def test_a_lone_long_candidate_weighs_more() -> None:
-    """One candidate of 6+ letters for an unknown word is almost surely the word meant; short
-    words and several candidates keep the typo weight."""
+def test_a_lone_long_candidate_is_taken_as_the_word() -> None:
+    """One candidate of 6+ letters for an unknown word is almost surely the word meant: it
+    leads the word's forms at TAKEN_WEIGHT. Short words and several candidates are not taken."""
     from indexer.keyboard import DictSupport
     from indexer.query import interpret, parse_query
-    from indexer.typos import LONE_WEIGHT, candidate_weight
+    from indexer.typos import TAKEN_WEIGHT, taken_as
 
-    assert candidate_weight(["salmonella"]) == LONE_WEIGHT > SUGGESTED_WEIGHT
-    assert candidate_weight(["noi"]) == candidate_weight(["biotin", "biotic"]) == SUGGESTED_WEIGHT
+    def no_pairs(a: str, b: str) -> int:
+        return 0
+
+    assert taken_as(["salmonella"], ["oalmonella"], 0, no_pairs) == "salmonella"
+    assert taken_as(["noi"], ["nio"], 0, no_pairs) is None
+    assert taken_as(["biotin", "biotic"], ["biotix"], 0, no_pairs) is None
     support = DictSupport.from_texts(["Vi khuẩn salmonella gây ngộ độc.", "Ngộ độc nặng là gì?"])
     parsed = parse_query("oalmonella là gì")
     meanings = interpret(parsed, parsed.text, support, TypoIndex(support.syllables))
-    assert (("oalmonella", 1.0), ("salmonella", LONE_WEIGHT)) in [m.forms for m in meanings.values()]
+    assert (("salmonella", TAKEN_WEIGHT), ("oalmonella", 1.0)) in [m.forms for m in meanings.values()]
+    assert TAKEN_WEIGHT > SUGGESTED_WEIGHT
+
+
+def test_the_one_candidate_printed_next_to_a_neighbour_is_taken() -> None:
+    """ "xkt nghiem": of "xet", "xit" and "xat", only "xet nghiem" is printed, so the word is
+    taken as "xet" (matched at TAKEN_WEIGHT, shown, and read by pairs); when two candidates
+    each have a neighbour, or none has, the context decides nothing."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret, parse_query
+    from indexer.typos import TAKEN_WEIGHT, taken_as
+
+    support = DictSupport.from_texts(
+        ["Kết quả xét nghiệm máu.", "Bình xịt côn trùng.", "Xát muối vào vết thương.", "Xét nghiệm lại."]
+    )
+    assert taken_as(["xet", "xit", "xat"], ["ket", "qua", "xkt", "nghiem"], 2, support.pair_df) == "xet"
+    assert taken_as(["xet", "xit", "xat"], ["xkt"], 0, support.pair_df) is None  # no neighbours
+    assert taken_as(["xit", "xat"], ["ket", "qua", "xkt", "nghiem"], 2, support.pair_df) is None
+    parsed = parse_query("ket qua xkt nghiem")
+    meanings = interpret(parsed, parsed.text, support, TypoIndex(support.syllables))
+    xkt = next(m for m in meanings.values() if ("xkt", 1.0) in m.forms)
+    assert xkt.forms[0] == ("xet", TAKEN_WEIGHT)
+    assert xkt.shown == "xet"
+    assert all(w == SUGGESTED_WEIGHT for f, w in xkt.forms[2:])

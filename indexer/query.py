@@ -251,6 +251,7 @@ def interpret(
     marks of a long query typed without any (`restored_marks`, with `restorer`).
     Without an index (`support` None) every word means what it says."""
     meanings: dict[int, Meaning] = {}
+    question = looks_like_question([t.folded for t in parsed.positive_tokens], parsed.text)
     for clause in parsed.clauses:
         if clause.negated:
             continue
@@ -263,6 +264,9 @@ def interpret(
         none: list[list[str]] = [[] for _ in tokens]
         typos = typo_candidates(understood, support, typo_index) if typo_index is not None else none
         slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
+        if question:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
+            for i in question_positions([t.folded for t in tokens]):
+                slips[i] = []
         chosen = [w.chosen.folded for w in understood.words]
         words = zip(tokens, understood.words, typos, slips, strict=True)
         for i, (tok, choice, candidates, slipped) in enumerate(words):

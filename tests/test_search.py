@@ -336,3 +336,24 @@ def test_restored_marks_leave_the_question_words_of_a_question_alone() -> None:
     statement = parse_query("benh nhan cap cuu vi chan thuong nao khi nga xe may")  # not a question
     meanings = interpret(statement, statement.text, None, None, restorer)
     assert {t.folded: meanings[id(t)].exact for t in statement.positive_tokens}["nao"] == "não"
+
+
+def test_the_question_words_of_a_plain_question_are_not_taken_for_slips() -> None:
+    """ "tinh trang nao" is rarely printed ("tình trạng này" is), yet the "nao" of a question
+    is no slip for "nay": the question words of a question get no slip candidates. The same
+    words outside a question still do."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret
+    from indexer.typos import TypoIndex
+
+    texts = ["Tình trạng này kéo dài.", "Tình trạng này đáng lo.", "Bệnh nhân cấp cứu trong đêm."]
+    support = DictSupport.from_texts([*texts, "Não bộ và dây thần kinh."])
+    index = TypoIndex(support.syllables)
+
+    def forms_of(query: str, word: str) -> list[str]:
+        parsed = parse_query(query)
+        meanings = interpret(parsed, parsed.text, support, index)
+        return [f for t in parsed.positive_tokens if t.folded == word for f, _ in meanings[id(t)].forms]
+
+    assert forms_of("benh nhan cap cuu trong tinh trang nao?", "nao") == ["nao"]
+    assert "nay" in forms_of("tinh trang nao keo dai trong dem", "nao")

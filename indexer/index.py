@@ -6,7 +6,8 @@ On-disk layout under an index root (default ``$VNSEARCH_INDEX`` or ``./var/index
     current -> gen-…      symlink to the generation being served; swapped atomically
     gen-20261124T231500-3f2a/   a complete index: Whoosh files + meta.json + readings.json.gz
                           + catalog.json.gz, and models/: the server's models as files it
-                          maps read-only (see indexer.mapped and write_models)
+                          maps read-only (see indexer.mapped and write_models); beside each
+                          segment, its articles' words for the re-rank (indexer.forward)
     .tmp-…/               a build in progress; removed on failure, and by the next build if
                           a killed build left it behind
 
@@ -45,6 +46,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns, fold
+from indexer.forward import ForwardWriter, write_missing
 from indexer.ingest import IngestReport, iter_articles
 from indexer.mapped import MODELS_DIR, models_folder, write_manifest
 from indexer.model import Article
@@ -392,12 +394,13 @@ def _new_builder(folder: Path, limit_mb: float) -> SegmentBuilder:
     return SegmentBuilder(FileStorage(str(folder)), make_schema(), make_codec(), INDEX_NAME, limit_mb)
 
 
-def _index_article(builder: SegmentBuilder, readings: ReadingCounter, article: Article) -> None:
-    """Add one article to the segment and its titles, lead and captions to the readings, from
-    the same tokens."""
+def _index_article(builder: SegmentBuilder, readings: ReadingCounter, forward: ForwardWriter, article: Article) -> None:
+    """Add one article to the segment, its titles, lead and captions to the readings, from the
+    same tokens, and its words to the forward index (from the article as stored)."""
     fields = document_fields(article)
     tokens: dict[int, Columns] = {}
     builder.add_document(fields, tokens)
+    forward.add(fields["article"])
     for part in ReadingCounter.PARTS:
         text = fields.get(part)
         if text:
@@ -408,12 +411,14 @@ def _segment_worker(folder: Path, limit_mb: float, jobs: Any, results: Any, numb
     """One writer process: batches of articles in; its finished segments and readings out."""
     _die_with_parent()
     try:
-        builder, readings = _new_builder(folder, limit_mb), ReadingCounter()
+        builder, readings, forward = _new_builder(folder, limit_mb), ReadingCounter(), ForwardWriter()
         while (batch := jobs.get()) is not None:
             for article in batch:
-                _index_article(builder, readings, article)
+                _index_article(builder, readings, forward, article)
         readings.settle()
-        results.put((number, (builder.finish(), readings), None))
+        segments = builder.finish()
+        forward.write(folder, segments)
+        results.put((number, (segments, readings), None))
     except BaseException:
         results.put((number, None, traceback.format_exc()))
 
@@ -456,11 +461,12 @@ def _write_segments(
             progress(1)
 
     if procs < 2 or len(buffered) < MP_THRESHOLD:
-        builder = _new_builder(folder, limit_mb)
+        builder, forward = _new_builder(folder, limit_mb), ForwardWriter()
         for article in itertools.chain(buffered, it):
             accept(article)
-            _index_article(builder, readings, article)
+            _index_article(builder, readings, forward, article)
         segments = builder.finish()
+        forward.write(folder, segments)
     else:
         ctx = multiprocessing.get_context("fork")
         jobs = [ctx.Queue(maxsize=QUEUED_BATCHES) for _ in range(procs)]
@@ -615,6 +621,7 @@ def _finish_generation(
     """Write the sidecars and meta.json, rename the folder into place, swap `current`."""
     if added == 0:
         raise BuildFailed("no article could be ingested: " + report.summary())
+    write_missing(tmp, ix)  # the segments an update added or merged: a full build wrote them all
     saved = readings.save(tmp / "readings.json.gz")
     catalog.save(tmp / "catalog.json.gz")
     write_models(tmp, saved, catalog, ix)

@@ -43,7 +43,6 @@ in every query form, with a plain BM25 beside):
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from itertools import compress, pairwise
@@ -51,6 +50,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, idf
 from indexer.query import (
     Abbreviations,
@@ -254,7 +254,7 @@ class QueryBuilder:
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
 
 
-_WORD = re.compile(r"\w+")
+_WORD = WORD  # the words proximity reads: see indexer.forward.text_words
 
 
 def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:
@@ -329,14 +329,17 @@ def proximity_rerank(
     weights: dict[str, float],
     rare: dict[str, float] | None = None,
     sequence: Sequence[dict[str, float]] | None = None,
+    hits_of: Callable[[int], list[tuple[int, str]] | None] | None = None,
 ) -> list[tuple[int, float]]:
     """Re-rank the best articles: score + PROXIMITY_WEIGHT × (share of the query's weight found
     in the article's densest window) × the best score, + RARE_WEIGHT × the same share for the
     `rare` weights (`rarity_weights`; None for short queries) in a RARE_WINDOW, + LEAD_WEIGHT ×
     the share of the query's words that the opening holds in the query's order (`lead_order`;
     `sequence` is `QueryBuilder.sequence`, None for short queries). `folded_texts` gives an
-    article's searchable text folded by `fold_quick`; its words are split on \\w (cheap, and
-    close enough to the analyzer's syllables to tell near from far)."""
+    article's searchable text folded by `fold_quick`; its words are split on \\w (`indexer.forward.text_words`
+    without the fold). `hits_of`, when given, gives an article's (position, query word) from the
+    forward index (`indexer.forward`: the same words, written at build time), or None for an
+    article it lacks, whose text is then read."""
     if not docnums:
         return []
     total = sum(weights.values())
@@ -348,7 +351,9 @@ def proximity_rerank(
     for doc in docnums:
         bonus = 0.0
         if total > 0:
-            hits = _query_word_hits(_WORD.findall(folded_texts(doc)), weights)
+            hits = hits_of(doc) if hits_of is not None else None
+            if hits is None:
+                hits = _query_word_hits(_WORD.findall(folded_texts(doc)), weights)
             bonus = PROXIMITY_WEIGHT * top * _densest(hits, weights, WINDOW) / total
             if rare and rare_total > 0:  # the same words (rare has weights' keys), other weights
                 bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW) / rare_total

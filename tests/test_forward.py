@@ -1,0 +1,136 @@
+"""The forward index (indexer.forward): the words the build writes for the proximity re-rank are
+the words the re-rank used to read from the stored text, by docnum, across segments, updates
+and deletions; an index without them is re-ranked the old way, with the same results."""
+
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, searchable_text, text_words
+from indexer.index import build_index, current_generation, update_index
+from indexer.mapped import trie_keys
+from indexer.ranking import _query_word_hits
+from indexer.search import SearchService
+from tests.conftest import SEEDS, write_generated
+from tests.test_index_cli import synthetic_corpus
+
+SAMPLES = [
+    "Giá xăng TĂNG mạnh\nHà Nội: giá xăng, dầu “tăng” 3,5% – từ 15h",
+    "",
+    "Æsir và Þór ở Hoà Bình; thuỷ lợi, Thủy lợi 2024-01-02",
+    "x\u0301 tách dấu rời, Ω and ﬁ ligature, số 100.000 đồng",
+    "một hai ba một hai ba một",
+]
+
+
+@dataclass
+class _Segment:
+    """What ForwardWriter and ForwardIndex ask of a Whoosh segment."""
+
+    name: str
+    count: int
+
+    def segment_id(self) -> str:
+        return self.name
+
+    def doc_count_all(self) -> int:
+        return self.count
+
+
+def _words(forward: ForwardIndex, docnum: int) -> list[str]:
+    """The words the forward index holds for a docnum, as strings."""
+    k = bisect_right(forward.bases, docnum) - 1
+    part = forward.parts[k]
+    assert part is not None
+    keys = trie_keys(part.words)
+    local = docnum - forward.bases[k]
+    return [keys[i] for i in part.ids[part.offsets[local] : part.offsets[local + 1]].tolist()]
+
+
+def test_written_words_read_back_as_the_text_path_gives_them(tmp_path: Path) -> None:
+    articles = [{"title": t.split("\n")[0], "lead": "", "paragraphs": t.split("\n")[1:], "captions": []}
+                for t in SAMPLES]
+    articles.append({"title": "Ảnh", "lead": None, "captions": [{"text": "Chú thích ảnh", "position": 0}]})
+    writer = ForwardWriter()
+    for article in articles:
+        writer.add(article)
+    segments = [_Segment("MAIN_a", 2), _Segment("MAIN_b", len(articles) - 2)]  # one writer, two segments
+    writer.write(tmp_path, segments)
+    forward = ForwardIndex(tmp_path, segments)
+    assert forward.bases == [0, 2]
+    weights = {"gia": 1.0, "tang": 0.5, "thuy": 1.0, "mot": 1.0, "anh": 1.0, "absent": 1.0, "æsir": 1.0}
+    words = forward.query(weights)
+    for docnum, article in enumerate(articles):
+        expected = text_words(searchable_text(article))
+        assert _words(forward, docnum) == expected
+        assert words.hits(docnum) == _query_word_hits(expected, weights)
+    assert words.hits(0) and words.hits(4)  # the samples do hold query words
+
+
+def test_writer_refuses_segments_of_another_size(tmp_path: Path) -> None:
+    writer = ForwardWriter()
+    writer.add_words(["a"])
+    with pytest.raises(ValueError):
+        writer.write(tmp_path, [_Segment("MAIN_a", 2)])
+
+
+def _check_index(root: Path) -> ForwardIndex:
+    """Every live docnum's forward words are its stored text's words."""
+    gen = current_generation(root)
+    assert gen is not None
+    service = SearchService(root)
+    forward = service.generation().forward
+    assert forward is not None and all(part is not None for part in forward.parts)
+    with service.generation().ix.searcher() as searcher:
+        reader = searcher.reader()
+        for docnum in reader.all_doc_ids():
+            article = reader.stored_fields(docnum)["article"]
+            assert _words(forward, docnum) == text_words(searchable_text(article)), article["id"]
+    return forward
+
+
+def test_built_and_updated_indexes_hold_every_articles_words(tmp_path: Path) -> None:
+    root = tmp_path / "ix"
+    build_index([SEEDS], root, procs=1)
+    _check_index(root)
+    update_index([write_generated(tmp_path / "gen")], root)  # a new segment, written by Whoosh
+    replacement = tmp_path / "repl.jsonl"  # a replaced article: a deleted docnum and a new one
+    replacement.write_text(json.dumps({"id": "gen-nam-south", "title": "Bão số chín đổ bộ", "lead": "Cơn bão.",
+                                       "body": "Mưa lớn."}, ensure_ascii=False) + "\n", encoding="utf-8")
+    update_index([replacement], root)
+    forward = _check_index(root)
+    assert len(forward.parts) >= 2
+    assert SearchService(root).search("bao so chin")["hits"][0]["id"] == "gen-nam-south"
+
+
+@pytest.mark.slow
+def test_a_multiprocess_build_numbers_words_as_whoosh_numbers_documents(tmp_path: Path) -> None:
+    root = tmp_path / "ix"
+    build_index([synthetic_corpus(tmp_path / "c.jsonl", 500)], root, procs=2)
+    assert len(_check_index(root).parts) == 2
+
+
+def _results(root: Path, queries: list[str]) -> list[list[tuple[str, float, str]]]:
+    service = SearchService(root)
+    return [[(h["id"], h["score"], h["snippet"]) for h in service.search(q, per_page=20)["hits"]] for q in queries]
+
+
+def test_an_index_without_forward_files_ranks_the_same(tmp_path: Path) -> None:
+    root = tmp_path / "ix"
+    build_index([SEEDS, write_generated(tmp_path / "gen")], root, procs=1)
+    queries = ["gio mua mien nam", "năm làm việc tổng kết", "thuy loi hoa binh", "UBND thành phố họp", "quang canh pho"]
+    with_files = _results(root, queries)
+    assert any(with_files)
+    gen = current_generation(root)
+    assert gen is not None
+    files = sorted(gen.glob(f"*.{FORMAT}.*"))
+    assert files
+    for path in files:  # an index built before forward files existed
+        path.unlink()
+    assert SearchService(root).generation().forward is None
+    assert _results(root, queries) == with_files

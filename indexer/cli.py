@@ -339,6 +339,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         ("analyzer", f"version {stats['analyzer_version']} (schema {stats['schema_version']})"),
         ("models", f"mapped, {format_bytes(stats['models_bytes'])}" if stats["models_bytes"] is not None
          else "none: loaded into each server process at start (rebuild to map them)"),
+        ("forward", f"mapped, {format_bytes(stats['forward_bytes'])} (the re-rank's words)"
+         if stats["forward_bytes"] is not None else "none: the re-rank reads stored text (rebuild to write it)"),
     ]
     for name, value in rows:
         print(f"{name:>11}: {value}")

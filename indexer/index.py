@@ -46,7 +46,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns, fold
-from indexer.forward import ForwardWriter, write_missing
+from indexer.forward import ForwardWriter, forward_bytes, write_missing
 from indexer.ingest import IngestReport, iter_articles
 from indexer.mapped import MODELS_DIR, models_folder, write_manifest
 from indexer.model import Article
@@ -792,6 +792,7 @@ def index_stats(root: Path) -> dict[str, Any]:
         "schema_version": meta["schema_version"],
         "encodings": meta.get("encodings", {}),
         "models_bytes": _models_bytes(gen),
+        "forward_bytes": forward_bytes(gen),
     }
 
 

@@ -80,6 +80,7 @@ def test_show_and_stats(seed_index: Path) -> None:
     assert stats["date_range"][0].startswith("2020-01-15")
     assert "documents" in run_cli("stats", index=seed_index).stdout
     assert stats["models_bytes"] > 0 and "models: mapped" in run_cli("stats", index=seed_index).stdout
+    assert stats["forward_bytes"] > 0 and "forward: mapped" in run_cli("stats", index=seed_index).stdout
 
 
 def test_stats_says_when_an_index_has_no_mapped_models(tmp_path: Path) -> None:
@@ -88,6 +89,15 @@ def test_stats_says_when_an_index_has_no_mapped_models(tmp_path: Path) -> None:
     (current_generation(index) / "models" / "manifest.json").unlink()  # as built before models/
     assert json.loads(run_cli("stats", "--json", index=index).stdout)["models_bytes"] is None
     assert "rebuild to map them" in run_cli("stats", index=index).stdout
+
+
+def test_stats_says_when_an_index_has_no_forward_files(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    for path in current_generation(index).glob("*.fwd1.*"):
+        path.unlink()  # as built before the forward index
+    assert json.loads(run_cli("stats", "--json", index=index).stdout)["forward_bytes"] is None
+    assert "re-rank reads stored text" in run_cli("stats", index=index).stdout
 
 
 def test_clear_one_line_errors(tmp_path: Path) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import math
 import pickle
-import re
 import sys
 import time
 import zlib
@@ -42,6 +41,7 @@ from querysets import SETS
 from relevance import DEFAULT_CACHE, REPO, IndexCache, expand
 
 from indexer import ranking
+from indexer.forward import WORD
 from indexer.index import PARTS
 from indexer.matching import FieldsTerm
 from indexer.query import FIELD_CHOICES, parse_query
@@ -51,7 +51,6 @@ NAMES = ["score", "core", "bi", "ex", "prox10", "prox20", "prox40", "prox80", "c
          "loglen", "rank", "iprox20", "iprox40", "ql300", "ql1000", "run", "lead80"]
 F = {n: i for i, n in enumerate(NAMES)}
 OUT = REPO / "bench" / "results"
-_WORD = re.compile(r"\w+")
 
 
 # --- extraction ---------------------------------------------------------------------------------
@@ -163,7 +162,7 @@ def extract(set_name: str, forms: list[str], subset: int | None, depth: int, cac
         order_total = sum(max(forms.values()) for forms in built.sequence) or 1.0
         rows = []
         for rank, d in enumerate(docs):
-            words = _WORD.findall(articles.folded_text(d))
+            words = WORD.findall(articles.folded_text(d))
             row = [float(scores[d]), float(core_s[d]), float(pair_s[d]), float(exact_s[d])]
             row += candidate_features(words, qwords, weights, idf, cf, total_len)
             row[F["rank"]] = rank

@@ -254,9 +254,6 @@ class QueryBuilder:
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
 
 
-_WORD = WORD  # the words proximity reads: see indexer.forward.text_words
-
-
 def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:
     """The largest total weight of DISTINCT query words found within `width` consecutive words."""
     return _densest(_query_word_hits(words, weights), weights, width)
@@ -353,7 +350,7 @@ def proximity_rerank(
         if total > 0:
             hits = hits_of(doc) if hits_of is not None else None
             if hits is None:
-                hits = _query_word_hits(_WORD.findall(folded_texts(doc)), weights)
+                hits = _query_word_hits(WORD.findall(folded_texts(doc)), weights)
             bonus = PROXIMITY_WEIGHT * top * _densest(hits, weights, WINDOW) / total
             if rare and rare_total > 0:  # the same words (rare has weights' keys), other weights
                 bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW) / rare_total

@@ -265,8 +265,8 @@ def interpret(
         typos = typo_candidates(understood, support, typo_index) if typo_index is not None else none
         slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
         if question:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
-            for i in question_positions([t.folded for t in tokens]):
-                slips[i] = []
+            asking = question_positions([t.folded for t in tokens])
+            slips = [[] if i in asking else found for i, found in enumerate(slips)]
         chosen = [w.chosen.folded for w in understood.words]
         words = zip(tokens, understood.words, typos, slips, strict=True)
         for i, (tok, choice, candidates, slipped) in enumerate(words):
@@ -318,10 +318,10 @@ def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: 
     tokens = parsed.positive_tokens
     if len(tokens) < RESTORE_FROM_WORDS or any(has_marks(t.exact) for t in tokens):
         return {}
-    reading = restorer.restore([t.folded for t in tokens])
+    folded = [t.folded for t in tokens]
+    reading = restorer.restore(folded)
     if reading is None or len(reading) != len(tokens):
         return {}
-    folded = [t.folded for t in tokens]
     asking = question_positions(folded) if looks_like_question(folded, parsed.text) else set()
     out: dict[int, Meaning] = {}
     for i, (tok, word) in enumerate(zip(tokens, reading, strict=True)):

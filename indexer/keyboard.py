@@ -521,6 +521,17 @@ RAW_KNOWN = 2.5
 DECODED_KNOWN = 1.0
 PAIR_KNOWN = 2.0
 TIE = 0.01  # frequency only breaks ties
+# A decoded syllable the index lacks, for a raw word it lacks too, when two or more keys were
+# consumed ("Vieejt" → "Việt", "Vie65t" → "Việt" on an index that never prints it): the
+# keystrokes spell it, where the raw letters spell nothing anyone meant. One key is not enough
+# ("bus" → "bú", "taxi" → "tãi"). Below DECODED_KNOWN, so a reading the index holds wins.
+DECODED_UNKNOWN = 0.5
+SPELLING_KEYS = 2
+
+
+def _spelled_by_keys(raw: Reading, decoded: Reading) -> bool:
+    """Whether `decoded` used SPELLING_KEYS+ keystrokes of `raw` as marks (Telex or VNI)."""
+    return decoded.method in ("telex", "vni") and len(raw.folded) - len(decoded.folded) >= SPELLING_KEYS
 
 
 def _in_a_tone_style(word: str) -> bool:
@@ -556,18 +567,20 @@ def understand(words: Sequence[str], support: Support) -> Understood:
         return Understood(tuple(WordChoice(w, o[0], tuple(o)) for w, o in zip(words, options, strict=True)))
     dfs = {r.folded: support.df(r.folded) for opts in options for r in opts}
 
-    def unary(k: int, r: Reading) -> float:
+    def unary(k: int, r: Reading, raw: Reading) -> float:
         df = dfs[r.folded]
         if k == 0:  # the raw word
             return RAW_KNOWN + TIE * math.log1p(df) if df else 0.0
-        return DECODED_KNOWN + TIE * math.log1p(df) if df else -math.inf
+        if df:
+            return DECODED_KNOWN + TIE * math.log1p(df)
+        return DECODED_UNKNOWN if _spelled_by_keys(raw, r) and not dfs[raw.folded] else -math.inf
 
     # best[k]: (score, path) of the best reading of words[:i+1] ending in options[i][k]
-    best = [(unary(k, r), [k]) for k, r in enumerate(options[0])]
+    best = [(unary(k, r, options[0][0]), [k]) for k, r in enumerate(options[0])]
     for i in range(1, len(words)):
         layer = []
         for k, r in enumerate(options[i]):
-            u = unary(k, r)
+            u = unary(k, r, options[i][0])
             scored = []
             for j, prev in enumerate(options[i - 1]):
                 score, path = best[j]

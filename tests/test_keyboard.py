@@ -186,10 +186,22 @@ def test_understand_keeps_words_the_index_knows(support: DictSupport, query: str
 
 
 def test_understand_keeps_raw_when_nothing_is_supported(support: DictSupport) -> None:
-    # "sẽ" is unknown to this index: a decoded reading the index lacks is never chosen
-    assert understand(["sex"], DictSupport({}, {})).text == "sex"
-    assert understand(["xyzzy", "Vieejt"], DictSupport({}, {})).text == "xyzzy Vieejt"
+    # "sẽ" is unknown to this index, and one key ("x") is too little to spell it
+    nothing = DictSupport({}, {})
+    assert understand(["sex"], nothing).text == "sex"
+    assert understand(["bus", "taxi"], nothing).text == "bus taxi"
     assert understand([], support).words == ()
+
+
+@pytest.mark.parametrize(("typed", "meant"), [("xyzzy Vieejt", "xyzzy Việt"), ("Vie65t Nam", "Việt Nam")])
+def test_understand_decodes_what_two_keys_spell_on_an_index_that_lacks_it(typed: str, meant: str) -> None:
+    # a small index (the seed page) never prints "Việt": the keystrokes spell it all the same,
+    # where the raw letters spell nothing anyone meant
+    assert understand(typed.split(), DictSupport({}, {})).text == meant
+
+
+def test_understand_keeps_a_raw_word_the_index_knows_over_an_unknown_decoding() -> None:
+    assert understand(["Vieejt"], DictSupport({"vieejt": 1}, {})).text == "Vieejt"
 
 
 def test_understand_reports_options_and_forms_to_match(support: DictSupport) -> None:

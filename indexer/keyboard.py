@@ -633,7 +633,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
         found: list[str] = []
-        if any(support.df(f) for f in word.folded_forms) and _may_be_slip(word, chosen, i, support):
+        if any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, i, support):
             need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
             for key in word.typo_keys:
                 found += [
@@ -657,13 +657,25 @@ def _near_in_context(
     return [c for c, _ in found]
 
 
-def _may_be_slip(word: WordChoice, chosen: Sequence[str], i: int, support: Support) -> bool:
-    """A word the index holds that a slip of the keys may have made: typed without marks (a
-    marked word was typed with care), taken as typed (not decoded from keystrokes), and found
-    next to neither neighbour in the index, with at least one neighbour to judge by."""
-    if has_marks(word.raw) or word.changed or len(chosen) < 2:
+def _may_be_slip(understood: Understood, i: int, support: Support) -> bool:
+    """Whether word i, which the index holds, may be a slip of the keys: typed without marks (a
+    marked word was typed with care), taken as typed or `_lone_key`, and found next to neither
+    neighbour in the index, with at least one neighbour to judge by."""
+    word = understood.words[i]
+    if has_marks(word.raw) or len(understood.words) < 2 or (word.changed and not _lone_key(understood, i)):
         return False
+    chosen = [w.chosen.folded for w in understood.words]
     return _pair_docs(chosen, i, chosen[i], support) == 0
+
+
+def _lone_key(understood: Understood, i: int) -> bool:
+    """Word i is the query's only decoded word, and one keystroke decoded it ("keu tori" →
+    "tỏi"): in a query typed plain, a slip of the letters ("trời", two swapped) as likely as
+    a tone key. With the input method off, most words carry keys (keywords/typo 0.879 → 0.882
+    with this; with every one-key word, vinewsqa/telex lost 0.0014)."""
+    word = understood.words[i]
+    one_key = word.chosen.method in ("telex", "vni") and len(fold(word.raw)) - len(word.chosen.folded) == 1
+    return one_key and sum(w.changed for w in understood.words) == 1
 
 
 _FOLDED_ONSETS = frozenset(fold(o) for o in ONSETS) | {""}

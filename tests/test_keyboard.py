@@ -253,6 +253,8 @@ SLIPS = [
     "Mua vé số, hốt bạc tỷ.",
     "Ngày HT khai mạc.",  # "ht" known, as an abbreviation
     "Tiền vé tăng. Thị trường hiện nay sôi động.",
+    "Nông dân kêu trời vì nắng hạn.",
+    "Tiểu thương kêu trời vì giá tỏi.",
 ]
 
 
@@ -279,6 +281,21 @@ def test_slip_candidates_for_known_words_a_slip_may_have_made() -> None:
     assert slip_candidates(understand(["cahn"], support), support, index) == [[]]
     # and typo_candidates, whose candidates are suggested, still leaves every known word alone
     assert typo_candidates(understand(["cahn", "tac"], support), support, index) == [[], []]
+
+
+def test_slip_candidates_for_the_lone_word_one_key_decoded() -> None:
+    """In a query typed plain, a word that one keystroke decodes ("tori" → "tỏi") may be a
+    slip of the letters ("trời", two swapped): it gets the candidates held next to a neighbour.
+    With the input method off most words carry keys, and then a key is a key."""
+    support = DictSupport.from_texts(SLIPS)
+    index = TypoIndex(support.syllables)
+    got = understand(["keu", "tori"], support)
+    assert got.words[1].chosen.text == "tỏi" and not support.pair_df("keu", "toi")
+    assert slip_candidates(got, support, index)[1] == ["troi"]
+    # two decoded words: typed with the input method off
+    got = understand(["keeu", "tori"], support)
+    assert [w.chosen.text for w in got.words] == ["kêu", "tỏi"]
+    assert slip_candidates(got, support, index)[1] == []
 
 
 @pytest.mark.parametrize(
@@ -379,7 +396,7 @@ def test_slip_candidates_only_add_other_words_to_plain_known_ones(
     query: list[str], dfs: dict[str, int], pairs: dict[tuple[str, str], int]
 ) -> None:
     """Whatever the counts: one list per word; never a word's own form; nothing for a word
-    typed with marks or decoded, or the index lacks; every candidate is held next to a
+    typed with marks or decoded (but the lone one-key one), or the index lacks; every candidate is held next to a
     neighbour."""
     support = DictSupport({fold(w): n for w, n in dfs.items()}, {(fold(a), fold(b)): n for (a, b), n in pairs.items()})
     got = understand(query, support)
@@ -388,7 +405,9 @@ def test_slip_candidates_only_add_other_words_to_plain_known_ones(
     chosen = [w.chosen.folded for w in got.words]
     for i, (word, found) in enumerate(zip(got.words, slips, strict=True)):
         assert not set(found) & set(word.folded_forms)
-        if word.changed or fold(word.raw) != word.raw.lower() or not support.df(chosen[i]):
+        one_key = word.chosen.method in ("telex", "vni") and len(fold(word.raw)) - len(chosen[i]) == 1
+        lone_key = one_key and sum(w.changed for w in got.words) == 1
+        if (word.changed and not lone_key) or fold(word.raw) != word.raw.lower() or not support.df(chosen[i]):
             assert found == []
         for c in found:
             near = [support.pair_df(chosen[i - 1], c)] if i else []

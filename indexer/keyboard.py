@@ -621,6 +621,10 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
 # spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
 # articles, since a pair seen once is often a chance meeting.
 SLIP_PAIR_DOCS = 2
+# In a query of fewer words, a two-letter slip suspect ("hu tro": "khu" lost its k) gets distance
+# 1 too: each word is a large share of a short query (keywords/typo 0.882 -> 0.891). In a long
+# one it weighs little and its many one-edit neighbours are noise (vinewsqa plain -0.002).
+TWO_LETTER_SLIPS_UNDER = 6
 
 
 def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
@@ -630,6 +634,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     of `_near_in_context`, every other form unchanged). Only matched, never suggested: a known
     word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess."""
     chosen = [w.chosen.folded for w in understood.words]
+    short_query = len(chosen) < TWO_LETTER_SLIPS_UNDER
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
         found: list[str] = []
@@ -638,7 +643,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
             for key in word.typo_keys:
                 found += [
                     c
-                    for c in _near_in_context(chosen, i, key, support, index, limit)
+                    for c in _near_in_context(chosen, i, key, support, index, limit, slip=short_query)
                     if c not in word.folded_forms and _pair_docs(chosen, i, c, support) >= need
                 ]
         out.append(list(dict.fromkeys(found))[:limit])
@@ -646,12 +651,12 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
 
 
 def _near_in_context(
-    chosen: Sequence[str], i: int, key: str, support: Support, index: TypoIndex, limit: int
+    chosen: Sequence[str], i: int, key: str, support: Support, index: TypoIndex, limit: int, slip: bool = False
 ) -> list[str]:
     """`TypoIndex.in_context` for `key` in place of word i. A two-letter key that spells no
     syllable ("ht": a letter dropped from "hot") gets distance 1, where `max_distance` allows
-    a two-letter word none."""
-    short = len(key) == 2 and key.isalpha() and not could_be_syllable(key)
+    a two-letter word none; so does any two-letter `slip` suspect ("hu tro": "khu")."""
+    short = len(key) == 2 and key.isalpha() and (slip or not could_be_syllable(key))
     context = [*chosen[:i], key, *chosen[i + 1 :]]
     found = index.in_context(context, i, support.pair_df, limit=limit, maxdist=1 if short else None)
     return [c for c, _ in found]

@@ -39,7 +39,7 @@ from typing import Literal, Protocol
 from viet_text_tools import normalize_diacritics
 
 from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text, tokenize
-from indexer.typos import TypoIndex, neighbour_pairs
+from indexer.typos import SHORT_QUERY, TypoIndex, neighbour_pairs
 
 # --- syllable model ------------------------------------------------------------------------------
 
@@ -621,10 +621,9 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
 # spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
 # articles, since a pair seen once is often a chance meeting.
 SLIP_PAIR_DOCS = 2
-# In a query of fewer words, a two-letter slip suspect ("hu tro": "khu" lost its k) gets distance
-# 1 too: each word is a large share of a short query (keywords/typo 0.882 -> 0.891). In a long
-# one it weighs little and its many one-edit neighbours are noise (vinewsqa plain -0.002).
-TWO_LETTER_SLIPS_UNDER = 6
+# In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its k)
+# gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and its many
+# one-edit neighbours are noise (vinewsqa plain -0.002).
 
 
 def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
@@ -634,7 +633,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     of `_near_in_context`, every other form unchanged). Only matched, never suggested: a known
     word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess."""
     chosen = [w.chosen.folded for w in understood.words]
-    short_query = len(chosen) < TWO_LETTER_SLIPS_UNDER
+    short_query = len(chosen) < SHORT_QUERY
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
         found: list[str] = []

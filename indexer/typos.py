@@ -47,9 +47,18 @@ SUGGESTED_WEIGHT = 0.4
 #   "xet nghiem" is printed, "xit nghiem" and "xat nghiem" are not). Among spellings one edit
 #   away, the typed context is the evidence a noisy-channel corrector would use
 #   (keywords/typo 0.874 -> 0.879, vinewsqa/typo +0.001, other forms unchanged; 0.6 and 1.0
-#   measured less).
+#   measured less);
+# - in a SHORT_QUERY, the candidate the index holds next to a neighbour in DOMINANT times as
+#   many articles as any other ("vh tt dl trnh luan": "tranh luan" 42, the next 1): a short
+#   query's words each carry much of it (initialisms/typo 0.788 -> 0.801, keywords/typo
+#   +0.001; 2x and 5x measured less, 10x lost). In long queries it measured -0.0003 on
+#   vinewsqa/typo (stop 19): a question's other words carry it.
 TAKEN_WEIGHT = 0.8
 LONE_LETTERS = 6
+DOMINANT = 3
+# A query of fewer words is short: each word is a large share of it, so a typo costs more and
+# bolder repairs pay (here, and two-letter slips in `keyboard.slip_candidates`).
+SHORT_QUERY = 6
 
 
 def taken_as(candidates: Sequence[str], words: Sequence[str], i: int, pair_df: Callable[[str, str], int]) -> str | None:
@@ -57,8 +66,11 @@ def taken_as(candidates: Sequence[str], words: Sequence[str], i: int, pair_df: C
     evidence points at one alone (see TAKEN_WEIGHT); None when it does not."""
     if len(candidates) == 1 and len(candidates[0]) >= LONE_LETTERS:
         return candidates[0]
-    held = [c for c in candidates if any(neighbour_pairs(words, i, c, pair_df))]
-    return held[0] if len(held) == 1 else None
+    held = sorted(((max(neighbour_pairs(words, i, c, pair_df)), c) for c in candidates), reverse=True)
+    held = [(n, c) for n, c in held if n]
+    if len(held) == 1 or (len(held) > 1 and len(words) < SHORT_QUERY and held[0][0] >= DOMINANT * held[1][0]):
+        return held[0][1]
+    return None
 
 
 def _deletes(word: str, depth: int) -> set[str]:

@@ -13,7 +13,6 @@ from indexer.keyboard import (
     ONSETS,
     RHYMES,
     TONE_MARKS,
-    TWO_LETTER_SLIPS_UNDER,
     DictSupport,
     _letters,
     base_letters,
@@ -30,7 +29,7 @@ from indexer.keyboard import (
     typo_candidates,
     understand,
 )
-from indexer.typos import TypoIndex
+from indexer.typos import SHORT_QUERY, TypoIndex
 
 
 def words(text: str, decode) -> str:
@@ -295,7 +294,7 @@ def test_two_letter_slip_candidates_in_short_queries_only() -> None:
     assert support.df("hu") and not support.pair_df("hu", "tro") and support.pair_df("khu", "tro") == 2
     assert "khu" in slip_candidates(understand(["hu", "tro"], support), support, index)[0]
     long = ["hu", "tro", "cua", "cong", "nhan", "ngoai", "thanh"]
-    assert len(long) >= TWO_LETTER_SLIPS_UNDER
+    assert len(long) >= SHORT_QUERY
     assert slip_candidates(understand(long, support), support, index)[0] == []
 
 

@@ -149,3 +149,22 @@ def test_the_one_candidate_printed_next_to_a_neighbour_is_taken() -> None:
     assert xkt.forms[0] == ("xet", TAKEN_WEIGHT)
     assert xkt.shown == "xet"
     assert all(w == SUGGESTED_WEIGHT for f, w in xkt.forms[2:])
+
+
+def test_a_dominant_candidate_is_taken_in_a_short_query_only() -> None:
+    """Two candidates printed next to a neighbour: in a short query the one printed DOMINANT
+    times as often is taken ("trnh luan": "tranh luan" 42 articles, "tinh luan" 1); below that,
+    or in a long query, the context decides nothing."""
+    from indexer.typos import DOMINANT, SHORT_QUERY, taken_as
+
+    counts = {("tranh", "luan"): 3 * DOMINANT, ("tinh", "luan"): 3}
+
+    def pair_df(a: str, b: str) -> int:
+        return counts.get((a, b), 0)
+
+    short = ["vh", "trnh", "luan"]
+    assert taken_as(["tinh", "tranh"], short, 1, pair_df) == "tranh"
+    long = ["vh", "trnh", "luan", *["x"] * SHORT_QUERY]
+    assert taken_as(["tinh", "tranh"], long, 1, pair_df) is None
+    counts[("tinh", "luan")] = 4  # 9 < 3 x 4: not dominant
+    assert taken_as(["tinh", "tranh"], short, 1, pair_df) is None

@@ -621,6 +621,7 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
 # spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
 # articles, since a pair seen once is often a chance meeting.
 SLIP_PAIR_DOCS = 2
+SLIP_POOL = 20  # candidates ranked in context, before those held too rarely are dropped
 # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its k)
 # gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and its many
 # one-edit neighbours are noise (vinewsqa plain -0.002).
@@ -642,9 +643,9 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
             for key in word.typo_keys:
                 found += [
                     c
-                    for c in _near_in_context(chosen, i, key, support, index, limit, slip=short_query)
+                    for c in _near_in_context(chosen, i, key, support, index, SLIP_POOL, slip=short_query)
                     if c not in word.folded_forms and _pair_docs(chosen, i, c, support) >= need
-                ]
+                ][:limit]
         out.append(list(dict.fromkeys(found))[:limit])
     return out
 

@@ -168,3 +168,17 @@ def test_a_dominant_candidate_is_taken_in_a_short_query_only() -> None:
     assert taken_as(["tinh", "tranh"], long, 1, pair_df) is None
     counts[("tinh", "luan")] = 4  # 9 < 3 x 4: not dominant
     assert taken_as(["tinh", "tranh"], short, 1, pair_df) is None
+
+
+def test_in_context_prefers_the_rarer_candidate_among_those_printed_next_to_a_neighbour() -> None:
+    """ "bac si hni": "hai" and "nhi" both follow "si" in the index, "hai" in more articles, but
+    as a smaller share of its own and a far commoner word: the distinctive "nhi" comes first.
+    A candidate with no printed neighbour still comes last, whatever its rarity."""
+    index = TypoIndex({"hai": 100, "nhi": 5, "hoi": 50, "bac": 9, "si": 9})
+    counts = {("si", "hai"): 6, ("si", "nhi"): 3}
+
+    def pair_df(a: str, b: str) -> int:
+        return counts.get((a, b), 0)
+
+    got = [c for c, _ in index.in_context(["bac", "si", "hni"], 2, pair_df, limit=3)]
+    assert got[:2] == ["nhi", "hai"] and got[-1] == "hoi"

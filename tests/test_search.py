@@ -338,6 +338,19 @@ def test_restored_marks_leave_the_question_words_of_a_question_alone() -> None:
     assert {t.folded: meanings[id(t)].exact for t in statement.positive_tokens}["nao"] == "não"
 
 
+def test_restored_marks_leave_a_name_after_a_title_word_alone() -> None:
+    """The model reads the name in "ong tam" as its commonest word ("tâm"; he is Mr Tám): after
+    "ông", "bà", "bé"… the next word keeps no guessed marks; the title word itself does."""
+    from indexer.query import interpret
+
+    restorer = _StubRestorer({"ong": "ông", "tam": "tâm", "cap": "cấp", "cuu": "cứu", "tinh": "tình"})
+    parsed = parse_query("ong tam cap cuu trong tinh trang nguy kich")
+    meanings = interpret(parsed, parsed.text, None, None, restorer)
+    exact = {t.folded: meanings[id(t)].exact for t in parsed.positive_tokens}
+    assert exact["ong"] == "ông" and exact["cap"] == "cấp"
+    assert exact["tam"] is None
+
+
 def test_the_question_words_of_a_plain_question_are_not_taken_for_slips() -> None:
     """ "tinh trang nao" is rarely printed ("tình trạng này" is), yet the "nao" of a question
     is no slip for "nay": the question words of a question get no slip candidates. The same

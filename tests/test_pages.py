@@ -206,6 +206,14 @@ def test_no_results_page_is_helpful(client: FlaskClient) -> None:
     assert "ngoặc kép" in html and "Lọc theo thời gian" in html
 
 
+def test_no_results_page_does_not_offer_what_was_already_searched(client: FlaskClient) -> None:
+    # the seed page never prints "Việt Nam": "Vieejt Nam" was searched as it, so "try Việt Nam"
+    # would only repeat the empty search; the reading is shown as understood instead
+    html = get(client, "/search?q=Vieejt+Nam")
+    assert "Không tìm thấy kết quả nào" in html and "Đã hiểu là" in html and "Việt" in html
+    assert "Thử tìm" not in html
+
+
 def test_suggestion_link_keeps_filters_and_resets_page(client: FlaskClient) -> None:
     html = get(client, "/search?q=thanh+uy&sort=newest")
     hrefs = re.findall(r'Có phải bạn muốn tìm:\s*<a href="([^"]+)"', html)

@@ -217,6 +217,9 @@ class Meaning:
     exact: str | None
     shown: str
     how: str  # "typed", or how it was understood: "telex", "vni", "marks", "typo"
+    # a question word of a question ("là gì", "như thế nào"): it asks for the answer and
+    # describes none, so it weighs less, gets no slip candidates and no restored marks
+    asking: bool = False
 
     @property
     def changed(self) -> bool:
@@ -257,45 +260,58 @@ def interpret(
             continue
         tokens = [t for t in clause.tokens if not t.alias]
         if support is None or clause.phrase:
-            for tok in tokens:
-                meanings[id(tok)] = typed_meaning(tok, text)
-            continue
-        understood = understand([text[t.start : t.end] for t in tokens], support)
-        none: list[list[str]] = [[] for _ in tokens]
-        typos = typo_candidates(understood, support, typo_index) if typo_index is not None else none
-        slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
-        if question:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
-            asking = question_positions([t.folded for t in tokens])
-            slips = [[] if i in asking else found for i, found in enumerate(slips)]
-        chosen = [w.chosen.folded for w in understood.words]
-        words = zip(tokens, understood.words, typos, slips, strict=True)
-        for i, (tok, choice, candidates, slipped) in enumerate(words):
-            if not choice.changed:
-                meaning = typed_meaning(tok, text)
-            else:
-                forms = [(choice.chosen.folded, 1.0), *((f, RAW_WEIGHT) for f in choice.folded_forms[1:])]
-                exact = choice.chosen.exact
-                meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
-                                  choice.chosen.text, choice.chosen.method)
-            taken = taken_as(candidates, chosen, i, support.pair_df)
-            extra = (
-                *_new_forms(meaning, [taken] if taken else [], TAKEN_WEIGHT),
-                *_new_forms(meaning, [c for c in candidates if c != taken], TYPO_WEIGHT),
-            )
-            if extra:
-                how = meaning.how if meaning.changed else "typo"
-                shown = meaning.shown if meaning.changed else extra[0][0]
-                # the spelling a mistyped word is taken as stands for it (abbreviations, question
-                # words and pairs read the first form); a decoded word keeps its reading first
-                lead = not meaning.changed and extra[0][0] == taken
-                forms = (extra[0], *meaning.forms, *extra[1:]) if lead else meaning.forms + extra
-                meaning = Meaning(forms, meaning.exact, shown, how)
-            # matched only: shown and "how" stay as typed (see slip_candidates)
-            meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
+            understood = [typed_meaning(tok, text) for tok in tokens]
+            slips: list[list[str]] = [[] for _ in tokens]
+        else:
+            understood, slips = _understood_words(tokens, text, support, typo_index)
+        # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
+        asking = question_positions([m.forms[0][0] for m in understood]) if question and not clause.phrase else set()
+        for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
+            if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
+                meaning = replace(meaning, asking=True)
+            else:  # matched only: shown and "how" stay as typed (see slip_candidates)
+                meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
             meanings[id(tok)] = meaning
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
+
+
+def _understood_words(
+    tokens: Sequence[Syllable], text: str, support: Support, typo_index: TypoIndex | None
+) -> tuple[list[Meaning], list[list[str]]]:
+    """One run of typed words as understood (decoded; a mistyped word taken as a spelling or
+    given candidates), and each word's slip candidates (`slip_candidates`), which `interpret`
+    adds where the word asks nothing."""
+    understood = understand([text[t.start : t.end] for t in tokens], support)
+    none: list[list[str]] = [[] for _ in tokens]
+    typos = typo_candidates(understood, support, typo_index) if typo_index is not None else none
+    slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
+    chosen = [w.chosen.folded for w in understood.words]
+    out: list[Meaning] = []
+    for i, (tok, choice, candidates) in enumerate(zip(tokens, understood.words, typos, strict=True)):
+        if not choice.changed:
+            meaning = typed_meaning(tok, text)
+        else:
+            forms = [(choice.chosen.folded, 1.0), *((f, RAW_WEIGHT) for f in choice.folded_forms[1:])]
+            exact = choice.chosen.exact
+            meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
+                              choice.chosen.text, choice.chosen.method)
+        taken = taken_as(candidates, chosen, i, support.pair_df)
+        extra = (
+            *_new_forms(meaning, [taken] if taken else [], TAKEN_WEIGHT),
+            *_new_forms(meaning, [c for c in candidates if c != taken], TYPO_WEIGHT),
+        )
+        if extra:
+            how = meaning.how if meaning.changed else "typo"
+            shown = meaning.shown if meaning.changed else extra[0][0]
+            # the spelling a mistyped word is taken as stands for it (abbreviations, question
+            # words and pairs read the first form); a decoded word keeps its reading first
+            lead = not meaning.changed and extra[0][0] == taken
+            forms = (extra[0], *meaning.forms, *extra[1:]) if lead else meaning.forms + extra
+            meaning = Meaning(forms, meaning.exact, shown, how)
+        out.append(meaning)
+    return out, slips
 
 
 def _new_forms(meaning: Meaning, spellings: Sequence[str], weight: float) -> tuple[tuple[str, float], ...]:
@@ -322,14 +338,13 @@ def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: 
     reading = restorer.restore(folded)
     if reading is None or len(reading) != len(tokens):
         return {}
-    asking = question_positions(folded) if looks_like_question(folded, parsed.text) else set()
     out: dict[int, Meaning] = {}
     for i, (tok, word) in enumerate(zip(tokens, reading, strict=True)):
-        if i in asking:
+        meaning = meanings[id(tok)]  # `interpret` gave every positive word one
+        if meaning.asking:
             continue  # "tình trạng nao": not "não"; a question word weighs little anyway
         if i and canonical_syllable(reading[i - 1]) in TITLES:
             continue  # "ông tam": a name, which the model reads as its commonest word ("tâm")
-        meaning = meanings[id(tok)]  # `interpret` gave every positive word one
         exact = canonical_syllable(word)
         if meaning.changed or exact == tok.folded or fold(exact) != tok.folded:
             continue  # decoded words have their marks; a reading must be the word typed

@@ -57,8 +57,7 @@ from indexer.query import (
     Clause,
     Meaning,
     ParsedQuery,
-    looks_like_question,
-    question_positions,
+    interpret,
     typed_meaning,
 )
 
@@ -108,14 +107,13 @@ class QueryBuilder:
     ) -> None:
         self.parsed = parsed
         self.abbreviations = abbreviations
-        self.meanings = meanings or {}
+        self.meanings = meanings or interpret(parsed, parsed.text, None, None)
         self.df = df
         self.highlight_terms: set[str] = set()
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
         self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
         self.can_relax = False
         tokens = parsed.positive_tokens
-        self.question = looks_like_question([t.folded for t in tokens], parsed.text)
         # A long query with quotes is most likely a pasted headline ('Mozilla "khai tử" Firefox
         # OS'): its quotes are typography, so they may relax when nothing matches them exactly.
         # A short one means what it says: "quang tran" finds that phrase or nothing.
@@ -164,8 +162,7 @@ class QueryBuilder:
         parts = clause.parts
         meanings = [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in tokens]
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
-        asking = question_positions(folded) if self.question and not clause.phrase else set()
-        weight = [QUESTION_WEIGHT if i in asking else 1.0 for i in range(len(tokens))]
+        weight = [QUESTION_WEIGHT if m.asking else 1.0 for m in meanings]
         boosts: list[Any] = []
         for i, meaning in enumerate(meanings):
             found: dict[str, float] = {}

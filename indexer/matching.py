@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -85,6 +86,9 @@ class Executor:
         self._cached = 0
         self._phrases: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
         self._segments: dict[str, SegmentPostings | None] = {}
+        self._leaves: weakref.WeakKeyDictionary[Any, list[tuple[Any, int, SegmentPostings | None]]] = (
+            weakref.WeakKeyDictionary()
+        )
 
     # --- evaluation -----------------------------------------------------------------------
 
@@ -237,21 +241,21 @@ class Executor:
         by `live`), through `indexer.postings` where the segment allows it."""
         id_parts: list[np.ndarray] = []
         tf_parts: list[np.ndarray] = []
-        for reader, offset in _leaves(searcher):
-            fast = self._segment_postings(reader)
+        for reader, offset, fast in self._segments_of(searcher):
             found = fast.read(field, text) if fast is not None else _read_postings_whoosh(reader, field, text)
             if found is not None:
-                id_parts.append(found[0] + offset)
+                id_parts.append(found[0] + offset if offset else found[0])
                 tf_parts.append(found[1])
         if not id_parts:
             return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        return np.concatenate(id_parts).astype(np.int32), np.concatenate(tf_parts)
+        if len(id_parts) == 1:
+            return id_parts[0], tf_parts[0]
+        return np.concatenate(id_parts), np.concatenate(tf_parts)
 
     def doc_frequency(self, searcher: Any, field: str, text: str) -> int:
         """Whoosh's `searcher.doc_frequency`, from the term infos of `indexer.postings`."""
         total = 0
-        for reader, _ in _leaves(searcher):
-            fast = self._segment_postings(reader)
+        for reader, _, fast in self._segments_of(searcher):
             if fast is not None:
                 total += fast.doc_frequency(field, text)
             else:
@@ -268,6 +272,18 @@ class Executor:
         for ids in found:
             seen[ids] = True
         return int(np.count_nonzero(seen))
+
+    def _segments_of(self, searcher: Any) -> list[tuple[Any, int, SegmentPostings | None]]:
+        """(leaf reader, docnum offset, its mapped postings) of each segment a searcher reads,
+        worked out once per searcher (a query reads ~100 term infos and lists, each in
+        every segment)."""
+        with self._lock:
+            found = self._leaves.get(searcher)
+        if found is None:
+            found = [(reader, offset, self._segment_postings(reader)) for reader, offset in _leaves(searcher)]
+            with self._lock:
+                self._leaves[searcher] = found
+        return found
 
     def _segment_postings(self, reader: Any) -> SegmentPostings | None:
         """One memory map per segment, shared by every searcher of this generation."""
@@ -449,14 +465,14 @@ def _fixed_width_column(column: Any, count: int) -> np.ndarray | None:
 
 
 def _compact_ids(ids: np.ndarray, n: int) -> np.ndarray:
-    """Docnums as uint16 when every docnum of the index fits (n ≤ 65,536), else as they are."""
-    return ids.astype(np.uint16) if n <= 1 << 16 else ids
+    """Docnums as uint16 when every docnum of the index fits (n ≤ 65,536), else as int32."""
+    return ids.astype(np.uint16) if n <= 1 << 16 else ids.astype(np.int32, copy=False)
 
 
 def _compact(tfs: np.ndarray) -> np.ndarray:
     """Term frequencies as uint16 when that holds them exactly (they are counts), else as is."""
     small = tfs.astype(np.uint16)
-    return small if np.array_equal(small, tfs) else tfs
+    return small if (small == tfs).all() else tfs
 
 
 def _live_mask(searcher: Any, n: int) -> np.ndarray:

@@ -201,3 +201,25 @@ def test_sums_and_maxima_of_scores_are_numpys_bit_for_bit() -> None:
         got = np.zeros(n, dtype=np.float32)
         _add_fields(got, found)
         assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_each_searcher_has_its_own_segment_list(index_dir: Path) -> None:
+    """The segments a searcher reads are worked out once per searcher (each thread has its own
+    Whoosh readers), share one map per segment, and are forgotten with the searcher."""
+    import gc
+
+    from indexer.matching import Executor
+
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    first, second = ix.searcher(), ix.searcher()
+    executor = Executor(first)
+    mine, theirs = executor._segments_of(first), executor._segments_of(second)
+    assert executor._segments_of(first) is mine and len(mine) == len(theirs) >= 2
+    assert [r for r, _, _ in mine] == [r for r, _ in first.reader().leaf_readers()]
+    assert all(a[2] is b[2] is not None for a, b in zip(mine, theirs, strict=True))
+    assert executor.doc_frequency(second, "body", "khongcotu") == 0
+    second.close()
+    del second, theirs
+    gc.collect()
+    assert len(executor._leaves) == 1
+    first.close()

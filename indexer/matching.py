@@ -253,7 +253,13 @@ class Executor:
         return np.concatenate(id_parts), np.concatenate(tf_parts)
 
     def doc_frequency(self, searcher: Any, field: str, text: str) -> int:
-        """Whoosh's `searcher.doc_frequency`, from the term infos of `indexer.postings`."""
+        """Whoosh's `searcher.doc_frequency`, from the term infos of `indexer.postings`; for a
+        posting list the cache holds, its length (a term info counts every posting, deleted
+        articles' included, as the list holds them): ~40% of the asks on the workload."""
+        with self._lock:
+            held = self._postings.get((field, text))
+        if held is not None:
+            return len(held[0])
         total = 0
         for reader, _, fast in self._segments_of(searcher):
             if fast is not None:

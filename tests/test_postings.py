@@ -223,3 +223,37 @@ def test_each_searcher_has_its_own_segment_list(index_dir: Path) -> None:
     gc.collect()
     assert len(executor._leaves) == 1
     first.close()
+
+
+def test_term_infos_are_remembered_boundedly_and_dfs_come_from_held_lists(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A term info asked again comes from the segment's short memory (bounded: it empties when
+    full), the same bytes a lookup finds; a document frequency for a list the executor holds
+    is the list's length, which is what the term infos say."""
+    from indexer import postings
+    from indexer.matching import Executor
+
+    monkeypatch.setattr(postings, "RECENT_TERMS", 50)
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        reader = next(r for r, _ in searcher.reader().leaf_readers())
+        fast = SegmentPostings.open(reader)
+        assert fast is not None
+        terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("body")]
+        assert len(terms) > postings.RECENT_TERMS
+        fieldnum = fast._fieldmap["body"]
+        for text in [*terms[: postings.RECENT_TERMS + 10], "khongcotu"]:
+            direct = fast._lookup(fieldnum.to_bytes(2, "big") + text.encode("utf-8"))
+            assert fast._term_info("body", text) == direct == fast._term_info("body", text)
+            assert len(fast._recent) <= postings.RECENT_TERMS
+        assert fast._term_info("body", "khongcotu") is None
+
+        executor = Executor(searcher)
+        for field in ("body", "title_bi"):
+            for _, text in searcher.reader().most_frequent_terms(field, 5):
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                expected = searcher.doc_frequency(field, text)
+                assert executor.doc_frequency(searcher, field, text) == expected  # from the term infos
+                executor.raw_postings(field, text, searcher)
+                assert executor.doc_frequency(searcher, field, text) == expected  # from the held list

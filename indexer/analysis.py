@@ -438,6 +438,9 @@ _LD = f"[{_WB['L']}{_WB['D']}]"
 _WORD_SPLIT = re.compile(
     f"({_LD}+(?:(?:(?<=[{_WB['L']}])[{_WB['ML']}](?=[{_WB['L']}])|(?<=[{_WB['D']}])[{_WB['MN']}](?=[{_WB['D']}])){_LD}+)*)"
 )
+# A dot a fast-path word can hold: between a letter or digit and another (words start and end
+# with letters or digits)
+_INNER_DOT = re.compile(f"(?<={_LD})\\.(?={_LD})")
 # letters that are not lower case around "-" or "&": where an initialism alias may be
 _INITIALISM_HINT = re.compile(f"(?<=[{_WB['N']}])[-&](?=[{_WB['N']}])")
 _DIGITS = frozenset("0123456789")
@@ -597,7 +600,7 @@ def syllable_spans(text: str) -> list[tuple[int, int, str]]:
     words = parts[1::2]
     offsets = list(accumulate(map(len, parts), initial=0))
     spans = list(zip(offsets[1::2], offsets[2::2], map(_FOLDED.__getitem__, words), strict=False))
-    if "." not in text:
+    if _INNER_DOT.search(text) is None:  # no word holds a dot (most sentences just end in one)
         return spans
     out: list[tuple[int, int, str]] = []
     for span, word in zip(spans, words, strict=True):

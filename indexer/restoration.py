@@ -33,7 +33,7 @@ from functools import cache
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -156,6 +156,16 @@ def general_counts() -> Counts:
     return Counts(data["unigrams"], data["bigrams"])
 
 
+class _Facts(NamedTuple):
+    """One syllable's numbers in `Restorer.bigram`."""
+
+    unigram: float  # Restorer.unigram
+    general_unigram: int  # its general count, 1 when unseen
+    index_unigram: int
+    successors: int  # distinct syllables after it in the index
+    succ_mass: float | None  # general mass of its dictionary successors
+
+
 class Restorer:
     """Accented readings of folded syllable sequences, for one index generation. Build one per
     generation from its ReadingCounter (or its unigrams/bigrams) and reuse it: it is
@@ -225,21 +235,34 @@ class Restorer:
         p = self.general.unigrams.get(s, 0) * self._gen_scale + self.index.unigrams.get(s, 0) * self._idx_scale
         return p or 1e-9
 
-    def _general_bigram(self, a: str, b: str, p_b: float) -> float:
-        mass = self._succ_mass.get(a)
-        if not mass:
-            return p_b
-        in_dict = 1.0 if f"{a} {b}" in self.general.bigrams else 0.0
-        p_dict = in_dict * self.general.unigrams.get(b, 1) / self.general.total / mass
-        return self.DICT_WEIGHT * p_dict + (1.0 - self.DICT_WEIGHT) * p_b
+    def _facts(self, s: str, memo: dict[str, _Facts] | None) -> _Facts:
+        """What `bigram` reads of one syllable, looked up once per decode (`memo`): a step
+        asks every pair of two syllables' readings, so each reading is asked many times
+        and each answer is a trie lookup in the mapped model."""
+        found = memo.get(s) if memo is not None else None
+        if found is None:
+            found = _Facts(
+                self.unigram(s), self.general.unigrams.get(s, 1), self.index.unigrams.get(s, 0),
+                self.index.successors.get(s, 0), self._succ_mass.get(s),
+            )
+            if memo is not None:
+                memo[s] = found
+        return found
 
-    def bigram(self, a: str, b: str) -> float:
+    def bigram(self, a: str, b: str, memo: dict[str, _Facts] | None = None) -> float:
         """P(b | a): index pair counts, absolutely discounted (a syllable followed by many
-        different ones leaves more to the unseen), backed off to the general estimate."""
-        prior = self._general_bigram(a, b, self.unigram(b))
+        different ones leaves more to the unseen), backed off to the general estimate:
+        P_dict(b | a), the dictionary's pairs normalized by a's successors' general mass,
+        interpolated with P(b)."""
+        fa, fb = self._facts(a, memo), self._facts(b, memo)
+        prior = fb.unigram
+        if fa.succ_mass:
+            in_dict = 1.0 if f"{a} {b}" in self.general.bigrams else 0.0
+            p_dict = in_dict * fb.general_unigram / self.general.total / fa.succ_mass
+            prior = self.DICT_WEIGHT * p_dict + (1.0 - self.DICT_WEIGHT) * prior
         pair = self.index.bigrams.get(f"{a} {b}", 0)
-        backoff = self.DISCOUNT * self.index.successors.get(a, 0) + self.PAIR_PRIOR
-        return (max(pair - self.DISCOUNT, 0.0) + backoff * prior) / (self.index.unigrams.get(a, 0) + self.PAIR_PRIOR)
+        backoff = self.DISCOUNT * fa.successors + self.PAIR_PRIOR
+        return (max(pair - self.DISCOUNT, 0.0) + backoff * prior) / (fa.index_unigram + self.PAIR_PRIOR)
 
     def candidates(self, folded: str) -> list[str]:
         return self.by_fold.get(folded) or [folded]
@@ -249,13 +272,14 @@ class Restorer:
         `local` counts from the query's context (see restore) weigh in at each step."""
         local = local or Counts({}, {})
         options = [self._with_local(self.candidates(f), f, local) for f in folded]
+        memo: dict[str, _Facts] = {}
 
         def first(s: str) -> float:
             seen = sum(local.unigrams.get(c, 0) for c in options[0])
             return (local.unigrams.get(s, 0) + self.CONTEXT_PRIOR * self.unigram(s)) / (seen + self.CONTEXT_PRIOR)
 
         def step(a: str, b: str, seen: int) -> float:
-            return (local.bigrams.get(f"{a} {b}", 0) + self.CONTEXT_PRIOR * self.bigram(a, b)) / (
+            return (local.bigrams.get(f"{a} {b}", 0) + self.CONTEXT_PRIOR * self.bigram(a, b, memo)) / (
                 seen + self.CONTEXT_PRIOR
             )
 

@@ -56,6 +56,7 @@ from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
 from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
+from indexer.stored import StoredFields
 from indexer.titles import MappedTitles, Titles
 from indexer.typos import MappedTypoIndex, TypoIndex
 
@@ -168,13 +169,22 @@ class _Generation:
                 executor = self._executor = Executor(searcher)
             return executor
 
+    def stored(self, searcher: Any) -> StoredFields:
+        """The stored articles, read from memory-mapped columns (`indexer.stored`)."""
+        with self.lock:
+            stored = getattr(self, "_stored", None)
+            if stored is None:
+                stored = self._stored = StoredFields(searcher)
+            return stored
+
 
 class _StoredArticles:
     """The stored articles one request reads, each unpickled once (the proximity re-rank and
-    the hits want the same ones)."""
+    the hits want the same ones); from the generation's mapped columns when given."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, stored: StoredFields | None = None) -> None:
         self.searcher = searcher
+        self._stored = stored
         self._read: dict[int, dict[str, Any]] = {}
         self._texts: dict[int, str] = {}
         self._folded: dict[int, str] = {}
@@ -182,7 +192,9 @@ class _StoredArticles:
     def get(self, docnum: int) -> dict[str, Any]:
         article = self._read.get(docnum)
         if article is None:
-            article = self._read[docnum] = self.searcher.stored_fields(docnum)["article"]
+            stored = self._stored
+            fields = stored.get(self.searcher, docnum) if stored is not None else self.searcher.stored_fields(docnum)
+            article = self._read[docnum] = fields["article"]
         return article
 
     def searchable_text(self, docnum: int) -> str:
@@ -362,7 +374,7 @@ class SearchService:
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
             if (page - 1) * per_page < total:  # a page past the end is empty
-                articles = _StoredArticles(searcher)  # read once for proximity and for the hits
+                articles = _StoredArticles(searcher, gen.stored(searcher))  # read once, for proximity and hits
                 ranked = self._ranked(gen, executor, mask, scores, sort, page * per_page, built, articles)
                 response["hits"] = self._hits(articles, ranked[(page - 1) * per_page :], built)
             response["suggestion"] = self._suggestion(gen, parsed, meanings, support, response["hits"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,7 +22,9 @@ MAX_CAPTIONS_SHOWN = 3
 
 # --- snippets and highlighting -----------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")
+# A sentence ends at . ! ? or … before whitespace and more text (the whitespace is between
+# sentences). Matched from the mark, not with a look-behind from the space: twice as fast.
+_SENTENCE_END = re.compile(r"[.!?…]\s+(?=\S)")
 # After folding, only these are known to hold no letter the analyzer folds differently.
 _UNBOUNDED = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f]")
 
@@ -32,6 +35,9 @@ class Highlighter:
     def __init__(self, folded_terms: set[str]) -> None:
         self.terms = folded_terms
         self._words = _whole_words(folded_terms)
+        # No term holds a space, so no match crosses from one sentence to the next: a block's
+        # matches can be found in one scan (`_candidates`).
+        self._one_scan = self._words is not None and not any(re.search(r"\s", t) for t in folded_terms)
 
     def _matches(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
         """(start, end, folded term) of the query terms in text[lo:hi], with offsets into `text`.
@@ -72,24 +78,21 @@ class Highlighter:
         pairs = [(b[:SNIPPET_SCAN_CHARS], f[:SNIPPET_SCAN_CHARS] if f is not None else None)
                  for b, f in zip(raw, folded, strict=True) if b]
         blocks = [b for b, _ in pairs]
-        # (-distinct, -count, order) of each sentence's bound
-        candidates: list[tuple[int, int, int, int, int, int]] = []
-        order = 0
+        # (-distinct, -count, block, sentence start, end) of each sentence's bound
+        candidates: list[tuple[int, int, int, int, int]] = []
         for index, (block, folded_block) in enumerate(pairs):
-            spans = _sentences(block)
-            for (s, e), (distinct, count) in zip(spans, self._bounds(block, spans, folded_block), strict=True):
-                candidates.append((-distinct, -count, order, index, s, e))
-                order += 1
+            for (s, e), (distinct, count) in self._candidates(block, folded_block, first=index == 0):
+                candidates.append((-distinct, -count, index, s, e))
         if not candidates:
             return ""
         candidates.sort()
-        best: tuple[int, int, int] | None = None
+        best: tuple[int, int, int, int] | None = None
         best_index, best_span, best_inside = 0, (0, 0), []
-        for neg_distinct, neg_count, order, index, s, e in candidates:
-            if best is not None and (neg_distinct, neg_count, order) > best:
+        for neg_distinct, neg_count, index, s, e in candidates:
+            if best is not None and (neg_distinct, neg_count, index, s) > best:
                 break  # no sentence left can beat the best (bounds only overestimate)
             inside = self._matches(blocks[index], s, e) if neg_distinct else []
-            key = (-len({m[2] for m in inside}), -len(inside), order)
+            key = (-len({m[2] for m in inside}), -len(inside), index, s)
             if best is None or key < best:
                 best, best_index, best_span, best_inside = key, index, (s, e), inside
         best_text = blocks[best_index]
@@ -97,6 +100,34 @@ class Highlighter:
         prefix = "… " if s > 0 else ""
         suffix = " …" if e < len(best_text) else ""
         return prefix + self.mark(best_text, self._matches(best_text, s, e), s, e) + suffix
+
+    def _candidates(
+        self, text: str, folded: str | None, first: bool
+    ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """(span, bound) of the sentences of a block that may hold a query term (`_bounds`),
+        and the block's first sentence when it is the first block. The rest are left out: a
+        sentence without a term can win only as the earliest of all (every term-less sentence
+        ties, and the earliest wins ties), which is the first block's first sentence.
+
+        The block's folded text is scanned once for the terms, not once per sentence, and a
+        block without any is not cut into sentences (28% of the paragraphs of the workload's hits)."""
+        if not self._one_scan or folded is None or len(folded) != len(text) or _UNBOUNDED.search(folded):
+            spans = _sentences(text)
+            pairs = list(zip(spans, self._bounds(text, spans, folded), strict=True))
+            return [p for i, p in enumerate(pairs) if p[1][0] or (first and i == 0)]
+        assert self._words is not None
+        found = [(m.start(), m.group()) for m in self._words.finditer(folded)]
+        if not found:
+            return [(_first_sentence(text), (0, 0))] if first else []
+        spans = _sentences(text)
+        starts = [s for s, _ in spans]
+        by_sentence: dict[int, list[str]] = {}
+        for at, term in found:  # a match lies inside one sentence (none holds a space)
+            by_sentence.setdefault(bisect_right(starts, at) - 1, []).append(term)
+        out = [(spans[i], (len(set(terms)), len(terms))) for i, terms in by_sentence.items()]
+        if first and 0 not in by_sentence:
+            out.insert(0, (spans[0], (0, 0)))
+        return out
 
     def _bounds(
         self, text: str, spans: list[tuple[int, int]], folded: str | None = None
@@ -143,25 +174,46 @@ class Highlighter:
 def _whole_words(terms: set[str]) -> re.Pattern[str] | None:
     """The terms as whole words of folded text. The analyzer never breaks between two letters
     or digits, so a syllable it finds is never glued to one; only a syllable cut at
-    MAX_TOKEN_CHARS may continue."""
+    MAX_TOKEN_CHARS may continue.
+
+    "Not glued" is `(?<![0-9a-z_])` … `(?![0-9a-z_])`. Folded text has no upper-case ASCII
+    (`fold_quick` lower-cases and folds to lower case), so where every term starts and ends
+    with one of [0-9a-z_] that is ASCII `\b`, which the regular expression engine scans for
+    ~1.6× as fast (snippets scan every paragraph of every hit)."""
     if not terms:
         return None
+    whole_terms = sorted((t for t in terms if len(t) < MAX_TOKEN_CHARS), key=len, reverse=True)
+    cut_terms = [t for t in terms if len(t) >= MAX_TOKEN_CHARS]
+    whole = "|".join(map(re.escape, whole_terms))
+    cut = "|".join(map(re.escape, cut_terms))
+    if all(_WORD_EDGES.fullmatch(t) for t in terms):
+        alternatives = [f"\\b(?:{whole})\\b"] if whole else []
+        if cut:
+            alternatives.append(f"\\b(?:{cut})")
+        return re.compile("|".join(alternatives), re.ASCII)
     edge = "(?<![0-9a-z_])"
-    whole = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True) if len(t) < MAX_TOKEN_CHARS)
-    cut = "|".join(re.escape(t) for t in terms if len(t) >= MAX_TOKEN_CHARS)
     alternatives = [f"{edge}(?:{whole})(?![0-9a-z_])"] if whole else []
     if cut:
         alternatives.append(f"{edge}(?:{cut})")
     return re.compile("|".join(alternatives))
 
 
+_WORD_EDGES = re.compile(r"[0-9a-z_](?:.*[0-9a-z_])?", re.DOTALL)
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, in order; the whitespace between is in none."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
-        spans.append((start, m.start()))
+        spans.append((start, m.start() + 1))
         start = m.end()
     spans.append((start, len(text)))
     return spans
+
+
+def _first_sentence(text: str) -> tuple[int, int]:
+    m = _SENTENCE_END.search(text)
+    return (0, m.start() + 1) if m else (0, len(text))
 
 
 def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int, int, str]]) -> tuple[int, int]:

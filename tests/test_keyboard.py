@@ -428,3 +428,13 @@ def test_slip_candidates_only_add_other_words_to_plain_known_ones(
             near = [support.pair_df(chosen[i - 1], c)] if i else []
             near += [support.pair_df(c, chosen[i + 1])] if i + 1 < len(chosen) else []
             assert max(near) >= 1
+
+
+def test_options_are_remembered_and_cannot_be_changed_by_a_caller() -> None:
+    """`_options` is cached across queries: what it returns is a tuple (no caller can alter
+    the cached answer) and a second call gives the same readings."""
+    from indexer.keyboard import _options
+
+    first = _options("Vieejt")
+    assert isinstance(first, tuple) and _options("Vieejt") is first
+    assert [(r.text, r.method) for r in first] == [("Vieejt", "raw"), ("Việt", "telex")]

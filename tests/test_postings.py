@@ -131,7 +131,129 @@ def test_cached_postings_are_held_small_and_read_the_same(index_dir: Path) -> No
             text = text.decode("utf-8") if isinstance(text, bytes) else text
             ids, tfs = executor._read_postings(searcher, field, text)
             cached_ids, cached_tfs = executor.raw_postings(field, text, searcher)
-            assert cached_ids.dtype == np.uint16 and len(cached_ids) == len(ids) > 0
+            assert executor._postings[field, text][0].dtype == np.uint16  # held small...
+            assert cached_ids.dtype == np.intp and len(cached_ids) == len(ids) > 0  # ...given as indices
             assert cached_ids.tolist() == ids.tolist() and np.array_equal(cached_tfs, tfs)
     big = np.array([0, 70_000], dtype=np.int32)
     assert _compact_ids(big, 70_001) is big
+
+
+def _bm25f_reference(executor: Any, fields: tuple[str, ...], weights: tuple[float, ...], text: str,
+                     searcher: Any, boost: float) -> tuple[np.ndarray, np.ndarray]:
+    """BM25F as `Executor.bm25f` computed it before it was made cheaper (scatter-adds, one
+    NumPy expression): the bits it must still give."""
+    from indexer.matching import idf
+
+    found = []
+    for field, weight in zip(fields, weights, strict=True):
+        ids, tfs = executor._read_postings(searcher, field, text)
+        if len(ids):
+            found.append((ids, weight * tfs * executor._length_norms(field, searcher)[ids]))
+    mask = np.zeros(executor.n, dtype=bool)
+    score = np.zeros(executor.n, dtype=np.float32)
+    for ids, values in found:
+        score[ids] += values
+    np.not_equal(score, 0, out=mask)
+    df = int(np.count_nonzero(mask))
+    saturated = (idf(df, executor.n) * score * (1.2 + 1) / (score + 1.2)).astype(np.float32)
+    return mask, saturated * boost if boost else np.zeros_like(score)
+
+
+def test_bm25f_gives_the_bits_of_the_plain_formula(index_dir: Path) -> None:
+    """Scores are compared bit for bit: answers must not move by a rounding."""
+    from indexer.matching import Executor
+
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        executor = Executor(searcher)
+        parts = ("title", "lead", "body", "caption")
+        words = [t for _, t in searcher.reader().most_frequent_terms("body", 12)]
+        words += [t for _, t in searcher.reader().most_frequent_terms("title", 12)]
+        for text in {w.decode("utf-8") if isinstance(w, bytes) else w for w in words}:
+            for boost in (1.0, 0.3, 2, 0.0):
+                mask, score = executor.bm25f(parts, (2.0, 1.5, 1.0, 1.0), text, searcher, boost)
+                ref_mask, ref_score = _bm25f_reference(executor, parts, (2.0, 1.5, 1.0, 1.0), text, searcher, boost)
+                assert np.array_equal(mask, ref_mask) and mask.any(), text
+                assert score.dtype == np.float32 and np.array_equal(score.view(np.uint32), ref_score.view(np.uint32))
+
+
+def test_sums_and_maxima_of_scores_are_numpys_bit_for_bit() -> None:
+    """The query tree's sums, maxima and unions (`_sum`, `_any`, `_add_fields`) equal
+    NumPy's stacked reductions and scatter-adds, bit for bit, dense lists and sparse alike."""
+    from indexer.matching import _add_fields, _any, _sum
+
+    rng = np.random.default_rng(7)
+    n = 5000
+    for k in (1, 2, 3, 7):
+        scores = [(rng.random(n) * 10.0 ** rng.integers(-3, 3, n)).astype(np.float32) * (rng.random(n) < 0.6)
+                  for _ in range(k)]
+        assert np.array_equal(_sum(scores).view(np.uint32), np.sum(scores, axis=0).view(np.uint32))
+        assert _sum(scores) is not scores[0]
+        masks = [s > 0.5 for s in scores]
+        assert np.array_equal(_any(masks), np.logical_or.reduce(masks))
+        found = []
+        for size in rng.integers(1, n, k):  # long lists (spread) and short ones (scatter-added)
+            ids = np.sort(rng.choice(n, size, replace=False)).astype(np.intp)
+            found.append((ids, rng.random(size).astype(np.float32)))
+        expected = np.zeros(n, dtype=np.float32)
+        for ids, values in found:
+            expected[ids] += values
+        got = np.zeros(n, dtype=np.float32)
+        _add_fields(got, found)
+        assert np.array_equal(got.view(np.uint32), expected.view(np.uint32))
+
+
+def test_each_searcher_has_its_own_segment_list(index_dir: Path) -> None:
+    """The segments a searcher reads are worked out once per searcher (each thread has its own
+    Whoosh readers), share one map per segment, and are forgotten with the searcher."""
+    import gc
+
+    from indexer.matching import Executor
+
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    first, second = ix.searcher(), ix.searcher()
+    executor = Executor(first)
+    mine, theirs = executor._segments_of(first), executor._segments_of(second)
+    assert executor._segments_of(first) is mine and len(mine) == len(theirs) >= 2
+    assert [r for r, _, _ in mine] == [r for r, _ in first.reader().leaf_readers()]
+    assert all(a[2] is b[2] is not None for a, b in zip(mine, theirs, strict=True))
+    assert executor.doc_frequency(second, "body", "khongcotu") == 0
+    second.close()
+    del second, theirs
+    gc.collect()
+    assert len(executor._leaves) == 1
+    first.close()
+
+
+def test_term_infos_are_remembered_boundedly_and_dfs_come_from_held_lists(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A term info asked again comes from the segment's short memory (bounded: it empties when
+    full), the same bytes a lookup finds; a document frequency for a list the executor holds
+    is the list's length, which is what the term infos say."""
+    from indexer import postings
+    from indexer.matching import Executor
+
+    monkeypatch.setattr(postings, "RECENT_TERMS", 50)
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        reader = next(r for r, _ in searcher.reader().leaf_readers())
+        fast = SegmentPostings.open(reader)
+        assert fast is not None
+        terms = [t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon("body")]
+        assert len(terms) > postings.RECENT_TERMS
+        fieldnum = fast._fieldmap["body"]
+        for text in [*terms[: postings.RECENT_TERMS + 10], "khongcotu"]:
+            direct = fast._lookup(fieldnum.to_bytes(2, "big") + text.encode("utf-8"))
+            assert fast._term_info("body", text) == direct == fast._term_info("body", text)
+            assert len(fast._recent) <= postings.RECENT_TERMS
+        assert fast._term_info("body", "khongcotu") is None
+
+        executor = Executor(searcher)
+        for field in ("body", "title_bi"):
+            for _, text in searcher.reader().most_frequent_terms(field, 5):
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                expected = searcher.doc_frequency(field, text)
+                assert executor.doc_frequency(searcher, field, text) == expected  # from the term infos
+                executor.raw_postings(field, text, searcher)
+                assert executor.doc_frequency(searcher, field, text) == expected  # from the held list

@@ -170,3 +170,27 @@ def test_printed_counts_count_what_printed_syllables_yields(texts: list[str]) ->
     unigrams, bigrams = counts.counts()
     assert (unigrams, bigrams) == (expected_unigrams, expected_bigrams)
     assert (list(unigrams), list(bigrams)) == (list(expected_unigrams), list(expected_bigrams))  # first seen first
+
+
+def test_bigram_with_remembered_syllables_is_the_formula(seed_only: Restorer) -> None:
+    """`bigram` with a decode's memory of each syllable's numbers gives the bits of the formula
+    read straight from the models (absolute discounting backed off to the dictionary estimate)."""
+    r = seed_only
+
+    def formula(a: str, b: str) -> float:
+        p_b = r.unigram(b)
+        mass = r._succ_mass.get(a)
+        if mass:
+            in_dict = 1.0 if f"{a} {b}" in r.general.bigrams else 0.0
+            p_dict = in_dict * r.general.unigrams.get(b, 1) / r.general.total / mass
+            p_b = r.DICT_WEIGHT * p_dict + (1.0 - r.DICT_WEIGHT) * p_b
+        pair = r.index.bigrams.get(f"{a} {b}", 0)
+        backoff = r.DISCOUNT * r.index.successors.get(a, 0) + r.PAIR_PRIOR
+        return (max(pair - r.DISCOUNT, 0.0) + backoff * p_b) / (r.index.unigrams.get(a, 0) + r.PAIR_PRIOR)
+
+    syllables = [s for f in ("ha", "noi", "dang", "uy", "khoi", "viet", "nam", "zzz") for s in r.candidates(f)]
+    memo: dict = {}
+    for a in syllables:
+        for b in syllables:
+            assert r.bigram(a, b, memo) == r.bigram(a, b) == formula(a, b), (a, b)
+    assert len(memo) == len(set(syllables))

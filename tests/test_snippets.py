@@ -1,0 +1,81 @@
+"""Snippets chosen with bounds (one scan of each paragraph, term-less sentences skipped) are the
+snippets a full analysis of every sentence chooses."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from indexer.analysis import fold_quick
+from indexer.snippets import SNIPPET_CHARS, SNIPPET_SCAN_CHARS, Highlighter, _sentences, _whole_words, _widen
+
+_OLD_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")  # the look-behind form it replaced
+
+
+def _reference_sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _OLD_SENTENCE_END.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
+
+
+def _reference_snippet(highlighter: Highlighter, article: dict) -> str:
+    """Every sentence analyzed: the most distinct terms, then the most matches, earliest wins."""
+    blocks = [b[:SNIPPET_SCAN_CHARS] for b in [article.get("lead") or "", *article.get("paragraphs", [])] if b]
+    best = None
+    for index, block in enumerate(blocks):
+        for s, e in _reference_sentences(block):
+            inside = highlighter._matches(block, s, e)
+            key = (-len({m[2] for m in inside}), -len(inside), index, s)
+            if best is None or key < best[0]:
+                best = (key, block, (s, e), inside)
+    if best is None:
+        return ""
+    _, text, span, inside = best
+    s, e = _widen(text, span, SNIPPET_CHARS, inside)
+    prefix, suffix = ("… " if s > 0 else ""), (" …" if e < len(text) else "")
+    return prefix + highlighter.mark(text, highlighter._matches(text, s, e), s, e) + suffix
+
+
+_WORDS = ["Đà", "Nẵng", "đà", "nang", "TP.HCM", "tp", "19.309", "Hà", "Nội", "ha", "noi", "a", "e", "O", "đảng",
+          "ủy", "dangnang", "xyz_1", "中", "ж", "İ", "ß", "Ø", "c++", "u.s", "dã"]
+_GAPS = [" ", "  ", ". ", "! ", "? ", "… ", ".\n", ", ", " - ", ".  ", "?!", ".", "\t", "\u3000", "; "]
+_TEXT = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GAPS)), max_size=40).map(
+    lambda pairs: "".join(w + g for w, g in pairs)
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(lead=_TEXT, paragraphs=st.lists(_TEXT, max_size=4),
+       terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "e", "o", "dang",
+                                      "uy", "xyz_1", "c++", "da nang", "u.s", "dangnang"]), max_size=4))
+# the bound finds "u.s", the analyzer "u" and "s": the first sentence must stay a candidate
+@example(lead="Hà Nội. " + "Đà Nẵng " * 40 + "nay. u.s là", paragraphs=[], terms={"u.s"})
+def test_bounded_choice_is_the_full_analysis_choice(lead: str, paragraphs: list[str], terms: set[str]) -> None:
+    article = {"title": "", "lead": lead, "paragraphs": paragraphs, "captions": []}
+    highlighter = Highlighter(terms)
+    expected = _reference_snippet(highlighter, article)
+    assert highlighter.snippet(article) == expected
+    blocks = [fold_quick(b) for b in [lead, *paragraphs]]
+    if all(len(f) == len(b) for f, b in zip(blocks, [lead, *paragraphs], strict=True)):
+        assert highlighter.snippet(article, folded_blocks=blocks) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "19.309", "a", "xyz_1", "o", "dangnang"]),
+                                 min_size=1, max_size=4))
+def test_ascii_word_edges_find_what_the_look_arounds_find(text: str, terms: set[str]) -> None:
+    """`\\b` (ASCII) in place of (?<![0-9a-z_]) … (?![0-9a-z_]) on folded text, and the
+    sentences cut by the mark, not a look-behind."""
+    folded = fold_quick(text)
+    edge = "(?<![0-9a-z_])"
+    whole = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    reference = re.compile(f"{edge}(?:{whole})(?![0-9a-z_])")
+    pattern = _whole_words(terms)
+    assert pattern is not None and pattern.flags & re.ASCII
+    assert [m.span() for m in pattern.finditer(folded)] == [m.span() for m in reference.finditer(folded)]
+    assert _sentences(text) == _reference_sentences(text)

@@ -1,0 +1,69 @@
+"""indexer/stored.py reads exactly what Whoosh's `stored_fields` reads: from our bulk writer's
+segments and Whoosh's own (an update, with deletions), with and without stored offsets, and
+falls back to Whoosh for a compound segment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import whoosh.index
+from whoosh import columns
+from whoosh.fields import ID, STORED, Schema
+
+from indexer.index import INDEX_NAME
+from indexer.stored import SegmentStored, StoredFields
+from tests.test_postings import index_dir  # noqa: F401  (the fixture: a bulk build, then an update)
+
+
+def _every_document_reads_the_same(searcher: whoosh.searching.Searcher) -> int:
+    stored = StoredFields(searcher)
+    for docnum in range(searcher.doc_count_all()):
+        assert stored.get(searcher, docnum) == searcher.stored_fields(docnum), docnum
+    return stored.mapped
+
+
+def test_built_and_updated_segments_read_as_whoosh_reads_them(index_dir: Path) -> None:  # noqa: F811
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        leaves = [reader for reader, _ in searcher.reader().leaf_readers()]
+        assert len(leaves) >= 2, "expected a bulk segment and an update segment"
+        assert _every_document_reads_the_same(searcher) == len(leaves)
+        assert "article" in StoredFields(searcher).get(searcher, 0)
+
+
+@pytest.mark.parametrize("compound", [False, True])
+def test_offsets_stored_or_summed_and_compound_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, compound: bool
+) -> None:
+    """Three segments: one with the offsets array Whoosh writes past 32,768 documents (its
+    threshold lowered here), one without, one with a document without stored fields; deleted
+    documents read too. A compound segment is not mapped: Whoosh reads it."""
+    schema = Schema(id=ID(stored=True, unique=True), article=STORED)
+    ix = whoosh.index.create_in(str(tmp_path), schema)
+    defaults = columns.VarBytesColumn.Writer.__init__.__defaults__
+    for batch in range(3):
+        if batch == 0:
+            monkeypatch.setattr(columns.VarBytesColumn.Writer.__init__, "__defaults__", (True, 4))
+        writer = ix.writer(compound=compound)
+        for i in range(12):
+            if batch == 2 and i == 5:
+                writer.add_document(id=f"{batch}-{i}")  # no stored article
+            else:
+                writer.add_document(id=f"{batch}-{i}", article={"title": f"bài {batch} {i}", "n": i * "x"})
+        writer.commit(merge=False)
+        monkeypatch.setattr(columns.VarBytesColumn.Writer.__init__, "__defaults__", defaults)
+    writer = ix.writer(compound=compound)
+    writer.delete_by_term("id", "1-3")
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        leaves = [reader for reader, _ in searcher.reader().leaf_readers()]
+        assert len(leaves) == 3
+        mapped = _every_document_reads_the_same(searcher)
+        assert mapped == (0 if compound else 3)
+        if not compound:
+            held = [SegmentStored.open(reader) for reader in leaves]
+            assert all(h is not None for h in held)
+            assert [len(h._offsets) for h in held if h is not None] == [12, 12, 12]
+            assert sorted(h._buf[-1:] == b"X" for h in held if h is not None) == [False, False, True]
+            assert searcher.stored_fields(2 * 12 + 5) == {"id": "2-5"}

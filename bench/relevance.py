@@ -83,6 +83,8 @@ class Run:
     query_s: float = 0.0
     searched: int = 0  # distinct query texts actually sent (identical forms are asked once)
     suggestions: dict[str, str | None] = field(default_factory=dict)  # qid -> plain-form suggestion
+    # qid -> (the one-typo query, its suggestion)
+    typo_suggestions: dict[str, tuple[str, str | None]] = field(default_factory=dict)
 
 
 class IndexCache:
@@ -179,6 +181,8 @@ def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool
         run.top[key] = ids
         if suggestions and q.form == "plain":
             run.suggestions[q.qid] = suggestion
+        if suggestions and q.form == "typo":
+            run.typo_suggestions[q.qid] = (q.text, suggestion)
 
 
 def run_set(
@@ -398,6 +402,18 @@ def set_section(qs: QuerySet, queries: list[Query], runs: list[Run], forms: list
     return lines
 
 
+def correction_score(accented: str, typed: str, suggestion: str | None) -> tuple[bool, bool]:
+    """What a person who typed `typed` is shown (the suggestion, else the query as typed) against
+    the accented original: (the same, lowercase with canonical tone placement; the same
+    letters, marks aside)."""
+    from indexer.analysis import canonical_syllable
+
+    shown = syllables(suggestion or typed)
+    meant = syllables(accented)
+    exact = [canonical_syllable(w) for w in shown] == [canonical_syllable(w) for w in meant]
+    return exact, [fold(w) for w in shown] == [fold(w) for w in meant]
+
+
 def restoration_section(results: Results) -> list[str]:
     """Share of accented syllables the plain query's suggestion restores, per set."""
     lines = [
@@ -430,7 +446,40 @@ def restoration_section(results: Results) -> list[str]:
             f"| {qs.name} | {n} | {marked} | **{restored / max(marked, 1):.3f}** ({restored}) | "
             f"{with_sugg / max(n, 1):.3f} | {full / max(has_marks, 1):.3f} | {wrong} |"
         )
-    return [*lines, ""]
+    return [*lines, "", *correction_section(results)]
+
+
+def correction_section(results: Results) -> list[str]:
+    """How often the one-typo query's "did you mean" shows the query meant, per set (when the
+    typo form was run)."""
+    rows = []
+    for qs, _, runs in results:
+        run = next((r for r in runs if r.engine == OURS and not r.error and r.typo_suggestions), None)
+        if run is None:
+            continue
+        asked = [q for q in qs.queries if q.qid in run.typo_suggestions]
+        scores = [correction_score(q.text, *run.typo_suggestions[q.qid]) for q in asked]
+        short = sum(len(syllables(q.text)) <= 8 for q in asked)
+        suggested = sum(run.typo_suggestions[q.qid][1] is not None for q in asked)
+        n = max(len(asked), 1)
+        exact, letters = sum(e for e, _ in scores), sum(f for _, f in scores)
+        rows.append(
+            f"| {qs.name} | {len(asked)} | {short} | {suggested / n:.3f} | **{exact / n:.3f}** | {letters / n:.3f} |"
+        )
+    if not rows:
+        return []
+    return [
+        "## Correction (\"did you mean\" on the one-typo form)",
+        "",
+        "What a person who typed the one-typo query is shown (the suggestion, else the query as typed), "
+        "against the accented original: the same (lowercase, canonical tone placement), or the same letters "
+        "with marks aside. vnsearch suggests only for queries of at most 8 words.",
+        "",
+        "| set | queries | of at most 8 words | with a suggestion | shown exactly as meant | same letters |",
+        "|---|---:|---:|---:|---:|---:|",
+        *rows,
+        "",
+    ]
 
 
 def runtime_section(results: Results, names: list[str], gen_times: dict[str, float]) -> list[str]:

@@ -108,6 +108,11 @@ def test_scores_and_restoration() -> None:
     assert relevance.restoration_score("tên lửa hủy diệt", "tên lửa huỷ diệt") == (4, 4, 0)
     assert relevance.restoration_score("tên lửa hủy diệt", None) == (4, 0, 0)
     assert relevance.restoration_score("vợ lý hải", "vợ ly hai") == (3, 1, 0)
+    # one typo: what is shown (the suggestion, else the query) against what was meant
+    assert relevance.correction_score("tên lửa hủy diệt", "ten lua uy diet", "tên lửa huỷ diệt") == (True, True)
+    assert relevance.correction_score("tên lửa hủy diệt", "ten lua huy diet", None) == (False, True)
+    assert relevance.correction_score("tên lửa hủy diệt", "ten lua uy diet", None) == (False, False)
+    assert relevance.correction_score("tên lửa hủy diệt", "ten lua uy diet", "tên lửa uy diệt") == (False, False)
     assert relevance.restoration_score("xe vietlott mới", "xé vietlott mới") == (1, 1, 1)
 
 

@@ -177,6 +177,7 @@ class Restorer:
     DISCOUNT = 0.75  # D: absolute discount of each index pair count, given to the back-off
     PAIR_PRIOR = 3.0  # κ: extra weight of the general estimate in each index bigram step
     DICT_WEIGHT = 0.7  # λ: share of the dictionary pairs in the general bigram estimate
+    COMMON = 1e-5  # share of the general model's syllables that makes a reading common (`common`)
 
     def __init__(
         self,
@@ -263,6 +264,12 @@ class Restorer:
         pair = self.index.bigrams.get(f"{a} {b}", 0)
         backoff = self.DISCOUNT * fa.successors + self.PAIR_PRIOR
         return (max(pair - self.DISCOUNT, 0.0) + backoff * prior) / (fa.index_unigram + self.PAIR_PRIOR)
+
+    def common(self, folded: str) -> bool:
+        """Whether a reading of this folded word is common in the language: one in COMMON of
+        the general model's syllables ("viet": "việt" 1.8e-3; not "kai", 8e-6)."""
+        unigrams, total = self.general.unigrams, self.general.total
+        return any(unigrams.get(s, 0) >= total * self.COMMON for s in self.candidates(folded))
 
     def candidates(self, folded: str) -> list[str]:
         return self.by_fold.get(folded) or [folded]

@@ -36,6 +36,7 @@ from indexer.index import (
     current_generation,
     typo_lexicon,
 )
+from indexer.keyboard import could_be_syllable
 from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.query import (
@@ -497,7 +498,15 @@ class SearchService:
         if not tokens or len(tokens) > 8:
             return None
         typed_marks = any(has_marks(t.exact) for t in tokens)
+        restorer = gen.model("restorer")
         understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
+        if restorer is not None:
+            # a common syllable the index lacks ("viet" where "Việt" is never printed) is shown
+            # with its marks, not as the nearest word the index holds ("viên")
+            understood = [
+                typed_meaning(t, parsed.text) if m.how == "typo" and _common(t.folded, restorer) else m
+                for m, t in zip(understood, tokens, strict=True)
+            ]
         changed = [m.changed for m in understood]
         if typed_marks and not any(changed):
             return None
@@ -505,7 +514,6 @@ class SearchService:
         corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
         # How the hits print these words is the best evidence of how the user meant them.
         context = [text for hit in hits for text in (hit["title"], _plain(hit["snippet"]))]
-        restorer = gen.model("restorer")
         reading = restorer.restore(corrected, context) if restorer is not None else None
         words: list[str] = []
         for i, tok in enumerate(tokens):
@@ -530,6 +538,11 @@ class SearchService:
 
 
 _TAG = re.compile(r"<[^>]*>")
+
+
+def _common(folded: str, restorer: Restorer) -> bool:
+    """A syllable of the language, and a common one (`Restorer.common`)."""
+    return could_be_syllable(folded) and restorer.common(folded)
 
 
 def _plain(marked: str) -> str:

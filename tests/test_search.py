@@ -211,6 +211,19 @@ def test_suggestion_restores_diacritics_after_a_correction(service: SearchServic
     assert suggestion["text"] == "Đảng ủy Khối doanh nghiệp"
 
 
+def test_a_common_word_the_index_lacks_is_suggested_with_its_marks(service: SearchService) -> None:
+    """No test article prints "Việt": "viet" is no typo for the nearest word the index holds
+    ("viên"), it is a common word of the language, shown with its marks; a string that is no
+    syllable ("nghiepp") is still corrected to the index's word."""
+    from indexer.analysis import fold
+
+    assert not service.search('"việt"')["total"]
+    suggestion = service.search("viet nam")["suggestion"]
+    assert suggestion is not None and fold(suggestion["text"]).split()[0] == "viet"
+    assert suggestion["text"].split()[0].lower() == "việt"
+    assert service.search("khoi doanh nghiepp")["suggestion"]["text"].endswith("nghiệp")
+
+
 def test_requests_during_the_warm_up_do_not_wait_for_the_models(seed_index: Path) -> None:
     """A server's first requests are answered while its models still load, without spelling
     help; once loaded (or when nothing is warming, as in the CLI) the models are used."""

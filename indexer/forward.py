@@ -130,8 +130,7 @@ def write_missing(folder: Path, ix: Any) -> int:
     before forward files existed). Deleted documents get no words. Returns the documents read."""
     read = 0
     with ix.reader() as reader:
-        leaves = reader.leaf_readers() if hasattr(reader, "leaf_readers") else [(reader, 0)]
-        for leaf, _ in leaves:
+        for leaf, _ in reader.leaf_readers():
             segment = leaf.segment()
             if _paths(folder, segment.segment_id())[2].exists():
                 continue

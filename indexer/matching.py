@@ -497,8 +497,8 @@ def _live_mask(searcher: Any, n: int) -> np.ndarray:
 
 
 def _leaves(searcher: Any) -> list[tuple[Any, int]]:
-    reader = searcher.reader()
-    return list(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else [(reader, 0)]
+    """(segment reader, docnum offset) of each segment (Whoosh: `[(self, 0)]` for a single one)."""
+    return list(searcher.reader().leaf_readers())
 
 
 def _read_postings_whoosh(reader: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:

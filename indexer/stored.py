@@ -106,8 +106,7 @@ class StoredFields:
     segment that cannot be mapped is read through the calling thread's own searcher."""
 
     def __init__(self, searcher: Any) -> None:
-        reader = searcher.reader()
-        leaves = list(reader.leaf_readers()) if hasattr(reader, "leaf_readers") else [(reader, 0)]
+        leaves = list(searcher.reader().leaf_readers())  # [(reader, 0)] for a single segment
         self._starts = [offset for _, offset in leaves]
         self._segments = [SegmentStored.open(leaf) for leaf, _ in leaves]
 

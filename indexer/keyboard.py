@@ -626,9 +626,6 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
 # articles, since a pair seen once is often a chance meeting.
 SLIP_PAIR_DOCS = 2
 SLIP_POOL = 20  # candidates ranked in context, before those held too rarely are dropped
-# In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its k)
-# gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and its many
-# one-edit neighbours are noise (vinewsqa plain -0.002).
 
 
 def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
@@ -638,11 +635,14 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     of `_near_in_context`, every other form unchanged). Only matched, never suggested: a known
     word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess."""
     chosen = [w.chosen.folded for w in understood.words]
+    # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
+    # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and
+    # its many one-edit neighbours are noise (vinewsqa plain -0.002).
     short_query = len(chosen) < SHORT_QUERY
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
         found: list[str] = []
-        if any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, i, support):
+        if any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):
             need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
             for key in word.typo_keys:
                 found += [
@@ -666,14 +666,14 @@ def _near_in_context(
     return [c for c, _ in found]
 
 
-def _may_be_slip(understood: Understood, i: int, support: Support) -> bool:
+def _may_be_slip(understood: Understood, chosen: Sequence[str], i: int, support: Support) -> bool:
     """Whether word i, which the index holds, may be a slip of the keys: typed without marks (a
     marked word was typed with care), taken as typed or `_lone_key`, and found next to neither
-    neighbour in the index, with at least one neighbour to judge by."""
+    neighbour in the index (`chosen`: each word's folded reading), with at least one neighbour
+    to judge by."""
     word = understood.words[i]
-    if has_marks(word.raw) or len(understood.words) < 2 or (word.changed and not _lone_key(understood, i)):
+    if has_marks(word.raw) or len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False
-    chosen = [w.chosen.folded for w in understood.words]
     return _pair_docs(chosen, i, chosen[i], support) == 0
 
 

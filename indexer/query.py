@@ -334,8 +334,7 @@ def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: 
     tokens = parsed.positive_tokens
     if len(tokens) < RESTORE_FROM_WORDS or any(has_marks(t.exact) for t in tokens):
         return {}
-    folded = [t.folded for t in tokens]
-    reading = restorer.restore(folded)
+    reading = restorer.restore([t.folded for t in tokens])
     if reading is None or len(reading) != len(tokens):
         return {}
     out: dict[int, Meaning] = {}

@@ -317,7 +317,9 @@ def derive_title(lead: str, paragraphs: Sequence[str] = ()) -> str:
     source = lead.strip() or next((p for p in paragraphs if p.strip()), "")
     sentence = _first_sentence(source)
     if len(sentence) <= MAX_TITLE_CHARS:
-        return sentence[:-1].rstrip() if sentence.endswith(".") and not sentence.endswith("..") else sentence
+        if sentence.endswith(".") and not sentence.endswith(".."):
+            return sentence[:-1].rstrip() or sentence  # a lone "." stays: a title is never empty
+        return sentence
     window = sentence[: MAX_TITLE_CHARS + 1]
     cut = max(window.rfind(", "), window.rfind(" - "), window.rfind(" – "), window.rfind(": "))
     if cut < 40:

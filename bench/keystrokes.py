@@ -18,6 +18,9 @@ store more than the accented text and every set gets the same forms:
 - ``vni-mid``: VNI with the tone digit right after the marked vowel: ``Vie65t Nam``, ``d9u7o72ng``.
 - ``typo``: the plain form with exactly one slip (a substitution, a deletion or an adjacent
   swap) in one word of at least 3 letters, chosen by a RNG seeded with the query text.
+- ``typo-accented``: the same kind of slip in the accented form (a person typing with the input
+  method on): a swapped letter keeps its marks, a dropped one takes them along, a substituted
+  one comes in bare (``thế nào`` → ``thế noà``, ``khó khăn`` → ``khó khă``).
 
 Letter case is kept: a shape or tone key after the first keystroke of a letter is upper case only
 when the whole word is upper case (``ĐHĐCĐ`` → ``DDHDDCDD``; ``Đường`` → ``Dduwowngf``), as a
@@ -35,8 +38,8 @@ from collections.abc import Callable
 
 from viet_text_tools import normalize_diacritics
 
-FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo")
-DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo")
+FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented")
+DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
 # combining mark -> (telex key, vni key); tones then shapes
 _TONES = {"\u0301": ("s", "1"), "\u0300": ("f", "2"), "\u0309": ("r", "3"), "\u0303": ("x", "4"), "\u0323": ("j", "5")}
@@ -138,6 +141,33 @@ def typo(plain: str) -> str:
     return plain[:start] + new + plain[end:]
 
 
+def typo_accented(text: str) -> str:
+    """`typo` on the accented text: the marks stay where the slip did not fall (a substituted
+    letter comes in bare, a deleted one takes its marks along). Seeded by the text too."""
+    text = unicodedata.normalize("NFC", text)
+    rng = random.Random("typo-accented:" + text)
+    spans = [m.span() for m in re.finditer(r"[^\W\d_]+", text)]
+    long = [s for s in spans if s[1] - s[0] >= 3] or sorted(spans, key=lambda s: s[0] - s[1])[:1]
+    if not long:
+        return text
+    start, end = rng.choice(long)
+    word = text[start:end]
+    kinds = ["sub", "del"]
+    if any(a != b for a, b in itertools.pairwise(word)):
+        kinds.append("swap")
+    kind = rng.choice(kinds)
+    if kind == "del" and len(word) > 1:
+        i = rng.randrange(len(word))
+        new = word[:i] + word[i + 1 :]
+    elif kind == "swap":
+        i = rng.choice([j for j in range(len(word) - 1) if word[j] != word[j + 1]])
+        new = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    else:
+        i = rng.randrange(len(word))
+        new = word[:i] + rng.choice([c for c in "abcdeghiklmnopqrstuvxy" if c != fold(word[i])]) + word[i + 1 :]
+    return text[:start] + new + text[end:]
+
+
 FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "accented": lambda q: unicodedata.normalize("NFC", q),
     "plain": fold,
@@ -148,6 +178,7 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "vni": lambda q: keystrokes(q, "vni"),
     "vni-mid": lambda q: keystrokes(q, "vni", mid=True),
     "typo": lambda q: typo(fold(q)),
+    "typo-accented": typo_accented,
 }
 
 

@@ -42,6 +42,7 @@ DEFAULT_OUT = REPO / "bench" / "results" / "relevance.md"
 DEFAULT_CACHE = REPO / "bench" / "results" / "cache"
 BASELINE = "bm25-plain"
 OURS = "vnsearch"
+TYPO_FORMS = ("typo", "typo-accented")  # forms whose "did you mean" the correction section scores
 TONE_DIFF = "tone≠"  # pseudo-form: the tone queries that differ from their accented form
 TONE_DIFF_ACC = "accented@tone≠"  # pseudo-form: the accented form of those same queries
 
@@ -83,8 +84,8 @@ class Run:
     query_s: float = 0.0
     searched: int = 0  # distinct query texts actually sent (identical forms are asked once)
     suggestions: dict[str, str | None] = field(default_factory=dict)  # qid -> plain-form suggestion
-    # qid -> (the one-typo query, its suggestion)
-    typo_suggestions: dict[str, tuple[str, str | None]] = field(default_factory=dict)
+    # (form, qid) -> (the one-typo query, its suggestion), for the TYPO_FORMS
+    typo_suggestions: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
 
 
 class IndexCache:
@@ -181,8 +182,8 @@ def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool
         run.top[key] = ids
         if suggestions and q.form == "plain":
             run.suggestions[q.qid] = suggestion
-        if suggestions and q.form == "typo":
-            run.typo_suggestions[q.qid] = (q.text, suggestion)
+        if suggestions and q.form in TYPO_FORMS:
+            run.typo_suggestions[(q.form, q.qid)] = (q.text, suggestion)
 
 
 def run_set(
@@ -450,33 +451,36 @@ def restoration_section(results: Results) -> list[str]:
 
 
 def correction_section(results: Results) -> list[str]:
-    """How often the one-typo query's "did you mean" shows the query meant, per set (when the
-    typo form was run)."""
+    """How often the one-typo query's "did you mean" shows the query meant, per set and typo form
+    (those of the TYPO_FORMS that were run)."""
     rows = []
     for qs, _, runs in results:
         run = next((r for r in runs if r.engine == OURS and not r.error and r.typo_suggestions), None)
         if run is None:
             continue
-        asked = [q for q in qs.queries if q.qid in run.typo_suggestions]
-        scores = [correction_score(q.text, *run.typo_suggestions[q.qid]) for q in asked]
-        short = sum(len(syllables(q.text)) <= 8 for q in asked)
-        suggested = sum(run.typo_suggestions[q.qid][1] is not None for q in asked)
-        n = max(len(asked), 1)
-        exact, letters = sum(e for e, _ in scores), sum(f for _, f in scores)
-        rows.append(
-            f"| {qs.name} | {len(asked)} | {short} | {suggested / n:.3f} | **{exact / n:.3f}** | {letters / n:.3f} |"
-        )
+        for form in TYPO_FORMS:
+            asked = [q for q in qs.queries if (form, q.qid) in run.typo_suggestions]
+            if not asked:
+                continue
+            answers = [run.typo_suggestions[(form, q.qid)] for q in asked]
+            scores = [correction_score(q.text, *a) for q, a in zip(asked, answers, strict=True)]
+            short = sum(len(syllables(q.text)) <= 8 for q in asked)
+            suggested = sum(a[1] is not None for a in answers)
+            n = len(asked)
+            exact, letters = sum(e for e, _ in scores), sum(f for _, f in scores)
+            shares = f"{suggested / n:.3f} | **{exact / n:.3f}** | {letters / n:.3f}"
+            rows.append(f"| {qs.name} | {form} | {n} | {short} | {shares} |")
     if not rows:
         return []
     return [
-        "## Correction (\"did you mean\" on the one-typo form)",
+        "## Correction (\"did you mean\" on the one-typo forms)",
         "",
         "What a person who typed the one-typo query is shown (the suggestion, else the query as typed), "
         "against the accented original: the same (lowercase, canonical tone placement), or the same letters "
         "with marks aside. vnsearch suggests only for queries of at most 8 words.",
         "",
-        "| set | queries | of at most 8 words | with a suggestion | shown exactly as meant | same letters |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| set | form | queries | of at most 8 words | with a suggestion | shown exactly as meant | same letters |",
+        "|---|---|---:|---:|---:|---:|---:|",
         *rows,
         "",
     ]

@@ -447,29 +447,42 @@ class Support(Protocol):
 
     def pair_df(self, a: str, b: str) -> int: ...
 
+    def exact_df(self, exact: str) -> int: ...
+
 
 class DictSupport:
     """A `Support` over plain counts, for tests and benchmarks (`from_texts` counts documents)."""
 
-    def __init__(self, syllables: Mapping[str, int], pairs: Mapping[tuple[str, str], int]) -> None:
+    def __init__(
+        self,
+        syllables: Mapping[str, int],
+        pairs: Mapping[tuple[str, str], int],
+        exact: Mapping[str, int] | None = None,
+    ) -> None:
         self.syllables = syllables  # folded syllable → documents (what a TypoIndex is built from)
         self.pairs = pairs
+        self.exact = exact or {}  # canonical marked syllable → documents
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> DictSupport:
         df: Counter[str] = Counter()
         pairs: Counter[tuple[str, str]] = Counter()
+        exact: Counter[str] = Counter()
         for text in texts:
             toks = [t for t in tokenize(normalize_text(text)) if not t.alias]
             df.update({t.folded for t in toks})
             pairs.update({(a.folded, b.folded) for a, b in pairwise(toks) if b.joined})
-        return cls(df, pairs)
+            exact.update({t.exact for t in toks})
+        return cls(df, pairs, exact)
 
     def df(self, folded: str) -> int:
         return self.syllables.get(folded, 0)
 
     def pair_df(self, a: str, b: str) -> int:
         return self.pairs.get((a, b), 0)
+
+    def exact_df(self, exact: str) -> int:
+        return self.exact.get(exact, 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -612,13 +625,58 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
     for i, word in enumerate(understood.words):
         found: list[str] = []
         if not any(support.df(f) for f in word.folded_forms):
+            marked = not word.changed and has_marks(word.raw)
             for key in word.typo_keys:
                 if support.df(key):
                     found.append(key)
                     continue
-                found += _near_in_context(chosen, i, key, support, index, limit)
+                near = _near_in_context(chosen, i, key, support, index, MARKED_POOL if marked else limit)
+                if marked:
+                    near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)
+                found += near[:limit]
         out.append(list(dict.fromkeys(found))[:limit])
     return out
+
+
+# Candidates looked at for a word typed with marks, before those whose `carried_marks` spelling
+# the index prints are put first.
+MARKED_POOL = 20
+
+
+def carried_marks(typed: str, candidate: str) -> str | None:
+    """Folded `candidate` spelled with the marks of `typed` on the letters one slip left in
+    place ("ôti" → "tôi", "noà" → "nào", "Bcá" → "bác"; an inserted letter comes bare), in the
+    canonical exact form; None when one substitution, deletion, insertion or adjacent swap does
+    not turn the folded `typed` into `candidate`, or only by dropping or replacing a marked
+    letter (nobody types "à" by mistake for "n"). Typed marks are evidence a slip rarely
+    destroys: they say which of a typo's spellings was meant."""
+    word = unicodedata.normalize("NFC", typed).lower()
+    base = fold(word)
+    if len(base) != len(word):
+        return None
+    n, m = len(base), len(candidate)
+    if m == n:
+        diff = [k for k in range(n) if base[k] != candidate[k]]
+        k = diff[0] if diff else 0
+        if len(diff) == 1 and word[k] == base[k]:
+            out = word[:k] + candidate[k] + word[k + 1 :]
+        elif diff == [k, k + 1] and base[k : k + 2] == candidate[k + 1] + candidate[k]:
+            out = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        else:
+            return None
+    elif m == n + 1:
+        k = next((k for k in range(m) if candidate[:k] == base[:k] and candidate[k + 1 :] == base[k:]), -1)
+        if k < 0:
+            return None
+        out = word[:k] + candidate[k] + word[k:]
+    elif m == n - 1:
+        k = next((k for k in range(n) if base[:k] + base[k + 1 :] == candidate and word[k] == base[k]), -1)
+        if k < 0:
+            return None
+        out = word[:k] + word[k + 1 :]
+    else:
+        return None
+    return canonical_syllable(out)
 
 
 # A known word's replacement must be held next to a neighbour: once is enough for a word that
@@ -633,7 +691,11 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     slip of the keys may have made (`_may_be_slip`): the candidates the index holds next to a
     neighbour ("cahn ta" → "canh": keywords/typo MRR@10 0.852 → 0.873 with the two-letter rule
     of `_near_in_context`, every other form unchanged). Only matched, never suggested: a known
-    word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess."""
+    word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess.
+
+    A word typed with marks the index never prints so ("khă" for "khăn", "tẩc" for "tẩy") is a
+    suspect too, whatever its neighbours: its candidates are those the index prints with the
+    typed marks carried over (`carried_marks`) and holds next to a neighbour."""
     chosen = [w.chosen.folded for w in understood.words]
     # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
     # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and
@@ -642,7 +704,13 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
         found: list[str] = []
-        if any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):
+        if _unprinted_marks(word, chosen[i], support):
+            found = [
+                c
+                for c in _near_in_context(chosen, i, chosen[i], support, index, SLIP_POOL)
+                if printed_carried(word.raw, c, support) and _pair_docs(chosen, i, c, support)
+            ]
+        elif any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):
             need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
             for key in word.typo_keys:
                 found += [
@@ -664,6 +732,20 @@ def _near_in_context(
     context = [*chosen[:i], key, *chosen[i + 1 :]]
     found = index.in_context(context, i, support.pair_df, limit=limit, maxdist=1 if short else None)
     return [c for c, _ in found]
+
+
+def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
+    """Word typed with marks (as typed, not decoded) whose letters the index knows but whose
+    spelling it never prints: the marks are care, so the letters may be the slip."""
+    if word.changed or not has_marks(word.raw) or not support.df(folded):
+        return False
+    return not support.exact_df(canonical_syllable(word.raw))
+
+
+def printed_carried(typed: str, candidate: str, support: Support) -> str | None:
+    """`carried_marks(typed, candidate)` when the index prints that spelling, else None."""
+    carried = carried_marks(typed, candidate)
+    return carried if carried and support.exact_df(carried) else None
 
 
 def _may_be_slip(understood: Understood, chosen: Sequence[str], i: int, support: Support) -> bool:

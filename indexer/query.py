@@ -18,7 +18,7 @@ from typing import Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, normalize_text, tokenize
 from indexer.index import PARTS
-from indexer.keyboard import Support, slip_candidates, typo_candidates, understand
+from indexer.keyboard import Support, printed_carried, slip_candidates, typo_candidates, understand
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
 from indexer.typos import TAKEN_WEIGHT, TypoIndex, taken_as
 
@@ -298,6 +298,9 @@ def _understood_words(
             meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
                               choice.chosen.text, choice.chosen.method)
         taken = taken_as(candidates, chosen, i, support.pair_df)
+        marked = not choice.changed and has_marks(choice.raw)
+        if marked and taken is None:
+            taken = _only_printed(choice.raw, candidates, support)
         extra = (
             *_new_forms(meaning, [taken] if taken else [], TAKEN_WEIGHT),
             *_new_forms(meaning, [c for c in candidates if c != taken], TYPO_WEIGHT),
@@ -309,9 +312,20 @@ def _understood_words(
             # words and pairs read the first form); a decoded word keeps its reading first
             lead = not meaning.changed and extra[0][0] == taken
             forms = (extra[0], *meaning.forms, *extra[1:]) if lead else meaning.forms + extra
-            meaning = Meaning(forms, meaning.exact, shown, how)
+            # typed marks carried over to the spelling the word is taken as: that spelling's
+            # exact form is preferred as a typed one would be
+            carried = printed_carried(choice.raw, extra[0][0], support) if marked else None
+            exact = carried or meaning.exact
+            meaning = Meaning(forms, exact, shown, how)
         out.append(meaning)
     return out, slips
+
+
+def _only_printed(typed: str, candidates: Sequence[str], support: Support) -> str | None:
+    """The one candidate the index prints with the marks of `typed` carried over
+    (`keyboard.carried_marks`: "noà" → "nào", not "nòn"), if only one is."""
+    printed = [c for c in candidates if printed_carried(typed, c, support)]
+    return printed[0] if len(printed) == 1 else None
 
 
 def _new_forms(meaning: Meaning, spellings: Sequence[str], weight: float) -> tuple[tuple[str, float], ...]:

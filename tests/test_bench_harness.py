@@ -67,6 +67,24 @@ def test_typo_is_one_edit_in_one_long_word_and_deterministic(query: str) -> None
         assert len(b) == len(a) - 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
 
 
+@pytest.mark.parametrize("query", ["Thủ tướng Anh loại nỗ lực ban đầu", "Đảng ủy Khối doanh nghiệp", "Ai?? Bao nhiêu"])
+def test_typo_accented_is_one_slip_in_one_accented_word_and_deterministic(query: str) -> None:
+    typo = keystrokes.make_form(query, "typo-accented")
+    assert typo == keystrokes.make_form(query, "typo-accented")
+    before, after = query.split(), typo.split()
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert len(changed) == 1
+    a, b = changed[0]
+    assert len(a) >= 3 and keystrokes.fold(a) != keystrokes.fold(b)
+    if len(a) == len(b):  # a substitution comes bare; a swap keeps both letters as they were
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        i = diffs[0]
+        swapped = diffs == [i, i + 1] and a[i : i + 2] == b[i + 1] + b[i]
+        assert (len(diffs) == 1 and b[i] == keystrokes.fold(b[i])) or swapped
+    else:
+        assert len(b) == len(a) - 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
+
+
 def test_bm25_terms_fold_and_pair_only_adjacent_syllables() -> None:
     terms = engines.bm25_terms("Đảng ủy, Hà Nội.\nHọp")
     assert terms == ["dang", "uy", "dang uy", "ha", "noi", "ha noi", "hop"]

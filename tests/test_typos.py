@@ -182,3 +182,23 @@ def test_in_context_prefers_the_rarer_candidate_among_those_printed_next_to_a_ne
 
     got = [c for c, _ in index.in_context(["bac", "si", "hni"], 2, pair_df, limit=3)]
     assert got[:2] == ["nhi", "hai"] and got[-1] == "hoi"
+
+
+def test_a_mistyped_word_typed_with_marks_keeps_them_on_its_spelling() -> None:
+    """ "tình trạng thế noà": of the spellings one edit from "noa", only "nào" is printed with
+    the typed mark carried over, so the word is taken as "nao" and "nào" is the exact form to
+    prefer, as if typed. Typed plain, the context alone decides nothing."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret, parse_query
+    from indexer.typos import TAKEN_WEIGHT
+
+    support = DictSupport.from_texts(
+        ["Tình trạng thế nào?", "Nông dân gieo mạ non.", "Ăn no mặc ấm.", "Thế non nước."]
+    )
+    index = TypoIndex(support.syllables)
+    parsed = parse_query("tình trạng thế noà")
+    noa = next(m for m in interpret(parsed, parsed.text, support, index).values() if ("noa", 1.0) in m.forms)
+    assert noa.forms[0] == ("nao", TAKEN_WEIGHT) and noa.exact == "nào"
+    parsed = parse_query("tinh trang the noa")
+    noa = next(m for m in interpret(parsed, parsed.text, support, index).values() if ("noa", 1.0) in m.forms)
+    assert noa.forms[0] == ("noa", 1.0) and noa.exact is None

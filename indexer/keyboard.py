@@ -498,6 +498,11 @@ class WordChoice:
         return self.chosen.text != self.raw
 
     @property
+    def typed_with_marks(self) -> bool:
+        """Typed as it stands, with marks (not decoded from keys): a word typed with care."""
+        return not self.changed and has_marks(self.raw)
+
+    @property
     def folded_forms(self) -> tuple[str, ...]:
         """What to match: the chosen reading, then the raw word when it differs (the raw words
         keep matching, so a wrong choice costs ranking, never recall)."""
@@ -625,7 +630,7 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
     for i, word in enumerate(understood.words):
         found: list[str] = []
         if not any(support.df(f) for f in word.folded_forms):
-            marked = not word.changed and has_marks(word.raw)
+            marked = word.typed_with_marks
             for key in word.typo_keys:
                 if support.df(key):
                     found.append(key)
@@ -694,8 +699,9 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess.
 
     A word typed with marks the index never prints so ("khă" for "khăn", "tẩc" for "tẩy") is a
-    suspect too, whatever its neighbours: its candidates are those the index prints with the
-    typed marks carried over (`carried_marks`) and holds next to a neighbour."""
+    suspect too, even when its letters are printed next to a neighbour: its candidates are
+    those the index prints with the typed marks carried over (`carried_marks`) and holds next
+    to a neighbour."""
     chosen = [w.chosen.folded for w in understood.words]
     # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
     # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and
@@ -737,9 +743,7 @@ def _near_in_context(
 def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
     """Word typed with marks (as typed, not decoded) whose letters the index knows but whose
     spelling it never prints: the marks are care, so the letters may be the slip."""
-    if word.changed or not has_marks(word.raw) or not support.df(folded):
-        return False
-    return not support.exact_df(canonical_syllable(word.raw))
+    return word.typed_with_marks and bool(support.df(folded)) and not support.exact_df(canonical_syllable(word.raw))
 
 
 def printed_carried(typed: str, candidate: str, support: Support) -> str | None:

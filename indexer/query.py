@@ -298,7 +298,7 @@ def _understood_words(
             meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
                               choice.chosen.text, choice.chosen.method)
         taken = taken_as(candidates, chosen, i, support.pair_df)
-        marked = not choice.changed and has_marks(choice.raw)
+        marked = choice.typed_with_marks
         if marked and taken is None:
             taken = _only_printed(choice.raw, candidates, support)
         extra = (
@@ -323,7 +323,8 @@ def _understood_words(
 
 def _only_printed(typed: str, candidates: Sequence[str], support: Support) -> str | None:
     """The one candidate the index prints with the marks of `typed` carried over
-    (`keyboard.carried_marks`: "noà" → "nào", not "nòn"), if only one is."""
+    (`keyboard.carried_marks`: "noà" → "nào"; "non" would need the marked "à" replaced), if
+    only one is."""
     printed = [c for c in candidates if printed_carried(typed, c, support)]
     return printed[0] if len(printed) == 1 else None
 

@@ -698,10 +698,10 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     of `_near_in_context`, every other form unchanged). Only matched, never suggested: a known
     word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess.
 
-    A word typed with marks the index never prints so ("khă" for "khăn", "tẩc" for "tẩy") is a
-    suspect too, even when its letters are printed next to a neighbour: its candidates are
-    those the index prints with the typed marks carried over (`carried_marks`) and holds next
-    to a neighbour."""
+    A word typed with marks the index never prints so ("khă" for "khăn", "tẩc" for "tẩy", "nư"
+    for "ngư") is a suspect too, even when its letters are printed next to a neighbour: its
+    candidates, one edit away even for two letters, are those the index prints with the typed
+    marks carried over (`carried_marks`) and holds next to a neighbour."""
     chosen = [w.chosen.folded for w in understood.words]
     # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
     # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and
@@ -710,10 +710,10 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
         found: list[str] = []
-        if _unprinted_marks(word, chosen[i], support):
+        if _unprinted_marks(word, chosen[i], support):  # two letters too: "ru gủ" for "ngủ"
             found = [
                 c
-                for c in _near_in_context(chosen, i, chosen[i], support, index, SLIP_POOL)
+                for c in _near_in_context(chosen, i, chosen[i], support, index, SLIP_POOL, slip=True)
                 if printed_carried(word.raw, c, support) and _pair_docs(chosen, i, c, support)
             ]
         elif any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):

@@ -499,6 +499,8 @@ MARKED = [
     "Khó khăn chồng chất.",
     "Khó khăn của nông dân.",
     "Anh ấy khá giỏi.",
+    "Hướng dẫn ngư dân đánh cá.",
+    "Phụ nữ và trẻ em.",
 ]
 
 
@@ -522,3 +524,6 @@ def test_a_marked_spelling_the_index_never_prints_gets_the_one_it_prints() -> No
     assert support.df("kha") and not support.exact_df("khă")
     assert slip_candidates(understand(["khó", "khă"], support), support, index)[1] == ["khan"]
     assert slip_candidates(understand(["khó", "khá"], support), support, index)[1] == []
+    # two letters get one edit too ("nư dân": "nu" is known, from "nữ"; "ngư" is printed)
+    assert support.df("nu") and not support.exact_df("nư")
+    assert slip_candidates(understand(["dẫn", "nư", "dân"], support), support, index)[1] == ["ngu"]

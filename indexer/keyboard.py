@@ -701,7 +701,8 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     A word typed with marks the index never prints so ("khă" for "khăn", "tẩc" for "tẩy", "nư"
     for "ngư") is a suspect too, even when its letters are printed next to a neighbour: its
     candidates, one edit away even for two letters, are those the index prints with the typed
-    marks carried over (`carried_marks`) and holds next to a neighbour."""
+    marks carried over (`carried_marks`) and holds next to a neighbour. Those are shown as a
+    correction (`query.interpret`): marks printed nowhere are no name."""
     chosen = [w.chosen.folded for w in understood.words]
     # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
     # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and

@@ -250,7 +250,8 @@ def interpret(
     """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
     where the index supports it (`indexer.keyboard.understand`), marks repaired, likely
     spellings for words the index holds in no form (`indexer.keyboard.typo_candidates`) or
-    that a slip of the keys may have made (`slip_candidates`: matched, never shown), and the
+    that a slip of the keys may have made (`slip_candidates`: matched, shown only for a word
+    typed with marks the index never prints), and the
     marks of a long query typed without any (`restored_marks`, with `restorer`).
     Without an index (`support` None) every word means what it says."""
     meanings: dict[int, Meaning] = {}
@@ -269,6 +270,11 @@ def interpret(
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
                 meaning = replace(meaning, asking=True)
+            elif slipped and tok.exact != tok.folded:
+                # typed with marks the index never prints, and one edit away it prints them next
+                # to a neighbour ("khó khă"): sure enough to show as a correction ("khăn")
+                meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT),
+                                  shown=slipped[0], how="typo")
             else:  # matched only: shown and "how" stay as typed (see slip_candidates)
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
             meanings[id(tok)] = meaning

@@ -504,7 +504,7 @@ class SearchService:
             # a common syllable the index lacks ("viet" where "Việt" is never printed) is shown
             # with its marks, not as the nearest word the index holds ("viên")
             understood = [
-                typed_meaning(t, parsed.text) if m.how == "typo" and _common(t.folded, restorer) else m
+                typed_meaning(t, parsed.text) if m.how == "typo" and _lacks_common(t.folded, support, restorer) else m
                 for m, t in zip(understood, tokens, strict=True)
             ]
         changed = [m.changed for m in understood]
@@ -540,9 +540,10 @@ class SearchService:
 _TAG = re.compile(r"<[^>]*>")
 
 
-def _common(folded: str, restorer: Restorer) -> bool:
-    """A syllable of the language, and a common one (`Restorer.common`)."""
-    return could_be_syllable(folded) and restorer.common(folded)
+def _lacks_common(folded: str, support: IndexSupport, restorer: Restorer) -> bool:
+    """A syllable of the language, and a common one (`Restorer.common`), that the index lacks
+    (one it holds was corrected for its marks, which is no reason to keep it)."""
+    return could_be_syllable(folded) and restorer.common(folded) and not support.df(folded)
 
 
 def _plain(marked: str) -> str:

@@ -224,6 +224,16 @@ def test_a_common_word_the_index_lacks_is_suggested_with_its_marks(service: Sear
     assert service.search("khoi doanh nghiepp")["suggestion"]["text"].endswith("nghiệp")
 
 
+def test_a_word_typed_with_marks_the_index_never_prints_is_corrected(service: SearchService) -> None:
+    """ "rà soát các hồ chứ": the letters "chu" are known, but no article prints "chứ"; one
+    letter on, "chứa" is printed right after "hồ", so that is what the user is shown and what
+    ranks first. Correctly typed, nothing is suggested."""
+    result = service.search("rà soát các hồ chứ")
+    assert result["suggestion"] is not None and result["suggestion"]["text"].endswith("hồ chứa")
+    assert ids(result)[0] == "gen-new-style"
+    assert service.search("rà soát các hồ chứa")["suggestion"] is None
+
+
 def test_requests_during_the_warm_up_do_not_wait_for_the_models(seed_index: Path) -> None:
     """A server's first requests are answered while its models still load, without spelling
     help; once loaded (or when nothing is warming, as in the CLI) the models are used."""

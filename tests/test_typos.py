@@ -202,3 +202,21 @@ def test_a_mistyped_word_typed_with_marks_keeps_them_on_its_spelling() -> None:
     parsed = parse_query("tinh trang the noa")
     noa = next(m for m in interpret(parsed, parsed.text, support, index).values() if ("noa", 1.0) in m.forms)
     assert noa.forms[0] == ("noa", 1.0) and noa.exact is None
+
+
+def test_a_marked_spelling_printed_nowhere_is_shown_corrected() -> None:
+    """ "khó khă": "kha" is known ("khá") but "khă" is printed nowhere, and "khăn" is printed
+    after "khó": the word still matches as typed, "khan" at the typo weight, and is shown as
+    corrected. A word typed plain that fits no neighbour (a name as often as a slip) is matched
+    the same way but shown as typed."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret, parse_query
+
+    support = DictSupport.from_texts(["Khó khăn chồng chất.", "Khó khăn của nông dân.", "Anh ấy khá giỏi."])
+    index = TypoIndex(support.syllables)
+    parsed = parse_query("khó khă")
+    kha = next(m for m in interpret(parsed, parsed.text, support, index).values() if m.forms[0] == ("kha", 1.0))
+    assert ("khan", SUGGESTED_WEIGHT) in kha.forms and kha.how == "typo" and kha.shown == "khan"
+    parsed = parse_query("kho kha")
+    kha = next(m for m in interpret(parsed, parsed.text, support, index).values() if m.forms[0] == ("kha", 1.0))
+    assert kha.how == "typed"

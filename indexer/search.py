@@ -522,9 +522,9 @@ class SearchService:
             if decoded[i] and (reading is None or support.exact_df(understood[i].exact or "")):
                 words.append(understood[i].shown)
             elif reading is not None and (not typed_marks or changed[i]):
-                words.append(reading[i])
+                words.append(_typed_case(parsed.text[tok.start : tok.end], reading[i]))
             elif changed[i]:
-                words.append(corrected[i])
+                words.append(_typed_case(parsed.text[tok.start : tok.end], corrected[i]))
             else:
                 words.append(parsed.text[tok.start : tok.end])
         suggestion = " ".join(words)
@@ -538,6 +538,14 @@ class SearchService:
 
 
 _TAG = re.compile(r"<[^>]*>")
+
+
+def _typed_case(typed: str, word: str) -> str:
+    """A lowercase reading in the case the user typed the word in ("Kệt" → "Kiệt", "BCÁ" →
+    "BÁC"); a reading with capitals of its own (a name as the hits print it) stays as it is."""
+    if not word.islower() or not typed[:1].isupper():
+        return word
+    return word.upper() if len(typed) > 1 and typed.isupper() else word[:1].upper() + word[1:]
 
 
 def _lacks_common(folded: str, support: IndexSupport, restorer: Restorer) -> bool:

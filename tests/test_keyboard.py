@@ -492,6 +492,15 @@ def test_carried_marks_undoes_a_slip_that_left_the_marks(word: str, at: int, kin
         assert got is None or fold(got) == candidate
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=12), st.text(alphabet="abcdeghiklmnopqrstuvxy", max_size=12))
+def test_carried_marks_takes_any_text(typed: str, candidate: str) -> None:
+    """Whatever was typed (emoji, combining marks, digits), an answer or None, never an error;
+    an answer always folds back to the candidate."""
+    got = carried_marks(typed, candidate)
+    assert got is None or fold(got) == candidate
+
+
 MARKED = [
     "Bệnh nhân nào cũng được chăm sóc.",
     "Trẻ non tháng cần chăm sóc.",

@@ -441,13 +441,14 @@ def readings(word: str) -> list[Reading]:
 
 
 class Support(Protocol):
-    """What the index knows, on folded forms: documents holding a syllable / an adjacent pair."""
+    """What the index knows: documents holding a folded syllable / an adjacent pair, and whether
+    it prints an exact (marked) form at all."""
 
     def df(self, folded: str) -> int: ...
 
     def pair_df(self, a: str, b: str) -> int: ...
 
-    def exact_df(self, exact: str) -> int: ...
+    def printed(self, exact: str) -> bool: ...
 
 
 class DictSupport:
@@ -481,8 +482,8 @@ class DictSupport:
     def pair_df(self, a: str, b: str) -> int:
         return self.pairs.get((a, b), 0)
 
-    def exact_df(self, exact: str) -> int:
-        return self.exact.get(exact, 0)
+    def printed(self, exact: str) -> bool:
+        return bool(self.exact.get(exact))
 
 
 @dataclass(frozen=True, slots=True)
@@ -744,13 +745,13 @@ def _near_in_context(
 def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
     """Word typed with marks (as typed, not decoded) whose letters the index knows but whose
     spelling it never prints: the marks are care, so the letters may be the slip."""
-    return word.typed_with_marks and bool(support.df(folded)) and not support.exact_df(canonical_syllable(word.raw))
+    return word.typed_with_marks and bool(support.df(folded)) and not support.printed(canonical_syllable(word.raw))
 
 
 def printed_carried(typed: str, candidate: str, support: Support) -> str | None:
     """`carried_marks(typed, candidate)` when the index prints that spelling, else None."""
     carried = carried_marks(typed, candidate)
-    return carried if carried and support.exact_df(carried) else None
+    return carried if carried and support.printed(carried) else None
 
 
 def _may_be_slip(understood: Understood, chosen: Sequence[str], i: int, support: Support) -> bool:

@@ -253,8 +253,18 @@ class IndexSupport:
     def pair_df(self, a: str, b: str) -> int:
         return self._count("_bi", f"{a} {b}")
 
-    def exact_df(self, exact: str) -> int:
-        return self._count("_ex", exact)
+    def printed(self, exact: str) -> bool:
+        """Whether some article prints `exact` (a canonical marked syllable). The body first:
+        nearly every printed word is there, so one lookup usually answers."""
+        key = "_ex\t" + exact
+        found = self._counts.get(key)
+        if found is None:
+            doc_frequency = self.executor.doc_frequency
+            found = self._counts[key] = int(any(doc_frequency(self.searcher, p + "_ex", exact) for p in PRINTED_ORDER))
+        return bool(found)
+
+
+PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: likeliest first
 
 
 class SearchService:
@@ -519,7 +529,7 @@ class SearchService:
         for i, tok in enumerate(tokens):
             # A decoded word as decoded, unless the index never printed it so and restoration
             # has a reading ("haf noij" decodes to "hà nọi": the keystrokes miss a key).
-            if decoded[i] and (reading is None or support.exact_df(understood[i].exact or "")):
+            if decoded[i] and (reading is None or support.printed(understood[i].exact or "")):
                 words.append(understood[i].shown)
             elif reading is not None and (not typed_marks or changed[i]):
                 words.append(_typed_case(parsed.text[tok.start : tok.end], reading[i]))

@@ -649,13 +649,18 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
 MARKED_POOL = 20
 
 
-def carried_marks(typed: str, candidate: str) -> str | None:
+MARKABLE = frozenset("aeiouyd")  # letters a mark can sit on (đ is a marked d)
+
+
+def carried_marks(typed: str, candidate: str, whole: bool = False) -> str | None:
     """Folded `candidate` spelled with the marks of `typed` on the letters one slip left in
     place ("ôti" → "tôi", "noà" → "nào", "Bcá" → "bác"; an inserted letter comes bare), in the
     canonical exact form; None when one substitution, deletion, insertion or adjacent swap does
     not turn the folded `typed` into `candidate`, or only by dropping or replacing a marked
     letter (nobody types "à" by mistake for "n"). Typed marks are evidence a slip rarely
-    destroys: they say which of a typo's spellings was meant."""
+    destroys: they say which of a typo's spellings was meant. With `whole`, also None when the
+    letter the edit brings back could carry a mark nobody typed ("đvng" → "đang" may be
+    "đăng"): the spelling is then only likely, not known."""
     word = unicodedata.normalize("NFC", typed).lower()
     base = fold(word)
     if len(base) != len(word):
@@ -664,7 +669,7 @@ def carried_marks(typed: str, candidate: str) -> str | None:
     if m == n:
         diff = [k for k in range(n) if base[k] != candidate[k]]
         k = diff[0] if diff else 0
-        if len(diff) == 1 and word[k] == base[k]:
+        if len(diff) == 1 and word[k] == base[k] and not (whole and candidate[k] in MARKABLE):
             out = word[:k] + candidate[k] + word[k + 1 :]
         elif diff == [k, k + 1] and base[k : k + 2] == candidate[k + 1] + candidate[k]:
             out = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
@@ -672,7 +677,7 @@ def carried_marks(typed: str, candidate: str) -> str | None:
             return None
     elif m == n + 1:
         k = next((k for k in range(m) if candidate[:k] == base[:k] and candidate[k + 1 :] == base[k:]), -1)
-        if k < 0:
+        if k < 0 or (whole and candidate[k] in MARKABLE):
             return None
         out = word[:k] + candidate[k] + word[k:]
     elif m == n - 1:
@@ -748,9 +753,9 @@ def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
     return word.typed_with_marks and bool(support.df(folded)) and not support.printed(canonical_syllable(word.raw))
 
 
-def printed_carried(typed: str, candidate: str, support: Support) -> str | None:
-    """`carried_marks(typed, candidate)` when the index prints that spelling, else None."""
-    carried = carried_marks(typed, candidate)
+def printed_carried(typed: str, candidate: str, support: Support, whole: bool = False) -> str | None:
+    """`carried_marks(typed, candidate, whole)` when the index prints that spelling, else None."""
+    carried = carried_marks(typed, candidate, whole)
     return carried if carried and support.printed(carried) else None
 
 

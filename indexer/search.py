@@ -25,7 +25,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer import ranking
-from indexer.analysis import fold, fold_quick, has_marks, normalize_text
+from indexer.analysis import canonical_syllable, fold, fold_quick, has_marks, normalize_text
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.index import (
     PARTS,
@@ -36,7 +36,7 @@ from indexer.index import (
     current_generation,
     typo_lexicon,
 )
-from indexer.keyboard import could_be_syllable
+from indexer.keyboard import could_be_syllable, printed_carried
 from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.query import (
@@ -529,8 +529,14 @@ class SearchService:
         for i, tok in enumerate(tokens):
             # A decoded word as decoded, unless the index never printed it so and restoration
             # has a reading ("haf noij" decodes to "hà nọi": the keystrokes miss a key).
+            typed = parsed.text[tok.start : tok.end]
+            carried = printed_carried(typed, corrected[i], support, whole=True) if understood[i].how == "typo" else None
             if decoded[i] and (reading is None or support.printed(understood[i].exact or "")):
                 words.append(understood[i].shown)
+            elif carried and (reading is None or canonical_syllable(reading[i]) != carried):
+                # a slip that left every mark typed ("âdu", "đồgn"): those marks, not the model's
+                # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
+                words.append(_typed_case(typed, carried))
             elif reading is not None and (not typed_marks or changed[i]):
                 words.append(_typed_case(parsed.text[tok.start : tok.end], reading[i]))
             elif changed[i]:

@@ -464,6 +464,18 @@ def test_carried_marks(typed: str, candidate: str, meant: str | None) -> None:
     assert carried_marks(typed, candidate) == meant
 
 
+def test_whole_carried_marks_only_when_no_mark_can_be_missing() -> None:
+    """`whole`: the spelling is known only when the letter the edit brings back could carry
+    no mark: a swap, a letter dropped, a consonant other than d put back."""
+    assert carried_marks("âdu", "dau", whole=True) == "dâu"  # swap
+    assert carried_marks("dựnn", "dung", whole=True) == "dựng"  # an extra letter dropped
+    assert carried_marks("khă", "khan", whole=True) == "khăn"  # n carries no mark
+    assert carried_marks("đvng", "dang") == "đang"
+    assert carried_marks("đvng", "dang", whole=True) is None  # it may have been "ă"
+    assert carried_marks("pưa", "dua", whole=True) is None  # it may have been "đ"
+    assert carried_marks("đm", "dam", whole=True) is None
+
+
 ACCENTED = ["tôi", "nào", "bác", "khăn", "dựng", "trị", "thành", "nguyễn", "quyết", "được", "nghiêng", "Đảng"]
 
 

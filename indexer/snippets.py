@@ -99,7 +99,22 @@ class Highlighter:
         s, e = _widen(best_text, best_span, limit, best_inside)
         prefix = "… " if s > 0 else ""
         suffix = " …" if e < len(best_text) else ""
-        return prefix + self.mark(best_text, self._matches(best_text, s, e), s, e) + suffix
+        matches = self._widened_matches(best_text, s, e, best_span, best_inside)
+        return prefix + self.mark(best_text, matches, s, e) + suffix
+
+    def _widened_matches(
+        self, text: str, s: int, e: int, span: tuple[int, int], inside: list[tuple[int, int, str]]
+    ) -> list[tuple[int, int, str]]:
+        """`_matches(text, s, e)` for a snippet widened from the sentence `span`, whose matches
+        (`inside`) are known: only the neighbours around it are analyzed (the sentence is a
+        third of the analysis a snippet costs). A sentence's ends are word boundaries, so the
+        pieces break where the whole does."""
+        lo, hi = span
+        if not s <= lo <= hi <= e:  # cut inside a long sentence
+            return self._matches(text, s, e)
+        before = self._matches(text, s, lo) if s < lo else []
+        after = self._matches(text, hi, e) if hi < e else []
+        return [*before, *inside, *after]
 
     def _candidates(
         self, text: str, folded: str | None, first: bool

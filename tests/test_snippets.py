@@ -79,3 +79,17 @@ def test_ascii_word_edges_find_what_the_look_arounds_find(text: str, terms: set[
     assert pattern is not None and pattern.flags & re.ASCII
     assert [m.span() for m in pattern.finditer(folded)] == [m.span() for m in reference.finditer(folded)]
     assert _sentences(text) == _reference_sentences(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "o", "uy",
+                                                  "u.s", "dangnang"]), min_size=1, max_size=4),
+       limit=st.sampled_from([20, 60, SNIPPET_CHARS]))
+def test_widened_matches_are_the_window_analyzed(text: str, terms: set[str], limit: int) -> None:
+    """A snippet's window analyzed as the sentence's known matches plus its neighbours finds
+    what analyzing the whole window finds."""
+    highlighter = Highlighter(terms)
+    for span in _sentences(text):
+        inside = highlighter._matches(text, *span)
+        s, e = _widen(text, span, limit, inside)
+        assert highlighter._widened_matches(text, s, e, span, inside) == highlighter._matches(text, s, e)

@@ -93,3 +93,22 @@ def test_widened_matches_are_the_window_analyzed(text: str, terms: set[str], lim
         inside = highlighter._matches(text, *span)
         s, e = _widen(text, span, limit, inside)
         assert highlighter._widened_matches(text, s, e, span, inside) == highlighter._matches(text, s, e)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "o", "uy",
+                                                  "u.s", "u", "s", "dangnang", "xyz_1"]), min_size=1, max_size=4),
+       cuts=st.lists(st.integers(0, 400), min_size=2, max_size=2))
+def test_pieces_around_the_scan_hits_are_the_range_analyzed(text: str, terms: set[str], cuts: list[int]) -> None:
+    """Analyzing only the pieces between spaces that hold a hit of the one scan finds what
+    analyzing the whole range finds, for ranges cut at sentence ends or spaces."""
+    highlighter = Highlighter(terms)
+    folded = fold_quick(text)
+    bounded, scan = highlighter._candidates(text, folded, first=True)
+    if scan is None:
+        return  # bounded sentence by sentence: analyzed whole
+    edges = sorted({0, len(text), *(m.end() for m in re.finditer(r"\s", text)), *(s for s, _ in _sentences(text))})
+    lo, hi = sorted(edges[min(c, len(edges) - 1)] for c in cuts)
+    assert highlighter._analyzed(text, lo, hi, scan) == highlighter._matches(text, lo, hi)
+    for span, _ in bounded:
+        assert highlighter._analyzed(text, *span, scan) == highlighter._matches(text, *span)

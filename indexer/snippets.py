@@ -166,7 +166,7 @@ class Highlighter:
             return [p for i, p in enumerate(pairs) if p[1][0] or (first and i == 0)], None
         if not scan[0]:
             return ([(_first_sentence(text), (0, 0))] if first else []), scan
-        spans = _sentences(text)
+        spans = _sentences(text, through=scan[0][-1])
         starts = [s for s, _ in spans]
         by_sentence: dict[int, list[str]] = {}
         for at, term in zip(*scan, strict=True):  # a match lies inside one sentence (none holds a space)
@@ -262,12 +262,16 @@ def _whole_words(terms: set[str]) -> re.Pattern[str] | None:
 _WORD_EDGES = re.compile(r"[0-9a-z_](?:.*[0-9a-z_])?", re.DOTALL)
 
 
-def _sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, in order; the whitespace between is in none."""
+def _sentences(text: str, through: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of `text`, in order; the whitespace between is in none.
+    `through`: only up to the sentence holding that offset (a snippet wants none after its
+    last term)."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
         spans.append((start, m.start() + 1))
         start = m.end()
+        if through is not None and through <= m.start():
+            return spans
     spans.append((start, len(text)))
     return spans
 

@@ -112,3 +112,13 @@ def test_pieces_around_the_scan_hits_are_the_range_analyzed(text: str, terms: se
     assert highlighter._analyzed(text, lo, hi, scan) == highlighter._matches(text, lo, hi)
     for span, _ in bounded:
         assert highlighter._analyzed(text, *span, scan) == highlighter._matches(text, *span)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, at=st.integers(0, 400))
+def test_sentences_through_an_offset_are_the_first_ones(text: str, at: int) -> None:
+    """Sentences only up to the one holding an offset are the start of all the sentences."""
+    spans = _sentences(text)
+    first = _sentences(text, through=at)
+    assert first == spans[: len(first)]
+    assert first[-1][1] > at or first == spans

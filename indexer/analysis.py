@@ -158,6 +158,26 @@ def _build_fold_lut() -> np.ndarray:
 _FOLD_LUT = _build_fold_lut()
 
 
+def _build_lower_fold_lut() -> np.ndarray:
+    """`str.lower` then `_FOLD_TABLE` of every code point of the Basic Multilingual Plane, as one
+    array, for `fold_quick`. 0 marks a character the array cannot say: İ (lower-cased to two),
+    capital sigma (lower-cased by its context), a letter folding to two (æ), NUL. Lower-cased
+    as one string (a loop over the 65,536 took ~35 ms of every start)."""
+    codes = np.arange(0x10000, dtype=np.uint32)
+    single = (codes != 0x130) & (codes != 0x3A3)
+    text = codes[single].tobytes().decode("utf-32-le", "surrogatepass")
+    lowered = text.lower()
+    if len(lowered) != len(text):  # another letter lower-cases to two (none in Unicode 15): left out
+        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else "\0" for ch in text)
+    lower = np.frombuffer(lowered.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    lut = np.zeros(0x10000, dtype=np.uint32)
+    lut[single] = np.where(lower < len(_FOLD_LUT), _FOLD_LUT[np.minimum(lower, len(_FOLD_LUT) - 1)], lower)
+    return lut
+
+
+_LOWER_FOLD_LUT = _build_lower_fold_lut()
+
+
 def fold_quick(text: str) -> str:
     """`fold` without its fallback for letters outside the Vietnamese/Latin table: the same for
     Vietnamese text, and a C-speed pass over a whole article (a curly quote sends `fold` down
@@ -165,8 +185,16 @@ def fold_quick(text: str) -> str:
 
     Why NumPy: `str.translate` looks each non-ASCII character up in a dict (~75 ns each, 0.2 ms
     for an article, paid for every article a query re-ranks or snippets); one array lookup over
-    the code points is 5× faster. Text the array cannot fold character for character goes
-    the `translate` way, so the result is always ``text.lower().translate(_FOLD_TABLE)``."""
+    the code points is 5× faster, and lower-casing in the same lookup (`_LOWER_FOLD_LUT`) another
+    2.4× (`str.lower` was half the cost). Text the arrays cannot fold character for character
+    goes the `translate` way, so the result is always ``text.lower().translate(_FOLD_TABLE)``."""
+    if text.isascii():
+        return text.lower()
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.max() < len(_LOWER_FOLD_LUT):
+        folded = _LOWER_FOLD_LUT.take(codes)
+        if folded.all():  # else a character the array cannot say, or a NUL
+            return folded.tobytes().decode("utf-32-le", "surrogatepass")
     lowered = text.lower()
     if lowered.isascii():
         return lowered

@@ -60,6 +60,23 @@ def printed_syllables(text: str) -> Iterator[tuple[str, bool]]:
 
 _SPLIT_LETTERS = re.compile(f"({_LETTERS.pattern})")
 _JOINING_GAPS = frozenset(" -")  # what `_GAP` lets stand between the two syllables of a pair
+_PRINTED_LIMIT = 10_000  # syllables remembered by `_PRINTED` (~2.7 MB when full)
+
+
+class _PrintedForms(dict):  # type: ignore[type-arg]
+    """syllable as printed -> (`canonical_cased`, its `fold`), for `Restorer.local_counts`:
+    each query's context (~40 titles and snippets) is mostly the same common syllables, and
+    their two forms were a third of its time; `map(forms.__getitem__, ...)` runs in C."""
+
+    def __missing__(self, printed: str) -> tuple[str, str]:
+        if len(self) >= _PRINTED_LIMIT:  # bounded: news brings new names every day
+            self.clear()
+        surface = canonical_cased(printed)
+        forms = self[printed] = (surface, fold(surface))
+        return forms
+
+
+_PRINTED = _PrintedForms()
 
 
 class _Ids(dict):  # type: ignore[type-arg]
@@ -316,18 +333,13 @@ class Restorer:
         pairs = {f"{a} {b}" for a, b in pairwise(folded)}
         unigrams: Counter[str] = Counter()
         bigrams: Counter[str] = Counter()
-        folds: dict[str, str] = {}  # the same few syllables recur across titles and snippets
         for text in context:
             parts = _SPLIT_LETTERS.split(text)  # text, syllable, gap, syllable, ..., text
             prev = ""
-            for index in range(1, len(parts), 2):
-                surface = canonical_cased(parts[index])
-                folded_surface = folds.get(surface)
-                if folded_surface is None:
-                    folded_surface = folds[surface] = fold(surface)
+            for k, (surface, folded_surface) in enumerate(map(_PRINTED.__getitem__, parts[1::2])):
                 if folded_surface in wanted:
                     unigrams[surface] += 1
-                    if prev and parts[index - 1] in _JOINING_GAPS and fold(f"{prev} {surface}") in pairs:
+                    if prev and parts[2 * k] in _JOINING_GAPS and fold(f"{prev} {surface}") in pairs:
                         bigrams[f"{prev} {surface}"] += 1
                     prev = surface
                 else:

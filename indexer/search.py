@@ -214,6 +214,14 @@ class _StoredArticles:
             folded = self._folded[docnum] = fold_quick(self.searchable_text(docnum))
         return folded
 
+    def folded_title(self, docnum: int) -> str | None:
+        """The title, folded, cut from `folded_text` (None when folding changed the text's
+        length)."""
+        folded = self.folded_text(docnum)
+        if len(folded) != len(self.searchable_text(docnum)):
+            return None
+        return folded[: len(self.get(docnum)["title"])]
+
     def folded_blocks(self, docnum: int) -> list[str] | None:
         """The lead and each paragraph, folded, cut from `folded_text` (None when folding
         changed the text's length, so offsets would not line up)."""
@@ -482,7 +490,7 @@ class SearchService:
                 {
                     "id": article["id"],
                     "title": article["title"],
-                    "title_html": highlighter.mark_all(article["title"]),
+                    "title_html": highlighter.mark_all(article["title"], articles.folded_title(docnum)),
                     "url": article.get("url"),
                     "published": article.get("published"),
                     "author": article.get("author"),

@@ -212,7 +212,7 @@ def test_folding_is_idempotent(text: str) -> None:
     assert fold(fold(text)) == fold(text)
 
 
-@given(st.text(max_size=80) | viet_text | st.text(alphabet="Ææßđ\x00\ud800ȺẞaÀ", max_size=20))
+@given(st.text(max_size=80) | viet_text | st.text(alphabet="Ææßđ\x00\ud800ȺẞaÀİΣΑ\u212a😀Ă", max_size=20))
 @settings(max_examples=400, deadline=None)
 def test_fold_quick_is_the_fold_table_applied(text: str) -> None:
     """fold_quick's array lookup gives exactly what translating with the table gives, also for
@@ -220,6 +220,19 @@ def test_fold_quick_is_the_fold_table_applied(text: str) -> None:
     from indexer.analysis import _FOLD_TABLE, fold_quick
 
     assert fold_quick(text) == text.lower().translate(_FOLD_TABLE)
+
+
+def test_lower_fold_array_is_lower_then_table_for_every_character() -> None:
+    """`fold_quick`'s one array says `str.lower` then the table for every character of the
+    Basic Multilingual Plane but those it cannot say in one character (and NUL, its mark)."""
+    from indexer.analysis import _FOLD_TABLE, _LOWER_FOLD_LUT
+
+    for code, folded in enumerate(_LOWER_FOLD_LUT.tolist()):
+        expected = chr(code).lower().translate(_FOLD_TABLE)
+        if folded:
+            assert chr(folded) == expected, hex(code)
+        else:
+            assert code in (0, 0x3A3) or len(expected) != 1, hex(code)
 
 
 @given(viet_text)

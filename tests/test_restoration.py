@@ -6,13 +6,14 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis import canonical_syllable
+from indexer.analysis import canonical_syllable, fold
 from indexer.index import ReadingCounter
 from indexer.ingest import parse_page
 from indexer.model import Article
@@ -170,6 +171,45 @@ def test_printed_counts_count_what_printed_syllables_yields(texts: list[str]) ->
     unigrams, bigrams = counts.counts()
     assert (unigrams, bigrams) == (expected_unigrams, expected_bigrams)
     assert (list(unigrams), list(bigrams)) == (list(expected_unigrams), list(expected_bigrams))  # first seen first
+
+
+_CONTEXT_TEXT = st.lists(
+    st.tuples(st.sampled_from(["Đà", "da", "Hà", "ha", "HA", "Tu", "tú", "u", "Ủ", "à", "19", "x_y", "Ứ"]),
+              st.sampled_from([" ", "-", "–", ", ", " - ", "\n", "'", "  ", "@"])),
+    max_size=12,
+).map(lambda pairs: "".join(w + g for w, g in pairs))
+
+
+@given(texts=st.lists(_CONTEXT_TEXT | st.text(alphabet="aàÀĐđỨứUuỦủ HhTt19-–.,\n'’_@", max_size=40), max_size=4),
+       folded=st.lists(st.sampled_from(["a", "da", "ha", "tu", "u", "h", "t"]), min_size=1, max_size=3),
+       limit=st.sampled_from([2, 10_000]))
+@settings(max_examples=300, deadline=None)
+def test_local_counts_count_the_wanted_printed_syllables(
+    no_index: Restorer, texts: list[str], folded: list[str], limit: int
+) -> None:
+    """The context's counts, with printed forms remembered across queries (and forgotten when
+    many), are `printed_syllables`' wanted syllables and pairs."""
+    import indexer.restoration as restoration
+
+    wanted, pairs = set(folded), {f"{a} {b}" for a, b in pairwise(folded)}
+    expected_unigrams: Counter[str] = Counter()
+    expected_bigrams: Counter[str] = Counter()
+    for text in texts:
+        prev = ""
+        for surface, joined in printed_syllables(text):
+            if fold(surface) not in wanted:
+                prev = ""
+                continue
+            expected_unigrams[surface] += 1
+            if prev and joined and fold(f"{prev} {surface}") in pairs:
+                expected_bigrams[f"{prev} {surface}"] += 1
+            prev = surface
+    expected = Counts(expected_unigrams, expected_bigrams)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(restoration, "_PRINTED_LIMIT", limit)
+        for _ in range(2):  # forms computed, then remembered
+            local = no_index.local_counts(folded, texts)
+            assert (local.unigrams, local.bigrams, local.cased) == (expected.unigrams, expected.bigrams, expected.cased)
 
 
 def test_bigram_with_remembered_syllables_is_the_formula(seed_only: Restorer) -> None:

@@ -324,8 +324,10 @@ def test_hits_fold_each_text_once_and_snippets_stay_the_same(
         assert len(stored.folded_text(0)) != len(stored.searchable_text(0))
     else:
         assert blocks == [fold_quick(b) for b in [lead, *paragraphs]]
+        assert stored.folded_title(0) == fold_quick(title)
     highlighter = Highlighter(terms)
     assert highlighter.snippet(article, folded_blocks=blocks) == highlighter.snippet(article)
+    assert highlighter.mark_all(title, stored.folded_title(0)) == highlighter.mark_all(title)
 
 
 class _StubRestorer:

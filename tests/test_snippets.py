@@ -79,3 +79,46 @@ def test_ascii_word_edges_find_what_the_look_arounds_find(text: str, terms: set[
     assert pattern is not None and pattern.flags & re.ASCII
     assert [m.span() for m in pattern.finditer(folded)] == [m.span() for m in reference.finditer(folded)]
     assert _sentences(text) == _reference_sentences(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "o", "uy",
+                                                  "u.s", "dangnang"]), min_size=1, max_size=4),
+       limit=st.sampled_from([20, 60, SNIPPET_CHARS]))
+def test_widened_matches_are_the_window_analyzed(text: str, terms: set[str], limit: int) -> None:
+    """A snippet's window analyzed as the sentence's known matches plus its neighbours finds
+    what analyzing the whole window finds."""
+    highlighter = Highlighter(terms)
+    for span in _sentences(text):
+        inside = highlighter._matches(text, *span)
+        s, e = _widen(text, span, limit, inside)
+        assert highlighter._widened_matches(text, s, e, span, inside) == highlighter._matches(text, s, e)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "o", "uy",
+                                                  "u.s", "u", "s", "dangnang", "xyz_1"]), min_size=1, max_size=4),
+       cuts=st.lists(st.integers(0, 400), min_size=2, max_size=2))
+def test_pieces_around_the_scan_hits_are_the_range_analyzed(text: str, terms: set[str], cuts: list[int]) -> None:
+    """Analyzing only the pieces between spaces that hold a hit of the one scan finds what
+    analyzing the whole range finds, for ranges cut at sentence ends or spaces."""
+    highlighter = Highlighter(terms)
+    folded = fold_quick(text)
+    bounded, scan = highlighter._candidates(text, folded, first=True)
+    if scan is None:
+        return  # bounded sentence by sentence: analyzed whole
+    edges = sorted({0, len(text), *(m.end() for m in re.finditer(r"\s", text)), *(s for s, _ in _sentences(text))})
+    lo, hi = sorted(edges[min(c, len(edges) - 1)] for c in cuts)
+    assert highlighter._analyzed(text, lo, hi, scan) == highlighter._matches(text, lo, hi)
+    for span, _ in bounded:
+        assert highlighter._analyzed(text, *span, scan) == highlighter._matches(text, *span)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_TEXT, at=st.integers(0, 400))
+def test_sentences_through_an_offset_are_the_first_ones(text: str, at: int) -> None:
+    """Sentences only up to the one holding an offset are the start of all the sentences."""
+    spans = _sentences(text)
+    first = _sentences(text, through=at)
+    assert first == spans[: len(first)]
+    assert first[-1][1] > at or first == spans

@@ -118,35 +118,20 @@ def typo(plain: str) -> str:
     """Exactly one slip in one word of >= 3 letters of the plain form: a substitution, a deletion
     or a swap of two adjacent different letters. Seeded by the text, so it is the same every run
     (``random.Random(str)`` hashes with SHA-512, independent of PYTHONHASHSEED)."""
-    rng = random.Random("typo:" + plain)
-    spans = [m.span() for m in re.finditer(r"[a-z]+", plain)]
-    long = [s for s in spans if s[1] - s[0] >= 3] or sorted(spans, key=lambda s: s[0] - s[1])[:1]
-    if not long:
-        return plain
-    start, end = rng.choice(long)
-    word = plain[start:end]
-    kinds = ["sub", "del"]
-    if any(a != b for a, b in itertools.pairwise(word)):
-        kinds.append("swap")
-    kind = rng.choice(kinds)
-    if kind == "del" and len(word) > 1:
-        i = rng.randrange(len(word))
-        new = word[:i] + word[i + 1 :]
-    elif kind == "swap":
-        i = rng.choice([j for j in range(len(word) - 1) if word[j] != word[j + 1]])
-        new = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
-    else:
-        i = rng.randrange(len(word))
-        new = word[:i] + rng.choice([c for c in "abcdeghiklmnopqrstuvxy" if c != word[i]]) + word[i + 1 :]
-    return plain[:start] + new + plain[end:]
+    return _one_slip(plain, r"[a-z]+", "typo:" + plain)
 
 
 def typo_accented(text: str) -> str:
     """`typo` on the accented text: the marks stay where the slip did not fall (a substituted
     letter comes in bare, a deleted one takes its marks along). Seeded by the text too."""
     text = unicodedata.normalize("NFC", text)
-    rng = random.Random("typo-accented:" + text)
-    spans = [m.span() for m in re.finditer(r"[^\W\d_]+", text)]
+    return _one_slip(text, r"[^\W\d_]+", "typo-accented:" + text)
+
+
+def _one_slip(text: str, word_pattern: str, seed: str) -> str:
+    """The slip of `typo` in one word (a `word_pattern` match) of `text`, drawn from `seed`."""
+    rng = random.Random(seed)
+    spans = [m.span() for m in re.finditer(word_pattern, text)]
     long = [s for s in spans if s[1] - s[0] >= 3] or sorted(spans, key=lambda s: s[0] - s[1])[:1]
     if not long:
         return text

@@ -15,11 +15,11 @@ import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -60,6 +60,8 @@ from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
 from indexer.stored import StoredFields
 from indexer.titles import MappedTitles, Titles
 from indexer.typos import MappedTypoIndex, TypoIndex
+
+T = TypeVar("T")
 
 __all__ = [
     "ABBREVIATIONS_FILE", "FIELD_ALIASES", "FIELD_CHOICES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
@@ -164,19 +166,20 @@ class _Generation:
             return TypoIndex(typo_lexicon(self.restorer.index.unigrams, reader))
 
     def executor(self, searcher: Any) -> Executor:
-        with self.lock:
-            executor = getattr(self, "_executor", None)
-            if executor is None:
-                executor = self._executor = Executor(searcher)
-            return executor
+        return self._once("_executor", lambda: Executor(searcher))
 
     def stored(self, searcher: Any) -> StoredFields:
         """The stored articles, read from memory-mapped columns (`indexer.stored`)."""
+        return self._once("_stored", lambda: StoredFields(searcher))
+
+    def _once(self, name: str, make: Callable[[], T]) -> T:
+        """Attribute `name`, made by the first thread that asks (the others wait for it): one
+        per generation, built from whichever searcher came first."""
         with self.lock:
-            stored = getattr(self, "_stored", None)
-            if stored is None:
-                stored = self._stored = StoredFields(searcher)
-            return stored
+            value = self.__dict__.get(name)
+            if value is None:
+                value = self.__dict__[name] = make()
+            return value
 
 
 class _StoredArticles:
@@ -247,13 +250,17 @@ class IndexSupport:
         self.executor = executor
         self._counts: dict[str, int] = {}
 
-    def _count(self, suffix: str, text: str) -> int:
-        key = suffix + "\t" + text
+    def _remembered(self, key: str, count: Callable[[], int]) -> int:
         found = self._counts.get(key)
         if found is None:
-            doc_frequency = self.executor.doc_frequency
-            found = self._counts[key] = sum(doc_frequency(self.searcher, p + suffix, text) for p in PARTS)
+            found = self._counts[key] = count()
         return found
+
+    def _count(self, suffix: str, text: str) -> int:
+        doc_frequency = self.executor.doc_frequency
+        return self._remembered(
+            suffix + "\t" + text, lambda: sum(doc_frequency(self.searcher, p + suffix, text) for p in PARTS)
+        )
 
     def df(self, folded: str) -> int:
         return self._count("", folded)
@@ -264,12 +271,10 @@ class IndexSupport:
     def printed(self, exact: str) -> bool:
         """Whether some article prints `exact` (a canonical marked syllable). The body first:
         nearly every printed word is there, so one lookup usually answers."""
-        key = "_ex\t" + exact
-        found = self._counts.get(key)
-        if found is None:
-            doc_frequency = self.executor.doc_frequency
-            found = self._counts[key] = int(any(doc_frequency(self.searcher, p + "_ex", exact) for p in PRINTED_ORDER))
-        return bool(found)
+        doc_frequency = self.executor.doc_frequency
+        return bool(self._remembered(
+            "printed\t" + exact, lambda: int(any(doc_frequency(self.searcher, p + "_ex", exact) for p in PRINTED_ORDER))
+        ))
 
 
 PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: likeliest first
@@ -546,11 +551,11 @@ class SearchService:
                 # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
                 words.append(_typed_case(typed, carried))
             elif reading is not None and (not typed_marks or changed[i]):
-                words.append(_typed_case(parsed.text[tok.start : tok.end], reading[i]))
+                words.append(_typed_case(typed, reading[i]))
             elif changed[i]:
-                words.append(_typed_case(parsed.text[tok.start : tok.end], corrected[i]))
+                words.append(_typed_case(typed, corrected[i]))
             else:
-                words.append(parsed.text[tok.start : tok.end])
+                words.append(typed)
         suggestion = " ".join(words)
         if suggestion.lower() == " ".join(t.exact for t in tokens).lower() and not any(changed):
             return None

@@ -40,7 +40,7 @@ from typing import Literal, Protocol
 from viet_text_tools import normalize_diacritics
 
 from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text, tokenize
-from indexer.typos import SHORT_QUERY, TypoIndex, neighbour_pairs
+from indexer.typos import CONTEXT_POOL, SHORT_QUERY, TypoIndex, neighbour_pairs
 
 # --- syllable model ------------------------------------------------------------------------------
 
@@ -636,17 +636,12 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
                 if support.df(key):
                     found.append(key)
                     continue
-                near = _near_in_context(chosen, i, key, support, index, MARKED_POOL if marked else limit)
+                near = _near_in_context(chosen, i, key, support, index, CONTEXT_POOL if marked else limit)
                 if marked:
                     near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)
                 found += near[:limit]
         out.append(list(dict.fromkeys(found))[:limit])
     return out
-
-
-# Candidates looked at for a word typed with marks, before those whose `carried_marks` spelling
-# the index prints are put first.
-MARKED_POOL = 20
 
 
 MARKABLE = frozenset("aeiouyd")  # letters a mark can sit on (đ is a marked d)
@@ -694,7 +689,6 @@ def carried_marks(typed: str, candidate: str, whole: bool = False) -> str | None
 # spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
 # articles, since a pair seen once is often a chance meeting.
 SLIP_PAIR_DOCS = 2
-SLIP_POOL = 20  # candidates ranked in context, before those held too rarely are dropped
 
 
 def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
@@ -720,7 +714,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
         if _unprinted_marks(word, chosen[i], support):  # two letters too: "ru gủ" for "ngủ"
             found = [
                 c
-                for c in _near_in_context(chosen, i, chosen[i], support, index, SLIP_POOL, slip=True)
+                for c in _near_in_context(chosen, i, chosen[i], support, index, CONTEXT_POOL, slip=True)
                 if printed_carried(word.raw, c, support) and _pair_docs(chosen, i, c, support)
             ]
         elif any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):
@@ -728,7 +722,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
             for key in word.typo_keys:
                 found += [
                     c
-                    for c in _near_in_context(chosen, i, key, support, index, SLIP_POOL, slip=short_query)
+                    for c in _near_in_context(chosen, i, key, support, index, CONTEXT_POOL, slip=short_query)
                     if c not in word.folded_forms and _pair_docs(chosen, i, c, support) >= need
                 ][:limit]
         out.append(list(dict.fromkeys(found))[:limit])

@@ -165,7 +165,7 @@ class Highlighter:
             pairs = list(zip(spans, self._bounds(text, spans, folded), strict=True))
             return [p for i, p in enumerate(pairs) if p[1][0] or (first and i == 0)], None
         if not scan[0]:
-            return ([(_first_sentence(text), (0, 0))] if first else []), scan
+            return ([(_sentences(text, through=0)[0], (0, 0))] if first else []), scan
         spans = _sentences(text, through=scan[0][-1])
         starts = [s for s, _ in spans]
         by_sentence: dict[int, list[str]] = {}
@@ -274,11 +274,6 @@ def _sentences(text: str, through: int | None = None) -> list[tuple[int, int]]:
             return spans
     spans.append((start, len(text)))
     return spans
-
-
-def _first_sentence(text: str) -> tuple[int, int]:
-    m = _SENTENCE_END.search(text)
-    return (0, m.start() + 1) if m else (0, len(text))
 
 
 def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int, int, str]]) -> tuple[int, int]:

@@ -66,6 +66,9 @@ DOMINANT = 3
 # A query of fewer words is short: each word is a large share of it, so a typo costs more and
 # bolder repairs pay (here, and two-letter slips in `keyboard.slip_candidates`).
 SHORT_QUERY = 6
+# Candidates `TypoIndex.in_context` ranks by their neighbours; a caller that filters them (slips,
+# words typed with marks) asks for all of them and keeps its best few after.
+CONTEXT_POOL = 20
 
 
 def taken_as(candidates: Sequence[str], words: Sequence[str], i: int, pair_df: Callable[[str, str], int]) -> str | None:
@@ -208,7 +211,7 @@ class TypoIndex:
         i: int,
         pair_df: Callable[[str, str], int],
         limit: int = 3,
-        pool: int = 20,
+        pool: int = CONTEXT_POOL,
         maxdist: int | None = None,
     ) -> list[tuple[str, int]]:
         """Candidates for `words[i]` (folded query words), re-ranked by the neighbours: a

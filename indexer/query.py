@@ -270,9 +270,10 @@ def interpret(
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
                 meaning = replace(meaning, asking=True)
-            elif slipped and tok.exact != tok.folded:
+            elif slipped and tok.exact != tok.folded and support is not None and not support.printed(tok.exact):
                 # typed with marks the index never prints, and one edit away it prints them next
-                # to a neighbour ("khó khă"): sure enough to show as a correction ("khăn")
+                # to a neighbour ("khó khă"): sure enough to show as a correction ("khăn"). A
+                # printed marked word ("củ tọa") may be a name: matched only, as a plain one is.
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT),
                                   shown=slipped[0], how="typo")
             else:  # matched only: shown and "how" stay as typed (see slip_candidates)

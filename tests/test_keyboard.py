@@ -276,8 +276,8 @@ def test_slip_candidates_for_known_words_a_slip_may_have_made() -> None:
     assert slip_candidates(understand(["thi", "truong", "tien"], support), support, index)[2] == []
     # two letters that spell no syllable get distance 1 ("ht" for "hot")
     assert support.df("ht") and "hot" in slip_candidates(understand(["ht", "bac"], support), support, index)[0]
-    # a word typed with marks, or decoded from keystrokes, was meant: no candidates (unless the
-    # index never prints those marks on those letters and one slip away it does: see below)
+    # a word typed with marks gets only spellings the index prints with those marks ("cảnh" is
+    # printed nowhere here: see below for one that is); one decoded from keystrokes was meant
     assert slip_candidates(understand(["cảhn", "tac"], support), support, index)[0] == []
     assert slip_candidates(understand(["nhieeuf", "lan"], support), support, index)[0] == []
     # nor a word next to a neighbour it is seen with, nor a query of one word
@@ -413,8 +413,9 @@ def test_slip_candidates_only_add_other_words_to_plain_known_ones(
     query: list[str], dfs: dict[str, int], pairs: dict[tuple[str, str], int]
 ) -> None:
     """Whatever the counts: one list per word; never a word's own form; nothing for a word
-    typed with marks or decoded (but the lone one-key one), or the index lacks; every candidate is held next to a
-    neighbour."""
+    decoded (but the lone one-key one), or the index lacks; for a word typed with marks, only
+    spellings printed with them (none here: these counts print nothing); every candidate is
+    held next to a neighbour."""
     support = DictSupport({fold(w): n for w, n in dfs.items()}, {(fold(a), fold(b)): n for (a, b), n in pairs.items()})
     got = understand(query, support)
     slips = slip_candidates(got, support, TypoIndex(support.syllables))
@@ -539,7 +540,8 @@ def test_typo_candidates_put_first_the_spelling_the_typed_marks_fit() -> None:
 def test_a_marked_spelling_the_index_never_prints_gets_the_one_it_prints() -> None:
     """ "khó khă": the letters "kha" are known ("khá"), but "khă" is printed nowhere (nor is it
     Vietnamese): the slip candidates are the one-edit spellings printed with the typed marks
-    carried over and held next to a neighbour ("khăn"). A printed marked word gets none."""
+    carried over and held next to a neighbour ("khăn"). A printed marked word gets only such
+    spellings too, and here there are none ("khán" is printed nowhere)."""
     support = DictSupport.from_texts(MARKED)
     index = TypoIndex(support.syllables)
     assert support.df("kha") and not support.printed("khă")

@@ -220,3 +220,18 @@ def test_a_marked_spelling_printed_nowhere_is_shown_corrected() -> None:
     parsed = parse_query("kho kha")
     kha = next(m for m in interpret(parsed, parsed.text, support, index).values() if m.forms[0] == ("kha", 1.0))
     assert kha.how == "typed"
+
+
+def test_a_printed_marked_word_that_fits_no_neighbour_matches_its_carried_spellings() -> None:
+    """ "củ tọa": "củ" is printed ("củ cải") but never next to "tọa"; one edit away, "chủ" is
+    printed with the typed mark carried over and held before "tọa" in two articles. It matches
+    at the typo weight, and is shown as typed: a printed word may be a name."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret, parse_query
+
+    support = DictSupport.from_texts(["Chủ tọa phiên tòa nói.", "Lời chủ tọa.", "Củ cải trắng.", "Chú Tư."])
+    index = TypoIndex(support.syllables)
+    assert support.printed("củ") and not support.pair_df("cu", "toa") and support.pair_df("chu", "toa") == 2
+    parsed = parse_query("củ tọa")
+    cu = next(m for m in interpret(parsed, parsed.text, support, index).values() if m.forms[0] == ("cu", 1.0))
+    assert ("chu", SUGGESTED_WEIGHT) in cu.forms and cu.how == "typed" and cu.shown == "củ"

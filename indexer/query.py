@@ -50,6 +50,45 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 _QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
 
 
+# How a question phrase is spelled where that is sure: the restoration model reads a folded
+# question from the words news prints most, and health news prints "não" (brain), "đầu" (head)
+# and "bảo" far more than a question asks "nào", "đâu" or "bao nhiêu". Phrases of several
+# syllables are sure anywhere in a question; a lone question word, and "ở/do/từ đâu" ("ở đầu
+# gối"), only at the end of a question typed with its question mark that has no other question
+# phrase ("bệnh nào?", but "vì sao bị viêm não?", and "tai biến mạch máu não" asks nothing).
+QUESTION_SPELLINGS = {
+    "la gi": "là gì", "la ai": "là ai", "bao nhieu": "bao nhiêu", "bao lau": "bao lâu", "bao gio": "bao giờ",
+    "nhu the nao": "như thế nào", "the nao": "thế nào", "ra sao": "ra sao", "tai sao": "tại sao",
+    "vi sao": "vì sao", "khi nao": "khi nào", "nhung gi": "những gì", "cai gi": "cái gì",
+    "hay khong": "hay không", "duoc khong": "được không", "co phai": "có phải",
+}
+FINAL_QUESTION_SPELLINGS = {
+    "o dau": "ở đâu", "do dau": "do đâu", "tu dau": "từ đâu", "nao": "nào", "gi": "gì", "ai": "ai",
+    "khong": "không", "chua": "chưa",
+}
+
+
+def question_spellings(folded: Sequence[str], text: str) -> dict[int, str]:
+    """Positions of a question's words whose spelling `QUESTION_SPELLINGS` (anywhere) or
+    `FINAL_QUESTION_SPELLINGS` (at the end, alone) makes sure, and that spelling; {} for a
+    query that does not read as a question (`looks_like_question`)."""
+    sure: dict[int, str] = {}
+    if not looks_like_question(folded, text):
+        return sure
+    for phrase, spelled in QUESTION_SPELLINGS.items():
+        words = phrase.split()
+        for i in range(len(folded) - len(words) + 1):
+            if list(folded[i : i + len(words)]) == words and not any(i + k in sure for k in range(len(words))):
+                sure.update(zip(range(i, i + len(words)), spelled.split(), strict=True))
+    if not sure and text.rstrip().endswith("?"):
+        for phrase, spelled in FINAL_QUESTION_SPELLINGS.items():
+            words = phrase.split()
+            if len(folded) > len(words) and list(folded[-len(words) :]) == words:
+                sure.update(zip(range(len(folded) - len(words), len(folded)), spelled.split(), strict=True))
+                break
+    return sure
+
+
 def looks_like_question(folded: Sequence[str], text: str) -> bool:
     """A question mark, or a question word among the last few syllables, or 'có … không'."""
     if "?" in text:

@@ -51,6 +51,7 @@ from indexer.query import (
     ParsedQuery,
     interpret,
     parse_query,
+    question_spellings,
     typed_meaning,
 )
 from indexer.ranking import QueryBuilder, proximity_rerank
@@ -538,6 +539,10 @@ class SearchService:
         # How the hits print these words is the best evidence of how the user meant them.
         context = [text for hit in hits for text in (hit["title"], _plain(hit["snippet"]))]
         reading = restorer.restore(corrected, context) if restorer is not None else None
+        if reading is not None:  # "bệnh nào?", not the model's "bệnh não"
+            reading = list(reading)
+            for i, spelled in question_spellings(corrected, parsed.text).items():
+                reading[i] = spelled
         words: list[str] = []
         for i, tok in enumerate(tokens):
             # A decoded word as decoded, unless the index never printed it so and restoration

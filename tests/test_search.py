@@ -408,3 +408,29 @@ def test_the_question_words_of_a_plain_question_are_not_taken_for_slips() -> Non
 
     assert forms_of("benh nhan cap cuu trong tinh trang nao?", "nao") == ["nao"]
     assert "nay" in forms_of("tinh trang nao keo dai trong dem", "nao")
+
+
+def test_question_spellings_are_sure_only_where_a_question_asks() -> None:
+    """A question's own words are spelled as a question asks them, where that is sure: phrases
+    of several syllables anywhere in a question, a lone question word only at the end of one
+    typed with its question mark and no other question phrase."""
+    from indexer.query import question_spellings
+
+    def sure(text: str) -> dict[int, str]:
+        return question_spellings(text.rstrip("?").split(), text)
+
+    assert sure("chuoi cung cap cac chat nao?") == {5: "nào"}
+    assert sure("tien si ngoc cong tac o dau?") == {5: "ở", 6: "đâu"}
+    assert sure("hien nay co bao nhieu loai ung thu?") == {3: "bao", 4: "nhiêu"}
+    assert sure("cu miyako la ai?") == {2: "là", 3: "ai"}
+    assert sure("vi sao bi viem nao?") == {0: "vì", 1: "sao"}  # "não" (brain): the question is "vì sao"
+    assert sure("tai bien mach mau nao") == {}  # asks nothing
+    assert sure("benh nao") == {}  # no question mark: "bệnh não" as likely as "bệnh nào"
+    assert sure("dau o dau goi?") == {}  # "ở đầu gối" does not end a question with "ở đâu"
+
+
+def test_a_plain_question_is_suggested_with_its_question_words(service: SearchService) -> None:
+    """The restoration model reads "o dau" at the end of "cong tac o dau?" as "ở đậu"; the
+    question asks "ở đâu" (where)."""
+    suggestion = service.search("cong tac o dau?")["suggestion"]
+    assert suggestion is not None and suggestion["text"] == "công tác ở đâu"

@@ -49,6 +49,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from indexer.analysis import Syllable, has_marks
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, idf
 from indexer.query import (
@@ -109,6 +110,8 @@ class QueryBuilder:
         self.meanings = meanings or interpret(parsed, parsed.text, None, None)
         self.df = df
         self.highlight_terms: set[str] = set()
+        self._typed_exact: dict[str, set[str]] = {}  # folded term -> the marks typed (or keyed) on it
+        self._any_marks: set[str] = set()  # folded terms some word asks for in any spelling
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
         self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
         self.can_relax = False
@@ -165,8 +168,9 @@ class QueryBuilder:
         boosts: list[Any] = []
         for i, meaning in enumerate(meanings):
             found: dict[str, float] = {}
+            marked = typed_marks(tokens[i], meaning)
             for form, w in meaning.forms:
-                self.highlight_terms.add(form)
+                self._highlight(form, marked[1] if marked and form == marked[0] else None)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
                     found[form] = weight[i] * w
                     self.proximity_terms[form] = max(weight[i] * w, self.proximity_terms.get(form, 0.0))
@@ -195,7 +199,8 @@ class QueryBuilder:
                 length, forms = found
                 alternatives = []
                 for form in forms:
-                    self.highlight_terms.update(form)
+                    for word in form:
+                        self._highlight(word)
                     alternatives.append(self._form(form, parts))
                 units.append(wq.DisjunctionMax(alternatives))
                 known += 1
@@ -205,7 +210,7 @@ class QueryBuilder:
             alias = aliases.get(tok.position)
             if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
                 span = [t for t in tokens[i:] if t.start < alias.end]
-                self.highlight_terms.add(alias.folded)
+                self._highlight(alias.folded)
                 sequence = self._sequence(tuple(t.folded for t in span), parts)
                 words = [fields(parts, "", t.folded, 1.0) for t in span]
                 joined = fields(parts, "", alias.folded, len(span))
@@ -224,6 +229,21 @@ class QueryBuilder:
         if len(units) == 1:
             return units[0], boosts
         return AtLeast(units, max(1, needed)), boosts
+
+    def _highlight(self, form: str, exact: str | None = None) -> None:
+        """Note a folded term to highlight; `exact`: the only spelling the user asked for."""
+        self.highlight_terms.add(form)
+        if exact is None:
+            self._any_marks.add(form)
+        else:
+            self._typed_exact.setdefault(form, set()).add(exact)
+
+    @property
+    def highlight_exact(self) -> dict[str, frozenset[str]]:
+        """Highlight terms every query word asked for with marks typed or keyed ("năm"), and
+        those spellings (`indexer.snippets.Highlighter`: where a text prints one of them, its
+        other spellings there, "Nam", are not marked)."""
+        return {f: frozenset(e) for f, e in self._typed_exact.items() if f not in self._any_marks}
 
     def _form(self, form: Sequence[str], parts: Sequence[str]) -> Any:
         """One form of an abbreviation group: a word, or a chain of adjacent pairs."""
@@ -248,6 +268,17 @@ class QueryBuilder:
                 chain.append(wq.Phrase(p, list(folded), boost=0.0))
             per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
+
+
+def typed_marks(token: Syllable, meaning: Meaning) -> tuple[str, str] | None:
+    """(folded, exact) of a word the user gave marks: typed with them ("năm"), or keyed with
+    the input method off ("nawm"); None for a word typed plain, even when restoration read
+    marks into it (a guess is no request)."""
+    if meaning.how in ("telex", "vni", "marks") and meaning.exact:
+        return meaning.forms[0][0], meaning.exact
+    if has_marks(token.exact):
+        return token.folded, token.exact
+    return None
 
 
 def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:

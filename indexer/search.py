@@ -420,22 +420,22 @@ class SearchService:
         limit = max(1, min(limit, SUGGEST_LIMIT))
         return self.generation().titles.suggest(key, limit)
 
-    def highlight_terms(self, q: str) -> set[str]:
-        """The folded terms `search(q)` would highlight (abbreviation expansions included,
-        excluded terms not), for marking an article opened from a results page:
-        `Highlighter(service.highlight_terms(q)).mark_all(text)`."""
+    def highlighter(self, q: str) -> Highlighter:
+        """What `search(q)` highlights (abbreviation expansions included, excluded terms not,
+        marks typed kept), for marking an article opened from a results page:
+        `service.highlighter(q).mark_all(text)`."""
         parsed = parse_query(q)
         if parsed.is_empty:
-            return set()
+            return Highlighter(set())
         built = self._understood(parsed, self.generation())[0]
         built.query()  # collects the terms as a side effect
-        return built.highlight_terms
+        return Highlighter(built.highlight_terms, built.highlight_exact)
 
     def _understood(
         self, parsed: ParsedQuery, gen: _Generation
     ) -> tuple[QueryBuilder, dict[int, Meaning], IndexSupport]:
         """The query builder for what the user meant (keyboard-off input decoded, typos), as
-        `search` ranks it and `highlight_terms` marks it."""
+        `search` ranks it and `highlighter` marks it."""
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher))
         meanings = interpret(parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"))
@@ -488,7 +488,7 @@ class SearchService:
     def _hits(
         self, articles: _StoredArticles, ranked: Sequence[tuple[int, float]], built: QueryBuilder
     ) -> list[dict[str, Any]]:
-        highlighter = Highlighter(built.highlight_terms)
+        highlighter = Highlighter(built.highlight_terms, built.highlight_exact)
         hits = []
         for docnum, score in ranked:
             article = articles.get(docnum)

@@ -11,10 +11,11 @@ import html
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
-from indexer.analysis import MAX_TOKEN_CHARS, fold_quick, syllable_spans
+from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, syllable_spans
 
 SNIPPET_CHARS = 240
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the first 20,000 characters of a paragraph
@@ -33,8 +34,11 @@ _UNBOUNDED = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f]")
 class Highlighter:
     """Marks query terms in original text. Everything but our own <mark> tags is escaped."""
 
-    def __init__(self, folded_terms: set[str]) -> None:
+    def __init__(self, folded_terms: set[str], exact: Mapping[str, frozenset[str]] | None = None) -> None:
         self.terms = folded_terms
+        # terms asked for with marks ("năm"; `ranking.QueryBuilder.highlight_exact`): where a
+        # text prints one of those spellings, its other spellings there ("Nam") stay unmarked
+        self.exact = dict(exact or {})
         self._words = _whole_words(folded_terms)
         # No term holds a space, so no match crosses from one sentence to the next: a block's
         # matches can be found in one scan (`_candidates`).
@@ -51,13 +55,25 @@ class Highlighter:
         hi = len(text) if hi is None else hi
         out: list[str] = []
         pos = lo
-        spans = _merge_spans([(s, e) for s, e, _ in matches if s >= lo and e <= hi], text)
+        shown = self._as_asked(text, [m for m in matches if m[0] >= lo and m[1] <= hi])
+        spans = _merge_spans([(s, e) for s, e, _ in shown], text)
         for s, e in spans:
             out.append(html.escape(text[pos:s]))
             out.append(f"<mark>{html.escape(text[s:e])}</mark>")
             pos = e
         out.append(html.escape(text[pos:hi]))
         return "".join(out)
+
+    def _as_asked(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """`matches` less, for each term asked for with marks that `text` prints here as asked,
+        its other spellings: "Việt Nam, năm 2017" for "năm" marks "năm" only. Where the text
+        holds no such spelling, its folded matches stay marked: they are why it matched."""
+        if not self.exact:
+            return matches
+        asked = {f for s, e, f in matches if f in self.exact and _exact_form(text[s:e]) in self.exact[f]}
+        if not asked:
+            return matches
+        return [m for m in matches if m[2] not in asked or _exact_form(text[m[0] : m[1]]) in self.exact[m[2]]]
 
     def mark_all(self, text: str, folded: str | None = None) -> str:
         """`text` with every query term marked; `folded`: its `fold_quick` form, when at hand
@@ -230,6 +246,11 @@ class Highlighter:
             {"index": index, "position": cap["position"], "html": self.mark(cap["text"], matches)}
             for _, index, cap, matches in scored[:MAX_CAPTIONS_SHOWN]
         ]
+
+
+# A matched syllable's spelling, compared with the marks a query word was typed with: the
+# same few words recur in every snippet of a page and across queries.
+_exact_form = lru_cache(maxsize=8192)(canonical_syllable)
 
 
 def _whole_words(terms: set[str]) -> re.Pattern[str] | None:

@@ -287,10 +287,12 @@ def test_search_fuzz_only_invalid_parameter_escapes(
 
 @fuzz(100)
 @given(query_text)
-def test_suggest_and_highlight_terms_accept_anything(service: SearchService, text: str) -> None:
+def test_suggest_and_highlighter_accept_anything(service: SearchService, text: str) -> None:
     for item in service.suggest(text):
         assert set(item) == {"id", "title"}
-    assert all(isinstance(t, str) for t in service.highlight_terms(text))
+    highlighter = service.highlighter(text)
+    assert all(isinstance(t, str) for t in highlighter.terms)
+    assert "<script" not in highlighter.mark_all("<script>" + text)
 
 
 # --- pages and records ------------------------------------------------------------------------
@@ -612,7 +614,7 @@ HOSTILE_QUERIES = [
 def test_hostile_queries_are_bounded_and_escaped(hostile: SearchService, query: str) -> None:
     for sort in SORTS:
         checked_search(hostile, query, sort=sort)
-    assert all(isinstance(t, str) for t in hostile.highlight_terms(query))
+    assert all(isinstance(t, str) for t in hostile.highlighter(query).terms)
     hostile.suggest(query)
 
 

@@ -122,3 +122,20 @@ def test_sentences_through_an_offset_are_the_first_ones(text: str, at: int) -> N
     first = _sentences(text, through=at)
     assert first == spans[: len(first)]
     assert first[-1][1] > at or first == spans
+
+
+def test_a_word_typed_with_marks_is_marked_as_typed_where_the_text_prints_it_so() -> None:
+    """ "năm" asked for with its marks: a text that prints "năm" has only that marked, not
+    "Nam"; a text that prints only "Nam" still has it marked (it is why the text matched).
+    Other tone placement and case are the same spelling; a term asked for plain marks every
+    spelling."""
+    asked = Highlighter({"nam", "viet"}, {"nam": frozenset({"năm"})})
+    assert asked.mark_all("Việt Nam, năm 2017") == "<mark>Việt</mark> Nam, <mark>năm</mark> 2017"
+    assert asked.mark_all("Việt Nam") == "<mark>Việt Nam</mark>"
+    assert asked.mark_all("NĂM nay, Nam Định") == "<mark>NĂM</mark> nay, Nam Định"
+    tone = Highlighter({"uy"}, {"uy": frozenset({"ủy"})})
+    assert tone.mark_all("Thành uỷ, UY tín") == "Thành <mark>uỷ</mark>, UY tín"
+    plain = Highlighter({"nam", "viet"})
+    assert plain.mark_all("Việt Nam, năm 2017") == "<mark>Việt Nam</mark>, <mark>năm</mark> 2017"
+    article = {"title": "", "lead": "Việt Nam có bão. Năm nay bão về sớm.", "paragraphs": [], "captions": []}
+    assert asked.snippet(article) == "<mark>Việt</mark> Nam có bão. <mark>Năm</mark> nay bão về sớm."

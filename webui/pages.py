@@ -21,7 +21,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from indexer.index import IndexUnavailable
-from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, Highlighter, InvalidParameter
+from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
 
 pages = Blueprint("pages", __name__)
 
@@ -232,7 +232,7 @@ def article(article_id: str) -> Any:
         return render_template("error.html", params=params, title="Không tìm thấy bài viết",
                                message="Không có bài viết nào với mã này trong kho lưu trữ.",
                                back=bool(q)), 404
-    highlighter = Highlighter(service.highlight_terms(q) if q else set())
+    highlighter = service.highlighter(q)
 
     def mark(text: str) -> Markup:
         return Markup(highlighter.mark_all(text or ""))  # escaped text + our <mark> only

@@ -549,6 +549,11 @@ DECODED_UNKNOWN = 0.5
 SPELLING_KEYS = 2
 
 
+def _one_key(raw: Reading, decoded: Reading) -> bool:
+    """Whether `decoded` read exactly one keystroke of `raw` as a mark (Telex or VNI)."""
+    return decoded.method in ("telex", "vni") and len(raw.folded) - len(decoded.folded) == 1
+
+
 def _spelled_by_keys(raw: Reading, decoded: Reading) -> bool:
     """Whether `decoded` used SPELLING_KEYS+ keystrokes of `raw` as marks (Telex or VNI)."""
     return decoded.method in ("telex", "vni") and len(raw.folded) - len(decoded.folded) >= SPELLING_KEYS
@@ -586,6 +591,12 @@ def understand(words: Sequence[str], support: Support) -> Understood:
     the surfaces of one run of adjacent query words.
     """
     options = [_options(w) for w in words]
+    if any(has_marks(w) for w in words):
+        # marks typed: the input method was on, so a word that one key would decode ("sex" →
+        # "sẽ", "Lis" → "Lì") is spelled as meant, an English word or a name; two or more keys
+        # ("Việt Nam xuaats khaaur") still read as the method switched off mid-query
+        # (vinewsqa accented 0.8006 -> 0.8016, typo-accented 0.7891 -> 0.7912, no other cell moved)
+        options = [tuple(r for r in o if not _one_key(o[0], r)) for o in options]
     if not words or all(len(o) == 1 for o in options):
         return Understood(tuple(WordChoice(w, o[0], tuple(o)) for w, o in zip(words, options, strict=True)))
     dfs = {r.folded: support.df(r.folded) for opts in options for r in opts}
@@ -777,8 +788,7 @@ def _lone_key(understood: Understood, i: int) -> bool:
     a tone key. With the input method off, most words carry keys (keywords/typo 0.879 → 0.882
     with this; with every one-key word, vinewsqa/telex lost 0.0014)."""
     word = understood.words[i]
-    one_key = word.chosen.method in ("telex", "vni") and len(fold(word.raw)) - len(word.chosen.folded) == 1
-    return one_key and sum(w.changed for w in understood.words) == 1
+    return _one_key(word.options[0], word.chosen) and sum(w.changed for w in understood.words) == 1
 
 
 _FOLDED_ONSETS = frozenset(fold(o) for o in ONSETS) | {""}

@@ -555,10 +555,14 @@ def test_a_marked_spelling_the_index_never_prints_gets_the_one_it_prints() -> No
 def test_with_marks_typed_a_one_key_word_is_spelled_as_meant() -> None:
     """ "Vì sao sex làm…": marks typed, so the input method was on, and "sex" is the English
     word, not Telex for "sẽ" (which the index holds next to "sao" and "làm"). Typed plain, the
-    same words read as keystrokes; two keys still decode in a marked query (the method was
-    switched off mid-query)."""
+    same short query reads as keystrokes; two keys still decode in a marked query (the method
+    was switched off mid-query)."""
     support = DictSupport.from_texts(["Vì sao sẽ làm được.", "Sao sẽ làm thế.", "Sex và sức khỏe.", "Xuất khẩu gạo."])
     assert support.df("sex") and support.pair_df("sao", "se") and support.pair_df("se", "lam")
     assert [w.chosen.text for w in understand(["Vì", "sao", "sex", "làm"], support).words][2] == "sex"
     assert [w.chosen.text for w in understand(["vi", "sao", "sex", "lam"], support).words][2] == "sẽ"
     assert [w.chosen.text for w in understand(["Gạo", "xuaats", "khaaur"], support).words][1:] == ["xuất", "khẩu"]
+    # a long query typed plain where no other word could be keys: the one key is a letter too
+    long = ["vi", "sao", "sex", "lam", "giam", "dau", "bung"]
+    assert len(long) >= SHORT_QUERY
+    assert [w.chosen.text for w in understand(long, support).words][2] == "sex"

@@ -39,6 +39,7 @@ class Highlighter:
         # terms asked for with marks ("năm"; `ranking.QueryBuilder.highlight_exact`): where a
         # text prints one of those spellings, its other spellings there ("Nam") stay unmarked
         self.exact = dict(exact or {})
+        self._printed: set[str] | None = None  # `within`: the asked terms a document prints as asked
         self._words = _whole_words(folded_terms)
         # No term holds a space, so no match crosses from one sentence to the next: a block's
         # matches can be found in one scan (`_candidates`).
@@ -70,10 +71,23 @@ class Highlighter:
         holds no such spelling, its folded matches stay marked: they are why it matched."""
         if not self.exact:
             return matches
-        asked = {f for s, e, f in matches if f in self.exact and _exact_form(text[s:e]) in self.exact[f]}
+        asked = self._printed if self._printed is not None else self._printed_as_asked(text, matches)
         if not asked:
             return matches
         return [m for m in matches if m[2] not in asked or _exact_form(text[m[0] : m[1]]) in self.exact[m[2]]]
+
+    def _printed_as_asked(self, text: str, matches: list[tuple[int, int, str]]) -> set[str]:
+        """The terms asked for with marks that `matches` (in `text`) hold as asked."""
+        return {f for s, e, f in matches if f in self.exact and _exact_form(text[s:e]) in self.exact[f]}
+
+    def within(self, texts: Sequence[str]) -> Highlighter:
+        """This highlighter for one document made of `texts` (an article's title, lead,
+        paragraphs, captions): a term asked for with marks that the document prints as asked
+        anywhere is marked only so everywhere in it, not paragraph by paragraph."""
+        one = Highlighter(self.terms, self.exact)
+        if self.exact:
+            one._printed = set().union(*(self._printed_as_asked(t, self._matches(t)) for t in texts))
+        return one
 
     def mark_all(self, text: str, folded: str | None = None) -> str:
         """`text` with every query term marked; `folded`: its `fold_quick` form, when at hand

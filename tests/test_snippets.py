@@ -139,3 +139,15 @@ def test_a_word_typed_with_marks_is_marked_as_typed_where_the_text_prints_it_so(
     assert plain.mark_all("Việt Nam, năm 2017") == "<mark>Việt Nam</mark>, <mark>năm</mark> 2017"
     article = {"title": "", "lead": "Việt Nam có bão. Năm nay bão về sớm.", "paragraphs": [], "captions": []}
     assert asked.snippet(article) == "<mark>Việt</mark> Nam có bão. <mark>Năm</mark> nay bão về sớm."
+
+
+def test_within_one_article_a_spelling_printed_anywhere_is_the_only_one_marked() -> None:
+    """On an article's page the article is the text: "năm" printed in its title means "Nam" is
+    unmarked in every paragraph, also in one that prints only "Nam"."""
+    asked = Highlighter({"nam"}, {"nam": frozenset({"năm"})})
+    article = asked.within(["Đầu năm mới", "Đội tuyển Việt Nam thắng."])
+    assert article.mark_all("Đội tuyển Việt Nam thắng.") == "Đội tuyển Việt Nam thắng."
+    assert article.mark_all("Đầu năm mới") == "Đầu <mark>năm</mark> mới"
+    assert asked.mark_all("Đội tuyển Việt Nam thắng.") == "Đội tuyển Việt <mark>Nam</mark> thắng."
+    elsewhere = asked.within(["Đội tuyển Việt Nam thắng."])  # never printed as asked: every spelling
+    assert elsewhere.mark_all("Việt Nam") == "Việt <mark>Nam</mark>"

@@ -232,12 +232,14 @@ def article(article_id: str) -> Any:
         return render_template("error.html", params=params, title="Không tìm thấy bài viết",
                                message="Không có bài viết nào với mã này trong kho lưu trữ.",
                                back=bool(q)), 404
-    highlighter = service.highlighter(q)
+    paragraphs = doc.get("paragraphs") or []
+    captions = [cap["text"] for cap in doc.get("captions") or []]
+    texts = [doc.get("title") or "", doc.get("lead") or "", *paragraphs, *captions]
+    highlighter = service.highlighter(q).within(texts)
 
     def mark(text: str) -> Markup:
         return Markup(highlighter.mark_all(text or ""))  # escaped text + our <mark> only
 
-    paragraphs = doc.get("paragraphs") or []
     captions_at: dict[int, list[Markup]] = {}
     for cap in doc.get("captions") or []:
         position = min(max(int(cap.get("position") or 0), 0), len(paragraphs))

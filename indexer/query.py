@@ -66,6 +66,7 @@ FINAL_QUESTION_SPELLINGS = {
     "o dau": "ở đâu", "do dau": "do đâu", "tu dau": "từ đâu", "nao": "nào", "gi": "gì", "ai": "ai",
     "khong": "không", "chua": "chưa",
 }
+_SPELLED_PHRASES = tuple(tuple(p.split()) for p in QUESTION_SPELLINGS)
 
 
 def question_spellings(folded: Sequence[str], text: str) -> dict[int, str]:
@@ -75,11 +76,8 @@ def question_spellings(folded: Sequence[str], text: str) -> dict[int, str]:
     sure: dict[int, str] = {}
     if not looks_like_question(folded, text):
         return sure
-    for phrase, spelled in QUESTION_SPELLINGS.items():
-        words = phrase.split()
-        for i in range(len(folded) - len(words) + 1):
-            if list(folded[i : i + len(words)]) == words and not any(i + k in sure for k in range(len(words))):
-                sure.update(zip(range(i, i + len(words)), spelled.split(), strict=True))
+    for i, phrase in _phrases(folded, _SPELLED_PHRASES):
+        sure.update(zip(range(i, i + len(phrase)), QUESTION_SPELLINGS[" ".join(phrase)].split(), strict=True))
     if not sure and text.rstrip().endswith("?"):
         for phrase, spelled in FINAL_QUESTION_SPELLINGS.items():
             words = phrase.split()
@@ -99,13 +97,20 @@ def looks_like_question(folded: Sequence[str], text: str) -> bool:
 
 def question_positions(folded: Sequence[str]) -> set[int]:
     """Positions of syllables that belong to a question phrase (longest phrases first)."""
-    marked: set[int] = set()
-    for phrase in sorted(QUESTION_PHRASES, key=len, reverse=True):
+    return {i + k for i, phrase in _phrases(folded, QUESTION_PHRASES) for k in range(len(phrase))}
+
+
+def _phrases(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, tuple[str, ...]]]:
+    """(start, phrase) of the `phrases` in `folded`, longest first, none overlapping another."""
+    found: list[tuple[int, tuple[str, ...]]] = []
+    taken: set[int] = set()
+    for phrase in sorted(phrases, key=len, reverse=True):
         k = len(phrase)
         for i in range(len(folded) - k + 1):
-            if tuple(folded[i : i + k]) == phrase and not marked.intersection(range(i, i + k)):
-                marked.update(range(i, i + k))
-    return marked
+            if tuple(folded[i : i + k]) == phrase and not taken.intersection(range(i, i + k)):
+                taken.update(range(i, i + k))
+                found.append((i, phrase))
+    return found
 
 
 # --- query parsing -------------------------------------------------------------------------------

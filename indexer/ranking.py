@@ -168,7 +168,7 @@ class QueryBuilder:
         boosts: list[Any] = []
         for i, meaning in enumerate(meanings):
             found: dict[str, float] = {}
-            marked = typed_marks(tokens[i], meaning)
+            marked = _typed_marks(tokens[i], meaning)
             for form, w in meaning.forms:
                 self._highlight(form, marked[1] if marked and form == marked[0] else None)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
@@ -270,7 +270,7 @@ class QueryBuilder:
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
 
 
-def typed_marks(token: Syllable, meaning: Meaning) -> tuple[str, str] | None:
+def _typed_marks(token: Syllable, meaning: Meaning) -> tuple[str, str] | None:
     """(folded, exact) of a word the user gave marks: typed with them ("năm"), or keyed with
     the input method off ("nawm"); None for a word typed plain, even when restoration read
     marks into it (a guess is no request)."""

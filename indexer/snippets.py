@@ -7,6 +7,7 @@ Everything but our own <mark> tags is HTML-escaped.
 
 from __future__ import annotations
 
+import copy
 import html
 import math
 import re
@@ -84,7 +85,7 @@ class Highlighter:
         """This highlighter for one document made of `texts` (an article's title, lead,
         paragraphs, captions): a term asked for with marks that the document prints as asked
         anywhere is marked only so everywhere in it, not paragraph by paragraph."""
-        one = Highlighter(self.terms, self.exact)
+        one = copy.copy(self)
         if self.exact:
             one._printed = set().union(*(self._printed_as_asked(t, self._matches(t)) for t in texts))
         return one

@@ -341,6 +341,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
          else "none: loaded into each server process at start (rebuild to map them)"),
         ("forward", f"mapped, {format_bytes(stats['forward_bytes'])} (the re-rank's words)"
          if stats["forward_bytes"] is not None else "none: the re-rank reads stored text (rebuild to write it)"),
+        ("postings", f"flat, mapped, {format_bytes(stats['flat_postings_bytes'])}"
+         if stats["flat_postings_bytes"] is not None else "none: decoded from Whoosh's files (rebuild to write them)"),
     ]
     for name, value in rows:
         print(f"{name:>11}: {value}")

@@ -4,9 +4,10 @@ Why: Whoosh's matchers are pure Python, advancing posting by posting through a t
 unions and intersections. Our queries are wide (each word in four fields, plus bigram and
 exact-form boosts), and on news-50k (34,701 articles) they cost 140–900 ms each, most of it in
 common words with 10–20k postings. Here every node of the same query tree becomes a dense
-per-article array (a match mask and a score), combined with NumPy; posting lists are read from
-the Whoosh segments by `indexer.postings` (memory-mapped, decoded with NumPy) and kept in a
-bounded cache.
+per-article array (a match mask and a score), combined with NumPy; posting lists are sliced
+from each segment's flat files (`indexer.flatpostings`), or, for a segment built before them,
+read from the Whoosh segments by `indexer.postings` (memory-mapped, decoded with NumPy) and
+kept in a bounded cache.
 
 Scoring is BM25F (`Executor.bm25f`): a `FieldsTerm` (one term in several fields) adds its
 length-normalized, weighted frequencies across fields before saturating once, with one idf.
@@ -31,11 +32,12 @@ from whoosh.columns import NumericColumn
 from whoosh.matching import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
+from indexer.flatpostings import FlatPostings
 from indexer.postings import SegmentPostings
 
 B = 0.75
 K1 = 1.2
-CACHE_BYTES = 48_000_000  # cached posting lists per process (see Executor.raw_postings)
+CACHE_BYTES = 48_000_000  # posting lists cached per process, read without flat files (see raw_postings)
 CACHE_PHRASES = 256  # verified phrase positions (a bit per article each), ~9 MB on news-50k
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
@@ -85,10 +87,8 @@ class Executor:
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._phrases: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
-        self._segments: dict[str, SegmentPostings | None] = {}
-        self._leaves: weakref.WeakKeyDictionary[Any, list[tuple[Any, int, SegmentPostings | None]]] = (
-            weakref.WeakKeyDictionary()
-        )
+        self._segments: dict[str, tuple[SegmentPostings | None, FlatPostings | None]] = {}
+        self._leaves: weakref.WeakKeyDictionary[Any, list[_Leaf]] = weakref.WeakKeyDictionary()
 
     # --- evaluation -----------------------------------------------------------------------
 
@@ -218,7 +218,12 @@ class Executor:
         where that is exact: 4 bytes a posting instead of 8 (48 MB hold what 72 MB held at 6).
         The docnums are returned as `np.intp`: they serve only as indices, and NumPy indexes
         with a uint16 array at half the speed (it converts it on every use: ~7 ns a posting
-        gathered or scattered, against ~0.2 ns for the one conversion here)."""
+        gathered or scattered, against ~0.2 ns for the one conversion here).
+
+        Lists every segment holds as flat files (`indexer.flatpostings`) are not cached: they
+        are read as fast as a cached list is, from pages all workers share."""
+        if all(field in leaf.flat_fields for leaf in self._segments_of(searcher)):
+            return self._read_postings(searcher, field, text)
         key = (field, text)
         with self._lock:
             hit = self._postings.get(key)
@@ -237,20 +242,33 @@ class Executor:
         return ids.astype(np.intp, copy=False), tfs.astype(np.float32, copy=False)
 
     def _read_postings(self, searcher: Any, field: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """A term's docnums and frequencies across segments (deleted articles are masked later,
-        by `live`), through `indexer.postings` where the segment allows it."""
+        """A term's docnums (`np.intp`) and frequencies (float32) across segments (deleted
+        articles are masked later, by `live`): from a segment's flat files where it has them
+        (`indexer.flatpostings`), else from Whoosh's files through `indexer.postings` where the
+        segment allows it, else through Whoosh's matcher."""
         id_parts: list[np.ndarray] = []
         tf_parts: list[np.ndarray] = []
-        for reader, offset, fast in self._segments_of(searcher):
-            found = fast.read(field, text) if fast is not None else _read_postings_whoosh(reader, field, text)
+        offsets: list[int] = []
+        for leaf in self._segments_of(searcher):
+            if field in leaf.flat_fields:
+                found = leaf.flat.read(field, text)
+            elif leaf.fast is not None:
+                found = leaf.fast.read(field, text)
+            else:
+                found = _read_postings_whoosh(leaf.reader, field, text)
             if found is not None:
-                id_parts.append(found[0] + offset if offset else found[0])
+                id_parts.append(found[0])
                 tf_parts.append(found[1])
+                offsets.append(leaf.offset)
         if not id_parts:
-            return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float32)
-        if len(id_parts) == 1:
-            return id_parts[0], tf_parts[0]
-        return np.concatenate(id_parts), np.concatenate(tf_parts)
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+        ids = np.concatenate(id_parts, dtype=np.intp)  # (one part: a copy all the same)
+        at = 0
+        for part, offset in zip(id_parts, offsets, strict=True):
+            if offset:
+                ids[at : at + len(part)] += offset
+            at += len(part)
+        return ids, np.concatenate(tf_parts, dtype=np.float32)
 
     def doc_frequency(self, searcher: Any, field: str, text: str) -> int:
         """Whoosh's `searcher.doc_frequency`, from the term infos of `indexer.postings`; for a
@@ -261,11 +279,13 @@ class Executor:
         if held is not None:
             return len(held[0])
         total = 0
-        for reader, _, fast in self._segments_of(searcher):
-            if fast is not None:
-                total += fast.doc_frequency(field, text)
+        for leaf in self._segments_of(searcher):
+            if field in leaf.flat_fields:
+                total += leaf.flat.doc_frequency(field, text)
+            elif leaf.fast is not None:
+                total += leaf.fast.doc_frequency(field, text)
             else:
-                total += reader.doc_frequency(field, text)
+                total += leaf.reader.doc_frequency(field, text)
         return total
 
     def articles_with(self, fields: Sequence[str], text: str, searcher: Any) -> int:
@@ -279,24 +299,23 @@ class Executor:
             seen[ids] = True
         return int(np.count_nonzero(seen))
 
-    def _segments_of(self, searcher: Any) -> list[tuple[Any, int, SegmentPostings | None]]:
-        """(leaf reader, docnum offset, its mapped postings) of each segment a searcher reads,
-        worked out once per searcher (a query reads ~100 term infos and lists, each in
-        every segment)."""
+    def _segments_of(self, searcher: Any) -> list[_Leaf]:
+        """Each segment a searcher reads, with its mapped postings, worked out once per
+        searcher (a query reads ~100 term infos and lists, each in every segment)."""
         with self._lock:
             found = self._leaves.get(searcher)
         if found is None:
-            found = [(reader, offset, self._segment_postings(reader)) for reader, offset in _leaves(searcher)]
+            found = [_Leaf(reader, offset, *self._segment_postings(reader)) for reader, offset in _leaves(searcher)]
             with self._lock:
                 self._leaves[searcher] = found
         return found
 
-    def _segment_postings(self, reader: Any) -> SegmentPostings | None:
-        """One memory map per segment, shared by every searcher of this generation."""
+    def _segment_postings(self, reader: Any) -> tuple[SegmentPostings | None, FlatPostings | None]:
+        """One set of memory maps per segment, shared by every searcher of this generation."""
         segid = reader.segment().segment_id()
         with self._lock:
             if segid not in self._segments:
-                self._segments[segid] = SegmentPostings.open(reader)
+                self._segments[segid] = (SegmentPostings.open(reader), FlatPostings.open(reader))
             return self._segments[segid]
 
     def bm25f(
@@ -359,6 +378,20 @@ class Executor:
         with self._lock:
             self._lengths[field] = (lengths, avg)
         return lengths, avg
+
+
+class _Leaf:
+    """One segment as a searcher reads it: its reader, the docnum of its first document, its
+    postings mapped from Whoosh's files, and its flat files (and the fields they hold)."""
+
+    __slots__ = ("fast", "flat", "flat_fields", "offset", "reader")
+
+    def __init__(self, reader: Any, offset: int, fast: SegmentPostings | None, flat: FlatPostings | None) -> None:
+        self.reader = reader
+        self.offset = offset
+        self.fast = fast
+        self.flat = flat
+        self.flat_fields: frozenset[str] = flat.fields if flat is not None else frozenset()
 
 
 def idf(df: int, n: int) -> float:

@@ -19,6 +19,7 @@ import os
 import pickle
 import struct
 import zlib
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ class SegmentPostings:
         self._fieldmap: dict[str, int] = terms._fieldmap
         self._tables: list[tuple[int, int]] = tindex.tables
         self._hashfn = tindex.hashfn
+        self._start, self._end = tindex.startofdata, tindex.endofdata  # the items, in key order
         codec, segment, folder = reader._codec, reader._segment, reader._storage.folder
         self._terms = _map(os.path.join(folder, segment.make_filename(codec.TERMS_EXT)))
         self._posts = _map(os.path.join(folder, segment.make_filename(codec.POSTS_EXT)))
@@ -62,8 +64,27 @@ class SegmentPostings:
     def read(self, field: str, text: str) -> Postings | None:
         """The term's postings in this segment (docnums local to it), or None if absent."""
         value = self._term_info(field, text)
-        if value is None:
-            return None
+        return None if value is None else self._decode(value)
+
+    def lists(self) -> Iterator[tuple[str, str, Postings]]:
+        """(field, text, postings) of every term of the segment, in the term table's order
+        (by field number, then UTF-8 text): how `indexer.flatpostings` copies them all. Terms
+        whose text is not UTF-8 (NUMERIC fields' sortable bytes) are left out."""
+        fields = {number: name for name, number in self._fieldmap.items()}
+        buf, pos, end = self._terms, self._start, self._end
+        while pos < end:
+            keylen, datalen = _LENGTHS.unpack_from(buf, pos)
+            start = pos + _LENGTHS.size
+            pos = start + keylen + datalen
+            key = buf[start : start + keylen]
+            try:
+                text = key[2:].decode("utf-8")
+            except UnicodeDecodeError:
+                continue
+            yield fields[int.from_bytes(key[:2], "big")], text, self._decode(buf[start + keylen : pos])
+
+    def _decode(self, value: bytes) -> Postings:
+        """The postings a term info points to (or holds, when inlined)."""
         head = _TERMINFO.unpack_from(value)
         if head[0]:  # inlined: (ids, weights, values) pickled after the term info
             ids, weights, _ = pickle.loads(value[_TERMINFO.size :])

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from indexer import flatpostings
 from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, searchable_text, text_words
 from indexer.index import build_index, current_generation, update_index
 from indexer.mapped import trie_keys
 from indexer.ranking import _query_word_hits
 from indexer.search import SearchService
 from tests.conftest import SEEDS, write_generated
-from tests.test_index_cli import synthetic_corpus
+from tests.test_index_cli import run_cli, synthetic_corpus
 
 SAMPLES = [
     "Giá xăng TĂNG mạnh\nHà Nội: giá xăng, dầu “tăng” 3,5% – từ 15h",
@@ -120,7 +121,10 @@ def _results(root: Path, queries: list[str]) -> list[list[tuple[str, float, str]
     return [[(h["id"], h["score"], h["snippet"]) for h in service.search(q, per_page=20)["hits"]] for q in queries]
 
 
-def test_an_index_without_forward_files_ranks_the_same(tmp_path: Path) -> None:
+@pytest.mark.parametrize("files", [FORMAT, flatpostings.FORMAT])
+def test_an_index_without_forward_or_flat_posting_files_ranks_the_same(tmp_path: Path, files: str) -> None:
+    """The forward index (here) and the flat posting files (indexer.flatpostings) only make
+    answers cheaper: an index built before them answers the same."""
     root = tmp_path / "ix"
     build_index([SEEDS, write_generated(tmp_path / "gen")], root, procs=1)
     queries = ["gio mua mien nam", "năm làm việc tổng kết", "thuy loi hoa binh", "UBND thành phố họp", "quang canh pho"]
@@ -128,9 +132,12 @@ def test_an_index_without_forward_files_ranks_the_same(tmp_path: Path) -> None:
     assert any(with_files)
     gen = current_generation(root)
     assert gen is not None
-    files = sorted(gen.glob(f"*.{FORMAT}.*"))
-    assert files
-    for path in files:  # an index built before forward files existed
+    paths = sorted(gen.glob(f"*.{files}.*"))
+    assert paths
+    for path in paths:  # an index built before these files existed
         path.unlink()
-    assert SearchService(root).generation().forward is None
+    if files == FORMAT:
+        assert SearchService(root).generation().forward is None
+    else:
+        assert "none: decoded from Whoosh's files" in run_cli("stats", index=root).stdout
     assert _results(root, queries) == with_files

@@ -81,6 +81,7 @@ def test_show_and_stats(seed_index: Path) -> None:
     assert "documents" in run_cli("stats", index=seed_index).stdout
     assert stats["models_bytes"] > 0 and "models: mapped" in run_cli("stats", index=seed_index).stdout
     assert stats["forward_bytes"] > 0 and "forward: mapped" in run_cli("stats", index=seed_index).stdout
+    assert stats["flat_postings_bytes"] > 0 and "postings: flat, mapped" in run_cli("stats", index=seed_index).stdout
 
 
 def test_stats_says_when_an_index_has_no_mapped_models(tmp_path: Path) -> None:

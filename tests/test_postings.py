@@ -1,5 +1,6 @@
-"""indexer/postings.py reads exactly what Whoosh's own matchers read, from segments written by
-our bulk writer (`vnsearch build`) and by Whoosh's writer (`vnsearch update`)."""
+"""indexer/postings.py and indexer/flatpostings.py read exactly what Whoosh's own matchers read,
+from segments written by our bulk writer (`vnsearch build`) and by Whoosh's writer (`vnsearch
+update`); a segment without flat files is read from Whoosh's files, with the same answers."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import pytest
 import whoosh.index
 from whoosh.matching import FilterMatcher
 
+from indexer import flatpostings
 from indexer import index as index_module
+from indexer.flatpostings import FlatPostings
 from indexer.index import INDEX_NAME, build_index, current_generation, update_index
 from indexer.matching import _numeric_column
 from indexer.postings import SegmentPostings
@@ -75,6 +78,86 @@ def test_every_term_reads_as_whoosh_reads_it(index_dir: Path) -> None:
         assert multi_block > 0, "no posting list spans several blocks: the test proves too little"
 
 
+def _whoosh_files_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Executors made from now on read Whoosh's files, as for a segment without flat files."""
+    monkeypatch.setattr(FlatPostings, "open", classmethod(lambda cls, reader: None))
+
+
+def test_flat_files_read_as_whoosh_files_read(index_dir: Path) -> None:
+    """Every term of every text field of both segments (the bulk one and the update's, from
+    Whoosh's writer) reads from the flat files as from Whoosh's: same docnums, same
+    frequencies bit for bit, same document frequency; an absent term is None."""
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        leaves = [reader for reader, _ in searcher.reader().leaf_readers()]
+        assert len(leaves) >= 2, "expected a bulk segment and an update segment"
+        for reader in leaves:
+            flat, fast = FlatPostings.open(reader), SegmentPostings.open(reader)
+            assert flat is not None and fast is not None
+            assert flat.fields == set(TEXT_FIELDS) & set(reader.indexed_field_names())
+            for field in flat.fields:
+                for text in reader.lexicon(field):
+                    text = text.decode("utf-8")
+                    expected, found = fast.read(field, text), flat.read(field, text)
+                    assert expected is not None and found is not None, (field, text)
+                    assert found[0].tolist() == expected[0].tolist(), (field, text)
+                    assert np.array_equal(found[1].astype(np.float32), expected[1]), (field, text)
+                    assert flat.doc_frequency(field, text) == fast.doc_frequency(field, text) == len(found[0])
+            assert flat.read("body", "khongcotu") is None and flat.doc_frequency("body", "khongcotu") == 0
+            assert flat.read("body", "\ud800") is None  # a lone surrogate: no key can hold it
+
+
+def test_executor_reads_flat_files_uncached_with_the_answers_of_whoosh_files(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Lists every segment holds flat are read from the maps, not cached; without the flat
+    files (an index built before them) the executor reads and caches them from Whoosh's
+    files: the same lists, document frequencies and BM25F bits either way."""
+    from indexer.matching import Executor
+
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        flat = Executor(searcher)
+        assert all(leaf.flat is not None for leaf in flat._segments_of(searcher))
+        with monkeypatch.context() as patch:
+            _whoosh_files_only(patch)
+            whoosh_files = Executor(searcher)
+            assert all(leaf.flat is None for leaf in whoosh_files._segments_of(searcher))
+        parts, weights = ("title", "lead", "body", "caption"), (2.0, 1.5, 1.0, 1.0)
+        words = {t.decode("utf-8") for f in ("body", "title") for _, t in searcher.reader().most_frequent_terms(f, 8)}
+        for text in [*sorted(words), "khongcotu"]:
+            for field in ("body", "title_bi", "lead_ex"):
+                ids, tfs = flat.raw_postings(field, text, searcher)
+                expected_ids, expected_tfs = whoosh_files.raw_postings(field, text, searcher)
+                assert ids.dtype == np.intp and tfs.dtype == np.float32
+                assert ids.tolist() == expected_ids.tolist() and np.array_equal(tfs, expected_tfs)
+                assert flat.doc_frequency(searcher, field, text) == whoosh_files.doc_frequency(searcher, field, text)
+            mask, score = flat.bm25f(parts, weights, text, searcher)
+            expected_mask, expected_score = whoosh_files.bm25f(parts, weights, text, searcher)
+            assert np.array_equal(mask, expected_mask)
+            assert np.array_equal(score.view(np.uint32), expected_score.view(np.uint32))
+        assert not flat._postings and whoosh_files._postings
+
+
+def test_flat_files_of_another_segment_or_unfinished_are_not_used(index_dir: Path, tmp_path: Path) -> None:
+    """Files whose document count is not the segment's, or without their .json (written
+    last), are not opened: the segment is read from Whoosh's files."""
+    import shutil
+
+    copy = tmp_path / "gen"
+    shutil.copytree(index_dir, copy)
+    ix = whoosh.index.open_dir(str(copy), indexname=INDEX_NAME)
+    with ix.reader() as reader:
+        first, second = [leaf for leaf, _ in reader.leaf_readers()][:2]
+        facts = flatpostings._paths(copy, first.segment().segment_id())["json"]
+        data = facts.read_text(encoding="utf-8")
+        facts.write_text(data.replace('"documents": ', '"documents": 1'), encoding="utf-8")
+        assert FlatPostings.open(first) is None
+        facts.unlink()
+        assert FlatPostings.open(first) is None and FlatPostings.open(second) is not None
+        assert flatpostings.missing(reader) == [first]
+
+
 def test_date_columns_read_in_bulk_as_whoosh_reads_them(index_dir: Path) -> None:
     """The executor's published / oldest / month columns (NumPy over the column files) equal
     Whoosh's per-document column readers, across a bulk segment and an update's segment."""
@@ -117,11 +200,13 @@ def test_blocks_are_read_from_their_head(index_dir: Path, monkeypatch: pytest.Mo
     assert real(stock, False, 2) is None
 
 
-def test_cached_postings_are_held_small_and_read_the_same(index_dir: Path) -> None:
-    """The posting cache holds docnums as uint16 (fewer than 65,536 articles) and counts as
-    uint16; what it returns indexes and weighs exactly as the lists read from disk."""
+def test_cached_postings_are_held_small_and_read_the_same(index_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The posting cache (of lists read from Whoosh's files) holds docnums as uint16 (fewer
+    than 65,536 articles) and counts as uint16; what it returns indexes and weighs exactly as
+    the lists read from disk."""
     from indexer.matching import Executor, _compact_ids
 
+    _whoosh_files_only(monkeypatch)
     ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
     with ix.searcher() as searcher:
         executor = Executor(searcher)
@@ -215,8 +300,8 @@ def test_each_searcher_has_its_own_segment_list(index_dir: Path) -> None:
     executor = Executor(first)
     mine, theirs = executor._segments_of(first), executor._segments_of(second)
     assert executor._segments_of(first) is mine and len(mine) == len(theirs) >= 2
-    assert [r for r, _, _ in mine] == [r for r, _ in first.reader().leaf_readers()]
-    assert all(a[2] is b[2] is not None for a, b in zip(mine, theirs, strict=True))
+    assert [(leaf.reader, leaf.offset) for leaf in mine] == list(first.reader().leaf_readers())
+    assert all(a.fast is b.fast is not None and a.flat is b.flat is not None for a, b in zip(mine, theirs, strict=True))
     assert executor.doc_frequency(second, "body", "khongcotu") == 0
     second.close()
     del second, theirs
@@ -235,6 +320,7 @@ def test_term_infos_are_remembered_boundedly_and_dfs_come_from_held_lists(
     from indexer.matching import Executor
 
     monkeypatch.setattr(postings, "RECENT_TERMS", 50)
+    _whoosh_files_only(monkeypatch)
     ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
     with ix.searcher() as searcher:
         reader = next(r for r, _ in searcher.reader().leaf_readers())

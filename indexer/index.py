@@ -658,8 +658,9 @@ def _finish_generation(
 
 def _write_flat_postings(ix: Any) -> None:
     """Every segment's posting lists as flat arrays (indexer.flatpostings), for the segments
-    lacking them: a forked process per segment, as many at once as the machine has cores
-    (~17 s for each of news-50k's two)."""
+    lacking them: a forked process per segment, two at a time at most (one per core on a
+    2-core machine; each holds its segment's lists while it writes: ~17 s for each of
+    news-50k's two)."""
     procs = max(1, min(2, os.cpu_count() or 1))
     with ix.reader() as reader:
         leaves = flatpostings.missing(reader)

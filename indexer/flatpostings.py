@@ -144,13 +144,15 @@ class FlatPostings:
         """(docnums local to the segment, frequencies) as read-only views of the maps, in the
         files' compact types; None when the segment does not hold the term. Only for a field
         in `fields`."""
-        i = trie_id(self._terms, field + SEPARATOR + text)
-        if i is None:
-            return None
-        start, end = self._bounds[2 * i], self._bounds[2 * i + 1]
-        return self._docs[start:end], self._freqs[start:end]
+        span = self._span(field, text)
+        return None if span is None else (self._docs[span[0] : span[1]], self._freqs[span[0] : span[1]])
 
     def doc_frequency(self, field: str, text: str) -> int:
         """The length of the term's list: Whoosh's document frequency (deleted documents counted)."""
+        span = self._span(field, text)
+        return 0 if span is None else span[1] - span[0]
+
+    def _span(self, field: str, text: str) -> tuple[int, int] | None:
+        """Where the term's postings stand in the docs and freqs arrays, or None if absent."""
         i = trie_id(self._terms, field + SEPARATOR + text)
-        return 0 if i is None else self._bounds[2 * i + 1] - self._bounds[2 * i]
+        return None if i is None else (self._bounds[2 * i], self._bounds[2 * i + 1])

@@ -250,12 +250,7 @@ class Executor:
         tf_parts: list[np.ndarray] = []
         offsets: list[int] = []
         for leaf in self._segments_of(searcher):
-            if field in leaf.flat_fields:
-                found = leaf.flat.read(field, text)
-            elif leaf.fast is not None:
-                found = leaf.fast.read(field, text)
-            else:
-                found = _read_postings_whoosh(leaf.reader, field, text)
+            found = leaf.read(field, text)
             if found is not None:
                 id_parts.append(found[0])
                 tf_parts.append(found[1])
@@ -278,15 +273,7 @@ class Executor:
             held = self._postings.get((field, text))
         if held is not None:
             return len(held[0])
-        total = 0
-        for leaf in self._segments_of(searcher):
-            if field in leaf.flat_fields:
-                total += leaf.flat.doc_frequency(field, text)
-            elif leaf.fast is not None:
-                total += leaf.fast.doc_frequency(field, text)
-            else:
-                total += leaf.reader.doc_frequency(field, text)
-        return total
+        return sum(leaf.doc_frequency(field, text) for leaf in self._segments_of(searcher))
 
     def articles_with(self, fields: Sequence[str], text: str, searcher: Any) -> int:
         """How many articles hold a term in any of the fields: the df behind BM25F's idf
@@ -392,6 +379,20 @@ class _Leaf:
         self.fast = fast
         self.flat = flat
         self.flat_fields: frozenset[str] = flat.fields if flat is not None else frozenset()
+
+    def _source(self, field: str) -> FlatPostings | SegmentPostings | None:
+        """Where this segment's `field` is read: its flat files, else Whoosh's files mapped
+        (`indexer.postings`), else None (Whoosh's own reader)."""
+        return self.flat if field in self.flat_fields else self.fast
+
+    def read(self, field: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The term's docnums (local to the segment) and frequencies, or None if absent."""
+        source = self._source(field)
+        return source.read(field, text) if source is not None else _read_postings_whoosh(self.reader, field, text)
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        source = self._source(field)
+        return source.doc_frequency(field, text) if source is not None else self.reader.doc_frequency(field, text)
 
 
 def idf(df: int, n: int) -> float:

@@ -206,20 +206,23 @@ def test_a_mistyped_word_typed_with_marks_keeps_them_on_its_spelling() -> None:
 
 def test_a_marked_spelling_printed_nowhere_is_shown_corrected() -> None:
     """ "khó khă": "kha" is known ("khá") but "khă" is printed nowhere, and "khăn" is printed
-    after "khó": the word still matches as typed, "khan" at the typo weight, and is shown as
-    corrected. A word typed plain that fits no neighbour (a name as often as a slip) is matched
-    the same way but shown as typed."""
+    after "khó": the word is taken as "khan", which leads at the taken weight with "khăn" as
+    the exact form to prefer, still matches as typed ("kha" in full: the tone may be what was
+    wrong), and is shown as corrected. A word typed plain that fits no neighbour (a name as
+    often as a slip) is not taken as anything and is shown as typed."""
     from indexer.keyboard import DictSupport
     from indexer.query import interpret, parse_query
+    from indexer.typos import TAKEN_WEIGHT
 
     support = DictSupport.from_texts(["Khó khăn chồng chất.", "Khó khăn của nông dân.", "Anh ấy khá giỏi."])
     index = TypoIndex(support.syllables)
     parsed = parse_query("khó khă")
-    kha = next(m for m in interpret(parsed, parsed.text, support, index).values() if m.forms[0] == ("kha", 1.0))
-    assert ("khan", SUGGESTED_WEIGHT) in kha.forms and kha.how == "typo" and kha.shown == "khan"
+    kha = next(m for m in interpret(parsed, parsed.text, support, index).values() if ("kha", 1.0) in m.forms)
+    assert kha.forms[0] == ("khan", TAKEN_WEIGHT) and kha.exact == "khăn"
+    assert kha.how == "typo" and kha.shown == "khan"
     parsed = parse_query("kho kha")
-    kha = next(m for m in interpret(parsed, parsed.text, support, index).values() if m.forms[0] == ("kha", 1.0))
-    assert kha.how == "typed"
+    kha = next(m for m in interpret(parsed, parsed.text, support, index).values() if ("kha", 1.0) in m.forms)
+    assert kha.forms[0] == ("kha", 1.0) and kha.how == "typed"
 
 
 def test_a_printed_marked_word_that_fits_no_neighbour_matches_its_carried_spellings() -> None:

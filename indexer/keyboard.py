@@ -768,9 +768,17 @@ def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
 
 
 def printed_carried(typed: str, candidate: str, support: Support, whole: bool = False) -> str | None:
-    """`carried_marks(typed, candidate, whole)` when the index prints that spelling, else None."""
+    """`carried_marks(typed, candidate, whole)` when the index prints that spelling, else None.
+    A "d" the slip brought back to the start of the word may be "đ" (only a syllable's first
+    letter can be: "gàn ông" → "đàn", where "dàn" is printed nowhere): a phone keyboard has a
+    key for it, and a mark on it is not one the typist left in place."""
     carried = carried_marks(typed, candidate, whole)
-    return carried if carried and support.printed(carried) else None
+    if carried is None or support.printed(carried):
+        return carried
+    if carried.startswith("d") and not typed.lower().startswith("d"):
+        stroked = "đ" + carried[1:]
+        return stroked if support.printed(stroked) else None
+    return None
 
 
 def _may_be_slip(understood: Understood, chosen: Sequence[str], i: int, support: Support) -> bool:

@@ -23,6 +23,7 @@ from indexer.keyboard import (
     decode_vni,
     encode_telex,
     encode_vni,
+    printed_carried,
     readings,
     repair_marks,
     slip_candidates,
@@ -550,6 +551,19 @@ def test_a_marked_spelling_the_index_never_prints_gets_the_one_it_prints() -> No
     # two letters get one edit too ("nư dân": "nu" is known, from "nữ"; "ngư" is printed)
     assert support.df("nu") and not support.printed("nư")
     assert slip_candidates(understand(["dẫn", "nư", "dân"], support), support, index)[1] == ["ngu"]
+
+
+def test_a_slip_that_brings_back_a_first_d_may_bring_back_d_stroke() -> None:
+    """ "người gàn ông": "gàn" is printed nowhere; one edit away, "đàn" is printed after
+    "người" and before "ông", but the mark carried over spells "dàn", which is printed
+    nowhere. A "d" the slip brought back as a word's first letter may be "đ"; a "d" the typist
+    typed stays as typed ("dàn" from "dàm" is not "đàn")."""
+    support = DictSupport.from_texts(["Người đàn ông đi làm.", "Một người đàn ông.", "Gan nhiễm mỡ.", "Gàu múc nước."])
+    index = TypoIndex(support.syllables)
+    assert printed_carried("gàn", "dan", support) == "đàn"
+    assert printed_carried("dàm", "dan", support) is None
+    assert printed_carried("gàn", "dan", support, whole=True) is None  # "d" could carry a mark: not known
+    assert slip_candidates(understand(["người", "gàn", "ông"], support), support, index)[1][0] == "dan"
 
 
 def test_with_marks_typed_a_one_key_word_is_spelled_as_meant() -> None:

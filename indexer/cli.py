@@ -267,7 +267,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
     dim = (lambda s: f"\x1b[2m{s}\x1b[0m") if color else (lambda s: s)
     first = (result["page"] - 1) * result["per_page"]
-    print(dim(f"{result['total']} results ({result['took_ms']:.0f} ms) for “{result['query']}”"))
+    noun = "result" if result["total"] == 1 else "results"
+    print(dim(f"{result['total']} {noun} ({result['took_ms']:.0f} ms) for “{result['query']}”"))
     if result.get("suggestion"):
         suggestion = result["suggestion"]
         keyboard = suggestion["kind"] == "keyboard"

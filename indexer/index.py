@@ -334,7 +334,8 @@ class BuildReport:
 
     def summary(self) -> str:
         return (
-            f"indexed {self.added} articles ({self.documents} in index) in {self.seconds:.1f} s "
+            f"indexed {self.added} article{'' if self.added == 1 else 's'} ({self.documents} in index) "
+            f"in {self.seconds:.1f} s "
             f"({self.docs_per_second:.0f} docs/s); rejected {self.ingest.rejected}; "
             f"index size {format_bytes(self.index_bytes)}"
         )

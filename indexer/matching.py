@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import threading
 import weakref
+from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -174,7 +175,9 @@ class Executor:
                 return cached, np.zeros(self.n, dtype=np.float32)
         candidates = np.flatnonzero(mask)
         verified = np.zeros(self.n, dtype=bool)
-        if len(candidates):
+        if len(candidates) and q.slop == 1:
+            _adjacent_at(searcher, q.fieldname, q.words, candidates, verified)
+        elif len(candidates):
             matcher = wq.Phrase(q.fieldname, q.words, slop=q.slop).matcher(searcher)
             for doc in candidates.tolist():
                 if not matcher.is_active():
@@ -540,9 +543,7 @@ def _read_postings_whoosh(reader: Any, field: str, text: str) -> tuple[np.ndarra
     time where it allows (the fallback of `indexer.postings`)."""
     if (field, text) not in reader:
         return None
-    matcher = reader.postings(field, text)
-    while isinstance(matcher, FilterMatcher):
-        matcher = matcher.child
+    matcher = _unfiltered(reader.postings(field, text))
     id_parts: list[np.ndarray] = []
     tf_parts: list[np.ndarray] = []
     if isinstance(matcher, W3LeafMatcher):
@@ -561,3 +562,56 @@ def _read_postings_whoosh(reader: Any, field: str, text: str) -> tuple[np.ndarra
         id_parts.append(np.asarray(ids, dtype=np.int64))
         tf_parts.append(np.asarray(tfs, dtype=np.float32))
     return np.concatenate(id_parts), np.concatenate(tf_parts)
+
+
+def _adjacent_at(searcher: Any, field: str, words: Sequence[str], docs: np.ndarray, verified: np.ndarray) -> None:
+    """Set `verified` at those of `docs` (ascending docnums, each holding every word) where
+    `words` stand one after another in `field`: what Whoosh's `Phrase` (slop 1) matches, but
+    each word's postings are moved to each candidate by bisecting a block's ids, and positions
+    are compared only there. Whoosh's phrase matcher walks every article that holds all the
+    words, and its `skip_to` steps through a block one posting at a time: a quoted phrase of
+    common words ("một người đàn ông") took 0.2-0.5 s on news-50k."""
+    for reader, offset in _leaves(searcher):
+        lo, hi = np.searchsorted(docs, [offset, offset + reader.doc_count_all()])
+        if lo == hi or any((field, word) not in reader for word in words):
+            continue
+        matchers = [_unfiltered(reader.postings(field, word)) for word in words]
+        for doc in (docs[lo:hi] - offset).tolist():
+            ends: set[int] | None = None
+            for matcher in matchers:
+                if not _seek(matcher, doc):
+                    break
+                positions = matcher.value_as("positions")
+                ends = set(positions) if ends is None else {p for p in positions if p - 1 in ends}
+                if not ends:
+                    break
+            else:
+                verified[doc + offset] = True
+
+
+def _unfiltered(matcher: Any) -> Any:
+    """A segment's posting matcher without Whoosh's deleted-document filter (`evaluate` masks
+    deleted articles at the end, as it does for every list)."""
+    while isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    return matcher
+
+
+def _seek(matcher: Any, doc: int) -> bool:
+    """Move a posting matcher to `doc` or past it (never back); True when it holds `doc`. A
+    block of Whoosh's file is found by its last id and the posting inside it by bisection."""
+    if not matcher.is_active():
+        return False
+    if matcher.id() < doc:
+        if isinstance(matcher, W3LeafMatcher):
+            if doc > matcher.block_max_id():
+                matcher._skip_to_block(lambda: doc > matcher.block_max_id())
+                if not matcher.is_active():
+                    return False
+            if matcher.id() < doc:  # (loads the block's ids)
+                matcher._i = bisect_left(matcher._ids, doc, matcher._i)
+        else:  # inlined short posting lists (a ListMatcher)
+            matcher.skip_to(doc)
+            if not matcher.is_active():
+                return False
+    return matcher.id() == doc

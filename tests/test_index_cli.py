@@ -58,10 +58,10 @@ def test_help_lists_commands() -> None:
 def test_build_seeds_then_search_without_diacritics(tmp_path: Path) -> None:
     index = tmp_path / "ix"
     build = run_cli("build", "seeds/", index=index)
-    assert "indexed 1 articles" in build.stderr
+    assert "indexed 1 article (1 in index)" in build.stderr
     assert current_generation(index) is not None
     out = run_cli("search", "dang uy khoi doanh nghiep", index=index).stdout
-    assert "1 results" in out
+    assert out.startswith("1 result (")  # one article: not "1 results"
     assert "[Đảng ủy Khối doanh nghiệp]" in out  # emphasized on a non-terminal
     as_json = json.loads(run_cli("search", "dang uy khoi doanh nghiep", "--json", index=index).stdout)
     assert as_json["hits"][0]["id"] == SEED_ID

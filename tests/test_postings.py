@@ -343,3 +343,46 @@ def test_term_infos_are_remembered_boundedly_and_dfs_come_from_held_lists(
                 assert executor.doc_frequency(searcher, field, text) == expected  # from the term infos
                 executor.raw_postings(field, text, searcher)
                 assert executor.doc_frequency(searcher, field, text) == expected  # from the held list
+
+
+def test_phrase_positions_are_checked_as_whoosh_checks_them(index_dir: Path) -> None:
+    """`matching._adjacent_at` (each word's postings bisected to each candidate) marks exactly
+    the articles Whoosh's `Phrase` matcher finds, over lists of several blocks and segments,
+    for phrases cut from the articles' own text, with a word repeated, and out of order."""
+    import random
+
+    from whoosh import query as wq
+
+    from indexer.analysis import fold
+    from indexer.matching import _adjacent_at
+
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    rnd = random.Random(3)
+    with ix.searcher() as searcher:
+        n = searcher.doc_count_all()
+        phrases: list[list[str]] = []
+        for doc in rnd.sample(range(n), 60):
+            article = searcher.stored_fields(doc)["article"]
+            words = [w for w in fold(" ".join(article.get("paragraphs") or [article["title"]])).split() if w.isalnum()]
+            if len(words) >= 4:
+                k = rnd.randint(2, 4)
+                i = rnd.randint(0, len(words) - k)
+                phrases += [words[i : i + k], words[i : i + k][::-1], [words[i], words[i]]]
+        live = np.array([not searcher.reader().is_deleted(d) for d in range(n)])  # Whoosh skips deleted ones
+        checked = found = 0
+        for words in phrases:
+            for field in ("title", "body"):
+                if any((field, w) not in searcher.reader() for w in words):
+                    continue
+                holds_all = np.ones(n, dtype=bool)
+                for w in set(words):
+                    holds_all &= np.isin(np.arange(n), list(searcher.docs_for_query(wq.Term(field, w))))
+                candidates = np.flatnonzero(holds_all)
+                expected = np.zeros(n, dtype=bool)
+                expected[list(searcher.docs_for_query(wq.Phrase(field, words)))] = True
+                got = np.zeros(n, dtype=bool)
+                _adjacent_at(searcher, field, words, candidates, got)
+                assert np.array_equal(got & live, expected), (field, words)
+                checked += 1
+                found += int(got.any())
+        assert checked > 100 and 0 < found < checked  # phrases that match and phrases that do not

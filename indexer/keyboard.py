@@ -769,13 +769,14 @@ def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
 
 def printed_carried(typed: str, candidate: str, support: Support, whole: bool = False) -> str | None:
     """`carried_marks(typed, candidate, whole)` when the index prints that spelling, else None.
-    A "d" the slip brought back to the start of the word may be "đ" (only a syllable's first
-    letter can be: "gàn ông" → "đàn", where "dàn" is printed nowhere): a phone keyboard has a
-    key for it, and a mark on it is not one the typist left in place."""
+    A "d" the slip brought back (substituted or added, never typed) to the start of the word
+    may be "đ" (only a syllable's first letter can be: "gàn ông" → "đàn", where "dàn" is printed
+    nowhere): a phone keyboard has a key for it. Not with `whole`, which wants the spelling
+    known: that "d" could be either."""
     carried = carried_marks(typed, candidate, whole)
     if carried is None or support.printed(carried):
         return carried
-    if carried.startswith("d") and not typed.lower().startswith("d"):
+    if not whole and carried.startswith("d") and "d" not in typed.lower():
         stroked = "đ" + carried[1:]
         return stroked if support.printed(stroked) else None
     return None

@@ -557,11 +557,14 @@ def test_a_slip_that_brings_back_a_first_d_may_bring_back_d_stroke() -> None:
     """ "người gàn ông": "gàn" is printed nowhere; one edit away, "đàn" is printed after
     "người" and before "ông", but the mark carried over spells "dàn", which is printed
     nowhere. A "d" the slip brought back as a word's first letter may be "đ"; a "d" the typist
-    typed stays as typed ("dàn" from "dàm" is not "đàn")."""
+    typed stays as typed ("dàn" from "dàm" or "àdn" is not "đàn"), and "did you mean" (`whole`)
+    does not guess it."""
     support = DictSupport.from_texts(["Người đàn ông đi làm.", "Một người đàn ông.", "Gan nhiễm mỡ.", "Gàu múc nước."])
     index = TypoIndex(support.syllables)
     assert printed_carried("gàn", "dan", support) == "đàn"
     assert printed_carried("dàm", "dan", support) is None
+    assert printed_carried("àdn", "dan", support) is None  # the typist's own "d", swapped
+    assert printed_carried("gan", "dan", support, whole=True) is None  # "did you mean" wants it known
     assert printed_carried("gàn", "dan", support, whole=True) is None  # "d" could carry a mark: not known
     assert slip_candidates(understand(["người", "gàn", "ông"], support), support, index)[1][0] == "dan"
 

@@ -159,8 +159,9 @@ class Executor:
         return self.bm25f(tuple(fields), tuple(weights), text, searcher, boost)
 
     def _phrase(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Articles holding every word (among `within`), then Whoosh's positional check on
-        those alone."""
+        """Articles holding every word (among `within`), then their positions checked on those
+        alone (`_adjacent_at`; Whoosh's phrase matcher for a slop other than 1, which no query
+        built here has)."""
         mask = np.ones(self.n, dtype=bool) if within is None else within.copy()
         for word in q.words:
             ids, _ = self.raw_postings(q.fieldname, word, searcher)

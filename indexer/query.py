@@ -376,7 +376,8 @@ def _taken_for_marks(meaning: Meaning, slipped: Sequence[str], typed: str, suppo
     typed still match in full: a wrong tone on the right letters ("nguy hiễm") is as common.
     A printed marked word ("củ tọa") may be a name: its slips are matched only (`interpret`).
     Issue 11's typo-accented form: keywords 0.9017 -> 0.9032, initialisms 0.7627 -> 0.7717,
-    vinewsqa 0.7912 -> 0.7906 (each query it moved now ranks as its accented form does)."""
+    vinewsqa 0.7912 -> 0.7906 (each query it moved now ranks as its accented form does), then
+    0.7913 with the "đ" a slip may bring back (`keyboard.printed_carried`)."""
     best, rest = slipped[0], slipped[1:]
     forms = (*_new_forms(meaning, [best], TAKEN_WEIGHT), *meaning.forms, *_new_forms(meaning, rest, TYPO_WEIGHT))
     exact = printed_carried(typed, best, support) or meaning.exact

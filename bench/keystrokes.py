@@ -21,6 +21,10 @@ store more than the accented text and every set gets the same forms:
 - ``typo-accented``: the same kind of slip in the accented form (a person typing with the input
   method on): a swapped letter keeps its marks, a dropped one takes them along, a substituted
   one comes in bare (``thế nào`` → ``thế noà``, ``khó khăn`` → ``khó khă``).
+- ``typo-keys`` (not in the default forms): the plain form with one slip as fingers make it on a
+  QWERTY keyboard, so that rules tuned on ``typo``'s random letters are checked on another
+  kind: a neighbouring key struck instead of the right one, or as well (before or after it), a
+  letter doubled, one left out, or two adjacent ones swapped; seeded by the text.
 
 Letter case is kept: a shape or tone key after the first keystroke of a letter is upper case only
 when the whole word is upper case (``ĐHĐCĐ`` → ``DDHDDCDD``; ``Đường`` → ``Dduwowngf``), as a
@@ -38,7 +42,9 @@ from collections.abc import Callable
 
 from viet_text_tools import normalize_diacritics
 
-FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented")
+FORMS = (
+    "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys"
+)
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
 # combining mark -> (telex key, vni key); tones then shapes
@@ -153,6 +159,50 @@ def _one_slip(text: str, word_pattern: str, seed: str) -> str:
     return text[:start] + new + text[end:]
 
 
+_QWERTY = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_KEY_AT = {c: (row, col) for row, keys in enumerate(_QWERTY) for col, c in enumerate(keys)}
+
+
+def _neighbour_keys(letter: str) -> str:
+    """The keys around `letter` on a QWERTY keyboard: beside it on its row, and the two that
+    touch it on the rows above and below (rows are staggered by about half a key)."""
+    row, col = _KEY_AT[letter]
+    near = [(row, col - 1), (row, col + 1), (row - 1, col), (row - 1, col + 1), (row + 1, col - 1), (row + 1, col)]
+    return "".join(_QWERTY[r][c] for r, c in near if 0 <= r < len(_QWERTY) and 0 <= c < len(_QWERTY[r]))
+
+
+def typo_keys(plain: str) -> str:
+    """Exactly one slip in one word of >= 3 letters of the plain form, as a typist's fingers make
+    it: a neighbouring key instead of a letter, a neighbouring key as well (before or after it),
+    a letter doubled, a letter left out, or two adjacent different letters swapped. Seeded by
+    the text."""
+    rng = random.Random("typo-keys:" + plain)
+    spans = [m.span() for m in re.finditer(r"[a-z]+", plain)]
+    long = [s for s in spans if s[1] - s[0] >= 3] or sorted(spans, key=lambda s: s[0] - s[1])[:1]
+    if not long:
+        return plain
+    start, end = rng.choice(long)
+    word = plain[start:end]
+    kinds = ["near", "extra", "double", "del"]
+    if any(a != b for a, b in itertools.pairwise(word)):
+        kinds.append("swap")
+    kind = rng.choice(kinds)
+    i = rng.randrange(len(word))
+    if kind == "near":
+        new = word[:i] + rng.choice(_neighbour_keys(word[i])) + word[i + 1 :]
+    elif kind == "extra":
+        extra = rng.choice(_neighbour_keys(word[i]))
+        new = word[:i] + extra + word[i:] if rng.random() < 0.5 else word[: i + 1] + extra + word[i + 1 :]
+    elif kind == "double":
+        new = word[: i + 1] + word[i] + word[i + 1 :]
+    elif kind == "del":
+        new = word[:i] + word[i + 1 :]
+    else:
+        i = rng.choice([j for j in range(len(word) - 1) if word[j] != word[j + 1]])
+        new = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return plain[:start] + new + plain[end:]
+
+
 FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "accented": lambda q: unicodedata.normalize("NFC", q),
     "plain": fold,
@@ -164,6 +214,7 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "vni-mid": lambda q: keystrokes(q, "vni", mid=True),
     "typo": lambda q: typo(fold(q)),
     "typo-accented": typo_accented,
+    "typo-keys": lambda q: typo_keys(fold(q)),
 }
 
 

@@ -85,6 +85,39 @@ def test_typo_accented_is_one_slip_in_one_accented_word_and_deterministic(query:
         assert len(b) == len(a) - 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
 
 
+@pytest.mark.parametrize("query", ["tên lửa hủy diệt", "giá dầu brent giảm", "Người lao động được tạm ứng bao nhiêu",
+                                   "Đảng ủy Khối doanh nghiệp", "bác sĩ nhi", "Thành ủy Hải Phòng"])
+def test_typo_keys_is_one_keyboard_slip_in_one_long_word(query: str) -> None:
+    """A neighbouring key instead or as well, a doubled letter, a dropped one or a swap."""
+    plain = keystrokes.fold(query)
+    typo = keystrokes.make_form(query, "typo-keys")
+    assert typo == keystrokes.make_form(query, "typo-keys")
+    changed = [(a, b) for a, b in zip(plain.split(), typo.split(), strict=True) if a != b]
+    assert len(changed) == 1
+    a, b = changed[0]
+    assert len(a) >= 3
+
+    def near(x: str, y: str) -> bool:
+        return y in keystrokes._neighbour_keys(x)
+
+    if len(b) == len(a):
+        diffs = [i for i in range(len(a)) if a[i] != b[i]]
+        i = diffs[0]
+        assert (len(diffs) == 1 and near(a[i], b[i])) or (diffs == [i, i + 1] and a[i : i + 2] == b[i + 1] + b[i])
+    elif len(b) == len(a) + 1:
+        i = next(i for i in range(len(b)) if b[:i] + b[i + 1 :] == a)
+        neighbours = [b[j] for j in (i - 1, i + 1) if 0 <= j < len(b)]
+        assert any(b[i] == n or near(n, b[i]) for n in neighbours)  # doubled, or a key beside one typed
+    else:
+        assert len(b) == len(a) - 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
+
+
+def test_neighbour_keys_on_qwerty() -> None:
+    assert keystrokes._neighbour_keys("g") == "fhtyvb"
+    assert keystrokes._neighbour_keys("q") == "wa"
+    assert keystrokes._neighbour_keys("m") == "njk"
+
+
 def test_bm25_terms_fold_and_pair_only_adjacent_syllables() -> None:
     terms = engines.bm25_terms("Đảng ủy, Hà Nội.\nHọp")
     assert terms == ["dang", "uy", "dang uy", "ha", "noi", "ha noi", "hop"]

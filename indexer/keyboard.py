@@ -40,7 +40,7 @@ from typing import Literal, Protocol
 from viet_text_tools import normalize_diacritics
 
 from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text, tokenize
-from indexer.typos import CONTEXT_POOL, SHORT_QUERY, TypoIndex, neighbour_pairs
+from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, neighbour_pairs
 
 # --- syllable model ------------------------------------------------------------------------------
 
@@ -651,7 +651,8 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
                 if support.df(key):
                     found.append(key)
                     continue
-                near = _near_in_context(chosen, i, key, support, index, CONTEXT_POOL if marked else limit)
+                pool = MARKED_POOL if marked else CONTEXT_POOL
+                near = _near_in_context(chosen, i, key, support, index, pool if marked else limit, pool=pool)
                 if marked:
                     near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)
                 found += near[:limit]
@@ -729,18 +730,16 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     for i, word in enumerate(understood.words):
         found: list[str] = []
         if _unprinted_marks(word, chosen[i], support):  # two letters too: "ru gủ" for "ngủ"
-            found = [
-                c
-                for c in _near_in_context(chosen, i, chosen[i], support, index, CONTEXT_POOL, slip=True)
-                if printed_carried(word.raw, c, support) and _pair_docs(chosen, i, c, support)
-            ]
+            near = _near_in_context(chosen, i, chosen[i], support, index, MARKED_POOL, slip=True, pool=MARKED_POOL)
+            found = [c for c in near if printed_carried(word.raw, c, support) and _pair_docs(chosen, i, c, support)]
         elif any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):
             need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
             marked = word.typed_with_marks
+            pool = MARKED_POOL if marked else CONTEXT_POOL
             for key in word.typo_keys:
                 found += [
                     c
-                    for c in _near_in_context(chosen, i, key, support, index, CONTEXT_POOL, slip=short_query)
+                    for c in _near_in_context(chosen, i, key, support, index, pool, slip=short_query, pool=pool)
                     if c not in word.folded_forms
                     and _pair_docs(chosen, i, c, support) >= need
                     and (not marked or printed_carried(word.raw, c, support))
@@ -750,14 +749,16 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
 
 
 def _near_in_context(
-    chosen: Sequence[str], i: int, key: str, support: Support, index: TypoIndex, limit: int, slip: bool = False
+    chosen: Sequence[str], i: int, key: str, support: Support, index: TypoIndex, limit: int, slip: bool = False,
+    pool: int = CONTEXT_POOL,
 ) -> list[str]:
-    """`TypoIndex.in_context` for `key` in place of word i. A two-letter key that spells no
+    """`TypoIndex.in_context` for `key` in place of word i, its best `limit` of the `pool`
+    nearest spellings (MARKED_POOL for a word typed with marks). A two-letter key that spells no
     syllable ("ht": a letter dropped from "hot") gets distance 1, where `max_distance` allows
     a two-letter word none; so does any two-letter `slip` suspect ("hu tro": "khu")."""
     short = len(key) == 2 and key.isalpha() and (slip or not could_be_syllable(key))
     context = [*chosen[:i], key, *chosen[i + 1 :]]
-    found = index.in_context(context, i, support.pair_df, limit=limit, maxdist=1 if short else None)
+    found = index.in_context(context, i, support.pair_df, limit=limit, pool=pool, maxdist=1 if short else None)
     return [c for c, _ in found]
 
 

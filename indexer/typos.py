@@ -69,6 +69,14 @@ SHORT_QUERY = 6
 # Candidates `TypoIndex.in_context` ranks by their neighbours; a caller that filters them (slips,
 # words typed with marks) asks for all of them and keeps its best few after.
 CONTEXT_POOL = 20
+# ... and for a word typed with marks, whose candidates are then kept only where the index
+# prints them with those marks carried over (`keyboard.carried_marks`): a strong filter, so a
+# wider pool, for the right spelling is often not among the 20 commonest one edit away ("hì"
+# → "thì", where "hai", "si" come first). Issue 11: keywords/typo-accented 0.9032 -> 0.9201,
+# headlines/typo-accented 0.9438 -> 0.9455, headlines accented 0.9459 -> 0.9463 (a printed
+# word that fits no neighbour), vinewsqa/typo-accented 0.7913 -> 0.7910 (two questions, one
+# toward its accented rank); 40 measured 0.9173 on keywords, 100 the same as 60.
+MARKED_POOL = 60
 
 
 def taken_as(candidates: Sequence[str], words: Sequence[str], i: int, pair_df: Callable[[str, str], int]) -> str | None:

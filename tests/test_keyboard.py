@@ -569,6 +569,24 @@ def test_a_slip_that_brings_back_a_first_d_may_bring_back_d_stroke() -> None:
     assert slip_candidates(understand(["người", "gàn", "ông"], support), support, index)[1][0] == "dan"
 
 
+def test_a_marked_slip_is_found_beyond_the_commonest_spellings_one_edit_away() -> None:
+    """ "mấy hì đau": "hì" is printed nowhere; of the spellings one edit from "hi", 24 are
+    printed more often than "thi", so "thi" is not among the 20 a plain word's context ranks.
+    The typed mark is a strong filter (only "thì" is printed with it and held next to "đau"),
+    so a word typed with marks looks further (MARKED_POOL)."""
+    from indexer.typos import CONTEXT_POOL, MARKED_POOL
+
+    common = ["ha", "ho", "hu", "he", "bi", "di", "li", "mi", "ni", "si", "ti", "vi", "xi", "ai", "oi", "ui",
+              "khi", "chi", "nhi", "phi", "ghi", "hia", "hit", "him"]
+    texts = [f"{w} {w} {w}." for w in common for _ in range(5)] + ["Hí hửng.", "Mấy thì đau đẻ."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+    assert support.df("hi") and not support.printed("hì") and len(common) > CONTEXT_POOL < MARKED_POOL
+    near = [c for c, _ in index.in_context(["may", "hi", "dau"], 1, support.pair_df, limit=CONTEXT_POOL)]
+    assert "thi" not in near  # beyond the commonest
+    assert slip_candidates(understand(["mấy", "hì", "đau"], support), support, index)[1] == ["thi"]
+
+
 def test_with_marks_typed_a_one_key_word_is_spelled_as_meant() -> None:
     """ "Vì sao sex làm…": marks typed, so the input method was on, and "sex" is the English
     word, not Telex for "sẽ" (which the index holds next to "sao" and "làm"). Typed plain, the

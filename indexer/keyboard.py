@@ -651,7 +651,7 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
                 if support.df(key):
                     found.append(key)
                     continue
-                pool = MARKED_POOL if marked else CONTEXT_POOL
+                pool = _pool(word)
                 near = _near_in_context(chosen, i, key, support, index, pool if marked else limit, pool=pool)
                 if marked:
                     near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)
@@ -730,12 +730,13 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     for i, word in enumerate(understood.words):
         found: list[str] = []
         if _unprinted_marks(word, chosen[i], support):  # two letters too: "ru gủ" for "ngủ"
-            near = _near_in_context(chosen, i, chosen[i], support, index, MARKED_POOL, slip=True, pool=MARKED_POOL)
+            pool = _pool(word)  # (MARKED_POOL: the word is typed with marks)
+            near = _near_in_context(chosen, i, chosen[i], support, index, pool, slip=True, pool=pool)
             found = [c for c in near if printed_carried(word.raw, c, support) and _pair_docs(chosen, i, c, support)]
         elif any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):
             need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
             marked = word.typed_with_marks
-            pool = MARKED_POOL if marked else CONTEXT_POOL
+            pool = _pool(word)
             for key in word.typo_keys:
                 found += [
                     c
@@ -748,12 +749,18 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     return out
 
 
+def _pool(word: WordChoice) -> int:
+    """How many of the spellings nearest a word to rank by context: MARKED_POOL for a word typed
+    with marks (its candidates are then filtered by them), else CONTEXT_POOL."""
+    return MARKED_POOL if word.typed_with_marks else CONTEXT_POOL
+
+
 def _near_in_context(
     chosen: Sequence[str], i: int, key: str, support: Support, index: TypoIndex, limit: int, slip: bool = False,
     pool: int = CONTEXT_POOL,
 ) -> list[str]:
-    """`TypoIndex.in_context` for `key` in place of word i, its best `limit` of the `pool`
-    nearest spellings (MARKED_POOL for a word typed with marks). A two-letter key that spells no
+    """`TypoIndex.in_context` for `key` in place of word i: its best `limit` of the `pool`
+    nearest spellings (`_pool`). A two-letter key that spells no
     syllable ("ht": a letter dropped from "hot") gets distance 1, where `max_distance` allows
     a two-letter word none; so does any two-letter `slip` suspect ("hu tro": "khu")."""
     short = len(key) == 2 and key.isalpha() and (slip or not could_be_syllable(key))

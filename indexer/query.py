@@ -18,7 +18,7 @@ from typing import Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, normalize_text, tokenize
 from indexer.index import PARTS
-from indexer.keyboard import Support, printed_carried, slip_candidates, typo_candidates, understand
+from indexer.keyboard import Support, printed_carried, slip_candidates, toned_sibling, typo_candidates, understand
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
 from indexer.typos import TAKEN_WEIGHT, TypoIndex, taken_as
 
@@ -341,9 +341,12 @@ def _understood_words(
             meaning = typed_meaning(tok, text)
         else:
             forms = [(choice.chosen.folded, 1.0), *((f, RAW_WEIGHT) for f in choice.folded_forms[1:])]
-            exact = choice.chosen.exact
-            meaning = Meaning(tuple(forms), exact if exact != choice.chosen.folded else None,
-                              choice.chosen.text, choice.chosen.method)
+            exact, shown = choice.chosen.exact, choice.chosen.text
+            toned = toned_sibling(exact, support) if choice.chosen.method in ("telex", "vni") else None
+            if toned:  # the tone key left out ("Vieet Nam"): the spelling the index prints
+                exact, shown = toned, _cased_as(shown, toned)
+            exact = exact if exact != choice.chosen.folded else None
+            meaning = Meaning(tuple(forms), exact, shown, choice.chosen.method)
         taken = taken_as(candidates, chosen, i, support.pair_df)
         marked = choice.typed_with_marks
         if marked and taken is None:
@@ -382,6 +385,13 @@ def _taken_for_marks(meaning: Meaning, slipped: Sequence[str], typed: str, suppo
     forms = (*_new_forms(meaning, [best], TAKEN_WEIGHT), *meaning.forms, *_new_forms(meaning, rest, TYPO_WEIGHT))
     exact = printed_carried(typed, best, support) or meaning.exact
     return replace(meaning, forms=forms, exact=exact, shown=best, how="typo")
+
+
+def _cased_as(typed: str, word: str) -> str:
+    """Lowercase `word` with the capitals of `typed`: a first capital, or all of them."""
+    if len(typed) > 1 and typed.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if typed[:1].isupper() else word
 
 
 def _only_printed(typed: str, candidates: Sequence[str], support: Support) -> str | None:

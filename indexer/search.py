@@ -269,6 +269,10 @@ class IndexSupport:
     def pair_df(self, a: str, b: str) -> int:
         return self._count("_bi", f"{a} {b}")
 
+    def printed_count(self, exact: str) -> int:
+        """Articles printing `exact` (a canonical marked syllable), counted once per part."""
+        return self._count("_ex", exact)
+
     def printed(self, exact: str) -> bool:
         """Whether some article prints `exact` (a canonical marked syllable). The body first:
         nearly every printed word is there, so one lookup usually answers."""

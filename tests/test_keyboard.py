@@ -587,6 +587,28 @@ def test_a_marked_slip_is_found_beyond_the_commonest_spellings_one_edit_away() -
     assert slip_candidates(understand(["mấy", "hì", "đau"], support), support, index)[1] == ["thi"]
 
 
+def test_a_keyed_word_without_its_tone_key_reads_as_the_tone_the_index_prints() -> None:
+    """ "Vieet Nam": the keys spell "Viêt", which one article prints (a typo) and a hundred and
+    more print as "Việt": the tone key was left out. A toneless word printed often beside its
+    toned siblings ("đau" beside "đâu", "đầu") is read as keyed."""
+    from indexer.keyboard import toned_sibling
+    from indexer.query import interpret, parse_query
+    from indexer.typos import TypoIndex as Index
+
+    texts = ["Toyota Viêt Nam giảm giá."] + ["Việt Nam xuất khẩu gạo."] * 120 + ["Đau đầu.", "Đau ở đâu?"] * 30
+    support = DictSupport.from_texts(texts)
+    assert toned_sibling("viêt", support) == "việt"
+    assert toned_sibling("việt", support) is None  # toned already
+    assert toned_sibling("đau", support) is None  # printed as often as "đầu"
+    parsed = parse_query("Vieet Nam")
+    viet = next(m for m in interpret(parsed, parsed.text, support, Index(support.syllables)).values()
+                if m.forms[0][0] == "viet")
+    assert viet.exact == "việt" and viet.shown == "Việt" and viet.how == "telex"
+    parsed = parse_query("ddau")
+    dau = next(iter(interpret(parsed, parsed.text, support, Index(support.syllables)).values()))
+    assert dau.exact == "đau" and dau.shown == "đau"
+
+
 def test_with_marks_typed_a_one_key_word_is_spelled_as_meant() -> None:
     """ "Vì sao sex làm…": marks typed, so the input method was on, and "sex" is the English
     word, not Telex for "sẽ" (which the index holds next to "sao" and "làm"). Typed plain, the

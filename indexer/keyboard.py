@@ -491,24 +491,28 @@ class DictSupport:
         return self.exact.get(exact, 0)
 
 
-# A spelling with its shape marks but no tone ("viêt") that the index prints TONE_DOMINANT
-# times less often than the same letters with one tone ("việt"; news-50k: 13 against 15,263):
-# the tone key was left out, and the few articles printing it toneless hold a typo ("Toyota
-# Viêt Nam"). Real toneless words are not that rare beside their toned siblings ("cân" 2,623
-# against "cần" 11,570; "đâu" 3,190 against "đầu" 26,442).
-TONE_DOMINANT = 100
+# A spelling with its shape marks but no tone ("tiêng") that the index prints TONE_DOMINANT
+# times less often than the same letters with one tone ("tiếng"; news-50k: 12 against 8,512):
+# the tone key was left out, and the few articles printing it toneless hold a typo. Real
+# toneless words are not that rare beside their toned siblings: "đê" 244 against "để" 31,394
+# (128×), "ơ" 159 against "ở" (198×), "cân" 2,623 against "cần" 11,570. A syllable ending in a
+# stop (c, ch, p, t) is never toneless ("viêt", "đươc"): only sắc or nặng can sit on it.
+TONE_DOMINANT = 500
 
 
 def toned_sibling(exact: str, support: Support) -> str | None:
-    """The toned spelling a toneless `exact` (canonical, lowercase) was most likely meant as,
-    when the index prints that one TONE_DOMINANT times as often; else None."""
+    """The toned spelling a toneless `exact` (canonical, lowercase) was meant as: for a stop
+    ending, the likelier of sắc and nặng the index prints; else the toned spelling it prints
+    TONE_DOMINANT times as often. None otherwise."""
     parsed = _letters(exact)
-    if parsed is None or parsed[1]:
+    if parsed is None or parsed[1] or not has_marks(exact):  # toned, or no marks to go by
         return None
-    seen = support.printed_count(exact)
-    toned = (build_syllable(parsed[0], tone) for tone in range(1, len(TONE_MARKS)))
+    stop = fold(exact).endswith(_STOPS)
+    tones = (1, 5) if stop else range(1, len(TONE_MARKS))
+    toned = (build_syllable(parsed[0], tone) for tone in tones)
     count, best = max(((support.printed_count(t), t) for t in toned if t), default=(0, ""))
-    return best if count >= TONE_DOMINANT * max(1, seen) else None
+    needed = 1 if stop else TONE_DOMINANT * max(1, support.printed_count(exact))
+    return best if count >= needed else None
 
 
 @dataclass(frozen=True, slots=True)

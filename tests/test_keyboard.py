@@ -588,9 +588,9 @@ def test_a_marked_slip_is_found_beyond_the_commonest_spellings_one_edit_away() -
 
 
 def test_a_keyed_word_without_its_tone_key_reads_as_the_tone_the_index_prints() -> None:
-    """ "Vieet Nam": the keys spell "Viêt", which one article prints (a typo) and a hundred and
-    more print as "Việt": the tone key was left out. A toneless word printed often beside its
-    toned siblings ("đau" beside "đâu", "đầu") is read as keyed."""
+    """ "Vieet Nam": the keys spell "Viêt", which one article prints (a typo): a syllable ending
+    in "t" always has a tone, and "Việt" is printed: the tone key was left out. A toneless word
+    printed often beside its toned siblings ("đau" beside "đâu", "đầu") is read as keyed."""
     from indexer.keyboard import toned_sibling
     from indexer.query import interpret, parse_query
     from indexer.typos import TypoIndex as Index
@@ -600,6 +600,9 @@ def test_a_keyed_word_without_its_tone_key_reads_as_the_tone_the_index_prints() 
     assert toned_sibling("viêt", support) == "việt"
     assert toned_sibling("việt", support) is None  # toned already
     assert toned_sibling("đau", support) is None  # printed as often as "đầu"
+    assert toned_sibling("cung", support) is None  # no marks typed to go by
+    stops = DictSupport.from_texts(["Một mặt trận.", "Mất điện.", "Mất nước."])
+    assert toned_sibling("mât", stops) == "mất"  # a stop ending is never toneless: sắc or nặng
     parsed = parse_query("Vieet Nam")
     viet = next(m for m in interpret(parsed, parsed.text, support, Index(support.syllables)).values()
                 if m.forms[0][0] == "viet")

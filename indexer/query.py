@@ -344,7 +344,7 @@ def _understood_words(
             exact, shown = choice.chosen.exact, choice.chosen.text
             toned = toned_sibling(exact, support) if choice.chosen.method in ("telex", "vni") else None
             if toned:  # the tone key left out ("Vieet Nam"): the spelling the index prints
-                exact, shown = toned, _cased_as(shown, toned)
+                exact, shown = toned, typed_case(shown, toned)
             exact = exact if exact != choice.chosen.folded else None
             meaning = Meaning(tuple(forms), exact, shown, choice.chosen.method)
         taken = taken_as(candidates, chosen, i, support.pair_df)
@@ -387,11 +387,12 @@ def _taken_for_marks(meaning: Meaning, slipped: Sequence[str], typed: str, suppo
     return replace(meaning, forms=forms, exact=exact, shown=best, how="typo")
 
 
-def _cased_as(typed: str, word: str) -> str:
-    """Lowercase `word` with the capitals of `typed`: a first capital, or all of them."""
-    if len(typed) > 1 and typed.isupper():
-        return word.upper()
-    return word[:1].upper() + word[1:] if typed[:1].isupper() else word
+def typed_case(typed: str, word: str) -> str:
+    """A lowercase reading in the case the user typed the word in ("Kệt" → "Kiệt", "BCÁ" →
+    "BÁC"); a reading with capitals of its own (a name as the hits print it) stays as it is."""
+    if not word.islower() or not typed[:1].isupper():
+        return word
+    return word.upper() if len(typed) > 1 and typed.isupper() else word[:1].upper() + word[1:]
 
 
 def _only_printed(typed: str, candidates: Sequence[str], support: Support) -> str | None:

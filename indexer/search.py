@@ -52,6 +52,7 @@ from indexer.query import (
     interpret,
     parse_query,
     question_spellings,
+    typed_case,
     typed_meaning,
 )
 from indexer.ranking import QueryBuilder, proximity_rerank
@@ -558,11 +559,11 @@ class SearchService:
             elif carried and (reading is None or canonical_syllable(reading[i]) != carried):
                 # a slip that left every mark typed ("âdu", "đồgn"): those marks, not the model's
                 # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
-                words.append(_typed_case(typed, carried))
+                words.append(typed_case(typed, carried))
             elif reading is not None and (not typed_marks or changed[i]):
-                words.append(_typed_case(typed, reading[i]))
+                words.append(typed_case(typed, reading[i]))
             elif changed[i]:
-                words.append(_typed_case(typed, corrected[i]))
+                words.append(typed_case(typed, corrected[i]))
             else:
                 words.append(typed)
         suggestion = " ".join(words)
@@ -576,14 +577,6 @@ class SearchService:
 
 
 _TAG = re.compile(r"<[^>]*>")
-
-
-def _typed_case(typed: str, word: str) -> str:
-    """A lowercase reading in the case the user typed the word in ("Kệt" → "Kiệt", "BCÁ" →
-    "BÁC"); a reading with capitals of its own (a name as the hits print it) stays as it is."""
-    if not word.islower() or not typed[:1].isupper():
-        return word
-    return word.upper() if len(typed) > 1 and typed.isupper() else word[:1].upper() + word[1:]
 
 
 def _lacks_common(folded: str, support: IndexSupport, restorer: Restorer) -> bool:

@@ -238,13 +238,13 @@ def test_a_corrected_word_keeps_the_case_it_was_typed_in() -> None:
     """The restoration model reads lowercase: a word typed capitalized or in capitals is
     suggested so ("Kệt" → "Kiệt", "BCÁ" → "BÁC"); a reading with capitals of its own (a name
     as the hits print it) is kept."""
-    from indexer.search import _typed_case
+    from indexer.query import typed_case
 
-    assert _typed_case("Kệt", "kiệt") == "Kiệt"
-    assert _typed_case("BCÁ", "bác") == "BÁC"
-    assert _typed_case("bca", "bác") == "bác"
-    assert _typed_case("hai", "Hải") == "Hải"
-    assert _typed_case("H", "hà") == "Hà"
+    assert typed_case("Kệt", "kiệt") == "Kiệt"
+    assert typed_case("BCÁ", "bác") == "BÁC"
+    assert typed_case("bca", "bác") == "bác"
+    assert typed_case("hai", "Hải") == "Hải"
+    assert typed_case("H", "hà") == "Hà"
 
 
 def test_requests_during_the_warm_up_do_not_wait_for_the_models(seed_index: Path) -> None:

@@ -69,13 +69,13 @@ SHORT_QUERY = 6
 # Candidates `TypoIndex.in_context` ranks by their neighbours; a caller that filters them (slips,
 # words typed with marks) asks for all of them and keeps its best few after.
 CONTEXT_POOL = 20
-# ... and for a word typed with marks, whose candidates are then kept only where the index
-# prints them with those marks carried over (`keyboard.carried_marks`): a strong filter, so a
-# wider pool, for the right spelling is often not among the 20 commonest one edit away ("hì"
-# → "thì", where "hai", "si" come first). Issue 11: keywords/typo-accented 0.9032 -> 0.9201,
-# headlines/typo-accented 0.9438 -> 0.9455, headlines accented 0.9459 -> 0.9463 (a printed
-# word that fits no neighbour), vinewsqa/typo-accented 0.7913 -> 0.7910 (two questions, one
-# toward its accented rank); 40 measured 0.9173 on keywords, 100 the same as 60.
+# ... and for a word typed with marks in a SHORT_QUERY (`keyboard._pool`), whose candidates are
+# then kept only where the index prints them with those marks carried over
+# (`keyboard.carried_marks`): a strong filter, so a wider pool, for the right spelling is often
+# not among the 20 commonest one edit away ("mấy hì đau" → "thì", where "hai", "si" come
+# first). Issue 11: keywords/typo-accented 0.9032 -> 0.9201, every other cell the same; 40
+# measured 0.9173, 100 the same as 60. In every query it also lifted headlines/typo-accented
+# 0.9438 -> 0.9455 but cost vinewsqa/typo-accented 0.7913 -> 0.7910.
 MARKED_POOL = 60
 
 

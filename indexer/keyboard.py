@@ -676,11 +676,11 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
         found: list[str] = []
         if not any(support.df(f) for f in word.folded_forms):
             marked = word.typed_with_marks
+            pool = _pool(word, chosen)
             for key in word.typo_keys:
                 if support.df(key):
                     found.append(key)
                     continue
-                pool = _pool(word, chosen)
                 near = _near_in_context(chosen, i, key, support, index, pool if marked else limit, pool=pool)
                 if marked:
                     near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)

@@ -19,8 +19,8 @@ from typing import Protocol
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, normalize_text, tokenize
 from indexer.index import PARTS
 from indexer.keyboard import Support, printed_carried, slip_candidates, toned_sibling, typo_candidates, understand
+from indexer.typos import SHORT_QUERY, SLIP_RARITY, TAKEN_WEIGHT, TypoIndex, taken_as
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
-from indexer.typos import TAKEN_WEIGHT, TypoIndex, taken_as
 
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
@@ -314,8 +314,8 @@ def interpret(
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
                 meaning = replace(meaning, asking=True)
-            elif slipped and tok.exact != tok.folded and support is not None and not support.printed(tok.exact):
-                meaning = _taken_for_marks(meaning, slipped, text[tok.start : tok.end], support)
+            elif slipped and support is not None and _taken_for_slip(tok, meaning, slipped[0], len(tokens), support):
+                meaning = _taken_slip(meaning, slipped, text[tok.start : tok.end], support)
             else:  # matched only: shown and "how" stay as typed (see slip_candidates)
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
             meanings[id(tok)] = meaning
@@ -371,20 +371,36 @@ def _understood_words(
     return out, slips
 
 
-def _taken_for_marks(meaning: Meaning, slipped: Sequence[str], typed: str, support: Support) -> Meaning:
-    """A word typed with marks the index never prints, which one edit away it prints next to a
-    neighbour ("bệnh nhâ", "khó khă"): sure enough to show as a correction ("nhân"), and taken
-    as it, as a mistyped word is (`_understood_words`): the best candidate leads at TAKEN_WEIGHT
-    (so pairs read it), with the typed marks carried over as its exact form. The letters as
-    typed still match in full: a wrong tone on the right letters ("nguy hiễm") is as common.
-    A printed marked word ("củ tọa") may be a name: its slips are matched only (`interpret`).
-    Issue 11's typo-accented form: keywords 0.9017 -> 0.9032, initialisms 0.7627 -> 0.7717,
-    vinewsqa 0.7912 -> 0.7906 (each query it moved now ranks as its accented form does), then
-    0.7913 with the "đ" a slip may bring back (`keyboard.printed_carried`)."""
+def _taken_for_slip(tok: Syllable, meaning: Meaning, best: str, words: int, support: Support) -> bool:
+    """Whether a word that has slip candidates (`keyboard.slip_candidates`: one edit away, held
+    next to a neighbour) is sure enough a slip to be taken as the best of them:
+
+    - typed with marks the index never prints ("bệnh nhâ", "khó khă" → "nhân", "khăn"). A
+      printed marked word ("củ tọa") may be a name: its slips are matched only. Issue 11's
+      typo-accented form: keywords 0.9017 -> 0.9032, initialisms 0.7627 -> 0.7717, vinewsqa
+      0.7912 -> 0.7906 (each query it moved now ranks as its accented form does), then 0.7913
+      with the "đ" a slip may bring back (`keyboard.printed_carried`);
+    - in a long query (SHORT_QUERY+ words), held SLIP_RARITY times less often than the
+      candidate ("than hin" for "thân hình", "tự siết bệnh" for "biết", "Việt Nm"): as often
+      a name as a slip, but one this rare beside one this common that fits its place is mostly
+      a slip. Issue 11: headlines/typo, typo-accented, typo-keys +0.0013 each, vinewsqa/typo
+      0.7909 -> 0.7919, typo-accented 0.7913 -> 0.7917; 30x measured the same or less, 300x
+      nothing. In short queries it lost (keywords-50k/typo 0.619 -> 0.616, keywords/typo-keys
+      -0.004): a keyword search's rare word is more often what is meant."""
+    if tok.exact != tok.folded and not support.printed(tok.exact):
+        return True
+    return words >= SHORT_QUERY and not meaning.changed and support.df(tok.folded) * SLIP_RARITY <= support.df(best)
+
+
+def _taken_slip(meaning: Meaning, slipped: Sequence[str], typed: str, support: Support) -> Meaning:
+    """`meaning` taken as its best slip candidate (`_taken_for_slip`), as a mistyped word is
+    (`_understood_words`): that leads at TAKEN_WEIGHT (so pairs read it) and is shown, with
+    marks typed carried over to it as its exact form. The letters as typed still match in
+    full: a wrong tone on the right letters ("nguy hiễm") is as common."""
     best, rest = slipped[0], slipped[1:]
     forms = (*_new_forms(meaning, [best], TAKEN_WEIGHT), *meaning.forms, *_new_forms(meaning, rest, TYPO_WEIGHT))
-    exact = printed_carried(typed, best, support) or meaning.exact
-    return replace(meaning, forms=forms, exact=exact, shown=best, how="typo")
+    carried = printed_carried(typed, best, support) if has_marks(typed) else None
+    return replace(meaning, forms=forms, exact=carried or meaning.exact, shown=best, how="typo")
 
 
 def typed_case(typed: str, word: str) -> str:

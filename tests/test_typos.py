@@ -238,3 +238,54 @@ def test_a_printed_marked_word_that_fits_no_neighbour_matches_its_carried_spelli
     parsed = parse_query("củ tọa")
     cu = next(m for m in interpret(parsed, parsed.text, support, index).values() if m.forms[0] == ("cu", 1.0))
     assert ("chu", SUGGESTED_WEIGHT) in cu.forms and cu.how == "typed" and cu.shown == "củ"
+
+
+def test_a_slip_that_moves_the_first_letter_is_within_reach() -> None:
+    """Candidates starting with the typed first letter come first (first letters are rarely
+    mistyped), but two slips move it: the first two letters swapped ("ati" for "tai") and, in a
+    short query, the first letter left out ("hu" for "khu"). With 25 spellings one edit away
+    that keep the first letter, those were never among the 20 the context ranks."""
+    from indexer.typos import CONTEXT_POOL, SHORT_QUERY, same_start
+
+    assert same_start("ati", "tai") and same_start("ati", "atm") and not same_start("ati", "xti")
+    assert not same_start("hu", "khu") and same_start("hu", "khu", lost_start=True)
+    others = {f"at{c}": 50 for c in "bcdefghjklmnopqrsuvwxyz"} | {"ai": 60, "at": 70}
+    index = TypoIndex({"tai": 900, **others})
+    assert len(others) > CONTEXT_POOL
+    assert ("tai", 900) in index.candidates("ati", limit=CONTEXT_POOL)
+
+    h_words = {f"h{c}": 500 for c in "aeioy"} | {f"hu{c}": 400 for c in "abcdeghilmnopqrstvxy"}
+    index = TypoIndex({"khu": 450, **h_words})  # rarer than 5 of them
+    pairs = {("khu", "tro"): 5}
+
+    def pair_df(a: str, b: str) -> int:
+        return pairs.get((a, b), 0)
+
+    short = ["hu", "tro"]
+    assert [c for c, _ in index.in_context(short, 0, pair_df, limit=1, maxdist=1)] == ["khu"]
+    long = [*short, "o", "ha", "noi", "gia", "re"][: SHORT_QUERY + 1]
+    assert "khu" not in [c for c, _ in index.in_context(long, 0, pair_df, limit=3, maxdist=1)]
+
+
+def test_a_rare_word_in_a_long_query_is_taken_as_the_common_one_that_fits() -> None:
+    """ "thân hin": "hin" is printed (a name, once), never next to "thân", and "hình", one
+    edit away, is printed 100 times as often and after "thân". In a long query the word is
+    taken as "hinh" (SLIP_RARITY); in a short one, where a rare word is more often what was
+    meant, it only matches "hinh" at the typo weight and is shown as typed."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret, parse_query
+    from indexer.typos import SLIP_RARITY, TAKEN_WEIGHT
+
+    texts = [f"Thân hình cân đối số {i}." for i in range(SLIP_RARITY)] + ["Ông Hin ở đây."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+
+    def hin(query: str) -> object:
+        parsed = parse_query(query)
+        return next(m for m in interpret(parsed, parsed.text, support, index).values() if ("hin", 1.0) in m.forms)
+
+    taken = hin("anh ấy có thân hin cân đối không")
+    assert taken.forms[0] == ("hinh", TAKEN_WEIGHT) and taken.how == "typo" and taken.shown == "hinh"
+    matched = hin("thân hin cân đối")
+    assert matched.forms[0] == ("hin", 1.0) and ("hinh", SUGGESTED_WEIGHT) in matched.forms
+    assert matched.how == "typed"

@@ -734,19 +734,6 @@ def carried_marks(typed: str, candidate: str, whole: bool = False) -> str | None
 # spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
 # articles, since a pair seen once is often a chance meeting.
 SLIP_PAIR_DOCS = 2
-# In a short query, a word held next to a neighbour in n articles, n at most REAL_WORD_HELD, may
-# still be a slip that made another real word, where one of the 3 spellings one edit away that
-# fit the context best is held there in REAL_WORD_SLIP x n (`_real_word_need`): matched at the
-# typo weight, never shown. Keywords over all of news-50k (stop 24): one typo 0.6190 -> 0.6206,
-# typed with marks 0.6776 -> 0.6851, typo-keys 0.7069 -> 0.7088, the accented and plain forms
-# unchanged; keywords/typo-keys 0.9531 -> 0.9542, every other cell of the default sets the same.
-# Without REAL_WORD_HELD every word of a short query pays for its candidates' context (~0.5 ms
-# each: 30% more CPU over the 500 workload queries) for a little more (0.6264 / 0.6859 /
-# 0.7093); with 3, the plain typo gains nothing. 15x cost keywords/typo 0.9066 -> 0.9049; 50x
-# and 100x gained less. Looking past the best 3 (the 20 `_may_be_slip` words get) cost
-# keywords/plain 0.975 -> 0.973.
-REAL_WORD_SLIP = 30
-REAL_WORD_HELD = 10
 
 
 def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
@@ -787,28 +774,8 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
                     and _pair_docs(chosen, i, c, support) >= need
                     and (not marked or printed_carried(word.raw, c, support))
                 ][:limit]
-        elif short_query and (need := _real_word_need(understood, chosen, i, support)):
-            found = [
-                c
-                for c in _near_in_context(chosen, i, chosen[i], support, index, limit, slip=True)
-                if c not in word.folded_forms
-                and _pair_docs(chosen, i, c, support) >= need
-                and (not word.typed_with_marks or printed_carried(word.raw, c, support))
-            ]
         out.append(list(dict.fromkeys(found))[:limit])
     return out
-
-
-def _real_word_need(understood: Understood, chosen: Sequence[str], i: int, support: Support) -> int:
-    """For word i of a short query, typed as it is and held next to a neighbour in n articles,
-    1 to REAL_WORD_HELD (0 is `_may_be_slip`'s): the REAL_WORD_SLIP x n articles a spelling one
-    edit away must be held there in for the word to be a slip that made another real word
-    ("tên lửa uy diệt" for "hủy", "dùng sún giả" for "súng"); 0 when the word is unknown,
-    decoded, alone or common next to its neighbours."""
-    if len(chosen) < 2 or understood.words[i].changed or not support.df(chosen[i]):
-        return 0
-    held = _pair_docs(chosen, i, chosen[i], support)
-    return REAL_WORD_SLIP * max(held, 1) if held <= REAL_WORD_HELD else 0
 
 
 def _pool(word: WordChoice, chosen: Sequence[str]) -> int:

@@ -289,28 +289,3 @@ def test_a_rare_word_in_a_long_query_is_taken_as_the_common_one_that_fits() -> N
     matched = hin("thân hin cân đối")
     assert matched.forms[0] == ("hin", 1.0) and ("hinh", SUGGESTED_WEIGHT) in matched.forms
     assert matched.how == "typed"
-
-
-def test_a_slip_that_made_another_real_word_matches_the_word_that_fits() -> None:
-    """ "hợp tác thông mai": "thông" is a word, and held after "tác" in one article, but
-    "thương", one edit away, is held there in 30 (REAL_WORD_SLIP x 1): in a short query it
-    matches at the typo weight too, and is shown as typed (a real word is never second-guessed
-    in "did you mean"). A long query, or a word held there in more articles than
-    REAL_WORD_HELD, is left alone."""
-    from indexer.keyboard import REAL_WORD_HELD, REAL_WORD_SLIP, DictSupport
-    from indexer.query import interpret, parse_query
-
-    texts = [f"Hợp tác thương mại lần {i}." for i in range(REAL_WORD_SLIP)] + ["Hợp tác thông minh."]
-    index_of = lambda texts: (DictSupport.from_texts(texts), TypoIndex(DictSupport.from_texts(texts).syllables))  # noqa: E731
-
-    def thong(query: str, texts: list[str]) -> object:
-        support, index = index_of(texts)
-        parsed = parse_query(query)
-        return next(m for m in interpret(parsed, parsed.text, support, index).values() if m.forms[0] == ("thong", 1.0))
-
-    short = thong("hop tac thong mai", texts)
-    assert ("thuong", SUGGESTED_WEIGHT) in short.forms and short.how == "typed" and short.shown == "thong"
-    long = thong("hop tac thong mai giua hai nuoc ra sao", texts)
-    assert all(form != "thuong" for form, _ in long.forms)
-    common = texts + ["Hợp tác thông minh."] * REAL_WORD_HELD
-    assert all(form != "thuong" for form, _ in thong("hop tac thong mai", common).forms)

@@ -289,3 +289,28 @@ def test_a_rare_word_in_a_long_query_is_taken_as_the_common_one_that_fits() -> N
     matched = hin("thân hin cân đối")
     assert matched.forms[0] == ("hin", 1.0) and ("hinh", SUGGESTED_WEIGHT) in matched.forms
     assert matched.how == "typed"
+
+
+def test_on_a_large_index_a_marked_spelling_printed_once_is_not_printed() -> None:
+    """A large archive prints its own typos: from PRINTED_NOISE_FROM articles, a marked
+    spelling found in one place only ("nhâ") is not taken as printed, so "bệnh nhâ" is still
+    read as a slip; on a smaller index one place is enough (a rare word is as likely)."""
+    from indexer.search import PRINTED_NOISE_FROM, IndexSupport
+
+    class Searcher:
+        def __init__(self, articles: int) -> None:
+            self.articles = articles
+
+        def doc_count_all(self) -> int:
+            return self.articles
+
+    class Executor:
+        printed = {("body_ex", "nhâ"): 1, ("body_ex", "nhân"): 900, ("title_ex", "nhân"): 80}
+
+        def doc_frequency(self, searcher: object, field: str, text: str) -> int:
+            return self.printed.get((field, text), 0)
+
+    large = IndexSupport(Searcher(PRINTED_NOISE_FROM), Executor())  # type: ignore[arg-type]
+    assert not large.printed("nhâ") and large.printed("nhân") and not large.printed("nhấ")
+    small = IndexSupport(Searcher(PRINTED_NOISE_FROM - 1), Executor())  # type: ignore[arg-type]
+    assert small.printed("nhâ") and small.printed("nhân") and not small.printed("nhấ")

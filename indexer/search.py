@@ -277,14 +277,21 @@ class IndexSupport:
 
     def printed(self, exact: str) -> bool:
         """Whether some article prints `exact` (a canonical marked syllable): on an index of
-        PRINTED_NOISE_FROM+ articles, in two places at least (`printed_count`). The body first:
-        nearly every printed word is there, so one lookup usually answers."""
-        if self._large:
-            return self.printed_count(exact) >= 2
+        PRINTED_NOISE_FROM+ articles, in two places at least (parts of articles, counted as
+        `printed_count` counts them). The body first: nearly every printed word is there, so
+        one lookup usually answers."""
+        need = 2 if self._large else 1
         doc_frequency = self.executor.doc_frequency
-        return bool(self._remembered(
-            "printed\t" + exact, lambda: int(any(doc_frequency(self.searcher, p + "_ex", exact) for p in PRINTED_ORDER))
-        ))
+
+        def count() -> int:
+            found = 0
+            for part in PRINTED_ORDER:
+                found += doc_frequency(self.searcher, part + "_ex", exact)
+                if found >= need:
+                    return 1
+            return 0
+
+        return bool(self._remembered("printed\t" + exact, count))
 
 
 PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: likeliest first

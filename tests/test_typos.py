@@ -304,11 +304,11 @@ def test_on_a_large_index_a_marked_spelling_printed_once_is_not_printed() -> Non
         def doc_count_all(self) -> int:
             return self.articles
 
-    class Executor:
-        printed = {("body_ex", "nhâ"): 1, ("body_ex", "nhân"): 900, ("title_ex", "nhân"): 80}
+    printed = {("body_ex", "nhâ"): 1, ("body_ex", "nhân"): 900, ("title_ex", "nhân"): 80}
 
+    class Executor:
         def doc_frequency(self, searcher: object, field: str, text: str) -> int:
-            return self.printed.get((field, text), 0)
+            return printed.get((field, text), 0)
 
     large = IndexSupport(Searcher(PRINTED_NOISE_FROM), Executor())  # type: ignore[arg-type]
     assert not large.printed("nhâ") and large.printed("nhân") and not large.printed("nhấ")

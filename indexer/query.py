@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, normalize_text, tokenize
 from indexer.index import PARTS
@@ -313,11 +313,17 @@ def interpret(
         asking = question_positions([m.forms[0][0] for m in understood]) if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
-                meaning = replace(meaning, asking=True)
-            elif slipped and support is not None and _taken_for_slip(tok, meaning, slipped[0], len(tokens), support):
+                meanings[id(tok)] = replace(meaning, asking=True)
+                continue
+            sure = None
+            if slipped and support is not None:
+                sure = _slip_sureness(tok, meaning, slipped[0], len(tokens), support)
+            if sure == "taken":
                 meaning = _taken_slip(meaning, slipped, text[tok.start : tok.end], support)
-            else:  # matched only: shown and "how" stay as typed (see slip_candidates)
+            else:  # matched only (see slip_candidates); shown as the correction only if sure
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
+                if sure == "shown":
+                    meaning = replace(meaning, shown=slipped[0], how="typo")
             meanings[id(tok)] = meaning
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
@@ -371,29 +377,37 @@ def _understood_words(
     return out, slips
 
 
-def _taken_for_slip(tok: Syllable, meaning: Meaning, best: str, words: int, support: Support) -> bool:
-    """Whether a word that has slip candidates (`keyboard.slip_candidates`: one edit away, held
-    next to a neighbour) is sure enough a slip to be taken as the best of them:
+def _slip_sureness(
+    tok: Syllable, meaning: Meaning, best: str, words: int, support: Support
+) -> Literal["taken", "shown"] | None:
+    """How sure it is that a word with slip candidates (`keyboard.slip_candidates`: one edit
+    away, held next to a neighbour) is a slip for the best of them: "taken" as it
+    (`_taken_slip`), "shown" as the correction while still matched as typed, or None (matched
+    only: a printed word is as often a name as a slip).
 
-    - typed with marks the index never prints ("bệnh nhâ", "khó khă" → "nhân", "khăn"). A
-      printed marked word ("củ tọa") may be a name: its slips are matched only. Issue 11's
-      typo-accented form: keywords 0.9017 -> 0.9032, initialisms 0.7627 -> 0.7717, vinewsqa
-      0.7912 -> 0.7906 (each query it moved now ranks as its accented form does), then 0.7913
-      with the "đ" a slip may bring back (`keyboard.printed_carried`);
-    - in a long query (SHORT_QUERY+ words), held SLIP_RARITY times less often than the
-      candidate ("than hin" for "thân hình", "tự siết bệnh" for "biết", "Việt Nm"): as often
-      a name as a slip, but one this rare beside one this common that fits its place is mostly
-      a slip. Issue 11: headlines/typo, typo-accented, typo-keys +0.0013 each, vinewsqa/typo
-      0.7909 -> 0.7919, typo-accented 0.7913 -> 0.7917; 30x measured the same or less, 300x
-      nothing. In short queries it lost (keywords-50k/typo 0.619 -> 0.616, keywords/typo-keys
-      -0.004): a keyword search's rare word is more often what is meant."""
+    - Typed with marks the index never prints ("bệnh nhâ", "khó khă" → "nhân", "khăn"):
+      taken. A printed marked word ("củ tọa") may be a name. Issue 11's typo-accented form:
+      keywords 0.9017 -> 0.9032, initialisms 0.7627 -> 0.7717, vinewsqa 0.7912 -> 0.7906 (each
+      query it moved now ranks as its accented form does), then 0.7913 with the "đ" a slip may
+      bring back (`keyboard.printed_carried`).
+    - Held SLIP_RARITY times less often than the candidate ("than hin" for "thân hình", "tự
+      siết bệnh" for "biết", "ati" for "tại"): one this rare beside one this common that fits
+      its place is mostly a slip. In a long query (SHORT_QUERY+ words) taken: headlines/typo,
+      typo-accented, typo-keys +0.0013 each, vinewsqa/typo 0.7909 -> 0.7919, typo-accented
+      0.7913 -> 0.7917 (30x the same or less, 300x nothing). In a short one taking it lost
+      (keywords-50k/typo 0.619 -> 0.616, keywords/typo-keys -0.004: a keyword search's rare
+      word is more often what is meant), so there it is only shown: over news-50k, one-typo
+      keyword queries shown exactly as meant 0.347 -> 0.433 (typo-keys 0.520 -> 0.610, typed
+      with marks 0.593 -> 0.653), no ranking changed, no correct query given a suggestion."""
     if tok.exact != tok.folded and not support.printed(tok.exact):
-        return True
-    return words >= SHORT_QUERY and not meaning.changed and support.df(tok.folded) * SLIP_RARITY <= support.df(best)
+        return "taken"
+    if meaning.changed or support.df(tok.folded) * SLIP_RARITY > support.df(best):
+        return None
+    return "taken" if words >= SHORT_QUERY else "shown"
 
 
 def _taken_slip(meaning: Meaning, slipped: Sequence[str], typed: str, support: Support) -> Meaning:
-    """`meaning` taken as its best slip candidate (`_taken_for_slip`), as a mistyped word is
+    """`meaning` taken as its best slip candidate (`_slip_sureness`), as a mistyped word is
     (`_understood_words`): that leads at TAKEN_WEIGHT (so pairs read it) and is shown, with
     marks typed carried over to it as its exact form. The letters as typed still match in
     full: a wrong tone on the right letters ("nguy hiễm") is as common."""

@@ -267,28 +267,32 @@ def test_a_slip_that_moves_the_first_letter_is_within_reach() -> None:
     assert "khu" not in [c for c, _ in index.in_context(long, 0, pair_df, limit=3, maxdist=1)]
 
 
-def test_a_rare_word_in_a_long_query_is_taken_as_the_common_one_that_fits() -> None:
+def test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one() -> None:
     """ "thân hin": "hin" is printed (a name, once), never next to "thân", and "hình", one
-    edit away, is printed 100 times as often and after "thân". In a long query the word is
-    taken as "hinh" (SLIP_RARITY); in a short one, where a rare word is more often what was
-    meant, it only matches "hinh" at the typo weight and is shown as typed."""
+    edit away, is printed 100 times as often and after "thân" (SLIP_RARITY). In a long query
+    the word is taken as "hinh"; in a short one, where a rare word is more often what was
+    meant, it only matches "hinh" at the typo weight but is shown corrected. A word that is not
+    that rare beside the candidate is matched as typed and shown as typed."""
     from indexer.keyboard import DictSupport
     from indexer.query import interpret, parse_query
     from indexer.typos import SLIP_RARITY, TAKEN_WEIGHT
 
-    texts = [f"Thân hình cân đối số {i}." for i in range(SLIP_RARITY)] + ["Ông Hin ở đây."]
-    support = DictSupport.from_texts(texts)
-    index = TypoIndex(support.syllables)
+    common = [f"Thân hình cân đối số {i}." for i in range(SLIP_RARITY)]
 
-    def hin(query: str) -> object:
+    def hin(query: str, texts: list[str]) -> object:
+        support = DictSupport.from_texts(texts)
         parsed = parse_query(query)
-        return next(m for m in interpret(parsed, parsed.text, support, index).values() if ("hin", 1.0) in m.forms)
+        meanings = interpret(parsed, parsed.text, support, TypoIndex(support.syllables)).values()
+        return next(m for m in meanings if ("hin", 1.0) in m.forms)
 
-    taken = hin("anh ấy có thân hin cân đối không")
+    taken = hin("anh ấy có thân hin cân đối không", [*common, "Ông Hin ở đây."])
     assert taken.forms[0] == ("hinh", TAKEN_WEIGHT) and taken.how == "typo" and taken.shown == "hinh"
-    matched = hin("thân hin cân đối")
-    assert matched.forms[0] == ("hin", 1.0) and ("hinh", SUGGESTED_WEIGHT) in matched.forms
-    assert matched.how == "typed"
+    shown = hin("thân hin cân đối", [*common, "Ông Hin ở đây."])
+    assert shown.forms[0] == ("hin", 1.0) and ("hinh", SUGGESTED_WEIGHT) in shown.forms
+    assert shown.how == "typo" and shown.shown == "hinh"
+    name = hin("thân hin cân đối", [*common, "Ông Hin ở đây.", "Bà Hin ở kia."])  # only 50x rarer
+    assert name.forms[0] == ("hin", 1.0) and ("hinh", SUGGESTED_WEIGHT) in name.forms
+    assert name.how == "typed" and name.shown == "hin"
 
 
 def test_on_a_large_index_a_marked_spelling_printed_once_is_not_printed() -> None:

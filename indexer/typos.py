@@ -55,8 +55,8 @@ SUGGESTED_WEIGHT = 0.4
 #   vinewsqa/typo (stop 19): a question's other words carry it.
 TAKEN_WEIGHT = 0.8
 # ... and, in a long query, a known word's slip candidate the index holds this many times as often
-# as the word, which is next to neither neighbour while the candidate is next to one
-# (`query._taken_for_slip`).
+# as the word, which is next to neither neighbour while the candidate is next to one; in a short
+# query that candidate is only shown as the correction (`query._slip_sureness`).
 SLIP_RARITY = 100
 LONE_LETTERS = 6
 # How much rarer candidates are preferred among those printed next to a neighbour

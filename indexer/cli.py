@@ -344,6 +344,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
          if stats["forward_bytes"] is not None else "none: the re-rank reads stored text (rebuild to write it)"),
         ("postings", f"flat, mapped, {format_bytes(stats['flat_postings_bytes'])}"
          if stats["flat_postings_bytes"] is not None else "none: decoded from Whoosh's files (rebuild to write them)"),
+        ("articles", f"packed, mapped, {format_bytes(stats['packed_stored_bytes'])}"
+         if stats["packed_stored_bytes"] is not None else "Whoosh's stored column (rebuild to pack them)"),
     ]
     for name, value in rows:
         print(f"{name:>11}: {value}")

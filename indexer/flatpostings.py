@@ -105,8 +105,13 @@ def _smallest_exact(freqs: np.ndarray) -> np.ndarray:
 def missing(reader: Any) -> list[Any]:
     """The segment readers of an index `reader` whose segments lack flat files: all of a new
     build's, those an update added or merged (or all of an index built before they existed)."""
-    leaves = [leaf for leaf, _ in reader.leaf_readers()]
-    return [leaf for leaf in leaves if (paths := _segment_files(leaf)) is not None and not paths["json"].exists()]
+    return [leaf for leaf, _ in reader.leaf_readers() if lacks(leaf)]
+
+
+def lacks(leaf: Any) -> bool:
+    """Whether the segment `leaf` reads (a segment reader) is on disk and lacks flat files."""
+    paths = _segment_files(leaf)
+    return paths is not None and not paths["json"].exists()
 
 
 def flat_bytes(folder: Path) -> int | None:

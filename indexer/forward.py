@@ -10,12 +10,14 @@ words' positions with one array lookup per article.
 
 The words are exactly `text_words(searchable_text(article))`, so the positions, and so
 every score, are those of the old path. Files are per Whoosh segment, beside the segment's own
-(``MAIN_<segid>.fwd1.*``: Whoosh's `clean_files` removes them with their segment, and
+(``MAIN_<segid>.fwd2.*``: Whoosh's `clean_files` removes them with their segment, and
 `update_index` hard-links them into the next generation with the rest)::
 
-    MAIN_<segid>.fwd1.words        marisa trie: folded word -> id, this segment's vocabulary
-    MAIN_<segid>.fwd1.ids.npy      uint16 or int32: every document's word ids, in docnum order
-    MAIN_<segid>.fwd1.offsets.npy  int64: doc_count_all + 1 offsets into ids (written last)
+    MAIN_<segid>.fwd2.words        marisa trie: folded word -> id, this segment's vocabulary
+    MAIN_<segid>.fwd2.*            each document's word ids (uint16 when the vocabulary has at
+                                   most 65,536 words, else int32), a record per document in
+                                   docnum order (`indexer.packed`: compressed with a dictionary
+                                   trained on the segment's, 40% of the raw ids on news-50k)
 
 A segment without them (an index built before they existed) is read the old way, from its
 stored articles; `write_missing` gives segments an update adds or merges their files.
@@ -23,6 +25,7 @@ stored articles; `write_missing` gives segments an update adds or merges their f
 
 from __future__ import annotations
 
+import itertools
 import re
 from array import array
 from bisect import bisect_right
@@ -32,10 +35,11 @@ from typing import Any
 
 import numpy as np
 
+from indexer import packed
 from indexer.analysis import fold_quick
-from indexer.mapped import load_array, open_trie, save_array, save_trie, trie_id, values
+from indexer.mapped import open_trie, save_trie, trie_id
 
-FORMAT = "fwd1"  # in the file names: a new layout gets a new name, so old files are never misread
+FORMAT = "fwd2"  # in the file names: a new layout gets a new name, so old files are never misread
 
 WORD = re.compile(r"\w+")
 Hits = list[tuple[int, str]]  # (position, query word) in text order, as ranking._query_word_hits
@@ -54,9 +58,14 @@ def searchable_text(article: Mapping[str, Any]) -> str:
     return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
 
 
-def _paths(folder: Path, segment_id: str) -> tuple[Path, Path, Path]:
-    stem = f"{segment_id}.{FORMAT}"
-    return folder / f"{stem}.words", folder / f"{stem}.ids.npy", folder / f"{stem}.offsets.npy"
+def _paths(folder: Path, segment_id: str) -> tuple[Path, Path]:
+    """(the vocabulary trie, the stem of the per-document records)."""
+    stem = folder / f"{segment_id}.{FORMAT}"
+    return stem.with_name(stem.name + ".words"), stem
+
+
+def _id_type(vocabulary: int) -> type[np.integer[Any]]:
+    return np.uint16 if vocabulary <= 2**16 else np.int32  # half the size when the ids fit
 
 
 class _Vocabulary(dict):  # type: ignore[type-arg]
@@ -101,19 +110,17 @@ class ForwardWriter:
         ids = np.frombuffer(self._ids, dtype=np.int32) if len(self._ids) else np.zeros(0, dtype=np.int32)
         remap: np.ndarray | None = None
         for segment, count in zip(segments, counts, strict=True):
-            words_path, ids_path, offsets_path = _paths(folder, segment.segment_id())
+            words_path, records_stem = _paths(folder, segment.segment_id())
             if trie_path is None:
                 trie = save_trie(words_path, words)
-                small = len(words) <= 2**16  # half the size when the ids fit (small indexes)
-                remap = np.fromiter((trie[w] for w in words), dtype=np.uint16 if small else np.int32, count=len(words))
+                remap = np.fromiter((trie[w] for w in words), dtype=_id_type(len(words)), count=len(words))
                 trie_path = words_path
             else:
                 words_path.write_bytes(trie_path.read_bytes())
             assert remap is not None
-            start = int(ends[first - 1]) if first else 0
-            offsets = np.concatenate([[0], ends[first : first + count] - start]).astype(np.int64)
-            save_array(ids_path, remap[ids[start : start + int(offsets[-1])]])
-            save_array(offsets_path, offsets)  # last: a segment's files are complete when it exists
+            bounds = [int(ends[first - 1]) if first else 0, *ends[first : first + count].tolist()]
+            records = [remap[ids[start:end]].tobytes() for start, end in itertools.pairwise(bounds)]
+            packed.write(records_stem, records)  # its offsets last: a segment's files are complete then
             first += count
 
 
@@ -132,7 +139,7 @@ def write_missing(folder: Path, ix: Any) -> int:
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             segment = leaf.segment()
-            if _paths(folder, segment.segment_id())[2].exists():
+            if packed.paths(_paths(folder, segment.segment_id())[1])[2].exists():
                 continue
             writer = ForwardWriter()
             for docnum in range(leaf.doc_count_all()):
@@ -149,12 +156,16 @@ class _SegmentWords:
     """One segment's forward files, mapped read-only."""
 
     def __init__(self, folder: Path, segment_id: str, count: int) -> None:
-        words_path, ids_path, offsets_path = _paths(folder, segment_id)
-        self.offsets = values(offsets_path)
-        if len(self.offsets) != count + 1:
-            raise ValueError(f"{offsets_path.name}: {len(self.offsets) - 1} documents, the segment has {count}")
-        self.ids = load_array(ids_path)
+        words_path, records_stem = _paths(folder, segment_id)
+        self.records = packed.PackedRecords(records_stem)
+        if len(self.records) != count:
+            raise ValueError(f"{records_stem.name}: {len(self.records)} documents, the segment has {count}")
         self.words = open_trie(words_path)
+        self.id_type = _id_type(len(self.words))
+
+    def ids(self, docnum: int) -> np.ndarray:
+        """The word ids of the segment's document `docnum`, in text order."""
+        return np.frombuffer(self.records.get(docnum), dtype=self.id_type)
 
     def lookup(self, weights: Iterable[str]) -> tuple[np.ndarray, list[str]] | None:
         """(code of each word id: 1 + its index in the list, or 0; the list of query words this
@@ -218,6 +229,6 @@ class QueryWords:
             return []
         codes, words = lookup
         local = docnum - self.forward.bases[k]
-        found = codes[part.ids[part.offsets[local] : part.offsets[local + 1]]]
+        found = codes[part.ids(local)]
         positions = np.flatnonzero(found)
         return list(zip(positions.tolist(), [words[c - 1] for c in found[positions].tolist()], strict=True))

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer import flatpostings
+from indexer import flatpostings, stored
 from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, searchable_text, text_words
 from indexer.index import build_index, current_generation, update_index
 from indexer.mapped import trie_keys
@@ -50,7 +50,7 @@ def _words(forward: ForwardIndex, docnum: int) -> list[str]:
     assert part is not None
     keys = trie_keys(part.words)
     local = docnum - forward.bases[k]
-    return [keys[i] for i in part.ids[part.offsets[local] : part.offsets[local + 1]].tolist()]
+    return [keys[i] for i in part.ids(local).tolist()]
 
 
 def test_written_words_read_back_as_the_text_path_gives_them(tmp_path: Path) -> None:
@@ -121,10 +121,11 @@ def _results(root: Path, queries: list[str]) -> list[list[tuple[str, float, str]
     return [[(h["id"], h["score"], h["snippet"]) for h in service.search(q, per_page=20)["hits"]] for q in queries]
 
 
-@pytest.mark.parametrize("files", [FORMAT, flatpostings.FORMAT])
-def test_an_index_without_forward_or_flat_posting_files_ranks_the_same(tmp_path: Path, files: str) -> None:
-    """The forward index (here) and the flat posting files (indexer.flatpostings) only make
-    answers cheaper: an index built before them answers the same."""
+@pytest.mark.parametrize("files", [FORMAT, flatpostings.FORMAT, stored.PACKED_FORMAT])
+def test_an_index_without_forward_flat_posting_or_packed_files_ranks_the_same(tmp_path: Path, files: str) -> None:
+    """The forward index (here), the flat posting files (indexer.flatpostings) and the packed
+    stored articles (indexer.stored) only make answers cheaper or smaller: an index built
+    before them answers the same."""
     root = tmp_path / "ix"
     build_index([SEEDS, write_generated(tmp_path / "gen")], root, procs=1)
     queries = ["gio mua mien nam", "năm làm việc tổng kết", "thuy loi hoa binh", "UBND thành phố họp", "quang canh pho"]
@@ -138,6 +139,8 @@ def test_an_index_without_forward_or_flat_posting_files_ranks_the_same(tmp_path:
         path.unlink()
     if files == FORMAT:
         assert SearchService(root).generation().forward is None
-    else:
+    elif files == flatpostings.FORMAT:
         assert "none: decoded from Whoosh's files" in run_cli("stats", index=root).stdout
+    else:
+        assert "Whoosh's stored column" in run_cli("stats", index=root).stdout
     assert _results(root, queries) == with_files

@@ -18,6 +18,7 @@ import psutil
 import pytest
 
 import indexer.index as index_module
+from indexer import forward
 from indexer.index import BuildFailed, build_index, current_generation, update_index
 from indexer.search import SearchService
 from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
@@ -82,6 +83,7 @@ def test_show_and_stats(seed_index: Path) -> None:
     assert stats["models_bytes"] > 0 and "models: mapped" in run_cli("stats", index=seed_index).stdout
     assert stats["forward_bytes"] > 0 and "forward: mapped" in run_cli("stats", index=seed_index).stdout
     assert stats["flat_postings_bytes"] > 0 and "postings: flat, mapped" in run_cli("stats", index=seed_index).stdout
+    assert stats["packed_stored_bytes"] > 0 and "articles: packed, mapped" in run_cli("stats", index=seed_index).stdout
 
 
 def test_stats_says_when_an_index_has_no_mapped_models(tmp_path: Path) -> None:
@@ -95,7 +97,7 @@ def test_stats_says_when_an_index_has_no_mapped_models(tmp_path: Path) -> None:
 def test_stats_says_when_an_index_has_no_forward_files(tmp_path: Path) -> None:
     index = tmp_path / "ix"
     build_index([SEEDS], index, procs=1)
-    for path in current_generation(index).glob("*.fwd1.*"):
+    for path in current_generation(index).glob(f"*.{forward.FORMAT}.*"):
         path.unlink()  # as built before the forward index
     assert json.loads(run_cli("stats", "--json", index=index).stdout)["forward_bytes"] is None
     assert "re-rank reads stored text" in run_cli("stats", index=index).stdout

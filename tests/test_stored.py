@@ -11,8 +11,9 @@ import whoosh.index
 from whoosh import columns
 from whoosh.fields import ID, STORED, Schema
 
+from indexer import packed
 from indexer.index import INDEX_NAME
-from indexer.stored import SegmentStored, StoredFields
+from indexer.stored import PackedStored, SegmentStored, StoredFields, lacks_packed, write_packed
 from tests.test_postings import index_dir  # noqa: F401  (the fixture: a bulk build, then an update)
 
 
@@ -67,3 +68,31 @@ def test_offsets_stored_or_summed_and_compound_fallback(
             assert [len(h._offsets) for h in held if h is not None] == [12, 12, 12]
             assert sorted(h._buf[-1:] == b"X" for h in held if h is not None) == [False, False, True]
             assert searcher.stored_fields(2 * 12 + 5) == {"id": "2-5"}
+            # packed copies (what a build writes beside each segment) read the same
+            assert all(lacks_packed(reader) for reader in leaves)
+            for reader in leaves:
+                write_packed(reader)
+            assert not any(lacks_packed(reader) for reader in leaves)
+            assert all(isinstance(PackedStored.open(reader), PackedStored) for reader in leaves)
+            assert _every_document_reads_the_same(searcher) == 3
+            assert all(isinstance(s, PackedStored) for s in StoredFields(searcher)._segments)
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 400])
+def test_packed_records_read_back_exactly(tmp_path: Path, count: int) -> None:
+    """Empty records, too few to train a dictionary on, and enough to: each reads back as written."""
+    records = [f"bài {i} " .encode() * (i % 7) + bytes([i % 256]) * (i % 3) for i in range(count)]
+    stem = tmp_path / "r"
+    packed.write(stem, records)
+    back = packed.PackedRecords(stem)
+    assert len(back) == count and [back.get(i) for i in range(count)] == records
+    assert (packed.paths(stem)[0].stat().st_size > 0) == (count == 400)
+
+
+def test_packed_records_cut_short_are_refused(tmp_path: Path) -> None:
+    stem = tmp_path / "r"
+    packed.write(stem, [b"x" * 100, b"y" * 50])
+    zst = packed.paths(stem)[1]
+    zst.write_bytes(zst.read_bytes()[:-1])
+    with pytest.raises(ValueError, match="bytes, its offsets say"):
+        packed.PackedRecords(stem)

@@ -86,14 +86,17 @@ def _whoosh_files_only(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_flat_files_read_as_whoosh_files_read(index_dir: Path) -> None:
     """Every term of every text field of both segments (the bulk one and the update's, from
     Whoosh's writer) reads from the flat files as from Whoosh's: same docnums, same
-    frequencies bit for bit, same document frequency; an absent term is None."""
+    frequencies bit for bit, same document frequency; an absent term is None. Lists of more
+    than 1/8 of a segment's documents are read from bitmaps, the others from the docnums."""
     ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
     with ix.searcher() as searcher:
         leaves = [reader for reader, _ in searcher.reader().leaf_readers()]
         assert len(leaves) >= 2, "expected a bulk segment and an update segment"
+        kinds: set[str] = set()
         for reader in leaves:
             flat, fast = FlatPostings.open(reader), SegmentPostings.open(reader)
             assert flat is not None and fast is not None
+            kinds.update({"dense"} if flat._dense_terms else set(), {"sparse"} if len(flat._docs) else set())
             assert flat.fields == set(TEXT_FIELDS) & set(reader.indexed_field_names())
             for field in flat.fields:
                 for text in reader.lexicon(field):
@@ -105,6 +108,7 @@ def test_flat_files_read_as_whoosh_files_read(index_dir: Path) -> None:
                     assert flat.doc_frequency(field, text) == fast.doc_frequency(field, text) == len(found[0])
             assert flat.read("body", "khongcotu") is None and flat.doc_frequency("body", "khongcotu") == 0
             assert flat.read("body", "\ud800") is None  # a lone surrogate: no key can hold it
+        assert kinds == {"dense", "sparse"}
 
 
 def test_executor_reads_flat_files_uncached_with_the_answers_of_whoosh_files(

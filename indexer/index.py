@@ -60,6 +60,9 @@ from indexer.typos import MappedTypoIndex
 
 SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
 SIDECARS = ("meta.json", "readings.json.gz", "catalog.json.gz")
+# per-segment copies in layouts no longer read (flat postings before stop 25, forward words
+# before stop 25): an update does not carry them into its generation, it writes today's
+RETIRED_LAYOUTS = (".pfl1.", ".fwd1.")
 INDEX_FORMAT = f"schema {SCHEMA_VERSION} / analyzer {ANALYZER_VERSION}"
 PARTS = ("title", "lead", "body", "caption")
 UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
@@ -603,7 +606,7 @@ def update_index(
         with _generation_in_progress(root) as tmp:
             for src in current.iterdir():
                 # the sidecars are rewritten, never modified through the links
-                if src.is_file() and src.name not in SIDECARS:
+                if src.is_file() and src.name not in SIDECARS and not any(r in src.name for r in RETIRED_LAYOUTS):
                     os.link(src, tmp / src.name)
             ix = whoosh.index.open_dir(str(tmp))
             readings = ReadingCounter.load(current / "readings.json.gz")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import whoosh.index
 
 from indexer import flatpostings, stored
 from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, searchable_text, text_words
@@ -107,6 +108,40 @@ def test_built_and_updated_indexes_hold_every_articles_words(tmp_path: Path) -> 
     forward = _check_index(root)
     assert len(forward.parts) >= 2
     assert SearchService(root).search("bao so chin")["hits"][0]["id"] == "gen-nam-south"
+
+
+def test_an_update_replaces_copies_in_retired_layouts(tmp_path: Path) -> None:
+    """An index whose per-segment copies are in layouts no longer read (as stop 24 wrote them:
+    named .pfl1. and .fwd1.) answers from Whoosh's files; an update writes today's copies for
+    every segment and leaves the retired files behind, and answers as an index that never had
+    them."""
+    root, control = tmp_path / "ix", tmp_path / "control"
+    for folder in (root, control):
+        build_index([SEEDS, write_generated(tmp_path / "gen")], folder, procs=1)
+    queries = ["gio mua mien nam", "thuy loi hoa binh", "UBND thành phố họp"]
+    before = _results(root, queries)
+    old = current_generation(root)
+    assert old is not None
+    today = {FORMAT: ".fwd1.", flatpostings.FORMAT: ".pfl1.", stored.PACKED_FORMAT: None}
+    for kind, retired in today.items():
+        for path in old.glob(f"*.{kind}.*"):
+            path.rename(path.with_name(path.name.replace(f".{kind}.", retired))) if retired else path.unlink()
+    assert SearchService(root).generation().forward is None
+    assert _results(root, queries) == before
+    extra = tmp_path / "extra.jsonl"
+    article = {"id": "extra-1", "title": "Cầu mới", "body": "Khánh thành."}
+    extra.write_text(json.dumps(article, ensure_ascii=False) + "\n", encoding="utf-8")
+    for folder in (root, control):
+        update_index([extra], folder)
+    new = current_generation(root)
+    assert new is not None and new != old
+    assert not [*new.glob("*.fwd1.*"), *new.glob("*.pfl1.*")]
+    segments = {segment.segment_id() for segment in whoosh.index.open_dir(str(new))._segments()}
+    assert len(segments) >= 2
+    for kind in today:
+        assert {p.name.split(".")[0] for p in new.glob(f"*.{kind}.*")} == segments, kind
+    assert _check_index(root) is not None
+    assert _results(root, queries) == _results(control, queries)
 
 
 @pytest.mark.slow

@@ -30,6 +30,11 @@ with the rest)::
                                   terms a segment, 17 MiB less to map in all)
     MAIN_<segid>.pfl2.json        the covered fields and the document count (written last: a
                                   segment's files are complete when it exists)
+
+The lists are Whoosh's own, deleted documents included (deletions are masked by the executor,
+as for the lists read from Whoosh's files). A segment without these files (an index built
+before them, or before this layout) is read from Whoosh's files; the build writes the files of
+every segment that lacks them (`missing`), those an update adds or merges too.
 """
 
 from __future__ import annotations

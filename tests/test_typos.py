@@ -318,3 +318,24 @@ def test_on_a_large_index_a_marked_spelling_printed_once_is_not_printed() -> Non
     assert not large.printed("nhâ") and large.printed("nhân") and not large.printed("nhấ")
     small = IndexSupport(Searcher(PRINTED_NOISE_FROM - 1), Executor())  # type: ignore[arg-type]
     assert small.printed("nhâ") and small.printed("nhân") and not small.printed("nhấ")
+
+
+def test_the_slip_shown_is_the_one_held_far_more_often_beside_the_neighbours() -> None:
+    """ "veit tại Mỹ": the context ranks "vit" first (it fits "tại" as well, for its rarity),
+    but "viet" is held next to "tai" SHOWN_HELD times as often or more: that is shown. Held
+    less than that, or nowhere, the context's first stays."""
+    from indexer.query import SHOWN_HELD, _shown_slip
+
+    class Pairs:
+        def __init__(self, held: dict[tuple[str, str], int]) -> None:
+            self.held = held
+
+        def pair_df(self, a: str, b: str) -> int:
+            return self.held.get((a, b), 0)
+
+    words = ["veit", "tai", "my"]
+    held = Pairs({("vit", "tai"): 3, ("vet", "tai"): 8, ("viet", "tai"): 3 * SHOWN_HELD})
+    assert _shown_slip(["vit", "vet", "viet"], words, 0, held) == "viet"  # type: ignore[arg-type]
+    less = Pairs({("vit", "tai"): 3, ("viet", "tai"): 3 * SHOWN_HELD - 1})
+    assert _shown_slip(["vit", "viet"], words, 0, less) == "vit"  # type: ignore[arg-type]
+    assert _shown_slip(["vit", "viet"], words, 0, Pairs({})) == "vit"  # type: ignore[arg-type]

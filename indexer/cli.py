@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from indexer import __version__
+from indexer.generations import BuildFailed
 from indexer.index import (
     BUILD_LIMIT_MB,
-    BuildFailed,
     BuildReport,
     IndexUnavailable,
     build_index,

@@ -1,28 +1,15 @@
-"""The Whoosh index: schema, safe full builds and updates, and opening what is current.
+"""The Whoosh index: schema, full builds and updates, and opening what is current.
 
-On-disk layout under an index root (default ``$VNSEARCH_INDEX`` or ``./var/index``)::
-
-    build.lock            flock'ed by the one build/update running (released if it dies)
-    current -> gen-…      symlink to the generation being served; swapped atomically
-    gen-20261124T231500-3f2a/   a complete index: Whoosh files + meta.json + readings.json.gz
-                          + catalog.json.gz, and models/: the server's models as files it
-                          maps read-only (see indexer.mapped and write_models); beside each
-                          segment, its articles' words for the re-rank (indexer.forward)
-                          and its posting lists as flat arrays (indexer.flatpostings)
-    .tmp-…/               a build in progress; removed on failure, and by the next build if
-                          a killed build left it behind
-
-A build writes a whole new generation into a temp folder and only then renames it and swaps
-the ``current`` symlink (``os.replace`` is atomic), so a reader never sees a half-built index
-and a failed or killed build leaves the old one whole. The previous generation is kept so a
-server that has it open can finish its requests; older ones are pruned.
+A generation folder (`indexer.generations`: where it lives and how a new one replaces the one
+served) holds the Whoosh files, meta.json, readings.json.gz and catalog.json.gz, and models/:
+the server's models as files it maps read-only (see indexer.mapped and write_models). Beside
+each segment: its articles' words for the re-rank (indexer.forward), its posting lists as flat
+arrays (indexer.flatpostings) and its stored articles packed (indexer.stored).
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
-import fcntl
 import functools
 import gzip
 import itertools
@@ -30,7 +17,6 @@ import json
 import multiprocessing
 import os
 import queue
-import secrets
 import shutil
 import signal
 import time
@@ -50,6 +36,14 @@ from whoosh.filedb.filestore import FileStorage
 from indexer import flatpostings, stored
 from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns, fold
 from indexer.forward import ForwardWriter, forward_bytes, write_missing
+from indexer.generations import (
+    BuildFailed,
+    build_lock,
+    current_generation,
+    directory_size,
+    generation_in_progress,
+    publish,
+)
 from indexer.ingest import IngestReport, iter_articles
 from indexer.mapped import MODELS_DIR, models_folder, write_manifest
 from indexer.model import Article
@@ -66,7 +60,6 @@ RETIRED_LAYOUTS = (".pfl1.", ".fwd1.")
 INDEX_FORMAT = f"schema {SCHEMA_VERSION} / analyzer {ANALYZER_VERSION}"
 PARTS = ("title", "lead", "body", "caption")
 UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
-KEEP_GENERATIONS = 2
 PRUNE_READINGS_ABOVE = 50_000  # adjacent pairs in the "did you mean" model; see ReadingCounter.save
 MP_THRESHOLD = 400  # below this many articles one process is faster than forking writers
 BUILD_LIMIT_MB = 512  # postings held in memory by the build's writer processes together
@@ -109,10 +102,6 @@ WRITER_OPTIONS: dict[str, Any] = {"limitmb": 256, "compound": False, "codec": ma
 
 class IndexUnavailable(Exception):
     """No usable index at the given root (missing, or built by an incompatible version)."""
-
-
-class BuildFailed(Exception):
-    """The build produced no index; the previous one (if any) is untouched."""
 
 
 def default_index_root() -> Path:
@@ -356,35 +345,6 @@ def format_bytes(n: int) -> str:
 ProgressFn = Callable[[int], None]
 
 
-@contextlib.contextmanager
-def build_lock(root: Path) -> Iterator[None]:
-    """One build or update per index root. A POSIX record lock (lockf) belongs to this process
-    alone: the kernel drops it when the process dies, and unlike flock the writer's forked
-    worker processes do not inherit it, so a killed build never leaves a stale lock behind."""
-    root.mkdir(parents=True, exist_ok=True)
-    with open(root / "build.lock", "a+") as lock_file:
-        try:
-            fcntl.lockf(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            raise BuildFailed(f"another build is already running on {root}") from None
-        try:
-            yield
-        finally:
-            fcntl.lockf(lock_file, fcntl.LOCK_UN)
-
-
-def _remove_stale_temp(root: Path) -> None:
-    """Called with the build lock held, so every temp folder is an abandoned build's."""
-    for tmp in root.glob(".tmp-*"):
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def _new_temp(root: Path) -> Path:
-    tmp = root / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
-    tmp.mkdir()
-    return tmp
-
-
 def _die_with_parent() -> None:
     """Make this forked writer process die with the build process (Linux PR_SET_PDEATHSIG)
     instead of waiting forever on its job queue when the build is killed."""
@@ -550,19 +510,6 @@ def _update_all(
     return added
 
 
-@contextlib.contextmanager
-def _generation_in_progress(root: Path) -> Iterator[Path]:
-    """A fresh temp folder for a new generation, removed if anything goes wrong before
-    `_finish_generation` renames it into place. Called with the build lock held."""
-    _remove_stale_temp(root)
-    tmp = _new_temp(root)
-    try:
-        yield tmp
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-
-
 def build_index(
     paths: Sequence[str | Path],
     root: Path,
@@ -579,7 +526,7 @@ def build_index(
     procs = procs or min(2, os.cpu_count() or 1)
     root = Path(root)
     started = time.perf_counter()
-    with build_lock(root), _generation_in_progress(root) as tmp:
+    with build_lock(root), generation_in_progress(root) as tmp:
         ix = whoosh.index.create_in(str(tmp), make_schema(), indexname=INDEX_NAME)
         readings, catalog = ReadingCounter(), Catalog()
         articles = iter_articles(paths, report)
@@ -603,7 +550,7 @@ def update_index(
     started = time.perf_counter()
     with build_lock(root):
         current, _ = current_meta(root)
-        with _generation_in_progress(root) as tmp:
+        with generation_in_progress(root) as tmp:
             for src in current.iterdir():
                 # the sidecars are rewritten, never modified through the links
                 if src.is_file() and src.name not in SIDECARS and not any(r in src.name for r in RETIRED_LAYOUTS):
@@ -645,14 +592,7 @@ def _finish_generation(
     meta["encodings"] = dict(report.encodings)
     meta["rejected"] = report.rejected
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
-    gen = root / f"gen-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
-    tmp.rename(gen)
-    _fsync_dir(root)
-    link_tmp = root / f".current-{secrets.token_hex(4)}"
-    os.symlink(gen.name, link_tmp)
-    os.replace(link_tmp, root / "current")
-    _fsync_dir(root)
-    _prune_generations(root, keep=gen)
+    gen = publish(root, tmp)
     build = BuildReport(ingest=report, added=added, generation=gen, meta=meta)
     build.documents = meta["documents"]
     build.seconds = time.perf_counter() - started
@@ -751,32 +691,7 @@ def typo_lexicon(unigrams: Mapping[str, int], reader: Any) -> dict[str, int]:
     return {term: counts.get(term, 1) for term in (t.decode("utf-8") for t in terms)}
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _prune_generations(root: Path, keep: Path) -> None:
-    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
-    for gen in old:
-        shutil.rmtree(gen, ignore_errors=True)
-
-
 # --- opening -------------------------------------------------------------------------------
-
-
-def current_generation(root: Path) -> Path | None:
-    link = Path(root) / "current"
-    try:
-        target = os.readlink(link)
-    except OSError:
-        return None
-    gen = (Path(root) / target).resolve()
-    return gen if gen.is_dir() else None
 
 
 def check_meta(gen: Path) -> dict[str, Any]:
@@ -800,10 +715,6 @@ def current_meta(root: Path) -> tuple[Path, dict[str, Any]]:
     if gen is None:
         raise IndexUnavailable(f"no index at {root}: run 'vnsearch build' first")
     return gen, check_meta(gen)
-
-
-def directory_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
 
 
 def index_stats(root: Path) -> dict[str, Any]:

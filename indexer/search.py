@@ -27,13 +27,13 @@ from whoosh import query as wq
 from indexer import ranking
 from indexer.analysis import canonical_syllable, fold, fold_quick, has_marks, normalize_text
 from indexer.forward import ForwardIndex, searchable_text
+from indexer.generations import current_generation
 from indexer.index import (
     PARTS,
     Catalog,
     IndexUnavailable,
     ReadingCounter,
     check_meta,
-    current_generation,
     typo_lexicon,
 )
 from indexer.keyboard import could_be_syllable, printed_carried

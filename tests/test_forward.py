@@ -14,7 +14,8 @@ import whoosh.index
 
 from indexer import flatpostings, stored
 from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, searchable_text, text_words
-from indexer.index import build_index, current_generation, update_index
+from indexer.generations import current_generation
+from indexer.index import build_index, update_index
 from indexer.mapped import trie_keys
 from indexer.ranking import _query_word_hits
 from indexer.search import SearchService

@@ -19,7 +19,8 @@ import pytest
 
 import indexer.index as index_module
 from indexer import forward
-from indexer.index import BuildFailed, build_index, current_generation, update_index
+from indexer.generations import BuildFailed, current_generation
+from indexer.index import build_index, update_index
 from indexer.search import SearchService
 from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
 

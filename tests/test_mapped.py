@@ -17,7 +17,8 @@ import pytest
 import whoosh.index
 
 from indexer.analysis import fold
-from indexer.index import Catalog, ReadingCounter, current_generation, typo_lexicon, update_index
+from indexer.generations import current_generation
+from indexer.index import Catalog, ReadingCounter, typo_lexicon, update_index
 from indexer.mapped import MANIFEST, MODELS_DIR, StringColumn, read_manifest
 from indexer.restoration import Counts, Restorer
 from indexer.search import SearchService

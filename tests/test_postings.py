@@ -15,7 +15,8 @@ from whoosh.matching import FilterMatcher
 from indexer import flatpostings
 from indexer import index as index_module
 from indexer.flatpostings import FlatPostings
-from indexer.index import INDEX_NAME, build_index, current_generation, update_index
+from indexer.generations import current_generation
+from indexer.index import INDEX_NAME, build_index, update_index
 from indexer.matching import _numeric_column
 from indexer.postings import SegmentPostings
 from tests.test_index_cli import synthetic_corpus

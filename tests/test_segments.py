@@ -18,11 +18,11 @@ from whoosh.writing import SegmentWriter
 
 from indexer import segments as segments_module
 from indexer.analysis import FieldAnalyzer, tokenize
+from indexer.generations import current_generation
 from indexer.index import (
     INDEX_NAME,
     WRITER_OPTIONS,
     build_index,
-    current_generation,
     document_fields,
     make_codec,
     make_schema,

@@ -1,0 +1,119 @@
+"""Where an index lives on disk, and how a new generation of it replaces the one served.
+
+An index root holds one folder per generation, a ``current`` symlink to the one being served
+and a lock::
+
+    build.lock            lockf'ed by the one build/update running (released if it dies)
+    current -> gen-…      symlink to the generation being served; swapped atomically
+    gen-20261124T231500-3f2a/   a complete index (what is in it: indexer.index)
+    .tmp-…/               a build in progress; removed on failure, and by the next build if
+                          a killed build left it behind
+
+Why: a build never writes into the index being served. It fills a temp folder
+(`generation_in_progress`), and only then renames it and swaps the ``current`` symlink
+(`publish`: ``os.replace`` is atomic), so a reader never sees a half-built index and a failed or
+killed build leaves the old one whole. The previous generation is kept so a server that has it
+open can finish its requests; older ones are pruned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+KEEP_GENERATIONS = 2
+
+
+class BuildFailed(Exception):
+    """The build produced no index; the previous one (if any) is untouched."""
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """One build or update per index root. A POSIX record lock (lockf) belongs to this process
+    alone: the kernel drops it when the process dies, and unlike flock the writer's forked
+    worker processes do not inherit it, so a killed build never leaves a stale lock behind."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "build.lock", "a+") as lock_file:
+        try:
+            fcntl.lockf(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise BuildFailed(f"another build is already running on {root}") from None
+        try:
+            yield
+        finally:
+            fcntl.lockf(lock_file, fcntl.LOCK_UN)
+
+
+def _remove_stale_temp(root: Path) -> None:
+    """Called with the build lock held, so every temp folder is an abandoned build's."""
+    for tmp in root.glob(".tmp-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _new_temp(root: Path) -> Path:
+    tmp = root / f".tmp-{os.getpid()}-{secrets.token_hex(4)}"
+    tmp.mkdir()
+    return tmp
+
+
+@contextlib.contextmanager
+def generation_in_progress(root: Path) -> Iterator[Path]:
+    """A fresh temp folder for a new generation, removed if anything goes wrong before
+    `publish` renames it into place. Called with the build lock held."""
+    _remove_stale_temp(root)
+    tmp = _new_temp(root)
+    try:
+        yield tmp
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def publish(root: Path, tmp: Path) -> Path:
+    """Rename the finished generation in `tmp` into place, point ``current`` at it and prune
+    the generations older than the one before it. Returns its folder."""
+    gen = root / f"gen-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
+    tmp.rename(gen)
+    _fsync_dir(root)
+    link_tmp = root / f".current-{secrets.token_hex(4)}"
+    os.symlink(gen.name, link_tmp)
+    os.replace(link_tmp, root / "current")
+    _fsync_dir(root)
+    _prune_generations(root, keep=gen)
+    return gen
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _prune_generations(root: Path, keep: Path) -> None:
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
+    old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
+    for gen in old:
+        shutil.rmtree(gen, ignore_errors=True)
+
+
+def current_generation(root: Path) -> Path | None:
+    link = Path(root) / "current"
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    gen = (Path(root) / target).resolve()
+    return gen if gen.is_dir() else None
+
+
+def directory_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())

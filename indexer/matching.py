@@ -90,11 +90,13 @@ class Executor:
         self._phrases: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
         self._segments: dict[str, tuple[SegmentPostings | None, FlatPostings | None]] = {}
         self._leaves: weakref.WeakKeyDictionary[Any, list[_Leaf]] = weakref.WeakKeyDictionary()
+        self._held = threading.local()  # .counts: this thread's query's bm25f terms -> articles holding them
 
     # --- evaluation -----------------------------------------------------------------------
 
     def evaluate(self, q: Any, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
         """(match mask, scores) of a query tree over every article."""
+        self._held.counts = {}
         mask, score = self._eval(q, searcher)
         mask &= self.live
         return mask, np.where(mask, score, 0.0).astype(np.float32)
@@ -281,7 +283,13 @@ class Executor:
 
     def articles_with(self, fields: Sequence[str], text: str, searcher: Any) -> int:
         """How many articles hold a term in any of the fields: the df behind BM25F's idf
-        (`bm25f`), from the cached posting lists the query just read."""
+        (`bm25f`). The count `bm25f` made of the same term in the same fields for this thread's
+        query, when it did (a long query's re-rank asks it of every word it just scored: ~56
+        lists a question read again, since flat lists are not cached), else counted from the
+        lists."""
+        held = getattr(self._held, "counts", {}).get((tuple(fields), text))
+        if held is not None:
+            return held
         found = [ids for ids in (self.raw_postings(field, text, searcher)[0] for field in fields) if len(ids)]
         if len(found) <= 1:
             return len(found[0]) if found else 0
@@ -324,18 +332,24 @@ class Executor:
                 found.append((ids, weight * tfs * self._length_norms(field, searcher).take(ids)))
         mask = np.zeros(self.n, dtype=bool)
         score = np.zeros(self.n, dtype=np.float32)
+        held = 0  # articles holding the term in any of the fields (`articles_with`)
         if len(found) == 1:
             ids, combined = found[0]
             mask[ids] = True
+            held = len(ids)
             if boost:
-                score[ids] = _boosted(_saturate(combined, len(ids), self.n), boost)
+                score[ids] = _boosted(_saturate(combined, held, self.n), boost)
         elif found:
             _add_fields(score, found)
             np.not_equal(score, 0, out=mask)
+            held = int(np.count_nonzero(mask))
             if boost:
-                score = _boosted(_saturate(score, int(np.count_nonzero(mask)), self.n), boost)
+                score = _boosted(_saturate(score, held, self.n), boost)
             else:
                 score[:] = 0
+        counts = getattr(self._held, "counts", None)
+        if counts is not None:
+            counts[(fields, text)] = held
         return mask, score
 
     def warm(self, searcher: Any, fields: Sequence[str]) -> None:

@@ -112,6 +112,37 @@ def test_flat_files_read_as_whoosh_files_read(index_dir: Path) -> None:
         assert kinds == {"dense", "sparse"}
 
 
+def test_articles_with_a_term_are_those_bm25f_counted_for_the_query(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long query's re-rank asks how many articles hold each word (`articles_with`) right
+    after the query scored it: the count `bm25f` made for this thread's query is used, the
+    same count the lists give, and no list is read again. A term the query did not score is
+    counted from its lists."""
+    from whoosh import query as wq
+
+    from indexer.matching import Executor, FieldsTerm
+
+    parts, weights = ("title", "lead", "body", "caption"), (2.0, 1.5, 1.0, 1.0)
+    ix = whoosh.index.open_dir(str(index_dir), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        fresh = Executor(searcher)
+        words = sorted({t.decode("utf-8") for _, t in searcher.reader().most_frequent_terms("body", 6)})
+        expected = {w: fresh.articles_with(parts, w, searcher) for w in [*words, "khongcotu"]}
+        assert any(expected.values())
+        executor = Executor(searcher)
+        executor.evaluate(wq.Or([FieldsTerm(parts, weights, w) for w in [*words, "khongcotu"]]), searcher)
+        reads = []
+        original = Executor.raw_postings
+        monkeypatch.setattr(Executor, "raw_postings", lambda self, *a: reads.append(a) or original(self, *a))
+        assert {w: executor.articles_with(parts, w, searcher) for w in expected} == expected
+        assert not reads
+        lead_words = {t.decode("utf-8") for _, t in searcher.reader().most_frequent_terms("lead", 20)}
+        other = sorted(lead_words - set(words))[0]
+        assert executor.articles_with(parts, other, searcher) == fresh.articles_with(parts, other, searcher)
+        assert reads
+
+
 def test_executor_reads_flat_files_uncached_with_the_answers_of_whoosh_files(
     index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

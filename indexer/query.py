@@ -311,7 +311,8 @@ def interpret(
         else:
             understood, slips = _understood_words(tokens, text, support, typo_index)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
-        asking = question_positions([m.forms[0][0] for m in understood]) if question and not clause.phrase else set()
+        words = [m.forms[0][0] for m in understood]  # each word as first understood
+        asking = question_positions(words) if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
                 meanings[id(tok)] = replace(meaning, asking=True)
@@ -324,7 +325,6 @@ def interpret(
             else:  # matched only (see slip_candidates); shown as the correction only if sure
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
                 if sure == "shown":
-                    words = [m.forms[0][0] for m in understood]
                     meaning = replace(meaning, shown=_shown_slip(slipped, words, i, support), how="typo")
             meanings[id(tok)] = meaning
     if restorer is not None:

@@ -34,7 +34,7 @@ with the rest)::
 The lists are Whoosh's own, deleted documents included (deletions are masked by the executor,
 as for the lists read from Whoosh's files). A segment without these files (an index built
 before them, or before this layout) is read from Whoosh's files; the build writes the files of
-every segment that lacks them (`missing`), those an update adds or merges too.
+every segment that lacks them (`lacks`), those an update adds or merges too.
 """
 
 from __future__ import annotations
@@ -136,14 +136,10 @@ def _smallest_exact(freqs: np.ndarray) -> np.ndarray:
     return freqs
 
 
-def missing(reader: Any) -> list[Any]:
-    """The segment readers of an index `reader` whose segments lack flat files: all of a new
-    build's, those an update added or merged (or all of an index built before they existed)."""
-    return [leaf for leaf, _ in reader.leaf_readers() if lacks(leaf)]
-
-
 def lacks(leaf: Any) -> bool:
-    """Whether the segment `leaf` reads (a segment reader) is on disk and lacks flat files."""
+    """Whether the segment `leaf` reads (a segment reader) is on disk and lacks flat files:
+    all of a new build's, those an update added or merged (or all of an index built before
+    they existed)."""
     paths = _segment_files(leaf)
     return paths is not None and not paths["json"].exists()
 

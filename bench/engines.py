@@ -310,7 +310,10 @@ class Fts5(Engine):
 
 # --- vnsearch -------------------------------------------------------------------------------------
 
-INDEXING_SOURCES = ("indexer/index.py", "indexer/analysis.py", "indexer/ingest.py", "indexer/encodings.py")
+INDEXING_SOURCES = (
+    "indexer/index.py", "indexer/schema.py", "indexer/sidecars.py", "indexer/analysis.py", "indexer/ingest.py",
+    "indexer/encodings.py",
+)
 
 
 def indexing_source_hash() -> str:
@@ -338,7 +341,7 @@ class VnSearch(Engine):
     def version(self) -> str:
         if str(REPO) not in sys.path:
             sys.path.insert(0, str(REPO))
-        from indexer.index import INDEX_FORMAT
+        from indexer.schema import INDEX_FORMAT
 
         return INDEX_FORMAT
 

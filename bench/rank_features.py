@@ -42,9 +42,9 @@ from relevance import DEFAULT_CACHE, REPO, IndexCache, expand
 
 from indexer import ranking
 from indexer.forward import WORD
-from indexer.index import PARTS
 from indexer.matching import FieldsTerm
 from indexer.query import FIELD_CHOICES, parse_query
+from indexer.schema import PARTS
 from indexer.search import _StoredArticles
 
 NAMES = ["score", "core", "bi", "ex", "prox10", "prox20", "prox40", "prox80", "cov", "icov", "pc", "ipc", "lcov",

@@ -42,10 +42,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from indexer.analysis import canonical_syllable, fold, has_marks, tokenize  # noqa: E402
-from indexer.index import ReadingCounter  # noqa: E402
 from indexer.ingest import parse_jsonl_record  # noqa: E402
 from indexer.model import Article  # noqa: E402
 from indexer.restoration import Restorer  # noqa: E402
+from indexer.sidecars import ReadingCounter  # noqa: E402
 
 
 class Readings:

@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from indexer.analysis import _UNSAFE, Columns, columns, tokenize  # noqa: E402
-from indexer.index import part_texts  # noqa: E402
 from indexer.ingest import IngestReport, iter_articles  # noqa: E402
+from indexer.schema import part_texts  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "news-50k.jsonl.gz"
 

@@ -1,7 +1,8 @@
-"""The Whoosh index: schema, full builds and updates, and opening what is current.
+"""The Whoosh index: full builds and updates, and opening what is current.
 
-A generation folder (`indexer.generations`: where it lives and how a new one replaces the one
-served) holds the Whoosh files, meta.json, readings.json.gz and catalog.json.gz, and models/:
+What an article is indexed as is `indexer.schema`. A generation folder (`indexer.generations`:
+where it lives and how a new one replaces the one served) holds the Whoosh files, meta.json,
+the sidecars readings.json.gz and catalog.json.gz (`indexer.sidecars`), and models/:
 the server's models as files it maps read-only (see indexer.mapped and write_models). Beside
 each segment: its articles' words for the re-rank (indexer.forward), its posting lists as flat
 arrays (indexer.flatpostings) and its stored articles packed (indexer.stored).
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import ctypes
 import functools
-import gzip
 import itertools
 import json
 import multiprocessing
@@ -29,12 +29,10 @@ from pathlib import Path
 from typing import Any
 
 import whoosh.index
-from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 
 from indexer import flatpostings, stored
-from indexer.analysis import ANALYZER_VERSION, Columns, FieldAnalyzer, columns, fold
+from indexer.analysis import ANALYZER_VERSION, Columns, fold
 from indexer.forward import ForwardWriter, forward_bytes, write_missing
 from indexer.generations import (
     BuildFailed,
@@ -47,57 +45,30 @@ from indexer.generations import (
 from indexer.ingest import IngestReport, iter_articles
 from indexer.mapped import MODELS_DIR, models_folder, write_manifest
 from indexer.model import Article
-from indexer.restoration import PrintedCounts, Restorer
+from indexer.restoration import Restorer
+from indexer.schema import (
+    INDEX_FORMAT,
+    INDEX_NAME,
+    PARTS,
+    SCHEMA_VERSION,
+    WRITER_OPTIONS,
+    document_fields,
+    make_codec,
+    make_schema,
+)
 from indexer.segments import SegmentBuilder, write_toc
+from indexer.sidecars import Catalog, ReadingCounter
 from indexer.titles import Titles
 from indexer.typos import MappedTypoIndex
 
-SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
 SIDECARS = ("meta.json", "readings.json.gz", "catalog.json.gz")
 # per-segment copies in layouts no longer read (flat postings before stop 25, forward words
 # before stop 25): an update does not carry them into its generation, it writes today's
 RETIRED_LAYOUTS = (".pfl1.", ".fwd1.")
-INDEX_FORMAT = f"schema {SCHEMA_VERSION} / analyzer {ANALYZER_VERSION}"
-PARTS = ("title", "lead", "body", "caption")
-UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
-PRUNE_READINGS_ABOVE = 50_000  # adjacent pairs in the "did you mean" model; see ReadingCounter.save
 MP_THRESHOLD = 400  # below this many articles one process is faster than forking writers
 BUILD_LIMIT_MB = 512  # postings held in memory by the build's writer processes together
 BATCH = 32  # articles per message to a writer process
 QUEUED_BATCHES = 8  # per writer process: bounds what the reader runs ahead
-INDEX_NAME = "MAIN"  # Whoosh's default index name
-
-
-# Whoosh's writer can store short posting lists inline in the term table instead of as a
-# pickled, compressed block each, but calls a misspelled method, so its default (inlinelimit=1)
-# never inlines anything. Our bigram and exact fields hold many rare terms: inlining them and
-# compressing blocks lightly builds ~10% faster, gives a smaller index and identical results
-# (the reader side, ListMatcher, is intact). One more repair: for a field without posting values
-# (ID) the writer inlines an empty value tuple, which ListMatcher reads back as "" (str) and
-# Whoosh's merge then refuses (assert bytes): store b"" per posting instead. Tested by
-# tests/test_index_cli.py and tests/test_segments.py.
-def _set_inline(terminfo: W3TermInfo, ids: Sequence[int], weights: Sequence[float], values: Sequence[bytes]) -> None:
-    terminfo.set_inlined(ids, weights, values if values else [b""] * len(ids))
-
-
-W3TermInfo.set_inline = _set_inline
-
-
-# Postings per block: Whoosh's 128 lets its matchers skip within long lists, which our NumPy
-# executor never does (it reads whole lists); 1,024 makes 8x fewer blocks to decode per list
-# (news-50k first sight: about half the time spent reading postings), same index size.
-BLOCK_POSTINGS = 1024
-
-
-def make_codec() -> W3Codec:
-    return W3Codec(blocklimit=BLOCK_POSTINGS, inlinelimit=8, compression=1)
-
-
-# compound=False: Whoosh's reader of compound segment files wraps its mmap in a BytesIO, which
-# COPIES the term and posting files into memory for every searcher (measured: ~1 GB per
-# searcher on news-50k, and the server keeps one per thread). Plain segment files are read
-# through the OS page cache instead, shared by every thread and process.
-WRITER_OPTIONS: dict[str, Any] = {"limitmb": 256, "compound": False, "codec": make_codec()}
 
 
 class IndexUnavailable(Exception):
@@ -106,205 +77,6 @@ class IndexUnavailable(Exception):
 
 def default_index_root() -> Path:
     return Path(os.environ.get("VNSEARCH_INDEX") or "var/index")
-
-
-def make_schema() -> Schema:
-    """Each searchable part in three variants (see `indexer.analysis`): folded with positions,
-    exact forms, folded bigrams. Only ``article`` is stored: snippets are cut from it."""
-    fields: dict[str, Any] = {
-        "id": ID(stored=True, unique=True),
-        "published": NUMERIC(bits=64, signed=True, sortable=True),
-        "oldest": NUMERIC(bits=64, signed=True, sortable=True),
-        "month": NUMERIC(bits=32, sortable=True),
-        "article": STORED,
-    }
-    for part in PARTS:
-        fields[part] = TEXT(analyzer=FieldAnalyzer("fold"), phrase=True)
-        fields[f"{part}_ex"] = TEXT(analyzer=FieldAnalyzer("exact"), phrase=False)
-        fields[f"{part}_bi"] = TEXT(analyzer=FieldAnalyzer("bigram"), phrase=False)
-    return Schema(**fields)
-
-
-def part_texts(article: Article) -> dict[str, str]:
-    """The text of each searchable part. Paragraphs and captions are joined by newlines, which
-    the analyzer never bridges with a bigram. The related-news trailer is deliberately absent."""
-    return {
-        "title": article.title,
-        "lead": article.lead,
-        "body": "\n".join(article.paragraphs),
-        "caption": "\n".join(c.text for c in article.captions),
-    }
-
-
-def published_epoch(article: Article) -> int | None:
-    if not article.published:
-        return None
-    try:
-        return int(datetime.fromisoformat(article.published).timestamp())
-    except ValueError:
-        return None
-
-
-def document_fields(article: Article) -> dict[str, Any]:
-    doc: dict[str, Any] = {"id": article.id, "article": article.to_dict()}
-    epoch = published_epoch(article)
-    doc["published"] = epoch if epoch is not None else 0
-    doc["oldest"] = epoch if epoch is not None else UNDATED_OLDEST
-    doc["month"] = int(article.published[:4] + article.published[5:7]) if epoch is not None else 0
-    for part, text in part_texts(article).items():
-        if text:
-            # The same str object feeds all three variants: the analyzer tokenizes it once.
-            doc[part] = doc[f"{part}_ex"] = doc[f"{part}_bi"] = text
-    return doc
-
-
-# --- "did you mean" readings ------------------------------------------------------------------
-
-
-class ReadingCounter:
-    """Counts accented syllables and adjacent pairs, as printed (case kept, tone placement
-    canonical), so search can offer the dominant accented reading of an unaccented query,
-    learned from this corpus. Titles, leads and captions are counted with the analyzer's
-    tokenizer (the most carefully edited text, ~10% of the volume) into `unigrams`/`bigrams`;
-    a full build counts them in its writer processes, from the tokens they index
-    (`add_tokens`), and adds each writer's counts up (`merge`). Body paragraphs are counted
-    apart, into `body_unigrams`/`body_bigrams` (restoration.Restorer adds them up), split by
-    restoration.PrintedCounts (a regular expression and C loops, far faster than the word breaker),
-    up to BODY_SYLLABLES per build, in input order (`add_bodies`, the build's main process): a
-    small archive learns several times more pairs, a large one keeps its build time and model
-    size bounded."""
-
-    BODY_SYLLABLES = 2_000_000
-    PARTS = ("title", "lead", "caption")
-
-    def __init__(self) -> None:
-        self._counts: dict[str, Counter[str]] = {name: Counter() for name in self.NAMES}
-        # counted, not yet added up into the counters: titles, leads, captions; bodies
-        self._pending = {"": PrintedCounts(), "body_": PrintedCounts()}
-        self.body_syllables = 0
-
-    NAMES = ("unigrams", "bigrams", "body_unigrams", "body_bigrams")
-
-    @property
-    def unigrams(self) -> Counter[str]:
-        return self._settled("unigrams")
-
-    @property
-    def bigrams(self) -> Counter[str]:
-        return self._settled("bigrams")
-
-    @property
-    def body_unigrams(self) -> Counter[str]:
-        return self._settled("body_unigrams")
-
-    @property
-    def body_bigrams(self) -> Counter[str]:
-        return self._settled("body_bigrams")
-
-    def _settled(self, name: str) -> Counter[str]:
-        prefix = "body_" if name.startswith("body_") else ""
-        pending = self._pending[prefix]
-        if len(pending):
-            unigrams, bigrams = pending.counts()
-            self._counts[prefix + "unigrams"].update(unigrams)
-            self._counts[prefix + "bigrams"].update(bigrams)
-            self._pending[prefix] = PrintedCounts()
-        return self._counts[name]
-
-    def add(self, article: Article) -> None:
-        texts = part_texts(article)
-        for part in self.PARTS:
-            if texts[part]:
-                self.add_tokens(columns(texts[part]))
-        self.add_bodies(article)
-
-    def add_tokens(self, tokens: Columns) -> None:
-        """Count one part's tokens (captions joined by newlines, which no pair crosses)."""
-        surfaces, _, joined, _ = tokens.syllables()
-        self._pending[""].add_syllables(surfaces, joined)
-
-    def add_bodies(self, article: Article) -> None:
-        for paragraph in article.paragraphs:
-            if self.body_syllables >= self.BODY_SYLLABLES:
-                break
-            self.body_syllables += self._pending["body_"].add(paragraph)
-
-    def settle(self) -> None:
-        """Add up what was counted (a writer process does it before sending its counts)."""
-        for name in self.NAMES:
-            self._settled(name)
-
-    def merge(self, other: ReadingCounter) -> None:
-        for name in self.NAMES:
-            getattr(self, name).update(getattr(other, name))
-        self.body_syllables += other.body_syllables
-
-    def save(self, path: Path) -> ReadingCounter:
-        """On a large corpus, pairs seen once are dropped: weak evidence, and most of the
-        model's memory in every server worker (news-50k: 345k pairs, 142k seen twice or more).
-        `vnsearch update` then counts from the pruned model: an approximation it can afford.
-        Returns what was saved, as `load` would read it back (the build makes the models
-        from it: see write_models)."""
-        data: dict[str, dict[str, int]] = {}
-        prune = len(self.bigrams) + len(self.body_bigrams) > PRUNE_READINGS_ABOVE
-        for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
-            counts = dict(getattr(self, name))
-            if prune and name.endswith("bigrams"):
-                counts = {pair: n for pair, n in counts.items() if n > 1}
-            data[name] = counts
-        _write_json_gz(path, data)
-        return self._from_data(data)
-
-    @classmethod
-    def load(cls, path: Path) -> ReadingCounter:
-        if path.exists():
-            with gzip.open(path, "rt", encoding="utf-8") as f:
-                return cls._from_data(json.load(f))
-        return cls()
-
-    @classmethod
-    def _from_data(cls, data: dict[str, dict[str, int]]) -> ReadingCounter:
-        counter = cls()
-        for name in ("unigrams", "bigrams", "body_unigrams", "body_bigrams"):
-            getattr(counter, name).update(data.get(name, {}))
-        counter.body_syllables = counter.body_unigrams.total()  # `update` keeps to the budget
-        return counter
-
-
-def _write_json_gz(path: Path, data: Any) -> None:
-    """json.dumps in one go (its C encoder; json.dump to a file encodes in Python, chunk by
-    chunk) and gzip at level 6 (9 takes 3.5× as long for a file 3% smaller)."""
-    with gzip.open(path, "wb", compresslevel=6) as f:
-        f.write(json.dumps(data, ensure_ascii=False).encode("utf-8"))
-
-
-class Catalog:
-    """Per-article facts the server needs without unpickling every stored article (which
-    holds the whole text): titles for search-as-you-type, and the numbers of meta.json."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, tuple[str, str | None, int]] = {}
-
-    def add(self, article: Article) -> None:
-        self.entries[article.id] = (article.title, article.published, len(article.captions))
-
-    def summary(self) -> dict[str, Any]:
-        dates = sorted(p for _, p, _ in self.entries.values() if p)
-        return {
-            "captions": sum(n for _, _, n in self.entries.values()),
-            "date_range": [dates[0], dates[-1]] if dates else None,
-        }
-
-    def save(self, path: Path) -> None:
-        _write_json_gz(path, self.entries)
-
-    @classmethod
-    def load(cls, path: Path) -> Catalog:
-        catalog = cls()
-        if path.exists():
-            with gzip.open(path, "rt", encoding="utf-8") as f:
-                catalog.entries = {k: tuple(v) for k, v in json.load(f).items()}  # type: ignore[misc]
-        return catalog
 
 
 # --- build -----------------------------------------------------------------------------------

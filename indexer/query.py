@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, normalize_text, tokenize
-from indexer.index import PARTS
 from indexer.keyboard import Support, printed_carried, slip_candidates, toned_sibling, typo_candidates, understand
+from indexer.schema import PARTS
 from indexer.typos import SHORT_QUERY, SLIP_RARITY, TAKEN_WEIGHT, TypoIndex, neighbour_pairs, taken_as
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
 

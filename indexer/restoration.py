@@ -5,7 +5,7 @@ Three sources of evidence, strongest first, interpolated so that a small archive
 good readings:
 - the query's context, when the caller gives it: the titles and snippets of its hits, which
   spell these very words as the archive prints them;
-- the index's own counts (index.ReadingCounter: syllables and adjacent pairs as printed in
+- the index's own counts (sidecars.ReadingCounter: syllables and adjacent pairs as printed in
   titles, leads, captions and, up to a budget, bodies), which know the archive's names and
   topics, weighed more as the index grows;
 - a general model shipped in indexer/data/restoration-general.json.gz (syllable frequencies
@@ -41,7 +41,7 @@ from indexer.analysis import canonical_cased, fold
 from indexer.restoration_files import MappedCounts, MappedModel
 
 if TYPE_CHECKING:
-    from indexer.index import ReadingCounter
+    from indexer.sidecars import ReadingCounter
 
 GENERAL_MODEL = "restoration-general.json.gz"
 _LETTERS = re.compile(r"[^\W\d_]+")

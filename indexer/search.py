@@ -28,14 +28,7 @@ from indexer import ranking
 from indexer.analysis import canonical_syllable, fold, fold_quick, has_marks, normalize_text
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.generations import current_generation
-from indexer.index import (
-    PARTS,
-    Catalog,
-    IndexUnavailable,
-    ReadingCounter,
-    check_meta,
-    typo_lexicon,
-)
+from indexer.index import IndexUnavailable, check_meta, typo_lexicon
 from indexer.keyboard import could_be_syllable, printed_carried
 from indexer.mapped import models_folder
 from indexer.matching import Executor
@@ -58,6 +51,8 @@ from indexer.query import (
 from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
+from indexer.schema import PARTS
+from indexer.sidecars import Catalog, ReadingCounter
 from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
 from indexer.stored import StoredFields
 from indexer.titles import MappedTitles, Titles

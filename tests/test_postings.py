@@ -13,12 +13,13 @@ import whoosh.index
 from whoosh.matching import FilterMatcher
 
 from indexer import flatpostings
-from indexer import index as index_module
+from indexer import schema as schema_module
 from indexer.flatpostings import FlatPostings
 from indexer.generations import current_generation
-from indexer.index import INDEX_NAME, build_index, update_index
+from indexer.index import build_index, update_index
 from indexer.matching import _numeric_column
 from indexer.postings import SegmentPostings
+from indexer.schema import INDEX_NAME
 from tests.test_index_cli import synthetic_corpus
 
 BLOCK = 64
@@ -44,7 +45,7 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory, fixture_inputs: list[Pat
     tmp = tmp_path_factory.mktemp("postings")
     root = tmp / "ix"
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_module, "BLOCK_POSTINGS", BLOCK)
+        patch.setattr(schema_module, "BLOCK_POSTINGS", BLOCK)
         build_index([synthetic_corpus(tmp / "syn.jsonl", 400)], root)
     update_index(list(fixture_inputs), root)
     generation = current_generation(root)

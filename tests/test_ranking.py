@@ -322,7 +322,7 @@ def test_the_query_sequence_keeps_the_query_order_and_weights() -> None:
 def test_articles_with_counts_each_article_once(service: SearchService) -> None:
     """The idf of the rarity window counts an article once, however many of its parts hold the
     word: "ngạt" is in all three parts of "choking" and in the body of "scattered"."""
-    from indexer.index import PARTS
+    from indexer.schema import PARTS
 
     gen = service.generation()
     with gen.ix.searcher() as searcher:

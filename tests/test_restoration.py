@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import canonical_syllable, fold
-from indexer.index import ReadingCounter
 from indexer.ingest import parse_page
 from indexer.model import Article
 from indexer.restoration import GENERAL_MODEL, Counts, PrintedCounts, Restorer, general_counts, printed_syllables
+from indexer.sidecars import ReadingCounter
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "seeds" / "000_731bbc153429bd94.txt"

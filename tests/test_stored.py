@@ -12,7 +12,7 @@ from whoosh import columns
 from whoosh.fields import ID, STORED, Schema
 
 from indexer import packed
-from indexer.index import INDEX_NAME
+from indexer.schema import INDEX_NAME
 from indexer.stored import PackedStored, SegmentStored, StoredFields, lacks_packed, write_packed
 from tests.test_postings import index_dir  # noqa: F401  (the fixture: a bulk build, then an update)
 

@@ -70,6 +70,18 @@ ARTICLES = [
         "lead": "Xuất khẩu gạo của Việt Nam tăng mạnh trong quý đầu năm.",
         "body": "Doanh nghiệp xuất khẩu gạo ký nhiều hợp đồng mới với đối tác.",
     },
+    {  # a short question's article: it holds the name and "làm", never "nghề" or "gì"
+        "id": "zumba",
+        "title": "Cô gái thoát trầm cảm nhờ nhảy zumba",
+        "lead": "Roxy Strydom 25 tuổi, sống tại Durban, hiện làm nhân viên lễ tân.",
+        "body": "Cô tập nhảy mỗi ngày.",
+    },
+    {  # holds every word of that question but the name
+        "id": "jobs",
+        "title": "Tuổi trẻ nên làm nghề gì?",
+        "lead": "Chọn nghề là câu hỏi lớn: làm nghề gì để sống vui?",
+        "body": "Nhiều bạn trẻ chưa biết làm nghề gì.",
+    },
     {
         "id": "teen",
         "title": "Phim teen lên ngôi mùa hè",
@@ -117,6 +129,13 @@ def test_short_queries_still_need_every_word(service: SearchService) -> None:
     assert ids(service, "ngạt thở")[0] == "choking"
     assert ids(service, "ngạt đèn") == ["scattered"]
     assert service.search("ngạt thở xyzzyq")["hits"] == service.search("ngạt thở")["hits"]  # unknown words don't count
+
+
+def test_question_words_are_not_needed_to_match(service: SearchService) -> None:
+    # "Strydom làm nghề gì?" asked three of its four words; "gì" says what kind of answer is
+    # wanted and the answer never repeats it: two of "strydom", "làm", "nghề" are enough.
+    for typed in ("Strydom làm nghề gì?", "strydom lam nghe gi?"):
+        assert "zumba" in ids(service, typed)
 
 
 def test_initialism_typed_with_spaces_or_joined(service: SearchService) -> None:

@@ -157,17 +157,54 @@ def test_a_dominant_candidate_is_taken_in_a_short_query_only() -> None:
     or in a long query, the context decides nothing."""
     from indexer.typos import DOMINANT, SHORT_QUERY, taken_as
 
-    counts = {("tranh", "luan"): 3 * DOMINANT, ("tinh", "luan"): 3}
+    # (both a letter left out of what was typed: the slip weighs them alike)
+    counts = {("tranh", "luan"): 3 * DOMINANT, ("trinh", "luan"): 3}
 
     def pair_df(a: str, b: str) -> int:
         return counts.get((a, b), 0)
 
     short = ["vh", "trnh", "luan"]
-    assert taken_as(["tinh", "tranh"], short, 1, pair_df) == "tranh"
+    assert taken_as(["trinh", "tranh"], short, 1, pair_df) == "tranh"
     long = ["vh", "trnh", "luan", *["x"] * SHORT_QUERY]
-    assert taken_as(["tinh", "tranh"], long, 1, pair_df) is None
-    counts[("tinh", "luan")] = 4  # 9 < 3 x 4: not dominant
-    assert taken_as(["tinh", "tranh"], short, 1, pair_df) is None
+    assert taken_as(["trinh", "tranh"], long, 1, pair_df) is None
+    counts[("trinh", "luan")] = 4  # 9 < 3 x 4: not dominant
+    assert taken_as(["trinh", "tranh"], short, 1, pair_df) is None
+
+
+def test_the_likelier_slip_decides_between_candidates_held_alike() -> None:
+    """ "bac si hni": "nhi" (two letters swapped) and "hai" (a far key struck) are each held
+    next to "si" in two articles; two swapped letters are the likelier slip, so "nhi" is taken.
+    With "hai" held far more often, the neighbours win again."""
+    from indexer.typos import taken_as
+
+    counts = {("si", "hai"): 2, ("si", "nhi"): 2}
+
+    def pair_df(a: str, b: str) -> int:
+        return counts.get((a, b), 0)
+
+    assert taken_as(["hai", "nhi"], ["bac", "si", "hni"], 2, pair_df) == "nhi"
+    counts[("si", "hai")] = 40
+    assert taken_as(["hai", "nhi"], ["bac", "si", "hni"], 2, pair_df) == "hai"
+
+
+_LETTERS = st.text(alphabet="abcdeghiklmnopqrstuvxy", min_size=3, max_size=8)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_LETTERS, st.data())
+def test_slip_cost_weighs_each_kind_of_slip(word: str, data: st.DataObject) -> None:
+    """A letter left out, two adjacent letters swapped: free; a letter doubled, or a key next
+    to the right one struck: KEY_COST; any other letter: LETTER_COST (against the word meant)."""
+    from indexer.typos import KEY_COST, LETTER_COST, _neighbour_keys, slip_cost
+
+    i = data.draw(st.integers(0, len(word) - 1))
+    assert slip_cost(word[:i] + word[i + 1 :], word) == 0.0
+    assert slip_cost(word[:i] + word[i] + word[i:], word) == KEY_COST
+    if i + 1 < len(word) and word[i] != word[i + 1]:
+        assert slip_cost(word[:i] + word[i + 1] + word[i] + word[i + 2 :], word) == 0.0
+    other = data.draw(st.sampled_from([c for c in "abcdefghijklmnopqrstuvwxyz" if c != word[i]]))
+    expected = KEY_COST if _neighbour_keys(word[i], other) else LETTER_COST
+    assert slip_cost(word[:i] + other + word[i + 1 :], word) == expected
 
 
 def test_in_context_prefers_the_rarer_candidate_among_those_printed_next_to_a_neighbour() -> None:
@@ -187,7 +224,8 @@ def test_in_context_prefers_the_rarer_candidate_among_those_printed_next_to_a_ne
 def test_a_mistyped_word_typed_with_marks_keeps_them_on_its_spelling() -> None:
     """ "tình trạng thế noà": of the spellings one edit from "noa", only "nào" is printed with
     the typed mark carried over, so the word is taken as "nao" and "nào" is the exact form to
-    prefer, as if typed. Typed plain, the context alone decides nothing."""
+    prefer, as if typed. Typed plain, "nao" and "non" are each printed after "the" once: the
+    likelier slip (two letters swapped, not a far key) takes it, with no exact form."""
     from indexer.keyboard import DictSupport
     from indexer.query import interpret, parse_query
     from indexer.typos import TAKEN_WEIGHT
@@ -201,7 +239,7 @@ def test_a_mistyped_word_typed_with_marks_keeps_them_on_its_spelling() -> None:
     assert noa.forms[0] == ("nao", TAKEN_WEIGHT) and noa.exact == "nào"
     parsed = parse_query("tinh trang the noa")
     noa = next(m for m in interpret(parsed, parsed.text, support, index).values() if ("noa", 1.0) in m.forms)
-    assert noa.forms[0] == ("noa", 1.0) and noa.exact is None
+    assert noa.forms[0] == ("nao", TAKEN_WEIGHT) and noa.exact is None
 
 
 def test_a_marked_spelling_printed_nowhere_is_shown_corrected() -> None:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
+import zstandard
 
-from indexer.results_cache import ENV_VAR, ResultsCache, configured_bytes
+from indexer.results_cache import ENV_VAR, LEVEL, ResultsCache, configured_bytes
 from indexer.search import SearchService
 
 
 def test_least_recently_used_answers_go_first_and_bytes_stay_bounded() -> None:
     answer = {"hits": ["x" * 100]}
-    size = len('{"hits":["' + "x" * 100 + '"]}')
+    size = len(zstandard.ZstdCompressor(level=LEVEL).compress(b'{"hits":["' + b"x" * 100 + b'"]}'))
     cache = ResultsCache(max_bytes=3 * size)
     for key in "abc":
         cache.put(key, answer)
@@ -29,11 +32,20 @@ def test_answers_are_copies_and_oversized_ones_are_not_kept() -> None:
     assert first == {"took_ms": 1.0, "query": "Hà Nội"}
     first["took_ms"] = 99.0
     assert cache.get("k") == {"took_ms": 1.0, "query": "Hà Nội"}
-    cache.put("big", {"text": "x" * 100})
+    cache.put("big", {"text": hashlib.sha512(b"x").hexdigest()})  # 128 hex digits zstd cannot shrink
     assert cache.get("big") is None and cache.bytes <= 64
     off = ResultsCache(max_bytes=0)
     off.put("k", {"a": 1})
     assert off.get("k") is None
+
+
+def test_answers_are_kept_compressed() -> None:
+    """The bound counts zstd-compressed JSON: ten hits of news text take a third of their JSON."""
+    answer = {"hits": [{"title": "Đảng ủy Khối doanh nghiệp tỉnh", "snippet": "Hội nghị … " * 20}] * 10}
+    raw = len(json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    cache = ResultsCache(max_bytes=raw)
+    cache.put("k", answer)
+    assert cache.get("k") == answer and cache.bytes < raw / 3
 
 
 def test_the_bound_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

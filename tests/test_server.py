@@ -122,6 +122,24 @@ def test_serve_without_index_is_a_clear_error(tmp_path: Path) -> None:
     assert "vnsearch build" in result.stderr
 
 
+def test_the_master_freezes_what_it_imported_before_forking(
+    seed_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The objects `serve` imported are frozen out of the garbage collector's sight before
+    gunicorn forks the workers, so the workers' collections do not copy their pages."""
+    import gc
+
+    from webui import server as server_module
+
+    frozen: list[int] = []
+    monkeypatch.setattr(server_module.VnsearchServer, "run", lambda self: frozen.append(gc.get_freeze_count()))
+    try:
+        assert server_module.serve(seed_index, port=free_port()) == 0
+    finally:
+        gc.unfreeze()
+    assert frozen and frozen[0] > 10_000
+
+
 def test_cors_origins_from_the_environment(seed_index: Path, tmp_path: Path) -> None:
     env = {"VNSEARCH_CORS_ORIGINS": "https://news.example"}
     with running(seed_index, tmp_path, workers=1, threads=2, env=env) as srv:

@@ -366,8 +366,10 @@ class MappedTypoIndex(TypoIndex):
 
     @classmethod
     def write(cls, folder: Path, lexicon: Mapping[str, int]) -> None:
-        """Write the files for `lexicon` (as given to TypoIndex: `{folded syllable: df}`)."""
-        words = _indexed_words(lexicon)
+        """Write the files for `lexicon` (as given to TypoIndex: `{folded syllable: df}`). Words
+        and their deletion keys go in sorted order, so two builds of the same index write the
+        same bytes (a set's order follows the process's hash seed)."""
+        words = sorted(_indexed_words(lexicon))
         trie = save_trie(folder / "typos.words.marisa", words)
         freq = np.zeros(len(trie), dtype=np.int64)
         keys: list[str] = []
@@ -375,7 +377,7 @@ class MappedTypoIndex(TypoIndex):
         for w in words:
             i = trie[w]
             freq[i] = lexicon[w]
-            deletes = _deletes(w, cls._depth(w, lexicon[w]))
+            deletes = sorted(_deletes(w, cls._depth(w, lexicon[w])))
             keys.extend(deletes)
             ids.extend([i] * len(deletes))
         hashes = stable_hashes(keys)

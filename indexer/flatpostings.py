@@ -47,7 +47,7 @@ from typing import Any
 
 import numpy as np
 
-from indexer.mapped import load_array, open_trie, save_array, save_trie, trie_id, values
+from indexer.mapped import load_array, open_trie, save_array, save_trie, segment_stem, trie_id, values
 from indexer.postings import Postings, SegmentPostings
 
 FORMAT = "pfl2"  # in the file names: a new layout gets a new name, so old files are never misread
@@ -55,16 +55,15 @@ DENSE = 8  # a list of more than 1/DENSE of the segment's documents is held as a
 SEPARATOR = "\x1f"  # between field and text in a trie key (no field name holds it)
 
 
-def _paths(folder: Path, segment_id: str) -> dict[str, Path]:
-    stem = f"{segment_id}.{FORMAT}"
+def _paths(stem: Path) -> dict[str, Path]:
     names = ("terms", "starts.npy", "freqs.npy", "docs.npy", "dense.npy", "bits.npy", "json")
-    return {name: folder / f"{stem}.{name}" for name in names}
+    return {name: stem.with_name(f"{stem.name}.{name}") for name in names}
 
 
 def _segment_files(reader: Any) -> dict[str, Path] | None:
     """The flat files' paths for a Whoosh segment reader, or None if it is not in a folder."""
-    folder = getattr(reader._storage, "folder", None)
-    return None if folder is None else _paths(Path(folder), reader.segment().segment_id())
+    stem = segment_stem(reader, FORMAT)
+    return None if stem is None else _paths(stem)
 
 
 def write(reader: Any) -> int:
@@ -142,12 +141,6 @@ def lacks(leaf: Any) -> bool:
     they existed)."""
     paths = _segment_files(leaf)
     return paths is not None and not paths["json"].exists()
-
-
-def flat_bytes(folder: Path) -> int | None:
-    """Bytes of a generation's flat posting files (`vnsearch stats`), or None when it has none."""
-    files = [p for p in folder.glob(f"*.{FORMAT}.*") if p.is_file()]
-    return sum(p.stat().st_size for p in files) if files else None
 
 
 class FlatPostings:

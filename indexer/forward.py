@@ -124,13 +124,6 @@ class ForwardWriter:
             first += count
 
 
-def forward_bytes(folder: Path) -> int | None:
-    """Bytes of a generation's forward files (`vnsearch stats`), or None when it has none (an
-    index built before them: its re-rank reads the stored text, ~6 ms more CPU a query)."""
-    files = [p for p in folder.glob(f"*.{FORMAT}.*") if p.is_file()]
-    return sum(p.stat().st_size for p in files) if files else None
-
-
 def write_missing(folder: Path, ix: Any) -> int:
     """Write the forward files of every segment of `ix` (in `folder`) that lacks them, from its
     stored articles: the segments `update_index` added or merged (or all of an index built

@@ -28,6 +28,21 @@ MODELS_VERSION = 1  # bump when a file's layout changes: older folders are then 
 MANIFEST = "manifest.json"
 
 
+def segment_stem(reader: Any, layout: str) -> Path | None:
+    """Where a Whoosh segment's own copy in `layout` ("pfl2", "sto1"...) lives: the stem
+    ``<folder>/<segment id>.<layout>`` its files are named from, beside the segment's files
+    (Whoosh's `clean_files` leaves them alone); None when the segment is not in a folder."""
+    folder = getattr(reader._storage, "folder", None)
+    return None if folder is None else Path(folder) / f"{reader.segment().segment_id()}.{layout}"
+
+
+def layout_bytes(folder: Path, layout: str) -> int | None:
+    """Bytes of a generation's per-segment files in `layout` (`vnsearch stats`), or None when
+    it has none (an index built before that layout)."""
+    files = [p for p in folder.glob(f"*.{layout}.*") if p.is_file()]
+    return sum(p.stat().st_size for p in files) if files else None
+
+
 def save_array(path: Path, array: Any) -> None:
     np.save(path, np.ascontiguousarray(array), allow_pickle=False)
 

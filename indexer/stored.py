@@ -37,6 +37,7 @@ from whoosh import columns
 from whoosh.codec.whoosh3 import STORED_COLUMN, W3Codec
 
 from indexer import packed
+from indexer.mapped import segment_stem
 
 _STORED = "_stored"
 PACKED_FORMAT = "sto1"  # in the file names: a new layout gets a new name, so old files are never misread
@@ -107,7 +108,7 @@ class PackedStored:
     @classmethod
     def open(cls, reader: Any) -> PackedStored | None:
         """None when the segment has no complete packed copy (or not this segment's)."""
-        stem = _packed_stem(reader)
+        stem = segment_stem(reader, PACKED_FORMAT)
         if stem is None:
             return None
         try:
@@ -126,31 +127,20 @@ def _fields(pickled: bytes, schema: Any) -> dict[str, Any]:
     return {name: value for name, value in pickle.loads(pickled).items() if name in schema}
 
 
-def _packed_stem(reader: Any) -> Path | None:
-    folder = getattr(reader._storage, "folder", None)
-    return None if folder is None else Path(folder) / f"{reader.segment().segment_id()}.{PACKED_FORMAT}"
-
-
 def lacks_packed(reader: Any) -> bool:
     """Whether the segment `reader` reads could have a packed copy of its stored fields and has
     none yet (a new build's segments, those an update added or merged)."""
-    stem = _packed_stem(reader)
+    stem = segment_stem(reader, PACKED_FORMAT)
     return stem is not None and not packed.paths(stem)[2].exists()
 
 
 def write_packed(reader: Any) -> int:
     """Copy the stored fields of the segment `reader` reads (a plain W3 segment on disk) into
     its packed files. Returns the bytes written."""
-    source, stem = SegmentStored.open(reader), _packed_stem(reader)
+    source, stem = SegmentStored.open(reader), segment_stem(reader, PACKED_FORMAT)
     if source is None or stem is None:
         raise ValueError(f"segment {reader.segment().segment_id()} has no stored column to pack")
     return packed.write(stem, [source.pickled(docnum) for docnum in range(reader.doc_count_all())])
-
-
-def packed_bytes(folder: Path) -> int | None:
-    """Bytes of a generation's packed stored files (`vnsearch stats`), or None when it has none."""
-    files = [p for p in folder.glob(f"*.{PACKED_FORMAT}.*") if p.is_file()]
-    return sum(p.stat().st_size for p in files) if files else None
 
 
 def _offsets_and_lengths(buf: mmap.mmap, doccount: int) -> tuple[np.ndarray, np.ndarray]:

@@ -186,7 +186,7 @@ def test_flat_files_of_another_segment_or_unfinished_are_not_used(index_dir: Pat
     ix = whoosh.index.open_dir(str(copy), indexname=INDEX_NAME)
     with ix.reader() as reader:
         first, second = [leaf for leaf, _ in reader.leaf_readers()][:2]
-        facts = flatpostings._paths(copy, first.segment().segment_id())["json"]
+        facts = flatpostings._paths(copy / f"{first.segment().segment_id()}.{flatpostings.FORMAT}")["json"]
         data = facts.read_text(encoding="utf-8")
         facts.write_text(data.replace('"documents": ', '"documents": 1'), encoding="utf-8")
         assert FlatPostings.open(first) is None

@@ -40,7 +40,7 @@ from typing import Literal, Protocol
 from viet_text_tools import normalize_diacritics
 
 from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text, tokenize
-from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, neighbour_pairs
+from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs
 
 # --- syllable model ------------------------------------------------------------------------------
 
@@ -761,7 +761,9 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
         if _unprinted_marks(word, chosen[i], support):  # two letters too: "ru gủ" for "ngủ"
             pool = _pool(word, chosen)  # (MARKED_POOL: the word is typed with marks)
             near = _near_in_context(chosen, i, chosen[i], support, index, pool, slip=True, pool=pool)
-            found = [c for c in near if printed_carried(word.raw, c, support) and _pair_docs(chosen, i, c, support)]
+            found = [
+                c for c in near if printed_carried(word.raw, c, support) and pair_docs(chosen, i, c, support.pair_df)
+            ]
         elif any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):
             need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
             marked = word.typed_with_marks
@@ -771,7 +773,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
                     c
                     for c in _near_in_context(chosen, i, key, support, index, pool, slip=short_query, pool=pool)
                     if c not in word.folded_forms
-                    and _pair_docs(chosen, i, c, support) >= need
+                    and pair_docs(chosen, i, c, support.pair_df) >= need
                     and (not marked or printed_carried(word.raw, c, support))
                 ][:limit]
         out.append(list(dict.fromkeys(found))[:limit])
@@ -831,7 +833,7 @@ def _may_be_slip(understood: Understood, chosen: Sequence[str], i: int, support:
     word = understood.words[i]
     if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False
-    return _pair_docs(chosen, i, chosen[i], support) == 0
+    return pair_docs(chosen, i, chosen[i], support.pair_df) == 0
 
 
 def _lone_key(understood: Understood, i: int) -> bool:
@@ -857,8 +859,3 @@ def could_be_syllable(folded: str) -> bool:
         ):
             return True
     return False
-
-
-def _pair_docs(words: Sequence[str], i: int, candidate: str, support: Support) -> int:
-    """The most articles holding `candidate` next to one of words[i]'s neighbours (as pairs)."""
-    return max(neighbour_pairs(words, i, candidate, support.pair_df))

@@ -90,9 +90,8 @@ def taken_as(candidates: Sequence[str], words: Sequence[str], i: int, pair_df: C
     typed is (`slip_likelihood`): the two halves of a noisy-channel corrector."""
     if len(candidates) == 1 and len(candidates[0]) >= LONE_LETTERS:
         return candidates[0]
-    typed = fold(words[i])
     held = sorted(
-        ((max(neighbour_pairs(words, i, c, pair_df)) * slip_likelihood(typed, c), c) for c in candidates), reverse=True
+        ((pair_docs(words, i, c, pair_df) * slip_likelihood(words[i], c), c) for c in candidates), reverse=True
     )
     held = [(n, c) for n, c in held if n]
     if len(held) == 1 or (len(held) > 1 and len(words) < SHORT_QUERY and held[0][0] >= DOMINANT * held[1][0]):
@@ -308,9 +307,10 @@ def slip_cost(typed: str, meant: str) -> float:
         diff = [k for k in range(n) if typed[k] != meant[k]]
         if len(diff) == 1:
             return KEY_COST if _neighbour_keys(meant[diff[0]], typed[diff[0]]) else LETTER_COST
-        a, b = diff if len(diff) == 2 else (0, 0)
-        if b == a + 1 and typed[a] == meant[b] and typed[b] == meant[a]:
-            return 0.0
+        if len(diff) == 2:
+            a, b = diff
+            if b == a + 1 and typed[a] == meant[b] and typed[b] == meant[a]:
+                return 0.0
     elif m == n - 1:
         k = next((k for k in range(m) if typed[k] != meant[k]), m)  # the extra letter
         if typed[:k] + typed[k + 1 :] == meant:
@@ -333,6 +333,11 @@ def neighbour_pairs(
     before = pair_df(words[i - 1], candidate) if i > 0 else 0
     after = pair_df(candidate, words[i + 1]) if i + 1 < len(words) else 0
     return before, after
+
+
+def pair_docs(words: Sequence[str], i: int, candidate: str, pair_df: Callable[[str, str], int]) -> int:
+    """The most articles holding `candidate` next to one of words[i]'s neighbours (as pairs)."""
+    return max(neighbour_pairs(words, i, candidate, pair_df))
 
 
 def stable_hashes(keys: Sequence[str | bytes]) -> np.ndarray:

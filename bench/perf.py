@@ -24,8 +24,8 @@ articles) and the whole corpus (--full):
    vnsearch returns the full search JSON (snippets, facets, suggestion); the baselines the
    top-10 ids (FTS5 with its snippet()).
 3. **HTTP**: ``python -m indexer serve --workers 2`` on 127.0.0.1: GET /api/search latency from
-   one client, then throughput with 1, 4 and 16 concurrent clients (a keep-alive session per
-   thread, each bounded by --duration seconds AND a request count), and the server's RSS
+   one client, then throughput with 1, 4 and 16 concurrent clients (a keep-alive connection per
+   thread, `http.client`, each bounded by --duration seconds AND a request count), and the server's RSS
    (gunicorn master + workers, summed; polled).
 
 --workload runs issue 14's workload instead, on the whole --corpus (news-50k), with a vnsearch
@@ -56,6 +56,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gzip
+import http.client
 import json
 import os
 import platform
@@ -74,6 +75,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO.parent / "shared" / "corpus"
@@ -565,14 +567,12 @@ class Server:
             )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
-        import requests
-
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-1000:]}")
-            with contextlib.suppress(requests.RequestException):
-                if requests.get(self.url + "/api/health", timeout=2).status_code == 200:
+            with contextlib.suppress(*HTTP_ERRORS), Client(self.url, timeout=2) as client:
+                if client.get("/api/health")[0] == 200:
                     return
             time.sleep(0.2)
         raise RuntimeError("server not ready")
@@ -662,24 +662,76 @@ class RssMonitor:
         self._sample()
 
 
-def http_get(session: Any, url: str, q: str, sort: str, timeout: float = 30.0) -> bool:
-    params = {"q": q} if sort == "relevance" else {"q": q, "sort": sort}
-    response = session.get(url + "/api/search", params=params, timeout=timeout)
-    return response.status_code == 200 and response.content[:1] == b"{"
+HTTP_ERRORS = (OSError, http.client.HTTPException)  # a refused, dropped or timed-out request
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection to the server (the standard library's `http.client`):
+    what every measurement here asks through, one per load-generator thread.
+
+    Why not `requests`: the load generator runs on the same two cores as the server it
+    measures, and whatever CPU it spends is taken from the server. A `requests.Session` spent
+    ~2 ms of CPU a request (16 threads asking computed searches: 1.96 and 2.03 ms a request,
+    ~10% of the machine; 16 threads asking /api/health: 454 req/s, the client using more CPU
+    than the server), where `http.client` spends ~0.3 ms (/api/health: ~1,400 req/s)."""
+
+    def __init__(self, url: str, timeout: float = 30.0) -> None:
+        host, _, port = url.removeprefix("http://").partition(":")
+        self._connection = http.client.HTTPConnection(host, int(port), timeout=timeout)
+        self._used = False  # a connection that served a request may since have been closed
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        """(status, body) of GET `path`. A kept-alive connection the server has closed in the
+        meantime (`serve` keeps idle ones 5 s) is opened again once, as a browser does."""
+        reused = self._used
+        try:
+            return self._exchange(path)
+        except HTTP_ERRORS:
+            if not reused:
+                raise
+            return self._exchange(path)
+
+    def _exchange(self, path: str) -> tuple[int, bytes]:
+        self._used = False
+        try:
+            self._connection.request("GET", path)
+            response = self._connection.getresponse()
+            body = response.read()
+        except HTTP_ERRORS:
+            self._connection.close()  # the next request connects afresh
+            raise
+        if response.will_close:
+            self._connection.close()
+        else:
+            self._used = True
+        return response.status, body
+
+    def search(self, q: str, sort: str) -> bool:
+        """GET /api/search for `q` (and `sort`, unless relevance): whether it answered 200 JSON."""
+        params = {"q": q} if sort == "relevance" else {"q": q, "sort": sort}
+        status, body = self.get("/api/search?" + urlencode(params))
+        return status == 200 and body[:1] == b"{"
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def measure_http_latency(server: Server, passes: int) -> Latency:
     """One client, sequential: 2 warm-up passes (both workers), then `passes` timed passes."""
-    import requests
-
     lat = Latency("GET /api/search", note="one client, keep-alive, 10 hits with snippets")
-    with requests.Session() as session:
+    with Client(server.url) as client:
         for i in range(passes + 2):
             for q, sort in QUERIES:
                 t0 = time.perf_counter()
                 try:
-                    ok = http_get(session, server.url, q, sort)
-                except requests.RequestException:
+                    ok = client.search(q, sort)
+                except HTTP_ERRORS:
                     ok = False
                 if not ok:
                     lat.errors += 1
@@ -719,10 +771,9 @@ def measure_throughput(
     max_per_client: int = MAX_REQUESTS_PER_CLIENT,
     queries: Sequence[tuple[str, str]] = QUERIES,
 ) -> Throughput:
-    """`clients` threads, each with its own keep-alive session, cycling through `queries` from its
-    own offset until `duration` seconds or `max_per_client` requests, whichever comes first."""
-    import requests
-
+    """`clients` threads, each with its own keep-alive connection (`Client`), cycling through
+    `queries` from its own offset until `duration` seconds or `max_per_client` requests,
+    whichever comes first."""
     queries = list(queries)
     result = Throughput(clients)
     lock = threading.Lock()
@@ -731,7 +782,7 @@ def measure_throughput(
     def client(offset: int) -> None:
         ok = errors = 0
         samples: list[float] = []
-        with requests.Session() as session:
+        with Client(server.url) as http:
             start_gate.wait()
             deadline = time.monotonic() + duration
             i = offset
@@ -740,8 +791,8 @@ def measure_throughput(
                 i += 1
                 t0 = time.perf_counter()
                 try:
-                    good = http_get(session, server.url, q, sort)
-                except requests.RequestException:
+                    good = http.search(q, sort)
+                except HTTP_ERRORS:
                     good = False
                 if good:
                     ok += 1
@@ -1091,22 +1142,20 @@ class WorkloadResult:
 def first_answer(server: Server, query: str, timeout: float = 60.0) -> tuple[float, float, int]:
     """Ask /api/search for `query` from the moment the server process starts until it answers
     200: (seconds since the process start, the answering request's ms, attempts)."""
-    import requests
-
     deadline = time.monotonic() + timeout
     tries = 0
-    with requests.Session() as session:
+    with Client(server.url) as client:
         while time.monotonic() < deadline:
             if server.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {server.log.read_text(errors='replace')[-1000:]}")
             tries += 1
             t0 = time.perf_counter()
             try:
-                if http_get(session, server.url, query, "relevance"):
+                if client.search(query, "relevance"):
                     t1 = time.perf_counter()
                     return t1 - server.started, (t1 - t0) * 1000, tries
-            except requests.RequestException:
-                pass
+            except HTTP_ERRORS:
+                pass  # refused while the server starts
             time.sleep(0.005)
     raise RuntimeError("server did not answer /api/search")
 
@@ -1116,8 +1165,6 @@ def run_workload(vn_index: Path, fts_db: Path, logs: Path, args: argparse.Namesp
     FTS5 in this process, each warmed on the same WARM_UP queries, then every workload query once
     (first sight) and the whole list again (repeated), the two engines alternating query by query
     so both see the same machine load; then throughput with 16 clients over the workload."""
-    import requests
-
     sys.path.insert(0, str(REPO / "bench"))
     from workload import KINDS, build_workload
 
@@ -1144,20 +1191,20 @@ def run_workload(vn_index: Path, fts_db: Path, logs: Path, args: argparse.Namesp
             file=sys.stderr,
             flush=True,
         )
-        with requests.Session() as session:
+        with Client(server.url) as client:
             # one keep-alive connection: warm-up, first sight and repeated pass go to one worker
             for q in wl.warm_up:
                 fts_run(q.text)
                 if q.text != first:
-                    http_get(session, server.url, q.text, "relevance")
+                    client.search(q.text, "relevance")
             for label in ("first", "repeated"):
                 print(f"  workload, {label} sight", file=sys.stderr, flush=True)
                 server_cpu0, fts_cpu = server.cpu(), 0.0
                 for q in wl.queries:
                     t0 = time.perf_counter()
                     try:
-                        ok = http_get(session, server.url, q.text, "relevance")
-                    except requests.RequestException:
+                        ok = client.search(q.text, "relevance")
+                    except HTTP_ERRORS:
                         ok = False
                     ms = (time.perf_counter() - t0) * 1000
                     if ok:
@@ -1185,7 +1232,8 @@ def run_workload(vn_index: Path, fts_db: Path, logs: Path, args: argparse.Namesp
         res.loads["throughput, end"] = load_avg()
         print(f"  throughput, {WORKLOAD_CLIENTS} clients, {len(QUERIES)} fixed queries", file=sys.stderr, flush=True)
         for q, sort in QUERIES:  # a new connection each: either worker
-            http_get(requests, server.url, q, sort)
+            with Client(server.url) as one:
+                one.search(q, sort)
         res.throughput_fixed = measure_throughput(server, WORKLOAD_CLIENTS, args.duration)
         res.loaded_pss = server.pss()
         res.loads["throughput (fixed queries), end"] = load_avg()
@@ -1199,7 +1247,8 @@ def run_workload(vn_index: Path, fts_db: Path, logs: Path, args: argparse.Namesp
     try:
         server.wait_ready()
         for q in wl.warm_up:  # a new connection each: either worker
-            http_get(requests, server.url, q.text, "relevance")
+            with Client(server.url) as one:
+                one.search(q.text, "relevance")
         res.throughput_computed = measure_throughput(server, WORKLOAD_CLIENTS, args.duration, queries=pairs)
         res.loads["throughput (results cache off), end"] = load_avg()
     finally:
@@ -1272,7 +1321,7 @@ def workload_markdown(res: WorkloadResult, vn_index: Path, fts_db: Path) -> list
         ]
     if t is not None:
         out += [
-            f"Throughput, {t.clients} clients over the workload (each a keep-alive session, from its own "
+            f"Throughput, {t.clients} clients over the workload (each a keep-alive connection, from its own "
             f"offset, {t.seconds:.1f} s): **{t.rps:.1f} req/s**, {t.ok} OK, {t.errors} errors, p50 "
             f"{_ms(percentile(t.samples, 50)) if t.samples else '–'} ms, p95 "
             f"{_ms(percentile(t.samples, 95)) if t.samples else '–'} ms; load after {t.load}. The server used "

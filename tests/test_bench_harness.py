@@ -4,11 +4,15 @@ None of these need ../shared: the corpus below is made up here."""
 
 from __future__ import annotations
 
+import http.server
 import importlib
 import json
 import sys
+import threading
 import unicodedata
+import urllib.parse
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -210,6 +214,48 @@ def test_fts5_or_runner_finds_any_word_best_first(tmp_path: Path) -> None:
         assert run("...") == []
     finally:
         close()
+
+
+class _SearchStub(http.server.BaseHTTPRequestHandler):
+    """Answers /api/search with JSON over kept-alive connections; after `q=drop` it closes the
+    connection without saying so, as a server does with one idle past its keep-alive."""
+
+    protocol_version = "HTTP/1.1"
+    connections: ClassVar[set[int]] = set()  # the clients' ports
+    queries: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        type(self).connections.add(self.client_address[1])
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["q"][0]
+        type(self).queries.append(q)
+        body = json.dumps({"query": q}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = q == "drop"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_client_keeps_its_connection_and_reconnects_once_when_dropped() -> None:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _SearchStub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with perf.Client(f"http://127.0.0.1:{server.server_address[1]}", timeout=5) as client:
+            assert client.search("Hà Nội", "relevance") and client.search("bão", "newest")
+            assert len(_SearchStub.connections) == 1  # kept alive
+            assert client.search("drop", "relevance")
+            assert client.search("sau", "relevance")  # on a new connection, asked again once
+        assert _SearchStub.queries == ["Hà Nội", "bão", "drop", "sau"]
+        assert len(_SearchStub.connections) == 2
+    finally:
+        server.shutdown()
+        server.server_close()
+    with pytest.raises(perf.HTTP_ERRORS), perf.Client(f"http://127.0.0.1:{server.server_address[1]}") as client:
+        client.search("x", "relevance")  # nothing listens: refused, not retried forever
 
 
 def test_workload_result_percentiles_per_kind_and_all() -> None:

@@ -106,12 +106,25 @@ def _prune_generations(root: Path, keep: Path) -> None:
 
 
 def current_generation(root: Path) -> Path | None:
-    link = Path(root) / "current"
+    """The folder of the generation being served, None without one."""
+    link = current_link(root)
+    return None if link is None else linked_generation(root, link)
+
+
+def current_link(root: Path) -> str | None:
+    """The text of the ``current`` symlink (a generation's name), None without one: one system
+    call, so a server can ask on every request whether a build has swapped in another
+    generation (resolving the path as well took ~8 and was a tenth of a cached answer's CPU).
+    A generation's name is never used twice (`publish`), so the same text is the same one."""
     try:
-        target = os.readlink(link)
+        return os.readlink(Path(root) / "current")
     except OSError:
         return None
-    gen = (Path(root) / target).resolve()
+
+
+def linked_generation(root: Path, link: str) -> Path | None:
+    """The folder a ``current`` link's text names, None when it is not one."""
+    gen = (Path(root) / link).resolve()
     return gen if gen.is_dir() else None
 
 

@@ -27,7 +27,7 @@ from whoosh import query as wq
 from indexer import ranking
 from indexer.analysis import canonical_syllable, fold, fold_quick, has_marks, normalize_text
 from indexer.forward import ForwardIndex, searchable_text
-from indexer.generations import current_generation
+from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
 from indexer.keyboard import could_be_syllable, printed_carried
 from indexer.mapped import models_folder
@@ -316,26 +316,33 @@ class SearchService:
         self.abbreviations = Abbreviations(files)
         self._lock = threading.Lock()
         self.warm_models = False  # load each new generation's models in a background thread
-        self._gen: _Generation | None = None
+        self._current: tuple[str, _Generation] | None = None  # (the `current` link's text, its generation)
         self._local = threading.local()
         self.results = ResultsCache(configured_bytes())
 
     # generation and searcher management
 
     def generation(self) -> _Generation:
-        gen_path = current_generation(self.root)
+        """The generation `current` points at, asked on every request: while the link's text is
+        the one last seen, the generation it named (one system call); otherwise resolved and,
+        if it is another, opened."""
+        link = current_link(self.root)
+        current = self._current
+        if current is not None and link == current[0]:
+            return current[1]
+        gen_path = linked_generation(self.root, link) if link is not None else None
         if gen_path is None:
             raise IndexUnavailable(f"no index at {self.root}: run 'vnsearch build' first")
-        gen = self._gen
-        if gen is None or gen.path != gen_path:
-            with self._lock:
-                gen = self._gen
-                if gen is None or gen.path != gen_path:
-                    gen = self._gen = _Generation(gen_path)
-                    self.results.clear()  # answers of the old generation are never asked for again
-                    if self.warm_models:
-                        gen.warming = True  # before the thread starts: no request sees models half-loaded
-                        threading.Thread(target=gen.warm, name="vnsearch-warm", daemon=True).start()
+        with self._lock:
+            current = self._current
+            gen = current[1] if current is not None else None
+            if gen is None or gen.path != gen_path:
+                gen = _Generation(gen_path)
+                self.results.clear()  # answers of the old generation are never asked for again
+                if self.warm_models:
+                    gen.warming = True  # before the thread starts: no request sees models half-loaded
+                    threading.Thread(target=gen.warm, name="vnsearch-warm", daemon=True).start()
+            self._current = (link, gen)
         return gen
 
     def warm(self) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -70,11 +72,19 @@ def test_a_repeated_search_is_answered_from_the_cache(seed_index: Path) -> None:
     assert service.results.hits == 1 and len(service.results) == 2
 
 
-def test_a_new_generation_empties_the_cache(seed_index: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    service = SearchService(seed_index)
+def test_a_new_generation_empties_the_cache(seed_index: Path, tmp_path: Path) -> None:
+    root = tmp_path / "index"
+    shutil.copytree(seed_index, root, symlinks=True)
+    service = SearchService(root)
     service.search("thanh uy")
     assert len(service.results) == 1
-    service._gen = None  # as when `vnsearch build` swaps a new generation in
+    old = service.generation()
+    assert service.generation() is old  # `current` unchanged: the generation already open
+    # as `vnsearch build` swaps a new generation in (indexer.generations.publish)
+    shutil.copytree(old.path, root / "gen-next")
+    os.symlink("gen-next", root / ".current-next")
+    os.replace(root / ".current-next", root / "current")
+    assert service.generation().path.name == "gen-next"
     service.search("thanh uy")
     assert service.results.hits == 0 and len(service.results) == 1
 

@@ -540,6 +540,8 @@ class Server:
     """`python -m indexer serve` on a free loopback port, logs to files."""
 
     def __init__(self, index: Path, logs: Path, workers: int = 2, env: dict[str, str] | None = None) -> None:
+        self.index = index
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
         self.log = logs / f"serve-{self.port}.log"
@@ -567,15 +569,32 @@ class Server:
             )
 
     def wait_ready(self, timeout: float = 60.0) -> None:
+        """Until /api/health answers and every worker has the index mapped. The first worker
+        answers before the second has loaded, and clients that connect then keep their
+        connections on the first for the whole run (16 clients on one cached search: 470-490
+        req/s with one worker serving, 1,050-1,420 with both)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"server exited: {self.log.read_text(errors='replace')[-1000:]}")
             with contextlib.suppress(*HTTP_ERRORS), Client(self.url, timeout=2) as client:
-                if client.get("/api/health")[0] == 200:
+                if client.get("/api/health")[0] == 200 and self._workers_loaded():
                     return
-            time.sleep(0.2)
+            time.sleep(0.1)
         raise RuntimeError("server not ready")
+
+    def _workers_loaded(self) -> bool:
+        """Whether gunicorn runs all its workers and each has mapped files of the index."""
+        import psutil
+
+        index = str(self.index.resolve())
+        try:
+            workers = psutil.Process(self.proc.pid).children()
+            return len(workers) == self.workers and all(
+                any(m.path.startswith(index) for m in worker.memory_maps()) for worker in workers
+            )
+        except psutil.Error:
+            return False
 
     def memory(self) -> tuple[int, int]:
         """(RSS, anonymous RSS) of gunicorn's master and workers, summed."""

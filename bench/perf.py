@@ -621,16 +621,20 @@ class Server:
 
     def cpu(self) -> float:
         """CPU seconds (user + system) used so far by gunicorn's master and its live workers."""
+        return sum(self.cpu_by_process().values())
+
+    def cpu_by_process(self) -> dict[int, float]:
+        """The same, per process (pid: seconds)."""
         import psutil
 
-        total = 0.0
+        used: dict[int, float] = {}
         with contextlib.suppress(psutil.Error):
             root = psutil.Process(self.proc.pid)
             for p in [root, *root.children(recursive=True)]:
                 with contextlib.suppress(psutil.Error):
                     t = p.cpu_times()
-                    total += t.user + t.system
-        return total
+                    used[p.pid] = t.user + t.system
+        return used
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -772,6 +776,7 @@ class Throughput:
     peak_anon: int = 0
     load: str = ""
     server_cpu: float = 0.0  # CPU seconds the server used during the run
+    worker_cpu: list[float] = field(default_factory=list)  # the same per worker, the busiest first
 
     @property
     def rps(self) -> float:
@@ -781,6 +786,13 @@ class Throughput:
     def cpu_ms_per_request(self) -> float:
         done = self.ok + self.errors
         return self.server_cpu * 1000 / done if done else float("nan")
+
+    @property
+    def split(self) -> str:
+        """How the workers shared the work, e.g. "51% / 49%": kept-alive connections stay on the
+        worker that accepted them, and the busier worker bounds the throughput."""
+        total = sum(self.worker_cpu)
+        return " / ".join(f"{100 * c / total:.0f}%" for c in self.worker_cpu) if total else "–"
 
 
 def measure_throughput(
@@ -828,13 +840,16 @@ def measure_throughput(
     for t in threads:
         t.start()
     with RssMonitor(server) as monitor:
-        cpu0 = server.cpu()
+        cpu0 = server.cpu_by_process()
         start_gate.wait()
         t0 = time.perf_counter()
         for t in threads:
             t.join()
         result.seconds = time.perf_counter() - t0
-        result.server_cpu = server.cpu() - cpu0
+        used = {pid: cpu - cpu0.get(pid, 0.0) for pid, cpu in server.cpu_by_process().items()}
+        result.server_cpu = sum(used.values())
+        used.pop(server.proc.pid, None)  # the master: it only watches the workers
+        result.worker_cpu = sorted(used.values(), reverse=True)
     result.peak_rss, result.peak_anon = monitor.peak, monitor.peak_anon
     result.load = load_avg()
     return result
@@ -1335,7 +1350,7 @@ def workload_markdown(res: WorkloadResult, vn_index: Path, fts_db: Path) -> list
             f"For comparison, {f.clients} clients cycling over perf.py's {len(QUERIES)} fixed queries (issue 8's "
             f"throughput set; repeated, so caches are warm): {f.rps:.1f} req/s, {f.errors} errors, p50 "
             f"{_ms(percentile(f.samples, 50)) if f.samples else '–'} ms, {f.cpu_ms_per_request:.1f} ms server CPU "
-            f"per request, peak RSS {f.peak_rss / MiB:.0f} MiB.",
+            f"per request (workers' shares {f.split}), peak RSS {f.peak_rss / MiB:.0f} MiB.",
             "",
         ]
     if t is not None:
@@ -1344,9 +1359,10 @@ def workload_markdown(res: WorkloadResult, vn_index: Path, fts_db: Path) -> list
             f"offset, {t.seconds:.1f} s): **{t.rps:.1f} req/s**, {t.ok} OK, {t.errors} errors, p50 "
             f"{_ms(percentile(t.samples, 50)) if t.samples else '–'} ms, p95 "
             f"{_ms(percentile(t.samples, 95)) if t.samples else '–'} ms; load after {t.load}. The server used "
-            f"{t.cpu_ms_per_request:.1f} ms of CPU per request: 2 cores of its own could serve at most "
-            f"~{2000 / t.cpu_ms_per_request:.0f} req/s. Every query had been asked before (first and repeated "
-            "passes), so these are answered from the server's results cache (indexer/results_cache.py).",
+            f"{t.cpu_ms_per_request:.1f} ms of CPU per request (workers' shares {t.split}): 2 cores of its own "
+            f"could serve at most ~{2000 / t.cpu_ms_per_request:.0f} req/s. Every query had been asked before "
+            "(first and repeated passes), so these are answered from the server's results cache "
+            "(indexer/results_cache.py).",
             "",
             f"Server memory (gunicorn master + 2 workers, RSS summed): {rss / MiB:.0f} MiB after the two "
             f"passes ({anon / MiB:.0f} anonymous), peak {t.peak_rss / MiB:.0f} MiB ({t.peak_anon / MiB:.0f} "
@@ -1364,7 +1380,8 @@ def workload_markdown(res: WorkloadResult, vn_index: Path, fts_db: Path) -> list
             f"the warm-up queries, {c.clients} clients over the workload, {c.seconds:.1f} s): **{c.rps:.1f} req/s**, "
             f"{c.errors} errors, p50 {_ms(percentile(c.samples, 50)) if c.samples else '–'} ms, p95 "
             f"{_ms(percentile(c.samples, 95)) if c.samples else '–'} ms, {c.cpu_ms_per_request:.1f} ms server CPU "
-            f"per request (2 cores: at most ~{2000 / c.cpu_ms_per_request:.0f} req/s); load after {c.load}.",
+            f"per request (workers' shares {c.split}; 2 cores: at most ~{2000 / c.cpu_ms_per_request:.0f} req/s); "
+            f"load after {c.load}.",
             "",
         ]
     out += [

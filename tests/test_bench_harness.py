@@ -296,3 +296,9 @@ def test_rank_features_rerank_reproduces_the_product_formula() -> None:
     assert list(scorer(short)) == pytest.approx([10.0, 9.5, 9.0])
     got = rank_features.mrr(data, scorer)  # "c": third for the short query, first for the long one
     assert got == {"accented": pytest.approx((1 / 3 + 1) / 2), "ALL": pytest.approx(2 / 3)}
+
+
+def test_throughput_reports_how_the_workers_shared_the_work() -> None:
+    run = perf.Throughput(clients=16, worker_cpu=[3.0, 1.0])
+    assert run.split == "75% / 25%"
+    assert perf.Throughput(clients=16).split == "–"

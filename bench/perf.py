@@ -588,8 +588,8 @@ class Server:
         import psutil
 
         index = str(self.index.resolve())
+        workers = self.processes()[1:]
         try:
-            workers = psutil.Process(self.proc.pid).children()
             return len(workers) == self.workers and all(
                 any(m.path.startswith(index) for m in worker.memory_maps()) for worker in workers
             )
@@ -611,12 +611,10 @@ class Server:
         import psutil
 
         total = anon = 0
-        with contextlib.suppress(psutil.Error):
-            root = psutil.Process(self.proc.pid)
-            for p in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error, OSError):
-                    total += p.memory_full_info().pss
-                    anon += _smaps_rollup(p.pid).get("Pss_Anon", 0)
+        for p in self.processes():
+            with contextlib.suppress(psutil.Error, OSError):
+                total += p.memory_full_info().pss
+                anon += _smaps_rollup(p.pid).get("Pss_Anon", 0)
         return total, anon
 
     def cpu(self) -> float:
@@ -628,13 +626,21 @@ class Server:
         import psutil
 
         used: dict[int, float] = {}
-        with contextlib.suppress(psutil.Error):
-            root = psutil.Process(self.proc.pid)
-            for p in [root, *root.children(recursive=True)]:
-                with contextlib.suppress(psutil.Error):
-                    t = p.cpu_times()
-                    used[p.pid] = t.user + t.system
+        for p in self.processes():
+            with contextlib.suppress(psutil.Error):
+                t = p.cpu_times()
+                used[p.pid] = t.user + t.system
         return used
+
+    def processes(self) -> list[Any]:
+        """gunicorn's master, then its workers (psutil processes); none once the master is gone."""
+        import psutil
+
+        try:
+            root = psutil.Process(self.proc.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return []
 
     def stop(self) -> None:
         if self.proc.poll() is None:

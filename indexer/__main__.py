@@ -1,3 +1,3 @@
-from indexer.cli import main
+from indexer.launch import main
 
 raise SystemExit(main())

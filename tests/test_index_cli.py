@@ -57,6 +57,23 @@ def test_help_lists_commands() -> None:
         assert command in out
 
 
+def test_the_command_imports_with_the_collector_paused_then_runs_with_it_on() -> None:
+    """`indexer.launch` (the `vnsearch` script and `python -m indexer`): the command line's
+    imports end up frozen (never walked by the cyclic collector again), the collector is on
+    for the command itself, and the command's exit status is returned."""
+    probe = (
+        "import gc, sys\n"
+        "from indexer import launch\n"
+        "sys.argv = ['vnsearch', 'stats', '--index', sys.argv[1]]\n"
+        "status = launch.main()\n"
+        "print(status, gc.isenabled(), gc.get_freeze_count() > 10000, 'whoosh' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe, "/nonexistent-index"], cwd=REPO, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.stdout.split() == ["2", "True", "True", "True"], proc.stdout + proc.stderr
+    assert 'vnsearch = "indexer.launch:main"' in (REPO / "pyproject.toml").read_text(encoding="utf-8")
+
+
 def test_build_seeds_then_search_without_diacritics(tmp_path: Path) -> None:
     index = tmp_path / "ix"
     build = run_cli("build", "seeds/", index=index)

@@ -106,7 +106,8 @@ def _share_imports_with_workers() -> None:
     news-50k, 12 or 24 rounds of the workload's 550 queries with 16 clients then 100 of
     perf.py's 42: PSS of master + workers 307 / 307 MiB without, 289 / 290 MiB with (the
     master's own dirty pages 23 → 14 MiB); in shorter runs, before the workers' first full
-    collection, the two measure the same."""
+    collection, the two measure the same. (Started by `vnsearch serve`, the imports were
+    frozen as they ended, by `indexer.launch`: this freezes what came after.)"""
     gc.collect()
     gc.freeze()
 

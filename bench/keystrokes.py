@@ -26,6 +26,12 @@ store more than the accented text and every set gets the same forms:
   kind: a neighbouring key struck instead of the right one, or as well (before or after it), a
   letter doubled, one left out, or two adjacent ones swapped; seeded by the text.
 
+- ``framed`` (not in the default forms): the query put as a reader writes to the paper or a
+  doctor, a greeting or a word of context before it and thanks or a plea after it
+  (``Dạ cho cháu hỏi chút ạ. … Xin chân thành cảm ơn quý báo!``), from `FRAMES`, seeded by
+  the text; ``framed-plain``: the same, folded. The frames were written for this form, in two
+  halves: indexer.query's framing formulas from the first, then checked on the second.
+
 Letter case is kept: a shape or tone key after the first keystroke of a letter is upper case only
 when the whole word is upper case (``ĐHĐCĐ`` → ``DDHDDCDD``; ``Đường`` → ``Dduwowngf``), as a
 person holding Shift for the first letter types. Letters outside Vietnamese (digits, Latin
@@ -43,7 +49,8 @@ from collections.abc import Callable
 from viet_text_tools import normalize_diacritics
 
 FORMS = (
-    "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys"
+    "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
+    "framed", "framed-plain",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -203,6 +210,30 @@ def typo_keys(plain: str) -> str:
     return plain[:start] + new + plain[end:]
 
 
+# (openings, closings) of `framed`: the first five of each written before indexer.query's
+# framing formulas, the rest after them
+FRAMES = (
+    (
+        "Chào bác sĩ, cho em hỏi ạ.", "Thưa bác sĩ, tôi có một thắc mắc mong được giải đáp.",
+        "Xin chào, mình muốn hỏi một chút.", "Bác sĩ ơi, em đang rất lo lắng.", "Tôi năm nay 45 tuổi, xin hỏi bác sĩ:",
+        "Dạ cho cháu hỏi chút ạ.", "Kính gửi quý báo,", "Nhờ bác sĩ giải thích giùm tôi.",
+        "Gia đình tôi đang rất hoang mang.", "Em chào anh chị,", "Mọi người cho mình hỏi với,",
+    ),
+    (
+        "Em cảm ơn bác sĩ nhiều ạ.", "Mong bác sĩ tư vấn giúp, xin cảm ơn!", "Rất mong nhận được câu trả lời sớm.",
+        "Xin cảm ơn.", "Cảm ơn mọi người đã đọc.", "Xin chân thành cảm ơn quý báo!", "Mong sớm nhận được phản hồi.",
+        "Em xin cảm ơn ạ.", "Rất cảm ơn!", "Nhờ mọi người tư vấn giúp.", "Tôi nên làm gì bây giờ?",
+    ),
+)
+
+
+def framed(text: str) -> str:
+    """The accented query between an opening and a closing of `FRAMES`, seeded by the text."""
+    text = unicodedata.normalize("NFC", text)
+    rng = random.Random("framed:" + text)
+    return f"{rng.choice(FRAMES[0])} {text} {rng.choice(FRAMES[1])}"
+
+
 FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "accented": lambda q: unicodedata.normalize("NFC", q),
     "plain": fold,
@@ -215,6 +246,8 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "typo": lambda q: typo(fold(q)),
     "typo-accented": typo_accented,
     "typo-keys": lambda q: typo_keys(fold(q)),
+    "framed": framed,
+    "framed-plain": lambda q: fold(framed(q)),
 }
 
 

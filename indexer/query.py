@@ -50,6 +50,21 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 )
 _QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
 
+# Folded formulas a reader writes a question in: a greeting, leave to ask, thanks ("Xin chào,
+# cho em hỏi … Em cảm ơn ạ"). They say how the question is put, never what it is about, so a
+# question, or any query of FRAMING_FROM_WORDS+ words, is searched without them
+# (`Meaning.framing`). Formulas only, of two or more
+# syllables: a lone "chào", "thưa", "nhé" or "cho hỏi" folds to what news prints ("chào đời",
+# "thừa", "nhà", "cho hội"). See `bench/README.md`, issue 11, "A question put as a letter".
+FRAMING_FROM_WORDS = 6  # shorter queries lose them only when they read as a question
+FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "xin chao", "cam on", "xin cam on", "xin hoi", "muon hoi", "cho em hoi", "cho toi hoi", "cho minh hoi",
+        "cho chau hoi", "cho con hoi", "cho anh hoi", "cho chi hoi", "cho tui hoi",
+    )
+)
+
 
 # How a question phrase is spelled where that is sure: the restoration model reads a folded
 # question from the words news prints most, and health news prints "não" (brain), "đầu" (head)
@@ -99,6 +114,13 @@ def looks_like_question(folded: Sequence[str], text: str) -> bool:
 def question_positions(folded: Sequence[str]) -> set[int]:
     """Positions of syllables that belong to a question phrase (longest phrases first)."""
     return {i + k for i, phrase in _phrases(folded, QUESTION_PHRASES) for k in range(len(phrase))}
+
+
+def framing_positions(folded: Sequence[str]) -> set[int]:
+    """Positions of syllables that belong to a formula of `FRAMING_PHRASES`; none when they
+    would be every syllable (then the formula is what is asked for)."""
+    found = {i + k for i, phrase in _phrases(folded, FRAMING_PHRASES) for k in range(len(phrase))}
+    return found if len(found) < len(folded) else set()
 
 
 def _phrases(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, tuple[str, ...]]]:
@@ -265,6 +287,9 @@ class Meaning:
     # a question word of a question ("là gì", "như thế nào"): it asks for the answer and
     # describes none, so it weighs less, gets no slip candidates and no restored marks
     asking: bool = False
+    # part of a formula the question is put in ("xin chào", "cho em hỏi", "cảm ơn":
+    # `FRAMING_PHRASES`): neither matched nor scored nor highlighted, no slip candidates
+    framing: bool = False
 
     @property
     def changed(self) -> bool:
@@ -301,6 +326,8 @@ def interpret(
     Without an index (`support` None) every word means what it says."""
     meanings: dict[int, Meaning] = {}
     question = looks_like_question([t.folded for t in parsed.positive_tokens], parsed.text)
+    # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
+    written = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
     for clause in parsed.clauses:
         if clause.negated:
             continue
@@ -312,8 +339,12 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
-        asking = question_positions(words) if question and not clause.phrase else set()
+        framing = framing_positions(words) if written and not clause.phrase else set()
+        asking = question_positions(words) - framing if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
+            if i in framing:
+                meanings[id(tok)] = replace(meaning, framing=True)
+                continue
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
                 meanings[id(tok)] = replace(meaning, asking=True)
                 continue
@@ -474,7 +505,7 @@ def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: 
     out: dict[int, Meaning] = {}
     for i, (tok, word) in enumerate(zip(tokens, reading, strict=True)):
         meaning = meanings[id(tok)]  # `interpret` gave every positive word one
-        if meaning.asking:
+        if meaning.asking or meaning.framing:
             continue  # "tình trạng nao": not "não"; a question word weighs little anyway
         if i and canonical_syllable(reading[i - 1]) in TITLES:
             continue  # "ông tam": a name, which the model reads as its commonest word ("tâm")

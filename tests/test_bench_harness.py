@@ -116,6 +116,19 @@ def test_typo_keys_is_one_keyboard_slip_in_one_long_word(query: str) -> None:
         assert len(b) == len(a) - 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
 
 
+@pytest.mark.parametrize("query", ["Nguyên nhân chính dẫn đến ngạt thở là gì?", "giá dầu brent giảm"])
+def test_framed_puts_the_query_between_an_opening_and_a_closing(query: str) -> None:
+    """The query whole, after one opening and before one closing of FRAMES, the same every run;
+    framed-plain is that text folded."""
+    framed = keystrokes.make_form(query, "framed")
+    assert framed == keystrokes.make_form(query, "framed")
+    openings, closings = keystrokes.FRAMES
+    opening = next(o for o in openings if framed.startswith(o + " "))
+    closing = next(c for c in closings if framed.endswith(" " + c))
+    assert framed == f"{opening} {query} {closing}"
+    assert keystrokes.make_form(query, "framed-plain") == keystrokes.fold(framed)
+
+
 def test_neighbour_keys_on_qwerty() -> None:
     assert keystrokes._neighbour_keys("g") == "fhtyvb"
     assert keystrokes._neighbour_keys("q") == "wa"

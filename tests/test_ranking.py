@@ -82,6 +82,12 @@ ARTICLES = [
         "lead": "Chọn nghề là câu hỏi lớn: làm nghề gì để sống vui?",
         "body": "Nhiều bạn trẻ chưa biết làm nghề gì.",
     },
+    {  # a reader's letter: a greeting, leave to ask and thanks, about nothing the tests ask
+        "id": "letters",
+        "title": "Hộp thư bạn đọc",
+        "lead": "Xin chào toà soạn, cho em hỏi lịch nghỉ lễ. Em xin cảm ơn.",
+        "body": "Cảm ơn bạn đọc đã gửi thư. Mong anh chị phản hồi. Xin chào và hẹn gặp lại.",
+    },
     {
         "id": "teen",
         "title": "Phim teen lên ngôi mùa hè",
@@ -136,6 +142,23 @@ def test_question_words_are_not_needed_to_match(service: SearchService) -> None:
     # wanted and the answer never repeats it: two of "strydom", "làm", "nghề" are enough.
     for typed in ("Strydom làm nghề gì?", "strydom lam nghe gi?"):
         assert "zumba" in ids(service, typed)
+
+
+def test_a_question_framed_as_a_letter_needs_only_its_own_words(service: SearchService) -> None:
+    # A greeting, leave to ask and thanks around "ngạt thở là gì?" (indexer.query.FRAMING_PHRASES)
+    # say how the question is put: counted, they made 6 of 11 words needed, which the reader's
+    # letter held and the article about choking did not.
+    for typed in ("Xin chào, cho em hỏi: ngạt thở là gì? Em xin cảm ơn.",
+                  "xin chao, cho em hoi: ngat tho la gi? em xin cam on."):
+        assert ids(service, typed)[0] == "choking", typed
+
+
+def test_a_few_topic_words_amid_others_find_their_article(service: SearchService) -> None:
+    # Four words of the topic among ten a question holds: 40% of them must match
+    # (indexer.ranking.minimum_match), not half, which only the reader's letter held.
+    for typed in ("Chào anh chị, xuất khẩu gạo tăng thế nào? Mong phản hồi.",
+                  "chao anh chi, xuat khau gao tang the nao? mong phan hoi."):
+        assert "vietnam" in ids(service, typed), typed
 
 
 def test_initialism_typed_with_spaces_or_joined(service: SearchService) -> None:

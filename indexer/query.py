@@ -53,9 +53,9 @@ _QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "ba
 # Folded formulas a reader writes a question in: a greeting, leave to ask, thanks ("Xin chào,
 # cho em hỏi … Em cảm ơn ạ"). They say how the question is put, never what it is about, so a
 # question, or any query of FRAMING_FROM_WORDS+ words, is searched without them
-# (`Meaning.framing`). Formulas only, of two or more
-# syllables: a lone "chào", "thưa", "nhé" or "cho hỏi" folds to what news prints ("chào đời",
-# "thừa", "nhà", "cho hội"). See `bench/README.md`, issue 11, "A question put as a letter".
+# (`Meaning.framing`). Formulas only, of two or more syllables: a lone "chào", "thưa", "nhé"
+# or "cho hỏi" folds to what news prints ("chào đời", "thừa", "nhà", "cho hội"). Measured in
+# bench/README.md, "Stop 28: a question put as a letter".
 FRAMING_FROM_WORDS = 6  # shorter queries lose them only when they read as a question
 FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
@@ -327,7 +327,7 @@ def interpret(
     meanings: dict[int, Meaning] = {}
     question = looks_like_question([t.folded for t in parsed.positive_tokens], parsed.text)
     # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
-    written = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
+    may_be_framed = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
     for clause in parsed.clauses:
         if clause.negated:
             continue
@@ -339,7 +339,7 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
-        framing = framing_positions(words) if written and not clause.phrase else set()
+        framing = framing_positions(words) if may_be_framed and not clause.phrase else set()
         asking = question_positions(words) - framing if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:

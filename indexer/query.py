@@ -113,24 +113,33 @@ def looks_like_question(folded: Sequence[str], text: str) -> bool:
 
 def question_positions(folded: Sequence[str]) -> set[int]:
     """Positions of syllables that belong to a question phrase (longest phrases first)."""
-    return {i + k for i, phrase in _phrases(folded, QUESTION_PHRASES) for k in range(len(phrase))}
+    return _positions(folded, QUESTION_PHRASES)
 
 
 def framing_positions(folded: Sequence[str]) -> set[int]:
     """Positions of syllables that belong to a formula of `FRAMING_PHRASES`; none when they
     would be every syllable (then the formula is what is asked for)."""
-    found = {i + k for i, phrase in _phrases(folded, FRAMING_PHRASES) for k in range(len(phrase))}
+    found = _positions(folded, FRAMING_PHRASES)
     return found if len(found) < len(folded) else set()
 
 
+def _positions(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> set[int]:
+    """Positions of the syllables `_phrases` finds."""
+    return {i + k for i, phrase in _phrases(folded, phrases) for k in range(len(phrase))}
+
+
 def _phrases(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, tuple[str, ...]]]:
-    """(start, phrase) of the `phrases` in `folded`, longest first, none overlapping another."""
+    """(start, phrase) of the `phrases` in `folded`, longest first, none overlapping another.
+    A phrase is compared only where its first syllable stands (asked of every question and
+    long query, for question words and framing formulas: ~0.2 ms a 20-word question when
+    every position was sliced and compared)."""
     found: list[tuple[int, tuple[str, ...]]] = []
     taken: set[int] = set()
     for phrase in sorted(phrases, key=len, reverse=True):
         k = len(phrase)
+        first = phrase[0]
         for i in range(len(folded) - k + 1):
-            if tuple(folded[i : i + k]) == phrase and not taken.intersection(range(i, i + k)):
+            if folded[i] == first and tuple(folded[i : i + k]) == phrase and not taken.intersection(range(i, i + k)):
                 taken.update(range(i, i + k))
                 found.append((i, phrase))
     return found
@@ -506,7 +515,7 @@ def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: 
     for i, (tok, word) in enumerate(zip(tokens, reading, strict=True)):
         meaning = meanings[id(tok)]  # `interpret` gave every positive word one
         if meaning.asking or meaning.framing:
-            continue  # "tình trạng nao": not "não"; a question word weighs little anyway
+            continue  # "tình trạng nao": not "não"; a question word weighs little, a formula nothing
         if i and canonical_syllable(reading[i - 1]) in TITLES:
             continue  # "ông tam": a name, which the model reads as its commonest word ("tâm")
         exact = canonical_syllable(word)

@@ -1,7 +1,7 @@
 """Search: the one service behind the CLI, the JSON API and the web pages.
 
 It ties together query understanding (`indexer.query`), ranking (`indexer.ranking`, executed
-by `indexer.matching`), snippets (`indexer.snippets`) and "did you mean" (`indexer.restoration`),
+by `indexer.matching`), snippets (`indexer.snippets`) and "did you mean" (`indexer.didyoumean`),
 and owns what is per request: parameters, pages, date filters, facets, and one Whoosh
 searcher per thread and index generation.
 """
@@ -9,9 +9,7 @@ searcher per thread and index generation.
 from __future__ import annotations
 
 import contextlib
-import html
 import os
-import re
 import threading
 import time
 from collections import Counter
@@ -25,11 +23,11 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer import ranking
-from indexer.analysis import canonical_syllable, fold, fold_quick, has_marks, normalize_text
+from indexer.analysis import fold, fold_quick, normalize_text
+from indexer.didyoumean import did_you_mean
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
-from indexer.keyboard import could_be_syllable, printed_carried
 from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.query import (
@@ -44,16 +42,13 @@ from indexer.query import (
     ParsedQuery,
     interpret,
     parse_query,
-    question_spellings,
-    typed_case,
-    typed_meaning,
 )
 from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
 from indexer.schema import PARTS
 from indexer.sidecars import Catalog, ReadingCounter
-from indexer.snippets import SNIPPET_CHARS, Highlighter, mark_runs
+from indexer.snippets import SNIPPET_CHARS, Highlighter
 from indexer.stored import StoredFields
 from indexer.titles import MappedTitles, Titles
 from indexer.typos import MappedTypoIndex, TypoIndex
@@ -429,7 +424,7 @@ class SearchService:
                 articles = _StoredArticles(searcher, gen.stored(searcher))  # read once, for proximity and hits
                 ranked = self._ranked(gen, executor, mask, scores, sort, page * per_page, built, articles)
                 response["hits"] = self._hits(articles, ranked[(page - 1) * per_page :], built)
-            response["suggestion"] = self._suggestion(gen, parsed, meanings, support, response["hits"])
+            response["suggestion"] = did_you_mean(parsed, meanings, support, gen.model("restorer"), response["hits"])
         return response
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -533,83 +528,6 @@ class SearchService:
                 }
             )
         return hits
-
-    def _suggestion(
-        self,
-        gen: _Generation,
-        parsed: ParsedQuery,
-        meanings: dict[int, Meaning],
-        support: IndexSupport,
-        hits: Sequence[dict[str, Any]],
-    ) -> dict[str, str] | None:
-        """"Did you mean": the query as understood (keyboard-off input decoded, misspellings
-        corrected) and, where it was typed without diacritics, with them restored; `<mark>` on
-        what changed. None when there is nothing to add to what was typed."""
-        tokens = parsed.positive_tokens
-        if not tokens or len(tokens) > 8:
-            return None
-        typed_marks = any(has_marks(t.exact) for t in tokens)
-        restorer = gen.model("restorer")
-        understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
-        if restorer is not None:
-            # a common syllable the index lacks ("viet" where "Việt" is never printed) is shown
-            # with its marks, not as the nearest word the index holds ("viên")
-            understood = [
-                typed_meaning(t, parsed.text) if m.how == "typo" and _lacks_common(t.folded, support, restorer) else m
-                for m, t in zip(understood, tokens, strict=True)
-            ]
-        changed = [m.changed for m in understood]
-        if typed_marks and not any(changed):
-            return None
-        decoded = [m.changed and m.how != "typo" for m in understood]
-        corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
-        # How the hits print these words is the best evidence of how the user meant them.
-        context = [text for hit in hits for text in (hit["title"], _plain(hit["snippet"]))]
-        reading = restorer.restore(corrected, context) if restorer is not None else None
-        if reading is not None:  # "bệnh nào?", not the model's "bệnh não"
-            reading = list(reading)
-            for i, spelled in question_spellings(corrected, parsed.text).items():
-                reading[i] = spelled
-        words: list[str] = []
-        for i, tok in enumerate(tokens):
-            # A decoded word as decoded, unless the index never printed it so and restoration
-            # has a reading ("haf noij" decodes to "hà nọi": the keystrokes miss a key).
-            typed = parsed.text[tok.start : tok.end]
-            carried = printed_carried(typed, corrected[i], support, whole=True) if understood[i].how == "typo" else None
-            if decoded[i] and (reading is None or support.printed(understood[i].exact or "")):
-                words.append(understood[i].shown)
-            elif carried and (reading is None or canonical_syllable(reading[i]) != carried):
-                # a slip that left every mark typed ("âdu", "đồgn"): those marks, not the model's
-                # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
-                words.append(typed_case(typed, carried))
-            elif reading is not None and (not typed_marks or changed[i]):
-                words.append(typed_case(typed, reading[i]))
-            elif changed[i]:
-                words.append(typed_case(typed, corrected[i]))
-            else:
-                words.append(typed)
-        suggestion = " ".join(words)
-        if suggestion.lower() == " ".join(t.exact for t in tokens).lower() and not any(changed):
-            return None
-        if fold(suggestion) == " ".join(t.folded for t in tokens) and not typed_marks and reading is None:
-            return None
-        flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
-        kind = "keyboard" if any(decoded) else "spelling" if any(changed) else "accents"
-        return {"text": suggestion, "html": mark_runs(words, flags), "kind": kind}
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _lacks_common(folded: str, support: IndexSupport, restorer: Restorer) -> bool:
-    """A syllable of the language, and a common one (`Restorer.common`), that the index lacks
-    (one it holds was corrected for its marks, which is no reason to keep it)."""
-    return could_be_syllable(folded) and restorer.common(folded) and not support.df(folded)
-
-
-def _plain(marked: str) -> str:
-    """Text of a highlighted snippet: tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub("", marked))
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:

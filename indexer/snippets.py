@@ -343,22 +343,3 @@ def _merge_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int
         else:
             merged.append((s, e))
     return merged
-
-
-
-def mark_runs(words: Sequence[str], flags: Sequence[bool]) -> str:
-    """Escaped words with each run of flagged ones in a single <mark>: <mark>Đảng ủy Khối</mark>."""
-    out: list[str] = []
-    run: list[str] = []
-    for word, flag in zip(words, flags, strict=True):
-        if flag:
-            run.append(html.escape(word))
-            continue
-        if run:
-            out.append(f"<mark>{' '.join(run)}</mark>")
-            run = []
-        out.append(html.escape(word))
-    if run:
-        out.append(f"<mark>{' '.join(run)}</mark>")
-    return " ".join(out)
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -120,6 +121,42 @@ def test_did_you_mean_restores_diacritics_and_corrects(service: SearchService) -
     assert service.search("Đảng ủy")["suggestion"] is None  # typed with marks: nothing to offer
     typo = service.search("doanh nghiepp")["suggestion"]
     assert typo is not None and "nghiệp" in typo["text"] and "<mark>" in typo["html"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("thanh uy -quang", "Thành ủy -quang"),  # the exclusion stays: following it searches the same
+        ('"dang uy" khoi', '"Đảng ủy" Khối'),
+        ("title:doanh nghiep", "title:doanh nghiệp"),
+        ("thanh uy OR dang uy", "Thành ủy OR Đảng ủy"),
+        ("doanh nghiep, thanh uy?", "doanh nghiệp, Thành ủy?"),
+        ("dang uy khoi 3/11", "Đảng ủy Khối 3/11"),
+    ],
+)
+def test_did_you_mean_keeps_everything_but_the_words_as_typed(service: SearchService, typed: str, shown: str) -> None:
+    suggestion = service.search(typed)["suggestion"]
+    assert suggestion is not None and suggestion["text"] == shown
+    assert TAG.sub("", suggestion["html"]) == html.escape(shown)
+
+
+def test_did_you_mean_reads_each_phrase_on_its_own() -> None:
+    """Between words with a comma between them the model's pairs say nothing: each phrase is
+    read alone, as the index pairs no syllables across punctuation."""
+    from indexer.didyoumean import _readings
+    from indexer.restoration import Counts, Restorer
+
+    unigrams = {"Hà": 6, "Nội": 6, "đã": 6, "nắng": 2, "Đà": 6, "Nẵng": 6}
+    restorer = Restorer(unigrams, {"Hà Nội": 6, "Nội đã": 6, "đã nắng": 2, "Đà Nẵng": 6}, Counts({}, {}))
+
+    def read(text: str) -> list[str | None]:
+        tokens = parse_query(text).positive_tokens
+        return _readings(restorer, [t.folded for t in tokens], tokens, text, [])
+
+    assert read("ha noi, da nang") == ["Hà", "Nội", "Đà", "Nẵng"]
+    assert read("ha noi da nang") == ["Hà", "Nội", "đã", "nắng"]  # one phrase: "Hà Nội đã nắng"
+    assert read("ha noi - da nang") == ["Hà", "Nội", "đã", "nắng"]  # a dash: one phrase
+    assert read("ha noi -x da nang") == ["Hà", "Nội", "Đà", "Nẵng"]  # an excluded word between
 
 
 def test_snippet_is_original_text_with_marks(service: SearchService) -> None:
@@ -433,4 +470,4 @@ def test_a_plain_question_is_suggested_with_its_question_words(service: SearchSe
     """The restoration model reads "o dau" at the end of "cong tac o dau?" as "ở đậu"; the
     question asks "ở đâu" (where)."""
     suggestion = service.search("cong tac o dau?")["suggestion"]
-    assert suggestion is not None and suggestion["text"] == "công tác ở đâu"
+    assert suggestion is not None and suggestion["text"] == "công tác ở đâu?"

@@ -1,0 +1,160 @@
+""""Did you mean": the query as understood, in the user's own words.
+
+What `indexer.query.interpret` made of each typed word (keyboard-off input decoded, a misspelling
+corrected) and, for a query typed without diacritics, the accented reading of
+`indexer.restoration` in the light of the hits' own text. Only the words change: everything
+else the user typed (punctuation inside a word such as "46/2016/NĐ-CP" or "TP.HCM", a question
+mark, quotes, `-excluded` words, `OR`, a `title:` prefix) is kept where it stood, so following
+the suggestion searches the same thing, spelled right.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
+from indexer.keyboard import Support, could_be_syllable, printed_carried
+from indexer.query import Meaning, ParsedQuery, question_spellings, typed_case, typed_meaning
+from indexer.restoration import Restorer
+
+MAX_WORDS = 8  # longer queries are pasted text or questions: nothing is offered
+
+
+def did_you_mean(
+    parsed: ParsedQuery,
+    meanings: dict[int, Meaning],
+    support: Support,
+    restorer: Restorer | None,
+    hits: Sequence[dict[str, Any]],
+) -> dict[str, str] | None:
+    """`{"text", "html", "kind"}` for the query as understood and, where it was typed without
+    diacritics, with them restored; `<mark>` on what changed. None when there is nothing to add
+    to what was typed."""
+    tokens = parsed.positive_tokens
+    if not tokens or len(tokens) > MAX_WORDS:
+        return None
+    typed_marks = any(has_marks(t.exact) for t in tokens)
+    understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
+    if restorer is not None:
+        # a common syllable the index lacks ("viet" where "Việt" is never printed) is shown
+        # with its marks, not as the nearest word the index holds ("viên")
+        understood = [
+            typed_meaning(t, parsed.text) if m.how == "typo" and _lacks_common(t.folded, support, restorer) else m
+            for m, t in zip(understood, tokens, strict=True)
+        ]
+    changed = [m.changed for m in understood]
+    if typed_marks and not any(changed):
+        return None
+    decoded = [m.changed and m.how != "typo" for m in understood]
+    corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
+    # How the hits print these words is the best evidence of how the user meant them.
+    context = [text for hit in hits for text in (hit["title"], _plain(hit["snippet"]))]
+    reading = _readings(restorer, corrected, tokens, parsed.text, context)
+    for i, spelled in question_spellings(corrected, parsed.text).items():
+        if reading[i] is not None:  # "bệnh nào?", not the model's "bệnh não"
+            reading[i] = spelled
+    words: list[str] = []
+    for i, tok in enumerate(tokens):
+        # A decoded word as decoded, unless the index never printed it so and restoration
+        # has a reading ("haf noij" decodes to "hà nọi": the keystrokes miss a key).
+        typed = parsed.text[tok.start : tok.end]
+        carried = printed_carried(typed, corrected[i], support, whole=True) if understood[i].how == "typo" else None
+        read = reading[i]
+        if decoded[i] and (read is None or support.printed(understood[i].exact or "")):
+            words.append(understood[i].shown)
+        elif carried and (read is None or canonical_syllable(read) != carried):
+            # a slip that left every mark typed ("âdu", "đồgn"): those marks, not the model's
+            # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
+            words.append(typed_case(typed, carried))
+        elif read is not None and (not typed_marks or changed[i]):
+            words.append(typed_case(typed, read))
+        elif changed[i]:
+            words.append(typed_case(typed, corrected[i]))
+        else:
+            words.append(typed)
+    if not any(changed) and [w.lower() for w in words] == [parsed.text[t.start : t.end].lower() for t in tokens]:
+        return None
+    if [fold(w) for w in words] == [t.folded for t in tokens] and not typed_marks and reading == [None] * len(tokens):
+        return None
+    flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
+    kind = "keyboard" if any(decoded) else "spelling" if any(changed) else "accents"
+    text, marked = in_place(parsed.text, tokens, words, flags)
+    return {"text": text, "html": marked, "kind": kind}
+
+
+_SPACES = re.compile(r"\s+")
+_PHRASE_BREAK = re.compile(r"[\w,;:!?()\[\]{}\"'“”‘’«»…]|\.\s")
+
+
+def _readings(
+    restorer: Restorer | None, folded: list[str], tokens: Sequence[Syllable], text: str, context: list[str]
+) -> list[str | None]:
+    """The accented reading of each word, None where no model offers one. Each phrase is read
+    on its own (`_one_phrase`): across a comma, a colon, a quote or an excluded word the
+    model's pairs say nothing, so "ha noi, da nang" is "Hà Nội, Đà Nẵng", not "Hà Nội, đã nắng"."""
+    reading: list[str | None] = [None] * len(folded)
+    if restorer is None:
+        return reading
+    start = 0
+    for end in range(1, len(folded) + 1):
+        if end < len(folded) and _one_phrase(text, tokens[end - 1], tokens[end]):
+            continue
+        read = restorer.restore(folded[start:end], context)
+        if read is not None:
+            reading[start:end] = read
+        start = end
+    return reading
+
+
+def _one_phrase(text: str, a: Syllable, b: Syllable) -> bool:
+    """Whether syllables a and b may be read as one phrase: nothing between them that ends a
+    phrase (a comma, colon, quote, bracket, a sentence's full stop) and no other word (one
+    excluded with "-"). A dash does not end one ("Việt Nam - Lào"), nor the dot of "TP.HCM"."""
+    return _PHRASE_BREAK.search(text, a.end, b.start) is None
+
+
+def in_place(text: str, tokens: Sequence[Syllable], words: Sequence[str], flags: Sequence[bool]) -> tuple[str, str]:
+    """`text` with each token's span replaced by its word, as plain text and as escaped HTML
+    with each run of flagged words in one `<mark>` (a run goes on across spaces, not across
+    anything else typed between: "<mark>Đảng ủy Khối</mark>", "<mark>Hà Nội</mark>, …").
+    Runs of spaces become one; `tokens` are in the order of `text`, as a parse gives them."""
+    plain: list[str] = []
+    marked: list[str] = []
+    end = 0
+    open_run = False
+    for tok, word, flag in zip(tokens, words, flags, strict=True):
+        gap = _SPACES.sub(" ", text[end : tok.start])
+        if open_run and not (flag and gap.strip() == ""):
+            marked.append("</mark>")
+            open_run = False
+        plain.append(gap)
+        marked.append(html.escape(gap))
+        if flag and not open_run:
+            marked.append("<mark>")
+            open_run = True
+        plain.append(word)
+        marked.append(html.escape(word))
+        end = tok.end
+    if open_run:
+        marked.append("</mark>")
+    tail = _SPACES.sub(" ", text[end:])
+    plain.append(tail)
+    marked.append(html.escape(tail))
+    return "".join(plain).strip(), "".join(marked).strip()  # outer spaces lie outside any <mark>
+
+
+def _lacks_common(folded: str, support: Support, restorer: Restorer) -> bool:
+    """A syllable of the language, and a common one (`Restorer.common`), that the index lacks
+    (one it holds was corrected for its marks, which is no reason to keep it)."""
+    return could_be_syllable(folded) and restorer.common(folded) and not support.df(folded)
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _plain(marked: str) -> str:
+    """Text of a highlighted snippet: tags dropped, entities decoded."""
+    return html.unescape(_TAG.sub("", marked))

@@ -281,16 +281,20 @@ def tokenize(text: str) -> list[Syllable]:
     return _syllables(text, _word_spans(text))
 
 
+def gap_joins(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end], between two syllables, makes them adjacent (a pair): only
+    spaces, or a bare hyphen or "&" ("Hà Nội", "Covid-19", "TN&MT"); punctuation parts them."""
+    # one space is by far the commonest gap: skip the regex for it
+    return (end - start == 1 and text[start] == " ") or _GAP_JOINS.fullmatch(text, start, end) is not None
+
+
 def _syllables(text: str, spans: Iterable[tuple[int, int, int]]) -> list[Syllable]:
     """`tokenize` given the word spans of `text` and their ICU rule status."""
     tokens: list[Syllable] = []
     position = -1
     last_end = -1
     for start, end, status in spans:
-        # one space is by far the commonest gap: skip the regex for it
-        joined = last_end >= 0 and (
-            (start - last_end == 1 and text[last_end] == " ") or _GAP_JOINS.fullmatch(text, last_end, start) is not None
-        )
+        joined = last_end >= 0 and gap_joins(text, last_end, start)
         surface = text[start:end]
         if status >= 200 and "." in surface:
             part_start = start

@@ -122,6 +122,9 @@ class QueryBuilder:
         self.meanings = meanings or interpret(parsed, parsed.text, None, None)
         self.df = df
         self.highlight_terms: set[str] = set()
+        # expansions of an abbreviation the user did not type ("tài nguyên và môi trường" for
+        # "TN&MT"): marked only where they stand whole, not "môi trường" or "trưởng" alone
+        self.highlight_phrases: set[tuple[str, ...]] = set()
         self._typed_exact: dict[str, set[str]] = {}  # folded term -> the marks typed (or keyed) on it
         self._any_marks: set[str] = set()  # folded terms some word asks for in any spelling
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
@@ -217,9 +220,13 @@ class QueryBuilder:
             if found:
                 length, forms = found
                 alternatives = []
+                typed = tuple(folded[i : i + length])
                 for form in forms:
-                    for word in form:
-                        self._highlight(word)
+                    if len(form) > 1 and form != typed:
+                        self.highlight_phrases.add(form)
+                    else:
+                        for word in form:
+                            self._highlight(word)
                     alternatives.append(self._form(form, parts))
                 units.append(wq.DisjunctionMax(alternatives))
                 known += 1

@@ -451,7 +451,7 @@ class SearchService:
             return Highlighter(set())
         built = self._understood(parsed, self.generation())[0]
         built.query()  # collects the terms as a side effect
-        return Highlighter(built.highlight_terms, built.highlight_exact)
+        return Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
 
     def _understood(
         self, parsed: ParsedQuery, gen: _Generation
@@ -510,7 +510,7 @@ class SearchService:
     def _hits(
         self, articles: _StoredArticles, ranked: Sequence[tuple[int, float]], built: QueryBuilder
     ) -> list[dict[str, Any]]:
-        highlighter = Highlighter(built.highlight_terms, built.highlight_exact)
+        highlighter = Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
         hits = []
         for docnum, score in ranked:
             article = articles.get(docnum)

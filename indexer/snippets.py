@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, syllable_spans
+from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, gap_joins, syllable_spans
 
 SNIPPET_CHARS = 240
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the first 20,000 characters of a paragraph
@@ -35,7 +35,18 @@ _UNBOUNDED = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f]")
 class Highlighter:
     """Marks query terms in original text. Everything but our own <mark> tags is escaped."""
 
-    def __init__(self, folded_terms: set[str], exact: Mapping[str, frozenset[str]] | None = None) -> None:
+    def __init__(
+        self,
+        folded_terms: set[str],
+        exact: Mapping[str, frozenset[str]] | None = None,
+        phrases: set[tuple[str, ...]] | None = None,
+    ) -> None:
+        # `phrases` (`ranking.QueryBuilder.highlight_phrases`): syllable sequences marked only
+        # where they stand whole; a syllable of theirs that is no term of its own is found as a
+        # term, then dropped where it stands outside one (`_whole_phrases`)
+        self.phrases = {p for p in phrases or () if len(p) > 1}
+        self._phrase_only = {f for p in self.phrases for f in p} - folded_terms
+        folded_terms = folded_terms | self._phrase_only
         self.terms = folded_terms
         # terms asked for with marks ("năm"; `ranking.QueryBuilder.highlight_exact`): where a
         # text prints one of those spellings, its other spellings there ("Nam") stay unmarked
@@ -50,8 +61,28 @@ class Highlighter:
         """(start, end, folded term) of the query terms in text[lo:hi], with offsets into `text`.
         `lo` and `hi` are word boundaries (sentence ends, or spaces), so the analyzer breaks the
         slice where it breaks the whole."""
+        return self._whole_phrases(text, self._syllables(text, lo, hi))
+
+    def _syllables(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
+        """`_matches` before `_whole_phrases`: every syllable that is a term."""
         terms = self.terms
         return [(lo + s, lo + e, f) for s, e, f in syllable_spans(text[lo:hi]) if f in terms]
+
+    def _whole_phrases(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """`matches` (in text order) less the syllables of `phrases` that are no term of their
+        own and stand outside a whole phrase: one that holds them in order, each next to the one
+        before (`_adjacent`)."""
+        if not self._phrase_only or not any(m[2] in self._phrase_only for m in matches):
+            return matches
+        whole: set[int] = set()
+        for phrase in self.phrases:
+            k = len(phrase)
+            for i in range(len(matches) - k + 1):
+                if all(matches[i + j][2] == phrase[j] for j in range(k)) and all(
+                    _adjacent(text, matches[i + j][1], matches[i + j + 1][0]) for j in range(k - 1)
+                ):
+                    whole.update(range(i, i + k))
+        return [m for i, m in enumerate(matches) if i in whole or m[2] not in self._phrase_only]
 
     def mark(self, text: str, matches: list[tuple[int, int, str]], lo: int = 0, hi: int | None = None) -> str:
         hi = len(text) if hi is None else hi
@@ -176,8 +207,8 @@ class Highlighter:
             start = done if space < 0 else space + 1
             space = text.find(" ", at + len(terms[i]), hi)
             done = hi if space < 0 else space
-            out += self._matches(text, start, done)
-        return out
+            out += self._syllables(text, start, done)
+        return self._whole_phrases(text, out)
 
     def _candidates(
         self, text: str, folded: str | None, first: bool
@@ -261,6 +292,13 @@ class Highlighter:
             {"index": index, "position": cap["position"], "html": self.mark(cap["text"], matches)}
             for _, index, cap, matches in scored[:MAX_CAPTIONS_SHOWN]
         ]
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    """Whether the syllables ending at `end` and starting at `start` stand together as the
+    index pairs them: nothing but spaces, or a bare hyphen or "&" between (`gap_joins`), or
+    the dot of "TP.HCM"."""
+    return gap_joins(text, end, start) or text[end:start] == "."
 
 
 # A matched syllable's spelling, compared with the marks a query word was typed with: the

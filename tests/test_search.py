@@ -115,6 +115,17 @@ def test_abbreviations_expand_both_ways(service: SearchService) -> None:
     assert ids(service.search("uy ban nhan dan tinh"))[0] == "gen-new-style"
 
 
+def test_an_abbreviation_marks_its_expansion_only_where_it_stands_whole(service: SearchService) -> None:
+    """ "UBND" finds "Uỷ ban nhân dân": marked there, not "ủy" of "Đảng ủy" nor a lone "nhân
+    dân"; typed out, the words are the user's own and marked wherever they stand."""
+    text = "Đảng ủy và nhân dân; Uỷ ban nhân dân tỉnh"
+    assert service.highlighter("UBND").mark_all(text) == "Đảng ủy và nhân dân; <mark>Uỷ ban nhân dân</mark> tỉnh"
+    typed = service.highlighter("uy ban nhan dan").mark_all(text)
+    assert typed == "Đảng <mark>ủy</mark> và <mark>nhân dân</mark>; <mark>Uỷ ban nhân dân</mark> tỉnh"
+    hit = next(h for h in service.search("UBND")["hits"] if h["id"] == "gen-new-style")
+    assert "<mark>Uỷ ban nhân dân</mark>" in hit["snippet"]
+
+
 def test_did_you_mean_restores_diacritics_and_corrects(service: SearchService) -> None:
     assert service.search("dang uy khoi doanh nghiep")["suggestion"]["text"] == "Đảng ủy Khối doanh nghiệp"
     assert service.search("tran luu quang")["suggestion"]["text"] == "Trần Lưu Quang"

@@ -49,15 +49,23 @@ _TEXT = st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from(_GAPS)), max
 )
 
 
+# abbreviation expansions the user did not type: marked only where they stand whole
+_PHRASES = st.sets(st.sampled_from([("ha", "noi"), ("da", "nang"), ("dang", "uy"), ("tp", "hcm"), ("noi", "a", "e")]),
+                   max_size=2)
+
+
 @settings(max_examples=400, deadline=None)
 @given(lead=_TEXT, paragraphs=st.lists(_TEXT, max_size=4),
        terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "e", "o", "dang",
-                                      "uy", "xyz_1", "c++", "da nang", "u.s", "dangnang"]), max_size=4))
+                                      "uy", "xyz_1", "c++", "da nang", "u.s", "dangnang"]), max_size=4),
+       phrases=_PHRASES)
 # the bound finds "u.s", the analyzer "u" and "s": the first sentence must stay a candidate
-@example(lead="Hà Nội. " + "Đà Nẵng " * 40 + "nay. u.s là", paragraphs=[], terms={"u.s"})
-def test_bounded_choice_is_the_full_analysis_choice(lead: str, paragraphs: list[str], terms: set[str]) -> None:
+@example(lead="Hà Nội. " + "Đà Nẵng " * 40 + "nay. u.s là", paragraphs=[], terms={"u.s"}, phrases=set())
+def test_bounded_choice_is_the_full_analysis_choice(
+    lead: str, paragraphs: list[str], terms: set[str], phrases: set[tuple[str, ...]]
+) -> None:
     article = {"title": "", "lead": lead, "paragraphs": paragraphs, "captions": []}
-    highlighter = Highlighter(terms)
+    highlighter = Highlighter(terms, phrases=phrases)
     expected = _reference_snippet(highlighter, article)
     assert highlighter.snippet(article) == expected
     blocks = [fold_quick(b) for b in [lead, *paragraphs]]
@@ -84,11 +92,13 @@ def test_ascii_word_edges_find_what_the_look_arounds_find(text: str, terms: set[
 @settings(max_examples=300, deadline=None)
 @given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "o", "uy",
                                                   "u.s", "dangnang"]), min_size=1, max_size=4),
-       limit=st.sampled_from([20, 60, SNIPPET_CHARS]))
-def test_widened_matches_are_the_window_analyzed(text: str, terms: set[str], limit: int) -> None:
+       limit=st.sampled_from([20, 60, SNIPPET_CHARS]), phrases=_PHRASES)
+def test_widened_matches_are_the_window_analyzed(
+    text: str, terms: set[str], limit: int, phrases: set[tuple[str, ...]]
+) -> None:
     """A snippet's window analyzed as the sentence's known matches plus its neighbours finds
     what analyzing the whole window finds."""
-    highlighter = Highlighter(terms)
+    highlighter = Highlighter(terms, phrases=phrases)
     for span in _sentences(text):
         inside = highlighter._matches(text, *span)
         s, e = _widen(text, span, limit, inside)
@@ -98,11 +108,13 @@ def test_widened_matches_are_the_window_analyzed(text: str, terms: set[str], lim
 @settings(max_examples=300, deadline=None)
 @given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "o", "uy",
                                                   "u.s", "u", "s", "dangnang", "xyz_1"]), min_size=1, max_size=4),
-       cuts=st.lists(st.integers(0, 400), min_size=2, max_size=2))
-def test_pieces_around_the_scan_hits_are_the_range_analyzed(text: str, terms: set[str], cuts: list[int]) -> None:
+       cuts=st.lists(st.integers(0, 400), min_size=2, max_size=2), phrases=_PHRASES)
+def test_pieces_around_the_scan_hits_are_the_range_analyzed(
+    text: str, terms: set[str], cuts: list[int], phrases: set[tuple[str, ...]]
+) -> None:
     """Analyzing only the pieces between spaces that hold a hit of the one scan finds what
     analyzing the whole range finds, for ranges cut at sentence ends or spaces."""
-    highlighter = Highlighter(terms)
+    highlighter = Highlighter(terms, phrases=phrases)
     folded = fold_quick(text)
     bounded, scan = highlighter._candidates(text, folded, first=True)
     if scan is None:
@@ -151,3 +163,20 @@ def test_within_one_article_a_spelling_printed_anywhere_is_the_only_one_marked()
     assert asked.mark_all("Đội tuyển Việt Nam thắng.") == "Đội tuyển Việt <mark>Nam</mark> thắng."
     elsewhere = asked.within(["Đội tuyển Việt Nam thắng."])  # never printed as asked: every spelling
     assert elsewhere.mark_all("Việt Nam") == "Việt <mark>Nam</mark>"
+
+
+def test_an_expansion_not_typed_is_marked_only_where_it_stands_whole() -> None:
+    """ "TN&MT" also finds "tài nguyên và môi trường": that phrase is marked where the text
+    prints it, but not "môi trường", "và" or "trưởng" wherever they stand alone; a syllable
+    that is also a term of its own ("và" typed) is marked anywhere."""
+    expansion = {("tai", "nguyen", "va", "moi", "truong")}
+    highlighter = Highlighter({"tn", "mt"}, phrases=expansion)
+    text = "Bộ trưởng Bộ Tài nguyên và Môi trường (TN&MT) nói về môi trường và đất đai."
+    assert highlighter.mark_all(text) == (
+        "Bộ trưởng Bộ <mark>Tài nguyên và Môi trường</mark> (<mark>TN</mark>&amp;<mark>MT</mark>) nói về môi"
+        " trường và đất đai."
+    )
+    assert Highlighter({"va"}, phrases=expansion).mark_all("môi trường và đất") == "môi trường <mark>và</mark> đất"
+    hyphen = Highlighter(set(), phrases={("tp", "hcm"), ("ha", "noi")})
+    marked = "<mark>TP</mark>.<mark>HCM</mark>, <mark>Hà</mark>-<mark>Nội</mark>, Hà. Nội"
+    assert hyphen.mark_all("TP.HCM, Hà-Nội, Hà. Nội") == marked

@@ -115,6 +115,21 @@ def test_abbreviations_expand_both_ways(service: SearchService) -> None:
     assert ids(service.search("uy ban nhan dan tinh"))[0] == "gen-new-style"
 
 
+def test_a_ministry_is_one_abbreviation_with_or_without_its_va() -> None:
+    """News writes "Sở Tài nguyên và Môi trường" (255 articles of news-50k), but also "Sở Tài
+    nguyên Môi trường" (91) and "Tài nguyên-Môi trường" (6): "TN&MT" finds those too."""
+    from indexer.search import ABBREVIATIONS_FILE, Abbreviations
+
+    abbreviations = Abbreviations([ABBREVIATIONS_FILE])
+    for typed in ("so tai nguyen moi truong", "so tai nguyen va moi truong", "so tn mt"):
+        words = typed.split()
+        found = abbreviations.match(words, 1)
+        assert found is not None and found[0] == len(words) - 1
+        assert {("tn", "mt"), ("tai", "nguyen", "moi", "truong")} <= set(found[1])
+    found = abbreviations.match(["giao", "duc", "dao", "tao"], 0)
+    assert found is not None and ("gd", "dt") in found[1]
+
+
 def test_an_abbreviation_marks_its_expansion_only_where_it_stands_whole(service: SearchService) -> None:
     """ "UBND" finds "Uỷ ban nhân dân": marked there, not "ủy" of "Đảng ủy" nor a lone "nhân
     dân"; typed out, the words are the user's own and marked wherever they stand."""

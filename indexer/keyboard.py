@@ -588,6 +588,17 @@ def _spelled_by_keys(raw: Reading, decoded: Reading) -> bool:
     return decoded.method in ("telex", "vni") and len(raw.folded) - len(decoded.folded) >= SPELLING_KEYS
 
 
+def _unprinted_syllable(raw: Reading, decoded: Reading, support: Support) -> bool:
+    """Whether `decoded` read one tone key of `raw` ("x" of "tixn", "2" of "hoa2") as a mark and
+    made a syllable the index never prints so ("tĩn"). Not a shape key ("dduc" → "đuc": its
+    letters are what the slip of a doubled letter leaves anyway), nor an initialism ("GDDDT" →
+    "GDĐT"), whose marked form the index may hold only in parts."""
+    if not _one_key(raw, decoded) or not could_be_syllable(decoded.folded) or support.printed(decoded.exact):
+        return False
+    key = Counter(raw.folded) - Counter(decoded.folded)  # the letter read as a mark
+    return set(key) <= set(_TELEX_TONES if decoded.method == "telex" else _VNI_TONES)
+
+
 def _in_a_tone_style(word: str) -> bool:
     """Marks placed the old way ("hòa", "ủy") or the new way ("hoà", "uỷ"): both are right."""
     word = normalize_text(word)
@@ -630,6 +641,11 @@ def understand(words: Sequence[str], support: Support) -> Understood:
         # some ("vi sao sex lam giam dau bung kinh"; vinewsqa plain 0.7993 -> 0.8003, typo
         # 0.7899 -> 0.7909, headlines typo 0.9380 -> 0.9383). No other cell moved.
         options = [tuple(r for r in o if not _one_key(o[0], r)) for o in options]
+    elif keyed == 1:
+        # The only word that could be keys, and one key would make it a syllable the index never
+        # prints so ("so tixn no": "tĩn"): a slip that hit a Telex key, looked up as a typo
+        # ("tiền"). With other words keyed ("haf noij"), the input method was off for them all.
+        options = [tuple(r for r in o if not _unprinted_syllable(o[0], r, support)) for o in options]
     if not words or all(len(o) == 1 for o in options):
         return Understood(tuple(WordChoice(w, o[0], tuple(o)) for w, o in zip(words, options, strict=True)))
     dfs = {r.folded: support.df(r.folded) for opts in options for r in opts}

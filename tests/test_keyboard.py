@@ -245,6 +245,23 @@ def test_typo_candidates_after_decoding(support: DictSupport) -> None:
     assert typo_candidates(understand(["teen", "gas"], support), support, index) == [[], []]
 
 
+
+def test_a_lone_tone_key_that_makes_a_syllable_never_printed_is_a_slip() -> None:
+    """ "so tixn no" ("số tiền nợ" with one slip): "x" is a Telex tone key, and "tixn" would read
+    "tĩn", which the index never prints; no other word was keyed, so it is read as typed and
+    looked up as a typo ("tiền", printed after "số"). Where the index prints the reading
+    ("tins" → "tín"), where the key is a letter doubled ("dduc" → "đuc"), or where other words
+    were keyed too ("haf noij"), it still decodes."""
+    support = DictSupport.from_texts(
+        ["Số tiền nợ tăng nhanh.", "Tin tức trong ngày.", "Tín dụng tăng ở Hà Nội.", "Đức thắng."]
+    )
+    got = understand(["so", "tixn", "no"], support)
+    assert got.text == "so tixn no"
+    assert typo_candidates(got, support, TypoIndex(support.syllables))[1][0] == "tien"
+    assert understand(["so", "tins", "no"], support).text == "so tín no"
+    assert understand(["dduc", "thang"], support).text == "đuc thang"
+    assert understand(["haf", "noij"], support).text == "hà nọi"
+
 SLIPS = [
     "Nông dân canh tác lúa nước.",
     "Kỹ thuật canh tác mới.",

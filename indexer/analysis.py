@@ -503,7 +503,7 @@ class _GapCache(dict):  # type: ignore[type-arg]
     def __missing__(self, gap: str) -> bool:
         if len(self) >= _FAST_CACHE_LIMIT:
             self.clear()
-        joined = self[gap] = gap == " " or _GAP_JOINS.fullmatch(gap) is not None
+        joined = self[gap] = gap_joins(gap, 0, len(gap))
         return joined
 
 

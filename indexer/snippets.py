@@ -294,9 +294,6 @@ class Highlighter:
         ]
 
 
-_INSIDE_A_WORD = ("-", "&", ".")
-
-
 def _adjacent(text: str, end: int, start: int) -> bool:
     """Whether the syllables ending at `end` and starting at `start` stand together as the
     index pairs them: nothing but spaces, or a bare hyphen or "&" between (`gap_joins`), or
@@ -376,12 +373,11 @@ def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int
 
 
 def _merge_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
-    """Adjacent marked syllables separated only by spaces, or by the hyphen, "&" or dot inside
-    a word, become one mark: <mark>Đảng ủy</mark>, <mark>TN&MT</mark>, <mark>TP.HCM</mark>."""
+    """Marked syllables that stand together (`_adjacent`) become one mark: <mark>Đảng ủy</mark>,
+    <mark>TN&MT</mark>, <mark>TP.HCM</mark>."""
     merged: list[tuple[int, int]] = []
     for s, e in sorted(spans):
-        gap = text[merged[-1][1] : s] if merged else ""
-        if merged and (s <= merged[-1][1] or gap.strip(" ") == "" or gap in _INSIDE_A_WORD):
+        if merged and (s <= merged[-1][1] or _adjacent(text, merged[-1][1], s)):
             merged[-1] = (merged[-1][0], max(merged[-1][1], e))
         else:
             merged.append((s, e))

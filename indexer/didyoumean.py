@@ -77,11 +77,11 @@ def did_you_mean(
             words.append(typed)
     if not any(changed) and [w.lower() for w in words] == [parsed.text[t.start : t.end].lower() for t in tokens]:
         return None
-    if [fold(w) for w in words] == [t.folded for t in tokens] and not typed_marks and reading == [None] * len(tokens):
+    if [fold(w) for w in words] == [t.folded for t in tokens] and not typed_marks and all(r is None for r in reading):
         return None
     flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
     kind = "keyboard" if any(decoded) else "spelling" if any(changed) else "accents"
-    text, marked = in_place(parsed.text, tokens, words, flags)
+    text, marked = _in_place(parsed.text, tokens, words, flags)
     return {"text": text, "html": marked, "kind": kind}
 
 
@@ -116,7 +116,7 @@ def _one_phrase(text: str, a: Syllable, b: Syllable) -> bool:
     return _PHRASE_BREAK.search(text, a.end, b.start) is None
 
 
-def in_place(text: str, tokens: Sequence[Syllable], words: Sequence[str], flags: Sequence[bool]) -> tuple[str, str]:
+def _in_place(text: str, tokens: Sequence[Syllable], words: Sequence[str], flags: Sequence[bool]) -> tuple[str, str]:
     """`text` with each token's span replaced by its word, as plain text and as escaped HTML
     with each run of flagged words in one `<mark>` (a run goes on across spaces, not across
     anything else typed between: "<mark>Đảng ủy Khối</mark>", "<mark>Hà Nội</mark>, …").

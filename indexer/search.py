@@ -28,6 +28,7 @@ from indexer.didyoumean import did_you_mean
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
+from indexer.keyboard import base_letters
 from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.query import (
@@ -434,13 +435,20 @@ class SearchService:
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
         """Titles whose folded text starts with the folded prefix, then titles with a word
-        starting with it: search-as-you-type, diacritic-insensitive."""
+        starting with it: search-as-you-type, diacritic-insensitive. Typed with the input
+        method off ("Thuyr lowij", "Vieej"), where that finds nothing: the same for the letters
+        the keystrokes type (`keyboard.base_letters`: "thuy loi", "vie")."""
         key = fold(normalize_text(prefix or "")).strip()[:MAX_QUERY_CHARS]
         key = " ".join(key.split())
         if not key:
             return []
         limit = max(1, min(limit, SUGGEST_LIMIT))
-        return self.generation().titles.suggest(key, limit)
+        titles = self.generation().titles
+        found = titles.suggest(key, limit)
+        letters = " ".join(base_letters(word) or word for word in key.split())
+        if not found and letters != key:
+            found = titles.suggest(letters, limit)
+        return found
 
     def highlighter(self, q: str) -> Highlighter:
         """What `search(q)` highlights (abbreviation expansions included, excluded terms not,

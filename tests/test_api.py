@@ -245,6 +245,17 @@ def test_suggest_prefix_is_diacritic_insensitive(client: FlaskClient) -> None:
     assert plain.headers["Cache-Control"] == "public, max-age=60"
 
 
+@pytest.mark.parametrize("q", ["Gios muaf", "gios", "Thuyr lowij", "hoaf binhf"])
+def test_suggest_typed_with_the_input_method_off(client: FlaskClient, q: str) -> None:
+    """Keystrokes of the input method left off find the titles their letters spell, as a
+    search does: "Gios muaf" is "Gió mùa" typed in Telex, "gios" a word on its way."""
+    expected = {"Gios muaf": "gen-nam-south", "gios": "gen-nam-south", "Thuyr lowij": "gen-new-style",
+                "hoaf binhf": "gen-new-style"}[q]
+    body = client.get("/api/suggest", query_string={"q": q}).get_json()
+    conforms(body, "Suggestions")
+    assert expected in [s["id"] for s in body["suggestions"]]
+
+
 def test_suggest_word_inside_title_and_limits(client: FlaskClient) -> None:
     body = client.get("/api/suggest?q=hoa binh").get_json()  # "Thuỷ lợi Hoà Bình …": a later word
     assert "gen-new-style" in [s["id"] for s in body["suggestions"]]

@@ -184,6 +184,19 @@ def test_click_a_suggestion_opens_the_article(page: Any) -> None:
     assert_clean(page)
 
 
+def test_suggestions_while_typing_with_the_input_method_off(page: Any) -> None:
+    """Keystrokes typed with the Vietnamese input method off ("Gios muaf") still list the title
+    their letters spell, and the article opens with the words meant marked."""
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("Gios muaf", delay=40)
+    option = page.locator("#q-suggestions [role=option]", has_text="Gió mùa tràn về miền Nam")
+    option.click()
+    page.wait_for_url("**/articles/gen-nam-south?q=Gios%20muaf")
+    assert page.locator("h1 mark").all_inner_texts() == ["Gió mùa"]
+    assert_clean(page)
+
+
 def test_sort_and_pages(page: Any) -> None:
     page.goto("/search?q=nam&per_page=1")
     total = int(page.locator(".summary").inner_text().split()[2])

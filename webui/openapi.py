@@ -77,7 +77,8 @@ SCHEMAS: dict[str, Any] = {
     "Suggestion": {
         "type": "object",
         "description": "“Did you mean”: the query as understood: keyboard-off input decoded, "
-        "misspellings corrected, diacritics restored. `html` marks the changed words with <mark> "
+        "misspellings corrected, diacritics restored; everything else typed (punctuation, quotes, "
+        "-excluded words, OR, a field prefix) kept where it stood. `html` marks the changed words with <mark> "
         "and is escaped. `kind` says what changed: `keyboard` (typed with the input method off, "
         "Telex or VNI, or marks on the wrong vowel: the results are already for this reading), "
         "`spelling` (a word the index lacks, corrected), `accents` (diacritics restored).",
@@ -312,7 +313,9 @@ def _build() -> dict[str, Any]:
                     "summary": "Title completions for search-as-you-type",
                     "description": (
                         "Titles starting with q (diacritic- and case-insensitive), then titles with a "
-                        "word starting with q. An empty q gives no suggestions."
+                        "word starting with q; where none does, the same for the letters that keystrokes "
+                        "typed with the input method off spell (Gios muaf: gio mua). An empty q gives no "
+                        "suggestions."
                     ),
                     "parameters": [
                         _query("q", {"type": "string", "maxLength": MAX_Q_ACCEPTED}, "what was typed so far",

@@ -37,6 +37,7 @@ def did_you_mean(
     if not tokens or len(tokens) > MAX_WORDS:
         return None
     typed_marks = any(has_marks(t.exact) for t in tokens)
+    typed = [parsed.text[t.start : t.end] for t in tokens]
     understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
     if restorer is not None:
         # a common syllable the index lacks ("viet" where "Việt" is never printed) is shown
@@ -57,25 +58,24 @@ def did_you_mean(
         if reading[i] is not None:  # "bệnh nào?", not the model's "bệnh não"
             reading[i] = spelled
     words: list[str] = []
-    for i, tok in enumerate(tokens):
+    for i in range(len(tokens)):
         # A decoded word as decoded, unless the index never printed it so and restoration
         # has a reading ("haf noij" decodes to "hà nọi": the keystrokes miss a key).
-        typed = parsed.text[tok.start : tok.end]
-        carried = printed_carried(typed, corrected[i], support, whole=True) if understood[i].how == "typo" else None
+        carried = printed_carried(typed[i], corrected[i], support, whole=True) if understood[i].how == "typo" else None
         read = reading[i]
         if decoded[i] and (read is None or support.printed(understood[i].exact or "")):
             words.append(understood[i].shown)
         elif carried and (read is None or canonical_syllable(read) != carried):
             # a slip that left every mark typed ("âdu", "đồgn"): those marks, not the model's
             # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
-            words.append(typed_case(typed, carried))
+            words.append(typed_case(typed[i], carried))
         elif read is not None and (not typed_marks or changed[i]):
-            words.append(typed_case(typed, read))
+            words.append(typed_case(typed[i], read))
         elif changed[i]:
-            words.append(typed_case(typed, corrected[i]))
+            words.append(typed_case(typed[i], corrected[i]))
         else:
-            words.append(typed)
-    if not any(changed) and [w.lower() for w in words] == [parsed.text[t.start : t.end].lower() for t in tokens]:
+            words.append(typed[i])
+    if not any(changed) and [w.lower() for w in words] == [w.lower() for w in typed]:
         return None
     if [fold(w) for w in words] == [t.folded for t in tokens] and not typed_marks and all(r is None for r in reading):
         return None

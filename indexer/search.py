@@ -445,9 +445,10 @@ class SearchService:
         limit = max(1, min(limit, SUGGEST_LIMIT))
         titles = self.generation().titles
         found = titles.suggest(key, limit)
-        letters = " ".join(base_letters(word) or word for word in key.split())
-        if not found and letters != key:
-            found = titles.suggest(letters, limit)
+        if not found:
+            letters = " ".join(base_letters(word) or word for word in key.split())
+            if letters != key:
+                found = titles.suggest(letters, limit)
         return found
 
     def highlighter(self, q: str) -> Highlighter:

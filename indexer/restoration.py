@@ -140,9 +140,10 @@ class Counts:
     """Lowercase syllable and pair counts, with the dominant printed case of those seen
     capitalized. Built from cased counts ({"Hà": 3, "hà": 1}, {"Hà Nội": 2})."""
 
-    def __init__(self, unigrams: Mapping[str, int], bigrams: Mapping[str, int]) -> None:
-        self.unigrams: dict[str, int] = {}
-        self.bigrams: dict[str, int] = {}
+    def __init__(self, unigrams: Mapping[str, float], bigrams: Mapping[str, float]) -> None:
+        # counts are whole, but a query's context weighs some occurrences less (local_counts)
+        self.unigrams: dict[str, float] = {}
+        self.bigrams: dict[str, float] = {}
         self.cased: dict[str, str] = {}  # lowercase syllable or pair -> dominant printed form
         self._add(unigrams, self.unigrams)
         self._add(bigrams, self.bigrams)
@@ -152,8 +153,8 @@ class Counts:
             first = pair.split(" ", 1)[0]
             self.successors[first] = self.successors.get(first, 0) + 1
 
-    def _add(self, cased_counts: Mapping[str, int], into: dict[str, int]) -> None:
-        best: dict[str, tuple[int, str]] = {}
+    def _add(self, cased_counts: Mapping[str, float], into: dict[str, float]) -> None:
+        best: dict[str, tuple[float, str]] = {}
         for surface, n in cased_counts.items():
             low = surface.lower()
             into[low] = into.get(low, 0) + n
@@ -194,6 +195,8 @@ class Restorer:
     DISCOUNT = 0.75  # D: absolute discount of each index pair count, given to the back-off
     PAIR_PRIOR = 3.0  # κ: extra weight of the general estimate in each index bigram step
     DICT_WEIGHT = 0.7  # λ: share of the dictionary pairs in the general bigram estimate
+    # weight of a context syllable printed outside any of the query's pairs (see local_counts)
+    CONTEXT_ALONE = 0.25
     COMMON = 1e-5  # share of the general model's syllables that makes a reading common (`common`)
 
     def __init__(
@@ -328,23 +331,36 @@ class Restorer:
     def local_counts(self, folded: Sequence[str], context: Iterable[str]) -> Counts:
         """Counts of the query's syllables and adjacent pairs as printed in `context` (e.g.
         the titles and snippets of the search hits): the archive's own spelling of exactly
-        these words, whatever the whole-index model had room to keep."""
+        these words, whatever the whole-index model had room to keep. A syllable counts in
+        full where it stands in one of the query's pairs, else at CONTEXT_ALONE: the hits were
+        found by folded words, so a lone "báo" of "báo cáo" near the hit's other words says
+        little about the "bao" of "bao nhieu nguoi" (keywords 868 → 871 of 910 syllables,
+        keywords over news-50k 860 → 864; bench/README.md, "Stop 30")."""
         wanted = set(folded)
         pairs = {f"{a} {b}" for a, b in pairwise(folded)}
+        alone = 1.0 if not pairs else self.CONTEXT_ALONE
         unigrams: Counter[str] = Counter()
         bigrams: Counter[str] = Counter()
         for text in context:
             parts = _SPLIT_LETTERS.split(text)  # text, syllable, gap, syllable, ..., text
             prev = ""
+            prev_paired = False
             for k, (surface, folded_surface) in enumerate(map(_PRINTED.__getitem__, parts[1::2])):
                 if folded_surface in wanted:
-                    unigrams[surface] += 1
                     if prev and parts[2 * k] in _JOINING_GAPS and fold(f"{prev} {surface}") in pairs:
                         bigrams[f"{prev} {surface}"] += 1
+                        unigrams[surface] += 1
+                        if not prev_paired:
+                            unigrams[prev] += 1 - alone
+                        prev_paired = True
+                    else:
+                        unigrams[surface] += alone
+                        prev_paired = False
                     prev = surface
                 else:
                     prev = ""
-        return Counts(unigrams, bigrams)
+                    prev_paired = False
+        return Counts(+unigrams, bigrams)
 
     def supported(self, path: Sequence[str], local: Counts | None = None) -> bool:
         """A reading is offered only with evidence: a pair of it seen in the index, the

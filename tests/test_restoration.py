@@ -154,6 +154,23 @@ def test_hits_as_context_outweigh_the_models(no_index: Restorer) -> None:
     assert no_index.restore(["xqz", "vvk"], ["Nhà ga mới"]) is None
 
 
+def test_a_context_syllable_outside_the_querys_pairs_weighs_less(no_index: Restorer) -> None:
+    """Hits are found by folded words: the lone "dụng" of "áp dụng" says less of how "dung sung
+    gia" is spelled than "dùng súng" printed as the query's pair."""
+    hits = [
+        "Nghi phạm dùng súng giả. Hắn dùng súng bắn, dùng súng dọa",
+        "Sử dụng súng hơi, sử dụng súng giả",
+        "Dụng cụ, vận dụng, áp dụng, lợi dụng",
+    ]
+    folded = ["dung", "sung", "gia"]
+    local = no_index.local_counts(folded, hits)
+    assert local.unigrams["dụng"] == 2 + 4 * Restorer.CONTEXT_ALONE  # twice in "dụng súng", four times alone
+    assert local.unigrams["dùng"] == 3
+    assert no_index.restore(folded, hits) == ["dùng", "súng", "giả"]
+    # one word has no pairs: every occurrence counts in full
+    assert no_index.local_counts(["dung"], hits).unigrams["dụng"] == 6
+
+
 @given(st.lists(st.text(alphabet="aàĐđỨứ HhTt19-–.,\n'’_@", max_size=40), max_size=4))
 @settings(max_examples=300, deadline=None)
 def test_printed_counts_count_what_printed_syllables_yields(texts: list[str]) -> None:
@@ -188,22 +205,26 @@ def test_local_counts_count_the_wanted_printed_syllables(
     no_index: Restorer, texts: list[str], folded: list[str], limit: int
 ) -> None:
     """The context's counts, with printed forms remembered across queries (and forgotten when
-    many), are `printed_syllables`' wanted syllables and pairs."""
+    many), are `printed_syllables`' wanted syllables and pairs; a syllable in none of the
+    query's pairs counts CONTEXT_ALONE when the query has pairs."""
     import indexer.restoration as restoration
 
     wanted, pairs = set(folded), {f"{a} {b}" for a, b in pairwise(folded)}
+    alone = Restorer.CONTEXT_ALONE if pairs else 1.0
     expected_unigrams: Counter[str] = Counter()
     expected_bigrams: Counter[str] = Counter()
     for text in texts:
-        prev = ""
-        for surface, joined in printed_syllables(text):
-            if fold(surface) not in wanted:
-                prev = ""
-                continue
-            expected_unigrams[surface] += 1
-            if prev and joined and fold(f"{prev} {surface}") in pairs:
+        run: list[str | None] = [s if fold(s) in wanted else None for s, _ in printed_syllables(text)]
+        joined = [j for _, j in printed_syllables(text)]
+        paired = [False] * len(run)
+        for i in range(1, len(run)):
+            prev, surface = run[i - 1], run[i]
+            if prev and surface and joined[i] and fold(f"{prev} {surface}") in pairs:
                 expected_bigrams[f"{prev} {surface}"] += 1
-            prev = surface
+                paired[i - 1] = paired[i] = True
+        for surface, in_pair in zip(run, paired, strict=True):
+            if surface:
+                expected_unigrams[surface] += 1 if in_pair else alone
     expected = Counts(expected_unigrams, expected_bigrams)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(restoration, "_PRINTED_LIMIT", limit)

@@ -49,6 +49,12 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     )
 )
 _QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
+# phrases that make a question wherever they open one, and open nothing else ("tai sao" is
+# only "tại sao"; a lone "ai" may be "AI", "khi" or "vi" anything)
+_QUESTION_OPENERS = tuple(
+    tuple(p.split())
+    for p in ("bao nhieu", "bao lau", "bao gio", "tai sao", "vi sao", "lam sao", "lam the nao", "khi nao")
+)
 
 # Folded formulas a reader writes a question in: a greeting, leave to ask, thanks ("Xin chào,
 # cho em hỏi … Em cảm ơn ạ"). They say how the question is put, never what it is about, so a
@@ -77,6 +83,7 @@ QUESTION_SPELLINGS = {
     "nhu the nao": "như thế nào", "the nao": "thế nào", "ra sao": "ra sao", "tai sao": "tại sao",
     "vi sao": "vì sao", "khi nao": "khi nào", "nhung gi": "những gì", "cai gi": "cái gì",
     "hay khong": "hay không", "duoc khong": "được không", "co phai": "có phải",
+    "lam the nao": "làm thế nào", "lam sao": "làm sao",
 }
 FINAL_QUESTION_SPELLINGS = {
     "o dau": "ở đâu", "do dau": "do đâu", "tu dau": "từ đâu", "nao": "nào", "gi": "gì", "ai": "ai",
@@ -104,11 +111,15 @@ def question_spellings(folded: Sequence[str], text: str) -> dict[int, str]:
 
 
 def looks_like_question(folded: Sequence[str], text: str) -> bool:
-    """A question mark, or a question word among the last few syllables, or 'có … không'."""
+    """A question mark, a question word among the last few syllables ('có … không'), or a
+    question word that opens the query and asks nothing else ("Bao nhiêu người …", "Vì sao
+    …": typed without its "?", "bao nhieu nguoi chet" was read "báo nhiều người chết")."""
     if "?" in text:
         return True
     tail = folded[-3:]
-    return any(cue in tail for cue in _QUESTION_CUES)
+    return any(cue in tail for cue in _QUESTION_CUES) or any(
+        tuple(folded[: len(opener)]) == opener for opener in _QUESTION_OPENERS
+    )
 
 
 def question_positions(folded: Sequence[str]) -> set[int]:

@@ -490,6 +490,26 @@ def test_question_spellings_are_sure_only_where_a_question_asks() -> None:
     assert sure("tai bien mach mau nao") == {}  # asks nothing
     assert sure("benh nao") == {}  # no question mark: "bệnh não" as likely as "bệnh nào"
     assert sure("dau o dau goi?") == {}  # "ở đầu gối" does not end a question with "ở đâu"
+    # a question phrase that opens the query makes it a question without its "?"
+    assert sure("bao nhieu nguoi chet vi sot xuat huyet") == {0: "bao", 1: "nhiêu"}
+    assert sure("lam the nao de giam can") == {0: "làm", 1: "thế", 2: "nào"}
+    assert sure("tai sao troi mua") == {0: "tại", 1: "sao"}
+    assert sure("nguoi chet vi sot xuat huyet") == {}  # no question word
+
+
+def test_a_question_word_that_opens_a_query_makes_it_a_question() -> None:
+    """"Bao nhiêu người chết …" typed plain and without its "?" was read "báo nhiều người".
+    Only phrases that are nothing but question words open a question: "ai", "khi", "vi",
+    "sao" alone open many other things."""
+    from indexer.analysis import fold
+    from indexer.query import looks_like_question
+
+    for text in ("bao nhieu nguoi chet vi sot xuat huyet", "Vì sao lá vàng", "khi nao co luong thang 13",
+                 "Làm thế nào để giảm cân", "bao giờ hết mưa"):
+        folded = fold(text).split()
+        assert looks_like_question(folded, text), text
+    for text in ("ai cap mo cua", "bao ve moi truong rung", "vi sang tao", "khi hau bien doi", "sao viet lay chong"):
+        assert not looks_like_question(text.split(), text), text
 
 
 def test_a_plain_question_is_suggested_with_its_question_words(service: SearchService) -> None:

@@ -190,17 +190,24 @@ _QUERY_TOKEN = re.compile(
 )
 
 
+# A field prefix with a space after it ("title: giá vàng") or nothing ("title:", while still
+# typing). Not "anh:", which is also a word a pasted text may end a label with.
+_SPACED_FIELD = re.compile(r"(?<![\w:])(title|caption|body|lead|tieude|chuthich):(?:\s+|$)", re.IGNORECASE)
+
+
 def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
 
     Syntax: "exact phrase", -word / -"phrase" to exclude (a minus before a digit is a
     negative number: "-50 độ"), OR between two units, and a field
-    prefix (title:, caption:, body:, lead:). An unbalanced quote is ignored. A unit is a phrase
+    prefix (title:, caption:, body:, lead:; a space after it is forgiven, a prefix with nothing
+    after it is dropped). An unbalanced quote is ignored. A unit is a phrase
     or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
     words are several syllables.
     """
     text = normalize_text(text or "")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = _SPACED_FIELD.sub(lambda m: "" if m.end() == len(text) else m.group(1) + ":", text)
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     parsed = ParsedQuery(text=text, truncated=truncated)

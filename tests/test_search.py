@@ -345,6 +345,14 @@ def test_a_word_colon_word_that_names_no_field_stays_in_its_run_of_words() -> No
     ]  # fmt: skip
     title, rest = parse_query("title:gia vang").clauses
     assert title.parts == ("title",) and [t.folded for t in rest.tokens] == ["vang"]
+    # a space after a field prefix is forgiven; a prefix with nothing after it (still being
+    # typed) is dropped, not searched as the word "title" (which found the coach "Tite")
+    title, rest = parse_query("title:  gia vang").clauses
+    assert title.parts == ("title",) and [t.folded for t in title.tokens] == ["gia"]
+    assert parse_query("Caption: \"Hà Nội\"").clauses[0].parts == ("caption",)
+    assert parse_query("title:").is_empty and parse_query("title:  ").is_empty
+    assert [t.folded for t in parse_query("gia vang lead:").positive_tokens] == ["gia", "vang"]
+    assert len(parse_query("anh: toi yeu em").clauses) == 1  # "anh" is a word too: no caption field
     assert parse_query("x -foo:bar").clauses[-1].negated
 
 

@@ -263,8 +263,10 @@ def _build() -> dict[str, Any]:
                     "operationId": "search",
                     "summary": "Search articles",
                     "description": (
-                        "All words must match (diacritic-insensitive), else any may. Syntax: "
-                        '"phrase", -exclude, OR, field:word (title:, body:, caption:). A q with no '
+                        "Words match diacritic-insensitively. An article must hold every word of a 1–2 word "
+                        "query, all but one of 3–4, half of 5 or more (40% of a question), else any may. Syntax: "
+                        '"phrase", -exclude, OR, field:word (title:, body:, lead:, caption:; a space after '
+                        "the colon is forgiven). A q with no "
                         f"searchable word (absent, empty, only punctuation) gives total 0. A q over "
                         f"{MAX_QUERY_CHARS} characters or {MAX_QUERY_TERMS} terms is cut, with "
                         f"a `notice`; over {MAX_Q_ACCEPTED} characters it is refused (query_too_long). "

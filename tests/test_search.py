@@ -130,6 +130,29 @@ def test_a_ministry_is_one_abbreviation_with_or_without_its_va() -> None:
     assert found is not None and ("gd", "dt") in found[1]
 
 
+def test_no_abbreviation_is_a_word_typed_plain() -> None:
+    """Abbreviations are matched on folded words, typed in any case: one that a Vietnamese
+    syllable folds to ("CA" for "công an") would expand every "ca" (ca sĩ, cá, cà phê)."""
+    from indexer.keyboard import could_be_syllable
+    from indexer.search import ABBREVIATIONS_FILE, Abbreviations
+
+    groups = Abbreviations([ABBREVIATIONS_FILE]).groups
+    single = [form[0] for form in groups if len(form) == 1]
+    assert len(single) > 100 and not [f for f in single if could_be_syllable(f)]
+
+
+def test_a_mined_abbreviation_finds_what_it_stands_for_and_back() -> None:
+    """ "CĐV" is printed in 312 articles of news-50k and "cổ động viên" in others: each finds
+    both, typed in any case and without marks; a soldier is "chiến sĩ" or "chiến sỹ"."""
+    from indexer.search import ABBREVIATIONS_FILE, Abbreviations
+
+    abbreviations = Abbreviations([ABBREVIATIONS_FILE])
+    for typed, whole in (("cdv hai phong", ("co", "dong", "vien")), ("co dong vien hai phong", ("cdv",)),
+                         ("hdqt sacombank", ("hoi", "dong", "quan", "tri")), ("cbcs", ("can", "bo", "chien", "sy"))):
+        found = abbreviations.match(typed.split(), 0)
+        assert found is not None and whole in found[1], typed
+
+
 def test_an_abbreviation_marks_its_expansion_only_where_it_stands_whole(service: SearchService) -> None:
     """ "UBND" finds "Uỷ ban nhân dân": marked there, not "ủy" of "Đảng ủy" nor a lone "nhân
     dân"; typed out, the words are the user's own and marked wherever they stand."""

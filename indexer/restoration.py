@@ -350,7 +350,7 @@ class Restorer:
                     if prev and parts[2 * k] in _JOINING_GAPS and fold(f"{prev} {surface}") in pairs:
                         bigrams[f"{prev} {surface}"] += 1
                         unigrams[surface] += 1
-                        if not prev_paired:
+                        if not prev_paired:  # counted alone a step ago: now it is in a pair
                             unigrams[prev] += 1 - alone
                         prev_paired = True
                     else:

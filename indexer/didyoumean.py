@@ -17,7 +17,7 @@ from typing import Any
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
 from indexer.keyboard import Support, could_be_syllable, printed_carried
-from indexer.query import Meaning, ParsedQuery, question_spellings, typed_case, typed_meaning
+from indexer.query import Meaning, ParsedQuery, parse_query, question_spellings, typed_case, typed_meaning
 from indexer.restoration import Restorer
 
 MAX_WORDS = 8  # longer queries are pasted text or questions: nothing is offered
@@ -83,6 +83,24 @@ def did_you_mean(
     kind = "keyboard" if any(decoded) else "spelling" if any(changed) else "accents"
     text, marked = _in_place(parsed.text, tokens, words, flags)
     return {"text": text, "html": marked, "kind": kind}
+
+
+def reading_spellings(parsed: ParsedQuery, suggestion: dict[str, str] | None) -> dict[str, frozenset[str]]:
+    """For a query typed without marks whose suggestion only restores them (kind "accents"),
+    the spelling each typed word was read as, by folded form ("bao" → "bao", "nhieu" →
+    "nhiêu"): the hits mark those, not every spelling a folded word matches
+    (`snippets.Highlighter.reading`). {} for any other query, or when the suggestion's words
+    do not line up with the query's."""
+    if suggestion is None or suggestion["kind"] != "accents":
+        return {}
+    typed = parsed.positive_tokens
+    read = parse_query(suggestion["text"]).positive_tokens
+    if [t.folded for t in typed] != [t.folded for t in read]:
+        return {}
+    spellings: dict[str, set[str]] = {}
+    for token in read:
+        spellings.setdefault(token.folded, set()).add(token.exact)
+    return {folded: frozenset(exact) for folded, exact in spellings.items()}
 
 
 _SPACES = re.compile(r"\s+")

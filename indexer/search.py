@@ -17,14 +17,14 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 from whoosh import query as wq
 
 from indexer import ranking
 from indexer.analysis import fold, fold_quick, normalize_text
-from indexer.didyoumean import did_you_mean
+from indexer.didyoumean import did_you_mean, reading_spellings
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
@@ -49,7 +49,7 @@ from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
 from indexer.schema import PARTS
 from indexer.sidecars import Catalog, ReadingCounter
-from indexer.snippets import SNIPPET_CHARS, Highlighter
+from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
 from indexer.stored import StoredFields
 from indexer.titles import MappedTitles, Titles
 from indexer.typos import MappedTypoIndex, TypoIndex
@@ -421,11 +421,15 @@ class SearchService:
             total = int(mask.sum())
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
+            shown = None
             if (page - 1) * per_page < total:  # a page past the end is empty
                 articles = _StoredArticles(searcher, gen.stored(searcher))  # read once, for proximity and hits
                 ranked = self._ranked(gen, executor, mask, scores, sort, page * per_page, built, articles)
-                response["hits"] = self._hits(articles, ranked[(page - 1) * per_page :], built)
+                response["hits"], shown = self._hits(articles, ranked[(page - 1) * per_page :], built)
             response["suggestion"] = did_you_mean(parsed, meanings, support, gen.model("restorer"), response["hits"])
+            spellings = reading_spellings(parsed, response["suggestion"])
+            if spellings and shown is not None:  # typed without marks: mark what it was read as
+                _marked_as_read(response["hits"], shown, spellings)
         return response
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -518,25 +522,49 @@ class SearchService:
 
     def _hits(
         self, articles: _StoredArticles, ranked: Sequence[tuple[int, float]], built: QueryBuilder
-    ) -> list[dict[str, Any]]:
+    ) -> tuple[list[dict[str, Any]], _HitMarks]:
+        """The hits as the API shows them, and where the query terms stand in what each shows
+        (`_HitMarks`), to mark again once the query's reading is known (`_marked_as_read`)."""
         highlighter = Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
         hits = []
+        marks: list[tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]] = []
         for docnum, score in ranked:
             article = articles.get(docnum)
+            title = highlighter.all_marks(article["title"], articles.folded_title(docnum))
+            snippet = highlighter.snippet_marks(article, folded_blocks=articles.folded_blocks(docnum))
+            captions = highlighter.caption_marks(article)
+            marks.append((title, snippet, captions))
             hits.append(
                 {
                     "id": article["id"],
                     "title": article["title"],
-                    "title_html": highlighter.mark_all(article["title"], articles.folded_title(docnum)),
+                    "title_html": highlighter.render(title),
                     "url": article.get("url"),
                     "published": article.get("published"),
                     "author": article.get("author"),
                     "score": round(score, 4),
-                    "snippet": highlighter.snippet(article, folded_blocks=articles.folded_blocks(docnum)),
-                    "captions": highlighter.captions(article),
+                    "snippet": highlighter.render(snippet),
+                    "captions": [{**shown, "html": highlighter.render(m)} for shown, m in captions],
                 }
             )
-        return hits
+        return hits, _HitMarks(highlighter, marks)
+
+
+class _HitMarks(NamedTuple):
+    """What `SearchService._hits` marked, and where: a page's titles, snippets and captions."""
+
+    highlighter: Highlighter
+    marks: list[tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]]
+
+
+def _marked_as_read(hits: list[dict[str, Any]], shown: _HitMarks, spellings: dict[str, frozenset[str]]) -> None:
+    """Mark the hits again with the spellings the query was read as (`reading_spellings`):
+    the same titles, snippets and captions, only the marks of other spellings dropped."""
+    highlighter = shown.highlighter.reading(spellings)
+    for hit, (title, snippet, captions) in zip(hits, shown.marks, strict=True):
+        hit["title_html"] = highlighter.render(title)
+        hit["snippet"] = highlighter.render(snippet)
+        hit["captions"] = [{**info, "html": highlighter.render(m)} for info, m in captions]
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:

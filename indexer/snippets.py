@@ -14,7 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, gap_joins, syllable_spans
 
@@ -30,6 +30,19 @@ Scan = tuple[list[int], list[str]]  # where a block's one scan found terms, and 
 _SENTENCE_END = re.compile(r"[.!?…]\s+(?=\S)")
 # After folding, only these are known to hold no letter the analyzer folds differently.
 _UNBOUNDED = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f]")
+
+
+class Marks(NamedTuple):
+    """Where the query terms stand in a piece of text chosen to show (a title, a snippet, a
+    caption): `Highlighter.render` marks them. Kept apart from the HTML so that the same
+    choice can be marked again once the query's reading is known (`Highlighter.reading`)."""
+
+    text: str
+    matches: list[tuple[int, int, str]]
+    lo: int
+    hi: int
+    prefix: str = ""
+    suffix: str = ""
 
 
 class Highlighter:
@@ -124,11 +137,36 @@ class Highlighter:
     def mark_all(self, text: str, folded: str | None = None) -> str:
         """`text` with every query term marked; `folded`: its `fold_quick` form, when at hand
         (then only the pieces holding a hit of one scan are analyzed: `_analyzed`)."""
-        return self.mark(text, self._analyzed(text, 0, len(text), self._scan(text, folded)))
+        return self.render(self.all_marks(text, folded))
+
+    def all_marks(self, text: str, folded: str | None = None) -> Marks:
+        """`mark_all`'s terms, not yet marked."""
+        return Marks(text, self._analyzed(text, 0, len(text), self._scan(text, folded)), 0, len(text))
+
+    def render(self, marks: Marks | None) -> str:
+        """The marked HTML of a title, snippet or caption; "" for none."""
+        if marks is None:
+            return ""
+        return marks.prefix + self.mark(marks.text, marks.matches, marks.lo, marks.hi) + marks.suffix
+
+    def reading(self, exact: Mapping[str, frozenset[str]]) -> Highlighter:
+        """This highlighter, with the spellings a query typed without marks was read as
+        (`didyoumean.reading_spellings`) asked for as if typed: marked where a text prints
+        them, its other spellings there left unmarked ("bao nhiêu", not the "báo" of "báo
+        cáo"). Marks typed or keyed stay as asked."""
+        one = copy.copy(self)
+        one.exact = {**exact, **self.exact}
+        return one
 
     def snippet(
         self, article: dict[str, Any], limit: int = SNIPPET_CHARS, folded_blocks: Sequence[str] | None = None
     ) -> str:
+        """The marked snippet of `snippet_marks`; "" for an article with no text."""
+        return self.render(self.snippet_marks(article, limit, folded_blocks))
+
+    def snippet_marks(
+        self, article: dict[str, Any], limit: int = SNIPPET_CHARS, folded_blocks: Sequence[str] | None = None
+    ) -> Marks | None:
         """The sentence with the most distinct query terms (earliest wins ties), widened with
         its neighbours up to `limit` characters, cut at word boundaries.
 
@@ -152,7 +190,7 @@ class Highlighter:
             for (s, e), (distinct, count) in bounded:
                 candidates.append((-distinct, -count, index, s, e))
         if not candidates:
-            return ""
+            return None
         candidates.sort()
         best: tuple[int, int, int, int] | None = None
         best_index, best_span, best_inside = 0, (0, 0), []
@@ -168,7 +206,7 @@ class Highlighter:
         prefix = "… " if s > 0 else ""
         suffix = " …" if e < len(best_text) else ""
         matches = self._widened_matches(best_text, s, e, best_span, best_inside, scans[best_index])
-        return prefix + self.mark(best_text, matches, s, e) + suffix
+        return Marks(best_text, matches, s, e, prefix, suffix)
 
     def _widened_matches(
         self, text: str, s: int, e: int, span: tuple[int, int], inside: list[tuple[int, int, str]],
@@ -275,7 +313,12 @@ class Highlighter:
         return bounds
 
     def captions(self, article: dict[str, Any]) -> list[dict[str, Any]]:
-        """Captions holding at least half of the distinct query terms (at least one), best first."""
+        """Captions holding at least half of the distinct query terms (at least one), best
+        first: `{"index", "position", "html"}`."""
+        return [{**shown, "html": self.render(marks)} for shown, marks in self.caption_marks(article)]
+
+    def caption_marks(self, article: dict[str, Any]) -> list[tuple[dict[str, Any], Marks]]:
+        """`captions`, each as its `{"index", "position"}` and its terms, not yet marked."""
         scored = []
         for index, cap in enumerate(article.get("captions") or []):
             cap = {**cap, "text": cap["text"][:SNIPPET_SCAN_CHARS]}
@@ -289,7 +332,7 @@ class Highlighter:
         scored = [s for s in scored if s[0] >= need]
         scored.sort(key=lambda s: (-s[0], s[1]))
         return [
-            {"index": index, "position": cap["position"], "html": self.mark(cap["text"], matches)}
+            ({"index": index, "position": cap["position"]}, Marks(cap["text"], matches, 0, len(cap["text"])))
             for _, index, cap, matches in scored[:MAX_CAPTIONS_SHOWN]
         ]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -548,3 +549,39 @@ def test_a_plain_question_is_suggested_with_its_question_words(service: SearchSe
     question asks "ở đâu" (where)."""
     suggestion = service.search("cong tac o dau?")["suggestion"]
     assert suggestion is not None and suggestion["text"] == "công tác ở đâu?"
+
+
+def test_a_query_typed_plain_marks_the_spellings_it_was_read_as(tmp_path: Path) -> None:
+    """ "mien nam" is read "miền Nam": a snippet that prints "Nam" marks it, not the "năm"
+    beside it, which the folded "nam" matches too; where a text prints none of the reading's
+    spellings ("năm" alone), its folded matches stay marked, as they are why it matched."""
+    from indexer.index import build_index
+
+    records = [
+        {"id": "south", "title": "Gió mùa về miền Nam", "lead": "Miền Nam năm nay đón gió mùa sớm.",
+         "body": "Trời se lạnh."},
+        {"id": "year", "title": "Tổng kết năm", "lead": "Năm nay miền núi được mùa.", "body": "Cuối năm tổng kết."},
+    ]
+    (tmp_path / "in").mkdir()
+    with (tmp_path / "in" / "a.jsonl").open("w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps({"url": None, "author": None, "published": None, "captions": [], "source": "t", **r},
+                               ensure_ascii=False) + "\n")
+    build_index([tmp_path / "in"], tmp_path / "ix", procs=1)
+    result = SearchService(tmp_path / "ix").search("mien nam")
+    assert result["suggestion"] is not None and result["suggestion"]["text"] == "miền nam"
+    hits = {h["id"]: h for h in result["hits"]}
+    assert hits["south"]["snippet"].startswith("<mark>Miền Nam</mark> năm nay")
+    assert hits["south"]["title_html"] == "Gió mùa về <mark>miền Nam</mark>"
+    assert "<mark>Năm</mark> nay <mark>miền</mark> núi" in hits["year"]["snippet"]  # prints no "Nam"
+
+
+def test_reading_spellings_only_for_a_suggestion_that_restores_marks() -> None:
+    from indexer.didyoumean import reading_spellings
+
+    parsed = parse_query("viet nam nam 2017 -mua")
+    read = reading_spellings(parsed, {"text": "Việt Nam năm 2017 -mua", "html": "", "kind": "accents"})
+    assert read == {"viet": {"việt"}, "nam": {"nam", "năm"}, "2017": {"2017"}}
+    assert reading_spellings(parsed, {"text": "Việt Nam năm 2017 -mua", "html": "", "kind": "spelling"}) == {}
+    assert reading_spellings(parsed, {"text": "Việt Nam 2017", "html": "", "kind": "accents"}) == {}  # not aligned
+    assert reading_spellings(parsed, None) == {}

@@ -23,7 +23,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer import ranking
-from indexer.analysis import fold, fold_quick, normalize_text
+from indexer.analysis import fold, fold_quick, has_marks, normalize_text
 from indexer.didyoumean import did_you_mean, reading_spellings
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.generations import current_link, linked_generation
@@ -457,14 +457,19 @@ class SearchService:
 
     def highlighter(self, q: str) -> Highlighter:
         """What `search(q)` highlights (abbreviation expansions included, excluded terms not,
-        marks typed kept), for marking an article opened from a results page:
-        `service.highlighter(q).mark_all(text)`."""
+        marks typed kept, a query typed without marks marked as it was read), for marking an
+        article opened from a results page: `service.highlighter(q).mark_all(text)`. The
+        reading is that of the results page (`search(q)`, most often from its cache)."""
         parsed = parse_query(q)
         if parsed.is_empty:
             return Highlighter(set())
         built = self._understood(parsed, self.generation())[0]
         built.query()  # collects the terms as a side effect
-        return Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
+        highlighter = Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
+        if any(has_marks(t.exact) for t in parsed.positive_tokens):
+            return highlighter
+        spellings = reading_spellings(parsed, self.search(q)["suggestion"])
+        return highlighter.reading(spellings) if spellings else highlighter
 
     def _understood(
         self, parsed: ParsedQuery, gen: _Generation

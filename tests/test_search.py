@@ -585,3 +585,13 @@ def test_reading_spellings_only_for_a_suggestion_that_restores_marks() -> None:
     assert reading_spellings(parsed, {"text": "Việt Nam năm 2017 -mua", "html": "", "kind": "spelling"}) == {}
     assert reading_spellings(parsed, {"text": "Việt Nam 2017", "html": "", "kind": "accents"}) == {}  # not aligned
     assert reading_spellings(parsed, None) == {}
+
+
+def test_an_article_opened_from_a_plain_query_is_marked_as_the_results_were(service: SearchService) -> None:
+    """The article page marks with `service.highlighter(q)`: for a query typed without marks,
+    with the spellings the results page read it as ("mien nam": "miền Nam", not "năm")."""
+    assert service.search("mien nam")["suggestion"]["kind"] == "accents"
+    assert service.highlighter("mien nam").mark_all("Miền Nam năm nay") == "<mark>Miền Nam</mark> năm nay"
+    assert service.highlighter("mien nam").mark_all("Năm nay") == "<mark>Năm</mark> nay"  # prints no "Nam"
+    # typed with marks somewhere, a word typed plain still marks every spelling
+    assert service.highlighter("miền nam").mark_all("Miền Nam năm nay") == "<mark>Miền Nam năm</mark> nay"

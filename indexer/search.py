@@ -532,44 +532,55 @@ class SearchService:
         (`_HitMarks`), to mark again once the query's reading is known (`_marked_as_read`)."""
         highlighter = Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
         hits = []
-        marks: list[tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]] = []
+        marks: list[_Shown] = []
         for docnum, score in ranked:
             article = articles.get(docnum)
-            title = highlighter.all_marks(article["title"], articles.folded_title(docnum))
-            snippet = highlighter.snippet_marks(article, folded_blocks=articles.folded_blocks(docnum))
-            captions = highlighter.caption_marks(article)
-            marks.append((title, snippet, captions))
-            hits.append(
-                {
-                    "id": article["id"],
-                    "title": article["title"],
-                    "title_html": highlighter.render(title),
-                    "url": article.get("url"),
-                    "published": article.get("published"),
-                    "author": article.get("author"),
-                    "score": round(score, 4),
-                    "snippet": highlighter.render(snippet),
-                    "captions": [{**shown, "html": highlighter.render(m)} for shown, m in captions],
-                }
+            shown = (
+                highlighter.all_marks(article["title"], articles.folded_title(docnum)),
+                highlighter.snippet_marks(article, folded_blocks=articles.folded_blocks(docnum)),
+                highlighter.caption_marks(article),
             )
+            hit = {
+                "id": article["id"],
+                "title": article["title"],
+                "title_html": "",
+                "url": article.get("url"),
+                "published": article.get("published"),
+                "author": article.get("author"),
+                "score": round(score, 4),
+                "snippet": "",
+                "captions": [],
+            }
+            _render(hit, shown, highlighter)
+            hits.append(hit)
+            marks.append(shown)
         return hits, _HitMarks(highlighter, marks)
+
+
+_Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit's title, snippet, captions
 
 
 class _HitMarks(NamedTuple):
     """What `SearchService._hits` marked, and where: a page's titles, snippets and captions."""
 
     highlighter: Highlighter
-    marks: list[tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]]
+    marks: list[_Shown]
+
+
+def _render(hit: dict[str, Any], shown: _Shown, highlighter: Highlighter) -> None:
+    """A hit's title, snippet and captions as marked HTML."""
+    title, snippet, captions = shown
+    hit["title_html"] = highlighter.render(title)
+    hit["snippet"] = highlighter.render(snippet)
+    hit["captions"] = [{**info, "html": highlighter.render(m)} for info, m in captions]
 
 
 def _marked_as_read(hits: list[dict[str, Any]], shown: _HitMarks, spellings: dict[str, frozenset[str]]) -> None:
     """Mark the hits again with the spellings the query was read as (`reading_spellings`):
     the same titles, snippets and captions, only the marks of other spellings dropped."""
     highlighter = shown.highlighter.reading(spellings)
-    for hit, (title, snippet, captions) in zip(hits, shown.marks, strict=True):
-        hit["title_html"] = highlighter.render(title)
-        hit["snippet"] = highlighter.render(snippet)
-        hit["captions"] = [{**info, "html": highlighter.render(m)} for info, m in captions]
+    for hit, marks in zip(hits, shown.marks, strict=True):
+        _render(hit, marks, highlighter)
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
 from indexer.keyboard import Support, could_be_syllable, printed_carried
@@ -28,11 +27,12 @@ def did_you_mean(
     meanings: dict[int, Meaning],
     support: Support,
     restorer: Restorer | None,
-    hits: Sequence[dict[str, Any]],
+    context: Sequence[str],
 ) -> dict[str, str] | None:
     """`{"text", "html", "kind"}` for the query as understood and, where it was typed without
     diacritics, with them restored; `<mark>` on what changed. None when there is nothing to add
-    to what was typed."""
+    to what was typed. `context`: the hits' titles and snippets as shown, in plain text: how
+    they print these words is the best evidence of how the user meant them."""
     tokens = parsed.positive_tokens
     if not tokens or len(tokens) > MAX_WORDS:
         return None
@@ -51,8 +51,6 @@ def did_you_mean(
         return None
     decoded = [m.changed and m.how != "typo" for m in understood]
     corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
-    # How the hits print these words is the best evidence of how the user meant them.
-    context = [text for hit in hits for text in (hit["title"], _plain(hit["snippet"]))]
     reading = _readings(restorer, corrected, tokens, parsed.text, context)
     for i, spelled in question_spellings(corrected, parsed.text).items():
         if reading[i] is not None:  # "bệnh nào?", not the model's "bệnh não"
@@ -168,11 +166,3 @@ def _lacks_common(folded: str, support: Support, restorer: Restorer) -> bool:
     """A syllable of the language, and a common one (`Restorer.common`), that the index lacks
     (one it holds was corrected for its marks, which is no reason to keep it)."""
     return could_be_syllable(folded) and restorer.common(folded) and not support.df(folded)
-
-
-_TAG = re.compile(r"<[^>]*>")
-
-
-def _plain(marked: str) -> str:
-    """Text of a highlighted snippet: tags dropped, entities decoded."""
-    return html.unescape(_TAG.sub("", marked))

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -421,15 +421,22 @@ class SearchService:
             total = int(mask.sum())
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
-            shown = None
+            hits: list[dict[str, Any]] = []
+            shown: list[_Shown] = []
+            highlighter = None
             if (page - 1) * per_page < total:  # a page past the end is empty
                 articles = _StoredArticles(searcher, gen.stored(searcher))  # read once, for proximity and hits
                 ranked = self._ranked(gen, executor, mask, scores, sort, page * per_page, built, articles)
-                response["hits"], shown = self._hits(articles, ranked[(page - 1) * per_page :], built)
-            response["suggestion"] = did_you_mean(parsed, meanings, support, gen.model("restorer"), response["hits"])
-            spellings = reading_spellings(parsed, response["suggestion"])
-            if spellings and shown is not None:  # typed without marks: mark what it was read as
-                _marked_as_read(response["hits"], shown, spellings)
+                highlighter = Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
+                hits, shown = self._hits(articles, ranked[(page - 1) * per_page :], highlighter)
+            context = [text for title, snippet, _ in shown for text in (title.text, snippet.plain if snippet else "")]
+            suggestion = did_you_mean(parsed, meanings, support, gen.model("restorer"), context)
+            if highlighter is not None:  # marked once the reading is known: a query typed without
+                spellings = reading_spellings(parsed, suggestion)  # marks is marked as it was read
+                highlighter = highlighter.reading(spellings) if spellings else highlighter
+                for hit, marks in zip(hits, shown, strict=True):
+                    _render(hit, marks, highlighter)
+            response["hits"], response["suggestion"] = hits, suggestion
         return response
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -525,46 +532,38 @@ class SearchService:
         )
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 
+    @staticmethod
     def _hits(
-        self, articles: _StoredArticles, ranked: Sequence[tuple[int, float]], built: QueryBuilder
-    ) -> tuple[list[dict[str, Any]], _HitMarks]:
-        """The hits as the API shows them, and where the query terms stand in what each shows
-        (`_HitMarks`), to mark again once the query's reading is known (`_marked_as_read`)."""
-        highlighter = Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
+        articles: _StoredArticles, ranked: Sequence[tuple[int, float]], highlighter: Highlighter
+    ) -> tuple[list[dict[str, Any]], list[_Shown]]:
+        """The hits as the API shows them, not yet marked (`_render`), and where the query
+        terms stand in each one's title, snippet and captions."""
         hits = []
-        marks: list[_Shown] = []
+        shown: list[_Shown] = []
         for docnum, score in ranked:
             article = articles.get(docnum)
-            shown = (
+            hits.append(
+                {
+                    "id": article["id"],
+                    "title": article["title"],
+                    "title_html": "",
+                    "url": article.get("url"),
+                    "published": article.get("published"),
+                    "author": article.get("author"),
+                    "score": round(score, 4),
+                    "snippet": "",
+                    "captions": [],
+                }
+            )
+            shown.append((
                 highlighter.all_marks(article["title"], articles.folded_title(docnum)),
                 highlighter.snippet_marks(article, folded_blocks=articles.folded_blocks(docnum)),
                 highlighter.caption_marks(article),
-            )
-            hit = {
-                "id": article["id"],
-                "title": article["title"],
-                "title_html": "",
-                "url": article.get("url"),
-                "published": article.get("published"),
-                "author": article.get("author"),
-                "score": round(score, 4),
-                "snippet": "",
-                "captions": [],
-            }
-            _render(hit, shown, highlighter)
-            hits.append(hit)
-            marks.append(shown)
-        return hits, _HitMarks(highlighter, marks)
+            ))
+        return hits, shown
 
 
 _Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit's title, snippet, captions
-
-
-class _HitMarks(NamedTuple):
-    """What `SearchService._hits` marked, and where: a page's titles, snippets and captions."""
-
-    highlighter: Highlighter
-    marks: list[_Shown]
 
 
 def _render(hit: dict[str, Any], shown: _Shown, highlighter: Highlighter) -> None:
@@ -573,14 +572,6 @@ def _render(hit: dict[str, Any], shown: _Shown, highlighter: Highlighter) -> Non
     hit["title_html"] = highlighter.render(title)
     hit["snippet"] = highlighter.render(snippet)
     hit["captions"] = [{**info, "html": highlighter.render(m)} for info, m in captions]
-
-
-def _marked_as_read(hits: list[dict[str, Any]], shown: _HitMarks, spellings: dict[str, frozenset[str]]) -> None:
-    """Mark the hits again with the spellings the query was read as (`reading_spellings`):
-    the same titles, snippets and captions, only the marks of other spellings dropped."""
-    highlighter = shown.highlighter.reading(spellings)
-    for hit, marks in zip(hits, shown.marks, strict=True):
-        _render(hit, marks, highlighter)
 
 
 def _bounded_page(page: int, per_page: int) -> tuple[int, int]:

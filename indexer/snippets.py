@@ -44,6 +44,11 @@ class Marks(NamedTuple):
     prefix: str = ""
     suffix: str = ""
 
+    @property
+    def plain(self) -> str:
+        """The text shown, unmarked."""
+        return self.prefix + self.text[self.lo : self.hi] + self.suffix
+
 
 class Highlighter:
     """Marks query terms in original text. Everything but our own <mark> tags is escaped."""

@@ -197,7 +197,9 @@ _QUERY_TOKEN = re.compile(
 
 # A field prefix with a space after it ("title: giá vàng") or nothing ("title:", while still
 # typing). Not "anh:", which is also a word a pasted text may end a label with.
-_SPACED_FIELD = re.compile(r"(?<![\w:])(title|caption|body|lead|tieude|chuthich):(?:\s+|$)", re.IGNORECASE)
+_SPACED_FIELD = re.compile(
+    r"(?<![\w:])(" + "|".join(a for a in FIELD_ALIASES if a != "anh") + r"):(?:\s+|$)", re.IGNORECASE
+)
 
 
 def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:

@@ -542,7 +542,11 @@ class WordChoice:
     @property
     def typo_keys(self) -> tuple[str, ...]:
         """Folded strings to look typo candidates up with (see `typo_candidates`): the
-        `folded_forms`, then the raw word's `base_letters` (for a mistyped keystroke)."""
+        `folded_forms`, then the raw word's `base_letters` (for a mistyped keystroke). None
+        for a word that opens with a digit: "16GB", "39m2", "50cc" are a number and its unit,
+        neither keystrokes nor a slip ("50cc" was offered "có", "16gb" "gì")."""
+        if self.raw[:1].isdigit():
+            return ()
         keys = self.folded_forms
         letters = base_letters(self.raw)
         return keys if letters in keys else (*keys, letters)

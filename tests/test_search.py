@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indexer.ranking as ranking_module
-from indexer.analysis import fold_quick
+from indexer.analysis import fold, fold_quick
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -37,6 +37,20 @@ def service(seed_index: Path) -> SearchService:
 
 def ids(result: dict) -> list[str]:
     return [h["id"] for h in result["hits"]]
+
+
+def small_service(tmp_path: Path, records: Sequence[dict]) -> SearchService:
+    """A service over an index of just `records` (id, title, lead, body), for a case the seed
+    fixture cannot make."""
+    from indexer.index import build_index
+
+    (tmp_path / "in").mkdir()
+    with (tmp_path / "in" / "a.jsonl").open("w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps({"url": None, "author": None, "published": None, "captions": [], "source": "t", **r},
+                               ensure_ascii=False) + "\n")
+    build_index([tmp_path / "in"], tmp_path / "ix", procs=1)
+    return SearchService(tmp_path / "ix")
 
 
 @pytest.mark.parametrize(
@@ -302,7 +316,6 @@ def test_a_common_word_the_index_lacks_is_suggested_with_its_marks(service: Sear
     """No test article prints "Việt": "viet" is no typo for the nearest word the index holds
     ("viên"), it is a common word of the language, shown with its marks; a string that is no
     syllable ("nghiepp") is still corrected to the index's word."""
-    from indexer.analysis import fold
 
     assert not service.search('"việt"')["total"]
     suggestion = service.search("viet nam")["suggestion"]
@@ -533,7 +546,6 @@ def test_a_question_word_that_opens_a_query_is_spelled_as_a_question_asks_it() -
     """"Bao nhiêu người chết …" typed plain and without its "?" was read "báo nhiều người".
     Only phrases that are nothing but question words open a question: "ai", "khi", "vi",
     "sao" alone open many other things. It is searched as typed (see `opens_with_question`)."""
-    from indexer.analysis import fold
     from indexer.query import looks_like_question, opens_with_question
 
     for text in ("bao nhieu nguoi chet vi sot xuat huyet", "Vì sao giá xăng tăng mạnh", "khi nao co luong thang 13",
@@ -555,20 +567,12 @@ def test_a_query_typed_plain_marks_the_spellings_it_was_read_as(tmp_path: Path) 
     """ "mien nam" is read "miền Nam": a snippet that prints "Nam" marks it, not the "năm"
     beside it, which the folded "nam" matches too; where a text prints none of the reading's
     spellings ("năm" alone), its folded matches stay marked, as they are why it matched."""
-    from indexer.index import build_index
-
-    records = [
+    service = small_service(tmp_path, [
         {"id": "south", "title": "Gió mùa về miền Nam", "lead": "Miền Nam năm nay đón gió mùa sớm.",
          "body": "Trời se lạnh."},
         {"id": "year", "title": "Tổng kết năm", "lead": "Năm nay miền núi được mùa.", "body": "Cuối năm tổng kết."},
-    ]
-    (tmp_path / "in").mkdir()
-    with (tmp_path / "in" / "a.jsonl").open("w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps({"url": None, "author": None, "published": None, "captions": [], "source": "t", **r},
-                               ensure_ascii=False) + "\n")
-    build_index([tmp_path / "in"], tmp_path / "ix", procs=1)
-    result = SearchService(tmp_path / "ix").search("mien nam")
+    ])
+    result = service.search("mien nam")
     assert result["suggestion"] is not None and result["suggestion"]["text"] == "miền nam"
     hits = {h["id"]: h for h in result["hits"]}
     assert hits["south"]["snippet"].startswith("<mark>Miền Nam</mark> năm nay")
@@ -595,3 +599,30 @@ def test_an_article_opened_from_a_plain_query_is_marked_as_the_results_were(serv
     assert service.highlighter("mien nam").mark_all("Năm nay") == "<mark>Năm</mark> nay"  # prints no "Nam"
     # typed with marks somewhere, a word typed plain still marks every spelling
     assert service.highlighter("miền nam").mark_all("Miền Nam năm nay") == "<mark>Miền Nam năm</mark> nay"
+
+
+@pytest.fixture(scope="module")
+def small_archive(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
+    """A few articles for cases the seed fixture cannot make: they print "lý", "kỹ", "mỹ" (as
+    most newspapers do) and "mì", never "lí", "kĩ" or "mĩ"; numbers with their units."""
+    return small_service(tmp_path_factory.mktemp("archive"), [
+        {"id": "reason", "title": "Lý do giá xăng tăng", "lead": "Lý do được nêu là giá dầu thế giới.",
+         "body": "Giá dầu tăng mạnh."},
+        {"id": "tech", "title": "Kỹ thuật mổ mới", "lead": "Bệnh viện áp dụng kỹ thuật mổ nội soi.",
+         "body": "Kỹ thuật này ít đau."},
+        {"id": "cosmetics", "title": "Mỹ phẩm giả", "lead": "Thu giữ mỹ phẩm giả và mì ăn liền.",
+         "body": "Lô mỹ phẩm không rõ nguồn gốc."},
+        {"id": "noodles", "title": "Mì ăn liền", "lead": "Giá mì ăn liền tăng.", "body": "Mì gói bán chạy."},
+        {"id": "bike", "title": "Xe 50cc cho học sinh", "lead": "Học sinh đi xe 50cc đến trường.",
+         "body": "Camera 16GB ghi lại."},
+        {"id": "other", "title": "Do đâu mưa lớn", "lead": "Do gió mùa, do bão: ca mổ tim phải hoãn.",
+         "body": "Phẫu thuật mổ tim, thuật ngữ y khoa. Xe có camera gì? Xe có gương."},
+    ])
+
+
+def test_a_number_with_its_unit_is_no_typo(small_archive: SearchService) -> None:
+    """A number and its unit the index lacks ("125cc", "32gb") are no slips for "có" or "gì":
+    their letters ("cc", "gb") were looked up as such, and matched and offered."""
+    for query in ("xe 125cc", "camera 32gb", "camera 32GB gì"):
+        assert small_archive.search(query)["suggestion"] is None, query
+    assert ids(small_archive.search("xe 125cc"))[:1] == ["bike"]

@@ -26,6 +26,11 @@ store more than the accented text and every set gets the same forms:
   kind: a neighbouring key struck instead of the right one, or as well (before or after it), a
   letter doubled, one left out, or two adjacent ones swapped; seeded by the text.
 
+- ``iy`` (not in the default forms): the other standard spelling of every syllable whose rhyme
+  is a lone i or y after h, k, l, m, s, t or qu (``lý do`` → ``lí do``, ``kỹ thuật`` → ``kĩ
+  thuật``, ``quy định`` → ``qui định``, ``bác sĩ`` → ``bác sỹ``): school rules and newspapers
+  spell these differently, and a reader types the way they were taught.
+
 - ``framed`` (not in the default forms): the query put as a reader writes to the paper or a
   doctor, a greeting or a word of context before it and thanks or a plea after it
   (``Dạ cho cháu hỏi chút ạ. … Xin chân thành cảm ơn quý báo!``), from `FRAMES`, seeded by
@@ -50,7 +55,7 @@ from viet_text_tools import normalize_diacritics
 
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
-    "framed", "framed-plain",
+    "iy", "framed", "framed-plain",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -234,6 +239,16 @@ def framed(text: str) -> str:
     return f"{rng.choice(FRAMES[0])} {text} {rng.choice(FRAMES[1])}"
 
 
+_IY_SYLLABLE = re.compile(r"(?<!\w)(qu|[hklmst])([iíìỉĩịyýỳỷỹỵ])(?!\w)", re.IGNORECASE)
+_IY_SWAP = str.maketrans("iíìỉĩịIÍÌỈĨỊyýỳỷỹỵYÝỲỶỸỴ", "yýỳỷỹỵYÝỲỶỸỴiíìỉĩịIÍÌỈĨỊ")
+
+
+def iy_swapped(text: str) -> str:
+    """`text` with each lone i/y rhyme after h, k, l, m, s, t or qu spelled the other way."""
+    text = unicodedata.normalize("NFC", text)
+    return _IY_SYLLABLE.sub(lambda m: m.group(1) + m.group(2).translate(_IY_SWAP), text)
+
+
 FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "accented": lambda q: unicodedata.normalize("NFC", q),
     "plain": fold,
@@ -246,6 +261,7 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "typo": lambda q: typo(fold(q)),
     "typo-accented": typo_accented,
     "typo-keys": lambda q: typo_keys(fold(q)),
+    "iy": iy_swapped,
     "framed": framed,
     "framed-plain": lambda q: fold(framed(q)),
 }

@@ -134,6 +134,26 @@ def canonical_cased(word: str) -> str:
     return word if word.isascii() else normalize_diacritics(word)
 
 
+# After these onsets a lone i or y is one sound spelled two standard ways ("lí/lý do", "kĩ/kỹ
+# thuật", "tỉ/tỷ lệ", "mĩ/mỹ phẩm", "hi/hy sinh", "qui/quy định"): school rules say i, most
+# newspapers print y. Elsewhere the two differ ("Vy" is a name, "vi" is not).
+_IY_ONSETS = ("qu", "h", "k", "l", "m", "s", "t")
+_IY_SWAP = str.maketrans("iíìỉĩịIÍÌỈĨỊyýỳỷỹỵYÝỲỶỸỴ", "yýỳỷỹỵYÝỲỶỸỴiíìỉĩịIÍÌỈĨỊ")
+
+
+def iy_variant(word: str) -> str | None:
+    """The other standard spelling of a syllable whose rhyme is a lone i or y after h, k, l, m,
+    s, t or qu ("lí" → "lý", "ky" → "ki", "Quí" → "Quý"), case and tone kept; None for any
+    other word. The index keeps what each article prints, so a query asks for both."""
+    word = unicodedata.normalize("NFC", word)
+    lower = word.lower()
+    for onset in _IY_ONSETS:
+        if len(lower) == len(onset) + 1 and lower.startswith(onset):
+            swapped = word[-1].translate(_IY_SWAP)
+            return word[:-1] + swapped if swapped != word[-1] else None
+    return None
+
+
 def fold(text: str) -> str:
     """Diacritic-folded lowercase form: 'Đảng ủy' → 'dang uy'. Idempotent."""
     text = unicodedata.normalize("NFC", text).lower()

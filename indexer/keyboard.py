@@ -39,7 +39,7 @@ from typing import Literal, Protocol
 
 from viet_text_tools import normalize_diacritics
 
-from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text, tokenize
+from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, iy_variant, normalize_text, tokenize
 from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs
 
 # --- syllable model ------------------------------------------------------------------------------
@@ -824,8 +824,18 @@ def _near_in_context(
 
 def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
     """Word typed with marks (as typed, not decoded) whose letters the index knows but whose
-    spelling it never prints: the marks are care, so the letters may be the slip."""
-    return word.typed_with_marks and bool(support.df(folded)) and not support.printed(canonical_syllable(word.raw))
+    spelling it never prints, either way (`printed_either_way`): the marks are care, so the
+    letters may be the slip."""
+    return word.typed_with_marks and bool(support.df(folded)) and not printed_either_way(word.raw, support)
+
+
+def printed_either_way(spelling: str, support: Support) -> bool:
+    """Whether the index prints `spelling`, or its other standard spelling ("lí" where only
+    "lý" is printed: `analysis.iy_variant`), which is no slip."""
+    variant = iy_variant(spelling)
+    return support.printed(canonical_syllable(spelling)) or (
+        variant is not None and support.printed(canonical_syllable(variant))
+    )
 
 
 def printed_carried(typed: str, candidate: str, support: Support, whole: bool = False) -> str | None:
@@ -853,7 +863,9 @@ def _may_be_slip(understood: Understood, chosen: Sequence[str], i: int, support:
     word = understood.words[i]
     if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False
-    return pair_docs(chosen, i, chosen[i], support.pair_df) == 0
+    variant = iy_variant(chosen[i])  # "li do": "lý do" spelled the other way, no slip
+    spellings = (chosen[i], variant) if variant else (chosen[i],)
+    return not any(pair_docs(chosen, i, s, support.pair_df) for s in spellings)
 
 
 def _lone_key(understood: Understood, i: int) -> bool:

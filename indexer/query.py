@@ -16,10 +16,18 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, Protocol
 
-from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, normalize_text, tokenize
-from indexer.keyboard import Support, printed_carried, slip_candidates, toned_sibling, typo_candidates, understand
+from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant, normalize_text, tokenize
+from indexer.keyboard import (
+    Support,
+    printed_carried,
+    printed_either_way,
+    slip_candidates,
+    toned_sibling,
+    typo_candidates,
+    understand,
+)
 from indexer.schema import PARTS
-from indexer.typos import SHORT_QUERY, SLIP_RARITY, TAKEN_WEIGHT, TypoIndex, neighbour_pairs, taken_as
+from indexer.typos import SHORT_QUERY, SLIP_RARITY, TAKEN_WEIGHT, TypoIndex, neighbour_pairs, pair_docs, taken_as
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
 
 SHOWN_HELD = 10  # see _shown_slip
@@ -440,8 +448,33 @@ def _understood_words(
             carried = printed_carried(choice.raw, extra[0][0], support) if marked else None
             exact = carried or meaning.exact
             meaning = Meaning(forms, exact, shown, how)
-        out.append(meaning)
+        out.append(_either_spelling(meaning, chosen, i, support))
     return out, slips
+
+
+def _either_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Support) -> Meaning:
+    """`meaning` with the other standard spelling of its i/y matched as the same word ("lí do"
+    finds "lý do": `analysis.iy_variant`), where the index prefers it. With marks, typed or
+    decoded, the tone makes it the same word: where the index prints the other spelling more
+    ("mĩ phẩm": "mỹ"), its letters are matched too and it is the exact form boosted. Typed
+    plain, "my" may be "Mỹ" or "mì", so only where the index holds the variant next to a
+    neighbour (`words`, each word's folded reading) at least as often as the word as typed
+    ("ki thuat": "kỹ thuật"; not "hang my"). A word spelled as the index mostly prints it is
+    left alone: asking for both spellings of every "sĩ" and "kỳ" (each matches every tone of
+    its letters) moved keywords 0.977 -> 0.973 ("bác sĩ nhi" put "bác sỹ" first)."""
+    folded, weight = meaning.forms[0]
+    variant = iy_variant(folded)
+    if variant is None or not support.df(variant) or any(f == variant for f, _ in meaning.forms):
+        return meaning
+    exact = meaning.exact
+    if exact and has_marks(exact):
+        other = canonical_syllable(iy_variant(exact) or "")
+        if not support.printed(other) or support.printed_count(other) <= support.printed_count(exact):
+            return meaning
+        exact = other
+    elif pair_docs(words, i, variant, support.pair_df) < max(1, pair_docs(words, i, folded, support.pair_df)):
+        return meaning
+    return replace(meaning, forms=(meaning.forms[0], (variant, weight), *meaning.forms[1:]), exact=exact)
 
 
 def _slip_sureness(
@@ -466,7 +499,7 @@ def _slip_sureness(
       word is more often what is meant), so there it is only shown: over news-50k, one-typo
       keyword queries shown exactly as meant 0.347 -> 0.433 (typo-keys 0.520 -> 0.610, typed
       with marks 0.593 -> 0.653), no ranking changed, no correct query given a suggestion."""
-    if tok.exact != tok.folded and not support.printed(tok.exact):
+    if tok.exact != tok.folded and not printed_either_way(tok.exact, support):
         return "taken"
     if meaning.changed or support.df(tok.folded) * SLIP_RARITY > support.df(best):
         return None

@@ -56,7 +56,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, has_marks
+from indexer.analysis import Syllable, fold, has_marks, iy_variant
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, idf
 from indexer.query import (
@@ -187,9 +187,10 @@ class QueryBuilder:
             if meaning.framing:
                 continue
             found: dict[str, float] = {}
-            marked = _typed_marks(tokens[i], meaning)
+            asked = _asked_spellings(_typed_marks(tokens[i], meaning))
             for form, w in meaning.forms:
-                self._highlight(form, marked[1] if marked and form == marked[0] else None)
+                for spelling in asked.get(form, (None,)):
+                    self._highlight(form, spelling)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
                     found[form] = weight[i] * w
                     self.proximity_terms[form] = max(weight[i] * w, self.proximity_terms.get(form, 0.0))
@@ -294,6 +295,18 @@ class QueryBuilder:
                 chain.append(wq.Phrase(p, list(folded), boost=0.0))
             per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
+
+
+def _asked_spellings(marked: tuple[str, str] | None) -> dict[str, tuple[str, ...]]:
+    """Folded form → the spellings asked for, of a word given marks (`_typed_marks`): the word
+    and its other i/y spelling, under either's letters: "mĩ" asks for "mỹ" too, not "mì"."""
+    if marked is None:
+        return {}
+    folded, exact = marked
+    variant = iy_variant(exact)
+    if variant is None:
+        return {folded: (exact,)}
+    return {folded: (exact, variant), fold(variant): (exact, variant)}
 
 
 def _typed_marks(token: Syllable, meaning: Meaning) -> tuple[str, str] | None:

@@ -127,8 +127,10 @@ class Highlighter:
         return [m for m in matches if m[2] not in asked or _exact_form(text[m[0] : m[1]]) in self.exact[m[2]]]
 
     def _printed_as_asked(self, text: str, matches: list[tuple[int, int, str]]) -> set[str]:
-        """The terms asked for with marks that `matches` (in `text`) hold as asked."""
-        return {f for s, e, f in matches if f in self.exact and _exact_form(text[s:e]) in self.exact[f]}
+        """The terms asked for with marks that `matches` (in `text`) hold as asked: in one of
+        their spellings, which may be another term's ("mĩ" asks for "mỹ" too)."""
+        printed = {_exact_form(text[s:e]) for s, e, f in matches if f in self.exact}
+        return {f for f, spellings in self.exact.items() if spellings & printed}
 
     def within(self, texts: Sequence[str]) -> Highlighter:
         """This highlighter for one document made of `texts` (an article's title, lead,

@@ -19,6 +19,7 @@ from indexer.analysis import (
     columns,
     fold,
     has_marks,
+    iy_variant,
     normalize_text,
     syllable_spans,
     tokenize,
@@ -233,6 +234,32 @@ def test_lower_fold_array_is_lower_then_table_for_every_character() -> None:
             assert chr(folded) == expected, hex(code)
         else:
             assert code in (0, 0x3A3) or len(expected) != 1, hex(code)
+
+
+@pytest.mark.parametrize(("word", "variant"), [
+    ("lí", "lý"), ("lý", "lí"), ("Kỹ", "Kĩ"), ("ky", "ki"), ("Quí", "Quý"), ("quy", "qui"), ("tỷ", "tỉ"),
+    ("hy", "hi"), ("SĨ", "SỸ"), ("mị", "mỵ"),
+    ("vi", None), ("Vy", None), ("khi", None), ("thi", None), ("tay", None), ("y", None), ("qu", None),
+])
+def test_iy_variant_is_the_other_standard_spelling(word: str, variant: str | None) -> None:
+    assert iy_variant(word) == variant
+
+
+IY_ONSETS = ["h", "k", "l", "m", "s", "t", "qu", "Qu", "K", "b", "th", ""]
+
+
+@given(st.sampled_from(IY_ONSETS), st.sampled_from("iìỉĩíịyỳỷỹýỵIÝ"))
+def test_iy_variant_keeps_the_tone_and_undoes_itself(onset: str, vowel: str) -> None:
+    """The variant swaps i and y only, keeping case and tone, and swaps back."""
+    word = onset + vowel
+    variant = iy_variant(word)
+    if variant is None:
+        assert onset.lower() not in ("h", "k", "l", "m", "s", "t", "qu")
+        return
+    assert iy_variant(variant) == word
+    assert variant[:-1] == onset and fold(variant[-1]) != fold(vowel)
+    tone = slice(len(onset) + 1, None)  # the marks after the vowel's letter, in NFD
+    assert unicodedata.normalize("NFD", variant)[tone] == unicodedata.normalize("NFD", word)[tone]
 
 
 @given(viet_text)

@@ -52,6 +52,15 @@ def test_plain_nfd_tone_forms() -> None:
     assert keystrokes.make_form("thủy lợi Hòa Bình", "tone") == "thuỷ lợi Hoà Bình"
 
 
+@pytest.mark.parametrize(("accented", "iy"), [
+    ("Lý do kỹ thuật", "Lí do kĩ thuật"), ("Quy định của bác sĩ", "Qui định của bác sỹ"), ("THI KỲ", "THI KÌ"),
+    ("Hy Lạp", "Hi Lạp"), ("Vy, thi, khi, tay, quay, Mỹ", "Vy, thi, khi, tay, quay, Mĩ"),
+])
+def test_iy_form_spells_a_lone_i_or_y_the_other_way(accented: str, iy: str) -> None:
+    assert keystrokes.make_form(accented, "iy") == iy
+    assert keystrokes.make_form(iy, "iy") == accented
+
+
 @pytest.mark.parametrize("query", ["tên lửa hủy diệt", "giá dầu brent giảm", "Người lao động được tạm ứng bao nhiêu"])
 def test_typo_is_one_edit_in_one_long_word_and_deterministic(query: str) -> None:
     plain = keystrokes.fold(query)

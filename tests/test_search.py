@@ -620,6 +620,25 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
     ])
 
 
+@pytest.mark.parametrize(("query", "expected"), [
+    ("lí do", "reason"), ("kĩ thuật mổ", "tech"), ("Kĩ thuật", "tech"), ("mĩ phẩm", "cosmetics"),
+    ("ki thuat mo", "tech"), ("ki thuat", "tech"),
+])
+def test_either_spelling_of_i_and_y_finds_the_other(small_archive: SearchService, query: str, expected: str) -> None:
+    """After h, k, l, m, s, t, qu a lone i or y is one sound spelled both ways by the rules: a
+    query typed "lí", "kĩ", "mĩ" finds the articles that print "lý", "kỹ", "mỹ", and is no
+    typo to correct (it was offered "ổi do" for "lí do", "vĩ phẩm" for "mĩ phẩm")."""
+    result = small_archive.search(query)
+    assert ids(result)[:1] == [expected]
+    suggestion = result["suggestion"]
+    assert suggestion is None or fold(suggestion["text"]).replace("y", "i") == fold(query).replace("y", "i")
+
+
+def test_either_spelling_marks_the_word_asked_for_not_its_letters(small_archive: SearchService) -> None:
+    hit = next(h for h in small_archive.search("mĩ phẩm")["hits"] if h["id"] == "cosmetics")
+    assert "<mark>mỹ phẩm</mark>" in hit["snippet"] and "<mark>mì</mark>" not in hit["snippet"]
+
+
 def test_a_number_with_its_unit_is_no_typo(small_archive: SearchService) -> None:
     """A number and its unit the index lacks ("125cc", "32gb") are no slips for "có" or "gì":
     their letters ("cc", "gb") were looked up as such, and matched and offered."""

@@ -15,11 +15,13 @@ import re
 from collections.abc import Sequence
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
-from indexer.keyboard import Support, could_be_syllable, printed_carried
+from indexer.keyboard import Support, could_be_syllable, printed_carried, printed_either_way
 from indexer.query import Meaning, ParsedQuery, parse_query, question_spellings, typed_case, typed_meaning
 from indexer.restoration import Restorer
 
-MAX_WORDS = 8  # longer queries are pasted text or questions: nothing is offered
+# Longer queries are pasted text or questions: the restoration model does not read marks into
+# them, and only a word decoded, or one the index lacks corrected, is offered (`did_you_mean`).
+MAX_WORDS = 8
 
 
 def did_you_mean(
@@ -34,8 +36,9 @@ def did_you_mean(
     to what was typed. `context`: the hits' titles and snippets as shown, in plain text: how
     they print these words is the best evidence of how the user meant them."""
     tokens = parsed.positive_tokens
-    if not tokens or len(tokens) > MAX_WORDS:
+    if not tokens:
         return None
+    long = len(tokens) > MAX_WORDS
     typed_marks = any(has_marks(t.exact) for t in tokens)
     typed = [parsed.text[t.start : t.end] for t in tokens]
     understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
@@ -46,12 +49,19 @@ def did_you_mean(
             typed_meaning(t, parsed.text) if m.how == "typo" and _lacks_common(t.folded, support, restorer) else m
             for m, t in zip(understood, tokens, strict=True)
         ]
+    if long:
+        # a word the index holds as typed is as often a name as a slip ("Mata", "HS"): in a
+        # long query, where one is likelier, only a word it lacks is offered corrected
+        understood = [
+            typed_meaning(t, parsed.text) if m.how == "typo" and _held_as_typed(t, support) else m
+            for m, t in zip(understood, tokens, strict=True)
+        ]
     changed = [m.changed for m in understood]
-    if typed_marks and not any(changed):
+    if (typed_marks or long) and not any(changed):
         return None
     decoded = [m.changed and m.how != "typo" for m in understood]
     corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
-    reading = _readings(restorer, corrected, tokens, parsed.text, context)
+    reading = _readings(None if long else restorer, corrected, tokens, parsed.text, context)
     for i, spelled in question_spellings(corrected, parsed.text).items():
         if reading[i] is not None:  # "bệnh nào?", not the model's "bệnh não"
             reading[i] = spelled
@@ -166,3 +176,9 @@ def _lacks_common(folded: str, support: Support, restorer: Restorer) -> bool:
     """A syllable of the language, and a common one (`Restorer.common`), that the index lacks
     (one it holds was corrected for its marks, which is no reason to keep it)."""
     return could_be_syllable(folded) and restorer.common(folded) and not support.df(folded)
+
+
+def _held_as_typed(token: Syllable, support: Support) -> bool:
+    """Whether the index holds the word as typed: its letters and, typed with marks, that
+    spelling (or its other i/y spelling)."""
+    return bool(support.df(token.folded)) and (not has_marks(token.exact) or printed_either_way(token.exact, support))

@@ -645,3 +645,23 @@ def test_a_number_with_its_unit_is_no_typo(small_archive: SearchService) -> None
     for query in ("xe 125cc", "camera 32gb", "camera 32GB gì"):
         assert small_archive.search(query)["suggestion"] is None, query
     assert ids(small_archive.search("xe 125cc"))[:1] == ["bike"]
+
+
+def test_a_long_query_is_offered_its_corrections_and_nothing_else(service: SearchService) -> None:
+    """Over MAX_WORDS words (a pasted headline, a question) no marks are read into the query,
+    but a word the index lacks is offered corrected and keystrokes decoded, the rest kept as
+    typed; a word it holds as typed is left alone (in a long query a name is likelier)."""
+    from indexer.didyoumean import MAX_WORDS
+
+    plain = "dang uy khoi doanh nghiep thanh pho hai phong to chuc hoi nghi tong ket"
+    accented = "Đảng ủy Khối doanh nghiệp thành phố Hải Phòng tổ chức hội nghị tổng kết"
+    assert len(plain.split()) > MAX_WORDS
+    assert service.search(plain)["suggestion"] is None
+    assert service.search(accented)["suggestion"] is None
+    typo = service.search(plain.replace("nghiep", "nghiepp"))["suggestion"]
+    assert typo is not None and typo["kind"] == "spelling" and typo["text"] == plain
+    assert typo["html"] == html.escape(plain).replace("nghiep", "<mark>nghiep</mark>")
+    marked = service.search(accented.replace("nghiệp", "nghiệpp"))["suggestion"]
+    assert marked is not None and marked["text"] == accented
+    keys = service.search(plain.replace("dang uy", "ddangr uyr"))["suggestion"]
+    assert keys is not None and keys["kind"] == "keyboard" and keys["text"] == "đảng ủy" + plain[len("dang uy") :]

@@ -81,7 +81,8 @@ SCHEMAS: dict[str, Any] = {
         "-excluded words, OR, a field prefix) kept where it stood. `html` marks the changed words with <mark> "
         "and is escaped. `kind` says what changed: `keyboard` (typed with the input method off, "
         "Telex or VNI, or marks on the wrong vowel: the results are already for this reading), "
-        "`spelling` (a word the index lacks, corrected), `accents` (diacritics restored).",
+        "`spelling` (a word the index lacks, corrected), `accents` (diacritics restored). A query of more "
+        "than 8 words is offered only its decoded keystrokes and corrections, never restored diacritics.",
         "required": ["text", "html", "kind"],
         "properties": {
             "text": _STR,

@@ -33,6 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# This checkout's `indexer`, ahead of one installed elsewhere in editable mode (a second
+# worktree measured the first one's code: `querysets` imports it before `engines` adds the path).
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 from engines import DEFAULT_ENGINES, ENGINES, FAMILY_NAMES, Engine, K, VnSearch, title_of
 from keystrokes import DEFAULT_FORMS, FORMS, fold, make_form
 from querysets import OPTIONAL_SETS, SETS, QuerySet

@@ -19,8 +19,9 @@ from indexer.keyboard import Support, could_be_syllable, printed_carried, printe
 from indexer.query import Meaning, ParsedQuery, parse_query, question_spellings, typed_case, typed_meaning
 from indexer.restoration import Restorer
 
-# Longer queries are pasted text or questions: the restoration model does not read marks into
-# them, and only a word decoded, or one the index lacks corrected, is offered (`did_you_mean`).
+# Longer queries are pasted text or questions: only a word decoded, or one the index lacks
+# corrected, is offered, and marks are read only into a corrected word of a query typed with
+# them (`did_you_mean`): a 15-word reading is wrong somewhere a third of the time.
 MAX_WORDS = 8
 
 
@@ -61,7 +62,11 @@ def did_you_mean(
         return None
     decoded = [m.changed and m.how != "typo" for m in understood]
     corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
-    reading = _readings(None if long else restorer, corrected, tokens, parsed.text, context)
+    if long:  # marks are read into a corrected word of a query typed with them, nowhere else
+        read = _readings(restorer if typed_marks else None, corrected, tokens, parsed.text, context)
+        reading = [r if changed[i] and not decoded[i] else None for i, r in enumerate(read)]
+    else:
+        reading = _readings(restorer, corrected, tokens, parsed.text, context)
     for i, spelled in question_spellings(corrected, parsed.text).items():
         if reading[i] is not None:  # "bệnh nào?", not the model's "bệnh não"
             reading[i] = spelled

@@ -663,5 +663,7 @@ def test_a_long_query_is_offered_its_corrections_and_nothing_else(service: Searc
     assert typo["html"] == html.escape(plain).replace("nghiep", "<mark>nghiep</mark>")
     marked = service.search(accented.replace("nghiệp", "nghiệpp"))["suggestion"]
     assert marked is not None and marked["text"] == accented
+    bare = service.search(accented.replace("nghiệp", "nghiap"))["suggestion"]  # the marked letter lost
+    assert bare is not None and bare["text"] == accented  # typed with marks: marks read into it
     keys = service.search(plain.replace("dang uy", "ddangr uyr"))["suggestion"]
     assert keys is not None and keys["kind"] == "keyboard" and keys["text"] == "đảng ủy" + plain[len("dang uy") :]

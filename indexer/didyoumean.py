@@ -42,21 +42,11 @@ def did_you_mean(
     long = len(tokens) > MAX_WORDS
     typed_marks = any(has_marks(t.exact) for t in tokens)
     typed = [parsed.text[t.start : t.end] for t in tokens]
-    understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
-    if restorer is not None:
-        # a common syllable the index lacks ("viet" where "Việt" is never printed) is shown
-        # with its marks, not as the nearest word the index holds ("viên")
-        understood = [
-            typed_meaning(t, parsed.text) if m.how == "typo" and _lacks_common(t.folded, support, restorer) else m
-            for m, t in zip(understood, tokens, strict=True)
-        ]
-    if long:
-        # a word the index holds as typed is as often a name as a slip ("Mata", "HS"): in a
-        # long query, where one is likelier, only a word it lacks is offered corrected
-        understood = [
-            typed_meaning(t, parsed.text) if m.how == "typo" and _held_as_typed(t, support) else m
-            for m, t in zip(understood, tokens, strict=True)
-        ]
+    understood: list[Meaning] = []
+    for t in tokens:
+        meaning = meanings.get(id(t)) or typed_meaning(t, parsed.text)
+        offered = meaning.how != "typo" or _offered_corrected(t, support, restorer, long)
+        understood.append(meaning if offered else typed_meaning(t, parsed.text))
     changed = [m.changed for m in understood]
     if (typed_marks or long) and not any(changed):
         return None
@@ -181,6 +171,16 @@ def _lacks_common(folded: str, support: Support, restorer: Restorer) -> bool:
     """A syllable of the language, and a common one (`Restorer.common`), that the index lacks
     (one it holds was corrected for its marks, which is no reason to keep it)."""
     return could_be_syllable(folded) and restorer.common(folded) and not support.df(folded)
+
+
+def _offered_corrected(token: Syllable, support: Support, restorer: Restorer | None, long: bool) -> bool:
+    """Whether a word matched as a typo is shown corrected. Not a common syllable the index
+    lacks ("viet" where "Việt" is never printed): shown with its marks, not as the nearest
+    word the index holds ("viên"). Not, in a long query, a word the index holds as typed: a
+    name as often as a slip ("Mata", "HS"), and a long query holds more names."""
+    if restorer is not None and _lacks_common(token.folded, support, restorer):
+        return False
+    return not (long and _held_as_typed(token, support))
 
 
 def _held_as_typed(token: Syllable, support: Support) -> bool:

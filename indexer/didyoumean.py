@@ -52,11 +52,9 @@ def did_you_mean(
         return None
     decoded = [m.changed and m.how != "typo" for m in understood]
     corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
+    reading = _readings(None if long and not typed_marks else restorer, corrected, tokens, parsed.text, context)
     if long:  # marks are read into a corrected word of a query typed with them, nowhere else
-        read = _readings(restorer if typed_marks else None, corrected, tokens, parsed.text, context)
-        reading = [r if changed[i] and not decoded[i] else None for i, r in enumerate(read)]
-    else:
-        reading = _readings(restorer, corrected, tokens, parsed.text, context)
+        reading = [r if changed[i] and not decoded[i] else None for i, r in enumerate(reading)]
     for i, spelled in question_spellings(corrected, parsed.text).items():
         if reading[i] is not None:  # "bệnh nào?", not the model's "bệnh não"
             reading[i] = spelled

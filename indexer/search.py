@@ -427,7 +427,7 @@ class SearchService:
             if (page - 1) * per_page < total:  # a page past the end is empty
                 articles = _StoredArticles(searcher, gen.stored(searcher))  # read once, for proximity and hits
                 ranked = self._ranked(gen, executor, mask, scores, sort, page * per_page, built, articles)
-                highlighter = Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
+                highlighter = _highlighter(built)
                 hits, shown = self._hits(articles, ranked[(page - 1) * per_page :], highlighter)
             context = [text for title, snippet, _ in shown for text in (title.text, snippet.plain if snippet else "")]
             suggestion = did_you_mean(parsed, meanings, support, gen.model("restorer"), context)
@@ -472,7 +472,7 @@ class SearchService:
             return Highlighter(set())
         built = self._understood(parsed, self.generation())[0]
         built.query()  # collects the terms as a side effect
-        highlighter = Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
+        highlighter = _highlighter(built)
         if any(has_marks(t.exact) for t in parsed.positive_tokens):
             return highlighter
         spellings = reading_spellings(parsed, self.search(q)["suggestion"])
@@ -561,6 +561,11 @@ class SearchService:
                 highlighter.caption_marks(article),
             ))
         return hits, shown
+
+
+def _highlighter(built: QueryBuilder) -> Highlighter:
+    """What a query's hits are marked with: the terms `built.query()` collected."""
+    return Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
 
 
 _Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit's title, snippet, captions

@@ -244,7 +244,9 @@ _IY_SWAP = str.maketrans("iíìỉĩịIÍÌỈĨỊyýỳỷỹỵYÝỲỶỸ�
 
 
 def iy_swapped(text: str) -> str:
-    """`text` with each lone i/y rhyme after h, k, l, m, s, t or qu spelled the other way."""
+    """`text` with each lone i/y rhyme after h, k, l, m, s, t or qu spelled the other way.
+    Written apart from `indexer.analysis.iy_variant` on purpose, like every form here: the
+    judge does not share the code it judges."""
     text = unicodedata.normalize("NFC", text)
     return _IY_SYLLABLE.sub(lambda m: m.group(1) + m.group(2).translate(_IY_SWAP), text)
 

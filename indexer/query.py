@@ -30,7 +30,7 @@ from indexer.schema import PARTS
 from indexer.typos import SHORT_QUERY, SLIP_RARITY, TAKEN_WEIGHT, TypoIndex, neighbour_pairs, pair_docs, taken_as
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
 
-SHOWN_HELD = 10  # see _shown_slip
+SHOWN_HELD = 10  # see _held_slip
 MAX_QUERY_CHARS = 500
 MAX_QUERY_TERMS = 32
 FIELD_CHOICES = {
@@ -394,11 +394,11 @@ def interpret(
             if slipped and support is not None:
                 sure = _slip_sureness(tok, meaning, slipped[0], len(tokens), support)
             if sure == "taken":
-                meaning = _taken_slip(meaning, slipped, text[tok.start : tok.end], support)
+                meaning = _taken_slip(meaning, slipped, words, i, text[tok.start : tok.end], support)
             else:  # matched only (see slip_candidates); shown as the correction only if sure
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
                 if sure == "shown":
-                    meaning = replace(meaning, shown=_shown_slip(slipped, words, i, support), how="typo")
+                    meaning = replace(meaning, shown=_held_slip(slipped, words, i, support), how="typo")
             meanings[id(tok)] = meaning
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
@@ -510,25 +510,31 @@ def _slip_sureness(
     return "taken" if words >= SHORT_QUERY else "shown"
 
 
-def _shown_slip(slipped: Sequence[str], words: Sequence[str], i: int, support: Support) -> str:
-    """The slip candidate shown for word i of a short query (`_slip_sureness` "shown"): the
-    first, as the context ranks them (`TypoIndex.in_context` weighs a pair against how common
-    the candidate is), unless another is held SHOWN_HELD times as often next to the word's
+def _held_slip(slipped: Sequence[str], words: Sequence[str], i: int, support: Support) -> str:
+    """The slip candidate word i is meant as, shown or taken (`_slip_sureness`): the first, as
+    the context ranks them (`TypoIndex.in_context` weighs a pair against how common the
+    candidate is), unless another is held SHOWN_HELD times as often next to the word's
     neighbours: then that is what was meant ("veit tại Mỹ": "vịt" fits "tại" as well for its
-    rarity, "Việt" is held there 129 times to 3). Over news-50k, one-typo keyword queries shown
-    exactly as meant 0.433 -> 0.447, typed with marks 0.653 -> 0.660; news-2k's 0.513 -> 0.517;
-    no ranking changes (the word is matched as before)."""
+    rarity, "Việt" is held there 129 times to 3; "tình trạn": "trạc" 10 times, "trạng" 4,356).
+    Shown (short queries): over news-50k, one-typo keyword queries shown exactly as meant 0.433
+    -> 0.447, typed with marks 0.653 -> 0.660; news-2k's 0.513 -> 0.517. Taken (stop 32): no
+    harness ranking moved; the harness's typo-accented suggestions, 10 changed: 7 became right
+    ("sư phụ", "tâm lý", "đây là", "được" twice, "hiện tại", "đề nghị"), 3 wrong ("dương dật"
+    → "đây", where "đây là" outweighs "dương vật"; "năm nàs" → "nay"; "tôd chết" → "tôi")."""
     held = [sum(neighbour_pairs(words, i, c, support.pair_df)) for c in slipped]
     best = max(range(len(slipped)), key=lambda k: (held[k], -k))
     return slipped[best] if held[best] >= SHOWN_HELD * max(1, held[0]) else slipped[0]
 
 
-def _taken_slip(meaning: Meaning, slipped: Sequence[str], typed: str, support: Support) -> Meaning:
-    """`meaning` taken as its best slip candidate (`_slip_sureness`), as a mistyped word is
-    (`_understood_words`): that leads at TAKEN_WEIGHT (so pairs read it) and is shown, with
-    marks typed carried over to it as its exact form. The letters as typed still match in
-    full: a wrong tone on the right letters ("nguy hiễm") is as common."""
-    best, rest = slipped[0], slipped[1:]
+def _taken_slip(
+    meaning: Meaning, slipped: Sequence[str], words: Sequence[str], i: int, typed: str, support: Support
+) -> Meaning:
+    """`meaning` (word i of `words`) taken as its likeliest slip candidate (`_held_slip`), as a
+    mistyped word is (`_understood_words`): that leads at TAKEN_WEIGHT (so pairs read it) and is
+    shown, with marks typed carried over to it as its exact form. The letters as typed still
+    match in full: a wrong tone on the right letters ("nguy hiễm") is as common."""
+    best = _held_slip(slipped, words, i, support)
+    rest = [c for c in slipped if c != best]
     forms = (*_new_forms(meaning, [best], TAKEN_WEIGHT), *meaning.forms, *_new_forms(meaning, rest, TYPO_WEIGHT))
     carried = printed_carried(typed, best, support) if has_marks(typed) else None
     return replace(meaning, forms=forms, exact=carried or meaning.exact, shown=best, how="typo")

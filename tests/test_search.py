@@ -647,6 +647,24 @@ def test_a_number_with_its_unit_is_no_typo(small_archive: SearchService) -> None
     assert ids(small_archive.search("xe 125cc"))[:1] == ["bike"]
 
 
+def test_a_marked_slip_is_taken_as_the_word_its_neighbour_holds(tmp_path: Path) -> None:
+    """ "tình trạn": "tran" is printed ("tràn") but "trạn" nowhere, so the word is taken as a slip. The
+    context ranks the rare "trạc" first (printed once beside "tình"); "trạng" is beside "tình"
+    in every other article, SHOWN_HELD times as often or more: that is what was meant, matched
+    and shown (it was "tình trạc")."""
+    from indexer.query import SHOWN_HELD
+
+    records = [
+        {"id": f"state{n}", "title": f"Tình trạng bệnh nhân số {n}", "lead": "Tình trạng sức khỏe ổn định.",
+         "body": "Bác sĩ theo dõi tình trạng."}
+        for n in range(SHOWN_HELD + 2)
+    ]
+    records.append({"id": "age", "title": "Người đàn ông", "lead": "Ông tính trạc tuổi năm mươi.", "body": "Nước tràn bờ."})
+    service = small_service(tmp_path, records)
+    result = service.search("tình trạn")
+    assert result["suggestion"] is not None and result["suggestion"]["text"] == "tình trạng"
+
+
 def test_a_long_query_is_offered_its_corrections_and_nothing_else(service: SearchService) -> None:
     """Over MAX_WORDS words (a pasted headline, a question) no marks are read into the query,
     but a word the index lacks is offered corrected and keystrokes decoded, the rest kept as

@@ -362,7 +362,7 @@ def test_the_slip_shown_is_the_one_held_far_more_often_beside_the_neighbours() -
     """ "veit tại Mỹ": the context ranks "vit" first (it fits "tại" as well, for its rarity),
     but "viet" is held next to "tai" SHOWN_HELD times as often or more: that is shown. Held
     less than that, or nowhere, the context's first stays."""
-    from indexer.query import SHOWN_HELD, _shown_slip
+    from indexer.query import SHOWN_HELD, _held_slip
 
     class Pairs:
         def __init__(self, held: dict[tuple[str, str], int]) -> None:
@@ -373,7 +373,7 @@ def test_the_slip_shown_is_the_one_held_far_more_often_beside_the_neighbours() -
 
     words = ["veit", "tai", "my"]
     held = Pairs({("vit", "tai"): 3, ("vet", "tai"): 8, ("viet", "tai"): 3 * SHOWN_HELD})
-    assert _shown_slip(["vit", "vet", "viet"], words, 0, held) == "viet"  # type: ignore[arg-type]
+    assert _held_slip(["vit", "vet", "viet"], words, 0, held) == "viet"  # type: ignore[arg-type]
     less = Pairs({("vit", "tai"): 3, ("viet", "tai"): 3 * SHOWN_HELD - 1})
-    assert _shown_slip(["vit", "viet"], words, 0, less) == "vit"  # type: ignore[arg-type]
-    assert _shown_slip(["vit", "viet"], words, 0, Pairs({})) == "vit"  # type: ignore[arg-type]
+    assert _held_slip(["vit", "viet"], words, 0, less) == "vit"  # type: ignore[arg-type]
+    assert _held_slip(["vit", "viet"], words, 0, Pairs({})) == "vit"  # type: ignore[arg-type]

@@ -40,7 +40,7 @@ from typing import Literal, Protocol
 from viet_text_tools import normalize_diacritics
 
 from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, iy_variant, normalize_text, tokenize
-from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs
+from indexer.typos import CONTEXT_POOL, LONG_WORD, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs
 
 # --- syllable model ------------------------------------------------------------------------------
 
@@ -542,14 +542,16 @@ class WordChoice:
     @property
     def typo_keys(self) -> tuple[str, ...]:
         """Folded strings to look typo candidates up with (see `typo_candidates`): the
-        `folded_forms`, then the raw word's `base_letters` (for a mistyped keystroke). None
-        for a word that opens with a digit: "16GB", "39m2", "50cc" are a number and its unit,
-        neither keystrokes nor a slip ("50cc" was offered "có", "16gb" "gì")."""
+        `folded_forms`, then the raw word's `base_letters` (for a mistyped keystroke) when they
+        are short enough for a syllable: a long word is no keystrokes, and its base letters with
+        a long word's two edits on top were four from what was typed ("Donovanosis": "donovanoi",
+        then "Donovan"). None for a word that opens with a digit: "16GB", "39m2", "50cc" are a
+        number and its unit, neither keystrokes nor a slip ("50cc" was offered "có", "16gb" "gì")."""
         if self.raw[:1].isdigit():
             return ()
         keys = self.folded_forms
         letters = base_letters(self.raw)
-        return keys if letters in keys else (*keys, letters)
+        return keys if letters in keys or len(letters) >= LONG_WORD else (*keys, letters)
 
 
 @dataclass(frozen=True, slots=True)

@@ -604,7 +604,7 @@ def test_an_article_opened_from_a_plain_query_is_marked_as_the_results_were(serv
 @pytest.fixture(scope="module")
 def small_archive(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
     """A few articles for cases the seed fixture cannot make: they print "lý", "kỹ", "mỹ" (as
-    most newspapers do) and "mì", never "lí", "kĩ" or "mĩ"; numbers with their units."""
+    most newspapers do) and "mì", never "lí", "kĩ" or "mĩ"; numbers with their units; a name."""
     return small_service(tmp_path_factory.mktemp("archive"), [
         {"id": "reason", "title": "Lý do giá xăng tăng", "lead": "Lý do được nêu là giá dầu thế giới.",
          "body": "Giá dầu tăng mạnh."},
@@ -615,6 +615,7 @@ def small_archive(tmp_path_factory: pytest.TempPathFactory) -> SearchService:
         {"id": "noodles", "title": "Mì ăn liền", "lead": "Giá mì ăn liền tăng.", "body": "Mì gói bán chạy."},
         {"id": "bike", "title": "Xe 50cc cho học sinh", "lead": "Học sinh đi xe 50cc đến trường.",
          "body": "Camera 16GB ghi lại."},
+        {"id": "singer", "title": "Ca sĩ Donovan", "lead": "Donovan hát ở Hà Nội.", "body": "Khán giả đông."},
         {"id": "other", "title": "Do đâu mưa lớn", "lead": "Do gió mùa, do bão: ca mổ tim phải hoãn.",
          "body": "Phẫu thuật mổ tim, thuật ngữ y khoa. Xe có camera gì? Xe có gương."},
     ])
@@ -645,6 +646,15 @@ def test_a_number_with_its_unit_is_no_typo(small_archive: SearchService) -> None
     for query in ("xe 125cc", "camera 32gb", "camera 32GB gì"):
         assert small_archive.search(query)["suggestion"] is None, query
     assert ids(small_archive.search("xe 125cc"))[:1] == ["bike"]
+
+
+def test_a_long_word_is_no_keystrokes(small_archive: SearchService) -> None:
+    """ "Donovanosis" (a disease) is not in the archive; its letters without the Telex tone keys
+    ("donovanoi") were looked up as a mistyped keystroke, with a long word's two edits on top:
+    it was matched as "Donovan" and offered so."""
+    result = small_archive.search("Donovanosis")
+    assert result["suggestion"] is None and result["total"] == 0
+    assert small_archive.search("bệnh Donovanosis là gì")["suggestion"] is None
 
 
 def test_a_marked_slip_is_taken_as_the_word_its_neighbour_holds(tmp_path: Path) -> None:

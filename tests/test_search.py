@@ -669,7 +669,9 @@ def test_a_marked_slip_is_taken_as_the_word_its_neighbour_holds(tmp_path: Path) 
          "body": "Bác sĩ theo dõi tình trạng."}
         for n in range(SHOWN_HELD + 2)
     ]
-    records.append({"id": "age", "title": "Người đàn ông", "lead": "Ông tính trạc tuổi năm mươi.", "body": "Nước tràn bờ."})
+    records.append(
+        {"id": "age", "title": "Người đàn ông", "lead": "Ông tính trạc tuổi năm mươi.", "body": "Nước tràn bờ."}
+    )
     service = small_service(tmp_path, records)
     result = service.search("tình trạn")
     assert result["suggestion"] is not None and result["suggestion"]["text"] == "tình trạng"

@@ -528,7 +528,8 @@ class SearchService:
         forward = gen.forward
         hits_of = forward.query(built.proximity_terms).hits if forward is not None else None
         head = proximity_rerank(
-            docnums[:depth], scores, articles.folded_text, built.proximity_terms, rare, sequence, hits_of
+            docnums[:depth], scores, articles.folded_text, built.proximity_terms, rare, sequence, hits_of,
+            built.number_pairs,
         )
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 

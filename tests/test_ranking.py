@@ -361,6 +361,57 @@ def test_the_query_sequence_keeps_the_query_order_and_weights() -> None:
     ]
 
 
+# --- a headline's numbers beside their words (indexer.ranking.numbers_held) -------------------------
+
+
+def test_the_query_notes_each_number_with_its_neighbours() -> None:
+    """`QueryBuilder.number_pairs`: every number with the word before and after it, split as
+    the re-rank reads text ("4.000" is "4", "000"); their words are looked up at no weight, so
+    the windows weigh what they did."""
+    from indexer.query import Abbreviations, parse_query
+    from indexer.ranking import QueryBuilder
+
+    built = QueryBuilder(parse_query("Bắt 2 đối tượng chở gần 4.000 viên ma túy"), Abbreviations([]), df=lambda w: 1)
+    built.query()
+    built.query(relaxed=True)
+    assert built.number_pairs == {("bat", "2"), ("2", "doi"), ("gan", "4"), ("4", "000"), ("000", "vien")}
+    assert built.proximity_terms["000"] == 0.0 and built.proximity_terms["2"] == 1.0
+    words = QueryBuilder(parse_query("bắt đối tượng ma túy"), Abbreviations([]), df=lambda w: 1)
+    words.query()
+    assert words.number_pairs == set()
+
+
+def test_numbers_held_counts_pairs_side_by_side() -> None:
+    from indexer.ranking import numbers_held
+
+    pairs = {("2", "doi"), ("10", "banh")}
+    assert numbers_held([(0, "2"), (1, "doi"), (7, "10"), (8, "banh")], pairs) == 1.0
+    assert numbers_held([(0, "2"), (1, "doi"), (7, "10"), (9, "banh")], pairs) == 0.5  # not side by side
+    assert numbers_held([(0, "doi"), (1, "2")], pairs) == 0.0  # not in that order
+
+
+def test_the_article_with_the_headlines_numbers_wins_a_tie() -> None:
+    """Two reports of one arrest with the same score and the query's words as close: A counts
+    "3 đối tượng … 40 bánh", B "2 đối tượng … 10 bánh" as the headline does. B wins, by
+    NUMBER_WEIGHT × the best score; without the pairs the two keep their order."""
+    from indexer.ranking import NUMBER_WEIGHT, proximity_rerank
+
+    query = ["bat", "2", "doi", "tuong", "10", "banh", "heroin"]
+    weights = dict.fromkeys(query, 1.0)
+    pairs = {("bat", "2"), ("2", "doi"), ("chuyen", "10"), ("10", "banh")}
+    texts = {
+        0: "bat 3 doi tuong 40 banh heroin luc 10 gio ngay 2",
+        1: "bat 2 doi tuong 10 banh heroin luc 3 gio ngay 4",
+    }
+    scores = [10.0, 10.0]
+    plain = dict(proximity_rerank([0, 1], scores, texts.__getitem__, weights))
+    assert plain[0] == plain[1]
+    numbered = proximity_rerank([0, 1], scores, texts.__getitem__, weights, numbers=pairs)
+    assert [d for d, _ in numbered] == [1, 0]
+    assert dict(numbered)[1] - plain[1] == pytest.approx(NUMBER_WEIGHT * 10.0 * 3 / 4)
+    assert dict(numbered)[0] == plain[0]
+
+
 def test_articles_with_counts_each_article_once(service: SearchService) -> None:
     """The idf of the rarity window counts an article once, however many of its parts hold the
     word: "ngạt" is in all three parts of "choking" and in the body of "scattered"."""

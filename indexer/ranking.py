@@ -41,12 +41,13 @@ in every query form, with a plain BM25 beside):
   article on the same event by another outlet opens with the same words in another order, or
   holds them further down (bench/README.md, issue 11: headlines +0.002 to +0.003 MRR@10 per
   form, vinewsqa +0.001 to +0.003, short queries unchanged).
-* **Numbers beside their words** (`numbers_held`, any query): the share of the query's
-  numbers that the text holds next to the same neighbour ("2 đối tượng", "tháng 6/2017"). A
-  number is too common a word for BM25 to weigh, yet in a headline it is the fact that tells
-  one report from another outlet's of the same event ("3 đối tượng … 40 bánh"): headlines
-  +0.003 MRR@10 accented and plain (3 up, none down), the other sets unchanged (bench/README.md,
-  stop 32).
+* **Numbers beside their words** (`numbers_held`, any query but a letter): the share of the
+  query's numbers that the text holds next to the same neighbour ("2 đối tượng", "tháng
+  6/2017"). A number is too common a word for BM25 to weigh, yet in a headline it is the fact
+  that tells one report from another outlet's of the same event ("3 đối tượng … 40 bánh"):
+  headlines +0.003 MRR@10 accented and plain (3 up, none down), the other sets unchanged. A
+  letter's numbers are its writer's ("Tôi năm nay 45 tuổi"): counted, they moved 26 framed
+  keyword queries and questions down (bench/README.md, stop 32).
 * What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded,
   likely spellings of a word found nowhere in the index (or that a slip may have made), each
   form with its own weight, below the word as typed, so a typo never outranks a correctly
@@ -146,6 +147,8 @@ class QueryBuilder:
         self.long = len(tokens) >= RARE_FROM_WORDS  # gets the rarity-weighted window
         # a question or a letter (question words, framing formulas): a lower minimum
         self.written = any(m.asking or m.framing for m in self.meanings.values())
+        # a letter's numbers are the writer's own ("Tôi năm nay 45 tuổi"): not the article's facts
+        self.letter = any(m.framing for m in self.meanings.values())
 
     def query(self, relaxed: bool = False) -> tuple[Any, Any]:
         """(core, scored). `relaxed` is the fallback when nothing matched: any word of any
@@ -191,7 +194,8 @@ class QueryBuilder:
         meanings = [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in tokens]
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
         weight = [QUESTION_WEIGHT if m.asking else 1.0 for m in meanings]
-        self._note_numbers([f for f, m in zip(folded, meanings, strict=True) if not m.framing])
+        if not self.letter:
+            self._note_numbers(folded)
         boosts: list[Any] = []
         for i, meaning in enumerate(meanings):
             if meaning.framing:

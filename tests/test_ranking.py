@@ -379,6 +379,11 @@ def test_the_query_notes_each_number_with_its_neighbours() -> None:
     words = QueryBuilder(parse_query("bắt đối tượng ma túy"), Abbreviations([]), df=lambda w: 1)
     words.query()
     assert words.number_pairs == set()
+    # a letter's numbers are its writer's, not the article's facts
+    letter = "Chào bác sĩ, tôi năm nay 45 tuổi, ăn trứng gà thế nào cho tốt? Em cảm ơn bác sĩ nhiều ạ."
+    written = QueryBuilder(parse_query(letter), Abbreviations([]), df=lambda w: 1)
+    written.query()
+    assert written.letter and written.number_pairs == set()
 
 
 def test_numbers_held_counts_pairs_side_by_side() -> None:

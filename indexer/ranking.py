@@ -416,7 +416,9 @@ def lead_order(hits: Sequence[tuple[int, str]], order: QueryOrder, places: int, 
 
 def numbers_held(hits: Sequence[tuple[int, str]], pairs: Collection[tuple[str, str]]) -> float:
     """The share of the query's number pairs (`QueryBuilder.number_pairs`) that stand side by
-    side in the text, from its (position, query word) hits."""
+    side in the text, from its (position, query word) hits; 0.0 for a query without numbers."""
+    if not pairs:
+        return 0.0
     held = {(a, b) for (p, a), (q, b) in pairwise(hits) if q == p + 1}
     return len(held.intersection(pairs)) / len(pairs)
 

@@ -393,6 +393,7 @@ def test_numbers_held_counts_pairs_side_by_side() -> None:
     assert numbers_held([(0, "2"), (1, "doi"), (7, "10"), (8, "banh")], pairs) == 1.0
     assert numbers_held([(0, "2"), (1, "doi"), (7, "10"), (9, "banh")], pairs) == 0.5  # not side by side
     assert numbers_held([(0, "doi"), (1, "2")], pairs) == 0.0  # not in that order
+    assert numbers_held([(0, "2"), (1, "doi")], set()) == 0.0  # a query without numbers
 
 
 def test_the_article_with_the_headlines_numbers_wins_a_tie() -> None:

@@ -15,7 +15,8 @@ import re
 from collections.abc import Sequence
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
-from indexer.keyboard import Support, could_be_syllable, printed_carried, printed_either_way
+from indexer.keyboard import Support, could_be_syllable
+from indexer.misspellings import printed_carried, printed_either_way
 from indexer.query import Meaning, ParsedQuery, parse_query, question_spellings, typed_case, typed_meaning
 from indexer.restoration import Restorer
 

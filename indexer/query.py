@@ -17,15 +17,8 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant, normalize_text, tokenize
-from indexer.keyboard import (
-    Support,
-    printed_carried,
-    printed_either_way,
-    slip_candidates,
-    toned_sibling,
-    typo_candidates,
-    understand,
-)
+from indexer.keyboard import Support, toned_sibling, understand
+from indexer.misspellings import printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.schema import PARTS
 from indexer.typos import SHORT_QUERY, SLIP_RARITY, TAKEN_WEIGHT, TypoIndex, neighbour_pairs, pair_docs, taken_as
 from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
@@ -361,7 +354,7 @@ def interpret(
 ) -> dict[int, Meaning]:
     """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
     where the index supports it (`indexer.keyboard.understand`), marks repaired, likely
-    spellings for words the index holds in no form (`indexer.keyboard.typo_candidates`) or
+    spellings for words the index holds in no form (`indexer.misspellings.typo_candidates`) or
     that a slip of the keys may have made (`slip_candidates`: matched, shown only for a word
     typed with marks the index never prints), and the
     marks of a long query typed without any (`restored_marks`, with `restorer`).
@@ -484,7 +477,7 @@ def _either_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Su
 def _slip_sureness(
     tok: Syllable, meaning: Meaning, best: str, words: int, support: Support
 ) -> Literal["taken", "shown"] | None:
-    """How sure it is that a word with slip candidates (`keyboard.slip_candidates`: one edit
+    """How sure it is that a word with slip candidates (`misspellings.slip_candidates`: one edit
     away, held next to a neighbour) is a slip for the best of them: "taken" as it
     (`_taken_slip`), "shown" as the correction while still matched as typed, or None (matched
     only: a printed word is as often a name as a slip).
@@ -493,7 +486,7 @@ def _slip_sureness(
       taken. A printed marked word ("củ tọa") may be a name. Issue 11's typo-accented form:
       keywords 0.9017 -> 0.9032, initialisms 0.7627 -> 0.7717, vinewsqa 0.7912 -> 0.7906 (each
       query it moved now ranks as its accented form does), then 0.7913 with the "đ" a slip may
-      bring back (`keyboard.printed_carried`).
+      bring back (`misspellings.printed_carried`).
     - Held SLIP_RARITY times less often than the candidate ("than hin" for "thân hình", "tự
       siết bệnh" for "biết", "ati" for "tại"): one this rare beside one this common that fits
       its place is mostly a slip. In a long query (SHORT_QUERY+ words) taken: headlines/typo,
@@ -550,7 +543,7 @@ def typed_case(typed: str, word: str) -> str:
 
 def _only_printed(typed: str, candidates: Sequence[str], support: Support) -> str | None:
     """The one candidate the index prints with the marks of `typed` carried over
-    (`keyboard.carried_marks`: "noà" → "nào"; "non" would need the marked "à" replaced), if
+    (`misspellings.carried_marks`: "noà" → "nào"; "non" would need the marked "à" replaced), if
     only one is."""
     printed = [c for c in candidates if printed_carried(typed, c, support)]
     return printed[0] if len(printed) == 1 else None

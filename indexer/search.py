@@ -288,8 +288,8 @@ class IndexSupport:
 PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: likeliest first
 # From this many articles, a marked spelling printed in one place only (one part of one article)
 # is taken as not printed: a large archive prints its own typos ("nhâ", "hụ", "độgn" each once
-# in news-50k), and a slip the index "prints" was never corrected (`keyboard._unprinted_marks`)
-# nor ruled out as a candidate (`keyboard.printed_carried`). Keywords over news-50k typed with
+# in news-50k), and a slip the index "prints" was never corrected (`misspellings._unprinted_marks`)
+# nor ruled out as a candidate (`misspellings.printed_carried`). Keywords over news-50k typed with
 # marks and one slip (stop 24): MRR@10 0.6776 -> 0.6827, shown as meant 0.560 -> 0.593; the
 # accented, plain, telex and other typo forms unchanged. Two places in 10,000 articles (4 on
 # news-50k) cost the accented form (0.7874 -> 0.7857). Smaller indexes (every default

@@ -68,14 +68,14 @@ LONE_LETTERS = 6
 RARITY = 2
 DOMINANT = 3
 # A query of fewer words is short: each word is a large share of it, so a typo costs more and
-# bolder repairs pay (here, and two-letter slips in `keyboard.slip_candidates`).
+# bolder repairs pay (here, and two-letter slips in `misspellings.slip_candidates`).
 SHORT_QUERY = 6
 # Candidates `TypoIndex.in_context` ranks by their neighbours; a caller that filters them (slips,
 # words typed with marks) asks for all of them and keeps its best few after.
 CONTEXT_POOL = 20
-# ... and for a word typed with marks in a SHORT_QUERY (`keyboard._pool`), whose candidates are
+# ... and for a word typed with marks in a SHORT_QUERY (`misspellings._pool`), whose candidates are
 # then kept only where the index prints them with those marks carried over
-# (`keyboard.carried_marks`): a strong filter, so a wider pool, for the right spelling is often
+# (`misspellings.carried_marks`): a strong filter, so a wider pool, for the right spelling is often
 # not among the 20 commonest one edit away ("mấy hì đau" → "thì", where "hai", "si" come
 # first). Issue 11: keywords/typo-accented 0.9032 -> 0.9201, every other cell the same; 40
 # measured 0.9173, 100 the same as 60. In every query it also lifted headlines/typo-accented
@@ -165,7 +165,7 @@ class TypoIndex:
     Built from `{folded_syllable: document_frequency}` once per index generation (news-50k's
     lexicon: see bench/typos.py for time and memory). Only alphabetic entries are kept: numbers
     and codes ("u23", "2020") are not misspelled words. Meant for query words the index lacks
-    (keyboard.typo_candidates does that check): a known word's neighbours are other words.
+    (misspellings.typo_candidates does that check): a known word's neighbours are other words.
     """
 
     def __init__(self, lexicon: Mapping[str, int]) -> None:

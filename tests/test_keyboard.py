@@ -17,20 +17,17 @@ from indexer.keyboard import (
     _letters,
     base_letters,
     build_syllable,
-    carried_marks,
     could_be_syllable,
     decode_telex,
     decode_vni,
     encode_telex,
     encode_vni,
-    printed_carried,
     readings,
     repair_marks,
-    slip_candidates,
     split_syllable,
-    typo_candidates,
     understand,
 )
+from indexer.misspellings import typo_candidates
 from indexer.typos import SHORT_QUERY, TypoIndex
 
 
@@ -245,94 +242,6 @@ def test_typo_candidates_after_decoding(support: DictSupport) -> None:
     assert typo_candidates(understand(["teen", "gas"], support), support, index) == [[], []]
 
 
-
-def test_a_lone_tone_key_that_makes_a_syllable_never_printed_is_a_slip() -> None:
-    """ "so tixn no" ("số tiền nợ" with one slip): "x" is a Telex tone key, and "tixn" would read
-    "tĩn", which the index never prints; no other word was keyed, so it is read as typed and
-    looked up as a typo ("tiền", printed after "số"). Where the index prints the reading
-    ("tins" → "tín"), where the key is a letter doubled ("dduc" → "đuc"), or where other words
-    were keyed too ("haf noij"), it still decodes."""
-    support = DictSupport.from_texts(
-        ["Số tiền nợ tăng nhanh.", "Tin tức trong ngày.", "Tín dụng tăng ở Hà Nội.", "Đức thắng."]
-    )
-    got = understand(["so", "tixn", "no"], support)
-    assert got.text == "so tixn no"
-    assert typo_candidates(got, support, TypoIndex(support.syllables))[1][0] == "tien"
-    assert understand(["so", "tins", "no"], support).text == "so tín no"
-    assert understand(["dduc", "thang"], support).text == "đuc thang"
-    assert understand(["haf", "noij"], support).text == "hà nọi"
-
-SLIPS = [
-    "Nông dân canh tác lúa nước.",
-    "Kỹ thuật canh tác mới.",
-    "Ông Cahn phát biểu.",  # "cahn" is in the index, as a name
-    "Tình trạng nhiễu loạn thị trường.",
-    "Thời tiết gây nhiễu loạn giao thông.",
-    "Lan về nhà.",
-    "Mua vé số, hốt bạc tỷ.",
-    "Ngày HT khai mạc.",  # "ht" known, as an abbreviation
-    "Tiền vé tăng. Thị trường hiện nay sôi động.",
-    "Nông dân kêu trời vì nắng hạn.",
-    "Tiểu thương kêu trời vì giá tỏi.",
-    "Cháy khu trọ ở ngoại thành.",
-    "Khu trọ của công nhân, nhà hư hỏng.",
-]
-
-
-def test_slip_candidates_for_known_words_a_slip_may_have_made() -> None:
-    """A known word typed plain, taken as typed and next to neither neighbour in the index gets
-    the candidates the index holds next to a neighbour: once is enough after a word that spells
-    no syllable ("cahn"), a real syllable needs the pair in SLIP_PAIR_DOCS articles."""
-    support = DictSupport.from_texts(SLIPS)
-    index = TypoIndex(support.syllables)
-    assert support.df("cahn") and not support.pair_df("cahn", "tac")
-    assert slip_candidates(understand(["cahn", "tac"], support), support, index) == [["canh"], []]
-    # a real syllable: "nhieu loan" is in two articles, so "lan" (alone on its side) gets "loan"
-    assert "loan" in slip_candidates(understand(["nhieu", "lan"], support), support, index)[1]
-    # ... but one article is not enough: "thi truong tien" could be "thi truong hien", held once
-    assert support.df("tien") and support.pair_df("truong", "hien") == 1
-    assert slip_candidates(understand(["thi", "truong", "tien"], support), support, index)[2] == []
-    # two letters that spell no syllable get distance 1 ("ht" for "hot")
-    assert support.df("ht") and "hot" in slip_candidates(understand(["ht", "bac"], support), support, index)[0]
-    # a word typed with marks gets only spellings the index prints with those marks ("cảnh" is
-    # printed nowhere here: see below for one that is); one decoded from keystrokes was meant
-    assert slip_candidates(understand(["cảhn", "tac"], support), support, index)[0] == []
-    assert slip_candidates(understand(["nhieeuf", "lan"], support), support, index)[0] == []
-    # nor a word next to a neighbour it is seen with, nor a query of one word
-    assert slip_candidates(understand(["canh", "tac"], support), support, index) == [[], []]
-    assert slip_candidates(understand(["cahn"], support), support, index) == [[]]
-    # and typo_candidates, whose candidates are suggested, still leaves every known word alone
-    assert typo_candidates(understand(["cahn", "tac"], support), support, index) == [[], []]
-
-
-def test_two_letter_slip_candidates_in_short_queries_only() -> None:
-    """A two-letter word of a short query is a large share of it: a dropped letter ("hu tro"
-    for "khu tro") gets the one-edit spellings held next to a neighbour. In a long query such a
-    word weighs little and its many neighbours are noise (vinewsqa plain lost 0.002)."""
-    support = DictSupport.from_texts(SLIPS)
-    index = TypoIndex(support.syllables)
-    assert support.df("hu") and not support.pair_df("hu", "tro") and support.pair_df("khu", "tro") == 2
-    assert "khu" in slip_candidates(understand(["hu", "tro"], support), support, index)[0]
-    long = ["hu", "tro", "cua", "cong", "nhan", "ngoai", "thanh"]
-    assert len(long) >= SHORT_QUERY
-    assert slip_candidates(understand(long, support), support, index)[0] == []
-
-
-def test_slip_candidates_for_the_lone_word_one_key_decoded() -> None:
-    """In a query typed plain, a word that one keystroke decodes ("tori" → "tỏi") may be a
-    slip of the letters ("trời", two swapped): it gets the candidates held next to a neighbour.
-    With the input method off most words carry keys, and then a key is a key."""
-    support = DictSupport.from_texts(SLIPS)
-    index = TypoIndex(support.syllables)
-    got = understand(["keu", "tori"], support)
-    assert got.words[1].chosen.text == "tỏi" and not support.pair_df("keu", "toi")
-    assert slip_candidates(got, support, index)[1] == ["troi"]
-    # two decoded words: typed with the input method off
-    got = understand(["keeu", "tori"], support)
-    assert [w.chosen.text for w in got.words] == ["kêu", "tỏi"]
-    assert slip_candidates(got, support, index)[1] == []
-
-
 @pytest.mark.parametrize(
     ("word", "could"), [("tien", True), ("canh", True), ("gi", True), ("quy", True), ("khuyu", True),
                         ("nghieng", True), ("cahn", False), ("tori", False), ("ht", False), ("vietlott", False)]
@@ -418,39 +327,6 @@ def test_repair_is_idempotent(syllable: str, where: int, tone: int) -> None:
         assert fold(repaired) == fold(word)
 
 
-SLIP_WORDS = ["canh", "cahn", "tac", "ta", "ht", "hot", "bac", "lan", "loan", "nhieu", "cánh", "tỏi", "tori", "x1"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.sampled_from(SLIP_WORDS), min_size=1, max_size=5),
-    st.dictionaries(st.sampled_from(SLIP_WORDS), st.integers(0, 3)),
-    st.dictionaries(st.tuples(st.sampled_from(SLIP_WORDS), st.sampled_from(SLIP_WORDS)), st.integers(0, 3)),
-)
-def test_slip_candidates_only_add_other_words_to_plain_known_ones(
-    query: list[str], dfs: dict[str, int], pairs: dict[tuple[str, str], int]
-) -> None:
-    """Whatever the counts: one list per word; never a word's own form; nothing for a word
-    decoded (but the lone one-key one), or the index lacks; for a word typed with marks, only
-    spellings printed with them (none here: these counts print nothing); every candidate is
-    held next to a neighbour."""
-    support = DictSupport({fold(w): n for w, n in dfs.items()}, {(fold(a), fold(b)): n for (a, b), n in pairs.items()})
-    got = understand(query, support)
-    slips = slip_candidates(got, support, TypoIndex(support.syllables))
-    assert len(slips) == len(query)
-    chosen = [w.chosen.folded for w in got.words]
-    for i, (word, found) in enumerate(zip(got.words, slips, strict=True)):
-        assert not set(found) & set(word.folded_forms)
-        one_key = word.chosen.method in ("telex", "vni") and len(fold(word.raw)) - len(chosen[i]) == 1
-        lone_key = one_key and sum(w.changed for w in got.words) == 1
-        if (word.changed and not lone_key) or fold(word.raw) != word.raw.lower() or not support.df(chosen[i]):
-            assert found == []
-        for c in found:
-            near = [support.pair_df(chosen[i - 1], c)] if i else []
-            near += [support.pair_df(c, chosen[i + 1])] if i + 1 < len(chosen) else []
-            assert max(near) >= 1
-
-
 def test_options_are_remembered_and_cannot_be_changed_by_a_caller() -> None:
     """`_options` is cached across queries: what it returns is a tuple (no caller can alter
     the cached answer) and a second call gives the same readings."""
@@ -459,149 +335,6 @@ def test_options_are_remembered_and_cannot_be_changed_by_a_caller() -> None:
     first = _options("Vieejt")
     assert isinstance(first, tuple) and _options("Vieejt") is first
     assert [(r.text, r.method) for r in first] == [("Vieejt", "raw"), ("Việt", "telex")]
-
-
-@pytest.mark.parametrize(
-    ("typed", "candidate", "meant"),
-    [
-        ("ôti", "toi", "tôi"),  # swapped: the mark moves with its letter
-        ("noà", "nao", "nào"),
-        ("Bcá", "bac", "bác"),
-        ("khă", "khan", "khăn"),  # a letter dropped comes back bare
-        ("dựnn", "dung", "dựng"),  # a letter added goes
-        ("rtị", "tri", "trị"),
-        ("tưxng", "tuong", "tưong"),  # the slip took the marked letter: its mark is gone too
-        ("Thàn", "thanh", "thành"),
-        ("hoà", "hoa", None),  # no slip at all
-        ("noà", "nhao", None),  # two edits
-        ("noà", "non", None),  # a marked letter typed for a bare one: no slip of the fingers
-        ("nàoo", "nao", "nào"),
-        ("naào", "nao", "nào"),  # the bare copy goes, the marked one stays
-    ],
-)
-def test_carried_marks(typed: str, candidate: str, meant: str | None) -> None:
-    assert carried_marks(typed, candidate) == meant
-
-
-def test_whole_carried_marks_only_when_no_mark_can_be_missing() -> None:
-    """`whole`: the spelling is known only when the letter the edit brings back could carry
-    no mark: a swap, a letter dropped, a consonant other than d put back."""
-    assert carried_marks("âdu", "dau", whole=True) == "dâu"  # swap
-    assert carried_marks("dựnn", "dung", whole=True) == "dựng"  # an extra letter dropped
-    assert carried_marks("khă", "khan", whole=True) == "khăn"  # n carries no mark
-    assert carried_marks("đvng", "dang") == "đang"
-    assert carried_marks("đvng", "dang", whole=True) is None  # it may have been "ă"
-    assert carried_marks("pưa", "dua", whole=True) is None  # it may have been "đ"
-    assert carried_marks("đm", "dam", whole=True) is None
-
-
-ACCENTED = ["tôi", "nào", "bác", "khăn", "dựng", "trị", "thành", "nguyễn", "quyết", "được", "nghiêng", "Đảng"]
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.sampled_from(ACCENTED), st.integers(0, 10), st.sampled_from(["swap", "del", "sub"]), st.sampled_from("bkxz"))
-def test_carried_marks_undoes_a_slip_that_left_the_marks(word: str, at: int, kind: str, letter: str) -> None:
-    """One slip on an accented word that leaves its marked letters in place (any swap; a bare
-    letter dropped or replaced): carrying the slipped word's marks onto the folded original
-    gives the original back. Any answer folds to the candidate."""
-    k = at % len(word)
-    if kind == "swap":
-        if k + 1 >= len(word) or word[k] == word[k + 1]:
-            return
-        slipped = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
-    elif fold(word[k]) != word[k].lower():
-        return  # a marked letter dropped or replaced takes its mark along
-    elif kind == "del":
-        slipped = word[:k] + word[k + 1 :]
-    else:
-        if letter == word[k].lower():
-            return
-        slipped = word[:k] + letter + word[k + 1 :]
-    assert carried_marks(slipped, fold(word)) == canonical_syllable(word)
-    for candidate in (fold(word), fold(word)[1:], fold(word) + "x", fold(word)[::-1]):
-        got = carried_marks(slipped, candidate)
-        assert got is None or fold(got) == candidate
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.text(max_size=12), st.text(alphabet="abcdeghiklmnopqrstuvxy", max_size=12))
-def test_carried_marks_takes_any_text(typed: str, candidate: str) -> None:
-    """Whatever was typed (emoji, combining marks, digits), an answer or None, never an error;
-    an answer always folds back to the candidate."""
-    got = carried_marks(typed, candidate)
-    assert got is None or fold(got) == candidate
-
-
-MARKED = [
-    "Bệnh nhân nào cũng được chăm sóc.",
-    "Trẻ non tháng cần chăm sóc.",
-    "Không ai biết no đói thế non.",
-    "Khó khăn chồng chất.",
-    "Khó khăn của nông dân.",
-    "Anh ấy khá giỏi.",
-    "Hướng dẫn ngư dân đánh cá.",
-    "Phụ nữ và trẻ em.",
-]
-
-
-def test_typo_candidates_put_first_the_spelling_the_typed_marks_fit() -> None:
-    """ "thế noà": "non" is printed after "thế", "nao" is not, but only "nào" carries the
-    typed mark where the swap left it, and the index prints it: it comes first."""
-    support = DictSupport.from_texts(MARKED)
-    index = TypoIndex(support.syllables)
-    assert support.pair_df("the", "non") and not support.pair_df("the", "nao")
-    plain = typo_candidates(understand(["the", "noa"], support), support, index)[1]
-    assert plain[0] != "nao"
-    assert typo_candidates(understand(["thế", "noà"], support), support, index)[1][0] == "nao"
-
-
-def test_a_marked_spelling_the_index_never_prints_gets_the_one_it_prints() -> None:
-    """ "khó khă": the letters "kha" are known ("khá"), but "khă" is printed nowhere (nor is it
-    Vietnamese): the slip candidates are the one-edit spellings printed with the typed marks
-    carried over and held next to a neighbour ("khăn"). A printed marked word gets only such
-    spellings too, and here there are none ("khán" is printed nowhere)."""
-    support = DictSupport.from_texts(MARKED)
-    index = TypoIndex(support.syllables)
-    assert support.df("kha") and not support.printed("khă")
-    assert slip_candidates(understand(["khó", "khă"], support), support, index)[1] == ["khan"]
-    assert slip_candidates(understand(["khó", "khá"], support), support, index)[1] == []
-    # two letters get one edit too ("nư dân": "nu" is known, from "nữ"; "ngư" is printed)
-    assert support.df("nu") and not support.printed("nư")
-    assert slip_candidates(understand(["dẫn", "nư", "dân"], support), support, index)[1] == ["ngu"]
-
-
-def test_a_slip_that_brings_back_a_first_d_may_bring_back_d_stroke() -> None:
-    """ "người gàn ông": "gàn" is printed nowhere; one edit away, "đàn" is printed after
-    "người" and before "ông", but the mark carried over spells "dàn", which is printed
-    nowhere. A "d" the slip brought back as a word's first letter may be "đ"; a "d" the typist
-    typed stays as typed ("dàn" from "dàm" or "àdn" is not "đàn"), and "did you mean" (`whole`)
-    does not guess it."""
-    support = DictSupport.from_texts(["Người đàn ông đi làm.", "Một người đàn ông.", "Gan nhiễm mỡ.", "Gàu múc nước."])
-    index = TypoIndex(support.syllables)
-    assert printed_carried("gàn", "dan", support) == "đàn"
-    assert printed_carried("dàm", "dan", support) is None
-    assert printed_carried("àdn", "dan", support) is None  # the typist's own "d", swapped
-    assert printed_carried("gan", "dan", support, whole=True) is None  # "did you mean" wants it known
-    assert printed_carried("gàn", "dan", support, whole=True) is None  # "d" could carry a mark: not known
-    assert slip_candidates(understand(["người", "gàn", "ông"], support), support, index)[1][0] == "dan"
-
-
-def test_a_marked_slip_is_found_beyond_the_commonest_spellings_one_edit_away() -> None:
-    """ "mấy hì đau": "hì" is printed nowhere; of the spellings one edit from "hi", 24 are
-    printed more often than "thi", so "thi" is not among the 20 a plain word's context ranks.
-    The typed mark is a strong filter (only "thì" is printed with it and held next to "đau"),
-    so a word typed with marks looks further (MARKED_POOL)."""
-    from indexer.typos import CONTEXT_POOL, MARKED_POOL
-
-    common = ["ha", "ho", "hu", "he", "bi", "di", "li", "mi", "ni", "si", "ti", "vi", "xi", "ai", "oi", "ui",
-              "khi", "chi", "nhi", "phi", "ghi", "hia", "hit", "him"]
-    texts = [f"{w} {w} {w}." for w in common for _ in range(5)] + ["Hí hửng.", "Mấy thì đau đẻ."]
-    support = DictSupport.from_texts(texts)
-    index = TypoIndex(support.syllables)
-    assert support.df("hi") and not support.printed("hì") and len(common) > CONTEXT_POOL < MARKED_POOL
-    near = [c for c, _ in index.in_context(["may", "hi", "dau"], 1, support.pair_df, limit=CONTEXT_POOL)]
-    assert "thi" not in near  # beyond the commonest
-    assert slip_candidates(understand(["mấy", "hì", "đau"], support), support, index)[1] == ["thi"]
 
 
 def test_a_keyed_word_without_its_tone_key_reads_as_the_tone_the_index_prints() -> None:

@@ -1,0 +1,212 @@
+"""What a mistyped query word may have meant: candidates for a word the index knows in no form
+(`typo_candidates`), for a word it knows that a slip of the keys may have made
+(`slip_candidates`), and the marks typed carried over to a candidate (`carried_marks`,
+`printed_carried`), which say which of a typo's spellings was meant.
+
+These run on `indexer.keyboard.understand`'s reading of a query (keystrokes decoded first,
+tolerance after), look spellings up in `indexer.typos.TypoIndex` and rank them by the
+neighbours (`TypoIndex.in_context`); `indexer.query.interpret` weighs what they find.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from indexer.analysis import canonical_syllable, fold, iy_variant
+from indexer.keyboard import Support, Understood, WordChoice, could_be_syllable
+from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs
+
+
+def typo_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
+    """Per word, folded typo candidates to match besides its `folded_forms` (at a lower weight:
+    typos.SUGGESTED_WEIGHT), for words the index knows in none of those forms; [] elsewhere.
+
+    Decoding first, tolerance after: a `typo_keys` entry the index knows is taken as it is (the
+    base letters of a mistyped keystroke sequence: "ddifnhj" → "dinh"), else the candidates of
+    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings.
+    """
+    chosen = [w.chosen.folded for w in understood.words]
+    out: list[list[str]] = []
+    for i, word in enumerate(understood.words):
+        found: list[str] = []
+        if not any(support.df(f) for f in word.folded_forms):
+            marked = word.typed_with_marks
+            pool = _pool(word, chosen)
+            for key in word.typo_keys:
+                if support.df(key):
+                    found.append(key)
+                    continue
+                near = _near_in_context(chosen, i, key, support, index, pool if marked else limit, pool=pool)
+                if marked:
+                    near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)
+                found += near[:limit]
+        out.append(list(dict.fromkeys(found))[:limit])
+    return out
+
+
+MARKABLE = frozenset("aeiouyd")  # letters a mark can sit on (đ is a marked d)
+
+
+def carried_marks(typed: str, candidate: str, whole: bool = False) -> str | None:
+    """Folded `candidate` spelled with the marks of `typed` on the letters one slip left in
+    place ("ôti" → "tôi", "noà" → "nào", "Bcá" → "bác"; an inserted letter comes bare), in the
+    canonical exact form; None when one substitution, deletion, insertion or adjacent swap does
+    not turn the folded `typed` into `candidate`, or only by dropping or replacing a marked
+    letter (nobody types "à" by mistake for "n"). Typed marks are evidence a slip rarely
+    destroys: they say which of a typo's spellings was meant. With `whole`, also None when the
+    letter the edit brings back could carry a mark nobody typed ("đvng" → "đang" may be
+    "đăng"): the spelling is then only likely, not known."""
+    word = unicodedata.normalize("NFC", typed).lower()
+    base = fold(word)
+    if len(base) != len(word):
+        return None
+    n, m = len(base), len(candidate)
+    if m == n:
+        diff = [k for k in range(n) if base[k] != candidate[k]]
+        k = diff[0] if diff else 0
+        if len(diff) == 1 and word[k] == base[k] and not (whole and candidate[k] in MARKABLE):
+            out = word[:k] + candidate[k] + word[k + 1 :]
+        elif diff == [k, k + 1] and base[k : k + 2] == candidate[k + 1] + candidate[k]:
+            out = word[:k] + word[k + 1] + word[k] + word[k + 2 :]
+        else:
+            return None
+    elif m == n + 1:
+        k = next((k for k in range(m) if candidate[:k] == base[:k] and candidate[k + 1 :] == base[k:]), -1)
+        if k < 0 or (whole and candidate[k] in MARKABLE):
+            return None
+        out = word[:k] + candidate[k] + word[k:]
+    elif m == n - 1:
+        k = next((k for k in range(n) if base[:k] + base[k + 1 :] == candidate and word[k] == base[k]), -1)
+        if k < 0:
+            return None
+        out = word[:k] + word[k + 1 :]
+    else:
+        return None
+    return canonical_syllable(out)
+
+
+# A known word's replacement must be held next to a neighbour: once is enough for a word that
+# spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
+# articles, since a pair seen once is often a chance meeting.
+SLIP_PAIR_DOCS = 2
+
+
+def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
+    """Per word, folded spellings to match at a lower weight for a word the index KNOWS but a
+    slip of the keys may have made (`_may_be_slip`): the candidates the index holds next to a
+    neighbour ("cahn ta" → "canh": keywords/typo MRR@10 0.852 → 0.873 with the two-letter rule
+    of `_near_in_context`, every other form unchanged). Only matched, never suggested: a known
+    word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess.
+    A word typed with marks may be such a slip too ("củ tọa" for "chủ tọa", "toà diện" for
+    "toàn diện"): its candidates are those the index prints with the typed marks carried over.
+
+    A word typed with marks the index never prints so ("khă" for "khăn", "tẩc" for "tẩy", "nư"
+    for "ngư") is a suspect too, even when its letters are printed next to a neighbour: its
+    candidates, one edit away even for two letters, are those the index prints with the typed
+    marks carried over (`carried_marks`) and holds next to a neighbour. Those are shown as a
+    correction (`query.interpret`): marks printed nowhere are no name."""
+    chosen = [w.chosen.folded for w in understood.words]
+    # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
+    # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and
+    # its many one-edit neighbours are noise (vinewsqa plain -0.002).
+    short_query = len(chosen) < SHORT_QUERY
+    out: list[list[str]] = []
+    for i, word in enumerate(understood.words):
+        found: list[str] = []
+        if _unprinted_marks(word, chosen[i], support):  # two letters too: "ru gủ" for "ngủ"
+            pool = _pool(word, chosen)  # (MARKED_POOL: the word is typed with marks)
+            near = _near_in_context(chosen, i, chosen[i], support, index, pool, slip=True, pool=pool)
+            found = [
+                c for c in near if printed_carried(word.raw, c, support) and pair_docs(chosen, i, c, support.pair_df)
+            ]
+        elif any(support.df(f) for f in word.folded_forms) and _may_be_slip(understood, chosen, i, support):
+            need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
+            marked = word.typed_with_marks
+            pool = _pool(word, chosen)
+            for key in word.typo_keys:
+                found += [
+                    c
+                    for c in _near_in_context(chosen, i, key, support, index, pool, slip=short_query, pool=pool)
+                    if c not in word.folded_forms
+                    and pair_docs(chosen, i, c, support.pair_df) >= need
+                    and (not marked or printed_carried(word.raw, c, support))
+                ][:limit]
+        out.append(list(dict.fromkeys(found))[:limit])
+    return out
+
+
+def _pool(word: WordChoice, chosen: Sequence[str]) -> int:
+    """How many of the spellings nearest a word to rank by context: MARKED_POOL for a word typed
+    with marks (its candidates are then filtered by them) in a SHORT_QUERY, where each word
+    carries much of the query; else CONTEXT_POOL (in a question, the wider pool moved two
+    questions, one a place down: vinewsqa/typo-accented 0.7913 -> 0.7910)."""
+    return MARKED_POOL if word.typed_with_marks and len(chosen) < SHORT_QUERY else CONTEXT_POOL
+
+
+def _near_in_context(
+    chosen: Sequence[str], i: int, key: str, support: Support, index: TypoIndex, limit: int, slip: bool = False,
+    pool: int = CONTEXT_POOL,
+) -> list[str]:
+    """`TypoIndex.in_context` for `key` in place of word i: its best `limit` of the `pool`
+    nearest spellings (`_pool`). A two-letter key that spells no
+    syllable ("ht": a letter dropped from "hot") gets distance 1, where `max_distance` allows
+    a two-letter word none; so does any two-letter `slip` suspect ("hu tro": "khu")."""
+    short = len(key) == 2 and key.isalpha() and (slip or not could_be_syllable(key))
+    context = [*chosen[:i], key, *chosen[i + 1 :]]
+    found = index.in_context(context, i, support.pair_df, limit=limit, pool=pool, maxdist=1 if short else None)
+    return [c for c, _ in found]
+
+
+def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
+    """Word typed with marks (as typed, not decoded) whose letters the index knows but whose
+    spelling it never prints, either way (`printed_either_way`): the marks are care, so the
+    letters may be the slip."""
+    return word.typed_with_marks and bool(support.df(folded)) and not printed_either_way(word.raw, support)
+
+
+def printed_either_way(spelling: str, support: Support) -> bool:
+    """Whether the index prints `spelling`, or its other standard spelling ("lí" where only
+    "lý" is printed: `analysis.iy_variant`), which is no slip."""
+    variant = iy_variant(spelling)
+    return support.printed(canonical_syllable(spelling)) or (
+        variant is not None and support.printed(canonical_syllable(variant))
+    )
+
+
+def printed_carried(typed: str, candidate: str, support: Support, whole: bool = False) -> str | None:
+    """`carried_marks(typed, candidate, whole)` when the index prints that spelling, else None.
+    A "d" the slip brought back (substituted or added, never typed) to the start of the word
+    may be "đ" (only a syllable's first letter can be: "gàn ông" → "đàn", where "dàn" is printed
+    nowhere): a phone keyboard has a key for it. Not with `whole`, which wants the spelling
+    known: that "d" could be either."""
+    carried = carried_marks(typed, candidate, whole)
+    if carried is None or support.printed(carried):
+        return carried
+    if not whole and carried.startswith("d") and "d" not in typed.lower():
+        stroked = "đ" + carried[1:]
+        return stroked if support.printed(stroked) else None
+    return None
+
+
+def _may_be_slip(understood: Understood, chosen: Sequence[str], i: int, support: Support) -> bool:
+    """Whether word i, which the index holds, may be a slip of the keys: taken as typed or
+    `_lone_key`, and found next to neither neighbour in the index (`chosen`: each word's folded
+    reading), with at least one neighbour to judge by. Typed marks do not clear a word: a slip
+    with the input method on leaves them on the wrong letters ("củ tọa"; issue 11's
+    `typo-accented` form: keywords 0.899 -> 0.902, initialisms 0.730 -> 0.763, every other
+    cell the same)."""
+    word = understood.words[i]
+    if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
+        return False
+    variant = iy_variant(chosen[i])  # "li do": "lý do" spelled the other way, no slip
+    spellings = (chosen[i], variant) if variant else (chosen[i],)
+    return not any(pair_docs(chosen, i, s, support.pair_df) for s in spellings)
+
+
+def _lone_key(understood: Understood, i: int) -> bool:
+    """Word i is the query's only decoded word, and one keystroke decoded it ("keu tori" →
+    "tỏi"): in a query typed plain, a slip of the letters ("trời", two swapped) as likely as
+    a tone key. With the input method off, most words carry keys (keywords/typo 0.879 → 0.882
+    with this; with every one-key word, vinewsqa/telex lost 0.0014)."""
+    return understood.words[i].decoded_by_one_key and sum(w.changed for w in understood.words) == 1

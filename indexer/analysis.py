@@ -154,6 +154,13 @@ def iy_variant(word: str) -> str | None:
     return None
 
 
+def iy_spellings(word: str) -> tuple[str, ...]:
+    """`word` and, where it has one (`iy_variant`), its other i/y spelling: the spellings a
+    word typed either way stands for ("lí" → "lí", "lý")."""
+    variant = iy_variant(word)
+    return (word,) if variant is None else (word, variant)
+
+
 def fold(text: str) -> str:
     """Diacritic-folded lowercase form: 'Đảng ủy' → 'dang uy'. Idempotent."""
     text = unicodedata.normalize("NFC", text).lower()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
-from indexer.analysis import canonical_syllable, fold, iy_variant
+from indexer.analysis import canonical_syllable, fold, iy_spellings
 from indexer.keyboard import Support, Understood, WordChoice, could_be_syllable
 from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs
 
@@ -167,11 +167,8 @@ def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:
 
 def printed_either_way(spelling: str, support: Support) -> bool:
     """Whether the index prints `spelling`, or its other standard spelling ("lí" where only
-    "lý" is printed: `analysis.iy_variant`), which is no slip."""
-    variant = iy_variant(spelling)
-    return support.printed(canonical_syllable(spelling)) or (
-        variant is not None and support.printed(canonical_syllable(variant))
-    )
+    "lý" is printed: `analysis.iy_spellings`), which is no slip."""
+    return any(support.printed(canonical_syllable(s)) for s in iy_spellings(spelling))
 
 
 def printed_carried(typed: str, candidate: str, support: Support, whole: bool = False) -> str | None:
@@ -199,8 +196,7 @@ def _may_be_slip(understood: Understood, chosen: Sequence[str], i: int, support:
     word = understood.words[i]
     if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False
-    variant = iy_variant(chosen[i])  # "li do": "lý do" spelled the other way, no slip
-    spellings = (chosen[i], variant) if variant else (chosen[i],)
+    spellings = iy_spellings(chosen[i])  # "li do": "lý do" spelled the other way, no slip
     return not any(pair_docs(chosen, i, s, support.pair_df) for s in spellings)
 
 

@@ -63,7 +63,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, fold, has_marks, iy_variant
+from indexer.analysis import Syllable, fold, has_marks, iy_spellings
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, idf
 from indexer.query import (
@@ -327,10 +327,8 @@ def _asked_spellings(marked: tuple[str, str] | None) -> dict[str, tuple[str, ...
     if marked is None:
         return {}
     folded, exact = marked
-    variant = iy_variant(exact)
-    if variant is None:
-        return {folded: (exact,)}
-    return {folded: (exact, variant), fold(variant): (exact, variant)}
+    spellings = iy_spellings(exact)
+    return {folded: spellings} | {fold(other): spellings for other in spellings[1:]}
 
 
 def _typed_marks(token: Syllable, meaning: Meaning) -> tuple[str, str] | None:

@@ -245,6 +245,14 @@ def test_iy_variant_is_the_other_standard_spelling(word: str, variant: str | Non
     assert iy_variant(word) == variant
 
 
+def test_iy_spellings_are_the_word_and_its_variant() -> None:
+    from indexer.analysis import iy_spellings
+
+    assert iy_spellings("lí") == ("lí", "lý")
+    assert iy_spellings("Mỹ") == ("Mỹ", "Mĩ")
+    assert iy_spellings("vi") == ("vi",)
+
+
 IY_ONSETS = ["h", "k", "l", "m", "s", "t", "qu", "Qu", "K", "b", "th", ""]
 
 

@@ -138,6 +138,7 @@ class QueryBuilder:
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
         self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
         self.number_pairs: set[tuple[str, str]] = set()  # a number and a neighbour ("2 doi", "thang 6")
+        self.indexed_as: dict[str, str] = {}  # a part the re-rank reads -> the term it is of ("000" -> "4.000")
         self.can_relax = False
         tokens = parsed.positive_tokens
         # A long query with quotes is most likely a pasted headline ('Mozilla "khai tử" Firefox
@@ -201,15 +202,16 @@ class QueryBuilder:
             if meaning.framing:
                 continue
             found: dict[str, float] = {}
+            split: list[dict[str, float]] = []  # a form the re-rank reads as several words
             asked = _asked_spellings(_typed_marks(tokens[i], meaning))
             for form, w in meaning.forms:
                 for spelling in asked.get(form, (None,)):
                     self._highlight(form, spelling)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
-                    found[form] = weight[i] * w
-                    self.proximity_terms[form] = max(weight[i] * w, self.proximity_terms.get(form, 0.0))
+                    split = self._note_proximity(form, weight[i] * w, found) or split
             if found:
                 self.sequence.append(found)
+            self.sequence.extend(split)
             if meaning.exact:
                 boosts.append(fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
         for i, b in enumerate(tokens[1:]):
@@ -270,6 +272,22 @@ class QueryBuilder:
         if len(units) == 1:
             return units[0], boosts
         return AtLeast(units, max(1, needed)), boosts
+
+    def _note_proximity(self, form: str, weight: float, found: dict[str, float]) -> list[dict[str, float]]:
+        """Note a form of a query word for the re-rank, which reads text split on \\w: a form
+        that splits ("4.000" is "4", "000"; the analyzer keeps it whole) is noted as its parts,
+        each with an equal share of the weight and the whole's df (`indexed_as`), and returned
+        as places of the query's order; a form that does not goes into `found`."""
+        parts = WORD.findall(form)
+        if parts == [form]:
+            found[form] = weight
+            self.proximity_terms[form] = max(weight, self.proximity_terms.get(form, 0.0))
+            return []
+        share = weight / max(1, len(parts))
+        for part in parts:
+            self.proximity_terms[part] = max(share, self.proximity_terms.get(part, 0.0))
+            self.indexed_as.setdefault(part, form)
+        return [{part: share} for part in parts]
 
     def _note_numbers(self, folded: Sequence[str]) -> None:
         """Note each number of a run of words with the word before and after it, as the

@@ -522,7 +522,9 @@ class SearchService:
         if built.long:  # the rarity-weighted window (indexer.ranking); df from the lists just read
             searcher = articles.searcher
             rare = ranking.rarity_weights(
-                built.proximity_terms, lambda word: executor.articles_with(PARTS, word, searcher), executor.n
+                built.proximity_terms,
+                lambda word: executor.articles_with(PARTS, built.indexed_as.get(word, word), searcher),
+                executor.n,
             )
         sequence = built.sequence if built.long else None  # the opening in order (lead_order)
         forward = gen.forward

@@ -375,7 +375,7 @@ def test_the_query_notes_each_number_with_its_neighbours() -> None:
     built.query()
     built.query(relaxed=True)
     assert built.number_pairs == {("bat", "2"), ("2", "doi"), ("gan", "4"), ("4", "000"), ("000", "vien")}
-    assert built.proximity_terms["000"] == 0.0 and built.proximity_terms["2"] == 1.0
+    assert built.proximity_terms["2"] == 1.0 and built.proximity_terms["doi"] == 1.0
     words = QueryBuilder(parse_query("bắt đối tượng ma túy"), Abbreviations([]), df=lambda w: 1)
     words.query()
     assert words.number_pairs == set()
@@ -384,6 +384,25 @@ def test_the_query_notes_each_number_with_its_neighbours() -> None:
     written = QueryBuilder(parse_query(letter), Abbreviations([]), df=lambda w: 1)
     written.query()
     assert written.letter and written.number_pairs == set()
+
+
+def test_a_word_the_rerank_reads_as_several_counts_as_its_parts() -> None:
+    """The analyzer keeps "4.000" whole; the re-rank reads text split on \\w ("4", "000"). The
+    number is noted as its parts, each with half its weight and the whole's df, and as two
+    places of the query's order, so a text holding "4.000" holds the whole query word."""
+    from indexer.query import Abbreviations, parse_query
+    from indexer.ranking import QueryBuilder, lead_order, query_order
+
+    built = QueryBuilder(parse_query("gần 4.000 viên ma túy"), Abbreviations([]), df=lambda w: 1)
+    built.query()
+    assert "4.000" not in built.proximity_terms
+    assert built.proximity_terms["4"] == 0.5 and built.proximity_terms["000"] == 0.5
+    assert built.indexed_as == {"4": "4.000", "000": "4.000"}
+    assert [list(place) for place in built.sequence] == [["gan"], ["4"], ["000"], ["vien"], ["ma"], ["tuy"]]
+    text = "bat giu gan 4 000 vien ma tuy".split()
+    hits = [(i, w) for i, w in enumerate(text) if w in built.proximity_terms]
+    whole = sum(max(forms.values()) for forms in built.sequence)
+    assert lead_order(hits, query_order(built.sequence), len(built.sequence)) == whole
 
 
 def test_numbers_held_counts_pairs_side_by_side() -> None:

@@ -445,6 +445,8 @@ class Support(Protocol):
     """What the index knows: documents holding a folded syllable / an adjacent pair, and whether
     it prints an exact (marked) form at all."""
 
+    documents: int  # articles in the index
+
     def df(self, folded: str) -> int: ...
 
     def pair_df(self, a: str, b: str) -> int: ...
@@ -462,22 +464,27 @@ class DictSupport:
         syllables: Mapping[str, int],
         pairs: Mapping[tuple[str, str], int],
         exact: Mapping[str, int] | None = None,
+        documents: int | None = None,
     ) -> None:
         self.syllables = syllables  # folded syllable → documents (what a TypoIndex is built from)
         self.pairs = pairs
         self.exact = exact or {}  # canonical marked syllable → documents
+        # articles in all (`from_texts` counts them): by default as many as hold the commonest word
+        self.documents = max(syllables.values(), default=0) if documents is None else documents
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> DictSupport:
         df: Counter[str] = Counter()
         pairs: Counter[tuple[str, str]] = Counter()
         exact: Counter[str] = Counter()
+        documents = 0
         for text in texts:
+            documents += 1
             toks = [t for t in tokenize(normalize_text(text)) if not t.alias]
             df.update({t.folded for t in toks})
             pairs.update({(a.folded, b.folded) for a, b in pairwise(toks) if b.joined})
             exact.update({t.exact for t in toks})
-        return cls(df, pairs, exact)
+        return cls(df, pairs, exact, documents)
 
     def df(self, folded: str) -> int:
         return self.syllables.get(folded, 0)

@@ -242,7 +242,8 @@ class IndexSupport:
         self.searcher = searcher
         self.executor = executor
         self._counts: dict[str, int] = {}
-        self._large = searcher.doc_count_all() >= PRINTED_NOISE_FROM
+        self.documents = searcher.doc_count_all()
+        self._large = self.documents >= PRINTED_NOISE_FROM
 
     def _remembered(self, key: str, count: Callable[[], int]) -> int:
         found = self._counts.get(key)

@@ -333,6 +333,35 @@ def test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one
     assert name.how == "typed" and name.shown == "hin"
 
 
+def test_a_common_word_is_taken_as_the_archives_common_pair_one_edit_away() -> None:
+    """ "ben nhan": "bên" is common alone, never next to "nhân"; "bệnh", one edit away, stands
+    before it in SLIP_PAIR_SHARE of the articles or more. In a long query "ben" is taken as
+    "benh"; below that share, or in a short query, it is matched as typed with "benh" at the
+    typo weight, and shown as typed."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret, parse_query
+    from indexer.typos import SLIP_PAIR_SHARE, TAKEN_WEIGHT
+
+    side = [f"Bên trái là nhà số {i}." for i in range(60)]  # "bên" alone: no rarer than "bệnh"
+
+    def ben(query: str, patients: int, others: int) -> object:
+        texts = [*side, *(f"Bệnh nhân số {i} đã khỏi." for i in range(patients))]
+        texts += [f"Tin số {i}." for i in range(others)]
+        support = DictSupport.from_texts(texts)
+        parsed = parse_query(query)
+        meanings = interpret(parsed, parsed.text, support, TypoIndex(support.syllables)).values()
+        return next(m for m in meanings if ("ben", 1.0) in m.forms)
+
+    question = "vì sao ben nhan bị đau bụng như vậy"
+    assert 10 / (60 + 10 + 100) >= SLIP_PAIR_SHARE > 10 / (60 + 10 + 200)
+    taken = ben(question, 10, 100)
+    assert taken.forms[0] == ("benh", TAKEN_WEIGHT) and taken.how == "typo" and taken.shown == "benh"
+    rarer = ben(question, 10, 200)  # the pair in under SLIP_PAIR_SHARE of the articles
+    assert rarer.forms[0] == ("ben", 1.0) and ("benh", SUGGESTED_WEIGHT) in rarer.forms and rarer.how == "typed"
+    short = ben("ben nhan đau", 10, 100)
+    assert short.forms[0] == ("ben", 1.0) and short.how == "typed"
+
+
 def test_on_a_large_index_a_marked_spelling_printed_once_is_not_printed() -> None:
     """A large archive prints its own typos: from PRINTED_NOISE_FROM articles, a marked
     spelling found in one place only ("nhâ") is not taken as printed, so "bệnh nhâ" is still

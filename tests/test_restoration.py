@@ -171,6 +171,29 @@ def test_a_context_syllable_outside_the_querys_pairs_weighs_less(no_index: Resto
     assert no_index.local_counts(["dung"], hits).unigrams["dụng"] == 6
 
 
+def test_one_pair_in_the_context_does_not_outweigh_a_pair_held_four_times() -> None:
+    """The hits of `ly do nghi hoc` print "lý do" four times and, once, "em học sinh đó nghỉ
+    học". Weighed as P(nghỉ | đó) the one "đó nghỉ" came to 0.5, against the model's tiny
+    P(nghỉ | do), and the reading was "lý đó nghỉ học". Weighed as the share of "đó nghỉ" among
+    the readings of "do nghi", it cannot outweigh "lý do". Without a context, the model alone."""
+    general = Counts(
+        {"lý": 50, "do": 400, "đó": 300, "nghỉ": 40, "học": 200, "nghĩ": 30, "hóc": 2, "và": 10_000_000},
+        {"lý do": 40, "lý đó": 3, "nghỉ học": 30, "đó là": 100, "do đó": 50},
+    )
+    restorer = Restorer({}, {}, general)
+    hits = [
+        "Em bị kỷ luật với 2 lý do là nghỉ học",
+        "không lý do, lấy lý do nhà khó khăn, vì lý do ốm",
+        "Tuần sau, em học sinh đó nghỉ học.",
+        "Nhà trường cho học sinh nghỉ học",
+    ]
+    folded = ["ly", "do", "nghi", "hoc"]
+    local = restorer.local_counts(folded, hits)
+    assert local.bigrams["lý do"] == 4 and local.bigrams["đó nghỉ"] == 1
+    assert restorer.restore(folded, hits) == ["lý", "do", "nghỉ", "học"]
+    assert restorer.restore(folded) == ["lý", "do", "nghỉ", "học"]
+
+
 @given(st.lists(st.text(alphabet="aàĐđỨứ HhTt19-–.,\n'’_@", max_size=40), max_size=4))
 @settings(max_examples=300, deadline=None)
 def test_printed_counts_count_what_printed_syllables_yields(texts: list[str]) -> None:

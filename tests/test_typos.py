@@ -333,6 +333,24 @@ def test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one
     assert name.how == "typed" and name.shown == "hin"
 
 
+def test_a_typo_is_shown_as_the_spelling_its_neighbours_hold() -> None:
+    """ "người nah": "nấu" and "nhà" are one edit away and both printed after "người". The
+    context ranking prefers the rarer ("nấu", once), but "người nhà" is printed in 20 articles
+    (SHOWN_HELD times as often and more): that is the spelling shown. Both still match at the
+    typo weight: which one is meant is not sure enough to take."""
+    from indexer.keyboard import DictSupport
+    from indexer.query import interpret, parse_query
+
+    texts = [*(f"Người nhà bệnh nhân số {i} đã đến." for i in range(20)), "Người nấu ăn giỏi."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+    assert [c for c, _ in index.in_context(["nguoi", "nah"], 1, support.pair_df, limit=2)] == ["nau", "nha"]
+    parsed = parse_query("người nah cho biết gì về em")
+    meaning = next(m for m in interpret(parsed, parsed.text, support, index).values() if ("nah", 1.0) in m.forms)
+    assert meaning.shown == "nha" and meaning.how == "typo"
+    assert ("nha", SUGGESTED_WEIGHT) in meaning.forms and ("nau", SUGGESTED_WEIGHT) in meaning.forms
+
+
 def test_a_common_word_is_taken_as_the_archives_common_pair_one_edit_away() -> None:
     """ "ben nhan": "bên" is common alone, never next to "nhân"; "bệnh", one edit away, stands
     before it in SLIP_PAIR_SHARE of the articles or more. In a long query "ben" is taken as

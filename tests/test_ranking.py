@@ -399,7 +399,7 @@ def test_a_word_the_rerank_reads_as_several_counts_as_its_parts() -> None:
     assert built.proximity_terms["4"] == 0.5 and built.proximity_terms["000"] == 0.5
     assert built.indexed_as == {"4": "4.000", "000": "4.000"}
     assert [list(place) for place in built.sequence] == [["gan"], ["4"], ["000"], ["vien"], ["ma"], ["tuy"]]
-    text = "bat giu gan 4 000 vien ma tuy".split()
+    text = ["bat", "giu", "gan", "4", "000", "vien", "ma", "tuy"]
     hits = [(i, w) for i, w in enumerate(text) if w in built.proximity_terms]
     whole = sum(max(forms.values()) for forms in built.sequence)
     assert lead_order(hits, query_order(built.sequence), len(built.sequence)) == whole

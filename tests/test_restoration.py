@@ -194,6 +194,16 @@ def test_one_pair_in_the_context_does_not_outweigh_a_pair_held_four_times() -> N
     assert restorer.restore(folded) == ["lý", "do", "nghỉ", "học"]
 
 
+def test_a_reading_printed_once_in_the_context_does_not_outweigh_one_printed_often() -> None:
+    """One snippet prints "Pham Ngọc Thạch" without its mark, 21 print "Phạm Ngọc Thạch". The
+    context's pair "pham ngọc" weighs its reading once, in the step; counted in the first
+    word's reading as well, it made the rare reading's share explode and won."""
+    general = Counts({"phạm": 50, "ngọc": 40, "thạch": 20, "và": 10_000_000}, {"phạm ngọc": 20, "ngọc thạch": 10})
+    restorer = Restorer({}, {}, general)
+    hits = [*(f"Ông Phạm Ngọc Thạch số {i}" for i in range(21)), "Trường ĐH Y khoa Pham Ngọc Thạch dừng tuyển sinh"]
+    assert restorer.restore(["pham", "ngoc", "thach"], hits) == ["Phạm", "Ngọc", "Thạch"]
+
+
 @given(st.lists(st.text(alphabet="aàĐđỨứ HhTt19-–.,\n'’_@", max_size=40), max_size=4))
 @settings(max_examples=300, deadline=None)
 def test_printed_counts_count_what_printed_syllables_yields(texts: list[str]) -> None:

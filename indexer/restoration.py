@@ -343,7 +343,8 @@ class Restorer:
         seen = sum(held.values())
         if not seen:
             return model
-        mass = {(a, b): self.unigram(a) * p for (a, b), p in model.items()}
+        prior = {a: self.unigram(a) for a in before}
+        mass = {(a, b): prior[a] * p for (a, b), p in model.items()}
         total = sum(mass.values())
         steps = {}
         for pair, p in model.items():

@@ -215,6 +215,44 @@ def typo_keys(plain: str) -> str:
     return plain[:start] + new + plain[end:]
 
 
+SLIP_KINDS = ("left out", "doubled", "extra key", "wrong key", "swapped")
+
+
+def slip_kind(typed: str, meant: str) -> str | None:
+    """Which one slip of `SLIP_KINDS` turns the word `meant` into `typed` (folded words): a
+    letter left out, a letter doubled, another letter struck as well, a wrong letter, or two
+    adjacent letters swapped; None when no single slip does. The inverse of the slips `typo` and
+    `typo_keys` make, read from the text alone (so any generator's queries can be sorted)."""
+    n, m = len(typed), len(meant)
+    if n == m - 1:
+        return "left out" if any(meant[:i] + meant[i + 1 :] == typed for i in range(m)) else None
+    if n == m + 1:
+        extra = [i for i in range(n) if typed[:i] + typed[i + 1 :] == meant]
+        if not extra:
+            return None
+        doubled = any((i and typed[i - 1] == typed[i]) or typed[i + 1 : i + 2] == typed[i] for i in extra)
+        return "doubled" if doubled else "extra key"
+    if n != m:
+        return None
+    diff = [i for i in range(n) if typed[i] != meant[i]]
+    if len(diff) == 1:
+        return "wrong key"
+    if len(diff) == 2 and diff[1] == diff[0] + 1:
+        i, j = diff
+        return "swapped" if (typed[i], typed[j]) == (meant[j], meant[i]) else None
+    return None
+
+
+def slipped_word(slipped: str, right: str) -> tuple[str, str] | None:
+    """(typed, meant): the one folded word where the query with a slip differs from the query
+    typed right; None when they differ in no word, in several, or in how many words they hold."""
+    typed, meant = re.findall(r"\w+", fold(slipped)), re.findall(r"\w+", fold(right))
+    if len(typed) != len(meant):
+        return None
+    changed = [(a, b) for a, b in zip(typed, meant, strict=True) if a != b]
+    return changed[0] if len(changed) == 1 else None
+
+
 # (openings, closings) of `framed`: the first five of each written before indexer.query's
 # framing formulas, the rest after them
 FRAMES = (

@@ -37,8 +37,8 @@ from typing import Any
 # worktree measured the first one's code: `querysets` imports it before `engines` adds the path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from engines import DEFAULT_ENGINES, ENGINES, FAMILY_NAMES, Engine, K, VnSearch, title_of
-from keystrokes import DEFAULT_FORMS, FORMS, fold, make_form
+from engines import DEFAULT_ENGINES, ENGINES, FAMILY_NAMES, Engine, K, VnSearch, full_text, title_of
+from keystrokes import DEFAULT_FORMS, FORMS, SLIP_KINDS, fold, make_form, slip_kind, slipped_word
 from querysets import OPTIONAL_SETS, SETS, QuerySet
 
 REPO = Path(__file__).resolve().parents[1]
@@ -495,6 +495,67 @@ def correction_section(results: Results) -> list[str]:
     ]
 
 
+# each one-slip form, and the form its slip was made in (the same queries typed right)
+SLIP_FORMS = {"typo": "plain", "typo-accented": "accented", "typo-keys": "plain"}
+
+
+def slip_section(results: Results, names: list[str], forms: list[str]) -> list[str]:
+    """Where the one-slip forms lose: per set, form and kind of slip (`keystrokes.slip_kind`),
+    MRR@10 with the slip minus MRR@10 of the same queries typed right, per engine, and that
+    difference again for the slips that make a word the corpus holds (a real-word slip: "nhieu
+    lan" for "nhieu loan" reads as well as the query meant, so no engine can tell)."""
+    rows = []
+    for qs, queries, runs in results:
+        done = {r.engine: r for r in runs if not r.error}
+        engines = [name for name in names if name in done]
+        pairs = [(form, base) for form, base in SLIP_FORMS.items() if form in forms and base in forms]
+        if not engines or not pairs:
+            continue
+        vocabulary = {w for a in qs.articles for w in syllables(fold(full_text(a)))}
+        texts = {(q.qid, q.form): q.text for q in queries}
+        for form, base in pairs:
+            groups: dict[str, list[tuple[str, bool]]] = {}
+            for q in select(queries, form):
+                right = texts.get((q.qid, base))
+                found = slipped_word(q.text, right) if right is not None else None
+                kind = (slip_kind(*found) if found else None) or "other"
+                groups.setdefault(kind, []).append((q.qid, bool(found) and found[0] in vocabulary))
+            for kind in [*SLIP_KINDS, "other"]:
+                group = groups.get(kind, [])
+                if not group:
+                    continue
+                real = [qid for qid, is_word in group if is_word]
+                cells = []
+                for name in engines:
+                    run = done[name]
+                    cells.append(_slip_loss(run, [qid for qid, _ in group], form, base))
+                    cells.append(_slip_loss(run, real, form, base) if real else "–")
+                rows.append(f"| {qs.name} | {form} | {kind} | {len(group)} | {len(real)} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    heads = [h for name in names for h in (f"{name}: all", f"{name}: real-word slips")]
+    return [
+        "## One slip, by kind",
+        "",
+        "Each one-slip form against the same queries typed right (`typo` and `typo-keys`: the plain "
+        "form; `typo-accented`: the accented one): MRR@10 with the slip minus MRR@10 without it, per kind "
+        "of slip (`keystrokes.slip_kind`; `other`: the slip did not change a word, or changed more than "
+        "one), for all the queries of the kind and for those whose slip makes a word the corpus holds "
+        "(a real-word slip).",
+        "",
+        "| set | form | slip | queries | real-word slips | " + " | ".join(heads) + " |",
+        "|---|---|---|---:|---:|" + "---:|" * len(heads),
+        *rows,
+        "",
+    ]
+
+
+def _slip_loss(run: Run, qids: list[str], form: str, base: str) -> str:
+    slipped = score([run.ranks.get((qid, form)) for qid in qids])
+    right = score([run.ranks.get((qid, base)) for qid in qids])
+    return f"{slipped.mrr - right.mrr:+.3f}"
+
+
 def runtime_section(results: Results, names: list[str], gen_times: dict[str, float]) -> list[str]:
     """Seconds per set: making the set, then per engine index build or cache load + queries."""
     lines = [
@@ -647,6 +708,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for qs, queries, runs in results:
         lines += set_section(qs, queries, runs, forms, gen_times[qs.name])
+    lines += slip_section(results, names, forms)
     if args.restoration:
         lines += restoration_section(results)
     lines += runtime_section(results, names, gen_times)

@@ -125,6 +125,42 @@ def test_typo_keys_is_one_keyboard_slip_in_one_long_word(query: str) -> None:
         assert len(b) == len(a) - 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant", "kind"),
+    [
+        ("ben", "benh", "left out"), ("toii", "toi", "doubled"), ("bjenh", "benh", "extra key"),
+        ("bemh", "benh", "wrong key"), ("tyy", "tuy", "wrong key"), ("nahn", "nhan", "swapped"),
+        ("benh", "benh", None), ("bnhe", "benh", None), ("xx", "benh", None),
+    ],
+)
+def test_slip_kind_names_the_one_slip_between_two_words(typed: str, meant: str, kind: str | None) -> None:
+    """A substitution that happens to repeat its neighbour ("tyy") is a wrong key, not a double."""
+    assert keystrokes.slip_kind(typed, meant) == kind
+
+
+@pytest.mark.parametrize("query", ["tên lửa hủy diệt", "giá dầu brent giảm", "Người lao động được tạm ứng bao nhiêu",
+                                   "Đảng ủy Khối doanh nghiệp", "bác sĩ nhi", "Thành ủy Hải Phòng", "HLV Lê Thụy Hải"])
+@pytest.mark.parametrize("form", ["typo", "typo-accented", "typo-keys"])
+def test_every_slip_the_forms_make_is_read_back_as_one_of_its_kinds(query: str, form: str) -> None:
+    base = relevance.SLIP_FORMS[form]
+    found = keystrokes.slipped_word(keystrokes.make_form(query, form), keystrokes.make_form(query, base))
+    assert found is not None
+    assert keystrokes.slip_kind(*found) in keystrokes.SLIP_KINDS
+
+
+def test_slip_section_compares_each_kind_with_the_same_queries_typed_right() -> None:
+    qs = relevance.QuerySet("t", "t", [{"id": "a", "title": "tin nhanh", "body": "nhieu lan"}], [], "")
+    texts = {("1", "plain"): "nhieu loan", ("1", "typo"): "nhieu lan",  # a letter left out: a word the corpus holds
+             ("2", "plain"): "tin nhanh", ("2", "typo"): "tin nahnh"}  # two letters swapped
+    queries = [relevance.Query(qid, form, "k", "a", text) for (qid, form), text in texts.items()]
+    ranks = {("1", "plain"): 1, ("1", "typo"): 2, ("2", "plain"): 1, ("2", "typo"): 1}
+    run = relevance.Run("vnsearch", "t", ranks=ranks)
+    lines = relevance.slip_section([(qs, queries, [run])], ["vnsearch"], ["plain", "typo"])
+    rows = [line for line in lines if line.startswith("| t |")]
+    assert rows == ["| t | typo | left out | 1 | 1 | -0.500 | -0.500 |", "| t | typo | swapped | 1 | 0 | +0.000 | – |"]
+    assert relevance.slip_section([(qs, queries, [run])], ["vnsearch"], ["typo"]) == []  # no form typed right
+
+
 @pytest.mark.parametrize("query", ["Nguyên nhân chính dẫn đến ngạt thở là gì?", "giá dầu brent giảm"])
 def test_framed_puts_the_query_between_an_opening_and_a_closing(query: str) -> None:
     """The query whole, after one opening and before one closing of FRAMES, the same every run;

@@ -507,9 +507,8 @@ def slip_section(results: Results, names: list[str], forms: list[str]) -> list[s
     rows = []
     for qs, queries, runs in results:
         done = {r.engine: r for r in runs if not r.error}
-        engines = [name for name in names if name in done]
         pairs = [(form, base) for form, base in SLIP_FORMS.items() if form in forms and base in forms]
-        if not engines or not pairs:
+        if not done or not pairs:
             continue
         vocabulary = {w for a in qs.articles for w in syllables(fold(full_text(a)))}
         texts = {(q.qid, q.form): q.text for q in queries}
@@ -526,10 +525,10 @@ def slip_section(results: Results, names: list[str], forms: list[str]) -> list[s
                     continue
                 real = [qid for qid, is_word in group if is_word]
                 cells = []
-                for name in engines:
-                    run = done[name]
-                    cells.append(_slip_loss(run, [qid for qid, _ in group], form, base))
-                    cells.append(_slip_loss(run, real, form, base) if real else "–")
+                for name in names:  # an engine that failed on this set: dashes, columns kept
+                    run = done.get(name)
+                    cells.append(_slip_loss(run, [qid for qid, _ in group], form, base) if run else "–")
+                    cells.append(_slip_loss(run, real, form, base) if run and real else "–")
                 rows.append(f"| {qs.name} | {form} | {kind} | {len(group)} | {len(real)} | " + " | ".join(cells) + " |")
     if not rows:
         return []

@@ -159,6 +159,9 @@ def test_slip_section_compares_each_kind_with_the_same_queries_typed_right() -> 
     rows = [line for line in lines if line.startswith("| t |")]
     assert rows == ["| t | typo | left out | 1 | 1 | -0.500 | -0.500 |", "| t | typo | swapped | 1 | 0 | +0.000 | – |"]
     assert relevance.slip_section([(qs, queries, [run])], ["vnsearch"], ["typo"]) == []  # no form typed right
+    failed = relevance.Run("bm25-plain", "t", error="build failed")
+    lines = relevance.slip_section([(qs, queries, [failed, run])], ["bm25-plain", "vnsearch"], ["plain", "typo"])
+    assert "| t | typo | left out | 1 | 1 | – | – | -0.500 | -0.500 |" in lines
 
 
 @pytest.mark.parametrize("query", ["Nguyên nhân chính dẫn đến ngạt thở là gì?", "giá dầu brent giảm"])

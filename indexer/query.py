@@ -392,15 +392,16 @@ def interpret(
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
                 meanings[id(tok)] = replace(meaning, asking=True)
                 continue
-            sure = None
+            sure = held = None
             if slipped and support is not None:
-                sure = _slip_sureness(tok, meaning, slipped, words, i, support)
+                held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
+                sure = _slip_sureness(tok, meaning, slipped, held, words, i, support)
             if sure == "taken":
-                meaning = _taken_slip(meaning, slipped, words, i, text[tok.start : tok.end], support)
+                meaning = _taken_slip(meaning, slipped, held, text[tok.start : tok.end], support)
             else:  # matched only (see slip_candidates); shown as the correction only if sure
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
                 if sure == "shown":
-                    meaning = replace(meaning, shown=_held_slip(slipped, words, i, support), how="typo")
+                    meaning = replace(meaning, shown=held, how="typo")
             meanings[id(tok)] = meaning
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
@@ -488,7 +489,7 @@ def _either_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Su
 
 
 def _slip_sureness(
-    tok: Syllable, meaning: Meaning, slipped: Sequence[str], words: Sequence[str], i: int, support: Support
+    tok: Syllable, meaning: Meaning, slipped: Sequence[str], held: str, words: Sequence[str], i: int, support: Support
 ) -> Literal["taken", "shown"] | None:
     """How sure it is that a word with slip candidates (`misspellings.slip_candidates`: one edit
     away, held next to a neighbour) is a slip for the best of them: "taken" as it
@@ -522,7 +523,7 @@ def _slip_sureness(
     long = len(words) >= SHORT_QUERY
     if support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
         return "taken" if long else "shown"
-    if long and pair_docs(words, i, _held_slip(slipped, words, i, support), support.pair_df) >= (
+    if long and pair_docs(words, i, held, support.pair_df) >= (
         SLIP_PAIR_SHARE * support.documents
     ):
         return "taken"
@@ -551,14 +552,11 @@ def _held_slip(slipped: Sequence[str], words: Sequence[str], i: int, support: Su
     return slipped[best] if held[best] >= SHOWN_HELD * max(1, held[0]) else slipped[0]
 
 
-def _taken_slip(
-    meaning: Meaning, slipped: Sequence[str], words: Sequence[str], i: int, typed: str, support: Support
-) -> Meaning:
-    """`meaning` (word i of `words`) taken as its likeliest slip candidate (`_held_slip`), as a
+def _taken_slip(meaning: Meaning, slipped: Sequence[str], best: str, typed: str, support: Support) -> Meaning:
+    """`meaning` taken as `best`, its likeliest slip candidate (`_held_slip`), as a
     mistyped word is (`_understood_words`): that leads at TAKEN_WEIGHT (so pairs read it) and is
     shown, with marks typed carried over to it as its exact form. The letters as typed still
     match in full: a wrong tone on the right letters ("nguy hiễm") is as common."""
-    best = _held_slip(slipped, words, i, support)
     rest = [c for c in slipped if c != best]
     forms = (*_new_forms(meaning, [best], TAKEN_WEIGHT), *meaning.forms, *_new_forms(meaning, rest, TYPO_WEIGHT))
     carried = printed_carried(typed, best, support) if has_marks(typed) else None

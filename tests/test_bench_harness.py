@@ -1,6 +1,6 @@
 """The relevance harness's own pieces: keystroke encoders, the bm25-plain baseline, scoring.
 
-None of these need ../shared: the corpus below is made up here."""
+All but the last need no ../shared: the corpus below is made up here."""
 
 from __future__ import annotations
 
@@ -363,3 +363,17 @@ def test_throughput_reports_how_the_workers_shared_the_work() -> None:
     run = perf.Throughput(clients=16, worker_cpu=[3.0, 1.0])
     assert run.split == "75% / 25%"
     assert perf.Throughput(clients=16).split == "–"
+
+
+def test_fresh_headline_samples_are_other_articles_and_other_titles(shared_corpus: Path) -> None:
+    """`headlines-<seed>` (bench/querysets.py FRESH_HEADLINES_SEEDS): drawn like the default set
+    from other samples of news-50k, so they judge what was never tuned on."""
+    querysets = importlib.import_module("querysets")
+    default = querysets.SETS["headlines"]()
+    seed = querysets.FRESH_HEADLINES_SEEDS[0]
+    fresh = querysets.OPTIONAL_SETS[f"headlines-{seed}"]()
+    assert (default.name, fresh.name) == ("headlines", f"headlines-{seed}")
+    assert len(fresh.queries) == len(default.queries) == querysets.HEADLINES_QUERIES
+    assert f"seed {seed}" in fresh.corpus_name and fresh.corpus_hash() != default.corpus_hash()
+    assert {q.text for q in fresh.queries} != {q.text for q in default.queries}
+    assert all("title" not in a for a in fresh.articles)  # titles hidden, as in the default set

@@ -113,13 +113,6 @@ def minimum_match(n: int) -> int:
     return max(3, math.ceil(n * 0.4))
 
 
-def fields(
-    parts: Sequence[str], suffix: str, text: str, weight: float, field_weights: dict[str, float] = FIELD_WEIGHTS
-) -> FieldsTerm:
-    """One term looked up in several fields at once, scored with BM25F."""
-    return FieldsTerm([p + suffix for p in parts], [field_weights[p] for p in parts], text, boost=weight)
-
-
 DocFrequency = Callable[[str], int]
 
 
@@ -311,8 +304,9 @@ class QueryBuilder:
             self.proximity_terms.setdefault(word, 0.0)
 
     def _fields(self, parts: Sequence[str], suffix: str, text: str, weight: float) -> FieldsTerm:
-        """`fields` with this query's field weights."""
-        return fields(parts, suffix, text, weight, self.field_weights)
+        """One term looked up in several fields at once, scored with BM25F under this query's
+        field weights."""
+        return FieldsTerm([p + suffix for p in parts], [self.field_weights[p] for p in parts], text, boost=weight)
 
     def _highlight(self, form: str, exact: str | None = None) -> None:
         """Note a folded term to highlight; `exact`: the only spelling the user asked for."""

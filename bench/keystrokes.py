@@ -37,6 +37,11 @@ store more than the accented text and every set gets the same forms:
   the text; ``framed-plain``: the same, folded. The frames were written for this form, in two
   halves: indexer.query's framing formulas from the first, then checked on the second.
 
+- ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
+  (``Đóng BHXH 2 năm`` → ``Đóng bảo hiểm xã hội 2 năm``); ``abbreviated``: the other way round
+  (``bảo hiểm xã hội`` → ``BHXH``). A reader types either, and an article prints either: the
+  index must find one for the other. The list is the judge's own, not the product's.
+
 Letter case is kept: a shape or tone key after the first keystroke of a letter is upper case only
 when the whole word is upper case (``ĐHĐCĐ`` → ``DDHDDCDD``; ``Đường`` → ``Dduwowngf``), as a
 person holding Shift for the first letter types. Letters outside Vietnamese (digits, Latin
@@ -55,7 +60,7 @@ from viet_text_tools import normalize_diacritics
 
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
-    "iy", "framed", "framed-plain",
+    "iy", "framed", "framed-plain", "spelled", "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -289,6 +294,36 @@ def iy_swapped(text: str) -> str:
     return _IY_SYLLABLE.sub(lambda m: m.group(1) + m.group(2).translate(_IY_SWAP), text)
 
 
+# Abbreviations common in news and in the law, and the words they stand for, for the ``spelled``
+# and ``abbreviated`` forms. Written for the judge, apart from indexer/data/abbreviations.tsv.
+ABBREVIATIONS = {
+    "BHXH": "bảo hiểm xã hội", "BHYT": "bảo hiểm y tế", "BHTN": "bảo hiểm thất nghiệp",
+    "THPT": "trung học phổ thông", "THCS": "trung học cơ sở", "UBND": "Ủy ban nhân dân",
+    "HĐND": "Hội đồng nhân dân", "CSGT": "cảnh sát giao thông", "HLV": "huấn luyện viên",
+    "TP.HCM": "Thành phố Hồ Chí Minh", "LHQ": "Liên Hợp Quốc", "ĐBQH": "đại biểu Quốc hội",
+    "NHNN": "Ngân hàng Nhà nước", "ATTP": "an toàn thực phẩm", "BĐS": "bất động sản",
+    "CNTT": "công nghệ thông tin", "KCN": "khu công nghiệp", "XNK": "xuất nhập khẩu",
+    "TTCK": "thị trường chứng khoán", "PCCC": "phòng cháy chữa cháy", "VKSND": "Viện kiểm sát nhân dân",
+    "TAND": "Tòa án nhân dân", "BLHS": "Bộ luật Hình sự", "GD&ĐT": "Giáo dục và Đào tạo",
+    "ĐHĐCĐ": "đại hội đồng cổ đông", "TNGT": "tai nạn giao thông", "GPLX": "giấy phép lái xe",
+}
+_ABBREVIATION = re.compile(r"(?<!\w)(" + "|".join(re.escape(a) for a in ABBREVIATIONS) + r")(?!\w)")
+_WRITTEN = {unicodedata.normalize("NFC", w).lower(): a for a, w in ABBREVIATIONS.items()}
+_WRITTEN_OUT = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(w) for w in sorted(_WRITTEN, key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE
+)
+
+
+def spelled(text: str) -> str:
+    """`text` with every abbreviation of ABBREVIATIONS written out."""
+    return _ABBREVIATION.sub(lambda m: ABBREVIATIONS[m.group(1)], unicodedata.normalize("NFC", text))
+
+
+def abbreviated(text: str) -> str:
+    """`text` with every written-out form of ABBREVIATIONS typed as its abbreviation."""
+    return _WRITTEN_OUT.sub(lambda m: _WRITTEN[m.group(1).lower()], unicodedata.normalize("NFC", text))
+
+
 FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "accented": lambda q: unicodedata.normalize("NFC", q),
     "plain": fold,
@@ -304,6 +339,8 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "iy": iy_swapped,
     "framed": framed,
     "framed-plain": lambda q: fold(framed(q)),
+    "spelled": spelled,
+    "abbreviated": abbreviated,
 }
 
 

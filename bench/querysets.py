@@ -518,6 +518,57 @@ def initialisms_set() -> QuerySet:
                     f"{len(queries)} typed initialisms ({', '.join(sorted(set(INITIALISMS.values())))}) + a title word")
 
 
+# --- legal questions ------------------------------------------------------------------------------
+
+# What an article that answers a legal question cites: an article, a clause, a code, a decree, a
+# circular, a named law, "pháp luật", "quy định".
+LEGAL_MARKER = re.compile(
+    r"\b[Đđ]iều \d+|\bkhoản \d+|\b[Bb]ộ luật\b|\b[Nn]ghị định\b|\b[Tt]hông tư\b|\bLuật [A-ZĐ]"
+    r"|\bpháp luật\b|\bquy định\b"
+)
+LEGAL_CORPUS_MARKERS = 2  # articles citing the law this often make the corpus (~3,500)
+LEGAL_ANSWER_MARKERS = 3  # ... and this often, with a question for a title, the known items
+
+
+def legal_markers(article: dict[str, Any]) -> int:
+    """How often an article's lead and body cite the law (LEGAL_MARKER)."""
+    return len(LEGAL_MARKER.findall("\n".join([article.get("lead") or "", article["body"]])))
+
+
+def legal_set() -> QuerySet:
+    """Legal questions as readers put them ("Họ hàng 4 đời có kết hôn được không?", "Làm việc 11
+    năm, hưởng trợ cấp thất nghiệp bao nhiêu?"): the titles of news-50k articles that are a
+    question and whose text cites the law LEGAL_ANSWER_MARKERS+ times, over every article that
+    cites it LEGAL_CORPUS_MARKERS+ times, titles hidden as for headlines (else the question is
+    a title lookup). No public legal question set is at hand; this is the nearest we can build:
+    the answer is written from statutes, and its neighbours in the index are too."""
+    articles = [dict(a) for a in news50k() if legal_markers(a) >= LEGAL_CORPUS_MARKERS]
+    counts: dict[str, int] = {}
+    for a in articles:
+        counts[fold(a["title"])] = counts.get(fold(a["title"]), 0) + 1
+    queries = []
+    for a in articles:
+        title = unicodedata.normalize("NFC", a["title"]).strip()
+        folded = fold(title)
+        text = fold("\n".join([a.get("lead") or "", a["body"], *a.get("captions", [])]))
+        asks = title.endswith("?") and legal_markers(a) >= LEGAL_ANSWER_MARKERS
+        if asks and 5 <= len(words(title)) <= 25 and counts[folded] == 1 and folded not in text:
+            queries.append(BaseQuery(f"l{len(queries) + 1:04d}", "legal", a["id"], title))
+    hidden = []
+    for a in articles:
+        record = {k: v for k, v in a.items() if k != "title"}
+        record["_title"] = derived_title(a)
+        hidden.append(record)
+    return QuerySet(
+        "legal",
+        f"news-50k articles citing the law {LEGAL_CORPUS_MARKERS}+ times, titles hidden",
+        hidden,
+        queries,
+        f"{len(queries)} question titles of articles citing the law {LEGAL_ANSWER_MARKERS}+ times; "
+        "corpus indexed without titles",
+    )
+
+
 def keywords_50k_set() -> QuerySet:
     """The keywords queries over the whole news-50k (news-2k is a sample of it): a larger index
     for the restoration measurement and a harder known-item check. Not in the default sets: its
@@ -529,6 +580,7 @@ def keywords_50k_set() -> QuerySet:
 
 SETS["questions"] = questions_set
 SETS["initialisms"] = initialisms_set
+SETS["legal"] = legal_set
 OPTIONAL_SETS: dict[str, Callable[[], QuerySet]] = {"keywords-50k": keywords_50k_set}
 for _seed in FRESH_HEADLINES_SEEDS:
     OPTIONAL_SETS[f"headlines-{_seed}"] = partial(headlines_set, _seed)

@@ -49,8 +49,15 @@ OURS = "vnsearch"
 TYPO_FORMS = ("typo", "typo-accented")  # forms whose "did you mean" the correction section scores
 # ... and the query typed right, where any change of letters is a false correction
 CORRECTION_FORMS = ("accented", *TYPO_FORMS)
-TONE_DIFF = "tone≠"  # pseudo-form: the tone queries that differ from their accented form
-TONE_DIFF_ACC = "accented@tone≠"  # pseudo-form: the accented form of those same queries
+# Pseudo-forms "<form>≠": the queries of a form that differ from their accented form (most
+# queries hold no other tone placement and no abbreviation); "accented@<form>≠": the accented
+# form of those same queries, to compare like with like.
+DIFF_FORMS = ("tone", "spelled", "abbreviated")
+
+
+def diff_forms(form: str) -> tuple[str, str]:
+    """The two pseudo-forms of a form in DIFF_FORMS."""
+    return f"{form}≠", f"accented@{form}≠"
 
 
 @dataclass(frozen=True, slots=True)
@@ -267,13 +274,15 @@ def score(ranks: list[int | None]) -> Score:
 
 
 def select(queries: list[Query], form: str) -> list[Query]:
-    """The queries of one form, or of a pseudo-form: TONE_DIFF = tone queries that differ from
-    their accented form; TONE_DIFF_ACC = the accented form of those same base queries."""
-    if form not in (TONE_DIFF, TONE_DIFF_ACC):
+    """The queries of one form, or of a pseudo-form (`diff_forms`): "tone≠" = tone queries that
+    differ from their accented form; "accented@tone≠" = the accented form of those same base
+    queries; the same for the other DIFF_FORMS."""
+    base = form.removeprefix("accented@").removesuffix("≠")
+    if not form.endswith("≠") or base not in DIFF_FORMS:
         return [q for q in queries if q.form == form]
     accented = {q.qid: q.text for q in queries if q.form == "accented"}
-    differ = [q for q in queries if q.form == "tone" and q.qid in accented and q.text != accented[q.qid]]
-    if form == TONE_DIFF:
+    differ = [q for q in queries if q.form == base and q.qid in accented and q.text != accented[q.qid]]
+    if not form.startswith("accented@"):
         return differ
     qids = {q.qid for q in differ}
     return [q for q in queries if q.form == "accented" and q.qid in qids]
@@ -366,7 +375,8 @@ def long_table(results: Results, names: list[str], forms: list[str]) -> list[str
 def set_section(qs: QuerySet, queries: list[Query], runs: list[Run], forms: list[str], gen_s: float) -> list[str]:
     """Per set: MRR@10 / success@1 per engine and form (with the tone pseudo-forms), times, and
     vnsearch minus bm25-plain per form with the forms where vnsearch is below flagged."""
-    shown = [f for f in (*forms, TONE_DIFF, TONE_DIFF_ACC) if select(queries, f)]
+    pseudo = [p for f in DIFF_FORMS if f in forms for p in diff_forms(f)]
+    shown = [f for f in (*forms, *pseudo) if select(queries, f)]
     groups = {f: select(queries, f) for f in shown}
     lines = [
         f"### {qs.name}",

@@ -377,3 +377,39 @@ def test_fresh_headline_samples_are_other_articles_and_other_titles(shared_corpu
     assert f"seed {seed}" in fresh.corpus_name and fresh.corpus_hash() != default.corpus_hash()
     assert {q.text for q in fresh.queries} != {q.text for q in default.queries}
     assert all("title" not in a for a in fresh.articles)  # titles hidden, as in the default set
+
+
+def test_legal_questions_are_question_titles_of_articles_that_cite_the_law(shared_corpus: Path) -> None:
+    """`legal` (bench/querysets.py): the titles that ask a question, of articles whose text cites
+    the law ("Điều 8", "Nghị định", "Bộ luật", …), over every article citing it, titles hidden."""
+    querysets = importlib.import_module("querysets")
+    legal = querysets.SETS["legal"]()
+    by_id = {a["id"]: a for a in legal.articles}
+    assert len(legal.queries) >= 200 and len(by_id) > 3000
+    assert all("title" not in a for a in legal.articles)
+    assert all(querysets.legal_markers(a) >= querysets.LEGAL_CORPUS_MARKERS for a in legal.articles)
+    for q in legal.queries:
+        assert q.text.endswith("?") and q.kind == "legal"
+        assert querysets.legal_markers(by_id[q.expected]) >= querysets.LEGAL_ANSWER_MARKERS
+    assert len({q.text for q in legal.queries}) == len(legal.queries)
+
+
+def test_spelled_and_abbreviated_forms_write_abbreviations_out_and_back() -> None:
+    query = "Đóng BHXH 2 năm ở TP.HCM, Bộ GD&ĐT nói gì?"
+    spelled = keystrokes.make_form(query, "spelled")
+    assert spelled == "Đóng bảo hiểm xã hội 2 năm ở Thành phố Hồ Chí Minh, Bộ Giáo dục và Đào tạo nói gì?"
+    assert keystrokes.make_form(spelled, "abbreviated") == query
+    assert keystrokes.make_form("Ủy ban nhân dân và hội đồng nhân dân", "abbreviated") == "UBND và HĐND"
+    assert keystrokes.make_form("BHXHA và xBHXH", "spelled") == "BHXHA và xBHXH"  # whole words only
+    assert keystrokes.make_form("nói gì", "spelled") == "nói gì"
+
+
+def test_pseudo_forms_keep_only_the_queries_a_form_changes() -> None:
+    Query = relevance.Query
+    queries = [
+        Query("q1", "accented", "k", "a", "Đóng BHXH"), Query("q1", "spelled", "k", "a", "Đóng bảo hiểm xã hội"),
+        Query("q2", "accented", "k", "b", "Giá vàng"), Query("q2", "spelled", "k", "b", "Giá vàng"),
+    ]
+    assert [q.qid for q in relevance.select(queries, "spelled≠")] == ["q1"]
+    assert [(q.qid, q.form) for q in relevance.select(queries, "accented@spelled≠")] == [("q1", "accented")]
+    assert len(relevance.select(queries, "spelled")) == 2

@@ -98,6 +98,7 @@ RARE_FROM_WORDS = 6  # queries of at least this many words get the rarity-weight
 LEAD_SYLLABLES = 80  # the opening of a text (title, lead) that `lead_order` reads (long queries)
 LEAD_WEIGHT = 0.1  # the whole query in order in the opening adds this × the best score
 PASTED_WORDS = 5  # from this many words, quotes in a query may be typography (a pasted headline)
+ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`as_typed`)
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score
 
 def minimum_match(n: int) -> int:
@@ -141,6 +142,9 @@ class QueryBuilder:
         self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
         self.number_pairs: set[tuple[str, str]] = set()  # a number and a neighbour ("2 doi", "thang 6")
         self.indexed_as: dict[str, str] = {}  # a part the re-rank reads -> the term it is of ("000" -> "4.000")
+        # an abbreviation's other forms -> the words typed for it, keyed by a form's first word
+        # ("bao" -> [(("bao", "hiem", "xa", "hoi"), ("bhxh",))]): the re-rank reads them as typed
+        self.aliases: Aliases = {}
         self.can_relax = False
         tokens = parsed.positive_tokens
         # A long query with quotes is most likely a pasted headline ('Mozilla "khai tử" Firefox
@@ -248,6 +252,8 @@ class QueryBuilder:
                     else:
                         for word in form:
                             self._highlight(word)
+                    if form != typed:
+                        self._note_alias(form, typed)
                     alternatives.append(self._form(form, parts))
                 units.append(wq.DisjunctionMax(alternatives))
                 known += 1
@@ -292,6 +298,23 @@ class QueryBuilder:
             self.proximity_terms[part] = max(share, self.proximity_terms.get(part, 0.0))
             self.indexed_as.setdefault(part, form)
         return [{part: share} for part in parts]
+
+    def _note_alias(self, form: tuple[str, ...], typed: tuple[str, ...]) -> None:
+        """Note another form of an abbreviation group for the re-rank (`as_typed`): an article
+        that writes out "bảo hiểm xã hội" where the query typed "BHXH" (or the other way round)
+        holds the query's words as much as one that prints them as typed. Its words are looked
+        up beside the query's at no weight. Only where one side is a single word of
+        ALIAS_LETTERS+ letters: "QH" for "Quốc hội", "ĐH" for "đại học" (or "đại hội"), "TP HCM"
+        for "thành phố Hồ Chí Minh" are printed near every other word of politics, schooling
+        or the city, and read as typed they moved the articles that print them up past the
+        one a headline was written from (bench/README.md, stop 36)."""
+        abbreviation = min(form, typed, key=len)
+        if len(abbreviation) > 1 or len(abbreviation[0]) < ALIAS_LETTERS:
+            return
+        if (form, typed) not in self.aliases.get(form[0], []):
+            self.aliases.setdefault(form[0], []).append((form, typed))
+        for word in form:
+            self.proximity_terms.setdefault(word, 0.0)
 
     def _note_numbers(self, folded: Sequence[str]) -> None:
         """Note each number of a run of words with the word before and after it, as the
@@ -410,6 +433,32 @@ def rarity_weights(weights: dict[str, float], df: DocFrequency, n: int) -> dict[
     return {word: w * idf(df(word), n) for word, w in weights.items()}
 
 
+Aliases = dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]  # see QueryBuilder.aliases
+
+
+def as_typed(hits: Sequence[tuple[int, str]], aliases: Aliases, weights: dict[str, float]) -> list[tuple[int, str]]:
+    """A text's (position, query word) hits with every other form of a query's abbreviation
+    (`QueryBuilder.aliases`: "bảo hiểm xã hội" at positions p..p+3) read as the words typed
+    for it ("bhxh" at p), so the windows and the opening in order count it as the query's word.
+    Typed words the re-rank does not weigh (found nowhere) are left out."""
+    if not aliases:
+        return list(hits)
+    at = dict(hits)
+    out: list[tuple[int, str]] = []
+    covered = -1  # the last position of a form already read
+    for position, word in hits:
+        if position <= covered:
+            continue
+        for form, typed in aliases.get(word, ()):
+            if all(at.get(position + k) == form[k] for k in range(1, len(form))):
+                out.extend((position, t) for t in typed if t in weights)
+                covered = position + len(form) - 1
+                break
+        else:
+            out.append((position, word))
+    return out
+
+
 QueryOrder = dict[str, list[tuple[int, float]]]  # word -> (its places in the query, weight), last first
 
 
@@ -457,6 +506,7 @@ def proximity_rerank(
     sequence: Sequence[dict[str, float]] | None = None,
     hits_of: Callable[[int], list[tuple[int, str]] | None] | None = None,
     numbers: Collection[tuple[str, str]] = (),
+    aliases: Aliases | None = None,
 ) -> list[tuple[int, float]]:
     """Re-rank the best articles: score + PROXIMITY_WEIGHT × (share of the query's weight found
     in the article's densest window) × the best score, + RARE_WEIGHT × the same share for the
@@ -467,7 +517,8 @@ def proximity_rerank(
     without the fold). `hits_of`, when given, gives an article's (position, query word) from the
     forward index (`indexer.forward`: the same words, written at build time), or None for an
     article it lacks, whose text is then read. + NUMBER_WEIGHT × the share of `numbers`
-    (`QueryBuilder.number_pairs`) the text holds side by side (`numbers_held`)."""
+    (`QueryBuilder.number_pairs`) the text holds side by side (`numbers_held`). `aliases`: the
+    other forms of the query's abbreviations, read as typed (`as_typed`)."""
     if not docnums:
         return []
     total = sum(weights.values())
@@ -482,6 +533,8 @@ def proximity_rerank(
             hits = hits_of(doc) if hits_of is not None else None
             if hits is None:
                 hits = _query_word_hits(WORD.findall(folded_texts(doc)), weights)
+            if aliases:
+                hits = as_typed(hits, aliases, weights)
             bonus = PROXIMITY_WEIGHT * top * _densest(hits, weights, WINDOW) / total
             if rare and rare_total > 0:  # the same words (rare has weights' keys), other weights
                 bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW) / rare_total

@@ -498,3 +498,35 @@ def test_a_word_given_marks_is_highlighted_as_given(service: SearchService, type
     long_plain = service.search("xuat khau gao cua viet nam tang manh trong quy dau nam")
     snippet = next(h for h in long_plain["hits"] if h["id"] == "vietnam")["snippet"]
     assert "<mark>Xuất khẩu gạo của Việt Nam tăng mạnh trong quý đầu năm</mark>" in snippet
+
+
+def test_an_abbreviation_written_out_counts_as_typed_in_the_windows(tmp_path: Path) -> None:
+    """ "BHXH" typed, "bảo hiểm xã hội" printed: the re-rank reads the written-out form as the
+    word typed (`ranking.as_typed`), so the article that writes it out ("Đóng BHXH 2 năm, nhận
+    BHXH một lần thế nào?": its answer never prints "BHXH") holds the query's words as closely
+    as one that prints the abbreviation. Before, it lost the windows' share of that word and
+    ranked 13th among articles that print "BHXH" (bench/README.md, stop 36)."""
+    from indexer.query import Abbreviations, parse_query
+    from indexer.ranking import QueryBuilder, as_typed, proximity_rerank
+
+    table = tmp_path / "abbreviations.tsv"
+    table.write_text("BHXH\tbảo hiểm xã hội\n", encoding="utf-8")
+    built = QueryBuilder(parse_query("đóng BHXH một lần"), Abbreviations([table]), df=lambda w: 1)
+    built.query()
+    assert built.aliases == {"bao": [(("bao", "hiem", "xa", "hoi"), ("bhxh",))]}
+    assert built.proximity_terms["bhxh"] == 1.0 and built.proximity_terms["bao"] == 0.0
+    hits = [(0, "dong"), (1, "bao"), (2, "hiem"), (3, "xa"), (4, "hoi"), (5, "mot"), (6, "lan")]
+    assert as_typed(hits, built.aliases, built.proximity_terms) == [(0, "dong"), (1, "bhxh"), (5, "mot"), (6, "lan")]
+    assert as_typed(hits[:3], built.aliases, built.proximity_terms) == hits[:3]  # not the whole form
+    texts = {0: "nguoi lao dong dong bao hiem xa hoi mot lan", 1: "nguoi lao dong dong bhxh mot lan"}
+    scores = [10.0, 10.0]
+    weights = built.proximity_terms
+    read = dict(proximity_rerank([0, 1], scores, texts.__getitem__, weights, aliases=built.aliases))
+    assert read[0] == read[1]
+    unread = dict(proximity_rerank([0, 1], scores, texts.__getitem__, weights))
+    assert unread[0] < unread[1] == read[1]
+    # a two-letter abbreviation ("QH") is printed near every word of politics: not read so
+    table.write_text("QH\tQuốc hội\n", encoding="utf-8")
+    short = QueryBuilder(parse_query("kỳ họp Quốc hội"), Abbreviations([table]), df=lambda w: 1)
+    short.query()
+    assert short.aliases == {} and "qh" not in short.proximity_terms

@@ -91,6 +91,38 @@ def derived_title(record: dict[str, Any]) -> str:
     return parse_jsonl_record(bare).title
 
 
+def title_counts(articles: list[dict[str, Any]]) -> dict[str, int]:
+    """How many of the articles carry each folded title."""
+    counts: dict[str, int] = {}
+    for a in articles:
+        counts[fold(a["title"])] = counts.get(fold(a["title"]), 0) + 1
+    return counts
+
+
+def usable_title(article: dict[str, Any], counts: dict[str, int], shortest: int, longest: int) -> str | None:
+    """The article's title (NFC) if it can be a query that must re-find the article: `shortest`
+    to `longest` words, no other article with that title (`title_counts`), and not a verbatim
+    (folded) part of its own lead, body or captions (else it is a text lookup); else None."""
+    title = unicodedata.normalize("NFC", article["title"]).strip()
+    folded = fold(title)
+    text = fold("\n".join([article.get("lead") or "", article["body"], *article.get("captions", [])]))
+    if shortest <= len(words(title)) <= longest and counts[folded] == 1 and folded not in text:
+        return title
+    return None
+
+
+def titles_hidden(articles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records as every engine indexes them when the title is the query: without `title`,
+    so vnsearch derives one from the lead, and with that derived title as `_title` for the
+    baselines."""
+    hidden = []
+    for a in articles:
+        record = {k: v for k, v in a.items() if k != "title"}
+        record["_title"] = derived_title(a)
+        hidden.append(record)
+    return hidden
+
+
 def words(text: str) -> list[str]:
     """Whitespace words that hold a letter or digit."""
     return [w for w in text.split() if re.search(r"\w", w)]
@@ -138,29 +170,16 @@ def headlines_set(seed: int = HEADLINES_SEED) -> QuerySet:
     verbatim (folded) part of their own lead or body and are unique in the sample. `seed` draws
     the sample (and, + 1, the queries)."""
     articles = sample(news50k(), HEADLINES_DOCS, seed)
-    counts: dict[str, int] = {}
-    for a in articles:
-        counts[fold(a["title"])] = counts.get(fold(a["title"]), 0) + 1
-    candidates = []
-    for i, a in enumerate(articles):
-        title = unicodedata.normalize("NFC", a["title"]).strip()
-        folded = fold(title)
-        text = fold("\n".join([a.get("lead") or "", a["body"], *a.get("captions", [])]))
-        if 10 <= len(words(title)) <= 25 and counts[folded] == 1 and folded not in text:
-            candidates.append(i)
+    counts = title_counts(articles)
+    candidates = [i for i, a in enumerate(articles) if usable_title(a, counts, 10, 25)]
     chosen = sorted(random.Random(seed + 1).sample(candidates, min(HEADLINES_QUERIES, len(candidates))))
     nfc = [unicodedata.normalize("NFC", articles[i]["title"]).strip() for i in chosen]
     pairs = enumerate(zip(chosen, nfc, strict=True), 1)
     queries = [BaseQuery(f"h{n:04d}", "headline", articles[i]["id"], t) for n, (i, t) in pairs]
-    hidden = []
-    for a in articles:
-        record = {k: v for k, v in a.items() if k != "title"}
-        record["_title"] = derived_title(a)
-        hidden.append(record)
     return QuerySet(
         "headlines" if seed == HEADLINES_SEED else f"headlines-{seed}",
         f"news-50k sample {HEADLINES_DOCS} (seed {seed}), titles hidden",
-        hidden,
+        titles_hidden(articles),
         queries,
         f"{len(queries)} titles of 10-25 words as queries; corpus indexed without titles (derived from the lead)",
     )
@@ -543,26 +562,16 @@ def legal_set() -> QuerySet:
     a title lookup). No public legal question set is at hand; this is the nearest we can build:
     the answer is written from statutes, and its neighbours in the index are too."""
     articles = [dict(a) for a in news50k() if legal_markers(a) >= LEGAL_CORPUS_MARKERS]
-    counts: dict[str, int] = {}
-    for a in articles:
-        counts[fold(a["title"])] = counts.get(fold(a["title"]), 0) + 1
+    counts = title_counts(articles)
     queries = []
     for a in articles:
-        title = unicodedata.normalize("NFC", a["title"]).strip()
-        folded = fold(title)
-        text = fold("\n".join([a.get("lead") or "", a["body"], *a.get("captions", [])]))
-        asks = title.endswith("?") and legal_markers(a) >= LEGAL_ANSWER_MARKERS
-        if asks and 5 <= len(words(title)) <= 25 and counts[folded] == 1 and folded not in text:
+        title = usable_title(a, counts, 5, 25)
+        if title and title.endswith("?") and legal_markers(a) >= LEGAL_ANSWER_MARKERS:
             queries.append(BaseQuery(f"l{len(queries) + 1:04d}", "legal", a["id"], title))
-    hidden = []
-    for a in articles:
-        record = {k: v for k, v in a.items() if k != "title"}
-        record["_title"] = derived_title(a)
-        hidden.append(record)
     return QuerySet(
         "legal",
         f"news-50k articles citing the law {LEGAL_CORPUS_MARKERS}+ times, titles hidden",
-        hidden,
+        titles_hidden(articles),
         queries,
         f"{len(queries)} question titles of articles citing the law {LEGAL_ANSWER_MARKERS}+ times; "
         "corpus indexed without titles",

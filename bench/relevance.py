@@ -373,7 +373,7 @@ def long_table(results: Results, names: list[str], forms: list[str]) -> list[str
 
 
 def set_section(qs: QuerySet, queries: list[Query], runs: list[Run], forms: list[str], gen_s: float) -> list[str]:
-    """Per set: MRR@10 / success@1 per engine and form (with the tone pseudo-forms), times, and
+    """Per set: MRR@10 / success@1 per engine and form (with the pseudo-forms), times, and
     vnsearch minus bm25-plain per form with the forms where vnsearch is below flagged."""
     pseudo = [p for f in DIFF_FORMS if f in forms for p in diff_forms(f)]
     shown = [f for f in (*forms, *pseudo) if select(queries, f)]

@@ -441,8 +441,6 @@ def as_typed(hits: Sequence[tuple[int, str]], aliases: Aliases, weights: dict[st
     (`QueryBuilder.aliases`: "bảo hiểm xã hội" at positions p..p+3) read as the words typed
     for it ("bhxh" at p), so the windows and the opening in order count it as the query's word.
     Typed words the re-rank does not weigh (found nowhere) are left out."""
-    if not aliases:
-        return list(hits)
     at = dict(hits)
     out: list[tuple[int, str]] = []
     covered = -1  # the last position of a form already read

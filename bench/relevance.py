@@ -60,6 +60,10 @@ def diff_forms(form: str) -> tuple[str, str]:
     return f"{form}≠", f"accented@{form}≠"
 
 
+# pseudo-form -> (the form it selects by, whether it keeps the accented side)
+PSEUDO_FORMS = {name: (f, side) for f in DIFF_FORMS for name, side in zip(diff_forms(f), (False, True), strict=True)}
+
+
 @dataclass(frozen=True, slots=True)
 class Query:
     qid: str
@@ -277,12 +281,12 @@ def select(queries: list[Query], form: str) -> list[Query]:
     """The queries of one form, or of a pseudo-form (`diff_forms`): "tone≠" = tone queries that
     differ from their accented form; "accented@tone≠" = the accented form of those same base
     queries; the same for the other DIFF_FORMS."""
-    base = form.removeprefix("accented@").removesuffix("≠")
-    if not form.endswith("≠") or base not in DIFF_FORMS:
+    if form not in PSEUDO_FORMS:
         return [q for q in queries if q.form == form]
+    base, accented_side = PSEUDO_FORMS[form]
     accented = {q.qid: q.text for q in queries if q.form == "accented"}
     differ = [q for q in queries if q.form == base and q.qid in accented and q.text != accented[q.qid]]
-    if not form.startswith("accented@"):
+    if not accented_side:
         return differ
     qids = {q.qid for q in differ}
     return [q for q in queries if q.form == "accented" and q.qid in qids]

@@ -429,8 +429,10 @@ def _densest(hits: Sequence[tuple[int, str]], weights: dict[str, float], width: 
 
 
 def rarity_weights(weights: dict[str, float], df: DocFrequency, n: int) -> dict[str, float]:
-    """Each proximity word's query weight × its idf: what a window of rare words is worth."""
-    return {word: w * idf(df(word), n) for word, w in weights.items()}
+    """Each proximity word's query weight × its idf: what a window of rare words is worth. A
+    word read at no weight (an abbreviation's other form, a number's neighbour) is worth 0.0
+    whatever its idf, so its df, a walk of its posting lists, is not asked for."""
+    return {word: w * idf(df(word), n) if w else 0.0 for word, w in weights.items()}
 
 
 Aliases = dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]  # see QueryBuilder.aliases

@@ -313,6 +313,8 @@ def test_rarity_weights_are_bm25_idf_times_query_weight() -> None:
     assert got["leptospira"] == pytest.approx(0.5 * math.log(1 + 999.5 / 1.5))
     assert got["leptospira"] > 10 * got["benh"]
     assert idf(5000, 1000) == pytest.approx(idf(1000, 1000))  # a df past n (never) is clamped
+    # a word read at no weight (an abbreviation's other form) is worth nothing: no df is asked
+    assert rarity_weights({"benh": 1.0, "bao": 0.0}, {"benh": 900}.__getitem__, 1000)["bao"] == 0.0
 
 
 def test_only_long_queries_get_the_rarity_window() -> None:

@@ -548,10 +548,27 @@ LEGAL_MARKER = re.compile(
 LEGAL_CORPUS_MARKERS = 2  # articles citing the law this often make the corpus (~3,500)
 LEGAL_ANSWER_MARKERS = 3  # ... and this often, with a question for a title, the known items
 
+# A reader's letter that the article answers: the reader's question quoted ("Anh … (Hà Nội)
+# hỏi: …", "Xin hỏi …", "mong luật sư tư vấn", "bạn đọc … hỏi") or the paper's reply
+# to one ("Trả lời ý kiến của …"), in the lead or the body's first LETTER_OPENING characters.
+# Such a question is what a legal question set (a Q&A column, questions over statutes) holds;
+# the other `legal` questions are news that cites the law ("Vì sao ông … bị khởi tố?").
+READER_LETTER = re.compile(
+    r"\b[Hh]ỏi:|\bTrả lời ý kiến\b|\bmong (?:luật sư|được tư vấn|quý báo)|\b[Xx]in (?:hỏi|cho hỏi)\b"
+    r"|\b[Cc]ho (?:tôi|em|mình|cháu) hỏi\b|\b[Tt]ôi (?:muốn|xin|cần) hỏi\b"
+    r"|\b(?:[Bb]ạn đọc|[Đđ]ộc giả)\b[^.?!]{0,80}\bhỏi\b"
+)
+LETTER_OPENING = 800
+
 
 def legal_markers(article: dict[str, Any]) -> int:
     """How often an article's lead and body cite the law (LEGAL_MARKER)."""
     return len(LEGAL_MARKER.findall("\n".join([article.get("lead") or "", article["body"]])))
+
+
+def answers_a_letter(article: dict[str, Any]) -> bool:
+    """Whether the article answers a reader's letter (READER_LETTER in its opening)."""
+    return bool(READER_LETTER.search("\n".join([article.get("lead") or "", article["body"][:LETTER_OPENING]])))
 
 
 def legal_set() -> QuerySet:
@@ -560,14 +577,17 @@ def legal_set() -> QuerySet:
     question and whose text cites the law LEGAL_ANSWER_MARKERS+ times, over every article that
     cites it LEGAL_CORPUS_MARKERS+ times, titles hidden as for headlines (else the question is
     a title lookup). No public legal question set is at hand; this is the nearest we can build:
-    the answer is written from statutes, and its neighbours in the index are too."""
+    the answer is written from statutes, and its neighbours in the index are too. Each query's
+    kind is "letter" where its article answers a reader's letter (`answers_a_letter`: the kind a
+    legal question set holds), else "news"; the report scores each kind apart."""
     articles = [dict(a) for a in news50k() if legal_markers(a) >= LEGAL_CORPUS_MARKERS]
     counts = title_counts(articles)
     queries = []
     for a in articles:
         title = usable_title(a, counts, 5, 25)
         if title and title.endswith("?") and legal_markers(a) >= LEGAL_ANSWER_MARKERS:
-            queries.append(BaseQuery(f"l{len(queries) + 1:04d}", "legal", a["id"], title))
+            kind = "letter" if answers_a_letter(a) else "news"
+            queries.append(BaseQuery(f"l{len(queries) + 1:04d}", kind, a["id"], title))
     return QuerySet(
         "legal",
         f"news-50k articles citing the law {LEGAL_CORPUS_MARKERS}+ times, titles hidden",

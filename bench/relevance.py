@@ -329,7 +329,10 @@ def restoration_score(accented: str, suggestion: str | None) -> tuple[int, int, 
 
 
 def fmt_score(sc: Score, which: str) -> str:
-    return "–" if not sc.n else f"{(sc.mrr if which == 'mrr' else sc.s1):.3f}"
+    """One cell: MRR@10 ("mrr"), success@1 ("s1") or both ("both"); "–" for no queries."""
+    if not sc.n:
+        return "–"
+    return f"{sc.mrr:.3f} / {sc.s1:.3f}" if which == "both" else f"{(sc.mrr if which == 'mrr' else sc.s1):.3f}"
 
 
 Results = list[tuple[QuerySet, list[Query], list[Run]]]
@@ -365,7 +368,7 @@ def long_table(results: Results, names: list[str], forms: list[str]) -> list[str
         for f in forms:
             group = select(queries, f)
             scores = {n: cell(by_name[n], group) for n in names if not by_name[n].error}
-            cells = [f"{scores[n].mrr:.3f} / {scores[n].s1:.3f}" if n in scores else "–" for n in names]
+            cells = [fmt_score(scores[n], "both") if n in scores else "–" for n in names]
             if diff and OURS in scores and BASELINE in scores:
                 a, b = scores[OURS], scores[BASELINE]
                 flag = " ⚠" if a.mrr < b.mrr or a.s1 < b.s1 else ""
@@ -395,10 +398,7 @@ def set_section(qs: QuerySet, queries: list[Query], runs: list[Run], forms: list
         if run.error:
             lines.append(f"| {run.engine} | {run.error} |" + " – |" * (len(shown) + 2))
             continue
-        cells = []
-        for f in shown:
-            sc = cell(run, groups[f])
-            cells.append(f"{sc.mrr:.3f} / {sc.s1:.3f}")
+        cells = [fmt_score(cell(run, groups[f]), "both") for f in shown]
         index = run.build_note if run.build_s is None else f"{run.build_note} {run.build_s:.1f} s"
         ms = 1000 * run.query_s / run.searched if run.searched else 0.0
         errs = f" ({len(run.query_errors)} errors)" if run.query_errors else ""
@@ -419,7 +419,27 @@ def set_section(qs: QuerySet, queries: list[Query], runs: list[Run], forms: list
             cells.append(f"{dm:+.3f} / {ds:+.3f}{flag}")
         lines.append("| " + " | ".join(cells) + " |")
         lines += ["", f"{OURS} below {BASELINE} in: {', '.join(below) if below else 'no form'}."]
+    lines += kind_table(queries, runs, forms)
     lines.append("")
+    return lines
+
+
+def kind_table(queries: list[Query], runs: list[Run], forms: list[str]) -> list[str]:
+    """MRR@10 / success@1 per kind of query (`BaseQuery.kind`), engine and form, for a set that
+    mixes kinds: its average hides which kind it misses (`legal`: readers' letters and news)."""
+    kinds = sorted({q.kind for q in queries})
+    if len(kinds) < 2:
+        return []
+    lines = ["", "By kind of query (MRR@10 / success@1):", "", "| kind | engine | " + " | ".join(forms) + " |",
+             "|---|---|" + "---|" * len(forms)]
+    for kind in kinds:
+        of_kind = [q for q in queries if q.kind == kind]
+        n = len({q.qid for q in of_kind})
+        for run in runs:
+            if run.error:
+                continue
+            cells = [fmt_score(cell(run, select(of_kind, f)), "both") for f in forms]
+            lines.append(f"| {kind} (n={n}) | {run.engine} | " + " | ".join(cells) + " |")
     return lines
 
 

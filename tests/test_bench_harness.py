@@ -389,9 +389,44 @@ def test_legal_questions_are_question_titles_of_articles_that_cite_the_law(share
     assert all("title" not in a for a in legal.articles)
     assert all(querysets.legal_markers(a) >= querysets.LEGAL_CORPUS_MARKERS for a in legal.articles)
     for q in legal.queries:
-        assert q.text.endswith("?") and q.kind == "legal"
+        letter = querysets.answers_a_letter(by_id[q.expected])
+        assert q.text.endswith("?") and q.kind == ("letter" if letter else "news")
         assert querysets.legal_markers(by_id[q.expected]) >= querysets.LEGAL_ANSWER_MARKERS
     assert len({q.text for q in legal.queries}) == len(legal.queries)
+    assert 10 <= sum(q.kind == "letter" for q in legal.queries) < len(legal.queries) / 2
+
+
+@pytest.mark.parametrize(
+    ("lead", "body", "letter"),
+    [
+        ("Chị Nguyễn Thị Lan (Hà Nam) hỏi: Mua căn hộ chung cư có phải nộp lệ phí trước bạ?", "Luật sư: …", True),
+        (None, "Tôi năm nay 30 tuổi, mong luật sư tư vấn giúp việc chia tài sản chung.", True),
+        ("Trả lời ý kiến của Công ty CP Bình Minh về hóa đơn điện tử, Bộ Tài chính cho biết …", "…", True),
+        ("Bạn đọc Trần Văn B (Cần Thơ) gửi câu hỏi về thủ tục cấp hộ chiếu.", "…", True),
+        ("Theo luật sư, người vi phạm có thể bị phạt tiền.", "Bạn đọc phản ánh việc này từ tuần trước.", False),
+        ("Công an huyện vừa khởi tố một vụ án.", "Điều 174 Bộ luật Hình sự quy định …", False),
+    ],
+)
+def test_an_article_answers_a_letter_when_its_opening_quotes_or_answers_a_reader(
+    lead: str | None, body: str, letter: bool
+) -> None:
+    querysets = importlib.import_module("querysets")
+    assert querysets.answers_a_letter({"lead": lead, "body": body}) is letter
+    later = {"lead": None, "body": "x" * querysets.LETTER_OPENING + (lead or "") + body}
+    assert querysets.answers_a_letter(later) is False  # past the opening: quoted in passing, not answered
+
+
+def test_kind_table_scores_each_kind_of_a_mixed_set_apart() -> None:
+    kinds = {"1": "letter", "2": "news", "3": "news"}
+    queries = [relevance.Query(qid, "accented", kind, f"doc{qid}", f"q{qid}") for qid, kind in kinds.items()]
+    run = relevance.Run("vnsearch", "t", ranks={("1", "accented"): 2, ("2", "accented"): 1, ("3", "accented"): None})
+    failed = relevance.Run("bm25-plain", "t", error="build failed")
+    lines = relevance.kind_table(queries, [run, failed], ["accented"])
+    assert [line for line in lines if line.startswith("| ") and "(n=" in line] == [
+        "| letter (n=1) | vnsearch | 0.500 / 0.000 |",
+        "| news (n=2) | vnsearch | 0.500 / 0.500 |",
+    ]
+    assert relevance.kind_table(queries[1:], [run], ["accented"]) == []  # one kind: the set's own row says it
 
 
 def test_spelled_and_abbreviated_forms_write_abbreviations_out_and_back() -> None:

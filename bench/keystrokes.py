@@ -26,6 +26,11 @@ store more than the accented text and every set gets the same forms:
   kind: a neighbouring key struck instead of the right one, or as well (before or after it), a
   letter doubled, one left out, or two adjacent ones swapped; seeded by the text.
 
+- ``telex-typo`` (not in the default forms): `typo`'s one slip in the raw Telex keystrokes of
+  ``telex``: the input method off and a finger astray at once (``Vieetj Nam`` → ``Veetj Nam``).
+- ``typo-2`` (not in the default forms): two slips in the plain form, `typo`'s and then another
+  drawn the same way (in another word or the same one).
+
 - ``iy`` (not in the default forms): the other standard spelling of every syllable whose rhyme
   is a lone i or y after h, k, l, m, s, t or qu (``lý do`` → ``lí do``, ``kỹ thuật`` → ``kĩ
   thuật``, ``quy định`` → ``qui định``, ``bác sĩ`` → ``bác sỹ``): school rules and newspapers
@@ -60,7 +65,7 @@ from viet_text_tools import normalize_diacritics
 
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
-    "iy", "framed", "framed-plain", "spelled", "abbreviated",
+    "telex-typo", "typo-2", "iy", "framed", "framed-plain", "spelled", "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -149,6 +154,17 @@ def typo_accented(text: str) -> str:
     letter comes in bare, a deleted one takes its marks along). Seeded by the text too."""
     text = unicodedata.normalize("NFC", text)
     return _one_slip(text, r"[^\W\d_]+", "typo-accented:" + text)
+
+
+def telex_typo(text: str) -> str:
+    """`typo`'s one slip in the raw Telex keystrokes of `text` (the ``telex`` form)."""
+    telex = keystrokes(text, "telex")
+    return _one_slip(telex, r"[A-Za-z]+", "telex-typo:" + telex)
+
+
+def typo_2(plain: str) -> str:
+    """Two slips in the plain form: `typo`'s, then one more drawn the same way."""
+    return _one_slip(typo(plain), r"[a-z]+", "typo-2:" + plain)
 
 
 def _one_slip(text: str, word_pattern: str, seed: str) -> str:
@@ -336,6 +352,8 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "typo": lambda q: typo(fold(q)),
     "typo-accented": typo_accented,
     "typo-keys": lambda q: typo_keys(fold(q)),
+    "telex-typo": telex_typo,
+    "typo-2": lambda q: typo_2(fold(q)),
     "iy": iy_swapped,
     "framed": framed,
     "framed-plain": lambda q: fold(framed(q)),

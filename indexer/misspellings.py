@@ -1,7 +1,8 @@
 """What a mistyped query word may have meant: candidates for a word the index knows in no form
-(`typo_candidates`), for a word it knows that a slip of the keys may have made
-(`slip_candidates`), and the marks typed carried over to a candidate (`carried_marks`,
-`printed_carried`), which say which of a typo's spellings was meant.
+(`typo_candidates`; for one typed with Telex or VNI keys, also the syllables its keystrokes
+one slip away decode to: `keyed_candidates`), for a word it knows that a slip of the keys
+may have made (`slip_candidates`), and the marks typed carried over to a candidate
+(`carried_marks`, `printed_carried`), which say which of a typo's spellings was meant.
 
 These run on `indexer.keyboard.understand`'s reading of a query (keystrokes decoded first,
 tolerance after), look spellings up in `indexer.typos.TypoIndex` and rank them by the
@@ -10,21 +11,30 @@ neighbours (`TypoIndex.in_context`); `indexer.query.interpret` weighs what they 
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from indexer.analysis import canonical_syllable, fold, iy_spellings
-from indexer.keyboard import Support, Understood, WordChoice, could_be_syllable
-from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs
+from indexer.keyboard import Support, Understood, WordChoice, could_be_syllable, decode_telex, decode_vni
+from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs, ranked_in_context, taken_as
 
 
-def typo_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
+def typo_candidates(
+    understood: Understood,
+    support: Support,
+    index: TypoIndex,
+    limit: int = 3,
+    keyed: Sequence[Mapping[str, str]] = (),
+) -> list[list[str]]:
     """Per word, folded typo candidates to match besides its `folded_forms` (at a lower weight:
     typos.SUGGESTED_WEIGHT), for words the index knows in none of those forms; [] elsewhere.
 
     Decoding first, tolerance after: a `typo_keys` entry the index knows is taken as it is (the
     base letters of a mistyped keystroke sequence: "ddifnhj" → "dinh"), else the candidates of
-    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings.
+    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings. Where none
+    of those is one the word can be taken as (`taken_as`), the syllables its keystrokes one
+    slip away decode to (`keyed`, from `keyed_candidates`) come first.
     """
     chosen = [w.chosen.folded for w in understood.words]
     out: list[list[str]] = []
@@ -41,8 +51,64 @@ def typo_candidates(understood: Understood, support: Support, index: TypoIndex, 
                 if marked:
                     near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)
                 found += near[:limit]
+            found = list(dict.fromkeys(found))[:limit]
+            if keyed and keyed[i] and taken_as(found, chosen, i, support.pair_df) is None:
+                decoded = [(f, support.df(f)) for f in keyed[i]]
+                found = [c for c, _ in ranked_in_context(decoded, chosen, i, support.pair_df, limit)] + found
         out.append(list(dict.fromkeys(found))[:limit])
     return out
+
+
+def keyed_candidates(understood: Understood, support: Support) -> list[dict[str, str]]:
+    """Per word, `keyed_slips` for a word typed with keys that spells no syllable the index
+    knows, in a query typed with the input method off (another of its words was decoded from
+    Telex or VNI keys); {} for every other word. A slip among keystrokes ("hoots abcj": two keys
+    of "bacj" swapped; "xe khhchs": a wrong key in "khachs") leaves base letters ("abc",
+    "khhch") that a typo lookup takes as they are or finds nothing for, and loses the marks the
+    keys typed. Not for a query typed plain: there a letter that is also a key is mostly a slip
+    of its own ("duof", "cawn", "tas"; measured: vinewsqa typo-keys 0.7923 -> 0.7887).
+    Issue 11, `telex-typo` form (one slip in Telex keystrokes): keywords 0.8913 -> 0.9078,
+    vinewsqa 0.7956 -> 0.7977, headlines and legal +0.0007; no other form of the six sets moved.
+    Used only where the letters' own candidates take none (`typo_candidates`): put first always,
+    they lifted keywords to 0.9133 but added a second reading where the letters had found the
+    one ("Haf Nooid": "nội", and "đôi" from "dooid"), fresh headlines 20261205 0.9352 -> 0.9316."""
+    words = understood.words
+    keys_off = [w.changed and w.chosen.method in ("telex", "vni") for w in words]
+    out: list[dict[str, str]] = []
+    for i, word in enumerate(words):
+        off = any(k for j, k in enumerate(keys_off) if j != i)
+        unknown = not any(support.df(f) for f in word.folded_forms)
+        out.append(keyed_slips(word.raw, support) if off and unknown else {})
+    return out
+
+
+_KEYED = re.compile(r"[sfrxj]$|w|aa|ee|oo|dd|[a-z][0-9]")  # a Telex or VNI key in a word
+_KEY_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+KEYED_LETTERS = 8  # longer words are no one syllable's keystrokes (`dduwowngf` is 9: one slip is 8)
+
+
+def keyed_slips(raw: str, support: Support) -> dict[str, str]:
+    """Folded syllable -> its marked spelling, for the keystroke sequences one slip (a key left
+    out, two swapped, a wrong or an extra key) from `raw`, a word typed with Telex or VNI keys
+    (`_KEYED`), that decode to a spelling the index prints ("abcj" → "bạc", "khhchs" →
+    "khách", "mrcs" → "móc", "mục", "mác"); commonest folded syllable first, each with its
+    commonest printed spelling. ~1-6 ms a word: a few hundred sequences decoded."""
+    word = raw.lower()
+    if not (word.isascii() and word.isalnum() and len(word) <= KEYED_LETTERS and _KEYED.search(word)):
+        return {}
+    edits = {word[:k] + word[k + 1 :] for k in range(len(word))}
+    edits |= {word[:k] + word[k + 1] + word[k] + word[k + 2 :] for k in range(len(word) - 1)}
+    edits |= {word[:k] + c + word[k + 1 :] for k in range(len(word)) for c in _KEY_LETTERS}
+    edits |= {word[:k] + c + word[k:] for k in range(len(word) + 1) for c in _KEY_LETTERS}
+    spelled: dict[str, str] = {}
+    for edit in edits:
+        decoded = decode_vni(edit) if any(c.isdigit() for c in edit) else decode_telex(edit)
+        exact = canonical_syllable(decoded.lower()) if decoded else ""
+        if exact and support.printed(exact):
+            folded = fold(exact)
+            if support.printed_count(exact) > support.printed_count(spelled.get(folded, "")):
+                spelled[folded] = exact
+    return dict(sorted(spelled.items(), key=lambda item: -support.df(item[0])))
 
 
 MARKABLE = frozenset("aeiouyd")  # letters a mark can sit on (đ is a marked d)

@@ -265,14 +265,22 @@ class TypoIndex:
         the distance/frequency order after. In a short query a lost first letter is looked for
         too (`same_start`)."""
         found = self.candidates(words[i], limit=pool, maxdist=maxdist, lost_start=len(words) < SHORT_QUERY)
+        return ranked_in_context(found, words, i, pair_df, limit)
 
-        def context(cand: str, df: int) -> tuple[int, float]:
-            pairs = [p for p in neighbour_pairs(words, i, cand, pair_df) if p]
-            return len(pairs), sum(math.log1p(p) - RARITY * math.log1p(df) for p in pairs)
 
-        scored = [(context(c, df), -rank, c, df) for rank, (c, df) in enumerate(found)]
-        scored.sort(reverse=True)
-        return [(c, df) for _, _, c, df in scored[:limit]]
+def ranked_in_context(
+    found: Sequence[tuple[str, int]], words: Sequence[str], i: int, pair_df: Callable[[str, str], int], limit: int
+) -> list[tuple[str, int]]:
+    """The best `limit` of `found` ((folded candidate, df), in their own order of preference)
+    for word i of `words`, re-ranked by the neighbours as `TypoIndex.in_context` says."""
+
+    def context(cand: str, df: int) -> tuple[int, float]:
+        pairs = [p for p in neighbour_pairs(words, i, cand, pair_df) if p]
+        return len(pairs), sum(math.log1p(p) - RARITY * math.log1p(df) for p in pairs)
+
+    scored = [(context(c, df), -rank, c, df) for rank, (c, df) in enumerate(found)]
+    scored.sort(reverse=True)
+    return [(c, df) for _, _, c, df in scored[:limit]]
 
 
 # How a slip of the fingers is weighed (`slip_likelihood`): a letter left out or two swapped are

@@ -9,8 +9,16 @@ from hypothesis import strategies as st
 
 from indexer.analysis import canonical_syllable, fold
 from indexer.keyboard import DictSupport, understand
-from indexer.misspellings import carried_marks, printed_carried, slip_candidates, typo_candidates
-from indexer.typos import SHORT_QUERY, TypoIndex
+from indexer.misspellings import (
+    carried_marks,
+    keyed_candidates,
+    keyed_slips,
+    printed_carried,
+    slip_candidates,
+    typo_candidates,
+)
+from indexer.query import interpret, parse_query
+from indexer.typos import SHORT_QUERY, TAKEN_WEIGHT, TypoIndex
 
 
 def test_a_lone_tone_key_that_makes_a_syllable_never_printed_is_a_slip() -> None:
@@ -275,3 +283,49 @@ def test_a_marked_slip_is_found_beyond_the_commonest_spellings_one_edit_away() -
     near = [c for c, _ in index.in_context(["may", "hi", "dau"], 1, support.pair_df, limit=CONTEXT_POOL)]
     assert "thi" not in near  # beyond the commonest
     assert slip_candidates(understand(["mấy", "hì", "đau"], support), support, index)[1] == ["thi"]
+
+
+KEYED = ["Mua vé số, hốt bạc tỷ.", "Ngày hốt bạc.", "Xe khách mất phanh.", "Khách sạn mới.", "Sử dụng máy móc.",
+         "Máy móc cũ.", "Công ty ABC.", "Bác sĩ nói."]
+
+
+def test_a_slip_among_keystrokes_is_read_by_the_keys_one_slip_away() -> None:
+    """ "abcj" (the keys of "bạc", two swapped), "khhchs" (a wrong key in "khachs") and "mrcs"
+    (in "mocs") spell no syllable; the sequences one slip away decode to the syllables the
+    index prints, with their marks. A word without keys, or too long to be one syllable's
+    keystrokes, gets none."""
+    support = DictSupport.from_texts(KEYED)
+    assert keyed_slips("abcj", support) == {"bac": "bạc"}
+    assert keyed_slips("khhchs", support)["khach"] == "khách"
+    assert keyed_slips("Mrcs", support)["moc"] == "móc"
+    assert keyed_slips("abc", support) == {}  # no key typed: a plain word's slip is typo_candidates' work
+    assert keyed_slips("khhchsxxx", support) == {}
+
+
+def test_keystroke_slips_only_in_a_query_typed_with_the_input_method_off() -> None:
+    """ "hoots abcj": "hốt" was decoded from its keys, so "abcj" is a slip among keys and is
+    taken as "bạc" (the pair "hốt bạc" is printed), its marks the exact form to prefer. Typed
+    plain ("hot abcj"), the "j" is as likely a slip of its own: no keystroke reading."""
+    support = DictSupport.from_texts(KEYED)
+    index = TypoIndex(support.syllables)
+    keyed = keyed_candidates(understand(["hoots", "abcj"], support), support)
+    assert keyed == [{}, {"bac": "bạc"}]
+    assert typo_candidates(understand(["hoots", "abcj"], support), support, index, keyed=keyed)[1][0] == "bac"
+    assert keyed_candidates(understand(["hot", "abcj"], support), support) == [{}, {}]
+    parsed = parse_query("hoots abcj")
+    meanings = interpret(parsed, parsed.text, support, index)
+    abcj = meanings[id(parsed.positive_tokens[1])]
+    assert abcj.forms[0] == ("bac", TAKEN_WEIGHT) and abcj.exact == "bạc"
+
+
+def test_keystroke_slips_only_where_the_letters_find_none_to_take() -> None:
+    """ "Haf Nooid": the letters ("noid") find "noi", held after "hà", and that is taken; the keys
+    one slip away would also read "đôi" ("dooid"), a second reading that would keep either from
+    being taken, so they are not asked."""
+    support = DictSupport.from_texts(["Hà Nội mưa to.", "Hà Nội nắng.", "Đôi giày mới.", "Nồi cơm điện."])
+    index = TypoIndex(support.syllables)
+    understood = understand(["Haf", "Nooid"], support)
+    keyed = keyed_candidates(understood, support)
+    assert {"noi", "doi"} <= set(keyed[1])
+    found = typo_candidates(understood, support, index, keyed=keyed)[1]
+    assert found[0] == "noi" and "doi" not in found

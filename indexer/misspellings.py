@@ -1,6 +1,6 @@
 """What a mistyped query word may have meant: candidates for a word the index knows in no form
 (`typo_candidates`; for one typed with Telex or VNI keys, also the syllables its keystrokes
-one slip away decode to: `keyed_candidates`), for a word it knows that a slip of the keys
+one slip away decode to: `KeyedSlips`), for a word it knows that a slip of the keys
 may have made (`slip_candidates`), and the marks typed carried over to a candidate
 (`carried_marks`, `printed_carried`), which say which of a typo's spellings was meant.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from indexer.analysis import canonical_syllable, fold, iy_spellings
 from indexer.keyboard import Support, Understood, WordChoice, could_be_syllable, decode_telex, decode_vni
@@ -25,7 +25,7 @@ def typo_candidates(
     support: Support,
     index: TypoIndex,
     limit: int = 3,
-    keyed: Sequence[Mapping[str, str]] = (),
+    keyed: KeyedSlips | None = None,
 ) -> list[list[str]]:
     """Per word, folded typo candidates to match besides its `folded_forms` (at a lower weight:
     typos.SUGGESTED_WEIGHT), for words the index knows in none of those forms; [] elsewhere.
@@ -34,7 +34,7 @@ def typo_candidates(
     base letters of a mistyped keystroke sequence: "ddifnhj" → "dinh"), else the candidates of
     each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings. Where none
     of those is one the word can be taken as (`taken_as`), the syllables its keystrokes one
-    slip away decode to (`keyed`, from `keyed_candidates`) come first.
+    slip away decode to (`keyed`, a `KeyedSlips` of the query) come first.
     """
     chosen = [w.chosen.folded for w in understood.words]
     out: list[list[str]] = []
@@ -52,34 +52,47 @@ def typo_candidates(
                     near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)
                 found += near[:limit]
             found = list(dict.fromkeys(found))[:limit]
-            if keyed and keyed[i] and taken_as(found, chosen, i, support.pair_df) is None:
-                decoded = [(f, support.df(f)) for f in keyed[i]]
+            if keyed is not None and taken_as(found, chosen, i, support.pair_df) is None and (spelled := keyed(i)):
+                decoded = [(f, support.df(f)) for f in spelled]
                 found = [c for c, _ in ranked_in_context(decoded, chosen, i, support.pair_df, limit)] + found
         out.append(list(dict.fromkeys(found))[:limit])
     return out
 
 
-def keyed_candidates(understood: Understood, support: Support) -> list[dict[str, str]]:
-    """Per word, `keyed_slips` for a word typed with keys that spells no syllable the index
-    knows, in a query typed with the input method off (another of its words was decoded from
-    Telex or VNI keys); {} for every other word. A slip among keystrokes ("hoots abcj": two keys
-    of "bacj" swapped; "xe khhchs": a wrong key in "khachs") leaves base letters ("abc",
-    "khhch") that a typo lookup takes as they are or finds nothing for, and loses the marks the
-    keys typed. Not for a query typed plain: there a letter that is also a key is mostly a slip
-    of its own ("duof", "cawn", "tas"; measured: vinewsqa typo-keys 0.7923 -> 0.7887).
-    Issue 11, `telex-typo` form (one slip in Telex keystrokes): keywords 0.8913 -> 0.9078,
-    vinewsqa 0.7956 -> 0.7977, headlines and legal +0.0007; no other form of the six sets moved.
-    Used only where the letters' own candidates take none (`typo_candidates`): put first always,
-    they lifted keywords to 0.9133 but added a second reading where the letters had found the
-    one ("Haf Nooid": "nội", and "đôi" from "dooid"), fresh headlines 20261205 0.9352 -> 0.9316."""
-    words = understood.words
-    keys_off = [w.changed and w.chosen.method in ("telex", "vni") for w in words]
-    out: list[dict[str, str]] = []
-    for i, word in enumerate(words):
-        off = any(k for j, k in enumerate(keys_off) if j != i)
-        unknown = not any(support.df(f) for f in word.folded_forms)
-        out.append(keyed_slips(word.raw, support) if off and unknown else {})
-    return out
+class KeyedSlips:
+    """Per word of a query, `keyed_slips` where a slip among keystrokes may have made it: in a
+    query typed with the input method off (another of its words was decoded from Telex or VNI
+    keys). Worked out only when asked, once a word (`asked`): by `typo_candidates` for a word
+    the index knows in no form whose letters' own candidates take none, and by
+    `query.interpret` for the marks of the syllable such a word is taken as.
+
+    A slip among keystrokes ("hoots abcj": two keys of "bacj" swapped; "xe khhchs": a wrong key
+    in "khachs") leaves base letters ("abc", "khhch") that a typo lookup takes as they are or
+    finds nothing for, and loses the marks the keys typed. Not for a query typed plain: there a
+    letter that is also a key is mostly a slip of its own ("duof", "cawn", "tas"; measured:
+    vinewsqa typo-keys 0.7923 -> 0.7887). Issue 11, `telex-typo` form (one slip in Telex
+    keystrokes): keywords 0.8913 -> 0.9078, vinewsqa 0.7956 -> 0.7977, headlines and legal
+    +0.0007; no other form of the six sets moved. Asked for even where the letters' candidates
+    take one, they lifted keywords to 0.9133 but added a second reading where the letters had
+    found the one ("Haf Nooid": "nội", and "đôi" from "dooid"), fresh headlines 20261205
+    0.9352 -> 0.9316."""
+
+    def __init__(self, understood: Understood, support: Support) -> None:
+        keyed = [w.changed and w.chosen.method in ("telex", "vni") for w in understood.words]
+        self._raw = [
+            w.raw if any(k for j, k in enumerate(keyed) if j != i) else None for i, w in enumerate(understood.words)
+        ]
+        self._support = support
+        self.asked: dict[int, dict[str, str]] = {}
+
+    def __call__(self, i: int) -> dict[str, str]:
+        """Folded syllable -> marked spelling for word i (`keyed_slips`); {} where none may be."""
+        raw = self._raw[i]
+        if raw is None:
+            return {}
+        if i not in self.asked:
+            self.asked[i] = keyed_slips(raw, self._support)
+        return self.asked[i]
 
 
 _KEYED = re.compile(r"[sfrxj]$|w|aa|ee|oo|dd|[a-z][0-9]")  # a Telex or VNI key in a word

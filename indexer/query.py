@@ -18,7 +18,7 @@ from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant, normalize_text, tokenize
 from indexer.keyboard import Support, toned_sibling, understand
-from indexer.misspellings import keyed_candidates, printed_carried, printed_either_way, slip_candidates, typo_candidates
+from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.schema import PARTS
 from indexer.typos import (
     SHORT_QUERY,
@@ -416,7 +416,7 @@ def _understood_words(
     adds where the word asks nothing."""
     understood = understand([text[t.start : t.end] for t in tokens], support)
     none: list[list[str]] = [[] for _ in tokens]
-    keyed = keyed_candidates(understood, support) if typo_index is not None else [{} for _ in tokens]
+    keyed = KeyedSlips(understood, support)
     typos = typo_candidates(understood, support, typo_index, keyed=keyed) if typo_index is not None else none
     slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
     chosen = [w.chosen.folded for w in understood.words]
@@ -452,10 +452,11 @@ def _understood_words(
             lead = not meaning.changed and extra[0][0] == taken
             forms = (extra[0], *meaning.forms, *extra[1:]) if lead else meaning.forms + extra
             # typed marks carried over to the spelling the word is taken as (or the marks its
-            # keys typed, one slip away: `keyed_candidates`): that spelling's exact form is
+            # keys typed, one slip away: `KeyedSlips`): that spelling's exact form is
             # preferred as a typed one would be
             carried = printed_carried(choice.raw, extra[0][0], support) if marked else None
-            exact = carried or (keyed[i].get(taken) if taken else None) or meaning.exact
+            keyed_marks = keyed(i).get(taken) if taken else None
+            exact = carried or keyed_marks or meaning.exact
             meaning = Meaning(forms, exact, shown, how)
         out.append(_either_spelling(meaning, chosen, i, support))
     return out, slips

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from indexer.analysis import canonical_syllable, fold
 from indexer.keyboard import DictSupport, understand
 from indexer.misspellings import (
+    KeyedSlips,
     carried_marks,
-    keyed_candidates,
     keyed_slips,
     printed_carried,
     slip_candidates,
@@ -308,10 +308,11 @@ def test_keystroke_slips_only_in_a_query_typed_with_the_input_method_off() -> No
     plain ("hot abcj"), the "j" is as likely a slip of its own: no keystroke reading."""
     support = DictSupport.from_texts(KEYED)
     index = TypoIndex(support.syllables)
-    keyed = keyed_candidates(understand(["hoots", "abcj"], support), support)
-    assert keyed == [{}, {"bac": "bạc"}]
-    assert typo_candidates(understand(["hoots", "abcj"], support), support, index, keyed=keyed)[1][0] == "bac"
-    assert keyed_candidates(understand(["hot", "abcj"], support), support) == [{}, {}]
+    understood = understand(["hoots", "abcj"], support)
+    keyed = KeyedSlips(understood, support)
+    assert typo_candidates(understood, support, index, keyed=keyed)[1][0] == "bac"
+    assert keyed.asked == {1: {"bac": "bạc"}} and keyed(0) == {}
+    assert KeyedSlips(understand(["hot", "abcj"], support), support)(1) == {}
     parsed = parse_query("hoots abcj")
     meanings = interpret(parsed, parsed.text, support, index)
     abcj = meanings[id(parsed.positive_tokens[1])]
@@ -325,7 +326,8 @@ def test_keystroke_slips_only_where_the_letters_find_none_to_take() -> None:
     support = DictSupport.from_texts(["Hà Nội mưa to.", "Hà Nội nắng.", "Đôi giày mới.", "Nồi cơm điện."])
     index = TypoIndex(support.syllables)
     understood = understand(["Haf", "Nooid"], support)
-    keyed = keyed_candidates(understood, support)
-    assert {"noi", "doi"} <= set(keyed[1])
+    keyed = KeyedSlips(understood, support)
     found = typo_candidates(understood, support, index, keyed=keyed)[1]
     assert found[0] == "noi" and "doi" not in found
+    assert keyed.asked == {}  # not even worked out
+    assert {"noi", "doi"} <= set(keyed(1))

@@ -28,6 +28,8 @@ store more than the accented text and every set gets the same forms:
 
 - ``telex-typo`` (not in the default forms): `typo`'s one slip in the raw Telex keystrokes of
   ``telex``: the input method off and a finger astray at once (``Vieetj Nam`` → ``Veetj Nam``).
+- ``vni-typo`` (not in the default forms): the same in the VNI keystrokes of ``vni`` (a slip may
+  fall on a digit key: ``Vie6t5 Nam`` → ``Vi6et5 Nam``).
 - ``typo-2`` (not in the default forms): two slips in the plain form, `typo`'s and then another
   drawn the same way (in another word or the same one).
 
@@ -65,7 +67,7 @@ from viet_text_tools import normalize_diacritics
 
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
-    "telex-typo", "typo-2", "iy", "framed", "framed-plain", "spelled", "abbreviated",
+    "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "spelled", "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -160,6 +162,12 @@ def telex_typo(text: str) -> str:
     """`typo`'s one slip in the raw Telex keystrokes of `text` (the ``telex`` form)."""
     telex = keystrokes(text, "telex")
     return _one_slip(telex, r"[A-Za-z]+", "telex-typo:" + telex)
+
+
+def vni_typo(text: str) -> str:
+    """`typo`'s one slip in the VNI keystrokes of `text` (the ``vni`` form), digit keys included."""
+    vni = keystrokes(text, "vni")
+    return _one_slip(vni, r"[A-Za-z][A-Za-z0-9]*", "vni-typo:" + vni)
 
 
 def typo_2(plain: str) -> str:
@@ -353,6 +361,7 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "typo-accented": typo_accented,
     "typo-keys": lambda q: typo_keys(fold(q)),
     "telex-typo": telex_typo,
+    "vni-typo": vni_typo,
     "typo-2": lambda q: typo_2(fold(q)),
     "iy": iy_swapped,
     "framed": framed,

@@ -530,7 +530,9 @@ def correction_section(results: Results) -> list[str]:
 
 
 # each one-slip form, and the form its slip was made in (the same queries typed right)
-SLIP_FORMS = {"typo": "plain", "typo-accented": "accented", "typo-keys": "plain", "telex-typo": "telex"}
+SLIP_FORMS = {
+    "typo": "plain", "typo-accented": "accented", "typo-keys": "plain", "telex-typo": "telex", "vni-typo": "vni",
+}
 
 
 def slip_section(results: Results, names: list[str], forms: list[str]) -> list[str]:

@@ -140,7 +140,7 @@ def test_slip_kind_names_the_one_slip_between_two_words(typed: str, meant: str, 
 
 @pytest.mark.parametrize("query", ["tên lửa hủy diệt", "giá dầu brent giảm", "Người lao động được tạm ứng bao nhiêu",
                                    "Đảng ủy Khối doanh nghiệp", "bác sĩ nhi", "Thành ủy Hải Phòng", "HLV Lê Thụy Hải"])
-@pytest.mark.parametrize("form", ["typo", "typo-accented", "typo-keys", "telex-typo"])
+@pytest.mark.parametrize("form", ["typo", "typo-accented", "typo-keys", "telex-typo", "vni-typo"])
 def test_every_slip_the_forms_make_is_read_back_as_one_of_its_kinds(query: str, form: str) -> None:
     base = relevance.SLIP_FORMS[form]
     found = keystrokes.slipped_word(keystrokes.make_form(query, form), keystrokes.make_form(query, base))
@@ -165,8 +165,8 @@ def test_slip_section_compares_each_kind_with_the_same_queries_typed_right() -> 
 
 
 @pytest.mark.parametrize("query", ["Đảng ủy Khối doanh nghiệp", "Người lao động được tạm ứng", "giá dầu brent giảm"])
-def test_telex_typo_slips_once_in_the_keystrokes_and_typo_2_once_more_than_typo(query: str) -> None:
-    for slipped_form, base_form in (("telex-typo", "telex"), ("typo-2", "typo")):
+def test_keyed_typos_slip_once_in_the_keystrokes_and_typo_2_once_more_than_typo(query: str) -> None:
+    for slipped_form, base_form in (("telex-typo", "telex"), ("vni-typo", "vni"), ("typo-2", "typo")):
         slipped, base = keystrokes.make_form(query, slipped_form), keystrokes.make_form(query, base_form)
         assert slipped == keystrokes.make_form(query, slipped_form) != base  # the same every run
         found = keystrokes.slipped_word(slipped, base)

@@ -74,7 +74,9 @@ def did_you_mean(
         elif read is not None and (not typed_marks or changed[i]):
             words.append(typed_case(typed[i], read))
         elif changed[i]:
-            words.append(typed_case(typed[i], corrected[i]))
+            # a spelling whose marks are known (the marks its keys typed: `query.KeyedSlips`)
+            known = understood[i].exact
+            words.append(typed_case(typed[i], known if known and fold(known) == corrected[i] else corrected[i]))
         else:
             words.append(typed[i])
     if not any(changed) and [w.lower() for w in words] == [w.lower() for w in typed]:

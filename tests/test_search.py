@@ -697,3 +697,14 @@ def test_a_long_query_is_offered_its_corrections_and_nothing_else(service: Searc
     assert bare is not None and bare["text"] == accented  # typed with marks: marks read into it
     keys = service.search(plain.replace("dang uy", "ddangr uyr"))["suggestion"]
     assert keys is not None and keys["kind"] == "keyboard" and keys["text"] == "đảng ủy" + plain[len("dang uy") :]
+
+
+@pytest.mark.parametrize("slipped", ["Hiar Phongf", "Hair Pohngf"])
+def test_a_slip_among_keystrokes_is_offered_with_the_marks_its_keys_typed(service: SearchService, slipped: str) -> None:
+    """A long query typed with the input method off, one word's keys slipped ("Hiar" for "Hair",
+    "Pohngf" for "Phongf"): the word is offered as the syllable its keys one slip away spell,
+    marks and all ("Hải", "Phòng"; `misspellings.KeyedSlips`), not as its bare letters."""
+    typed = f"Ddangr uyr Khoois doanh nghieepj thanhf phoos {slipped} toor chuwcs hooij nghij"
+    result = service.search(typed)
+    assert result["total"] == 1
+    assert result["suggestion"]["text"] == "Đảng ủy Khối doanh nghiệp thành phố Hải Phòng tổ chức hội nghị"

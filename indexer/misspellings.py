@@ -12,6 +12,7 @@ neighbours (`TypoIndex.in_context`); `indexer.query.interpret` weighs what they 
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Sequence
 
@@ -54,8 +55,9 @@ def typo_candidates(
             found = list(dict.fromkeys(found))[:limit]
             if keyed is not None and taken_as(found, chosen, i, support.pair_df) is None and (spelled := keyed(i)):
                 decoded = [(f, support.df(f)) for f in spelled]
-                found = [c for c, _ in ranked_in_context(decoded, chosen, i, support.pair_df, limit)] + found
-        out.append(list(dict.fromkeys(found))[:limit])
+                first = [c for c, _ in ranked_in_context(decoded, chosen, i, support.pair_df, limit)]
+                found = list(dict.fromkeys([*first, *found]))[:limit]
+        out.append(found)
     return out
 
 
@@ -79,9 +81,8 @@ class KeyedSlips:
 
     def __init__(self, understood: Understood, support: Support) -> None:
         keyed = [w.changed and w.chosen.method in ("telex", "vni") for w in understood.words]
-        self._raw = [
-            w.raw if any(k for j, k in enumerate(keyed) if j != i) else None for i, w in enumerate(understood.words)
-        ]
+        count = sum(keyed)  # a word may be read so where another one was keyed: count - its own > 0
+        self._raw = [w.raw if count - own > 0 else None for w, own in zip(understood.words, keyed, strict=True)]
         self._support = support
         self.asked: dict[int, dict[str, str]] = {}
 
@@ -96,7 +97,6 @@ class KeyedSlips:
 
 
 _KEYED = re.compile(r"[sfrxj]$|w|aa|ee|oo|dd|[a-z][0-9]")  # a Telex or VNI key in a word
-_KEY_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 KEYED_LETTERS = 8  # longer words are no one syllable's keystrokes (`dduwowngf` is 9: one slip is 8)
 
 
@@ -111,8 +111,8 @@ def keyed_slips(raw: str, support: Support) -> dict[str, str]:
         return {}
     edits = {word[:k] + word[k + 1 :] for k in range(len(word))}
     edits |= {word[:k] + word[k + 1] + word[k] + word[k + 2 :] for k in range(len(word) - 1)}
-    edits |= {word[:k] + c + word[k + 1 :] for k in range(len(word)) for c in _KEY_LETTERS}
-    edits |= {word[:k] + c + word[k:] for k in range(len(word) + 1) for c in _KEY_LETTERS}
+    edits |= {word[:k] + c + word[k + 1 :] for k in range(len(word)) for c in string.ascii_lowercase}
+    edits |= {word[:k] + c + word[k:] for k in range(len(word) + 1) for c in string.ascii_lowercase}
     spelled: dict[str, str] = {}
     for edit in edits:
         decoded = decode_vni(edit) if any(c.isdigit() for c in edit) else decode_telex(edit)

@@ -93,10 +93,7 @@ def derived_title(record: dict[str, Any]) -> str:
 
 def title_counts(articles: list[dict[str, Any]]) -> dict[str, int]:
     """How many of the articles carry each folded title."""
-    counts: dict[str, int] = {}
-    for a in articles:
-        counts[fold(a["title"])] = counts.get(fold(a["title"]), 0) + 1
-    return counts
+    return Counter(fold(a["title"]) for a in articles)
 
 
 def usable_title(article: dict[str, Any], counts: dict[str, int], shortest: int, longest: int) -> str | None:

@@ -182,6 +182,49 @@ def headlines_set(seed: int = HEADLINES_SEED) -> QuerySet:
     )
 
 
+# --- leads ---------------------------------------------------------------------------------------
+
+LEADS_SEED = 20261201
+LEADS_WORDS = (25, 120)
+
+
+def leads_set(seed: int = LEADS_SEED) -> QuerySet:
+    """A passage pasted as the query: the lead (sapo) of an article, 25-120 words, over an index
+    of the same articles with every title and lead hidden, so the body must answer it. The
+    longest queries of any set (median 36 words; at 32 terms, 253 of the 400 were cut): what a
+    long question or a pasted paragraph asks of the ranking and the query limits. A lead whose
+    first half the body prints verbatim is skipped (a text lookup). `seed` draws the sample of
+    HEADLINES_DOCS articles (and, + 1, the queries), as for `headlines_set`."""
+    articles = sample(news50k(), HEADLINES_DOCS, seed)
+    candidates = []
+    for i, a in enumerate(articles):
+        lead = unicodedata.normalize("NFC", a.get("lead") or "").strip()
+        if not LEADS_WORDS[0] <= len(words(lead)) <= LEADS_WORDS[1]:
+            continue
+        half = " ".join(lead.split()[: len(lead.split()) // 2])
+        if fold(half) not in fold("\n".join([a["body"], *a.get("captions", [])])):
+            candidates.append(i)
+    chosen = sorted(random.Random(seed + 1).sample(candidates, min(HEADLINES_QUERIES, len(candidates))))
+    queries = [
+        BaseQuery(f"p{n:04d}", "lead", articles[i]["id"], unicodedata.normalize("NFC", articles[i]["lead"]).strip())
+        for n, i in enumerate(chosen, 1)
+    ]
+    hidden = []
+    for a in articles:
+        record = {k: v for k, v in a.items() if k != "title"}
+        record["lead"] = None
+        record["_title"] = derived_title(record)
+        hidden.append(record)
+    return QuerySet(
+        "leads",
+        f"news-50k sample {HEADLINES_DOCS} (seed {seed}), titles and leads hidden",
+        hidden,
+        queries,
+        f"{len(queries)} leads of {LEADS_WORDS[0]}-{LEADS_WORDS[1]} words as queries; "
+        "corpus indexed without titles and leads",
+    )
+
+
 # --- vinewsqa -------------------------------------------------------------------------------------
 
 
@@ -607,6 +650,7 @@ def keywords_50k_set() -> QuerySet:
 SETS["questions"] = questions_set
 SETS["initialisms"] = initialisms_set
 SETS["legal"] = legal_set
+SETS["leads"] = leads_set
 OPTIONAL_SETS: dict[str, Callable[[], QuerySet]] = {"keywords-50k": keywords_50k_set}
 for _seed in FRESH_HEADLINES_SEEDS:
     OPTIONAL_SETS[f"headlines-{_seed}"] = partial(headlines_set, _seed)

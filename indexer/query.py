@@ -34,7 +34,14 @@ from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
 
 SHOWN_HELD = 10  # see _held_slip
 MAX_QUERY_CHARS = 500
-MAX_QUERY_TERMS = 32
+# A pasted lead or letter runs to 100 syllables, and its last ones are often what it asks
+# ("… Xin hỏi …"): at 32 terms, 253 of 400 pasted leads were cut (bench/README.md, stop 38).
+# 120 bounds the cost (a 500-character query of the commonest words: ~0.1 s on 34,701 articles).
+MAX_QUERY_TERMS = 120
+# From this many words outside its quotes, a query is pasted text (a headline, a lead, a
+# question) and its quotes are typography ('… HLV Jordan "ngả mũ"'), not an exact phrase
+# (bench/README.md, stop 38)
+PASTED_TEXT_WORDS = 8
 FIELD_CHOICES = {
     "all": PARTS,
     "title": ("title",),
@@ -205,6 +212,25 @@ _QUERY_TOKEN = re.compile(
 )
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
+def quotes_are_typography(text: str) -> bool:
+    """Whether the query's quotes belong to a pasted text rather than ask for a phrase: it has
+    PASTED_TEXT_WORDS+ words outside them. Quoting a phrase to search for it exactly goes with
+    a few words, while news text quotes a word or two amid a sentence, and a phrase required
+    of a pasted headline or lead keeps out the article that words it otherwise. Only
+    the plain phrases lose their quotes: -"…" and field:"…" are still operators."""
+    return '"' in text and len(tokenize(_QUOTED.sub(" ", text))) >= PASTED_TEXT_WORDS
+
+
+def _unquoted(m: re.Match[str]) -> str:
+    """A quoted phrase as plain words, unless it is -"excluded" or field:"…" (same length)."""
+    if m.start() and m.string[m.start() - 1] in "-:":
+        return m.group()
+    return " " + m.group()[1:-1] + " "
+
+
 # A field prefix with a space after it ("title: giá vàng") or nothing ("title:", while still
 # typing). Not "anh:", which is also a word a pasted text may end a label with.
 _SPACED_FIELD = re.compile(
@@ -228,6 +254,8 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     parsed = ParsedQuery(text=text, truncated=truncated)
+    if quotes_are_typography(text):  # the same length: spans still point into `text`
+        text = _QUOTED.sub(_unquoted, text)
     run: Clause | None = None  # the current run of plain words
     n_terms = 0
     for m in _QUERY_TOKEN.finditer(text):

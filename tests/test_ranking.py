@@ -100,6 +100,18 @@ ARTICLES = [
         "lead": "Khán giả xem trực tiếp bóng đá trên nhiều kênh.",
         "body": "Đội khách què quặt vì chấn thương, tuyến sau thiếu người.",
     },
+    {  # a pasted headline's article: it never prints the headline's quoted word
+        "id": "gold",
+        "title": "",
+        "lead": "Giá vàng trong nước tăng mạnh phiên sáng nay, nhà đầu tư đổ xô mua vàng miếng.",
+        "body": "Các cửa hàng vàng đông khách.",
+    },
+    {  # holds that quoted word and enough of the rest
+        "id": "restless",
+        "title": "",
+        "lead": "Nhà đầu tư sốt ruột khi giá vàng trong nước đứng yên.",
+        "body": "Thị trường chờ tin mới.",
+    },
     {
         "id": "teen",
         "title": "Phim teen lên ngôi mùa hè",
@@ -186,6 +198,17 @@ def test_initialism_typed_with_spaces_or_joined(service: SearchService) -> None:
         assert ids(service, q)[0] == "tnmt", q
 
 
+def test_a_long_letter_is_searched_to_its_end(service: SearchService) -> None:
+    # What it asks comes after 40 syllables of the writer's own story; at 32 terms it was cut off.
+    story = ("Tôi năm nay ba mươi tuổi, con tôi lên hai, cháu rất hiếu động, hay chơi ở nhà với bà "
+             "ngoại, cả nhà ai cũng thương cháu, tuần trước cháu ăn kẹo thì bị sặc một lúc lâu.")
+    letter = story + " Xin hỏi bác sĩ, khi trẻ bị ngạt thở thì cha mẹ cần làm gì?"
+    assert len(letter.split()) > 40
+    result = service.search(letter)
+    assert ids_of(result)[0] == "choking"
+    assert "notice" not in result
+
+
 def test_quoted_phrase_stays_exact_in_short_queries(service: SearchService) -> None:
     assert ids(service, '"sông Cầu"') == ["tnmt", "river"] or ids(service, '"sông Cầu"') == ["river", "tnmt"]
     assert ids(service, '"cầu sông"') == []
@@ -194,6 +217,19 @@ def test_quoted_phrase_stays_exact_in_short_queries(service: SearchService) -> N
 def test_pasted_headline_with_quotes_that_are_typography(service: SearchService) -> None:
     # The quoted words do not stand together anywhere: in a long query that is typography.
     assert ids(service, 'Doanh nghiệp "xuất khẩu mạnh" gạo ký hợp đồng mới')[0] == "vietnam"
+
+
+def test_pasted_text_quotes_are_typography_even_where_another_article_prints_them(
+    service: SearchService,
+) -> None:
+    # 8+ words outside the quotes: pasted text. Its quoted word was a phrase every hit needed,
+    # so only "restless" (which prints "sốt") was found, and the headline's own article never.
+    found = ids(service, 'Giá vàng trong nước tăng mạnh, nhà đầu tư đổ xô mua vàng "sốt"')
+    assert found[0] == "gold"
+    assert "restless" in found
+    # With a few words, quotes still ask for the phrase; -"…" still excludes.
+    assert ids(service, 'giá vàng "sốt"') == ["restless"]
+    assert "restless" not in ids(service, 'Giá vàng trong nước tăng mạnh, nhà đầu tư mua vàng miếng -"sốt"')
 
 
 @pytest.mark.parametrize(

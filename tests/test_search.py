@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import indexer.ranking as ranking_module
 from indexer.analysis import fold, fold_quick
+from indexer.query import PASTED_TEXT_WORDS
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -287,6 +288,37 @@ def test_parse_query_structure() -> None:
     assert kinds[0] == (True, False, ("title",), False)
     assert kinds[1][1] is True and kinds[1][3] is True
     assert parsed.clauses[-1].tokens[0].folded == "do"  # the dangling quote is just text
+
+
+def test_quotes_in_pasted_text_are_typography() -> None:
+    """From PASTED_TEXT_WORDS words outside them, plain quotes are part of the text: the quoted
+    words join the run around them; -"…" and field:"…" keep their meaning."""
+    pasted = parse_query('Thủ môn Văn Lâm xuất thần, HLV Jordan "ngả mũ" trước đối thủ')
+    assert [(c.phrase, len(c.tokens)) for c in pasted.clauses] == [(False, 13)]
+    assert pasted.text.count('"') == 2  # shown as typed
+    short = parse_query('HLV Jordan "ngả mũ"')
+    assert [(c.phrase, len(c.tokens)) for c in short.clauses] == [(False, 2), (True, 2)]
+    operators = parse_query('giá vàng hôm nay tăng mạnh ở Hà Nội -"SJC" title:"giá vàng"')
+    assert [(c.phrase, c.negated) for c in operators.clauses] == [(False, False), (True, True), (True, False)]
+
+
+_syllables = st.lists(st.sampled_from(["giá", "vàng", "tăng", "mạnh", "Hà", "Nội", "nhà", "đầu", "tư"]), min_size=1)
+
+
+@given(_syllables, _syllables, _syllables)
+def test_quoting_a_phrase_of_pasted_text_keeps_its_words_and_spans(
+    before: list[str], quoted: list[str], after: list[str]
+) -> None:
+    plain = " ".join([*before, *quoted, *after])
+    typed = " ".join([*before, '"' + " ".join(quoted) + '"', *after])
+    parsed = parse_query(typed)
+    if len(before) + len(after) >= PASTED_TEXT_WORDS:
+        assert len(parsed.clauses) == 1
+        assert [t.folded for t in parsed.clauses[0].tokens] == [t.folded for t in parse_query(plain).clauses[0].tokens]
+    else:
+        assert any(c.phrase for c in parsed.clauses)
+    for tok in (t for c in parsed.clauses for t in c.tokens):
+        assert fold(parsed.text[tok.start : tok.end]) == tok.folded
 
 
 @given(st.text(max_size=300))

@@ -169,7 +169,8 @@ def extract(set_name: str, forms: list[str], subset: int | None, depth: int, cac
             hits = ranking._query_word_hits(words, weights)
             row.append(ranking.lead_order(hits, order, len(built.sequence)) / order_total)
             rows.append(row)
-        cands[text] = {"docs": [ids[d] for d in docs], "X": np.array(rows), "nq": len(parsed.positive_tokens)}
+        cands[text] = {"docs": [ids[d] for d in docs], "X": np.array(rows), "nq": len(parsed.positive_tokens),
+                       "window": built.window_weight / ranking.PROXIMITY_WEIGHT}
         if count % 500 == 0:
             print(f"[{set_name}] {count}/{len(texts)} {time.perf_counter() - started:.0f} s", file=sys.stderr)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -196,7 +197,7 @@ def rerank(prox: float = ranking.PROXIMITY_WEIGHT, rare: float = 0.0, rare_from:
         s = x[:, F["score"]].copy()
         k = min(depth, len(s))
         top = s[0] or 1.0
-        bonus = prox * x[:k, F["prox20"]]
+        bonus = prox * c.get("window", 1.0) * x[:k, F["prox20"]]  # a pasted passage's share (stop 38)
         if rare and c["nq"] >= rare_from:
             bonus = bonus + rare * x[:k, F["iprox40"]] + lead * x[:k, F["lead80"]]
         out = s - 1e9  # past the depth: first-stage order, below the re-ranked head

@@ -159,6 +159,16 @@ class QueryBuilder:
         # a letter's numbers are the writer's own ("Tôi năm nay 45 tuổi"): not the article's facts
         self.letter = any(m.framing for m in self.meanings.values())
 
+    @property
+    def window_weight(self) -> float:
+        """What the densest window of the query's words adds (`proximity_rerank`): PROXIMITY_WEIGHT,
+        × WINDOW / n for pasted text of n > WINDOW words (a lead, a long headline; not a question
+        or a letter). A window holds at most WINDOW of its words, and the densest is any
+        article's formula ("… đã khởi tố vụ án, khởi tố bị can, bắt tạm giam …") as often as the
+        answer; where a question's words stand together, the answer restates it (stop 38)."""
+        n = len(self.sequence)
+        return PROXIMITY_WEIGHT if self.written or n <= WINDOW else PROXIMITY_WEIGHT * WINDOW / n
+
     def query(self, relaxed: bool = False) -> tuple[Any, Any]:
         """(core, scored). `relaxed` is the fallback when nothing matched: any word of any
         clause will do, quoted phrases included."""
@@ -507,9 +517,11 @@ def proximity_rerank(
     hits_of: Callable[[int], list[tuple[int, str]] | None] | None = None,
     numbers: Collection[tuple[str, str]] = (),
     aliases: Aliases | None = None,
+    window_weight: float = PROXIMITY_WEIGHT,
 ) -> list[tuple[int, float]]:
-    """Re-rank the best articles: score + PROXIMITY_WEIGHT × (share of the query's weight found
-    in the article's densest window) × the best score, + RARE_WEIGHT × the same share for the
+    """Re-rank the best articles: score + `window_weight` (`QueryBuilder.window_weight`) × (share
+    of the query's weight found in the article's densest window) × the best score, + RARE_WEIGHT
+    × the same share for the
     `rare` weights (`rarity_weights`; None for short queries) in a RARE_WINDOW, + LEAD_WEIGHT ×
     the share of the query's words that the opening holds in the query's order (`lead_order`;
     `sequence` is `QueryBuilder.sequence`, None for short queries). `folded_texts` gives an
@@ -535,7 +547,7 @@ def proximity_rerank(
                 hits = _query_word_hits(WORD.findall(folded_texts(doc)), weights)
             if aliases:
                 hits = as_typed(hits, aliases, weights)
-            bonus = PROXIMITY_WEIGHT * top * _densest(hits, weights, WINDOW) / total
+            bonus = window_weight * top * _densest(hits, weights, WINDOW) / total
             if rare and rare_total > 0:  # the same words (rare has weights' keys), other weights
                 bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW) / rare_total
             if order_total > 0:

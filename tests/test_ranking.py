@@ -338,6 +338,36 @@ def test_rare_words_together_outrank_common_words_together() -> None:
     assert dict(weighted)[1] == pytest.approx(plain[1] + 10.0 * 0.5 * 6.1 / 6.3)
 
 
+def test_a_pasted_passages_densest_window_counts_for_the_share_it_can_hold() -> None:
+    """A pasted passage of 40 words: article A holds 16 of its common words together (a news
+    formula), B its two rare words together. A window of WINDOW (20) syllables holds at most
+    half of it, so the plain window counts half and B wins; counted whole, A wins. A question
+    or a short query keeps the whole weight."""
+    from indexer.query import Abbreviations, parse_query
+    from indexer.ranking import PROXIMITY_WEIGHT, QueryBuilder, proximity_rerank
+
+    words = [f"w{i}" for i in range(40)]
+    weights = dict.fromkeys(words, 1.0)
+    rare = {**dict.fromkeys(words, 0.1), "w30": 5.0, "w31": 5.0}
+    filler = " ".join(["x"] * 50)
+    texts = {0: " ".join([*words[:16], filler]), 1: " ".join([filler, "w30", "w31", filler])}
+    scores = [10.0, 10.0]
+    whole = proximity_rerank([0, 1], scores, texts.__getitem__, weights, rare)
+    assert [d for d, _ in whole] == [0, 1]
+    half = proximity_rerank([0, 1], scores, texts.__getitem__, weights, rare, window_weight=PROXIMITY_WEIGHT / 2)
+    assert [d for d, _ in half] == [1, 0]
+
+    def window_weight(text: str) -> float:
+        built = QueryBuilder(parse_query(text), Abbreviations([]))
+        built.query()
+        return built.window_weight
+
+    passage = " ".join(f"tu{i}" for i in range(40))
+    assert window_weight(passage) == pytest.approx(PROXIMITY_WEIGHT / 2)
+    assert window_weight(passage + " là gì?") == PROXIMITY_WEIGHT
+    assert window_weight("tu1 tu2 tu3") == PROXIMITY_WEIGHT
+
+
 def test_rarity_weights_are_bm25_idf_times_query_weight() -> None:
     import math
 

@@ -5,7 +5,8 @@ This times `SearchService.search` (10 hits with snippets and facets) per kind of
 
 * default: keywords: the accented and unaccented forms of the dev set (`bench/queries/dev-news2k.tsv`);
   questions: `../shared/eval/vinewsqa` questions of 12+ words; telex: dev-set queries typed as raw
-  Telex keystrokes (input method off);
+  Telex keystrokes (input method off); passages: the first 100 leads of 40+ words in
+  `../shared/corpus/news-50k`, pasted whole (a pasted paragraph or letter);
 * `--workload`: the issue-14 workload of `bench/workload.py` (keywords, questions, keyboard-off,
   typos; each base query once), the one `bench/perf.py --workload` sends over HTTP.
 
@@ -23,6 +24,7 @@ time to `bench/results/profile-first-sight-<kind>.txt` (git-ignored) and prints 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import subprocess
@@ -59,7 +61,18 @@ def default_sets() -> tuple[list[str], list[tuple[str, list[str]]]]:
     if qa_path.exists():
         with qa_path.open(encoding="utf-8") as f:
             questions = [q for q in (json.loads(line)["exact"] for line in f) if len(q.split()) >= 12][:150]
-    return keywords[-WARM_UP:], [("keywords", keywords[:300]), ("questions", questions), ("telex", telex[:50])]
+    passages = []  # pasted leads of 40+ words: searched to 120 terms since stop 38 (32 before)
+    news = SHARED / "corpus" / "news-50k.jsonl.gz"
+    if news.exists():
+        with gzip.open(news, "rt", encoding="utf-8") as f:
+            for line in f:
+                lead = json.loads(line).get("lead") or ""
+                if len(lead.split()) >= 40:
+                    passages.append(lead)
+                if len(passages) == 100:
+                    break
+    kinds = [("keywords", keywords[:300]), ("questions", questions), ("telex", telex[:50]), ("passages", passages)]
+    return keywords[-WARM_UP:], kinds
 
 
 def workload_sets() -> tuple[list[str], list[tuple[str, list[str]]]]:

@@ -97,7 +97,7 @@ RARE_WEIGHT = 0.5  # a window holding every query word, rarity-weighted, adds th
 RARE_FROM_WORDS = 6  # queries of at least this many words get the rarity-weighted window
 LEAD_SYLLABLES = 80  # the opening of a text (title, lead) that `lead_order` reads (long queries)
 LEAD_WEIGHT = 0.1  # the whole query in order in the opening adds this × the best score
-PASTED_WORDS = 5  # from this many words, quotes in a query may be typography (a pasted headline)
+PASTED_WORDS = 5  # from this many words, quotes that match nothing relax (8+ outside them: query.PASTED_TEXT_WORDS)
 ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`as_typed`)
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score
 
@@ -521,10 +521,10 @@ def proximity_rerank(
 ) -> list[tuple[int, float]]:
     """Re-rank the best articles: score + `window_weight` (`QueryBuilder.window_weight`) × (share
     of the query's weight found in the article's densest window) × the best score, + RARE_WEIGHT
-    × the same share for the
-    `rare` weights (`rarity_weights`; None for short queries) in a RARE_WINDOW, + LEAD_WEIGHT ×
-    the share of the query's words that the opening holds in the query's order (`lead_order`;
-    `sequence` is `QueryBuilder.sequence`, None for short queries). `folded_texts` gives an
+    × the same share for the `rare` weights (`rarity_weights`; None for short queries) in a
+    RARE_WINDOW, + LEAD_WEIGHT × the share of the query's words that the opening holds in the
+    query's order (`lead_order`; `sequence` is `QueryBuilder.sequence`, None for short
+    queries). `folded_texts` gives an
     article's searchable text folded by `fold_quick`; its words are split on \\w (`indexer.forward.text_words`
     without the fold). `hits_of`, when given, gives an article's (position, query word) from the
     forward index (`indexer.forward`: the same words, written at build time), or None for an

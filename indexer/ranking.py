@@ -257,11 +257,12 @@ class QueryBuilder:
                 alternatives = []
                 typed = tuple(folded[i : i + length])
                 for form in forms:
-                    if len(form) > 1 and form != typed:
+                    if form == typed:  # the words typed: marked as each was typed (above)
+                        pass
+                    elif len(form) > 1:
                         self.highlight_phrases.add(form)
                     else:
-                        for word in form:
-                            self._highlight(word)
+                        self._highlight(form[0])
                     if form != typed:
                         self._note_alias(form, typed)
                     alternatives.append(self._form(form, parts))

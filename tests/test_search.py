@@ -180,6 +180,14 @@ def test_an_abbreviation_marks_its_expansion_only_where_it_stands_whole(service:
     assert "<mark>Uỷ ban nhân dân</mark>" in hit["snippet"]
 
 
+def test_the_words_of_an_abbreviation_typed_with_marks_are_marked_as_typed(service: SearchService) -> None:
+    """ "thành phố" also finds "TP": its words keep the marks typed on them, so "Phó" stays
+    unmarked where the text prints "phố" (they were marked in any spelling)."""
+    text = "thành phố. Phó Bí thư; TP Hải Phòng"
+    expected = "<mark>thành phố</mark>. Phó Bí thư; <mark>TP</mark> Hải Phòng"
+    assert service.highlighter("thành phố").mark_all(text) == expected
+
+
 def test_did_you_mean_restores_diacritics_and_corrects(service: SearchService) -> None:
     assert service.search("dang uy khoi doanh nghiep")["suggestion"]["text"] == "Đảng ủy Khối doanh nghiệp"
     assert service.search("tran luu quang")["suggestion"]["text"] == "Trần Lưu Quang"

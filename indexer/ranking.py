@@ -97,6 +97,7 @@ RARE_WEIGHT = 0.5  # a window holding every query word, rarity-weighted, adds th
 RARE_FROM_WORDS = 6  # queries of at least this many words get the rarity-weighted window
 LEAD_SYLLABLES = 80  # the opening of a text (title, lead) that `lead_order` reads (long queries)
 LEAD_WEIGHT = 0.1  # the whole query in order in the opening adds this × the best score
+PASSAGE_WORDS = 20  # a run of this many words or more is a passage: a fifth of it must match (`minimum_match`)
 PASTED_WORDS = 5  # from this many words, quotes that match nothing relax (8+ outside them: query.PASTED_TEXT_WORDS)
 ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`as_typed`)
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score
@@ -106,11 +107,15 @@ def minimum_match(n: int) -> int:
     from 5 words, at least 3. Half (what headlines had until stop 35) left out the article a
     headline was written about when it holds only the headline's few rare words ("Las Palmas",
     "Barcelona" of eleven), and a few topic words of a letter amid the rest ("Chào bác sĩ, …
-    giá dầu brent giảm …? Mong sớm nhận được phản hồi") (bench/README.md, stops 28 and 35)."""
+    giá dầu brent giảm …? Mong sớm nhận được phản hồi") (bench/README.md, stops 28 and 35).
+    From PASSAGE_WORDS words, a fifth: a pasted passage's article words it otherwise, and may
+    be short ("Video chú gấu đoán toàn sai ở Confed Cup …" for a lead of 35 words) (stop 38)."""
     if n <= 2:
         return n
     if n <= 4:
         return n - 1
+    if n >= PASSAGE_WORDS:
+        return math.ceil(n * 0.2)
     return max(3, math.ceil(n * 0.4))
 
 

@@ -209,6 +209,21 @@ def test_a_long_letter_is_searched_to_its_end(service: SearchService) -> None:
     assert "notice" not in result
 
 
+def test_the_minimum_match_falls_to_a_fifth_for_a_passage() -> None:
+    from indexer.ranking import PASSAGE_WORDS, minimum_match
+
+    assert [minimum_match(n) for n in (2, 4, 5, 10, PASSAGE_WORDS - 1)] == [2, 3, 3, 4, 8]
+    assert [minimum_match(n) for n in (PASSAGE_WORDS, 30, 100)] == [4, 6, 20]
+
+
+def test_a_pasted_passage_keeps_the_article_that_words_it_otherwise(service: SearchService) -> None:
+    # 30 words; "zumba" holds 9 of them, fewer than the 40% a shorter query needs.
+    passage = ("Roxy Strydom 25 tuổi sống tại Durban nhảy zumba, khi giá vàng trong nước tăng mạnh, "
+               "nhà đầu tư đổ xô mua vàng miếng và khán giả xem trực tiếp bóng đá")
+    assert len(passage.split()) >= 30
+    assert "zumba" in ids(service, passage)
+
+
 def test_quoted_phrase_stays_exact_in_short_queries(service: SearchService) -> None:
     assert ids(service, '"sông Cầu"') == ["tnmt", "river"] or ids(service, '"sông Cầu"') == ["river", "tnmt"]
     assert ids(service, '"cầu sông"') == []

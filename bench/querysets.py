@@ -216,7 +216,7 @@ def leads_set(seed: int = LEADS_SEED) -> QuerySet:
         record["_title"] = derived_title(record)
         hidden.append(record)
     return QuerySet(
-        "leads",
+        "leads" if seed == LEADS_SEED else f"leads-{seed}",
         f"news-50k sample {HEADLINES_DOCS} (seed {seed}), titles and leads hidden",
         hidden,
         queries,
@@ -654,3 +654,4 @@ SETS["leads"] = leads_set
 OPTIONAL_SETS: dict[str, Callable[[], QuerySet]] = {"keywords-50k": keywords_50k_set}
 for _seed in FRESH_HEADLINES_SEEDS:
     OPTIONAL_SETS[f"headlines-{_seed}"] = partial(headlines_set, _seed)
+    OPTIONAL_SETS[f"leads-{_seed}"] = partial(leads_set, _seed)

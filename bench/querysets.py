@@ -209,16 +209,10 @@ def leads_set(seed: int = LEADS_SEED) -> QuerySet:
         BaseQuery(f"p{n:04d}", "lead", articles[i]["id"], unicodedata.normalize("NFC", articles[i]["lead"]).strip())
         for n, i in enumerate(chosen, 1)
     ]
-    hidden = []
-    for a in articles:
-        record = {k: v for k, v in a.items() if k != "title"}
-        record["lead"] = None
-        record["_title"] = derived_title(record)
-        hidden.append(record)
     return QuerySet(
         "leads" if seed == LEADS_SEED else f"leads-{seed}",
         f"news-50k sample {HEADLINES_DOCS} (seed {seed}), titles and leads hidden",
-        hidden,
+        titles_hidden([{**a, "lead": None} for a in articles]),
         queries,
         f"{len(queries)} leads of {LEADS_WORDS[0]}-{LEADS_WORDS[1]} words as queries; "
         "corpus indexed without titles and leads",

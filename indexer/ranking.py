@@ -262,13 +262,11 @@ class QueryBuilder:
                 alternatives = []
                 typed = tuple(folded[i : i + length])
                 for form in forms:
-                    if form == typed:  # the words typed: marked as each was typed (above)
-                        pass
-                    elif len(form) > 1:
-                        self.highlight_phrases.add(form)
-                    else:
-                        self._highlight(form[0])
-                    if form != typed:
+                    if form != typed:  # the words typed are marked as each was typed (above)
+                        if len(form) > 1:
+                            self.highlight_phrases.add(form)
+                        else:
+                            self._highlight(form[0])
                         self._note_alias(form, typed)
                     alternatives.append(self._form(form, parts))
                 units.append(wq.DisjunctionMax(alternatives))
@@ -530,13 +528,13 @@ def proximity_rerank(
     × the same share for the `rare` weights (`rarity_weights`; None for short queries) in a
     RARE_WINDOW, + LEAD_WEIGHT × the share of the query's words that the opening holds in the
     query's order (`lead_order`; `sequence` is `QueryBuilder.sequence`, None for short
-    queries). `folded_texts` gives an
-    article's searchable text folded by `fold_quick`; its words are split on \\w (`indexer.forward.text_words`
-    without the fold). `hits_of`, when given, gives an article's (position, query word) from the
-    forward index (`indexer.forward`: the same words, written at build time), or None for an
-    article it lacks, whose text is then read. + NUMBER_WEIGHT × the share of `numbers`
-    (`QueryBuilder.number_pairs`) the text holds side by side (`numbers_held`). `aliases`: the
-    other forms of the query's abbreviations, read as typed (`as_typed`)."""
+    queries). `folded_texts` gives an article's searchable text folded by `fold_quick`; its
+    words are split on \\w (`indexer.forward.text_words` without the fold). `hits_of`, when
+    given, gives an article's (position, query word) from the forward index (`indexer.forward`:
+    the same words, written at build time), or None for an article it lacks, whose text is then
+    read. + NUMBER_WEIGHT × the share of `numbers` (`QueryBuilder.number_pairs`) the text holds
+    side by side (`numbers_held`). `aliases`: the other forms of the query's abbreviations, read
+    as typed (`as_typed`)."""
     if not docnums:
         return []
     total = sum(weights.values())

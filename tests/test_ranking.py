@@ -504,6 +504,25 @@ def test_the_query_notes_each_number_with_its_neighbours() -> None:
     assert written.letter and written.number_pairs == set()
 
 
+def test_a_passages_numbers_are_not_weighed() -> None:
+    """A pasted lead's numbers are one fact of many, most often its date, which every report of
+    that day prints: from PASSAGE_WORDS words they are not noted. The same date in a headline is."""
+    from indexer.query import Abbreviations, parse_query
+    from indexer.ranking import PASSAGE_WORDS, QueryBuilder
+
+    headline = "UBND TP Hà Nội phê bình lãnh đạo di tích Văn Miếu sáng nay 6-2"
+    lead = (headline + ", tại hội nghị giao ban giữa UBND thành phố với các sở, ban, ngành về việc để người dân"
+            " chen lấn xin chữ đầu năm")
+    assert len(headline.split()) < PASSAGE_WORDS <= len(lead.split())
+    short = QueryBuilder(parse_query(headline), Abbreviations([]), df=lambda w: 1)
+    short.query()
+    assert short.weighs_numbers and ("nay", "6") in short.number_pairs
+    passage = QueryBuilder(parse_query(lead), Abbreviations([]), df=lambda w: 1)
+    passage.query()
+    assert not passage.weighs_numbers and passage.number_pairs == set()
+    assert "6" in passage.proximity_terms  # still a word of the query, weighed as any other
+
+
 def test_a_word_the_rerank_reads_as_several_counts_as_its_parts() -> None:
     """The analyzer keeps "4.000" whole; the re-rank reads text split on \\w ("4", "000"). The
     number is noted as its parts, each with half its weight and the whole's df, and as two

@@ -46,17 +46,16 @@ in every query form, with a plain BM25 beside):
   article on the same event by another outlet opens with the same words in another order, or
   holds them further down (bench/README.md, issue 11: headlines +0.002 to +0.003 MRR@10 per
   form, vinewsqa +0.001 to +0.003, short queries unchanged).
-* **Numbers beside their words** (`numbers_held`, a query shorter than a passage, not a
-  letter): the share of the
-  query's numbers that the text holds next to the same neighbour ("2 đối tượng", "tháng
-  6/2017"). A number is too common a word for BM25 to weigh, yet in a headline it is the fact
-  that tells one report from another outlet's of the same event ("3 đối tượng … 40 bánh"):
-  headlines +0.003 MRR@10 accented and plain (3 up, none down), the other sets unchanged. A
-  letter's numbers are its writer's ("Tôi năm nay 45 tuổi"): counted, they moved 26 framed
-  keyword queries and questions down (bench/README.md, stop 32). A passage's (PASSAGE_WORDS
-  words or more) are one fact among many, most often its date ("sáng nay, 6-2"), which every
-  report of that day prints: counted, they cost pasted leads 0.002–0.007 MRR@10 on each of six
-  samples (stop 39).
+* **Numbers beside their words** (`numbers_held`, a query of at most WINDOW words, not a
+  letter): the share of the query's numbers that the text holds next to the same neighbour
+  ("2 đối tượng", "tháng 6/2017"). A number is too common a word for BM25 to weigh, yet in a
+  headline it is the fact that tells one report from another outlet's of the same event ("3
+  đối tượng … 40 bánh"): headlines +0.003 MRR@10 accented and plain (3 up, none down), the
+  other sets unchanged. A letter's numbers are its writer's ("Tôi năm nay 45 tuổi"):
+  counted, they moved 26 framed keyword queries and questions down (bench/README.md, stop
+  32). Those of a passage (more words than a WINDOW holds) are one fact among many, most
+  often its date ("sáng nay, 6-2"), which every report of that day prints: counted, they
+  cost pasted leads 0.002–0.007 MRR@10 on each of six samples (stop 39).
 * What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded,
   likely spellings of a word found nowhere in the index (or that a slip may have made), each
   form with its own weight, below the word as typed, so a typo never outranks a correctly
@@ -168,7 +167,7 @@ class QueryBuilder:
         # a letter's numbers are the writer's own ("Tôi năm nay 45 tuổi"): not the article's facts;
         # a passage's are one fact of many, most often the date every report of that day prints
         self.letter = any(m.framing for m in self.meanings.values())
-        self.weighs_numbers = not self.letter and len(tokens) < PASSAGE_WORDS
+        self.weighs_numbers = not self.letter and len(tokens) <= WINDOW
 
     @property
     def window_weight(self) -> float:

@@ -506,14 +506,14 @@ def test_the_query_notes_each_number_with_its_neighbours() -> None:
 
 def test_a_passages_numbers_are_not_weighed() -> None:
     """A pasted lead's numbers are one fact of many, most often its date, which every report of
-    that day prints: from PASSAGE_WORDS words they are not noted. The same date in a headline is."""
+    that day prints: beyond WINDOW words they are not noted. The same date in a headline is."""
     from indexer.query import Abbreviations, parse_query
-    from indexer.ranking import PASSAGE_WORDS, QueryBuilder
+    from indexer.ranking import WINDOW, QueryBuilder
 
     headline = "UBND TP Hà Nội phê bình lãnh đạo di tích Văn Miếu sáng nay 6-2"
     lead = (headline + ", tại hội nghị giao ban giữa UBND thành phố với các sở, ban, ngành về việc để người dân"
             " chen lấn xin chữ đầu năm")
-    assert len(headline.split()) < PASSAGE_WORDS <= len(lead.split())
+    assert len(headline.split()) <= WINDOW < len(lead.split())
     short = QueryBuilder(parse_query(headline), Abbreviations([]), df=lambda w: 1)
     short.query()
     assert short.weighs_numbers and ("nay", "6") in short.number_pairs

@@ -94,6 +94,22 @@ def test_two_letter_slip_candidates_in_short_queries_only() -> None:
     assert slip_candidates(understand(long, support), support, index)[0] == []
 
 
+def test_a_pair_held_once_does_not_clear_a_word_of_a_short_query() -> None:
+    """In a short query, a known word next to a neighbour in one article only may still be a
+    slip ("an khan" for "an khang": once is a chance meeting); it gets the candidates held
+    there in more. Held in two articles, or in a long query, it is taken as typed."""
+    texts = ["Chúc năm mới an khang.", "Một năm an khang.", "Ca sĩ an khan giọng.", "Giọng khan đặc."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+    assert support.pair_df("an", "khan") == 1 and support.pair_df("an", "khang") == 2
+    assert "khang" in slip_candidates(understand(["an", "khan"], support), support, index)[1]
+    long = ["an", "khan", "cho", "moi", "nha", "ngay", "tet"]
+    assert len(long) >= SHORT_QUERY
+    assert slip_candidates(understand(long, support), support, index)[1] == []
+    held_twice = DictSupport.from_texts([*texts, "Hát xong an khan cả giọng."])
+    assert slip_candidates(understand(["an", "khan"], held_twice), held_twice, TypoIndex(held_twice.syllables))[1] == []
+
+
 def test_slip_candidates_for_the_lone_word_one_key_decoded() -> None:
     """In a query typed plain, a word that one keystroke decodes ("tori" → "tỏi") may be a
     slip of the letters ("trời", two swapped): it gets the candidates held next to a neighbour.

@@ -310,7 +310,8 @@ def test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one
     edit away, is printed 100 times as often and after "thân" (SLIP_RARITY). In a long query
     the word is taken as "hinh"; in a short one, where a rare word is more often what was
     meant, it only matches "hinh" at the typo weight but is shown corrected. A word that is not
-    that rare beside the candidate is matched as typed and shown as typed."""
+    that rare beside the candidate is matched as typed and shown as typed; so is one the index
+    holds next to "thân" once (a short query's suspect still: a name, most often)."""
     from indexer.keyboard import DictSupport
     from indexer.query import interpret, parse_query
     from indexer.typos import SLIP_RARITY, TAKEN_WEIGHT
@@ -331,6 +332,9 @@ def test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one
     name = hin("thân hin cân đối", [*common, "Ông Hin ở đây.", "Bà Hin ở kia."])  # only 50x rarer
     assert name.forms[0] == ("hin", 1.0) and ("hinh", SUGGESTED_WEIGHT) in name.forms
     assert name.how == "typed" and name.shown == "hin"
+    held_once = hin("thân hin cân đối", [*common, "Ông Thân Hin ở đây."])
+    assert held_once.forms[0] == ("hin", 1.0) and ("hinh", SUGGESTED_WEIGHT) in held_once.forms
+    assert held_once.how == "typed" and held_once.shown == "hin"
 
 
 def test_a_typo_is_shown_as_the_spelling_its_neighbours_hold() -> None:

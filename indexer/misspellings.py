@@ -287,8 +287,8 @@ def _may_be_slip(
     (a name: "thuy hien") keeps its article on top. Stop 40: keywords/typo 0.9132 -> 0.9179,
     typo-accented 0.9284 -> 0.9318, typo-keys 0.9583 -> 0.9594, initialisms/typo +0.002; over
     news-50k, keywords typo +0.001, typo-accented +0.004, typo-keys +0.004; every other cell
-    the same. Two articles measured keywords/plain -0.0025 ("thuy hien" lost its article to
-    "thuc hien")."""
+    the same. A pair held in two articles cost keywords/plain 0.0025 ("thuy hien" lost its
+    article to "thuc hien"); in long queries the rule measured mixed (bench/README.md)."""
     word = understood.words[i]
     if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False

@@ -1,6 +1,6 @@
 """"Did you mean": the query as understood, in the user's own words.
 
-What `indexer.query.interpret` made of each typed word (keyboard-off input decoded, a misspelling
+What `indexer.meanings.interpret` made of each typed word (keyboard-off input decoded, a misspelling
 corrected) and, for a query typed without diacritics, the accented reading of
 `indexer.restoration` in the light of the hits' own text. Only the words change: everything
 else the user typed (punctuation inside a word such as "46/2016/NĐ-CP" or "TP.HCM", a question
@@ -16,8 +16,10 @@ from collections.abc import Sequence
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
 from indexer.keyboard import Support, could_be_syllable
+from indexer.meanings import Meaning, typed_case, typed_meaning
 from indexer.misspellings import printed_carried, printed_either_way
-from indexer.query import Meaning, ParsedQuery, parse_query, question_spellings, typed_case, typed_meaning
+from indexer.query import ParsedQuery, parse_query
+from indexer.questions import question_spellings
 from indexer.restoration import Restorer
 
 # Longer queries are pasted text or questions: only a word decoded, or one the index lacks
@@ -74,7 +76,7 @@ def did_you_mean(
         elif read is not None and (not typed_marks or changed[i]):
             words.append(typed_case(typed[i], read))
         elif changed[i]:
-            # a spelling whose marks are known (the marks its keys typed: `query.KeyedSlips`)
+            # a spelling whose marks are known (the marks its keys typed: `misspellings.KeyedSlips`)
             known = understood[i].exact
             words.append(typed_case(typed[i], known if known and fold(known) == corrected[i] else corrected[i]))
         else:

@@ -6,7 +6,7 @@ may have made (`slip_candidates`), and the marks typed carried over to a candida
 
 These run on `indexer.keyboard.understand`'s reading of a query (keystrokes decoded first,
 tolerance after), look spellings up in `indexer.typos.TypoIndex` and rank them by the
-neighbours (`TypoIndex.in_context`); `indexer.query.interpret` weighs what they find.
+neighbours (`TypoIndex.in_context`); `indexer.meanings.interpret` weighs what they find.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class KeyedSlips:
     query typed with the input method off (another of its words was decoded from Telex or VNI
     keys). Worked out only when asked, once a word (`asked`): by `typo_candidates` for a word
     the index knows in no form whose letters' own candidates take none, and by
-    `query.interpret` for the marks of the syllable such a word is taken as.
+    `meanings.interpret` for the marks of the syllable such a word is taken as.
 
     A slip among keystrokes ("hoots abcj": two keys of "bacj" swapped; "xe khhchs": a wrong key
     in "khachs") leaves base letters ("abc", "khhch") that a typo lookup takes as they are or
@@ -188,7 +188,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     for "ngư") is a suspect too, even when its letters are printed next to a neighbour: its
     candidates, one edit away even for two letters, are those the index prints with the typed
     marks carried over (`carried_marks`) and holds next to a neighbour. Those are shown as a
-    correction (`query.interpret`): marks printed nowhere are no name."""
+    correction (`meanings.interpret`): marks printed nowhere are no name."""
     chosen = [w.chosen.folded for w in understood.words]
     # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
     # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and

@@ -28,7 +28,7 @@ in every query form, with a plain BM25 beside):
   answer is wanted, not what it is about: in a query that reads as a question they weigh
   little, as do pairs that involve them.
 * **A question put as a letter** ("Xin chào, cho em hỏi … Em cảm ơn!"): its greeting, leave
-  to ask and thanks (`indexer.query.FRAMING_PHRASES`, `Meaning.framing`) are not searched for:
+  to ask and thanks (`indexer.questions.FRAMING_PHRASES`, `Meaning.framing`) are not searched for:
   they say how the question is asked, and counted they made the answer miss the minimum.
 * **Proximity**: the best articles by the above are re-ranked by the densest window of the
   query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
@@ -56,7 +56,7 @@ in every query form, with a plain BM25 beside):
   32). Those of a passage (more words than a WINDOW holds) are one fact among many, most
   often its date ("sáng nay, 6-2"), which every report of that day prints: counted, they
   cost pasted leads 0.002–0.007 MRR@10 on each of six samples (stop 39).
-* What each word MEANS comes from `indexer.query.interpret`: keyboard-off input decoded,
+* What each word MEANS comes from `indexer.meanings.interpret`: keyboard-off input decoded,
   likely spellings of a word found nowhere in the index (or that a slip may have made), each
   form with its own weight, below the word as typed, so a typo never outranks a correctly
   typed match; and, for a long query typed without marks, the exact forms to prefer.
@@ -74,14 +74,8 @@ from whoosh import query as wq
 from indexer.analysis import Syllable, fold, has_marks, iy_spellings
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, idf
-from indexer.query import (
-    Abbreviations,
-    Clause,
-    Meaning,
-    ParsedQuery,
-    interpret,
-    typed_meaning,
-)
+from indexer.meanings import Meaning, interpret, typed_meaning
+from indexer.query import Abbreviations, Clause, ParsedQuery
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
 

@@ -31,6 +31,7 @@ from indexer.index import IndexUnavailable, check_meta, typo_lexicon
 from indexer.keyboard import base_letters
 from indexer.mapped import models_folder
 from indexer.matching import Executor
+from indexer.meanings import Meaning, interpret
 from indexer.query import (
     ABBREVIATIONS_FILE,
     FIELD_ALIASES,
@@ -39,9 +40,7 @@ from indexer.query import (
     MAX_QUERY_TERMS,
     Abbreviations,
     Clause,
-    Meaning,
     ParsedQuery,
-    interpret,
     parse_query,
 )
 from indexer.ranking import QueryBuilder, proximity_rerank

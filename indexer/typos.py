@@ -56,12 +56,12 @@ SUGGESTED_WEIGHT = 0.4
 TAKEN_WEIGHT = 0.8
 # ... and, in a long query, a known word's slip candidate the index holds this many times as often
 # as the word, which is next to neither neighbour while the candidate is next to one; in a short
-# query that candidate is only shown as the correction (`query._slip_sureness`).
+# query that candidate is only shown as the correction (`meanings._slip_sureness`).
 SLIP_RARITY = 100
 # ... or, in a long query, a slip candidate the index holds next to a neighbour in this share of
 # its articles, where the word as typed stands next to neither: one of the archive's commonest
 # pairs ("bệnh nhân", "khoa học", "tham gia") one edit away ("ben nhan", "khao hoc", "tham
-# tia") is what was meant, however common the typed word ("bên") is alone (`query._slip_sureness`).
+# tia") is what was meant, however common the typed word ("bên") is alone (`meanings._slip_sureness`).
 SLIP_PAIR_SHARE = 0.05
 LONE_LETTERS = 6
 # How much rarer candidates are preferred among those printed next to a neighbour

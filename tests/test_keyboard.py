@@ -342,7 +342,8 @@ def test_a_keyed_word_without_its_tone_key_reads_as_the_tone_the_index_prints() 
     in "t" always has a tone, and "Việt" is printed: the tone key was left out. A toneless word
     printed often beside its toned siblings ("đau" beside "đâu", "đầu") is read as keyed."""
     from indexer.keyboard import toned_sibling
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
     from indexer.typos import TypoIndex as Index
 
     texts = ["Toyota Viêt Nam giảm giá."] + ["Việt Nam xuất khẩu gạo."] * 120 + ["Đau đầu.", "Đau ở đâu?"] * 30

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from indexer.analysis import canonical_syllable, fold
 from indexer.keyboard import DictSupport, understand
+from indexer.meanings import interpret
 from indexer.misspellings import (
     KeyedSlips,
     carried_marks,
@@ -17,7 +18,7 @@ from indexer.misspellings import (
     slip_candidates,
     typo_candidates,
 )
-from indexer.query import interpret, parse_query
+from indexer.query import parse_query
 from indexer.typos import SHORT_QUERY, TAKEN_WEIGHT, TypoIndex
 
 

@@ -378,7 +378,7 @@ def test_a_corrected_word_keeps_the_case_it_was_typed_in() -> None:
     """The restoration model reads lowercase: a word typed capitalized or in capitals is
     suggested so ("Kệt" → "Kiệt", "BCÁ" → "BÁC"); a reading with capitals of its own (a name
     as the hits print it) is kept."""
-    from indexer.query import typed_case
+    from indexer.meanings import typed_case
 
     assert typed_case("Kệt", "kiệt") == "Kiệt"
     assert typed_case("BCÁ", "bác") == "BÁC"
@@ -490,7 +490,7 @@ class _StubRestorer:
 
 
 def test_a_long_query_typed_without_marks_prefers_the_restored_exact_forms() -> None:
-    from indexer.query import RESTORE_FROM_WORDS, interpret
+    from indexer.meanings import RESTORE_FROM_WORDS, interpret
 
     restorer = _StubRestorer({"benh": "bệnh", "nhan": "nhân", "vien": "viện", "khong": "phở"})
     long_plain = parse_query("benh nhan nhap vien vi sot cao khong")
@@ -511,7 +511,7 @@ def test_a_long_query_typed_without_marks_prefers_the_restored_exact_forms() -> 
 def test_restored_marks_leave_the_question_words_of_a_question_alone() -> None:
     """The model reads "tình trạng nao" as "não" (brain) as readily as "nào" (which): a question
     word weighs little in a question, so its marks are not guessed at all."""
-    from indexer.query import interpret
+    from indexer.meanings import interpret
 
     restorer = _StubRestorer({"benh": "bệnh", "nhan": "nhân", "nao": "não", "tinh": "tình"})
     question = parse_query("benh nhan cap cuu trong tinh trang nao?")
@@ -527,7 +527,7 @@ def test_restored_marks_leave_the_question_words_of_a_question_alone() -> None:
 def test_restored_marks_leave_a_name_after_a_title_word_alone() -> None:
     """The model reads the name in "ong tam" as its commonest word ("tâm"; he is Mr Tám): after
     "ông", "bà", "bé"… the next word keeps no guessed marks; the title word itself does."""
-    from indexer.query import interpret
+    from indexer.meanings import interpret
 
     restorer = _StubRestorer({"ong": "ông", "tam": "tâm", "cap": "cấp", "cuu": "cứu", "tinh": "tình"})
     parsed = parse_query("ong tam cap cuu trong tinh trang nguy kich")
@@ -542,7 +542,7 @@ def test_the_question_words_of_a_plain_question_are_not_taken_for_slips() -> Non
     is no slip for "nay": the question words of a question get no slip candidates. The same
     words outside a question still do."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret
+    from indexer.meanings import interpret
     from indexer.typos import TypoIndex
 
     texts = ["Tình trạng này kéo dài.", "Tình trạng này đáng lo.", "Bệnh nhân cấp cứu trong đêm."]
@@ -562,7 +562,7 @@ def test_question_spellings_are_sure_only_where_a_question_asks() -> None:
     """A question's own words are spelled as a question asks them, where that is sure: phrases
     of several syllables anywhere in a question, a lone question word only at the end of one
     typed with its question mark and no other question phrase."""
-    from indexer.query import question_spellings
+    from indexer.questions import question_spellings
 
     def sure(text: str) -> dict[int, str]:
         return question_spellings(text.rstrip("?").split(), text)
@@ -586,7 +586,7 @@ def test_a_question_word_that_opens_a_query_is_spelled_as_a_question_asks_it() -
     """"Bao nhiêu người chết …" typed plain and without its "?" was read "báo nhiều người".
     Only phrases that are nothing but question words open a question: "ai", "khi", "vi",
     "sao" alone open many other things. It is searched as typed (see `opens_with_question`)."""
-    from indexer.query import looks_like_question, opens_with_question
+    from indexer.questions import looks_like_question, opens_with_question
 
     for text in ("bao nhieu nguoi chet vi sot xuat huyet", "Vì sao giá xăng tăng mạnh", "khi nao co luong thang 13",
                  "Làm thế nào để giảm cân", "bao giờ hết mưa"):
@@ -702,7 +702,7 @@ def test_a_marked_slip_is_taken_as_the_word_its_neighbour_holds(tmp_path: Path) 
     context ranks the rare "trạc" first (printed once beside "tình"); "trạng" is beside "tình"
     in every other article, SHOWN_HELD times as often or more: that is what was meant, matched
     and shown (it was "tình trạc")."""
-    from indexer.query import SHOWN_HELD
+    from indexer.meanings import SHOWN_HELD
 
     records = [
         {"id": f"state{n}", "title": f"Tình trạng bệnh nhân số {n}", "lead": "Tình trạng sức khỏe ổn định.",

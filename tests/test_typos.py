@@ -113,7 +113,8 @@ def test_a_lone_long_candidate_is_taken_as_the_word() -> None:
     """One candidate of 6+ letters for an unknown word is almost surely the word meant: it
     leads the word's forms at TAKEN_WEIGHT. Short words and several candidates are not taken."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
     from indexer.typos import TAKEN_WEIGHT, taken_as
 
     def no_pairs(a: str, b: str) -> int:
@@ -134,7 +135,8 @@ def test_the_one_candidate_printed_next_to_a_neighbour_is_taken() -> None:
     taken as "xet" (matched at TAKEN_WEIGHT, shown, and read by pairs); when two candidates
     each have a neighbour, or none has, the context decides nothing."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
     from indexer.typos import TAKEN_WEIGHT, taken_as
 
     support = DictSupport.from_texts(
@@ -227,7 +229,8 @@ def test_a_mistyped_word_typed_with_marks_keeps_them_on_its_spelling() -> None:
     prefer, as if typed. Typed plain, "nao" and "non" are each printed after "the" once: the
     likelier slip (two letters swapped, not a far key) takes it, with no exact form."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
     from indexer.typos import TAKEN_WEIGHT
 
     support = DictSupport.from_texts(
@@ -249,7 +252,8 @@ def test_a_marked_spelling_printed_nowhere_is_shown_corrected() -> None:
     wrong), and is shown as corrected. A word typed plain that fits no neighbour (a name as
     often as a slip) is not taken as anything and is shown as typed."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
     from indexer.typos import TAKEN_WEIGHT
 
     support = DictSupport.from_texts(["Khó khăn chồng chất.", "Khó khăn của nông dân.", "Anh ấy khá giỏi."])
@@ -268,7 +272,8 @@ def test_a_printed_marked_word_that_fits_no_neighbour_matches_its_carried_spelli
     printed with the typed mark carried over and held before "tọa" in two articles. It matches
     at the typo weight, and is shown as typed: a printed word may be a name."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
 
     support = DictSupport.from_texts(["Chủ tọa phiên tòa nói.", "Lời chủ tọa.", "Củ cải trắng.", "Chú Tư."])
     index = TypoIndex(support.syllables)
@@ -313,7 +318,8 @@ def test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one
     that rare beside the candidate is matched as typed and shown as typed; so is one the index
     holds next to "thân" once (a short query's suspect still: a name, most often)."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
     from indexer.typos import SLIP_RARITY, TAKEN_WEIGHT
 
     common = [f"Thân hình cân đối số {i}." for i in range(SLIP_RARITY)]
@@ -343,7 +349,8 @@ def test_a_typo_is_shown_as_the_spelling_its_neighbours_hold() -> None:
     (SHOWN_HELD times as often and more): that is the spelling shown. Both still match at the
     typo weight: which one is meant is not sure enough to take."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
 
     texts = [*(f"Người nhà bệnh nhân số {i} đã đến." for i in range(20)), "Người nấu ăn giỏi."]
     support = DictSupport.from_texts(texts)
@@ -361,7 +368,8 @@ def test_a_common_word_is_taken_as_the_archives_common_pair_one_edit_away() -> N
     "benh"; below that share, or in a short query, it is matched as typed with "benh" at the
     typo weight, and shown as typed."""
     from indexer.keyboard import DictSupport
-    from indexer.query import interpret, parse_query
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
     from indexer.typos import SLIP_PAIR_SHARE, TAKEN_WEIGHT
 
     side = [f"Bên trái là nhà số {i}." for i in range(60)]  # "bên" alone: no rarer than "bệnh"
@@ -413,7 +421,7 @@ def test_the_slip_shown_is_the_one_held_far_more_often_beside_the_neighbours() -
     """ "veit tại Mỹ": the context ranks "vit" first (it fits "tại" as well, for its rarity),
     but "viet" is held next to "tai" SHOWN_HELD times as often or more: that is shown. Held
     less than that, or nowhere, the context's first stays."""
-    from indexer.query import SHOWN_HELD, _held_slip
+    from indexer.meanings import SHOWN_HELD, _held_slip
 
     class Pairs:
         def __init__(self, held: dict[tuple[str, str], int]) -> None:

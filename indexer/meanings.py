@@ -1,0 +1,350 @@
+"""What each typed word means (`interpret`): keyboard-off input (Telex, VNI) and misplaced marks
+decoded when the index supports the reading (`indexer.keyboard`), likely spellings of a word the
+index lacks or a slip may have made (`indexer.misspellings`, `indexer.typos`), question words and
+letter formulas (`indexer.questions`), and the marks of a long query typed without any
+(`indexer.restoration`). Each meaning is a few weighted folded forms that `indexer.ranking`
+matches and scores."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal, Protocol
+
+from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
+from indexer.keyboard import Support, toned_sibling, understand
+from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
+from indexer.query import ParsedQuery
+from indexer.questions import FRAMING_FROM_WORDS, framing_positions, looks_like_question, question_positions
+from indexer.typos import (
+    SHORT_QUERY,
+    SLIP_PAIR_SHARE,
+    SLIP_RARITY,
+    TAKEN_WEIGHT,
+    TypoIndex,
+    neighbour_pairs,
+    pair_docs,
+    taken_as,
+)
+from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
+
+SHOWN_HELD = 10  # see _held_slip
+
+# --- what the typed words mean -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Meaning:
+    """What one typed word was taken to mean: the folded forms to match, best first, each with
+    its weight (the word as understood 1.0; the raw keystrokes or a likely spelling less), the
+    exact form to prefer when diacritics were typed or decoded, and the word to show."""
+
+    forms: tuple[tuple[str, float], ...]
+    exact: str | None
+    shown: str
+    how: str  # "typed", or how it was understood: "telex", "vni", "marks", "typo"
+    # a question word of a question ("là gì", "như thế nào"): it asks for the answer and
+    # describes none, so it weighs less, gets no slip candidates and no restored marks
+    asking: bool = False
+    # part of a formula the question is put in ("xin chào", "cho em hỏi", "cảm ơn":
+    # `FRAMING_PHRASES`): neither matched nor scored nor highlighted, no slip candidates
+    framing: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.how != "typed"
+
+
+RAW_WEIGHT = 0.5  # the raw keystrokes of a word understood as Telex/VNI still match, below it
+
+
+# From this many words, a query typed without any mark gets the marks the restoration model
+# reads into it as exact forms to prefer, as if typed (`restored_marks`).
+RESTORE_FROM_WORDS = 6
+
+
+class Restores(Protocol):
+    """What `interpret` needs of `indexer.restoration.Restorer`."""
+
+    def restore(self, folded: Sequence[str], context: Iterable[str] = ()) -> list[str] | None: ...
+
+
+def interpret(
+    parsed: ParsedQuery,
+    text: str,
+    support: Support | None,
+    typo_index: TypoIndex | None,
+    restorer: Restores | None = None,
+) -> dict[int, Meaning]:
+    """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
+    where the index supports it (`indexer.keyboard.understand`), marks repaired, likely
+    spellings for words the index holds in no form (`indexer.misspellings.typo_candidates`) or
+    that a slip of the keys may have made (`slip_candidates`: matched, shown only for a word
+    typed with marks the index never prints), and the
+    marks of a long query typed without any (`restored_marks`, with `restorer`).
+    Without an index (`support` None) every word means what it says."""
+    meanings: dict[int, Meaning] = {}
+    question = looks_like_question([t.folded for t in parsed.positive_tokens], parsed.text)
+    # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
+    may_be_framed = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
+    for clause in parsed.clauses:
+        if clause.negated:
+            continue
+        tokens = [t for t in clause.tokens if not t.alias]
+        if support is None or clause.phrase:
+            understood = [typed_meaning(tok, text) for tok in tokens]
+            slips: list[list[str]] = [[] for _ in tokens]
+        else:
+            understood, slips = _understood_words(tokens, text, support, typo_index)
+        # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
+        words = [m.forms[0][0] for m in understood]  # each word as first understood
+        framing = framing_positions(words) if may_be_framed and not clause.phrase else set()
+        asking = question_positions(words) - framing if question and not clause.phrase else set()
+        for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
+            if i in framing:
+                meanings[id(tok)] = replace(meaning, framing=True)
+                continue
+            if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
+                meanings[id(tok)] = replace(meaning, asking=True)
+                continue
+            sure = held = None
+            if slipped and support is not None:
+                held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
+                sure = _slip_sureness(tok, meaning, slipped, held, words, i, support)
+            if sure == "taken":
+                meaning = _taken_slip(meaning, slipped, held, text[tok.start : tok.end], support)
+            else:  # matched only (see slip_candidates); shown as the correction only if sure
+                meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
+                if sure == "shown":
+                    meaning = replace(meaning, shown=held, how="typo")
+            meanings[id(tok)] = meaning
+    if restorer is not None:
+        meanings.update(restored_marks(parsed, meanings, restorer))
+    return meanings
+
+
+def _understood_words(
+    tokens: Sequence[Syllable], text: str, support: Support, typo_index: TypoIndex | None
+) -> tuple[list[Meaning], list[list[str]]]:
+    """One run of typed words as understood (decoded; a mistyped word taken as a spelling or
+    given candidates), and each word's slip candidates (`slip_candidates`), which `interpret`
+    adds where the word asks nothing."""
+    understood = understand([text[t.start : t.end] for t in tokens], support)
+    none: list[list[str]] = [[] for _ in tokens]
+    keyed = KeyedSlips(understood, support)
+    typos = typo_candidates(understood, support, typo_index, keyed=keyed) if typo_index is not None else none
+    slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
+    chosen = [w.chosen.folded for w in understood.words]
+    out: list[Meaning] = []
+    for i, (tok, choice, candidates) in enumerate(zip(tokens, understood.words, typos, strict=True)):
+        if not choice.changed:
+            meaning = typed_meaning(tok, text)
+        else:
+            forms = [(choice.chosen.folded, 1.0), *((f, RAW_WEIGHT) for f in choice.folded_forms[1:])]
+            exact, shown = choice.chosen.exact, choice.chosen.text
+            toned = toned_sibling(exact, support) if choice.chosen.method in ("telex", "vni") else None
+            if toned:  # the tone key left out ("Vieet Nam"): the spelling the index prints
+                exact, shown = toned, typed_case(shown, toned)
+            exact = exact if exact != choice.chosen.folded else None
+            meaning = Meaning(tuple(forms), exact, shown, choice.chosen.method)
+        taken = taken_as(candidates, chosen, i, support.pair_df)
+        if taken is None and not choice.changed and len(candidates) > 1:
+            # the spelling shown, and given the typed marks: the one the neighbours hold
+            held = _held_slip(candidates, chosen, i, support)
+            candidates = [held, *(c for c in candidates if c != held)]
+        marked = choice.typed_with_marks
+        if marked and taken is None:
+            taken = _only_printed(choice.raw, candidates, support)
+        extra = (
+            *_new_forms(meaning, [taken] if taken else [], TAKEN_WEIGHT),
+            *_new_forms(meaning, [c for c in candidates if c != taken], TYPO_WEIGHT),
+        )
+        if extra:
+            how = meaning.how if meaning.changed else "typo"
+            shown = meaning.shown if meaning.changed else extra[0][0]
+            # the spelling a mistyped word is taken as stands for it (abbreviations, question
+            # words and pairs read the first form); a decoded word keeps its reading first
+            lead = not meaning.changed and extra[0][0] == taken
+            forms = (extra[0], *meaning.forms, *extra[1:]) if lead else meaning.forms + extra
+            # typed marks carried over to the spelling the word is taken as (or the marks its
+            # keys typed, one slip away: `KeyedSlips`): that spelling's exact form is
+            # preferred as a typed one would be
+            carried = printed_carried(choice.raw, extra[0][0], support) if marked else None
+            keyed_marks = keyed(i).get(taken) if taken else None
+            exact = carried or keyed_marks or meaning.exact
+            meaning = Meaning(forms, exact, shown, how)
+        out.append(_either_spelling(meaning, chosen, i, support))
+    return out, slips
+
+
+def _either_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Support) -> Meaning:
+    """`meaning` with the other standard spelling of its i/y matched as the same word ("lí do"
+    finds "lý do": `analysis.iy_variant`), where the index prefers it. With marks, typed or
+    decoded, the tone makes it the same word: where the index prints the other spelling more
+    ("mĩ phẩm": "mỹ"), its letters are matched too and it is the exact form boosted. Typed
+    plain, "my" may be "Mỹ" or "mì", so only where the index holds the variant next to a
+    neighbour (`words`, each word's folded reading) at least as often as the word as typed
+    ("ki thuat": "kỹ thuật"; not "hang my"). A word spelled as the index mostly prints it is
+    left alone: asking for both spellings of every "sĩ" and "kỳ" (each matches every tone of
+    its letters) and boosting both moved keywords 0.977 -> 0.973 ("bác sĩ nhi" put "bác sỹ"
+    first). Issue 11's harness, form `iy` (the other spelling typed): keywords 0.958 -> 0.973,
+    headlines 0.940 -> 0.946, vinewsqa 0.797 -> 0.802, questions 0.997 -> 0.998 (was below
+    plain BM25), initialisms 0.819 -> 0.851; one vinewsqa question ("thai kì", its article
+    prints "thai kỳ") now ranks as typed "thai kỳ" does, 3 -> 6 (vinewsqa 0.8047 -> 0.8044)."""
+    folded, weight = meaning.forms[0]
+    variant = iy_variant(folded)
+    if variant is None or not support.df(variant) or any(f == variant for f, _ in meaning.forms):
+        return meaning
+    exact = meaning.exact
+    if exact and has_marks(exact):
+        other = canonical_syllable(iy_variant(exact) or "")
+        if not support.printed(other) or support.printed_count(other) <= support.printed_count(exact):
+            return meaning
+        exact = other
+    elif pair_docs(words, i, variant, support.pair_df) < max(1, pair_docs(words, i, folded, support.pair_df)):
+        return meaning
+    return replace(meaning, forms=(meaning.forms[0], (variant, weight), *meaning.forms[1:]), exact=exact)
+
+
+def _slip_sureness(
+    tok: Syllable, meaning: Meaning, slipped: Sequence[str], held: str, words: Sequence[str], i: int, support: Support
+) -> Literal["taken", "shown"] | None:
+    """How sure it is that a word with slip candidates (`misspellings.slip_candidates`: one edit
+    away, held next to a neighbour) is a slip for the best of them: "taken" as it
+    (`_taken_slip`), "shown" as the correction while still matched as typed, or None (matched
+    only: a printed word is as often a name as a slip).
+
+    - Typed with marks the index never prints ("bệnh nhâ", "khó khă" → "nhân", "khăn"):
+      taken. A printed marked word ("củ tọa") may be a name. Issue 11's typo-accented form:
+      keywords 0.9017 -> 0.9032, initialisms 0.7627 -> 0.7717, vinewsqa 0.7912 -> 0.7906 (each
+      query it moved now ranks as its accented form does), then 0.7913 with the "đ" a slip may
+      bring back (`misspellings.printed_carried`).
+    - Held SLIP_RARITY times less often than the candidate ("than hin" for "thân hình", "tự
+      siết bệnh" for "biết", "ati" for "tại"): one this rare beside one this common that fits
+      its place is mostly a slip. In a long query (SHORT_QUERY+ words) taken: headlines/typo,
+      typo-accented, typo-keys +0.0013 each, vinewsqa/typo 0.7909 -> 0.7919, typo-accented
+      0.7913 -> 0.7917 (30x the same or less, 300x nothing). In a short one taking it lost
+      (keywords-50k/typo 0.619 -> 0.616, keywords/typo-keys -0.004: a keyword search's rare
+      word is more often what is meant), so there it is only shown: over news-50k, one-typo
+      keyword queries shown exactly as meant 0.347 -> 0.433 (typo-keys 0.520 -> 0.610, typed
+      with marks 0.593 -> 0.653), no ranking changed, no correct query given a suggestion.
+      Not for a word the index holds next to a neighbour (a short query's suspect too:
+      `misspellings.SHORT_SUSPECT_PAIRS`): that pair, however rare, is most often a name typed
+      as meant, and showing it corrected cost three right keyword queries (stop 40).
+    - In a long query, the candidate it is taken as (`_held_slip`) held next to a neighbour in
+      SLIP_PAIR_SHARE of the index's articles, where the word stands next to neither: one of
+      the archive's commonest pairs is one edit away ("ben nhan" → "bệnh nhân", "khao hoc" →
+      "khoa học", "tham tia" → "tham gia"), however common the word is alone ("bên"). Taken
+      (stop 33): vinewsqa/typo 0.7941 -> 0.7958, questions/typo-keys +0.0005, keywords/framed
+      +0.0006, nothing down; over news-50k no rank moved (0.03 moved a headline down)."""
+    if tok.exact != tok.folded and not printed_either_way(tok.exact, support):
+        return "taken"
+    if meaning.changed:
+        return None
+    long = len(words) >= SHORT_QUERY
+    alone = not pair_docs(words, i, words[i], support.pair_df)
+    if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
+        return "taken" if long else "shown"
+    if long and pair_docs(words, i, held, support.pair_df) >= (
+        SLIP_PAIR_SHARE * support.documents
+    ):
+        return "taken"
+    return None
+
+
+def _held_slip(slipped: Sequence[str], words: Sequence[str], i: int, support: Support) -> str:
+    """The slip candidate word i is meant as, shown or taken (`_slip_sureness`), or the typo
+    candidate a word the index lacks is shown as when none is taken (`_understood_words`: "người
+    nah" was offered "người nấu", "Việt aNm" "Việt ẩm", "kao nhiêu" "kéo nhiêu"): the first, as
+    the context ranks them (`TypoIndex.in_context` weighs a pair against how common the
+    candidate is), unless another is held SHOWN_HELD times as often next to the word's
+    neighbours: then that is what was meant ("veit tại Mỹ": "vịt" fits "tại" as well for its
+    rarity, "Việt" is held there 129 times to 3; "tình trạn": "trạc" 10 times, "trạng" 4,356).
+    Shown (short queries): over news-50k, one-typo keyword queries shown exactly as meant 0.433
+    -> 0.447, typed with marks 0.653 -> 0.660; news-2k's 0.513 -> 0.517. Taken (stop 32): no
+    harness ranking moved; the harness's typo-accented suggestions, 10 changed: 7 became right
+    ("sư phụ", "tâm lý", "đây là", "được" twice, "hiện tại", "đề nghị"), 3 wrong ("dương dật"
+    → "đây", where "đây là" outweighs "dương vật"; "năm nàs" → "nay"; "tôd chết" → "tôi").
+    Shown for a typo (stop 33): no rank moved; one-typo queries shown exactly as meant, typed
+    plain / with marks: keywords 0.557 / 0.763 → 0.560 / 0.763, headlines – / 0.613 → 0.640,
+    vinewsqa 0.096 / 0.680 → 0.102 / 0.696, questions – / 0.623 → 0.650, over news-50k 0.460 /
+    0.680 → 0.463 / 0.687."""
+    held = [sum(neighbour_pairs(words, i, c, support.pair_df)) for c in slipped]
+    best = max(range(len(slipped)), key=lambda k: (held[k], -k))
+    return slipped[best] if held[best] >= SHOWN_HELD * max(1, held[0]) else slipped[0]
+
+
+def _taken_slip(meaning: Meaning, slipped: Sequence[str], best: str, typed: str, support: Support) -> Meaning:
+    """`meaning` taken as `best`, its likeliest slip candidate (`_held_slip`), as a
+    mistyped word is (`_understood_words`): that leads at TAKEN_WEIGHT (so pairs read it) and is
+    shown, with marks typed carried over to it as its exact form. The letters as typed still
+    match in full: a wrong tone on the right letters ("nguy hiễm") is as common."""
+    rest = [c for c in slipped if c != best]
+    forms = (*_new_forms(meaning, [best], TAKEN_WEIGHT), *meaning.forms, *_new_forms(meaning, rest, TYPO_WEIGHT))
+    carried = printed_carried(typed, best, support) if has_marks(typed) else None
+    return replace(meaning, forms=forms, exact=carried or meaning.exact, shown=best, how="typo")
+
+
+def typed_case(typed: str, word: str) -> str:
+    """A lowercase reading in the case the user typed the word in ("Kệt" → "Kiệt", "BCÁ" →
+    "BÁC"); a reading with capitals of its own (a name as the hits print it) stays as it is."""
+    if not word.islower() or not typed[:1].isupper():
+        return word
+    return word.upper() if len(typed) > 1 and typed.isupper() else word[:1].upper() + word[1:]
+
+
+def _only_printed(typed: str, candidates: Sequence[str], support: Support) -> str | None:
+    """The one candidate the index prints with the marks of `typed` carried over
+    (`misspellings.carried_marks`: "noà" → "nào"; "non" would need the marked "à" replaced), if
+    only one is."""
+    printed = [c for c in candidates if printed_carried(typed, c, support)]
+    return printed[0] if len(printed) == 1 else None
+
+
+def _new_forms(meaning: Meaning, spellings: Sequence[str], weight: float) -> tuple[tuple[str, float], ...]:
+    """`spellings` the meaning does not match yet, each at `weight`."""
+    known = {f for f, _ in meaning.forms}
+    return tuple((c, weight) for c in spellings if c not in known)
+
+
+def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: Restores) -> dict[int, Meaning]:
+    """For a query of RESTORE_FROM_WORDS+ words typed without a single mark: the words taken
+    as typed, with the exact form the restoration model reads for them ("benh nhan" → "bệnh
+    nhân"), so articles that print them so are preferred as they would be had the marks been
+    typed. Before ranking there are no hits to lend context, so short queries, where the
+    model is less sure, are left alone (keywords plain −0.002 with them); on long ones it
+    reads 96% of vinewsqa's syllables right (headlines plain 0.942 → 0.944, vinewsqa plain
+    0.795 → 0.799). The question words of a question are left unmarked: the model reads
+    "tình trạng nao" as "não" (brain) as readily as "nào", and they weigh little anyway
+    (vinewsqa plain 0.7985 → 0.7993); so is a name after a title word (`TITLES`). A
+    restoration costs ~6 ms (p95 ~15 ms) for a 12-word question."""
+    tokens = parsed.positive_tokens
+    if len(tokens) < RESTORE_FROM_WORDS or any(has_marks(t.exact) for t in tokens):
+        return {}
+    reading = restorer.restore([t.folded for t in tokens])
+    if reading is None or len(reading) != len(tokens):
+        return {}
+    out: dict[int, Meaning] = {}
+    for i, (tok, word) in enumerate(zip(tokens, reading, strict=True)):
+        meaning = meanings[id(tok)]  # `interpret` gave every positive word one
+        if meaning.asking or meaning.framing:
+            continue  # "tình trạng nao": not "não"; a question word weighs little, a formula nothing
+        if i and canonical_syllable(reading[i - 1]) in TITLES:
+            continue  # "ông tam": a name, which the model reads as its commonest word ("tâm")
+        exact = canonical_syllable(word)
+        if meaning.changed or exact == tok.folded or fold(exact) != tok.folded:
+            continue  # decoded words have their marks; a reading must be the word typed
+        out[id(tok)] = replace(meaning, exact=exact)
+    return out
+
+
+# Words that put a name after them ("ông Tám", "bé Hiếu"): the restoration model reads a name
+# as its commonest word, so restored marks leave the next word alone (one-typo headlines and
+# questions: three queries up one place, none down; plain forms unchanged).
+TITLES = frozenset(["ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "bé", "cháu"])
+
+
+def typed_meaning(tok: Syllable, text: str) -> Meaning:
+    """A word that means what it says."""
+    exact = tok.exact if tok.exact != tok.folded else None
+    return Meaning(((tok.folded, 1.0),), exact, text[tok.start : tok.end], "typed")

@@ -1,0 +1,130 @@
+"""Question words and letter formulas: how a query reads as a question or a letter, and which
+of its words ask (what kind of answer is wanted) or frame it (a greeting, thanks) rather than
+say what it is about. `indexer.meanings.interpret` marks them; `indexer.ranking` weighs them;
+`indexer.didyoumean` spells them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+# Folded question phrases. In a question they ask for the answer, so they do not describe it.
+QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "la gi", "la ai", "bao nhieu", "bao lau", "bao gio", "nhu the nao", "the nao", "ra sao",
+        "tai sao", "vi sao", "khi nao", "o dau", "nhung gi", "cai gi", "gi", "nao", "ai", "dau",
+        "khong", "chua", "co phai", "hay khong", "duoc khong", "co", "la", "nhu", "the", "sao",
+        "nhung", "cac", "nay", "do", "nhu vay",
+    )
+)
+_QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
+# phrases that make a question wherever they open one, and open nothing else ("tai sao" is
+# only "tại sao"; a lone "ai" may be "AI", "khi" or "vi" anything): `opens_with_question`
+_QUESTION_OPENERS = tuple(
+    tuple(p.split())
+    for p in ("bao nhieu", "bao lau", "bao gio", "tai sao", "vi sao", "lam sao", "lam the nao", "khi nao")
+)
+
+# Folded formulas a reader writes a question in: a greeting, leave to ask, thanks ("Xin chào,
+# cho em hỏi … Em cảm ơn ạ"). They say how the question is put, never what it is about, so a
+# question, or any query of FRAMING_FROM_WORDS+ words, is searched without them
+# (`Meaning.framing`). Formulas only, of two or more syllables: a lone "chào", "thưa", "nhé"
+# or "cho hỏi" folds to what news prints ("chào đời", "thừa", "nhà", "cho hội"). Measured in
+# bench/README.md, "Stop 28: a question put as a letter".
+FRAMING_FROM_WORDS = 6  # shorter queries lose them only when they read as a question
+FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "xin chao", "cam on", "xin cam on", "xin hoi", "muon hoi", "cho em hoi", "cho toi hoi", "cho minh hoi",
+        "cho chau hoi", "cho con hoi", "cho anh hoi", "cho chi hoi", "cho tui hoi",
+    )
+)
+
+
+# How a question phrase is spelled where that is sure: the restoration model reads a folded
+# question from the words news prints most, and health news prints "não" (brain), "đầu" (head)
+# and "bảo" far more than a question asks "nào", "đâu" or "bao nhiêu". Phrases of several
+# syllables are sure anywhere in a question; a lone question word, and "ở/do/từ đâu" ("ở đầu
+# gối"), only at the end of a question typed with its question mark that has no other question
+# phrase ("bệnh nào?", but "vì sao bị viêm não?", and "tai biến mạch máu não" asks nothing).
+QUESTION_SPELLINGS = {
+    "la gi": "là gì", "la ai": "là ai", "bao nhieu": "bao nhiêu", "bao lau": "bao lâu", "bao gio": "bao giờ",
+    "nhu the nao": "như thế nào", "the nao": "thế nào", "ra sao": "ra sao", "tai sao": "tại sao",
+    "vi sao": "vì sao", "khi nao": "khi nào", "nhung gi": "những gì", "cai gi": "cái gì",
+    "hay khong": "hay không", "duoc khong": "được không", "co phai": "có phải",
+    "lam the nao": "làm thế nào", "lam sao": "làm sao",
+}
+FINAL_QUESTION_SPELLINGS = {
+    "o dau": "ở đâu", "do dau": "do đâu", "tu dau": "từ đâu", "nao": "nào", "gi": "gì", "ai": "ai",
+    "khong": "không", "chua": "chưa",
+}
+_SPELLED_PHRASES = tuple(tuple(p.split()) for p in QUESTION_SPELLINGS)
+
+
+def question_spellings(folded: Sequence[str], text: str) -> dict[int, str]:
+    """Positions of a question's words whose spelling `QUESTION_SPELLINGS` (anywhere) or
+    `FINAL_QUESTION_SPELLINGS` (at the end, alone) makes sure, and that spelling; {} for a
+    query that does not read as a question (`looks_like_question`, `opens_with_question`:
+    "bao nhieu nguoi chet", typed without its "?", was read "báo nhiều người chết")."""
+    sure: dict[int, str] = {}
+    if not (looks_like_question(folded, text) or opens_with_question(folded)):
+        return sure
+    for i, phrase in _phrases(folded, _SPELLED_PHRASES):
+        sure.update(zip(range(i, i + len(phrase)), QUESTION_SPELLINGS[" ".join(phrase)].split(), strict=True))
+    if not sure and text.rstrip().endswith("?"):
+        for phrase, spelled in FINAL_QUESTION_SPELLINGS.items():
+            words = phrase.split()
+            if len(folded) > len(words) and list(folded[-len(words) :]) == words:
+                sure.update(zip(range(len(folded) - len(words), len(folded)), spelled.split(), strict=True))
+                break
+    return sure
+
+
+def looks_like_question(folded: Sequence[str], text: str) -> bool:
+    """A question mark, or a question word among the last few syllables, or 'có … không'."""
+    if "?" in text:
+        return True
+    tail = folded[-3:]
+    return any(cue in tail for cue in _QUESTION_CUES)
+
+
+def opens_with_question(folded: Sequence[str]) -> bool:
+    """Whether a phrase that is nothing but question words opens the query ("Bao nhiêu người
+    …", "Vì sao …"): then it asks, "?" or not. Only its spelling relies on this: searched as
+    a question, vinewsqa's 40 questions that open so, typed without their "?", moved 2 up and
+    1 down (MRR@10 0.772 → 0.767), so they are searched as typed."""
+    return any(tuple(folded[: len(opener)]) == opener for opener in _QUESTION_OPENERS)
+
+
+def question_positions(folded: Sequence[str]) -> set[int]:
+    """Positions of syllables that belong to a question phrase (longest phrases first)."""
+    return _positions(folded, QUESTION_PHRASES)
+
+
+def framing_positions(folded: Sequence[str]) -> set[int]:
+    """Positions of syllables that belong to a formula of `FRAMING_PHRASES`; none when they
+    would be every syllable (then the formula is what is asked for)."""
+    found = _positions(folded, FRAMING_PHRASES)
+    return found if len(found) < len(folded) else set()
+
+
+def _positions(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> set[int]:
+    """Positions of the syllables `_phrases` finds."""
+    return {i + k for i, phrase in _phrases(folded, phrases) for k in range(len(phrase))}
+
+
+def _phrases(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> list[tuple[int, tuple[str, ...]]]:
+    """(start, phrase) of the `phrases` in `folded`, longest first, none overlapping another.
+    A phrase is compared only where its first syllable stands (asked of every question and
+    long query, for question words and framing formulas: ~0.2 ms a 20-word question when
+    every position was sliced and compared)."""
+    found: list[tuple[int, tuple[str, ...]]] = []
+    taken: set[int] = set()
+    for phrase in sorted(phrases, key=len, reverse=True):
+        k = len(phrase)
+        first = phrase[0]
+        for i in range(len(folded) - k + 1):
+            if folded[i] == first and tuple(folded[i : i + k]) == phrase and not taken.intersection(range(i, i + k)):
+                taken.update(range(i, i + k))
+                found.append((i, phrase))
+    return found

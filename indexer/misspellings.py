@@ -169,10 +169,11 @@ def carried_marks(typed: str, candidate: str, whole: bool = False) -> str | None
 # spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
 # articles, since a pair seen once is often a chance meeting.
 SLIP_PAIR_DOCS = 2
-# In a SHORT_QUERY, a known word held next to a neighbour in no more than this many articles is
-# a suspect too (`_may_be_slip`): there one chance meeting of the typed pair ("an khan tot
-# lanh" for "an khang tốt lành": "an khan" printed once) hid the slip.
-SHORT_SUSPECT_PAIRS = 1
+# In a SHORT_QUERY, a known word held next to a neighbour in no more articles than chance
+# explains is a suspect too (`_may_be_slip`): one per SUSPECT_PAIR_ARTICLES articles indexed,
+# at least one ("an khan tot lanh" for "an khang tốt lành": on news-2k "an khan" is printed
+# once, in "Bộ Công an khẩn trương"). Chance meetings grow with the archive: on news-50k, 3.
+SUSPECT_PAIR_ARTICLES = 10_000
 
 
 def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
@@ -281,20 +282,28 @@ def _may_be_slip(
     `typo-accented` form: keywords 0.899 -> 0.902, initialisms 0.730 -> 0.763, every other
     cell the same).
 
-    In a `short_query`, a word found next to a neighbour in SHORT_SUSPECT_PAIRS articles or
-    fewer is a suspect as well: its candidates must still be held next to one in more
-    (SLIP_PAIR_DOCS), and are only matched, at a typo's weight, so a rare pair typed as meant
-    (a name: "thuy hien") keeps its article on top. Stop 40: keywords/typo 0.9132 -> 0.9179,
-    typo-accented 0.9284 -> 0.9318, typo-keys 0.9583 -> 0.9594, initialisms/typo +0.002; over
-    news-50k, keywords typo +0.001, typo-accented +0.004, typo-keys +0.004; every other cell
-    the same. A pair held in two articles cost keywords/plain 0.0025 ("thuy hien" lost its
-    article to "thuc hien"); in long queries the rule measured mixed (bench/README.md)."""
+    In a `short_query`, a word found next to a neighbour in as few articles as chance explains
+    (`chance_pairs`) is a suspect as well: its candidates must still be held next to one in
+    SLIP_PAIR_DOCS articles, and are only matched, at a typo's weight, so a rare pair typed as
+    meant (a name: "thuy hien") keeps its article on top. Stop 40: keywords/typo 0.9132 ->
+    0.9179, typo-accented 0.9284 -> 0.9318, typo-keys 0.9583 -> 0.9594, initialisms/typo
+    +0.002; over news-50k (3 chance meetings) keywords typo 0.6516 -> 0.6571, typo-accented
+    0.7159 -> 0.7234, typo-keys 0.7331 -> 0.7374; every other cell the same. Two on news-2k
+    cost keywords/plain 0.0025 ("thuy hien" lost its article to "thuc hien"), five on
+    news-50k keywords-50k/accented 0.0016; in long queries the rule measured mixed
+    (bench/README.md)."""
     word = understood.words[i]
     if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False
-    seen = SHORT_SUSPECT_PAIRS if short_query else 0
+    seen = chance_pairs(support.documents) if short_query else 0
     spellings = iy_spellings(chosen[i])  # "li do": "lý do" spelled the other way, no slip
     return all(pair_docs(chosen, i, s, support.pair_df) <= seen for s in spellings)
+
+
+def chance_pairs(documents: int) -> int:
+    """How many articles may hold a pair by chance in an index of `documents` articles
+    (SUSPECT_PAIR_ARTICLES): 1 on news-2k's 2,600, 3 on news-50k's 34,701."""
+    return max(1, documents // SUSPECT_PAIR_ARTICLES)
 
 
 def _lone_key(understood: Understood, i: int) -> bool:

@@ -13,6 +13,7 @@ from indexer.meanings import interpret
 from indexer.misspellings import (
     KeyedSlips,
     carried_marks,
+    chance_pairs,
     keyed_slips,
     printed_carried,
     slip_candidates,
@@ -109,6 +110,22 @@ def test_a_pair_held_once_does_not_clear_a_word_of_a_short_query() -> None:
     assert slip_candidates(understand(long, support), support, index)[1] == []
     held_twice = DictSupport.from_texts([*texts, "Hát xong an khan cả giọng."])
     assert slip_candidates(understand(["an", "khan"], held_twice), held_twice, TypoIndex(held_twice.syllables))[1] == []
+
+
+def test_chance_meetings_grow_with_the_archive() -> None:
+    """In an archive of 34,701 articles a pair held three times is still a chance meeting
+    (`chance_pairs`): the word is a suspect, and the candidate held there more often is
+    matched. Held four times, it is taken as typed."""
+    assert chance_pairs(2_600) == 1 and chance_pairs(34_701) == 3
+
+    def candidates(held: int) -> list[str]:
+        syllables = {"an": 900, "khan": 300, "khang": 200, "giong": 100}
+        pairs = {("an", "khan"): held, ("an", "khang"): 40}
+        support = DictSupport(syllables, pairs, documents=34_701)
+        return slip_candidates(understand(["an", "khan"], support), support, TypoIndex(syllables))[1]
+
+    assert "khang" in candidates(3)
+    assert candidates(4) == []
 
 
 def test_slip_candidates_for_the_lone_word_one_key_decoded() -> None:

@@ -229,7 +229,7 @@ def _slip_sureness(
       keyword queries shown exactly as meant 0.347 -> 0.433 (typo-keys 0.520 -> 0.610, typed
       with marks 0.593 -> 0.653), no ranking changed, no correct query given a suggestion.
       Not for a word the index holds next to a neighbour (a short query's suspect too:
-      `misspellings.chance_pairs`): that pair, however rare, is most often a name typed
+      `typos.chance_pairs`): that pair, however rare, is most often a name typed
       as meant, and showing it corrected cost three right keyword queries (stop 40).
     - In a long query, the candidate it is taken as (`_held_slip`) held next to a neighbour in
       SLIP_PAIR_SHARE of the index's articles, where the word stands next to neither: one of

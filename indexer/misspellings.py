@@ -18,7 +18,16 @@ from collections.abc import Sequence
 
 from indexer.analysis import canonical_syllable, fold, iy_spellings
 from indexer.keyboard import Support, Understood, WordChoice, could_be_syllable, decode_telex, decode_vni
-from indexer.typos import CONTEXT_POOL, MARKED_POOL, SHORT_QUERY, TypoIndex, pair_docs, ranked_in_context, taken_as
+from indexer.typos import (
+    CONTEXT_POOL,
+    MARKED_POOL,
+    SHORT_QUERY,
+    TypoIndex,
+    chance_pairs,
+    pair_docs,
+    ranked_in_context,
+    taken_as,
+)
 
 
 def typo_candidates(
@@ -55,7 +64,8 @@ def typo_candidates(
             found = list(dict.fromkeys(found))[:limit]
             if keyed is not None and taken_as(found, chosen, i, support.pair_df) is None and (spelled := keyed(i)):
                 decoded = [(f, support.df(f)) for f in spelled]
-                first = [c for c, _ in ranked_in_context(decoded, chosen, i, support.pair_df, limit)]
+                chance = chance_pairs(support.documents)
+                first = [c for c, _ in ranked_in_context(decoded, chosen, i, support.pair_df, limit, chance)]
                 found = list(dict.fromkeys([*first, *found]))[:limit]
         out.append(found)
     return out
@@ -169,11 +179,6 @@ def carried_marks(typed: str, candidate: str, whole: bool = False) -> str | None
 # spells no syllable ("cahn"), a real syllable ("lan" for "loan") needs SLIP_PAIR_DOCS
 # articles, since a pair seen once is often a chance meeting.
 SLIP_PAIR_DOCS = 2
-# In a SHORT_QUERY, a known word held next to a neighbour in no more articles than chance
-# explains is a suspect too (`_may_be_slip`): one per SUSPECT_PAIR_ARTICLES articles indexed,
-# at least one ("an khan tot lanh" for "an khang tốt lành": on news-2k "an khan" is printed
-# once, in "Bộ Công an khẩn trương"). Chance meetings grow with the archive: on news-50k, 3.
-SUSPECT_PAIR_ARTICLES = 10_000
 
 
 def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
@@ -240,7 +245,9 @@ def _near_in_context(
     a two-letter word none; so does any two-letter `slip` suspect ("hu tro": "khu")."""
     short = len(key) == 2 and key.isalpha() and (slip or not could_be_syllable(key))
     context = [*chosen[:i], key, *chosen[i + 1 :]]
-    found = index.in_context(context, i, support.pair_df, limit=limit, pool=pool, maxdist=1 if short else None)
+    maxdist = 1 if short else None
+    chance = chance_pairs(support.documents)
+    found = index.in_context(context, i, support.pair_df, limit=limit, pool=pool, maxdist=maxdist, chance=chance)
     return [c for c, _ in found]
 
 
@@ -283,7 +290,9 @@ def _may_be_slip(
     cell the same).
 
     In a `short_query`, a word found next to a neighbour in as few articles as chance explains
-    (`chance_pairs`) is a suspect as well: its candidates must still be held next to one in
+    (`typos.chance_pairs`, at least one: "an khan tot lanh" for "an khang tốt lành", where
+    news-2k prints "an khan" once, in "Bộ Công an khẩn trương") is a suspect as well: its
+    candidates must still be held next to one in
     SLIP_PAIR_DOCS articles, and are only matched, at a typo's weight, so a rare pair typed as
     meant (a name: "thuy hien") keeps its article on top. Stop 40: keywords/typo 0.9132 ->
     0.9179, typo-accented 0.9284 -> 0.9318, typo-keys 0.9583 -> 0.9594, initialisms/typo
@@ -295,15 +304,9 @@ def _may_be_slip(
     word = understood.words[i]
     if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False
-    seen = chance_pairs(support.documents) if short_query else 0
+    seen = max(1, chance_pairs(support.documents)) if short_query else 0
     spellings = iy_spellings(chosen[i])  # "li do": "lý do" spelled the other way, no slip
     return all(pair_docs(chosen, i, s, support.pair_df) <= seen for s in spellings)
-
-
-def chance_pairs(documents: int) -> int:
-    """How many articles may hold a pair by chance in an index of `documents` articles
-    (SUSPECT_PAIR_ARTICLES): 1 on news-2k's 2,600, 3 on news-50k's 34,701."""
-    return max(1, documents // SUSPECT_PAIR_ARTICLES)
 
 
 def _lone_key(understood: Understood, i: int) -> bool:

@@ -436,3 +436,21 @@ def test_the_slip_shown_is_the_one_held_far_more_often_beside_the_neighbours() -
     less = Pairs({("vit", "tai"): 3, ("viet", "tai"): 3 * SHOWN_HELD - 1})
     assert _held_slip(["vit", "viet"], words, 0, less) == "vit"  # type: ignore[arg-type]
     assert _held_slip(["vit", "viet"], words, 0, Pairs({})) == "vit"  # type: ignore[arg-type]
+
+
+def test_a_pair_held_by_chance_is_no_context_evidence() -> None:
+    """On a large index a stray spelling held next to the neighbour a few times ("chun" after
+    "se", once) outranks, for its rarity, the word meant ("chuyen", after "se" 250 times);
+    with the chance meetings of that index (`chance_pairs`) not counted, the word meant leads.
+    On a small index (no chance meetings) one pair is evidence, as it was."""
+    from indexer.typos import chance_pairs, ranked_in_context
+
+    pairs = {("se", "chun"): 1, ("se", "chuyen"): 250}
+
+    def pair_df(a: str, b: str) -> int:
+        return pairs.get((a, b), 0)
+
+    found = [("chun", 13), ("chuyen", 8288)]
+    words = ["my", "se", "chuen"]
+    assert ranked_in_context(found, words, 2, pair_df, 1, chance_pairs(2_600))[0][0] == "chun"
+    assert ranked_in_context(found, words, 2, pair_df, 1, chance_pairs(34_701))[0][0] == "chuyen"

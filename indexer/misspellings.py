@@ -292,9 +292,9 @@ def _may_be_slip(
     In a `short_query`, a word found next to a neighbour in as few articles as chance explains
     (`typos.chance_pairs`, at least one: "an khan tot lanh" for "an khang tốt lành", where
     news-2k prints "an khan" once, in "Bộ Công an khẩn trương") is a suspect as well: its
-    candidates must still be held next to one in
-    SLIP_PAIR_DOCS articles, and are only matched, at a typo's weight, so a rare pair typed as
-    meant (a name: "thuy hien") keeps its article on top. Stop 40: keywords/typo 0.9132 ->
+    candidates must still be held next to one in SLIP_PAIR_DOCS articles, and are only
+    matched, at a typo's weight, so a rare pair typed as meant (a name: "thuy hien") keeps its
+    article on top. Stop 40: keywords/typo 0.9132 ->
     0.9179, typo-accented 0.9284 -> 0.9318, typo-keys 0.9583 -> 0.9594, initialisms/typo
     +0.002; over news-50k (3 chance meetings) keywords typo 0.6516 -> 0.6571, typo-accented
     0.7159 -> 0.7234, typo-keys 0.7331 -> 0.7374; every other cell the same. Two on news-2k

@@ -24,6 +24,7 @@ from indexer.typos import (
     SHORT_QUERY,
     TypoIndex,
     chance_pairs,
+    neighbour_pairs,
     pair_docs,
     ranked_in_context,
     taken_as,
@@ -198,7 +199,8 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     chosen = [w.chosen.folded for w in understood.words]
     # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
     # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and
-    # its many one-edit neighbours are noise (vinewsqa plain -0.002).
+    # its many one-edit neighbours are noise (vinewsqa plain -0.002): there it gets only the
+    # words it is with a letter lost, held together with a neighbour (LOST_LETTER_SHARE).
     short_query = len(chosen) < SHORT_QUERY
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
@@ -235,6 +237,21 @@ def _pool(word: WordChoice, chosen: Sequence[str]) -> int:
     return MARKED_POOL if word.typed_with_marks and len(chosen) < SHORT_QUERY else CONTEXT_POOL
 
 
+# A two-letter word that may be a syllable gets no tolerance (`typos.MIN_LENGTH`: "an", "em",
+# "ba" are each other's typos) but for one slip, a letter lost from a three-letter word ("un thu"
+# for "ung thư", "hu tuong" for "thủ tướng", "vi sa" for "vì sao"; `TypoIndex.lost_letter`).
+# Such a spelling is kept only where the index holds it next to a neighbour as a pair that
+# belongs together: in SLIP_PAIR_DOCS articles beyond chance, and in LOST_LETTER_SHARE of the
+# articles of the rarer word of the pair (`_held_together`): "hoc ma hien" (news about a
+# school) is no "hoc mat" nor "mau hien", each met a few times among hundreds. Stop 41, one
+# typo: headlines 0.9422 -> 0.9451, typo-keys 0.9439 -> 0.9451; vinewsqa typo-accented 0.7961 ->
+# 0.7974, typo-keys 0.7923 -> 0.7939; legal typo 0.8050 -> 0.8070. Repaired, three questions
+# fell back to their rank typed right ("ni gì" → "nói gì", 1 -> 2; vinewsqa typo -0.0003, legal
+# typo-accented -0.002). Without the share, vinewsqa plain and accented lost 0.001 ("hoc ma
+# hien"); 0.02 and 0.05 of the rarer word, or 0.01 of the candidate's articles, lifted less.
+LOST_LETTER_SHARE = 0.01
+
+
 def _near_in_context(
     chosen: Sequence[str], i: int, key: str, support: Support, index: TypoIndex, limit: int, slip: bool = False,
     pool: int = CONTEXT_POOL,
@@ -242,13 +259,32 @@ def _near_in_context(
     """`TypoIndex.in_context` for `key` in place of word i: its best `limit` of the `pool`
     nearest spellings (`_pool`). A two-letter key that spells no
     syllable ("ht": a letter dropped from "hot") gets distance 1, where `max_distance` allows
-    a two-letter word none; so does any two-letter `slip` suspect ("hu tro": "khu")."""
-    short = len(key) == 2 and key.isalpha() and (slip or not could_be_syllable(key))
+    a two-letter word none; so does any two-letter `slip` suspect in a short query ("hu tro":
+    "khu"). Any other two-letter key gets the words it is with a letter lost, those held
+    together with a neighbour (LOST_LETTER_SHARE)."""
+    two_letters = len(key) == 2 and key.isalpha()
+    short = two_letters and (slip or not could_be_syllable(key))
     context = [*chosen[:i], key, *chosen[i + 1 :]]
-    maxdist = 1 if short else None
     chance = chance_pairs(support.documents)
+    if two_letters and not short:
+        found = ranked_in_context(index.lost_letter(key, pool), context, i, support.pair_df, pool, chance)
+        return [c for c, df in found if _held_together(context, i, c, df, support, chance)][:limit]
+    maxdist = 1 if short else None
     found = index.in_context(context, i, support.pair_df, limit=limit, pool=pool, maxdist=maxdist, chance=chance)
     return [c for c, _ in found]
+
+
+def _held_together(words: Sequence[str], i: int, candidate: str, df: int, support: Support, chance: int) -> bool:
+    """Whether the index holds `candidate` (found in `df` articles) in place of word i next to
+    a neighbour in more than `chance` articles, SLIP_PAIR_DOCS at least, and in
+    LOST_LETTER_SHARE of the articles of the rarer word of that pair: a pair that belongs
+    together ("hoa sen": most articles with "sen"), not one met by chance."""
+    for held, j in zip(neighbour_pairs(words, i, candidate, support.pair_df), (i - 1, i + 1), strict=True):
+        if 0 <= j < len(words):
+            rarer = min(df, support.df(words[j]) or df)
+            if held >= max(SLIP_PAIR_DOCS, chance + 1, LOST_LETTER_SHARE * rarer):
+                return True
+    return False
 
 
 def _unprinted_marks(word: WordChoice, folded: str, support: Support) -> bool:

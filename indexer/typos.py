@@ -28,7 +28,7 @@ import numpy as np
 from indexer.analysis import fold
 from indexer.mapped import load_array, open_trie, save_array, save_trie, trie_id, trie_keys
 
-MIN_LENGTH = 3  # shorter words get no tolerance: "an"/"em"/"ba" are each other's typos
+MIN_LENGTH = 3  # shorter words get no tolerance ("an"/"em"/"ba" are each other's typos) but `lost_letter`
 LONG_WORD = 8  # from this length on, distance 2
 MAX_LENGTH = 24  # longer lexicon entries (URLs, hashes) are not worth indexing
 
@@ -247,6 +247,13 @@ class TypoIndex:
             self._near(word, maxdist), key=lambda c: (c[1], not same_start(word, c[0], lost_start), -c[2], c[0])
         )
         return [(c, df) for c, _, df in found[:limit]]
+
+    def lost_letter(self, word: str, limit: int = CONTEXT_POOL) -> list[tuple[str, int]]:
+        """Up to `limit` (candidate, df) that `word` (folded) is with one letter left out,
+        commonest first: the one slip looked for in a two-letter word that `max_distance` gives
+        no tolerance (`misspellings._near_in_context`)."""
+        found = [(c, df) for c, _, df in self._near(word, 1) if len(c) == len(word) + 1]
+        return sorted(found, key=lambda c: (-c[1], c[0]))[:limit]
 
     def in_context(
         self,

@@ -11,6 +11,7 @@ from indexer.analysis import canonical_syllable, fold
 from indexer.keyboard import DictSupport, understand
 from indexer.meanings import interpret
 from indexer.misspellings import (
+    LOST_LETTER_SHARE,
     KeyedSlips,
     carried_marks,
     keyed_slips,
@@ -82,17 +83,46 @@ def test_slip_candidates_for_known_words_a_slip_may_have_made() -> None:
     assert typo_candidates(understand(["cahn", "tac"], support), support, index) == [[], []]
 
 
-def test_two_letter_slip_candidates_in_short_queries_only() -> None:
-    """A two-letter word of a short query is a large share of it: a dropped letter ("hu tro"
-    for "khu tro") gets the one-edit spellings held next to a neighbour. In a long query such a
-    word weighs little and its many neighbours are noise (vinewsqa plain lost 0.002)."""
-    support = DictSupport.from_texts(SLIPS)
+def test_two_letter_slips_in_short_queries_and_lost_letters_in_long_ones() -> None:
+    """A two-letter word of a short query is a large share of it: a slip suspect ("hu tro" for
+    "khu tro") gets every one-edit spelling held next to a neighbour ("ho tro" too). In a long
+    query it gets only the words it is with a letter lost: another two-letter word is as often
+    what was meant as what was typed ("an"/"em"/"ba")."""
+    texts = [*SLIPS, "Hỗ trợ nông dân.", "Được hỗ trợ vốn."]
+    support = DictSupport.from_texts(texts)
     index = TypoIndex(support.syllables)
     assert support.df("hu") and not support.pair_df("hu", "tro") and support.pair_df("khu", "tro") == 2
-    assert "khu" in slip_candidates(understand(["hu", "tro"], support), support, index)[0]
+    assert support.pair_df("ho", "tro") == 2
+    assert {"khu", "ho"} <= set(slip_candidates(understand(["hu", "tro"], support), support, index)[0])
     long = ["hu", "tro", "cua", "cong", "nhan", "ngoai", "thanh"]
     assert len(long) >= SHORT_QUERY
-    assert slip_candidates(understand(long, support), support, index)[0] == []
+    assert slip_candidates(understand(long, support), support, index)[0] == ["khu"]
+
+
+def test_a_lost_letter_in_a_long_query_must_belong_with_its_neighbour() -> None:
+    """In a long query, a two-letter word's lost-letter spelling ("ma" → "mat") is matched only
+    where the index holds it next to a neighbour in LOST_LETTER_SHARE of the articles of the
+    rarer word of the pair: "hoc mat" met in 3 of "mat"'s 800 articles is chance; in 9, or in 3
+    of a rare neighbour's 20, the pair belongs together. A word the index knows in no form
+    ("un thu" for "ung thu") is held to the same."""
+    words = ["truong", "hoc", "ma", "hien", "tai", "cau", "be", "dang", "theo"]
+    assert len(words) >= SHORT_QUERY
+
+    def candidates(held: int, hoc: int = 900) -> list[str]:
+        syllables = {"truong": 700, "hoc": hoc, "ma": 500, "mat": 800, "hien": 600, "tai": 900}
+        support = DictSupport(syllables, {("hoc", "mat"): held}, documents=2_600)
+        return slip_candidates(understand(words, support), support, TypoIndex(syllables))[2]
+
+    assert LOST_LETTER_SHARE * 800 > 3
+    assert candidates(3) == []
+    assert candidates(9) == ["mat"]
+    assert candidates(3, hoc=20) == ["mat"]
+    question = ["cach", "gi", "nhan", "biet", "un", "thu", "tren", "tai"]
+    syllables = {"cach": 300, "gi": 900, "nhan": 800, "biet": 700, "ung": 90, "thu": 600, "tren": 800, "tai": 900}
+    for held, meant in ((60, ["ung"]), (0, [])):
+        support = DictSupport(syllables, {("ung", "thu"): held}, documents=898)
+        got = typo_candidates(understand(question, support), support, TypoIndex(syllables))
+        assert got[4] == meant
 
 
 def test_a_pair_held_once_does_not_clear_a_word_of_a_short_query() -> None:

@@ -28,6 +28,15 @@ def test_word_itself_and_short_words() -> None:
     assert "2020" not in INDEX and "u23" not in INDEX
 
 
+def test_a_two_letter_word_is_looked_up_only_as_one_with_a_letter_lost() -> None:
+    """`lost_letter`: the words one letter longer that the word is with one left out, anywhere
+    in it, commonest first; no substitution, no swap."""
+    index = TypoIndex({"nam": 900, "an": 800, "anh": 500, "nan": 50, "am": 40, "ban": 30, "na": 20})
+    assert index.lost_letter("na") == [("nam", 900), ("nan", 50)]
+    assert index.lost_letter("an") == [("anh", 500), ("nan", 50), ("ban", 30)]
+    assert index.lost_letter("an", limit=1) == [("anh", 500)]
+
+
 def test_ranking_prefers_nearer_same_first_letter_then_frequent() -> None:
     # all at distance 1; n-words first, by frequency; then the others by frequency
     assert [c for c, _ in INDEX.candidates("nanh", limit=5)] == ["nhanh", "nan", "anh", "hanh"]

@@ -245,9 +245,7 @@ def _slip_sureness(
     alone = not pair_docs(words, i, words[i], support.pair_df)
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
         return "taken" if long else "shown"
-    if long and pair_docs(words, i, held, support.pair_df) >= (
-        SLIP_PAIR_SHARE * support.documents
-    ):
+    if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
         return "taken"
     return None
 

@@ -28,7 +28,7 @@ import numpy as np
 from indexer.analysis import fold
 from indexer.mapped import load_array, open_trie, save_array, save_trie, trie_id, trie_keys
 
-MIN_LENGTH = 3  # shorter words get no tolerance ("an"/"em"/"ba" are each other's typos) but `lost_letter`
+MIN_LENGTH = 3  # shorter words get no tolerance ("an"/"em"/"ba" are each other's typos) bar `lost_letter`
 LONG_WORD = 8  # from this length on, distance 2
 MAX_LENGTH = 24  # longer lexicon entries (URLs, hashes) are not worth indexing
 

@@ -21,8 +21,8 @@ Use, per run of adjacent query words (`Support` is the index's document counts):
    chosen reading, and the raw word, so a wrong choice costs ranking, never recall), with the
    exact-form boost of ``u.words[i].chosen.exact`` when it carries marks;
 2. ``indexer.misspellings.typo_candidates(u, support, typo_index)``: extra folded forms for
-   words the index knows in no form, to match at the lower `typos.SUGGESTED_WEIGHT` ("haf
-   nooiij": the base letters "noii" are one edit from "noi"); `slip_candidates` for words it
+   words the index knows in no form, to match at the lower `typo_evidence.SUGGESTED_WEIGHT`
+   ("haf nooiij": the base letters "noii" are one edit from "noi"); `slip_candidates` for words it
    knows that a slip may have made.
 """
 
@@ -41,7 +41,8 @@ from typing import Literal, Protocol
 from viet_text_tools import normalize_diacritics
 
 from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text, tokenize
-from indexer.typos import LONG_WORD, SHORT_QUERY
+from indexer.typo_evidence import SHORT_QUERY
+from indexer.typos import LONG_WORD
 
 # --- syllable model ------------------------------------------------------------------------------
 

@@ -1,9 +1,9 @@
 """What each typed word means (`interpret`): keyboard-off input (Telex, VNI) and misplaced marks
 decoded when the index supports the reading (`indexer.keyboard`), likely spellings of a word the
-index lacks or a slip may have made (`indexer.misspellings`, `indexer.typos`), question words and
-letter formulas (`indexer.questions`), and the marks of a long query typed without any
-(`indexer.restoration`). Each meaning is a few weighted folded forms that `indexer.ranking`
-matches and scores."""
+index lacks or a slip may have made (`indexer.misspellings`, weighed by `indexer.typo_evidence`),
+question words and letter formulas (`indexer.questions`), and the marks of a long query typed
+without any (`indexer.restoration`). Each meaning is a few weighted folded forms that
+`indexer.ranking` matches and scores."""
 
 from __future__ import annotations
 
@@ -16,17 +16,17 @@ from indexer.keyboard import Support, toned_sibling, understand
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
 from indexer.questions import FRAMING_FROM_WORDS, framing_positions, looks_like_question, question_positions
-from indexer.typos import (
+from indexer.typo_evidence import (
     SHORT_QUERY,
     SLIP_PAIR_SHARE,
     SLIP_RARITY,
     TAKEN_WEIGHT,
-    TypoIndex,
     neighbour_pairs,
     pair_docs,
     taken_as,
 )
-from indexer.typos import SUGGESTED_WEIGHT as TYPO_WEIGHT
+from indexer.typo_evidence import SUGGESTED_WEIGHT as TYPO_WEIGHT
+from indexer.typos import TypoIndex
 
 SHOWN_HELD = 10  # see _held_slip
 
@@ -229,7 +229,7 @@ def _slip_sureness(
       keyword queries shown exactly as meant 0.347 -> 0.433 (typo-keys 0.520 -> 0.610, typed
       with marks 0.593 -> 0.653), no ranking changed, no correct query given a suggestion.
       Not for a word the index holds next to a neighbour (a short query's suspect too:
-      `typos.chance_pairs`): that pair, however rare, is most often a name typed
+      `typo_evidence.chance_pairs`): that pair, however rare, is most often a name typed
       as meant, and showing it corrected cost three right keyword queries (stop 40).
     - In a long query, the candidate it is taken as (`_held_slip`) held next to a neighbour in
       SLIP_PAIR_SHARE of the index's articles, where the word stands next to neither: one of

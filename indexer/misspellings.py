@@ -5,8 +5,9 @@ may have made (`slip_candidates`), and the marks typed carried over to a candida
 (`carried_marks`, `printed_carried`), which say which of a typo's spellings was meant.
 
 These run on `indexer.keyboard.understand`'s reading of a query (keystrokes decoded first,
-tolerance after), look spellings up in `indexer.typos.TypoIndex` and rank them by the
-neighbours (`TypoIndex.in_context`); `indexer.meanings.interpret` weighs what they find.
+tolerance after), look spellings up in `indexer.typos.TypoIndex`, rank them by the neighbours
+and take one where the evidence points at it alone (`indexer.typo_evidence`);
+`indexer.meanings.interpret` weighs what they find.
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ from collections.abc import Sequence
 
 from indexer.analysis import canonical_syllable, fold, iy_spellings
 from indexer.keyboard import Support, Understood, WordChoice, could_be_syllable, decode_telex, decode_vni
-from indexer.typos import (
-    CONTEXT_POOL,
-    MARKED_POOL,
+from indexer.typo_evidence import (
     SHORT_QUERY,
-    TypoIndex,
     chance_pairs,
     neighbour_pairs,
     pair_docs,
     ranked_in_context,
     taken_as,
 )
+from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex
 
 
 def typo_candidates(
@@ -39,7 +38,7 @@ def typo_candidates(
     keyed: KeyedSlips | None = None,
 ) -> list[list[str]]:
     """Per word, folded typo candidates to match besides its `folded_forms` (at a lower weight:
-    typos.SUGGESTED_WEIGHT), for words the index knows in none of those forms; [] elsewhere.
+    typo_evidence.SUGGESTED_WEIGHT), for words the index knows in none of those forms; [] elsewhere.
 
     Decoding first, tolerance after: a `typo_keys` entry the index knows is taken as it is (the
     base letters of a mistyped keystroke sequence: "ddifnhj" → "dinh"), else the candidates of
@@ -197,10 +196,11 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
     marks carried over (`carried_marks`) and holds next to a neighbour. Those are shown as a
     correction (`meanings.interpret`): marks printed nowhere are no name."""
     chosen = [w.chosen.folded for w in understood.words]
-    # In a short query (typos.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu" lost its
-    # k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs little and
-    # its many one-edit neighbours are noise (vinewsqa plain -0.002): there it gets only the
-    # words it is with a letter lost, held together with a neighbour (LOST_LETTER_SHARE).
+    # In a short query (typo_evidence.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu"
+    # lost its k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs
+    # little and its many one-edit neighbours are noise (vinewsqa plain -0.002): there it gets
+    # only the words it is with a letter lost, held together with a neighbour
+    # (LOST_LETTER_SHARE).
     short_query = len(chosen) < SHORT_QUERY
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
@@ -326,8 +326,8 @@ def _may_be_slip(
     cell the same).
 
     In a `short_query`, a word found next to a neighbour in as few articles as chance explains
-    (`typos.chance_pairs`, at least one: "an khan tot lanh" for "an khang tốt lành", where
-    news-2k prints "an khan" once, in "Bộ Công an khẩn trương") is a suspect as well: its
+    (`typo_evidence.chance_pairs`, at least one: "an khan tot lanh" for "an khang tốt lành",
+    where news-2k prints "an khan" once, in "Bộ Công an khẩn trương") is a suspect as well: its
     candidates must still be held next to one in SLIP_PAIR_DOCS articles, and are only
     matched, at a typo's weight, so a rare pair typed as meant (a name: "thuy hien") keeps its
     article on top. Stop 40: keywords/typo 0.9132 ->

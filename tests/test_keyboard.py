@@ -28,7 +28,8 @@ from indexer.keyboard import (
     understand,
 )
 from indexer.misspellings import typo_candidates
-from indexer.typos import SHORT_QUERY, TypoIndex
+from indexer.typo_evidence import SHORT_QUERY
+from indexer.typos import TypoIndex
 
 
 def words(text: str, decode) -> str:

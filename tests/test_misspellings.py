@@ -20,7 +20,8 @@ from indexer.misspellings import (
     typo_candidates,
 )
 from indexer.query import parse_query
-from indexer.typos import SHORT_QUERY, TAKEN_WEIGHT, TypoIndex, chance_pairs
+from indexer.typo_evidence import SHORT_QUERY, TAKEN_WEIGHT, chance_pairs
+from indexer.typos import TypoIndex
 
 
 def test_a_lone_tone_key_that_makes_a_syllable_never_printed_is_a_slip() -> None:

@@ -1,4 +1,5 @@
-"""Typo candidates from the symmetric-delete index."""
+"""Typo candidates from the symmetric-delete index (`indexer.typos`), and which of them was
+meant (`indexer.typo_evidence`)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.ranking import EXACT_WEIGHT
-from indexer.typos import SUGGESTED_WEIGHT, TypoIndex, distance, max_distance
+from indexer.typo_evidence import SUGGESTED_WEIGHT
+from indexer.typos import TypoIndex, distance, max_distance
 
 _COUNTS = """nam:900 nan:20 man:40 anh:700 ang:30 nhanh:300 hanh:60 ha:800 noi:700 nai:50 moi:400
 con:600 chon:90 facebook:90 chinh:500 phu:400 thu:300 tuong:200 truong:500 2020:100 u23:50"""
@@ -124,7 +126,7 @@ def test_a_lone_long_candidate_is_taken_as_the_word() -> None:
     from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
-    from indexer.typos import TAKEN_WEIGHT, taken_as
+    from indexer.typo_evidence import TAKEN_WEIGHT, taken_as
 
     def no_pairs(a: str, b: str) -> int:
         return 0
@@ -146,7 +148,7 @@ def test_the_one_candidate_printed_next_to_a_neighbour_is_taken() -> None:
     from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
-    from indexer.typos import TAKEN_WEIGHT, taken_as
+    from indexer.typo_evidence import TAKEN_WEIGHT, taken_as
 
     support = DictSupport.from_texts(
         ["Kết quả xét nghiệm máu.", "Bình xịt côn trùng.", "Xát muối vào vết thương.", "Xét nghiệm lại."]
@@ -166,7 +168,7 @@ def test_a_dominant_candidate_is_taken_in_a_short_query_only() -> None:
     """Two candidates printed next to a neighbour: in a short query the one printed DOMINANT
     times as often is taken ("trnh luan": "tranh luan" 42 articles, "tinh luan" 1); below that,
     or in a long query, the context decides nothing."""
-    from indexer.typos import DOMINANT, SHORT_QUERY, taken_as
+    from indexer.typo_evidence import DOMINANT, SHORT_QUERY, taken_as
 
     # (both a letter left out of what was typed: the slip weighs them alike)
     counts = {("tranh", "luan"): 3 * DOMINANT, ("trinh", "luan"): 3}
@@ -186,7 +188,7 @@ def test_the_likelier_slip_decides_between_candidates_held_alike() -> None:
     """ "bac si hni": "nhi" (two letters swapped) and "hai" (a far key struck) are each held
     next to "si" in two articles; two swapped letters are the likelier slip, so "nhi" is taken.
     With "hai" held far more often, the neighbours win again."""
-    from indexer.typos import taken_as
+    from indexer.typo_evidence import taken_as
 
     counts = {("si", "hai"): 2, ("si", "nhi"): 2}
 
@@ -206,7 +208,7 @@ _LETTERS = st.text(alphabet="abcdeghiklmnopqrstuvxy", min_size=3, max_size=8)
 def test_slip_cost_weighs_each_kind_of_slip(word: str, data: st.DataObject) -> None:
     """A letter left out, two adjacent letters swapped: free; a letter doubled, or a key next
     to the right one struck: KEY_COST; any other letter: LETTER_COST (against the word meant)."""
-    from indexer.typos import KEY_COST, LETTER_COST, _neighbour_keys, slip_cost
+    from indexer.typo_evidence import KEY_COST, LETTER_COST, _neighbour_keys, slip_cost
 
     i = data.draw(st.integers(0, len(word) - 1))
     assert slip_cost(word[:i] + word[i + 1 :], word) == 0.0
@@ -240,7 +242,7 @@ def test_a_mistyped_word_typed_with_marks_keeps_them_on_its_spelling() -> None:
     from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
-    from indexer.typos import TAKEN_WEIGHT
+    from indexer.typo_evidence import TAKEN_WEIGHT
 
     support = DictSupport.from_texts(
         ["Tình trạng thế nào?", "Nông dân gieo mạ non.", "Ăn no mặc ấm.", "Thế non nước."]
@@ -263,7 +265,7 @@ def test_a_marked_spelling_printed_nowhere_is_shown_corrected() -> None:
     from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
-    from indexer.typos import TAKEN_WEIGHT
+    from indexer.typo_evidence import TAKEN_WEIGHT
 
     support = DictSupport.from_texts(["Khó khăn chồng chất.", "Khó khăn của nông dân.", "Anh ấy khá giỏi."])
     index = TypoIndex(support.syllables)
@@ -297,7 +299,8 @@ def test_a_slip_that_moves_the_first_letter_is_within_reach() -> None:
     mistyped), but two slips move it: the first two letters swapped ("ati" for "tai") and, in a
     short query, the first letter left out ("hu" for "khu"). With 25 spellings one edit away
     that keep the first letter, those were never among the 20 the context ranks."""
-    from indexer.typos import CONTEXT_POOL, SHORT_QUERY, same_start
+    from indexer.typo_evidence import SHORT_QUERY
+    from indexer.typos import CONTEXT_POOL, same_start
 
     assert same_start("ati", "tai") and same_start("ati", "atm") and not same_start("ati", "xti")
     assert not same_start("hu", "khu") and same_start("hu", "khu", lost_start=True)
@@ -329,7 +332,7 @@ def test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one
     from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
-    from indexer.typos import SLIP_RARITY, TAKEN_WEIGHT
+    from indexer.typo_evidence import SLIP_RARITY, TAKEN_WEIGHT
 
     common = [f"Thân hình cân đối số {i}." for i in range(SLIP_RARITY)]
 
@@ -379,7 +382,7 @@ def test_a_common_word_is_taken_as_the_archives_common_pair_one_edit_away() -> N
     from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
-    from indexer.typos import SLIP_PAIR_SHARE, TAKEN_WEIGHT
+    from indexer.typo_evidence import SLIP_PAIR_SHARE, TAKEN_WEIGHT
 
     side = [f"Bên trái là nhà số {i}." for i in range(60)]  # "bên" alone: no rarer than "bệnh"
 
@@ -452,7 +455,7 @@ def test_a_pair_held_by_chance_is_no_context_evidence() -> None:
     "se", once) outranks, for its rarity, the word meant ("chuyen", after "se" 250 times);
     with the chance meetings of that index (`chance_pairs`) not counted, the word meant leads.
     On a small index (no chance meetings) one pair is evidence, as it was."""
-    from indexer.typos import chance_pairs, ranked_in_context
+    from indexer.typo_evidence import chance_pairs, ranked_in_context
 
     pairs = {("se", "chun"): 1, ("se", "chuyen"): 250}
 

@@ -242,8 +242,9 @@ def _pool(word: WordChoice, chosen: Sequence[str]) -> int:
 # for "ung thư", "hu tuong" for "thủ tướng", "vi sa" for "vì sao"; `TypoIndex.lost_letter`).
 # Such a spelling is kept only where the index holds it next to a neighbour as a pair that
 # belongs together: in SLIP_PAIR_DOCS articles beyond chance, and in LOST_LETTER_SHARE of the
-# articles of the rarer word of the pair (`_held_together`): "hoc ma hien" (news about a
-# school) is no "hoc mat" nor "mau hien", each met a few times among hundreds. Stop 41, one
+# uses of the rarer word of the pair (`_held_together` says how each is counted): "hoc ma
+# hien" (news about a school) is no "hoc mat" nor "mau hien", each met a few times among
+# hundreds. Stop 41, one
 # typo: headlines 0.9422 -> 0.9451, typo-keys 0.9439 -> 0.9451; vinewsqa typo-accented 0.7961 ->
 # 0.7974, typo-keys 0.7923 -> 0.7939; legal typo 0.8050 -> 0.8070. Repaired, three questions
 # fell back to their rank typed right ("ni gì" → "nói gì", 1 -> 2; vinewsqa typo -0.0003, legal
@@ -275,10 +276,12 @@ def _near_in_context(
 
 
 def _held_together(words: Sequence[str], i: int, candidate: str, df: int, support: Support, chance: int) -> bool:
-    """Whether the index holds `candidate` (found in `df` articles) in place of word i next to
-    a neighbour in more than `chance` articles, SLIP_PAIR_DOCS at least, and in
-    LOST_LETTER_SHARE of the articles of the rarer word of that pair: a pair that belongs
-    together ("hoa sen": most articles with "sen"), not one met by chance."""
+    """Whether the index holds `candidate` in place of word i next to a neighbour in more than
+    `chance` articles, SLIP_PAIR_DOCS at least, and in LOST_LETTER_SHARE of the uses of the
+    rarer word of that pair: a pair that belongs together ("hoa sen": most articles with
+    "sen"), not one met by chance. `df` is the candidate's count in the typo index
+    (`TypoIndex.freq`: occurrences in the restoration model's counts, as every typo ranking
+    reads it), the neighbour's its articles (`support.df`); the share was measured so."""
     for held, j in zip(neighbour_pairs(words, i, candidate, support.pair_df), (i - 1, i + 1), strict=True):
         if 0 <= j < len(words):
             rarer = min(df, support.df(words[j]) or df)
@@ -330,13 +333,12 @@ def _may_be_slip(
     where news-2k prints "an khan" once, in "Bộ Công an khẩn trương") is a suspect as well: its
     candidates must still be held next to one in SLIP_PAIR_DOCS articles, and are only
     matched, at a typo's weight, so a rare pair typed as meant (a name: "thuy hien") keeps its
-    article on top. Stop 40: keywords/typo 0.9132 ->
-    0.9179, typo-accented 0.9284 -> 0.9318, typo-keys 0.9583 -> 0.9594, initialisms/typo
-    +0.002; over news-50k (3 chance meetings) keywords typo 0.6516 -> 0.6571, typo-accented
-    0.7159 -> 0.7234, typo-keys 0.7331 -> 0.7374; every other cell the same. Two on news-2k
-    cost keywords/plain 0.0025 ("thuy hien" lost its article to "thuc hien"), five on
-    news-50k keywords-50k/accented 0.0016; in long queries the rule measured mixed
-    (bench/README.md)."""
+    article on top. Stop 40: keywords/typo 0.9132 -> 0.9179, typo-accented 0.9284 -> 0.9318,
+    typo-keys 0.9583 -> 0.9594, initialisms/typo +0.002; over news-50k (3 chance meetings)
+    keywords typo 0.6516 -> 0.6571, typo-accented 0.7159 -> 0.7234, typo-keys 0.7331 ->
+    0.7374; every other cell the same. Two on news-2k cost keywords/plain 0.0025 ("thuy hien"
+    lost its article to "thuc hien"), five on news-50k keywords-50k/accented 0.0016; in long
+    queries the rule measured mixed (bench/README.md)."""
     word = understood.words[i]
     if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False

@@ -242,14 +242,15 @@ def _pool(word: WordChoice, chosen: Sequence[str]) -> int:
 # for "ung thư", "hu tuong" for "thủ tướng", "vi sa" for "vì sao"; `TypoIndex.lost_letter`).
 # Such a spelling is kept only where the index holds it next to a neighbour as a pair that
 # belongs together: in SLIP_PAIR_DOCS articles beyond chance, and in LOST_LETTER_SHARE of the
-# uses of the rarer word of the pair (`_held_together` says how each is counted): "hoc ma
-# hien" (news about a school) is no "hoc mat" nor "mau hien", each met a few times among
-# hundreds. Stop 41, one
-# typo: headlines 0.9422 -> 0.9451, typo-keys 0.9439 -> 0.9451; vinewsqa typo-accented 0.7961 ->
-# 0.7974, typo-keys 0.7923 -> 0.7939; legal typo 0.8050 -> 0.8070. Repaired, three questions
-# fell back to their rank typed right ("ni gì" → "nói gì", 1 -> 2; vinewsqa typo -0.0003, legal
-# typo-accented -0.002). Without the share, vinewsqa plain and accented lost 0.001 ("hoc ma
-# hien"); 0.02 and 0.05 of the rarer word, or 0.01 of the candidate's articles, lifted less.
+# articles of the rarer word of the pair: "hoc ma hien" (news about a school) is no "hoc mat"
+# nor "mau hien", each met a few times among hundreds. Stop 41, one typo: headlines 0.9422 ->
+# 0.9451, typo-keys 0.9439 -> 0.9451; vinewsqa typo-accented 0.7961 -> 0.7974, typo-keys
+# 0.7923 -> 0.7939; legal typo 0.8050 -> 0.8070. Repaired, three questions fell back to their
+# rank typed right ("ni gì" → "nói gì", 1 -> 2; vinewsqa typo -0.0003, legal typo-accented
+# -0.002). Without the share, vinewsqa plain and accented lost 0.001 ("hoc ma hien"); 0.02 and
+# 0.05 of the rarer word lifted less. (Stop 41 counted the candidate's side in occurrences,
+# the typo lookup's count; counted in articles like the neighbour's since stop 42, one
+# question of 12,315 moved, a place up.)
 LOST_LETTER_SHARE = 0.01
 
 
@@ -269,22 +270,20 @@ def _near_in_context(
     chance = chance_pairs(support.documents)
     if two_letters and not short:
         found = ranked_in_context(index.lost_letter(key, pool), context, i, support.pair_df, pool, chance)
-        return [c for c, df in found if _held_together(context, i, c, df, support, chance)][:limit]
+        return [c for c, _ in found if _held_together(context, i, c, support, chance)][:limit]
     maxdist = 1 if short else None
     found = index.in_context(context, i, support.pair_df, limit=limit, pool=pool, maxdist=maxdist, chance=chance)
     return [c for c, _ in found]
 
 
-def _held_together(words: Sequence[str], i: int, candidate: str, df: int, support: Support, chance: int) -> bool:
+def _held_together(words: Sequence[str], i: int, candidate: str, support: Support, chance: int) -> bool:
     """Whether the index holds `candidate` in place of word i next to a neighbour in more than
-    `chance` articles, SLIP_PAIR_DOCS at least, and in LOST_LETTER_SHARE of the uses of the
-    rarer word of that pair: a pair that belongs together ("hoa sen": most articles with
-    "sen"), not one met by chance. `df` is the candidate's count in the typo index
-    (`TypoIndex.freq`: occurrences in the restoration model's counts, as every typo ranking
-    reads it), the neighbour's its articles (`support.df`); the share was measured so."""
+    `chance` articles, SLIP_PAIR_DOCS at least, and in LOST_LETTER_SHARE of the articles of
+    the rarer word of that pair (`support.df` of both): a pair that belongs together ("hoa
+    sen": most articles with "sen"), not one met by chance."""
     for held, j in zip(neighbour_pairs(words, i, candidate, support.pair_df), (i - 1, i + 1), strict=True):
         if 0 <= j < len(words):
-            rarer = min(df, support.df(words[j]) or df)
+            rarer = min(support.df(candidate), support.df(words[j]))
             if held >= max(SLIP_PAIR_DOCS, chance + 1, LOST_LETTER_SHARE * rarer):
                 return True
     return False

@@ -118,6 +118,12 @@ def test_a_lost_letter_in_a_long_query_must_belong_with_its_neighbour() -> None:
     assert candidates(3) == []
     assert candidates(9) == ["mat"]
     assert candidates(3, hoc=20) == ["mat"]
+    # articles on both sides of the share: "mat" printed 2,000 times in 300 articles is held
+    # next to "hoc" in 5 of them, more than 1% of the 300 (not of the 900 of "hoc")
+    syllables = {"truong": 700, "hoc": 900, "ma": 500, "mat": 300, "hien": 600, "tai": 900}
+    support = DictSupport(syllables, {("hoc", "mat"): 5}, documents=2_600)
+    printed = TypoIndex({**syllables, "mat": 2_000})  # the typo lookup counts occurrences
+    assert slip_candidates(understand(words, support), support, printed)[2] == ["mat"]
     question = ["cach", "gi", "nhan", "biet", "un", "thu", "tren", "tai"]
     syllables = {"cach": 300, "gi": 900, "nhan": 800, "biet": 700, "ung": 90, "thu": 600, "tren": 800, "tai": 900}
     for held, meant in ((60, ["ung"]), (0, [])):

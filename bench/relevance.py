@@ -9,6 +9,8 @@ bm25-plain (the baseline to beat) with every form where vnsearch is below flagge
     python bench/relevance.py --sets keywords,headlines --engines vnsearch,bm25-plain
     python bench/relevance.py --forms plain,telex --subset 50 --show-misses 5
     python bench/relevance.py --restoration                    # + "did you mean" restoration
+    python bench/relevance.py --ranks after.jsonl              # + every query's rank, for
+    python bench/compare_ranks.py before.jsonl after.jsonl     #   which queries a change moved
 
 Indexes are cached under bench/results/cache (``--cache DIR``), keyed by corpus + its hash +
 engine + code version (vnsearch: ``indexer.index.INDEX_FORMAT``): a ranking change in vnsearch
@@ -615,6 +617,23 @@ def runtime_section(results: Results, names: list[str], gen_times: dict[str, flo
     return [*lines, ""]
 
 
+def write_ranks(results: Results, path: Path) -> None:
+    """Every query's rank per engine as JSON Lines (`bench/compare_ranks.py` reads two such
+    files): which queries a change moved, not only how much each cell did."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for qs, queries, runs in results:
+            for run in runs:
+                for q in queries:
+                    key = (q.qid, q.form)
+                    row = {
+                        "engine": run.engine, "set": qs.name, "form": q.form, "qid": q.qid, "kind": q.kind,
+                        "rank": run.ranks.get(key), "expected": q.expected, "query": q.text,
+                        "top": run.top.get(key, [])[:3],
+                    }
+                    out.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
 def misses_text(results: Results, forms: list[str], k: int) -> str:
     """The first k misses (rank != 1) per set, engine and form, with expected and top-3 titles."""
     out = []
@@ -693,6 +712,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="vnsearch query processes (the machine is shared: 1)")
     ap.add_argument("--restoration", action="store_true", help="also score vnsearch's suggestion for plain queries")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report (bench/results/relevance.md)")
+    ap.add_argument("--ranks", type=Path, metavar="FILE", help="also write every query's rank (JSON Lines)")
     args = ap.parse_args(argv)
 
     set_names = parse_list(args.sets, list(known_sets), "set(s)", ap)
@@ -756,6 +776,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(f"wrote {display(args.out)}", file=sys.stderr)
+    if args.ranks:
+        write_ranks(results, args.ranks)
+        print(f"wrote {display(args.ranks)}", file=sys.stderr)
     return 0
 
 

@@ -9,13 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
 from indexer.keyboard import Support, toned_sibling, understand
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
-from indexer.questions import FRAMING_FROM_WORDS, framing_positions, looks_like_question, question_positions
+from indexer.questions import (
+    FRAMING_FROM_WORDS,
+    clause_breaks,
+    framing_positions,
+    looks_like_question,
+    question_positions,
+)
 from indexer.typo_evidence import (
     SHORT_QUERY,
     SLIP_PAIR_SHARE,
@@ -98,7 +105,7 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
-        framing = framing_positions(words) if may_be_framed and not clause.phrase else set()
+        framing = _framing(tokens, words, text) if may_be_framed and not clause.phrase else set()
         asking = question_positions(words) - framing if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
@@ -121,6 +128,14 @@ def interpret(
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
+
+
+def _framing(tokens: Sequence[Syllable], words: Sequence[str], text: str) -> set[int]:
+    """`framing_positions` of a run of typed words, with the sentences the text splits them
+    into (`clause_breaks`: its punctuation and capitals) and each word's typed form."""
+    typed = [text[t.start : t.end] for t in tokens]
+    gaps = ["", *(text[a.end : b.start] for a, b in pairwise(tokens))]
+    return framing_positions(words, clause_breaks(typed, gaps), [t.exact for t in tokens])
 
 
 def _understood_words(

@@ -5,7 +5,8 @@ say what it is about. `indexer.meanings.interpret` marks them; `indexer.ranking`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from itertools import pairwise
 
 # Folded question phrases. In a question they ask for the answer, so they do not describe it.
 QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
@@ -32,11 +33,23 @@ _QUESTION_OPENERS = tuple(
 # or "cho hỏi" folds to what news prints ("chào đời", "thừa", "nhà", "cho hội"). Measured in
 # bench/README.md, "Stop 28: a question put as a letter".
 FRAMING_FROM_WORDS = 6  # shorter queries lose them only when they read as a question
+# ... and with a formula, the words of its sentence that only say who writes to whom: the
+# writer before it ("Em xin cảm ơn"), up to FRAMING_TAIL words after a leave to ask ("cho em
+# hỏi ạ", "xin hỏi bác sĩ:") and FRAMING_TAIL_THANKS after thanks ("cảm ơn bác sĩ nhiều ạ");
+# and a greeting or a call of up to GREETING_WORDS put as a sentence of its own ("Chào bác
+# sĩ,", "Bác sĩ ơi,"). Measured in bench/README.md, "Stop 42".
+FRAMING_LEAD = frozenset(["em", "toi", "tui", "minh", "chau", "con", "xin", "rat", "da"])
+FRAMING_TAIL = 2
+FRAMING_TAIL_THANKS = 4
+GREETING_WORDS = 4
+_GREETS = frozenset(["chao", "thua"])
+_CALLS = frozenset(["ơi", "oi"])
+_CLAUSE_MARKS = frozenset(".,;:!?…")
 FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
         "xin chao", "cam on", "xin cam on", "xin hoi", "muon hoi", "cho em hoi", "cho toi hoi", "cho minh hoi",
-        "cho chau hoi", "cho con hoi", "cho anh hoi", "cho chi hoi", "cho tui hoi",
+        "cho chau hoi", "cho con hoi", "cho anh hoi", "cho chi hoi", "cho tui hoi", "chan thanh cam on",
     )
 )
 
@@ -101,11 +114,71 @@ def question_positions(folded: Sequence[str]) -> set[int]:
     return _positions(folded, QUESTION_PHRASES)
 
 
-def framing_positions(folded: Sequence[str]) -> set[int]:
-    """Positions of syllables that belong to a formula of `FRAMING_PHRASES`; none when they
-    would be every syllable (then the formula is what is asked for)."""
-    found = _positions(folded, FRAMING_PHRASES)
-    return found if len(found) < len(folded) else set()
+def framing_positions(
+    folded: Sequence[str], breaks: Collection[int] = (), exact: Sequence[str] | None = None
+) -> set[int]:
+    """Positions of syllables that frame a query rather than say what it is about: those of a
+    formula of `FRAMING_PHRASES` and the rest of its sentence (`_framing_sentence`), and a
+    greeting or a call put as a sentence of its own (`_greeting`); the formulas alone when
+    those would be every syllable, and none when the formulas are (then they are what is
+    asked for). `breaks`: the positions a new
+    sentence or clause starts at (`clause_breaks`); `exact`: the words as typed, lowercase
+    (a call's "ơi" may be typed plain, but "ổi" is no call)."""
+    formulas = _positions(folded, FRAMING_PHRASES)
+    found = set(formulas)
+    edges = sorted({0, len(folded), *breaks})
+    for start, end in pairwise(edges):
+        found |= _framing_sentence(folded, start, end, formulas)
+        found |= _greeting(folded, start, end, exact[end - 1] if exact else "oi")
+    if len(found) < len(folded):
+        return found
+    return formulas if len(formulas) < len(folded) else set()
+
+
+def clause_breaks(texts: Sequence[str], gaps: Sequence[str]) -> set[int]:
+    """Positions of the words (`texts`, as typed) that start a new sentence or clause: after a
+    punctuation mark in the gap before them (`gaps[k]`: the text between words k - 1 and k), or
+    capitalised after a word that is not ("… tên lửa hủy diệt Xin cảm ơn": a letter's thanks
+    often follow the question with no mark between)."""
+    return {
+        k
+        for k in range(1, len(texts))
+        if _CLAUSE_MARKS.intersection(gaps[k]) or (texts[k][:1].isupper() and texts[k - 1][:1].islower())
+    }
+
+
+def _framing_sentence(folded: Sequence[str], start: int, end: int, formulas: set[int]) -> set[int]:
+    """The words of the sentence folded[start:end] that go with its formula: the words before
+    it that only say who writes ("Em xin cảm ơn", `FRAMING_LEAD`) and those after it, when
+    they are few: after thanks (`FRAMING_TAIL_THANKS`: "cảm ơn bác sĩ nhiều ạ"), or after a
+    leave to ask in a sentence the query goes on after (`FRAMING_TAIL`: "cho em hỏi ạ.",
+    "xin hỏi bác sĩ: …"). Otherwise they are the question itself ("cho em hỏi giá gạo", "cho
+    em hỏi bệnh tiểu đường có chữa được không")."""
+    inside = [i for i in range(start, end) if i in formulas]
+    if not inside:
+        return set()
+    first, last = inside[0], inside[-1]
+    found = set(range(first, last + 1))
+    thanks = any(tuple(folded[i : i + 2]) == ("cam", "on") for i in inside)
+    tail = FRAMING_TAIL_THANKS if thanks else FRAMING_TAIL if end < len(folded) else 0
+    if end - last - 1 <= tail:
+        found |= set(range(last + 1, end))
+    lead = first
+    while lead > start and folded[lead - 1] in FRAMING_LEAD:
+        lead -= 1
+    return found | set(range(lead, first))
+
+
+def _greeting(folded: Sequence[str], start: int, end: int, last_typed: str) -> set[int]:
+    """The sentence folded[start:end] when it is a greeting or a call of its own: a few words
+    (`GREETING_WORDS`) opening with "chào" or "thưa" with more of the query after them ("Chào
+    bác sĩ,", "Thưa luật sư,"), or ending with "ơi" (`last_typed`: "Bác sĩ ơi,", "Chị ơi")."""
+    words = folded[start:end]
+    if not 2 <= len(words) <= GREETING_WORDS:
+        return set()
+    if (words[0] in _GREETS and end < len(folded)) or last_typed in _CALLS:
+        return set(range(start, end))
+    return set()
 
 
 def _positions(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> set[int]:

@@ -748,3 +748,57 @@ def test_a_slip_among_keystrokes_is_offered_with_the_marks_its_keys_typed(servic
     result = service.search(typed)
     assert result["total"] == 1
     assert result["suggestion"]["text"] == "Đảng ủy Khối doanh nghiệp thành phố Hải Phòng tổ chức hội nghị"
+
+
+def _framed_words(text: str) -> list[str]:
+    """The words of `text` that `framing_positions` takes as framing, split as a query is."""
+    import re
+    from itertools import pairwise
+
+    from indexer.analysis import canonical_syllable
+    from indexer.questions import clause_breaks, framing_positions
+
+    found = list(re.finditer(r"\w+", text))
+    typed = [m.group() for m in found]
+    gaps = ["", *(text[a.end() : b.start()] for a, b in pairwise(found))]
+    framing = framing_positions(
+        [fold(w).lower() for w in typed], clause_breaks(typed, gaps), [canonical_syllable(w.lower()) for w in typed]
+    )
+    return [w for i, w in enumerate(typed) if i in framing]
+
+
+def test_a_letters_formulas_take_the_words_of_their_sentence_that_only_address_the_reader() -> None:
+    """A formula's sentence frames a letter with it: the writer before it, the few words after
+    thanks or a leave to ask; so does a greeting or a call put as a sentence of its own. The
+    words that say what the letter is about stay: those after a leave to ask when they are
+    many (the question), and every sentence without a formula, greeting or call."""
+    letter = "Bác sĩ ơi, em đang rất lo lắng. tên lửa hủy diệt Em cảm ơn bác sĩ nhiều ạ."
+    assert _framed_words(letter) == ["Bác", "sĩ", "ơi", "Em", "cảm", "ơn", "bác", "sĩ", "nhiều", "ạ"]
+    assert _framed_words(fold(letter).lower()) == ["bac", "si", "oi", "em", "cam", "on", "bac", "si", "nhieu", "a"]
+    assert _framed_words("Tôi năm nay 45 tuổi, xin hỏi bác sĩ: đau đầu có sao không? Xin chân thành cảm ơn!") == [
+        "xin", "hỏi", "bác", "sĩ", "Xin", "chân", "thành", "cảm", "ơn",
+    ]
+    assert _framed_words("Thưa luật sư, thuế đất tính thế nào?") == ["Thưa", "luật", "sư"]
+    # the question after "cho em hỏi" is what is asked, however short, and "lá ổi," is no call
+    assert _framed_words("Kính gửi quý báo, cho em hỏi bệnh tiểu đường có chữa được không?") == ["cho", "em", "hỏi"]
+    assert _framed_words("xin chào, cho em hỏi giá gạo") == ["xin", "chào", "cho", "em", "hỏi"]
+    assert _framed_words("lá ổi, tác dụng gì?") == []
+    # where the sentences would frame every word, the formulas alone do; where the formulas
+    # are every word, they are what is asked for
+    assert _framed_words("Chào bác sĩ, cảm ơn bác sĩ") == ["cảm", "ơn"]
+    assert _framed_words("Xin cảm ơn") == []
+
+
+def test_a_letter_around_a_few_words_finds_their_article(tmp_path: Path) -> None:
+    """Two words of the topic inside a letter whose greeting and thanks name the doctor it
+    writes to: those words ("bác sĩ", "nhiều") are no topic, so the article about the topic is
+    found first, not the one about doctors."""
+    service = small_service(tmp_path, [
+        {"id": "rice", "title": "Giá gạo", "lead": "Xuất khẩu gạo tăng mạnh.", "body": "Gạo Việt được giá."},
+        {"id": "doctor", "title": "Bác sĩ khuyên uống nhiều nước",
+         "lead": "Bác sĩ nói nhiều người uống ít nước. Bác sĩ khuyên uống nhiều hơn.",
+         "body": "Theo bác sĩ, xuất khẩu lao động không làm đổi thói quen uống nước."},
+    ])
+    for typed in ("Bác sĩ ơi, xuất khẩu gạo. Em cảm ơn bác sĩ nhiều ạ.",
+                  "bac si oi, xuat khau gao. em cam on bac si nhieu a."):
+        assert service.search(typed)["hits"][0]["id"] == "rice", typed

@@ -43,6 +43,8 @@ store more than the accented text and every set gets the same forms:
   (``Dạ cho cháu hỏi chút ạ. … Xin chân thành cảm ơn quý báo!``), from `FRAMES`, seeded by
   the text; ``framed-plain``: the same, folded. The frames were written for this form, in two
   halves: indexer.query's framing formulas from the first, then checked on the second.
+  ``framed-2``, ``framed-2-plain``: the same with `FRAMES_2`, a set written at stop 42 before
+  that stop's framing rules, which were designed on `FRAMES` only.
 
 - ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
   (``Đóng BHXH 2 năm`` → ``Đóng bảo hiểm xã hội 2 năm``); ``abbreviated``: the other way round
@@ -67,7 +69,8 @@ from viet_text_tools import normalize_diacritics
 
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
-    "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "spelled", "abbreviated",
+    "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "framed-2", "framed-2-plain", "spelled",
+    "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -299,11 +302,29 @@ FRAMES = (
 )
 
 
-def framed(text: str) -> str:
-    """The accented query between an opening and a closing of `FRAMES`, seeded by the text."""
+# A second set of (openings, closings), for `framed-2`: written at stop 42 before the framing
+# rules of that stop (`indexer.questions.framing_positions`' sentences and greetings), which
+# were designed on `FRAMES` alone; this set checks them on phrasing they were not written from.
+FRAMES_2 = (
+    (
+        "Chào quý bác sĩ, em xin phép hỏi một vấn đề.", "Em là sinh viên năm hai, em có điều muốn hỏi.",
+        "Xin lỗi đã làm phiền, cho tôi hỏi chút.", "Dạ em chào ban biên tập ạ.", "Alo mọi người ơi,",
+        "Mẹ tôi năm nay 70 tuổi, gia đình tôi muốn hỏi:", "Mình đọc báo thấy có tin này,",
+        "Thưa luật sư, tôi cần tư vấn gấp.", "Chị ơi cho em hỏi với ạ,", "Ad ơi, giải đáp giúp em với.",
+    ),
+    (
+        "Em xin chân thành cảm ơn!", "Mong được hồi âm sớm.", "Cảm ơn bác sĩ đã dành thời gian đọc.",
+        "Xin lỗi vì câu hỏi hơi dài.", "Ai biết chỉ giúp mình với.", "Mình cảm ơn trước nhé.", "Trân trọng cảm ơn.",
+        "Em nên làm thế nào ạ?", "Mong ad trả lời sớm giúp em.", "Xin cảm ơn luật sư.",
+    ),
+)
+
+
+def framed(text: str, frames: tuple[tuple[str, ...], tuple[str, ...]] = FRAMES) -> str:
+    """The accented query between an opening and a closing of `frames`, seeded by the text."""
     text = unicodedata.normalize("NFC", text)
     rng = random.Random("framed:" + text)
-    return f"{rng.choice(FRAMES[0])} {text} {rng.choice(FRAMES[1])}"
+    return f"{rng.choice(frames[0])} {text} {rng.choice(frames[1])}"
 
 
 _IY_SYLLABLE = re.compile(r"(?<!\w)(qu|[hklmst])([iíìỉĩịyýỳỷỹỵ])(?!\w)", re.IGNORECASE)
@@ -366,6 +387,8 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "iy": iy_swapped,
     "framed": framed,
     "framed-plain": lambda q: fold(framed(q)),
+    "framed-2": lambda q: framed(q, FRAMES_2),
+    "framed-2-plain": lambda q: fold(framed(q, FRAMES_2)),
     "spelled": spelled,
     "abbreviated": abbreviated,
 }

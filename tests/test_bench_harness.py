@@ -484,3 +484,12 @@ def test_ranks_file_and_comparison_count_the_queries_a_change_moved(
     assert "| tiny | plain | 4 | 0.4583 | 0.6125 ↑ | 2 | 1 |" in out
     assert "+0.500  2 → 1  query 1" in out  # the most moved query named
     assert compare_ranks.main([str(before), str(after), "--engine", "fts5"]) == 2  # nothing to compare
+
+
+def test_framed_2_frames_the_query_with_the_second_set() -> None:
+    """framed-2 is framed's rule over FRAMES_2: one opening and one closing of that set."""
+    query = "tên lửa hủy diệt"
+    framed = keystrokes.make_form(query, "framed-2")
+    openings, closings = keystrokes.FRAMES_2
+    assert any(framed.startswith(o + " ") for o in openings) and any(framed.endswith(" " + c) for c in closings)
+    assert f" {query} " in framed and keystrokes.make_form(query, "framed-2-plain") == keystrokes.fold(framed)

@@ -121,15 +121,15 @@ def framing_positions(
     formula of `FRAMING_PHRASES` and the rest of its sentence (`_framing_sentence`), and a
     greeting or a call put as a sentence of its own (`_greeting`); the formulas alone when
     those would be every syllable, and none when the formulas are (then they are what is
-    asked for). `breaks`: the positions a new
-    sentence or clause starts at (`clause_breaks`); `exact`: the words as typed, lowercase
-    (a call's "ơi" may be typed plain, but "ổi" is no call)."""
+    asked for). `breaks`: the positions a new sentence or clause starts at
+    (`clause_breaks`); `exact`: the words as typed, lowercase (a call's "ơi" may be typed
+    plain, but "ổi" is no call; without them every "oi" may be one)."""
     formulas = _positions(folded, FRAMING_PHRASES)
     found = set(formulas)
     edges = sorted({0, len(folded), *breaks})
     for start, end in pairwise(edges):
         found |= _framing_sentence(folded, start, end, formulas)
-        found |= _greeting(folded, start, end, exact[end - 1] if exact else "oi")
+        found |= _greeting(folded, start, end, (exact or folded)[end - 1])
     if len(found) < len(folded):
         return found
     return formulas if len(formulas) < len(folded) else set()
@@ -158,9 +158,9 @@ def _framing_sentence(folded: Sequence[str], start: int, end: int, formulas: set
     if not inside:
         return set()
     first, last = inside[0], inside[-1]
-    found = set(range(first, last + 1))
+    found = set(inside)  # what stands between two formulas is no formula ("cho em hỏi … cảm ơn")
     thanks = any(tuple(folded[i : i + 2]) == ("cam", "on") for i in inside)
-    tail = FRAMING_TAIL_THANKS if thanks else FRAMING_TAIL if end < len(folded) else 0
+    tail = FRAMING_TAIL_THANKS if thanks else (FRAMING_TAIL if end < len(folded) else 0)
     if end - last - 1 <= tail:
         found |= set(range(last + 1, end))
     lead = first

@@ -782,6 +782,9 @@ def test_a_letters_formulas_take_the_words_of_their_sentence_that_only_address_t
     # the question after "cho em hỏi" is what is asked, however short, and "lá ổi," is no call
     assert _framed_words("Kính gửi quý báo, cho em hỏi bệnh tiểu đường có chữa được không?") == ["cho", "em", "hỏi"]
     assert _framed_words("xin chào, cho em hỏi giá gạo") == ["xin", "chào", "cho", "em", "hỏi"]
+    assert _framed_words("Kính gửi quý báo, cho em hỏi bệnh tiểu đường xin cảm ơn") == [
+        "cho", "em", "hỏi", "xin", "cảm", "ơn",  # what stands between two formulas is asked
+    ]
     assert _framed_words("lá ổi, tác dụng gì?") == []
     # where the sentences would frame every word, the formulas alone do; where the formulas
     # are every word, they are what is asked for

@@ -105,7 +105,10 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
-        framing = _framing(tokens, words, text) if may_be_framed and not clause.phrase else set()
+        # a formula is read as typed, not as a typo's guess: on a small archive that never
+        # prints "cảm" the guess ("đảm") would hide the thanks
+        typed = [t.folded if m.how == "typo" else w for t, m, w in zip(tokens, understood, words, strict=True)]
+        framing = _framing(tokens, typed, text) if may_be_framed and not clause.phrase else set()
         asking = question_positions(words) - framing if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:

@@ -805,3 +805,15 @@ def test_a_letter_around_a_few_words_finds_their_article(tmp_path: Path) -> None
     for typed in ("Bác sĩ ơi, xuất khẩu gạo. Em cảm ơn bác sĩ nhiều ạ.",
                   "bac si oi, xuat khau gao. em cam on bac si nhieu a."):
         assert service.search(typed)["hits"][0]["id"] == "rice", typed
+
+
+def test_a_letter_to_a_small_archive_marks_only_what_it_asks_about(service: SearchService) -> None:
+    """The seed archive prints neither "cảm" nor "bác": read as typos ("đảm", "các"), they hid
+    the thanks, whose words then matched and marked "các", "cần" in the snippet. A formula is
+    read as typed, so the letter's thanks frame it and only its topic is marked."""
+    import re
+
+    result = service.search("Chào bác sĩ, cho em hỏi đảng ủy khối doanh nghiệp. Em cảm ơn bác sĩ nhiều ạ.")
+    snippet = result["hits"][0]["snippet"]
+    marked = {fold(w).lower() for m in re.findall(r"<mark>(.*?)</mark>", snippet) for w in m.split()}
+    assert marked and marked <= {"dang", "uy", "khoi", "doanh", "nghiep"}, marked

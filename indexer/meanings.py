@@ -105,10 +105,12 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
-        # a formula is read as typed, not as a typo's guess: on a small archive that never
-        # prints "cảm" the guess ("đảm") would hide the thanks
+        # a formula is read as typed as well as understood: on a small archive that never
+        # prints "cảm" a typo's guess ("đảm") would hide the thanks, and "acm ơn" is one
         typed = [t.folded if m.how == "typo" else w for t, m, w in zip(tokens, understood, words, strict=True)]
-        framing = _framing(tokens, typed, text) if may_be_framed and not clause.phrase else set()
+        framing = set()
+        if may_be_framed and not clause.phrase:
+            framing = _framing(tokens, words, text, question) | _framing(tokens, typed, text, question)
         asking = question_positions(words) - framing if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
@@ -133,12 +135,13 @@ def interpret(
     return meanings
 
 
-def _framing(tokens: Sequence[Syllable], words: Sequence[str], text: str) -> set[int]:
+def _framing(tokens: Sequence[Syllable], words: Sequence[str], text: str, asks: bool) -> set[int]:
     """`framing_positions` of a run of typed words, with the sentences the text splits them
-    into (`clause_breaks`: its punctuation and capitals) and each word's typed form."""
+    into (`clause_breaks`: its punctuation and capitals), each word's typed form, and whether
+    the query reads as a question."""
     typed = [text[t.start : t.end] for t in tokens]
     gaps = ["", *(text[a.end : b.start] for a, b in pairwise(tokens))]
-    return framing_positions(words, clause_breaks(typed, gaps), [t.exact for t in tokens])
+    return framing_positions(words, clause_breaks(typed, gaps), [t.exact for t in tokens], asks)
 
 
 def _understood_words(

@@ -115,11 +115,12 @@ def question_positions(folded: Sequence[str]) -> set[int]:
 
 
 def framing_positions(
-    folded: Sequence[str], breaks: Collection[int] = (), exact: Sequence[str] | None = None
+    folded: Sequence[str], breaks: Collection[int] = (), exact: Sequence[str] | None = None, asks: bool = False
 ) -> set[int]:
     """Positions of syllables that frame a query rather than say what it is about: those of a
-    formula of `FRAMING_PHRASES` and the rest of its sentence (`_framing_sentence`), and a
-    greeting or a call put as a sentence of its own (`_greeting`); the formulas alone when
+    formula of `FRAMING_PHRASES` and the rest of its sentence (`_framing_sentence`), and, in
+    a query that holds a formula or `asks` (reads as a question), a greeting or a call put as
+    a sentence of its own (`_greeting`); the formulas alone when
     those would be every syllable, and none when the formulas are (then they are what is
     asked for). `breaks`: the positions a new sentence or clause starts at
     (`clause_breaks`); `exact`: the words as typed, lowercase (a call's "ơi" may be typed
@@ -129,7 +130,8 @@ def framing_positions(
     edges = sorted({0, len(folded), *breaks})
     for start, end in pairwise(edges):
         found |= _framing_sentence(folded, start, end, formulas)
-        found |= _greeting(folded, start, end, (exact or folded)[end - 1])
+        if formulas or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
+            found |= _greeting(folded, start, end, (exact or folded)[end - 1])
     if len(found) < len(folded):
         return found
     return formulas if len(formulas) < len(folded) else set()

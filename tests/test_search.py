@@ -750,8 +750,9 @@ def test_a_slip_among_keystrokes_is_offered_with_the_marks_its_keys_typed(servic
     assert result["suggestion"]["text"] == "Đảng ủy Khối doanh nghiệp thành phố Hải Phòng tổ chức hội nghị"
 
 
-def _framed_words(text: str) -> list[str]:
-    """The words of `text` that `framing_positions` takes as framing, split as a query is."""
+def _framed_words(text: str, asks: bool = False) -> list[str]:
+    """The words of `text` that `framing_positions` takes as framing, split as a query is
+    (`asks`: the query reads as a question)."""
     import re
     from itertools import pairwise
 
@@ -761,24 +762,28 @@ def _framed_words(text: str) -> list[str]:
     found = list(re.finditer(r"\w+", text))
     typed = [m.group() for m in found]
     gaps = ["", *(text[a.end() : b.start()] for a, b in pairwise(found))]
-    framing = framing_positions(
-        [fold(w).lower() for w in typed], clause_breaks(typed, gaps), [canonical_syllable(w.lower()) for w in typed]
-    )
+    exact = [canonical_syllable(w.lower()) for w in typed]
+    framing = framing_positions([fold(w).lower() for w in typed], clause_breaks(typed, gaps), exact, asks)
     return [w for i, w in enumerate(typed) if i in framing]
 
 
 def test_a_letters_formulas_take_the_words_of_their_sentence_that_only_address_the_reader() -> None:
     """A formula's sentence frames a letter with it: the writer before it, the few words after
-    thanks or a leave to ask; so does a greeting or a call put as a sentence of its own. The
-    words that say what the letter is about stay: those after a leave to ask when they are
-    many (the question), and every sentence without a formula, greeting or call."""
+    thanks or a leave to ask; so does the greeting or call of a letter or a question, put as a
+    sentence of its own. The words that say what the letter is about stay: those after a
+    leave to ask when they are many (the question), and every sentence without a formula,
+    greeting or call."""
     letter = "Bác sĩ ơi, em đang rất lo lắng. tên lửa hủy diệt Em cảm ơn bác sĩ nhiều ạ."
     assert _framed_words(letter) == ["Bác", "sĩ", "ơi", "Em", "cảm", "ơn", "bác", "sĩ", "nhiều", "ạ"]
     assert _framed_words(fold(letter).lower()) == ["bac", "si", "oi", "em", "cam", "on", "bac", "si", "nhieu", "a"]
     assert _framed_words("Tôi năm nay 45 tuổi, xin hỏi bác sĩ: đau đầu có sao không? Xin chân thành cảm ơn!") == [
         "xin", "hỏi", "bác", "sĩ", "Xin", "chân", "thành", "cảm", "ơn",
     ]
-    assert _framed_words("Thưa luật sư, thuế đất tính thế nào?") == ["Thưa", "luật", "sư"]
+    letter = "Thưa luật sư, thuế đất tính thế nào? Xin cảm ơn."
+    assert _framed_words(letter) == ["Thưa", "luật", "sư", "Xin", "cảm", "ơn"]
+    # a greeting or a call frames only a letter or a question: "Hà Nội ơi, …" heads news
+    assert _framed_words("Hà Nội ơi, mùa thu đã về trên phố") == []
+    assert _framed_words("Thưa luật sư, thuế đất tính thế nào?", asks=True) == ["Thưa", "luật", "sư"]
     # the question after "cho em hỏi" is what is asked, however short, and "lá ổi," is no call
     assert _framed_words("Kính gửi quý báo, cho em hỏi bệnh tiểu đường có chữa được không?") == ["cho", "em", "hỏi"]
     assert _framed_words("xin chào, cho em hỏi giá gạo") == ["xin", "chào", "cho", "em", "hỏi"]

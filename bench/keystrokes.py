@@ -44,7 +44,9 @@ store more than the accented text and every set gets the same forms:
   the text; ``framed-plain``: the same, folded. The frames were written for this form, in two
   halves: indexer.query's framing formulas from the first, then checked on the second.
   ``framed-2``, ``framed-2-plain``: the same with `FRAMES_2`, a set written at stop 42 before
-  that stop's framing rules, which were designed on `FRAMES` only.
+  that stop's framing rules, which were designed on `FRAMES` only. ``framed-3``,
+  ``framed-3-plain``: `FRAMES_3`, written at stop 43 before that stop's rule for a letter's
+  requests (designed on `FRAMES` and `FRAMES_2`).
 
 - ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
   (``Đóng BHXH 2 năm`` → ``Đóng bảo hiểm xã hội 2 năm``); ``abbreviated``: the other way round
@@ -69,8 +71,8 @@ from viet_text_tools import normalize_diacritics
 
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
-    "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "framed-2", "framed-2-plain", "spelled",
-    "abbreviated",
+    "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "framed-2", "framed-2-plain", "framed-3",
+    "framed-3-plain", "spelled", "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -320,6 +322,25 @@ FRAMES_2 = (
 )
 
 
+# A third set, for `framed-3`: written at stop 43 before that stop's rule for the sentences of
+# a letter that ask for a reply ("Mong bác sĩ tư vấn giúp."), designed on FRAMES and FRAMES_2.
+FRAMES_3 = (
+    (
+        "Kính chào chương trình, tôi xin được hỏi một việc.", "Chào các bác sĩ, con tôi năm nay 3 tuổi.",
+        "Nhờ các anh chị trong diễn đàn giải đáp giúp.", "Tôi đang rất băn khoăn về một chuyện.",
+        "Dạ thưa luật sư, nhà em có chuyện cần hỏi ạ.", "Xin hỏi ban biên tập một chút.",
+        "Các bạn ơi, cho mình hỏi cái này.", "Hôm qua tôi có đọc một bài báo, muốn hỏi thêm:",
+        "Em gửi câu hỏi mong được chuyên gia tư vấn.", "Chào admin,",
+    ),
+    (
+        "Mong chuyên gia giải đáp giúp tôi.", "Rất mong được các bác sĩ hướng dẫn.", "Xin cảm ơn chương trình!",
+        "Cảm ơn các bạn rất nhiều.", "Tôi phải làm sao đây?", "Ai biết thì trả lời giúp em với ạ.",
+        "Chúc bác sĩ sức khỏe.", "Mong nhận được tư vấn của luật sư.", "Em cảm ơn ạ!",
+        "Hy vọng sớm nhận được thư trả lời.",
+    ),
+)
+
+
 def framed(text: str, frames: tuple[tuple[str, ...], tuple[str, ...]] = FRAMES) -> str:
     """The accented query between an opening and a closing of `frames`, seeded by the text."""
     text = unicodedata.normalize("NFC", text)
@@ -389,6 +410,8 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "framed-plain": lambda q: fold(framed(q)),
     "framed-2": lambda q: framed(q, FRAMES_2),
     "framed-2-plain": lambda q: fold(framed(q, FRAMES_2)),
+    "framed-3": lambda q: framed(q, FRAMES_3),
+    "framed-3-plain": lambda q: fold(framed(q, FRAMES_3)),
     "spelled": spelled,
     "abbreviated": abbreviated,
 }

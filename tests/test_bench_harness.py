@@ -486,10 +486,12 @@ def test_ranks_file_and_comparison_count_the_queries_a_change_moved(
     assert compare_ranks.main([str(before), str(after), "--engine", "fts5"]) == 2  # nothing to compare
 
 
-def test_framed_2_frames_the_query_with_the_second_set() -> None:
-    """framed-2 is framed's rule over FRAMES_2: one opening and one closing of that set."""
+@pytest.mark.parametrize("form, frames", [("framed-2", keystrokes.FRAMES_2), ("framed-3", keystrokes.FRAMES_3)])
+def test_the_later_framed_forms_frame_the_query_with_their_own_set(form: str, frames: tuple) -> None:
+    """framed-2 and framed-3 are framed's rule over FRAMES_2 and FRAMES_3: one opening and one
+    closing of that set; the -plain form is the same, folded."""
     query = "tên lửa hủy diệt"
-    framed = keystrokes.make_form(query, "framed-2")
-    openings, closings = keystrokes.FRAMES_2
+    framed = keystrokes.make_form(query, form)
+    openings, closings = frames
     assert any(framed.startswith(o + " ") for o in openings) and any(framed.endswith(" " + c) for c in closings)
-    assert f" {query} " in framed and keystrokes.make_form(query, "framed-2-plain") == keystrokes.fold(framed)
+    assert f" {query} " in framed and keystrokes.make_form(query, f"{form}-plain") == keystrokes.fold(framed)

@@ -45,6 +45,31 @@ GREETING_WORDS = 4
 _GREETS = frozenset(["chao", "thua"])
 _CALLS = frozenset(["ơi", "oi"])
 _CLAUSE_MARKS = frozenset(".,;:!?…")
+# ... and in a query of several sentences, a request for the reply ("Mong bác sĩ tư vấn giúp.",
+# "Rất mong nhận được câu trả lời sớm."): a phrase of REPLY_PHRASES with the words of
+# REQUEST_PHRASES around it, one of them a REQUEST_CUES (`_request`). Measured in
+# bench/README.md, "Stop 43".
+REPLY_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "tu van", "giai dap", "tra loi", "hoi am", "phan hoi", "giai thich", "huong dan", "chi giup",
+        "chi gium", "chi dum", "chi ho",
+    )
+)
+REQUEST_CUES = frozenset(["mong", "nho", "giup", "gium", "dum", "ho", "vong", "xin"])
+REQUEST_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "mong", "nho", "giup", "gium", "dum", "ho", "hy vong", "hi vong", "xin",
+        # the reply awaited: "rất mong sớm nhận được câu trả lời", "cần tư vấn gấp"
+        "rat", "som", "gap", "can", "nhan", "duoc", "cau", "thu",
+        # who is asked, and who asks: "mong bác sĩ", "nhờ mọi người", "giúp em với ạ"
+        "bac si", "luat su", "chuyen gia", "moi nguoi", "ad", "admin", "anh chi", "cac", "quy bao",
+        "ban bien tap", "em", "toi", "minh", "chau", "con", "tui", "voi", "a", "nhe", "nha", "ai biet", "thi",
+        # what is asked about, in a letter's own words: "tôi có một thắc mắc mong được giải đáp"
+        "co", "mot", "thac mac", "van de",
+    )
+)
 FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
@@ -118,8 +143,10 @@ def framing_positions(
     folded: Sequence[str], breaks: Collection[int] = (), exact: Sequence[str] | None = None, asks: bool = False
 ) -> set[int]:
     """Positions of syllables that frame a query rather than say what it is about: those of a
-    formula of `FRAMING_PHRASES` and the rest of its sentence (`_framing_sentence`), and, in
-    a query that holds a formula or `asks` (reads as a question), a greeting or a call put as
+    formula of `FRAMING_PHRASES` and the rest of its sentence (`_framing_sentence`); in a
+    query of several sentences that opens or closes with a request for the reply, or holds a
+    formula or `asks`, its requests (`_request`); and, in a query that holds any of those or
+    `asks` (reads as a question), a greeting or a call put as
     a sentence of its own (`_greeting`); the formulas alone when
     those would be every syllable, and none when the formulas are (then they are what is
     asked for). `breaks`: the positions a new sentence or clause starts at
@@ -128,9 +155,14 @@ def framing_positions(
     formulas = _positions(folded, FRAMING_PHRASES)
     found = set(formulas)
     edges = sorted({0, len(folded), *breaks})
+    if len(edges) > 2:  # a request is a sentence of a letter, not a headline ("Bác sĩ tư vấn giúp …")
+        clauses = list(pairwise(edges))
+        outer = _request(folded, *clauses[0]) | _request(folded, *clauses[-1])  # where a letter opens or closes
+        if formulas or asks or outer:  # a letter: its requests anywhere
+            found |= outer.union(*(_request(folded, start, end) for start, end in clauses[1:-1]))
     for start, end in pairwise(edges):
         found |= _framing_sentence(folded, start, end, formulas)
-        if formulas or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
+        if found or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
             found |= _greeting(folded, start, end, (exact or folded)[end - 1])
     if len(found) < len(folded):
         return found
@@ -169,6 +201,39 @@ def _framing_sentence(folded: Sequence[str], start: int, end: int, formulas: set
     while lead > start and folded[lead - 1] in FRAMING_LEAD:
         lead -= 1
     return found | set(range(lead, first))
+
+
+def _request(folded: Sequence[str], start: int, end: int) -> set[int]:
+    """The words of the sentence folded[start:end] that ask for the reply: a phrase of
+    `REPLY_PHRASES` and the phrases of `REQUEST_PHRASES` around it, when one of those is a
+    `REQUEST_CUES` ("Mong bác sĩ tư vấn giúp em" of "… giúp em cách chữa bệnh gan"; "Bộ Y tế
+    giải đáp" asks no one); the whole sentence when at most `FRAMING_TAIL` words are left
+    ("Nhờ mọi người tư vấn giúp gấp")."""
+    found: set[int] = set()
+    for i, phrase in _phrases(folded[start:end], REPLY_PHRASES):
+        lo, hi = start + i, start + i + len(phrase)
+        while before := _request_phrase(folded[start:lo], at_end=True):
+            lo -= before
+        while after := _request_phrase(folded[hi:end], at_end=False):
+            hi += after
+        if REQUEST_CUES.intersection(folded[lo:hi]):
+            found.update(range(lo, hi))
+    if found and end - start - len(found) <= FRAMING_TAIL:
+        return set(range(start, end))
+    return found
+
+
+def _request_phrase(words: Sequence[str], at_end: bool) -> int:
+    """The length of the longest phrase of `REQUEST_PHRASES` that `words` end with (`at_end`)
+    or start with; 0 for none. Phrases, not syllables: the "sĩ" of "chiến sĩ" is no "bác sĩ"."""
+    for phrase in _REQUEST_BY_LENGTH:
+        k = len(phrase)
+        if k <= len(words) and tuple(words[-k:] if at_end else words[:k]) == phrase:
+            return k
+    return 0
+
+
+_REQUEST_BY_LENGTH = sorted(REQUEST_PHRASES, key=len, reverse=True)
 
 
 def _greeting(folded: Sequence[str], start: int, end: int, last_typed: str) -> set[int]:

@@ -166,12 +166,14 @@ class QueryBuilder:
     @property
     def window_weight(self) -> float:
         """What the densest window of the query's words adds (`proximity_rerank`): PROXIMITY_WEIGHT,
-        × WINDOW / n for pasted text of n > WINDOW words (a lead, a long headline; not a question
-        or a letter). A window holds at most WINDOW of its words, and the densest is any
-        article's formula ("… đã khởi tố vụ án, khởi tố bị can, bắt tạm giam …") as often as the
-        answer; where a question's words stand together, the answer restates it (stop 38)."""
+        × WINDOW / n for pasted text of n > WINDOW words (a lead, a long headline, a letter
+        around either; not a question). A window holds at most WINDOW of its words, and the
+        densest is any article's formula ("… đã khởi tố vụ án, khởi tố bị can, bắt tạm giam …")
+        as often as the answer; where a question's words stand together, the answer restates it
+        (stop 38). A letter that asks nothing is what it wraps (stop 43)."""
         n = len(self.sequence)
-        return PROXIMITY_WEIGHT if self.written or n <= WINDOW else PROXIMITY_WEIGHT * WINDOW / n
+        asks = self.parsed.text.rstrip().endswith("?") or any(m.asking for m in self.meanings.values())
+        return PROXIMITY_WEIGHT if asks or n <= WINDOW else PROXIMITY_WEIGHT * WINDOW / n
 
     def query(self, relaxed: bool = False) -> tuple[Any, Any]:
         """(core, scored). `relaxed` is the fallback when nothing matched: any word of any

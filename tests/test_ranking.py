@@ -357,7 +357,7 @@ def test_a_pasted_passages_densest_window_counts_for_the_share_it_can_hold() -> 
     """A pasted passage of 40 words: article A holds 16 of its common words together (a news
     formula), B its two rare words together. A window of WINDOW (20) syllables holds at most
     half of it, so the plain window counts half and B wins; counted whole, A wins. A question
-    or a short query keeps the whole weight."""
+    or a short query keeps the whole weight; a letter that wraps the passage does not."""
     from indexer.query import Abbreviations, parse_query
     from indexer.ranking import PROXIMITY_WEIGHT, QueryBuilder, proximity_rerank
 
@@ -381,6 +381,10 @@ def test_a_pasted_passages_densest_window_counts_for_the_share_it_can_hold() -> 
     assert window_weight(passage) == pytest.approx(PROXIMITY_WEIGHT / 2)
     assert window_weight(passage + " là gì?") == PROXIMITY_WEIGHT
     assert window_weight("tu1 tu2 tu3") == PROXIMITY_WEIGHT
+    # a letter around the passage that asks nothing is weighed as the passage it wraps; one
+    # that asks is a question
+    assert window_weight(f"Xin chào. {passage}. Mong sớm nhận được phản hồi.") == pytest.approx(PROXIMITY_WEIGHT / 2)
+    assert window_weight(f"Xin chào. {passage} có sao không?") == PROXIMITY_WEIGHT
 
 
 def test_rarity_weights_are_bm25_idf_times_query_weight() -> None:

@@ -797,6 +797,30 @@ def test_a_letters_formulas_take_the_words_of_their_sentence_that_only_address_t
     assert _framed_words("Xin cảm ơn") == []
 
 
+def test_a_letters_request_for_the_reply_frames_it_and_what_it_asks_about_stays() -> None:
+    """A sentence asking for the reply ("Mong bác sĩ tư vấn giúp", "Rất mong nhận được câu trả
+    lời sớm") frames a letter, as a formula does, and makes a greeting of the letter frame too;
+    the words after the request that say what it is about stay. Only in a query of several
+    sentences, and only where it opens or closes the query or the query is a letter or a
+    question: "Bác sĩ tư vấn giúp bệnh nhân ung thư" heads news, and so does a request without
+    its cue ("Bộ Y tế giải đáp thắc mắc")."""
+    assert _framed_words("Chào bác sĩ, giá gạo. Rất mong nhận được câu trả lời sớm.") == [
+        "Chào", "bác", "sĩ", "Rất", "mong", "nhận", "được", "câu", "trả", "lời", "sớm",
+    ]
+    assert _framed_words("thua bac si, toi co mot thac mac mong duoc giai dap. gia gao. xin cam on") == [
+        "thua", "bac", "si", "toi", "co", "mot", "thac", "mac", "mong", "duoc", "giai", "dap", "xin", "cam", "on",
+    ]
+    assert _framed_words("Chào bác sĩ, mong bác sĩ tư vấn giúp em cách chữa bệnh gan. Em cảm ơn") == [
+        "Chào", "bác", "sĩ", "mong", "bác", "sĩ", "tư", "vấn", "giúp", "em", "Em", "cảm", "ơn",
+    ]
+    # phrases, not syllables: the "sĩ" of "chiến sĩ" is no "bác sĩ"
+    assert _framed_words("lao động chiến sĩ rất mong nhận được câu trả lời sớm. Chào bác sĩ")[:2] == ["rất", "mong"]
+    assert _framed_words("Bác sĩ tư vấn giúp bệnh nhân ung thư") == []
+    assert _framed_words("Bộ Y tế giải đáp thắc mắc, người dân yên tâm tiêm vắc xin") == []
+    # in the middle of a query that is no letter, a request is part of what it says
+    assert _framed_words("Học sinh được học bơi, nhờ thầy hướng dẫn giúp, nên ai cũng biết bơi") == []
+
+
 def test_a_letter_around_a_few_words_finds_their_article(tmp_path: Path) -> None:
     """Two words of the topic inside a letter whose greeting and thanks name the doctor it
     writes to: those words ("bác sĩ", "nhiều") are no topic, so the article about the topic is
@@ -809,6 +833,20 @@ def test_a_letter_around_a_few_words_finds_their_article(tmp_path: Path) -> None
     ])
     for typed in ("Bác sĩ ơi, xuất khẩu gạo. Em cảm ơn bác sĩ nhiều ạ.",
                   "bac si oi, xuat khau gao. em cam on bac si nhieu a."):
+        assert service.search(typed)["hits"][0]["id"] == "rice", typed
+
+
+def test_a_letter_that_closes_with_a_request_finds_its_topic(tmp_path: Path) -> None:
+    """A letter with no formula, only a request for the reply: its words ("bác sĩ", "tư vấn")
+    are no topic, so the article about the topic is found first, not the one about doctors'
+    advice."""
+    service = small_service(tmp_path, [
+        {"id": "rice", "title": "Giá gạo", "lead": "Xuất khẩu gạo tăng mạnh.", "body": "Gạo Việt được giá."},
+        {"id": "advice", "title": "Bác sĩ tư vấn giúp người bệnh",
+         "lead": "Mong bác sĩ tư vấn giúp: nhiều người bệnh nhờ bác sĩ tư vấn.",
+         "body": "Bác sĩ tư vấn giúp người bệnh về xuất khẩu lao động."},
+    ])
+    for typed in ("xuất khẩu gạo. Mong bác sĩ tư vấn giúp.", "xuat khau gao. mong bac si tu van giup."):
         assert service.search(typed)["hits"][0]["id"] == "rice", typed
 
 

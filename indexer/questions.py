@@ -70,6 +70,7 @@ REQUEST_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "co", "mot", "thac mac", "van de",
     )
 )
+_REQUEST_BY_LENGTH = sorted(REQUEST_PHRASES, key=len, reverse=True)  # the longest phrase first
 FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
@@ -231,9 +232,6 @@ def _request_phrase(words: Sequence[str], at_end: bool) -> int:
         if k <= len(words) and tuple(words[-k:] if at_end else words[:k]) == phrase:
             return k
     return 0
-
-
-_REQUEST_BY_LENGTH = sorted(REQUEST_PHRASES, key=len, reverse=True)
 
 
 def _greeting(folded: Sequence[str], start: int, end: int, last_typed: str) -> set[int]:

@@ -156,7 +156,8 @@ class QueryBuilder:
         self.long = len(tokens) >= RARE_FROM_WORDS  # gets the rarity-weighted window
         # a question or a letter (question words, framing formulas, a final "?"): the body
         # answers it, so the title and lead weigh less (QUESTION_FIELD_WEIGHTS)
-        self.written = parsed.text.rstrip().endswith("?") or any(m.asking or m.framing for m in self.meanings.values())
+        self.asks = parsed.text.rstrip().endswith("?") or any(m.asking for m in self.meanings.values())
+        self.written = self.asks or any(m.framing for m in self.meanings.values())
         self.field_weights = QUESTION_FIELD_WEIGHTS if self.written else FIELD_WEIGHTS
         # a letter's numbers are the writer's own ("Tôi năm nay 45 tuổi"): not the article's facts;
         # a passage's are one fact of many, most often the date every report of that day prints
@@ -172,8 +173,7 @@ class QueryBuilder:
         as often as the answer; where a question's words stand together, the answer restates it
         (stop 38). A letter that asks nothing is what it wraps (stop 43)."""
         n = len(self.sequence)
-        asks = self.parsed.text.rstrip().endswith("?") or any(m.asking for m in self.meanings.values())
-        return PROXIMITY_WEIGHT if asks or n <= WINDOW else PROXIMITY_WEIGHT * WINDOW / n
+        return PROXIMITY_WEIGHT if self.asks or n <= WINDOW else PROXIMITY_WEIGHT * WINDOW / n
 
     def query(self, relaxed: bool = False) -> tuple[Any, Any]:
         """(core, scored). `relaxed` is the fallback when nothing matched: any word of any

@@ -46,7 +46,8 @@ store more than the accented text and every set gets the same forms:
   ``framed-2``, ``framed-2-plain``: the same with `FRAMES_2`, a set written at stop 42 before
   that stop's framing rules, which were designed on `FRAMES` only. ``framed-3``,
   ``framed-3-plain``: `FRAMES_3`, written at stop 43 before that stop's rule for a letter's
-  requests (designed on `FRAMES` and `FRAMES_2`).
+  requests (designed on `FRAMES` and `FRAMES_2`). ``framed-4``, ``framed-4-plain``:
+  `FRAMES_4`, written at stop 43 after that rule and before the next one, set aside to check it.
 
 - ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
   (``Đóng BHXH 2 năm`` → ``Đóng bảo hiểm xã hội 2 năm``); ``abbreviated``: the other way round
@@ -72,7 +73,7 @@ from viet_text_tools import normalize_diacritics
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
     "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "framed-2", "framed-2-plain", "framed-3",
-    "framed-3-plain", "spelled", "abbreviated",
+    "framed-3-plain", "framed-4", "framed-4-plain", "spelled", "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -340,6 +341,25 @@ FRAMES_3 = (
     ),
 )
 
+# A fourth set, for `framed-4`: written at stop 43 after the rule for requests and before the
+# rule that follows it, to check that one on phrasing it was not designed on.
+FRAMES_4 = (
+    (
+        "Chào anh chị phóng viên, tôi là độc giả lâu năm của báo.", "Thưa quý bác sĩ, cháu đang rất bối rối.",
+        "Em xin phép được hỏi ạ.", "Kính thưa chuyên gia, gia đình tôi gặp chuyện này.",
+        "Mình là mẹ bỉm sữa, mình muốn hỏi chút ạ.", "Dạ con chào bác sĩ ạ.", "Hello mọi người,",
+        "Tôi có việc muốn nhờ mọi người giúp đỡ.", "Chào luật sư, tôi có một câu hỏi như sau:",
+        "Mọi người ơi, em đang lo quá.",
+    ),
+    (
+        "Mong sớm nhận được sự giúp đỡ của mọi người.", "Xin trân trọng cảm ơn!",
+        "Tôi nên làm gì trong trường hợp này?",
+        "Em cảm ơn mọi người đã đọc ạ.", "Rất mong được giải đáp thắc mắc.", "Mong các bác sĩ chỉ giúp em ạ.",
+        "Cảm ơn anh chị nhiều!", "Giờ em phải làm thế nào ạ?", "Chân thành cảm ơn quý báo.",
+        "Nhờ mọi người cho lời khuyên.",
+    ),
+)
+
 
 def framed(text: str, frames: tuple[tuple[str, ...], tuple[str, ...]] = FRAMES) -> str:
     """The accented query between an opening and a closing of `frames`, seeded by the text."""
@@ -412,6 +432,8 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "framed-2-plain": lambda q: fold(framed(q, FRAMES_2)),
     "framed-3": lambda q: framed(q, FRAMES_3),
     "framed-3-plain": lambda q: fold(framed(q, FRAMES_3)),
+    "framed-4": lambda q: framed(q, FRAMES_4),
+    "framed-4-plain": lambda q: fold(framed(q, FRAMES_4)),
     "spelled": spelled,
     "abbreviated": abbreviated,
 }

@@ -486,9 +486,12 @@ def test_ranks_file_and_comparison_count_the_queries_a_change_moved(
     assert compare_ranks.main([str(before), str(after), "--engine", "fts5"]) == 2  # nothing to compare
 
 
-@pytest.mark.parametrize("form, frames", [("framed-2", keystrokes.FRAMES_2), ("framed-3", keystrokes.FRAMES_3)])
+@pytest.mark.parametrize(
+    "form, frames",
+    [("framed-2", keystrokes.FRAMES_2), ("framed-3", keystrokes.FRAMES_3), ("framed-4", keystrokes.FRAMES_4)],
+)
 def test_the_later_framed_forms_frame_the_query_with_their_own_set(form: str, frames: tuple) -> None:
-    """framed-2 and framed-3 are framed's rule over FRAMES_2 and FRAMES_3: one opening and one
+    """framed-2, -3 and -4 are framed's rule over FRAMES_2, _3 and _4: one opening and one
     closing of that set; the -plain form is the same, folded."""
     query = "tên lửa hủy diệt"
     framed = keystrokes.make_form(query, form)

@@ -39,10 +39,22 @@ FRAMING_FROM_WORDS = 6  # shorter queries lose them only when they read as a que
 # and a greeting or a call of up to GREETING_WORDS put as a sentence of its own ("Chào bác
 # sĩ,", "Bác sĩ ơi,"). Measured in bench/README.md, "Stop 42".
 FRAMING_LEAD = frozenset(["em", "toi", "tui", "minh", "chau", "con", "xin", "rat", "da"])
+# ... and who is addressed, before a formula ("Mọi người cho mình hỏi", "Chị ơi cho em hỏi",
+# "Trân trọng cảm ơn")
+_LEAD_PHRASES = tuple(
+    sorted(
+        [(w,) for w in FRAMING_LEAD]
+        + [tuple(p.split()) for p in ("tran trong", "moi nguoi", "bac si", "luat su", "anh chi", "chi oi", "anh oi")],
+        key=len,
+        reverse=True,
+    )
+)
 FRAMING_TAIL = 2
 FRAMING_TAIL_THANKS = 4
 GREETING_WORDS = 4
 _GREETS = frozenset(["chao", "thua"])
+_GREETING_LEAD = frozenset(["da", "kinh", "em", "toi", "minh", "chau", "con"])  # "Dạ em chào", "Kính gửi"
+_PARTICLES = frozenset(["a", "nhe", "nha"])
 _CALLS = frozenset(["ơi", "oi"])
 _CLAUSE_MARKS = frozenset(".,;:!?…")
 # ... and in a query of several sentences, a request for the reply ("Mong bác sĩ tư vấn giúp.",
@@ -71,6 +83,22 @@ REQUEST_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     )
 )
 _REQUEST_BY_LENGTH = sorted(REQUEST_PHRASES, key=len, reverse=True)  # the longest phrase first
+# ... and in a letter, a sentence of nothing but the letter's own talk: how the writer feels,
+# that they read or ask, what they should do ("Gia đình tôi đang rất hoang mang.", "Xin lỗi vì
+# câu hỏi hơi dài.", "Tôi nên làm gì bây giờ?"): every word a phrase of LETTER_TALK or of the
+# request's words (`_letter_talk`)
+LETTER_TALK: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "gia dinh", "dang", "lo lang", "hoang mang", "ban khoan", "xin phep", "xin loi", "lam phien", "hoi",
+        "muon", "them", "la", "da", "doc", "thay", "tin", "nay", "bao", "bai bao", "hom qua", "gui", "cau hoi",
+        "vi", "dai", "chut", "ve", "chuyen", "viec", "nha", "nen", "phai", "lam", "gi", "bay gio", "the nao",
+        "lam sao", "sao", "day", *(" ".join(p) for p in REPLY_PHRASES),
+    )
+)
+_TALK_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}  # first word -> its phrases, the longest first
+for _talk in sorted(set(LETTER_TALK) | set(REQUEST_PHRASES), key=len, reverse=True):
+    _TALK_BY_FIRST.setdefault(_talk[0], []).append(_talk)
 FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
@@ -148,7 +176,8 @@ def framing_positions(
     query of several sentences that opens or closes with a request for the reply, or holds a
     formula or `asks`, its requests (`_request`); and, in a query that holds any of those or
     `asks` (reads as a question), a greeting or a call put as
-    a sentence of its own (`_greeting`); the formulas alone when
+    a sentence of its own (`_greeting`); in a query framed so far, its sentences of nothing but
+    the letter's own talk (`_letter_talk`); the formulas alone when
     those would be every syllable, and none when the formulas are (then they are what is
     asked for). `breaks`: the positions a new sentence or clause starts at
     (`clause_breaks`); `exact`: the words as typed, lowercase (a call's "ơi" may be typed
@@ -165,6 +194,8 @@ def framing_positions(
         found |= _framing_sentence(folded, start, end, formulas)
         if found or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
             found |= _greeting(folded, start, end, (exact or folded)[end - 1])
+    if found and len(edges) > 2:  # a letter: the sentences that are only its own talk
+        found.update(*(range(start, end) for start, end in pairwise(edges) if _letter_talk(folded[start:end])))
     if len(found) < len(folded):
         return found
     return formulas if len(formulas) < len(folded) else set()
@@ -184,7 +215,8 @@ def clause_breaks(texts: Sequence[str], gaps: Sequence[str]) -> set[int]:
 
 def _framing_sentence(folded: Sequence[str], start: int, end: int, formulas: set[int]) -> set[int]:
     """The words of the sentence folded[start:end] that go with its formula: the words before
-    it that only say who writes ("Em xin cảm ơn", `FRAMING_LEAD`) and those after it, when
+    it that only say who writes to whom ("Em xin cảm ơn", "Mọi người cho mình hỏi":
+    `_LEAD_PHRASES`) and those after it, when
     they are few: after thanks (`FRAMING_TAIL_THANKS`: "cảm ơn bác sĩ nhiều ạ"), or after a
     leave to ask in a sentence the query goes on after (`FRAMING_TAIL`: "cho em hỏi ạ.",
     "xin hỏi bác sĩ: …"). Otherwise they are the question itself ("cho em hỏi giá gạo", "cho
@@ -199,8 +231,8 @@ def _framing_sentence(folded: Sequence[str], start: int, end: int, formulas: set
     if end - last - 1 <= tail:
         found |= set(range(last + 1, end))
     lead = first
-    while lead > start and folded[lead - 1] in FRAMING_LEAD:
-        lead -= 1
+    while step := _phrase_at(folded[start:lead], _LEAD_PHRASES, at_end=True):
+        lead -= step
     return found | set(range(lead, first))
 
 
@@ -213,9 +245,9 @@ def _request(folded: Sequence[str], start: int, end: int) -> set[int]:
     found: set[int] = set()
     for i, phrase in _phrases(folded[start:end], REPLY_PHRASES):
         lo, hi = start + i, start + i + len(phrase)
-        while before := _request_phrase(folded[start:lo], at_end=True):
+        while before := _phrase_at(folded[start:lo], _REQUEST_BY_LENGTH, at_end=True):
             lo -= before
-        while after := _request_phrase(folded[hi:end], at_end=False):
+        while after := _phrase_at(folded[hi:end], _REQUEST_BY_LENGTH, at_end=False):
             hi += after
         if REQUEST_CUES.intersection(folded[lo:hi]):
             found.update(range(lo, hi))
@@ -224,10 +256,22 @@ def _request(folded: Sequence[str], start: int, end: int) -> set[int]:
     return found
 
 
-def _request_phrase(words: Sequence[str], at_end: bool) -> int:
-    """The length of the longest phrase of `REQUEST_PHRASES` that `words` end with (`at_end`)
-    or start with; 0 for none. Phrases, not syllables: the "sĩ" of "chiến sĩ" is no "bác sĩ"."""
-    for phrase in _REQUEST_BY_LENGTH:
+def _letter_talk(words: Sequence[str]) -> bool:
+    """Whether `words` (a sentence) are phrases of `LETTER_TALK` and `REQUEST_PHRASES` only."""
+    i = 0
+    while i < len(words):
+        phrases = _TALK_BY_FIRST.get(words[i], ())
+        step = next((len(p) for p in phrases if tuple(words[i : i + len(p)]) == p), 0)
+        if not step:
+            return False
+        i += step
+    return bool(words)
+
+
+def _phrase_at(words: Sequence[str], phrases: Sequence[tuple[str, ...]], at_end: bool) -> int:
+    """The length of the first of `phrases` (longest first) that `words` end with (`at_end`) or
+    start with; 0 for none. Phrases, not syllables: the "sĩ" of "chiến sĩ" is no "bác sĩ"."""
+    for phrase in phrases:
         k = len(phrase)
         if k <= len(words) and tuple(words[-k:] if at_end else words[:k]) == phrase:
             return k
@@ -236,12 +280,22 @@ def _request_phrase(words: Sequence[str], at_end: bool) -> int:
 
 def _greeting(folded: Sequence[str], start: int, end: int, last_typed: str) -> set[int]:
     """The sentence folded[start:end] when it is a greeting or a call of its own: a few words
-    (`GREETING_WORDS`) opening with "chào" or "thưa" with more of the query after them ("Chào
-    bác sĩ,", "Thưa luật sư,"), or ending with "ơi" (`last_typed`: "Bác sĩ ơi,", "Chị ơi")."""
+    (`GREETING_WORDS`) opening with "chào", "thưa" or "kính gửi" with more of the query after
+    them ("Chào bác sĩ,", "Thưa luật sư,"; after the writer or "dạ": "Dạ em chào ban biên tập
+    ạ,"), or ending with "ơi" (`last_typed`: "Bác sĩ ơi,", "Chị ơi")."""
     words = folded[start:end]
-    if not 2 <= len(words) <= GREETING_WORDS:
+    if len(words) < 2:
         return set()
-    if (words[0] in _GREETS and end < len(folded)) or last_typed in _CALLS:
+    if len(words) <= GREETING_WORDS and last_typed in _CALLS:
+        return set(range(start, end))
+    head = 0  # the writer and the respect before the greeting: "Dạ em chào", "Kính thưa"
+    while head < len(words) - 1 and words[head] in _GREETING_LEAD:
+        head += 1
+    core = list(words[head:])
+    while core and core[-1] in _PARTICLES:
+        core.pop()
+    opens = bool(core) and (core[0] in _GREETS or (core[0] == "gui" and head > 0 and words[head - 1] == "kinh"))
+    if opens and len(core) <= GREETING_WORDS and end < len(folded):
         return set(range(start, end))
     return set()
 

@@ -772,8 +772,8 @@ def test_a_letters_formulas_take_the_words_of_their_sentence_that_only_address_t
     thanks or a leave to ask; so does the greeting or call of a letter or a question, put as a
     sentence of its own. The words that say what the letter is about stay: those after a
     leave to ask when they are many (the question), and every sentence without a formula,
-    greeting or call."""
-    letter = "Bác sĩ ơi, em đang rất lo lắng. tên lửa hủy diệt Em cảm ơn bác sĩ nhiều ạ."
+    greeting or call that is not the letter's own talk (below)."""
+    letter = "Bác sĩ ơi, em đã đi khám. tên lửa hủy diệt Em cảm ơn bác sĩ nhiều ạ."
     assert _framed_words(letter) == ["Bác", "sĩ", "ơi", "Em", "cảm", "ơn", "bác", "sĩ", "nhiều", "ạ"]
     assert _framed_words(fold(letter).lower()) == ["bac", "si", "oi", "em", "cam", "on", "bac", "si", "nhieu", "a"]
     assert _framed_words("Tôi năm nay 45 tuổi, xin hỏi bác sĩ: đau đầu có sao không? Xin chân thành cảm ơn!") == [
@@ -785,10 +785,12 @@ def test_a_letters_formulas_take_the_words_of_their_sentence_that_only_address_t
     assert _framed_words("Hà Nội ơi, mùa thu đã về trên phố") == []
     assert _framed_words("Thưa luật sư, thuế đất tính thế nào?", asks=True) == ["Thưa", "luật", "sư"]
     # the question after "cho em hỏi" is what is asked, however short, and "lá ổi," is no call
-    assert _framed_words("Kính gửi quý báo, cho em hỏi bệnh tiểu đường có chữa được không?") == ["cho", "em", "hỏi"]
+    assert _framed_words("Kính gửi quý báo, cho em hỏi bệnh tiểu đường có chữa được không?") == [
+        "Kính", "gửi", "quý", "báo", "cho", "em", "hỏi",
+    ]
     assert _framed_words("xin chào, cho em hỏi giá gạo") == ["xin", "chào", "cho", "em", "hỏi"]
     assert _framed_words("Kính gửi quý báo, cho em hỏi bệnh tiểu đường xin cảm ơn") == [
-        "cho", "em", "hỏi", "xin", "cảm", "ơn",  # what stands between two formulas is asked
+        "Kính", "gửi", "quý", "báo", "cho", "em", "hỏi", "xin", "cảm", "ơn",  # between two formulas: asked
     ]
     assert _framed_words("lá ổi, tác dụng gì?") == []
     # where the sentences would frame every word, the formulas alone do; where the formulas
@@ -819,6 +821,30 @@ def test_a_letters_request_for_the_reply_frames_it_and_what_it_asks_about_stays(
     assert _framed_words("Bộ Y tế giải đáp thắc mắc, người dân yên tâm tiêm vắc xin") == []
     # in the middle of a query that is no letter, a request is part of what it says
     assert _framed_words("Học sinh được học bơi, nhờ thầy hướng dẫn giúp, nên ai cũng biết bơi") == []
+
+
+def test_a_letters_own_talk_greetings_and_whom_it_asks_frame_it_too() -> None:
+    """In a letter, a sentence of nothing but the letter's own talk frames it ("Gia đình tôi
+    đang rất hoang mang.", "Xin lỗi vì câu hỏi hơi dài.", "Tôi nên làm gì bây giờ?"); so do a
+    greeting after the writer or "dạ" ("Dạ em chào ban biên tập ạ.", "Kính gửi quý báo,") and
+    whom a formula addresses ("Mọi người cho mình hỏi", "Trân trọng cảm ơn"). A sentence with
+    one word of its own stays ("em hay lo lắng, mất ngủ"), and so does every sentence of a
+    query that is no letter ("Tôi bị đau đầu. Tôi nên làm gì?")."""
+    letter = "Dạ em chào ban biên tập ạ. Gia đình tôi đang rất hoang mang. giá vàng. Trân trọng cảm ơn."
+    assert _framed_words(letter) == [
+        "Dạ", "em", "chào", "ban", "biên", "tập", "ạ", "Gia", "đình", "tôi", "đang", "rất", "hoang", "mang",
+        "Trân", "trọng", "cảm", "ơn",
+    ]
+    letter = "Kính gửi quý báo, mọi người cho mình hỏi với, giá vàng. Tôi nên làm gì bây giờ?"
+    assert _framed_words(letter, asks=True) == [
+        "Kính", "gửi", "quý", "báo", "mọi", "người", "cho", "mình", "hỏi", "với",
+        "Tôi", "nên", "làm", "gì", "bây", "giờ",
+    ]
+    assert _framed_words("Chào bác sĩ, em hay lo lắng, mất ngủ. Em nên làm gì? Em cảm ơn", asks=True) == [
+        "Chào", "bác", "sĩ", "Em", "nên", "làm", "gì", "Em", "cảm", "ơn",
+    ]
+    assert _framed_words("Tôi bị đau đầu. Tôi nên làm gì?", asks=True) == []
+    assert _framed_words("Gửi tiết kiệm ngân hàng, lãi suất bao nhiêu?", asks=True) == []
 
 
 def test_a_letter_around_a_few_words_finds_their_article(tmp_path: Path) -> None:

@@ -306,7 +306,7 @@ FRAMES = (
 
 
 # A second set of (openings, closings), for `framed-2`: written at stop 42 before the framing
-# rules of that stop (`indexer.questions.framing_positions`' sentences and greetings), which
+# rules of that stop (`indexer.letters.framing_positions`' sentences and greetings), which
 # were designed on `FRAMES` alone; this set checks them on phrasing they were not written from.
 FRAMES_2 = (
     (

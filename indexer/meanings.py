@@ -1,7 +1,7 @@
 """What each typed word means (`interpret`): keyboard-off input (Telex, VNI) and misplaced marks
 decoded when the index supports the reading (`indexer.keyboard`), likely spellings of a word the
 index lacks or a slip may have made (`indexer.misspellings`, weighed by `indexer.typo_evidence`),
-question words and letter formulas (`indexer.questions`), and the marks of a long query typed
+question words (`indexer.questions`) and letter formulas (`indexer.letters`), and the marks of a long query typed
 without any (`indexer.restoration`). Each meaning is a few weighted folded forms that
 `indexer.ranking` matches and scores."""
 
@@ -14,15 +14,10 @@ from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
 from indexer.keyboard import Support, toned_sibling, understand
+from indexer.letters import FRAMING_FROM_WORDS, clause_breaks, framing_positions
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
-from indexer.questions import (
-    FRAMING_FROM_WORDS,
-    clause_breaks,
-    framing_positions,
-    looks_like_question,
-    question_positions,
-)
+from indexer.questions import looks_like_question, question_positions
 from indexer.typo_evidence import (
     SHORT_QUERY,
     SLIP_PAIR_SHARE,

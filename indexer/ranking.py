@@ -28,7 +28,7 @@ in every query form, with a plain BM25 beside):
   answer is wanted, not what it is about: in a query that reads as a question they weigh
   little, as do pairs that involve them.
 * **A question put as a letter** ("Xin chào, cho em hỏi … Em cảm ơn!"): its greeting, leave
-  to ask and thanks (`indexer.questions.FRAMING_PHRASES`, `Meaning.framing`) are not searched for:
+  to ask and thanks (`indexer.letters.FRAMING_PHRASES`, `Meaning.framing`) are not searched for:
   they say how the question is asked, and counted they made the answer miss the minimum.
 * **Proximity**: the best articles by the above are re-ranked by the densest window of the
   query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds

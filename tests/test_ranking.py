@@ -169,7 +169,7 @@ def test_question_words_are_not_needed_to_match(service: SearchService) -> None:
 
 
 def test_a_question_framed_as_a_letter_needs_only_its_own_words(service: SearchService) -> None:
-    # A greeting, leave to ask and thanks around "ngạt thở là gì?" (indexer.questions.FRAMING_PHRASES)
+    # A greeting, leave to ask and thanks around "ngạt thở là gì?" (indexer.letters.FRAMING_PHRASES)
     # say how the question is put: counted, they made 6 of 11 words needed, which the reader's
     # letter held and the article about choking did not.
     for typed in ("Xin chào, cho em hỏi: ngạt thở là gì? Em xin cảm ơn.",

@@ -757,7 +757,7 @@ def _framed_words(text: str, asks: bool = False) -> list[str]:
     from itertools import pairwise
 
     from indexer.analysis import canonical_syllable
-    from indexer.questions import clause_breaks, framing_positions
+    from indexer.letters import clause_breaks, framing_positions
 
     found = list(re.finditer(r"\w+", text))
     typed = [m.group() for m in found]

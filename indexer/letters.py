@@ -1,0 +1,225 @@
+"""A letter's formulas: which words of a query only frame it as a letter to the paper (a
+greeting, leave to ask, thanks, a request for the reply, the letter's own talk) rather than say
+what it is about ("Chào bác sĩ, cho em hỏi … Mong bác sĩ tư vấn giúp, em cảm ơn!").
+`indexer.meanings.interpret` marks them (`Meaning.framing`); `indexer.ranking` leaves them out
+of the search."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from itertools import pairwise
+
+from indexer.questions import find_phrases, phrase_positions
+
+# Folded formulas a reader writes a question in: a greeting, leave to ask, thanks ("Xin chào,
+# cho em hỏi … Em cảm ơn ạ"). They say how the question is put, never what it is about, so a
+# question, or any query of FRAMING_FROM_WORDS+ words, is searched without them
+# (`Meaning.framing`). Formulas only, of two or more syllables: a lone "chào", "thưa", "nhé"
+# or "cho hỏi" folds to what news prints ("chào đời", "thừa", "nhà", "cho hội"). Measured in
+# bench/README.md, "Stop 28: a question put as a letter".
+FRAMING_FROM_WORDS = 6  # shorter queries lose them only when they read as a question
+# ... and with a formula, the words of its sentence that only say who writes to whom: the
+# writer before it ("Em xin cảm ơn"), up to FRAMING_TAIL words after a leave to ask ("cho em
+# hỏi ạ", "xin hỏi bác sĩ:") and FRAMING_TAIL_THANKS after thanks ("cảm ơn bác sĩ nhiều ạ");
+# and a greeting or a call of up to GREETING_WORDS put as a sentence of its own ("Chào bác
+# sĩ,", "Bác sĩ ơi,"). Measured in bench/README.md, "Stop 42".
+FRAMING_LEAD = frozenset(["em", "toi", "tui", "minh", "chau", "con", "xin", "rat", "da"])
+# ... and who is addressed, before a formula ("Mọi người cho mình hỏi", "Chị ơi cho em hỏi",
+# "Trân trọng cảm ơn")
+_LEAD_PHRASES = tuple(
+    sorted(
+        [(w,) for w in FRAMING_LEAD]
+        + [tuple(p.split()) for p in ("tran trong", "moi nguoi", "bac si", "luat su", "anh chi", "chi oi", "anh oi")],
+        key=len,
+        reverse=True,
+    )
+)
+FRAMING_TAIL = 2
+FRAMING_TAIL_THANKS = 4
+GREETING_WORDS = 4
+_GREETS = frozenset(["chao", "thua"])
+_GREETING_LEAD = frozenset(["da", "kinh", "em", "toi", "minh", "chau", "con"])  # "Dạ em chào", "Kính gửi"
+_PARTICLES = frozenset(["a", "nhe", "nha"])
+_CALLS = frozenset(["ơi", "oi"])
+_CLAUSE_MARKS = frozenset(".,;:!?…")
+# ... and in a query of several sentences, a request for the reply ("Mong bác sĩ tư vấn giúp.",
+# "Rất mong nhận được câu trả lời sớm."): a phrase of REPLY_PHRASES with the words of
+# REQUEST_PHRASES around it, one of them a REQUEST_CUES (`_request`). Measured in
+# bench/README.md, "Stop 43".
+REPLY_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "tu van", "giai dap", "tra loi", "hoi am", "phan hoi", "giai thich", "huong dan", "chi giup",
+        "chi gium", "chi dum", "chi ho",
+    )
+)
+REQUEST_CUES = frozenset(["mong", "nho", "giup", "gium", "dum", "ho", "vong", "xin"])
+REQUEST_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "mong", "nho", "giup", "gium", "dum", "ho", "hy vong", "hi vong", "xin",
+        # the reply awaited: "rất mong sớm nhận được câu trả lời", "cần tư vấn gấp"
+        "rat", "som", "gap", "can", "nhan", "duoc", "cau", "thu",
+        # who is asked, and who asks: "mong bác sĩ", "nhờ mọi người", "giúp em với ạ"
+        "bac si", "luat su", "chuyen gia", "moi nguoi", "ad", "admin", "anh chi", "cac", "quy bao",
+        "ban bien tap", "em", "toi", "minh", "chau", "con", "tui", "voi", "a", "nhe", "nha", "ai biet", "thi",
+        # what is asked about, in a letter's own words: "tôi có một thắc mắc mong được giải đáp"
+        "co", "mot", "thac mac", "van de",
+    )
+)
+_REQUEST_BY_LENGTH = sorted(REQUEST_PHRASES, key=len, reverse=True)  # the longest phrase first
+# ... and in a letter, a sentence of nothing but the letter's own talk: how the writer feels,
+# that they read or ask, what they should do ("Gia đình tôi đang rất hoang mang.", "Xin lỗi vì
+# câu hỏi hơi dài.", "Tôi nên làm gì bây giờ?"): every word a phrase of LETTER_TALK or of the
+# request's words (`_letter_talk`)
+LETTER_TALK: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "gia dinh", "dang", "lo lang", "hoang mang", "ban khoan", "xin phep", "xin loi", "lam phien", "hoi",
+        "muon", "them", "la", "da", "doc", "thay", "tin", "nay", "bao", "bai bao", "hom qua", "gui", "cau hoi",
+        "vi", "dai", "chut", "ve", "chuyen", "viec", "nha", "nen", "phai", "lam", "gi", "bay gio", "the nao",
+        "lam sao", "sao", "day", *(" ".join(p) for p in REPLY_PHRASES),
+    )
+)
+_TALK_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}  # first word -> its phrases, the longest first
+for _talk in sorted(set(LETTER_TALK) | set(REQUEST_PHRASES), key=len, reverse=True):
+    _TALK_BY_FIRST.setdefault(_talk[0], []).append(_talk)
+FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(p.split())
+    for p in (
+        "xin chao", "cam on", "xin cam on", "xin hoi", "muon hoi", "cho em hoi", "cho toi hoi", "cho minh hoi",
+        "cho chau hoi", "cho con hoi", "cho anh hoi", "cho chi hoi", "cho tui hoi", "chan thanh cam on",
+    )
+)
+
+
+def framing_positions(
+    folded: Sequence[str], breaks: Collection[int] = (), exact: Sequence[str] | None = None, asks: bool = False
+) -> set[int]:
+    """Positions of syllables that frame a query rather than say what it is about: those of a
+    formula of `FRAMING_PHRASES` and the rest of its sentence (`_framing_sentence`); in a
+    query of several sentences that opens or closes with a request for the reply, or holds a
+    formula or `asks`, its requests (`_request`); and, in a query that holds any of those or
+    `asks` (reads as a question), a greeting or a call put as
+    a sentence of its own (`_greeting`); in a query framed so far, its sentences of nothing but
+    the letter's own talk (`_letter_talk`); the formulas alone when
+    those would be every syllable, and none when the formulas are (then they are what is
+    asked for). `breaks`: the positions a new sentence or clause starts at
+    (`clause_breaks`); `exact`: the words as typed, lowercase (a call's "ơi" may be typed
+    plain, but "ổi" is no call; without them every "oi" may be one)."""
+    formulas = phrase_positions(folded, FRAMING_PHRASES)
+    found = set(formulas)
+    edges = sorted({0, len(folded), *breaks})
+    if len(edges) > 2:  # a request is a sentence of a letter, not a headline ("Bác sĩ tư vấn giúp …")
+        clauses = list(pairwise(edges))
+        outer = _request(folded, *clauses[0]) | _request(folded, *clauses[-1])  # where a letter opens or closes
+        if formulas or asks or outer:  # a letter: its requests anywhere
+            found |= outer.union(*(_request(folded, start, end) for start, end in clauses[1:-1]))
+    for start, end in pairwise(edges):
+        found |= _framing_sentence(folded, start, end, formulas)
+        if found or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
+            found |= _greeting(folded, start, end, (exact or folded)[end - 1])
+    if found and len(edges) > 2:  # a letter: the sentences that are only its own talk
+        found.update(*(range(start, end) for start, end in pairwise(edges) if _letter_talk(folded[start:end])))
+    if len(found) < len(folded):
+        return found
+    return formulas if len(formulas) < len(folded) else set()
+
+
+def clause_breaks(texts: Sequence[str], gaps: Sequence[str]) -> set[int]:
+    """Positions of the words (`texts`, as typed) that start a new sentence or clause: after a
+    punctuation mark in the gap before them (`gaps[k]`: the text between words k - 1 and k), or
+    capitalised after a word that is not ("… tên lửa hủy diệt Xin cảm ơn": a letter's thanks
+    often follow the question with no mark between)."""
+    return {
+        k
+        for k in range(1, len(texts))
+        if _CLAUSE_MARKS.intersection(gaps[k]) or (texts[k][:1].isupper() and texts[k - 1][:1].islower())
+    }
+
+
+def _framing_sentence(folded: Sequence[str], start: int, end: int, formulas: set[int]) -> set[int]:
+    """The words of the sentence folded[start:end] that go with its formula: the words before
+    it that only say who writes to whom ("Em xin cảm ơn", "Mọi người cho mình hỏi":
+    `_LEAD_PHRASES`) and those after it, when
+    they are few: after thanks (`FRAMING_TAIL_THANKS`: "cảm ơn bác sĩ nhiều ạ"), or after a
+    leave to ask in a sentence the query goes on after (`FRAMING_TAIL`: "cho em hỏi ạ.",
+    "xin hỏi bác sĩ: …"). Otherwise they are the question itself ("cho em hỏi giá gạo", "cho
+    em hỏi bệnh tiểu đường có chữa được không")."""
+    inside = [i for i in range(start, end) if i in formulas]
+    if not inside:
+        return set()
+    first, last = inside[0], inside[-1]
+    found = set(inside)  # what stands between two formulas is no formula ("cho em hỏi … cảm ơn")
+    thanks = any(tuple(folded[i : i + 2]) == ("cam", "on") for i in inside)
+    tail = FRAMING_TAIL_THANKS if thanks else (FRAMING_TAIL if end < len(folded) else 0)
+    if end - last - 1 <= tail:
+        found |= set(range(last + 1, end))
+    lead = first
+    while step := _phrase_at(folded[start:lead], _LEAD_PHRASES, at_end=True):
+        lead -= step
+    return found | set(range(lead, first))
+
+
+def _request(folded: Sequence[str], start: int, end: int) -> set[int]:
+    """The words of the sentence folded[start:end] that ask for the reply: a phrase of
+    `REPLY_PHRASES` and the phrases of `REQUEST_PHRASES` around it, when one of those is a
+    `REQUEST_CUES` ("Mong bác sĩ tư vấn giúp em" of "… giúp em cách chữa bệnh gan"; "Bộ Y tế
+    giải đáp" asks no one); the whole sentence when at most `FRAMING_TAIL` words are left
+    ("Nhờ mọi người tư vấn giúp gấp")."""
+    found: set[int] = set()
+    for i, phrase in find_phrases(folded[start:end], REPLY_PHRASES):
+        lo, hi = start + i, start + i + len(phrase)
+        while before := _phrase_at(folded[start:lo], _REQUEST_BY_LENGTH, at_end=True):
+            lo -= before
+        while after := _phrase_at(folded[hi:end], _REQUEST_BY_LENGTH, at_end=False):
+            hi += after
+        if REQUEST_CUES.intersection(folded[lo:hi]):
+            found.update(range(lo, hi))
+    if found and end - start - len(found) <= FRAMING_TAIL:
+        return set(range(start, end))
+    return found
+
+
+def _letter_talk(words: Sequence[str]) -> bool:
+    """Whether `words` (a sentence) are phrases of `LETTER_TALK` and `REQUEST_PHRASES` only."""
+    i = 0
+    while i < len(words):
+        phrases = _TALK_BY_FIRST.get(words[i], ())
+        step = next((len(p) for p in phrases if tuple(words[i : i + len(p)]) == p), 0)
+        if not step:
+            return False
+        i += step
+    return bool(words)
+
+
+def _phrase_at(words: Sequence[str], phrases: Sequence[tuple[str, ...]], at_end: bool) -> int:
+    """The length of the first of `phrases` (longest first) that `words` end with (`at_end`) or
+    start with; 0 for none. Phrases, not syllables: the "sĩ" of "chiến sĩ" is no "bác sĩ"."""
+    for phrase in phrases:
+        k = len(phrase)
+        if k <= len(words) and tuple(words[-k:] if at_end else words[:k]) == phrase:
+            return k
+    return 0
+
+
+def _greeting(folded: Sequence[str], start: int, end: int, last_typed: str) -> set[int]:
+    """The sentence folded[start:end] when it is a greeting or a call of its own: a few words
+    (`GREETING_WORDS`) opening with "chào", "thưa" or "kính gửi" with more of the query after
+    them ("Chào bác sĩ,", "Thưa luật sư,"; after the writer or "dạ": "Dạ em chào ban biên tập
+    ạ,"), or ending with "ơi" (`last_typed`: "Bác sĩ ơi,", "Chị ơi")."""
+    words = folded[start:end]
+    if len(words) < 2:
+        return set()
+    if len(words) <= GREETING_WORDS and last_typed in _CALLS:
+        return set(range(start, end))
+    head = 0  # the writer and the respect before the greeting: "Dạ em chào", "Kính thưa"
+    while head < len(words) - 1 and words[head] in _GREETING_LEAD:
+        head += 1
+    core = list(words[head:])
+    while core and core[-1] in _PARTICLES:
+        core.pop()
+    opens = bool(core) and (core[0] in _GREETS or (core[0] == "gui" and head > 0 and words[head - 1] == "kinh"))
+    if opens and len(core) <= GREETING_WORDS and end < len(folded):
+        return set(range(start, end))
+    return set()

@@ -109,18 +109,18 @@ def framing_positions(
     plain, but "ổi" is no call; without them every "oi" may be one)."""
     formulas = phrase_positions(folded, FRAMING_PHRASES)
     found = set(formulas)
-    edges = sorted({0, len(folded), *breaks})
-    if len(edges) > 2:  # a request is a sentence of a letter, not a headline ("Bác sĩ tư vấn giúp …")
-        clauses = list(pairwise(edges))
+    clauses = list(pairwise(sorted({0, len(folded), *breaks})))
+    several = len(clauses) > 1  # a request or a letter's talk is a sentence of a letter, not a headline
+    if several:
         outer = _request(folded, *clauses[0]) | _request(folded, *clauses[-1])  # where a letter opens or closes
         if formulas or asks or outer:  # a letter: its requests anywhere
             found |= outer.union(*(_request(folded, start, end) for start, end in clauses[1:-1]))
-    for start, end in pairwise(edges):
+    for start, end in clauses:
         found |= _framing_sentence(folded, start, end, formulas)
         if found or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
             found |= _greeting(folded, start, end, (exact or folded)[end - 1])
-    if found and len(edges) > 2:  # a letter: the sentences that are only its own talk
-        found.update(*(range(start, end) for start, end in pairwise(edges) if _letter_talk(folded[start:end])))
+    if found and several:  # a letter: the sentences that are only its own talk
+        found.update(*(range(start, end) for start, end in clauses if _letter_talk(folded[start:end])))
     if len(found) < len(folded):
         return found
     return formulas if len(formulas) < len(folded) else set()

@@ -53,11 +53,12 @@ REPLY_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "chi gium", "chi dum", "chi ho",
     )
 )
-REQUEST_CUES = frozenset(["mong", "nho", "giup", "gium", "dum", "ho", "vong", "xin"])
+_CUE_PHRASES = ("mong", "nho", "giup", "gium", "dum", "ho", "hy vong", "hi vong", "xin")
+REQUEST_CUES = frozenset(w for p in _CUE_PHRASES for w in p.split())
 REQUEST_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
-        "mong", "nho", "giup", "gium", "dum", "ho", "hy vong", "hi vong", "xin",
+        *_CUE_PHRASES,
         # the reply awaited: "rất mong sớm nhận được câu trả lời", "cần tư vấn gấp"
         "rat", "som", "gap", "can", "nhan", "duoc", "cau", "thu",
         # who is asked, and who asks: "mong bác sĩ", "nhờ mọi người", "giúp em với ạ"

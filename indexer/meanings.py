@@ -100,7 +100,7 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
-        framing = _framing(tokens, understood, text, question) if may_be_framed and not clause.phrase else set()
+        framing = _framing(tokens, understood, words, text, question) if may_be_framed and not clause.phrase else set()
         asking = question_positions(words) - framing if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
@@ -125,16 +125,18 @@ def interpret(
     return meanings
 
 
-def _framing(tokens: Sequence[Syllable], understood: Sequence[Meaning], text: str, asks: bool) -> set[int]:
-    """`framing_positions` of a run of typed words, with the sentences the text splits them
-    into (`clause_breaks`: its punctuation and capitals), each word's typed form, and whether
-    the query reads as a question. A formula is read as understood and as typed: on a small
-    archive that never prints "cảm", a typo's guess ("đảm") would hide the thanks, and "acm
-    ơn" is thanks too. The second reading is asked for only where a typo made it differ."""
+def _framing(
+    tokens: Sequence[Syllable], understood: Sequence[Meaning], words: Sequence[str], text: str, asks: bool
+) -> set[int]:
+    """`framing_positions` of a run of typed words (`words`: each as first understood), with
+    the sentences the text splits them into (`clause_breaks`: its punctuation and capitals),
+    each word's typed form, and whether the query reads as a question. A formula is read as
+    understood and as typed: on a small archive that never prints "cảm", a typo's guess ("đảm")
+    would hide the thanks, and "acm ơn" is thanks too. The second reading is asked for only
+    where a typo made it differ."""
     typed = [text[t.start : t.end] for t in tokens]
     gaps = ["", *(text[a.end : b.start] for a, b in pairwise(tokens))]
     breaks, exact = clause_breaks(typed, gaps), [t.exact for t in tokens]
-    words = [m.forms[0][0] for m in understood]
     as_typed = [t.folded if m.how == "typo" else w for t, m, w in zip(tokens, understood, words, strict=True)]
     found = framing_positions(words, breaks, exact, asks)
     if as_typed != words:

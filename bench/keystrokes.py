@@ -62,6 +62,7 @@ letters with other marks) pass through unchanged.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import random
 import re
@@ -426,17 +427,14 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "vni-typo": vni_typo,
     "typo-2": lambda q: typo_2(fold(q)),
     "iy": iy_swapped,
-    "framed": framed,
-    "framed-plain": lambda q: fold(framed(q)),
-    "framed-2": lambda q: framed(q, FRAMES_2),
-    "framed-2-plain": lambda q: fold(framed(q, FRAMES_2)),
-    "framed-3": lambda q: framed(q, FRAMES_3),
-    "framed-3-plain": lambda q: fold(framed(q, FRAMES_3)),
-    "framed-4": lambda q: framed(q, FRAMES_4),
-    "framed-4-plain": lambda q: fold(framed(q, FRAMES_4)),
     "spelled": spelled,
     "abbreviated": abbreviated,
 }
+# each set of letter frames as a form, and the same folded: framed, framed-plain, framed-2, …
+FRAME_SETS = {"framed": FRAMES, "framed-2": FRAMES_2, "framed-3": FRAMES_3, "framed-4": FRAMES_4}
+for _name, _frames in FRAME_SETS.items():
+    FORM_FUNCS[_name] = functools.partial(framed, frames=_frames)
+    FORM_FUNCS[f"{_name}-plain"] = lambda q, frames=_frames: fold(framed(q, frames))
 
 
 def make_form(query: str, form: str) -> str:

@@ -48,6 +48,8 @@ store more than the accented text and every set gets the same forms:
   ``framed-3-plain``: `FRAMES_3`, written at stop 43 before that stop's rule for a letter's
   requests (designed on `FRAMES` and `FRAMES_2`). ``framed-4``, ``framed-4-plain``:
   `FRAMES_4`, written at stop 43 after that rule and before the next one, set aside to check it.
+  ``framed-5``, ``framed-5-plain``: `FRAMES_5`, written at stop 44 before that stop's rules (the
+  writer's asides, more of a letter's talk), set aside to check them.
 
 - ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
   (``Đóng BHXH 2 năm`` → ``Đóng bảo hiểm xã hội 2 năm``); ``abbreviated``: the other way round
@@ -74,7 +76,7 @@ from viet_text_tools import normalize_diacritics
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
     "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "framed-2", "framed-2-plain", "framed-3",
-    "framed-3-plain", "framed-4", "framed-4-plain", "spelled", "abbreviated",
+    "framed-3-plain", "framed-4", "framed-4-plain", "framed-5", "framed-5-plain", "spelled", "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -361,6 +363,27 @@ FRAMES_4 = (
     ),
 )
 
+# A fifth set, for `framed-5`: written at stop 44 before that stop's rules, set aside to check
+# them on phrasing they were not designed on.
+FRAMES_5 = (
+    (
+        "Chào bác sĩ, tôi là giáo viên về hưu, năm nay 62 tuổi.",
+        "Xin chào quý báo, lâu nay tôi vẫn theo dõi chuyên mục này.",
+        "Em chào các anh chị ạ, em có chuyện muốn được hỏi ý kiến.",
+        "Thưa bác sĩ, dạo gần đây tôi thấy trong người không được khỏe.",
+        "Hi mọi người, mình mới tham gia nhóm.", "Kính gửi Ban biên tập, tôi xin trình bày sự việc như sau.",
+        "Anh chị ơi, em đang phân vân quá.", "Con chào cô chú ạ, con xin hỏi một việc.",
+        "Gửi chuyên gia, tôi đọc bài viết hôm trước và có chỗ chưa hiểu.",
+        "Nhà tôi đang gặp một chuyện khó xử, mong mọi người giúp.",
+    ),
+    (
+        "Xin chân thành cảm ơn và chúc sức khỏe!", "Mong được anh chị chia sẻ kinh nghiệm.",
+        "Em rất cần lời khuyên, cảm ơn mọi người.", "Không biết như vậy có sao không ạ?", "Mong hồi âm của quý báo.",
+        "Tôi xin cảm ơn và chờ tin.", "Ai có kinh nghiệm xin chỉ giáo.", "Cảm ơn đã đọc tin nhắn của em.",
+        "Bây giờ tôi nên xử lý ra sao?", "Rất mong nhận được hồi đáp từ chuyên gia.",
+    ),
+)
+
 
 def framed(text: str, frames: tuple[tuple[str, ...], tuple[str, ...]] = FRAMES) -> str:
     """The accented query between an opening and a closing of `frames`, seeded by the text."""
@@ -431,7 +454,9 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "abbreviated": abbreviated,
 }
 # each set of letter frames as a form, and the same folded: framed, framed-plain, framed-2, …
-FRAME_SETS = {"framed": FRAMES, "framed-2": FRAMES_2, "framed-3": FRAMES_3, "framed-4": FRAMES_4}
+FRAME_SETS = {
+    "framed": FRAMES, "framed-2": FRAMES_2, "framed-3": FRAMES_3, "framed-4": FRAMES_4, "framed-5": FRAMES_5,
+}
 for _name, _frames in FRAME_SETS.items():
     FORM_FUNCS[_name] = functools.partial(framed, frames=_frames)
     FORM_FUNCS[f"{_name}-plain"] = lambda q, frames=_frames: fold(framed(q, frames))

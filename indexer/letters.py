@@ -23,21 +23,25 @@ FRAMING_FROM_WORDS = 6  # shorter queries lose them only when they read as a que
 # hỏi ạ", "xin hỏi bác sĩ:") and FRAMING_TAIL_THANKS after thanks ("cảm ơn bác sĩ nhiều ạ");
 # and a greeting or a call of up to GREETING_WORDS put as a sentence of its own ("Chào bác
 # sĩ,", "Bác sĩ ơi,"). Measured in bench/README.md, "Stop 42".
-FRAMING_LEAD = frozenset(["em", "toi", "tui", "minh", "chau", "con", "xin", "rat", "da"])
+WRITERS = frozenset(["em", "toi", "tui", "minh", "chau", "con"])  # who writes a letter, folded
+FRAMING_LEAD = WRITERS | frozenset(["xin", "rat", "da"])
 # ... and who is addressed, before a formula ("Mọi người cho mình hỏi", "Chị ơi cho em hỏi",
 # "Trân trọng cảm ơn")
 _LEAD_PHRASES = tuple(
     sorted(
         [(w,) for w in FRAMING_LEAD]
-        + [tuple(p.split()) for p in ("tran trong", "moi nguoi", "bac si", "luat su", "anh chi", "chi oi", "anh oi")],
+        + [
+            tuple(p.split())
+            for p in ("tran trong", "moi nguoi", "bac si", "luat su", "anh chi", "chi oi", "anh oi", "gia dinh")
+        ],
         key=len,
         reverse=True,
     )
 )
 FRAMING_TAIL = 2
 FRAMING_TAIL_THANKS = 4
-GREETING_WORDS = 4
-_GREETS = frozenset(["chao", "thua"])
+GREETING_WORDS = 5
+_GREETS = frozenset(["chao", "thua", "hello"])
 _GREETING_LEAD = frozenset(["da", "kinh", "em", "toi", "minh", "chau", "con"])  # "Dạ em chào", "Kính gửi"
 _PARTICLES = frozenset(["a", "nhe", "nha"])
 _CALLS = frozenset(["ơi", "oi"])
@@ -50,7 +54,7 @@ REPLY_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
         "tu van", "giai dap", "tra loi", "hoi am", "phan hoi", "giai thich", "huong dan", "chi giup",
-        "chi gium", "chi dum", "chi ho",
+        "chi gium", "chi dum", "chi ho", "giup do", "loi khuyen",
     )
 )
 _CUE_PHRASES = ("mong", "nho", "giup", "gium", "dum", "ho", "hy vong", "hi vong", "xin")
@@ -61,9 +65,11 @@ REQUEST_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         *_CUE_PHRASES,
         # the reply awaited: "rất mong sớm nhận được câu trả lời", "cần tư vấn gấp"
         "rat", "som", "gap", "can", "nhan", "duoc", "cau", "thu",
-        # who is asked, and who asks: "mong bác sĩ", "nhờ mọi người", "giúp em với ạ"
+        # who is asked, and who asks: "mong bác sĩ", "nhờ mọi người", "giúp em với ạ", "mong
+        # sớm nhận được sự giúp đỡ của mọi người", "nhờ mọi người cho lời khuyên"
         "bac si", "luat su", "chuyen gia", "moi nguoi", "ad", "admin", "anh chi", "cac", "quy bao",
         "ban bien tap", "em", "toi", "minh", "chau", "con", "tui", "voi", "a", "nhe", "nha", "ai biet", "thi",
+        "su", "cua", "cho",
         # what is asked about, in a letter's own words: "tôi có một thắc mắc mong được giải đáp"
         "co", "mot", "thac mac", "van de",
     )
@@ -80,18 +86,29 @@ LETTER_TALK: tuple[tuple[str, ...], ...] = tuple(
         "muon", "them", "la", "da", "doc", "thay", "tin", "nay", "bao", "bai bao", "hom qua", "gui", "cau hoi",
         "vi", "dai", "chut", "ve", "chuyen", "viec", "nha", "nen", "phai", "lam", "gi", "bay gio", "the nao",
         "lam sao", "sao", "day", *(" ".join(p) for p in REPLY_PHRASES),
+        # stop 44: how the writer feels ("cháu đang rất bối rối", "em đang lo quá"), what the
+        # letter holds ("tôi có một câu hỏi như sau", "trong trường hợp này"), who writes
+        # ("độc giả lâu năm của báo"), and when ("giờ em phải làm thế nào")
+        "boi roi", "lo", "lo so", "bat an", "qua", "gap", "nhu sau", "trong", "truong hop", "tinh huong",
+        "doc gia", "ban doc", "lau nam", "phong vien", "gio", "hien gio", "luc nay", "dieu", "danh thoi gian",
     )
 )
-_TALK_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}  # first word -> its phrases, the longest first
-for _talk in sorted(set(LETTER_TALK) | set(REQUEST_PHRASES), key=len, reverse=True):
-    _TALK_BY_FIRST.setdefault(_talk[0], []).append(_talk)
+# ... and in a letter, the writer saying who they are (`introductions`). That is context for
+# the reply, which may name the topic ("Tôi là F0, …", "Tôi là công chức, …"): weighed as an
+# aside (`Meaning.aside`), not left out.
+INTRODUCTION_WORDS = 10
 FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
         "xin chao", "cam on", "xin cam on", "xin hoi", "muon hoi", "cho em hoi", "cho toi hoi", "cho minh hoi",
         "cho chau hoi", "cho con hoi", "cho anh hoi", "cho chi hoi", "cho tui hoi", "chan thanh cam on",
+        "xin phep hoi", "xin phep duoc hoi", "xin duoc hoi",
     )
 )
+WISH_WORDS = 6  # a wish of the letter's own ("Chúc bác sĩ sức khỏe", `_wish`)
+_TALK_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}  # first word -> its phrases, the longest first
+for _talk in sorted(set(LETTER_TALK) | set(REQUEST_PHRASES) | set(FRAMING_PHRASES), key=len, reverse=True):
+    _TALK_BY_FIRST.setdefault(_talk[0], []).append(_talk)
 
 
 def framing_positions(
@@ -103,7 +120,7 @@ def framing_positions(
     formula or `asks`, its requests (`_request`); and, in a query that holds any of those or
     `asks` (reads as a question), a greeting or a call put as
     a sentence of its own (`_greeting`); in a query framed so far, its sentences of nothing but
-    the letter's own talk (`_letter_talk`); the formulas alone when
+    the letter's own talk (`_letter_talk`) and its wishes (`_wish`); the formulas alone when
     those would be every syllable, and none when the formulas are (then they are what is
     asked for). `breaks`: the positions a new sentence or clause starts at
     (`clause_breaks`); `exact`: the words as typed, lowercase (a call's "ơi" may be typed
@@ -120,11 +137,35 @@ def framing_positions(
         found |= _framing_sentence(folded, start, end, formulas)
         if found or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
             found |= _greeting(folded, start, end, (exact or folded)[end - 1])
-    if found and several:  # a letter: the sentences that are only its own talk
-        found.update(*(range(start, end) for start, end in clauses if _letter_talk(folded[start:end])))
+    if found and several:  # a letter: the sentences that are only its own talk, or a wish
+        talk = [(start, end) for start, end in clauses if _letter_talk(folded[start:end]) or _wish(folded[start:end])]
+        found.update(*(range(start, end) for start, end in talk))
     if len(found) < len(folded):
         return found
     return formulas if len(formulas) < len(folded) else set()
+
+
+def introductions(folded: Sequence[str], breaks: Collection[int] = ()) -> set[int]:
+    """Positions of the sentences (split at `breaks`, as for `framing_positions`) in which the
+    writer says who they are (`_introduces`). Call it on a letter only: in news, "tôi là …" is
+    someone's words."""
+    clauses = pairwise(sorted({0, len(folded), *breaks}))
+    return {i for start, end in clauses if _introduces(folded[start:end]) for i in range(start, end)}
+
+
+def _introduces(words: Sequence[str]) -> bool:
+    """Whether `words` (a sentence of at most INTRODUCTION_WORDS) are the writer, then "là"
+    ("Tôi là độc giả lâu năm của báo", "Em là sinh viên năm hai"), or an age in the writer's
+    family ("Tôi năm nay 45 tuổi", "Mẹ tôi năm nay 70 tuổi", "con tôi năm nay 3 tuổi")."""
+    if len(words) > INTRODUCTION_WORDS:
+        return False
+    head = 0
+    while head < len(words) and words[head] in WRITERS:
+        head += 1
+    if head and words[head : head + 1] == ["la"]:
+        return True
+    this_year = ["nam", "nay"] in (words[1:3], words[2:4])
+    return this_year and "tuoi" in words and not WRITERS.isdisjoint(words[:2])
 
 
 def clause_breaks(texts: Sequence[str], gaps: Sequence[str]) -> set[int]:
@@ -192,6 +233,15 @@ def _letter_talk(words: Sequence[str]) -> bool:
             return False
         i += step
     return bool(words)
+
+
+def _wish(words: Sequence[str]) -> bool:
+    """Whether `words` (a sentence) wish the reader well: "chúc" and up to WISH_WORDS in all
+    ("Chúc bác sĩ sức khỏe", "Em chúc anh chị luôn vui"); "chúc mừng" is news."""
+    head = 0
+    while head < len(words) - 1 and words[head] in FRAMING_LEAD:
+        head += 1
+    return words[head : head + 1] == ["chuc"] and words[head + 1 : head + 2] != ["mung"] and len(words) <= WISH_WORDS
 
 
 def _phrase_at(words: Sequence[str], phrases: Sequence[tuple[str, ...]], at_end: bool) -> int:

@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
 from indexer.keyboard import Support, toned_sibling, understand
-from indexer.letters import FRAMING_FROM_WORDS, clause_breaks, framing_positions
+from indexer.letters import FRAMING_FROM_WORDS, clause_breaks, framing_positions, introductions
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
 from indexer.questions import looks_like_question, question_positions
@@ -51,6 +51,10 @@ class Meaning:
     # part of a formula the question is put in ("xin chào", "cho em hỏi", "cảm ơn":
     # `FRAMING_PHRASES`): neither matched nor scored nor highlighted, no slip candidates
     framing: bool = False
+    # part of a letter's aside, the writer saying who they are ("Tôi là độc giả lâu năm",
+    # `letters.introductions`): it may name the topic, so it is matched, but weighs little
+    # and is never needed
+    aside: bool = False
 
     @property
     def changed(self) -> bool:
@@ -100,8 +104,10 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
-        framing = _framing(tokens, understood, words, text, question) if may_be_framed and not clause.phrase else set()
-        asking = question_positions(words) - framing if question and not clause.phrase else set()
+        framing, asides = set(), set()
+        if may_be_framed and not clause.phrase:
+            framing, asides = _framing(tokens, understood, words, text, question)
+        asking = question_positions(words) - framing - asides if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
                 meanings[id(tok)] = replace(meaning, framing=True)
@@ -109,6 +115,8 @@ def interpret(
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
                 meanings[id(tok)] = replace(meaning, asking=True)
                 continue
+            if i in asides:
+                meaning = replace(meaning, aside=True)
             sure = held = None
             if slipped and support is not None:
                 held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
@@ -127,7 +135,7 @@ def interpret(
 
 def _framing(
     tokens: Sequence[Syllable], understood: Sequence[Meaning], words: Sequence[str], text: str, asks: bool
-) -> set[int]:
+) -> tuple[set[int], set[int]]:
     """`framing_positions` of a run of typed words (`words`: each as first understood), with
     the sentences the text splits them into (`clause_breaks`: its punctuation and capitals),
     each word's typed form, and whether the query reads as a question. A formula is read as
@@ -141,7 +149,9 @@ def _framing(
     found = framing_positions(words, breaks, exact, asks)
     if as_typed != words:
         found |= framing_positions(as_typed, breaks, exact, asks)
-    return found
+    if not found or not breaks:  # an aside is one sentence of a letter
+        return found, set()
+    return found, introductions(words, breaks) - found
 
 
 def _understood_words(

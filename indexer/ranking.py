@@ -86,6 +86,7 @@ QUESTION_FIELD_WEIGHTS = {"title": 2.0, "lead": 1.5, "body": 1.0, "caption": 1.0
 BIGRAM_WEIGHT = 1.0  # an adjacent pair, relative to one syllable
 EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those diacritics
 QUESTION_WEIGHT = 0.5  # a question word inside a question
+ASIDE_WEIGHT = 0.5  # a word of a letter's aside, the writer saying who they are (`Meaning.aside`)
 RERANK_DEPTH = 20  # how many of the best articles proximity may reorder
 WINDOW = 20  # syllables: the span in which query words count as close together
 PROXIMITY_WEIGHT = 1.0  # a window holding every query word adds the best article's score
@@ -218,7 +219,7 @@ class QueryBuilder:
         parts = clause.parts
         meanings = [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in tokens]
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
-        weight = [QUESTION_WEIGHT if m.asking else 1.0 for m in meanings]
+        weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
         if self.weighs_numbers:
             self._note_numbers(folded)
         boosts: list[Any] = []
@@ -289,8 +290,9 @@ class QueryBuilder:
             forms = meanings[i].forms
             alternatives = [self._fields(parts, "", f, weight[i] * w) for f, w in forms]
             units.append(alternatives[0] if len(alternatives) == 1 else wq.DisjunctionMax(alternatives))
-            if (self.df is None or any(self.df(f) for f, _ in forms)) and not meanings[i].asking:
-                known += 1  # (a question word is matched and scored, never needed)
+            needed_word = not (meanings[i].asking or meanings[i].aside)
+            if needed_word and (self.df is None or any(self.df(f) for f, _ in forms)):
+                known += 1  # (a question word or an aside is matched and scored, never needed)
             i += 1
         needed = 1 if relaxed else minimum_match(known)
         self.can_relax = self.can_relax or needed > 1

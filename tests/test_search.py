@@ -847,6 +847,70 @@ def test_a_letters_own_talk_greetings_and_whom_it_asks_frame_it_too() -> None:
     assert _framed_words("Gửi tiết kiệm ngân hàng, lãi suất bao nhiêu?", asks=True) == []
 
 
+def test_a_letters_talk_of_feelings_wishes_and_leave_to_ask_frames_it() -> None:
+    """Stop 44: a letter's talk also says how the writer feels ("cháu đang rất bối rối"), asks
+    leave ("Em xin phép được hỏi ạ"), asks for help or advice ("Nhờ mọi người cho lời
+    khuyên", "Mong sớm nhận được sự giúp đỡ của mọi người") and wishes the reader well ("Chúc
+    bác sĩ sức khỏe"); a greeting may name whom it greets in five words ("Chào anh chị phóng
+    viên"). What the letter asks about stays, and so does news: "Chúc mừng năm mới"."""
+    letter = "Thưa quý bác sĩ, cháu đang rất bối rối. giá vàng. Nhờ mọi người cho lời khuyên."
+    assert " ".join(_framed_words(letter)) == (
+        "Thưa quý bác sĩ cháu đang rất bối rối Nhờ mọi người cho lời khuyên"
+    )
+    letter = "Em xin phép được hỏi ạ. giá vàng. Giờ em phải làm thế nào ạ?"
+    assert " ".join(_framed_words(letter, asks=True)) == "Em xin phép được hỏi ạ Giờ em phải làm thế nào ạ"
+    letter = "Chào anh chị phóng viên, giá vàng. Mong sớm nhận được sự giúp đỡ của mọi người."
+    assert " ".join(_framed_words(letter)) == (
+        "Chào anh chị phóng viên Mong sớm nhận được sự giúp đỡ của mọi người"
+    )
+    letter = "Xin chào, giá vàng. Chúc bác sĩ sức khỏe. Chúc mừng năm mới."
+    assert " ".join(_framed_words(letter)) == "Xin chào Chúc bác sĩ sức khỏe"
+    # no letter: a wish or a plea heads news
+    assert _framed_words("Chúc bác sĩ sức khỏe. Bệnh viện mong nhận được sự giúp đỡ của mọi người.") == []
+
+
+def test_a_letters_writer_saying_who_they_are_is_an_aside() -> None:
+    """In a letter, the writer saying who they are ("Tôi là độc giả lâu năm của báo", "Em là
+    sinh viên năm hai", "Mẹ tôi năm nay 70 tuổi") is an aside (`Meaning.aside`): it may name
+    the topic ("Tôi là F0"), so it is matched, at a lower weight. Outside a letter, or in a
+    long sentence, "tôi là" is what the query says."""
+    from indexer.letters import introductions
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+
+    def split(text: str) -> list[str]:
+        return text.split(" ")
+
+    words = split("chao bac si toi la doc gia lau nam cua bao me toi nam nay 70 tuoi gia vang")
+    assert introductions(words, {3, 11, 18}) == set(range(3, 18))
+    assert introductions(words[:11], {3}) == set(range(3, 11))
+    assert introductions(split("ong ay la bac si")) == set()
+    assert introductions(split("toi la nguoi da tung lam viec o day suot muoi nam qua")) == set()  # too long
+
+    def asides(text: str) -> list[str]:
+        parsed = parse_query(text)
+        meanings = interpret(parsed, parsed.text, None, None)
+        return [parsed.text[t.start : t.end] for t in parsed.positive_tokens if meanings[id(t)].aside]
+
+    assert asides("Chào bác sĩ, tôi là f0. Cách ly mấy ngày? Xin cảm ơn") == ["tôi", "là", "f0"]
+    assert asides("Tôi là f0. Cách ly mấy ngày?") == []  # no letter: its first sentence is the question's
+
+
+def test_a_letters_aside_neither_decides_nor_hides_the_topic(tmp_path: Path) -> None:
+    """The writer's "tôi là giáo viên" in a letter about rice does not bring the article about
+    teachers first; "tôi là f0" in a letter about isolation still lifts the article about F0
+    isolation above one about isolation alone."""
+    service = small_service(tmp_path, [
+        {"id": "rice", "title": "Giá gạo", "lead": "Xuất khẩu gạo tăng mạnh.", "body": "Gạo Việt được giá."},
+        {"id": "teacher", "title": "Giáo viên là nghề cao quý", "lead": "Tôi là giáo viên, giáo viên dạy học.",
+         "body": "Giáo viên về hưu nói về nghề dạy học."},
+        {"id": "f0", "title": "F0 cách ly tại nhà", "lead": "F0 cách ly 7 ngày.", "body": "Người là F0 cách ly."},
+        {"id": "isolation", "title": "Cách ly tập trung", "lead": "Cách ly 14 ngày.", "body": "Cách ly tập trung."},
+    ])
+    assert service.search("Chào bác sĩ, tôi là giáo viên. Xuất khẩu gạo. Xin cảm ơn")["hits"][0]["id"] == "rice"
+    assert service.search("Chào bác sĩ, tôi là f0. Cách ly mấy ngày? Xin cảm ơn")["hits"][0]["id"] == "f0"
+
+
 def test_a_letter_around_a_few_words_finds_their_article(tmp_path: Path) -> None:
     """Two words of the topic inside a letter whose greeting and thanks name the doctor it
     writes to: those words ("bác sĩ", "nhiều") are no topic, so the article about the topic is

@@ -30,6 +30,9 @@ in every query form, with a plain BM25 beside):
 * **A question put as a letter** ("Xin chào, cho em hỏi … Em cảm ơn!"): its greeting, leave
   to ask and thanks (`indexer.letters.FRAMING_PHRASES`, `Meaning.framing`) are not searched for:
   they say how the question is asked, and counted they made the answer miss the minimum.
+  Where its writer says who they are ("Tôi là độc giả lâu năm của báo"), the words weigh as
+  a question word does, and are never needed (`ASIDE_WEIGHT`, `Meaning.aside`): they may name
+  the topic ("tôi là f0, …"), but most often only who asks (bench/README.md, stop 44).
 * **Proximity**: the best articles by the above are re-ranked by the densest window of the
   query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
   many query words close together, an article that merely mentions them does not.

@@ -55,7 +55,7 @@ REPLY_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
         "tu van", "giai dap", "tra loi", "hoi am", "phan hoi", "giai thich", "huong dan", "chi giup",
-        "chi gium", "chi dum", "chi ho", "giup do", "loi khuyen",
+        "chi gium", "chi dum", "chi ho", "loi khuyen",
     )
 )
 _CUE_PHRASES = ("mong", "nho", "giup", "gium", "dum", "ho", "hy vong", "hi vong", "xin")
@@ -67,7 +67,7 @@ REQUEST_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         # the reply awaited: "rất mong sớm nhận được câu trả lời", "cần tư vấn gấp"
         "rat", "som", "gap", "can", "nhan", "duoc", "cau", "thu",
         # who is asked, and who asks: "mong bác sĩ", "nhờ mọi người", "giúp em với ạ", "mong
-        # sớm nhận được sự giúp đỡ của mọi người", "nhờ mọi người cho lời khuyên"
+        # được sự tư vấn của luật sư", "nhờ mọi người cho lời khuyên"
         "bac si", "luat su", "chuyen gia", "moi nguoi", "ad", "admin", "anh chi", "cac", "quy bao",
         "ban bien tap", "em", "toi", "minh", "chau", "con", "tui", "voi", "a", "nhe", "nha", "ai biet", "thi",
         "su", "cua", "cho",
@@ -92,6 +92,9 @@ LETTER_TALK: tuple[tuple[str, ...], ...] = tuple(
         # ("độc giả lâu năm của báo"), and when ("giờ em phải làm thế nào")
         "boi roi", "lo", "lo so", "bat an", "qua", "gap", "nhu sau", "trong", "truong hop", "tinh huong",
         "doc gia", "ban doc", "lau nam", "phong vien", "gio", "hien gio", "luc nay", "dieu", "danh thoi gian",
+        # help asked for is the letter's talk, not a request for the reply: news prints the
+        # pleas of a story's family ("mong nhận được sự giúp đỡ của bạn đọc")
+        "giup do",
     )
 )
 FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
@@ -107,6 +110,10 @@ WISH_WORDS = 6  # ... and a wish of its own ("Chúc bác sĩ sức khỏe", `_wi
 # the reply, which may name the topic ("Tôi là F0, …", "Tôi là công chức, …"): weighed as an
 # aside (`Meaning.aside`), not left out. Measured in bench/README.md, "Stop 44".
 INTRODUCTION_WORDS = 10
+# the words a letter's talk may open with after the topic, in a sentence with no mark between:
+# the writer ("con" is a child as often), a plea, thanks; at least TALK_TAIL_WORDS of talk
+_TALK_OPENERS = (WRITERS - {"con"}) | {"mong", "xin", "rat", "cam"}
+TALK_TAIL_WORDS = 3
 _TALK_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}  # first word -> its phrases, the longest first
 for _talk in sorted(set(LETTER_TALK) | set(REQUEST_PHRASES) | set(FRAMING_PHRASES), key=len, reverse=True):
     _TALK_BY_FIRST.setdefault(_talk[0], []).append(_talk)
@@ -138,9 +145,9 @@ def framing_positions(
         found |= _framing_sentence(folded, start, end, formulas)
         if found or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
             found |= _greeting(folded, start, end, (exact or folded)[end - 1])
-    if found and several:  # a letter: the sentences that are only its own talk, or a wish
-        talk = [(start, end) for start, end in clauses if _letter_talk(folded[start:end]) or _wish(folded[start:end])]
-        found.update(*(range(start, end) for start, end in talk))
+    if found and several:  # a letter: the sentences that are only its own talk, or a wish, or end so
+        for start, end in clauses:
+            found.update(range(start + _talk_from(folded[start:end]), end))
     if len(found) < len(folded):
         return found
     return formulas if len(formulas) < len(folded) else set()
@@ -208,8 +215,9 @@ def _request(folded: Sequence[str], start: int, end: int) -> set[int]:
     """The words of the sentence folded[start:end] that ask for the reply: a phrase of
     `REPLY_PHRASES` and the phrases of `REQUEST_PHRASES` around it, when one of those is a
     `REQUEST_CUES` ("Mong bác sĩ tư vấn giúp em" of "… giúp em cách chữa bệnh gan"; "Bộ Y tế
-    giải đáp" asks no one); the whole sentence when at most `FRAMING_TAIL` words are left
-    ("Nhờ mọi người tư vấn giúp gấp")."""
+    giải đáp" asks no one); the whole sentence when it opens with the request and at most
+    `FRAMING_TAIL` words are left ("Nhờ mọi người tư vấn giúp gấp nhé"). Words before it are
+    what the letter is about, typed with no mark between ("tuoi mao mong chuyen gia giai dap")."""
     found: set[int] = set()
     for i, phrase in find_phrases(folded[start:end], REPLY_PHRASES):
         lo, hi = start + i, start + i + len(phrase)
@@ -219,7 +227,7 @@ def _request(folded: Sequence[str], start: int, end: int) -> set[int]:
             hi += after
         if REQUEST_CUES.intersection(folded[lo:hi]):
             found.update(range(lo, hi))
-    if found and end - start - len(found) <= FRAMING_TAIL:
+    if found and min(found) == start and end - start - len(found) <= FRAMING_TAIL:
         return set(range(start, end))
     return found
 
@@ -234,6 +242,19 @@ def _letter_talk(words: Sequence[str]) -> bool:
             return False
         i += step
     return bool(words)
+
+
+def _talk_from(words: Sequence[str]) -> int:
+    """Where the letter's own talk starts in `words` (a sentence), when it runs to its end: at
+    its start (or a wish, `_wish`), or at the writer or a plea (`_TALK_OPENERS`) after what it
+    is about, when no mark or capital ends that ("tên lửa hủy diệt em nên làm thế nào ạ", "…
+    cam on bac si da danh thoi gian doc"), in TALK_TAIL_WORDS or more; len(words) for none."""
+    if _letter_talk(words) or _wish(words):
+        return 0
+    for k in range(1, len(words) - TALK_TAIL_WORDS + 1):
+        if words[k] in _TALK_OPENERS and _letter_talk(words[k:]):
+            return k
+    return len(words)
 
 
 def _wish(words: Sequence[str]) -> bool:

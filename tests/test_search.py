@@ -859,12 +859,19 @@ def test_a_letters_talk_of_feelings_wishes_and_leave_to_ask_frames_it() -> None:
     )
     letter = "Em xin phép được hỏi ạ. giá vàng. Giờ em phải làm thế nào ạ?"
     assert " ".join(_framed_words(letter, asks=True)) == "Em xin phép được hỏi ạ Giờ em phải làm thế nào ạ"
-    letter = "Chào anh chị phóng viên, giá vàng. Mong sớm nhận được sự giúp đỡ của mọi người."
+    letter = "Chào anh chị phóng viên, giá vàng. Mong sớm nhận được sự giúp đỡ của mọi người. Xin cảm ơn"
     assert " ".join(_framed_words(letter)) == (
-        "Chào anh chị phóng viên Mong sớm nhận được sự giúp đỡ của mọi người"
+        "Chào anh chị phóng viên Mong sớm nhận được sự giúp đỡ của mọi người Xin cảm ơn"
     )
     letter = "Xin chào, giá vàng. Chúc bác sĩ sức khỏe. Chúc mừng năm mới."
     assert " ".join(_framed_words(letter)) == "Xin chào Chúc bác sĩ sức khỏe"
+    # typed with no mark or capital after the topic, the talk that ends the letter frames it,
+    # from the writer or a plea on, and the topic before a request stays
+    letter = "xin chao, gia vang em nen lam the nao a? cam on bac si da danh thoi gian doc"
+    assert " ".join(_framed_words(letter)) == "xin chao em nen lam the nao a cam on bac si da danh thoi gian doc"
+    letter = "da thua luat su, nha em co chuyen can hoi a. tuoi mao mong chuyen gia giai dap giup toi."
+    assert " ".join(_framed_words(letter)).endswith("hoi a mong chuyen gia giai dap giup toi")
+    assert " ".join(_framed_words("xin chao, tinh cu thuong nho toi nen lam gi")) == "xin chao toi nen lam gi"
     # no letter: a wish or a plea heads news
     assert _framed_words("Chúc bác sĩ sức khỏe. Bệnh viện mong nhận được sự giúp đỡ của mọi người.") == []
 

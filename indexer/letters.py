@@ -135,7 +135,7 @@ def framing_positions(
     plain, but "ổi" is no call; without them every "oi" may be one)."""
     formulas = phrase_positions(folded, FRAMING_PHRASES)
     found = set(formulas)
-    clauses = list(pairwise(sorted({0, len(folded), *breaks})))
+    clauses = sentences(len(folded), breaks)
     several = len(clauses) > 1  # a request or a letter's talk is a sentence of a letter, not a headline
     if several:
         outer = _request(folded, *clauses[0]) | _request(folded, *clauses[-1])  # where a letter opens or closes
@@ -157,8 +157,13 @@ def introductions(folded: Sequence[str], breaks: Collection[int] = ()) -> set[in
     """Positions of the sentences (split at `breaks`, as for `framing_positions`) in which the
     writer says who they are (`_introduces`). Call it on a letter only: in news, "tôi là …" is
     someone's words."""
-    clauses = pairwise(sorted({0, len(folded), *breaks}))
-    return {i for start, end in clauses if _introduces(folded[start:end]) for i in range(start, end)}
+    spans = sentences(len(folded), breaks)
+    return {i for start, end in spans if _introduces(folded[start:end]) for i in range(start, end)}
+
+
+def sentences(length: int, breaks: Collection[int]) -> list[tuple[int, int]]:
+    """The (start, end) of each sentence or clause of `length` words that start at `breaks`."""
+    return list(pairwise(sorted({0, length, *breaks})))
 
 
 def _introduces(words: Sequence[str]) -> bool:

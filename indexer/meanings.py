@@ -136,12 +136,13 @@ def interpret(
 def _framing(
     tokens: Sequence[Syllable], understood: Sequence[Meaning], words: Sequence[str], text: str, asks: bool
 ) -> tuple[set[int], set[int]]:
-    """`framing_positions` of a run of typed words (`words`: each as first understood), with
-    the sentences the text splits them into (`clause_breaks`: its punctuation and capitals),
-    each word's typed form, and whether the query reads as a question. A formula is read as
-    understood and as typed: on a small archive that never prints "cảm", a typo's guess ("đảm")
-    would hide the thanks, and "acm ơn" is thanks too. The second reading is asked for only
-    where a typo made it differ."""
+    """(framing, asides) of a run of typed words (`words`: each as first understood):
+    `framing_positions`, with the sentences the text splits them into (`clause_breaks`: its
+    punctuation and capitals), each word's typed form, and whether the query reads as a
+    question; and, in a letter (something frames it, and it has several sentences), its
+    `introductions` not framed. A formula is read as understood and as typed: on a small
+    archive that never prints "cảm", a typo's guess ("đảm") would hide the thanks, and "acm ơn"
+    is thanks too. The second reading is asked for only where a typo made it differ."""
     typed = [text[t.start : t.end] for t in tokens]
     gaps = ["", *(text[a.end : b.start] for a, b in pairwise(tokens))]
     breaks, exact = clause_breaks(typed, gaps), [t.exact for t in tokens]

@@ -49,7 +49,8 @@ store more than the accented text and every set gets the same forms:
   requests (designed on `FRAMES` and `FRAMES_2`). ``framed-4``, ``framed-4-plain``:
   `FRAMES_4`, written at stop 43 after that rule and before the next one, set aside to check it.
   ``framed-5``, ``framed-5-plain``: `FRAMES_5`, written at stop 44 before that stop's rules (the
-  writer's asides, more of a letter's talk), set aside to check them.
+  writer's asides, more of a letter's talk), set aside to check them. ``framed-6``,
+  ``framed-6-plain``: `FRAMES_6`, written at stop 44 after those rules, set aside for the next.
 
 - ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
   (``Đóng BHXH 2 năm`` → ``Đóng bảo hiểm xã hội 2 năm``); ``abbreviated``: the other way round
@@ -76,7 +77,8 @@ from viet_text_tools import normalize_diacritics
 FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
     "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "framed-2", "framed-2-plain", "framed-3",
-    "framed-3-plain", "framed-4", "framed-4-plain", "framed-5", "framed-5-plain", "spelled", "abbreviated",
+    "framed-3-plain", "framed-4", "framed-4-plain", "framed-5", "framed-5-plain", "framed-6",
+    "framed-6-plain", "spelled", "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -384,6 +386,28 @@ FRAMES_5 = (
     ),
 )
 
+# A sixth set, for `framed-6`: written at stop 44 after that stop's rules (which had seen
+# FRAMES_5 by then), set aside to check the next rule.
+FRAMES_6 = (
+    (
+        "Chào chuyên mục, tôi 35 tuổi, đang làm văn phòng.",
+        "Gửi ban tư vấn, em đã tìm hiểu nhiều nơi nhưng vẫn chưa rõ.",
+        "Xin chào, cả nhà tôi đều quan tâm chuyện này.", "Bác sĩ cho em hỏi với, em lo lắm.",
+        "Thân gửi quý báo, tôi có người quen gặp trường hợp tương tự.",
+        "Chào anh chị, em mới đọc được thông tin trên mạng.",
+        "Dạ cháu chào bác sĩ, cháu có thắc mắc muốn nhờ bác giải đáp.",
+        "Mọi người ơi, mình đang cần gấp thông tin.",
+        "Kính chào luật sư, tôi ở quê, ít hiểu biết pháp luật.",
+        "Xin hỏi quý chuyên gia, tôi đã băn khoăn mấy hôm nay.",
+    ),
+    (
+        "Em cảm ơn nhiều, mong sớm có câu trả lời.", "Nếu được mong anh chị chỉ giúp cách làm.",
+        "Tôi rất mong nhận được lời khuyên hữu ích.", "Cảm ơn quý báo rất nhiều ạ!", "Em phải làm gì để yên tâm hơn?",
+        "Mình xin cảm ơn trước.", "Mong chuyên gia sớm phản hồi giúp em.", "Trân trọng!",
+        "Xin lỗi nếu câu hỏi của em ngớ ngẩn.", "Mọi người có ai biết không ạ?",
+    ),
+)
+
 
 def framed(text: str, frames: tuple[tuple[str, ...], tuple[str, ...]] = FRAMES) -> str:
     """The accented query between an opening and a closing of `frames`, seeded by the text."""
@@ -456,6 +480,7 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
 # each set of letter frames as a form, and the same folded: framed, framed-plain, framed-2, …
 FRAME_SETS = {
     "framed": FRAMES, "framed-2": FRAMES_2, "framed-3": FRAMES_3, "framed-4": FRAMES_4, "framed-5": FRAMES_5,
+    "framed-6": FRAMES_6,
 }
 for _name, _frames in FRAME_SETS.items():
     FORM_FUNCS[_name] = functools.partial(framed, frames=_frames)

@@ -51,6 +51,8 @@ store more than the accented text and every set gets the same forms:
   ``framed-5``, ``framed-5-plain``: `FRAMES_5`, written at stop 44 before that stop's rules (the
   writer's asides, more of a letter's talk), set aside to check them. ``framed-6``,
   ``framed-6-plain``: `FRAMES_6`, written at stop 44 after those rules, set aside for the next.
+  ``framed-bare``, ``framed-2-bare`` … ``framed-6-bare``: each letter typed in a hurry, folded
+  and without a punctuation mark (`hurried`): nothing but the words says where a sentence ends.
 
 - ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
   (``Đóng BHXH 2 năm`` → ``Đóng bảo hiểm xã hội 2 năm``); ``abbreviated``: the other way round
@@ -78,7 +80,8 @@ FORMS = (
     "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
     "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "framed-2", "framed-2-plain", "framed-3",
     "framed-3-plain", "framed-4", "framed-4-plain", "framed-5", "framed-5-plain", "framed-6",
-    "framed-6-plain", "spelled", "abbreviated",
+    "framed-6-plain", "framed-bare", "framed-2-bare", "framed-3-bare", "framed-4-bare", "framed-5-bare",
+    "framed-6-bare", "spelled", "abbreviated",
 )
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
@@ -416,6 +419,15 @@ def framed(text: str, frames: tuple[tuple[str, ...], tuple[str, ...]] = FRAMES) 
     return f"{rng.choice(frames[0])} {text} {rng.choice(frames[1])}"
 
 
+_PUNCTUATION = re.compile(r"[^\w\s'/&+-]+")
+
+
+def hurried(text: str) -> str:
+    """`text` typed in a hurry: folded (`fold`), and no punctuation mark, each replaced by a
+    space (a word's own marks stay: "6/2017", "TN&MT")."""
+    return " ".join(_PUNCTUATION.sub(" ", fold(text)).split())
+
+
 _IY_SYLLABLE = re.compile(r"(?<!\w)(qu|[hklmst])([iíìỉĩịyýỳỷỹỵ])(?!\w)", re.IGNORECASE)
 _IY_SWAP = str.maketrans("iíìỉĩịIÍÌỈĨỊyýỳỷỹỵYÝỲỶỸỴ", "yýỳỷỹỵYÝỲỶỸỴiíìỉĩịIÍÌỈĨỊ")
 
@@ -485,6 +497,7 @@ FRAME_SETS = {
 for _name, _frames in FRAME_SETS.items():
     FORM_FUNCS[_name] = functools.partial(framed, frames=_frames)
     FORM_FUNCS[f"{_name}-plain"] = lambda q, frames=_frames: fold(framed(q, frames))
+    FORM_FUNCS[f"{_name}-bare"] = lambda q, frames=_frames: hurried(framed(q, frames))
 
 
 def make_form(query: str, form: str) -> str:

@@ -498,9 +498,13 @@ def test_ranks_file_and_comparison_count_the_queries_a_change_moved(
 )
 def test_the_later_framed_forms_frame_the_query_with_their_own_set(form: str, frames: tuple) -> None:
     """framed-2 … -6 are framed's rule over FRAMES_2 … _6: one opening and one
-    closing of that set; the -plain form is the same, folded."""
+    closing of that set; the -plain form is the same, folded, and the -bare form folded with
+    no punctuation mark."""
     query = "tên lửa hủy diệt"
     framed = keystrokes.make_form(query, form)
     openings, closings = frames
     assert any(framed.startswith(o + " ") for o in openings) and any(framed.endswith(" " + c) for c in closings)
     assert f" {query} " in framed and keystrokes.make_form(query, f"{form}-plain") == keystrokes.fold(framed)
+    bare = keystrokes.make_form(query, f"{form}-bare")  # typed in a hurry: no mark ends a sentence
+    assert bare.split() == keystrokes.fold(framed).replace(",", " ").replace(".", " ").replace("?", " ").replace(
+        "!", " ").replace(":", " ").split()

@@ -45,6 +45,22 @@ GREETING_WORDS = 5
 _GREETS = frozenset(["chao", "thua", "hello"])
 _GREETING_LEAD = WRITERS | frozenset(["da", "kinh"])  # "Dạ em chào", "Kính gửi"
 _PARTICLES = frozenset(["a", "nhe", "nha"])
+_OPENING_GREETS = _GREETS | {"gui", "alo"}  # "Kính gửi", "Alo mọi người ơi" (`_opening`)
+# whom a letter greets or calls, as its opening names them (`_opening`)
+_ADDRESSEES = tuple(
+    sorted(
+        (
+            tuple(p.split())
+            for p in (
+                "bac si", "quy bac si", "cac bac si", "luat su", "chuyen gia", "quy chuyen gia", "moi nguoi",
+                "anh chi", "cac anh chi", "quy bao", "ban bien tap", "toa soan", "ad", "admin", "cac ban",
+                "chuong trinh", "anh", "chi", "em", "co", "chu", "bac", "co chu", "anh chi phong vien",
+            )
+        ),
+        key=len,
+        reverse=True,
+    )
+)
 _CALLS = frozenset(["ơi", "oi"])
 _CLAUSE_MARKS = frozenset(".,;:!?…")
 # ... and in a query of several sentences, a request for the reply ("Mong bác sĩ tư vấn giúp.",
@@ -151,6 +167,51 @@ def framing_positions(
     if len(found) < len(folded):
         return found
     return formulas if len(formulas) < len(folded) else set()
+
+
+def hurried_breaks(folded: Sequence[str]) -> set[int]:
+    """Where the sentences of a letter typed in a hurry, with no mark or capital between them,
+    most likely start: after an opening greeting or call ("chao bac si | …", "alo moi nguoi oi
+    | …", `_opening`), at the writer before a formula ("… | em xin chan thanh cam on"), after
+    a leave to ask ("cho em hoi | …") and at a request for the reply ("… | mong duoc hoi am
+    som"). Only for a query that opens so or holds a formula: a headline has no marks either,
+    and is no letter."""
+    opening = _opening(folded)
+    formulas = find_phrases(folded, FRAMING_PHRASES)
+    if not opening and not formulas:
+        return set()
+    breaks = {opening} if opening else set()
+    for i, phrase in formulas:
+        lead = i
+        while lead > opening and (step := _phrase_at(folded[opening:lead], _LEAD_PHRASES, at_end=True)):
+            lead -= step
+        breaks.add(lead)
+        if phrase[-2:] != ("cam", "on"):  # a leave to ask ends its sentence: "cho em hoi | gia vang"
+            breaks.add(i + len(phrase))
+    requested = _request(folded, 0, len(folded))
+    breaks.update(i for i in requested if i - 1 not in requested)  # where each request starts
+    return {b for b in breaks if 0 < b < len(folded)}
+
+
+def _opening(folded: Sequence[str]) -> int:
+    """How many words open `folded` with a greeting or a call: the writer or "dạ", "kính", then
+    a greeting word ("chào", "thưa", "gửi", "hello", "alo") or none, then whom it greets
+    (`_ADDRESSEES`), then "ơi" or "ạ"; with a greeting word or a call, else 0."""
+    k = 0
+    while k < len(folded) and folded[k] in _GREETING_LEAD:
+        k += 1
+    greets = k < len(folded) and folded[k] in _OPENING_GREETS
+    if greets:
+        k += 1
+    whom = _phrase_at(folded[k:], _ADDRESSEES, at_end=False)
+    if not whom:
+        return 0
+    k += whom
+    if k < len(folded) and folded[k] == "a":  # "Dạ con chào cô chú ạ"
+        k += 1
+    elif k < len(folded) and folded[k] == "oi":  # "Mọi người ơi": a call, with no greeting word
+        return k + 1
+    return k if greets else 0
 
 
 def introductions(folded: Sequence[str], breaks: Collection[int] = ()) -> set[int]:

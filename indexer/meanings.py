@@ -14,7 +14,7 @@ from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
 from indexer.keyboard import Support, toned_sibling, understand
-from indexer.letters import FRAMING_FROM_WORDS, clause_breaks, framing_positions, introductions
+from indexer.letters import FRAMING_FROM_WORDS, clause_breaks, framing_positions, hurried_breaks, introductions
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
 from indexer.questions import looks_like_question, question_positions
@@ -145,7 +145,7 @@ def _framing(
     is thanks too. The second reading is asked for only where a typo made it differ."""
     typed = [text[t.start : t.end] for t in tokens]
     gaps = ["", *(text[a.end : b.start] for a, b in pairwise(tokens))]
-    breaks, exact = clause_breaks(typed, gaps), [t.exact for t in tokens]
+    breaks, exact = clause_breaks(typed, gaps) or hurried_breaks(words), [t.exact for t in tokens]
     as_typed = [t.folded if m.how == "typo" else w for t, m, w in zip(tokens, understood, words, strict=True)]
     found = framing_positions(words, breaks, exact, asks)
     if as_typed != words:

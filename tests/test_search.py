@@ -876,6 +876,30 @@ def test_a_letters_talk_of_feelings_wishes_and_leave_to_ask_frames_it() -> None:
     assert _framed_words("Chúc bác sĩ sức khỏe. Bệnh viện mong nhận được sự giúp đỡ của mọi người.") == []
 
 
+def test_a_letter_typed_in_a_hurry_is_split_where_its_greeting_formulas_and_requests_start() -> None:
+    """Typed without marks, a letter has no sentence but the whole: its sentences are taken to
+    start after an opening greeting or call, at the writer before a formula, after a leave to
+    ask and at a request,
+    and its frame is read as if they were marked; a query that neither opens so nor holds a
+    formula is no letter ("bac si tu van giup benh nhan ung thu" heads news)."""
+    from indexer.letters import framing_positions, hurried_breaks
+
+    def breaks(text: str) -> set[int]:
+        return hurried_breaks(text.split(" "))
+
+    def framed(text: str) -> str:
+        words = text.split(" ")
+        return " ".join(words[i] for i in sorted(framing_positions(words, hurried_breaks(words))))
+
+    assert breaks("chao bac si cho em hoi gia vang em xin chan thanh cam on") == {3, 6, 8}
+    assert framed("chao bac si cho em hoi gia vang em xin chan thanh cam on") == (
+        "chao bac si cho em hoi em xin chan thanh cam on"
+    )
+    assert framed("alo moi nguoi oi vo ly hai mong duoc hoi am som") == "alo moi nguoi oi mong duoc hoi am som"
+    assert breaks("bac si tu van giup benh nhan ung thu") == set()
+    assert breaks("chao mung nam moi gia vang tang") == set()
+
+
 def test_a_letters_writer_saying_who_they_are_is_an_aside() -> None:
     """In a letter, the writer saying who they are ("Tôi là độc giả lâu năm của báo", "Em là
     sinh viên năm hai", "Mẹ tôi năm nay 70 tuổi") is an aside (`Meaning.aside`): it may name

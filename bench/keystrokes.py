@@ -76,13 +76,6 @@ from collections.abc import Callable
 
 from viet_text_tools import normalize_diacritics
 
-FORMS = (
-    "accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "vni-mid", "typo", "typo-accented", "typo-keys",
-    "telex-typo", "vni-typo", "typo-2", "iy", "framed", "framed-plain", "framed-2", "framed-2-plain", "framed-3",
-    "framed-3-plain", "framed-4", "framed-4-plain", "framed-5", "framed-5-plain", "framed-6",
-    "framed-6-plain", "framed-bare", "framed-2-bare", "framed-3-bare", "framed-4-bare", "framed-5-bare",
-    "framed-6-bare", "spelled", "abbreviated",
-)
 DEFAULT_FORMS = ("accented", "plain", "nfd", "tone", "telex", "telex-mid", "vni", "typo", "typo-accented")
 
 # combining mark -> (telex key, vni key); tones then shapes
@@ -498,6 +491,7 @@ for _name, _frames in FRAME_SETS.items():
     FORM_FUNCS[_name] = functools.partial(framed, frames=_frames)
     FORM_FUNCS[f"{_name}-plain"] = lambda q, frames=_frames: fold(framed(q, frames))
     FORM_FUNCS[f"{_name}-bare"] = lambda q, frames=_frames: hurried(framed(q, frames))
+FORMS = tuple(FORM_FUNCS)  # every form `make_form` makes, for the harness's --forms
 
 
 def make_form(query: str, form: str) -> str:

@@ -46,14 +46,15 @@ _GREETS = frozenset(["chao", "thua", "hello"])
 _GREETING_LEAD = WRITERS | frozenset(["da", "kinh"])  # "Dạ em chào", "Kính gửi"
 _PARTICLES = frozenset(["a", "nhe", "nha"])
 _OPENING_GREETS = _GREETS | {"gui", "alo"}  # "Kính gửi", "Alo mọi người ơi" (`_opening`)
-# whom a letter greets or calls, as its opening names them (`_opening`)
+# whom a letter asks (a request's words, `REQUEST_PHRASES`) and greets or calls (`_ADDRESSEES`)
+_ASKED = ("bac si", "luat su", "chuyen gia", "moi nguoi", "ad", "admin", "anh chi", "quy bao", "ban bien tap")
+# ... and as an opening names them (`_opening`)
 _ADDRESSEES = tuple(
     sorted(
         (
             tuple(p.split())
             for p in (
-                "bac si", "quy bac si", "cac bac si", "luat su", "chuyen gia", "quy chuyen gia", "moi nguoi",
-                "anh chi", "cac anh chi", "quy bao", "ban bien tap", "toa soan", "ad", "admin", "cac ban",
+                *_ASKED, "quy bac si", "cac bac si", "quy chuyen gia", "cac anh chi", "toa soan", "cac ban",
                 "chuong trinh", "anh", "chi", "em", "co", "chu", "bac", "co chu", "anh chi phong vien",
             )
         ),
@@ -84,8 +85,7 @@ REQUEST_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "rat", "som", "gap", "can", "nhan", "duoc", "cau", "thu",
         # who is asked, and who asks: "mong bác sĩ", "nhờ mọi người", "giúp em với ạ", "mong
         # được sự tư vấn của luật sư", "nhờ mọi người cho lời khuyên"
-        "bac si", "luat su", "chuyen gia", "moi nguoi", "ad", "admin", "anh chi", "cac", "quy bao",
-        "ban bien tap", "em", "toi", "minh", "chau", "con", "tui", "voi", "a", "nhe", "nha", "ai biet", "thi",
+        *_ASKED, "cac", "em", "toi", "minh", "chau", "con", "tui", "voi", "a", "nhe", "nha", "ai biet", "thi",
         "su", "cua", "cho",
         # what is asked about, in a letter's own words: "tôi có một thắc mắc mong được giải đáp"
         "co", "mot", "thac mac", "van de",

@@ -51,7 +51,8 @@ store more than the accented text and every set gets the same forms:
   ``framed-5``, ``framed-5-plain``: `FRAMES_5`, written at stop 44 before that stop's rules (the
   writer's asides, more of a letter's talk), set aside to check them. ``framed-6``,
   ``framed-6-plain``: `FRAMES_6`, written at stop 44 after those rules, set aside for the next.
-  ``framed-bare``, ``framed-2-bare`` … ``framed-6-bare``: each letter typed in a hurry, folded
+  ``framed-7``, ``framed-7-plain``: `FRAMES_7`, written at stop 45 before that stop's rule.
+  ``framed-bare``, ``framed-2-bare`` … ``framed-7-bare``: each letter typed in a hurry, folded
   and without a punctuation mark (`hurried`): nothing but the words says where a sentence ends.
 
 - ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
@@ -404,6 +405,30 @@ FRAMES_6 = (
     ),
 )
 
+# A seventh set, for `framed-7`: written at stop 45 before that stop's rule, set aside to check it
+# (FRAMES_6 had been read while the rule was thought of: this one had not).
+FRAMES_7 = (
+    (
+        "Chào bác sĩ, em năm nay 28 tuổi, mới sinh con đầu lòng được hai tháng.",
+        "Kính gửi tòa soạn, tôi theo dõi báo đã lâu và có một việc muốn hỏi.",
+        "Anh chị ơi cho em hỏi chút, em tìm mãi trên mạng mà không thấy.",
+        "Xin chào ban biên tập, gia đình tôi đang gặp chuyện khó.",
+        "Thưa luật sư, chuyện nhà tôi kéo dài mấy năm nay rồi.",
+        "Chào cả nhà, mình xin phép hỏi một câu hơi ngoài lề.",
+        "Dạ em chào chị, chuyện của em hơi dài, mong chị đọc hết.",
+        "Kính thưa chuyên gia, vợ chồng tôi đã bàn nhiều lần mà chưa thống nhất được.",
+        "Alo alo, mọi người cho mình hỏi với.",
+        "Gửi bác sĩ phụ trách chuyên mục, cháu viết thư này vì thật sự không biết hỏi ai.",
+    ),
+    (
+        "Em chân thành cảm ơn và chúc chuyên mục ngày càng phát triển.",
+        "Nhờ quý báo chuyển câu hỏi tới chuyên gia giúp tôi.", "Tôi nên làm gì trong trường hợp này, xin cảm ơn.",
+        "Ai biết chỉ giúp em với, em cảm ơn nhiều lắm.", "Rất mong được tư vấn, tôi xin cảm ơn!",
+        "Cháu xin lỗi vì viết dài, cảm ơn bác đã đọc.", "Liệu có cách nào không ạ?", "Em nên bắt đầu từ đâu ạ?",
+        "Thân ái, một độc giả ở Hà Nội.", "Chờ tin anh chị, cảm ơn cả nhà!",
+    ),
+)
+
 
 def framed(text: str, frames: tuple[tuple[str, ...], tuple[str, ...]] = FRAMES) -> str:
     """The accented query between an opening and a closing of `frames`, seeded by the text."""
@@ -485,7 +510,7 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
 # each set of letter frames as a form, and the same folded: framed, framed-plain, framed-2, …
 FRAME_SETS = {
     "framed": FRAMES, "framed-2": FRAMES_2, "framed-3": FRAMES_3, "framed-4": FRAMES_4, "framed-5": FRAMES_5,
-    "framed-6": FRAMES_6,
+    "framed-6": FRAMES_6, "framed-7": FRAMES_7,
 }
 for _name, _frames in FRAME_SETS.items():
     FORM_FUNCS[_name] = functools.partial(framed, frames=_frames)

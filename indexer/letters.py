@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from itertools import pairwise
 
-from indexer.questions import find_phrases, phrase_positions
+from indexer.analysis import canonical_syllable, fold, has_marks
+from indexer.questions import find_phrases
 
 # Folded formulas a reader writes a question in: a greeting, leave to ask, thanks ("Xin chào,
 # cho em hỏi … Em cảm ơn ạ"). They say how the question is put, never what it is about, so a
@@ -135,6 +136,40 @@ for _talk in sorted(set(LETTER_TALK) | set(REQUEST_PHRASES) | set(FRAMING_PHRASE
     _TALK_BY_FIRST.setdefault(_talk[0], []).append(_talk)
 
 
+# How a letter spells the words that make a query a letter: its formulas (`FRAMING_PHRASES`),
+# greetings (`_GREETS`, "kính gửi") and requests for the reply (`REPLY_PHRASES`, `REQUEST_CUES`).
+# Typed with marks, a query says which word it means: "Muốn hội nhập" asks nothing, "Tiêu chí hỗ
+# trợ" is no "chỉ hộ", "Thừa Thiên Huế," greets no one, nor does an unmarked "Thua Pháp," in a
+# query typed with marks (`letter_spelled`). Once it is a letter, its talk is read folded, as
+# before: "chờ tin", "hơi dài". Measured in bench/README.md, "Stop 45".
+_SPELLED = """
+    xin chào cảm cám ơn hỏi hồi muốn cho em tôi mình cháu con anh chị chỉ tui chân thành phép được
+    thưa hello gửi tư vấn giải đáp trả lời âm phản thích hướng dẫn giúp giùm dùm hộ khuyên mong nhờ
+    hy hi vọng
+"""
+LETTER_SPELLINGS: dict[str, frozenset[str]] = {}  # folded word -> how a letter spells it
+for _spelled in _SPELLED.split():
+    LETTER_SPELLINGS[fold(_spelled)] = LETTER_SPELLINGS.get(fold(_spelled), frozenset()) | {
+        canonical_syllable(_spelled)
+    }
+
+
+def letter_spelled(folded: Sequence[str], typed: Sequence[str] | None) -> list[bool]:
+    """Whether each word of `folded` (a run, each as understood) may be the letter's word it
+    folds to, by its typed marks (`typed`: as typed, canonical; None: no marks are known): not
+    a word of `LETTER_SPELLINGS` typed as understood with other marks ("hội" for "hỏi", "hỗ"
+    for "hộ"), nor without any in a run typed with marks (half its words or more)."""
+    if typed is None:
+        return [True] * len(folded)
+    marked = 2 * sum(map(has_marks, typed)) >= len(typed)
+    return [
+        word not in LETTER_SPELLINGS
+        or spelled in LETTER_SPELLINGS[word]
+        or fold(spelled) != word  # understood as another word (a typo, keystrokes): not as typed
+        or not (marked or has_marks(spelled))
+        for word, spelled in zip(folded, typed, strict=True)
+    ]
+
 def framing_positions(
     folded: Sequence[str], breaks: Collection[int] = (), exact: Sequence[str] | None = None, asks: bool = False
 ) -> set[int]:
@@ -148,19 +183,26 @@ def framing_positions(
     those would be every syllable, and none when the formulas are (then they are what is
     asked for). `breaks`: the positions a new sentence or clause starts at
     (`clause_breaks`); `exact`: the words as typed, lowercase (a call's "ơi" may be typed
-    plain, but "ổi" is no call; without them every "oi" may be one)."""
-    formulas = phrase_positions(folded, FRAMING_PHRASES)
+    plain, but "ổi" is no call; without them every "oi" may be one; and a formula, greeting or
+    request is one only as a letter spells it: `letter_spelled`)."""
+    spelled = letter_spelled(folded, exact)
+    formulas = {
+        i + k
+        for i, phrase in find_phrases(folded, FRAMING_PHRASES)
+        if all(spelled[i : i + len(phrase)])
+        for k in range(len(phrase))
+    }
     found = set(formulas)
     clauses = sentences(len(folded), breaks)
     several = len(clauses) > 1  # a request or a letter's talk is a sentence of a letter, not a headline
     if several:
-        outer = _request(folded, *clauses[0]) | _request(folded, *clauses[-1])  # where a letter opens or closes
+        outer = _request(folded, spelled, *clauses[0]) | _request(folded, spelled, *clauses[-1])  # opens or closes
         if formulas or asks or outer:  # a letter: its requests anywhere
-            found |= outer.union(*(_request(folded, start, end) for start, end in clauses[1:-1]))
+            found |= outer.union(*(_request(folded, spelled, start, end) for start, end in clauses[1:-1]))
     for start, end in clauses:
         found |= _framing_sentence(folded, start, end, formulas)
         if found or asks:  # "Hà Nội ơi, mùa thu đã về" heads a news story; "Bác sĩ ơi, …?" asks
-            found |= _greeting(folded, start, end, (exact or folded)[end - 1])
+            found |= _greeting(folded, spelled, start, end, (exact or folded)[end - 1])
     if found and several:  # a letter: the sentences that are only its own talk, or a wish, or end so
         for start, end in clauses:
             found.update(range(start + _talk_from(folded[start:end]), end))
@@ -188,7 +230,7 @@ def hurried_breaks(folded: Sequence[str]) -> set[int]:
         breaks.add(lead)
         if phrase[-2:] != ("cam", "on"):  # a leave to ask ends its sentence: "cho em hoi | gia vang"
             breaks.add(i + len(phrase))
-    requested = _request(folded, 0, len(folded))
+    requested = _request(folded, [True] * len(folded), 0, len(folded))
     breaks.update(i for i in requested if i - 1 not in requested)  # where each request starts
     return {b for b in breaks if 0 < b < len(folded)}
 
@@ -277,21 +319,24 @@ def _framing_sentence(folded: Sequence[str], start: int, end: int, formulas: set
     return found | set(range(lead, first))
 
 
-def _request(folded: Sequence[str], start: int, end: int) -> set[int]:
+def _request(folded: Sequence[str], spelled: Sequence[bool], start: int, end: int) -> set[int]:
     """The words of the sentence folded[start:end] that ask for the reply: a phrase of
     `REPLY_PHRASES` and the phrases of `REQUEST_PHRASES` around it, when one of those is a
     `REQUEST_CUES` ("Mong bác sĩ tư vấn giúp em" of "… giúp em cách chữa bệnh gan"; "Bộ Y tế
-    giải đáp" asks no one); the whole sentence when it opens with the request and at most
-    `FRAMING_TAIL` words are left ("Nhờ mọi người tư vấn giúp gấp nhé"). Words before it are
-    what the letter is about, typed with no mark between ("tuoi mao mong chuyen gia giai dap")."""
+    giải đáp" asks no one), both as a letter spells them (`spelled`: `letter_spelled`); the
+    whole sentence when it opens with the request and at most `FRAMING_TAIL` words are left
+    ("Nhờ mọi người tư vấn giúp gấp nhé"). Words before it are what the letter is about,
+    typed with no mark between ("tuoi mao mong chuyen gia giai dap")."""
     found: set[int] = set()
     for i, phrase in find_phrases(folded[start:end], REPLY_PHRASES):
         lo, hi = start + i, start + i + len(phrase)
+        if not all(spelled[lo:hi]):
+            continue
         while before := _phrase_at(folded[start:lo], _REQUEST_BY_LENGTH, at_end=True):
             lo -= before
         while after := _phrase_at(folded[hi:end], _REQUEST_BY_LENGTH, at_end=False):
             hi += after
-        if REQUEST_CUES.intersection(folded[lo:hi]):
+        if any(spelled[j] and folded[j] in REQUEST_CUES for j in range(lo, hi)):
             found.update(range(lo, hi))
     if found and min(found) == start and end - start - len(found) <= FRAMING_TAIL:
         return set(range(start, end))
@@ -342,11 +387,12 @@ def _phrase_at(words: Sequence[str], phrases: Sequence[tuple[str, ...]], at_end:
     return 0
 
 
-def _greeting(folded: Sequence[str], start: int, end: int, last_typed: str) -> set[int]:
+def _greeting(folded: Sequence[str], spelled: Sequence[bool], start: int, end: int, last_typed: str) -> set[int]:
     """The sentence folded[start:end] when it is a greeting or a call of its own: a few words
-    (`GREETING_WORDS`) opening with "chào", "thưa" or "kính gửi" with more of the query after
-    them ("Chào bác sĩ,", "Thưa luật sư,"; after the writer or "dạ": "Dạ em chào ban biên tập
-    ạ,"), or ending with "ơi" (`last_typed`: "Bác sĩ ơi,", "Chị ơi")."""
+    (`GREETING_WORDS`) opening with "chào", "thưa" or "kính gửi" (as a letter spells them:
+    `spelled`, `letter_spelled`) with more of the query after them ("Chào bác sĩ,", "Thưa luật
+    sư,"; after the writer or "dạ": "Dạ em chào ban biên tập ạ,"), or ending with "ơi"
+    (`last_typed`: "Bác sĩ ơi,", "Chị ơi")."""
     words = folded[start:end]
     if len(words) < 2:
         return set()
@@ -358,7 +404,8 @@ def _greeting(folded: Sequence[str], start: int, end: int, last_typed: str) -> s
     core = list(words[head:])
     while core and core[-1] in _PARTICLES:
         core.pop()
-    opens = bool(core) and (core[0] in _GREETS or (core[0] == "gui" and head > 0 and words[head - 1] == "kinh"))
+    greets = bool(core) and (core[0] in _GREETS or (core[0] == "gui" and head > 0 and words[head - 1] == "kinh"))
+    opens = greets and spelled[start + head]
     if opens and len(core) <= GREETING_WORDS and end < len(folded):
         return set(range(start, end))
     return set()

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import indexer.ranking as ranking_module
 from indexer.analysis import fold, fold_quick
+from indexer.letters import LETTER_SPELLINGS
 from indexer.query import PASTED_TEXT_WORDS
 from indexer.search import (
     MAX_PER_PAGE,
@@ -898,6 +899,69 @@ def test_a_letter_typed_in_a_hurry_is_split_where_its_greeting_formulas_and_requ
     assert framed("alo moi nguoi oi vo ly hai mong duoc hoi am som") == "alo moi nguoi oi mong duoc hoi am som"
     assert breaks("bac si tu van giup benh nhan ung thu") == set()
     assert breaks("chao mung nam moi gia vang tang") == set()
+
+
+def _framed_as_understood(text: str) -> list[str]:
+    """The words of `text` that the query's understanding (`meanings.interpret`, no index)
+    takes as a letter's frame."""
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+
+    parsed = parse_query(text)
+    meanings = interpret(parsed, parsed.text, None, None)
+    return [parsed.text[t.start : t.end] for t in parsed.positive_tokens if meanings[id(t)].framing]
+
+
+def test_a_word_typed_with_other_marks_is_no_word_of_a_letter() -> None:
+    """Typed with marks, a query says which word it means (`letters.as_spelled`): "Thừa Thiên
+    Huế," is no greeting ("thưa"), "Muốn hội nhập" no leave to ask ("muốn hỏi"), and in a query
+    typed with marks an unmarked "Thua Pháp," greets no one. Before, each of them lost those
+    words from the search. The letters spelled right, or typed without any mark, are read as
+    before."""
+    assert _framed_as_understood("Thừa Thiên Huế, tỉnh có bao nhiêu di tích?") == []
+    assert _framed_as_understood("Thưa bác sĩ, tỉnh có bao nhiêu di tích?") == ["Thưa", "bác", "sĩ"]
+    assert _framed_as_understood("thua bac si, tinh co bao nhieu di tich?") == ["thua", "bac", "si"]
+    assert _framed_as_understood("Thua Pháp, U20 Việt Nam sẽ gặp ai?") == []
+    assert _framed_as_understood("Muốn hội nhập thì cần gì?") == []
+    assert _framed_as_understood("Tiêu chí hỗ trợ là gì? Mong chuyên gia tư vấn giúp em.") == [
+        "Mong", "chuyên", "gia", "tư", "vấn", "giúp", "em",
+    ]
+    assert _framed_as_understood("Chào bác sĩ, em muốn hỏi ạ. Tiêu chí hỗ trợ là gì? Em cám ơn") == [
+        "Chào", "bác", "sĩ", "em", "muốn", "hỏi", "ạ", "Em", "cám", "ơn",
+    ]
+
+
+def test_a_place_that_folds_to_a_greeting_is_searched_for(tmp_path: Path) -> None:
+    """"Thừa Thiên Huế, …?" was read as a greeting ("Thưa …,") and searched without the
+    province: the article about another province's relics came first."""
+    service = small_service(
+        tmp_path,
+        [
+            {"id": "hue", "title": "Di tích cố đô", "lead": "Thừa Thiên Huế có nhiều di tích.", "body": "Di tích Huế."},
+            {
+                "id": "quangnam",
+                "title": "Tỉnh có bao nhiêu di tích",
+                "lead": "Quảng Nam là tỉnh có nhiều di tích.",
+                "body": "Tỉnh có bao nhiêu di tích quốc gia? Tỉnh có 400 di tích.",
+            },
+        ],
+    )
+    assert ids(service.search("Thừa Thiên Huế, tỉnh có bao nhiêu di tích?")) == ["hue", "quangnam"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(sorted(set().union(*LETTER_SPELLINGS.values()))), min_size=1, max_size=12))
+def test_a_letter_spelled_as_a_letter_spells_it_or_without_marks_may_be_a_letter(spelled: list[str]) -> None:
+    """`letter_spelled` rules out no word typed as a letter spells it, nor any word of a run
+    typed without a mark: only marks can say a word is another."""
+    from indexer.letters import letter_spelled
+
+    folded = [fold(w) for w in spelled]
+    assert all(letter_spelled(folded, spelled)) and all(letter_spelled(folded, folded))
+    assert all(letter_spelled(folded, None))
+    retoned = [w.replace("ỏ", "ộ").replace("ơ", "ớ").replace("à", "á") for w in spelled]  # hỏi -> hội, chào -> cháo
+    kept = [r == w or r in LETTER_SPELLINGS[f] for r, w, f in zip(retoned, spelled, folded, strict=True)]
+    assert letter_spelled(folded, retoned) == kept
 
 
 def test_a_letters_writer_saying_who_they_are_is_an_aside() -> None:

@@ -51,8 +51,9 @@ store more than the accented text and every set gets the same forms:
   ``framed-5``, ``framed-5-plain``: `FRAMES_5`, written at stop 44 before that stop's rules (the
   writer's asides, more of a letter's talk), set aside to check them. ``framed-6``,
   ``framed-6-plain``: `FRAMES_6`, written at stop 44 after those rules, set aside for the next.
-  ``framed-7``, ``framed-7-plain``: `FRAMES_7`, written at stop 45 before that stop's rule.
-  ``framed-bare``, ``framed-2-bare`` … ``framed-7-bare``: each letter typed in a hurry, folded
+  ``framed-7``, ``framed-7-plain``: `FRAMES_7`, written at stop 45 before that stop's rules;
+  ``framed-8``, ``framed-8-plain``: `FRAMES_8`, written at stop 45 before its second rule.
+  ``framed-bare``, ``framed-2-bare`` … ``framed-8-bare``: each letter typed in a hurry, folded
   and without a punctuation mark (`hurried`): nothing but the words says where a sentence ends.
 
 - ``spelled`` (not in the default forms): every abbreviation of `ABBREVIATIONS` written out
@@ -405,7 +406,7 @@ FRAMES_6 = (
     ),
 )
 
-# A seventh set, for `framed-7`: written at stop 45 before that stop's rule, set aside to check it
+# A seventh set, for `framed-7`: written at stop 45 before that stop's rules, set aside to check them
 # (FRAMES_6 had been read while the rule was thought of: this one had not).
 FRAMES_7 = (
     (
@@ -426,6 +427,29 @@ FRAMES_7 = (
         "Ai biết chỉ giúp em với, em cảm ơn nhiều lắm.", "Rất mong được tư vấn, tôi xin cảm ơn!",
         "Cháu xin lỗi vì viết dài, cảm ơn bác đã đọc.", "Liệu có cách nào không ạ?", "Em nên bắt đầu từ đâu ạ?",
         "Thân ái, một độc giả ở Hà Nội.", "Chờ tin anh chị, cảm ơn cả nhà!",
+    ),
+)
+
+# An eighth set, for `framed-8`: written at stop 45 after the first rule of that stop and before
+# its second (the writer's own sentences in common words), set aside to check it.
+FRAMES_8 = (
+    (
+        "Chào bác sĩ, tôi làm kế toán, ngồi nhiều nên hay mỏi lưng.",
+        "Xin chào tòa soạn, tôi là bạn đọc ở Cần Thơ, lần đầu viết thư.",
+        "Em chào anh chị, hôm trước em có đọc một bài nhưng giờ không tìm lại được.",
+        "Thưa chuyên gia, bố tôi đã ngoài 70 và sống một mình ở quê.",
+        "Chào mọi người, mình đang ôn thi nên hơi rối.",
+        "Kính gửi luật sư, công ty tôi vừa thay giám đốc mới.",
+        "Bác sĩ ơi, tuần trước em đi khám nhưng chưa hiểu kết quả.",
+        "Dạ con chào cô, nhà con ở xa nên ít khi đi bệnh viện.",
+        "Hỏi nhanh mọi người, mình cần biết gấp trong hôm nay.",
+        "Gửi quý báo, chị tôi nhờ tôi viết hộ vì chị không dùng máy tính.",
+    ),
+    (
+        "Tôi nên hỏi ai thì đúng ạ?", "Em cảm ơn nhiều nhiều.", "Chúc quý báo luôn vững mạnh, xin cảm ơn.",
+        "Nếu ai từng gặp thì chia sẻ giúp mình nhé.", "Mong bác sĩ trả lời sớm, cháu lo lắm.",
+        "Tôi xin cảm ơn và mong sớm nhận được hồi âm.", "Có cần đi khám ngay không hay đợi thêm ạ?",
+        "Cảm ơn ban biên tập đã đọc thư.", "Mình sợ làm sai nên hỏi trước cho chắc.", "Xin được chỉ giáo, đa tạ!",
     ),
 )
 
@@ -510,7 +534,7 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
 # each set of letter frames as a form, and the same folded: framed, framed-plain, framed-2, …
 FRAME_SETS = {
     "framed": FRAMES, "framed-2": FRAMES_2, "framed-3": FRAMES_3, "framed-4": FRAMES_4, "framed-5": FRAMES_5,
-    "framed-6": FRAMES_6, "framed-7": FRAMES_7,
+    "framed-6": FRAMES_6, "framed-7": FRAMES_7, "framed-8": FRAMES_8,
 }
 for _name, _frames in FRAME_SETS.items():
     FORM_FUNCS[_name] = functools.partial(framed, frames=_frames)

@@ -495,10 +495,11 @@ def test_ranks_file_and_comparison_count_the_queries_a_change_moved(
         ("framed-5", keystrokes.FRAMES_5),
         ("framed-6", keystrokes.FRAMES_6),
         ("framed-7", keystrokes.FRAMES_7),
+        ("framed-8", keystrokes.FRAMES_8),
     ],
 )
 def test_the_later_framed_forms_frame_the_query_with_their_own_set(form: str, frames: tuple) -> None:
-    """framed-2 … -7 are framed's rule over FRAMES_2 … _7: one opening and one
+    """framed-2 … -8 are framed's rule over FRAMES_2 … _8: one opening and one
     closing of that set; the -plain form is the same, folded, and the -bare form folded with
     no punctuation mark."""
     query = "tên lửa hủy diệt"

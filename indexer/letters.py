@@ -3,11 +3,12 @@ greeting, leave to ask, thanks, a request for the reply, the letter's own talk) 
 what it is about ("Chào bác sĩ, cho em hỏi … Mong bác sĩ tư vấn giúp, em cảm ơn!").
 `indexer.meanings.interpret` marks them (`Meaning.framing`); `indexer.ranking` leaves them out
 of the search. And where the writer says who they are ("Tôi là độc giả lâu năm của báo"):
-an aside, weighed little (`introductions`, `Meaning.aside`)."""
+an aside, weighed little (`introductions`, `Meaning.aside`), as is a sentence in which the writer
+tells of themselves in common words (`writers_talk`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from itertools import pairwise
 
 from indexer.analysis import canonical_syllable, fold, has_marks
@@ -65,6 +66,7 @@ _ADDRESSEES = tuple(
 )
 _CALLS = frozenset(["ơi", "oi"])
 _CLAUSE_MARKS = frozenset(".,;:!?…")
+_SENTENCE_ENDS = frozenset(".!?…")
 # ... and in a query of several sentences, a request for the reply ("Mong bác sĩ tư vấn giúp.",
 # "Rất mong nhận được câu trả lời sớm."): a phrase of REPLY_PHRASES with the words of
 # REQUEST_PHRASES around it, one of them a REQUEST_CUES (`_request`). Measured in
@@ -127,6 +129,14 @@ WISH_WORDS = 6  # ... and a wish of its own ("Chúc bác sĩ sức khỏe", `_wi
 # the reply, which may name the topic ("Tôi là F0, …", "Tôi là công chức, …"): weighed as an
 # aside (`Meaning.aside`), not left out. Measured in bench/README.md, "Stop 44".
 INTRODUCTION_WORDS = 10
+# ... and a sentence in which the writer tells of themselves in everyday words ("gia đình tôi
+# đang gặp chuyện khó", "em tìm mãi trên mạng mà không thấy"): the writer among its first
+# WRITER_TALK_HEAD words, and its words commoner in the archive, on average, than the letter's
+# most telling sentence's (mean idf below WRITER_TALK_SHARE of that one's; `writers_talk`).
+# Weighed as an aside too: "mẹ tôi bị tiểu đường lâu năm" may hold the topic. Measured in
+# bench/README.md, "Stop 45".
+WRITER_TALK_HEAD = 2
+WRITER_TALK_SHARE = 0.8
 # the words a letter's talk may open with after the topic, in a sentence with no mark between:
 # the writer ("con" is a child as often), a plea, thanks; at least TALK_TAIL_WORDS of talk
 _TALK_OPENERS = (WRITERS - {"con"}) | {"mong", "xin", "rat", "cam"}
@@ -137,7 +147,8 @@ for _talk in sorted(set(LETTER_TALK) | set(REQUEST_PHRASES) | set(FRAMING_PHRASE
 
 
 # How a letter spells the words that make a query a letter: its formulas (`FRAMING_PHRASES`),
-# greetings (`_GREETS`, "kính gửi") and requests for the reply (`REPLY_PHRASES`, `REQUEST_CUES`).
+# greetings (`_GREETS`, "kính gửi") and requests for the reply (`REPLY_PHRASES`, `REQUEST_CUES`);
+# and its writer (`WRITERS`, for `writers_talk`: "Châu Á" is no "cháu").
 # Typed with marks, a query says which word it means: "Muốn hội nhập" asks nothing, "Tiêu chí hỗ
 # trợ" is no "chỉ hộ", "Thừa Thiên Huế," greets no one, nor does an unmarked "Thua Pháp," in a
 # query typed with marks (`letter_spelled`). Once it is a letter, its talk is read folded, as
@@ -262,6 +273,56 @@ def introductions(folded: Sequence[str], breaks: Collection[int] = ()) -> set[in
     someone's words."""
     spans = sentences(len(folded), breaks)
     return {i for start, end in spans if _introduces(folded[start:end]) for i in range(start, end)}
+
+
+def writers_talk(
+    folded: Sequence[str],
+    breaks: Collection[int],
+    aside: Collection[int],
+    asked: Collection[int],
+    rarity: Callable[[str], float | None],
+    exact: Sequence[str] | None = None,
+) -> set[int]:
+    """Positions of the sentences (split at `breaks`) of a letter in which the writer tells of
+    themselves in common words: the writer (`WRITERS`) among the first WRITER_TALK_HEAD words
+    of a sentence, whose words' mean rarity is below WRITER_TALK_SHARE of the rarest
+    sentence's, and that asks nothing (holds no position of `asked`, the words a "?" follows:
+    "Tôi có bị nhiễm Covid không?" is what the letter asks). `aside`: positions framed or aside already
+    (not counted); `rarity`: a word's idf in the archive, None for a word it does not hold;
+    `exact`: the words as typed, whose marks say which is the writer (`letter_spelled`: "Châu
+    Á" is no "cháu"). Call it on a letter only."""
+    spelled = letter_spelled(folded, exact)
+    spans: list[tuple[list[int], float]] = []
+    for start, end in sentences(len(folded), breaks):
+        if any(i in asked for i in range(start, end)):
+            continue
+        said = [i for i in range(start, end) if i not in aside]
+        weights = [w for w in (rarity(folded[i]) for i in said) if w is not None]
+        if weights:
+            spans.append((said, sum(weights) / len(weights)))
+    if len(spans) < 2:
+        return set()
+    telling = max(mean for _, mean in spans)
+    found: set[int] = set()
+    for said, mean in spans:
+        writes = any(folded[i] in WRITERS and spelled[i] for i in said[:WRITER_TALK_HEAD])
+        if writes and mean < WRITER_TALK_SHARE * telling:
+            found.update(said)
+    return found
+
+
+def asked_words(after: Sequence[str]) -> set[int]:
+    """Positions of the words of the sentences that end with a question mark, given the text
+    after each word (`after[k]`: up to the next word, or the query's end)."""
+    asked: set[int] = set()
+    asks = False
+    for k in range(len(after) - 1, -1, -1):
+        marks = [c for c in after[k] if c in _SENTENCE_ENDS]
+        if marks:
+            asks = marks[0] == "?"
+        if asks:
+            asked.add(k)
+    return asked
 
 
 def sentences(length: int, breaks: Collection[int]) -> list[tuple[int, int]]:

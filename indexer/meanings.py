@@ -14,7 +14,16 @@ from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
 from indexer.keyboard import Support, toned_sibling, understand
-from indexer.letters import FRAMING_FROM_WORDS, clause_breaks, framing_positions, hurried_breaks, introductions
+from indexer.letters import (
+    FRAMING_FROM_WORDS,
+    asked_words,
+    clause_breaks,
+    framing_positions,
+    hurried_breaks,
+    introductions,
+    writers_talk,
+)
+from indexer.matching import idf
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
 from indexer.questions import looks_like_question, question_positions
@@ -106,7 +115,7 @@ def interpret(
         words = [m.forms[0][0] for m in understood]  # each word as first understood
         framing, asides = set(), set()
         if may_be_framed and not clause.phrase:
-            framing, asides = _framing(tokens, understood, words, text, question)
+            framing, asides = _framing(tokens, understood, words, text, question, support)
         asking = question_positions(words) - framing - asides if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
@@ -134,7 +143,12 @@ def interpret(
 
 
 def _framing(
-    tokens: Sequence[Syllable], understood: Sequence[Meaning], words: Sequence[str], text: str, asks: bool
+    tokens: Sequence[Syllable],
+    understood: Sequence[Meaning],
+    words: Sequence[str],
+    text: str,
+    asks: bool,
+    support: Support | None = None,
 ) -> tuple[set[int], set[int]]:
     """(framing, asides) of a run of typed words (`words`: each as first understood):
     `framing_positions`, with the sentences the text splits them into (`clause_breaks`: its
@@ -152,7 +166,17 @@ def _framing(
         found |= framing_positions(as_typed, breaks, exact, asks)
     if not found or not breaks:  # an aside is one sentence of a letter
         return found, set()
-    return found, introductions(words, breaks) - found
+    asides = introductions(words, breaks) - found
+    if support is not None:  # and what the writer tells of themselves in common words
+        n = support.documents
+
+        def rarity(word: str) -> float | None:
+            df = support.df(word)
+            return idf(df, n) if df else None
+
+        asked = asked_words([*gaps[1:], text[tokens[-1].end :]])
+        asides |= writers_talk(words, breaks, found | asides, asked, rarity, exact)
+    return found, asides
 
 
 def _understood_words(

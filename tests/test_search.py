@@ -991,6 +991,71 @@ def test_a_letters_writer_saying_who_they_are_is_an_aside() -> None:
     assert asides("Tôi là f0. Cách ly mấy ngày?") == []  # no letter: its first sentence is the question's
 
 
+def test_a_letters_sentence_where_the_writer_tells_of_themselves_in_common_words_is_an_aside() -> None:
+    """In a letter, a sentence with the writer among its first two words whose words are, on
+    average, commoner than the letter's most telling sentence's is an aside (`writers_talk`):
+    "em tìm mãi trên mạng mà không thấy". Not when it asks ("… mà không thấy?": what the
+    letter asks), nor when the writer comes later ("gia đình tôi …"), nor in a letter of one
+    sentence."""
+    from indexer.letters import asked_words, writers_talk
+
+    letter = "chao bac si em tim mai tren mang ma khong thay xuat khau gao em cam on"
+    words = letter.split()
+    breaks = {3, 11, 14}
+    framing = {0, 1, 2, 14, 15, 16}
+    rare = {"xuat": 3.0, "khau": 3.0, "gao": 4.0}
+
+    def rarity(word: str) -> float | None:
+        return rare.get(word, 0.5)
+
+    assert writers_talk(words, breaks, framing, set(), rarity) == set(range(3, 11))
+    assert writers_talk(words, breaks, framing, set(range(3, 11)), rarity) == set()  # it asks
+    family = ["gia", "dinh", "toi", *words[4:]]
+    assert writers_talk(family, {3, 11, 14}, framing, set(), rarity) == set()  # the writer third
+    assert writers_talk(words, {3, 14}, framing, set(), rarity) == set()  # one sentence with the topic
+    # typed with marks, "Châu Á" is no "cháu" writing: read folded, it is
+    letter = "chao bac si chau a thai binh duong hop tac gao cam on"
+    typed = ["chào", "bác", "sĩ", "châu", "á", "thái", "bình", "dương", "hợp", "tác", "gạo", "cảm", "ơn"]
+    asia = letter.split()
+    assert writers_talk(asia, {3, 10, 11}, {0, 1, 2, 11, 12}, set(), rarity) == set(range(3, 10))
+    assert writers_talk(asia, {3, 10, 11}, {0, 1, 2, 11, 12}, set(), rarity, typed) == set()
+    # the words of a sentence that a "?" ends, whatever clauses it has
+    assert asked_words(["", ", ", ". ", "", "? ", "!"]) == {3, 4}
+    assert asked_words(["", "?"]) == {0, 1} and asked_words(["", ""]) == set()
+
+
+def test_a_letter_is_searched_for_its_topic_not_for_the_writers_own_story(tmp_path: Path) -> None:
+    """"Chào bác sĩ, em tìm mãi trên mạng mà không thấy. Xuất khẩu gạo. Em cảm ơn": the
+    writer's sentence made seven of the letter's words needed, and the article about rice
+    was not in the first four; as an aside it weighs half and is never needed."""
+    service = small_service(
+        tmp_path,
+        [
+            {"id": "rice", "title": "Giá gạo", "lead": "Xuất khẩu gạo tăng mạnh.", "body": "Gạo Việt được giá."},
+            {
+                "id": "web",
+                "title": "Tìm trên mạng",
+                "lead": "Em tìm mãi trên mạng mà không thấy.",
+                "body": "Không thấy gì trên mạng, em tìm mãi.",
+            },
+            *(
+                {
+                    "id": f"news{i}",
+                    "title": f"Tin số {i}",
+                    "lead": "Em đi tìm việc trên mạng mà không thấy.",
+                    "body": "Người dân tìm mãi không thấy.",
+                }
+                for i in range(6)
+            ),
+        ],
+    )
+    for typed in (
+        "Chào bác sĩ, em tìm mãi trên mạng mà không thấy. Xuất khẩu gạo. Em cảm ơn",
+        "chao bac si, em tim mai tren mang ma khong thay. xuat khau gao. em cam on",
+    ):
+        assert ids(service.search(typed))[:2] == ["rice", "web"], typed
+
+
 def test_a_letters_aside_neither_decides_nor_hides_the_topic(tmp_path: Path) -> None:
     """The writer's "tôi là giáo viên" in a letter about rice does not bring the article about
     teachers first; "tôi là f0" in a letter about isolation still lifts the article about F0

@@ -154,7 +154,9 @@ def _framing(
     `framing_positions`, with the sentences the text splits them into (`clause_breaks`: its
     punctuation and capitals), each word's typed form, and whether the query reads as a
     question; and, in a letter (something frames it, and it has several sentences), its
-    `introductions` not framed. A formula is read as understood and as typed: on a small
+    `introductions` not framed and, with the index's counts (`support`), its `writers_talk`:
+    the sentences in which the writer tells of themselves in words the archive finds common.
+    A formula is read as understood and as typed: on a small
     archive that never prints "cảm", a typo's guess ("đảm") would hide the thanks, and "acm ơn"
     is thanks too. The second reading is asked for only where a typo made it differ."""
     typed = [text[t.start : t.end] for t in tokens]

@@ -67,6 +67,7 @@ _ADDRESSEES = tuple(
 _CALLS = frozenset(["ơi", "oi"])
 _CLAUSE_MARKS = frozenset(".,;:!?…")
 _SENTENCE_ENDS = frozenset(".!?…")
+_QUOTES, _OPENING_QUOTES, _CLOSING_QUOTES = frozenset("\"'"), frozenset("“‘«"), frozenset("”’»")
 # ... and in a query of several sentences, a request for the reply ("Mong bác sĩ tư vấn giúp.",
 # "Rất mong nhận được câu trả lời sớm."): a phrase of REPLY_PHRASES with the words of
 # REQUEST_PHRASES around it, one of them a REQUEST_CUES (`_request`). Measured in
@@ -282,6 +283,7 @@ def writers_talk(
     asked: Collection[int],
     rarity: Callable[[str], float | None],
     exact: Sequence[str] | None = None,
+    quoted: Collection[int] = (),
 ) -> set[int]:
     """Positions of the sentences (split at `breaks`) of a letter in which the writer tells of
     themselves in common words: the writer (`WRITERS`) among the first WRITER_TALK_HEAD words
@@ -290,7 +292,8 @@ def writers_talk(
     "Tôi có bị nhiễm Covid không?" is what the letter asks). `aside`: positions framed or aside already
     (not counted); `rarity`: a word's idf in the archive, None for a word it does not hold;
     `exact`: the words as typed, whose marks say which is the writer (`letter_spelled`: "Châu
-    Á" is no "cháu"). Call it on a letter only."""
+    Á" is no "cháu"); `quoted`: positions inside quotation marks, someone else's words ("Gia
+    Bảo: 'Tôi chưa thể …'", `quoted_words`). Call it on a letter only."""
     spelled = letter_spelled(folded, exact)
     spans: list[tuple[list[int], float]] = []
     for start, end in sentences(len(folded), breaks):
@@ -305,10 +308,27 @@ def writers_talk(
     telling = max(mean for _, mean in spans)
     found: set[int] = set()
     for said, mean in spans:
-        writes = any(folded[i] in WRITERS and spelled[i] for i in said[:WRITER_TALK_HEAD])
+        writes = any(folded[i] in WRITERS and spelled[i] and i not in quoted for i in said[:WRITER_TALK_HEAD])
         if writes and mean < WRITER_TALK_SHARE * telling:
             found.update(said)
     return found
+
+
+def quoted_words(before: Sequence[str]) -> set[int]:
+    """Positions of the words inside quotation marks, given the text before each word
+    (`before[k]`: from the previous word, or the query's start): a straight quote opens or
+    closes, a curly one says which."""
+    quoted: set[int] = set()
+    inside = False
+    for k, gap in enumerate(before):
+        for c in gap:
+            if c in _QUOTES:
+                inside = not inside
+            elif c in _OPENING_QUOTES or c in _CLOSING_QUOTES:
+                inside = c in _OPENING_QUOTES
+        if inside:
+            quoted.add(k)
+    return quoted
 
 
 def asked_words(after: Sequence[str]) -> set[int]:

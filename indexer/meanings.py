@@ -21,6 +21,7 @@ from indexer.letters import (
     framing_positions,
     hurried_breaks,
     introductions,
+    quoted_words,
     writers_talk,
 )
 from indexer.matching import idf
@@ -177,7 +178,8 @@ def _framing(
             return idf(df, n) if df else None
 
         asked = asked_words([*gaps[1:], text[tokens[-1].end :]])
-        asides |= writers_talk(words, breaks, found | asides, asked, rarity, exact)
+        quoted = quoted_words([text[: tokens[0].start], *gaps[1:]])
+        asides |= writers_talk(words, breaks, found | asides, asked, rarity, exact, quoted)
     return found, asides
 
 

@@ -997,7 +997,7 @@ def test_a_letters_sentence_where_the_writer_tells_of_themselves_in_common_words
     "em tìm mãi trên mạng mà không thấy". Not when it asks ("… mà không thấy?": what the
     letter asks), nor when the writer comes later ("gia đình tôi …"), nor in a letter of one
     sentence."""
-    from indexer.letters import asked_words, writers_talk
+    from indexer.letters import asked_words, quoted_words, writers_talk
 
     letter = "chao bac si em tim mai tren mang ma khong thay xuat khau gao em cam on"
     words = letter.split()
@@ -1019,6 +1019,9 @@ def test_a_letters_sentence_where_the_writer_tells_of_themselves_in_common_words
     asia = letter.split()
     assert writers_talk(asia, {3, 10, 11}, {0, 1, 2, 11, 12}, set(), rarity) == set(range(3, 10))
     assert writers_talk(asia, {3, 10, 11}, {0, 1, 2, 11, 12}, set(), rarity, typed) == set()
+    # in quotation marks, "tôi" is someone else ("Gia Bảo: 'Tôi chưa thể …'")
+    assert writers_talk(words, breaks, framing, set(), rarity, quoted=set(range(3, 11))) == set()
+    assert quoted_words(["", " ", ": '", " ", "' ", " "]) == {2, 3} and quoted_words(["“", " ", "” "]) == {0, 1}
     # the words of a sentence that a "?" ends, whatever clauses it has
     assert asked_words(["", ", ", ". ", "", "? ", "!"]) == {3, 4}
     assert asked_words(["", "?"]) == {0, 1} and asked_words(["", ""]) == set()

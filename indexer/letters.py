@@ -288,28 +288,27 @@ def writers_talk(
     """Positions of the sentences (split at `breaks`) of a letter in which the writer tells of
     themselves in common words: the writer (`WRITERS`) among the first WRITER_TALK_HEAD words
     of a sentence, whose words' mean rarity is below WRITER_TALK_SHARE of the rarest
-    sentence's, and that asks nothing (holds no position of `asked`, the words a "?" follows:
-    "Tôi có bị nhiễm Covid không?" is what the letter asks). `aside`: positions framed or aside already
-    (not counted); `rarity`: a word's idf in the archive, None for a word it does not hold;
+    sentence's (a question's too), and that asks nothing (holds no position of `asked`, the
+    words a "?" follows: "Tôi có bị nhiễm Covid không?" is what the letter asks). `aside`:
+    positions framed or aside already (not counted); `rarity`: a word's idf in the archive,
+    None for a word it does not hold;
     `exact`: the words as typed, whose marks say which is the writer (`letter_spelled`: "Châu
     Á" is no "cháu"); `quoted`: positions inside quotation marks, someone else's words ("Gia
     Bảo: 'Tôi chưa thể …'", `quoted_words`). Call it on a letter only."""
     spelled = letter_spelled(folded, exact)
-    spans: list[tuple[list[int], float]] = []
+    spans: list[tuple[list[int], float, bool]] = []  # (words, mean rarity, whether it asks)
     for start, end in sentences(len(folded), breaks):
-        if any(i in asked for i in range(start, end)):
-            continue
         said = [i for i in range(start, end) if i not in aside]
         weights = [w for w in (rarity(folded[i]) for i in said) if w is not None]
         if weights:
-            spans.append((said, sum(weights) / len(weights)))
+            spans.append((said, sum(weights) / len(weights), any(i in asked for i in range(start, end))))
     if len(spans) < 2:
         return set()
-    telling = max(mean for _, mean in spans)
+    telling = max(mean for _, mean, _ in spans)
     found: set[int] = set()
-    for said, mean in spans:
+    for said, mean, asks in spans:
         writes = any(folded[i] in WRITERS and spelled[i] and i not in quoted for i in said[:WRITER_TALK_HEAD])
-        if writes and mean < WRITER_TALK_SHARE * telling:
+        if writes and not asks and mean < WRITER_TALK_SHARE * telling:
             found.update(said)
     return found
 

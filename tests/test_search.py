@@ -1010,6 +1010,8 @@ def test_a_letters_sentence_where_the_writer_tells_of_themselves_in_common_words
 
     assert writers_talk(words, breaks, framing, set(), rarity) == set(range(3, 11))
     assert writers_talk(words, breaks, framing, set(range(3, 11)), rarity) == set()  # it asks
+    # the question the letter asks is its most telling sentence, and the writer's story is not
+    assert writers_talk(words, breaks, framing, set(range(11, 14)), rarity) == set(range(3, 11))
     family = ["gia", "dinh", "toi", *words[4:]]
     assert writers_talk(family, {3, 11, 14}, framing, set(), rarity) == set()  # the writer third
     assert writers_talk(words, {3, 14}, framing, set(), rarity) == set()  # one sentence with the topic

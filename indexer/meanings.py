@@ -27,7 +27,7 @@ from indexer.letters import (
 from indexer.matching import idf
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
-from indexer.questions import looks_like_question, question_positions
+from indexer.questions import looks_like_question, question_positions, sure_question_positions
 from indexer.typo_evidence import (
     SHORT_QUERY,
     SLIP_PAIR_SHARE,
@@ -177,7 +177,9 @@ def _framing(
             df = support.df(word)
             return idf(df, n) if df else None
 
-        asked = asked_words([*gaps[1:], text[tokens[-1].end :]])
+        # the sentences a "?" ends ask; in a letter without one (typed in a hurry), those
+        # that hold a phrase that asks wherever it stands ("… co bao nhieu loai ung thu")
+        asked = asked_words([*gaps[1:], text[tokens[-1].end :]]) if "?" in text else sure_question_positions(words)
         quoted = quoted_words([text[: tokens[0].start], *gaps[1:]])
         asides |= writers_talk(words, breaks, found | asides, asked, rarity, exact, quoted)
     return found, asides

@@ -45,6 +45,12 @@ FINAL_QUESTION_SPELLINGS = {
 _SPELLED_PHRASES = tuple(tuple(p.split()) for p in QUESTION_SPELLINGS)
 
 
+def sure_question_positions(folded: Sequence[str]) -> set[int]:
+    """Positions of the phrases that ask wherever they stand (`QUESTION_SPELLINGS`: "bao nhiêu",
+    "như thế nào", "là gì"; not "có", "không" or "nay", which say other things as often)."""
+    return phrase_positions(folded, _SPELLED_PHRASES)
+
+
 def question_spellings(folded: Sequence[str], text: str) -> dict[int, str]:
     """Positions of a question's words whose spelling `QUESTION_SPELLINGS` (anywhere) or
     `FINAL_QUESTION_SPELLINGS` (at the end, alone) makes sure, and that spelling; {} for a

@@ -1029,6 +1029,29 @@ def test_a_letters_sentence_where_the_writer_tells_of_themselves_in_common_words
     assert asked_words(["", "?"]) == {0, 1} and asked_words(["", ""]) == set()
 
 
+def test_a_hurried_letters_question_is_not_the_writers_aside() -> None:
+    """Typed in a hurry, a letter has no "?" to say which sentence asks: one that holds a
+    phrase that asks wherever it stands ("bao nhiêu") is not the writer's aside, though the
+    writer opens it ("minh dang can gap thong tin hien nay co bao nhieu loai ung thu")."""
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+
+    common = "moi nguoi oi minh dang can gap thong tin hien nay co bao nhieu loai cam on bao rat a"
+    counts = {**dict.fromkeys(common.split(), 500), "ung": 40, "thu": 60, "quy": 5}
+    support = DictSupport(counts, {}, documents=1000)
+
+    def asides(text: str) -> list[str]:
+        parsed = parse_query(text)
+        meanings = interpret(parsed, parsed.text, support, None)
+        return [parsed.text[t.start : t.end] for t in parsed.positive_tokens if meanings[id(t)].aside]
+
+    told = "moi nguoi oi minh dang can gap thong tin hien nay co nhieu loai ung thu cam on quy bao rat nhieu a"
+    assert asides(told)[:2] == ["minh", "dang"]  # the writer's story, commoner than "quý báo"
+    asked = "moi nguoi oi minh dang can gap thong tin hien nay co bao nhieu loai ung thu cam on quy bao rat nhieu a"
+    assert asides(asked) == []
+
+
 def test_a_letter_is_searched_for_its_topic_not_for_the_writers_own_story(tmp_path: Path) -> None:
     """"Chào bác sĩ, em tìm mãi trên mạng mà không thấy. Xuất khẩu gạo. Em cảm ơn": the
     writer's sentence made seven of the letter's words needed, and the article about rice

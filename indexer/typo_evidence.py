@@ -71,13 +71,31 @@ def taken_as(candidates: Sequence[str], words: Sequence[str], i: int, pair_df: C
     typed is (`slip_likelihood`): the two halves of a noisy-channel corrector."""
     if len(candidates) == 1 and len(candidates[0]) >= LONE_LETTERS:
         return candidates[0]
-    held = sorted(
-        ((pair_docs(words, i, c, pair_df) * slip_likelihood(words[i], c), c) for c in candidates), reverse=True
-    )
+    held = sorted(_channel_evidence(candidates, words, i, pair_df), reverse=True)
     held = [(n, c) for n, c in held if n]
     if len(held) == 1 or (len(held) > 1 and len(words) < SHORT_QUERY and held[0][0] >= DOMINANT * held[1][0]):
         return held[0][1]
     return None
+
+
+def _channel_evidence(
+    candidates: Sequence[str], words: Sequence[str], i: int, pair_df: Callable[[str, str], int]
+) -> list[tuple[float, str]]:
+    """(evidence, candidate) for word i: the candidate's pairs with a neighbour weighed by how
+    likely the slip from it to what was typed is (`slip_likelihood`)."""
+    return [(pair_docs(words, i, c, pair_df) * slip_likelihood(words[i], c), c) for c in candidates]
+
+
+def likeliest_slip(
+    candidates: Sequence[str], words: Sequence[str], i: int, pair_df: Callable[[str, str], int]
+) -> str | None:
+    """The candidate one slip from word i with the most evidence (`_channel_evidence`; on a
+    tie, the first), where `taken_as` wants one to stand out; None where none is one slip away
+    and held next to a neighbour. For letters that spell no syllable
+    (`meanings._slip_sureness`)."""
+    one_slip = [c for c in candidates if slip_cost(words[i], c) < 2 * LETTER_COST]
+    best = max(_channel_evidence(one_slip, words, i, pair_df), key=lambda held: held[0], default=(0, None))
+    return best[1] if best[0] else None
 
 
 # Two syllables meet by chance in about one article per CHANCE_ARTICLES indexed (`chance_pairs`):

@@ -466,3 +466,26 @@ def test_a_pair_held_by_chance_is_no_context_evidence() -> None:
     words = ["my", "se", "chuen"]
     assert ranked_in_context(found, words, 2, pair_df, 1, chance_pairs(2_600))[0][0] == "chun"
     assert ranked_in_context(found, words, 2, pair_df, 1, chance_pairs(34_701))[0][0] == "chuyen"
+
+
+def test_letters_that_spell_no_syllable_are_taken_in_a_short_query_as_the_likeliest_slip() -> None:
+    """ "hà nội bna lỗ": "bna" is printed (a code, once), next to neither neighbour, and no
+    marking makes it a syllable. A short query's rare word is usually what was meant, but not
+    such letters: the word is taken as the candidate whose pairs, weighed by how likely the
+    slip is, are most: "bán" (two letters swapped, after "nội" and before "lỗ"), not "ba" (a
+    neighbouring key struck as well; before "lô" as often). The letters as typed still match,
+    at a candidate's weight. Rare letters that may be a syllable ("hin") are only shown
+    corrected (`test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one`)."""
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+    from indexer.typo_evidence import SLIP_RARITY, TAKEN_WEIGHT
+
+    texts = [*(f"Hà Nội bán lỗ căn hộ số {i}." for i in range(SLIP_RARITY))]
+    texts += [*(f"Ba lô số {i}." for i in range(SLIP_RARITY)), "Mã BNA."]
+    support = DictSupport.from_texts(texts)
+    parsed = parse_query("hà nội bna lỗ")
+    meanings = interpret(parsed, parsed.text, support, TypoIndex(support.syllables)).values()
+    bna = next(m for m in meanings if any(f == "bna" for f, _ in m.forms))
+    assert bna.forms[0] == ("ban", TAKEN_WEIGHT) and bna.how == "typo" and bna.shown == "ban"
+    assert ("bna", SUGGESTED_WEIGHT) in bna.forms and ("ba", SUGGESTED_WEIGHT) in bna.forms

@@ -128,13 +128,9 @@ def interpret(
                 continue
             if i in asides:
                 meaning = replace(meaning, aside=True)
-            sure = held = None
+            sure, held = None, ""
             if slipped and support is not None:
-                held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
-                sure = _slip_sureness(tok, meaning, slipped, held, words, i, support)
-                if sure == "unspelled":  # taken as the likeliest slip, if one is
-                    likeliest = likeliest_slip(slipped, words, i, support.pair_df)
-                    sure, held = ("unspelled", likeliest) if likeliest else ("shown", held)
+                sure, held = _slip_sureness(tok, meaning, slipped, words, i, support)
             if sure in ("taken", "unspelled"):
                 typed_weight = TYPO_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
                 meaning = _taken_slip(meaning, slipped, held, text[tok.start : tok.end], support, typed_weight)
@@ -274,19 +270,24 @@ def _either_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Su
 
 
 def _slip_sureness(
-    tok: Syllable, meaning: Meaning, slipped: Sequence[str], held: str, words: Sequence[str], i: int, support: Support
-) -> Literal["taken", "unspelled", "shown"] | None:
+    tok: Syllable, meaning: Meaning, slipped: Sequence[str], words: Sequence[str], i: int, support: Support
+) -> tuple[Literal["taken", "unspelled", "shown"] | None, str]:
     """How sure it is that a word with slip candidates (`misspellings.slip_candidates`: one edit
-    away, held next to a neighbour) is a slip for the best of them: "taken" as it
+    away, held next to a neighbour) is a slip for one of them, and which: "taken" as it
     (`_taken_slip`), "unspelled" (taken, its letters weighing as a candidate), "shown" as the
     correction while still matched as typed, or None (matched only: a printed word is as often
-    a name as a slip).
+    a name as a slip). The spelling is the one the neighbours hold (`_held_slip`), or, for
+    letters that spell no syllable, the likeliest slip (`typo_evidence.likeliest_slip`).
 
     - Typed with marks the index never prints ("bệnh nhâ", "khó khă" → "nhân", "khăn"):
       taken. A printed marked word ("củ tọa") may be a name. Issue 11's typo-accented form:
       keywords 0.9017 -> 0.9032, initialisms 0.7627 -> 0.7717, vinewsqa 0.7912 -> 0.7906 (each
       query it moved now ranks as its accented form does), then 0.7913 with the "đ" a slip may
-      bring back (`misspellings.printed_carried`).
+      bring back (`misspellings.printed_carried`). Where its letters spell no syllable either
+      ("căn ặdn": "adn" is no word, yet matched in full it found articles about DNA),
+      "unspelled" (below): stop 46, keywords typed with marks and one slip over news-50k
+      0.7281 -> 0.7337, 300 fresh ones 0.6727 -> 0.6738; legal/typo-accented 0.8139 -> 0.8118
+      (one question, whose slip had found its article first where typed right it is 4th).
     - Held SLIP_RARITY times less often than the candidate ("than hin" for "thân hình", "tự
       siết bệnh" for "biết", "ati" for "tại"): one this rare beside one this common that fits
       its place is mostly a slip. In a long query (SHORT_QUERY+ words) taken: headlines/typo,
@@ -315,19 +316,21 @@ def _slip_sureness(
       "khoa học", "tham tia" → "tham gia"), however common the word is alone ("bên"). Taken
       (stop 33): vinewsqa/typo 0.7941 -> 0.7958, questions/typo-keys +0.0005, keywords/framed
       +0.0006, nothing down; over news-50k no rank moved (0.03 moved a headline down)."""
+    held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
+    likeliest = likeliest_slip(slipped, words, i, support.pair_df) if _spells_no_syllable(tok.folded) else None
     if tok.exact != tok.folded and not printed_either_way(tok.exact, support):
-        return "taken"
+        return ("unspelled", likeliest) if likeliest else ("taken", held)
     if meaning.changed:
-        return None
+        return None, held
     long = len(words) >= SHORT_QUERY
     alone = not pair_docs(words, i, words[i], support.pair_df)
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
         if long:
-            return "taken"
-        return "unspelled" if _spells_no_syllable(tok.folded) else "shown"
+            return "taken", held
+        return ("unspelled", likeliest) if likeliest else ("shown", held)
     if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
-        return "taken"
-    return None
+        return "taken", held
+    return None, held
 
 
 def _spells_no_syllable(folded: str) -> bool:

@@ -489,3 +489,30 @@ def test_letters_that_spell_no_syllable_are_taken_in_a_short_query_as_the_likeli
     bna = next(m for m in meanings if any(f == "bna" for f, _ in m.forms))
     assert bna.forms[0] == ("ban", TAKEN_WEIGHT) and bna.how == "typo" and bna.shown == "ban"
     assert ("bna", SUGGESTED_WEIGHT) in bna.forms and ("ba", SUGGESTED_WEIGHT) in bna.forms
+
+
+def test_marks_printed_nowhere_on_letters_that_spell_no_syllable_leave_the_letters_a_candidates_weight() -> None:
+    """ "căn ặdn": "ặdn" is printed nowhere, so it is taken as "dặn" (held after "căn", the
+    typed mark carried over). Its letters match too, but "adn" is no syllable (it is the
+    archive's "ADN"): they weigh as a candidate, not in full as a wrong tone on a syllable's
+    letters does ("nguy hiễm": the letters "hiem" still match at 1.0)."""
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+    from indexer.typo_evidence import TAKEN_WEIGHT
+
+    texts = [*(f"Mẹ căn dặn con lần {i}." for i in range(5)), "Xét nghiệm ADN.", "Kết quả ADN."]
+    texts += [*(f"Bệnh nguy hiểm số {i}." for i in range(5)), "Nhiễm bệnh."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+
+    def meaning_of(query: str, typed: str) -> object:
+        parsed = parse_query(query)
+        return next(m for m in interpret(parsed, parsed.text, support, index).values() if (typed, 1.0) in m.forms
+                    or (typed, SUGGESTED_WEIGHT) in m.forms)
+
+    adn = meaning_of("căn ặdn", "adn")
+    assert adn.forms[0] == ("dan", TAKEN_WEIGHT) and adn.exact == "dặn" and adn.shown == "dan"
+    assert ("adn", SUGGESTED_WEIGHT) in adn.forms and ("adn", 1.0) not in adn.forms
+    hiem = meaning_of("bệnh nguy hiễm", "hiem")
+    assert ("hiem", 1.0) in hiem.forms

@@ -317,17 +317,19 @@ def _slip_sureness(
       (stop 33): vinewsqa/typo 0.7941 -> 0.7958, questions/typo-keys +0.0005, keywords/framed
       +0.0006, nothing down; over news-50k no rank moved (0.03 moved a headline down)."""
     held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
-    likeliest = likeliest_slip(slipped, words, i, support.pair_df) if _spells_no_syllable(tok.folded) else None
+
+    def unspelled_or(sure: Literal["taken", "shown"]) -> tuple[Literal["taken", "unspelled", "shown"], str]:
+        likeliest = likeliest_slip(slipped, words, i, support.pair_df) if _spells_no_syllable(tok.folded) else None
+        return ("unspelled", likeliest) if likeliest else (sure, held)
+
     if tok.exact != tok.folded and not printed_either_way(tok.exact, support):
-        return ("unspelled", likeliest) if likeliest else ("taken", held)
+        return unspelled_or("taken")
     if meaning.changed:
         return None, held
     long = len(words) >= SHORT_QUERY
     alone = not pair_docs(words, i, words[i], support.pair_df)
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
-        if long:
-            return "taken", held
-        return ("unspelled", likeliest) if likeliest else ("shown", held)
+        return ("taken", held) if long else unspelled_or("shown")
     if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
         return "taken", held
     return None, held

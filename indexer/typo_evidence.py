@@ -94,7 +94,7 @@ def likeliest_slip(
     and held next to a neighbour. For letters that spell no syllable
     (`meanings._slip_sureness`)."""
     one_slip = [c for c in candidates if slip_cost(words[i], c) < 2 * LETTER_COST]
-    best = max(_channel_evidence(one_slip, words, i, pair_df), key=lambda held: held[0], default=(0, None))
+    best = max(_channel_evidence(one_slip, words, i, pair_df), key=lambda scored: scored[0], default=(0, None))
     return best[1] if best[0] else None
 
 

@@ -130,7 +130,7 @@ def interpret(
                 meaning = replace(meaning, aside=True)
             sure, held = None, ""
             if slipped and support is not None:
-                sure, held = _slip_sureness(tok, meaning, slipped, words, i, support)
+                sure, held = _slip_sureness(tok, meaning, slipped, words, i, support, restorer)
             if sure in ("taken", "unspelled"):
                 typed_weight = TYPO_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
                 meaning = _taken_slip(meaning, slipped, held, text[tok.start : tok.end], support, typed_weight)
@@ -270,7 +270,13 @@ def _either_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Su
 
 
 def _slip_sureness(
-    tok: Syllable, meaning: Meaning, slipped: Sequence[str], words: Sequence[str], i: int, support: Support
+    tok: Syllable,
+    meaning: Meaning,
+    slipped: Sequence[str],
+    words: Sequence[str],
+    i: int,
+    support: Support,
+    restorer: Restores | None = None,
 ) -> tuple[Literal["taken", "unspelled", "shown"] | None, str]:
     """How sure it is that a word with slip candidates (`misspellings.slip_candidates`: one edit
     away, held next to a neighbour) is a slip for one of them, and which: "taken" as it
@@ -309,7 +315,12 @@ def _slip_sureness(
       keyword queries 0.6855 -> 0.6982, 0.6700 -> 0.6727, 0.6847 -> 0.6871; news-2k keywords
       0.9179 -> 0.9201. With two-letter words too ("bt", "tr": as often abbreviations),
       keywords/typo-keys lost 0.0017; in long queries nothing gained (legal typo-accented
-      -0.001).
+      -0.001). Not where the marks were typed as the index prints them ("vàng niê"), nor
+      where the archive prints the letters as a name with marks (`_printed_name`: "vang nie"
+      for "H'Ăng Niê"): on 300 keyword queries nobody tuned on (`bench/make_queries.py --seed
+      20261204`) over news-50k, one typo 0.6188 -> 0.6260, typed with marks 0.6999 -> 0.7023,
+      as keystrokes 0.6757 -> 0.6783, accented and plain unchanged (without the two: "vàng
+      niê" lost its article, accented and plain -0.0017).
     - In a long query, the candidate it is taken as (`_held_slip`) held next to a neighbour in
       SLIP_PAIR_SHARE of the index's articles, where the word stands next to neither: one of
       the archive's commonest pairs is one edit away ("ben nhan" → "bệnh nhân", "khao hoc" →
@@ -329,7 +340,12 @@ def _slip_sureness(
     long = len(words) >= SHORT_QUERY
     alone = not pair_docs(words, i, words[i], support.pair_df)
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
-        return ("taken", held) if long else unspelled_or("shown")
+        if long:
+            return "taken", held
+        # marks typed as the index prints them, or letters it prints with marks, are a name's
+        # ("vàng Niê", "vang nie"), not a slip's
+        named = tok.exact != tok.folded or _printed_name(tok.folded, support, restorer)
+        return ("shown", held) if named else unspelled_or("shown")
     if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
         return "taken", held
     return None, held
@@ -339,6 +355,17 @@ def _spells_no_syllable(folded: str) -> bool:
     """Letters of three or more that no marking makes a Vietnamese syllable ("bna", "hco",
     "adm"; `keyboard.could_be_syllable`). Two letters are as often an abbreviation ("bt", "tr")."""
     return len(folded) >= 3 and not could_be_syllable(folded)
+
+
+def _printed_name(folded: str, support: Support, restorer: Restores | None) -> bool:
+    """Whether the archive prints these letters as a name in Vietnamese script: capitalized and
+    with marks (as the restoration model reads them), in more than half the articles that hold
+    them ("Niê": all 14 articles of news-50k holding "nie"). Its own typos are printed so
+    seldom ("Tẻh": 3 of 7) or in lowercase ("đnag", "ddiễn")."""
+    reading = restorer.restore([folded]) if restorer is not None else None
+    if not reading or not has_marks(reading[0]) or not reading[0][:1].isupper():
+        return False
+    return 2 * support.printed_count(canonical_syllable(reading[0])) > support.df(folded)
 
 
 def _held_slip(slipped: Sequence[str], words: Sequence[str], i: int, support: Support) -> str:

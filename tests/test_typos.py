@@ -516,3 +516,37 @@ def test_marks_printed_nowhere_on_letters_that_spell_no_syllable_leave_the_lette
     assert ("adn", SUGGESTED_WEIGHT) in adn.forms and ("adn", 1.0) not in adn.forms
     hiem = meaning_of("bệnh nguy hiễm", "hiem")
     assert ("hiem", 1.0) in hiem.forms
+
+
+def test_letters_the_archive_prints_as_a_name_in_vietnamese_script_are_no_slip() -> None:
+    """ "vang nie": "nie" spells no syllable and is rare beside "niêm" (held after "vàng"), but
+    the archive prints it capitalized with marks in every article that holds it ("Niê", a
+    name): typed plain, it is still matched as typed, only shown corrected. Typed with those
+    marks ("vàng niê") the same. Letters the archive prints with marks but in lowercase (its
+    own typo, "đnag") or without any are a slip, taken as the likeliest spelling."""
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+    from indexer.typo_evidence import SLIP_RARITY, TAKEN_WEIGHT
+
+    class Reads:  # the restoration model's reading of one syllable, as the archive prints it
+        def __init__(self, reading: str) -> None:
+            self.reading = reading
+
+        def restore(self, folded: object, context: object = ()) -> list[str]:
+            return [self.reading]
+
+    texts = [*(f"Giá vàng niêm yết số {i}." for i in range(SLIP_RARITY)), "Người đẹp H'Ăng Niê."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+
+    def nie(query: str, reading: str) -> object:
+        parsed = parse_query(query)
+        meanings = interpret(parsed, parsed.text, support, index, Reads(reading)).values()
+        return next(m for m in meanings if any(f == "nie" for f, _ in m.forms))
+
+    for query in ("vang nie", "vàng niê"):
+        name = nie(query, "Niê")
+        assert name.forms[0] == ("nie", 1.0) and ("niem", SUGGESTED_WEIGHT) in name.forms and name.shown == "niem"
+    slip = nie("vang nie", "niê")  # printed so, but never as a name
+    assert slip.forms[0] == ("niem", TAKEN_WEIGHT) and ("nie", SUGGESTED_WEIGHT) in slip.forms

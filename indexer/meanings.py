@@ -315,12 +315,13 @@ def _slip_sureness(
       keyword queries 0.6855 -> 0.6982, 0.6700 -> 0.6727, 0.6847 -> 0.6871; news-2k keywords
       0.9179 -> 0.9201. With two-letter words too ("bt", "tr": as often abbreviations),
       keywords/typo-keys lost 0.0017; in long queries nothing gained (legal typo-accented
-      -0.001). Not where the marks were typed as the index prints them ("vàng niê"), nor
-      where the archive prints the letters as a name with marks (`_printed_name`: "vang nie"
-      for "H'Ăng Niê"): on 300 keyword queries nobody tuned on (`bench/make_queries.py --seed
-      20261204`) over news-50k, one typo 0.6188 -> 0.6260, typed with marks 0.6999 -> 0.7023,
-      as keystrokes 0.6757 -> 0.6783, accented and plain unchanged (without the two: "vàng
-      niê" lost its article, accented and plain -0.0017).
+      -0.001). Not where the archive prints the letters as a name, with marks (typed so or
+      not: `_printed_name`, "vang nie" and "vàng niê" for "H'Ăng Niê"): on 300 keyword
+      queries nobody tuned on (`bench/make_queries.py --seed 20261204`) over news-50k, one
+      typo 0.6188 -> 0.6260, typed with marks 0.6999 -> 0.7023, as keystrokes 0.6757 ->
+      0.6783, accented and plain unchanged (without it: "vàng niê" lost its article, accented
+      and plain -0.0017). Such a name is not shown corrected either ("vang nie" was offered
+      "vàng niêm"; now the restoration's "vàng Niê").
     - In a long query, the candidate it is taken as (`_held_slip`) held next to a neighbour in
       SLIP_PAIR_SHARE of the index's articles, where the word stands next to neither: one of
       the archive's commonest pairs is one edit away ("ben nhan" → "bệnh nhân", "khao hoc" →
@@ -342,10 +343,11 @@ def _slip_sureness(
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
         if long:
             return "taken", held
-        # marks typed as the index prints them, or letters it prints with marks, are a name's
-        # ("vàng Niê", "vang nie"), not a slip's
-        named = tok.exact != tok.folded or _printed_name(tok.folded, support, restorer)
-        return ("shown", held) if named else unspelled_or("shown")
+        if not _spells_no_syllable(tok.folded):
+            return "shown", held
+        # letters the archive prints as a name ("vang nie", "vàng niê") are neither taken nor
+        # shown corrected
+        return (None, held) if _printed_name(tok.folded, support, restorer) else unspelled_or("shown")
     if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
         return "taken", held
     return None, held

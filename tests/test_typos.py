@@ -521,8 +521,8 @@ def test_marks_printed_nowhere_on_letters_that_spell_no_syllable_leave_the_lette
 def test_letters_the_archive_prints_as_a_name_in_vietnamese_script_are_no_slip() -> None:
     """ "vang nie": "nie" spells no syllable and is rare beside "niêm" (held after "vàng"), but
     the archive prints it capitalized with marks in every article that holds it ("Niê", a
-    name): typed plain, it is still matched as typed, only shown corrected. Typed with those
-    marks ("vàng niê") the same. Letters the archive prints with marks but in lowercase (its
+    name): typed plain or with those marks ("vàng niê"), it is matched as typed (its one-edit
+    spellings at the typo weight) and not shown corrected. Letters the archive prints with marks but in lowercase (its
     own typo, "đnag") or without any are a slip, taken as the likeliest spelling."""
     from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
@@ -547,6 +547,6 @@ def test_letters_the_archive_prints_as_a_name_in_vietnamese_script_are_no_slip()
 
     for query in ("vang nie", "vàng niê"):
         name = nie(query, "Niê")
-        assert name.forms[0] == ("nie", 1.0) and ("niem", SUGGESTED_WEIGHT) in name.forms and name.shown == "niem"
+        assert name.forms[0] == ("nie", 1.0) and ("niem", SUGGESTED_WEIGHT) in name.forms and name.how == "typed"
     slip = nie("vang nie", "niê")  # printed so, but never as a name
     assert slip.forms[0] == ("niem", TAKEN_WEIGHT) and ("nie", SUGGESTED_WEIGHT) in slip.forms

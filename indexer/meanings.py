@@ -363,11 +363,12 @@ def _printed_name(folded: str, support: Support, restorer: Restores | None) -> b
     """Whether the archive prints these letters as a name in Vietnamese script: capitalized and
     with marks (as the restoration model reads them), in more than half the articles that hold
     them ("Niê": all 14 articles of news-50k holding "nie"). Its own typos are printed so
-    seldom ("Tẻh": 3 of 7) or in lowercase ("đnag", "ddiễn")."""
+    seldom ("Tẻh": 3 of 7), in lowercase ("đnag", "ddiễn") or in one place ("Syỉa")."""
     reading = restorer.restore([folded]) if restorer is not None else None
     if not reading or not has_marks(reading[0]) or not reading[0][:1].isupper():
         return False
-    return 2 * support.printed_count(canonical_syllable(reading[0])) > support.df(folded)
+    printed = canonical_syllable(reading[0])  # and printed beyond a large archive's noise: not "Syỉa", once
+    return support.printed(printed) and 2 * support.printed_count(printed) > support.df(folded)
 
 
 def _held_slip(slipped: Sequence[str], words: Sequence[str], i: int, support: Support) -> str:

@@ -329,9 +329,10 @@ def _slip_sureness(
       (stop 33): vinewsqa/typo 0.7941 -> 0.7958, questions/typo-keys +0.0005, keywords/framed
       +0.0006, nothing down; over news-50k no rank moved (0.03 moved a headline down)."""
     held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
+    unspelled = _spells_no_syllable(tok.folded)
 
     def unspelled_or(sure: Literal["taken", "shown"]) -> tuple[Literal["taken", "unspelled", "shown"], str]:
-        likeliest = likeliest_slip(slipped, words, i, support.pair_df) if _spells_no_syllable(tok.folded) else None
+        likeliest = likeliest_slip(slipped, words, i, support.pair_df) if unspelled else None
         return ("unspelled", likeliest) if likeliest else (sure, held)
 
     if tok.exact != tok.folded and not printed_either_way(tok.exact, support):
@@ -343,11 +344,9 @@ def _slip_sureness(
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
         if long:
             return "taken", held
-        if not _spells_no_syllable(tok.folded):
-            return "shown", held
-        # letters the archive prints as a name ("vang nie", "vàng niê") are neither taken nor
-        # shown corrected
-        return (None, held) if _printed_name(tok.folded, support, restorer) else unspelled_or("shown")
+        if unspelled and _printed_name(tok.folded, support, restorer):
+            return None, held  # a name ("vang nie", "vàng niê"): neither taken nor shown corrected
+        return unspelled_or("shown")
     if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
         return "taken", held
     return None, held

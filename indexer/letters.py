@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Sequence
 from itertools import pairwise
 
 from indexer.analysis import canonical_syllable, fold, has_marks
-from indexer.questions import find_phrases
+from indexer.questions import find_phrases, phrase_positions
 
 # Folded formulas a reader writes a question in: a greeting, leave to ask, thanks ("Xin chào,
 # cho em hỏi … Em cảm ơn ạ"). They say how the question is put, never what it is about, so a
@@ -50,6 +50,7 @@ _PARTICLES = frozenset(["a", "nhe", "nha"])
 _OPENING_GREETS = _GREETS | {"gui", "alo"}  # "Kính gửi", "Alo mọi người ơi" (`_opening`)
 # whom a letter asks (a request's words, `REQUEST_PHRASES`) and greets or calls (`_ADDRESSEES`)
 _ASKED = ("bac si", "luat su", "chuyen gia", "moi nguoi", "ad", "admin", "anh chi", "quy bao", "ban bien tap")
+_ASKED_PHRASES = tuple(tuple(p.split()) for p in _ASKED)
 # ... and as an opening names them (`_opening`)
 _ADDRESSEES = tuple(
     sorted(
@@ -221,6 +222,11 @@ def framing_positions(
     if len(found) < len(folded):
         return found
     return formulas if len(formulas) < len(folded) else set()
+
+
+def addressed_positions(folded: Sequence[str]) -> set[int]:
+    """Positions of the words that name whom a letter asks (`_ASKED`: "bác sĩ", "quý báo")."""
+    return phrase_positions(folded, _ASKED_PHRASES)
 
 
 def hurried_breaks(folded: Sequence[str]) -> set[int]:

@@ -16,6 +16,7 @@ from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_v
 from indexer.keyboard import Support, could_be_syllable, toned_sibling, understand
 from indexer.letters import (
     FRAMING_FROM_WORDS,
+    addressed_positions,
     asked_words,
     clause_breaks,
     framing_positions,
@@ -27,7 +28,7 @@ from indexer.letters import (
 from indexer.matching import idf
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
-from indexer.questions import looks_like_question, question_positions, sure_question_positions
+from indexer.questions import looks_like_question, question_positions, sure_question_phrases, sure_question_positions
 from indexer.typo_evidence import (
     SHORT_QUERY,
     SLIP_PAIR_SHARE,
@@ -101,7 +102,8 @@ def interpret(
     marks of a long query typed without any (`restored_marks`, with `restorer`).
     Without an index (`support` None) every word means what it says."""
     meanings: dict[int, Meaning] = {}
-    question = looks_like_question([t.folded for t in parsed.positive_tokens], parsed.text)
+    folded = [t.folded for t in parsed.positive_tokens]
+    question = looks_like_question(folded, parsed.text) or _hurried_question(folded)
     # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
     may_be_framed = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
     for clause in parsed.clauses:
@@ -142,6 +144,19 @@ def interpret(
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
+
+
+def _hurried_question(folded: Sequence[str]) -> bool:
+    """A letter typed in a hurry (it opens with a greeting or holds a formula: `hurried_breaks`)
+    that holds a phrase asking wherever it stands ("chao bac si … dong bhxh la gi co can di
+    kham khong hay doi them a"): it asks, though no "?" ends it and its question is not last.
+    A phrase that shares a word with whom the letter addresses asks nothing: the "bao lau" of
+    "xin chao quy bao lau nay toi …" (Xin chào quý báo, lâu nay tôi …)."""
+    if not hurried_breaks(folded):
+        return False
+    addressed = addressed_positions(folded)
+    phrases = sure_question_phrases(folded)
+    return any(addressed.isdisjoint(range(start, start + len(phrase))) for start, phrase in phrases)
 
 
 def _framing(

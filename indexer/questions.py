@@ -51,6 +51,11 @@ def sure_question_positions(folded: Sequence[str]) -> set[int]:
     return phrase_positions(folded, _SPELLED_PHRASES)
 
 
+def sure_question_phrases(folded: Sequence[str]) -> list[tuple[int, tuple[str, ...]]]:
+    """(start, phrase) of the phrases `sure_question_positions` finds."""
+    return find_phrases(folded, _SPELLED_PHRASES)
+
+
 def question_spellings(folded: Sequence[str], text: str) -> dict[int, str]:
     """Positions of a question's words whose spelling `QUESTION_SPELLINGS` (anywhere) or
     `FINAL_QUESTION_SPELLINGS` (at the end, alone) makes sure, and that spelling; {} for a

@@ -1052,6 +1052,34 @@ def test_a_hurried_letters_question_is_not_the_writers_aside() -> None:
     assert asides(asked) == []
 
 
+def test_a_hurried_letter_that_asks_in_its_middle_is_read_as_a_question() -> None:
+    """Typed in a hurry, a letter has no "?", and its question need not be last ("chao bac si
+    … dong bhxh la gi co can di kham ngay khong hay doi them a"): it opens with a greeting and
+    holds a phrase that asks wherever it stands, so it is a question, its greeting is not
+    searched for and its question words weigh as a question's. Without such a phrase it is
+    searched as typed (a greeting may head a news story)."""
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+
+    letter = "chao bac si toi lam ke toan trong do so lao dong dong bhxh la gi co can di kham ngay hay doi them a"
+    greeted = "xin chao quy bao lau nay toi van theo doi chuyen muc nay tu the kho"
+    support = DictSupport(dict.fromkeys([*letter.split(), *greeted.split()], 100), {}, documents=1000)
+
+    def read(text: str) -> tuple[list[str], list[str]]:
+        parsed = parse_query(text)
+        meanings = interpret(parsed, parsed.text, support, None)
+        words = [(parsed.text[t.start : t.end], meanings[id(t)]) for t in parsed.positive_tokens]
+        return [w for w, m in words if m.framing], [w for w, m in words if m.asking]
+
+    framing, asking = read(letter)
+    assert framing[:3] == ["chao", "bac", "si"] and {"la", "gi"} <= set(asking)
+    told = "chao bac si toi lam ke toan trong do so lao dong dong bhxh co can di kham ngay hay doi them a"
+    assert read(told) == ([], [])
+    # "Xin chào quý báo, lâu nay tôi …": its "bao lau" spans two sentences and asks nothing
+    assert read(greeted)[1] == []
+
+
 def test_a_letter_is_searched_for_its_topic_not_for_the_writers_own_story(tmp_path: Path) -> None:
     """"Chào bác sĩ, em tìm mãi trên mạng mà không thấy. Xuất khẩu gạo. Em cảm ơn": the
     writer's sentence made seven of the letter's words needed, and the article about rice

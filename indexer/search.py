@@ -64,6 +64,7 @@ __all__ = [
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
 SUGGEST_LIMIT = 10
+CONTEXT_HITS = 10  # the hits whose titles and snippets "did you mean" reads (`_context`), on any page
 SORTS = ("relevance", "newest", "oldest")
 VIETNAM = timezone(timedelta(hours=7))
 
@@ -423,13 +424,18 @@ class SearchService:
             response["facets"] = _facets(executor.columns["month"][mask])
             hits: list[dict[str, Any]] = []
             shown: list[_Shown] = []
+            context: list[str] = []
             highlighter = None
-            if (page - 1) * per_page < total:  # a page past the end is empty
+            if total:
                 articles = _StoredArticles(searcher, gen.stored(searcher))  # read once, for proximity and hits
-                ranked = self._ranked(gen, executor, mask, scores, sort, page * per_page, built, articles)
+                first = (page - 1) * per_page
+                wanted = page * per_page if first < total else 0  # a page past the end is empty
+                ranked = self._ranked(gen, executor, mask, scores, sort, max(wanted, CONTEXT_HITS), built, articles)
                 highlighter = _highlighter(built)
-                hits, shown = self._hits(articles, ranked[(page - 1) * per_page :], highlighter)
-            context = [text for title, snippet, _ in shown for text in (title.text, snippet.plain if snippet else "")]
+                on_page = ranked[first:wanted]
+                hits, shown = self._hits(articles, on_page, highlighter)
+                marked = dict(zip((d for d, _ in on_page), shown, strict=True))
+                context = _context(articles, ranked[:CONTEXT_HITS], marked, highlighter)
             suggestion = did_you_mean(parsed, meanings, support, gen.model("restorer"), context)
             if highlighter is not None:  # marked once the reading is known: a query typed without
                 spellings = reading_spellings(parsed, suggestion)  # marks is marked as it was read
@@ -558,12 +564,31 @@ class SearchService:
                     "captions": [],
                 }
             )
-            shown.append((
-                highlighter.all_marks(article["title"], articles.folded_title(docnum)),
-                highlighter.snippet_marks(article, folded_blocks=articles.folded_blocks(docnum)),
-                highlighter.caption_marks(article),
-            ))
+            shown.append((*_title_and_snippet(articles, docnum, highlighter), highlighter.caption_marks(article)))
         return hits, shown
+
+
+def _context(
+    articles: _StoredArticles, first: Sequence[tuple[int, float]], shown: dict[int, _Shown], highlighter: Highlighter
+) -> list[str]:
+    """The titles and snippets of the first CONTEXT_HITS hits, in plain text: what "did you mean"
+    reads the query's words in. The same hits whatever page is asked for and however long it is,
+    so the suggestion does not change from page to page (it did: "xe hco do chu" was "Xe chở do
+    chủ" on the first page, "xe chở đó chủ" on the second). Hits on the page are not marked twice."""
+    context: list[str] = []
+    for docnum, _ in first:
+        title, snippet = shown[docnum][:2] if docnum in shown else _title_and_snippet(articles, docnum, highlighter)
+        context += [title.text, snippet.plain if snippet else ""]
+    return context
+
+
+def _title_and_snippet(articles: _StoredArticles, docnum: int, highlighter: Highlighter) -> tuple[Marks, Marks | None]:
+    """Where the query terms stand in a hit's title and in its snippet."""
+    article = articles.get(docnum)
+    return (
+        highlighter.all_marks(article["title"], articles.folded_title(docnum)),
+        highlighter.snippet_marks(article, folded_blocks=articles.folded_blocks(docnum)),
+    )
 
 
 def _highlighter(built: QueryBuilder) -> Highlighter:

@@ -9,6 +9,8 @@ bm25-plain (the baseline to beat) with every form where vnsearch is below flagge
     python bench/relevance.py --sets keywords,headlines --engines vnsearch,bm25-plain
     python bench/relevance.py --forms plain,telex --subset 50 --show-misses 5
     python bench/relevance.py --restoration                    # + "did you mean" restoration
+    python bench/relevance.py --sets keywords,keywords-50k --keywords fresh.tsv   # queries nobody
+                                                               # tuned on (make_queries.py --seed)
     python bench/relevance.py --ranks after.jsonl              # + every query's rank, for
     python bench/compare_ranks.py before.jsonl after.jsonl     #   which queries a change moved
 
@@ -39,6 +41,7 @@ from typing import Any
 # worktree measured the first one's code: `querysets` imports it before `engines` adds the path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import querysets
 from engines import DEFAULT_ENGINES, ENGINES, FAMILY_NAMES, Engine, K, VnSearch, full_text, title_of
 from keystrokes import DEFAULT_FORMS, FORMS, SLIP_KINDS, fold, make_form, slip_kind, slipped_word
 from querysets import OPTIONAL_SETS, SETS, QuerySet
@@ -713,7 +716,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--restoration", action="store_true", help="also score vnsearch's suggestion for plain queries")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report (bench/results/relevance.md)")
     ap.add_argument("--ranks", type=Path, metavar="FILE", help="also write every query's rank (JSON Lines)")
+    ap.add_argument("--keywords", type=Path, metavar="TSV",
+                    help="the keyword sets' queries: a TSV as bench/make_queries.py writes (default: the dev set)")
     args = ap.parse_args(argv)
+    if args.keywords:
+        if not args.keywords.is_file():
+            ap.error(f"--keywords: no such file {args.keywords}")
+        querysets.KEYWORDS_TSV = args.keywords  # read by keywords_set (and keywords-50k) when they load
 
     set_names = parse_list(args.sets, list(known_sets), "set(s)", ap)
     forms = parse_list(args.forms, FORMS, "form(s)", ap)

@@ -510,3 +510,23 @@ def test_the_later_framed_forms_frame_the_query_with_their_own_set(form: str, fr
     bare = keystrokes.make_form(query, f"{form}-bare")  # typed in a hurry: no mark ends a sentence
     assert bare.split() == keystrokes.fold(framed).replace(",", " ").replace(".", " ").replace("?", " ").replace(
         "!", " ").replace(":", " ").split()
+
+
+def test_keywords_option_runs_the_keyword_set_with_other_queries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--keywords FILE` measures queries nobody tuned on (`make_queries.py --seed`) with the
+    harness itself, where a script had to swap `querysets.KEYWORDS_TSV`."""
+    querysets = importlib.import_module("querysets")
+    monkeypatch.setattr(querysets, "read_jsonl", lambda path: [dict(a) for a in ARTICLES])  # the corpus
+    monkeypatch.setattr(querysets, "KEYWORDS_TSV", querysets.KEYWORDS_TSV)  # restored after the run
+    tsv = tmp_path / "fresh.tsv"
+    tsv.write_text("qid\tform\tkind\texpected_id\tquery\n"
+                   "f1\taccented\tlead-phrase\ta\tmưa lớn\nf2\taccented\ttitle-words\td\tgiá lúa\n", encoding="utf-8")
+    args = ["--sets", "keywords", "--engines", "bm25-plain", "--forms", "accented", "--no-cache",
+            "--out", str(tmp_path / "r.md"), "--ranks", str(tmp_path / "r.jsonl")]
+    assert relevance.main([*args, "--keywords", str(tsv)]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["qid"], r["rank"]) for r in rows] == [("f1", 1), ("f2", 1)]
+    with pytest.raises(SystemExit):
+        relevance.main([*args, "--keywords", str(tmp_path / "missing.tsv")])

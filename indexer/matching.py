@@ -48,21 +48,27 @@ class FieldsTerm(wq.Query):
     the node `indexer.ranking` builds for every query word, pair and exact form. Only this
     executor evaluates it."""
 
-    def __init__(self, fields: Sequence[str], weights: Sequence[float], text: str, boost: float = 1.0) -> None:
+    def __init__(
+        self, fields: Sequence[str], weights: Sequence[float], text: str, boost: float = 1.0,
+        derived_title: float = 1.0,
+    ) -> None:
         self.fields = tuple(fields)
         self.weights = tuple(weights)
         self.text = text
         self.boost = boost
+        self.derived_title = derived_title  # × a title field's weight where the title is derived
 
     def __repr__(self) -> str:
-        return f"FieldsTerm({self.fields}, {self.text!r}, boost={self.boost})"
+        return f"FieldsTerm({self.fields}, {self.text!r}, boost={self.boost}, derived_title={self.derived_title})"
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.fields, self.weights, self.text, self.boost, self.derived_title)
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, FieldsTerm) and (self.fields, self.weights, self.text, self.boost)
-                == (other.fields, other.weights, other.text, other.boost))
+        return isinstance(other, FieldsTerm) and self._key() == other._key()
 
     def __hash__(self) -> int:
-        return hash((self.fields, self.weights, self.text, self.boost))
+        return hash(self._key())
 
 
 class AtLeast(wq.CompoundQuery):
@@ -81,7 +87,9 @@ class Executor:
         reader = searcher.reader()
         self.n = reader.doc_count_all()
         self.live = _live_mask(searcher, self.n)
-        self.columns = {name: _numeric_column(searcher, name) for name in ("published", "oldest", "month")}
+        self.columns = {
+            name: _numeric_column(searcher, name) for name in ("published", "oldest", "month", "title_derived")
+        }
         self._lock = threading.Lock()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
         self._norms: dict[str, np.ndarray] = {}  # field -> _length_norms (a dict set is atomic)
@@ -103,7 +111,7 @@ class Executor:
 
     def _eval(self, q: Any, searcher: Any) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(q, FieldsTerm):
-            return self._term(q.fields, q.weights, q.text, q.boost, searcher)
+            return self.bm25f(q.fields, q.weights, q.text, searcher, q.boost, q.derived_title)
         if isinstance(q, wq.Term):
             return self._term((q.fieldname,), (1.0,), q.text, q.boost, searcher)
         if isinstance(q, AtLeast):
@@ -318,18 +326,24 @@ class Executor:
             return self._segments[segid]
 
     def bm25f(
-        self, fields: tuple[str, ...], weights: tuple[float, ...], text: str, searcher: Any, boost: float = 1.0
+        self, fields: tuple[str, ...], weights: tuple[float, ...], text: str, searcher: Any, boost: float = 1.0,
+        derived_title: float = 1.0,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(match mask, BM25F score × boost) of a term over every article: each field's
         frequency is length-normalized and weighted, the sum saturates once, with one idf for
         the article. A term in several fields is summed straight into the article-wide array
         the evaluation needs anyway (no list of the articles holding it is made and spread
-        out again: that was a tenth of a long question's time)."""
+        out again: that was a tenth of a long question's time). A title field weighs
+        `derived_title` times as much where the title was derived from the lead (`_title_norms`)."""
         found = []
         for field, weight in zip(fields, weights, strict=True):
             ids, tfs = self.raw_postings(field, text, searcher)
             if len(ids):
-                found.append((ids, weight * tfs * self._length_norms(field, searcher).take(ids)))
+                if derived_title != 1.0 and field.startswith("title"):
+                    norms = self._title_norms(field, derived_title, searcher)
+                else:
+                    norms = self._length_norms(field, searcher)
+                found.append((ids, weight * tfs * norms.take(ids)))
         mask = np.zeros(self.n, dtype=bool)
         score = np.zeros(self.n, dtype=np.float32)
         held = 0  # articles holding the term in any of the fields (`articles_with`)
@@ -364,6 +378,16 @@ class Executor:
         if norms is None:
             lengths, avg = self._field_lengths(field, searcher)
             norms = self._norms[field] = (1.0 / ((1 - B) + B * lengths / avg)).astype(np.float32)
+        return norms
+
+    def _title_norms(self, field: str, derived_title: float, searcher: Any) -> np.ndarray:
+        """A title field's `_length_norms`, times `derived_title` for the articles whose title was
+        derived from the lead (`title_derived`), once per field and weight."""
+        key = f"{field} {derived_title}"
+        norms = self._norms.get(key)
+        if norms is None:
+            weight = np.where(self.columns["title_derived"] != 0, derived_title, 1.0)
+            norms = self._norms[key] = (weight * self._length_norms(field, searcher)).astype(np.float32)
         return norms
 
     def _field_lengths(self, field: str, searcher: Any) -> tuple[np.ndarray, float]:

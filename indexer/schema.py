@@ -15,7 +15,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer
 from indexer.model import Article
 
-SCHEMA_VERSION = "2"  # 2: plain segment files (see make_codec), catalog.json.gz
+SCHEMA_VERSION = "3"  # 2: plain segment files (see make_codec), catalog.json.gz; 3: title_derived
 INDEX_FORMAT = f"schema {SCHEMA_VERSION} / analyzer {ANALYZER_VERSION}"
 PARTS = ("title", "lead", "body", "caption")
 UNDATED_OLDEST = 2**62  # sorts undated articles last when sorting oldest first
@@ -62,6 +62,9 @@ def make_schema() -> Schema:
         "published": NUMERIC(bits=64, signed=True, sortable=True),
         "oldest": NUMERIC(bits=64, signed=True, sortable=True),
         "month": NUMERIC(bits=32, sortable=True),
+        # 1 where the title is the lead's first sentence (`Article.title_derived`): a question or
+        # a passage does not weigh it as a title (`ranking.DERIVED_TITLE_WEIGHT`)
+        "title_derived": NUMERIC(bits=8, signed=False, sortable=True),
         "article": STORED,
     }
     for part in PARTS:
@@ -97,6 +100,7 @@ def document_fields(article: Article) -> dict[str, Any]:
     doc["published"] = epoch if epoch is not None else 0
     doc["oldest"] = epoch if epoch is not None else UNDATED_OLDEST
     doc["month"] = int(article.published[:4] + article.published[5:7]) if epoch is not None else 0
+    doc["title_derived"] = int(article.title_derived)
     for part, text in part_texts(article).items():
         if text:
             # The same str object feeds all three variants: the analyzer tokenizes it once.

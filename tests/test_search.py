@@ -1215,3 +1215,28 @@ def test_did_you_mean_reads_the_first_hits_whatever_page_is_asked_for(tmp_path: 
     assert second["suggestion"] == first["suggestion"]
     for page, per_page in [(2, 10), (1, 1), (2, 2), (1, 20), (9, 10)]:
         assert service.search("xe cho do", page=page, per_page=per_page)["suggestion"] == first["suggestion"]
+
+
+
+def test_a_question_weighs_a_title_derived_from_the_lead_only_as_the_leads_sentence(tmp_path: Path) -> None:
+    """A page with no title is shown under its lead's first sentence (`derive_title`), which the
+    lead holds already. A topic query weighs it as the title it stands for, as if the page had
+    printed it; a question asks about a detail, and weighs that sentence once, as the lead's.
+    `title:` searches a derived title as a title."""
+    filler = "Người dân đi chợ đông, giá rau tăng nhẹ, trời nắng đẹp suốt cả ngày hôm qua."
+    opening = "Cá heo được thấy ở cảng cá sáng nay"
+    service = small_service(tmp_path, [
+        {"id": "derived", "lead": f"{opening}. {filler}", "body": filler},
+        {"id": "printed", "title": opening, "lead": f"{opening}. {filler}", "body": filler},
+        {"id": "other", "title": "Tin vui ở bến tàu", "lead": f"Tàu về bến. {filler}", "body": filler},
+    ])
+
+    def scores(query: str) -> dict[str, float]:
+        return {h["id"]: h["score"] for h in service.search(query)["hits"]}
+
+    topic = scores("cá heo ở cảng")
+    assert topic["derived"] == pytest.approx(topic["printed"])
+    question = scores("cá heo được thấy ở đâu?")
+    assert question["derived"] < question["printed"]  # (weighed as title and lead: equal)
+    assert set(scores("title:cá heo")) == {"derived", "printed"}
+    assert ids(service.search("title:bến")) == ["other"]  # not the lead that tells "Tàu về bến"

@@ -93,8 +93,8 @@ QUESTION_FIELD_WEIGHTS = {"title": 2.0, "lead": 1.5, "body": 1.0, "caption": 1.0
 # the article's text, so for them a derived title weighs this much (× the title's field weight),
 # as the lead's sentence only.
 # Stop 48, every title hidden: legal questions 0.8115 -> 0.8160, leads 0.9150 -> 0.9185 (fresh
-# leads 0.8968 -> 0.8999); derived titles weighed 0 for headlines too cost two of four headline
-# samples (bench/README.md).
+# leads 0.8968 -> 0.8999), headlines read as questions 0.9502 -> 0.9527. Weighed 0 for every
+# query, it cost headlines (typo 0.9451 -> 0.9396, two of three fresh samples; bench/README.md).
 DERIVED_TITLE_WEIGHT = 0.0
 BIGRAM_WEIGHT = 1.0  # an adjacent pair, relative to one syllable
 EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those diacritics

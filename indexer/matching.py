@@ -92,7 +92,8 @@ class Executor:
         }
         self._lock = threading.Lock()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
-        self._norms: dict[str, np.ndarray] = {}  # field -> _length_norms (a dict set is atomic)
+        # field -> _length_norms, "field weight" -> _title_norms (a dict set is atomic)
+        self._norms: dict[str, np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._phrases: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
@@ -113,7 +114,7 @@ class Executor:
         if isinstance(q, FieldsTerm):
             return self.bm25f(q.fields, q.weights, q.text, searcher, q.boost, q.derived_title)
         if isinstance(q, wq.Term):
-            return self._term((q.fieldname,), (1.0,), q.text, q.boost, searcher)
+            return self.bm25f((q.fieldname,), (1.0,), q.text, searcher, q.boost)
         if isinstance(q, AtLeast):
             results = [self._eval(sub, searcher) for sub in q.subqueries]
             count = results[0][0].astype(np.int16)
@@ -163,10 +164,6 @@ class Executor:
         mask = np.zeros(self.n, dtype=bool)
         mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask, np.zeros(self.n, dtype=np.float32)
-
-    def _term(self, fields: Sequence[str], weights: Sequence[float], text: str, boost: float,
-              searcher: Any) -> tuple[np.ndarray, np.ndarray]:
-        return self.bm25f(tuple(fields), tuple(weights), text, searcher, boost)
 
     def _phrase(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Articles holding every word (among `within`), then their positions checked on those

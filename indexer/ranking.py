@@ -171,7 +171,8 @@ class QueryBuilder:
         # a question or a letter (question words, framing formulas, a final "?"): the body
         # answers it, so the title and lead weigh less (QUESTION_FIELD_WEIGHTS)
         self.asks = parsed.text.rstrip().endswith("?") or any(m.asking for m in self.meanings.values())
-        self.written = self.asks or any(m.framing for m in self.meanings.values())
+        self.letter = any(m.framing for m in self.meanings.values())  # a letter's formulas frame it
+        self.written = self.asks or self.letter
         self.field_weights = QUESTION_FIELD_WEIGHTS if self.written else FIELD_WEIGHTS
         # a question, or a passage (its words, not a letter's around them): a title derived from
         # the lead weighs as the lead's sentence (a letter that asks nothing is what it wraps)
@@ -179,7 +180,6 @@ class QueryBuilder:
         self.derived_title = DERIVED_TITLE_WEIGHT if self.asks or searched >= PASSAGE_WORDS else 1.0
         # a letter's numbers are the writer's own ("Tôi năm nay 45 tuổi"): not the article's facts;
         # a passage's are one fact of many, most often the date every report of that day prints
-        self.letter = any(m.framing for m in self.meanings.values())
         self.weighs_numbers = not self.letter and len(tokens) <= WINDOW
 
     @property

@@ -128,13 +128,15 @@ def words(text: str) -> list[str]:
 # --- keywords -------------------------------------------------------------------------------------
 
 
-def keywords_set() -> QuerySet:
-    """The committed dev set: 300 short known-item queries over news-2k (bench/make_queries.py)."""
+def keywords_set(tsv: Path = KEYWORDS_TSV) -> QuerySet:
+    """The committed dev set: 300 short known-item queries over news-2k (bench/make_queries.py);
+    or `tsv`, another set that script wrote (`--seed N`: queries nobody tuned on)."""
+    source = "bench/queries/dev-news2k.tsv" if tsv == KEYWORDS_TSV else tsv.name  # as the report names it
     queries = []
-    with open(KEYWORDS_TSV, encoding="utf-8") as fh:
+    with open(tsv, encoding="utf-8") as fh:
         header = fh.readline().rstrip("\n").split("\t")
         if header != ["qid", "form", "kind", "expected_id", "query"]:
-            raise SystemExit(f"{KEYWORDS_TSV}: unexpected header {header}")
+            raise SystemExit(f"{tsv}: unexpected header {header}")
         for line in fh:
             qid, form, kind, expected, text = line.rstrip("\n").split("\t", 4)
             if form == "accented":
@@ -144,7 +146,7 @@ def keywords_set() -> QuerySet:
         "news-2k",
         read_jsonl(NEWS_2K),
         queries,
-        "bench/queries/dev-news2k.tsv: 2-5 syllable phrases of title, lead or body (make_queries.py)",
+        f"{source}: 2-5 syllable phrases of title, lead or body (make_queries.py)",
     )
 
 
@@ -632,11 +634,11 @@ def legal_set() -> QuerySet:
     )
 
 
-def keywords_50k_set() -> QuerySet:
+def keywords_50k_set(tsv: Path = KEYWORDS_TSV) -> QuerySet:
     """The keywords queries over the whole news-50k (news-2k is a sample of it): a larger index
     for the restoration measurement and a harder known-item check. Not in the default sets: its
     first vnsearch build takes several minutes."""
-    qs = keywords_set()
+    qs = keywords_set(tsv)
     return QuerySet("keywords-50k", "news-50k", [dict(a) for a in news50k()], qs.queries,
                     "the keywords queries over the whole news-50k (34,701 articles)")
 

@@ -34,6 +34,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +42,9 @@ from typing import Any
 # worktree measured the first one's code: `querysets` imports it before `engines` adds the path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import querysets
 from engines import DEFAULT_ENGINES, ENGINES, FAMILY_NAMES, Engine, K, VnSearch, full_text, title_of
 from keystrokes import DEFAULT_FORMS, FORMS, SLIP_KINDS, fold, make_form, slip_kind, slipped_word
-from querysets import OPTIONAL_SETS, SETS, QuerySet
+from querysets import OPTIONAL_SETS, SETS, QuerySet, keywords_50k_set, keywords_set
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = REPO / "bench" / "results" / "relevance.md"
@@ -722,7 +722,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.keywords:
         if not args.keywords.is_file():
             ap.error(f"--keywords: no such file {args.keywords}")
-        querysets.KEYWORDS_TSV = args.keywords  # read by keywords_set (and keywords-50k) when they load
+        known_sets["keywords"] = partial(keywords_set, args.keywords)
+        known_sets["keywords-50k"] = partial(keywords_50k_set, args.keywords)
 
     set_names = parse_list(args.sets, list(known_sets), "set(s)", ap)
     forms = parse_list(args.forms, FORMS, "form(s)", ap)

@@ -519,7 +519,7 @@ def test_keywords_option_runs_the_keyword_set_with_other_queries(
     harness itself, where a script had to swap `querysets.KEYWORDS_TSV`."""
     querysets = importlib.import_module("querysets")
     monkeypatch.setattr(querysets, "read_jsonl", lambda path: [dict(a) for a in ARTICLES])  # the corpus
-    monkeypatch.setattr(querysets, "KEYWORDS_TSV", querysets.KEYWORDS_TSV)  # restored after the run
+    dev_set = querysets.KEYWORDS_TSV
     tsv = tmp_path / "fresh.tsv"
     tsv.write_text("qid\tform\tkind\texpected_id\tquery\n"
                    "f1\taccented\tlead-phrase\ta\tmưa lớn\nf2\taccented\ttitle-words\td\tgiá lúa\n", encoding="utf-8")
@@ -528,5 +528,7 @@ def test_keywords_option_runs_the_keyword_set_with_other_queries(
     assert relevance.main([*args, "--keywords", str(tsv)]) == 0
     rows = [json.loads(line) for line in (tmp_path / "r.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["qid"], r["rank"]) for r in rows] == [("f1", 1), ("f2", 1)]
+    assert "fresh.tsv: 2-5 syllable phrases" in (tmp_path / "r.md").read_text(encoding="utf-8")  # named as run
+    assert dev_set == querysets.KEYWORDS_TSV  # the dev set stays the default for the next run
     with pytest.raises(SystemExit):
         relevance.main([*args, "--keywords", str(tmp_path / "missing.tsv")])

@@ -1217,7 +1217,6 @@ def test_did_you_mean_reads_the_first_hits_whatever_page_is_asked_for(tmp_path: 
         assert service.search("xe cho do", page=page, per_page=per_page)["suggestion"] == first["suggestion"]
 
 
-
 def test_a_question_weighs_a_title_derived_from_the_lead_only_as_the_leads_sentence(tmp_path: Path) -> None:
     """A page with no title is shown under its lead's first sentence (`derive_title`), which the
     lead holds already. A topic query weighs it as the title it stands for, as if the page had

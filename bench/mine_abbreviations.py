@@ -11,7 +11,7 @@ articles that print it, and prints the commonest runs with their counts:
 Columns: abbreviation, articles printing it, titles printing it, runs counted, then the three
 commonest runs as `run:count`. Nothing is added by this script: a person reads the list and
 keeps the abbreviations whose commonest run is their meaning, far ahead of the next (see
-bench/README.md, "Stop 30", for the rule the shipped list follows).
+bench/journal/relevance.md, "Stop 30", for the rule the shipped list follows).
 """
 
 from __future__ import annotations

@@ -44,8 +44,8 @@ the time from starting the server to its first answer, and issue 14's targets.
 Prints a markdown table and writes it to --out (bench/results/ is git-ignored). --profile also
 runs pyinstrument over the in-process query loop and over a one-process build of the subset
 and writes the reports to bench/results/. --keep keeps the indexes; --reuse DIR measures
-queries again on the indexes of a kept folder without rebuilding them. Method and results:
-bench/README.md.
+queries again on the indexes of a kept folder without rebuilding them. Method: bench/README.md;
+results: bench/journal/performance.md and the README's speed table.
 
 The machine is shared: the load average is recorded next to every section, so noisy numbers
 can be recognised. Nothing here is hard-coded; every figure is measured in this run.

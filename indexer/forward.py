@@ -4,7 +4,7 @@ at build time instead of on every query.
 Why: the re-rank (`indexer.ranking.proximity_rerank`) wants where the query's words stand in
 each of the best RERANK_DEPTH articles. Reading that from the stored article meant, for each of
 them on every query, unpickling it, joining and folding its text (`fold_quick`) and splitting it
-on \\w — about a third of a query's CPU on news-50k (bench/README.md, stop 19). The build has
+on \\w — about a third of a query's CPU on news-50k (bench/journal/performance.md, stop 19). The build has
 the same text in hand, so it writes each article's words as integer ids; a query then finds its
 words' positions with one array lookup per article.
 

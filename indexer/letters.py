@@ -19,13 +19,13 @@ from indexer.questions import find_phrases, phrase_positions
 # question, or any query of FRAMING_FROM_WORDS+ words, is searched without them
 # (`Meaning.framing`). Formulas only, of two or more syllables: a lone "chào", "thưa", "nhé"
 # or "cho hỏi" folds to what news prints ("chào đời", "thừa", "nhà", "cho hội"). Measured in
-# bench/README.md, "Stop 28: a question put as a letter".
+# bench/journal/relevance.md, "Stop 28: a question put as a letter".
 FRAMING_FROM_WORDS = 6  # shorter queries lose them only when they read as a question
 # ... and with a formula, the words of its sentence that only say who writes to whom: the
 # writer before it ("Em xin cảm ơn"), up to FRAMING_TAIL words after a leave to ask ("cho em
 # hỏi ạ", "xin hỏi bác sĩ:") and FRAMING_TAIL_THANKS after thanks ("cảm ơn bác sĩ nhiều ạ");
 # and a greeting or a call of up to GREETING_WORDS put as a sentence of its own ("Chào bác
-# sĩ,", "Bác sĩ ơi,"). Measured in bench/README.md, "Stop 42".
+# sĩ,", "Bác sĩ ơi,"). Measured in bench/journal/relevance.md, "Stop 42".
 WRITERS = frozenset(["em", "toi", "tui", "minh", "chau", "con"])  # who writes a letter, folded
 FRAMING_LEAD = WRITERS | frozenset(["xin", "rat", "da"])
 # ... and who is addressed, before a formula ("Mọi người cho mình hỏi", "Chị ơi cho em hỏi",
@@ -72,7 +72,7 @@ _QUOTES, _OPENING_QUOTES, _CLOSING_QUOTES = frozenset("\"'"), frozenset("“‘�
 # ... and in a query of several sentences, a request for the reply ("Mong bác sĩ tư vấn giúp.",
 # "Rất mong nhận được câu trả lời sớm."): a phrase of REPLY_PHRASES with the words of
 # REQUEST_PHRASES around it, one of them a REQUEST_CUES (`_request`). Measured in
-# bench/README.md, "Stop 43".
+# bench/journal/relevance.md, "Stop 43".
 REPLY_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
     for p in (
@@ -129,14 +129,14 @@ FRAMING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 WISH_WORDS = 6  # ... and a wish of its own ("Chúc bác sĩ sức khỏe", `_wish`)
 # ... and in a letter, the writer saying who they are (`introductions`). That is context for
 # the reply, which may name the topic ("Tôi là F0, …", "Tôi là công chức, …"): weighed as an
-# aside (`Meaning.aside`), not left out. Measured in bench/README.md, "Stop 44".
+# aside (`Meaning.aside`), not left out. Measured in bench/journal/relevance.md, "Stop 44".
 INTRODUCTION_WORDS = 10
 # ... and a sentence in which the writer tells of themselves in everyday words ("gia đình tôi
 # đang gặp chuyện khó", "em tìm mãi trên mạng mà không thấy"): the writer among its first
 # WRITER_TALK_HEAD words, and its words commoner in the archive, on average, than the letter's
 # most telling sentence's (mean idf below WRITER_TALK_SHARE of that one's; `writers_talk`).
 # Weighed as an aside too: "mẹ tôi bị tiểu đường lâu năm" may hold the topic. Measured in
-# bench/README.md, "Stop 45".
+# bench/journal/relevance.md, "Stop 45".
 WRITER_TALK_HEAD = 2
 WRITER_TALK_SHARE = 0.8
 # the words a letter's talk may open with after the topic, in a sentence with no mark between:
@@ -154,7 +154,7 @@ for _talk in sorted(set(LETTER_TALK) | set(REQUEST_PHRASES) | set(FRAMING_PHRASE
 # Typed with marks, a query says which word it means: "Muốn hội nhập" asks nothing, "Tiêu chí hỗ
 # trợ" is no "chỉ hộ", "Thừa Thiên Huế," greets no one, nor does an unmarked "Thua Pháp," in a
 # query typed with marks (`letter_spelled`). Once it is a letter, its talk is read folded, as
-# before: "chờ tin", "hơi dài". Measured in bench/README.md, "Stop 45".
+# before: "chờ tin", "hơi dài". Measured in bench/journal/relevance.md, "Stop 45".
 _SPELLED = """
     xin chào cảm cám ơn hỏi hồi muốn cho em tôi mình cháu con anh chị chỉ tui chân thành phép được
     thưa hello gửi tư vấn giải đáp trả lời âm phản thích hướng dẫn giúp giùm dùm hộ khuyên mong nhờ

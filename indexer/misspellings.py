@@ -337,7 +337,7 @@ def _may_be_slip(
     keywords typo 0.6516 -> 0.6571, typo-accented 0.7159 -> 0.7234, typo-keys 0.7331 ->
     0.7374; every other cell the same. Two on news-2k cost keywords/plain 0.0025 ("thuy hien"
     lost its article to "thuc hien"), five on news-50k keywords-50k/accented 0.0016; in long
-    queries the rule measured mixed (bench/README.md)."""
+    queries the rule measured mixed (bench/journal/relevance.md)."""
     word = understood.words[i]
     if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
         return False

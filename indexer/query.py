@@ -19,12 +19,12 @@ from indexer.schema import PARTS
 
 MAX_QUERY_CHARS = 500
 # A pasted lead or letter runs to 100 syllables, and its last ones are often what it asks
-# ("… Xin hỏi …"): at 32 terms, 253 of 400 pasted leads were cut (bench/README.md, stop 38).
+# ("… Xin hỏi …"): at 32 terms, 253 of 400 pasted leads were cut (bench/journal/relevance.md, stop 38).
 # 120 bounds the cost (a 500-character query of the commonest words: ~0.1 s on 34,701 articles).
 MAX_QUERY_TERMS = 120
 # From this many words outside its quotes, a query is pasted text (a headline, a lead, a
 # question) and its quotes are typography ('… HLV Jordan "ngả mũ"'), not an exact phrase
-# (bench/README.md, stop 38)
+# (bench/journal/relevance.md, stop 38)
 PASTED_TEXT_WORDS = 8
 FIELD_CHOICES = {
     "all": PARTS,

@@ -20,7 +20,7 @@ in every query form, with a plain BM25 beside):
   (`FIELD_WEIGHTS`, title ×3, lead ×2); a question or a letter asks about what the body says
   (`QUESTION_FIELD_WEIGHTS`, ×2 and ×1.5, the weights every query had until stop 35).
   Measured on five headline samples nobody had tuned on (2,000 headlines), keywords over the
-  whole news-50k and the harness's sets (bench/README.md, stop 35).
+  whole news-50k and the harness's sets (bench/journal/relevance.md, stop 35).
 * **Adjacent pairs** of query syllables score from the bigram fields (multi-syllable words and
   names rank above scattered syllables), **diacritics typed** score from the exact-form fields
   ("năm" over "Nam"), both as optional boosts that never decide what matches.
@@ -32,7 +32,7 @@ in every query form, with a plain BM25 beside):
   they say how the question is asked, and counted they made the answer miss the minimum.
   Where its writer says who they are ("Tôi là độc giả lâu năm của báo"), the words weigh as
   a question word does, and are never needed (`ASIDE_WEIGHT`, `Meaning.aside`): they may name
-  the topic ("tôi là f0, …"), but most often only who asks (bench/README.md, stop 44).
+  the topic ("tôi là f0, …"), but most often only who asks (bench/journal/relevance.md, stop 44).
 * **Proximity**: the best articles by the above are re-ranked by the densest window of the
   query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
   many query words close together, an article that merely mentions them does not.
@@ -41,13 +41,13 @@ in every query form, with a plain BM25 beside):
   nhân" or "được" as much as the drug or symptom a question is about, and related articles
   hold the common words together as often as the one the question was written from; that one
   also holds the rare words there. Short queries are left as they were: they have few words
-  to weigh, and on the keyword set the second window only cost typo queries (bench/README.md,
+  to weigh, and on the keyword set the second window only cost typo queries (bench/journal/relevance.md,
   issue 11: vinewsqa +0.008 to +0.014 MRR@10 per form, headlines +0.001 to +0.005).
 * **The opening in the query's order** (the same long queries, `lead_order`): the largest share
   of the query's words that the first LEAD_SYLLABLES of the text (title, lead) hold in the order
   the query has them. A headline or a question retells the article's opening, in its order; an
   article on the same event by another outlet opens with the same words in another order, or
-  holds them further down (bench/README.md, issue 11: headlines +0.002 to +0.003 MRR@10 per
+  holds them further down (bench/journal/relevance.md, issue 11: headlines +0.002 to +0.003 MRR@10 per
   form, vinewsqa +0.001 to +0.003, short queries unchanged).
 * **Numbers beside their words** (`numbers_held`, a query of at most WINDOW words, not a
   letter): the share of the query's numbers that the text holds next to the same neighbour
@@ -55,7 +55,7 @@ in every query form, with a plain BM25 beside):
   headline it is the fact that tells one report from another outlet's of the same event ("3
   đối tượng … 40 bánh"): headlines +0.003 MRR@10 accented and plain (3 up, none down), the
   other sets unchanged. A letter's numbers are its writer's ("Tôi năm nay 45 tuổi"):
-  counted, they moved 26 framed keyword queries and questions down (bench/README.md, stop
+  counted, they moved 26 framed keyword queries and questions down (bench/journal/relevance.md, stop
   32). Those of a passage (more words than a WINDOW holds) are one fact among many, most
   often its date ("sáng nay, 6-2"), which every report of that day prints: counted, they
   cost pasted leads 0.002–0.007 MRR@10 on each of six samples (stop 39).
@@ -94,7 +94,7 @@ QUESTION_FIELD_WEIGHTS = {"title": 2.0, "lead": 1.5, "body": 1.0, "caption": 1.0
 # as the lead's sentence only.
 # Stop 48, every title hidden: legal questions 0.8115 -> 0.8160, leads 0.9150 -> 0.9185 (fresh
 # leads 0.8968 -> 0.8999), headlines read as questions 0.9502 -> 0.9527. Weighed 0 for every
-# query, it cost headlines (typo 0.9451 -> 0.9396, two of three fresh samples; bench/README.md).
+# query, it cost headlines (typo 0.9451 -> 0.9396, two of three fresh samples; bench/journal/relevance.md, stop 48).
 DERIVED_TITLE_WEIGHT = 0.0
 BIGRAM_WEIGHT = 1.0  # an adjacent pair, relative to one syllable
 EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those diacritics
@@ -118,7 +118,7 @@ def minimum_match(n: int) -> int:
     from 5 words, at least 3. Half (what headlines had until stop 35) left out the article a
     headline was written about when it holds only the headline's few rare words ("Las Palmas",
     "Barcelona" of eleven), and a few topic words of a letter amid the rest ("Chào bác sĩ, …
-    giá dầu brent giảm …? Mong sớm nhận được phản hồi") (bench/README.md, stops 28 and 35).
+    giá dầu brent giảm …? Mong sớm nhận được phản hồi") (bench/journal/relevance.md, stops 28 and 35).
     From PASSAGE_WORDS words, a fifth: a pasted passage's article words it otherwise, and may
     be short ("Video chú gấu đoán toàn sai ở Confed Cup …" for a lead of 35 words) (stop 38)."""
     if n <= 2:
@@ -341,7 +341,7 @@ class QueryBuilder:
         ALIAS_LETTERS+ letters: "QH" for "Quốc hội", "ĐH" for "đại học" (or "đại hội"), "TP HCM"
         for "thành phố Hồ Chí Minh" are printed near every other word of politics, schooling
         or the city, and read as typed they moved the articles that print them up past the
-        one a headline was written from (bench/README.md, stop 36)."""
+        one a headline was written from (bench/journal/relevance.md, stop 36)."""
         abbreviation = min(form, typed, key=len)
         if len(abbreviation) > 1 or len(abbreviation[0]) < ALIAS_LETTERS:
             return

@@ -336,7 +336,7 @@ class Restorer:
         not hold as a pair leave the model alone. The context used to weigh P(b | a) itself:
         one "em học sinh đó nghỉ học" in a snippet made P(nghỉ | đó) 0.5 where the model's
         P(nghỉ | do) is 5e-6, and `ly do nghi hoc` read "lý đó nghỉ học" although the same
-        snippets print "lý do" four times (bench/README.md, stop 33: keywords 871 → 882 of 910
+        snippets print "lý do" four times (bench/journal/relevance.md, stop 33: keywords 871 → 882 of 910
         syllables restored, keywords over news-50k 864 → 872, with `decode`'s first word)."""
         model = {(a, b): self.bigram(a, b, memo) for a in before for b in after}
         held = {pair: local.bigrams.get(f"{pair[0]} {pair[1]}", 0) for pair in model}
@@ -364,7 +364,7 @@ class Restorer:
         full where it stands in one of the query's pairs, else at CONTEXT_ALONE: the hits were
         found by folded words, so a lone "báo" of "báo cáo" near the hit's other words says
         little about the "bao" of "bao nhieu nguoi" (keywords 868 → 871 of 910 syllables,
-        keywords over news-50k 860 → 864; bench/README.md, "Stop 30")."""
+        keywords over news-50k 860 → 864; bench/journal/relevance.md, "Stop 30")."""
         wanted = set(folded)
         pairs = {f"{a} {b}" for a, b in pairwise(folded)}
         alone = 1.0 if not pairs else self.CONTEXT_ALONE

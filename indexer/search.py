@@ -65,7 +65,8 @@ MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
 SUGGEST_LIMIT = 10
 CONTEXT_HITS = 3  # the hits whose titles and snippets "did you mean" reads (`_context`), on any page: 3 restores
-# more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k; bench/README.md, stop 47)
+# more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k;
+# bench/journal/relevance.md, stop 47)
 SORTS = ("relevance", "newest", "oldest")
 VIETNAM = timezone(timedelta(hours=7))
 

@@ -187,7 +187,7 @@ def test_a_few_topic_words_amid_others_find_their_article(service: SearchService
 
 def test_a_pasted_headline_finds_the_article_holding_its_rare_words(service: SearchService) -> None:
     # Its article holds 5 of the 11 words ("Las Palmas", "Barcelona", "tuyến sau"): 40% of
-    # them must match (indexer.ranking.minimum_match); half left it out (bench/README.md, stop 35).
+    # them must match (indexer.ranking.minimum_match); half left it out (bench/journal/relevance.md, stop 35).
     for typed in ("TRỰC TIẾP bóng đá Las Palmas – Barcelona: Què quặt tuyến sau",
                   "truc tiep bong da las palmas – barcelona: que quat tuyen sau"):
         assert "laspalmas" in ids(service, typed), typed
@@ -611,7 +611,7 @@ def test_an_abbreviation_written_out_counts_as_typed_in_the_windows(tmp_path: Pa
     word typed (`ranking.as_typed`), so the article that writes it out ("Đóng BHXH 2 năm, nhận
     BHXH một lần thế nào?": its answer never prints "BHXH") holds the query's words as closely
     as one that prints the abbreviation. Before, it lost the windows' share of that word and
-    ranked 13th among articles that print "BHXH" (bench/README.md, stop 36)."""
+    ranked 13th among articles that print "BHXH" (bench/journal/relevance.md, stop 36)."""
     from indexer.query import Abbreviations, parse_query
     from indexer.ranking import QueryBuilder, as_typed, proximity_rerank
 

@@ -1,4 +1,4 @@
-"""The `vnsearch` command line: build, update, search, show, stats, serve."""
+"""The `vnsearch` command line: build, update, delete, search, show, stats, serve."""
 
 from __future__ import annotations
 
@@ -24,10 +24,10 @@ from indexer.index import (
     default_index_root,
     format_bytes,
     index_stats,
-    update_index,
 )
 from indexer.ingest import IngestReport
 from indexer.search import InvalidParameter, SearchService
+from indexer.updates import delete_articles, update_index
 
 DEFAULT_SEEDS = Path("seeds")
 
@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"vnsearch: error: {exc}", file=sys.stderr)
         return 2
     except BuildFailed as exc:
-        print(f"vnsearch: build failed: {exc} (the previous index, if any, is untouched)", file=sys.stderr)
+        print(f"vnsearch: {args.command} failed: {exc} (the previous index, if any, is untouched)", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("vnsearch: interrupted (the previous index, if any, is untouched)", file=sys.stderr)
@@ -88,10 +88,22 @@ def _parser() -> argparse.ArgumentParser:
     b.set_defaults(func=cmd_build)
 
     u = sub.add_parser("update", help="add or replace articles by id without a full rebuild")
-    u.add_argument("paths", nargs="+", type=Path)
+    u.add_argument("paths", nargs="+", type=Path, help="pages (.txt), .jsonl, .jsonl.gz, or folders")
     index_opt(u)
-    u.add_argument("--quiet", action="store_true")
+    u.add_argument("--quiet", action="store_true", help="no progress output")
     u.set_defaults(func=cmd_update)
+
+    d = sub.add_parser("delete", help="delete articles by id without a full rebuild")
+    d.add_argument("ids", nargs="+", metavar="ID", help="article ids (as `vnsearch show` and the API give them)")
+    d.add_argument(
+        "--expunge",
+        action="store_true",
+        help="rewrite the index from its stored articles without them, so no word statistic counts them "
+        "(as long as a full build)",
+    )
+    index_opt(d)
+    d.add_argument("--quiet", action="store_true", help="no progress output")
+    d.set_defaults(func=cmd_delete)
 
     s = sub.add_parser("search", help="search and print results")
     s.add_argument("query")
@@ -233,6 +245,20 @@ def cmd_update(args: argparse.Namespace) -> int:
         progress.close()
     _print_build(build, report)
     return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """Exit 1 when an id is not in the index (like rm), after deleting the others."""
+    root = _root(args)
+    progress = Progress(index_stats(root)["documents"], args.quiet, "expunge") if args.expunge else None
+    try:
+        report = delete_articles(args.ids, root, expunge=args.expunge, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+    print(report.summary(), file=sys.stderr)
+    print(f"index: {report.generation}", file=sys.stderr)
+    return 1 if report.missing else 0
 
 
 # --- search / show / stats ---------------------------------------------------------------------

@@ -9,7 +9,7 @@ once, decoded, into NumPy arrays: a read is a trie lookup and two slices of mapp
 pages every worker shares through the page cache instead of holding private copies.
 
 Files are per Whoosh segment, beside its own (``MAIN_<segid>.pfl2.*``: Whoosh's `clean_files`
-removes them with their segment, and `update_index` hard-links them into the next generation
+removes them with their segment, and `updates.update_index` hard-links them into the next generation
 with the rest)::
 
     MAIN_<segid>.pfl2.terms       marisa trie: "<field>\\x1f<text>" -> id, every term of the

@@ -11,7 +11,7 @@ words' positions with one array lookup per article.
 The words are exactly `text_words(searchable_text(article))`, so the positions, and so
 every score, are those of the old path. Files are per Whoosh segment, beside the segment's own
 (``MAIN_<segid>.fwd2.*``: Whoosh's `clean_files` removes them with their segment, and
-`update_index` hard-links them into the next generation with the rest)::
+`updates.update_index` hard-links them into the next generation with the rest)::
 
     MAIN_<segid>.fwd2.words        marisa trie: folded word -> id, this segment's vocabulary
     MAIN_<segid>.fwd2.*            each document's word ids (uint16 when the vocabulary has at
@@ -126,7 +126,7 @@ class ForwardWriter:
 
 def write_missing(folder: Path, ix: Any) -> int:
     """Write the forward files of every segment of `ix` (in `folder`) that lacks them, from its
-    stored articles: the segments `update_index` added or merged (or all of an index built
+    stored articles: the segments `updates.update_index` added or merged (or all of an index built
     before forward files existed). Deleted documents get no words. Returns the documents read."""
     read = 0
     with ix.reader() as reader:

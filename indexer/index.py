@@ -1,4 +1,4 @@
-"""The Whoosh index: full builds and updates, and opening what is current.
+"""The Whoosh index: full builds, finishing a generation (builds and updates), and opening what is current.
 
 What an article is indexed as is `indexer.schema`. A generation folder (`indexer.generations`:
 where it lives and how a new one replaces the one served) holds the Whoosh files, meta.json,
@@ -52,7 +52,6 @@ from indexer.schema import (
     INDEX_NAME,
     PARTS,
     SCHEMA_VERSION,
-    WRITER_OPTIONS,
     document_fields,
     make_codec,
     make_schema,
@@ -62,10 +61,6 @@ from indexer.sidecars import Catalog, ReadingCounter
 from indexer.titles import Titles
 from indexer.typos import MappedTypoIndex
 
-SIDECARS = ("meta.json", "readings.json.gz", "catalog.json.gz")
-# per-segment copies in layouts no longer read (flat postings before stop 25, forward words
-# before stop 25): an update does not carry them into its generation, it writes today's
-RETIRED_LAYOUTS = (".pfl1.", ".fwd1.")
 MP_THRESHOLD = 400  # below this many articles one process is faster than forking writers
 BUILD_LIMIT_MB = 512  # postings held in memory by the build's writer processes together
 BATCH = 32  # articles per message to a writer process
@@ -257,32 +252,6 @@ def _batches(articles: Iterable[Article]) -> Iterator[list[Article]]:
         yield batch
 
 
-def _update_all(
-    ix: Any,
-    articles: Iterable[Article],
-    readings: ReadingCounter,
-    catalog: Catalog,
-    progress: ProgressFn | None,
-) -> int:
-    """Add or replace articles through Whoosh's own writer: it appends one segment (and merges
-    small ones), so the cost follows what is added."""
-    writer = ix.writer(**WRITER_OPTIONS)
-    added = 0
-    try:
-        for article in articles:
-            readings.add(article)
-            catalog.add(article)
-            writer.update_document(**document_fields(article))
-            added += 1
-            if progress:
-                progress(1)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    return added
-
-
 def build_index(
     paths: Sequence[str | Path],
     root: Path,
@@ -296,46 +265,44 @@ def build_index(
     """Full rebuild from files and folders into a new generation, then an atomic swap.
     `limit_mb` bounds the postings held in memory by all writer processes together."""
     report = report if report is not None else IngestReport()
-    procs = procs or min(2, os.cpu_count() or 1)
-    root = Path(root)
-    started = time.perf_counter()
-    with build_lock(root), generation_in_progress(root) as tmp:
-        ix = whoosh.index.create_in(str(tmp), make_schema(), indexname=INDEX_NAME)
-        readings, catalog = ReadingCounter(), Catalog()
-        articles = iter_articles(paths, report)
-        added = _write_segments(tmp, articles, readings, catalog, progress, procs, limit_mb)
-        if strict and added and report.rejected:
-            raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
-        return _finish_generation(root, tmp, ix, readings, catalog, report, started, added)
-
-
-def update_index(
-    paths: Sequence[str | Path],
-    root: Path,
-    *,
-    progress: ProgressFn | None = None,
-    report: IngestReport | None = None,
-) -> BuildReport:
-    """Add or replace articles by id. The current generation is hard-link copied (Whoosh never
-    rewrites a file in place), updated, and swapped in like a full build."""
-    report = report if report is not None else IngestReport()
     root = Path(root)
     started = time.perf_counter()
     with build_lock(root):
-        current, _ = current_meta(root)
-        with generation_in_progress(root) as tmp:
-            for src in current.iterdir():
-                # the sidecars are rewritten, never modified through the links
-                if src.is_file() and src.name not in SIDECARS and not any(r in src.name for r in RETIRED_LAYOUTS):
-                    os.link(src, tmp / src.name)
-            ix = whoosh.index.open_dir(str(tmp))
-            readings = ReadingCounter.load(current / "readings.json.gz")
-            catalog = Catalog.load(current / "catalog.json.gz")
-            added = _update_all(ix, iter_articles(paths, report), readings, catalog, progress)
-            return _finish_generation(root, tmp, ix, readings, catalog, report, started, added)
+        articles = iter_articles(paths, report)
+        return write_generation(root, articles, report, started, procs, limit_mb, progress, strict)
 
 
-def _finish_generation(
+def write_generation(
+    root: Path,
+    articles: Iterable[Article],
+    report: IngestReport,
+    started: float,
+    procs: int | None = None,
+    limit_mb: float = BUILD_LIMIT_MB,
+    progress: ProgressFn | None = None,
+    strict: bool = False,
+) -> BuildReport:
+    """A new generation of `articles` alone, swapped in when complete; the caller holds the
+    build lock. From the inputs (`build_index`), or from an index's own stored articles
+    (`updates.delete_articles`, expunging)."""
+    procs = procs or min(2, os.cpu_count() or 1)
+    with generation_in_progress(root) as tmp:
+        ix = whoosh.index.create_in(str(tmp), make_schema(), indexname=INDEX_NAME)
+        readings, catalog = ReadingCounter(), Catalog()
+        added = _write_segments(tmp, articles, readings, catalog, progress, procs, limit_mb)
+        if strict and added and report.rejected:
+            raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
+        require_articles(added, report)
+        return finish_generation(root, tmp, ix, readings, catalog, report, started, added)
+
+
+def require_articles(added: int, report: IngestReport) -> None:
+    """A build or update that ingested nothing fails, and the index served stays as it is."""
+    if added == 0:
+        raise BuildFailed("no article could be ingested: " + report.summary())
+
+
+def finish_generation(
     root: Path,
     tmp: Path,
     ix: Any,
@@ -346,8 +313,6 @@ def _finish_generation(
     added: int,
 ) -> BuildReport:
     """Write the sidecars and meta.json, rename the folder into place, swap `current`."""
-    if added == 0:
-        raise BuildFailed("no article could be ingested: " + report.summary())
     write_missing(tmp, ix)  # the segments an update added or merged: a full build wrote them all
     _write_segment_copies(ix)
     saved = readings.save(tmp / "readings.json.gz")
@@ -398,7 +363,7 @@ def _copy_segment(leaf: Any) -> None:
 def write_models(gen: Path, readings: ReadingCounter, catalog: Catalog, ix: Any) -> None:
     """Write the server's models into `gen`/models (see indexer.mapped): the restoration
     model from `readings` as saved, the typo index's lexicon from the index's terms, and the
-    titles for search-as-you-type. A fresh folder in every generation: `update_index` links
+    titles for search-as-you-type. A fresh folder in every generation: an update (indexer.updates) links
     the files of the previous one, never this folder, so nothing is rewritten through a link.
     The restoration model (the larger half: ~2.5 s on news-50k) is written by a forked process
     meanwhile."""

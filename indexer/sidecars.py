@@ -75,6 +75,28 @@ class ReadingCounter:
                 self.add_tokens(columns(texts[part]))
         self.add_bodies(article)
 
+    def remove(self, article: Article) -> None:
+        """Take back what `add` counts of an article (one `vnsearch delete` removes, or the
+        version an update replaces), so that what only removed articles print is gone and "did
+        you mean" no longer reads a query into it. Never below zero: a saved model keeps no
+        pair seen once, and a body past BODY_SYLLABLES was not counted. Such a body is taken
+        back all the same (which was counted is not kept): the words it shares with counted
+        bodies lose its few uses of them, a small price for leaving nothing of it behind."""
+        counted = ReadingCounter()
+        counted.add(article)
+        for name in self.NAMES:
+            mine = getattr(self, name)
+            taken = 0
+            for key, n in getattr(counted, name).items():
+                held = mine.get(key, 0)
+                taken += min(n, held)
+                if held > n:
+                    mine[key] = held - n
+                elif held:
+                    del mine[key]
+            if name == "body_unigrams":
+                self.body_syllables = max(0, self.body_syllables - taken)
+
     def add_tokens(self, tokens: Columns) -> None:
         """Count one part's tokens (captions joined by newlines, which no pair crosses)."""
         surfaces, _, joined, _ = tokens.syllables()
@@ -144,6 +166,9 @@ class Catalog:
 
     def add(self, article: Article) -> None:
         self.entries[article.id] = (article.title, article.published, len(article.captions))
+
+    def remove(self, article_id: str) -> None:
+        self.entries.pop(article_id, None)
 
     def summary(self) -> dict[str, Any]:
         dates = sorted(p for _, p, _ in self.entries.values() if p)

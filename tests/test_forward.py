@@ -15,10 +15,11 @@ import whoosh.index
 from indexer import flatpostings, stored
 from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, searchable_text, text_words
 from indexer.generations import current_generation
-from indexer.index import build_index, update_index
+from indexer.index import build_index
 from indexer.mapped import trie_keys
 from indexer.ranking import _query_word_hits
 from indexer.search import SearchService
+from indexer.updates import update_index
 from tests.conftest import SEEDS, write_generated
 from tests.test_index_cli import run_cli, synthetic_corpus
 

@@ -16,12 +16,15 @@ from typing import Any
 import numpy as np
 import psutil
 import pytest
+import whoosh.index
 
 import indexer.index as index_module
 from indexer import forward
 from indexer.generations import BuildFailed, current_generation
-from indexer.index import build_index, update_index
+from indexer.index import build_index, typo_lexicon
+from indexer.schema import INDEX_NAME, PARTS
 from indexer.search import SearchService
+from indexer.updates import delete_articles, update_index
 from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
 
 VOCAB = sorted({w.strip(".,;:()–-") for w in next(SEEDS.glob("*.txt")).read_text(encoding="utf-8").split()} - {""})
@@ -53,7 +56,7 @@ def synthetic_corpus(path: Path, n: int, seed: int = 7) -> Path:
 
 def test_help_lists_commands() -> None:
     out = run_cli("--help").stdout
-    for command in ("build", "update", "search", "show", "stats", "serve"):
+    for command in ("build", "update", "delete", "search", "show", "stats", "serve"):
         assert command in out
 
 
@@ -169,6 +172,105 @@ def test_update_adds_and_replaces_by_id(tmp_path: Path) -> None:
         live = gen.executor(searcher).live
         assert set(np.flatnonzero(live).tolist()) == set(searcher.reader().all_doc_ids())
         assert live.sum() == 7 < len(live)
+
+
+def _readings(index: Path) -> dict[str, dict[str, int]]:
+    with gzip.open(current_generation(index) / "readings.json.gz", "rt", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def _generated_without(tmp_path: Path, *ids: str) -> Path:
+    """The generated test articles but those with these ids, as a JSON Lines file."""
+    lines = write_generated(tmp_path / "all").read_text(encoding="utf-8").splitlines()
+    kept = tmp_path / "kept.jsonl"
+    kept.write_text("".join(line + "\n" for line in lines if json.loads(line)["id"] not in ids), encoding="utf-8")
+    return kept
+
+
+def _articles_holding(index: Path, folded: str) -> int:
+    """Whoosh's document frequency of a folded word over the parts: deleted articles counted."""
+    ix = whoosh.index.open_dir(str(current_generation(index)), indexname=INDEX_NAME)
+    with ix.searcher() as searcher:
+        return sum(searcher.doc_frequency(part, folded) for part in PARTS)
+
+
+def test_replacing_an_article_counts_only_its_new_text_for_did_you_mean(tmp_path: Path) -> None:
+    inputs = write_generated(tmp_path / "gen")
+    replacement = {"id": "gen-nam-south", "title": "Bão số chín đổ bộ", "lead": "Cơn bão mạnh.",
+                   "body": "Mưa lớn kéo dài.", "source": "tests", "url": None, "captions": []}
+    (tmp_path / "repl.jsonl").write_text(json.dumps(replacement, ensure_ascii=False) + "\n", encoding="utf-8")
+    updated = tmp_path / "updated"
+    build_index([SEEDS, inputs], updated, procs=1)
+    update_index([tmp_path / "repl.jsonl"], updated)
+    update_index([tmp_path / "repl.jsonl"], updated)  # twice: still counted once
+    rebuilt = tmp_path / "rebuilt"
+    build_index([SEEDS, _generated_without(tmp_path, "gen-nam-south"), tmp_path / "repl.jsonl"], rebuilt, procs=1)
+    assert _readings(updated) == _readings(rebuilt)
+    assert "Gió mùa" not in _readings(updated)["bigrams"]
+
+
+def test_delete_removes_articles_from_results_pages_suggestions_and_readings(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    build_index([SEEDS, write_generated(tmp_path / "gen")], index, procs=1)
+    service = SearchService(index)
+    assert service.search("kenh muong")["hits"][0]["id"] == "gen-new-style"
+    assert any(s["id"] == "gen-new-style" for s in service.suggest("thuy loi"))
+    assert "kênh mương" in _readings(index)["bigrams"]
+    first = current_generation(index)
+
+    proc = run_cli("delete", "gen-new-style", "no-such-id", index=index, check=False)
+    assert proc.returncode == 1  # like rm: the others are deleted, the missing one reported
+    assert "deleted 1 article (6 left in index)" in proc.stderr and "not in the index: no-such-id" in proc.stderr
+    assert current_generation(index) != first
+    assert "gen-new-style" not in {hit["id"] for hit in service.search("kenh muong")["hits"]}
+    assert service.article("gen-new-style") is None
+    assert not any(s["id"] == "gen-new-style" for s in service.suggest("thuy loi"))
+    assert "kênh mương" not in _readings(index)["bigrams"] and "mương" not in _readings(index)["unigrams"]
+    build_index([SEEDS, _generated_without(tmp_path, "gen-new-style")], tmp_path / "reference", procs=1)
+    assert _readings(index) == _readings(tmp_path / "reference")  # as if never indexed
+    assert service.search("dang uy khoi doanh nghiep")["hits"][0]["id"] == SEED_ID  # the rest stays
+    assert json.loads(run_cli("stats", "--json", index=index).stdout)["documents"] == 6
+    # the deleted version is a deleted docnum: the live mask says so, as Whoosh does
+    gen = service.generation()
+    with gen.ix.searcher() as searcher:
+        live = gen.executor(searcher).live
+        assert set(np.flatnonzero(live).tolist()) == set(searcher.reader().all_doc_ids())
+        assert live.sum() == 6 < len(live)
+
+
+def test_delete_of_ids_not_in_the_index_changes_nothing(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    first = current_generation(index)
+    proc = run_cli("delete", "no-such-id", index=index, check=False)
+    assert proc.returncode == 1 and "not in the index: no-such-id" in proc.stderr
+    every = run_cli("delete", SEED_ID, index=index, check=False)  # the only article
+    assert every.returncode == 1 and "vnsearch build" in every.stderr
+    assert current_generation(index) == first
+    assert SearchService(index).article(SEED_ID) is not None
+
+
+def test_delete_expunge_takes_the_words_out_of_the_statistics_too(tmp_path: Path) -> None:
+    index = tmp_path / "ix"
+    build_index([SEEDS, write_generated(tmp_path / "gen")], index, procs=1)
+    assert _articles_holding(index, "muong") == 1
+    delete_articles(["gen-new-style"], index)
+    assert _articles_holding(index, "muong") == 1  # only marked deleted, as in Lucene
+    report = delete_articles(["gen-ubnd"], index, expunge=True)
+    assert report.expunged and report.deleted == ["gen-ubnd"] and report.documents == 5
+    assert _articles_holding(index, "muong") == 0
+    ix = whoosh.index.open_dir(str(current_generation(index)), indexname=INDEX_NAME)
+    with ix.reader() as reader:
+        assert reader.doc_count() == reader.doc_count_all() == 5  # no deleted docnum left
+        assert "muong" not in typo_lexicon({}, reader)
+    # the same index as a build of the inputs without them: words, counts and results
+    reference = tmp_path / "reference"
+    build_index([SEEDS, _generated_without(tmp_path, "gen-new-style", "gen-ubnd")], reference, procs=1)
+    assert _readings(index) == _readings(reference)
+    service, built = SearchService(index), SearchService(reference)
+    for q in ("kenh muong ubnd", "dang uy khoi doanh nghiep", "gio mua mien nam", "Thành uỷ"):
+        assert [h["id"] for h in service.search(q)["hits"]] == [h["id"] for h in built.search(q)["hits"]]
+    assert service.search("dang uy khoi doanh nghiep")["hits"][0]["id"] == SEED_ID
 
 
 def test_incompatible_index_says_rebuild_needed(tmp_path: Path) -> None:

@@ -18,13 +18,14 @@ import whoosh.index
 
 from indexer.analysis import fold
 from indexer.generations import current_generation
-from indexer.index import typo_lexicon, update_index
+from indexer.index import typo_lexicon
 from indexer.mapped import MANIFEST, MODELS_DIR, StringColumn, read_manifest
 from indexer.restoration import Counts, Restorer
 from indexer.search import SearchService
 from indexer.sidecars import Catalog, ReadingCounter
 from indexer.titles import MappedTitles, Titles
 from indexer.typos import MappedTypoIndex, TypoIndex, stable_hashes
+from indexer.updates import update_index
 
 
 @pytest.fixture(scope="module")

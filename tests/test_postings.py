@@ -16,10 +16,11 @@ from indexer import flatpostings
 from indexer import schema as schema_module
 from indexer.flatpostings import FlatPostings
 from indexer.generations import current_generation
-from indexer.index import build_index, update_index
+from indexer.index import build_index
 from indexer.matching import _numeric_column
 from indexer.postings import SegmentPostings
 from indexer.schema import INDEX_NAME
+from indexer.updates import update_index
 from tests.test_index_cli import synthetic_corpus
 
 BLOCK = 64

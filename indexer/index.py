@@ -1,4 +1,4 @@
-"""The Whoosh index: full builds, finishing a generation (builds and updates), and opening what is current.
+"""The Whoosh index: full builds, finishing every new generation, and opening what is current.
 
 What an article is indexed as is `indexer.schema`. A generation folder (`indexer.generations`:
 where it lives and how a new one replaces the one served) holds the Whoosh files, meta.json,
@@ -269,7 +269,9 @@ def build_index(
     started = time.perf_counter()
     with build_lock(root):
         articles = iter_articles(paths, report)
-        return write_generation(root, articles, report, started, procs, limit_mb, progress, strict)
+        return write_generation(
+            root, articles, report, started, procs=procs, limit_mb=limit_mb, progress=progress, strict=strict
+        )
 
 
 def write_generation(
@@ -277,6 +279,7 @@ def write_generation(
     articles: Iterable[Article],
     report: IngestReport,
     started: float,
+    *,
     procs: int | None = None,
     limit_mb: float = BUILD_LIMIT_MB,
     progress: ProgressFn | None = None,
@@ -297,7 +300,7 @@ def write_generation(
 
 
 def require_articles(added: int, report: IngestReport) -> None:
-    """A build or update that ingested nothing fails, and the index served stays as it is."""
+    """A build or an update that ingested nothing fails; the index served stays as it is."""
     if added == 0:
         raise BuildFailed("no article could be ingested: " + report.summary())
 

@@ -94,7 +94,12 @@ def _parser() -> argparse.ArgumentParser:
     u.set_defaults(func=cmd_update)
 
     d = sub.add_parser("delete", help="delete articles by id without a full rebuild")
-    d.add_argument("ids", nargs="+", metavar="ID", help="article ids (as `vnsearch show` and the API give them)")
+    d.add_argument(
+        "ids",
+        nargs="+",
+        metavar="ID",
+        help="article ids (as `vnsearch show` and the API give them); - reads them from standard input, one a line",
+    )
     d.add_argument(
         "--expunge",
         action="store_true",
@@ -250,15 +255,21 @@ def cmd_update(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     """Exit 1 when an id is not in the index (like rm), after deleting the others."""
     root = _root(args)
+    ids = [i for arg in args.ids for i in (_stdin_ids() if arg == "-" else [arg])]
     progress = Progress(index_stats(root)["documents"], args.quiet, "expunge") if args.expunge else None
     try:
-        report = delete_articles(args.ids, root, expunge=args.expunge, progress=progress)
+        report = delete_articles(ids, root, expunge=args.expunge, progress=progress)
     finally:
         if progress is not None:
             progress.close()
     print(report.summary(), file=sys.stderr)
     print(f"index: {report.generation}", file=sys.stderr)
     return 1 if report.missing else 0
+
+
+def _stdin_ids() -> list[str]:
+    """A takedown list piped in: one id a line, blank lines skipped."""
+    return [line.strip() for line in sys.stdin if line.strip()]
 
 
 # --- search / show / stats ---------------------------------------------------------------------

@@ -30,11 +30,13 @@ from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
 VOCAB = sorted({w.strip(".,;:()–-") for w in next(SEEDS.glob("*.txt")).read_text(encoding="utf-8").split()} - {""})
 
 
-def run_cli(*args: str, index: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, index: Path | None = None, check: bool = True, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     cmd = [sys.executable, "-m", "indexer", *args]
     if index is not None:
         cmd += ["--index", str(index)]
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, input=stdin)
     if check and proc.returncode != 0:
         raise AssertionError(f"{cmd} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
@@ -218,7 +220,7 @@ def test_delete_removes_articles_from_results_pages_suggestions_and_readings(tmp
     assert "kênh mương" in _readings(index)["bigrams"]
     first = current_generation(index)
 
-    proc = run_cli("delete", "gen-new-style", "no-such-id", index=index, check=False)
+    proc = run_cli("delete", "-", "no-such-id", index=index, check=False, stdin="gen-new-style\n\n")
     assert proc.returncode == 1  # like rm: the others are deleted, the missing one reported
     assert "deleted 1 article (6 left in index)" in proc.stderr and "not in the index: no-such-id" in proc.stderr
     assert current_generation(index) != first

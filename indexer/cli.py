@@ -256,6 +256,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
     """Exit 1 when an id is not in the index (like rm), after deleting the others."""
     root = _root(args)
     ids = [i for arg in args.ids for i in (_stdin_ids() if arg == "-" else [arg])]
+    if not ids:
+        raise CliError("no article id given (standard input was empty)")
     progress = Progress(index_stats(root)["documents"], args.quiet, "expunge") if args.expunge else None
     try:
         report = delete_articles(ids, root, expunge=args.expunge, progress=progress)

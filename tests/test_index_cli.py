@@ -246,6 +246,8 @@ def test_delete_of_ids_not_in_the_index_changes_nothing(tmp_path: Path) -> None:
     first = current_generation(index)
     proc = run_cli("delete", "no-such-id", index=index, check=False)
     assert proc.returncode == 1 and "not in the index: no-such-id" in proc.stderr
+    nothing = run_cli("delete", "-", index=index, check=False, stdin="\n")
+    assert nothing.returncode == 2 and "no article id given" in nothing.stderr
     every = run_cli("delete", SEED_ID, index=index, check=False)  # the only article
     assert every.returncode == 1 and "vnsearch build" in every.stderr
     assert current_generation(index) == first

@@ -204,6 +204,34 @@ def test_a_reading_printed_once_in_the_context_does_not_outweigh_one_printed_oft
     assert restorer.restore(["pham", "ngoc", "thach"], hits) == ["Phạm", "Ngọc", "Thạch"]
 
 
+_WORDS = st.lists(st.sampled_from(["Hà", "Nội", "hà", "nội", "Ủy", "ban", "tin", "mới", "Xyz", "19", "-", ","]),
+                  max_size=8).map(" ".join)
+_ARTICLES = st.builds(
+    lambda i, title, lead, body: Article(id=f"a{i}", title=title, lead=lead, paragraphs=body),
+    st.integers(0, 3), _WORDS, _WORDS, st.lists(_WORDS, max_size=3),
+)
+
+
+@given(st.lists(_ARTICLES, max_size=4), _ARTICLES)
+@settings(max_examples=200, deadline=None)
+def test_removing_an_article_leaves_the_counts_of_the_others(others: list[Article], removed: Article) -> None:
+    """`ReadingCounter.remove` (vnsearch delete, or the version an update replaces) undoes
+    `add`: the counts are those of the other articles alone, as if it had never been added,
+    wherever it came in the order (bodies well within the budget)."""
+    for at in range(len(others) + 1):
+        counter = ReadingCounter()
+        for article in [*others[:at], removed, *others[at:]]:
+            counter.add(article)
+        counter.remove(removed)
+        alone = ReadingCounter()
+        for article in others:
+            alone.add(article)
+        for name in ReadingCounter.NAMES:
+            assert getattr(counter, name) == +getattr(alone, name), name
+            assert all(n > 0 for n in getattr(counter, name).values()), name  # nothing saved at zero
+        assert counter.body_syllables == alone.body_syllables
+
+
 @given(st.lists(st.text(alphabet="aàĐđỨứ HhTt19-–.,\n'’_@", max_size=40), max_size=4))
 @settings(max_examples=300, deadline=None)
 def test_printed_counts_count_what_printed_syllables_yields(texts: list[str]) -> None:

@@ -208,6 +208,7 @@ def write_marker(folder: Path, n: int) -> Path:
 @pytest.mark.slow
 def test_rebuilds_during_a_burst_fail_no_request(tmp_path: Path, fixture_inputs: list[Path]) -> None:
     from indexer.index import build_index
+    from indexer.updates import delete_articles
 
     root = tmp_path / "ix"
     build_index(fixture_inputs, root, procs=1)
@@ -277,4 +278,9 @@ def test_rebuilds_during_a_burst_fail_no_request(tmp_path: Path, fixture_inputs:
         after = requests.get(srv.url + "/api/search", params={"q": MARKER_WORD}, timeout=5).json()
         assert [h["id"] for h in after["hits"]] == [MARKER_ID]
         assert "số 2" in after["hits"][0]["title"]  # the second rebuild's content
+
+        delete_articles([MARKER_ID], root)  # a takedown while it serves: gone at the next request
+        assert requests.get(srv.url + "/api/search", params={"q": MARKER_WORD}, timeout=5).json()["total"] == 0
+        assert requests.get(f"{srv.url}/api/articles/{MARKER_ID}", timeout=5).status_code == 404
+        assert requests.get(srv.url + "/api/health", timeout=5).json()["documents"] == base_docs
     assert srv.proc.returncode == 0, srv.stderr()

@@ -21,6 +21,7 @@ from indexer.index import (
     BuildReport,
     IndexUnavailable,
     build_index,
+    current_meta,
     default_index_root,
     format_bytes,
     index_stats,
@@ -258,7 +259,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     ids = [i for arg in args.ids for i in (_stdin_ids() if arg == "-" else [arg])]
     if not ids:
         raise CliError("no article id given (standard input was empty)")
-    progress = Progress(index_stats(root)["documents"], args.quiet, "expunge") if args.expunge else None
+    progress = Progress(current_meta(root)[1]["documents"], args.quiet, "expunge") if args.expunge else None
     try:
         report = delete_articles(ids, root, expunge=args.expunge, progress=progress)
     finally:

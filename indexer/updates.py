@@ -171,20 +171,20 @@ def delete_articles(
         ix = whoosh.index.open_dir(str(current))
         with ix.searcher() as searcher:
             found = {i: _stored_article(searcher, i) for i in dict.fromkeys(ids)}
-            documents = searcher.doc_count()
-            deleted = [i for i, article in found.items() if article is not None]
+            doomed = [article for article in found.values() if article is not None]
             missing = [i for i, article in found.items() if article is None]
-            if not deleted:
+            if not doomed:
                 raise BuildFailed("not in the index: " + ", ".join(missing))
-            if len(deleted) == documents:
+            if len(doomed) == searcher.doc_count():
                 raise BuildFailed("that is every article of the index: build a new one instead (vnsearch build)")
+            deleted = [article.id for article in doomed]
             if expunge:
                 gone = set(deleted)
                 kept = (Article.from_dict(doc["article"]) for doc in searcher.reader().all_stored_fields())
                 articles = (article for article in kept if article.id not in gone)
                 build = write_generation(root, articles, IngestReport(), started, progress=progress)
             else:
-                build = _mark_deleted(root, current, [a for a in found.values() if a is not None], started)
+                build = _mark_deleted(root, current, doomed, started)
     return DeleteReport(deleted, missing, expunge, build.documents, build.seconds, build.generation)
 
 

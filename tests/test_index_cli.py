@@ -151,6 +151,15 @@ def test_build_reports_rejections_and_strict_keeps_old_index(tmp_path: Path) -> 
     assert current_generation(index) == first
 
 
+def _assert_live_mask_is_whooshs(service: SearchService, live_documents: int) -> None:
+    """The executor's live mask marks exactly Whoosh's live docnums, with some deleted."""
+    gen = service.generation()
+    with gen.ix.searcher() as searcher:
+        live = gen.executor(searcher).live
+        assert set(np.flatnonzero(live).tolist()) == set(searcher.reader().all_doc_ids())
+        assert live.sum() == live_documents < len(live)
+
+
 def test_update_adds_and_replaces_by_id(tmp_path: Path) -> None:
     index = tmp_path / "ix"
     build_index([SEEDS], index, procs=1)
@@ -168,12 +177,7 @@ def test_update_adds_and_replaces_by_id(tmp_path: Path) -> None:
     assert report.added == 1 and report.documents == 7
     assert service.search('"gio mua"')["total"] == 0
     assert service.search("bao so chin")["hits"][0]["id"] == "gen-nam-south"
-    # the replaced version is a deleted docnum: the live mask says so, as Whoosh does
-    gen = service.generation()
-    with gen.ix.searcher() as searcher:
-        live = gen.executor(searcher).live
-        assert set(np.flatnonzero(live).tolist()) == set(searcher.reader().all_doc_ids())
-        assert live.sum() == 7 < len(live)
+    _assert_live_mask_is_whooshs(service, 7)  # the replaced version is a deleted docnum
 
 
 def _readings(index: Path) -> dict[str, dict[str, int]]:
@@ -232,12 +236,7 @@ def test_delete_removes_articles_from_results_pages_suggestions_and_readings(tmp
     assert _readings(index) == _readings(tmp_path / "reference")  # as if never indexed
     assert service.search("dang uy khoi doanh nghiep")["hits"][0]["id"] == SEED_ID  # the rest stays
     assert json.loads(run_cli("stats", "--json", index=index).stdout)["documents"] == 6
-    # the deleted version is a deleted docnum: the live mask says so, as Whoosh does
-    gen = service.generation()
-    with gen.ix.searcher() as searcher:
-        live = gen.executor(searcher).live
-        assert set(np.flatnonzero(live).tolist()) == set(searcher.reader().all_doc_ids())
-        assert live.sum() == 6 < len(live)
+    _assert_live_mask_is_whooshs(service, 6)  # the deleted article is a deleted docnum
 
 
 def test_delete_of_ids_not_in_the_index_changes_nothing(tmp_path: Path) -> None:

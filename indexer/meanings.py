@@ -28,7 +28,14 @@ from indexer.letters import (
 from indexer.matching import idf
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
-from indexer.questions import looks_like_question, question_positions, sure_question_phrases, sure_question_positions
+from indexer.questions import (
+    QUESTION_PHRASES,
+    find_phrases,
+    looks_like_question,
+    question_positions,
+    sure_question_phrases,
+    sure_question_positions,
+)
 from indexer.typo_evidence import (
     SHORT_QUERY,
     SLIP_PAIR_SHARE,
@@ -120,12 +127,16 @@ def interpret(
         framing, asides = set(), set()
         if may_be_framed and not clause.phrase:
             framing, asides = _framing(tokens, understood, words, text, question, support)
-        asking = question_positions(words) - framing - asides if question and not clause.phrase else set()
+        mistyped = _mistyped_question_words(words, understood) if question and not clause.phrase else {}
+        asked = [mistyped.get(i, w) for i, w in enumerate(words)]
+        asking = question_positions(asked) - framing - asides if question and not clause.phrase else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
                 meanings[id(tok)] = replace(meaning, framing=True)
                 continue
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
+                if meaning.how == "typo":  # "ra aso": the question word alone, as "ra sao" typed right
+                    meaning = replace(meaning, forms=((asked[i], 1.0),), shown=mistyped.get(i, meaning.shown))
                 meanings[id(tok)] = replace(meaning, asking=True)
                 continue
             if i in asides:
@@ -144,6 +155,29 @@ def interpret(
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
+
+
+def _mistyped_question_words(words: Sequence[str], understood: Sequence[Meaning]) -> dict[int, str]:
+    """Mistyped words (spellings the index lacks, given candidates) one of whose candidates
+    makes a question phrase of two or more syllables with the words beside it ("ra aso" → "ra
+    sao", "nhu the ano" → "như thế nào"), and that candidate: the word asks, as it would typed
+    right, instead of being searched for as a topic word by its every candidate. Not a word
+    before "gì" or "ai", which may follow any verb ("lma gi" is "làm gì", not "là gì")."""
+    found: dict[int, str] = {}
+    for i, meaning in enumerate(understood):
+        if meaning.how != "typo" or words[i + 1 : i + 2] in (["gi"], ["ai"]):
+            continue
+        for candidate, _ in meaning.forms:
+            if candidate == words[i]:
+                continue
+            trial = [*words[:i], candidate, *words[i + 1 :]]
+            if any(
+                len(phrase) > 1 and start <= i < start + len(phrase)
+                for start, phrase in find_phrases(trial, QUESTION_PHRASES)
+            ):
+                found[i] = candidate
+                break
+    return found
 
 
 def _hurried_question(folded: Sequence[str]) -> bool:

@@ -559,6 +559,34 @@ def test_the_question_words_of_a_plain_question_are_not_taken_for_slips() -> Non
     assert "nay" in forms_of("tinh trang nao keo dai trong dem", "nao")
 
 
+def test_a_mistyped_question_word_asks_as_it_would_typed_right() -> None:
+    """"sức khỏe ra aso?": "aso" is in no article, and its candidates ("sao", "ao", "so") were
+    each searched for as a topic word, with "ra" beside them. One of them makes a question
+    phrase with its neighbours ("ra sao"), so the two ask, as "ra sao" typed right does, and
+    the other candidates are dropped. In a query that is no question each is still searched."""
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import interpret
+    from indexer.typos import TypoIndex
+
+    texts = ["Sức khỏe ra sao sau khi mổ.", "Mang ra áo ấm.", "Đưa ra số ca mổ.", "Như thế nào là đủ.",
+             "Bệnh nhân nào cũng vậy."]  # "ra áo", "ra số" held too: no candidate taken alone
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+
+    def read(query: str) -> dict[str, tuple[list[str], bool]]:
+        parsed = parse_query(query)
+        meanings = interpret(parsed, parsed.text, support, index)
+        by_word = {t.folded: meanings[id(t)] for t in parsed.positive_tokens}
+        return {word: ([f for f, _ in m.forms], m.asking) for word, m in by_word.items()}
+
+    right, typo = read("suc khoe sau mo ra sao?"), read("suc khoe sau mo ra aso?")
+    assert typo["ra"] == right["ra"] == (["ra"], True)
+    assert typo["aso"] == right["sao"] == (["sao"], True)
+    assert read("mo nhu the ano?")["ano"] == (["nao"], True)
+    forms, asks = read("suc khoe sau mo ra aso")["aso"]  # no question: every candidate searched
+    assert not asks and {"sao", "ao", "so"} <= set(forms)
+
+
 def test_question_spellings_are_sure_only_where_a_question_asks() -> None:
     """A question's own words are spelled as a question asks them, where that is sure: phrases
     of several syllables anywhere in a question, a lone question word only at the end of one

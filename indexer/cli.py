@@ -259,7 +259,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
     ids = [i for arg in args.ids for i in (_stdin_ids() if arg == "-" else [arg])]
     if not ids:
         raise CliError("no article id given (standard input was empty)")
-    progress = Progress(current_meta(root)[1]["documents"], args.quiet, "expunge") if args.expunge else None
+    kept = current_meta(root)[1]["documents"] - len(set(ids))  # the articles an expunge writes, all ids found
+    progress = Progress(max(kept, 0), args.quiet, "expunge") if args.expunge else None
     try:
         report = delete_articles(ids, root, expunge=args.expunge, progress=progress)
     finally:

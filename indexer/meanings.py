@@ -165,7 +165,7 @@ def _mistyped_question_words(words: Sequence[str], understood: Sequence[Meaning]
     before "gì" or "ai", which may follow any verb ("lma gi" is "làm gì", not "là gì")."""
     found: dict[int, str] = {}
     for i, meaning in enumerate(understood):
-        if meaning.how != "typo" or words[i + 1 : i + 2] in (["gi"], ["ai"]):
+        if meaning.how != "typo" or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
             continue
         for candidate, _ in meaning.forms:
             if candidate == words[i]:

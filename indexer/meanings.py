@@ -29,8 +29,7 @@ from indexer.matching import idf
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import ParsedQuery
 from indexer.questions import (
-    QUESTION_PHRASES,
-    find_phrases,
+    in_question_phrase,
     looks_like_question,
     question_positions,
     sure_question_phrases,
@@ -127,9 +126,10 @@ def interpret(
         framing, asides = set(), set()
         if may_be_framed and not clause.phrase:
             framing, asides = _framing(tokens, understood, words, text, question, support)
-        mistyped = _mistyped_question_words(words, understood) if question and not clause.phrase else {}
+        asks = question and not clause.phrase
+        mistyped = _mistyped_question_words(words, understood) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]
-        asking = question_positions(asked) - framing - asides if question and not clause.phrase else set()
+        asking = question_positions(asked) - framing - asides if asks else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
                 meanings[id(tok)] = replace(meaning, framing=True)
@@ -170,11 +170,7 @@ def _mistyped_question_words(words: Sequence[str], understood: Sequence[Meaning]
         for candidate, _ in meaning.forms:
             if candidate == words[i]:
                 continue
-            trial = [*words[:i], candidate, *words[i + 1 :]]
-            if any(
-                len(phrase) > 1 and start <= i < start + len(phrase)
-                for start, phrase in find_phrases(trial, QUESTION_PHRASES)
-            ):
+            if in_question_phrase([*words[:i], candidate, *words[i + 1 :]], i):
                 found[i] = candidate
                 break
     return found

@@ -96,6 +96,13 @@ def question_positions(folded: Sequence[str]) -> set[int]:
     return phrase_positions(folded, QUESTION_PHRASES)
 
 
+def in_question_phrase(folded: Sequence[str], i: int) -> bool:
+    """Whether the syllable at `i` belongs to a question phrase of two or more syllables ("ra
+    sao", "như thế nào"), not to a question word alone ("nào", "thế")."""
+    found = find_phrases(folded, QUESTION_PHRASES)
+    return any(len(phrase) > 1 and start <= i < start + len(phrase) for start, phrase in found)
+
+
 def phrase_positions(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> set[int]:
     """Positions of the syllables `find_phrases` finds."""
     return {i + k for i, phrase in find_phrases(folded, phrases) for k in range(len(phrase))}

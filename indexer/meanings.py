@@ -31,6 +31,7 @@ from indexer.query import ParsedQuery
 from indexer.questions import (
     in_question_phrase,
     looks_like_question,
+    near_question_words,
     question_positions,
     sure_question_phrases,
     sure_question_positions,
@@ -127,7 +128,7 @@ def interpret(
         if may_be_framed and not clause.phrase:
             framing, asides = _framing(tokens, understood, words, text, question, support)
         asks = question and not clause.phrase
-        mistyped = _mistyped_question_words(words, understood) if asks else {}
+        mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]
         asking = question_positions(asked) - framing - asides if asks else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
@@ -157,17 +158,21 @@ def interpret(
     return meanings
 
 
-def _mistyped_question_words(words: Sequence[str], understood: Sequence[Meaning]) -> dict[int, str]:
+def _mistyped_question_words(
+    words: Sequence[str], typed: Sequence[str], understood: Sequence[Meaning]
+) -> dict[int, str]:
     """Mistyped words (spellings the index lacks, given candidates) one of whose candidates
     makes a question phrase of two or more syllables with the words beside it ("ra aso" → "ra
     sao", "nhu the ano" → "như thế nào"), and that candidate: the word asks, as it would typed
     right, instead of being searched for as a topic word by its every candidate. Not a word
-    before "gì" or "ai", which may follow any verb ("lma gi" is "làm gì", not "là gì")."""
+    before "gì" or "ai", which may follow any verb ("lma gi" is "làm gì", not "là gì"). Besides
+    the index's candidates (a few per word, and none of a word an archive does not print), the
+    question phrases' own words one slip from the letters typed (`near_question_words`)."""
     found: dict[int, str] = {}
     for i, meaning in enumerate(understood):
         if meaning.how != "typo" or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
             continue
-        for candidate, _ in meaning.forms:
+        for candidate in dict.fromkeys([*(f for f, _ in meaning.forms), *near_question_words(typed[i])]):
             if candidate == words[i]:
                 continue
             if in_question_phrase([*words[:i], candidate, *words[i + 1 :]], i):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from indexer.typos import distance
+
 # Folded question phrases. In a question they ask for the answer, so they do not describe it.
 QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
     tuple(p.split())
@@ -94,6 +96,15 @@ def opens_with_question(folded: Sequence[str]) -> bool:
 def question_positions(folded: Sequence[str]) -> set[int]:
     """Positions of syllables that belong to a question phrase (longest phrases first)."""
     return phrase_positions(folded, QUESTION_PHRASES)
+
+
+_PHRASE_WORDS = sorted({word for phrase in QUESTION_PHRASES if len(phrase) > 1 for word in phrase})
+
+
+def near_question_words(typed: str) -> list[str]:
+    """The words of the question phrases of two or more syllables one slip (`typos.distance`)
+    from the letters typed ("aso" → "sao"), whatever an index holds."""
+    return [word for word in _PHRASE_WORDS if word != typed and distance(typed, word, 1) <= 1]
 
 
 def in_question_phrase(folded: Sequence[str], i: int) -> bool:

@@ -103,26 +103,21 @@ def _update_all(change: _Change, articles: Iterable[Article], progress: Progress
     small ones), so the cost follows what is added. A replaced version's words are taken out
     of the restoration counts (`ReadingCounter.remove`): replacing an article ten times counts
     its text once, and a name corrected in it is no longer read into queries."""
-    writer = change.ix.writer(**WRITER_OPTIONS)
     added = 0
     replaced: dict[str, Article] = {}  # this run's articles, which the searcher does not see
-    try:
-        with change.ix.searcher() as searcher:
-            for article in articles:
-                old = replaced.get(article.id) or _stored_article(searcher, article.id)
-                if old is not None:
-                    change.readings.remove(old)
-                change.readings.add(article)
-                change.catalog.add(article)
-                writer.update_document(**document_fields(article))
-                replaced[article.id] = article
-                added += 1
-                if progress:
-                    progress(1)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
+    # Whoosh's writer commits when the block ends, and cancels if it raises
+    with change.ix.writer(**WRITER_OPTIONS) as writer, change.ix.searcher() as searcher:
+        for article in articles:
+            old = replaced.get(article.id) or _stored_article(searcher, article.id)
+            if old is not None:
+                change.readings.remove(old)
+            change.readings.add(article)
+            change.catalog.add(article)
+            writer.update_document(**document_fields(article))
+            replaced[article.id] = article
+            added += 1
+            if progress:
+                progress(1)
     return added
 
 
@@ -195,12 +190,7 @@ def _mark_deleted(root: Path, current: Path, articles: Sequence[Article], starte
         for article in articles:
             change.readings.remove(article)
             change.catalog.remove(article.id)
-        writer = change.ix.writer(**WRITER_OPTIONS)
-        try:
+        with change.ix.writer(**WRITER_OPTIONS) as writer:  # committed at the end, cancelled if it raises
             for article in articles:
                 writer.delete_by_term("id", article.id)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
         return change.finish(IngestReport(), 0)

@@ -259,8 +259,10 @@ def cmd_delete(args: argparse.Namespace) -> int:
     ids = [i for arg in args.ids for i in (_stdin_ids() if arg == "-" else [arg])]
     if not ids:
         raise CliError("no article id given (standard input was empty)")
-    kept = current_meta(root)[1]["documents"] - len(set(ids))  # the articles an expunge writes, all ids found
-    progress = Progress(max(kept, 0), args.quiet, "expunge") if args.expunge else None
+    progress = None
+    if args.expunge:  # it writes the articles kept (exactly so when every id is found)
+        kept = current_meta(root)[1]["documents"] - len(set(ids))
+        progress = Progress(max(kept, 0), args.quiet, "expunge")
     try:
         report = delete_articles(ids, root, expunge=args.expunge, progress=progress)
     finally:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
@@ -172,7 +172,7 @@ def _mistyped_question_words(
     for i, meaning in enumerate(understood):
         if meaning.how != "typo" or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
             continue
-        for candidate in dict.fromkeys([*(f for f, _ in meaning.forms), *near_question_words(typed[i])]):
+        for candidate in chain((f for f, _ in meaning.forms), near_question_words(typed[i])):
             if candidate == words[i]:
                 continue
             if in_question_phrase([*words[:i], candidate, *words[i + 1 :]], i):

@@ -5,7 +5,7 @@ frame a question, are `indexer.letters`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from indexer.typos import distance
 
@@ -101,10 +101,11 @@ def question_positions(folded: Sequence[str]) -> set[int]:
 _PHRASE_WORDS = sorted({word for phrase in QUESTION_PHRASES if len(phrase) > 1 for word in phrase})
 
 
-def near_question_words(typed: str) -> list[str]:
+def near_question_words(typed: str) -> Iterator[str]:
     """The words of the question phrases of two or more syllables one slip (`typos.distance`)
-    from the letters typed ("aso" → "sao"), whatever an index holds."""
-    return [word for word in _PHRASE_WORDS if word != typed and distance(typed, word, 1) <= 1]
+    from the letters typed ("aso" → "sao"), whatever an index holds. Lazily: they are read only
+    where none of the index's candidates makes a question phrase."""
+    return (word for word in _PHRASE_WORDS if word != typed and distance(typed, word, 1) <= 1)
 
 
 def in_question_phrase(folded: Sequence[str], i: int) -> bool:

@@ -109,14 +109,46 @@ def reading_spellings(parsed: ParsedQuery, suggestion: dict[str, str] | None) ->
     return {folded: frozenset(exact) for folded, exact in spellings.items()}
 
 
+def plain_spellings(
+    parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: Restorer | None
+) -> dict[str, frozenset[str]]:
+    """For a query of at most MAX_WORDS words given marks (typed, or keyed with the input method
+    off), the words typed plain that the restoration model, reading them beside the marks
+    given, reads plain too, by folded form ("Việt Nam": "nam" → "nam"): the hits mark that
+    spelling, not every one the folded word matches ("Nam", not the "năm" beside it;
+    `snippets.Highlighter.reading`). A plain word the model reads with marks may be one whose
+    marks were left out ("Thành uy": "ủy"), and marks every spelling. Read without the hits'
+    context, so the article page reads it the same."""
+    tokens = parsed.positive_tokens
+    if restorer is None or not tokens or len(tokens) > MAX_WORDS:
+        return {}
+    understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
+    given = [m.exact if m.how in ("telex", "vni", "marks") else t.exact if has_marks(t.exact) else None
+             for t, m in zip(tokens, understood, strict=True)]
+    plain = [m.how == "typed" and g is None and t.exact.isalpha()
+             for t, m, g in zip(tokens, understood, given, strict=True)]
+    if not any(given) or not any(plain):
+        return {}
+    words = [fold(m.shown) if m.changed else t.folded for t, m in zip(tokens, understood, strict=True)]
+    reading = _readings(restorer, words, tokens, parsed.text, [], given)
+    return {t.folded: frozenset({t.exact}) for t, is_plain, r in zip(tokens, plain, reading, strict=True)
+            if is_plain and r is not None and canonical_syllable(r) == t.exact}
+
+
 _SPACES = re.compile(r"\s+")
 _PHRASE_BREAK = re.compile(r"[\w,;:!?()\[\]{}\"'“”‘’«»…]|\.\s")
 
 
 def _readings(
-    restorer: Restorer | None, folded: list[str], tokens: Sequence[Syllable], text: str, context: list[str]
+    restorer: Restorer | None,
+    folded: list[str],
+    tokens: Sequence[Syllable],
+    text: str,
+    context: list[str],
+    given: Sequence[str | None] = (),
 ) -> list[str | None]:
-    """The accented reading of each word, None where no model offers one. Each phrase is read
+    """The accented reading of each word, None where no model offers one; `given`: the words
+    whose reading is known (`Restorer.decode`). Each phrase is read
     on its own (`_one_phrase`): across a comma, a colon, a quote or an excluded word the
     model's pairs say nothing, so "ha noi, da nang" is "Hà Nội, Đà Nẵng", not "Hà Nội, đã nắng"."""
     reading: list[str | None] = [None] * len(folded)
@@ -126,7 +158,7 @@ def _readings(
     for end in range(1, len(folded) + 1):
         if end < len(folded) and _one_phrase(text, tokens[end - 1], tokens[end]):
             continue
-        read = restorer.restore(folded[start:end], context)
+        read = restorer.restore(folded[start:end], context, given[start:end])
         if read is not None:
             reading[start:end] = read
         start = end

@@ -294,11 +294,17 @@ class Restorer:
     def candidates(self, folded: str) -> list[str]:
         return self.by_fold.get(folded) or [folded]
 
-    def decode(self, folded: Sequence[str], local: Counts | None = None) -> list[str]:
+    def decode(
+        self, folded: Sequence[str], local: Counts | None = None, given: Sequence[str | None] = ()
+    ) -> list[str]:
         """Viterbi: argmax over readings of log P(s1) + Σ log P(s_i | s_{i-1}), lowercase.
-        `local` counts from the query's context (see restore) weigh in at each step."""
+        `local` counts from the query's context (see restore) weigh in at each step; `given`:
+        the reading of a word already known (its marks typed), where not None."""
         local = local or Counts({}, {})
-        options = [self._with_local(self.candidates(f), f, local) for f in folded]
+        options = [
+            [given[i]] if i < len(given) and given[i] else self._with_local(self.candidates(f), f, local)
+            for i, f in enumerate(folded)
+        ]
         memo: dict[str, _Facts] = {}
 
         # where the context holds the first two words as a pair, it weighs their readings in
@@ -435,16 +441,18 @@ class Restorer:
                 return counts.cased.get(s, s)
         return s
 
-    def restore(self, folded: Sequence[str], context: Iterable[str] = ()) -> list[str] | None:
+    def restore(
+        self, folded: Sequence[str], context: Iterable[str] = (), given: Sequence[str | None] = ()
+    ) -> list[str] | None:
         """The most likely accented reading of a folded syllable sequence, cased as printed,
         or None when no model knows it well enough to offer it. `context`: texts the query
         was found in (titles and snippets of its hits), whose spelling of these very words
-        outweighs the models."""
+        outweighs the models; `given`: readings already known, as `decode` takes them."""
         local = self.local_counts(folded, context) if context else None
         known = local.unigrams if local else {}
         if not folded or all(f not in self.by_fold and not any(fold(s) == f for s in known) for f in folded):
             return None
-        path = self.decode(folded, local)
+        path = self.decode(folded, local, given)
         if not self.supported(path, local):
             return None
         return self.cased(path, local)

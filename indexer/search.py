@@ -24,7 +24,7 @@ from whoosh import query as wq
 
 from indexer import ranking
 from indexer.analysis import fold, fold_quick, has_marks, normalize_text
-from indexer.didyoumean import did_you_mean, reading_spellings
+from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
@@ -440,7 +440,10 @@ class SearchService:
                 context = _context(articles, ranked[:CONTEXT_HITS], marked, highlighter)
             suggestion = did_you_mean(parsed, meanings, support, gen.model("restorer"), context)
             if highlighter is not None:  # marked once the reading is known: a query typed without
-                spellings = reading_spellings(parsed, suggestion)  # marks is marked as it was read
+                # marks is marked as it was read, the plain words of one given marks as typed
+                spellings = reading_spellings(parsed, suggestion) or plain_spellings(
+                    parsed, meanings, gen.model("restorer")
+                )
                 highlighter = highlighter.reading(spellings) if spellings else highlighter
                 for hit, marks in zip(hits, shown, strict=True):
                     _render(hit, marks, highlighter)
@@ -478,12 +481,13 @@ class SearchService:
         parsed = parse_query(q)
         if parsed.is_empty:
             return Highlighter(set())
-        built = self._understood(parsed, self.generation())[0]
+        gen = self.generation()
+        built, meanings, _ = self._understood(parsed, gen)
         built.query()  # collects the terms as a side effect
         highlighter = _highlighter(built)
-        if any(has_marks(t.exact) for t in parsed.positive_tokens):
-            return highlighter
-        spellings = reading_spellings(parsed, self.search(q)["suggestion"])
+        spellings = plain_spellings(parsed, meanings, gen.model("restorer"))
+        if not spellings and not any(has_marks(t.exact) for t in parsed.positive_tokens):
+            spellings = reading_spellings(parsed, self.search(q)["suggestion"])
         return highlighter.reading(spellings) if spellings else highlighter
 
     def _understood(

@@ -654,6 +654,23 @@ def test_a_query_typed_plain_marks_the_spellings_it_was_read_as(tmp_path: Path) 
     assert "<mark>Năm</mark> nay <mark>miền</mark> núi" in hits["year"]["snippet"]  # prints no "Nam"
 
 
+def test_a_query_given_marks_marks_its_plain_words_as_typed(tmp_path: Path) -> None:
+    """ "miền nam" typed with marks marked the "năm" of "miền Nam năm nay" too, as its plain
+    "nam" matches every spelling. A plain word that the restoration model reads plain in the
+    query ("miền Nam") marks only that spelling where a text prints it, as a word typed with
+    marks does; keyed with the input method off ("mieefn nam"), the same. (One the model reads
+    with marks may have lost them, and still marks every spelling: the next test.)"""
+    service = small_service(tmp_path, [
+        {"id": "south", "title": "Gió mùa về miền Nam", "lead": "Miền Nam năm nay đón gió mùa sớm.",
+         "body": "Trời se lạnh."},
+        {"id": "year", "title": "Tổng kết năm", "lead": "Năm nay miền núi được mùa.", "body": "Cuối năm tổng kết."},
+    ])
+    for query in ("miền nam", "mieefn nam"):
+        hits = {h["id"]: h for h in service.search(query)["hits"]}
+        assert hits["south"]["snippet"].startswith("<mark>Miền Nam</mark> năm nay"), query
+        assert "<mark>Năm</mark> nay <mark>miền</mark> núi" in hits["year"]["snippet"], query  # prints no "Nam"
+
+
 def test_reading_spellings_only_for_a_suggestion_that_restores_marks() -> None:
     from indexer.didyoumean import reading_spellings
 
@@ -671,8 +688,10 @@ def test_an_article_opened_from_a_plain_query_is_marked_as_the_results_were(serv
     assert service.search("mien nam")["suggestion"]["kind"] == "accents"
     assert service.highlighter("mien nam").mark_all("Miền Nam năm nay") == "<mark>Miền Nam</mark> năm nay"
     assert service.highlighter("mien nam").mark_all("Năm nay") == "<mark>Năm</mark> nay"  # prints no "Nam"
-    # typed with marks somewhere, a word typed plain still marks every spelling
-    assert service.highlighter("miền nam").mark_all("Miền Nam năm nay") == "<mark>Miền Nam năm</mark> nay"
+    # typed with marks, a word typed plain that the model reads plain too marks that spelling
+    assert service.highlighter("miền nam").mark_all("Miền Nam năm nay") == "<mark>Miền Nam</mark> năm nay"
+    # one the model reads with marks may have lost them ("tổng kết năm"): every spelling
+    assert service.highlighter("tổng kết nam").mark_all("Nam năm nay") == "<mark>Nam năm</mark> nay"
 
 
 @pytest.fixture(scope="module")

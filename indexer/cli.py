@@ -317,6 +317,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         keyboard = suggestion["kind"] == "keyboard"
         label = "Understood as (typed with the input method off)" if keyboard else "Did you mean"
         print(f"{label}: {render_marked(suggestion['html'], color)}")
+    if result.get("absent"):
+        rest = ": results for the other words" if result["total"] else ""
+        print(f"In no article: {', '.join(result['absent'])}{rest}")
     for i, hit in enumerate(result["hits"], start=first + 1):
         when = (hit.get("published") or "")[:16].replace("T", " ")
         meta = " · ".join(x for x in (when, hit.get("author") or "", hit["id"]) if x)

@@ -162,6 +162,9 @@ class QueryBuilder:
         # ("bao" -> [(("bao", "hiem", "xa", "hoi"), ("bhxh",))]): the re-rank reads them as typed
         self.aliases: Aliases = {}
         self.can_relax = False
+        # words of the query (not its question words or asides) that no article holds in any
+        # form tried ("covid" in a 2017 archive): the hits are for the rest, and the user is told so
+        self.absent: list[Syllable] = []
         tokens = parsed.positive_tokens
         # A long query with quotes is most likely a pasted headline ('Mozilla "khai tử" Firefox
         # OS'): its quotes are typography, so they may relax when nothing matches them exactly.
@@ -202,6 +205,7 @@ class QueryBuilder:
         pending_or: list[Any] = []
         self.sequence = []
         self.number_pairs = set()
+        self.absent = []
         for clause in self.parsed.clauses:
             if clause.negated:
                 excluded.append(self._sequence(tuple(t.folded for t in clause.tokens if not t.alias), clause.parts))
@@ -302,14 +306,18 @@ class QueryBuilder:
                 joined = self._fields(parts, "", alias.folded, len(span))
                 units.append(wq.DisjunctionMax([wq.And([sequence, *words]), joined]))
                 known += 1
+                if self.df is not None and not any(self.df(f) for f in (alias.folded, *(t.folded for t in span))):
+                    self.absent.append(alias)
                 i += len(span)
                 continue
             forms = meanings[i].forms
             alternatives = [self._fields(parts, "", f, weight[i] * w) for f, w in forms]
             units.append(alternatives[0] if len(alternatives) == 1 else wq.DisjunctionMax(alternatives))
-            needed_word = not (meanings[i].asking or meanings[i].aside)
-            if needed_word and (self.df is None or any(self.df(f) for f, _ in forms)):
-                known += 1  # (a question word or an aside is matched and scored, never needed)
+            if not (meanings[i].asking or meanings[i].aside):  # (matched and scored, never needed)
+                if self.df is None or any(self.df(f) for f, _ in forms):
+                    known += 1
+                else:
+                    self.absent.append(tokens[i])
             i += 1
         needed = 1 if relaxed else minimum_match(known)
         self.can_relax = self.can_relax or needed > 1

@@ -448,6 +448,9 @@ class SearchService:
                 for hit, marks in zip(hits, shown, strict=True):
                     _render(hit, marks, highlighter)
             response["hits"], response["suggestion"] = hits, suggestion
+            absent = dict.fromkeys(parsed.text[t.start : t.end] for t in built.absent)
+            if absent:
+                response["absent"] = list(absent)
         return response
 
     def article(self, article_id: str) -> dict[str, Any] | None:

@@ -99,7 +99,7 @@ def test_search_finds_the_seed_article(client: FlaskClient) -> None:
     conforms(body, "SearchResult")
     assert body["hits"][0]["id"] == SEED_ID
     assert body["total"] >= 1 and body["page"] == 1 and body["per_page"] == 10
-    assert "notice" not in body
+    assert "notice" not in body and "absent" not in body
     assert response.headers["Cache-Control"] == "public, max-age=60"
     assert response.headers["ETag"].startswith('W/"gen-')
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -158,6 +158,19 @@ def test_search_without_searchable_words_is_an_empty_result(client: FlaskClient,
     body = response.get_json()
     conforms(body, "SearchResult")
     assert body["total"] == 0 and body["hits"] == [] and body["suggestion"] is None
+
+
+def test_words_in_no_article_are_named(client: FlaskClient) -> None:
+    """ "Blockchain" is in no article in any spelling tried: the hits are for "doanh nghiệp" alone,
+    and the answer says which word they lack, as typed. A word matched by a likely spelling
+    ("doanh nghiepp") or decoded keystrokes ("Ddangr") is not absent."""
+    body = client.get("/api/search", query_string={"q": "Blockchain doanh nghiệp"}).get_json()
+    conforms(body, "SearchResult")
+    assert body["absent"] == ["Blockchain"] and body["hits"][0]["id"] == SEED_ID
+    for q in ("doanh nghiepp", "Ddangr uyr", "Blockchain"):
+        body = client.get("/api/search", query_string={"q": q}).get_json()
+        conforms(body, "SearchResult")
+        assert ("absent" in body) == (q == "Blockchain"), q
 
 
 def test_long_query_is_cut_with_a_notice(client: FlaskClient) -> None:

@@ -90,6 +90,8 @@ def test_build_seeds_then_search_without_diacritics(tmp_path: Path) -> None:
     as_json = json.loads(run_cli("search", "dang uy khoi doanh nghiep", "--json", index=index).stdout)
     assert as_json["hits"][0]["id"] == SEED_ID
     assert set(as_json) >= {"query", "total", "page", "per_page", "took_ms", "suggestion", "facets", "hits"}
+    assert "In no article: blockchain: results for the other words" in run_cli("search", "blockchain doanh nghiep",
+                                                                          index=index).stdout
 
 
 def test_show_and_stats(seed_index: Path) -> None:

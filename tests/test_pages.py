@@ -206,6 +206,13 @@ def test_no_results_page_is_helpful(client: FlaskClient) -> None:
     assert "ngoặc kép" in html and "Lọc theo thời gian" in html
 
 
+def test_results_page_names_the_words_no_article_holds(client: FlaskClient) -> None:
+    html = get(client, "/search?q=blockchain+doanh+nghiep")
+    assert re.search(r"Không bài nào có:\s*<s>blockchain</s> — kết quả theo các từ còn lại\.", html)
+    assert "Không bài nào có" not in get(client, "/search?q=doanh+nghiep")
+    assert "<s>QX&amp;ZW</s>" in get(client, "/search?q=QX%26ZW+doanh+nghiep")  # as typed, escaped
+
+
 def test_no_results_page_does_not_offer_what_was_already_searched(client: FlaskClient) -> None:
     # the seed page never prints "Việt Nam": "Vieejt Nam" was searched as it, so "try Việt Nam"
     # would only repeat the empty search; the reading is shown as understood instead

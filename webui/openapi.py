@@ -20,7 +20,7 @@ from indexer.search import (
 )
 
 # A q longer than this is refused (400 query_too_long); up to it, search() cuts q to
-# MAX_QUERY_CHARS and says so in "notice". See webui/API.md.
+# MAX_QUERY_CHARS and says so in "notice". See the README's "JSON API".
 MAX_Q_ACCEPTED = 10 * MAX_QUERY_CHARS
 MAX_PAGE = MAX_RESULT_WINDOW  # reachable only with per_page=1: page × per_page ≤ MAX_RESULT_WINDOW
 
@@ -151,6 +151,12 @@ SCHEMAS: dict[str, Any] = {
             "facets": {"$ref": "#/components/schemas/Facets"},
             "hits": {"type": "array", "maxItems": MAX_PER_PAGE, "items": {"$ref": "#/components/schemas/Hit"}},
             "notice": {**_STR, "description": "present only when the query was cut to the limits"},
+            "absent": {
+                "type": "array",
+                "items": _STR,
+                "description": "present only when words of the query, as typed, are in no article in any "
+                "spelling tried (a likely spelling, the keystrokes decoded): the hits are for the rest",
+            },
         },
     },
     "Caption": {

@@ -50,7 +50,7 @@ from indexer.schema import PARTS
 from indexer.sidecars import Catalog, ReadingCounter
 from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
 from indexer.stored import StoredFields
-from indexer.titles import MappedTitles, Titles
+from indexer.titles import MappedTitles, Titles, marks_first
 from indexer.typos import MappedTypoIndex, TypoIndex
 
 T = TypeVar("T")
@@ -64,6 +64,7 @@ __all__ = [
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
 SUGGEST_LIMIT = 10
+SUGGEST_POOL = 100  # titles a prefix typed with marks takes, to put those printing its marks first
 CONTEXT_HITS = 3  # the hits whose titles and snippets "did you mean" reads (`_context`), on any page: 3 restores
 # more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k;
 # bench/journal/relevance.md, stop 47)
@@ -460,16 +461,17 @@ class SearchService:
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
         """Titles whose folded text starts with the folded prefix, then titles with a word
-        starting with it: search-as-you-type, diacritic-insensitive. Typed with the input
+        starting with it: search-as-you-type, diacritic-insensitive, those that print the marks
+        typed first (`titles.marks_first`). Typed with the input
         method off ("Thuyr lowij", "Vieej"), where that finds nothing: the same for the letters
         the keystrokes type (`keyboard.base_letters`: "thuy loi", "vie")."""
-        key = fold(normalize_text(prefix or "")).strip()[:MAX_QUERY_CHARS]
-        key = " ".join(key.split())
+        typed = " ".join(normalize_text(prefix or "").split())[:MAX_QUERY_CHARS]
+        key = fold(typed)
         if not key:
             return []
         limit = max(1, min(limit, SUGGEST_LIMIT))
         titles = self.generation().titles
-        found = titles.suggest(key, limit)
+        found = marks_first(titles.suggest(key, SUGGEST_POOL if has_marks(typed) else limit), typed, limit)
         if not found:
             letters = " ".join(base_letters(word) or word for word in key.split())
             if letters != key:

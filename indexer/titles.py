@@ -10,13 +10,40 @@ process, and no start-up cost.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from indexer.analysis import fold
+from indexer.analysis import canonical_syllable, fold, has_marks
 from indexer.mapped import StringColumn
 
 _COLUMNS = ("titles.folded", "titles.text", "titles.id")
+_WORD = re.compile(r"\w+")
+
+
+def marks_first(found: list[dict[str, str]], typed: str, limit: int) -> list[dict[str, str]]:
+    """The first `limit` of `found` (`Titles.suggest`), those that print the words typed with
+    marks as typed first ("năm": "Năm 2017, …" before "Nam Định: …"; "Việ": "Việt Nam …"
+    before "Viễn cảnh …"), each group in its order: typed marks count, as they do in search."""
+    want = [canonical_syllable(w) for w in _WORD.findall(typed)]
+    if not any(has_marks(w) for w in want):
+        return found[:limit]
+    return sorted(found, key=lambda s: not _prints_as_typed(s["title"], want))[:limit]
+
+
+def _prints_as_typed(title: str, want: Sequence[str]) -> bool:
+    """Whether `title` holds the words `want` in a row, the last perhaps cut short ("việ" of
+    "Việt"), and prints those given marks as they were typed (tone placement either way)."""
+    words = [canonical_syllable(w) for w in _WORD.findall(title)]
+    n = len(want)
+    for j in range(len(words) - n + 1):
+        window = words[j : j + n]
+        whole, last = zip(window[:-1], want[:-1], strict=True), (window[-1], want[-1])
+        if all(w == x if has_marks(x) else fold(w) == x for w, x in whole) and (
+            last[0].startswith(last[1]) if has_marks(last[1]) else fold(last[0]).startswith(last[1])
+        ):
+            return True
+    return False
 
 
 class Titles:

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indexer.ranking as ranking_module
-from indexer.analysis import fold, fold_quick
+from indexer.analysis import fold, fold_quick, has_marks
 from indexer.letters import LETTER_SPELLINGS
 from indexer.query import PASTED_TEXT_WORDS
 from indexer.search import (
@@ -669,6 +669,53 @@ def test_a_query_given_marks_marks_its_plain_words_as_typed(tmp_path: Path) -> N
         hits = {h["id"]: h for h in service.search(query)["hits"]}
         assert hits["south"]["snippet"].startswith("<mark>Miền Nam</mark> năm nay"), query
         assert "<mark>Năm</mark> nay <mark>miền</mark> núi" in hits["year"]["snippet"], query  # prints no "Nam"
+
+
+def test_search_as_you_type_puts_titles_printing_the_marks_typed_first(tmp_path: Path) -> None:
+    """Suggestions match folded titles; typed with marks, those that print the marks typed come
+    first, then the rest in their order: "năm" is the year, not the south. Old-style tone
+    placement is the same word, and a last word cut short matches its start ("Việ": "Việt")."""
+    service = small_service(tmp_path, [
+        {"id": "dinh", "title": "Nam Định mưa lớn", "lead": "Mưa.", "body": "Mưa."},
+        {"id": "school", "title": "Năm học mới", "lead": "Khai giảng.", "body": "Học."},
+        {"id": "end", "title": "Bế giảng năm học", "lead": "Bế giảng.", "body": "Học."},
+        {"id": "far", "title": "Viễn cảnh tươi sáng", "lead": "Sáng.", "body": "Sáng."},
+        {"id": "viet", "title": "Việt Nam đón khách", "lead": "Khách.", "body": "Khách."},
+        {"id": "party", "title": "Hội nghị Thành ủy", "lead": "Họp.", "body": "Họp."},
+        {"id": "army", "title": "Thanh uy danh", "lead": "Danh.", "body": "Danh."},
+    ])
+
+    def ids(prefix: str) -> list[str]:
+        return [s["id"] for s in service.suggest(prefix)]
+
+    assert ids("nam") == ["dinh", "school", "end", "viet"]  # folded: prefix matches, then words inside
+    assert ids("năm") == ["school", "end", "dinh", "viet"]
+    assert ids("Việ") == ["viet", "far"] and ids("vie") == ["far", "viet"]
+    assert ids("Thành uỷ") == ["party", "army"] and ids("thanh uy") == ["army", "party"]
+
+
+_TITLE_WORDS = ["Nam", "năm", "nằm", "Việt", "viễn", "thành", "ủy", "uỷ", "thanh", "uy", "2017"]
+
+
+@given(
+    titles=st.lists(st.lists(st.sampled_from(_TITLE_WORDS), min_size=1, max_size=4).map(" ".join), max_size=12),
+    typed=st.lists(st.sampled_from([*_TITLE_WORDS, "vi", "việ", "nă"]), min_size=1, max_size=2).map(" ".join),
+    limit=st.integers(1, 10),
+)
+def test_marks_first_only_reorders(titles: list[str], typed: str, limit: int) -> None:
+    """`marks_first` keeps `limit` of what the titles matched, reordered only by whether a
+    title prints the marks typed: those first, and each group in the order it was found."""
+    from indexer.titles import marks_first
+
+    found = [{"id": str(i), "title": t} for i, t in enumerate(titles)]
+    kept = [int(s["id"]) for s in marks_first(found, typed, limit)]
+    assert len(kept) == min(limit, len(found))
+    if not has_marks(typed):
+        assert kept == list(range(len(kept)))
+    # a stable partition: two runs, each in found order, and no title left out for a later one
+    cut = next((k for k in range(1, len(kept)) if kept[k] < kept[k - 1]), len(kept))
+    assert kept[:cut] == sorted(kept[:cut]) and kept[cut:] == sorted(kept[cut:])
+    assert len(set(kept)) == len(kept)
 
 
 def test_reading_spellings_only_for_a_suggestion_that_restores_marks() -> None:

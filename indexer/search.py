@@ -64,7 +64,7 @@ __all__ = [
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
 SUGGEST_LIMIT = 10
-SUGGEST_POOL = 100  # titles a prefix typed with marks takes, to put those printing its marks first
+SUGGEST_POOL = 30  # titles starting with a prefix typed with marks read, to put those printing them first
 CONTEXT_HITS = 3  # the hits whose titles and snippets "did you mean" reads (`_context`), on any page: 3 restores
 # more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k;
 # bench/journal/relevance.md, stop 47)
@@ -471,7 +471,7 @@ class SearchService:
             return []
         limit = max(1, min(limit, SUGGEST_LIMIT))
         titles = self.generation().titles
-        found = marks_first(titles.suggest(key, SUGGEST_POOL if has_marks(typed) else limit), typed, limit)
+        found = marks_first(titles.suggest(key, limit, SUGGEST_POOL if has_marks(typed) else 0), typed, limit)
         if not found:
             letters = " ".join(base_letters(word) or word for word in key.split())
             if letters != key:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
+from itertools import islice
 from pathlib import Path
 
 from indexer.analysis import canonical_syllable, fold, has_marks
@@ -28,22 +29,40 @@ def marks_first(found: list[dict[str, str]], typed: str, limit: int) -> list[dic
     want = [canonical_syllable(w) for w in _WORD.findall(typed)]
     if not any(has_marks(w) for w in want):
         return found[:limit]
-    return sorted(found, key=lambda s: not _prints_as_typed(s["title"], want))[:limit]
+    plain = [fold(w) for w in want]
+    return sorted(found, key=lambda s: not _prints_as_typed(s["title"], want, plain))[:limit]
 
 
-def _prints_as_typed(title: str, want: Sequence[str]) -> bool:
-    """Whether `title` holds the words `want` in a row, the last perhaps cut short ("việ" of
-    "Việt"), and prints those given marks as they were typed (tone placement either way)."""
-    words = [canonical_syllable(w) for w in _WORD.findall(title)]
+def _prints_as_typed(title: str, want: Sequence[str], plain: Sequence[str]) -> bool:
+    """Whether `title`, where it holds the words `want` (folded: `plain`) in a row, the last
+    perhaps cut short ("việ" of "Việt"), prints those given marks as they were typed (tone
+    placement either way): at its start when it starts with them (`Titles.suggest`'s first
+    run: what is being completed), else at any place that holds them. The folded words find
+    the places; only there are the marks compared."""
     n = len(want)
-    for j in range(len(words) - n + 1):
-        window = words[j : j + n]
-        whole, last = zip(window[:-1], want[:-1], strict=True), (window[-1], want[-1])
-        if all(w == x if has_marks(x) else fold(w) == x for w, x in whole) and (
-            last[0].startswith(last[1]) if has_marks(last[1]) else fold(last[0]).startswith(last[1])
-        ):
-            return True
-    return False
+    opening = [m.group() for m in islice(_WORD.finditer(title), n)]
+    if _at(opening, plain):
+        return _marked_as(opening, want)
+    words = _WORD.findall(title)
+    return any(_marked_as(words[j : j + n], want) for j in range(1, len(words) - n + 1) if _at(words[j : j + n], plain))
+
+
+def _at(words: Sequence[str], plain: Sequence[str]) -> bool:
+    """`words` are `plain` folded, the last perhaps cut short."""
+    return (
+        len(words) == len(plain)
+        and all(fold(w) == x for w, x in zip(words[:-1], plain[:-1], strict=True))
+        and fold(words[-1]).startswith(plain[-1])
+    )
+
+
+def _marked_as(words: Sequence[str], want: Sequence[str]) -> bool:
+    """`words` print each word of `want` that has marks with those marks."""
+    return all(
+        canonical_syllable(w).startswith(x) if i == len(want) - 1 else canonical_syllable(w) == x
+        for i, (w, x) in enumerate(zip(words, want, strict=True))
+        if has_marks(x)
+    )
 
 
 class Titles:
@@ -66,14 +85,17 @@ class Titles:
         for name, column in zip(_COLUMNS, (self.folded, self.text, self.ids), strict=True):
             StringColumn.write(folder, name, column)
 
-    def suggest(self, key: str, limit: int) -> list[dict[str, str]]:
+    def suggest(self, key: str, limit: int, pool: int = 0) -> list[dict[str, str]]:
         """Up to `limit` {"id", "title"}: folded titles starting with `key` (folded, spaces
-        single), in folded order, then titles containing " " + key, in the same order."""
+        single), in folded order, then titles containing " " + key, in the same order. With
+        a larger `pool`, up to that many titles starting with `key` (one contiguous run, cheap
+        to read on), for `marks_first` to choose from; the scan for titles containing it, which
+        reads every title, still stops at `limit`."""
         out: list[dict[str, str]] = []
         seen: set[str] = set()
         n = len(self)
         i = bisect.bisect_left(range(n), key, key=self.folded.__getitem__)
-        while i < n and self.folded[i].startswith(key) and len(out) < limit:
+        while i < n and self.folded[i].startswith(key) and len(out) < max(limit, pool):
             out.append({"id": self.ids[i], "title": self.text[i]})
             seen.add(self.ids[i])
             i += 1

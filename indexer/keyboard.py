@@ -429,6 +429,24 @@ def base_letters(word: str) -> str:
     return "".join(out)
 
 
+# The endings a syllable being typed may still get: a word cut short is decoded with each,
+# which is then taken off again ("Vieej" + "t" is "Việt": "Việ").
+_ENDINGS_TO_COME = ("", "t", "n", "c", "m", "p", "ng", "nh", "ch")
+
+
+def typed_so_far(word: str) -> str:
+    """What the keystrokes of a word being typed with the input method off spell so far, marks
+    included: the word decoded as Telex or VNI, or, cut short, decoded with an ending still to
+    come and that ending taken off ("Vieej" → "Việ", "Vie65" → "Việ", "nawm" → "năm"); the word
+    itself where neither reads it. For search-as-you-type (`titles.marks_first`)."""
+    for ending in _ENDINGS_TO_COME:
+        for decode in (decode_telex, decode_vni):
+            decoded = decode(word + ending)
+            if decoded and decoded.lower().endswith(ending) and decoded.lower() != (word + ending).lower():
+                return decoded[: len(decoded) - len(ending)]
+    return word
+
+
 def readings(word: str) -> list[Reading]:
     """The raw word first, then each distinct decoded or repaired reading (by text)."""
     raw = Reading(word, fold(word), "raw")

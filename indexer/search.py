@@ -28,7 +28,7 @@ from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
-from indexer.keyboard import base_letters
+from indexer.keyboard import base_letters, typed_so_far
 from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.meanings import Meaning, interpret
@@ -464,7 +464,8 @@ class SearchService:
         starting with it: search-as-you-type, diacritic-insensitive, those that print the marks
         typed first (`titles.marks_first`). Typed with the input
         method off ("Thuyr lowij", "Vieej"), where that finds nothing: the same for the letters
-        the keystrokes type (`keyboard.base_letters`: "thuy loi", "vie")."""
+        the keystrokes type (`keyboard.base_letters`: "thuy loi", "vie"), those that print the
+        marks they type first (`keyboard.typed_so_far`: "Thủy lợi", "Việ")."""
         typed = " ".join(normalize_text(prefix or "").split())[:MAX_QUERY_CHARS]
         key = fold(typed)
         if not key:
@@ -474,8 +475,10 @@ class SearchService:
         found = marks_first(titles.suggest(key, limit, SUGGEST_POOL if has_marks(typed) else 0), typed, limit)
         if not found:
             letters = " ".join(base_letters(word) or word for word in key.split())
-            if letters != key:
-                found = titles.suggest(letters, limit)
+            if letters != key:  # keystrokes: ordered by the marks they type ("Vieej": "Việ")
+                spelled = " ".join(typed_so_far(word) for word in typed.split())
+                pool = SUGGEST_POOL if has_marks(spelled) else 0
+                found = marks_first(titles.suggest(letters, limit, pool), spelled, limit)
         return found
 
     def highlighter(self, q: str) -> Highlighter:

@@ -25,11 +25,23 @@ from indexer.keyboard import (
     readings,
     repair_marks,
     split_syllable,
+    typed_so_far,
     understand,
 )
 from indexer.misspellings import typo_candidates
 from indexer.typo_evidence import SHORT_QUERY
 from indexer.typos import TypoIndex
+
+
+@pytest.mark.parametrize(
+    ("typed", "so_far"),
+    [("Vieej", "Việ"), ("Vie65", "Việ"), ("ddaa", "đâ"), ("nawm", "năm"), ("Thuyr", "Thủy"), ("Vieejt", "Việt"),
+     ("viet", "viet"), ("Nam", "Nam"), ("2017", "2017"), ("đườ", "đườ")],
+)
+def test_typed_so_far_reads_the_marks_of_a_word_being_typed(typed: str, so_far: str) -> None:
+    """Search-as-you-type with the input method off: a word cut short ("Vieej", on its way to
+    "Vieejt") does not decode, but its keys already say "ê" and the dot below."""
+    assert typed_so_far(typed) == so_far
 
 
 def words(text: str, decode) -> str:

@@ -691,6 +691,7 @@ def test_search_as_you_type_puts_titles_printing_the_marks_typed_first(tmp_path:
     assert ids("nam") == ["dinh", "school", "end", "viet"]  # folded: prefix matches, then words inside
     assert ids("năm") == ["school", "end", "dinh", "viet"]
     assert ids("Việ") == ["viet", "far"] and ids("vie") == ["far", "viet"]
+    assert ids("Vieej") == ["viet", "far"]  # the input method off: the marks its keys type
     assert ids("Thành uỷ") == ["party", "army"] and ids("thanh uy") == ["army", "party"]
 
 

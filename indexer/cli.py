@@ -317,6 +317,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         keyboard = suggestion["kind"] == "keyboard"
         label = "Understood as (typed with the input method off)" if keyboard else "Did you mean"
         print(f"{label}: {render_marked(suggestion['html'], color)}")
+    if result.get("partial"):
+        print("No article holds enough of these words together: the results hold some of them")
     if result.get("absent"):
         rest = ": results for the other words" if result["total"] else ""
         print(f"In no article: {', '.join(result['absent'])}{rest}")

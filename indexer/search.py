@@ -422,6 +422,8 @@ class SearchService:
             if not mask.any() and built.can_relax:  # no article reaches the minimum: any word will do
                 _, scored = built.query(relaxed=True)
                 mask, scores = _evaluate(executor, searcher, scored, date_filter)
+                if mask.any():  # and the user is told the hits hold only some of the words
+                    response["partial"] = True
             total = int(mask.sum())
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
@@ -449,8 +451,9 @@ class SearchService:
                 for hit, marks in zip(hits, shown, strict=True):
                     _render(hit, marks, highlighter)
             response["hits"], response["suggestion"] = hits, suggestion
+            # (not a pasted passage's: its codes, numbers and names an archive lacks say little)
             absent = dict.fromkeys(parsed.text[t.start : t.end] for t in built.absent)
-            if absent:
+            if absent and len(parsed.positive_tokens) < ranking.PASSAGE_WORDS:
                 response["absent"] = list(absent)
         return response
 

@@ -171,6 +171,17 @@ def test_words_in_no_article_are_named(client: FlaskClient) -> None:
         body = client.get("/api/search", query_string={"q": q}).get_json()
         conforms(body, "SearchResult")
         assert ("absent" in body) == (q == "Blockchain"), q
+    passage = "Blockchain " + " ".join(["doanh nghiệp"] * 10)  # 21 words: a pasted passage's are not listed
+    assert "absent" not in client.get("/api/search", query_string={"q": passage}).get_json()
+
+
+def test_hits_that_hold_only_some_of_the_words_are_called_partial(client: FlaskClient) -> None:
+    """No article holds both "gió" and "UBND": the hits hold one of them, and say so."""
+    body = client.get("/api/search", query_string={"q": "gió UBND"}).get_json()
+    conforms(body, "SearchResult")
+    assert body["partial"] is True and body["total"] >= 2 and "absent" not in body
+    body = client.get("/api/search", query_string={"q": "gió miền Nam"}).get_json()
+    assert "partial" not in body and body["hits"][0]["id"] == "gen-nam-south"
 
 
 def test_long_query_is_cut_with_a_notice(client: FlaskClient) -> None:

@@ -94,6 +94,11 @@ def test_build_seeds_then_search_without_diacritics(tmp_path: Path) -> None:
                                                                           index=index).stdout
 
 
+def test_search_says_when_hits_hold_only_some_words(seed_index: Path) -> None:
+    assert "No article holds enough of these words together" in run_cli("search", "gió UBND", index=seed_index).stdout
+    assert "No article holds enough" not in run_cli("search", "gió miền Nam", index=seed_index).stdout
+
+
 def test_show_and_stats(seed_index: Path) -> None:
     shown = json.loads(run_cli("show", SEED_ID, "--json", index=seed_index).stdout)
     assert shown["id"] == SEED_ID and shown["author"] == "LMT" and len(shown["captions"]) == 4

@@ -206,11 +206,13 @@ def test_no_results_page_is_helpful(client: FlaskClient) -> None:
     assert "ngoặc kép" in html and "Lọc theo thời gian" in html
 
 
-def test_results_page_names_the_words_no_article_holds(client: FlaskClient) -> None:
+def test_results_page_says_what_the_hits_lack(client: FlaskClient) -> None:
     html = get(client, "/search?q=blockchain+doanh+nghiep")
     assert re.search(r"Không bài nào có:\s*<s>blockchain</s> — kết quả theo các từ còn lại\.", html)
     assert "Không bài nào có" not in get(client, "/search?q=doanh+nghiep")
     assert "<s>QX&amp;ZW</s>" in get(client, "/search?q=QX%26ZW+doanh+nghiep")  # as typed, escaped
+    assert "Không bài nào có đủ các từ cần tìm" in get(client, "/search?q=gi%C3%B3+UBND")  # "gió UBND"
+    assert "Không bài nào có đủ" not in get(client, "/search?q=doanh+nghiep")
 
 
 def test_no_results_page_does_not_offer_what_was_already_searched(client: FlaskClient) -> None:

@@ -151,11 +151,18 @@ SCHEMAS: dict[str, Any] = {
             "facets": {"$ref": "#/components/schemas/Facets"},
             "hits": {"type": "array", "maxItems": MAX_PER_PAGE, "items": {"$ref": "#/components/schemas/Hit"}},
             "notice": {**_STR, "description": "present only when the query was cut to the limits"},
+            "partial": {
+                "type": "boolean",
+                "const": True,
+                "description": "present only when no article holds enough of the query's words together "
+                "(all of one or two, a share of more): the hits hold some of them",
+            },
             "absent": {
                 "type": "array",
                 "items": _STR,
-                "description": "present only when words of the query, as typed, are in no article in any "
-                "spelling tried (a likely spelling, the keystrokes decoded): the hits are for the rest",
+                "description": "present only when words of a query of fewer than 20 words, as typed, are "
+                "in no article in any spelling tried (a likely spelling, the keystrokes decoded): the hits "
+                "are for the rest",
             },
         },
     },

@@ -475,13 +475,11 @@ class SearchService:
             return []
         limit = max(1, min(limit, SUGGEST_LIMIT))
         titles = self.generation().titles
-        found = marks_first(titles.suggest(key, limit, SUGGEST_POOL if has_marks(typed) else 0), typed, limit)
+        found = _completions(titles, key, typed, limit)
         if not found:
             letters = " ".join(base_letters(word) or word for word in key.split())
             if letters != key:  # keystrokes: ordered by the marks they type ("Vieej": "Việ")
-                spelled = " ".join(typed_so_far(word) for word in typed.split())
-                pool = SUGGEST_POOL if has_marks(spelled) else 0
-                found = marks_first(titles.suggest(letters, limit, pool), spelled, limit)
+                found = _completions(titles, letters, " ".join(typed_so_far(word) for word in typed.split()), limit)
         return found
 
     def highlighter(self, q: str) -> Highlighter:
@@ -606,6 +604,12 @@ def _title_and_snippet(articles: _StoredArticles, docnum: int, highlighter: High
         highlighter.all_marks(article["title"], articles.folded_title(docnum)),
         highlighter.snippet_marks(article, folded_blocks=articles.folded_blocks(docnum)),
     )
+
+
+def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dict[str, str]]:
+    """Titles completing the folded `key`, those that print the marks of `spelled` first: read
+    from a pool of SUGGEST_POOL titles when it has any (`titles.marks_first`)."""
+    return marks_first(titles.suggest(key, limit, SUGGEST_POOL if has_marks(spelled) else 0), spelled, limit)
 
 
 def _highlighter(built: QueryBuilder) -> Highlighter:

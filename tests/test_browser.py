@@ -187,6 +187,19 @@ def test_click_a_suggestion_opens_the_article(page: Any, typed: str) -> None:
     assert_clean(page)
 
 
+# typed with marks, or keyed with the input method off, the titles that print those marks
+# come first: "năm" (the year) before "miền Nam" (the south), though both fold to "nam"
+@pytest.mark.parametrize("typed", ["năm", "nawm"])
+def test_suggestions_put_the_marks_typed_first(page: Any, typed: str) -> None:
+    page.goto("/")
+    page.locator("#q").press_sequentially(typed, delay=40)
+    options = page.locator("#q-suggestions [role=option]")
+    options.first.wait_for()
+    titles = options.all_inner_texts()
+    assert titles[0] == "Tổng kết một năm làm việc" and "Gió mùa tràn về miền Nam" in titles[1:]
+    assert_clean(page)
+
+
 def test_sort_and_pages(page: Any) -> None:
     page.goto("/search?q=nam&per_page=1")
     total = int(page.locator(".summary").inner_text().split()[2])

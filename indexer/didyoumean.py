@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
 from indexer.keyboard import Support, could_be_syllable
-from indexer.meanings import Meaning, typed_case, typed_meaning
+from indexer.meanings import Meaning, marks_given, typed_case, typed_meaning
 from indexer.misspellings import printed_carried, printed_either_way
 from indexer.query import ParsedQuery, parse_query
 from indexer.questions import question_spellings
@@ -54,7 +54,7 @@ def did_you_mean(
     if (typed_marks or long) and not any(changed):
         return None
     decoded = [m.changed and m.how != "typo" for m in understood]
-    corrected = [fold(m.shown) if m.changed else t.folded for m, t in zip(understood, tokens, strict=True)]
+    corrected = _as_understood(tokens, understood)
     reading = _readings(None if long and not typed_marks else restorer, corrected, tokens, parsed.text, context)
     if long:  # marks are read into a corrected word of a query typed with them, nowhere else
         reading = [r if changed[i] and not decoded[i] else None for i, r in enumerate(reading)]
@@ -123,16 +123,20 @@ def plain_spellings(
     if restorer is None or not tokens or len(tokens) > MAX_WORDS:
         return {}
     understood = [meanings.get(id(t)) or typed_meaning(t, parsed.text) for t in tokens]
-    given = [m.exact if m.how in ("telex", "vni", "marks") else t.exact if has_marks(t.exact) else None
-             for t, m in zip(tokens, understood, strict=True)]
+    given = [marks[1] if marks else None
+             for marks in (marks_given(t, m) for t, m in zip(tokens, understood, strict=True))]
     plain = [m.how == "typed" and g is None and t.exact.isalpha()
              for t, m, g in zip(tokens, understood, given, strict=True)]
     if not any(given) or not any(plain):
         return {}
-    words = [fold(m.shown) if m.changed else t.folded for t, m in zip(tokens, understood, strict=True)]
-    reading = _readings(restorer, words, tokens, parsed.text, [], given)
+    reading = _readings(restorer, _as_understood(tokens, understood), tokens, parsed.text, [], given)
     return {t.folded: frozenset({t.exact}) for t, is_plain, r in zip(tokens, plain, reading, strict=True)
             if is_plain and r is not None and canonical_syllable(r) == t.exact}
+
+
+def _as_understood(tokens: Sequence[Syllable], understood: Sequence[Meaning]) -> list[str]:
+    """Each word folded as understood: a decoded or corrected word as shown, the rest as typed."""
+    return [fold(m.shown) if m.changed else t.folded for t, m in zip(tokens, understood, strict=True)]
 
 
 _SPACES = re.compile(r"\s+")

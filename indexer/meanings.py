@@ -520,3 +520,14 @@ def typed_meaning(tok: Syllable, text: str) -> Meaning:
     """A word that means what it says."""
     exact = tok.exact if tok.exact != tok.folded else None
     return Meaning(((tok.folded, 1.0),), exact, text[tok.start : tok.end], "typed")
+
+
+def marks_given(token: Syllable, meaning: Meaning) -> tuple[str, str] | None:
+    """(folded, exact) of a word the user gave marks: typed with them ("năm"), or keyed with
+    the input method off ("nawm"); None for a word typed plain, even when restoration read
+    marks into it (a guess is no request)."""
+    if meaning.how in ("telex", "vni", "marks") and meaning.exact:
+        return meaning.forms[0][0], meaning.exact
+    if has_marks(token.exact):
+        return token.folded, token.exact
+    return None

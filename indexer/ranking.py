@@ -74,10 +74,10 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, fold, has_marks, iy_spellings
+from indexer.analysis import Syllable, fold, iy_spellings
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, idf
-from indexer.meanings import Meaning, interpret, typed_meaning
+from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
 from indexer.query import Abbreviations, Clause, ParsedQuery
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
@@ -249,7 +249,7 @@ class QueryBuilder:
                 continue
             found: dict[str, float] = {}
             split: list[dict[str, float]] = []  # a form the re-rank reads as several words
-            asked = _asked_spellings(_typed_marks(tokens[i], meaning))
+            asked = _asked_spellings(marks_given(tokens[i], meaning))
             for form, w in meaning.forms:
                 for spelling in asked.get(form, (None,)):
                     self._highlight(form, spelling)
@@ -416,24 +416,13 @@ class QueryBuilder:
 
 
 def _asked_spellings(marked: tuple[str, str] | None) -> dict[str, tuple[str, ...]]:
-    """Folded form → the spellings asked for, of a word given marks (`_typed_marks`): the word
+    """Folded form → the spellings asked for, of a word given marks (`meanings.marks_given`): the word
     and its other i/y spelling, under either's letters: "mĩ" asks for "mỹ" too, not "mì"."""
     if marked is None:
         return {}
     folded, exact = marked
     spellings = iy_spellings(exact)
     return {folded: spellings} | {fold(other): spellings for other in spellings[1:]}
-
-
-def _typed_marks(token: Syllable, meaning: Meaning) -> tuple[str, str] | None:
-    """(folded, exact) of a word the user gave marks: typed with them ("năm"), or keyed with
-    the input method off ("nawm"); None for a word typed plain, even when restoration read
-    marks into it (a guess is no request)."""
-    if meaning.how in ("telex", "vni", "marks") and meaning.exact:
-        return meaning.forms[0][0], meaning.exact
-    if has_marks(token.exact):
-        return token.folded, token.exact
-    return None
 
 
 def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:

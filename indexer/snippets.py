@@ -14,6 +14,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any, NamedTuple
 
 from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, gap_joins, syllable_spans
@@ -174,8 +175,10 @@ class Highlighter:
     def snippet_marks(
         self, article: dict[str, Any], limit: int = SNIPPET_CHARS, folded_blocks: Sequence[str] | None = None
     ) -> Marks | None:
-        """The sentence with the most distinct query terms (earliest wins ties), widened with
-        its neighbours up to `limit` characters, cut at word boundaries.
+        """The sentence with the most distinct query terms, then the most of them standing
+        together (`_together`: "giá vàng" over "giá xăng … vàng"), then the most matches
+        (earliest wins ties), widened with its neighbours up to `limit` characters, cut at
+        word boundaries.
 
         Re-analyzing every paragraph of ten articles was half of a keyword query's time, so
         sentences are first bounded from above by a C-speed whole-word count on their folded
@@ -199,13 +202,14 @@ class Highlighter:
         if not candidates:
             return None
         candidates.sort()
-        best: tuple[int, int, int, int] | None = None
+        best: tuple[int, int, int, int, int] | None = None
         best_index, best_span, best_inside = 0, (0, 0), []
         for neg_distinct, neg_count, index, s, e in candidates:
-            if best is not None and (neg_distinct, neg_count, index, s) > best:
+            # of `count` matches, at most count - 1 stand next to the one before (`_together`)
+            if best is not None and (neg_distinct, min(0, neg_count + 1), neg_count, index, s) > best:
                 break  # no sentence left can beat the best (bounds only overestimate)
             inside = self._analyzed(blocks[index], s, e, scans[index]) if neg_distinct else []
-            key = (-len({m[2] for m in inside}), -len(inside), index, s)
+            key = (-len({m[2] for m in inside}), -_together(blocks[index], inside), -len(inside), index, s)
             if best is None or key < best:
                 best, best_index, best_span, best_inside = key, index, (s, e), inside
         best_text = blocks[best_index]
@@ -401,11 +405,12 @@ def _sentences(text: str, through: int | None = None) -> list[tuple[int, int]]:
 
 
 def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int, int, str]]) -> tuple[int, int]:
+    """The snippet's window around the sentence `span`: the sentence and its neighbours up to
+    `limit` characters, or, in a sentence longer than that, its stretch with the most query
+    terms (`_best_stretch`); cut at word boundaries."""
     s, e = span
     if e - s > limit:
-        inside = [m for m in matches if m[0] >= s and m[1] <= e]
-        centre = inside[0][0] if inside else s
-        s = max(s, centre - limit // 4)
+        s = _best_stretch(text, span, limit, [m for m in matches if m[0] >= s and m[1] <= e])
         e = min(e, s + limit)
     else:
         room = limit - (e - s)
@@ -420,6 +425,37 @@ def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int
         while e > s and not text[e].isspace():
             e -= 1
     return s, e
+
+
+STRETCH_LEAD = 4  # a stretch starts a quarter of the snippet before the match it is built on
+
+
+def _best_stretch(text: str, span: tuple[int, int], limit: int, inside: list[tuple[int, int, str]]) -> int:
+    """Where the snippet starts in a sentence longer than it: the stretch of `limit`
+    characters, started a little before a match, that holds the most distinct query terms,
+    then the most of them standing together (`_adjacent`: the phrase asked for), then the
+    most matches; the earliest wins ties. A long sentence (a list of bodies: "Ban cán sự đảng
+    …, UBKT Đảng ủy Khối Doanh nghiệp Trung ương …") shows the words asked for together, not
+    the first of them alone."""
+    s, e = span
+    best_key: tuple[int, int, int] | None = None
+    best = s
+    starts = [m[0] for m in inside]
+    for first in inside:
+        lo = max(s, first[0] - limit // STRETCH_LEAD)
+        hi = min(e, lo + limit)
+        shown = inside[bisect_left(starts, lo) : bisect_right(starts, hi)]  # in text order
+        shown = [m for m in shown if m[1] <= hi]
+        key = (len({m[2] for m in shown}), _together(text, shown), len(shown))
+        if best_key is None or key > best_key:
+            best_key, best = key, lo
+    return best
+
+
+def _together(text: str, matches: list[tuple[int, int, str]]) -> int:
+    """How many of `matches` (in text order) stand next to the one before (`_adjacent`): the
+    query's words shown as the phrase they make, not scattered."""
+    return sum(_adjacent(text, a[1], b[0]) for a, b in pairwise(matches))
 
 
 def _merge_spans(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:

@@ -3,13 +3,22 @@ snippets a full analysis of every sentence chooses."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import fold_quick
-from indexer.snippets import SNIPPET_CHARS, SNIPPET_SCAN_CHARS, Highlighter, _sentences, _whole_words, _widen
+from indexer.snippets import (
+    SNIPPET_CHARS,
+    SNIPPET_SCAN_CHARS,
+    Highlighter,
+    _adjacent,
+    _sentences,
+    _whole_words,
+    _widen,
+)
 
 _OLD_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")  # the look-behind form it replaced
 
@@ -24,13 +33,15 @@ def _reference_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _reference_snippet(highlighter: Highlighter, article: dict) -> str:
-    """Every sentence analyzed: the most distinct terms, then the most matches, earliest wins."""
+    """Every sentence analyzed: the most distinct terms, then the most standing together, then
+    the most matches; earliest wins."""
     blocks = [b[:SNIPPET_SCAN_CHARS] for b in [article.get("lead") or "", *article.get("paragraphs", [])] if b]
     best = None
     for index, block in enumerate(blocks):
         for s, e in _reference_sentences(block):
             inside = highlighter._matches(block, s, e)
-            key = (-len({m[2] for m in inside}), -len(inside), index, s)
+            together = sum(_adjacent(block, a[1], b[0]) for a, b in itertools.pairwise(inside))
+            key = (-len({m[2] for m in inside}), -together, -len(inside), index, s)
             if best is None or key < best[0]:
                 best = (key, block, (s, e), inside)
     if best is None:
@@ -180,3 +191,25 @@ def test_an_expansion_not_typed_is_marked_only_where_it_stands_whole() -> None:
     hyphen = Highlighter(set(), phrases={("tp", "hcm"), ("ha", "noi")})
     marked = "<mark>TP.HCM</mark>, <mark>Hà-Nội</mark>, Hà. Nội"  # one mark across a word's hyphen or dot
     assert hyphen.mark_all("TP.HCM, Hà-Nội, Hà. Nội") == marked
+
+
+def test_a_long_sentence_shows_its_stretch_with_the_most_words_asked() -> None:
+    """A sentence longer than a snippet (a list of bodies, common in news of the Party and the
+    courts) is shown where the words asked for stand together, not from the first of them: the
+    snippet of "dang uy khoi doanh nghiep" shows the phrase, not "Ban cán sự đảng" alone."""
+    filler = "kiểm tra tài chính của Tỉnh ủy các tỉnh Điện Biên, Yên Bái, Thái Bình, " * 6
+    lead = f"Xem xét báo cáo của Ban cán sự đảng Thanh tra Chính phủ, {filler}UBKT Đảng ủy Khối Doanh nghiệp TƯ."
+    assert len(lead) > 2 * SNIPPET_CHARS
+    snippet = Highlighter({"dang", "uy", "khoi", "doanh", "nghiep"}).snippet({"lead": lead, "paragraphs": []})
+    assert "<mark>Đảng ủy Khối Doanh nghiệp</mark>" in snippet
+    assert len(re.sub("</?mark>", "", snippet)) <= SNIPPET_CHARS + 4
+
+
+def test_of_sentences_holding_the_same_words_the_one_holding_them_together_is_shown() -> None:
+    """ "giá vàng": a sentence that prints the phrase is shown before an earlier one that holds
+    "giá" and "vàng" apart."""
+    apart = "Giá xăng trong nước hôm nay được điều chỉnh theo kỳ, " + "các mặt hàng đi ngang, " * 6 + "vàng ổn định."
+    together = "Hôm nay giá vàng tăng mạnh."
+    filler = "Thị trường chứng khoán đi ngang trong phiên sáng. " * 6
+    snippet = Highlighter({"gia", "vang"}).snippet({"lead": apart, "paragraphs": [filler, together]})
+    assert "<mark>giá vàng</mark>" in snippet

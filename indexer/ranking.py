@@ -150,7 +150,8 @@ class QueryBuilder:
         self.df = df
         self.highlight_terms: set[str] = set()
         # expansions of an abbreviation the user did not type ("tài nguyên và môi trường" for
-        # "TN&MT"): marked only where they stand whole, not "môi trường" or "trưởng" alone
+        # "TN&MT") and quoted phrases: marked only where they stand whole, not "môi trường" or
+        # "trưởng" alone
         self.highlight_phrases: set[tuple[str, ...]] = set()
         self._typed_exact: dict[str, set[str]] = {}  # folded term -> the marks typed (or keyed) on it
         self._any_marks: set[str] = set()  # folded terms some word asks for in any spelling
@@ -244,6 +245,10 @@ class QueryBuilder:
         if self.weighs_numbers:
             self._note_numbers(folded)
         boosts: list[Any] = []
+        # a quoted phrase matches only where it stands whole, so only there is it marked
+        whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
+        if whole:
+            self.highlight_phrases.add(tuple(folded))
         for i, meaning in enumerate(meanings):
             if meaning.framing:
                 continue
@@ -252,7 +257,7 @@ class QueryBuilder:
             asked = _asked_spellings(marks_given(tokens[i], meaning))
             for form, w in meaning.forms:
                 for spelling in asked.get(form, (None,)):
-                    self._highlight(form, spelling)
+                    self._highlight(form, spelling, alone=not whole)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
                     split = self._note_proximity(form, weight[i] * w, found) or split
             if found:
@@ -375,9 +380,11 @@ class QueryBuilder:
         fields = [p + suffix for p in parts]
         return FieldsTerm(fields, [self.field_weights[p] for p in parts], text, boost=weight, derived_title=derived)
 
-    def _highlight(self, form: str, exact: str | None = None) -> None:
-        """Note a folded term to highlight; `exact`: the only spelling the user asked for."""
-        self.highlight_terms.add(form)
+    def _highlight(self, form: str, exact: str | None = None, alone: bool = True) -> None:
+        """Note a folded term to highlight; `exact`: the only spelling the user asked for;
+        `alone`: marked wherever it stands (not only inside a phrase of `highlight_phrases`)."""
+        if alone:
+            self.highlight_terms.add(form)
         if exact is None:
             self._any_marks.add(form)
         else:

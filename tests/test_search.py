@@ -241,6 +241,24 @@ def test_snippet_is_original_text_with_marks(service: SearchService) -> None:
     assert not plain.startswith(" ")
 
 
+def test_a_quoted_phrase_is_marked_only_where_it_stands_whole(service: SearchService) -> None:
+    """A quoted phrase matches only where its words stand together, so only there are they
+    marked: in the hit's title, snippet and captions, and on the article's page. Unquoted, the
+    same words are marked wherever they stand ("Trung ương Đảng")."""
+    quoted = '"dang uy khoi doanh nghiep"'
+    hit = service.search(quoted)["hits"][0]
+    shown = [hit["title_html"], hit["snippet"], *(c["html"] for c in hit["captions"])]
+    marked = [m for html_text in shown for m in re.findall("<mark>(.*?)</mark>", html_text)]
+    assert marked and {fold(m) for m in marked} == {"dang uy khoi doanh nghiep"}
+    article = service.article(SEED_ID)
+    assert article is not None
+    lead = article["lead"]
+    assert "Trung ương Đảng, " in lead and "Đảng ủy Khối doanh nghiệp" in lead
+    page = service.highlighter(quoted).mark_all(lead)
+    assert "Trung ương Đảng, " in page and "<mark>Đảng ủy Khối doanh nghiệp</mark>" in page
+    assert "Trung ương <mark>Đảng</mark>, " in service.highlighter(quoted.strip('"')).mark_all(lead)
+
+
 def test_hostile_content_is_escaped(service: SearchService) -> None:
     result = service.search('an toan <script>alert(1)</script> "><img src=x onerror=alert(2)>')
     assert "gen-hostile" in ids(result)

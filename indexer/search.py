@@ -621,8 +621,10 @@ _Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit
 
 
 def _render(hit: dict[str, Any], shown: _Shown, highlighter: Highlighter) -> None:
-    """A hit's title, snippet and captions as marked HTML."""
+    """A hit's title, snippet and captions as marked HTML, read as one text
+    (`Highlighter.within_shown`)."""
     title, snippet, captions = shown
+    highlighter = highlighter.within_shown([title, *([snippet] if snippet else []), *(m for _, m in captions)])
     hit["title_html"] = highlighter.render(title)
     hit["snippet"] = highlighter.render(snippet)
     hit["captions"] = [{**info, "html": highlighter.render(m)} for info, m in captions]

@@ -142,6 +142,15 @@ class Highlighter:
             one._printed = set().union(*(self._printed_as_asked(t, self._matches(t)) for t in texts))
         return one
 
+    def within_shown(self, shown: Sequence[Marks]) -> Highlighter:
+        """This highlighter for one hit of a results page, as `within` for its article page,
+        over what the hit shows (its title, snippet and captions, whose terms are known): a
+        title's "Vũ" is not marked for "vụ" where the snippet prints "vụ án"."""
+        one = copy.copy(self)
+        if self.exact:
+            one._printed = set().union(*(self._printed_as_asked(m.text, _shown_matches(m)) for m in shown))
+        return one
+
     def mark_all(self, text: str, folded: str | None = None) -> str:
         """`text` with every query term marked; `folded`: its `fold_quick` form, when at hand
         (then only the pieces holding a hit of one scan are analyzed: `_analyzed`)."""
@@ -346,6 +355,11 @@ class Highlighter:
             ({"index": index, "position": cap["position"]}, Marks(cap["text"], matches, 0, len(cap["text"])))
             for _, index, cap, matches in scored[:MAX_CAPTIONS_SHOWN]
         ]
+
+
+def _shown_matches(marks: Marks) -> list[tuple[int, int, str]]:
+    """The matches of `marks` inside the part of its text that is shown."""
+    return [m for m in marks.matches if marks.lo <= m[0] and m[1] <= marks.hi]
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:

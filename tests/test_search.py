@@ -259,6 +259,20 @@ def test_a_quoted_phrase_is_marked_only_where_it_stands_whole(service: SearchSer
     assert "Trung ương <mark>Đảng</mark>, " in service.highlighter(quoted.strip('"')).mark_all(lead)
 
 
+def test_a_hit_is_marked_as_one_text(tmp_path: Path) -> None:
+    """A word typed with marks marks its other spellings only where the text prints none (they
+    are then why it matched); on a results page the text is what the hit shows, title, snippet
+    and captions together, as the article page reads the whole article: "năm" printed in the
+    snippet leaves the title's "Nam" unmarked."""
+    service = small_service(tmp_path, [
+        {"id": "a", "title": "Đội tuyển Việt Nam thắng lớn", "lead": "Năm nay đội tuyển chơi hay.", "body": ""},
+    ])
+    hit = service.search("năm")["hits"][0]
+    assert hit["title_html"] == "Đội tuyển Việt Nam thắng lớn"
+    assert hit["snippet"] == "<mark>Năm</mark> nay đội tuyển chơi hay."
+    assert service.search("nam")["hits"][0]["title_html"] == "Đội tuyển Việt <mark>Nam</mark> thắng lớn"
+
+
 def test_hostile_content_is_escaped(service: SearchService) -> None:
     result = service.search('an toan <script>alert(1)</script> "><img src=x onerror=alert(2)>')
     assert "gen-hostile" in ids(result)

@@ -392,3 +392,26 @@ def test_formatting_helpers() -> None:
     params = SearchParams(q="a b", sort="newest", page=3)
     assert params.url() == "/search?q=a+b&sort=newest"
     assert params.url(page=2) == "/search?q=a+b&sort=newest&page=2"
+
+
+def test_an_article_without_a_date_has_no_stray_separator(tmp_path: Path) -> None:
+    """The meta line separates the date from the source link only when there is a date."""
+    import json
+
+    from indexer.index import build_index
+
+    (tmp_path / "in").mkdir()
+    record = {"title": "Tin", "lead": "Nội dung.", "body": "", "source": "t", "author": None, "captions": []}
+    undated = {**record, "id": "a", "url": "https://example.org/a", "published": None}
+    dated = {**record, "id": "b", "url": "https://example.org/b", "published": "2021-11-05T11:29:00+07:00"}
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (undated, dated))
+    (tmp_path / "in" / "a.jsonl").write_text(lines, encoding="utf-8")
+    build_index([tmp_path / "in"], tmp_path / "ix", procs=1)
+    client = create_app(tmp_path / "ix").test_client()
+
+    def meta(html: str) -> str:
+        start = html.index('<p class="meta">')
+        return html[start : html.index("</p>", start)]
+
+    assert "Bài gốc" in meta(get(client, "/articles/a")) and "·" not in meta(get(client, "/articles/a"))
+    assert "11:29, 05/11/2021" in meta(get(client, "/articles/b")) and "·" in meta(get(client, "/articles/b"))

@@ -19,6 +19,12 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "nhung", "cac", "nay", "do", "nhu vay",
     )
 )
+# Every syllable of QUESTION_PHRASES as a question spells it: a word typed with other marks
+# ("não", "cơ thể", "đầu") says what it says, not what a question asks (`asks_as_spelled`).
+QUESTION_WORD_SPELLINGS = frozenset((
+    "là", "gì", "ai", "bao", "nhiêu", "lâu", "giờ", "như", "thế", "nào", "ra", "sao", "tại", "vì", "khi", "ở",
+    "đâu", "những", "cái", "không", "chưa", "có", "phải", "hay", "được", "các", "này", "đó", "do", "vậy",
+))
 _QUESTION_CUES = ("gi", "nao", "ai", "dau", "sao", "khong", "chua", "nhieu", "bao")
 # phrases that make a question wherever they open one, and open nothing else ("tai sao" is
 # only "tại sao"; a lone "ai" may be "AI", "khi" or "vi" anything): `opens_with_question`
@@ -135,3 +141,9 @@ def find_phrases(folded: Sequence[str], phrases: Sequence[tuple[str, ...]]) -> l
                 taken.update(range(i, i + k))
                 found.append((i, phrase))
     return found
+
+
+def asks_as_spelled(exact: str | None) -> bool:
+    """Whether a question word given marks (`exact`; None: typed plain, which cannot tell) is
+    spelled as a question asks: "nào", not "não" (brain); "có", not "cơ" of "cơ thể"."""
+    return exact is None or exact.lower() in QUESTION_WORD_SPELLINGS

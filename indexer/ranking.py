@@ -79,6 +79,7 @@ from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, idf
 from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
 from indexer.query import Abbreviations, Clause, ParsedQuery
+from indexer.questions import asks_as_spelled
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
 
@@ -153,6 +154,10 @@ class QueryBuilder:
         # "TN&MT") and quoted phrases: marked only where they stand whole, not "môi trường" or
         # "trưởng" alone
         self.highlight_phrases: set[tuple[str, ...]] = set()
+        # question words ("là gì", "ở đâu"): marked only beside another word asked, not every
+        # "là" and "ở" of every snippet (`highlight_beside`)
+        self._asking_terms: set[str] = set()
+        self._other_terms: set[str] = set()
         self._typed_exact: dict[str, set[str]] = {}  # folded term -> the marks typed (or keyed) on it
         self._any_marks: set[str] = set()  # folded terms some word asks for in any spelling
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
@@ -249,13 +254,17 @@ class QueryBuilder:
         whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
         if whole:
             self.highlight_phrases.add(tuple(folded))
+        only_asks = all(m.asking or m.framing for m in meanings)  # then its question words are all it has
         for i, meaning in enumerate(meanings):
             if meaning.framing:
                 continue
             found: dict[str, float] = {}
             split: list[dict[str, float]] = []  # a form the re-rank reads as several words
-            asked = _asked_spellings(marks_given(tokens[i], meaning))
+            given = marks_given(tokens[i], meaning)
+            asked = _asked_spellings(given)
+            asks = meaning.asking and not only_asks and asks_as_spelled(given[1] if given else None)
             for form, w in meaning.forms:
+                (self._asking_terms if asks else self._other_terms).add(form)
                 for spelling in asked.get(form, (None,)):
                     self._highlight(form, spelling, alone=not whole)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
@@ -379,6 +388,12 @@ class QueryBuilder:
         derived = self.derived_title if len(parts) > 1 else 1.0
         fields = [p + suffix for p in parts]
         return FieldsTerm(fields, [self.field_weights[p] for p in parts], text, boost=weight, derived_title=derived)
+
+    @property
+    def highlight_beside(self) -> set[str]:
+        """Highlight terms marked only where they stand next to another query term (the
+        question words: "chính là", not every "là"); a term some other word asks for is not."""
+        return self._asking_terms - self._other_terms
 
     def _highlight(self, form: str, exact: str | None = None, alone: bool = True) -> None:
         """Note a folded term to highlight; `exact`: the only spelling the user asked for;

@@ -614,7 +614,7 @@ def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dic
 
 def _highlighter(built: QueryBuilder) -> Highlighter:
     """What a query's hits are marked with: the terms `built.query()` collected."""
-    return Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases)
+    return Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases, built.highlight_beside)
 
 
 _Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit's title, snippet, captions

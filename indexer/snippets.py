@@ -59,6 +59,7 @@ class Highlighter:
         folded_terms: set[str],
         exact: Mapping[str, frozenset[str]] | None = None,
         phrases: set[tuple[str, ...]] | None = None,
+        beside: set[str] | None = None,
     ) -> None:
         # `phrases` (`ranking.QueryBuilder.highlight_phrases`): syllable sequences marked only
         # where they stand whole; a syllable of theirs that is no term of its own is found as a
@@ -67,6 +68,9 @@ class Highlighter:
         self._phrase_only = {f for p in self.phrases for f in p} - folded_terms
         folded_terms = folded_terms | self._phrase_only
         self.terms = folded_terms
+        # `beside` (`ranking.QueryBuilder.highlight_beside`): terms marked only where they stand
+        # next to a match of another term (`_beside_others`)
+        self.beside = set(beside or ()) & folded_terms
         # terms asked for with marks ("năm"; `ranking.QueryBuilder.highlight_exact`): where a
         # text prints one of those spellings, its other spellings there ("Nam") stay unmarked
         self.exact = dict(exact or {})
@@ -90,9 +94,9 @@ class Highlighter:
     def _whole_phrases(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """`matches` (in text order) less the syllables of `phrases` that are no term of their
         own and stand outside a whole phrase: one that holds them in order, each next to the one
-        before (`_adjacent`)."""
+        before (`_adjacent`); then less the `beside` terms standing apart (`_beside_others`)."""
         if not self._phrase_only or not any(m[2] in self._phrase_only for m in matches):
-            return matches
+            return self._beside_others(text, matches)
         whole: set[int] = set()
         for phrase in self.phrases:
             k = len(phrase)
@@ -101,7 +105,21 @@ class Highlighter:
                     _adjacent(text, matches[i + j][1], matches[i + j + 1][0]) for j in range(k - 1)
                 ):
                     whole.update(range(i, i + k))
-        return [m for i, m in enumerate(matches) if i in whole or m[2] not in self._phrase_only]
+        shown = [m for i, m in enumerate(matches) if i in whole or m[2] not in self._phrase_only]
+        return self._beside_others(text, shown)
+
+    def _beside_others(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """`matches` (in text order) less those of `beside` terms that stand apart from every
+        match of another term, directly or through other such matches: "nguyên nhân là gì"
+        is marked whole, a lone "là" is not."""
+        if not self.beside or not any(m[2] in self.beside for m in matches):
+            return matches
+        keep = [m[2] not in self.beside for m in matches]
+        for i in range(1, len(matches)):  # next to a kept match on its left
+            keep[i] = keep[i] or (keep[i - 1] and _adjacent(text, matches[i - 1][1], matches[i][0]))
+        for i in range(len(matches) - 2, -1, -1):  # ... or on its right
+            keep[i] = keep[i] or (keep[i + 1] and _adjacent(text, matches[i][1], matches[i + 1][0]))
+        return [m for m, k in zip(matches, keep, strict=True) if k]
 
     def mark(self, text: str, matches: list[tuple[int, int, str]], lo: int = 0, hi: int | None = None) -> str:
         hi = len(text) if hi is None else hi

@@ -273,6 +273,23 @@ def test_a_hit_is_marked_as_one_text(tmp_path: Path) -> None:
     assert service.search("nam")["hits"][0]["title_html"] == "Đội tuyển Việt <mark>Nam</mark> thắng lớn"
 
 
+def test_a_question_word_is_marked_only_beside_the_words_asked_about(tmp_path: Path) -> None:
+    """ "là gì" asks for the answer: the hits do not mark every "là" (it is in every sentence),
+    only one standing with the question's other words."""
+    lead = "Trẻ em là đối tượng dễ mắc bệnh sởi."
+    service = small_service(tmp_path, [
+        {"id": "a", "title": "Bệnh sởi ở trẻ em", "lead": lead, "body": "Bệnh sởi là bệnh truyền nhiễm cấp tính."},
+    ])
+    hit = service.search("bệnh sởi là gì?")["hits"][0]
+    assert hit["snippet"] == "<mark>Bệnh sởi là bệnh</mark> truyền nhiễm cấp tính."
+    marked = service.highlighter("bệnh sởi là gì?").mark_all(lead)
+    assert marked == "Trẻ em là đối tượng dễ mắc <mark>bệnh sởi</mark>."
+    assert service.highlighter("là gì").mark_all(lead) == "Trẻ em <mark>là</mark> đối tượng dễ mắc bệnh sởi."
+    # typed with other marks, a word that folds like a question word says what it says: "não" (brain)
+    brain = service.highlighter("ung thư não như thế nào?").mark_all("Chấn thương ở não rất nặng.")
+    assert brain == "Chấn thương ở <mark>não</mark> rất nặng."
+
+
 def test_hostile_content_is_escaped(service: SearchService) -> None:
     result = service.search('an toan <script>alert(1)</script> "><img src=x onerror=alert(2)>')
     assert "gen-hostile" in ids(result)

@@ -65,18 +65,22 @@ _PHRASES = st.sets(st.sampled_from([("ha", "noi"), ("da", "nang"), ("dang", "uy"
                    max_size=2)
 
 
+# question words: marked only next to a match of another term
+_BESIDE = st.sets(st.sampled_from(["a", "e", "o", "noi", "da", "uy"]), max_size=2)
+
+
 @settings(max_examples=400, deadline=None)
 @given(lead=_TEXT, paragraphs=st.lists(_TEXT, max_size=4),
        terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "e", "o", "dang",
                                       "uy", "xyz_1", "c++", "da nang", "u.s", "dangnang"]), max_size=4),
-       phrases=_PHRASES)
+       phrases=_PHRASES, beside=_BESIDE)
 # the bound finds "u.s", the analyzer "u" and "s": the first sentence must stay a candidate
-@example(lead="Hà Nội. " + "Đà Nẵng " * 40 + "nay. u.s là", paragraphs=[], terms={"u.s"}, phrases=set())
+@example(lead="Hà Nội. " + "Đà Nẵng " * 40 + "nay. u.s là", paragraphs=[], terms={"u.s"}, phrases=set(), beside=set())
 def test_bounded_choice_is_the_full_analysis_choice(
-    lead: str, paragraphs: list[str], terms: set[str], phrases: set[tuple[str, ...]]
+    lead: str, paragraphs: list[str], terms: set[str], phrases: set[tuple[str, ...]], beside: set[str]
 ) -> None:
     article = {"title": "", "lead": lead, "paragraphs": paragraphs, "captions": []}
-    highlighter = Highlighter(terms, phrases=phrases)
+    highlighter = Highlighter(terms, phrases=phrases, beside=beside)
     expected = _reference_snippet(highlighter, article)
     assert highlighter.snippet(article) == expected
     blocks = [fold_quick(b) for b in [lead, *paragraphs]]
@@ -103,13 +107,13 @@ def test_ascii_word_edges_find_what_the_look_arounds_find(text: str, terms: set[
 @settings(max_examples=300, deadline=None)
 @given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "o", "uy",
                                                   "u.s", "dangnang"]), min_size=1, max_size=4),
-       limit=st.sampled_from([20, 60, SNIPPET_CHARS]), phrases=_PHRASES)
+       limit=st.sampled_from([20, 60, SNIPPET_CHARS]), phrases=_PHRASES, beside=_BESIDE)
 def test_widened_matches_are_the_window_analyzed(
-    text: str, terms: set[str], limit: int, phrases: set[tuple[str, ...]]
+    text: str, terms: set[str], limit: int, phrases: set[tuple[str, ...]], beside: set[str]
 ) -> None:
     """A snippet's window analyzed as the sentence's known matches plus its neighbours finds
     what analyzing the whole window finds."""
-    highlighter = Highlighter(terms, phrases=phrases)
+    highlighter = Highlighter(terms, phrases=phrases, beside=beside)
     for span in _sentences(text):
         inside = highlighter._matches(text, *span)
         s, e = _widen(text, span, limit, inside)
@@ -119,13 +123,13 @@ def test_widened_matches_are_the_window_analyzed(
 @settings(max_examples=300, deadline=None)
 @given(text=_TEXT, terms=st.sets(st.sampled_from(["da", "nang", "tp", "hcm", "19.309", "ha", "noi", "a", "o", "uy",
                                                   "u.s", "u", "s", "dangnang", "xyz_1"]), min_size=1, max_size=4),
-       cuts=st.lists(st.integers(0, 400), min_size=2, max_size=2), phrases=_PHRASES)
+       cuts=st.lists(st.integers(0, 400), min_size=2, max_size=2), phrases=_PHRASES, beside=_BESIDE)
 def test_pieces_around_the_scan_hits_are_the_range_analyzed(
-    text: str, terms: set[str], cuts: list[int], phrases: set[tuple[str, ...]]
+    text: str, terms: set[str], cuts: list[int], phrases: set[tuple[str, ...]], beside: set[str]
 ) -> None:
     """Analyzing only the pieces between spaces that hold a hit of the one scan finds what
     analyzing the whole range finds, for ranges cut at sentence ends or spaces."""
-    highlighter = Highlighter(terms, phrases=phrases)
+    highlighter = Highlighter(terms, phrases=phrases, beside=beside)
     folded = fold_quick(text)
     bounded, scan = highlighter._candidates(text, folded, first=True)
     if scan is None:
@@ -213,3 +217,14 @@ def test_of_sentences_holding_the_same_words_the_one_holding_them_together_is_sh
     filler = "Thị trường chứng khoán đi ngang trong phiên sáng. " * 6
     snippet = Highlighter({"gia", "vang"}).snippet({"lead": apart, "paragraphs": [filler, together]})
     assert "<mark>giá vàng</mark>" in snippet
+
+
+def test_a_question_word_is_marked_only_beside_the_words_it_asks_about() -> None:
+    """ "là gì", "ở đâu" ask for the answer and describe none: marked where they stand with
+    the question's other words (the question printed), not in every sentence that says "là"."""
+    asks = Highlighter({"nguyen", "nhan", "la", "gi"}, beside={"la", "gi"})
+    text = "Nguyên nhân là gì? Đó là điều khó, gì cũng được. Nguyên nhân chính là thời tiết."
+    assert asks.mark_all(text) == (
+        "<mark>Nguyên nhân là gì</mark>? Đó là điều khó, gì cũng được. <mark>Nguyên nhân</mark> chính là thời tiết."
+    )
+    assert Highlighter({"la", "gi"}, beside=set()).mark_all("Đó là gì") == "Đó <mark>là gì</mark>"

@@ -413,6 +413,18 @@ def test_only_long_queries_get_the_rarity_window() -> None:
     assert not short.long and long.long
 
 
+def test_every_question_word_has_the_spelling_a_question_gives_it() -> None:
+    """`questions.asks_as_spelled` tells a question word typed with marks from another word by
+    QUESTION_WORD_SPELLINGS: each syllable of every question phrase must have its spelling
+    there, or that question word, typed right, would be marked as a topic word."""
+    from indexer.analysis import fold
+    from indexer.questions import QUESTION_PHRASES, QUESTION_WORD_SPELLINGS, asks_as_spelled
+
+    spelled = {fold(s) for s in QUESTION_WORD_SPELLINGS}
+    assert {w for phrase in QUESTION_PHRASES for w in phrase} <= spelled
+    assert asks_as_spelled("nào") and asks_as_spelled(None) and not asks_as_spelled("não")
+
+
 def test_questions_weigh_title_and_lead_less_than_topic_queries() -> None:
     """A keyword search or a headline names its topic, which the title and lead state; a
     question (a question word, a framing formula or a final "?") asks about what the body says."""

@@ -80,6 +80,7 @@ from indexer.matching import AtLeast, FieldsTerm, idf
 from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
 from indexer.query import Abbreviations, Clause, ParsedQuery
 from indexer.questions import asks_as_spelled
+from indexer.snippets import HighlightRequest
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
 
@@ -149,17 +150,7 @@ class QueryBuilder:
         self.abbreviations = abbreviations
         self.meanings = meanings or interpret(parsed, parsed.text, None, None)
         self.df = df
-        self.highlight_terms: set[str] = set()
-        # expansions of an abbreviation the user did not type ("tài nguyên và môi trường" for
-        # "TN&MT") and quoted phrases: marked only where they stand whole, not "môi trường" or
-        # "trưởng" alone
-        self.highlight_phrases: set[tuple[str, ...]] = set()
-        # question words ("là gì", "ở đâu"): marked only beside another word asked, not every
-        # "là" and "ở" of every snippet (`highlight_beside`)
-        self._asking_terms: set[str] = set()
-        self._other_terms: set[str] = set()
-        self._typed_exact: dict[str, set[str]] = {}  # folded term -> the marks typed (or keyed) on it
-        self._any_marks: set[str] = set()  # folded terms some word asks for in any spelling
+        self.highlight = HighlightRequest()  # what the hits are marked with, noted as the query is built
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
         self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
         self.number_pairs: set[tuple[str, str]] = set()  # a number and a neighbour ("2 doi", "thang 6")
@@ -253,7 +244,7 @@ class QueryBuilder:
         # a quoted phrase matches only where it stands whole, so only there is it marked
         whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
         if whole:
-            self.highlight_phrases.add(tuple(folded))
+            self.highlight.phrases.add(tuple(folded))
         only_asks = all(m.asking or m.framing for m in meanings)  # then its question words are all it has
         for i, meaning in enumerate(meanings):
             if meaning.framing:
@@ -264,9 +255,9 @@ class QueryBuilder:
             asked = _asked_spellings(given)
             asks = meaning.asking and not only_asks and asks_as_spelled(given[1] if given else None)
             for form, w in meaning.forms:
-                (self._asking_terms if asks else self._other_terms).add(form)
+                self.highlight.word(form, asking=asks)
                 for spelling in asked.get(form, (None,)):
-                    self._highlight(form, spelling, alone=not whole)
+                    self.highlight.term(form, spelling, alone=not whole)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
                     split = self._note_proximity(form, weight[i] * w, found) or split
             if found:
@@ -301,9 +292,9 @@ class QueryBuilder:
                 for form in forms:
                     if form != typed:  # the words typed are marked as each was typed (above)
                         if len(form) > 1:
-                            self.highlight_phrases.add(form)
+                            self.highlight.phrases.add(form)
                         else:
-                            self._highlight(form[0])
+                            self.highlight.term(form[0])
                         self._note_alias(form, typed)
                     alternatives.append(self._form(form, parts))
                 units.append(wq.DisjunctionMax(alternatives))
@@ -314,7 +305,7 @@ class QueryBuilder:
             alias = aliases.get(tok.position)
             if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
                 span = [t for t in tokens[i:] if t.start < alias.end]
-                self._highlight(alias.folded)
+                self.highlight.term(alias.folded)
                 sequence = self._sequence(tuple(t.folded for t in span), parts)
                 words = [self._fields(parts, "", t.folded, 1.0) for t in span]
                 joined = self._fields(parts, "", alias.folded, len(span))
@@ -388,29 +379,6 @@ class QueryBuilder:
         derived = self.derived_title if len(parts) > 1 else 1.0
         fields = [p + suffix for p in parts]
         return FieldsTerm(fields, [self.field_weights[p] for p in parts], text, boost=weight, derived_title=derived)
-
-    @property
-    def highlight_beside(self) -> set[str]:
-        """Highlight terms marked only where they stand next to another query term (the
-        question words: "chính là", not every "là"); a term some other word asks for is not."""
-        return self._asking_terms - self._other_terms
-
-    def _highlight(self, form: str, exact: str | None = None, alone: bool = True) -> None:
-        """Note a folded term to highlight; `exact`: the only spelling the user asked for;
-        `alone`: marked wherever it stands (not only inside a phrase of `highlight_phrases`)."""
-        if alone:
-            self.highlight_terms.add(form)
-        if exact is None:
-            self._any_marks.add(form)
-        else:
-            self._typed_exact.setdefault(form, set()).add(exact)
-
-    @property
-    def highlight_exact(self) -> dict[str, frozenset[str]]:
-        """Highlight terms every query word asked for with marks typed or keyed ("năm"), and
-        those spellings (`indexer.snippets.Highlighter`: where a text prints one of them, its
-        other spellings there, "Nam", are not marked)."""
-        return {f: frozenset(e) for f, e in self._typed_exact.items() if f not in self._any_marks}
 
     def _form(self, form: Sequence[str], parts: Sequence[str]) -> Any:
         """One form of an abbreviation group: a word, or a chain of adjacent pairs."""

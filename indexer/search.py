@@ -613,8 +613,8 @@ def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dic
 
 
 def _highlighter(built: QueryBuilder) -> Highlighter:
-    """What a query's hits are marked with: the terms `built.query()` collected."""
-    return Highlighter(built.highlight_terms, built.highlight_exact, built.highlight_phrases, built.highlight_beside)
+    """What a query's hits are marked with: what `built.query()` collected."""
+    return built.highlight.highlighter()
 
 
 _Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit's title, snippet, captions

@@ -51,6 +51,56 @@ class Marks(NamedTuple):
         return self.prefix + self.text[self.lo : self.hi] + self.suffix
 
 
+class HighlightRequest:
+    """What a query asks to be marked, collected while its query is built
+    (`ranking.QueryBuilder.highlight`): the folded terms, the spellings typed with marks,
+    the phrases marked only whole, the question words marked only beside other words.
+    `highlighter()` makes the `Highlighter` that marks them."""
+
+    def __init__(self) -> None:
+        self.terms: set[str] = set()
+        # expansions of an abbreviation the user did not type ("tài nguyên và môi trường" for
+        # "TN&MT") and quoted phrases: marked only where they stand whole, not "môi trường" or
+        # "trưởng" alone
+        self.phrases: set[tuple[str, ...]] = set()
+        self._typed_exact: dict[str, set[str]] = {}  # folded term -> the marks typed (or keyed) on it
+        self._any_marks: set[str] = set()  # folded terms some word asks for in any spelling
+        # question words ("là gì", "ở đâu"): marked only beside another word asked, not every
+        # "là" and "ở" of every snippet (`beside`)
+        self._asking: set[str] = set()
+        self._other: set[str] = set()
+
+    def term(self, form: str, exact: str | None = None, alone: bool = True) -> None:
+        """Note a folded term to mark; `exact`: the only spelling the user asked for;
+        `alone`: marked wherever it stands (not only inside a phrase of `phrases`)."""
+        if alone:
+            self.terms.add(form)
+        if exact is None:
+            self._any_marks.add(form)
+        else:
+            self._typed_exact.setdefault(form, set()).add(exact)
+
+    def word(self, form: str, asking: bool) -> None:
+        """Note a form of a query word: of a question word (`asking`), or of another word."""
+        (self._asking if asking else self._other).add(form)
+
+    @property
+    def exact(self) -> dict[str, frozenset[str]]:
+        """Terms every query word asked for with marks typed or keyed ("năm"), and those
+        spellings (`Highlighter`: where a text prints one of them, its other spellings there,
+        "Nam", are not marked)."""
+        return {f: frozenset(e) for f, e in self._typed_exact.items() if f not in self._any_marks}
+
+    @property
+    def beside(self) -> set[str]:
+        """Terms marked only where they stand next to another query term (the question words:
+        "chính là", not every "là"); a term some other word asks for is not."""
+        return self._asking - self._other
+
+    def highlighter(self) -> Highlighter:
+        return Highlighter(self.terms, self.exact, self.phrases, self.beside)
+
+
 class Highlighter:
     """Marks query terms in original text. Everything but our own <mark> tags is escaped."""
 
@@ -61,17 +111,17 @@ class Highlighter:
         phrases: set[tuple[str, ...]] | None = None,
         beside: set[str] | None = None,
     ) -> None:
-        # `phrases` (`ranking.QueryBuilder.highlight_phrases`): syllable sequences marked only
+        # `phrases` (`HighlightRequest.phrases`): syllable sequences marked only
         # where they stand whole; a syllable of theirs that is no term of its own is found as a
         # term, then dropped where it stands outside one (`_whole_phrases`)
         self.phrases = {p for p in phrases or () if len(p) > 1}
         self._phrase_only = {f for p in self.phrases for f in p} - folded_terms
         folded_terms = folded_terms | self._phrase_only
         self.terms = folded_terms
-        # `beside` (`ranking.QueryBuilder.highlight_beside`): terms marked only where they stand
+        # `beside` (`HighlightRequest.beside`): terms marked only where they stand
         # next to a match of another term (`_beside_others`)
         self.beside = set(beside or ()) & folded_terms
-        # terms asked for with marks ("năm"; `ranking.QueryBuilder.highlight_exact`): where a
+        # terms asked for with marks ("năm"; `HighlightRequest.exact`): where a
         # text prints one of those spellings, its other spellings there ("Nam") stay unmarked
         self.exact = dict(exact or {})
         self._printed: set[str] | None = None  # `within`: the asked terms a document prints as asked

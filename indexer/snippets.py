@@ -12,7 +12,7 @@ import html
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -205,18 +205,20 @@ class Highlighter:
         """This highlighter for one document made of `texts` (an article's title, lead,
         paragraphs, captions): a term asked for with marks that the document prints as asked
         anywhere is marked only so everywhere in it, not paragraph by paragraph."""
-        one = copy.copy(self)
-        if self.exact:
-            one._printed = set().union(*(self._printed_as_asked(t, self._matches(t)) for t in texts))
-        return one
+        return self._one_text((t, self._matches(t)) for t in texts)
 
     def within_shown(self, shown: Sequence[Marks]) -> Highlighter:
         """This highlighter for one hit of a results page, as `within` for its article page,
         over what the hit shows (its title, snippet and captions, whose terms are known): a
         title's "Vũ" is not marked for "vụ" where the snippet prints "vụ án"."""
+        return self._one_text((m.text, _shown_matches(m)) for m in shown)
+
+    def _one_text(self, pieces: Iterable[tuple[str, list[tuple[int, int, str]]]]) -> Highlighter:
+        """A copy reading the (text, matches) `pieces` as one text (`within`); the pieces, a
+        generator, are analyzed only when a term was asked for with marks."""
         one = copy.copy(self)
         if self.exact:
-            one._printed = set().union(*(self._printed_as_asked(m.text, _shown_matches(m)) for m in shown))
+            one._printed = set().union(*(self._printed_as_asked(text, matches) for text, matches in pieces))
         return one
 
     def mark_all(self, text: str, folded: str | None = None) -> str:

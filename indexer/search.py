@@ -442,12 +442,8 @@ class SearchService:
                 marked = dict(zip((d for d, _ in on_page), shown, strict=True))
                 context = _context(articles, ranked[:CONTEXT_HITS], marked, highlighter)
             suggestion = did_you_mean(parsed, meanings, support, gen.model("restorer"), context)
-            if highlighter is not None:  # marked once the reading is known: a query typed without
-                # marks is marked as it was read, the plain words of one given marks as typed
-                spellings = reading_spellings(parsed, suggestion) or plain_spellings(
-                    parsed, meanings, gen.model("restorer")
-                )
-                highlighter = highlighter.reading(spellings) if spellings else highlighter
+            if highlighter is not None:  # marked once the reading is known
+                highlighter = _as_read(highlighter, parsed, meanings, gen.model("restorer"), lambda: suggestion)
                 for hit, marks in zip(hits, shown, strict=True):
                     _render(hit, marks, highlighter)
             response["hits"], response["suggestion"] = hits, suggestion
@@ -493,11 +489,11 @@ class SearchService:
         gen = self.generation()
         built, meanings, _ = self._understood(parsed, gen)
         built.query()  # collects the terms as a side effect
-        highlighter = _highlighter(built)
-        spellings = plain_spellings(parsed, meanings, gen.model("restorer"))
-        if not spellings and not any(has_marks(t.exact) for t in parsed.positive_tokens):
-            spellings = reading_spellings(parsed, self.search(q)["suggestion"])
-        return highlighter.reading(spellings) if spellings else highlighter
+
+        def results_page() -> dict[str, str] | None:  # the results page's reading, asked for only where needed
+            return self.search(q)["suggestion"]
+
+        return _as_read(_highlighter(built), parsed, meanings, gen.model("restorer"), results_page)
 
     def _understood(
         self, parsed: ParsedQuery, gen: _Generation
@@ -615,6 +611,24 @@ def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dic
 def _highlighter(built: QueryBuilder) -> Highlighter:
     """What a query's hits are marked with: what `built.query()` collected."""
     return built.highlight.highlighter()
+
+
+def _as_read(
+    highlighter: Highlighter,
+    parsed: ParsedQuery,
+    meanings: dict[int, Meaning],
+    restorer: Restorer | None,
+    suggestion: Callable[[], dict[str, str] | None],
+) -> Highlighter:
+    """`highlighter` marking the query's plain words as they were read, so that the results
+    page and the article page mark the same: in a query given marks, as typed where the
+    restoration model reads them plain beside those marks (`plain_spellings`); in one typed
+    without any, as "did you mean" read them (`reading_spellings`; `suggestion`, the
+    results page's, is asked for only then)."""
+    spellings = plain_spellings(parsed, meanings, restorer)
+    if not spellings and not any(has_marks(t.exact) for t in parsed.positive_tokens):
+        spellings = reading_spellings(parsed, suggestion())
+    return highlighter.reading(spellings) if spellings else highlighter
 
 
 _Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit's title, snippet, captions

@@ -72,11 +72,15 @@ class FieldsTerm(wq.Query):
 
 
 class AtLeast(wq.CompoundQuery):
-    """Matches where at least `minimum` of the subqueries match; scores the sum of those that do."""
+    """Matches where at least `minimum` of the subqueries match, and one of those at the
+    positions `one_of` if any are given; scores the sum of those that do."""
 
-    def __init__(self, subqueries: Sequence[Any], minimum: int, boost: float = 1.0) -> None:
+    def __init__(
+        self, subqueries: Sequence[Any], minimum: int, boost: float = 1.0, one_of: Sequence[int] = ()
+    ) -> None:
         super().__init__(list(subqueries), boost=boost)
         self.minimum = minimum
+        self.one_of = tuple(one_of)
 
 
 class Executor:
@@ -120,7 +124,10 @@ class Executor:
             count = results[0][0].astype(np.int16)
             for m, _ in results[1:]:
                 count += m
-            return count >= q.minimum, _boosted(_sum([s for _, s in results]), q.boost)
+            mask = count >= q.minimum
+            if q.one_of:
+                mask &= _any([results[i][0] for i in q.one_of])
+            return mask, _boosted(_sum([s for _, s in results]), q.boost)
         if isinstance(q, wq.DisjunctionMax):
             results = [self._eval(sub, searcher) for sub in q.subqueries]
             mask = _any([m for m, _ in results])

@@ -168,6 +168,19 @@ def test_question_words_are_not_needed_to_match(service: SearchService) -> None:
         assert "zumba" in ids(service, typed)
 
 
+def test_question_words_alone_are_no_match(service: SearchService) -> None:
+    # "là gì" reached the minimum of "Zumba là gì?" (one word it is about) in every article
+    # that asks "… là gì?", which says nothing of zumba: the count and the pages were theirs.
+    for typed in ("Zumba là gì?", "zumba la gi?"):
+        result = service.search(typed)
+        assert ids_of(result) == ["zumba"] and result["total"] == 1, typed
+    # and with that word in no article, nothing is found, not every "là gì"
+    result = service.search("Xyzzyq là gì?")
+    assert result["total"] == 0 and result["absent"] == ["Xyzzyq"]
+    # a question made of question words only still finds them
+    assert "scattered" in ids(service, "là gì?")
+
+
 def test_a_question_framed_as_a_letter_needs_only_its_own_words(service: SearchService) -> None:
     # A greeting, leave to ask and thanks around "ngạt thở là gì?" (indexer.letters.FRAMING_PHRASES)
     # say how the question is put: counted, they made 6 of 11 words needed, which the reader's

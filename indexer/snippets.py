@@ -134,19 +134,24 @@ class Highlighter:
         """(start, end, folded term) of the query terms in text[lo:hi], with offsets into `text`.
         `lo` and `hi` are word boundaries (sentence ends, or spaces), so the analyzer breaks the
         slice where it breaks the whole."""
-        return self._whole_phrases(text, self._syllables(text, lo, hi))
+        return self._standing(text, self._syllables(text, lo, hi))
 
     def _syllables(self, text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, int, str]]:
-        """`_matches` before `_whole_phrases`: every syllable that is a term."""
+        """`_matches` before `_standing`: every syllable that is a term."""
         terms = self.terms
         return [(lo + s, lo + e, f) for s, e, f in syllable_spans(text[lo:hi]) if f in terms]
+
+    def _standing(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """`matches` (in text order) that stand where they are marked: phrases whole
+        (`_whole_phrases`), `beside` terms next to another term (`_beside_others`)."""
+        return self._beside_others(text, self._whole_phrases(text, matches))
 
     def _whole_phrases(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """`matches` (in text order) less the syllables of `phrases` that are no term of their
         own and stand outside a whole phrase: one that holds them in order, each next to the one
-        before (`_adjacent`); then less the `beside` terms standing apart (`_beside_others`)."""
+        before (`_adjacent`)."""
         if not self._phrase_only or not any(m[2] in self._phrase_only for m in matches):
-            return self._beside_others(text, matches)
+            return matches
         whole: set[int] = set()
         for phrase in self.phrases:
             k = len(phrase)
@@ -155,8 +160,7 @@ class Highlighter:
                     _adjacent(text, matches[i + j][1], matches[i + j + 1][0]) for j in range(k - 1)
                 ):
                     whole.update(range(i, i + k))
-        shown = [m for i, m in enumerate(matches) if i in whole or m[2] not in self._phrase_only]
-        return self._beside_others(text, shown)
+        return [m for i, m in enumerate(matches) if i in whole or m[2] not in self._phrase_only]
 
     def _beside_others(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """`matches` (in text order) less those of `beside` terms that stand apart from every
@@ -336,7 +340,7 @@ class Highlighter:
             space = text.find(" ", at + len(terms[i]), hi)
             done = hi if space < 0 else space
             out += self._syllables(text, start, done)
-        return self._whole_phrases(text, out)
+        return self._standing(text, out)
 
     def _candidates(
         self, text: str, folded: str | None, first: bool

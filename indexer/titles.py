@@ -12,7 +12,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
-from itertools import islice
 from pathlib import Path
 
 from indexer.analysis import canonical_syllable, fold, has_marks
@@ -40,10 +39,9 @@ def _prints_as_typed(title: str, want: Sequence[str], plain: Sequence[str]) -> b
     run: what is being completed), else at any place that holds them. The folded words find
     the places; only there are the marks compared."""
     n = len(want)
-    opening = [m.group() for m in islice(_WORD.finditer(title), n)]
-    if _at(opening, plain):
-        return _marked_as(opening, want)
     words = _WORD.findall(title)
+    if _at(words[:n], plain):
+        return _marked_as(words[:n], want)
     return any(_marked_as(words[j : j + n], want) for j in range(1, len(words) - n + 1) if _at(words[j : j + n], plain))
 
 

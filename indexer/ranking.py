@@ -204,12 +204,16 @@ class QueryBuilder:
         self.sequence = []
         self.number_pairs = set()
         self.absent = []
+        only_asks = self._asks_only([c for c in self.parsed.clauses if not c.negated])  # then they are all it has
         for clause in self.parsed.clauses:
             if clause.negated:
                 excluded.append(self._sequence(tuple(t.folded for t in clause.tokens if not t.alias), clause.parts))
                 continue
-            group, clause_boosts = self._clause(clause, relaxed)
+            group, clause_boosts = self._clause(clause, relaxed, only_asks)
             boosts.extend(clause_boosts)
+            if not (only_asks or clause.phrase or clause.or_next or pending_or) and self._asks_only([clause]):
+                boosts.append(group)  # beside what the query is about ("là gì" of `"Salmonella" là gì?`): never needed
+                continue
             if clause.or_next or pending_or:
                 pending_or.append(group)
                 if not clause.or_next:
@@ -232,11 +236,21 @@ class QueryBuilder:
 
     # --- one clause ----------------------------------------------------------------------
 
-    def _clause(self, clause: Clause, relaxed: bool) -> tuple[Any, list[Any]]:
+    def _meanings(self, clause: Clause) -> list[Meaning]:
+        """How each word of `clause` (its aliases aside) was understood."""
+        return [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in clause.tokens if not t.alias]
+
+    def _asks_only(self, clauses: Sequence[Clause]) -> bool:
+        """Every word of `clauses` (one at least) says how the query asks (a question word, a
+        letter's formula), none what it is about."""
+        meanings = [m for clause in clauses for m in self._meanings(clause)]
+        return bool(meanings) and all(m.asking or m.framing for m in meanings)
+
+    def _clause(self, clause: Clause, relaxed: bool, only_asks: bool) -> tuple[Any, list[Any]]:
         tokens = [t for t in clause.tokens if not t.alias]
         aliases = {t.position: t for t in clause.tokens if t.alias}
         parts = clause.parts
-        meanings = [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in tokens]
+        meanings = self._meanings(clause)
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
         weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
         if self.weighs_numbers:
@@ -246,7 +260,6 @@ class QueryBuilder:
         whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
         if whole:
             self.highlight.phrases.add(tuple(folded))
-        only_asks = all(m.asking or m.framing for m in meanings)  # then its question words are all it has
         for i, meaning in enumerate(meanings):
             if meaning.framing:
                 continue

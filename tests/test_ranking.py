@@ -181,6 +181,16 @@ def test_question_words_alone_are_no_match(service: SearchService) -> None:
     assert "scattered" in ids(service, "là gì?")
 
 
+def test_question_words_beside_a_quoted_phrase_are_not_needed(service: SearchService) -> None:
+    # Outside the quotes "là gì" was a clause of its own, and every clause is needed: the
+    # article on zumba, which never says "là" or "gì", was found only as a partial match.
+    for typed in ('"Zumba" là gì?', '"zumba" la gi?'):
+        result = service.search(typed)
+        assert ids_of(result) == ["zumba"] and not result.get("partial"), typed
+    # a quoted question phrase is asked for as quoted: no article holds both
+    assert service.search('"zumba" "là gì"')["partial"]
+
+
 def test_a_question_framed_as_a_letter_needs_only_its_own_words(service: SearchService) -> None:
     # A greeting, leave to ask and thanks around "ngạt thở là gì?" (indexer.letters.FRAMING_PHRASES)
     # say how the question is put: counted, they made 6 of 11 words needed, which the reader's

@@ -343,7 +343,7 @@ class QueryBuilder:
                     self.absent.append(tokens[i])
             units.append(alternatives[0] if len(alternatives) == 1 else wq.DisjunctionMax(alternatives))
             i += 1
-        needed = max(1, 1 if relaxed else minimum_match(known))
+        needed = 1 if relaxed else max(1, minimum_match(known))
         self.can_relax = self.can_relax or needed > 1
         if len(units) == 1:
             return units[0], boosts

@@ -97,6 +97,17 @@ _SPACED_FIELD = re.compile(
 )
 
 
+def _balanced(text: str) -> str:
+    """`text` without its last quote where nothing closes it and it follows a field prefix or
+    a minus: an unbalanced quote is ignored (`_QUERY_TOKEN` skips it), but there it cut the
+    operator from its word ("title:\"giá vàng" searched the word "title", "-\"mưa" searched
+    "mưa"). Anywhere else the text is left as typed."""
+    if text.count('"') % 2 == 0:
+        return text
+    last = text.rindex('"')
+    return text[:last] + text[last + 1 :] if last and text[last - 1] in "-:" else text
+
+
 def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
 
@@ -109,6 +120,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """
     text = normalize_text(text or "")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = _balanced(text)
     text = _SPACED_FIELD.sub(lambda m: "" if m.end() == len(text) else m.group(1) + ":", text)
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]

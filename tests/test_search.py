@@ -483,6 +483,21 @@ def test_a_word_colon_word_that_names_no_field_stays_in_its_run_of_words() -> No
     assert parse_query("x -foo:bar").clauses[-1].negated
 
 
+def test_an_unbalanced_quote_is_ignored_after_a_field_prefix_or_a_minus_too() -> None:
+    # It cut the prefix from its word: "title:\"gia vang" searched the word "title" (the
+    # coach "Tite"), and "-\"mua" searched "mưa" instead of leaving it out.
+    title, rest = parse_query('title:"gia vang').clauses
+    assert title.parts == ("title",) and [t.folded for t in title.tokens] == ["gia"]
+    assert [t.folded for t in rest.tokens] == ["vang"]
+    assert parse_query('title:"').is_empty
+    (excluded,) = parse_query('-"mua').clauses
+    assert excluded.negated and [t.folded for t in excluded.tokens] == ["mua"]
+    # elsewhere the text is left as typed, and the quotes before it pair as they did
+    assert parse_query('abc"def').text == 'abc"def'
+    phrase, rest = parse_query('"ha noi" "mua').clauses
+    assert phrase.phrase and not rest.phrase and [t.folded for t in rest.tokens] == ["mua"]
+
+
 def test_minus_before_a_digit_is_a_negative_number_not_an_exclusion() -> None:
     parsed = parse_query("hoạt động ở -50 độ")
     assert [c.negated for c in parsed.clauses] == [False]

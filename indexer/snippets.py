@@ -179,7 +179,7 @@ class Highlighter:
         hi = len(text) if hi is None else hi
         out: list[str] = []
         pos = lo
-        shown = self._as_asked(text, [m for m in matches if m[0] >= lo and m[1] <= hi])
+        shown = self._as_asked(text, _inside(matches, lo, hi))
         spans = _merge_spans([(s, e) for s, e, _ in shown], text)
         for s, e in spans:
             out.append(html.escape(text[pos:s]))
@@ -215,7 +215,7 @@ class Highlighter:
         """This highlighter for one hit of a results page, as `within` for its article page,
         over what the hit shows (its title, snippet and captions, whose terms are known): a
         title's "Vũ" is not marked for "vụ" where the snippet prints "vụ án"."""
-        return self._one_text((m.text, _shown_matches(m)) for m in shown)
+        return self._one_text((m.text, _inside(m.matches, m.lo, m.hi)) for m in shown)
 
     def _one_text(self, pieces: Iterable[tuple[str, list[tuple[int, int, str]]]]) -> Highlighter:
         """A copy reading the (text, matches) `pieces` as one text (`within`); the pieces, a
@@ -431,9 +431,9 @@ class Highlighter:
         ]
 
 
-def _shown_matches(marks: Marks) -> list[tuple[int, int, str]]:
-    """The matches of `marks` inside the part of its text that is shown."""
-    return [m for m in marks.matches if marks.lo <= m[0] and m[1] <= marks.hi]
+def _inside(matches: list[tuple[int, int, str]], lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """The `matches` that lie within text[lo:hi] (the part of a text shown, a sentence)."""
+    return [m for m in matches if lo <= m[0] and m[1] <= hi]
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:
@@ -498,7 +498,7 @@ def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int
     terms (`_best_stretch`); cut at word boundaries."""
     s, e = span
     if e - s > limit:
-        s = _best_stretch(text, span, limit, [m for m in matches if m[0] >= s and m[1] <= e])
+        s = _best_stretch(text, span, limit, _inside(matches, s, e))
         e = min(e, s + limit)
     else:
         room = limit - (e - s)

@@ -436,7 +436,7 @@ class SearchService:
                 first = (page - 1) * per_page
                 wanted = page * per_page if first < total else 0  # a page past the end is empty
                 ranked = self._ranked(gen, executor, mask, scores, sort, max(wanted, CONTEXT_HITS), built, articles)
-                highlighter = _highlighter(built)
+                highlighter = built.highlight.highlighter()  # what `built.query()` collected
                 on_page = ranked[first:wanted]
                 hits, shown = self._hits(articles, on_page, highlighter)
                 marked = dict(zip((d for d, _ in on_page), shown, strict=True))
@@ -493,7 +493,7 @@ class SearchService:
         def results_page() -> dict[str, str] | None:  # the results page's reading, asked for only where needed
             return self.search(q)["suggestion"]
 
-        return _as_read(_highlighter(built), parsed, meanings, gen.model("restorer"), results_page)
+        return _as_read(built.highlight.highlighter(), parsed, meanings, gen.model("restorer"), results_page)
 
     def _understood(
         self, parsed: ParsedQuery, gen: _Generation
@@ -606,11 +606,6 @@ def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dic
     """Titles completing the folded `key`, those that print the marks of `spelled` first: read
     from a pool of SUGGEST_POOL titles when it has any (`titles.marks_first`)."""
     return marks_first(titles.suggest(key, limit, SUGGEST_POOL if has_marks(spelled) else 0), spelled, limit)
-
-
-def _highlighter(built: QueryBuilder) -> Highlighter:
-    """What a query's hits are marked with: what `built.query()` collected."""
-    return built.highlight.highlighter()
 
 
 def _as_read(

@@ -69,6 +69,7 @@ in every query form, with a plain BM25 beside):
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from itertools import compress, pairwise
 from typing import Any
@@ -154,6 +155,7 @@ class QueryBuilder:
         self.highlight = HighlightRequest()  # what the hits are marked with, noted as the query is built
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
         self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
+        self.readings: list[tuple[str, ...]] = []  # each word's forms read in full ("ki", "ky"), no guesses
         self.number_pairs: set[tuple[str, str]] = set()  # a number and a neighbour ("2 doi", "thang 6")
         self.indexed_as: dict[str, str] = {}  # a part the re-rank reads -> the term it is of ("000" -> "4.000")
         # an abbreviation's other forms -> the words typed for it, keyed by a form's first word
@@ -194,6 +196,13 @@ class QueryBuilder:
         n = len(self.sequence)
         return PROXIMITY_WEIGHT if self.asks or n <= WINDOW else PROXIMITY_WEIGHT * WINDOW / n
 
+    @property
+    def proximity_groups(self) -> Groups:
+        """The forms of each query word looked for in several (`word_groups`), which the re-rank
+        counts as one word: an article that prints "Ban kỉ luật" and "kỷ luật" holds one word of
+        "Ban Ki-moon" twice, not two of its three."""
+        return word_groups(self.readings, self.sequence)
+
     def query(self, relaxed: bool = False) -> tuple[Any, Any]:
         """(core, scored). `relaxed` is the fallback when nothing matched: any word of any
         clause will do, quoted phrases included."""
@@ -202,6 +211,7 @@ class QueryBuilder:
         excluded: list[Any] = []
         pending_or: list[Any] = []
         self.sequence = []
+        self.readings = []
         self.number_pairs = set()
         self.absent = []
         only_asks = self._asks_only([c for c in self.parsed.clauses if not c.negated])  # then they are all it has
@@ -276,6 +286,7 @@ class QueryBuilder:
                     split = self._note_proximity(form, weight[i] * w, found) or split
             if found:
                 self.sequence.append(found)
+                self.readings.append(tuple(f for f, w in meaning.forms if w == 1.0 and f in found))
             self.sequence.extend(split)
             if meaning.exact:
                 boosts.append(self._fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
@@ -437,9 +448,12 @@ def _asked_spellings(marked: tuple[str, str] | None) -> dict[str, tuple[str, ...
     return {folded: spellings} | {fold(other): spellings for other in spellings[1:]}
 
 
-def densest_window(words: Sequence[str], weights: dict[str, float], width: int) -> float:
-    """The largest total weight of DISTINCT query words found within `width` consecutive words."""
-    return _densest(_query_word_hits(words, weights), weights, width)
+def densest_window(
+    words: Sequence[str], weights: dict[str, float], width: int, groups: Groups | None = None
+) -> float:
+    """The largest total weight of DISTINCT query words found within `width` consecutive words;
+    the forms of one word (`groups`: "ki" and "ky") count once, at the heaviest found."""
+    return _densest(_query_word_hits(words, weights), weights, width, groups)
 
 
 def _query_word_hits(words: Sequence[str], weights: dict[str, float]) -> list[tuple[int, str]]:
@@ -449,28 +463,88 @@ def _query_word_hits(words: Sequence[str], weights: dict[str, float]) -> list[tu
     return [(i, words[i]) for i in compress(range(len(words)), map(weights.__contains__, words))]
 
 
-def _densest(hits: Sequence[tuple[int, str]], weights: dict[str, float], width: int) -> float:
+# A form -> every form of the one query word it is read in full as, for a word read in several
+# ("Ki": "ki" and "ky"): `QueryBuilder.proximity_groups`.
+Groups = dict[str, tuple[str, ...]]
+
+
+def word_groups(readings: Sequence[tuple[str, ...]], sequence: Sequence[dict[str, float]]) -> Groups:
+    """`Groups` from each query word's forms read in full (`QueryBuilder.readings`: "ki" and
+    "ky", the two i/y spellings; not a slip's candidates, weighed below the word) that are no
+    other word's form (`QueryBuilder.sequence`). A form two words share ("nhiem" of "truyền
+    nhiễm nguy hiễm", "hiễm" also read as a slip for "nhiễm") stays a word of its own, counted
+    once, as before; a word typed twice is one word."""
+    words_of = Counter(form for forms in {tuple(forms) for forms in sequence} for form in forms)
+    groups: Groups = {}
+    for forms in dict.fromkeys(readings):
+        own = tuple(f for f in forms if words_of[f] == 1)
+        if len(own) > 1:
+            groups.update(dict.fromkeys(own, own))
+    return groups
+
+
+def window_total(weights: dict[str, float], groups: Groups | None = None) -> float:
+    """What a window holding every query word is worth: each word at its heaviest form."""
+    if not groups:
+        return sum(weights.values())
+    seen: set[tuple[str, ...]] = set()
+    total = 0.0
+    for form, weight in weights.items():
+        group = groups.get(form)
+        if group is None:
+            total += weight
+        elif group not in seen:
+            seen.add(group)
+            total += max(weights.get(f, 0.0) for f in group)
+    return total
+
+
+def _densest(
+    hits: Sequence[tuple[int, str]], weights: dict[str, float], width: int, groups: Groups | None = None
+) -> float:
     """`densest_window` over the (position, word) of the query words in a text. It runs over
     every hit of 20 articles a query (hundreds each for common words), so the counts are a
     plain dict of the query's words (a Counter's missing keys cost a Python call) and the
-    best is kept with a comparison, not `max`; the sum moves by the same additions and
-    subtractions in the same order (so to the same float)."""
+    best is kept with a comparison, not `max`; a word with one form moves the sum by the same
+    additions and subtractions in the same order (so to the same float). A form of a word
+    with several (`groups`) adds what its word's heaviest form inside adds, once."""
     inside = dict.fromkeys(weights, 0)
+    shared = groups or {}
+    held = {group: 0.0 for group in shared.values()}  # what each several-form word adds now
     best = current = 0.0
     first = 0
     for position, word in hits:
         if not inside[word]:
-            current += weights[word]
-        inside[word] += 1
+            inside[word] = 1
+            group = shared.get(word)
+            if group is None:
+                current += weights[word]
+            else:
+                now = _heaviest_inside(group, weights, inside)
+                current += now - held[group]
+                held[group] = now
+        else:
+            inside[word] += 1
         while hits[first][0] <= position - width:
             old = hits[first][1]
             inside[old] -= 1
             if not inside[old]:
-                current -= weights[old]
+                group = shared.get(old)
+                if group is None:
+                    current -= weights[old]
+                else:
+                    now = _heaviest_inside(group, weights, inside)
+                    current += now - held[group]
+                    held[group] = now
             first += 1
         if current > best:
             best = current
     return best
+
+
+def _heaviest_inside(group: tuple[str, ...], weights: dict[str, float], inside: dict[str, int]) -> float:
+    """The weight of the heaviest form of `group` in the window (`_densest`), 0.0 for none."""
+    return max((weights[f] for f in group if inside[f]), default=0.0)
 
 
 def rarity_weights(weights: dict[str, float], df: DocFrequency, n: int) -> dict[str, float]:
@@ -553,6 +627,7 @@ def proximity_rerank(
     numbers: Collection[tuple[str, str]] = (),
     aliases: Aliases | None = None,
     window_weight: float = PROXIMITY_WEIGHT,
+    groups: Groups | None = None,
 ) -> list[tuple[int, float]]:
     """Re-rank the best articles: score + `window_weight` (`QueryBuilder.window_weight`) × (share
     of the query's weight found in the article's densest window) × the best score, + RARE_WEIGHT
@@ -565,11 +640,12 @@ def proximity_rerank(
     the same words, written at build time), or None for an article it lacks, whose text is then
     read. + NUMBER_WEIGHT × the share of `numbers` (`QueryBuilder.number_pairs`) the text holds
     side by side (`numbers_held`). `aliases`: the other forms of the query's abbreviations, read
-    as typed (`as_typed`)."""
+    as typed (`as_typed`). `groups`: the forms of one query word (`QueryBuilder.proximity_groups`),
+    which a window counts once."""
     if not docnums:
         return []
-    total = sum(weights.values())
-    rare_total = sum(rare.values()) if rare else 0.0
+    total = window_total(weights, groups)
+    rare_total = window_total(rare, groups) if rare else 0.0
     order = query_order(sequence) if sequence else {}
     order_total = sum(max(forms.values()) for forms in sequence) if sequence else 0.0
     top = float(scores[docnums[0]]) or 1.0
@@ -582,9 +658,9 @@ def proximity_rerank(
                 hits = _query_word_hits(WORD.findall(folded_texts(doc)), weights)
             if aliases:
                 hits = as_typed(hits, aliases, weights)
-            bonus = window_weight * top * _densest(hits, weights, WINDOW) / total
+            bonus = window_weight * top * _densest(hits, weights, WINDOW, groups) / total
             if rare and rare_total > 0:  # the same words (rare has weights' keys), other weights
-                bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW) / rare_total
+                bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW, groups) / rare_total
             if order_total > 0:
                 bonus += LEAD_WEIGHT * top * lead_order(hits, order, len(sequence or ())) / order_total
             if numbers:

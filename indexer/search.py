@@ -548,7 +548,7 @@ class SearchService:
         hits_of = forward.query(built.proximity_terms).hits if forward is not None else None
         head = proximity_rerank(
             docnums[:depth], scores, articles.folded_text, built.proximity_terms, rare, sequence, hits_of,
-            built.number_pairs, built.aliases, built.window_weight,
+            built.number_pairs, built.aliases, built.window_weight, built.proximity_groups,
         )
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 

@@ -349,6 +349,74 @@ def test_densest_window_is_the_best_window(words: list[str], weights: dict[str, 
     assert densest_window(words, weights, width) == pytest.approx(best)
 
 
+@given(
+    st.lists(st.sampled_from(["ha", "noi", "mua", "lu", "va", "cua"]), max_size=60),
+    st.dictionaries(st.sampled_from(["ha", "noi", "mua", "lu", "xe"]), st.floats(0.1, 3.0), min_size=1, max_size=5),
+    st.lists(st.integers(0, 2), min_size=5, max_size=5),
+    st.integers(1, 12),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_densest_window_counts_the_forms_of_a_word_once(
+    words: list[str], weights: dict[str, float], word_of: list[int], width: int
+) -> None:
+    """Forms of one query word (`groups`: "ki" and "ky"): over every `width` consecutive
+    words, each word inside adds its heaviest form found there, once; the whole query is
+    worth each word's heaviest form."""
+    from indexer.ranking import densest_window, window_total
+
+    forms = list(weights)
+    words_of = [[f for i, f in enumerate(forms) if word_of[i] == k] for k in range(3)]
+    groups = {f: tuple(group) for group in words_of if len(group) > 1 for f in group}
+    best = 0.0
+    for start in range(len(words)):
+        inside = set(words[start : start + width])
+        best = max(best, sum(max((weights[f] for f in group if f in inside), default=0.0) for group in words_of))
+    assert densest_window(words, weights, width, groups) == pytest.approx(best)
+    assert window_total(weights, groups) == pytest.approx(sum(max(weights[f] for f in g) for g in words_of if g))
+
+
+def test_the_forms_counted_as_one_word_are_its_equals_that_no_other_word_has() -> None:
+    """A word's forms of its full weight ("ki" and "ky", the two i/y spellings) are one word
+    to the window. A typo's candidates, weighed below the word, are not (each counts as a
+    word of its own, as before: grouped, the questions typed with a slip lost more than they
+    gained). Nor is a form two words share: "truyền nhiễm nguy hiễm", where "hiễm" is also
+    read as a slip for "nhiễm", keeps "nhiễm" a word of its own. A word typed twice is one."""
+    from indexer.ranking import word_groups
+
+    ki = {"ki": 1.0, "ky": 1.0}
+    moon = {"moon": 1.0, "mon": 0.4, "muon": 0.4}
+    assert word_groups([("ki", "ky"), ("moon",)], [ki, moon]) == dict.fromkeys(("ki", "ky"), ("ki", "ky"))
+    # "hiễm": its own letters and "nhiễm" (a slip's candidate; were it read in full, the same)
+    shared = [{"nhiem": 1.0}, {"nguy": 1.0}, {"nhiem": 1.0, "hiem": 1.0}]
+    assert word_groups([("nhiem",), ("nguy",), ("nhiem", "hiem")], shared) == {}
+    assert word_groups([("ki", "ky"), ("ki", "ky")], [ki, ki]) == dict.fromkeys(("ki", "ky"), ("ki", "ky"))
+
+
+def test_a_word_found_in_two_spellings_counts_once_in_the_window() -> None:
+    """"Ban Ki-moon": "ki" is looked for as "ky" too (the other i/y spelling). An article about
+    the "Ban kỉ luật" (disciplinary board) that also prints "kỷ luật" holds two forms of one
+    word and not "moon": two of the query's three words, where the article that prints "Ban
+    Ki-moon" holds all three. Counted as four words, the two tied at three of four and the
+    board's higher BM25 won."""
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import interpret
+    from indexer.query import Abbreviations, parse_query
+    from indexer.ranking import QueryBuilder, proximity_rerank
+
+    parsed = parse_query("Ban Ki-moon")
+    pairs = {("ban", "ki"): 3, ("ki", "moon"): 2, ("ban", "ky"): 20}
+    support = DictSupport({"ban": 50, "ki": 5, "ky": 40, "moon": 3}, pairs)
+    built = QueryBuilder(parsed, Abbreviations([]), interpret(parsed, parsed.text, support, None))
+    built.query()
+    assert built.sequence[1] == {"ki": 1.0, "ky": 1.0}
+    texts = {0: "ong ban ki moon tham viet nam", 1: "ban ki luat vff phat cau thu theo ky luat"}
+    scores = [10.0, 11.0]
+    ranked = proximity_rerank([1, 0], scores, texts.__getitem__, built.proximity_terms, groups=built.proximity_groups)
+    assert [d for d, _ in ranked] == [0, 1]
+    assert dict(ranked)[0] == pytest.approx(10.0 + 11.0)  # the whole query together: the best score added
+    assert dict(ranked)[1] == pytest.approx(11.0 + 11.0 * 2 / 3)
+
+
 # --- the rarity-weighted window (indexer.ranking.rarity_weights) --------------------------------
 
 

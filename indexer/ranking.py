@@ -24,7 +24,9 @@ in every query form, with a plain BM25 beside):
   whole news-50k and the harness's sets (bench/journal/relevance.md, stop 35).
 * **Adjacent pairs** of query syllables score from the bigram fields (multi-syllable words and
   names rank above scattered syllables), **diacritics typed** score from the exact-form fields
-  ("năm" over "Nam"), both as optional boosts that never decide what matches.
+  ("năm" over "Nam"), both as optional boosts that never decide what matches. A pair of words
+  read in several spellings ("Ban Ki": "ban ki", "ban ky") scores once, at its best: an article
+  printing "Ban kỉ luật" and "Ban Kỷ luật" holds one pair of `Ban Ki-moon`, not two (stop 56).
 * **Question words** ("là gì", "bao nhiêu", "như thế nào", "có … không") say what kind of
   answer is wanted, not what it is about: in a query that reads as a question they weigh
   little, as do pairs that involve them.
@@ -293,9 +295,13 @@ class QueryBuilder:
         for i, b in enumerate(tokens[1:]):
             if b.joined and not (meanings[i].framing or meanings[i + 1].framing):
                 w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
+                full: list[Any] = []  # the pair in each spelling of both words read in full: one pair
                 for x, wx in meanings[i].forms:
                     for y, wy in meanings[i + 1].forms:
-                        boosts.append(self._fields(parts, "_bi", f"{x} {y}", w * wx * wy))
+                        pair = self._fields(parts, "_bi", f"{x} {y}", w * wx * wy)
+                        (full if wx == wy == 1.0 else boosts).append(pair)
+                if full:
+                    boosts.append(full[0] if len(full) == 1 else wq.DisjunctionMax(full))
         if clause.phrase and relaxed and self.pasted:
             return AtLeast([self._fields(parts, "", f, 1.0) for f in folded], 1), boosts
         if clause.phrase:

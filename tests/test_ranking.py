@@ -739,3 +739,52 @@ def test_an_abbreviation_written_out_counts_as_typed_in_the_windows(tmp_path: Pa
     short = QueryBuilder(parse_query("kỳ họp Quốc hội"), Abbreviations([table]), df=lambda w: 1)
     short.query()
     assert short.aliases == {} and "qh" not in short.proximity_terms
+
+
+def test_a_pair_typed_in_one_spelling_scores_once_whatever_the_spellings_an_article_prints(
+    tmp_path: Path,
+) -> None:
+    """"Ban Ki-moon": "Ki" is read as "ki" and as "ky" (this archive prints "Ban Kỷ luật"
+    often), so its pair with "Ban" is looked for as "ban ki" and "ban ky". An article on the
+    "Ban kỉ luật" that also prints "Ban Kỷ luật" held the pair in both spellings and each
+    scored: it outranked the article that prints the name. One pair of the query scores
+    once, at its best spelling."""
+    articles = [
+        {
+            "id": "board",
+            "title": "Cầu thủ bị phạt nặng",
+            "lead": "Ban kỉ luật VFF vừa ra quyết định phạt nguội cầu thủ đạp đối thủ.",
+            "body": "Ban Kỷ luật VFF cho biết án phạt có hiệu lực ngay. Trưởng Ban Kỷ luật giải thích lý do.",
+        },
+        {
+            "id": "un",
+            "title": "Việt Nam tham gia gìn giữ hòa bình Liên Hợp Quốc",
+            "lead": "Các sĩ quan Việt Nam lên đường làm nhiệm vụ gìn giữ hòa bình ở châu Phi.",
+            "body": " ".join(
+                ["Lực lượng gìn giữ hòa bình được đánh giá cao về tinh thần trách nhiệm và kỷ luật."] * 2
+                + ["Tổng thư ký Liên Hợp Quốc Ban Ki-moon trong chuyến thăm Việt Nam đã ghi nhận đóng góp đó."]
+            ),
+        },
+        *(
+            {
+                "id": f"weather{i}",
+                "title": f"Tin thời tiết số {i}",
+                "lead": "Thời tiết hôm nay nắng nóng ở nhiều nơi.",
+                "body": "Người dân nên uống đủ nước và hạn chế ra ngoài.",
+            }
+            for i in range(8)
+        ),
+        *(
+            {
+                "id": f"vff{i}",
+                "title": f"VFF họp lần {i}",
+                "lead": "Ban Kỷ luật VFF họp xem xét các vụ việc.",
+                "body": "Các thành viên Ban Kỷ luật thống nhất ý kiến.",
+            }
+            for i in range(5)
+        ),
+    ]
+    source = tmp_path / "articles.jsonl"
+    source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
+    build_index([source], tmp_path / "ix", procs=1)
+    assert ids(SearchService(tmp_path / "ix"), "Ban Ki-moon")[:2] == ["un", "board"]

@@ -501,7 +501,7 @@ def window_total(weights: dict[str, float], groups: Groups | None = None) -> flo
             total += weight
         elif group not in seen:
             seen.add(group)
-            total += max(weights.get(f, 0.0) for f in group)
+            total += max(weights[f] for f in group)
     return total
 
 
@@ -526,9 +526,7 @@ def _densest(
             if group is None:
                 current += weights[word]
             else:
-                now = _heaviest_inside(group, weights, inside)
-                current += now - held[group]
-                held[group] = now
+                current += _regrouped(group, weights, inside, held)
         else:
             inside[word] += 1
         while hits[first][0] <= position - width:
@@ -539,18 +537,23 @@ def _densest(
                 if group is None:
                     current -= weights[old]
                 else:
-                    now = _heaviest_inside(group, weights, inside)
-                    current += now - held[group]
-                    held[group] = now
+                    current += _regrouped(group, weights, inside, held)
             first += 1
         if current > best:
             best = current
     return best
 
 
-def _heaviest_inside(group: tuple[str, ...], weights: dict[str, float], inside: dict[str, int]) -> float:
-    """The weight of the heaviest form of `group` in the window (`_densest`), 0.0 for none."""
-    return max((weights[f] for f in group if inside[f]), default=0.0)
+def _regrouped(
+    group: tuple[str, ...], weights: dict[str, float], inside: dict[str, int], held: dict[tuple[str, ...], float]
+) -> float:
+    """How much more the word of `group` adds to a window (`_densest`) since one of its forms
+    came in or left: its heaviest form inside now (0.0 for none) less what `held` says it
+    added, which is updated."""
+    now = max((weights[f] for f in group if inside[f]), default=0.0)
+    change = now - held[group]
+    held[group] = now
+    return change
 
 
 def rarity_weights(weights: dict[str, float], df: DocFrequency, n: int) -> dict[str, float]:

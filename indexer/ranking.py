@@ -216,14 +216,16 @@ class QueryBuilder:
         self.readings = []
         self.number_pairs = set()
         self.absent = []
-        only_asks = self._asks_only([c for c in self.parsed.clauses if not c.negated])  # then they are all it has
+        understood = {id(c): self._meanings(c) for c in self.parsed.clauses if not c.negated}
+        only_asks = _asks_only([m for meanings in understood.values() for m in meanings])  # then they are all it has
         for clause in self.parsed.clauses:
             if clause.negated:
                 excluded.append(self._sequence(tuple(t.folded for t in clause.tokens if not t.alias), clause.parts))
                 continue
-            group, clause_boosts = self._clause(clause, relaxed, only_asks)
+            meanings = understood[id(clause)]
+            group, clause_boosts = self._clause(clause, meanings, relaxed, only_asks)
             boosts.extend(clause_boosts)
-            if not (only_asks or clause.phrase or clause.or_next or pending_or) and self._asks_only([clause]):
+            if not (only_asks or clause.phrase or clause.or_next or pending_or) and _asks_only(meanings):
                 boosts.append(group)  # beside what the query is about ("là gì" of `"Salmonella" là gì?`): never needed
                 continue
             if clause.or_next or pending_or:
@@ -252,17 +254,13 @@ class QueryBuilder:
         """How each word of `clause` (its aliases aside) was understood."""
         return [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in clause.tokens if not t.alias]
 
-    def _asks_only(self, clauses: Sequence[Clause]) -> bool:
-        """Every word of `clauses` (one at least) says how the query asks (a question word, a
-        letter's formula), none what it is about."""
-        meanings = [m for clause in clauses for m in self._meanings(clause)]
-        return bool(meanings) and all(m.asking or m.framing for m in meanings)
-
-    def _clause(self, clause: Clause, relaxed: bool, only_asks: bool) -> tuple[Any, list[Any]]:
+    def _clause(
+        self, clause: Clause, meanings: list[Meaning], relaxed: bool, only_asks: bool
+    ) -> tuple[Any, list[Any]]:
+        """(what `clause` matches, its boosts); `meanings`: its words as understood (`_meanings`)."""
         tokens = [t for t in clause.tokens if not t.alias]
         aliases = {t.position: t for t in clause.tokens if t.alias}
         parts = clause.parts
-        meanings = self._meanings(clause)
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
         weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
         if self.weighs_numbers:
@@ -442,6 +440,12 @@ class QueryBuilder:
                 chain.append(wq.Phrase(p, list(folded), boost=0.0))
             per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
+
+
+def _asks_only(meanings: Sequence[Meaning]) -> bool:
+    """Every word of `meanings` (one at least) says how the query asks (a question word, a
+    letter's formula), none what it is about."""
+    return bool(meanings) and all(m.asking or m.framing for m in meanings)
 
 
 def _asked_spellings(marked: tuple[str, str] | None) -> dict[str, tuple[str, ...]]:

@@ -79,6 +79,12 @@ class Meaning:
     def changed(self) -> bool:
         return self.how != "typed"
 
+    @property
+    def in_full(self) -> tuple[str, ...]:
+        """The forms the word is read as in full (weight 1.0: as understood, its other i/y
+        spelling), not a guess weighed below it (raw keystrokes, a slip's candidates)."""
+        return tuple(f for f, w in self.forms if w == 1.0)
+
 
 RAW_WEIGHT = 0.5  # the raw keystrokes of a word understood as Telex/VNI still match, below it
 

@@ -286,7 +286,7 @@ class QueryBuilder:
                     split = self._note_proximity(form, weight[i] * w, found) or split
             if found:
                 self.sequence.append(found)
-                self.readings.append(tuple(f for f, w in meaning.forms if w == 1.0 and f in found))
+                self.readings.append(tuple(f for f in meaning.in_full if f in found))
             self.sequence.extend(split)
             if meaning.exact:
                 boosts.append(self._fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
@@ -294,10 +294,11 @@ class QueryBuilder:
             if b.joined and not (meanings[i].framing or meanings[i + 1].framing):
                 w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
                 full: list[Any] = []  # the pair in each spelling of both words read in full: one pair
+                full_x, full_y = meanings[i].in_full, meanings[i + 1].in_full
                 for x, wx in meanings[i].forms:
                     for y, wy in meanings[i + 1].forms:
                         pair = self._fields(parts, "_bi", f"{x} {y}", w * wx * wy)
-                        (full if wx == wy == 1.0 else boosts).append(pair)
+                        (full if x in full_x and y in full_y else boosts).append(pair)
                 if full:
                     boosts.append(full[0] if len(full) == 1 else wq.DisjunctionMax(full))
         if clause.phrase and relaxed and self.pasted:
@@ -479,7 +480,7 @@ Groups = dict[str, tuple[str, ...]]
 
 
 def word_groups(readings: Sequence[tuple[str, ...]], sequence: Sequence[dict[str, float]]) -> Groups:
-    """`Groups` from each query word's forms read in full (`QueryBuilder.readings`: "ki" and
+    """`Groups` from each query word's forms read in full (`QueryBuilder.readings`, `Meaning.in_full`: "ki" and
     "ky", the two i/y spellings; not a slip's candidates, weighed below the word) that are no
     other word's form (`QueryBuilder.sequence`). A form two words share ("nhiem" of "truyền
     nhiễm nguy hiễm", "hiễm" also read as a slip for "nhiễm") stays a word of its own, counted

@@ -259,17 +259,45 @@ class QueryBuilder:
     ) -> tuple[Any, list[Any]]:
         """(what `clause` matches, its boosts); `meanings`: its words as understood (`_meanings`)."""
         tokens = [t for t in clause.tokens if not t.alias]
-        aliases = {t.position: t for t in clause.tokens if t.alias}
         parts = clause.parts
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
         weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
         if self.weighs_numbers:
             self._note_numbers(folded)
-        boosts: list[Any] = []
         # a quoted phrase matches only where it stands whole, so only there is it marked
         whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
         if whole:
             self.highlight.phrases.add(tuple(folded))
+        boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks)
+        boosts += self._pair_boosts(tokens, meanings, weight, parts)
+        if clause.phrase and relaxed and self.pasted:
+            return AtLeast([self._fields(parts, "", f, 1.0) for f in folded], 1), boosts
+        if clause.phrase:
+            self.can_relax = self.can_relax or self.pasted
+            words = [self._fields(parts, "", f, 1.0) for f in folded]
+            return wq.And([self._sequence(tuple(folded), parts, exact=True), *words]), boosts
+        units, known, topic = self._units(clause, meanings, weight)
+        needed = 1 if relaxed else max(1, minimum_match(known))
+        self.can_relax = self.can_relax or needed > 1
+        if len(units) == 1:
+            return units[0], boosts
+        # An article that reaches the minimum with question words alone ("là", "gì" of
+        # "Salmonella là gì?") holds nothing the query is about: it is no match.
+        about = topic if topic and len(units) - len(topic) >= needed else ()
+        return AtLeast(units, needed, one_of=about), boosts
+
+    def _word_boosts(
+        self,
+        tokens: Sequence[Syllable],
+        meanings: Sequence[Meaning],
+        weight: Sequence[float],
+        parts: Sequence[str],
+        whole: bool,
+        only_asks: bool,
+    ) -> list[Any]:
+        """Each word's exact-form boost (diacritics typed or decoded), noting as it goes what the
+        hits are marked with and each word's forms for the re-rank (`sequence`, `readings`)."""
+        boosts: list[Any] = []
         for i, meaning in enumerate(meanings):
             if meaning.framing:
                 continue
@@ -290,6 +318,15 @@ class QueryBuilder:
             self.sequence.extend(split)
             if meaning.exact:
                 boosts.append(self._fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
+        return boosts
+
+    def _pair_boosts(
+        self, tokens: Sequence[Syllable], meanings: Sequence[Meaning], weight: Sequence[float], parts: Sequence[str]
+    ) -> list[Any]:
+        """A boost for each pair of adjacent words, in each form of both (adjacent syllables
+        outrank scattered ones); the spellings of a pair whose words are both read in full are
+        one pair, scored at its best."""
+        boosts: list[Any] = []
         for i, b in enumerate(tokens[1:]):
             if b.joined and not (meanings[i].framing or meanings[i + 1].framing):
                 w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
@@ -301,12 +338,18 @@ class QueryBuilder:
                         (full if x in full_x and y in full_y else boosts).append(pair)
                 if full:
                     boosts.append(full[0] if len(full) == 1 else wq.DisjunctionMax(full))
-        if clause.phrase and relaxed and self.pasted:
-            return AtLeast([self._fields(parts, "", f, 1.0) for f in folded], 1), boosts
-        if clause.phrase:
-            self.can_relax = self.can_relax or self.pasted
-            words = [self._fields(parts, "", f, 1.0) for f in folded]
-            return wq.And([self._sequence(tuple(folded), parts, exact=True), *words]), boosts
+        return boosts
+
+    def _units(
+        self, clause: Clause, meanings: Sequence[Meaning], weight: Sequence[float]
+    ) -> tuple[list[Any], int, list[int]]:
+        """(the units of an unquoted clause that its minimum counts: an abbreviation group, a
+        joined alias, a word in its forms; how many the index can match at all; which of them
+        the query is about: all but its question words). Notes the words no article holds."""
+        tokens = [t for t in clause.tokens if not t.alias]
+        aliases = {t.position: t for t in clause.tokens if t.alias}
+        parts = clause.parts
+        folded = [m.forms[0][0] for m in meanings]
         units: list[Any] = []
         known = 0  # units the index can match at all: the minimum counts only these
         topic: list[int] = []  # units of what the query is about: all but its question words
@@ -359,14 +402,7 @@ class QueryBuilder:
                     self.absent.append(tokens[i])
             units.append(alternatives[0] if len(alternatives) == 1 else wq.DisjunctionMax(alternatives))
             i += 1
-        needed = 1 if relaxed else max(1, minimum_match(known))
-        self.can_relax = self.can_relax or needed > 1
-        if len(units) == 1:
-            return units[0], boosts
-        # An article that reaches the minimum with question words alone ("là", "gì" of
-        # "Salmonella là gì?") holds nothing the query is about: it is no match.
-        about = topic if topic and len(units) - len(topic) >= needed else ()
-        return AtLeast(units, needed, one_of=about), boosts
+        return units, known, topic
 
     def _note_proximity(self, form: str, weight: float, found: dict[str, float]) -> list[dict[str, float]]:
         """Note a form of a query word for the re-rank, which reads text split on \\w: a form

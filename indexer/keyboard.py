@@ -659,14 +659,15 @@ def _options(word: str) -> tuple[Reading, ...]:
     return tuple(out)
 
 
-def understand(words: Sequence[str], support: Support) -> Understood:
+def understand(words: Sequence[str], support: Support, hyphened: Iterable[range] = ()) -> Understood:
     """Choose per word the raw text or a decoded reading, judged over the whole query.
 
     A reading of the query scores: per word, RAW_KNOWN when the raw word is in the index,
     DECODED_KNOWN when a decoded one is (decoded syllables the index lacks are not considered),
     and per adjacent pair PAIR_KNOWN when the index holds it; document frequencies only break
     ties. The best-scoring reading wins (exact Viterbi over the chain), raw on ties. `words` are
-    the surfaces of one run of adjacent query words.
+    the surfaces of one run of adjacent query words; `hyphened`, the runs of them joined by
+    hyphens ("Sang-hwa": range(1, 3) of "Lee Sang-hwa").
     """
     options = [_options(w) for w in words]
     keyed = sum(any(r.method in ("telex", "vni") for r in o) for o in options)
@@ -684,6 +685,13 @@ def understand(words: Sequence[str], support: Support) -> Understood:
         # prints so ("so tixn no": "tĩn"): a slip that hit a Telex key, looked up as a typo
         # ("tiền"). With other words keyed ("haf noij"), the input method was off for them all.
         options = [tuple(r for r in o if not _unprinted_syllable(o[0], r, support)) for o in options]
+    for run in hyphened:
+        # The parts of a romanized name ("Lee Sang-hwa", "Moon Jae-in"), each printed as typed, are
+        # no keys: the pair a decoding would make ("sang hua") is no evidence against a hyphen.
+        # Not an initialism's ("KH-DDT": "KH-ĐT"), nor where a part is printed only as keys
+        # would make it ("Ar-raapj": "Ả-rập", "coong-ddaam").
+        if all(not words[i].isupper() and support.df(options[i][0].folded) for i in run):
+            options = [o[:1] if i in run else o for i, o in enumerate(options)]
     if not words or all(len(o) == 1 for o in options):
         return Understood(tuple(WordChoice(w, o[0], tuple(o)) for w, o in zip(words, options, strict=True)))
     dfs = {r.folded: support.df(r.folded) for opts in options for r in opts}

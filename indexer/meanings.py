@@ -248,7 +248,7 @@ def _understood_words(
     """One run of typed words as understood (decoded; a mistyped word taken as a spelling or
     given candidates), and each word's slip candidates (`slip_candidates`), which `interpret`
     adds where the word asks nothing."""
-    understood = understand([text[t.start : t.end] for t in tokens], support)
+    understood = understand([text[t.start : t.end] for t in tokens], support, _hyphened(tokens, text))
     none: list[list[str]] = [[] for _ in tokens]
     keyed = KeyedSlips(understood, support)
     typos = typo_candidates(understood, support, typo_index, keyed=keyed) if typo_index is not None else none
@@ -294,6 +294,18 @@ def _understood_words(
             meaning = Meaning(forms, exact, shown, how)
         out.append(_either_spelling(meaning, chosen, i, support))
     return out, slips
+
+
+def _hyphened(tokens: Sequence[Syllable], text: str) -> list[range]:
+    """The runs of `tokens` joined by bare hyphens ("Sang-hwa", "Ba-ri-a")."""
+    runs: list[range] = []
+    start = 0
+    for i in range(1, len(tokens) + 1):
+        if i == len(tokens) or text[tokens[i - 1].end : tokens[i].start] != "-":
+            if i - start > 1:
+                runs.append(range(start, i))
+            start = i
+    return runs
 
 
 def _either_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Support) -> Meaning:

@@ -390,3 +390,35 @@ def test_with_marks_typed_a_one_key_word_is_spelled_as_meant() -> None:
     long = ["vi", "sao", "sex", "lam", "giam", "dau", "bung"]
     assert len(long) >= SHORT_QUERY
     assert [w.chosen.text for w in understand(long, support).words][2] == "sex"
+
+
+def test_understand_keeps_the_parts_of_a_romanized_name_as_typed() -> None:
+    # "hwa" decodes to "hưa" (w: ư), and "sang hua" is a pair the index holds ("sáng hứa"):
+    # joined by a hyphen and printed as typed, "Sang-hwa" is a name, not keystrokes
+    index = DictSupport({"lee": 3, "sang": 50, "hwa": 2, "hua": 40}, {("sang", "hua"): 5})
+    assert understand(["Lee", "Sang", "hwa"], index).text == "Lee Sang hưa"
+    assert understand(["Lee", "Sang", "hwa"], index, [range(1, 3)]).text == "Lee Sang hwa"
+    # a part the index never prints as typed is still keys ("Ả-rập"), and so is an initialism's
+    # ("KH-ĐT", where the index happens to print "DDT")
+    rap = DictSupport({"ar": 5, "a": 90, "rap": 30}, {("a", "rap"): 9})
+    assert understand(["Ar", "raapj"], rap, [range(0, 2)]).text == "Ả rập"
+    kh = DictSupport({"kh": 20, "ddt": 2, "dt": 30}, {("kh", "dt"): 9})
+    assert understand(["KH", "DDT"], kh, [range(0, 2)]).text == "KH ĐT"
+
+
+def test_a_query_reads_the_hyphened_parts_of_a_name_as_typed() -> None:
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+    from indexer.typos import TypoIndex as Index
+
+    texts = ["Hoa hậu Lee Hyo-ri và Lee Sang-soon.", "Hwasong-14 là tên lửa.", "Đội Hwa Chong."]
+    texts += ["Sáng hứa, chiều quên."] * 5 + ["Lời hứa của anh."] * 20
+    support = DictSupport.from_texts(texts)
+
+    def how(query: str) -> list[str]:
+        parsed = parse_query(query)
+        return [m.how for m in interpret(parsed, parsed.text, support, Index(support.syllables)).values()]
+
+    assert how("Sang-hwa") == ["typed", "typed"]
+    assert how("Sang hwa") == ["typed", "telex"]  # no hyphen: the pair the index holds decides, as before
+    assert how("Lee Sang-hwa") == ["typed", "typed", "typed"]

@@ -476,11 +476,14 @@ def _taken_slip(
 
 
 def typed_case(typed: str, word: str) -> str:
-    """A lowercase reading in the case the user typed the word in ("Kệt" → "Kiệt", "BCÁ" →
-    "BÁC"); a reading with capitals of its own (a name as the hits print it) stays as it is."""
+    """A reading in the case the user typed the word in: capitals for capitals ("BCÁ" → "BÁC",
+    "DANG" → "ĐẢNG", where the hits print "Đảng"), a lowercase reading capitalized ("Kệt" →
+    "Kiệt"); otherwise a reading with capitals of its own (a name as the hits print it) stays."""
+    if len(typed) > 1 and typed.isupper():
+        return word.upper()
     if not word.islower() or not typed[:1].isupper():
         return word
-    return word.upper() if len(typed) > 1 and typed.isupper() else word[:1].upper() + word[1:]
+    return word[:1].upper() + word[1:]
 
 
 def _only_printed(typed: str, candidates: Sequence[str], support: Support) -> str | None:

@@ -192,6 +192,8 @@ def test_the_words_of_an_abbreviation_typed_with_marks_are_marked_as_typed(servi
 def test_did_you_mean_restores_diacritics_and_corrects(service: SearchService) -> None:
     assert service.search("dang uy khoi doanh nghiep")["suggestion"]["text"] == "Đảng ủy Khối doanh nghiệp"
     assert service.search("tran luu quang")["suggestion"]["text"] == "Trần Lưu Quang"
+    # typed in capitals, offered in capitals, not in the case the hits print ("Đảng ỦY KHỐI")
+    assert service.search("DANG UY KHOI DOANH NGHIEP")["suggestion"]["text"] == "ĐẢNG ỦY KHỐI DOANH NGHIỆP"
     assert service.search("Đảng ủy")["suggestion"] is None  # typed with marks: nothing to offer
     typo = service.search("doanh nghiepp")["suggestion"]
     assert typo is not None and "nghiệp" in typo["text"] and "<mark>" in typo["html"]
@@ -427,11 +429,15 @@ def test_a_word_typed_with_marks_the_index_never_prints_is_corrected(service: Se
 def test_a_corrected_word_keeps_the_case_it_was_typed_in() -> None:
     """The restoration model reads lowercase: a word typed capitalized or in capitals is
     suggested so ("Kệt" → "Kiệt", "BCÁ" → "BÁC"); a reading with capitals of its own (a name
-    as the hits print it) is kept."""
+    as the hits print it) is kept, unless the word was typed in capitals: a query typed all in
+    capitals is suggested all in capitals ("DANG UY" → "ĐẢNG ỦY", not "Đảng ỦY")."""
     from indexer.meanings import typed_case
 
     assert typed_case("Kệt", "kiệt") == "Kiệt"
     assert typed_case("BCÁ", "bác") == "BÁC"
+    assert typed_case("DANG", "Đảng") == "ĐẢNG"
+    assert typed_case("NAM", "Nam") == "NAM"
+    assert typed_case("Dang", "Đảng") == "Đảng"
     assert typed_case("bca", "bác") == "bác"
     assert typed_case("hai", "Hải") == "Hải"
     assert typed_case("H", "hà") == "Hà"

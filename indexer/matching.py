@@ -218,7 +218,11 @@ class Executor:
             keys = (docs, self.columns["oldest"][docs])
         else:
             if len(docs) > limit:
-                docs = docs[np.argpartition(-score[docs], limit - 1)[:limit]]
+                # every article tied with the last one kept, not any `limit` of them: the order
+                # among ties is docnum's, so page n+1 (a larger limit) never repeats or skips one
+                scored = score[docs]
+                last = np.partition(-scored, limit - 1)[limit - 1]
+                docs = docs[-scored <= last]
             keys = (docs, -score[docs])
         order = np.lexsort(keys)
         return docs[order][:limit].tolist()

@@ -318,6 +318,24 @@ def test_paging(service: SearchService) -> None:
     assert paged == everything[:4]
 
 
+def test_pages_of_tied_articles_neither_repeat_nor_skip_one(tmp_path: Path) -> None:
+    """Articles that score the same (the same story, reprinted) are ordered by docnum: any
+    `limit` of the ties used to be kept for page n, another set for page n+1, so a page could
+    repeat an article of the page before and skip another."""
+    kinds = [  # three scores, the ties of the middle one straddling every page's edge
+        {"title": "Bão số 3", "lead": "Bão số 3 đổ bộ.", "body": "Bão gây mưa lớn."},
+        {"title": "Thời tiết", "lead": "Bão số 3 đổ bộ vào miền Trung.", "body": "Mưa lớn kéo dài."},
+        {"title": "Thời tiết", "lead": "Mưa lớn kéo dài ở miền Trung.", "body": "Sau bão, mưa lớn kéo dài."},
+    ]
+    order = [1, 0, 1, 1, 2, 1, 1, 0, 1, 2, 1, 1, 1, 0] * 5
+    service = small_service(tmp_path, [{"id": f"t{i:02}", **kinds[k]} for i, k in enumerate(order)])
+    everything = ids(service.search("bão", per_page=len(order)))
+    assert sorted(everything) == [f"t{i:02}" for i in range(len(order))]
+    for per_page in (3, 7, 10):
+        pages = range(1, len(order) // per_page + 2)
+        assert [i for p in pages for i in ids(service.search("bão", page=p, per_page=per_page))] == everything
+
+
 @pytest.mark.parametrize(
     "query",
     ['"unbalanced', "OR", "-", "- OR -", '""', "title:", "title:\"", "a" * 10_000, "\x00\x01\x1b[31m",

@@ -27,7 +27,7 @@ from indexer.index import (
     index_stats,
 )
 from indexer.ingest import IngestReport
-from indexer.search import InvalidParameter, SearchService
+from indexer.search import FIELD_CHOICES, SORTS, InvalidParameter, SearchService
 from indexer.updates import delete_articles, update_index
 
 DEFAULT_SEEDS = Path("seeds")
@@ -115,10 +115,10 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--limit", type=int, default=10, help="results per page (1-100, default 10)")
     s.add_argument("--page", type=int, default=1)
-    s.add_argument("--sort", choices=["relevance", "newest", "oldest"], default="relevance")
+    s.add_argument("--sort", choices=list(SORTS), default="relevance")
     s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
-    s.add_argument("--field", choices=["all", "title", "body", "caption"], default="all")
+    s.add_argument("--field", choices=list(FIELD_CHOICES), default="all")
     s.add_argument("--json", action="store_true", help="print exactly the JSON of GET /api/search")
     index_opt(s)
     s.set_defaults(func=cmd_search)

@@ -23,7 +23,7 @@ from indexer import forward
 from indexer.generations import BuildFailed, current_generation
 from indexer.index import build_index, typo_lexicon
 from indexer.schema import INDEX_NAME, PARTS
-from indexer.search import SearchService
+from indexer.search import FIELD_CHOICES, SORTS, SearchService
 from indexer.updates import delete_articles, update_index
 from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
 
@@ -92,6 +92,16 @@ def test_build_seeds_then_search_without_diacritics(tmp_path: Path) -> None:
     assert set(as_json) >= {"query", "total", "page", "per_page", "took_ms", "suggestion", "facets", "hits"}
     assert "In no article: blockchain: results for the other words" in run_cli("search", "blockchain doanh nghiep",
                                                                           index=index).stdout
+
+
+def test_search_takes_the_fields_and_sorts_the_api_takes(seed_index: Path) -> None:
+    """`--field lead` as the API's field=lead (the CLI offered all, title, body, caption)."""
+    for field in FIELD_CHOICES:
+        found = json.loads(run_cli("search", "doanh nghiep", "--field", field, "--json", index=seed_index).stdout)
+        assert found["query"] == "doanh nghiep", field
+    lead = json.loads(run_cli("search", "doanh nghiep", "--field", "lead", "--json", index=seed_index).stdout)
+    assert lead["hits"]
+    assert f"{{{','.join(SORTS)}}}" in run_cli("search", "--help").stdout
 
 
 def test_search_says_when_hits_hold_only_some_words(seed_index: Path) -> None:

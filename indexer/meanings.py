@@ -85,6 +85,14 @@ class Meaning:
         spelling), not a guess weighed below it (raw keystrokes, a slip's candidates)."""
         return tuple(f for f, w in self.forms if w == 1.0)
 
+    @property
+    def marked(self) -> tuple[str, ...]:
+        """The forms the hits mark: not a slip's candidates at the typo weight, other than the
+        one the word is shown as; they match, to rank, but "xuat khua gao" (shown "xuất khẩu
+        gạo") marked "khá" and "khả" in hits that print them."""
+        shown = fold(self.shown)
+        return tuple(f for f, w in self.forms if w > TYPO_WEIGHT or f == shown)
+
 
 RAW_WEIGHT = 0.5  # the raw keystrokes of a word understood as Telex/VNI still match, below it
 

@@ -306,10 +306,12 @@ class QueryBuilder:
             given = marks_given(tokens[i], meaning)
             asked = _asked_spellings(given)
             asks = meaning.asking and not only_asks and asks_as_spelled(given[1] if given else None)
+            marked = meaning.marked
             for form, w in meaning.forms:
-                self.highlight.word(form, asking=asks)
-                for spelling in asked.get(form, (None,)):
-                    self.highlight.term(form, spelling, alone=not whole)
+                if form in marked:
+                    self.highlight.word(form, asking=asks)
+                    for spelling in asked.get(form, (None,)):
+                        self.highlight.term(form, spelling, alone=not whole)
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
                     split = self._note_proximity(form, weight[i] * w, found) or split
             if found:

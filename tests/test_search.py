@@ -318,6 +318,23 @@ def test_paging(service: SearchService) -> None:
     assert paged == everything[:4]
 
 
+def test_a_typos_other_candidates_match_but_are_not_marked(tmp_path: Path) -> None:
+    """"xuat khua gao" is shown as "xuất khẩu gạo"; its other candidates one slip away still
+    match (a hit may hold only one of them), but marking "khá" in a hit read as noise."""
+    service = small_service(tmp_path, [
+        {"id": "rice", "title": "Xuất khẩu gạo tăng", "lead": "Xuất khẩu gạo tăng mạnh.", "body": "Gạo xuất khẩu."},
+        {"id": "other", "title": "Giá gạo khá cao", "lead": "Gạo khá đắt, xuất hàng chậm.", "body": "Gạo ngon."},
+        *({"id": f"x{i}", "title": f"Xuất khẩu tôm {i}", "lead": "Xuất khẩu tôm.", "body": "Tôm khá ngon."}
+          for i in range(3)),
+    ])
+    result = service.search("xuat khua gao")
+    assert result["suggestion"]["text"].lower() == "xuất khẩu gạo"
+    hits = {h["id"]: h for h in result["hits"]}
+    assert "<mark>Xuất khẩu gạo</mark>" in hits["rice"]["title_html"]
+    marked = re.findall("<mark>(.*?)</mark>", hits["other"]["snippet"])
+    assert "khá" in hits["other"]["snippet"] and marked and not any("khá" in m for m in marked)
+
+
 def test_pages_of_tied_articles_neither_repeat_nor_skip_one(tmp_path: Path) -> None:
     """Articles that score the same (the same story, reprinted) are ordered by docnum: any
     `limit` of the ties used to be kept for page n, another set for page n+1, so a page could

@@ -108,6 +108,17 @@ def _balanced(text: str) -> str:
     return text[:last] + text[last + 1 :] if last and text[last - 1] in "-:" else text
 
 
+# Full-width forms (U+FF01-FF5E, and the ideographic space) as the ASCII they stand for: what
+# an East Asian input method types ("ＵＢＮＤ"), which the archive prints in ASCII.
+_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def normalize_query(text: str) -> str:
+    """`normalize_text`, and full-width letters, digits and signs as ASCII (one for one: spans
+    still point into what was typed, as far as they did)."""
+    return normalize_text(text).translate(_HALF_WIDTH)
+
+
 def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
 
@@ -118,7 +129,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
     words are several syllables.
     """
-    text = normalize_text(text or "")
+    text = normalize_query(text or "")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = _balanced(text)
     text = _SPACED_FIELD.sub(lambda m: "" if m.end() == len(text) else m.group(1) + ":", text)

@@ -23,7 +23,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer import ranking
-from indexer.analysis import fold, fold_quick, has_marks, normalize_text
+from indexer.analysis import fold, fold_quick, has_marks
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import ForwardIndex, searchable_text
 from indexer.generations import current_link, linked_generation
@@ -41,6 +41,7 @@ from indexer.query import (
     Abbreviations,
     Clause,
     ParsedQuery,
+    normalize_query,
     parse_query,
 )
 from indexer.ranking import QueryBuilder, proximity_rerank
@@ -465,7 +466,7 @@ class SearchService:
         method off ("Thuyr lowij", "Vieej"), where that finds nothing: the same for the letters
         the keystrokes type (`keyboard.base_letters`: "thuy loi", "vie"), those that print the
         marks they type first (`keyboard.typed_so_far`: "Thủy lợi", "Việ")."""
-        typed = " ".join(normalize_text(prefix or "").split())[:MAX_QUERY_CHARS]
+        typed = " ".join(normalize_query(prefix or "").split())[:MAX_QUERY_CHARS]
         key = fold(typed)
         if not key:
             return []

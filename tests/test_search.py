@@ -353,6 +353,16 @@ def test_pages_of_tied_articles_neither_repeat_nor_skip_one(tmp_path: Path) -> N
         assert [i for p in pages for i in ids(service.search("bão", page=p, per_page=per_page))] == everything
 
 
+def test_full_width_letters_are_searched_as_ascii(service: SearchService) -> None:
+    """An East Asian input method types "ＵＢＮＤ" (U+FF35 ...): the archive prints ASCII, and
+    it found nothing ("absent")."""
+    assert [t.folded for t in parse_query("ＵＢＮＤ　Ｈà Ｎội ２０２１").positive_tokens] == ["ubnd", "ha", "noi", "2021"]
+    assert ids(service.search("ｄａｎｇ ｕｙ")) == ids(service.search("dang uy")) != []
+    title = fold(service.search("dang uy")["hits"][0]["title"])[:8]
+    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in title)
+    assert wide != title and service.suggest(wide) == service.suggest(title) != []
+
+
 @pytest.mark.parametrize(
     "query",
     ['"unbalanced', "OR", "-", "- OR -", '""', "title:", "title:\"", "a" * 10_000, "\x00\x01\x1b[31m",

@@ -97,6 +97,29 @@ _SPACED_FIELD = re.compile(
 )
 
 
+def _unspaced_fields(text: str) -> str:
+    """A field prefix joined to its word ("title: giá" → "title:giá"), or dropped where nothing
+    follows it yet ("giá title:")."""
+    return _SPACED_FIELD.sub(lambda m: "" if m.end() == len(text) else m.group(1) + ":", text)
+
+
+def completion_text(text: str) -> str:
+    """What search-as-you-type completes (`SearchService.suggest`): the words typed, without
+    the query's syntax, which titles do not print (`"giá` is "giá", `title:gia` "gia", `nam OR`
+    "nam"); an excluded word is no part of it (`-gia` is "")."""
+    words = []
+    for m in _QUERY_TOKEN.finditer(_unspaced_fields(_balanced(text))):
+        word, phrase, prefix = m.group("word"), m.group("phrase"), m.group("field")
+        if m.group("quote") is not None or m.group("neg") or word == "OR":
+            continue
+        if prefix and word is not None and FIELD_ALIASES.get(prefix.lower()) is None:
+            word = prefix + ":" + word  # not a field: one word ("19:30")
+        typed = phrase if phrase is not None else word
+        if any(ch.isalnum() for ch in typed):  # not a "-" before the word to exclude, still to come
+            words.append(typed)
+    return " ".join(words)
+
+
 def _balanced(text: str) -> str:
     """`text` without its last quote where nothing closes it and it follows a field prefix or
     a minus: an unbalanced quote is ignored (`_QUERY_TOKEN` skips it), but there it cut the
@@ -131,8 +154,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """
     text = normalize_query(text or "")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = _balanced(text)
-    text = _SPACED_FIELD.sub(lambda m: "" if m.end() == len(text) else m.group(1) + ":", text)
+    text = _unspaced_fields(_balanced(text))
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     parsed = ParsedQuery(text=text, truncated=truncated)

@@ -41,6 +41,7 @@ from indexer.query import (
     Abbreviations,
     Clause,
     ParsedQuery,
+    completion_text,
     normalize_query,
     parse_query,
 )
@@ -466,7 +467,7 @@ class SearchService:
         method off ("Thuyr lowij", "Vieej"), where that finds nothing: the same for the letters
         the keystrokes type (`keyboard.base_letters`: "thuy loi", "vie"), those that print the
         marks they type first (`keyboard.typed_so_far`: "Thủy lợi", "Việ")."""
-        typed = " ".join(normalize_query(prefix or "").split())[:MAX_QUERY_CHARS]
+        typed = " ".join(completion_text(normalize_query(prefix or "")).split())[:MAX_QUERY_CHARS]
         key = fold(typed)
         if not key:
             return []

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import indexer.ranking as ranking_module
 from indexer.analysis import fold, fold_quick, has_marks
 from indexer.letters import LETTER_SPELLINGS
-from indexer.query import PASTED_TEXT_WORDS
+from indexer.query import PASTED_TEXT_WORDS, completion_text
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -356,11 +356,12 @@ def test_pages_of_tied_articles_neither_repeat_nor_skip_one(tmp_path: Path) -> N
 def test_full_width_letters_are_searched_as_ascii(service: SearchService) -> None:
     """An East Asian input method types "ＵＢＮＤ" (U+FF35 ...): the archive prints ASCII, and
     it found nothing ("absent")."""
-    assert [t.folded for t in parse_query("ＵＢＮＤ　Ｈà Ｎội ２０２１").positive_tokens] == ["ubnd", "ha", "noi", "2021"]
+    wide = parse_query("ＵＢＮＤ　Ｈà Ｎội ２０２１")
+    assert [t.folded for t in wide.positive_tokens] == ["ubnd", "ha", "noi", "2021"]
     assert ids(service.search("ｄａｎｇ ｕｙ")) == ids(service.search("dang uy")) != []
     title = fold(service.search("dang uy")["hits"][0]["title"])[:8]
-    wide = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in title)
-    assert wide != title and service.suggest(wide) == service.suggest(title) != []
+    typed = "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in title)
+    assert typed != title and service.suggest(typed) == service.suggest(title) != []
 
 
 @pytest.mark.parametrize(
@@ -808,6 +809,32 @@ def test_search_as_you_type_puts_titles_printing_the_marks_typed_first(tmp_path:
     assert ids("Việ") == ["viet", "far"] and ids("vie") == ["far", "viet"]
     assert ids("Vieej") == ["viet", "far"]  # the input method off: the marks its keys type
     assert ids("Thành uỷ") == ["party", "army"] and ids("thanh uy") == ["army", "party"]
+
+
+def test_suggestions_complete_the_words_not_the_query_syntax(tmp_path: Path) -> None:
+    """Search-as-you-type read the query's syntax as letters: `"giá` completed titles that
+    print a quote ("Giáo), `nam OR` titles with "nằm ở", `title:gia` nothing."""
+    service = small_service(tmp_path, [
+        {"id": "gold", "title": "Giá vàng tăng", "lead": "Vàng.", "body": "Vàng."},
+        {"id": "quote", "title": '"Giáo sư" nói gì', "lead": "Nói.", "body": "Nói."},
+        {"id": "lie", "title": "Nằm ở nhà", "lead": "Nhà.", "body": "Nhà."},
+        {"id": "year", "title": "Năm mới", "lead": "Năm.", "body": "Năm."},
+    ])
+
+    def ids(prefix: str) -> list[str]:
+        return [s["id"] for s in service.suggest(prefix)]
+
+    assert ids('"giá') == ids("giá") == ["gold"]
+    assert ids("title:gia") == ids("title: gia") == ids("gia")
+    assert ids("nam OR") == ids("nam") and "lie" in ids("nam")
+    assert ids("-gia") == [] and ids("giá -") == ids("giá")
+
+
+@given(st.text(alphabet='ab "-:OR\t', max_size=24))
+def test_completion_text_is_the_words_typed_without_syntax(typed: str) -> None:
+    """Words typed, in order, less the syntax: never a quote, never a word that is not typed."""
+    done = completion_text(typed)
+    assert '"' not in done and all(w in typed.replace('"', "") for w in done.split())
 
 
 _TITLE_WORDS = ["Nam", "năm", "nằm", "Việt", "viễn", "thành", "ủy", "uỷ", "thanh", "uy", "2017"]

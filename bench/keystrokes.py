@@ -33,6 +33,11 @@ store more than the accented text and every set gets the same forms:
 - ``typo-2`` (not in the default forms): two slips in the plain form, `typo`'s and then another
   drawn the same way (in another word or the same one).
 
+- ``marks-slip`` (not in the default forms): the accented form with one word's marks slipped as
+  people slip them, the letters right: hỏi and ngã swapped (the commonest spelling mistake: most
+  speakers say them alike), a tone left out, or a vowel's shape mark or đ's bar left out
+  (``Đà Nẵng`` → ``Đà Nẳng``, ``Bình Dương`` → ``Bình Dưong``); seeded by the text.
+
 - ``iy`` (not in the default forms): the other standard spelling of every syllable whose rhyme
   is a lone i or y after h, k, l, m, s, t or qu (``lý do`` → ``lí do``, ``kỹ thuật`` → ``kĩ
   thuật``, ``quy định`` → ``qui định``, ``bác sĩ`` → ``bác sỹ``): school rules and newspapers
@@ -165,6 +170,34 @@ def typo_accented(text: str) -> str:
     letter comes in bare, a deleted one takes its marks along). Seeded by the text too."""
     text = unicodedata.normalize("NFC", text)
     return _one_slip(text, r"[^\W\d_]+", "typo-accented:" + text)
+
+
+_HOI, _NGA = "\u0309", "\u0303"
+
+
+def marks_slip(text: str) -> str:
+    """One word of `text` with its marks slipped, its letters right (the ``marks-slip`` form):
+    hỏi ↔ ngã, its tone left out, or one shape mark (â ê ô ơ ư ă) or đ's bar left out; the
+    word and the slip drawn by a RNG seeded with the text. `text` as is where no word has marks."""
+    text = unicodedata.normalize("NFC", text)
+    rng = random.Random("marks-slip:" + text)
+    words = [m for m in re.finditer(r"[^\W\d_]+", text) if fold(m.group()) != m.group().lower()]
+    if not words:
+        return text
+    m = rng.choice(words)
+    nfd = unicodedata.normalize("NFD", m.group())
+    slips = []
+    if _HOI in nfd or _NGA in nfd:
+        slips.append(nfd.translate({ord(_HOI): _NGA, ord(_NGA): _HOI}))
+    if any(t in nfd for t in _TONES):
+        slips.append("".join(ch for ch in nfd if ch not in _TONES))
+    for i, ch in enumerate(nfd):
+        if ch in _SHAPES:
+            slips.append(nfd[:i] + nfd[i + 1 :])
+        elif ch in "đĐ":
+            slips.append(nfd[:i] + ("d" if ch == "đ" else "D") + nfd[i + 1 :])
+    slipped = unicodedata.normalize("NFC", rng.choice(slips))
+    return text[: m.start()] + slipped + text[m.end() :]
 
 
 def telex_typo(text: str) -> str:
@@ -528,6 +561,7 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "vni-typo": vni_typo,
     "typo-2": lambda q: typo_2(fold(q)),
     "iy": iy_swapped,
+    "marks-slip": marks_slip,
     "spelled": spelled,
     "abbreviated": abbreviated,
 }

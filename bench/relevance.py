@@ -51,7 +51,8 @@ DEFAULT_OUT = REPO / "bench" / "results" / "relevance.md"
 DEFAULT_CACHE = REPO / "bench" / "results" / "cache"
 BASELINE = "bm25-plain"
 OURS = "vnsearch"
-TYPO_FORMS = ("typo", "typo-accented")  # forms whose "did you mean" the correction section scores
+# forms whose "did you mean" the correction section scores (marks-slip: its letters are right)
+TYPO_FORMS = ("typo", "typo-accented", "marks-slip")
 # ... and the query typed right, where any change of letters is a false correction
 CORRECTION_FORMS = ("accented", *TYPO_FORMS)
 # Pseudo-forms "<form>≠": the queries of a form that differ from their accented form (most

@@ -98,6 +98,22 @@ def test_typo_accented_is_one_slip_in_one_accented_word_and_deterministic(query:
         assert len(b) == len(a) - 1 and any(a[:i] + a[i + 1 :] == b for i in range(len(a)))
 
 
+@pytest.mark.parametrize("query", ["Thủ tướng Anh loại nỗ lực ban đầu", "Đà Nẵng", "Bình Dương", "Ai?? Bao nhiêu"])
+def test_marks_slip_changes_one_words_marks_and_no_letter(query: str) -> None:
+    slipped = keystrokes.make_form(query, "marks-slip")
+    assert slipped == keystrokes.make_form(query, "marks-slip")
+    assert keystrokes.fold(slipped) == keystrokes.fold(query)  # the letters as they were
+    changed = [(a, b) for a, b in zip(query.split(), slipped.split(), strict=True) if a != b]
+    assert len(changed) == 1
+    a, b = (unicodedata.normalize("NFD", w) for w in changed[0])
+
+    def marks(word: str) -> int:
+        return sum(unicodedata.combining(ch) > 0 or ch in "đĐ" for ch in word)
+
+    assert a.translate({0x309: 0x303, 0x303: 0x309}) == b or marks(b) == marks(a) - 1  # hỏi/ngã, or one left out
+    assert keystrokes.make_form("abc def", "marks-slip") == "abc def"  # no marks to slip
+
+
 @pytest.mark.parametrize("query", ["tên lửa hủy diệt", "giá dầu brent giảm", "Người lao động được tạm ứng bao nhiêu",
                                    "Đảng ủy Khối doanh nghiệp", "bác sĩ nhi", "Thành ủy Hải Phòng"])
 def test_typo_keys_is_one_keyboard_slip_in_one_long_word(query: str) -> None:

@@ -105,7 +105,9 @@ RESTORE_FROM_WORDS = 6
 class Restores(Protocol):
     """What `interpret` needs of `indexer.restoration.Restorer`."""
 
-    def restore(self, folded: Sequence[str], context: Iterable[str] = ()) -> list[str] | None: ...
+    def restore(
+        self, folded: Sequence[str], context: Iterable[str] = (), given: Sequence[str | None] = ()
+    ) -> list[str] | None: ...
 
 
 def interpret(
@@ -159,6 +161,8 @@ def interpret(
             sure, held = None, ""
             if slipped and support is not None:
                 sure, held = _slip_sureness(tok, meaning, slipped, words, i, support, restorer)
+            if sure == "marks" and restorer is not None:
+                meaning = _remarked(meaning, tokens, i, restorer, support, text)
             if sure in ("taken", "unspelled"):
                 typed_weight = TYPO_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
                 meaning = _taken_slip(meaning, slipped, held, text[tok.start : tok.end], support, typed_weight)
@@ -353,13 +357,19 @@ def _slip_sureness(
     i: int,
     support: Support,
     restorer: Restores | None = None,
-) -> tuple[Literal["taken", "unspelled", "shown"] | None, str]:
+) -> tuple[Literal["taken", "unspelled", "shown", "marks"] | None, str]:
     """How sure it is that a word with slip candidates (`misspellings.slip_candidates`: one edit
     away, held next to a neighbour) is a slip for one of them, and which: "taken" as it
     (`_taken_slip`), "unspelled" (taken, its letters weighing as a candidate), "shown" as the
-    correction while still matched as typed, or None (matched only: a printed word is as often
-    a name as a slip). The spelling is the one the neighbours hold (`_held_slip`), or, for
-    letters that spell no syllable, the likeliest slip (`typo_evidence.likeliest_slip`).
+    correction while still matched as typed, "marks" (its letters right, its marks slipped:
+    `_remarked`), or None (matched only: a printed word is as often a name as a slip). The
+    spelling is the one the neighbours hold (`_held_slip`), or, for letters that spell no
+    syllable, the likeliest slip (`typo_evidence.likeliest_slip`).
+
+    - Typed with marks the index never prints, its letters held next to a neighbour at least
+      as often as the candidate it would be taken as ("Đà Nẳng": "đà nang" in 2,036 articles,
+      "đa dạng" in 1,314; "Bình Dưong": 1,390 to 26): "marks", a slip of the tone (hỏi for
+      ngã) or of a vowel's mark, not of a letter (it was taken as "Đà Dạng", "Bình Dưng").
 
     - Typed with marks the index never prints ("bệnh nhâ", "khó khă" → "nhân", "khăn"):
       taken. A printed marked word ("củ tọa") may be a name. Issue 11's typo-accented form:
@@ -412,6 +422,8 @@ def _slip_sureness(
         return ("unspelled", likeliest) if likeliest else (sure, held)
 
     if tok.exact != tok.folded and not printed_either_way(tok.exact, support):
+        if pair_docs(words, i, words[i], support.pair_df) >= max(1, pair_docs(words, i, held, support.pair_df)):
+            return "marks", held
         return unspelled_or("taken")
     if meaning.changed:
         return None, held
@@ -426,6 +438,24 @@ def _slip_sureness(
     if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
         return "taken", held
     return None, held
+
+
+def _remarked(
+    meaning: Meaning, tokens: Sequence[Syllable], i: int, restorer: Restores, support: Support, text: str
+) -> Meaning:
+    """Word i, typed with marks that slipped ("Đà Nẳng"), read in the marks the restoration
+    model gives its letters beside the marks typed on its neighbours ("Nẵng"): that spelling
+    is shown and preferred as typed marks are, if the index prints it; the letters match as
+    typed either way."""
+    given = [t.exact if has_marks(t.exact) and j != i else None for j, t in enumerate(tokens)]
+    reading = restorer.restore([t.folded for t in tokens], given=given)
+    if reading is None or len(reading) != len(tokens):
+        return meaning
+    exact = canonical_syllable(reading[i])
+    if fold(exact) != tokens[i].folded or not has_marks(exact) or not support.printed(exact):
+        return meaning
+    shown = typed_case(text[tokens[i].start : tokens[i].end], reading[i])
+    return replace(meaning, exact=exact, shown=shown, how="typo")
 
 
 def _spells_no_syllable(folded: str) -> bool:

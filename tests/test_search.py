@@ -318,6 +318,25 @@ def test_paging(service: SearchService) -> None:
     assert paged == everything[:4]
 
 
+def test_a_word_whose_marks_slipped_is_read_in_the_marks_its_letters_are_printed_in(tmp_path: Path) -> None:
+    """"Đà Nẳng" (hỏi for ngã) is printed nowhere, so it is a slip suspect, and "dẳng" (of
+    "dai dẳng") is printed beside "đà"'s letters in "đa dạng": it was taken as a letter slip,
+    "Đà Dạng", and the results were for that. Its letters stand beside "đà" as often: the marks
+    slipped, and the restoration model reads them; "bệnh nhâ" still reads "bệnh nhân"."""
+    service = small_service(tmp_path, [
+        *({"id": f"dn{i}", "title": f"Đà Nẵng đón khách {i}", "lead": "Du khách đến Đà Nẵng.",
+           "body": "Đà Nẵng thu hút đầu tư."} for i in range(6)),
+        *({"id": f"dd{i}", "title": f"Đa dạng sinh học {i}", "lead": "Bảo tồn đa dạng sinh học.",
+           "body": "Mưa dai dẳng, rừng đa dạng, người dân dùng nước sạch."} for i in range(4)),
+        *({"id": f"bn{i}", "title": f"Bệnh nhân số {i}", "lead": "Bệnh nhân đã ổn định.",
+           "body": "Nhà bệnh nhân ở xa."} for i in range(4)),
+    ])
+    result = service.search("Đà Nẳng")
+    assert result["suggestion"] is not None and result["suggestion"]["text"] == "Đà Nẵng"
+    assert ids(result)[0].startswith("dn")
+    assert service.search("bệnh nhâ")["suggestion"]["text"] == "bệnh nhân"
+
+
 def test_a_typos_other_candidates_match_but_are_not_marked(tmp_path: Path) -> None:
     """"xuat khua gao" is shown as "xuất khẩu gạo"; its other candidates one slip away still
     match (a hit may hold only one of them), but marking "khá" in a hit read as noise."""

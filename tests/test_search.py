@@ -6,7 +6,7 @@ import html
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pytest
@@ -806,22 +806,23 @@ def test_a_query_given_marks_marks_its_plain_words_as_typed(tmp_path: Path) -> N
         assert "<mark>Năm</mark> nay <mark>miền</mark> núi" in hits["year"]["snippet"], query  # prints no "Nam"
 
 
+
+def _suggested_ids(tmp_path: Path, titles: dict[str, str]) -> Callable[[str], list[str]]:
+    """The ids `suggest` completes a prefix with, over an index of these titles (id -> title)."""
+    records = [{"id": i, "title": t, "lead": "Tin.", "body": "Tin."} for i, t in titles.items()]
+    service = small_service(tmp_path, records)
+    return lambda prefix: [s["id"] for s in service.suggest(prefix)]
+
+
 def test_search_as_you_type_puts_titles_printing_the_marks_typed_first(tmp_path: Path) -> None:
     """Suggestions match folded titles; typed with marks, those that print the marks typed come
     first, then the rest in their order: "năm" is the year, not the south. Old-style tone
     placement is the same word, and a last word cut short matches its start ("Việ": "Việt")."""
-    service = small_service(tmp_path, [
-        {"id": "dinh", "title": "Nam Định mưa lớn", "lead": "Mưa.", "body": "Mưa."},
-        {"id": "school", "title": "Năm học mới", "lead": "Khai giảng.", "body": "Học."},
-        {"id": "end", "title": "Bế giảng năm học", "lead": "Bế giảng.", "body": "Học."},
-        {"id": "far", "title": "Viễn cảnh tươi sáng", "lead": "Sáng.", "body": "Sáng."},
-        {"id": "viet", "title": "Việt Nam đón khách", "lead": "Khách.", "body": "Khách."},
-        {"id": "party", "title": "Hội nghị Thành ủy", "lead": "Họp.", "body": "Họp."},
-        {"id": "army", "title": "Thanh uy danh", "lead": "Danh.", "body": "Danh."},
-    ])
-
-    def ids(prefix: str) -> list[str]:
-        return [s["id"] for s in service.suggest(prefix)]
+    ids = _suggested_ids(tmp_path, {
+        "dinh": "Nam Định mưa lớn", "school": "Năm học mới", "end": "Bế giảng năm học",
+        "far": "Viễn cảnh tươi sáng", "viet": "Việt Nam đón khách", "party": "Hội nghị Thành ủy",
+        "army": "Thanh uy danh",
+    })
 
     assert ids("nam") == ["dinh", "school", "end", "viet"]  # folded: prefix matches, then words inside
     assert ids("năm") == ["school", "end", "dinh", "viet"]
@@ -833,15 +834,9 @@ def test_search_as_you_type_puts_titles_printing_the_marks_typed_first(tmp_path:
 def test_suggestions_complete_the_words_not_the_query_syntax(tmp_path: Path) -> None:
     """Search-as-you-type read the query's syntax as letters: `"giá` completed titles that
     print a quote ("Giáo), `nam OR` titles with "nằm ở", `title:gia` nothing."""
-    service = small_service(tmp_path, [
-        {"id": "gold", "title": "Giá vàng tăng", "lead": "Vàng.", "body": "Vàng."},
-        {"id": "quote", "title": '"Giáo sư" nói gì', "lead": "Nói.", "body": "Nói."},
-        {"id": "lie", "title": "Nằm ở nhà", "lead": "Nhà.", "body": "Nhà."},
-        {"id": "year", "title": "Năm mới", "lead": "Năm.", "body": "Năm."},
-    ])
-
-    def ids(prefix: str) -> list[str]:
-        return [s["id"] for s in service.suggest(prefix)]
+    ids = _suggested_ids(tmp_path, {
+        "gold": "Giá vàng tăng", "quote": '"Giáo sư" nói gì', "lie": "Nằm ở nhà", "year": "Năm mới",
+    })
 
     assert ids('"giá') == ids("giá") == ["gold"]
     assert ids("title:gia") == ids("title: gia") == ids("gia")

@@ -210,6 +210,14 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
 # --- abbreviations -------------------------------------------------------------------------------
 
 
+_INITIALISM_PARTS = re.compile(r"[^\W\d_]{1,4}(?:[.&-][^\W\d_]{1,4})+")
+
+
+def _initialism(text: str) -> bool:
+    """Capitals in short parts glued by ".", "&" or "-" ("TP.HCM", "TN&MT", "VH-TT&DL")."""
+    return text.isupper() and _INITIALISM_PARTS.fullmatch(text) is not None
+
+
 class Abbreviations:
     """Groups of interchangeable forms (an abbreviation and its expansions), matched on folded
     syllable sequences, so "ubnd", "UBND" and "uy ban nhan dan" all find each other."""
@@ -224,8 +232,13 @@ class Abbreviations:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            forms = [self._key(f) for f in line.split("\t") if f.strip()]
-            forms = [f for f in forms if f]
+            texts = [f.strip() for f in line.split("\t") if f.strip()]
+            forms = [self._key(f) for f in texts]
+            # an initialism written in parts ("TP.HCM", "TN&MT") is also its letters run together
+            # ("TPHCM", "TNMT"), as the analyzer reads it in a text too (its alias): each finds
+            # the other's articles and marks, where only their expansion was shared
+            forms += [("".join(k),) for t, k in zip(texts, forms, strict=True) if len(k) > 1 and _initialism(t)]
+            forms = list(dict.fromkeys(f for f in forms if f))
             if len(forms) < 2:
                 continue
             for form in forms:

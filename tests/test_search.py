@@ -147,6 +147,30 @@ def test_a_ministry_is_one_abbreviation_with_or_without_its_va() -> None:
     assert found is not None and ("gd", "dt") in found[1]
 
 
+def test_an_initialism_in_parts_and_run_together_find_and_mark_each_other(tmp_path: Path) -> None:
+    """"TP.HCM" and "TPHCM" were two lines of the list that shared only their expansion: each
+    found the expansion's articles but not the other's (3,908 and 3,757 of news-50k), and
+    "TP.HCM" left "TPHCM" unmarked; "tnmt" left "TN&MT" unmarked."""
+    from indexer.search import ABBREVIATIONS_FILE, Abbreviations
+
+    abbreviations = Abbreviations([ABBREVIATIONS_FILE])
+    for parts, joined in ((["tp", "hcm"], "tphcm"), (["tn", "mt"], "tnmt"), (["vh", "tt", "dl"], "vhttdl")):
+        found = abbreviations.match(parts, 0)
+        assert found is not None and (joined,) in found[1], parts
+    found = abbreviations.match(["ha", "noi"], 0)
+    assert found is None or ("hanoi",) not in found[1]  # words are no initialism
+    service = small_service(tmp_path, [
+        {"id": "dotted", "title": "Mưa lớn ở TP.HCM", "lead": "Ngập ở TP.HCM.", "body": "Thanh tra TN&MT vào cuộc."},
+        {"id": "joined", "title": "Triều cường ở TPHCM", "lead": "Ngập ở TPHCM.", "body": "Sở TNMT vào cuộc."},
+    ])
+    for typed in ("TP.HCM", "TPHCM", "tp hcm"):
+        assert set(ids(service.search(typed))) == {"dotted", "joined"}, typed
+    marked = service.highlighter("TP.HCM").mark_all("Thành đoàn TPHCM và TP.HCM")
+    assert marked == "Thành đoàn <mark>TPHCM</mark> và <mark>TP.HCM</mark>"
+    marked = service.highlighter("tnmt").mark_all("Thanh tra TN&MT, sở TNMT")
+    assert marked == "Thanh tra <mark>TN&amp;MT</mark>, sở <mark>TNMT</mark>"
+
+
 def test_no_abbreviation_is_a_word_typed_plain() -> None:
     """Abbreviations are matched on folded words, typed in any case: one that a Vietnamese
     syllable folds to ("CA" for "công an") would expand every "ca" (ca sĩ, cá, cà phê)."""

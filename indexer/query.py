@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis import Syllable, normalize_text, tokenize
+from indexer.analysis import MAX_INITIALISM_PART, Syllable, normalize_text, tokenize
 from indexer.schema import PARTS
 
 MAX_QUERY_CHARS = 500
@@ -210,7 +210,8 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
 # --- abbreviations -------------------------------------------------------------------------------
 
 
-_INITIALISM_PARTS = re.compile(r"[^\W\d_]{1,4}(?:[.&-][^\W\d_]{1,4})+")
+_PART = f"[^\\W\\d_]{{1,{MAX_INITIALISM_PART}}}"  # as the analyzer reads an initialism's parts
+_INITIALISM_PARTS = re.compile(f"{_PART}(?:[.&-]{_PART})+")
 
 
 def _initialism(text: str) -> bool:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.analysis import MAX_INITIALISM_PART, Syllable, normalize_text, tokenize
+from indexer.analysis import Syllable, normalize_text, tokenize
 from indexer.schema import PARTS
 
 MAX_QUERY_CHARS = 500
@@ -210,15 +210,6 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
 # --- abbreviations -------------------------------------------------------------------------------
 
 
-_PART = f"[^\\W\\d_]{{1,{MAX_INITIALISM_PART}}}"  # as the analyzer reads an initialism's parts
-_INITIALISM_PARTS = re.compile(f"{_PART}(?:[.&-]{_PART})+")
-
-
-def _initialism(text: str) -> bool:
-    """Capitals in short parts glued by ".", "&" or "-" ("TP.HCM", "TN&MT", "VH-TT&DL")."""
-    return text.isupper() and _INITIALISM_PARTS.fullmatch(text) is not None
-
-
 class Abbreviations:
     """Groups of interchangeable forms (an abbreviation and its expansions), matched on folded
     syllable sequences, so "ubnd", "UBND" and "uy ban nhan dan" all find each other."""
@@ -233,13 +224,8 @@ class Abbreviations:
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            texts = [f.strip() for f in line.split("\t") if f.strip()]
-            forms = [self._key(f) for f in texts]
-            # an initialism written in parts ("TP.HCM", "TN&MT") is also its letters run together
-            # ("TPHCM", "TNMT"), as the analyzer reads it in a text too (its alias): each finds
-            # the other's articles and marks, where only their expansion was shared
-            forms += [("".join(k),) for t, k in zip(texts, forms, strict=True) if len(k) > 1 and _initialism(t)]
-            forms = list(dict.fromkeys(f for f in forms if f))
+            read = [self._read(text) for text in line.split("\t") if text.strip()]
+            forms = list(dict.fromkeys(f for f in [k for k, _ in read] + [j for _, js in read for j in js] if f))
             if len(forms) < 2:
                 continue
             for form in forms:
@@ -250,6 +236,17 @@ class Abbreviations:
     @staticmethod
     def _key(text: str) -> tuple[str, ...]:
         return tuple(t.folded for t in tokenize(normalize_text(text)) if not t.alias)
+
+    @staticmethod
+    def _read(text: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+        """(the folded syllables of one form of the list; for an initialism written in parts,
+        "TP.HCM", "TN&MT", its letters run together, "tphcm", as the analyzer's alias reads it
+        in a text too): each finds the other's articles and marks, where only their expansion
+        was shared."""
+        text = normalize_text(text.strip())
+        tokens = tokenize(text)
+        joined = [(t.folded,) for t in tokens if t.alias and t.start == 0 and t.end == len(text)]
+        return tuple(t.folded for t in tokens if not t.alias), joined
 
     def match(self, folded: Sequence[str], start: int) -> tuple[int, list[tuple[str, ...]]] | None:
         """Longest form starting at `start`: (length, all forms of its group)."""

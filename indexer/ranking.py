@@ -276,7 +276,7 @@ class QueryBuilder:
             self.can_relax = self.can_relax or self.pasted
             words = [self._fields(parts, "", f, 1.0) for f in folded]
             return wq.And([self._sequence(tuple(folded), parts, exact=True), *words]), boosts
-        units, known, topic = self._units(clause, meanings, weight)
+        units, known, topic = self._units(clause, tokens, folded, meanings, weight)
         needed = 1 if relaxed else max(1, minimum_match(known))
         self.can_relax = self.can_relax or needed > 1
         if len(units) == 1:
@@ -343,15 +343,19 @@ class QueryBuilder:
         return boosts
 
     def _units(
-        self, clause: Clause, meanings: Sequence[Meaning], weight: Sequence[float]
+        self,
+        clause: Clause,
+        tokens: Sequence[Syllable],
+        folded: Sequence[str],
+        meanings: Sequence[Meaning],
+        weight: Sequence[float],
     ) -> tuple[list[Any], int, list[int]]:
         """(the units of an unquoted clause that its minimum counts: an abbreviation group, a
         joined alias, a word in its forms; how many the index can match at all; which of them
-        the query is about: all but its question words). Notes the words no article holds."""
-        tokens = [t for t in clause.tokens if not t.alias]
+        the query is about: all but its question words). Notes the words no article holds.
+        `tokens`, `folded`: the clause's words (aliases aside), each folded as understood."""
         aliases = {t.position: t for t in clause.tokens if t.alias}
         parts = clause.parts
-        folded = [m.forms[0][0] for m in meanings]
         units: list[Any] = []
         known = 0  # units the index can match at all: the minimum counts only these
         topic: list[int] = []  # units of what the query is about: all but its question words

@@ -285,6 +285,20 @@ class Restorer:
         backoff = self.DISCOUNT * fa.successors + self.PAIR_PRIOR
         return (max(pair - self.DISCOUNT, 0.0) + backoff * prior) / (fa.index_unigram + self.PAIR_PRIOR)
 
+    def fit(self, options: Sequence[str], before: str | None = None, after: str | None = None) -> list[float]:
+        """log P(option | before) + log P(after | option) for each reading in `options` (lowercase,
+        canonical), `before` and `after` the neighbours' readings where known; log P(option)
+        where there is none before. How well each reading fits its place, to choose between
+        spellings a slip leaves open ("của ông là" over "của nô là")."""
+        memo: dict[str, _Facts] = {}
+        out = []
+        for s in options:
+            score = math.log(self.bigram(before, s, memo) if before else self.unigram(s))
+            if after:
+                score += math.log(self.bigram(s, after, memo))
+            out.append(score)
+        return out
+
     def common(self, folded: str) -> bool:
         """Whether a reading of this folded word is common in the language: one in COMMON of
         the general model's syllables ("viet": "việt" 1.8e-3; not "kai", 8e-6)."""

@@ -550,3 +550,37 @@ def test_letters_the_archive_prints_as_a_name_in_vietnamese_script_are_no_slip()
         assert name.forms[0] == ("nie", 1.0) and ("niem", SUGGESTED_WEIGHT) in name.forms and name.how == "typed"
     slip = nie("vang nie", "niê")  # printed so, but never as a name
     assert slip.forms[0] == ("niem", TAKEN_WEIGHT) and ("nie", SUGGESTED_WEIGHT) in slip.forms
+
+
+def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its_neighbours() -> None:
+    """ "của nôg là": "nôg" is one slip from "ông", "nô" and "ngô", and the folded neighbours
+    cannot tell them apart ("của nó" is "cua no" too). With the marks typed carried over, the
+    restoration model finds "của ông là" likeliest by far: that is the spelling shown. Where
+    the model sees no such margin ("nôg" alone, "ông" only twice as common as "nô"), none."""
+    from collections import Counter
+
+    from indexer.analysis import normalize_text, tokenize
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import _fits_marks
+    from indexer.restoration import Counts, Restorer, printed_syllables
+
+    texts = [*(f"Nhà của ông là đây {i}." for i in range(20)), *(f"Đó là nhà của nó {i}." for i in range(30))]
+    texts += [*(f"Chuyện nô lệ {i}." for i in range(10)), *(f"Bắp ngô {i}." for i in range(3))]
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[str] = Counter()
+    for text in texts:
+        previous = None
+        for syllable, joined in printed_syllables(text):
+            unigrams[syllable] += 1
+            if previous and joined:
+                bigrams[f"{previous} {syllable}"] += 1
+            previous = syllable
+    support = DictSupport.from_texts(texts)
+    restorer = Restorer(unigrams, bigrams, general=Counts({}, {}))
+
+    def fits(query: str, i: int) -> str | None:
+        tokens = [t for t in tokenize(normalize_text(query)) if not t.alias]
+        return _fits_marks(tokens[i].exact, ["no", "ong", "ngo"], tokens, i, restorer, support)
+
+    assert fits("của nôg là", 1) == "ong"
+    assert fits("nôg", 0) is None  # "ông" 20 times, "nô" 10: no margin without neighbours

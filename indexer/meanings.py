@@ -294,9 +294,10 @@ def _understood_words(
         marked = choice.typed_with_marks
         if marked and taken is None:
             taken = _only_printed(choice.raw, candidates, support)
-            if taken is None and restorer is not None and (fits := _fits_marks(choice.raw, candidates, tokens, i,
-                                                                               restorer, support)):
-                candidates = [fits, *(c for c in candidates if c != fits)]  # shown, its spelling preferred
+            if taken is None and restorer is not None:
+                fits = _fits_marks(choice.raw, candidates, tokens, i, restorer, support)
+                if fits:  # shown, and its spelling preferred; every candidate is still matched alike
+                    candidates = [fits, *(c for c in candidates if c != fits)]
         extra = (
             *_new_forms(meaning, [taken] if taken else [], TAKEN_WEIGHT),
             *_new_forms(meaning, [c for c in candidates if c != taken], TYPO_WEIGHT),
@@ -334,8 +335,8 @@ def _fits_marks(
     folded pairs, which rank the candidates (`_held_slip`), cannot tell "của nó" from "của ô":
     the marks can. Shown for a word the index lacks, typo-accented form, no rank moved:
     shown exactly as meant, keywords 0.770 -> 0.777, headlines 0.647 -> 0.657, vinewsqa
-    0.708 -> 0.718, legal 0.675 -> 0.683, leads 0.647 -> 0.660 (bench/journal/relevance.md,
-    "Stop 58")."""
+    0.708 -> 0.718, questions 0.647 -> 0.657, legal 0.675 -> 0.683, leads 0.647 -> 0.660
+    (bench/journal/relevance.md, "Stop 58")."""
     spelled = [(c, carried) for c in candidates if (carried := printed_carried(typed, c, support))]
     if not spelled:
         return None

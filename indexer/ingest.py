@@ -378,6 +378,20 @@ def parse_page(text: str, *, id: str, source: str = "", encoding: str | None = N
 # --- JSON Lines ---------------------------------------------------------------------------------
 
 
+def _unencodable_field(obj: dict[str, Any]) -> str | None:
+    """The first field whose text (a string, or strings in a list) UTF-8 cannot encode: JSON
+    lets a lone surrogate through as an escape ("\\ud800"), and the index writer failed on it,
+    ending the whole build with a traceback that named no line."""
+    for name, value in obj.items():
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    return str(name)
+    return None
+
+
 def _text_field(obj: dict[str, Any], name: str) -> str:
     value = obj.get(name)
     if value is None:
@@ -396,6 +410,8 @@ def parse_jsonl_record(obj: dict[str, Any], *, source: str = "", line: int | Non
     file (with ``:line``); without it the record's own `source` field is kept."""
     if not isinstance(obj, dict):
         raise IngestError(f"not a JSON object but {type(obj).__name__}")
+    if (field := _unencodable_field(obj)) is not None:
+        raise IngestError(f"field {field!r} holds an unpaired surrogate (an escape such as \\ud800), which is no text")
     id_ = _text_field(obj, "id")
     if not id_:
         raise IngestError("missing id")

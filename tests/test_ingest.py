@@ -284,6 +284,7 @@ def test_jsonl_missing_title_is_derived_and_source_falls_back_to_the_record() ->
         ({"id": "x", "body": "y", "captions": "z"}, "'captions' must be a list"),
         ({"id": "x", "body": "y", "published": "hôm qua"}, "invalid published date"),
         ([1, 2], "not a JSON object"),
+        ({"id": "x", "body": "y", "captions": ["z \ud800"]}, "'captions' holds an unpaired surrogate"),
     ],
 )
 def test_jsonl_bad_records(record: Any, reason: str) -> None:

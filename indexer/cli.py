@@ -222,8 +222,20 @@ def _print_build(build: BuildReport, report: IngestReport) -> None:
     print(f"index: {build.generation}", file=sys.stderr)
 
 
+def _named_inputs(paths: Sequence[Path]) -> list[Path]:
+    """`paths` as named on the command line, each of which must exist: a mistyped name is a
+    usage error before anything is built, where it was one rejection among the files and the
+    build went on to replace the index with what the other names held (`news-50k.jsonl.gzz`
+    would have dropped the archive, exit 0). Files inside a named folder are still reported
+    one by one (`ingest.iter_articles`)."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CliError(f"no such file or folder: {', '.join(missing)} (nothing was built; the index is untouched)")
+    return list(paths)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    paths = list(args.paths) or [DEFAULT_SEEDS]
+    paths = _named_inputs(args.paths) or [DEFAULT_SEEDS]
     root = _root(args)
     report = IngestReport()
     progress = Progress(estimate_total(paths), args.quiet, "build")
@@ -242,11 +254,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    paths = _named_inputs(args.paths)
     root = _root(args)
     report = IngestReport()
-    progress = Progress(estimate_total(args.paths), args.quiet, "update")
+    progress = Progress(estimate_total(paths), args.quiet, "update")
     try:
-        build = update_index(args.paths, root, progress=progress, report=report)
+        build = update_index(paths, root, progress=progress, report=report)
     finally:
         progress.close()
     _print_build(build, report)

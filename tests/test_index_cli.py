@@ -150,8 +150,38 @@ def test_clear_one_line_errors(tmp_path: Path) -> None:
     unknown = run_cli("show", "no-such-id", index=tmp_path / "nothing", check=False)
     assert unknown.returncode == 2
     no_input = run_cli("build", str(tmp_path / "does-not-exist"), index=tmp_path / "ix", check=False)
-    assert no_input.returncode == 1 and "does-not-exist" in no_input.stderr
+    assert no_input.returncode == 2 and "does-not-exist" in no_input.stderr
+    assert no_input.stderr.strip().count("\n") == 0
     assert current_generation(tmp_path / "ix") is None
+
+
+def test_a_mistyped_input_name_builds_nothing_and_keeps_the_index(tmp_path: Path) -> None:
+    """`vnsearch build seeds/ news.jsonl.gzz`: the name that does not exist used to be one
+    rejection, and the build replaced the index with the seeds alone, exit 0."""
+    index = tmp_path / "ix"
+    run_cli("build", str(SEEDS), index=index)
+    first = current_generation(index)
+    for command in ("build", "update"):
+        typo = run_cli(command, str(SEEDS), str(tmp_path / "news.jsonl.gzz"), index=index, check=False)
+        assert typo.returncode == 2 and "news.jsonl.gzz" in typo.stderr and "untouched" in typo.stderr
+        assert current_generation(index) == first
+
+
+def test_a_record_with_an_unpaired_surrogate_is_rejected_and_the_rest_built(tmp_path: Path) -> None:
+    """JSON lets "\\ud800" through; the index writer failed on it and the whole build ended in a
+    traceback. Now that line is rejected by name and reason, and the others are indexed."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    lines = [
+        '{"id": "ok-1", "title": "Tin một", "lead": "Nội dung tin một."}',
+        '{"id": "bad", "title": "x \\ud800", "lead": "Nội dung."}',
+        '{"id": "ok-2", "title": "Tin hai", "lead": "Nội dung tin hai."}',
+    ]
+    (inputs / "w.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    built = run_cli("build", str(inputs), index=tmp_path / "ix")
+    assert "w.jsonl:2: field 'title' holds an unpaired surrogate" in built.stderr
+    stats = json.loads(run_cli("stats", "--json", index=tmp_path / "ix").stdout)
+    assert stats["documents"] == 2
 
 
 def test_build_reports_rejections_and_strict_keeps_old_index(tmp_path: Path) -> None:

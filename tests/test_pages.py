@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -305,6 +306,18 @@ def test_article_highlights_query_terms(client: FlaskClient) -> None:
     assert "<mark>UBND</mark>" in html and "<mark>giao" not in html
 
 
+def test_back_to_results_returns_to_the_same_page_sort_and_filters(client: FlaskClient) -> None:
+    """An article opened from page 2 of a sorted search links back to that page, not to page 1
+    of the same words by relevance."""
+    state = {"q": ["nam"], "per_page": ["1"], "page": ["2"], "sort": ["newest"]}
+    results = get(client, "/search?q=nam&per_page=1&page=2&sort=newest")
+    link = html_lib.unescape(re.search(r'<h2 class="hit-title"><a href="([^"]+)"', results).group(1))
+    assert parse_qs(urlsplit(link).query) == state
+    article = get(client, link)
+    back = html_lib.unescape(re.search(r'<p class="back"><a href="([^"]+)"', article).group(1))
+    assert urlsplit(back).path == "/search" and parse_qs(urlsplit(back).query) == state
+
+
 def test_article_not_found(client: FlaskClient) -> None:
     html = get(client, "/articles/no-such-article?q=abc", status=404)
     assert "Không tìm thấy bài viết" in html
@@ -329,6 +342,8 @@ def test_unknown_page_is_html_404_but_api_stays_json(client: FlaskClient) -> Non
         ("page=99999999999999999999", "Số trang không hợp lệ"),
         ("per_page=1000", "Số kết quả mỗi trang"),
         ("per_page=x", "Số kết quả mỗi trang"),
+        ("per_page=%EF%BC%95", "Số kết quả mỗi trang"),  # a full-width ５, which the API refuses too
+        ("page=+2", "Số trang không hợp lệ"),
         ("from=2021-02-30", "Ngày không hợp lệ"),
         ("from=yesterday", "Ngày không hợp lệ"),
         ("from=2022-01-01&to=2021-01-01", "Ngày không hợp lệ"),

@@ -46,7 +46,7 @@ PREFIX = "/api"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # Bumped when the JSON shape changes, so caches keyed on old ETags are not reused.
 API_REVISION = "1"
-_WHOLE = re.compile(r"[0-9]{1,9}")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() also takes "+5", " 5", "５"
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*")
 
@@ -114,7 +114,7 @@ def _whole(name: str, default: int, lo: int, hi: int, code: str) -> int:
     raw = _arg(name)
     if raw is None:
         return default
-    if not _WHOLE.fullmatch(raw) or not lo <= int(raw) <= hi:
+    if not WHOLE_NUMBER.fullmatch(raw) or not lo <= int(raw) <= hi:
         raise ApiError(400, code, f"{name} must be a whole number between {lo} and {hi}")
     return int(raw)
 

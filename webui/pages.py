@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.index import IndexUnavailable
 from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
+from webui.api import WHOLE_NUMBER
 
 pages = Blueprint("pages", __name__)
 
@@ -112,12 +113,13 @@ class SearchParams:
 
 
 def _whole(value: str | None, default: int, code: str) -> int:
-    if value in (None, ""):
+    """A page or page size as the API reads it (`WHOLE_NUMBER`), empty for the default: a form
+    may send the field blank."""
+    if value is None or value == "":
         return default
-    try:
-        return int(value)
-    except ValueError:
-        raise InvalidParameter(code, f"{code}: not a whole number") from None
+    if not WHOLE_NUMBER.fullmatch(value):
+        raise InvalidParameter(code, f"{code}: not a whole number")
+    return int(value)
 
 
 # --- formatting (template filters) ------------------------------------------------------------
@@ -227,7 +229,10 @@ def article(article_id: str) -> Any:
     service = _service()
     doc = service.article(article_id)
     q = request.args.get("q", "").strip()
-    params = SearchParams(q=q)
+    try:  # the search it was opened from, so that "back to results" returns to the same page
+        params = SearchParams.from_request()
+    except InvalidParameter:
+        params = SearchParams(q=q)
     if doc is None:
         return render_template("error.html", params=params, title="Không tìm thấy bài viết",
                                message="Không có bài viết nào với mã này trong kho lưu trữ.",

@@ -583,11 +583,32 @@ def _jsonl_lines(path: Path, encoding: str) -> Iterator[str | bytes]:
             yield from raw
 
 
+def _detection_prefix(path: Path) -> tuple[bytes, bool]:
+    """Up to JSONL_DETECT_BYTES of the file, to detect its encoding, and whether that is all of
+    it. Read by lines: a truncated .gz raises at its cut (a read of many bytes raises before
+    returning any), and a small one is cut within the prefix; the lines before the cut are
+    kept, so they are read and the cut is reported at its line, as in a large file. Raises
+    only when nothing can be read."""
+    pieces: list[bytes] = []
+    size = 0
+    with _open_binary(path) as raw:
+        while size < JSONL_DETECT_BYTES:
+            try:
+                piece = raw.readline(JSONL_DETECT_BYTES - size)
+            except (EOFError, zlib.error):
+                if not pieces:
+                    raise
+                return b"".join(pieces), True
+            if not piece:
+                break
+            pieces.append(piece)
+            size += len(piece)
+    return b"".join(pieces), size < JSONL_DETECT_BYTES
+
+
 def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple[Article, int | None]]:
     try:
-        with _open_binary(path) as raw:
-            prefix = raw.read(JSONL_DETECT_BYTES)
-            complete = len(prefix) < JSONL_DETECT_BYTES
+        prefix, complete = _detection_prefix(path)
     except (OSError, EOFError, zlib.error) as e:
         report.reject(source, None, f"cannot read: {getattr(e, 'strerror', None) or e}")
         return

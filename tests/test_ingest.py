@@ -427,6 +427,17 @@ def test_truncated_gzip_keeps_what_was_read(tmp_path: Path) -> None:
     assert report.rejected == 1 and "corrupt or truncated" in report.rejections[0].reason
 
 
+def test_a_small_truncated_gzip_keeps_its_whole_lines_too(tmp_path: Path) -> None:
+    """Cut within the bytes read to detect the encoding, a small file was rejected whole
+    ("cannot read: Compressed file ended…"), no line named, nothing kept."""
+    data = gzip.compress(_jsonl([_record(i) for i in range(4)]).encode("utf-8"))
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[:-12])  # the end-of-stream marker and a little more
+    articles, report = ingest([tmp_path])
+    assert [a.id for a in articles] == ["gen-0", "gen-1", "gen-2", "gen-3"][: len(articles)] and articles
+    assert [str(r).split(":")[:2] for r in report.rejections] == [["cut.jsonl.gz", str(len(articles) + 1)]]
+    assert "corrupt or truncated" in report.rejections[0].reason
+
+
 # --- the corpus ---------------------------------------------------------------------------------
 
 

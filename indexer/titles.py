@@ -106,6 +106,24 @@ class Titles:
                         break
         return out
 
+    def printing(self, key: str, typed: str, limit: int, scan: int) -> list[dict[str, str]]:
+        """Up to `limit` {"id", "title"} of the titles starting with `key` (folded) that print
+        the words of `typed` with its marks (`marks_first`), reading at most `scan` of them: a
+        common folded start ("bao": "Bảo", "Báo", "Bão" …) has hundreds of titles, and the
+        first few in folded order need not print the marks typed ("bão": "Bão số 1 …" was never
+        offered, `q=đà` no "Đà Nẵng")."""
+        want = [canonical_syllable(w) for w in _WORD.findall(typed)]
+        plain = [fold(w) for w in want]
+        out: list[dict[str, str]] = []
+        n = len(self)
+        i = bisect.bisect_left(range(n), key, key=self.folded.__getitem__)
+        end = min(n, i + scan)
+        while i < end and len(out) < limit and self.folded[i].startswith(key):
+            if _prints_as_typed(self.text[i], want, plain):
+                out.append({"id": self.ids[i], "title": self.text[i]})
+            i += 1
+        return out
+
     def _containing(self, needle: str) -> Iterable[int]:
         """Rows whose folded title contains `needle`, in order."""
         return (i for i, folded in enumerate(self.folded) if needle in folded)

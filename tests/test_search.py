@@ -1519,3 +1519,18 @@ def test_a_question_weighs_a_title_derived_from_the_lead_only_as_the_leads_sente
     assert question["derived"] < question["printed"]  # (weighed as title and lead: equal)
     assert set(scores("title:cá heo")) == {"derived", "printed"}
     assert ids(service.search("title:bến")) == ["other"]  # not the lead that tells "Tàu về bến"
+
+
+def test_suggestions_find_the_titles_printing_the_marks_typed_beyond_the_first_few() -> None:
+    """ "bão": the titles starting with "bao" in folded order are "Bảo Anh …" (40 of them) before
+    "Bão số 1 …", and only the first 30 were read for their marks, so "Bão" was never offered."""
+    from indexer.search import SUGGEST_POOL, _completions
+    from indexer.titles import Titles
+
+    entries = [(f"a{i}", f"Bảo Anh ra mắt ca khúc {i}") for i in range(SUGGEST_POOL + 10)]
+    entries += [("storm", "Bão số 1 đi vào vịnh Bắc Bộ"), ("press", "Báo chí và mạng xã hội")]
+    titles = Titles.from_entries(entries)
+    found = _completions(titles, "bao", "bão", 5)
+    assert [f["id"] for f in found[:1]] == ["storm"] and len(found) == 5
+    assert [f["id"] for f in _completions(titles, "bao", "báo", 5)][:1] == ["press"]
+    assert [f["id"] for f in _completions(titles, "bao", "bao", 3)] == ["a0", "a1", "a10"]  # no marks: folded order

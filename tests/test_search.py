@@ -1534,3 +1534,15 @@ def test_suggestions_find_the_titles_printing_the_marks_typed_beyond_the_first_f
     assert [f["id"] for f in found[:1]] == ["storm"] and len(found) == 5
     assert [f["id"] for f in _completions(titles, "bao", "báo", 5)][:1] == ["press"]
     assert [f["id"] for f in _completions(titles, "bao", "bao", 3)] == ["a0", "a1", "a10"]  # no marks: folded order
+
+
+def test_a_time_given_in_another_zone_is_filtered_and_faceted_on_the_same_day(tmp_path: Path) -> None:
+    """20:00 on 31 December in New York is 08:00 on 1 January in Hà Nội. The date filters read
+    days in the archive's time, the month facet read the text as given: the article was found
+    by `from=2022-01-01` and counted under 2021-12."""
+    records = [{"id": "ny", "title": "Tin quokka", "lead": "Tin.", "published": "2021-12-31T20:00:00-05:00"}]
+    service = small_service(tmp_path, records)
+    found = service.search("quokka", date_from="2022-01-01", date_to="2022-01-01")
+    assert [h["id"] for h in found["hits"]] == ["ny"]
+    assert [f["value"] for f in found["facets"]["month"]] == ["2022-01"]
+    assert service.search("quokka", date_from="2021-12-31", date_to="2021-12-31")["total"] == 0

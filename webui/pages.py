@@ -225,7 +225,8 @@ def _invalid(exc: InvalidParameter, params: SearchParams) -> tuple[str, int]:
 
 @pages.get("/articles/<path:article_id>")
 def article(article_id: str) -> Any:
-    """One article, with the query terms marked when opened from a results page (?q=...)."""
+    """One article, with the query terms marked when opened from a results page (?q=..., with
+    that page's other parameters for the way back to it)."""
     service = _service()
     doc = service.article(article_id)
     q = request.args.get("q", "").strip()

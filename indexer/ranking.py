@@ -377,6 +377,8 @@ class QueryBuilder:
                             self.highlight.term(form[0])
                         self._note_alias(form, typed)
                     alternatives.append(self._form(form, parts))
+                if length > 1:  # the words typed, apart: "tai nạn … giao thông" holds them too
+                    alternatives.append(AtLeast([self._fields(parts, "", f, 1.0) for f in typed], length))
                 topic.append(len(units))
                 units.append(wq.DisjunctionMax(alternatives))
                 known += 1

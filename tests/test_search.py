@@ -1546,3 +1546,18 @@ def test_a_time_given_in_another_zone_is_filtered_and_faceted_on_the_same_day(tm
     assert [h["id"] for h in found["hits"]] == ["ny"]
     assert [f["value"] for f in found["facets"]["month"]] == ["2022-01"]
     assert service.search("quokka", date_from="2021-12-31", date_to="2021-12-31")["total"] == 0
+
+
+def test_the_words_of_an_abbreviation_typed_out_are_found_apart_too(tmp_path: Path) -> None:
+    """ "tai nạn giao thông" is a listed abbreviation (TNGT): its words were one unit that needed
+    them side by side or the initialism, so a crash report that writes "tai nạn" and "giao
+    thông" apart was never found. It is now, below the articles that hold the phrase."""
+    records = [
+        {"id": "phrase", "title": "Tin một", "lead": "Một vụ tai nạn giao thông trên quốc lộ."},
+        {"id": "apart", "title": "Tin hai", "lead": "Tai nạn trên quốc lộ khiến giao thông ùn tắc."},
+        {"id": "initialism", "title": "Tin ba", "lead": "TNGT giảm trong tháng."},
+        {"id": "half", "title": "Tin bốn", "lead": "Tai nạn lao động ở nhà máy."},
+    ]
+    service = small_service(tmp_path, records)
+    ids = [h["id"] for h in service.search("tai nan giao thong")["hits"]]
+    assert set(ids) == {"phrase", "apart", "initialism"} and ids.index("phrase") < ids.index("apart")

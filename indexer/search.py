@@ -606,10 +606,9 @@ def _title_and_snippet(articles: _StoredArticles, docnum: int, highlighter: High
 
 
 def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dict[str, str]]:
-    """Titles completing the folded `key`, those that print the marks of `spelled` first: read
-    from a pool of SUGGEST_POOL titles when it has any (`titles.marks_first`), and where that
-    pool holds fewer than `limit` of them, from further along the titles starting with `key`
-    (`Titles.printing`)."""
+    """Titles completing the folded `key`, those that print the marks of `spelled` first: found
+    along the titles starting with `key` (`Titles.printing`, up to SUGGEST_SCAN of them), then
+    the rest of a pool of SUGGEST_POOL in the order `titles.marks_first` gives them."""
     if not has_marks(spelled):
         return titles.suggest(key, limit)
     found = marks_first(titles.suggest(key, limit, SUGGEST_POOL), spelled, limit)

@@ -111,7 +111,7 @@ class Titles:
         the words of `typed` with its marks (`marks_first`), reading at most `scan` of them: a
         common folded start ("bao": "Bảo", "Báo", "Bão" …) has hundreds of titles, and the
         first few in folded order need not print the marks typed ("bão": "Bão số 1 …" was never
-        offered, `q=đà` no "Đà Nẵng")."""
+        offered, nor any "Đà …" for `đà`)."""
         want = [canonical_syllable(w) for w in _WORD.findall(typed)]
         plain = [fold(w) for w in want]
         out: list[dict[str, str]] = []

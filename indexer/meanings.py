@@ -293,11 +293,11 @@ def _understood_words(
             candidates = [held, *(c for c in candidates if c != held)]
         marked = choice.typed_with_marks
         if marked and taken is None:
-            taken = _only_printed(choice.raw, candidates, support)
-            if taken is None and restorer is not None:
-                fits = _fits_marks(choice.raw, candidates, tokens, i, restorer, support)
-                if fits:  # shown, and its spelling preferred; every candidate is still matched alike
-                    candidates = [fits, *(c for c in candidates if c != fits)]
+            spelled = _printed_spellings(choice.raw, candidates, support)
+            if len(spelled) == 1:  # the only candidate printed with the marks typed is taken
+                taken = spelled[0][0]
+            elif len(spelled) > 1 and restorer is not None and (fits := _fits_marks(spelled, tokens, i, restorer)):
+                candidates = [fits, *(c for c in candidates if c != fits)]  # shown, and its spelling preferred
         extra = (
             *_new_forms(meaning, [taken] if taken else [], TAKEN_WEIGHT),
             *_new_forms(meaning, [c for c in candidates if c != taken], TYPO_WEIGHT),
@@ -325,30 +325,33 @@ def _understood_words(
 FITS_MARGIN = math.log(10.0)
 
 
+def _printed_spellings(typed: str, candidates: Sequence[str], support: Support) -> list[tuple[str, str]]:
+    """(candidate, its spelling with the marks of `typed` carried over) for the candidates the
+    index prints so (`misspellings.printed_carried`: "noà" → "nào"; "non" would need the marked
+    "à" replaced): the only one is taken, between several `_fits_marks` chooses."""
+    return [(c, carried) for c in candidates if (carried := printed_carried(typed, c, support))]
+
+
 def _fits_marks(
-    typed: str, candidates: Sequence[str], tokens: Sequence[Syllable], i: int, restorer: Restores, support: Support
+    spelled: Sequence[tuple[str, str]], tokens: Sequence[Syllable], i: int, restorer: Restores
 ) -> str | None:
     """The candidate of word i, typed with marks and mistyped, whose spelling with those marks
-    carried over (`printed_carried`) the restoration model finds FITS_MARGIN likelier than any
-    other's between the neighbours as typed with marks ("của nôg là": "ông" over "nô" and
-    "ngô"; "khó như lnê trời": "lên" over "lê"); None where it finds none so. The neighbours'
-    folded pairs, which rank the candidates (`_held_slip`), cannot tell "của nó" from "của ô":
-    the marks can. Shown for a word the index lacks, typo-accented form, no rank moved:
+    carried over (`_printed_spellings`, two or more) the restoration model finds FITS_MARGIN
+    likelier than any other's between the neighbours as typed with marks ("của nôg là": "ông"
+    over "nô" and "ngô"; "khó như lnê trời": "lên" over "lê"); None where it finds none so.
+    The neighbours' folded pairs, which rank the candidates (`_held_slip`), cannot tell "của
+    nó" from "của ô": the marks can. Shown for a word the index lacks, typo-accented form, no
+    rank moved:
     shown exactly as meant, keywords 0.770 -> 0.777, headlines 0.647 -> 0.657, vinewsqa
     0.708 -> 0.718, questions 0.647 -> 0.657, legal 0.675 -> 0.683, leads 0.647 -> 0.660
     (bench/journal/relevance.md, "Stop 58")."""
-    spelled = [(c, carried) for c in candidates if (carried := printed_carried(typed, c, support))]
-    if not spelled:
-        return None
 
     def marked(j: int) -> str | None:
         return tokens[j].exact if 0 <= j < len(tokens) and has_marks(tokens[j].exact) else None
 
     fits = restorer.fit([carried for _, carried in spelled], marked(i - 1), marked(i + 1))
     ranked = sorted(zip(fits, (c for c, _ in spelled), strict=True), reverse=True)
-    if len(ranked) == 1 or ranked[0][0] - ranked[1][0] >= FITS_MARGIN:
-        return ranked[0][1]
-    return None
+    return ranked[0][1] if ranked[0][0] - ranked[1][0] >= FITS_MARGIN else None
 
 
 def _hyphened(tokens: Sequence[Syllable], text: str) -> list[range]:
@@ -565,14 +568,6 @@ def typed_case(typed: str, word: str) -> str:
     if not word.islower() or not typed[:1].isupper():
         return word
     return word[:1].upper() + word[1:]
-
-
-def _only_printed(typed: str, candidates: Sequence[str], support: Support) -> str | None:
-    """The one candidate the index prints with the marks of `typed` carried over
-    (`misspellings.carried_marks`: "noà" → "nào"; "non" would need the marked "à" replaced), if
-    only one is."""
-    printed = [c for c in candidates if printed_carried(typed, c, support)]
-    return printed[0] if len(printed) == 1 else None
 
 
 def _new_forms(meaning: Meaning, spellings: Sequence[str], weight: float) -> tuple[tuple[str, float], ...]:

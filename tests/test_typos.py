@@ -561,7 +561,7 @@ def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its
 
     from indexer.analysis import normalize_text, tokenize
     from indexer.keyboard import DictSupport
-    from indexer.meanings import _fits_marks
+    from indexer.meanings import _fits_marks, _printed_spellings
     from indexer.restoration import Counts, Restorer, printed_syllables
 
     texts = [*(f"Nhà của ông là đây {i}." for i in range(20)), *(f"Đó là nhà của nó {i}." for i in range(30))]
@@ -580,7 +580,8 @@ def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its
 
     def fits(query: str, i: int) -> str | None:
         tokens = [t for t in tokenize(normalize_text(query)) if not t.alias]
-        return _fits_marks(tokens[i].exact, ["no", "ong", "ngo"], tokens, i, restorer, support)
+        spelled = _printed_spellings(tokens[i].exact, ["no", "ong", "ngo"], support)
+        return _fits_marks(spelled, tokens, i, restorer)
 
     assert fits("của nôg là", 1) == "ong"
     assert fits("nôg", 0) is None  # "ông" 20 times, "nô" 10: no margin without neighbours

@@ -376,9 +376,11 @@ class QueryBuilder:
                         else:
                             self.highlight.term(form[0])
                         self._note_alias(form, typed)
-                    alternatives.append(self._form(form, parts))
-                if length > 1:  # the words typed, apart: "tai nạn … giao thông" holds them too
-                    alternatives.append(AtLeast([self._fields(parts, "", f, 1.0) for f in typed], length))
+                        alternatives.append(self._form(form, parts))
+                    elif length > 1:  # the words typed, side by side or apart ("tai nạn … giao thông")
+                        alternatives.append(AtLeast([self._fields(parts, "", f, 1.0) for f in form], length))
+                    else:
+                        alternatives.append(self._form(form, parts))
                 topic.append(len(units))
                 units.append(wq.DisjunctionMax(alternatives))
                 known += 1

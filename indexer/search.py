@@ -66,8 +66,7 @@ __all__ = [
 MAX_PER_PAGE = 100
 MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
 SUGGEST_LIMIT = 10
-SUGGEST_POOL = 30  # titles starting with a prefix typed with marks read, to put those printing them first
-SUGGEST_SCAN = 3000  # titles starting with it read at most to find those that print its marks (`Titles.printing`)
+SUGGEST_SCAN = 3000  # titles starting with a prefix typed with marks read at most for those printing them
 CONTEXT_HITS = 3  # the hits whose titles and snippets "did you mean" reads (`_context`), on any page: 3 restores
 # more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k;
 # bench/journal/relevance.md, stop 47)
@@ -608,10 +607,10 @@ def _title_and_snippet(articles: _StoredArticles, docnum: int, highlighter: High
 def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dict[str, str]]:
     """Titles completing the folded `key`, those that print the marks of `spelled` first: found
     along the titles starting with `key` (`Titles.printing`, up to SUGGEST_SCAN of them), then
-    the rest of a pool of SUGGEST_POOL in the order `titles.marks_first` gives them."""
+    the others in the order `titles.marks_first` gives them."""
+    found = marks_first(titles.suggest(key, limit), spelled, limit)
     if not has_marks(spelled):
-        return titles.suggest(key, limit)
-    found = marks_first(titles.suggest(key, limit, SUGGEST_POOL), spelled, limit)
+        return found
     printed = titles.printing(key, spelled, limit, SUGGEST_SCAN)
     ids = {p["id"] for p in printed}
     return [*printed, *(f for f in found if f["id"] not in ids)][:limit]

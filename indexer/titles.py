@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
 from pathlib import Path
 
 from indexer.analysis import canonical_syllable, fold, has_marks
@@ -83,20 +84,14 @@ class Titles:
         for name, column in zip(_COLUMNS, (self.folded, self.text, self.ids), strict=True):
             StringColumn.write(folder, name, column)
 
-    def suggest(self, key: str, limit: int, pool: int = 0) -> list[dict[str, str]]:
+    def suggest(self, key: str, limit: int) -> list[dict[str, str]]:
         """Up to `limit` {"id", "title"}: folded titles starting with `key` (folded, spaces
-        single), in folded order, then titles containing " " + key, in the same order. With
-        a larger `pool`, up to that many titles starting with `key` (one contiguous run, cheap
-        to read on), for `marks_first` to choose from; the scan for titles containing it, which
-        reads every title, still stops at `limit`."""
+        single), in folded order, then titles containing " " + key, in the same order."""
         out: list[dict[str, str]] = []
         seen: set[str] = set()
-        n = len(self)
-        i = bisect.bisect_left(range(n), key, key=self.folded.__getitem__)
-        while i < n and self.folded[i].startswith(key) and len(out) < max(limit, pool):
+        for i in islice(self._starting(key), limit):
             out.append({"id": self.ids[i], "title": self.text[i]})
             seen.add(self.ids[i])
-            i += 1
         if len(out) < limit:
             for i in self._containing(" " + key):
                 doc_id = self.ids[i]
@@ -115,14 +110,21 @@ class Titles:
         want = [canonical_syllable(w) for w in _WORD.findall(typed)]
         plain = [fold(w) for w in want]
         out: list[dict[str, str]] = []
-        n = len(self)
-        i = bisect.bisect_left(range(n), key, key=self.folded.__getitem__)
-        end = min(n, i + scan)
-        while i < end and len(out) < limit and self.folded[i].startswith(key):
+        for i in islice(self._starting(key), scan):
             if _prints_as_typed(self.text[i], want, plain):
                 out.append({"id": self.ids[i], "title": self.text[i]})
-            i += 1
+                if len(out) >= limit:
+                    break
         return out
+
+    def _starting(self, key: str) -> Iterator[int]:
+        """Rows whose folded title starts with `key`, in order: one contiguous run, found by
+        bisection."""
+        n = len(self)
+        i = bisect.bisect_left(range(n), key, key=self.folded.__getitem__)
+        while i < n and self.folded[i].startswith(key):
+            yield i
+            i += 1
 
     def _containing(self, needle: str) -> Iterable[int]:
         """Rows whose folded title contains `needle`, in order."""

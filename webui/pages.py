@@ -229,11 +229,11 @@ def article(article_id: str) -> Any:
     that page's other parameters for the way back to it)."""
     service = _service()
     doc = service.article(article_id)
-    q = request.args.get("q", "").strip()
     try:  # the search it was opened from, so that "back to results" returns to the same page
         params = SearchParams.from_request()
     except InvalidParameter:
-        params = SearchParams(q=q)
+        params = SearchParams(q=request.args.get("q", "").strip())
+    q = params.q
     if doc is None:
         return render_template("error.html", params=params, title="Không tìm thấy bài viết",
                                message="Không có bài viết nào với mã này trong kho lưu trữ.",

@@ -225,17 +225,14 @@ class Abbreviations:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             read = [self._read(text) for text in line.split("\t") if text.strip()]
-            forms = list(dict.fromkeys(f for f in [k for k, _ in read] + [j for _, js in read for j in js] if f))
+            written = [syllables for syllables, _ in read] + [joined for _, run in read for joined in run]
+            forms = list(dict.fromkeys(f for f in written if f))
             if len(forms) < 2:
                 continue
             for form in forms:
                 group = self.groups.setdefault(form, [form])
                 group.extend(f for f in forms if f not in group)
                 self.longest = max(self.longest, len(form))
-
-    @staticmethod
-    def _key(text: str) -> tuple[str, ...]:
-        return tuple(t.folded for t in tokenize(normalize_text(text)) if not t.alias)
 
     @staticmethod
     def _read(text: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:

@@ -150,6 +150,9 @@ def _stamp_iso(m: re.Match[str]) -> str | None:
     return dt.isoformat(timespec="seconds")
 
 
+FIRST_YEAR = 1000  # the earliest published year taken: facets and filters read years as YYYY
+
+
 def _parse_published(value: Any) -> str | None:
     """JSON Lines `published`: ISO 8601 (a naive time is taken as Vietnam time), 'HH:MM
     DD/MM/YYYY' or 'DD/MM/YYYY'; null stays None. Raises IngestError otherwise."""
@@ -176,7 +179,15 @@ def _parse_published(value: Any) -> str | None:
     # in the archive's own time, as the date filters read days (`search._date_filter`): the
     # month facet, the date shown and `stats` take the date from this text, and a time given in
     # another zone ("2021-12-31T20:00:00-05:00") fell in 2021 there and in 2022 for the filters
-    return dt.astimezone(VIETNAM_TZ).isoformat(timespec="seconds")
+    try:
+        local = dt.astimezone(VIETNAM_TZ)
+    except OverflowError:  # "9999-12-31T23:59:59Z" is in the year 10000 in Hà Nội
+        local = None
+    if local is None or not FIRST_YEAR <= local.year <= 9999:
+        # a placeholder ("0001-01-01", "9999-12-31T23:59:59Z") is no date: a year of 1 made a
+        # facet "1" that no YYYY link reaches
+        raise IngestError(f"published date {text[:40]!r} is out of range (years {FIRST_YEAR}-9999)")
+    return local.isoformat(timespec="seconds")
 
 
 # --- line rules ---------------------------------------------------------------------------------
@@ -418,6 +429,10 @@ def parse_jsonl_record(obj: dict[str, Any], *, source: str = "", line: int | Non
     id_ = _text_field(obj, "id")
     if not id_:
         raise IngestError("missing id")
+    if any(step in ("", ".", "..") for step in id_.split("/")):
+        # its page's address (/articles/<id>) would be another one: browsers resolve "." and
+        # ".." there, and an empty step is no address of ours
+        raise IngestError(f"id {id_[:40]!r} has an empty, '.' or '..' part between slashes: no page could show it")
     lead = _text_field(obj, "lead")
     body = obj.get("body")
     if isinstance(body, list) and all(isinstance(p, str) for p in body):

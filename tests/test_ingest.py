@@ -284,6 +284,16 @@ def test_jsonl_missing_title_is_derived_and_source_falls_back_to_the_record() ->
         ({"id": "x", "body": 3}, "'body' must be a string"),
         ({"id": "x", "body": "y", "captions": "z"}, "'captions' must be a list"),
         ({"id": "x", "body": "y", "published": "hôm qua"}, "invalid published date"),
+        # placeholders: the first overflowed in Vietnam time, a traceback that ended the build
+        ({"id": "x", "body": "y", "published": "9999-12-31T23:59:59Z"}, "out of range"),
+        ({"id": "x", "body": "y", "published": "0001-01-01T00:00:00+08:00"}, "out of range"),
+        ({"id": "x", "body": "y", "published": "01/01/0999"}, "out of range"),
+        # its page's address would be another (browsers resolve "." and ".."), or none
+        ({"id": "..", "body": "y"}, "no page could show it"),
+        ({"id": ".", "body": "y"}, "no page could show it"),
+        ({"id": "/lead", "body": "y"}, "no page could show it"),
+        ({"id": "a//b", "body": "y"}, "no page could show it"),
+        ({"id": "a/../b", "body": "y"}, "no page could show it"),
         ([1, 2], "not a JSON object"),
         ({"id": "x", "body": "y", "captions": ["z \ud800"]}, "'captions' holds an unpaired surrogate"),
     ],

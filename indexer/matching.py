@@ -35,6 +35,7 @@ from whoosh.util.numeric import byte_to_length
 
 from indexer.flatpostings import FlatPostings
 from indexer.postings import SegmentPostings
+from indexer.schema import UNDATED_OLDEST
 
 B = 0.75
 K1 = 1.2
@@ -212,8 +213,9 @@ class Executor:
     def top(self, mask: np.ndarray, score: np.ndarray, sort: str, limit: int) -> list[int]:
         """Docnums of the best `limit` matches: by score (docnum breaks ties), or by date."""
         docs = np.flatnonzero(mask)
-        if sort == "newest":
-            keys = (docs, -self.columns["published"][docs])
+        if sort == "newest":  # undated last (`published` 0 would put them before 1969)
+            oldest = self.columns["oldest"][docs]
+            keys = (docs, np.where(oldest == UNDATED_OLDEST, np.iinfo(np.int64).max, -oldest))
         elif sort == "oldest":
             keys = (docs, self.columns["oldest"][docs])
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import threading
 import time
 from collections import Counter
@@ -48,7 +49,7 @@ from indexer.query import (
 from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
-from indexer.schema import PARTS
+from indexer.schema import PARTS, UNDATED_OLDEST
 from indexer.sidecars import Catalog, ReadingCounter
 from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
 from indexer.stored import StoredFields
@@ -661,10 +662,17 @@ def _bounded_page(page: int, per_page: int) -> tuple[int, int]:
     return page, per_page
 
 
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # the one form a date parameter takes (ASCII digits)
+
+
 def _parse_day(value: str | None, name: str) -> date | None:
+    """The day `value` names, YYYY-MM-DD only: `date.fromisoformat` also takes "20220101" and
+    ISO weeks ("2022-W01-6"), which the API refused and the pages and the CLI took."""
     if value in (None, ""):
         return None
     try:
+        if not DAY.fullmatch(str(value)):
+            raise ValueError
         return date.fromisoformat(str(value))
     except ValueError:
         raise InvalidParameter("invalid_date", f"{name} must be a date like 2021-11-05") from None
@@ -676,18 +684,15 @@ def _date_filter(date_from: str | None, date_to: str | None) -> Any:
         return None
     if start is not None and end is not None and start > end:
         raise InvalidParameter("invalid_date", "from must not be after to")
-    # Undated articles are stored as published=0, so the range starts at 1 even for an early
-    # `from` (it used to take them in); a `to` before 1970 thus matches nothing (it used to
-    # raise "from must not be after to" with no `from` given).
-    lo = max(1, int(datetime(start.year, start.month, start.day, tzinfo=VIETNAM).timestamp())) if start else 1
+    # On `oldest`, where undated articles are UNDATED_OLDEST, past every day: on `published`
+    # they are 0, and a range starting at 1 to keep them out lost every article dated before 1970.
+    lo = int(datetime(start.year, start.month, start.day, tzinfo=VIETNAM).timestamp()) if start else None
     hi = (
         int(datetime(end.year, end.month, end.day, tzinfo=VIETNAM).timestamp()) + 86399
         if end
-        else 2**62 - 1
+        else UNDATED_OLDEST - 1
     )
-    if lo > hi:
-        return wq.NullQuery
-    return wq.NumericRange("published", lo, hi)
+    return wq.NumericRange("oldest", lo, hi)
 
 
 def _evaluate(executor: Executor, searcher: Any, q: Any, date_filter: Any) -> tuple[Any, Any]:

@@ -1548,6 +1548,39 @@ def test_a_time_given_in_another_zone_is_filtered_and_faceted_on_the_same_day(tm
     assert service.search("quokka", date_from="2021-12-31", date_to="2021-12-31")["total"] == 0
 
 
+def test_articles_dated_before_1970_are_filtered_and_sorted_by_their_dates(tmp_path: Path) -> None:
+    """Undated articles are stored as published=0, and the filters started at 1 to keep them
+    out: every article dated at or before 1970-01-01 07:00 (Hà Nội) was counted in its year's
+    facet and found by no date range. Sorted newest first, they came after the undated ones."""
+    dates = {"moon": "1969-07-20T20:17:00+07:00", "dbp": "1954-05-07T17:30:00+07:00",
+             "epoch": "1970-01-01T07:00:00+07:00", "recent": "2021-11-05T08:00:00+07:00", "undated": None}
+    service = small_service(tmp_path, [
+        {"id": i, "title": "Tin quokka", "lead": "Tin quokka.", "published": d} for i, d in dates.items()
+    ])
+
+    def ids(**params: str) -> list[str]:
+        return [h["id"] for h in service.search("quokka", **params)["hits"]]
+
+    assert ids(date_from="1969-01-01", date_to="1969-12-31") == ["moon"]
+    assert ids(date_from="1970-01-01", date_to="1970-01-01") == ["epoch"]
+    assert set(ids(date_from="1900-01-01")) == {"moon", "dbp", "epoch", "recent"}  # dated only
+    assert set(ids(date_to="1969-12-31")) == {"moon", "dbp"}
+    assert ids(sort="newest") == ["recent", "epoch", "moon", "dbp", "undated"]
+    assert ids(sort="oldest") == ["dbp", "moon", "epoch", "recent", "undated"]
+    years = {f["value"]: f["count"] for f in service.search("quokka")["facets"]["year"]}
+    assert years == {"2021": 1, "1970": 1, "1969": 1, "1954": 1}
+    for year in years:  # each facet's link finds what it counts
+        assert len(ids(date_from=f"{year}-01-01", date_to=f"{year}-12-31")) == years[year]
+
+
+@pytest.mark.parametrize("day", ["20220101", "2022-W01-6", "2022W016", "2022-1-01", "２０２２-01-01"])
+def test_date_parameters_take_only_the_form_the_api_takes(service: SearchService, day: str) -> None:
+    """`date.fromisoformat` also reads "20220101" and ISO weeks: the API refused them, the
+    results page and `vnsearch search` took them."""
+    with pytest.raises(InvalidParameter, match="2021-11-05"):
+        service.search("nam", date_from=day)
+
+
 def test_the_words_of_an_abbreviation_typed_out_are_found_apart_too(tmp_path: Path) -> None:
     """ "tai nạn giao thông" is a listed abbreviation (TNGT): its words were one unit that needed
     them side by side or the initialism, so a crash report that writes "tai nạn" and "giao

@@ -23,6 +23,7 @@ from indexer import __version__
 from indexer.cli import public_article
 from indexer.index import IndexUnavailable
 from indexer.search import (
+    DAY,
     FIELD_CHOICES,
     MAX_PER_PAGE,
     MAX_RESULT_WINDOW,
@@ -47,7 +48,6 @@ ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # Bumped when the JSON shape changes, so caches keyed on old ETags are not reused.
 API_REVISION = "1"
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() also takes "+5", " 5", "５"
-_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*")
 
 
@@ -123,7 +123,7 @@ def _day(name: str) -> str | None:
     raw = _arg(name)
     if raw is None:
         return None
-    if not _DAY.fullmatch(raw):
+    if not DAY.fullmatch(raw):
         raise ApiError(400, "invalid_date", f"{name} must be a date like 2021-11-05")
     return raw  # search() rejects impossible days (2021-02-30) and from > to
 

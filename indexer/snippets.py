@@ -505,14 +505,32 @@ def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int
         e = min(len(text), e + room)
         if e - s < limit and s > 0:
             s = max(0, s - (limit - (e - s)))
-    # cut at word boundaries (never inside a syllable)
-    if s > 0:
-        while s < len(text) and not text[s - 1].isspace():
-            s += 1
-    if e < len(text):
-        while e > s and not text[e].isspace():
-            e -= 1
-    return s, e
+    # cut at word boundaries (never inside a syllable), keeping the first match shown: in a
+    # long run without spaces (a URL) the next space may lie past it, or past the end
+    shown = _inside(matches, s, e)
+    return _cut_after(text, s, shown[0][0] if shown else e), _cut_before(text, e, shown[0][1] if shown else s)
+
+
+def _cut_after(text: str, s: int, stop: int) -> int:
+    """The first word boundary from `s` on, at `stop` at the latest: after a space, else after
+    a character that is no letter or digit ("/" in a URL), else `stop`."""
+    if s <= 0:
+        return 0
+    for p in range(s, stop + 1):
+        if text[p - 1].isspace():
+            return p
+    return next((p for p in range(s, stop + 1) if not text[p - 1].isalnum()), stop)
+
+
+def _cut_before(text: str, e: int, stop: int) -> int:
+    """The last word boundary up to `e`, at `stop` at the earliest: at a space, else at a
+    character that is no letter or digit, else `e` itself (inside a run too long to show)."""
+    if e >= len(text):
+        return len(text)
+    for p in range(e, stop - 1, -1):
+        if text[p].isspace():
+            return p
+    return next((p for p in range(e, stop - 1, -1) if not text[p].isalnum()), e)
 
 
 STRETCH_LEAD = 4  # a stretch starts a quarter of the snippet before the match it is built on

@@ -1581,6 +1581,16 @@ def test_date_parameters_take_only_the_form_the_api_takes(service: SearchService
         service.search("nam", date_from=day)
 
 
+def test_a_word_deep_in_a_long_run_without_spaces_is_shown_in_its_snippet(tmp_path: Path) -> None:
+    """A snippet is cut at spaces; in a URL of 300 characters the next space from the cut lay
+    past the word asked for, and the snippet came out empty ("…  …")."""
+    url = "https://example.vn/" + "-".join(["chuyen-muc-tin-tuc"] * 8) + "-giraffeword-" + "-".join(["bai-viet"] * 12)
+    lead = "Đọc thêm tại đây. " + " ".join(["Câu mở đầu dài."] * 10) + " Nguồn: " + url + " và các trang khác."
+    service = small_service(tmp_path, [{"id": "u", "title": "Tin một", "lead": lead}])
+    snippet = service.search("giraffeword")["hits"][0]["snippet"]
+    assert "<mark>giraffeword</mark>" in snippet
+
+
 def test_the_words_of_an_abbreviation_typed_out_are_found_apart_too(tmp_path: Path) -> None:
     """ "tai nạn giao thông" is a listed abbreviation (TNGT): its words were one unit that needed
     them side by side or the initialism, so a crash report that writes "tai nạn" and "giao

@@ -397,6 +397,14 @@ def test_etag_revalidation_gives_304(client: FlaskClient, url: str) -> None:
     assert other.status_code == 200
 
 
+def test_if_none_match_star_does_not_make_a_missing_article_exist(client: FlaskClient) -> None:
+    """ "*" matches any current version of the article, so only one that exists: it was a 304
+    (cacheable for ten minutes) for an id the index does not hold."""
+    missing = client.get("/api/articles/no-such-article", headers={"If-None-Match": "*"})
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    assert client.get(f"/api/articles/{SEED_ID}", headers={"If-None-Match": "*"}).status_code == 304
+
+
 def test_etag_follows_the_canonical_request(client: FlaskClient) -> None:
     def etag(url: str) -> str:
         return client.get(url).headers["ETag"]

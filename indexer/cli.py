@@ -10,7 +10,7 @@ import re
 import sys
 import time
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -211,9 +211,29 @@ def estimate_total(paths: Sequence[Path]) -> int | None:
     return total or None
 
 
-def _print_build(build: BuildReport, report: IngestReport) -> None:
+def _built(run: Callable[[], BuildReport], report: IngestReport, progress: Progress) -> int:
+    """Run a build or an update (`run`) and print what it did. One that fails (nothing
+    usable, or `--strict`) lists the files and lines it rejected before its error, as one that
+    succeeds lists them: `update` used to print only the summary of their reasons."""
+    try:
+        build = run()
+    except BuildFailed:
+        progress.close()
+        _print_rejections(report)
+        raise
+    finally:
+        progress.close()
+    _print_build(build, report)
+    return 0
+
+
+def _print_rejections(report: IngestReport) -> None:
     for rejection in report.rejections:
         print(f"  rejected {rejection}", file=sys.stderr)
+
+
+def _print_build(build: BuildReport, report: IngestReport) -> None:
+    _print_rejections(report)
     print(report.summary(), file=sys.stderr)
     if report.encodings:
         encodings = ", ".join(f"{name} {n}" for name, n in report.encodings.most_common())
@@ -239,18 +259,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     root = _root(args)
     report = IngestReport()
     progress = Progress(estimate_total(paths), args.quiet, "build")
-    try:
-        build = build_index(
+    return _built(
+        lambda: build_index(
             paths, root, procs=args.procs, limit_mb=args.memory_mb, strict=args.strict, progress=progress, report=report
-        )
-    except BuildFailed:
-        progress.close()
-        for rejection in report.rejections:
-            print(f"  rejected {rejection}", file=sys.stderr)
-        raise
-    progress.close()
-    _print_build(build, report)
-    return 0
+        ),
+        report,
+        progress,
+    )
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -258,12 +273,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     root = _root(args)
     report = IngestReport()
     progress = Progress(estimate_total(paths), args.quiet, "update")
-    try:
-        build = update_index(paths, root, progress=progress, report=report)
-    finally:
-        progress.close()
-    _print_build(build, report)
-    return 0
+    return _built(lambda: update_index(paths, root, progress=progress, report=report), report, progress)
 
 
 def cmd_delete(args: argparse.Namespace) -> int:

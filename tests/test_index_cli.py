@@ -198,6 +198,24 @@ def test_build_reports_rejections_and_strict_keeps_old_index(tmp_path: Path) -> 
     assert current_generation(index) == first
 
 
+def test_a_failed_update_lists_what_it_rejected_as_a_failed_build_does(tmp_path: Path) -> None:
+    """An update with nothing usable printed only the summary of reasons ("rejected 2 (invalid
+    JSON 1, empty file 1)"); a build of the same input named each file and line."""
+    index = tmp_path / "ix"
+    run_cli("build", str(SEEDS), index=index)
+    first = current_generation(index)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "broken.jsonl").write_text("{not json\n", encoding="utf-8")
+    (bad / "empty.txt").write_bytes(b"")
+    for command in ("build", "update"):
+        failed = run_cli(command, str(bad), index=index, check=False)
+        assert failed.returncode == 1, (command, failed.stderr)
+        assert "rejected broken.jsonl:1: invalid JSON" in failed.stderr, (command, failed.stderr)
+        assert "rejected empty.txt: empty file" in failed.stderr, (command, failed.stderr)
+        assert current_generation(index) == first
+
+
 def _assert_live_mask_is_whooshs(service: SearchService, live_documents: int) -> None:
     """The executor's live mask marks exactly Whoosh's live docnums, with some deleted."""
     gen = service.generation()

@@ -10,17 +10,26 @@ words' positions with one array lookup per article.
 
 The words are exactly `text_words(searchable_text(article))`, so the positions, and so
 every score, are those of the old path. Files are per Whoosh segment, beside the segment's own
-(``MAIN_<segid>.fwd2.*``: Whoosh's `clean_files` removes them with their segment, and
+(``MAIN_<segid>.fwd3.*``: Whoosh's `clean_files` removes them with their segment, and
 `updates.update_index` hard-links them into the next generation with the rest)::
 
-    MAIN_<segid>.fwd2.words        marisa trie: folded word -> id, this segment's vocabulary
-    MAIN_<segid>.fwd2.*            each document's word ids (uint16 when the vocabulary has at
-                                   most 65,536 words, else int32), a record per document in
-                                   docnum order (`indexer.packed`: compressed with a dictionary
-                                   trained on the segment's, 40% of the raw ids on news-50k)
+    MAIN_<segid>.fwd3.*            each document's printed word ids (uint16 when the vocabulary
+                                   has at most 65,536 words, else int32), a record per document
+                                   in docnum order (`indexer.packed`: compressed with a dictionary
+                                   trained on the segment's)
+
+Each word is kept as printed (lower case, tone placement canonical: "thành", "ủy"), so a quoted
+phrase typed with marks is checked against the marks the article prints (`printed_phrase`):
+the index's exact forms are per syllable, without positions, and its pairs folded, so neither
+can tell `"ban đầu"` from "bán đấu giá". The re-rank reads each printed word's folded one::
+
+    MAIN_<segid>.fwd3.words        marisa trie: folded word -> id
+    MAIN_<segid>.fwd3.printed      marisa trie: printed word -> id, this segment's vocabulary
+    MAIN_<segid>.fwd3.folds.npy    the folded id of each printed id
 
 A segment without them (an index built before they existed) is read the old way, from its
-stored articles; `write_missing` gives segments an update adds or merges their files.
+stored articles, and its phrases with any marks; `write_missing` gives segments an update adds
+or merges their files.
 """
 
 from __future__ import annotations
@@ -36,10 +45,13 @@ from typing import Any
 import numpy as np
 
 from indexer import packed
-from indexer.analysis import fold_quick
-from indexer.mapped import open_trie, save_trie, trie_id
+from indexer.analysis import canonical_syllable, fold_quick
+from indexer.mapped import load_array, open_trie, save_array, save_trie, trie_id, trie_keys
 
-FORMAT = "fwd2"  # in the file names: a new layout gets a new name, so old files are never misread
+# in the file names: a new layout gets a new name, so old files are never misread
+# (fwd3: the words as printed, beside their folded forms)
+FORMAT = "fwd3"
+MAX_PHRASE_WORDS = 64  # a longer quoted phrase is checked for its first 64 words (bits of a uint64)
 
 WORD = re.compile(r"\w+")
 Hits = list[tuple[int, str]]  # (position, query word) in text order, as ranking._query_word_hits
@@ -51,6 +63,38 @@ def text_words(text: str) -> list[str]:
     return WORD.findall(fold_quick(text))
 
 
+class _WordForms(dict):  # type: ignore[type-arg]
+    """A word as the text has it -> one of its forms (`printed_words`), computed once: a build
+    meets the same words millions of times."""
+
+    LIMIT = 1_000_000
+
+    def __init__(self, form: Any) -> None:
+        super().__init__()
+        self.form = form
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[word] = self.form(word)
+        return value
+
+
+_PRINTED = _WordForms(canonical_syllable)  # lower case, tone placement canonical
+_FOLDED = _WordForms(lambda word: fold_quick(canonical_syllable(word)))
+
+
+def printed_words(text: str) -> tuple[list[str], list[str]]:
+    """(`text_words(text)`, each of those words as printed: lower case, tone placement
+    canonical). A text whose folding moves a word boundary (a letter that folds to two, or to
+    none: rare) has its folded words for printed ones, so its phrases hold no marks."""
+    folded = text_words(text)
+    raw = WORD.findall(text)
+    if len(raw) == len(folded) and list(map(_FOLDED.__getitem__, raw)) == folded:
+        return folded, list(map(_PRINTED.__getitem__, raw))
+    return folded, folded
+
+
 def searchable_text(article: Mapping[str, Any]) -> str:
     """Title, lead, paragraphs and captions of a stored article, joined by newlines: the text
     the proximity re-rank reads (from the forward index, or folded from this when absent)."""
@@ -58,10 +102,16 @@ def searchable_text(article: Mapping[str, Any]) -> str:
     return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
 
 
-def _paths(folder: Path, segment_id: str) -> tuple[Path, Path]:
-    """(the vocabulary trie, the stem of the per-document records)."""
+def _paths(folder: Path, segment_id: str) -> tuple[Path, Path, Path, Path]:
+    """(the folded words' trie, the printed words' trie, the folded id of each printed id,
+    the stem of the per-document records)."""
     stem = folder / f"{segment_id}.{FORMAT}"
-    return stem.with_name(stem.name + ".words"), stem
+    return (
+        stem.with_name(stem.name + ".words"),
+        stem.with_name(stem.name + ".printed"),
+        stem.with_name(stem.name + ".folds.npy"),
+        stem,
+    )
 
 
 def _id_type(vocabulary: int) -> type[np.integer[Any]]:
@@ -81,7 +131,8 @@ class ForwardWriter:
     writes them for the segments it made (`write`)."""
 
     def __init__(self) -> None:
-        self._vocabulary = _Vocabulary()
+        self._vocabulary = _Vocabulary()  # printed word -> id
+        self._folded: dict[str, str] = {}  # printed word -> its folded word
         self._ids = array("i")
         self._ends = array("q")
 
@@ -90,10 +141,13 @@ class ForwardWriter:
 
     def add(self, article: Mapping[str, Any]) -> None:
         """The next document: its stored article (`Article.to_dict()`)."""
-        self.add_words(text_words(searchable_text(article)))
+        self.add_words(*printed_words(searchable_text(article)))
 
-    def add_words(self, words: Sequence[str]) -> None:
-        self._ids.extend(map(self._vocabulary.__getitem__, words))
+    def add_words(self, folded: Sequence[str], printed: Sequence[str] | None = None) -> None:
+        """The next document's words (`printed_words`); without `printed`, as folded."""
+        printed = folded if printed is None else printed
+        self._ids.extend(map(self._vocabulary.__getitem__, printed))
+        self._folded.update(zip(printed, folded, strict=True))
         self._ends.append(len(self._ids))
 
     def write(self, folder: Path, segments: Sequence[Any]) -> None:
@@ -103,20 +157,26 @@ class ForwardWriter:
         counts = [segment.doc_count_all() for segment in segments]
         if sum(counts) != len(self._ends):
             raise ValueError(f"{len(self._ends)} documents added, the segments hold {sum(counts)}")
-        words = list(self._vocabulary)
-        trie_path = None
+        printed = list(self._vocabulary)
+        first_paths: tuple[Path, Path, Path, Path] | None = None
         first = 0
         ends = np.frombuffer(self._ends, dtype=np.int64) if len(self._ends) else np.zeros(0, dtype=np.int64)
         ids = np.frombuffer(self._ids, dtype=np.int32) if len(self._ids) else np.zeros(0, dtype=np.int32)
         remap: np.ndarray | None = None
         for segment, count in zip(segments, counts, strict=True):
-            words_path, records_stem = _paths(folder, segment.segment_id())
-            if trie_path is None:
-                trie = save_trie(words_path, words)
-                remap = np.fromiter((trie[w] for w in words), dtype=_id_type(len(words)), count=len(words))
-                trie_path = words_path
+            paths = _paths(folder, segment.segment_id())
+            words_path, printed_path, folds_path, records_stem = paths
+            if first_paths is None:
+                folded_trie = save_trie(words_path, set(self._folded.values()))
+                printed_trie = save_trie(printed_path, printed)
+                id_type = _id_type(len(printed))
+                remap = np.fromiter((printed_trie[w] for w in printed), dtype=id_type, count=len(printed))
+                folds = [folded_trie[self._folded[w]] for w in trie_keys(printed_trie)]
+                save_array(folds_path, np.array(folds, dtype=np.int32))
+                first_paths = paths
             else:
-                words_path.write_bytes(trie_path.read_bytes())
+                for done, path in zip(first_paths[:3], paths[:3], strict=True):
+                    path.write_bytes(done.read_bytes())
             assert remap is not None
             bounds = [int(ends[first - 1]) if first else 0, *ends[first : first + count].tolist()]
             records = [remap[ids[start:end]].tobytes() for start, end in itertools.pairwise(bounds)]
@@ -132,12 +192,12 @@ def write_missing(folder: Path, ix: Any) -> int:
     with ix.reader() as reader:
         for leaf, _ in reader.leaf_readers():
             segment = leaf.segment()
-            if packed.paths(_paths(folder, segment.segment_id())[1])[2].exists():
+            if packed.paths(_paths(folder, segment.segment_id())[3])[2].exists():
                 continue
             writer = ForwardWriter()
             for docnum in range(leaf.doc_count_all()):
                 if leaf.is_deleted(docnum):
-                    writer.add_words(())
+                    writer.add_words([])
                 else:
                     writer.add(leaf.stored_fields(docnum)["article"])
                     read += 1
@@ -149,26 +209,46 @@ class _SegmentWords:
     """One segment's forward files, mapped read-only."""
 
     def __init__(self, folder: Path, segment_id: str, count: int) -> None:
-        words_path, records_stem = _paths(folder, segment_id)
+        words_path, printed_path, folds_path, records_stem = _paths(folder, segment_id)
         self.records = packed.PackedRecords(records_stem)
         if len(self.records) != count:
             raise ValueError(f"{records_stem.name}: {len(self.records)} documents, the segment has {count}")
         self.words = open_trie(words_path)
-        self.id_type = _id_type(len(self.words))
+        self.printed = open_trie(printed_path)
+        self.folds = load_array(folds_path)
+        if len(self.folds) != len(self.printed):
+            raise ValueError(f"{folds_path.name}: {len(self.folds)} ids, the vocabulary has {len(self.printed)}")
+        self.id_type = _id_type(len(self.printed))
 
     def ids(self, docnum: int) -> np.ndarray:
-        """The word ids of the segment's document `docnum`, in text order."""
+        """The printed word ids of the segment's document `docnum`, in text order."""
         return np.frombuffer(self.records.get(docnum), dtype=self.id_type)
 
     def lookup(self, weights: Iterable[str]) -> tuple[np.ndarray, list[str]] | None:
-        """(code of each word id: 1 + its index in the list, or 0; the list of query words this
-        segment holds), or None when it holds none of them."""
+        """(code of each printed word id: 1 + the index in the list of its folded word, or 0;
+        the list of query words this segment holds), or None when it holds none of them."""
         found = [(i, word) for word in weights if (i := trie_id(self.words, word)) is not None]
         if not found:
             return None
         codes = np.zeros(len(self.words), dtype=np.uint8 if len(found) < 256 else np.uint32)
         codes[[i for i, _ in found]] = np.arange(1, len(found) + 1)
-        return codes, [word for _, word in found]
+        return codes[self.folds], [word for _, word in found]
+
+    def phrase_bits(self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None]) -> np.ndarray | None:
+        """Bit j set on each printed word id that word j of a phrase may be printed as: one of
+        its `spellings`, or any printing of its folded form where it has none. None when some
+        word is printed nowhere in the segment as asked."""
+        bits = np.zeros(len(self.printed), dtype=np.uint64)
+        for j, (word, spelled) in enumerate(zip(folded, spellings, strict=True)):
+            if spelled is None:
+                folded_id = trie_id(self.words, word)
+                ids = np.flatnonzero(self.folds == folded_id) if folded_id is not None else []
+            else:
+                ids = [i for s in spelled if (i := trie_id(self.printed, s)) is not None]
+            if not len(ids):
+                return None
+            bits[ids] |= np.uint64(1 << j)
+        return bits
 
 
 class ForwardIndex:
@@ -198,6 +278,26 @@ class ForwardIndex:
         """What one query's re-rank asks of every article: where its words stand."""
         return QueryWords(self, list(weights))
 
+    def printed_phrase(
+        self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None], docs: np.ndarray
+    ) -> np.ndarray:
+        """For each of `docs` (ascending docnums), whether its words hold the phrase `folded`
+        printed as `spellings` ask (`_SegmentWords.phrase_bits`), word after word; True for a
+        document whose segment has no forward files (its marks cannot be told: any will do)."""
+        folded, spellings = folded[:MAX_PHRASE_WORDS], spellings[:MAX_PHRASE_WORDS]
+        held = np.ones(len(docs), dtype=bool)
+        bounds = np.searchsorted(docs, [*self.bases, self.bases[-1] + 2**62]) if self.bases else []
+        for k, part in enumerate(self.parts):
+            a, b = int(bounds[k]), int(bounds[k + 1])
+            if part is None or a == b:
+                continue
+            bits = part.phrase_bits(folded, spellings)
+            if bits is None:
+                held[a:b] = False
+                continue
+            held[a:b] = _hold_in_order(bits, [part.ids(int(d) - self.bases[k]) for d in docs[a:b]], len(folded))
+        return held
+
 
 class QueryWords:
     """One query's words, looked up in each segment's vocabulary the first time it is read."""
@@ -225,3 +325,26 @@ class QueryWords:
         found = codes[part.ids(local)]
         positions = np.flatnonzero(found)
         return list(zip(positions.tolist(), [words[c - 1] for c in found[positions].tolist()], strict=True))
+
+
+def _hold_in_order(bits: np.ndarray, documents: Sequence[np.ndarray], k: int) -> np.ndarray:
+    """For each document's word ids, whether some k of them in a row carry bits 0, 1, …, k-1
+    of `bits` (word j of the phrase at the j-th place): all documents at once, end to end,
+    a run counted only where it starts and ends in one document."""
+    lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+    if not len(documents) or lengths.sum() < k:
+        return np.zeros(len(documents), dtype=bool)
+    codes = bits[np.concatenate(documents)]
+    n = len(codes) - k + 1
+    run = (codes[:n] & np.uint64(1)) != 0
+    for j in range(1, k):
+        run &= (codes[j : j + n] & np.uint64(1 << j)) != 0
+    starts = np.flatnonzero(run)
+    if not len(starts):
+        return np.zeros(len(documents), dtype=bool)
+    ends = np.cumsum(lengths)
+    doc_of_start = np.searchsorted(ends, starts, side="right")
+    whole = doc_of_start == np.searchsorted(ends, starts + k - 1, side="right")
+    held = np.zeros(len(documents), dtype=bool)
+    held[doc_of_start[whole]] = True
+    return held

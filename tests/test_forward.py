@@ -9,11 +9,12 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pytest
 import whoosh.index
 
 from indexer import flatpostings, stored
-from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, searchable_text, text_words
+from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, printed_words, searchable_text, text_words
 from indexer.generations import current_generation
 from indexer.index import build_index
 from indexer.mapped import trie_keys
@@ -46,14 +47,17 @@ class _Segment:
         return self.count
 
 
-def _words(forward: ForwardIndex, docnum: int) -> list[str]:
-    """The words the forward index holds for a docnum, as strings."""
+def _words(forward: ForwardIndex, docnum: int, printed: bool = False) -> list[str]:
+    """The (folded, or `printed`) words the forward index holds for a docnum, as strings."""
     k = bisect_right(forward.bases, docnum) - 1
     part = forward.parts[k]
     assert part is not None
+    ids = part.ids(docnum - forward.bases[k])
+    if printed:
+        keys = trie_keys(part.printed)
+        return [keys[i] for i in ids.tolist()]
     keys = trie_keys(part.words)
-    local = docnum - forward.bases[k]
-    return [keys[i] for i in part.ids(local).tolist()]
+    return [keys[i] for i in part.folds[ids].tolist()]
 
 
 def test_written_words_read_back_as_the_text_path_gives_them(tmp_path: Path) -> None:
@@ -72,8 +76,48 @@ def test_written_words_read_back_as_the_text_path_gives_them(tmp_path: Path) -> 
     for docnum, article in enumerate(articles):
         expected = text_words(searchable_text(article))
         assert _words(forward, docnum) == expected
+        assert _words(forward, docnum, printed=True) == printed_words(searchable_text(article))[1]
         assert words.hits(docnum) == _query_word_hits(expected, weights)
     assert words.hits(0) and words.hits(4)  # the samples do hold query words
+    # printed: lower case, tone placement canonical ("Hoà", "thuỷ" as "hòa", "thủy")
+    assert _words(forward, 2, printed=True)[:9] == ["æsir", "và", "þór", "ở", "hòa", "bình", "thủy", "lợi", "thủy"]
+
+
+def test_printed_words_are_the_folded_words_as_printed() -> None:
+    """Each printed word folds to the word `text_words` gives at its place."""
+    for text in SAMPLES:
+        folded, printed = printed_words(text)
+        assert folded == text_words(text) and len(printed) == len(folded)
+    assert printed_words("Thành uỷ, ĐẢNG ỦY")[1] == ["thành", "ủy", "đảng", "ủy"]
+
+
+def test_a_phrase_is_held_to_its_marks_word_after_word_within_one_document(tmp_path: Path) -> None:
+    """`printed_phrase`: "ban đầu" is not "bán đấu"; a free word (None) may be printed any
+    way; a phrase that runs from the end of one article into the next is in neither; a
+    segment without forward files holds every phrase (its marks cannot be told)."""
+    texts = ["Giá ban đầu cao", "Bán đấu giá đất", "Thành uỷ họp, đầu năm", "Cuối bài là ban", "đầu bài sau"]
+    writer = ForwardWriter()
+    for text in texts:
+        writer.add({"title": text, "lead": "", "paragraphs": [], "captions": []})
+    segments = [_Segment("MAIN_a", 3), _Segment("MAIN_b", 2)]
+    writer.write(tmp_path, segments)
+    docs = np.arange(5)
+
+    def held(folded: list[str], spellings: list[tuple[str, ...] | None]) -> list[int]:
+        return np.flatnonzero(ForwardIndex(tmp_path, segments).printed_phrase(folded, spellings, docs)).tolist()
+
+    assert held(["ban", "dau"], [("ban",), ("đầu",)]) == [0]
+    assert held(["ban", "dau"], [("bán",), ("đấu",)]) == [1]
+    assert held(["ban", "dau"], [None, ("đầu",)]) == [0]
+    assert held(["ban", "dau", "gia"], [None, None, ("giá",)]) == [1]
+    assert held(["thanh", "uy"], [("thành",), ("ủy", "uỷ")]) == [2]
+    assert held(["hop", "dau"], [("họp",), ("đầu",)]) == [2]  # a comma between: words still side by side
+    assert held(["ban", "dau"], [("bàn",), ("đầu",)]) == []
+    assert held(["dau", "ban"], [("đầu",), ("ban",)]) == []  # not in that order anywhere
+    assert held(["cuoi", "bai", "la", "ban", "dau"], [None, None, None, ("ban",), ("đầu",)]) == []
+    for path in tmp_path.glob("MAIN_b.*"):
+        path.unlink()
+    assert held(["ban", "dau"], [("ban",), ("đầu",)]) == [0, 3, 4]  # MAIN_b cannot tell: all of it
 
 
 def test_writer_refuses_segments_of_another_size(tmp_path: Path) -> None:

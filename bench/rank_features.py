@@ -136,11 +136,11 @@ def extract(set_name: str, forms: list[str], subset: int | None, depth: int, cac
         if parsed.is_empty:
             continue
         built, meanings, _ = service._understood(parsed, gen)
-        core, scored = built.query()
-        mask, scores = executor.evaluate(scored, searcher)
-        if not mask.any() and built.can_relax:
-            core, scored = built.query(relaxed=True)
+        for attempt, _ in built.attempts():
+            core, scored = attempt
             mask, scores = executor.evaluate(scored, searcher)
+            if mask.any():
+                break
         docs = executor.top(mask, scores, "relevance", depth)
         if not docs:
             continue

@@ -34,6 +34,7 @@ from whoosh.matching import FilterMatcher
 from whoosh.util.numeric import byte_to_length
 
 from indexer.flatpostings import FlatPostings
+from indexer.forward import ForwardIndex
 from indexer.postings import SegmentPostings
 from indexer.schema import UNDATED_OLDEST
 
@@ -72,6 +73,27 @@ class FieldsTerm(wq.Query):
         return hash(self._key())
 
 
+class PrintedPhrase(wq.Query):
+    """Where a quoted phrase typed with marks stands printed with them: word j one of
+    `spellings[j]` (None: any printing of `folded[j]`). Scores nothing; checked in the forward
+    index (`indexer.forward.ForwardIndex.printed_phrase`) only at the articles that hold
+    everything else, as positions are (`ranking.QueryBuilder._phrase_spellings`)."""
+
+    def __init__(self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None]) -> None:
+        self.folded = tuple(folded)
+        self.spellings = tuple(spellings)
+        self.boost = 0.0
+
+    def __repr__(self) -> str:
+        return f"PrintedPhrase({self.folded}, {self.spellings})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PrintedPhrase) and (self.folded, self.spellings) == (other.folded, other.spellings)
+
+    def __hash__(self) -> int:
+        return hash((self.folded, self.spellings))
+
+
 class AtLeast(wq.CompoundQuery):
     """Matches where at least `minimum` of the subqueries match, and one of those at the
     positions `one_of` if any are given; scores the sum of those that do."""
@@ -88,8 +110,9 @@ class Executor:
     """Per index generation and process; thread-safe (readers come from the caller's own
     Whoosh searcher, shared arrays are read-only once built)."""
 
-    def __init__(self, searcher: Any) -> None:
+    def __init__(self, searcher: Any, forward: ForwardIndex | None = None) -> None:
         reader = searcher.reader()
+        self.forward = forward  # where `PrintedPhrase` is checked (None: an index without it)
         self.n = reader.doc_count_all()
         self.live = _live_mask(searcher, self.n)
         self.columns = {
@@ -147,8 +170,9 @@ class Executor:
             return mask & ~excluded, score
         if isinstance(q, wq.And):
             # Positions are checked last, only where every other part already matched: a
-            # phrase's bigram terms leave few candidates, its single words many.
-            plain = [sub for sub in q.subqueries if not isinstance(sub, wq.Phrase)]
+            # phrase's bigram terms leave few candidates, its single words many. The marks
+            # printed, after them.
+            plain = [sub for sub in q.subqueries if not isinstance(sub, (wq.Phrase, PrintedPhrase))]
             results = [self._eval(sub, searcher) for sub in plain]
             mask = np.ones(self.n, dtype=bool)
             for m, _ in results:
@@ -156,6 +180,9 @@ class Executor:
             for sub in q.subqueries:
                 if isinstance(sub, wq.Phrase):
                     mask = mask & self._phrase(sub, searcher, within=mask)[0]
+            for sub in q.subqueries:
+                if isinstance(sub, PrintedPhrase):
+                    mask = self._printed(sub, within=mask)
             score = _sum([s for _, s in results]) if results else np.zeros(self.n, dtype=np.float32)
             return mask, _boosted(score, q.boost)
         if isinstance(q, wq.Or):
@@ -163,6 +190,8 @@ class Executor:
             return _any([m for m, _ in results]), _boosted(_sum([s for _, s in results]), q.boost)
         if isinstance(q, wq.Phrase):
             return self._phrase(q, searcher)
+        if isinstance(q, PrintedPhrase):
+            return self._printed(q, within=self.live), np.zeros(self.n, dtype=np.float32)
         if isinstance(q, wq.NumericRange):
             values = self.columns[q.fieldname]
             lo = -math.inf if q.start is None else q.start
@@ -172,6 +201,16 @@ class Executor:
         mask = np.zeros(self.n, dtype=bool)
         mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask, np.zeros(self.n, dtype=np.float32)
+
+    def _printed(self, q: PrintedPhrase, within: np.ndarray) -> np.ndarray:
+        """`within` less the articles that do not print the phrase `q` as it asks (all kept
+        where the index has no forward files to tell)."""
+        if self.forward is None:
+            return within
+        docs = np.flatnonzero(within & self.live)
+        mask = np.zeros(self.n, dtype=bool)
+        mask[docs[self.forward.printed_phrase(q.folded, q.spellings, docs)]] = True
+        return mask
 
     def _phrase(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Articles holding every word (among `within`), then their positions checked on those

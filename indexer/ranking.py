@@ -62,6 +62,12 @@ in every query form, with a plain BM25 beside):
   32). Those of a passage (more words than a WINDOW holds) are one fact among many, most
   often its date ("sáng nay, 6-2"), which every report of that day prints: counted, they
   cost pasted leads 0.002–0.007 MRR@10 on each of six samples (stop 39).
+* **A quoted phrase typed with marks holds to them** (`QueryBuilder._phrase_spellings`,
+  `matching.PrintedPhrase`): its words as typed (a word typed bare, bare; either i/y spelling),
+  checked against the words the article prints (`indexer.forward`), so `"ban đầu"` finds no
+  "bán đấu giá" and marks none. Where no article prints it so, it is found with any marks
+  (`attempts`): "Binh Dương" is most likely a mark left out. A phrase typed plain is
+  diacritic-insensitive.
 * What each word MEANS comes from `indexer.meanings.interpret`: keyboard-off input decoded,
   likely spellings of a word found nowhere in the index (or that a slip may have made), each
   form with its own weight, below the word as typed, so a typo never outranks a correctly
@@ -72,7 +78,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from itertools import compress, pairwise
 from typing import Any
 
@@ -80,7 +86,7 @@ from whoosh import query as wq
 
 from indexer.analysis import Syllable, fold, iy_spellings
 from indexer.forward import WORD
-from indexer.matching import AtLeast, FieldsTerm, idf
+from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
 from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
 from indexer.query import Abbreviations, Clause, ParsedQuery
 from indexer.questions import asks_as_spelled
@@ -164,6 +170,9 @@ class QueryBuilder:
         # ("bao" -> [(("bao", "hiem", "xa", "hoi"), ("bhxh",))]): the re-rank reads them as typed
         self.aliases: Aliases = {}
         self.can_relax = False
+        # a quoted phrase was held to the marks typed (`_phrase_spellings`): when nothing
+        # matches, `query(marks=False)` finds it with any marks
+        self.held_marks = False
         # words of the query (not its question words or asides) that no article holds in any
         # form tried ("covid" in a 2017 archive): the hits are for the rest, and the user is told so
         self.absent: list[Syllable] = []
@@ -205,9 +214,21 @@ class QueryBuilder:
         "Ban Ki-moon" twice, not two of its three."""
         return word_groups(self.readings, self.sequence)
 
-    def query(self, relaxed: bool = False) -> tuple[Any, Any]:
+    def attempts(self) -> Iterator[tuple[tuple[Any, Any], bool]]:
+        """(`query()`, partial) to evaluate in turn until one matches: the query as asked;
+        quoted phrases with any marks, where they were held to those typed (`held_marks`); any
+        word of any clause (partial: the hits hold only some of the words)."""
+        yield self.query(), False
+        marks = not self.held_marks
+        if not marks:
+            yield self.query(marks=False), False
+        if self.can_relax:
+            yield self.query(relaxed=True, marks=marks), True
+
+    def query(self, relaxed: bool = False, marks: bool = True) -> tuple[Any, Any]:
         """(core, scored). `relaxed` is the fallback when nothing matched: any word of any
-        clause will do, quoted phrases included."""
+        clause will do, quoted phrases included; `marks=False`, the one before it: quoted
+        phrases are found with any marks (`held_marks`)."""
         required: list[Any] = []  # AND-ed groups
         boosts: list[Any] = []
         excluded: list[Any] = []
@@ -223,7 +244,7 @@ class QueryBuilder:
                 excluded.append(self._sequence(tuple(t.folded for t in clause.tokens if not t.alias), clause.parts))
                 continue
             meanings = understood[id(clause)]
-            group, clause_boosts = self._clause(clause, meanings, relaxed, only_asks)
+            group, clause_boosts = self._clause(clause, meanings, relaxed, only_asks, marks)
             boosts.extend(clause_boosts)
             if not (only_asks or clause.phrase or clause.or_next or pending_or) and _asks_only(meanings):
                 boosts.append(group)  # beside what the query is about ("là gì" of `"Salmonella" là gì?`): never needed
@@ -255,10 +276,11 @@ class QueryBuilder:
         return [self.meanings.get(id(t)) or typed_meaning(t, self.parsed.text) for t in clause.tokens if not t.alias]
 
     def _clause(
-        self, clause: Clause, meanings: list[Meaning], relaxed: bool, only_asks: bool
+        self, clause: Clause, meanings: list[Meaning], relaxed: bool, only_asks: bool, marks: bool = True
     ) -> tuple[Any, list[Any]]:
         """(what `clause` matches, its boosts); `meanings`: its words as understood (`_meanings`)."""
         tokens = [t for t in clause.tokens if not t.alias]
+        spellings = self._phrase_spellings(tokens, meanings) if clause.phrase and marks else None
         parts = clause.parts
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
         weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
@@ -268,14 +290,18 @@ class QueryBuilder:
         whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
         if whole:
             self.highlight.phrases.add(tuple(folded))
-        boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks)
+        boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks, spellings)
         boosts += self._pair_boosts(tokens, meanings, weight, parts)
         if clause.phrase and relaxed and self.pasted:
             return AtLeast([self._fields(parts, "", f, 1.0) for f in folded], 1), boosts
         if clause.phrase:
             self.can_relax = self.can_relax or self.pasted
             words = [self._fields(parts, "", f, 1.0) for f in folded]
-            return wq.And([self._sequence(tuple(folded), parts, exact=True), *words]), boosts
+            sequence = self._sequence(tuple(folded), parts, exact=True)
+            if not spellings or not any(spellings):
+                return wq.And([sequence, *words]), boosts
+            self.held_marks = True
+            return wq.And([sequence, *words, PrintedPhrase(folded, spellings)]), boosts
         units, known, topic = self._units(clause, tokens, folded, meanings, weight)
         needed = 1 if relaxed else max(1, minimum_match(known))
         self.can_relax = self.can_relax or needed > 1
@@ -294,9 +320,11 @@ class QueryBuilder:
         parts: Sequence[str],
         whole: bool,
         only_asks: bool,
+        spellings: Sequence[tuple[str, ...] | None] | None = None,
     ) -> list[Any]:
         """Each word's exact-form boost (diacritics typed or decoded), noting as it goes what the
-        hits are marked with and each word's forms for the re-rank (`sequence`, `readings`)."""
+        hits are marked with and each word's forms for the re-rank (`sequence`, `readings`).
+        `spellings`: those a quoted phrase holds its words to (`_phrase_spellings`), marked so."""
         boosts: list[Any] = []
         for i, meaning in enumerate(meanings):
             if meaning.framing:
@@ -304,7 +332,8 @@ class QueryBuilder:
             found: dict[str, float] = {}
             split: list[dict[str, float]] = []  # a form the re-rank reads as several words
             given = marks_given(tokens[i], meaning)
-            asked = _asked_spellings(given)
+            held = spellings[i] if spellings else None
+            asked = {fold(x): held for x in held} if held else _asked_spellings(given)
             asks = meaning.asking and not only_asks and asks_as_spelled(given[1] if given else None)
             marked = meaning.marked
             for form, w in meaning.forms:
@@ -470,6 +499,28 @@ class QueryBuilder:
             return self._fields(parts, "", form[0], 1.0)
         words = [self._fields(parts, "", f, 1.0) for f in form]
         return wq.And([self._sequence(tuple(form), parts), *words])
+
+    @staticmethod
+    def _phrase_spellings(tokens: Sequence[Syllable], meanings: Sequence[Meaning]) -> list[tuple[str, ...] | None]:
+        """The spellings each word of a quoted phrase is held to, when one word at least was
+        given marks (typed, or keyed with the input method off): a word given marks, those,
+        and a word typed bare, bare (either i/y spelling of each). None for a word read as
+        something else (a slip's candidate), and for every word of a phrase typed plain or
+        holding a word the forward index reads as several ("4.000": `forward.text_words`)."""
+        if not all(WORD.fullmatch(m.forms[0][0]) for m in meanings):
+            return [None] * len(tokens)
+        given = [marks_given(t, m) for t, m in zip(tokens, meanings, strict=True)]
+        held: list[tuple[str, ...] | None] = []
+        for token, meaning, marked in zip(tokens, meanings, given, strict=True):
+            if marked is not None and marked[0] == meaning.forms[0][0]:
+                held.append(iy_spellings(marked[1]))
+            elif marked is None and not meaning.changed and token.exact == meaning.forms[0][0]:
+                held.append(iy_spellings(token.exact))
+            else:
+                held.append(None)
+        if not any(g is not None and h is not None for g, h in zip(given, held, strict=True)):
+            return [None] * len(tokens)
+        return held
 
     @staticmethod
     def _sequence(folded: tuple[str, ...], parts: Sequence[str], exact: bool = False) -> Any:

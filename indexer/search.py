@@ -165,7 +165,7 @@ class _Generation:
             return TypoIndex(typo_lexicon(self.restorer.index.unigrams, reader))
 
     def executor(self, searcher: Any) -> Executor:
-        return self._once("_executor", lambda: Executor(searcher))
+        return self._once("_executor", lambda: Executor(searcher, self.forward))
 
     def stored(self, searcher: Any) -> StoredFields:
         """The stored articles, read from memory-mapped columns (`indexer.stored`)."""
@@ -420,13 +420,12 @@ class SearchService:
         if not parsed.is_empty:
             built, meanings, support = self._understood(parsed, gen)
             executor = gen.executor(searcher)
-            _, scored = built.query()
-            mask, scores = _evaluate(executor, searcher, scored, date_filter)
-            if not mask.any() and built.can_relax:  # no article reaches the minimum: any word will do
-                _, scored = built.query(relaxed=True)
+            for (_, scored), partial in built.attempts():
                 mask, scores = _evaluate(executor, searcher, scored, date_filter)
-                if mask.any():  # and the user is told the hits hold only some of the words
-                    response["partial"] = True
+                if mask.any():
+                    if partial:  # the user is told the hits hold only some of the words
+                        response["partial"] = True
+                    break
             total = int(mask.sum())
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])

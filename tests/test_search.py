@@ -1591,6 +1591,33 @@ def test_a_word_deep_in_a_long_run_without_spaces_is_shown_in_its_snippet(tmp_pa
     assert "<mark>giraffeword</mark>" in snippet
 
 
+def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
+    """ "ban đầu" and "bán đấu giá" share their folded pair, and the index's exact forms are per
+    syllable: `"ban đầu"` found the auctions and marked "bán đấu" in them. The marks typed
+    now hold for a quoted phrase (a word typed bare stays bare, tone placement either way);
+    where nothing prints it so ("Binh Dương": a mark left out) it is found with any marks; a
+    phrase typed plain is diacritic-insensitive, as before."""
+    service = small_service(tmp_path, [
+        {"id": "start", "title": "Tin một", "lead": "Giá trị ký quỹ ban đầu tăng."},
+        {"id": "auction", "title": "Tin hai", "lead": "Biển số được bán đấu giá."},
+        {"id": "both", "title": "Tin ba", "lead": "Kế hoạch ban đầu là bán đấu giá."},
+        {"id": "province", "title": "Tin bốn", "lead": "Thành uỷ Bình Dương họp."},
+    ])
+
+    def ids(q: str) -> set[str]:
+        return {h["id"] for h in service.search(q)["hits"]}
+
+    assert ids('"ban đầu"') == {"start", "both"}
+    assert ids('"bán đấu giá"') == {"auction", "both"}
+    assert ids('"BÁN ĐẤU"') == {"auction", "both"}
+    assert ids('"ban dau"') == {"start", "auction", "both"}
+    assert ids('"Thành ủy"') == ids('"Thành uỷ"') == {"province"}
+    assert ids('"Thanh ủy"') == {"province"}  # printed nowhere so: with any marks
+    assert ids('"Binh Dương"') == {"province"}
+    both = next(h for h in service.search('"ban đầu"')["hits"] if h["id"] == "both")
+    assert both["snippet"].count("<mark>") == 1 and "<mark>ban đầu</mark>" in both["snippet"]
+
+
 def test_the_words_of_an_abbreviation_typed_out_are_found_apart_too(tmp_path: Path) -> None:
     """ "tai nạn giao thông" is a listed abbreviation (TNGT): its words were one unit that needed
     them side by side or the initialism, so a crash report that writes "tai nạn" and "giao

@@ -116,7 +116,7 @@ class Executor:
         self.n = reader.doc_count_all()
         self.live = _live_mask(searcher, self.n)
         self.columns = {
-            name: _numeric_column(searcher, name) for name in ("published", "oldest", "month", "title_derived")
+            name: _numeric_column(searcher, name) for name in ("oldest", "month", "title_derived")
         }
         self._lock = threading.Lock()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}

@@ -59,6 +59,7 @@ def make_schema() -> Schema:
     exact forms, folded bigrams. Only ``article`` is stored: snippets are cut from it."""
     fields: dict[str, Any] = {
         "id": ID(stored=True, unique=True),
+        # undated: 0, among the dates before 1970; the filters and both date orders read `oldest`
         "published": NUMERIC(bits=64, signed=True, sortable=True),
         "oldest": NUMERIC(bits=64, signed=True, sortable=True),
         "month": NUMERIC(bits=32, sortable=True),

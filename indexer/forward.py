@@ -51,7 +51,6 @@ from indexer.mapped import load_array, open_trie, save_array, save_trie, trie_id
 # in the file names: a new layout gets a new name, so old files are never misread
 # (fwd3: the words as printed, beside their folded forms)
 FORMAT = "fwd3"
-MAX_PHRASE_WORDS = 64  # a longer quoted phrase is checked for its first 64 words (bits of a uint64)
 
 WORD = re.compile(r"\w+")
 Hits = list[tuple[int, str]]  # (position, query word) in text order, as ranking._query_word_hits
@@ -234,21 +233,26 @@ class _SegmentWords:
         codes[[i for i, _ in found]] = np.arange(1, len(found) + 1)
         return codes[self.folds], [word for _, word in found]
 
-    def phrase_bits(self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None]) -> np.ndarray | None:
-        """Bit j set on each printed word id that word j of a phrase may be printed as: one of
-        its `spellings`, or any printing of its folded form where it has none. None when some
-        word is printed nowhere in the segment as asked."""
-        bits = np.zeros(len(self.printed), dtype=np.uint64)
-        for j, (word, spelled) in enumerate(zip(folded, spellings, strict=True)):
+    def phrase_tables(
+        self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None]
+    ) -> list[np.ndarray] | None:
+        """For each word of a phrase, which printed word ids it may be: one of its `spellings`,
+        or any printing of its folded form where it has none. None when some word is printed
+        nowhere in the segment as asked."""
+        tables = []
+        for word, spelled in zip(folded, spellings, strict=True):
             if spelled is None:
                 folded_id = trie_id(self.words, word)
-                ids = np.flatnonzero(self.folds == folded_id) if folded_id is not None else []
+                table = self.folds == folded_id if folded_id is not None else None
             else:
                 ids = [i for s in spelled if (i := trie_id(self.printed, s)) is not None]
-            if not len(ids):
+                table = np.zeros(len(self.printed), dtype=bool) if ids else None
+                if table is not None:
+                    table[ids] = True
+            if table is None or not table.any():
                 return None
-            bits[ids] |= np.uint64(1 << j)
-        return bits
+            tables.append(table)
+        return tables
 
 
 class ForwardIndex:
@@ -282,20 +286,19 @@ class ForwardIndex:
         self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None], docs: np.ndarray
     ) -> np.ndarray:
         """For each of `docs` (ascending docnums), whether its words hold the phrase `folded`
-        printed as `spellings` ask (`_SegmentWords.phrase_bits`), word after word; True for a
+        printed as `spellings` ask (`_SegmentWords.phrase_tables`), word after word; True for a
         document whose segment has no forward files (its marks cannot be told: any will do)."""
-        folded, spellings = folded[:MAX_PHRASE_WORDS], spellings[:MAX_PHRASE_WORDS]
         held = np.ones(len(docs), dtype=bool)
         bounds = np.searchsorted(docs, [*self.bases, self.bases[-1] + 2**62]) if self.bases else []
         for k, part in enumerate(self.parts):
             a, b = int(bounds[k]), int(bounds[k + 1])
             if part is None or a == b:
                 continue
-            bits = part.phrase_bits(folded, spellings)
-            if bits is None:
+            tables = part.phrase_tables(folded, spellings)
+            if tables is None:
                 held[a:b] = False
                 continue
-            held[a:b] = _hold_in_order(bits, [part.ids(int(d) - self.bases[k]) for d in docs[a:b]], len(folded))
+            held[a:b] = _hold_in_order(tables, [part.ids(int(d) - self.bases[k]) for d in docs[a:b]])
         return held
 
 
@@ -327,24 +330,22 @@ class QueryWords:
         return list(zip(positions.tolist(), [words[c - 1] for c in found[positions].tolist()], strict=True))
 
 
-def _hold_in_order(bits: np.ndarray, documents: Sequence[np.ndarray], k: int) -> np.ndarray:
-    """For each document's word ids, whether some k of them in a row carry bits 0, 1, …, k-1
-    of `bits` (word j of the phrase at the j-th place): all documents at once, end to end,
-    a run counted only where it starts and ends in one document."""
+def _hold_in_order(tables: Sequence[np.ndarray], documents: Sequence[np.ndarray]) -> np.ndarray:
+    """For each document's word ids, whether some len(tables) of them in a row are words
+    table 0, 1, … allows: all documents at once, end to end, each place found for the first
+    word then narrowed word by word, a run counted only where it starts and ends in one
+    document."""
+    k = len(tables)
     lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+    held = np.zeros(len(documents), dtype=bool)
     if not len(documents) or lengths.sum() < k:
-        return np.zeros(len(documents), dtype=bool)
-    codes = bits[np.concatenate(documents)]
-    n = len(codes) - k + 1
-    run = (codes[:n] & np.uint64(1)) != 0
+        return held
+    ids = np.concatenate(documents)
+    starts = np.flatnonzero(tables[0][ids[: len(ids) - k + 1]])
     for j in range(1, k):
-        run &= (codes[j : j + n] & np.uint64(1 << j)) != 0
-    starts = np.flatnonzero(run)
-    if not len(starts):
-        return np.zeros(len(documents), dtype=bool)
+        starts = starts[tables[j][ids[starts + j]]]
     ends = np.cumsum(lengths)
     doc_of_start = np.searchsorted(ends, starts, side="right")
     whole = doc_of_start == np.searchsorted(ends, starts + k - 1, side="right")
-    held = np.zeros(len(documents), dtype=bool)
     held[doc_of_start[whole]] = True
     return held

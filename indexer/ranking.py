@@ -63,11 +63,11 @@ in every query form, with a plain BM25 beside):
   often its date ("sáng nay, 6-2"), which every report of that day prints: counted, they
   cost pasted leads 0.002–0.007 MRR@10 on each of six samples (stop 39).
 * **A quoted phrase typed with marks holds to them** (`QueryBuilder._phrase_spellings`,
-  `matching.PrintedPhrase`): its words as typed (a word typed bare, bare; either i/y spelling),
-  checked against the words the article prints (`indexer.forward`), so `"ban đầu"` finds no
-  "bán đấu giá" and marks none. Where no article prints it so, it is found with any marks
-  (`attempts`): "Binh Dương" is most likely a mark left out. A phrase typed plain is
-  diacritic-insensitive.
+  `matching.PrintedPhrase`): each word typed with marks as typed (either i/y spelling), checked
+  against the words the article prints (`indexer.forward`), so `"ban đầu"` finds no "bán đấu
+  giá" and marks none. A word typed bare matches any marks ("Binh Dương" has lost one), and
+  where no article prints the phrase as asked it is found with any marks (`attempts`). A
+  phrase typed plain is diacritic-insensitive.
 * What each word MEANS comes from `indexer.meanings.interpret`: keyboard-off input decoded,
   likely spellings of a word found nowhere in the index (or that a slip may have made), each
   form with its own weight, below the word as typed, so a typo never outranks a correctly
@@ -502,24 +502,18 @@ class QueryBuilder:
 
     @staticmethod
     def _phrase_spellings(tokens: Sequence[Syllable], meanings: Sequence[Meaning]) -> list[tuple[str, ...] | None]:
-        """The spellings each word of a quoted phrase is held to, when one word at least was
-        given marks (typed, or keyed with the input method off): a word given marks, those,
-        and a word typed bare, bare (either i/y spelling of each). None for a word read as
-        something else (a slip's candidate), and for every word of a phrase typed plain or
-        holding a word the forward index reads as several ("4.000": `forward.text_words`)."""
+        """The spellings each word of a quoted phrase given marks (typed, or keyed with the
+        input method off) is held to: those marks, either i/y spelling. None for the others:
+        a word typed bare may have lost its marks ("Binh Dương"), as a word typed bare is
+        neutral in ranking, and a word read as something else (a slip's candidate). All None
+        for a phrase holding a word the forward index reads as several ("4.000":
+        `forward.text_words`)."""
         if not all(WORD.fullmatch(m.forms[0][0]) for m in meanings):
             return [None] * len(tokens)
-        given = [marks_given(t, m) for t, m in zip(tokens, meanings, strict=True)]
         held: list[tuple[str, ...] | None] = []
-        for token, meaning, marked in zip(tokens, meanings, given, strict=True):
-            if marked is not None and marked[0] == meaning.forms[0][0]:
-                held.append(iy_spellings(marked[1]))
-            elif marked is None and not meaning.changed and token.exact == meaning.forms[0][0]:
-                held.append(iy_spellings(token.exact))
-            else:
-                held.append(None)
-        if not any(g is not None and h is not None for g, h in zip(given, held, strict=True)):
-            return [None] * len(tokens)
+        for token, meaning in zip(tokens, meanings, strict=True):
+            marked = marks_given(token, meaning)
+            held.append(iy_spellings(marked[1]) if marked is not None and marked[0] == meaning.forms[0][0] else None)
         return held
 
     @staticmethod

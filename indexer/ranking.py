@@ -301,7 +301,15 @@ class QueryBuilder:
             if not spellings or not any(spellings):
                 return wq.And([sequence, *words]), boosts
             self.held_marks = True
-            return wq.And([sequence, *words, PrintedPhrase(folded, spellings)]), boosts
+            # each word held to its marks is printed so in the part (the exact-form postings,
+            # cheap), which decides a phrase of one word and narrows where a longer one is read
+            printed = [
+                wq.Or([self._fields(parts, "_ex", x, 0.0) for x in spelled]) if len(spelled) > 1
+                else self._fields(parts, "_ex", spelled[0], 0.0)
+                for spelled in spellings if spelled
+            ]
+            checked = [PrintedPhrase(folded, spellings)] if len(folded) > 1 else []
+            return wq.And([sequence, *words, *printed, *checked]), boosts
         units, known, topic = self._units(clause, tokens, folded, meanings, weight)
         needed = 1 if relaxed else max(1, minimum_match(known))
         self.can_relax = self.can_relax or needed > 1

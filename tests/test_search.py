@@ -1614,6 +1614,7 @@ def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
     assert ids('"Thành ủy"') == ids('"Thành uỷ"') == {"province"}
     assert ids('"Thanh ủy"') == ids('"Binh Dương"') == {"province"}
     assert ids('"Bình Dưỡng"') == {"province"}  # printed nowhere so: with any marks
+    assert ids('"đấu"') == {"auction", "both"} and ids('"đầu"') == {"start", "both"}  # one word
     both = next(h for h in service.search('"ban đầu"')["hits"] if h["id"] == "both")
     assert both["snippet"].count("<mark>") == 1 and "<mark>ban đầu</mark>" in both["snippet"]
 

@@ -411,8 +411,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         ("analyzer", f"version {stats['analyzer_version']} (schema {stats['schema_version']})"),
         ("models", f"mapped, {format_bytes(stats['models_bytes'])}" if stats["models_bytes"] is not None
          else "none: loaded into each server process at start (rebuild to map them)"),
-        ("forward", f"mapped, {format_bytes(stats['forward_bytes'])} (the re-rank's words)"
-         if stats["forward_bytes"] is not None else "none: the re-rank reads stored text (rebuild to write it)"),
+        ("forward", f"mapped, {format_bytes(stats['forward_bytes'])} (the re-rank's words, quoted phrases' marks)"
+         if stats["forward_bytes"] is not None
+         else "none: the re-rank reads stored text, quoted phrases match any marks (rebuild to write it)"),
         ("postings", f"flat, mapped, {format_bytes(stats['flat_postings_bytes'])}"
          if stats["flat_postings_bytes"] is not None else "none: decoded from Whoosh's files (rebuild to write them)"),
         ("articles", f"packed, mapped, {format_bytes(stats['packed_stored_bytes'])}"

@@ -223,6 +223,13 @@ class _SegmentWords:
         """The printed word ids of the segment's document `docnum`, in text order."""
         return np.frombuffer(self.records.get(docnum), dtype=self.id_type)
 
+    def joined_ids(self, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The printed word ids of the segment's documents `docnums`, one after another, and
+        how many each has."""
+        joined, lengths = self.records.get_many(docnums)
+        size = np.dtype(self.id_type).itemsize
+        return np.frombuffer(joined, dtype=self.id_type), lengths // size
+
     def lookup(self, weights: Iterable[str]) -> tuple[np.ndarray, list[str]] | None:
         """(code of each printed word id: 1 + the index in the list of its folded word, or 0;
         the list of query words this segment holds), or None when it holds none of them."""
@@ -298,7 +305,7 @@ class ForwardIndex:
             if tables is None:
                 held[a:b] = False
                 continue
-            held[a:b] = _hold_in_order(tables, [part.ids(int(d) - self.bases[k]) for d in docs[a:b]])
+            held[a:b] = _hold_in_order(tables, *part.joined_ids(docs[a:b] - self.bases[k]))
         return held
 
 
@@ -330,17 +337,15 @@ class QueryWords:
         return list(zip(positions.tolist(), [words[c - 1] for c in found[positions].tolist()], strict=True))
 
 
-def _hold_in_order(tables: Sequence[np.ndarray], documents: Sequence[np.ndarray]) -> np.ndarray:
-    """For each document's word ids, whether some len(tables) of them in a row are words
-    table 0, 1, … allows: all documents at once, end to end, each place found for the first
-    word then narrowed word by word, a run counted only where it starts and ends in one
-    document."""
+def _hold_in_order(tables: Sequence[np.ndarray], ids: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """For documents whose word ids are `ids`, one after another (`lengths` each), whether
+    some len(tables) of them in a row are words table 0, 1, … allows: each place found for
+    the first word, then narrowed word by word; a run counted only where it starts and ends
+    in one document."""
     k = len(tables)
-    lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-    held = np.zeros(len(documents), dtype=bool)
-    if not len(documents) or lengths.sum() < k:
+    held = np.zeros(len(lengths), dtype=bool)
+    if len(ids) < k:
         return held
-    ids = np.concatenate(documents)
     starts = np.flatnonzero(tables[0][ids[: len(ids) - k + 1]])
     for j in range(1, k):
         starts = starts[tables[j][ids[starts + j]]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 import whoosh.index
 from whoosh import columns
@@ -87,6 +88,9 @@ def test_packed_records_read_back_exactly(tmp_path: Path, count: int) -> None:
     back = packed.PackedRecords(stem)
     assert len(back) == count and [back.get(i) for i in range(count)] == records
     assert (packed.paths(stem)[0].stat().st_size > 0) == (count == 400)
+    some = np.arange(count)[::-2]  # any order, empty records among them (i % 7 == 0, i % 3 == 0)
+    joined, lengths = back.get_many(some)
+    assert joined == b"".join(records[i] for i in some) and lengths.tolist() == [len(records[i]) for i in some]
 
 
 def test_packed_records_cut_short_are_refused(tmp_path: Path) -> None:

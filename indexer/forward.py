@@ -80,18 +80,38 @@ class _WordForms(dict):  # type: ignore[type-arg]
 
 
 _PRINTED = _WordForms(canonical_syllable)  # lower case, tone placement canonical
-_FOLDED = _WordForms(lambda word: fold_quick(canonical_syllable(word)))
+_FOLDED = _WordForms(fold_quick)
+
+
+def _keeps_bounds(ch: str) -> bool:
+    """`ch` folds to one character that is a word character exactly when `ch` is one."""
+    folded = fold_quick(ch)
+    return len(folded) == 1 and bool(WORD.match(ch)) == bool(WORD.match(folded))
+
+
+# A character that may not fold to one character of its kind ("İ" folds to "i" and a combining
+# dot, no word character): outside the Latin, Vietnamese and punctuation blocks, or in them and
+# so. Text without one splits into the same words folded or not, word for word.
+_BLOCKS = [(0x0000, 0x024F), (0x1E00, 0x1EFF), (0x2000, 0x206F)]
+_MOVES_BOUNDS = re.compile(
+    "[^"
+    + "".join(re.escape(chr(c)) for lo, hi in _BLOCKS for c in range(lo, hi + 1) if _keeps_bounds(chr(c)))
+    + "]"
+)
 
 
 def printed_words(text: str) -> tuple[list[str], list[str]]:
     """(`text_words(text)`, each of those words as printed: lower case, tone placement
     canonical). A text whose folding moves a word boundary (a letter that folds to two, or to
-    none: rare) has its folded words for printed ones, so its phrases hold no marks."""
-    folded = text_words(text)
+    none: rare) has its folded words for printed ones, so its phrases hold no marks. Split once,
+    as printed, where folding cannot move a boundary (a second split of the text was most of
+    what this cost the build)."""
     raw = WORD.findall(text)
-    if len(raw) == len(folded) and list(map(_FOLDED.__getitem__, raw)) == folded:
-        return folded, list(map(_PRINTED.__getitem__, raw))
-    return folded, folded
+    folded = list(map(_FOLDED.__getitem__, raw))
+    if _MOVES_BOUNDS.search(text) is not None and folded != text_words(text):
+        folded = text_words(text)
+        return folded, folded
+    return folded, list(map(_PRINTED.__getitem__, raw))
 
 
 def searchable_text(article: Mapping[str, Any]) -> str:

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import whoosh.index
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer import flatpostings, stored
 from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, printed_words, searchable_text, text_words
@@ -89,6 +91,17 @@ def test_printed_words_are_the_folded_words_as_printed() -> None:
         folded, printed = printed_words(text)
         assert folded == text_words(text) and len(printed) == len(folded)
     assert printed_words("Thành uỷ, ĐẢNG ỦY")[1] == ["thành", "ủy", "đảng", "ủy"]
+    assert printed_words("İstanbul và Hà Nội")[0] == ["i", "stanbul", "va", "ha", "noi"]  # "İ": two folded
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100, exclude_categories=("Cs",)), max_size=40))
+def test_printed_words_split_as_the_folded_text_splits(text: str) -> None:
+    """The words are split once, as printed, where no character can move a word boundary
+    when folded (`forward._MOVES_BOUNDS`): they must be `text_words` all the same, or the
+    re-rank's positions would change."""
+    folded, printed = printed_words(text)
+    assert folded == text_words(text) and len(printed) == len(folded)
 
 
 def test_a_phrase_is_held_to_its_marks_word_after_word_within_one_document(tmp_path: Path) -> None:

@@ -241,7 +241,7 @@ class QueryBuilder:
         only_asks = _asks_only([m for meanings in understood.values() for m in meanings])  # then they are all it has
         for clause in self.parsed.clauses:
             if clause.negated:
-                excluded.append(self._sequence(tuple(t.folded for t in clause.tokens if not t.alias), clause.parts))
+                excluded.append(self._excluded(clause))
                 continue
             meanings = understood[id(clause)]
             group, clause_boosts = self._clause(clause, meanings, relaxed, only_asks, marks)
@@ -270,6 +270,17 @@ class QueryBuilder:
         return core, scored
 
     # --- one clause ----------------------------------------------------------------------
+
+    def _excluded(self, clause: Clause) -> Any:
+        """What a `-word` or `-"phrase"` keeps out: its words side by side and, for an
+        initialism typed with dots or joined ("TP.HCM", "TN&MT"), its letters run together too
+        (the alias the index holds for it): `-"TP.HCM"` kept out "TP HCM" but not "TPHCM"."""
+        words = tuple(t.folded for t in clause.tokens if not t.alias)
+        sequence = self._sequence(words, clause.parts)
+        whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
+        if not whole or len(words) < 2:
+            return sequence
+        return wq.Or([sequence, self._sequence((whole[0],), clause.parts)])
 
     def _meanings(self, clause: Clause) -> list[Meaning]:
         """How each word of `clause` (its aliases aside) was understood."""

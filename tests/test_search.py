@@ -1619,6 +1619,23 @@ def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
     assert both["snippet"].count("<mark>") == 1 and "<mark>ban đầu</mark>" in both["snippet"]
 
 
+def test_an_initialism_excluded_with_dots_keeps_out_its_letters_run_together_too(tmp_path: Path) -> None:
+    """`-"TP.HCM"` kept out "TP.HCM" and "TP HCM" (their pair) but not "TPHCM", one word that
+    the dotted form is also indexed as."""
+    service = small_service(tmp_path, [
+        {"id": "dots", "title": "Tin quokka", "lead": "Quokka ở TP.HCM."},
+        {"id": "joined", "title": "Tin quokka", "lead": "Quokka ở TPHCM."},
+        {"id": "spaced", "title": "Tin quokka", "lead": "Quokka ở TP HCM."},
+        {"id": "other", "title": "Tin quokka", "lead": "Quokka ở Hà Nội, gần tp và hcm."},
+    ])
+
+    def ids(q: str) -> set[str]:
+        return {h["id"] for h in service.search(q)["hits"]}
+
+    assert ids('quokka -"TP.HCM"') == ids("quokka -TP.HCM") == {"other"}
+    assert ids('quokka -"TP HCM"') == {"joined", "other"}  # typed apart: the pair alone, as before
+
+
 def test_the_words_of_an_abbreviation_typed_out_are_found_apart_too(tmp_path: Path) -> None:
     """ "tai nạn giao thông" is a listed abbreviation (TNGT): its words were one unit that needed
     them side by side or the initialism, so a crash report that writes "tai nạn" and "giao

@@ -23,7 +23,7 @@ import threading
 import weakref
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,7 +41,7 @@ from indexer.schema import UNDATED_OLDEST
 B = 0.75
 K1 = 1.2
 CACHE_BYTES = 48_000_000  # posting lists cached per process, read without flat files (see raw_postings)
-CACHE_PHRASES = 256  # verified phrase positions (a bit per article each), ~9 MB on news-50k
+CACHE_PHRASES = 256  # verified phrases, positions or marks (a byte per article each), ~9 MB on news-50k
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -205,12 +205,18 @@ class Executor:
     def _printed(self, q: PrintedPhrase, within: np.ndarray) -> np.ndarray:
         """`within` less the articles that do not print the phrase `q` as it asks (all kept
         where the index has no forward files to tell)."""
-        if self.forward is None:
+        forward = self.forward
+        if forward is None:
             return within
-        docs = np.flatnonzero(within & self.live)
-        mask = np.zeros(self.n, dtype=bool)
-        mask[docs[self.forward.printed_phrase(q.folded, q.spellings, docs)]] = True
-        return mask
+        candidates = within & self.live
+
+        def verify() -> np.ndarray:
+            docs = np.flatnonzero(candidates)
+            held = np.zeros(self.n, dtype=bool)
+            held[docs[forward.printed_phrase(q.folded, q.spellings, docs)]] = True
+            return held
+
+        return self._remembered(("printed", q.folded, q.spellings, hash(candidates.tobytes())), verify)
 
     def _phrase(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Articles holding every word (among `within`), then their positions checked on those
@@ -222,30 +228,40 @@ class Executor:
             word_mask = np.zeros(self.n, dtype=bool)
             word_mask[ids] = True
             mask &= word_mask
+
+        def verify() -> np.ndarray:
+            candidates = np.flatnonzero(mask)
+            verified = np.zeros(self.n, dtype=bool)
+            if len(candidates) and q.slop == 1:
+                _adjacent_at(searcher, q.fieldname, q.words, candidates, verified)
+            elif len(candidates):
+                matcher = wq.Phrase(q.fieldname, q.words, slop=q.slop).matcher(searcher)
+                for doc in candidates.tolist():
+                    if not matcher.is_active():
+                        break
+                    if matcher.id() < doc:
+                        matcher.skip_to(doc)
+                    if matcher.is_active() and matcher.id() == doc:
+                        verified[doc] = True
+            return verified
+
         key = (q.fieldname, tuple(q.words), q.slop, hash(mask.tobytes()))
+        return self._remembered(key, verify), np.zeros(self.n, dtype=np.float32)
+
+    def _remembered(self, key: tuple[Any, ...], verify: Callable[[], np.ndarray]) -> np.ndarray:
+        """The articles a phrase check (`verify`) keeps, kept for the next request that asks
+        it at the same articles (another page, sort or filter of the same query)."""
         with self._lock:
             cached = self._phrases.get(key)
             if cached is not None:
                 self._phrases.move_to_end(key)
-                return cached, np.zeros(self.n, dtype=np.float32)
-        candidates = np.flatnonzero(mask)
-        verified = np.zeros(self.n, dtype=bool)
-        if len(candidates) and q.slop == 1:
-            _adjacent_at(searcher, q.fieldname, q.words, candidates, verified)
-        elif len(candidates):
-            matcher = wq.Phrase(q.fieldname, q.words, slop=q.slop).matcher(searcher)
-            for doc in candidates.tolist():
-                if not matcher.is_active():
-                    break
-                if matcher.id() < doc:
-                    matcher.skip_to(doc)
-                if matcher.is_active() and matcher.id() == doc:
-                    verified[doc] = True
+                return cached
+        verified = verify()
         with self._lock:
             self._phrases[key] = verified
             while len(self._phrases) > CACHE_PHRASES:
                 self._phrases.popitem(last=False)
-        return verified, np.zeros(self.n, dtype=np.float32)
+        return verified
 
     # --- ranking --------------------------------------------------------------------------
 

@@ -1617,6 +1617,15 @@ def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
     assert ids('"đấu"') == {"auction", "both"} and ids('"đầu"') == {"start", "both"}  # one word
     both = next(h for h in service.search('"ban đầu"')["hits"] if h["id"] == "both")
     assert both["snippet"].count("<mark>") == 1 and "<mark>ban đầu</mark>" in both["snippet"]
+    # another page or order of the same query reads no article's words again
+    forward = service.generation().forward
+    assert forward is not None
+    reads = []
+    original = forward.printed_phrase
+    forward.printed_phrase = lambda *args: reads.append(args) or original(*args)  # type: ignore[method-assign]
+    assert {h["id"] for h in service.search('"bán đấu giá"', sort="newest")["hits"]} == {"auction", "both"}
+    assert {h["id"] for h in service.search('"bán đấu giá"', page=1, per_page=1)["hits"]} <= {"auction", "both"}
+    assert reads == []
 
 
 def test_an_initialism_excluded_with_dots_keeps_out_its_letters_run_together_too(tmp_path: Path) -> None:

@@ -41,6 +41,11 @@ def ids(result: dict) -> list[str]:
     return [h["id"] for h in result["hits"]]
 
 
+def found(service: SearchService, q: str) -> set[str]:
+    """The ids on the first page of `q`."""
+    return set(ids(service.search(q)))
+
+
 def small_service(tmp_path: Path, records: Sequence[dict]) -> SearchService:
     """A service over an index of just `records` (id, title, lead, body), for a case the seed
     fixture cannot make."""
@@ -1604,17 +1609,14 @@ def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
         {"id": "province", "title": "Tin bốn", "lead": "Thành uỷ Bình Dương họp."},
     ])
 
-    def ids(q: str) -> set[str]:
-        return {h["id"] for h in service.search(q)["hits"]}
-
-    assert ids('"ban đầu"') == {"start", "both"}
-    assert ids('"bán đấu giá"') == {"auction", "both"}
-    assert ids('"BÁN ĐẤU"') == {"auction", "both"}
-    assert ids('"ban dau"') == {"start", "auction", "both"}
-    assert ids('"Thành ủy"') == ids('"Thành uỷ"') == {"province"}
-    assert ids('"Thanh ủy"') == ids('"Binh Dương"') == {"province"}
-    assert ids('"Bình Dưỡng"') == {"province"}  # printed nowhere so: with any marks
-    assert ids('"đấu"') == {"auction", "both"} and ids('"đầu"') == {"start", "both"}  # one word
+    assert found(service, '"ban đầu"') == {"start", "both"}
+    assert found(service, '"bán đấu giá"') == {"auction", "both"}
+    assert found(service, '"BÁN ĐẤU"') == {"auction", "both"}
+    assert found(service, '"ban dau"') == {"start", "auction", "both"}
+    assert found(service, '"Thành ủy"') == found(service, '"Thành uỷ"') == {"province"}
+    assert found(service, '"Thanh ủy"') == found(service, '"Binh Dương"') == {"province"}
+    assert found(service, '"Bình Dưỡng"') == {"province"}  # printed nowhere so: with any marks
+    assert found(service, '"đấu"') == {"auction", "both"} and found(service, '"đầu"') == {"start", "both"}  # one word
     both = next(h for h in service.search('"ban đầu"')["hits"] if h["id"] == "both")
     assert both["snippet"].count("<mark>") == 1 and "<mark>ban đầu</mark>" in both["snippet"]
     # another page or order of the same query reads no article's words again
@@ -1623,8 +1625,8 @@ def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
     reads = []
     original = forward.printed_phrase
     forward.printed_phrase = lambda *args: reads.append(args) or original(*args)  # type: ignore[method-assign]
-    assert {h["id"] for h in service.search('"bán đấu giá"', sort="newest")["hits"]} == {"auction", "both"}
-    assert {h["id"] for h in service.search('"bán đấu giá"', page=1, per_page=1)["hits"]} <= {"auction", "both"}
+    assert set(ids(service.search('"bán đấu giá"', sort="newest"))) == {"auction", "both"}
+    assert set(ids(service.search('"bán đấu giá"', page=1, per_page=1))) <= {"auction", "both"}
     assert reads == []
 
 
@@ -1638,11 +1640,8 @@ def test_an_initialism_excluded_with_dots_keeps_out_its_letters_run_together_too
         {"id": "other", "title": "Tin quokka", "lead": "Quokka ở Hà Nội, gần tp và hcm."},
     ])
 
-    def ids(q: str) -> set[str]:
-        return {h["id"] for h in service.search(q)["hits"]}
-
-    assert ids('quokka -"TP.HCM"') == ids("quokka -TP.HCM") == {"other"}
-    assert ids('quokka -"TP HCM"') == {"joined", "other"}  # typed apart: the pair alone, as before
+    assert found(service, 'quokka -"TP.HCM"') == found(service, "quokka -TP.HCM") == {"other"}
+    assert found(service, 'quokka -"TP HCM"') == {"joined", "other"}  # typed apart: the pair alone, as before
 
 
 def test_the_words_of_an_abbreviation_typed_out_are_found_apart_too(tmp_path: Path) -> None:

@@ -301,7 +301,7 @@ class QueryBuilder:
         whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
         if whole:
             self.highlight.phrases.add(tuple(folded))
-        boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks, spellings)
+        boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks)
         boosts += self._pair_boosts(tokens, meanings, weight, parts)
         if clause.phrase and relaxed and self.pasted:
             return AtLeast([self._fields(parts, "", f, 1.0) for f in folded], 1), boosts
@@ -339,11 +339,9 @@ class QueryBuilder:
         parts: Sequence[str],
         whole: bool,
         only_asks: bool,
-        spellings: Sequence[tuple[str, ...] | None] | None = None,
     ) -> list[Any]:
         """Each word's exact-form boost (diacritics typed or decoded), noting as it goes what the
-        hits are marked with and each word's forms for the re-rank (`sequence`, `readings`).
-        `spellings`: those a quoted phrase holds its words to (`_phrase_spellings`), marked so."""
+        hits are marked with and each word's forms for the re-rank (`sequence`, `readings`)."""
         boosts: list[Any] = []
         for i, meaning in enumerate(meanings):
             if meaning.framing:
@@ -351,8 +349,7 @@ class QueryBuilder:
             found: dict[str, float] = {}
             split: list[dict[str, float]] = []  # a form the re-rank reads as several words
             given = marks_given(tokens[i], meaning)
-            held = spellings[i] if spellings else None
-            asked = {fold(x): held for x in held} if held else _asked_spellings(given)
+            asked = _asked_spellings(given)
             asks = meaning.asking and not only_asks and asks_as_spelled(given[1] if given else None)
             marked = meaning.marked
             for form, w in meaning.forms:

@@ -108,9 +108,10 @@ def printed_words(text: str) -> tuple[list[str], list[str]]:
     what this cost the build)."""
     raw = WORD.findall(text)
     folded = list(map(_FOLDED.__getitem__, raw))
-    if _MOVES_BOUNDS.search(text) is not None and folded != text_words(text):
-        folded = text_words(text)
-        return folded, folded
+    if _MOVES_BOUNDS.search(text) is not None:
+        words = text_words(text)
+        if words != folded:
+            return words, words
     return folded, list(map(_PRINTED.__getitem__, raw))
 
 

@@ -262,16 +262,16 @@ class _SegmentWords:
         return codes[self.folds], [word for _, word in found]
 
     def phrase_tables(
-        self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None]
+        self, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None]
     ) -> list[np.ndarray] | None:
         """For each word of a phrase, which printed word ids it may be: one of its `spellings`,
-        or any printing of its folded form where it has none. None when some word is printed
-        nowhere in the segment as asked."""
+        or any printing of one of its folded `readings` where it has none. None when some word
+        is printed nowhere in the segment as asked."""
         tables = []
-        for word, spelled in zip(folded, spellings, strict=True):
+        for forms, spelled in zip(readings, spellings, strict=True):
             if spelled is None:
-                folded_id = trie_id(self.words, word)
-                table = self.folds == folded_id if folded_id is not None else None
+                ids = [i for f in forms if (i := trie_id(self.words, f)) is not None]
+                table = np.isin(self.folds, ids) if ids else None
             else:
                 ids = [i for s in spelled if (i := trie_id(self.printed, s)) is not None]
                 table = np.zeros(len(self.printed), dtype=bool) if ids else None
@@ -311,18 +311,19 @@ class ForwardIndex:
         return QueryWords(self, list(weights))
 
     def printed_phrase(
-        self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None], docs: np.ndarray
+        self, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None], docs: np.ndarray
     ) -> np.ndarray:
-        """For each of `docs` (ascending docnums), whether its words hold the phrase `folded`
-        printed as `spellings` ask (`_SegmentWords.phrase_tables`), word after word; True for a
-        document whose segment has no forward files (its marks cannot be told: any will do)."""
+        """For each of `docs` (ascending docnums), whether its words hold the phrase (each word one
+        of its folded `readings`) printed as `spellings` ask (`_SegmentWords.phrase_tables`), word
+        after word; True for a document whose segment has no forward files (its marks cannot be
+        told: any will do)."""
         held = np.ones(len(docs), dtype=bool)
         bounds = np.searchsorted(docs, [*self.bases, self.bases[-1] + 2**62]) if self.bases else []
         for k, part in enumerate(self.parts):
             a, b = int(bounds[k]), int(bounds[k + 1])
             if part is None or a == b:
                 continue
-            tables = part.phrase_tables(folded, spellings)
+            tables = part.phrase_tables(readings, spellings)
             if tables is None:
                 held[a:b] = False
                 continue

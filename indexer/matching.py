@@ -75,23 +75,23 @@ class FieldsTerm(wq.Query):
 
 class PrintedPhrase(wq.Query):
     """Where a quoted phrase typed with marks stands printed with them: word j one of
-    `spellings[j]` (None: any printing of `folded[j]`). Scores nothing; checked in the forward
-    index (`indexer.forward.ForwardIndex.printed_phrase`) only at the articles that hold
-    everything else, as positions are (`ranking.QueryBuilder._phrase_spellings`)."""
+    `spellings[j]` (None: any printing of one of its folded `readings[j]`). Scores nothing;
+    checked in the forward index (`indexer.forward.ForwardIndex.printed_phrase`) only at the
+    articles that hold everything else, as positions are (`ranking.QueryBuilder._phrase_spellings`)."""
 
-    def __init__(self, folded: Sequence[str], spellings: Sequence[tuple[str, ...] | None]) -> None:
-        self.folded = tuple(folded)
+    def __init__(self, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None]) -> None:
+        self.readings = tuple(readings)
         self.spellings = tuple(spellings)
         self.boost = 0.0
 
     def __repr__(self) -> str:
-        return f"PrintedPhrase({self.folded}, {self.spellings})"
+        return f"PrintedPhrase({self.readings}, {self.spellings})"
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PrintedPhrase) and (self.folded, self.spellings) == (other.folded, other.spellings)
+        return isinstance(other, PrintedPhrase) and (self.readings, self.spellings) == (other.readings, other.spellings)
 
     def __hash__(self) -> int:
-        return hash((self.folded, self.spellings))
+        return hash((self.readings, self.spellings))
 
 
 class AtLeast(wq.CompoundQuery):
@@ -213,10 +213,10 @@ class Executor:
         def verify() -> np.ndarray:
             docs = np.flatnonzero(candidates)
             held = np.zeros(self.n, dtype=bool)
-            held[docs[forward.printed_phrase(q.folded, q.spellings, docs)]] = True
+            held[docs[forward.printed_phrase(q.readings, q.spellings, docs)]] = True
             return held
 
-        return self._remembered(("printed", q.folded, q.spellings, hash(candidates.tobytes())), verify)
+        return self._remembered(("printed", q.readings, q.spellings, hash(candidates.tobytes())), verify)
 
     def _phrase(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Articles holding every word (among `within`), then their positions checked on those

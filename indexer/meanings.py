@@ -136,9 +136,14 @@ def interpret(
         if clause.negated:
             continue
         tokens = [t for t in clause.tokens if not t.alias]
-        if support is None or clause.phrase:
+        if support is None:
             understood = [typed_meaning(tok, text) for tok in tokens]
             slips: list[list[str]] = [[] for _ in tokens]
+        elif clause.phrase:  # as typed, in either i/y spelling
+            typed = [typed_meaning(tok, text) for tok in tokens]
+            as_typed = [m.forms[0][0] for m in typed]
+            understood = [_quoted_spelling(m, as_typed, i, support) for i, m in enumerate(typed)]
+            slips = [[] for _ in tokens]
         else:
             understood, slips = _understood_words(tokens, text, support, typo_index, restorer)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
@@ -393,6 +398,18 @@ def _either_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Su
     elif pair_docs(words, i, variant, support.pair_df) < max(1, pair_docs(words, i, folded, support.pair_df)):
         return meaning
     return replace(meaning, forms=(meaning.forms[0], (variant, weight), *meaning.forms[1:]), exact=exact)
+
+
+def _quoted_spelling(meaning: Meaning, words: Sequence[str], i: int, support: Support) -> Meaning:
+    """A word of a quoted phrase read in its other i/y spelling too: typed with marks, always
+    (the tone makes it the same word, and the phrase holds to those marks in either spelling:
+    `ranking.QueryBuilder._phrase_spellings`: `"tỉ lệ"` finds "tỷ lệ"); typed plain, where
+    unquoted it is (`_either_spelling`: `"ki thuat"` finds "kỹ thuật", `"hang my"` no "hàng mì")."""
+    folded, weight = meaning.forms[0]
+    variant = iy_variant(folded)
+    if meaning.exact and has_marks(meaning.exact) and variant is not None and support.df(variant):
+        return replace(meaning, forms=(meaning.forms[0], (variant, weight), *meaning.forms[1:]))
+    return _either_spelling(meaning, words, i, support)
 
 
 def _slip_sureness(

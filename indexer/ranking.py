@@ -79,12 +79,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Collection, Iterator, Sequence
-from itertools import compress, pairwise
+from itertools import compress, pairwise, product
 from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, fold, iy_spellings
+from indexer.analysis import Syllable, fold, has_marks, iy_spellings, iy_variant
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
 from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
@@ -123,6 +123,7 @@ LEAD_WEIGHT = 0.1  # the whole query in order in the opening adds this × the be
 PASSAGE_WORDS = 20  # a run of this many words or more is a passage: a fifth of it must match (`minimum_match`)
 PASTED_WORDS = 5  # from this many words, quotes that match nothing relax (8+ outside them: query.PASTED_TEXT_WORDS)
 ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`as_typed`)
+MAX_SPELLED_OUT = 8  # a quoted phrase's i/y spellings looked for, at most (2 each for 3 words)
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score
 
 def minimum_match(n: int) -> int:
@@ -275,8 +276,11 @@ class QueryBuilder:
         """What a `-word` or `-"phrase"` keeps out: its words side by side and, for an
         initialism typed with dots or joined ("TP.HCM", "TN&MT"), its letters run together too
         (the alias the index holds for it): `-"TP.HCM"` kept out "TP HCM" but not "TPHCM"."""
-        words = tuple(t.folded for t in clause.tokens if not t.alias)
-        sequence = self._sequence(words, clause.parts)
+        tokens = [t for t in clause.tokens if not t.alias]
+        words = tuple(t.folded for t in tokens)
+        # a word typed with marks is one word in either i/y spelling ("-kĩ" keeps out "kỹ" too)
+        readings = [(t.folded, *([v] if has_marks(t.exact) and (v := iy_variant(t.folded)) else [])) for t in tokens]
+        sequence = self._sequences(readings, clause.parts)
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
         if not whole or len(words) < 2:
             return sequence
@@ -294,32 +298,31 @@ class QueryBuilder:
         spellings = self._phrase_spellings(tokens, meanings) if clause.phrase and marks else None
         parts = clause.parts
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
+        # a quoted word stands for its other i/y spelling where an unquoted one does
+        # (`meanings._either_spelling`): `"kĩ thuật"` finds "kỹ thuật"
+        readings = [(f, *(r for r in m.in_full if r != f)) for f, m in zip(folded, meanings, strict=True)]
         weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
         if self.weighs_numbers:
             self._note_numbers(folded)
         # a quoted phrase matches only where it stands whole, so only there is it marked
         whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
         if whole:
-            self.highlight.phrases.add(tuple(folded))
+            self.highlight.phrases.update(_spelled_out(readings))
         boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks)
         boosts += self._pair_boosts(tokens, meanings, weight, parts)
         if clause.phrase and relaxed and self.pasted:
             return AtLeast([self._fields(parts, "", f, 1.0) for f in folded], 1), boosts
         if clause.phrase:
             self.can_relax = self.can_relax or self.pasted
-            words = [self._fields(parts, "", f, 1.0) for f in folded]
-            sequence = self._sequence(tuple(folded), parts, exact=True)
+            words = [_either([self._fields(parts, "", f, 1.0) for f in forms]) for forms in readings]
+            sequence = self._sequences(readings, parts, exact=True)
             if not spellings or not any(spellings):
                 return wq.And([sequence, *words]), boosts
             self.held_marks = True
             # each word held to its marks is printed so in the part (the exact-form postings,
             # cheap), which decides a phrase of one word and narrows where a longer one is read
-            printed = [
-                wq.Or([self._fields(parts, "_ex", x, 0.0) for x in spelled]) if len(spelled) > 1
-                else self._fields(parts, "_ex", spelled[0], 0.0)
-                for spelled in spellings if spelled
-            ]
-            checked = [PrintedPhrase(folded, spellings)] if len(folded) > 1 else []
+            printed = [_either([self._fields(parts, "_ex", x, 0.0) for x in held]) for held in spellings if held]
+            checked = [PrintedPhrase(readings, spellings)] if len(folded) > 1 else []
             return wq.And([sequence, *words, *printed, *checked]), boosts
         units, known, topic = self._units(clause, tokens, folded, meanings, weight)
         needed = 1 if relaxed else max(1, minimum_match(known))
@@ -532,6 +535,15 @@ class QueryBuilder:
             held.append(iy_spellings(marked[1]) if marked is not None and marked[0] == meaning.forms[0][0] else None)
         return held
 
+    @classmethod
+    def _sequences(cls, readings: Sequence[tuple[str, ...]], parts: Sequence[str], exact: bool = False) -> Any:
+        """Where the words stand together, each in one of its `readings` (`_sequence` for each
+        way of spelling them out; beyond MAX_SPELLED_OUT ways, the first reading of each word)."""
+        spelled = _spelled_out(readings)
+        if len(spelled) == 1 or len(spelled) > MAX_SPELLED_OUT:
+            return cls._sequence(tuple(r[0] for r in readings), parts, exact)
+        return wq.Or([cls._sequence(words, parts, exact) for words in spelled])
+
     @staticmethod
     def _sequence(folded: tuple[str, ...], parts: Sequence[str], exact: bool = False) -> Any:
         """Where a sequence of syllables stands together (scores nothing: the words do). Two
@@ -548,6 +560,16 @@ class QueryBuilder:
                 chain.append(wq.Phrase(p, list(folded), boost=0.0))
             per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
+
+
+def _spelled_out(readings: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Every way of spelling out words that each have `readings` ("ki"/"ky" × "thuat")."""
+    return list(product(*readings))
+
+
+def _either(queries: Sequence[Any]) -> Any:
+    """The one query, or an Or of several."""
+    return queries[0] if len(queries) == 1 else wq.Or(list(queries))
 
 
 def _asks_only(meanings: Sequence[Meaning]) -> bool:

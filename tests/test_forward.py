@@ -106,8 +106,8 @@ def test_printed_words_split_as_the_folded_text_splits(text: str) -> None:
 
 def test_a_phrase_is_held_to_its_marks_word_after_word_within_one_document(tmp_path: Path) -> None:
     """`printed_phrase`: "ban đầu" is not "bán đấu"; a free word (None) may be printed any
-    way; a phrase that runs from the end of one article into the next is in neither; a
-    segment without forward files holds every phrase (its marks cannot be told)."""
+    way, as any of its readings; a phrase that runs from the end of one article into the next
+    is in neither; a segment without forward files holds every phrase (its marks cannot be told)."""
     texts = ["Giá ban đầu cao", "Bán đấu giá đất", "Thành uỷ họp, đầu năm", "Cuối bài là ban", "đầu bài sau"]
     writer = ForwardWriter()
     for text in texts:
@@ -116,13 +116,16 @@ def test_a_phrase_is_held_to_its_marks_word_after_word_within_one_document(tmp_p
     writer.write(tmp_path, segments)
     docs = np.arange(5)
 
-    def held(folded: list[str], spellings: list[tuple[str, ...] | None]) -> list[int]:
-        return np.flatnonzero(ForwardIndex(tmp_path, segments).printed_phrase(folded, spellings, docs)).tolist()
+    def held(folded: list[str | tuple[str, ...]], spellings: list[tuple[str, ...] | None]) -> list[int]:
+        readings = [(w,) if isinstance(w, str) else w for w in folded]
+        return np.flatnonzero(ForwardIndex(tmp_path, segments).printed_phrase(readings, spellings, docs)).tolist()
 
     assert held(["ban", "dau"], [("ban",), ("đầu",)]) == [0]
     assert held(["ban", "dau"], [("bán",), ("đấu",)]) == [1]
     assert held(["ban", "dau"], [None, ("đầu",)]) == [0]
     assert held(["ban", "dau", "gia"], [None, None, ("giá",)]) == [1]
+    assert held([("cuoi", "ban"), "dau"], [None, ("đấu",)]) == [1]  # a free word read two ways
+    assert held(["cuoi", "dau"], [None, ("đấu",)]) == []
     assert held(["thanh", "uy"], [("thành",), ("ủy", "uỷ")]) == [2]
     assert held(["hop", "dau"], [("họp",), ("đầu",)]) == [2]  # a comma between: words still side by side
     assert held(["ban", "dau"], [("bàn",), ("đầu",)]) == []

@@ -1630,6 +1630,30 @@ def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
     assert reads == []
 
 
+def test_a_quoted_or_excluded_word_typed_with_marks_is_one_word_in_either_i_y_spelling(tmp_path: Path) -> None:
+    """ "kĩ thuật" and "kỹ thuật" are one word spelled two ways, and unquoted each finds both;
+    quoted, `"kĩ thuật"` found only the articles that print "kĩ" (112 of news-50k's 2,403),
+    and `-"kĩ thuật"` kept "kỹ thuật" in. Typed with marks, a quoted or excluded word now
+    stands for both spellings, its marks held in either; typed plain, "ky" may be "kỳ" or
+    "kĩ", so a quoted plain word takes the other spelling only where its unquoted one does."""
+    service = small_service(tmp_path, [
+        {"id": "i", "title": "Tin một", "lead": "Kĩ thuật mới cho robot."},
+        {"id": "y", "title": "Tin hai", "lead": "Kỹ thuật mới cho robot."},
+        {"id": "tone", "title": "Tin ba", "lead": "Kì thuật lạ của robot."},
+        {"id": "other", "title": "Tin bốn", "lead": "Robot biết nấu mì tôm."},
+    ])
+
+    assert found(service, '"kĩ thuật"') == found(service, '"kỹ thuật"') == {"i", "y"}
+    assert found(service, '"KỸ THUẬT mới"') == {"i", "y"}
+    # typed plain: "ki thuat" is printed more than "ky thuat" (2 to 1), so only "ky" takes the other
+    assert found(service, '"ki thuat"') == {"i", "tone"} and found(service, '"ky thuat"') == {"i", "y", "tone"}
+    # what is kept out is kept out with any marks, as before: "Kì thuật" too
+    assert found(service, 'robot -"kĩ thuật"') == found(service, "robot -kỹ") == {"other"}
+    assert found(service, 'robot -"ki thuat"') == {"y", "other"}  # typed plain: as typed
+    snippets = {h["id"]: h["snippet"] for h in service.search('"kĩ thuật"')["hits"]}
+    assert "<mark>Kỹ thuật</mark>" in snippets["y"] and "<mark>Kĩ thuật</mark>" in snippets["i"]
+
+
 def test_an_initialism_excluded_with_dots_keeps_out_its_letters_run_together_too(tmp_path: Path) -> None:
     """`-"TP.HCM"` kept out "TP.HCM" and "TP HCM" (their pair) but not "TPHCM", one word that
     the dotted form is also indexed as."""

@@ -250,18 +250,22 @@ class Executor:
 
     def _remembered(self, key: tuple[Any, ...], verify: Callable[[], np.ndarray]) -> np.ndarray:
         """The articles a phrase check (`verify`) keeps, kept for the next request that asks
-        it at the same articles (another page, sort or filter of the same query)."""
+        it at the same articles (another page, sort or filter of the same query). A copy is
+        returned: the caller narrows its mask in place (`evaluate`'s live articles, a date
+        filter), and a filter narrowing the kept one changed what the phrase matched for every
+        later request. The kept one is read-only, so nothing can."""
         with self._lock:
             cached = self._phrases.get(key)
             if cached is not None:
                 self._phrases.move_to_end(key)
-                return cached
+                return cached.copy()
         verified = verify()
+        verified.flags.writeable = False
         with self._lock:
             self._phrases[key] = verified
             while len(self._phrases) > CACHE_PHRASES:
                 self._phrases.popitem(last=False)
-        return verified
+        return verified.copy()
 
     # --- ranking --------------------------------------------------------------------------
 

@@ -1630,6 +1630,23 @@ def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
     assert reads == []
 
 
+def test_a_filtered_search_never_changes_what_a_quoted_phrase_matches_later(tmp_path: Path) -> None:
+    """The marks of a quoted phrase, once checked at a set of articles, are remembered for the
+    next request; the executor handed out the remembered array itself, and a date filter
+    narrowed it in place: after `"ban đầu"` from 2021 on, every later `"ban đầu"` (another page
+    or size) found only 2021's articles, for every user of that process."""
+    service = small_service(tmp_path, [
+        {"id": y, "title": "Tin một", "lead": "Giá trị ban đầu tăng.", "published": f"{y}-05-01T08:00:00+07:00"}
+        for y in ("2019", "2020", "2021")
+    ] + [{"id": "auction", "title": "Tin hai", "lead": "Biển số bán đấu giá.", "published": None}])
+
+    assert service.search('"ban đầu"')["total"] == 3
+    assert service.search('"ban đầu"', date_from="2021-01-01")["total"] == 1
+    assert service.search('"ban đầu"', per_page=1)["total"] == 3
+    assert service.search('title:"một" "ban đầu"', date_to="2019-12-31")["total"] == 1
+    assert {h["id"] for h in service.search('"ban đầu"', sort="newest")["hits"]} == {"2019", "2020", "2021"}
+
+
 def test_a_quoted_or_excluded_word_typed_with_marks_is_one_word_in_either_i_y_spelling(tmp_path: Path) -> None:
     """ "kĩ thuật" and "kỹ thuật" are one word spelled two ways, and unquoted each finds both;
     quoted, `"kĩ thuật"` found only the articles that print "kĩ" (112 of news-50k's 2,403),

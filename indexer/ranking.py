@@ -237,6 +237,7 @@ class QueryBuilder:
         self.sequence = []
         self.readings = []
         self.number_pairs = set()
+        self.highlight.held = set()  # the last query built decides (`attempts`)
         self.absent = []
         understood = {id(c): self._meanings(c) for c in self.parsed.clauses if not c.negated}
         only_asks = _asks_only([m for meanings in understood.values() for m in meanings])  # then they are all it has
@@ -319,6 +320,7 @@ class QueryBuilder:
             if not spellings or not any(spellings):
                 return wq.And([sequence, *words]), boosts
             self.held_marks = True
+            self.highlight.held.update(f for forms, to in zip(readings, spellings, strict=True) if to for f in forms)
             # each word held to its marks is printed so in the part (the exact-form postings,
             # cheap), which decides a phrase of one word and narrows where a longer one is read
             printed = [_either([self._fields(parts, "_ex", x, 0.0) for x in held]) for held in spellings if held]

@@ -69,6 +69,9 @@ class HighlightRequest:
         # "là" and "ở" of every snippet (`beside`)
         self._asking: set[str] = set()
         self._other: set[str] = set()
+        # the words of a quoted phrase held to the marks typed (`ranking.QueryBuilder._clause`),
+        # in the query last built: its hits print them so, and only so are they marked
+        self.held: set[str] = set()
 
     def term(self, form: str, exact: str | None = None, alone: bool = True) -> None:
         """Note a folded term to mark; `exact`: the only spelling the user asked for;
@@ -98,7 +101,7 @@ class HighlightRequest:
         return self._asking - self._other
 
     def highlighter(self) -> Highlighter:
-        return Highlighter(self.terms, self.exact, self.phrases, self.beside)
+        return Highlighter(self.terms, self.exact, self.phrases, self.beside, self.held)
 
 
 class Highlighter:
@@ -110,6 +113,7 @@ class Highlighter:
         exact: Mapping[str, frozenset[str]] | None = None,
         phrases: set[tuple[str, ...]] | None = None,
         beside: set[str] | None = None,
+        held: set[str] | None = None,
     ) -> None:
         # `phrases` (`HighlightRequest.phrases`): syllable sequences marked only
         # where they stand whole; a syllable of theirs that is no term of its own is found as a
@@ -124,6 +128,10 @@ class Highlighter:
         # terms asked for with marks ("năm"; `HighlightRequest.exact`): where a
         # text prints one of those spellings, its other spellings there ("Nam") stay unmarked
         self.exact = dict(exact or {})
+        # `held` (`HighlightRequest.held`): terms of a quoted phrase held to the marks typed,
+        # marked only where printed so: `"ban đầu"` is never "bán đấu", even in a snippet that
+        # shows no "ban đầu" (`_standing`)
+        self.held = {f for f in held or () if f in self.exact}
         self._printed: set[str] | None = None  # `within`: the asked terms a document prints as asked
         self._words = _whole_words(folded_terms)
         # No term holds a space, so no match crosses from one sentence to the next: a block's
@@ -142,8 +150,12 @@ class Highlighter:
         return [(lo + s, lo + e, f) for s, e, f in syllable_spans(text[lo:hi]) if f in terms]
 
     def _standing(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-        """`matches` (in text order) that stand where they are marked: phrases whole
-        (`_whole_phrases`), `beside` terms next to another term (`_beside_others`)."""
+        """`matches` (in text order) that stand where they are marked: `held` terms printed as
+        asked, phrases whole (`_whole_phrases`), `beside` terms next to another term
+        (`_beside_others`)."""
+        if self.held:
+            held, exact = self.held, self.exact
+            matches = [m for m in matches if m[2] not in held or _exact_form(text[m[0] : m[1]]) in exact[m[2]]]
         return self._beside_others(text, self._whole_phrases(text, matches))
 
     def _whole_phrases(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -209,7 +221,11 @@ class Highlighter:
         """This highlighter for one document made of `texts` (an article's title, lead,
         paragraphs, captions): a term asked for with marks that the document prints as asked
         anywhere is marked only so everywhere in it, not paragraph by paragraph."""
-        return self._one_text((t, self._matches(t)) for t in texts)
+        one = self._one_text((t, self._matches(t)) for t in texts)
+        # an article page may show an article that only the phrase with any marks found
+        # (`ranking.QueryBuilder.attempts`): its words are held where it prints them as asked
+        one.held = self.held & (one._printed or set())
+        return one
 
     def within_shown(self, shown: Sequence[Marks]) -> Highlighter:
         """This highlighter for one hit of a results page, as `within` for its article page,

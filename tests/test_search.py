@@ -1630,6 +1630,33 @@ def test_a_quoted_phrase_typed_with_marks_holds_to_them(tmp_path: Path) -> None:
     assert reads == []
 
 
+def test_a_quoted_phrase_held_to_its_marks_is_marked_only_where_printed_so(tmp_path: Path) -> None:
+    """An article that prints "ban đầu" once and "bán đấu" twice matches `"ban đầu"`, and its
+    snippet was the sentence with the most folded matches: "<mark>bán đấu</mark> giá" (a bug
+    hunt's finding). The words held to their marks are now marked only where printed so, in
+    the snippet and on the article page; an article that only the phrase with any marks finds
+    is marked as before."""
+    service = small_service(tmp_path, [
+        {"id": "both", "title": "Tin một", "lead": "Phiên bán đấu giá biển số, rồi bán đấu giá xe.",
+         "body": "Giá khởi điểm ban đầu thấp."},
+        {"id": "other", "title": "Tin hai", "lead": "Bán đấu giá đất."},
+    ])
+
+    hit = service.search('"ban đầu"')["hits"]
+    assert [h["id"] for h in hit] == ["both"]
+    assert "<mark>ban đầu</mark>" in hit[0]["snippet"] and "đấu</mark>" not in hit[0]["snippet"]
+    article = service.article("both")
+    assert article is not None
+    texts = [article["lead"], *article["paragraphs"]]
+    marked = " ".join(service.highlighter('"ban đầu"').within(texts).mark_all(t) for t in texts)
+    assert marked.count("<mark>") == 1 and "<mark>ban đầu</mark>" in marked
+    # nothing prints "bàn đầu": found with any marks, and marked where it stands
+    fallback = {h["id"]: h["snippet"] for h in service.search('"bàn đầu"')["hits"]}
+    assert set(fallback) == {"both", "other"} and "<mark>Bán đấu</mark>" in fallback["other"]
+    lead = service.article("other")["lead"]
+    assert "<mark>Bán đấu</mark>" in service.highlighter('"bàn đầu"').within([lead]).mark_all(lead)
+
+
 def test_a_filtered_search_never_changes_what_a_quoted_phrase_matches_later(tmp_path: Path) -> None:
     """The marks of a quoted phrase, once checked at a set of articles, are remembered for the
     next request; the executor handed out the remembered array itself, and a date filter

@@ -134,12 +134,17 @@ def _balanced(text: str) -> str:
 # Full-width forms (U+FF01-FF5E, and the ideographic space) as the ASCII they stand for: what
 # an East Asian input method types ("ＵＢＮＤ"), which the archive prints in ASCII.
 _HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# ... and the typographic double quotes a phone or a word processor puts in place of '"' (iOS and
+# macOS type “…” by default), and the minus sign, as the operators they stand for: `“ban đầu”`
+# was searched as two loose words, and `-“ban đầu”` searched for "đầu" instead of keeping it out
+_OPERATORS = {ord(c): ord('"') for c in "“”„‟″〝〞"} | {0x2212: ord("-")}
+_AS_TYPED_ON_A_KEYBOARD = _HALF_WIDTH | _OPERATORS
 
 
 def normalize_query(text: str) -> str:
-    """`normalize_text`, and full-width letters, digits and signs as ASCII (one for one: spans
-    still point into what was typed, as far as they did)."""
-    return normalize_text(text).translate(_HALF_WIDTH)
+    """`normalize_text`, and full-width letters, digits and signs, typographic double quotes and
+    the minus sign as ASCII (one for one: spans still point into what was typed, as far as they did)."""
+    return normalize_text(text).translate(_AS_TYPED_ON_A_KEYBOARD)
 
 
 def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:

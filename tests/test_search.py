@@ -412,6 +412,16 @@ def test_full_width_letters_are_searched_as_ascii(service: SearchService) -> Non
     assert typed != title and service.suggest(typed) == service.suggest(title) != []
 
 
+def test_typographic_quotes_and_the_minus_sign_are_the_operators_they_stand_for(service: SearchService) -> None:
+    """A phone or word processor types “…” for quotes (iOS and macOS by default): `“Thành ủy”`
+    was two loose words, and `-“Thành ủy”` excluded "thành" and searched for "ủy". The minus
+    sign (U+2212) excludes as "-" does."""
+    assert parse_query("“Thành ủy” −bão") == parse_query('"Thành ủy" -bão')
+    assert parse_query("„Thành ủy‟") == parse_query('"Thành ủy"')
+    assert service.search("“thanh uy”")["total"] == service.search('"thanh uy"')["total"] > 0
+    assert service.search("dang uy -“thanh uy”")["total"] == service.search('dang uy -"thanh uy"')["total"]
+
+
 @pytest.mark.parametrize(
     "query",
     ['"unbalanced', "OR", "-", "- OR -", '""', "title:", "title:\"", "a" * 10_000, "\x00\x01\x1b[31m",

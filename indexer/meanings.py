@@ -14,7 +14,7 @@ from itertools import chain, pairwise
 from typing import Literal, Protocol
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
-from indexer.keyboard import Support, could_be_syllable, toned_sibling, understand
+from indexer.keyboard import Support, WordChoice, could_be_syllable, toned_sibling, understand
 from indexer.letters import (
     FRAMING_FROM_WORDS,
     addressed_positions,
@@ -133,14 +133,17 @@ def interpret(
     # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
     may_be_framed = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
     for clause in parsed.clauses:
-        if clause.negated:
-            continue
         tokens = [t for t in clause.tokens if not t.alias]
+        if clause.negated:
+            if support is not None:  # as typed, or decoded where the keys typed letters found nowhere
+                keyed = _keyed_only(tokens, text, support)
+                meanings.update((id(t), m) for t, m in zip(tokens, keyed, strict=True) if m.changed)
+            continue
         if support is None:
             understood = [typed_meaning(tok, text) for tok in tokens]
             slips: list[list[str]] = [[] for _ in tokens]
-        elif clause.phrase:  # as typed, in either i/y spelling
-            typed = [typed_meaning(tok, text) for tok in tokens]
+        elif clause.phrase:  # as typed (or decoded: `_keyed_only`), in either i/y spelling
+            typed = _keyed_only(tokens, text, support)
             as_typed = [m.forms[0][0] for m in typed]
             understood = [_quoted_spelling(m, as_typed, i, support) for i, m in enumerate(typed)]
             slips = [[] for _ in tokens]
@@ -262,6 +265,42 @@ def _framing(
     return found, asides
 
 
+def _decoded_meaning(tok: Syllable, choice: WordChoice, text: str, support: Support) -> Meaning:
+    """A word as `keyboard.understand` decoded it (Telex or VNI keys, marks on the wrong
+    vowel), its letters as typed matched below it."""
+    forms = [(choice.chosen.folded, 1.0), *((f, RAW_WEIGHT) for f in choice.folded_forms[1:])]
+    exact, shown = choice.chosen.exact, choice.chosen.text
+    toned = toned_sibling(exact, support) if choice.chosen.method in ("telex", "vni") else None
+    if toned:  # the tone key left out ("Vieet Nam"): the spelling the index prints
+        exact, shown = toned, typed_case(shown, toned)
+    exact = exact if exact != choice.chosen.folded else None
+    return Meaning(tuple(forms), exact, shown, choice.chosen.method)
+
+
+KEYED_ONLY = 100  # how much rarer than the word they decode to a quoted word's keystrokes are taken for it
+
+
+def _keyed_only(tokens: Sequence[Syllable], text: str, support: Support) -> list[Meaning]:
+    """Words meant as typed (a quoted phrase, an excluded word), but for keystrokes typed with
+    the input method off whose letters the index holds KEYED_ONLY times as rarely as the word
+    they decode to, if at all: `"Vieejt Nam"` found nothing and said nothing, `-Vieejt` kept
+    nothing out, and an archive of 34,701 articles prints "thanhf" somewhere. Only the decoded
+    word is matched."""
+    understood = understand([text[t.start : t.end] for t in tokens], support, _hyphened(tokens, text))
+    out = []
+    for tok, choice in zip(tokens, understood.words, strict=True):
+        if (
+            choice.changed
+            and choice.chosen.method in ("telex", "vni")
+            and support.df(tok.folded) * KEYED_ONLY < support.df(choice.chosen.folded)
+        ):
+            meaning = _decoded_meaning(tok, choice, text, support)
+            out.append(replace(meaning, forms=meaning.forms[:1]))
+        else:
+            out.append(typed_meaning(tok, text))
+    return out
+
+
 def _understood_words(
     tokens: Sequence[Syllable],
     text: str,
@@ -281,16 +320,7 @@ def _understood_words(
     chosen = [w.chosen.folded for w in understood.words]
     out: list[Meaning] = []
     for i, (tok, choice, candidates) in enumerate(zip(tokens, understood.words, typos, strict=True)):
-        if not choice.changed:
-            meaning = typed_meaning(tok, text)
-        else:
-            forms = [(choice.chosen.folded, 1.0), *((f, RAW_WEIGHT) for f in choice.folded_forms[1:])]
-            exact, shown = choice.chosen.exact, choice.chosen.text
-            toned = toned_sibling(exact, support) if choice.chosen.method in ("telex", "vni") else None
-            if toned:  # the tone key left out ("Vieet Nam"): the spelling the index prints
-                exact, shown = toned, typed_case(shown, toned)
-            exact = exact if exact != choice.chosen.folded else None
-            meaning = Meaning(tuple(forms), exact, shown, choice.chosen.method)
+        meaning = _decoded_meaning(tok, choice, text, support) if choice.changed else typed_meaning(tok, text)
         taken = taken_as(candidates, chosen, i, support.pair_df)
         if taken is None and not choice.changed and len(candidates) > 1:
             # the spelling shown, and given the typed marks: the one the neighbours hold

@@ -84,7 +84,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, fold, has_marks, iy_spellings, iy_variant
+from indexer.analysis import Syllable, fold, iy_spellings, iy_variant
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
 from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
@@ -276,11 +276,16 @@ class QueryBuilder:
     def _excluded(self, clause: Clause) -> Any:
         """What a `-word` or `-"phrase"` keeps out: its words side by side and, for an
         initialism typed with dots or joined ("TP.HCM", "TN&MT"), its letters run together too
-        (the alias the index holds for it): `-"TP.HCM"` kept out "TP HCM" but not "TPHCM"."""
+        (the alias the index holds for it): `-"TP.HCM"` kept out "TP HCM" but not "TPHCM". Its
+        words as typed, or decoded keystrokes whose letters no article holds (`-Vieejt`)."""
         tokens = [t for t in clause.tokens if not t.alias]
-        words = tuple(t.folded for t in tokens)
-        # a word typed with marks is one word in either i/y spelling ("-kĩ" keeps out "kỹ" too)
-        readings = [(t.folded, *([v] if has_marks(t.exact) and (v := iy_variant(t.folded)) else [])) for t in tokens]
+        meanings = self._meanings(clause)
+        words = tuple(m.forms[0][0] for m in meanings)
+        # a word given marks is one word in either i/y spelling ("-kĩ" keeps out "kỹ" too)
+        readings = [
+            (w, *([v] if marks_given(t, m) and (v := iy_variant(w)) else []))
+            for w, t, m in zip(words, tokens, meanings, strict=True)
+        ]
         sequence = self._sequences(readings, clause.parts)
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
         if not whole or len(words) < 2:

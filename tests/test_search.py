@@ -1667,6 +1667,25 @@ def test_a_quoted_phrase_held_to_its_marks_is_marked_only_where_printed_so(tmp_p
     assert "<mark>Bán đấu</mark>" in service.highlighter('"bàn đầu"').within([lead]).mark_all(lead)
 
 
+def test_keystrokes_typed_with_the_input_method_off_are_decoded_in_quotes_and_exclusions(tmp_path: Path) -> None:
+    """Quoted and excluded words are taken as typed, so `"Vieejt Nam"` found nothing and said
+    nothing, and `-Vieejt` kept nothing out (a bug hunt's finding). Keystrokes whose letters the
+    archive holds far more rarely than the word they decode to, if at all, are now that word:
+    held to the marks they type, and offered as "did you mean"."""
+    service = small_service(tmp_path, [
+        {"id": "vn", "title": "Tin quokka", "lead": "Quokka ở Việt Nam."},
+        {"id": "viet", "title": "Tin quokka", "lead": "Quokka viết thư."},
+        {"id": "hn", "title": "Tin quokka", "lead": "Quokka ở Hà Nội."},
+    ])
+
+    assert found(service, '"Vieejt Nam"') == found(service, '"Vie65t Nam"') == found(service, '"Việt Nam"') == {"vn"}
+    assert found(service, '"Vieejt"') == {"vn"}  # held to the marks the keys type: not "viết"
+    assert service.search('"Vieejt Nam"')["suggestion"]["text"] == '"Việt Nam"'
+    assert found(service, "quokka -Vieejt") == found(service, "quokka -Việt") == {"hn"}
+    assert found(service, 'quokka -"Vieejt Nam"') == {"viet", "hn"}
+    assert found(service, '"quokka"') == {"vn", "viet", "hn"}  # a word the archive holds is as typed
+
+
 def test_a_filtered_search_never_changes_what_a_quoted_phrase_matches_later(tmp_path: Path) -> None:
     """The marks of a quoted phrase, once checked at a set of articles, are remembered for the
     next request; the executor handed out the remembered array itself, and a date filter

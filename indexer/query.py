@@ -10,8 +10,8 @@ ask a question is `indexer.questions`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.analysis import Syllable, normalize_text, tokenize
@@ -210,6 +210,39 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
             run = Clause(tokens, parts=clause_parts)
             parsed.clauses.append(run)
     return parsed
+
+
+# Letters run into a number, or a number into letters: "RON95", "iphone7", "windows10", "5kg".
+_GLUED = re.compile(r"[^\W\d_]+(?=\d+$)|\d+(?=[^\W\d_]+$)")
+
+
+def split_glued(parsed: ParsedQuery, df: Callable[[str], int], pair_df: Callable[[str, str], int]) -> ParsedQuery:
+    """`parsed` with each word of letters run into a number ("RON95", "iphone7") that no
+    article prints so (`df`), but that articles print as two words side by side ("RON 95":
+    `pair_df`), read as those two words: "RON95" was taken for a slip of "RON" ("rốn") and
+    the number dropped, "windows10" for "undo"; `-RON95` kept nothing out. The text and every
+    span stay as typed."""
+    clauses = [replace(c, tokens=_split_glued(c.tokens, df, pair_df)) for c in parsed.clauses]
+    return replace(parsed, clauses=clauses)
+
+
+def _split_glued(
+    tokens: Sequence[Syllable], df: Callable[[str], int], pair_df: Callable[[str, str], int]
+) -> list[Syllable]:
+    out: list[Syllable] = []
+    shift = 0  # a word read as two moves the positions after it up by one
+    for tok in tokens:
+        head = _GLUED.match(tok.folded)
+        n = head.end() if head and not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact) else 0
+        if n and not df(tok.folded) and pair_df(tok.folded[:n], tok.folded[n:]):
+            at = tok.position + shift
+            out.append(replace(tok, end=tok.start + n, exact=tok.exact[:n], folded=tok.folded[:n], position=at))
+            out.append(replace(tok, start=tok.start + n, exact=tok.exact[n:], folded=tok.folded[n:],
+                               position=at + 1, joined=True))
+            shift += 1
+        else:
+            out.append(replace(tok, position=tok.position + shift) if shift else tok)
+    return out
 
 
 # --- abbreviations -------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from indexer.query import (
     completion_text,
     normalize_query,
     parse_query,
+    split_glued,
 )
 from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
@@ -418,7 +419,7 @@ class SearchService:
         if parsed.truncated:
             response["notice"] = f"query cut to {MAX_QUERY_CHARS} characters / {MAX_QUERY_TERMS} terms"
         if not parsed.is_empty:
-            built, meanings, support = self._understood(parsed, gen)
+            parsed, built, meanings, support = self._understood(parsed, gen)
             executor = gen.executor(searcher)
             for (_, scored), partial in built.attempts():
                 mask, scores = _evaluate(executor, searcher, scored, date_filter)
@@ -489,7 +490,7 @@ class SearchService:
         if parsed.is_empty:
             return Highlighter(set())
         gen = self.generation()
-        built, meanings, _ = self._understood(parsed, gen)
+        parsed, built, meanings, _ = self._understood(parsed, gen)
         built.query()  # collects the terms as a side effect
 
         def results_page() -> dict[str, str] | None:  # the results page's reading, asked for only where needed
@@ -499,13 +500,16 @@ class SearchService:
 
     def _understood(
         self, parsed: ParsedQuery, gen: _Generation
-    ) -> tuple[QueryBuilder, dict[int, Meaning], IndexSupport]:
-        """The query builder for what the user meant (keyboard-off input decoded, typos), as
-        `search` ranks it and `highlighter` marks it."""
+    ) -> tuple[ParsedQuery, QueryBuilder, dict[int, Meaning], IndexSupport]:
+        """The query as read against the index (letters run into a number split where only the
+        archive's two words are printed: `split_glued`), and the query builder for what the
+        user meant (keyboard-off input decoded, typos), as `search` ranks it and `highlighter`
+        marks it."""
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher))
+        parsed = split_glued(parsed, support.df, support.pair_df)
         meanings = interpret(parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"))
-        return QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
+        return parsed, QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 
     def health(self) -> dict[str, Any]:
         gen = self.generation()

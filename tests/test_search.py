@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import indexer.ranking as ranking_module
 from indexer.analysis import fold, fold_quick, has_marks
 from indexer.letters import LETTER_SPELLINGS
-from indexer.query import PASTED_TEXT_WORDS, completion_text
+from indexer.query import PASTED_TEXT_WORDS, completion_text, split_glued
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -1684,6 +1684,26 @@ def test_keystrokes_typed_with_the_input_method_off_are_decoded_in_quotes_and_ex
     assert found(service, "quokka -Vieejt") == found(service, "quokka -Việt") == {"hn"}
     assert found(service, 'quokka -"Vieejt Nam"') == {"viet", "hn"}
     assert found(service, '"quokka"') == {"vn", "viet", "hn"}  # a word the archive holds is as typed
+
+
+def test_letters_run_into_a_number_are_read_as_the_two_words_the_archive_prints(tmp_path: Path) -> None:
+    """ "RON95", "iphone7": no article prints them so, and they were taken for a slip of
+    "RON" (matching "rốn", offering "giá xăng RON", the number dropped). Where the archive
+    prints the two words side by side, that is what is searched, marked and kept out."""
+    service = small_service(tmp_path, [
+        {"id": "ron", "title": "Tin xăng", "lead": "Giá xăng RON 95 giảm mạnh."},
+        {"id": "navel", "title": "Tin sức khỏe", "lead": "Vệ sinh rốn cho bé, giá rẻ."},
+        {"id": "other", "title": "Tin xăng", "lead": "Giá xăng E5 tăng."},
+    ])
+
+    result = service.search("giá xăng RON95")
+    assert [h["id"] for h in result["hits"]] == ["ron"] and result["suggestion"] is None
+    assert "RON 95</mark>" in result["hits"][0]["snippet"]
+    assert found(service, "RON95") == found(service, '"RON95"') == {"ron"}
+    assert found(service, "xăng -RON95") == {"other"}
+    spans = [(t.start, t.end, t.folded, t.position) for t in split_glued(
+        parse_query("xăng RON95 giá"), lambda w: w != "ron95", lambda a, b: 1).positive_tokens]
+    assert spans == [(0, 4, "xang", 0), (5, 8, "ron", 1), (8, 10, "95", 2), (11, 14, "gia", 3)]
 
 
 def test_a_filtered_search_never_changes_what_a_quoted_phrase_matches_later(tmp_path: Path) -> None:

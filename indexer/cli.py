@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import html
+import io
 import json
 import re
 import sys
@@ -38,6 +39,7 @@ class CliError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _printable_anywhere()
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
@@ -56,6 +58,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _printable_anywhere() -> None:
+    """Text a terminal or pipe cannot encode (PYTHONIOENCODING=ascii, a legacy code page) is
+    printed as escapes, not a UnicodeEncodeError traceback: Vietnamese titles are in every
+    answer."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -335,6 +346,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     first = (result["page"] - 1) * result["per_page"]
     noun = "result" if result["total"] == 1 else "results"
     print(dim(f"{result['total']} {noun} ({result['took_ms']:.0f} ms) for “{result['query']}”"))
+    if result.get("notice"):  # the query was cut to the limits
+        print(f"Searched cut: {result['notice']}")
     if result.get("suggestion"):
         suggestion = result["suggestion"]
         keyboard = suggestion["kind"] == "keyboard"

@@ -109,6 +109,19 @@ def test_search_says_when_hits_hold_only_some_words(seed_index: Path) -> None:
     assert "No article holds enough" not in run_cli("search", "gió miền Nam", index=seed_index).stdout
 
 
+def test_search_says_when_the_query_was_cut_and_prints_where_vietnamese_cannot_be_encoded(seed_index: Path) -> None:
+    """The text output said nothing of a query cut to the limits (the API and page do), and a
+    stdout that cannot encode Vietnamese (PYTHONIOENCODING=ascii) ended in a traceback."""
+    long = run_cli("search", "thành ủy " * 300, index=seed_index).stdout
+    assert "Searched cut: query cut to" in long
+    assert "Searched cut" not in run_cli("search", "thành ủy", index=seed_index).stdout
+    cmd = [sys.executable, "-m", "indexer", "search", "Thành ủy", "--index", str(seed_index)]
+    ascii_out = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300,
+                               env={**os.environ, "PYTHONIOENCODING": "ascii"})
+    assert ascii_out.returncode == 0 and "Traceback" not in ascii_out.stderr
+    assert "Th\\xe0nh" in ascii_out.stdout  # escaped, not lost
+
+
 def test_show_and_stats(seed_index: Path) -> None:
     shown = json.loads(run_cli("show", SEED_ID, "--json", index=seed_index).stdout)
     assert shown["id"] == SEED_ID and shown["author"] == "LMT" and len(shown["captions"]) == 4

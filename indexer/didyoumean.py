@@ -140,7 +140,7 @@ def _as_understood(tokens: Sequence[Syllable], understood: Sequence[Meaning]) ->
 
 
 _SPACES = re.compile(r"\s+")
-_PHRASE_BREAK = re.compile(r"[\w,;:!?()\[\]{}\"'“”‘’«»…]|\.\s")
+_PHRASE_BREAK = re.compile(r"[\w,;:!?()\[\]{}\"'“”‘’«»…&/<>|+=]|\.\s")
 
 
 def _readings(
@@ -171,8 +171,9 @@ def _readings(
 
 def _one_phrase(text: str, a: Syllable, b: Syllable) -> bool:
     """Whether syllables a and b may be read as one phrase: nothing between them that ends a
-    phrase (a comma, colon, quote, bracket, a sentence's full stop) and no other word (one
-    excluded with "-"). A dash does not end one ("Việt Nam - Lào"), nor the dot of "TP.HCM"."""
+    phrase (a comma, colon, quote, bracket, "&", "/", a sentence's full stop) and no other
+    word (one excluded with "-"). A dash does not end one ("Việt Nam - Lào"), nor the dot of
+    "TP.HCM"."""
     return _PHRASE_BREAK.search(text, a.end, b.start) is None
 
 

@@ -262,6 +262,7 @@ def test_did_you_mean_reads_each_phrase_on_its_own() -> None:
     assert read("ha noi da nang") == ["Hà", "Nội", "đã", "nắng"]  # one phrase: "Hà Nội đã nắng"
     assert read("ha noi - da nang") == ["Hà", "Nội", "đã", "nắng"]  # a dash: one phrase
     assert read("ha noi -x da nang") == ["Hà", "Nội", "Đà", "Nẵng"]  # an excluded word between
+    assert read("ha noi & da nang") == read("ha noi/da nang") == ["Hà", "Nội", "Đà", "Nẵng"]  # "&", "/" too
 
 
 def test_snippet_is_original_text_with_marks(service: SearchService) -> None:

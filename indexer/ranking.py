@@ -286,7 +286,8 @@ class QueryBuilder:
             (w, *([v] if marks_given(t, m) and (v := iy_variant(w)) else []))
             for w, t, m in zip(words, tokens, meanings, strict=True)
         ]
-        sequence = self._sequences(readings, clause.parts)
+        apart = [r.start for r in _joined_runs(tokens)[1:]]  # as a quoted phrase (`_clause`)
+        sequence = self._sequences(readings, clause.parts, exact=bool(apart), apart=apart)
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
         if not whole or len(words) < 2:
             return sequence
@@ -310,10 +311,14 @@ class QueryBuilder:
         weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
         if self.weighs_numbers:
             self._note_numbers(folded)
-        # a quoted phrase matches only where it stands whole, so only there is it marked
-        whole = clause.phrase and len(folded) > 1 and not (relaxed and self.pasted)
-        if whole:
-            self.highlight.phrases.update(_spelled_out(readings))
+        # A quoted phrase matches only where it stands whole, so only there is it marked: each
+        # run of its words side by side (no punctuation between: `_sequence`'s `apart`)
+        runs = _joined_runs(tokens) if clause.phrase and not (relaxed and self.pasted) else []
+        whole = [False] * len(tokens)
+        for run in runs:
+            if len(run) > 1:
+                self.highlight.phrases.update(_spelled_out(readings[run.start : run.stop]))
+                whole[run.start : run.stop] = [True] * len(run)
         boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks)
         boosts += self._pair_boosts(tokens, meanings, weight, parts)
         if clause.phrase and relaxed and self.pasted:
@@ -321,7 +326,7 @@ class QueryBuilder:
         if clause.phrase:
             self.can_relax = self.can_relax or self.pasted
             words = [_either([self._fields(parts, "", f, 1.0) for f in forms]) for forms in readings]
-            sequence = self._sequences(readings, parts, exact=True)
+            sequence = self._sequences(readings, parts, exact=True, apart=[r.start for r in runs[1:]])
             if not spellings or not any(spellings):
                 return wq.And([sequence, *words]), boosts
             self.held_marks = True
@@ -347,7 +352,7 @@ class QueryBuilder:
         meanings: Sequence[Meaning],
         weight: Sequence[float],
         parts: Sequence[str],
-        whole: bool,
+        whole: Sequence[bool],
         only_asks: bool,
     ) -> list[Any]:
         """Each word's exact-form boost (diacritics typed or decoded), noting as it goes what the
@@ -366,7 +371,7 @@ class QueryBuilder:
                 if form in marked:
                     self.highlight.word(form, asking=asks)
                     for spelling in asked.get(form, (None,)):
-                        self.highlight.term(form, spelling, alone=not whole)
+                        self.highlight.term(form, spelling, alone=not whole[i])
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
                     split = self._note_proximity(form, weight[i] * w, found) or split
             if found:
@@ -543,27 +548,33 @@ class QueryBuilder:
         return held
 
     @classmethod
-    def _sequences(cls, readings: Sequence[tuple[str, ...]], parts: Sequence[str], exact: bool = False) -> Any:
+    def _sequences(
+        cls, readings: Sequence[tuple[str, ...]], parts: Sequence[str], exact: bool = False, apart: Collection[int] = ()
+    ) -> Any:
         """Where the words stand together, each in one of its `readings` (`_sequence` for each
         way of spelling them out; beyond MAX_SPELLED_OUT ways, the first reading of each word)."""
         spelled = _spelled_out(readings)
         if len(spelled) == 1 or len(spelled) > MAX_SPELLED_OUT:
-            return cls._sequence(tuple(r[0] for r in readings), parts, exact)
-        return wq.Or([cls._sequence(words, parts, exact) for words in spelled])
+            return cls._sequence(tuple(r[0] for r in readings), parts, exact, apart)
+        return wq.Or([cls._sequence(words, parts, exact, apart) for words in spelled])
 
     @staticmethod
-    def _sequence(folded: tuple[str, ...], parts: Sequence[str], exact: bool = False) -> Any:
+    def _sequence(
+        folded: tuple[str, ...], parts: Sequence[str], exact: bool = False, apart: Collection[int] = ()
+    ) -> Any:
         """Where a sequence of syllables stands together (scores nothing: the words do). Two
         syllables are exactly one bigram term, far cheaper than positions; longer sequences
         intersect their bigrams first and, when `exact` (a quoted phrase: a promise of word
-        order), check positions only there."""
+        order), check positions only there. Word i of `apart` follows punctuation: the index
+        holds no pair across it (`Syllable.joined`), so positions alone tell: `"Hà Nội, Việt
+        Nam"` found nothing."""
         if len(folded) == 1:
             return FieldsTerm(list(parts), [1.0] * len(parts), folded[0], boost=0.0)
-        pairs = [f"{a} {b}" for a, b in pairwise(folded)]
+        pairs = [f"{a} {b}" for i, (a, b) in enumerate(pairwise(folded), start=1) if i not in apart]
         per_part = []
         for p in parts:
             chain: list[Any] = [wq.Term(f"{p}_bi", pair, boost=0.0) for pair in pairs]
-            if exact and len(folded) > 2:
+            if exact and (len(folded) > 2 or apart):
                 chain.append(wq.Phrase(p, list(folded), boost=0.0))
             per_part.append(wq.And(chain) if len(chain) > 1 else chain[0])
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
@@ -577,6 +588,12 @@ def _spelled_out(readings: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
 def _either(queries: Sequence[Any]) -> Any:
     """The one query, or an Or of several."""
     return queries[0] if len(queries) == 1 else wq.Or(list(queries))
+
+
+def _joined_runs(tokens: Sequence[Syllable]) -> list[range]:
+    """The runs of `tokens` that stand side by side (`Syllable.joined`: no punctuation between)."""
+    starts = [i for i, t in enumerate(tokens) if i == 0 or not t.joined]
+    return [range(a, b) for a, b in zip(starts, [*starts[1:], len(tokens)], strict=True)]
 
 
 def _asks_only(meanings: Sequence[Meaning]) -> bool:

@@ -1707,6 +1707,25 @@ def test_letters_run_into_a_number_are_read_as_the_two_words_the_archive_prints(
     assert spans == [(0, 4, "xang", 0), (5, 8, "ron", 1), (8, 10, "95", 2), (11, 14, "gia", 3)]
 
 
+def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None:
+    """The index pairs no words across punctuation, and a quoted phrase asked for every pair:
+    `"Hà Nội, Việt Nam"` found nothing, even in an article that prints it (a bug hunt's
+    finding). Across punctuation the words' positions tell instead; the runs on either side
+    are marked where they stand whole."""
+    service = small_service(tmp_path, [
+        {"id": "comma", "title": "Tin một", "lead": "Du lịch Hà Nội, Việt Nam mùa thu."},
+        {"id": "apart", "title": "Tin hai", "lead": "Hà Nội đẹp. Ở Việt Nam, mùa thu đẹp."},
+        {"id": "joined", "title": "Tin ba", "lead": "Cao tốc Hà Nội-Hải Phòng."},
+    ])
+
+    assert found(service, '"Hà Nội, Việt Nam"') == found(service, '"ha noi, viet nam"') == {"comma"}
+    assert found(service, '"Hà Nội Việt Nam"') == set()  # typed side by side: side by side
+    assert found(service, '"Hà Nội - Hải Phòng"') == {"joined"}
+    assert found(service, 'mùa -"Hà Nội, Việt Nam"') == {"apart"}
+    snippet = service.search('"Hà Nội, Việt Nam"')["hits"][0]["snippet"]
+    assert "<mark>Hà Nội</mark>, <mark>Việt Nam</mark>" in snippet
+
+
 def test_a_filtered_search_never_changes_what_a_quoted_phrase_matches_later(tmp_path: Path) -> None:
     """The marks of a quoted phrase, once checked at a set of articles, are remembered for the
     next request; the executor handed out the remembered array itself, and a date filter

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from indexer.analysis import Syllable, normalize_text, tokenize
+from indexer.keyboard import decode_vni
 from indexer.schema import PARTS
 
 MAX_QUERY_CHARS = 500
@@ -26,6 +27,11 @@ MAX_QUERY_TERMS = 120
 # question) and its quotes are typography ('… HLV Jordan "ngả mũ"'), not an exact phrase
 # (bench/journal/relevance.md, stop 38)
 PASTED_TEXT_WORDS = 8
+# ... and from this many with typographic quotes (“…”): what news text prints, so pasted as often
+# as typed (a phone types them for '"'). Typed, an exact phrase goes with a word or three: the
+# legal question 'Lạm phát lấy lại “phong độ”?' (its article never writes "phong độ") was lost
+# when they became phrase quotes, at 8.
+TYPOGRAPHIC_TEXT_WORDS = 4
 FIELD_CHOICES = {
     "all": PARTS,
     "title": ("title",),
@@ -74,13 +80,15 @@ _QUERY_TOKEN = re.compile(
 _QUOTED = re.compile(r'"[^"]*"')
 
 
-def quotes_are_typography(text: str) -> bool:
+def quotes_are_typography(text: str, typographic: bool = False) -> bool:
     """Whether the query's quotes belong to a pasted text rather than ask for a phrase: it has
-    PASTED_TEXT_WORDS+ words outside them. Quoting a phrase to search for it exactly goes with
-    a few words, while news text quotes a word or two amid a sentence, and a phrase required
-    of a pasted headline or lead keeps out the article that words it otherwise. Only
-    the plain phrases lose their quotes: -"…" and field:"…" are still operators."""
-    return '"' in text and len(tokenize(_QUOTED.sub(" ", text))) >= PASTED_TEXT_WORDS
+    PASTED_TEXT_WORDS+ words outside them (TYPOGRAPHIC_TEXT_WORDS+ where they were typed “…”:
+    `typographic`). Quoting a phrase to search for it exactly goes with a few words, while news
+    text quotes a word or two amid a sentence, and a phrase required of a pasted headline or
+    lead keeps out the article that words it otherwise. Only the plain phrases lose their
+    quotes: -"…" and field:"…" are still operators."""
+    enough = TYPOGRAPHIC_TEXT_WORDS if typographic else PASTED_TEXT_WORDS
+    return '"' in text and len(tokenize(_QUOTED.sub(" ", text))) >= enough
 
 
 def _unquoted(m: re.Match[str]) -> str:
@@ -137,7 +145,8 @@ _HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # ... and the typographic double quotes a phone or a word processor puts in place of '"' (iOS and
 # macOS type “…” by default), and the minus sign, as the operators they stand for: `“ban đầu”`
 # was searched as two loose words, and `-“ban đầu”` searched for "đầu" instead of keeping it out
-_OPERATORS = {ord(c): ord('"') for c in "“”„‟″〝〞"} | {0x2212: ord("-")}
+_TYPOGRAPHIC_QUOTES = "“”„‟″〝〞"
+_OPERATORS = {ord(c): ord('"') for c in _TYPOGRAPHIC_QUOTES} | {0x2212: ord("-")}
 _AS_TYPED_ON_A_KEYBOARD = _HALF_WIDTH | _OPERATORS
 
 
@@ -157,13 +166,14 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
     words are several syllables.
     """
+    typographic = any(c in _TYPOGRAPHIC_QUOTES for c in text or "")
     text = normalize_query(text or "")
     text = "".join(ch if ch.isprintable() else " " for ch in text)
     text = _unspaced_fields(_balanced(text))
     truncated = len(text) > MAX_QUERY_CHARS
     text = text[:MAX_QUERY_CHARS]
     parsed = ParsedQuery(text=text, truncated=truncated)
-    if quotes_are_typography(text):  # the same length: spans still point into `text`
+    if quotes_are_typography(text, typographic):  # the same length: spans still point into `text`
         text = _QUOTED.sub(_unquoted, text)
     run: Clause | None = None  # the current run of plain words
     n_terms = 0
@@ -212,16 +222,17 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     return parsed
 
 
-# Letters run into a number, or a number into letters: "RON95", "iphone7", "windows10", "5kg".
-_GLUED = re.compile(r"[^\W\d_]+(?=\d+$)|\d+(?=[^\W\d_]+$)")
+# Letters run into a number: "RON95", "iphone7", "windows10" (a number run into its unit, "16GB",
+# is never taken for a slip: `keyboard.WordChoice.typo_keys`).
+_GLUED = re.compile(r"[^\W\d_]+(?=\d+$)")
 
 
 def split_glued(parsed: ParsedQuery, df: Callable[[str], int], pair_df: Callable[[str, str], int]) -> ParsedQuery:
     """`parsed` with each word of letters run into a number ("RON95", "iphone7") that no
     article prints so (`df`), but that articles print as two words side by side ("RON 95":
     `pair_df`), read as those two words: "RON95" was taken for a slip of "RON" ("rốn") and
-    the number dropped, "windows10" for "undo"; `-RON95` kept nothing out. The text and every
-    span stay as typed."""
+    the number dropped, "windows10" for "undo"; `-RON95` kept nothing out. Not a word that VNI
+    keys spell ("ha2" is "hà"). The text and every span stay as typed."""
     clauses = [replace(c, tokens=_split_glued(c.tokens, df, pair_df)) for c in parsed.clauses]
     return replace(parsed, clauses=clauses)
 
@@ -234,7 +245,7 @@ def _split_glued(
     for tok in tokens:
         head = _GLUED.match(tok.folded)
         n = head.end() if head and not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact) else 0
-        if n and not df(tok.folded) and pair_df(tok.folded[:n], tok.folded[n:]):
+        if n and not df(tok.folded) and decode_vni(tok.folded) is None and pair_df(tok.folded[:n], tok.folded[n:]):
             at = tok.position + shift
             out.append(replace(tok, end=tok.start + n, exact=tok.exact[:n], folded=tok.folded[:n], position=at))
             out.append(replace(tok, start=tok.start + n, exact=tok.exact[n:], folded=tok.folded[n:],

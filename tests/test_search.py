@@ -419,6 +419,9 @@ def test_typographic_quotes_and_the_minus_sign_are_the_operators_they_stand_for(
     sign (U+2212) excludes as "-" does."""
     assert parse_query("“Thành ủy” −bão") == parse_query('"Thành ủy" -bão')
     assert parse_query("„Thành ủy‟") == parse_query('"Thành ủy"')
+    # news text prints them too: with 4+ words outside, they are typography (8+ for '"')
+    assert not any(c.phrase for c in parse_query("Lạm phát lấy lại “phong độ”?").clauses)
+    assert any(c.phrase for c in parse_query('Lạm phát lấy lại "phong độ"?').clauses)
     assert service.search("“thanh uy”")["total"] == service.search('"thanh uy"')["total"] > 0
     assert service.search("dang uy -“thanh uy”")["total"] == service.search('dang uy -"thanh uy"')["total"]
 
@@ -1705,6 +1708,8 @@ def test_letters_run_into_a_number_are_read_as_the_two_words_the_archive_prints(
     spans = [(t.start, t.end, t.folded, t.position) for t in split_glued(
         parse_query("xăng RON95 giá"), lambda w: w != "ron95", lambda a, b: 1).positive_tokens]
     assert spans == [(0, 4, "xang", 0), (5, 8, "ron", 1), (8, 10, "95", 2), (11, 14, "gia", 3)]
+    for kept in ("ha2 noi", "16gb"):  # VNI keys ("hà"), a number and its unit
+        assert split_glued(parse_query(kept), lambda w: 0, lambda a, b: 1) == parse_query(kept)
 
 
 def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None:

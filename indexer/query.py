@@ -27,6 +27,10 @@ MAX_QUERY_TERMS = 120
 # question) and its quotes are typography ('… HLV Jordan "ngả mũ"'), not an exact phrase
 # (bench/journal/relevance.md, stop 38)
 PASTED_TEXT_WORDS = 8
+# Quoted phrases held as phrases in one query, at most: each is checked at the articles holding
+# its words, and a 500-character query of 35 quoted common phrases took 5 s of a server thread
+# (a bug hunt's finding); those after the first few are searched as their words
+MAX_QUOTED_PHRASES = 4
 # ... and from this many with typographic quotes (“…”): what news text prints, so pasted as often
 # as typed (a phone types them for '"'). Typed, an exact phrase goes with a word or three: the
 # legal question 'Lạm phát lấy lại “phong độ”?' (its article never writes "phong độ") was lost
@@ -162,7 +166,8 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     Syntax: "exact phrase", -word / -"phrase" to exclude (a minus before a digit is a
     negative number: "-50 độ"), OR between two units, and a field
     prefix (title:, caption:, body:, lead:; a space after it is forgiven, a prefix with nothing
-    after it is dropped). An unbalanced quote is ignored. A unit is a phrase
+    after it is dropped). An unbalanced quote is ignored; quotes after MAX_QUOTED_PHRASES
+    phrases are searched as their words. A unit is a phrase
     or a run of plain words, so "ha noi OR hai phong" means (ha noi) OR (hai phong): Vietnamese
     words are several syllables.
     """
@@ -177,6 +182,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
         text = _QUOTED.sub(_unquoted, text)
     run: Clause | None = None  # the current run of plain words
     n_terms = 0
+    n_phrases = 0
     for m in _QUERY_TOKEN.finditer(text):
         if m.group("quote") is not None:
             continue
@@ -208,7 +214,9 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
             parsed.truncated = True
             break
         if phrase is not None or negated or alias is not None:
-            parsed.clauses.append(Clause(tokens, phrase=phrase is not None, negated=negated, parts=clause_parts))
+            n_phrases += phrase is not None
+            held = phrase is not None and n_phrases <= MAX_QUOTED_PHRASES
+            parsed.clauses.append(Clause(tokens, phrase=held, negated=negated, parts=clause_parts))
             run = None
         elif run is not None:
             offset = run.tokens[-1].position + 1

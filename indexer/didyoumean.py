@@ -51,7 +51,10 @@ def did_you_mean(
         offered = meaning.how != "typo" or _offered_corrected(t, support, restorer, long)
         understood.append(meaning if offered else typed_meaning(t, parsed.text))
     changed = [m.changed for m in understood]
-    if (typed_marks or long) and not any(changed):
+    # excluded words decoded from keystrokes (`meanings._keyed_only`: `-Vieejt`) are shown so
+    keyed = [(t, m.shown) for c in parsed.clauses if c.negated for t in c.tokens
+             if (m := meanings.get(id(t))) is not None and m.changed]
+    if (typed_marks or long) and not any(changed) and not keyed:
         return None
     decoded = [m.changed and m.how != "typo" for m in understood]
     corrected = _as_understood(tokens, understood)
@@ -81,13 +84,16 @@ def did_you_mean(
             words.append(typed_case(typed[i], known if known and fold(known) == corrected[i] else corrected[i]))
         else:
             words.append(typed[i])
-    if not any(changed) and [w.lower() for w in words] == [w.lower() for w in typed]:
+    if not any(changed) and not keyed and [w.lower() for w in words] == [w.lower() for w in typed]:
         return None
-    if [fold(w) for w in words] == [t.folded for t in tokens] and not typed_marks and all(r is None for r in reading):
+    if (not keyed and [fold(w) for w in words] == [t.folded for t in tokens] and not typed_marks
+            and all(r is None for r in reading)):
         return None
     flags = [changed[i] or (not typed_marks and has_marks(w)) for i, w in enumerate(words)]
-    kind = "keyboard" if any(decoded) else "spelling" if any(changed) else "accents"
-    text, marked = _in_place(parsed.text, tokens, words, flags)
+    kind = "keyboard" if any(decoded) or keyed else "spelling" if any(changed) else "accents"
+    placed = sorted([*zip(tokens, words, flags, strict=True), *((t, shown, True) for t, shown in keyed)],
+                    key=lambda p: p[0].start)
+    text, marked = _in_place(parsed.text, *(list(column) for column in zip(*placed, strict=True)))
     return {"text": text, "html": marked, "kind": kind}
 
 

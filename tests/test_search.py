@@ -1687,6 +1687,7 @@ def test_keystrokes_typed_with_the_input_method_off_are_decoded_in_quotes_and_ex
     assert found(service, '"Vieejt"') == {"vn"}  # held to the marks the keys type: not "viết"
     assert service.search('"Vieejt Nam"')["suggestion"]["text"] == '"Việt Nam"'
     assert found(service, "quokka -Vieejt") == found(service, "quokka -Việt") == {"hn"}
+    assert service.search("quokka -Vieejt")["suggestion"]["text"] == "quokka -Việt"  # shown as searched
     assert found(service, 'quokka -"Vieejt Nam"') == {"viet", "hn"}
     assert found(service, '"quokka"') == {"vn", "viet", "hn"}  # a word the archive holds is as typed
 

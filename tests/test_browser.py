@@ -234,6 +234,14 @@ def test_sort_and_pages(page: Any) -> None:
     assert page.locator(".active-filters").inner_text().startswith("Từ 01/01/2021 đến 31/12/2021")
     page.locator(".active-filters .clear").click()
     page.wait_for_url("**/search?q=nam&sort=oldest")
+
+    # a query refined in the box keeps the filters and order (it lost them: a bug hunt's finding)
+    page.goto("/search?q=nam&sort=oldest&from=2021-01-01&to=2021-12-31&per_page=5&page=2")
+    page.locator("#q").fill("miền nam")
+    page.get_by_role("button", name="Tìm kiếm").click()
+    page.wait_for_url(lambda url: query_of(url).get("q") == "miền nam")
+    assert query_of(page.url) == {"q": "miền nam", "sort": "oldest", "from": "2021-01-01", "to": "2021-12-31",
+                                  "per_page": "5"}
     assert_clean(page)
 
 

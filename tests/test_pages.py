@@ -122,6 +122,17 @@ def test_results_unaccented_query_highlights_original_text(client: FlaskClient) 
     assert "<mark>Đảng</mark>" in html
 
 
+def test_a_long_query_makes_a_short_title_and_a_box_it_can_be_resubmitted_from(client: FlaskClient) -> None:
+    """A 5,000-character query made a 5,000-character page title, and filled the 500-character
+    box past its limit, so that once edited it could not be sent (a bug hunt's finding)."""
+    q = "thanh uy " * 600
+    page = get(client, "/search?q=" + q.replace(" ", "+"))
+    title = re.search(r"<title>(.*?)</title>", page, re.S)
+    assert title is not None and len(html_lib.unescape(title.group(1))) < 120
+    box = re.search(r'<input id="q" name="q" type="search" value="([^"]*)"', page)
+    assert box is not None and html_lib.unescape(box.group(1)) == q[:500]
+
+
 def test_search_path_is_the_same_page(client: FlaskClient) -> None:
     a = get(client, "/?q=nam")
     b = get(client, "/search?q=nam")

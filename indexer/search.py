@@ -552,9 +552,12 @@ class SearchService:
         sequence = built.sequence if built.long else None  # the opening in order (lead_order)
         forward = gen.forward
         hits_of = forward.query(built.proximity_terms).hits if forward is not None else None
+        printed = None  # a short query's pairs typed with marks (ranking.PRINTED_PAIR_WEIGHT)
+        if forward is not None and not built.long:
+            printed = ranking.printed_pair_shares(built.marked_pairs, docnums[:depth], forward.printed_phrase)
         head = proximity_rerank(
             docnums[:depth], scores, articles.folded_text, built.proximity_terms, rare, sequence, hits_of,
-            built.number_pairs, built.aliases, built.window_weight, built.proximity_groups,
+            built.number_pairs, built.aliases, built.window_weight, built.proximity_groups, printed,
         )
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 

@@ -1763,6 +1763,22 @@ def test_quoted_phrases_are_checked_only_where_the_rest_of_the_query_holds(
     assert sum(c.phrase for c in parse_query(many).clauses) == MAX_QUOTED_PHRASES
 
 
+def test_a_short_querys_words_typed_with_marks_rank_first_where_printed_so_side_by_side(tmp_path: Path) -> None:
+    """The index's pairs are folded: "bão lũ" (floods) and "báo lũ" (of "cảnh báo lũ", a flood
+    warning) are one pair, and its exact forms are per word. A short query's adjacent words
+    typed with marks now add a little where the article prints them so, side by side
+    (`ranking.PRINTED_PAIR_WEIGHT`): `bão lũ` ranked the warning, which says "báo lũ" twice,
+    above the article about the floods."""
+    service = small_service(tmp_path, [
+        {"id": "warning", "title": "Tin một", "lead": "Cảnh báo lũ, cảnh báo lũ quét."},
+        {"id": "floods", "title": "Tin hai", "lead": "Bão lũ làm hư hại nhiều nhà dân."},
+        {"id": "other", "title": "Tin ba", "lead": "Người dân dọn dẹp sau mưa."},
+    ])
+
+    assert ids(service.search("bão lũ")) == ["floods", "warning"]
+    assert ids(service.search("báo lũ")) == ids(service.search("bao lu")) == ["warning", "floods"]
+
+
 def test_a_filtered_search_never_changes_what_a_quoted_phrase_matches_later(tmp_path: Path) -> None:
     """The marks of a quoted phrase, once checked at a set of articles, are remembered for the
     next request; the executor handed out the remembered array itself, and a date filter

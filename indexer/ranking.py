@@ -331,7 +331,7 @@ class QueryBuilder:
                 self.highlight.phrases.update(_spelled_out(readings[run.start : run.stop]))
                 whole[run.start : run.stop] = [True] * len(run)
         boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks)
-        boosts += self._pair_boosts(tokens, meanings, weight, parts)
+        boosts += self._pair_boosts(tokens, meanings, weight, parts, note_marked=not clause.phrase)
         if clause.phrase and relaxed and self.pasted:
             return AtLeast([self._fields(parts, "", f, 1.0) for f in folded], 1), boosts
         if clause.phrase:
@@ -394,17 +394,23 @@ class QueryBuilder:
         return boosts
 
     def _pair_boosts(
-        self, tokens: Sequence[Syllable], meanings: Sequence[Meaning], weight: Sequence[float], parts: Sequence[str]
+        self,
+        tokens: Sequence[Syllable],
+        meanings: Sequence[Meaning],
+        weight: Sequence[float],
+        parts: Sequence[str],
+        note_marked: bool = True,
     ) -> list[Any]:
         """A boost for each pair of adjacent words, in each form of both (adjacent syllables
         outrank scattered ones); the spellings of a pair whose words are both read in full are
-        one pair, scored at its best. Notes the pairs given marks (`marked_pairs`)."""
+        one pair, scored at its best. Notes the pairs given marks (`marked_pairs`) where
+        `note_marked` (not a quoted phrase's: held to its marks already)."""
         boosts: list[Any] = []
         for i, b in enumerate(tokens[1:]):
             if b.joined and not (meanings[i].framing or meanings[i + 1].framing):
-                marked = _marked_pair(tokens[i], meanings[i], b, meanings[i + 1])
-                if marked is not None:
-                    self.marked_pairs.append(marked)
+                marked = _marked_pair(tokens[i], meanings[i], b, meanings[i + 1]) if note_marked else None
+                if marked is not None and all(self.df is None or self.df(forms[0]) for forms in marked[0]):
+                    self.marked_pairs.append(marked)  # (a word no article holds counts in no pair)
                 w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
                 full: list[Any] = []  # the pair in each spelling of both words read in full: one pair
                 full_x, full_y = meanings[i].in_full, meanings[i + 1].in_full

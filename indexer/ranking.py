@@ -126,13 +126,15 @@ PASTED_WORDS = 5  # from this many words, quotes that match nothing relax (8+ ou
 ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`as_typed`)
 MAX_SPELLED_OUT = 8  # a quoted phrase's i/y spellings looked for, at most (2 each for 3 words)
 # A short query's adjacent words typed with marks, printed with them side by side, add this × the
-# best score × their share (`printed_pair_shares`): the folded pairs cannot tell "ban đầu" from
-# "bán đấu", and `ban đầu` ranked the auctions first. Stop 60: of 60 ambiguous pairs of news-50k,
-# the top 10 printing the pair typed, rarer reading 0.522 -> 0.663, commoner 0.777 -> 0.927;
-# initialisms 0.924 -> 0.928 in 9 forms, keywords the same; 0.3 lifted both more but cost
-# keywords/typo-accented two queries; long queries are left alone (a headline's pairs are many,
-# and stop 58 measured the bonus there lower on headlines, legal and leads).
+# best score × their share (`printed_pair_shares`), among the PRINTED_PAIR_DEPTH best articles,
+# before the re-rank takes its 20: the folded pairs cannot tell "ban đầu" from "bán đấu", and
+# `ban đầu` ranked the auctions first. Stop 60: of 60 ambiguous pairs of news-50k, the top 10
+# printing the pair typed, rarer reading 0.522 -> 0.745, commoner 0.777 -> 0.942 (read among the
+# 20 re-ranked only: 0.663, 0.927); initialisms 0.924 -> 0.928 in 9 forms, keywords and questions
+# the same; 0.3 cost keywords/typo-accented two queries. Long queries are left alone (a
+# headline's pairs are many; stop 58 measured such a bonus lower on headlines, legal and leads).
 PRINTED_PAIR_WEIGHT = 0.1
+PRINTED_PAIR_DEPTH = 100
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score
 
 def minimum_match(n: int) -> int:
@@ -633,6 +635,17 @@ def printed_pair_shares(
     return dict(zip(docs.tolist(), (held / len(pairs)).tolist(), strict=True))
 
 
+def with_printed_pairs(scores: np.ndarray, docnums: Sequence[int], shares: Mapping[int, float]) -> np.ndarray:
+    """`scores` (a copy) with each of `docnums` given PRINTED_PAIR_WEIGHT × the first one's score
+    × its share of the query's pairs printed as typed (`printed_pair_shares`)."""
+    scores = scores.copy()
+    if docnums:
+        top = float(scores[docnums[0]]) or 1.0
+        for doc, share in shares.items():
+            scores[doc] += PRINTED_PAIR_WEIGHT * top * share
+    return scores
+
+
 def _spelled_out(readings: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Every way of spelling out words that each have `readings` ("ki"/"ky" × "thuat")."""
     return list(product(*readings))
@@ -848,7 +861,6 @@ def proximity_rerank(
     aliases: Aliases | None = None,
     window_weight: float = PROXIMITY_WEIGHT,
     groups: Groups | None = None,
-    printed: Mapping[int, float] | None = None,
 ) -> list[tuple[int, float]]:
     """Re-rank the best articles: score + `window_weight` (`QueryBuilder.window_weight`) × (share
     of the query's weight found in the article's densest window) × the best score, + RARE_WEIGHT
@@ -862,8 +874,7 @@ def proximity_rerank(
     read. + NUMBER_WEIGHT × the share of `numbers` (`QueryBuilder.number_pairs`) the text holds
     side by side (`numbers_held`). `aliases`: the other forms of the query's abbreviations, read
     as typed (`as_typed`). `groups`: the forms of one query word (`QueryBuilder.proximity_groups`),
-    which a window counts once. `printed`: each article's share of a short query's pairs given
-    marks that it prints so (`printed_pair_shares`), × PRINTED_PAIR_WEIGHT × the best score."""
+    which a window counts once."""
     if not docnums:
         return []
     total = window_total(weights, groups)
@@ -887,8 +898,6 @@ def proximity_rerank(
                 bonus += LEAD_WEIGHT * top * lead_order(hits, order, len(sequence or ())) / order_total
             if numbers:
                 bonus += NUMBER_WEIGHT * top * numbers_held(hits, numbers)
-        if printed:
-            bonus += PRINTED_PAIR_WEIGHT * top * printed.get(doc, 0.0)
         rescored.append((doc, float(scores[doc]) + bonus))
     rescored.sort(key=lambda ds: -ds[1])
     return rescored

@@ -539,6 +539,12 @@ class SearchService:
         generation has one (the stored articles are then read only for the hits shown)."""
         if sort != "relevance":
             return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
+        forward = gen.forward
+        if forward is not None and not built.long and built.marked_pairs:
+            # a short query's pairs typed with marks, where printed so (ranking.PRINTED_PAIR_WEIGHT)
+            wide = executor.top(mask, scores, sort, ranking.PRINTED_PAIR_DEPTH)
+            shares = ranking.printed_pair_shares(built.marked_pairs, wide, forward.printed_phrase)
+            scores = ranking.with_printed_pairs(scores, wide, shares)
         docnums = executor.top(mask, scores, sort, max(limit, ranking.RERANK_DEPTH))
         depth = ranking.RERANK_DEPTH
         rare = None
@@ -550,14 +556,10 @@ class SearchService:
                 executor.n,
             )
         sequence = built.sequence if built.long else None  # the opening in order (lead_order)
-        forward = gen.forward
         hits_of = forward.query(built.proximity_terms).hits if forward is not None else None
-        printed = None  # a short query's pairs typed with marks (ranking.PRINTED_PAIR_WEIGHT)
-        if forward is not None and not built.long:
-            printed = ranking.printed_pair_shares(built.marked_pairs, docnums[:depth], forward.printed_phrase)
         head = proximity_rerank(
             docnums[:depth], scores, articles.folded_text, built.proximity_terms, rare, sequence, hits_of,
-            built.number_pairs, built.aliases, built.window_weight, built.proximity_groups, printed,
+            built.number_pairs, built.aliases, built.window_weight, built.proximity_groups,
         )
         return [*head, *((d, float(scores[d])) for d in docnums[depth:])][:limit]
 

@@ -132,7 +132,9 @@ MAX_SPELLED_OUT = 8  # a quoted phrase's i/y spellings looked for, at most (2 ea
 # printing the pair typed, rarer reading 0.522 -> 0.745, commoner 0.777 -> 0.942 (read among the
 # 20 re-ranked only: 0.663, 0.927); initialisms 0.924 -> 0.928 in 9 forms, keywords and questions
 # the same; 0.3 cost keywords/typo-accented two queries. Long queries are left alone (a
-# headline's pairs are many; stop 58 measured such a bonus lower on headlines, legal and leads).
+# headline's pairs are many; stop 58 measured such a bonus lower on headlines, legal and leads),
+# and so are questions and letters: `Strydom làm nghề gì?` fell 3 -> 5 in 9 forms, its answer
+# never saying "làm nghề".
 PRINTED_PAIR_WEIGHT = 0.1
 PRINTED_PAIR_DEPTH = 100
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score

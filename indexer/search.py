@@ -540,8 +540,9 @@ class SearchService:
         if sort != "relevance":
             return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
         forward = gen.forward
-        if forward is not None and not built.long and built.marked_pairs:
-            # a short query's pairs typed with marks, where printed so (ranking.PRINTED_PAIR_WEIGHT)
+        if forward is not None and not (built.long or built.written) and built.marked_pairs:
+            # a short query's pairs typed with marks, where printed so (ranking.PRINTED_PAIR_WEIGHT;
+            # not a question's or a letter's: its answer need not print them)
             wide = executor.top(mask, scores, sort, ranking.PRINTED_PAIR_DEPTH)
             shares = ranking.printed_pair_shares(built.marked_pairs, wide, forward.printed_phrase)
             scores = ranking.with_printed_pairs(scores, wide, shares)

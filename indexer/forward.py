@@ -115,6 +115,20 @@ def printed_words(text: str) -> tuple[list[str], list[str]]:
     return folded, list(map(_PRINTED.__getitem__, raw))
 
 
+def printed_phrase_in(
+    text: str, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None]
+) -> bool:
+    """`ForwardIndex.printed_phrase` for one article's `searchable_text`, read from the text:
+    for an index without forward files, so that it ranks as one with them."""
+    folded, printed = printed_words(text)
+    n = len(readings)
+    return any(
+        all(printed[i + j] in spelled if spelled is not None else folded[i + j] in forms
+            for j, (forms, spelled) in enumerate(zip(readings, spellings, strict=True)))
+        for i in range(len(folded) - n + 1)
+    )
+
+
 def searchable_text(article: Mapping[str, Any]) -> str:
     """Title, lead, paragraphs and captions of a stored article, joined by newlines: the text
     the proximity re-rank reads (from the forward index, or folded from this when absent)."""

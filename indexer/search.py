@@ -26,7 +26,7 @@ from whoosh import query as wq
 from indexer import ranking
 from indexer.analysis import fold, fold_quick, has_marks
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
-from indexer.forward import ForwardIndex, searchable_text
+from indexer.forward import ForwardIndex, printed_phrase_in, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
 from indexer.keyboard import base_letters, typed_so_far
@@ -207,6 +207,12 @@ class _StoredArticles:
         if text is None:
             text = self._texts[docnum] = searchable_text(self.get(docnum))
         return text
+
+    def printed_phrase(
+        self, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None], docnums: Any
+    ) -> np.ndarray:
+        """`ForwardIndex.printed_phrase` read in the stored text, for an index without forward files."""
+        return np.array([printed_phrase_in(self.searchable_text(d), readings, spellings) for d in docnums], dtype=bool)
 
     def folded_text(self, docnum: int) -> str:
         """`searchable_text` folded (`fold_quick`), once per request: snippets read its lead
@@ -540,11 +546,12 @@ class SearchService:
         if sort != "relevance":
             return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
         forward = gen.forward
-        if forward is not None and not (built.long or built.written) and built.marked_pairs:
+        if built.marked_pairs and not (built.long or built.written):
             # a short query's pairs typed with marks, where printed so (ranking.PRINTED_PAIR_WEIGHT;
             # not a question's or a letter's: its answer need not print them)
             wide = executor.top(mask, scores, sort, ranking.PRINTED_PAIR_DEPTH)
-            shares = ranking.printed_pair_shares(built.marked_pairs, wide, forward.printed_phrase)
+            printed = forward.printed_phrase if forward is not None else articles.printed_phrase
+            shares = ranking.printed_pair_shares(built.marked_pairs, wide, printed)
             scores = ranking.with_printed_pairs(scores, wide, shares)
         docnums = executor.top(mask, scores, sort, max(limit, ranking.RERANK_DEPTH))
         depth = ranking.RERANK_DEPTH

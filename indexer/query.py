@@ -172,12 +172,15 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     words are several syllables.
     """
     typographic = any(c in _TYPOGRAPHIC_QUOTES for c in text or "")
-    text = normalize_query(text or "")
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = _unspaced_fields(_balanced(text))
+    typed = "".join(ch if ch.isprintable() else " " for ch in normalize_text(text or "").translate(_HALF_WIDTH))
+    mapped = typed.translate(_OPERATORS)  # one for one: the same spans
+    text = _unspaced_fields(_balanced(mapped))
     truncated = len(text) > MAX_QUERY_CHARS
+    # the text as typed, its quotes as typed (“…” shown back as “…”, in "did you mean" too),
+    # where joining a field to its word or dropping a quote left the spans in place
+    shown = typed if text == mapped else text
     text = text[:MAX_QUERY_CHARS]
-    parsed = ParsedQuery(text=text, truncated=truncated)
+    parsed = ParsedQuery(text=shown[:MAX_QUERY_CHARS], truncated=truncated)
     if quotes_are_typography(text, typographic):  # the same length: spans still point into `text`
         text = _QUOTED.sub(_unquoted, text)
     run: Clause | None = None  # the current run of plain words

@@ -86,13 +86,17 @@ _QUOTED = re.compile(r'"[^"]*"')
 
 def quotes_are_typography(text: str, typographic: bool = False) -> bool:
     """Whether the query's quotes belong to a pasted text rather than ask for a phrase: it has
-    PASTED_TEXT_WORDS+ words outside them (TYPOGRAPHIC_TEXT_WORDS+ where they were typed “…”:
-    `typographic`). Quoting a phrase to search for it exactly goes with a few words, while news
-    text quotes a word or two amid a sentence, and a phrase required of a pasted headline or
-    lead keeps out the article that words it otherwise. Only the plain phrases lose their
-    quotes: -"…" and field:"…" are still operators."""
+    PASTED_TEXT_WORDS+ words outside them (where they were typed “…”, `typographic`:
+    TYPOGRAPHIC_TEXT_WORDS+, or PASTED_TEXT_WORDS+ inside one). Quoting a phrase to search for
+    it exactly goes with a few words, while news text quotes a word or two amid a sentence,
+    and a phrase required of a pasted headline or lead keeps out the article that words it
+    otherwise. Only the plain phrases lose their quotes: -"…" and field:"…" are still operators."""
+    if '"' not in text:
+        return False
+    if typographic and any(len(tokenize(q)) >= PASTED_TEXT_WORDS for q in _QUOTED.findall(text)):
+        return True  # “a quotation of a sentence”, pasted: no phrase typed on a phone
     enough = TYPOGRAPHIC_TEXT_WORDS if typographic else PASTED_TEXT_WORDS
-    return '"' in text and len(tokenize(_QUOTED.sub(" ", text))) >= enough
+    return len(tokenize(_QUOTED.sub(" ", text))) >= enough
 
 
 def _unquoted(m: re.Match[str]) -> str:

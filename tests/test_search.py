@@ -424,6 +424,8 @@ def test_typographic_quotes_and_the_minus_sign_are_the_operators_they_stand_for(
     # news text prints them too: with 4+ words outside, they are typography (8+ for '"')
     assert not any(c.phrase for c in parse_query("Lạm phát lấy lại “phong độ”?").clauses)
     assert any(c.phrase for c in parse_query('Lạm phát lấy lại "phong độ"?').clauses)
+    quotation = "“Nếu tiếp tục nhập hóa chất, Việt Nam sẽ phụ thuộc vào nước này”."  # a pasted quotation
+    assert not any(c.phrase for c in parse_query(quotation).clauses)
     assert service.search("“thanh uy”")["total"] == service.search('"thanh uy"')["total"] > 0
     assert service.search("dang uy -“thanh uy”")["total"] == service.search('dang uy -"thanh uy"')["total"]
 

@@ -322,7 +322,7 @@ class QueryBuilder:
         folded = [m.forms[0][0] for m in meanings]  # each word as understood
         # a quoted word stands for its other i/y spelling where an unquoted one does
         # (`meanings._either_spelling`): `"kĩ thuật"` finds "kỹ thuật"
-        readings = [(f, *(r for r in m.in_full if r != f)) for f, m in zip(folded, meanings, strict=True)]
+        readings = [_read_in_full(m) for m in meanings]
         weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
         if self.weighs_numbers:
             self._note_numbers(folded)
@@ -565,11 +565,7 @@ class QueryBuilder:
         `forward.text_words`)."""
         if not all(WORD.fullmatch(m.forms[0][0]) for m in meanings):
             return [None] * len(tokens)
-        held: list[tuple[str, ...] | None] = []
-        for token, meaning in zip(tokens, meanings, strict=True):
-            marked = marks_given(token, meaning)
-            held.append(iy_spellings(marked[1]) if marked is not None and marked[0] == meaning.forms[0][0] else None)
-        return held
+        return [_held_spellings(token, meaning) for token, meaning in zip(tokens, meanings, strict=True)]
 
     @classmethod
     def _sequences(
@@ -612,15 +608,25 @@ MarkedPair = tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...
 def _marked_pair(a: Syllable, meaning_a: Meaning, b: Syllable, meaning_b: Meaning) -> MarkedPair | None:
     """Words a and b as a `MarkedPair`, if either was given marks as the word it is read as
     (not a slip's candidate); None otherwise."""
-    readings, spellings = [], []
-    for token, meaning in ((a, meaning_a), (b, meaning_b)):
-        folded = meaning.forms[0][0]
-        readings.append((folded, *(f for f in meaning.in_full if f != folded)))
-        given = marks_given(token, meaning)
-        spellings.append(iy_spellings(given[1]) if given is not None and given[0] == folded else None)
-    if spellings[0] is None and spellings[1] is None:
+    spellings = (_held_spellings(a, meaning_a), _held_spellings(b, meaning_b))
+    if spellings == (None, None):
         return None
-    return (readings[0], readings[1]), (spellings[0], spellings[1])
+    return (_read_in_full(meaning_a), _read_in_full(meaning_b)), spellings
+
+
+def _read_in_full(meaning: Meaning) -> tuple[str, ...]:
+    """A word's folded forms read in full, as understood first (`Meaning.in_full`: its other i/y
+    spelling), as a quoted phrase and a pair typed with marks look for it."""
+    folded = meaning.forms[0][0]
+    return (folded, *(f for f in meaning.in_full if f != folded))
+
+
+def _held_spellings(token: Syllable, meaning: Meaning) -> tuple[str, ...] | None:
+    """The spellings a word given marks (typed, or keyed with the input method off) is held to:
+    those marks, either i/y spelling. None for a word typed bare, and for one read as something
+    else (a slip's candidate)."""
+    marked = marks_given(token, meaning)
+    return iy_spellings(marked[1]) if marked is not None and marked[0] == meaning.forms[0][0] else None
 
 
 def printed_pair_shares(

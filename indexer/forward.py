@@ -116,11 +116,12 @@ def printed_words(text: str) -> tuple[list[str], list[str]]:
 
 
 def printed_phrase_in(
-    text: str, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None]
+    words: tuple[list[str], list[str]], readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None]
 ) -> bool:
-    """`ForwardIndex.printed_phrase` for one article's `searchable_text`, read from the text:
-    for an index without forward files, so that it ranks as one with them."""
-    folded, printed = printed_words(text)
+    """`ForwardIndex.printed_phrase` for one article's words (`printed_words` of its
+    `searchable_text`), read from its text: for an index without forward files, so that it
+    ranks as one with them."""
+    folded, printed = words
     n = len(readings)
     return any(
         all(printed[i + j] in spelled if spelled is not None else folded[i + j] in forms

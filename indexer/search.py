@@ -26,7 +26,7 @@ from whoosh import query as wq
 from indexer import ranking
 from indexer.analysis import fold, fold_quick, has_marks
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
-from indexer.forward import ForwardIndex, printed_phrase_in, searchable_text
+from indexer.forward import ForwardIndex, printed_phrase_in, printed_words, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
 from indexer.keyboard import base_letters, typed_so_far
@@ -192,6 +192,7 @@ class _StoredArticles:
         self._read: dict[int, dict[str, Any]] = {}
         self._texts: dict[int, str] = {}
         self._folded: dict[int, str] = {}
+        self._words: dict[int, tuple[list[str], list[str]]] = {}  # `printed_phrase`'s, split once
 
     def get(self, docnum: int) -> dict[str, Any]:
         article = self._read.get(docnum)
@@ -211,8 +212,15 @@ class _StoredArticles:
     def printed_phrase(
         self, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None], docnums: Any
     ) -> np.ndarray:
-        """`ForwardIndex.printed_phrase` read in the stored text, for an index without forward files."""
-        return np.array([printed_phrase_in(self.searchable_text(d), readings, spellings) for d in docnums], dtype=bool)
+        """`ForwardIndex.printed_phrase` read in the stored text, for an index without forward
+        files (each article's text split once per request, however many pairs ask)."""
+        return np.array([printed_phrase_in(self._printed_words(d), readings, spellings) for d in docnums], dtype=bool)
+
+    def _printed_words(self, docnum: int) -> tuple[list[str], list[str]]:
+        words = self._words.get(docnum)
+        if words is None:
+            words = self._words[docnum] = printed_words(self.searchable_text(docnum))
+        return words
 
     def folded_text(self, docnum: int) -> str:
         """`searchable_text` folded (`fold_quick`), once per request: snippets read its lead

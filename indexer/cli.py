@@ -355,6 +355,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"{label}: {render_marked(suggestion['html'], color)}")
     if result.get("partial"):
         print("No article holds enough of these words together: the results hold some of them")
+    for phrase in result.get("unquoted", []):
+        print(f"No article holds “{phrase}” as a phrase: its words searched as if unquoted")
     if result.get("absent"):
         rest = ": results for the other words" if result["total"] else ""
         print(f"In no article: {', '.join(result['absent'])}{rest}")

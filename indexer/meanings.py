@@ -280,6 +280,27 @@ def _decoded_meaning(tok: Syllable, choice: WordChoice, text: str, support: Supp
 KEYED_ONLY = 100  # how much rarer than the word they decode to a quoted word's keystrokes are taken for it
 
 
+def unquote_found_nowhere(parsed: ParsedQuery, support: Support) -> ParsedQuery:
+    """`parsed` with each quoted phrase that holds a word no article holds, as typed or decoded
+    (`_keyed_only`) in either i/y spelling, read as its words unquoted: the phrase can match
+    nowhere, so its words get what unquoted words get, as search engines drop quotes that find
+    nothing: a slip read (`"nôg dân"` found nothing and said nothing; now "nông dân"), a word
+    found nowhere noted absent and the others searched (`"xyzzy" Hà Nội` searched any word of
+    "Hà Nội"). The text stays as typed; the phrases are noted in `unquoted`, to tell the user."""
+    clauses, unquoted = [], []
+    for clause in parsed.clauses:
+        if clause.phrase and not clause.negated:
+            tokens = [t for t in clause.tokens if not t.alias]
+            typed = _keyed_only(tokens, parsed.text, support)
+            as_typed = [m.forms[0][0] for m in typed]
+            spelled = [_quoted_spelling(m, as_typed, i, support) for i, m in enumerate(typed)]
+            if any(not any(support.df(f) for f, _ in m.forms) for m in spelled):
+                clause = replace(clause, phrase=False)
+                unquoted.append(parsed.text[tokens[0].start : tokens[-1].end])
+        clauses.append(clause)
+    return replace(parsed, clauses=clauses, unquoted=tuple(unquoted)) if unquoted else parsed
+
+
 def _keyed_only(tokens: Sequence[Syllable], text: str, support: Support) -> list[Meaning]:
     """Words meant as typed (a quoted phrase, an excluded word), but for keystrokes typed with
     the input method off whose letters the index holds KEYED_ONLY times as rarely as the word

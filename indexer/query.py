@@ -66,6 +66,7 @@ class ParsedQuery:
     text: str
     clauses: list[Clause] = field(default_factory=list)
     truncated: bool = False
+    unquoted: tuple[str, ...] = ()  # quoted phrases read as words (`meanings.unquote_found_nowhere`), as typed
 
     @property
     def positive_tokens(self) -> list[Syllable]:

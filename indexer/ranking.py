@@ -263,16 +263,18 @@ class QueryBuilder:
             meanings = understood[id(clause)]
             group, clause_boosts = self._clause(clause, meanings, relaxed, only_asks, marks)
             boosts.extend(clause_boosts)
-            if not (only_asks or clause.phrase or clause.or_next or pending_or) and _asks_only(meanings):
+            if group is not None and not (only_asks or clause.phrase or clause.or_next or pending_or) \
+                    and _asks_only(meanings):
                 boosts.append(group)  # beside what the query is about ("là gì" of `"Salmonella" là gì?`): never needed
                 continue
             if clause.or_next or pending_or:
-                pending_or.append(group)
-                if not clause.or_next:
+                pending_or += [group] if group is not None else []
+                if not clause.or_next and pending_or:
                     required.append(wq.Or(pending_or))
                     pending_or = []
                 continue
-            required.append(group)
+            if group is not None:
+                required.append(group)
         if pending_or:
             required.append(wq.Or(pending_or))
         if not required:
@@ -315,7 +317,9 @@ class QueryBuilder:
     def _clause(
         self, clause: Clause, meanings: list[Meaning], relaxed: bool, only_asks: bool, marks: bool = True
     ) -> tuple[Any, list[Any]]:
-        """(what `clause` matches, its boosts); `meanings`: its words as understood (`_meanings`)."""
+        """(what `clause` matches, its boosts); `meanings`: its words as understood (`_meanings`).
+        None for a clause of words no article holds (`absent`), as the minimum leaves such a
+        word out of a clause of several: `field:xyzzy Hà Nội` found nothing, unlike `xyzzy Hà Nội`."""
         tokens = [t for t in clause.tokens if not t.alias]
         spellings = self._phrase_spellings(tokens, meanings) if clause.phrase and marks else None
         parts = clause.parts
@@ -351,7 +355,10 @@ class QueryBuilder:
             printed = [_either([self._fields(parts, "_ex", x, 0.0) for x in held]) for held in spellings if held]
             checked = [PrintedPhrase(readings, spellings)] if len(folded) > 1 else []
             return wq.And([sequence, *words, *printed, *checked]), boosts
+        before = len(self.absent)
         units, known, topic = self._units(clause, tokens, folded, meanings, weight)
+        if units and len(self.absent) - before == len(units):
+            return None, boosts  # each word in no article: it matches nowhere, the other clauses decide
         needed = 1 if relaxed else max(1, minimum_match(known))
         self.can_relax = self.can_relax or needed > 1
         if len(units) == 1:

@@ -32,7 +32,7 @@ from indexer.index import IndexUnavailable, check_meta, typo_lexicon
 from indexer.keyboard import base_letters, typed_so_far
 from indexer.mapped import models_folder
 from indexer.matching import Executor
-from indexer.meanings import Meaning, interpret
+from indexer.meanings import Meaning, interpret, unquote_found_nowhere
 from indexer.query import (
     ABBREVIATIONS_FILE,
     FIELD_ALIASES,
@@ -468,6 +468,8 @@ class SearchService:
             absent = dict.fromkeys(parsed.text[t.start : t.end] for t in built.absent)
             if absent and len(parsed.positive_tokens) < ranking.PASSAGE_WORDS:
                 response["absent"] = list(absent)
+            if parsed.unquoted:
+                response["unquoted"] = list(dict.fromkeys(parsed.unquoted))
         return response
 
     def article(self, article_id: str) -> dict[str, Any] | None:
@@ -516,12 +518,13 @@ class SearchService:
         self, parsed: ParsedQuery, gen: _Generation
     ) -> tuple[ParsedQuery, QueryBuilder, dict[int, Meaning], IndexSupport]:
         """The query as read against the index (letters run into a number split where only the
-        archive's two words are printed: `split_glued`), and the query builder for what the
+        archive's two words are printed: `split_glued`; a quoted phrase that can match nowhere
+        unquoted: `unquote_found_nowhere`), and the query builder for what the
         user meant (keyboard-off input decoded, typos), as `search` ranks it and `highlighter`
         marks it."""
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher))
-        parsed = split_glued(parsed, support.df, support.pair_df)
+        parsed = unquote_found_nowhere(split_glued(parsed, support.df, support.pair_df), support)
         meanings = interpret(parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"))
         return parsed, QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 

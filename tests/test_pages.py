@@ -227,6 +227,16 @@ def test_results_page_says_what_the_hits_lack(client: FlaskClient) -> None:
     assert "Không bài nào có đủ" not in get(client, "/search?q=doanh+nghiep")
 
 
+def test_results_page_says_a_quoted_phrase_was_searched_unquoted(client: FlaskClient) -> None:
+    """No article holds "blockchain": the quoted phrase holding it can match nowhere, so its
+    words were searched unquoted, and the page says so (as typed, escaped)."""
+    html = get(client, "/search?q=%22blockchain+doanh%22+nghiep")
+    assert "Không bài nào có đúng cụm “blockchain doanh”: đã tìm các từ của cụm như khi không có ngoặc kép." in html
+    assert re.search(r"Không bài nào có:\s*<s>blockchain</s>", html) and SEED_ID in html
+    assert "“qx&lt;i&gt;zw doanh”" in get(client, "/search?q=%22qx%3Ci%3Ezw+doanh%22")
+    assert "đúng cụm" not in get(client, "/search?q=%22doanh+nghiep%22")
+
+
 def test_no_results_page_does_not_offer_what_was_already_searched(client: FlaskClient) -> None:
     # the seed page never prints "Việt Nam": "Vieejt Nam" was searched as it, so "try Việt Nam"
     # would only repeat the empty search; the reading is shown as understood instead

@@ -521,7 +521,7 @@ def test_a_common_word_the_index_lacks_is_suggested_with_its_marks(service: Sear
     ("viên"), it is a common word of the language, shown with its marks; a string that is no
     syllable ("nghiepp") is still corrected to the index's word."""
 
-    assert not service.search('"việt"')["total"]
+    assert service.search('"việt"')["unquoted"] == ["việt"]  # no article holds it
     suggestion = service.search("viet nam")["suggestion"]
     assert suggestion is not None and fold(suggestion["text"]).split()[0] == "viet"
     assert suggestion["text"].split()[0].lower() == "việt"
@@ -1850,3 +1850,31 @@ def test_the_words_of_an_abbreviation_typed_out_are_found_apart_too(tmp_path: Pa
     service = small_service(tmp_path, records)
     ids = [h["id"] for h in service.search("tai nan giao thong")["hits"]]
     assert set(ids) == {"phrase", "apart", "initialism"} and ids.index("phrase") < ids.index("apart")
+
+
+def test_a_quoted_phrase_with_a_word_in_no_article_is_read_as_its_words(tmp_path: Path) -> None:
+    """A quoted phrase holding a word no article holds can match nowhere. `"xyzzyq" Hà Nội`
+    then searched any word ("Hà Tĩnh" came in) and never said which word was missing, and
+    `"nôg dân"` found nothing and said nothing. Its words are now read unquoted, as search
+    engines drop quotes that find nothing: the missing word named, a slip read as meant."""
+    service = small_service(tmp_path, [
+        {"id": "farm", "title": "Tin mùa vụ", "lead": "Nông dân Hà Nội thu hoạch lúa sớm."},
+        {"id": "city", "title": "Tin phố", "lead": "Người dân Hà Nội đi bộ quanh hồ."},
+        {"id": "hue", "title": "Tin mùa vụ", "lead": "Nông dân Huế trồng rau sạch."},
+        {"id": "tinh", "title": "Tin phố", "lead": "Người dân Hà Tĩnh đón tết."},
+    ])
+
+    for q in ('"xyzzyq" Hà Nội', '"xyzzyq Hà" Nội', "title:xyzzyq Hà Nội"):
+        result = service.search(q)
+        assert set(ids(result)) == found(service, "xyzzyq Hà Nội") == {"farm", "city"}, q
+        assert result["absent"] == ["xyzzyq"] and "partial" not in result, q
+    result = service.search('"xyzzyq"')
+    assert result["total"] == 0 and result["absent"] == ["xyzzyq"]
+    result = service.search('"nôg dân"')
+    assert set(ids(result)[:2]) == {"farm", "hue"} and result["suggestion"]["text"].lower() == '"nông dân"'
+    assert result["unquoted"] == ["nôg dân"] and service.search('"xyzzyq Hà" Nội')["unquoted"] == ["xyzzyq Hà"]
+    assert "unquoted" not in service.search('"nông dân"') and "unquoted" not in service.search('Hà -"xyzzyq"')
+    # a phrase whose words are all found somewhere stays a phrase, and is no slip
+    assert found(service, '"nông dân"') == {"farm", "hue"}
+    result = service.search('"dân Huế Hà"')
+    assert result["total"] == 0 and "unquoted" not in result and "absent" not in result

@@ -164,6 +164,13 @@ SCHEMAS: dict[str, Any] = {
                 "in no article in any spelling tried (a likely spelling, the keystrokes decoded): the hits "
                 "are for the rest",
             },
+            "unquoted": {
+                "type": "array",
+                "items": _STR,
+                "description": "present only when a quoted phrase holds a word in no article (as typed, "
+                "its keystrokes decoded, either i/y spelling), so it can match nowhere: the phrases, as typed "
+                "without their quotes, searched as words would be (a likely spelling, the other words)",
+            },
         },
     },
     "Caption": {

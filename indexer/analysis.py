@@ -23,7 +23,9 @@ How search uses it (the design): each token yields two forms, `exact` (lowercase
 canonical, marks kept) and `folded` (ASCII). Index fields come in three variants fed by one
 tokenization of the same text (see `FieldAnalyzer`):
 
-* ``fold``   folded syllables with positions: matches regardless of diacritics, phrases;
+* ``fold``   folded syllables with positions: matches regardless of diacritics, phrases (a line
+             break, between paragraphs or captions, moves the positions on by LINE_GAP, so a
+             phrase checked by positions never reads across it);
 * ``exact``  the exact form, only for syllables that carry marks (an unmarked syllable's exact
              form equals its folded one): a query term typed WITH marks adds a boost from here,
              so "năm" prefers "năm" over "Nam", while a term without marks stays neutral;
@@ -49,7 +51,13 @@ from viet_text_tools import normalize_diacritics
 from whoosh.analysis import Analyzer, Token
 
 # Bump when tokens change: an index built with another version must be rebuilt.
-ANALYZER_VERSION = "2"  # 2: "&" joins like a bare hyphen; initialisms get a joined alias
+ANALYZER_VERSION = "3"  # 2: "&" joins like a bare hyphen; initialisms get a joined alias; 3: LINE_GAP
+
+# Positions skipped at a line break (paragraphs and captions are joined by newlines), as
+# Elasticsearch's position_increment_gap: a quoted phrase with punctuation in it is checked by
+# positions alone (no pair spans punctuation), and `"Hà Nội, Việt Nam"` matched "… Hà Nội" at
+# a paragraph's end and "Việt Nam …" at the next one's start, or two captions.
+LINE_GAP = 100
 
 MAX_TOKEN_CHARS = 64  # longer "words" (base64 blobs, URLs) are cut; their span stays whole
 
@@ -322,6 +330,8 @@ def _syllables(text: str, spans: Iterable[tuple[int, int, int]]) -> list[Syllabl
     last_end = -1
     for start, end, status in spans:
         joined = last_end >= 0 and gap_joins(text, last_end, start)
+        if not joined and last_end >= 0 and "\n" in text[last_end:start]:
+            position += LINE_GAP
         surface = text[start:end]
         if status >= 200 and "." in surface:
             part_start = start
@@ -540,14 +550,12 @@ _GAP_JOINED = _GapCache()
 
 
 def columns(text: str) -> Columns:
-    """`tokenize(text)` as `Columns`, by the regular expression when `text` allows it: when
-    only some of its lines do, they go by the regular expression and the others through ICU
-    (no rule joins words across a newline, and positions simply follow on)."""
-    cols = _columns_fast(text)
-    if cols is not None:
-        return cols
+    """`tokenize(text)` as `Columns`, by the regular expression when `text` allows it, a line
+    at a time (no rule joins words across a newline, and positions move on by LINE_GAP), each
+    line through ICU where the regular expression cannot read it."""
     if "\n" not in text:
-        return Columns.from_tokens(text, tokenize(text))
+        cols = _columns_fast(text)
+        return cols if cols is not None else Columns.from_tokens(text, tokenize(text))
     lines = text.split("\n")
     cols = Columns([], [], [], [], [], None)
     shift = 0
@@ -566,7 +574,7 @@ def columns(text: str) -> Columns:
             if cols.alias is None:
                 cols.alias = [False] * (len(cols.surfaces) - len(part.surfaces))
             cols.alias += part.alias if part.alias is not None else [False] * len(part.surfaces)
-        shift += max(part.positions) + 1
+        shift += max(part.positions) + 1 + LINE_GAP
     if cols.alias is not None and any(a and "." not in s for a, s in zip(cols.alias, cols.surfaces, strict=True)):
         # an initialism alias anywhere makes `tokenize` sort all the tokens by position
         # (which moves the dotted aliases of other lines too): stable, as there

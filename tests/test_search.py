@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import indexer.ranking as ranking_module
-from indexer.analysis import fold, fold_quick, has_marks
+from indexer.analysis import LINE_GAP, fold, fold_quick, has_marks, tokenize
 from indexer.letters import LETTER_SPELLINGS
 from indexer.query import PASTED_TEXT_WORDS, completion_text, split_glued
 from indexer.search import (
@@ -1734,6 +1734,26 @@ def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None
     assert found(service, 'mùa -"Hà Nội, Việt Nam"') == {"apart"}
     snippet = service.search('"Hà Nội, Việt Nam"')["hits"][0]["snippet"]
     assert "<mark>Hà Nội</mark>, <mark>Việt Nam</mark>" in snippet
+
+
+def test_a_quoted_phrase_with_punctuation_in_it_never_reads_across_paragraphs_or_captions(tmp_path: Path) -> None:
+    """Checked by positions across its punctuation, `"Hà Nội, Việt Nam"` matched "… Hà Nội" at
+    one paragraph's end and "Việt Nam …" at the next one's start, and two captions (a bug
+    hunt's finding): a line break moves the positions on by LINE_GAP."""
+    service = small_service(tmp_path, [
+        {"id": "comma", "title": "Tin một", "lead": "Du lịch Hà Nội, Việt Nam mùa thu."},
+        {"id": "paragraphs", "title": "Tin hai", "lead": "Mở đầu.",
+         "body": "Đoạn đầu kết thúc ở Hà Nội\n\nViệt Nam là đất nước xinh đẹp."},
+        {"id": "captions", "title": "Tin ba", "lead": "Mở đầu.", "body": "Thân bài.",
+         "captions": ["Ảnh chụp tại Hà Nội", "Việt Nam tươi đẹp"]},
+    ])
+
+    assert found(service, '"Hà Nội, Việt Nam"') == found(service, '"Hà Nội; Việt Nam"') == {"comma"}
+    assert found(service, 'caption:"Hà Nội, Việt Nam"') == set()
+    assert found(service, 'Hà Nội -"Hà Nội, Việt Nam"') == {"paragraphs", "captions"}
+    assert found(service, '"ở Hà Nội"') == {"paragraphs"} and found(service, '"Việt Nam tươi"') == {"captions"}
+    assert [(t.folded, t.position) for t in tokenize("Hà Nội\n\nViệt")] == [
+        ("ha", 0), ("noi", 1), ("viet", 2 + LINE_GAP)]
 
 
 def test_quoted_phrases_are_checked_only_where_the_rest_of_the_query_holds(

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from indexer.analysis import Syllable, normalize_text, tokenize
+from indexer.analysis import Syllable, has_marks, normalize_text, tokenize
 from indexer.keyboard import decode_vni
 from indexer.schema import PARTS
 
@@ -248,7 +248,8 @@ def split_glued(parsed: ParsedQuery, df: Callable[[str], int], pair_df: Callable
     article prints so (`df`), but that articles print as two words side by side ("RON 95":
     `pair_df`), read as those two words: "RON95" was taken for a slip of "RON" ("rốn") and
     the number dropped, "windows10" for "undo"; `-RON95` kept nothing out. Not a word that VNI
-    keys spell ("ha2" is "hà"). The text and every span stay as typed."""
+    keys spell ("ha2" is "hà"), unless typed with marks: "quận1" is no keystrokes (it was
+    offered "quận", the number dropped). The text and every span stay as typed."""
     clauses = [replace(c, tokens=_split_glued(c.tokens, df, pair_df)) for c in parsed.clauses]
     return replace(parsed, clauses=clauses)
 
@@ -261,7 +262,8 @@ def _split_glued(
     for tok in tokens:
         head = _GLUED.match(tok.folded)
         n = head.end() if head and not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact) else 0
-        if n and not df(tok.folded) and decode_vni(tok.folded) is None and pair_df(tok.folded[:n], tok.folded[n:]):
+        keys = not has_marks(tok.exact) and decode_vni(tok.folded) is not None  # (typed with marks: no keys)
+        if n and not df(tok.folded) and not keys and pair_df(tok.folded[:n], tok.folded[n:]):
             at = tok.position + shift
             out.append(replace(tok, end=tok.start + n, exact=tok.exact[:n], folded=tok.folded[:n], position=at))
             out.append(replace(tok, start=tok.start + n, exact=tok.exact[n:], folded=tok.folded[n:],

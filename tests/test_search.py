@@ -1715,6 +1715,9 @@ def test_letters_run_into_a_number_are_read_as_the_two_words_the_archive_prints(
     assert spans == [(0, 4, "xang", 0), (5, 8, "ron", 1), (8, 10, "95", 2), (11, 14, "gia", 3)]
     for kept in ("ha2 noi", "16gb"):  # VNI keys ("hà"), a number and its unit
         assert split_glued(parse_query(kept), lambda w: 0, lambda a, b: 1) == parse_query(kept)
+    # typed with marks, no keystrokes: "quận1" (VNI would read "quan1" as "quán") was offered "quận"
+    assert [t.exact for t in split_glued(parse_query("quận1"), lambda w: 0, lambda a, b: 1).positive_tokens] == [
+        "quận", "1"]
 
 
 def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None:

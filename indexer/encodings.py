@@ -6,7 +6,10 @@ Detection order (`detect_encoding`), cheapest and surest first:
 1. a BOM: UTF-8 (``utf-8-sig``) or UTF-16 LE/BE (``utf-16``);
 2. NUL bytes: UTF-16 without a BOM when the NULs sit on one byte parity, else a binary file;
 3. many other control bytes: a binary file;
-4. valid UTF-8 (``utf-8``);
+4. valid UTF-8 (``utf-8``), or, for line records (``lines=True``: JSON Lines), UTF-8 but for a
+   few damaged lines (`_mostly_utf8`), which the reader then rejects one by one: one stray byte
+   in the first 64 KiB of a JSON Lines file lost the whole file, where the same byte later on
+   cost only its line;
 5. otherwise decode as Windows-1258, TCVN3 and VNI, and keep the one whose words look most like
    Vietnamese syllables (`vietnamese_score`). A file where no candidate looks like Vietnamese
    (and that is not plain ASCII with a few stray bytes) is undecodable.
@@ -300,9 +303,10 @@ def _bomless_utf16(data: bytes) -> str | None:
     return None
 
 
-def detect_encoding(data: bytes, *, complete: bool = True) -> str:
-    """Name the encoding of `data` (a whole file, or its first bytes with ``complete=False``).
-    Raises UndecodableError with a plain reason for binary or unknown bytes."""
+def detect_encoding(data: bytes, *, complete: bool = True, lines: bool = False) -> str:
+    """Name the encoding of `data` (a whole file, or its first bytes with ``complete=False``;
+    ``lines``: records a line each, UTF-8 but for a few damaged ones is UTF-8). Raises
+    UndecodableError with a plain reason for binary or unknown bytes."""
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -330,7 +334,29 @@ def detect_encoding(data: bytes, *, complete: bool = True) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if lines and _mostly_utf8(data if complete else data[: data.rfind(b"\n") + 1]):
+        return "utf-8"
     return _guess_legacy(sample)
+
+
+# Lines of UTF-8 text (with bytes beyond ASCII) there must be for each line that is not, for
+# line records to be UTF-8 with damaged lines: a legacy encoding's Vietnamese is not UTF-8 on
+# almost every line.
+UTF8_LINES_PER_DAMAGED = 3
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether the lines of `data` are UTF-8 text but for a few."""
+    damaged = utf8 = 0
+    for line in data.split(b"\n"):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 += 1
+        except UnicodeDecodeError:
+            damaged += 1
+    return damaged > 0 and damaged * UTF8_LINES_PER_DAMAGED <= utf8
 
 
 def _guess_legacy(sample: bytes) -> str:

@@ -634,7 +634,7 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
         report.reject(source, None, "empty file")
         return
     try:
-        encoding = detect_encoding(prefix, complete=complete)
+        encoding = detect_encoding(prefix, complete=complete, lines=True)
     except UndecodableError as e:
         report.reject(source, None, str(e))
         return

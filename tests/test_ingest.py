@@ -344,6 +344,23 @@ def test_jsonl_in_other_encodings(tmp_path: Path, encode, name: str) -> None:
     assert [a.lead for a in articles] == ["Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ ba được tổ chức."] * 3
 
 
+@pytest.mark.parametrize("damage", [b"\xff", b"\xc3(", b"caf\xe9 "])
+def test_a_damaged_line_near_the_start_of_a_jsonl_file_costs_only_that_line(tmp_path: Path, damage: bytes) -> None:
+    """One stray byte in the first 64 KiB (where the encoding is detected) lost the whole
+    file, exit 0, where the same byte further on cost only its line (a bug hunt's finding)."""
+    records = [_record(i, lead="Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ ba được tổ chức.") for i in range(12)]
+    lines = _jsonl(records).encode("utf-8").split(b"\n")
+    lines[2] = lines[2].replace(b"H\xe1\xbb\x99i", b"H" + damage + b"i", 1)
+    (tmp_path / "x.jsonl").write_bytes(b"\n".join(lines))
+    articles, report = ingest([tmp_path / "x.jsonl"])
+    assert [str(r) for r in report.rejections] == ["x.jsonl:3: undecodable line (file detected as utf-8)"]
+    assert len(articles) == 11 and report.encodings == Counter({"utf-8": 1})
+    # a file in a legacy encoding is not UTF-8 on almost every line: still read as what it is
+    (tmp_path / "y.jsonl").write_bytes(encode_tcvn3(_jsonl(records)))
+    articles, report = ingest([tmp_path / "y.jsonl"])
+    assert report.rejections == [] and report.encodings == Counter({"tcvn3": 1}) and len(articles) == 12
+
+
 # --- encodings through the walker ---------------------------------------------------------------
 
 

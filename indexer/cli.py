@@ -27,7 +27,7 @@ from indexer.index import (
     format_bytes,
     index_stats,
 )
-from indexer.ingest import IngestReport
+from indexer.ingest import IngestReport, input_files
 from indexer.search import FIELD_CHOICES, SORTS, InvalidParameter, SearchService
 from indexer.updates import delete_articles, update_index
 
@@ -202,23 +202,22 @@ class Progress:
 
 
 def estimate_total(paths: Sequence[Path]) -> int | None:
-    """Articles to expect, for the progress bar: pages count one each, JSON Lines their lines."""
+    """Articles to expect, for the progress bar: pages count one each, JSON Lines their lines.
+    Only the regular files the build reads (`input_files`)."""
     total = 0
-    for path in paths:
-        files = [path] if path.is_file() else sorted(path.rglob("*")) if path.is_dir() else []
-        for f in files:
-            name = f.name.lower()
-            try:
-                if name.endswith(".txt"):
-                    total += 1
-                elif name.endswith(".jsonl"):
-                    with open(f, "rb") as fh:
-                        total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
-                elif name.endswith(".jsonl.gz"):
-                    with gzip.open(f, "rb") as fh:
-                        total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
-            except (OSError, EOFError, zlib.error):  # the build reports the file; the count skips it
-                continue
+    for f in input_files(paths):
+        name = f.name.lower()
+        try:
+            if name.endswith(".txt"):
+                total += 1
+            elif name.endswith(".jsonl"):
+                with open(f, "rb") as fh:
+                    total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
+            elif name.endswith(".jsonl.gz"):
+                with gzip.open(f, "rb") as fh:
+                    total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
+        except (OSError, EOFError, zlib.error):  # the build reports the file; the count skips it
+            continue
     return total or None
 
 

@@ -500,7 +500,9 @@ def _extension(name: str) -> str:
 
 
 def _walk(root: Path) -> Iterator[Path]:
-    """Files under `root`, sorted by name at each level, hidden entries and linked folders left out."""
+    """Entries under `root` that are no folder (files, and what is neither: a broken link, a
+    named pipe), sorted by name at each level; hidden entries (".git", an editor's swap files)
+    and linked folders (which may loop) left out."""
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
     except OSError:
@@ -510,8 +512,19 @@ def _walk(root: Path) -> Iterator[Path]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path))
-        elif entry.is_file():
+        elif not entry.is_dir():
             yield Path(entry.path)
+
+
+def input_files(paths: Sequence[str | Path]) -> Iterator[Path]:
+    """The regular files a build reads from `paths` (files and folders, as `iter_articles`
+    walks them): what the progress bar counts. Opening anything else may block (a named pipe
+    hung `build` before it said a word)."""
+    for given in paths:
+        path = Path(given)
+        for file in _walk(path) if path.is_dir() else [path]:
+            if file.is_file():
+                yield file
 
 
 def iter_articles(paths: Sequence[str | Path], report: IngestReport) -> Iterator[Article]:
@@ -538,6 +551,10 @@ def _ingest_file(path: Path, source: str, report: IngestReport, seen: dict[str, 
     if kind is None:
         report.skipped += 1
         report.skipped_extensions[_extension(path.name)] += 1
+        return
+    if not path.is_file():  # in a folder: said, not dropped
+        report.reject(source, None, "broken link" if path.is_symlink() and not path.exists() else
+                      "not a regular file")
         return
     report.files += 1
     articles = _read_page(path, source, report) if kind == "page" else _read_jsonl(path, source, report)

@@ -197,6 +197,21 @@ def test_a_record_with_an_unpaired_surrogate_is_rejected_and_the_rest_built(tmp_
     assert stats["documents"] == 2
 
 
+def test_a_named_pipe_or_a_broken_link_in_a_folder_is_reported_not_waited_on(tmp_path: Path) -> None:
+    """A named pipe called *.jsonl hung `build` before it said a word (the progress bar's count
+    opened it), and a broken link was dropped without a word (a bug hunt's findings)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.jsonl").write_text('{"id": "ok-1", "title": "Tin một", "lead": "Nội dung."}\n', encoding="utf-8")
+    os.mkfifo(inputs / "pipe.jsonl")
+    (inputs / "gone.jsonl").symlink_to(inputs / "nowhere.jsonl")
+    built = subprocess.run([sys.executable, "-m", "indexer", "build", str(inputs), "--index", str(tmp_path / "ix")],
+                           cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert built.returncode == 0, built.stderr
+    assert "gone.jsonl: broken link" in built.stderr and "pipe.jsonl: not a regular file" in built.stderr
+    assert json.loads(run_cli("stats", "--json", index=tmp_path / "ix").stdout)["documents"] == 1
+
+
 def test_build_reports_rejections_and_strict_keeps_old_index(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()

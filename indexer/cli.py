@@ -156,7 +156,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _root(args: argparse.Namespace) -> Path:
-    return args.index if args.index is not None else default_index_root()
+    """The index folder given (or the default); a file there is a usage error, not a traceback."""
+    root = args.index if args.index is not None else default_index_root()
+    if root.exists() and not root.is_dir():
+        raise CliError(f"{root} is a file, not an index folder")
+    return root
 
 
 # --- build / update ---------------------------------------------------------------------------

@@ -92,6 +92,7 @@ def update_index(
     report = report if report is not None else IngestReport()
     root = Path(root)
     started = time.perf_counter()
+    current_meta(root)  # no index: said before the lock makes a folder for it
     with build_lock(root), _changing(root, current_meta(root)[0], started) as change:
         added = _update_all(change, iter_articles(paths, report), progress)
         require_articles(added, report)
@@ -161,6 +162,7 @@ def delete_articles(
     if none is, or they are all of its articles, nothing changes (BuildFailed)."""
     root = Path(root)
     started = time.perf_counter()
+    current_meta(root)  # no index: said before the lock makes a folder for it
     with build_lock(root):
         current, _ = current_meta(root)
         ix = whoosh.index.open_dir(str(current))

@@ -212,6 +212,20 @@ def test_a_named_pipe_or_a_broken_link_in_a_folder_is_reported_not_waited_on(tmp
     assert json.loads(run_cli("stats", "--json", index=tmp_path / "ix").stdout)["documents"] == 1
 
 
+def test_an_index_path_that_is_a_file_or_holds_no_index_is_a_usage_error(tmp_path: Path) -> None:
+    """`build --index FILE` ended in a FileExistsError traceback, and `update` or `delete` on
+    a folder with no index left that folder behind, made for its lock."""
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    for args in (("build", str(SEEDS)), ("update", str(SEEDS)), ("stats",)):
+        proc = run_cli(*args, index=tmp_path / "afile", check=False)
+        assert proc.returncode == 2 and "afile is a file, not an index folder" in proc.stderr, args
+        assert "Traceback" not in proc.stderr
+    for args in (("update", str(SEEDS)), ("delete", "x")):
+        proc = run_cli(*args, index=tmp_path / "none", check=False)
+        assert proc.returncode == 2 and "no index at" in proc.stderr, args
+        assert not (tmp_path / "none").exists(), args
+
+
 def test_build_reports_rejections_and_strict_keeps_old_index(tmp_path: Path) -> None:
     inputs = tmp_path / "in"
     inputs.mkdir()

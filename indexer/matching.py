@@ -168,7 +168,7 @@ class Executor:
             return req_mask, req_score + opt_score
         if isinstance(q, wq.AndNot):
             mask, score = self._eval(q.a, searcher, within)
-            excluded, _ = self._eval(q.b, searcher)
+            excluded, _ = self._eval(q.b, searcher, mask)  # (its marks read only where it matters)
             return mask & ~excluded, score
         if isinstance(q, wq.And):
             # Positions are checked last, only where every other part already matched: a

@@ -294,7 +294,8 @@ class QueryBuilder:
         """What a `-word` or `-"phrase"` keeps out: its words side by side and, for an
         initialism typed with dots or joined ("TP.HCM", "TN&MT"), its letters run together too
         (the alias the index holds for it): `-"TP.HCM"` kept out "TP HCM" but not "TPHCM". Its
-        words as typed, or decoded keystrokes whose letters no article holds (`-Vieejt`)."""
+        words as typed, or decoded keystrokes whose letters no article holds (`-Vieejt`); a
+        word given marks, printed with them (either i/y spelling: `-năm` keeps "Nam" in)."""
         tokens = [t for t in clause.tokens if not t.alias]
         meanings = self._meanings(clause)
         words = tuple(m.forms[0][0] for m in meanings)
@@ -305,6 +306,13 @@ class QueryBuilder:
         ]
         apart = [r.start for r in _joined_runs(tokens)[1:]]  # as a quoted phrase (`_clause`)
         sequence = self._sequences(readings, clause.parts, exact=bool(apart), apart=apart)
+        # a word given marks keeps out only what prints it so, as a quoted one finds only that:
+        # `"thanh long" -"Thành Long"` (the fruit, not the actor) found nothing
+        spellings = self._phrase_spellings(tokens, meanings)
+        if any(spellings):
+            printed = [_either([self._fields(clause.parts, "_ex", x, 0.0) for x in held]) for held in spellings if held]
+            checked = [PrintedPhrase(readings, spellings)] if len(words) > 1 else []
+            sequence = wq.And([sequence, *printed, *checked])
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
         if not whole or len(words) < 2:
             return sequence

@@ -53,7 +53,10 @@ __all__ = [
 ]
 
 VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
-MAX_PAGE_BYTES = 20 * 1024 * 1024  # a scraped article page is a few KB; 20 MB is not a page
+# A page or a JSON Lines record larger is refused: a scraped article is a few KB (news-50k's
+# largest record is 50 KB), and one of 44 MB (a site dump, an embedded image) took 2.4 GB to
+# build and 3-5 s of CPU in every search that matched it.
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
 JSONL_DETECT_BYTES = 64 * 1024
 
 
@@ -571,7 +574,7 @@ def _ingest_file(path: Path, source: str, report: IngestReport, seen: dict[str, 
 def _read_page(path: Path, source: str, report: IngestReport) -> Iterator[tuple[Article, int | None]]:
     try:
         size = path.stat().st_size
-        if size > MAX_PAGE_BYTES:
+        if size > MAX_ARTICLE_BYTES:
             report.reject(source, None, f"too large for a page ({size / 1e6:.0f} MB)")
             return
         data = path.read_bytes()
@@ -661,6 +664,10 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
     blank = True  # only blank lines so far
     try:
         for number, raw_line in enumerate(_jsonl_lines(path, encoding), start=1):
+            if len(raw_line) > MAX_ARTICLE_BYTES:
+                report.reject(source, number, f"too large for a record ({len(raw_line) / 1e6:.0f} MB)")
+                blank = False
+                continue
             if isinstance(raw_line, bytes):
                 try:
                     text = decode_as(raw_line, line_codec)

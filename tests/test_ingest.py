@@ -361,6 +361,22 @@ def test_a_damaged_line_near_the_start_of_a_jsonl_file_costs_only_that_line(tmp_
     assert report.rejections == [] and report.encodings == Counter({"tcvn3": 1}) and len(articles) == 12
 
 
+def test_a_record_or_page_too_large_for_an_article_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A JSON Lines record had no size limit (one of 44 MB took 2.4 GB to build and seconds of
+    CPU in every search it matched); pages had one. Both are refused over MAX_ARTICLE_BYTES,
+    by file (and line) and reason, the rest kept."""
+    import indexer.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "MAX_ARTICLE_BYTES", 2000)
+    records = [_record(1), _record(2, lead="Hà Nội mưa lớn. " * 200), _record(3)]
+    (tmp_path / "x.jsonl").write_text(_jsonl(records), encoding="utf-8")
+    (tmp_path / "big.txt").write_text(PAGE_HEAD + "Thân bài. " * 300, encoding="utf-8")
+    articles, report = ingest([tmp_path])
+    assert [a.id for a in articles] == ["gen-1", "gen-3"]
+    assert [str(r) for r in report.rejections] == ["big.txt: too large for a page (0 MB)",
+                                                   "x.jsonl:2: too large for a record (0 MB)"]
+
+
 # --- encodings through the walker ---------------------------------------------------------------
 
 

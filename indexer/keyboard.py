@@ -578,12 +578,22 @@ class WordChoice:
         are short enough for a syllable: a long word is no keystrokes, and its base letters with
         a long word's two edits on top were four from what was typed ("Donovanosis": "donovanoi",
         then "Donovan"). None for a word that opens with a digit: "16GB", "39m2", "50cc" are a
-        number and its unit, neither keystrokes nor a slip ("50cc" was offered "có", "16gb" "gì")."""
+        number and its unit, neither keystrokes nor a slip ("50cc" was offered "có", "16gb" "gì").
+        No base letters for a word with a capital inside ("VinFast", "iPhone"): a name, not
+        keystrokes ("VinFast", its f and s read as Telex tone keys, was offered "Vina")."""
         if self.raw[:1].isdigit():
             return ()
         keys = self.folded_forms
         letters = base_letters(self.raw)
-        return keys if letters in keys or len(letters) >= LONG_WORD else (*keys, letters)
+        if letters in keys or len(letters) >= LONG_WORD or _capital_inside(self.raw):
+            return keys
+        return (*keys, letters)
+
+
+def _capital_inside(word: str) -> bool:
+    """A capital letter after a small one ("VinFast", "iPhone"): how names are written, never
+    keystrokes typed with the input method off."""
+    return any(a.islower() and b.isupper() for a, b in pairwise(word))
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,6 +245,9 @@ def test_typo_candidates_after_decoding(support: DictSupport) -> None:
     got = understand(["thanhf", "phoxos"], support)
     assert got.words[1].chosen.method == "raw"
     assert got.words[1].typo_keys == ("phoxos", "pho")
+    # a capital inside a word is how a name is written, never keystrokes: "VinFast" was "Vina"
+    got = understand(["VinFast", "phoxos"], support)
+    assert got.words[0].typo_keys == ("vinfast",) and got.words[1].typo_keys == ("phoxos", "pho")
     assert typo_candidates(got, support, index) == [[], ["pho"]]
     # the docs' example with one more stray key: "nooiij" does not decode, "noii" is 1 edit away
     assert typo_candidates(understand(["haf", "nooiij"], support), support, index) == [[], ["noi"]]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 import indexer.ranking as ranking_module
 from indexer.analysis import LINE_GAP, fold, fold_quick, has_marks, tokenize
 from indexer.letters import LETTER_SPELLINGS
-from indexer.query import PASTED_TEXT_WORDS, completion_text, split_glued
+from indexer.query import MAX_QUOTED_PHRASES, PASTED_TEXT_WORDS, completion_text, split_glued
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -1919,3 +1919,25 @@ def test_an_excluded_word_typed_with_marks_keeps_out_only_what_prints_it_so(tmp_
     assert found(service, 'giá -"bán đấu"') == {"fruit", "actor", "start"}
     assert found(service, 'giá -"ban dau"') == {"fruit", "actor"}
     assert found(service, "giá -thành") == {"fruit", "start", "auction"} and found(service, "giá -thanh") == set()
+    # a phrase's marks are read only for the quotes the query holds to (42 excluded common
+    # pairs cost 3.5 s of CPU): after MAX_QUOTED_PHRASES, any marks are kept out
+    others = " ".join(f'-"{p}"' for p in ["mưa to", "gió lớn", "nắng nóng", "bão số"][:MAX_QUOTED_PHRASES])
+    assert found(service, f'giá {others} -"bán đấu"') == {"fruit", "actor"}
+    assert found(service, f'giá -"bán đấu" {others}') == {"fruit", "actor", "start"}
+
+
+def test_a_word_beside_no_neighbour_the_archive_prints_it_beside_keeps_its_letters(tmp_path: Path) -> None:
+    """ "Did you mean" offered `Park Hang-seo` as "Park Hàng-sẹo" (scar): the model read each
+    syllable alone, as no article prints them side by side; a name, most often. A word read
+    beside a neighbour it is printed beside anywhere keeps its reading."""
+    service = small_service(tmp_path, [
+        {"id": "shop", "title": "Tin phố", "lead": "Cửa hàng cà phê mở cửa sớm."},
+        {"id": "scar", "title": "Tin sức khỏe", "lead": "Vết sẹo trên tay đã lành."},
+        {"id": "coach", "title": "Tin bóng đá", "lead": "HLV Park ra mắt đội tuyển."},
+    ])
+
+    assert service.search("Park Hang-seo")["suggestion"] is None
+    suggestion = service.search("ca phe")["suggestion"]
+    assert suggestion is not None and suggestion["text"] == "cà phê"
+    suggestion = service.search("seo")["suggestion"]  # alone in its query: read as the model reads it
+    assert suggestion is not None and suggestion["text"] == "sẹo"

@@ -28,7 +28,7 @@ from indexer.letters import (
 )
 from indexer.matching import idf
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
-from indexer.query import ParsedQuery
+from indexer.query import ParsedQuery, joined_with_neighbours, quoted_text
 from indexer.questions import (
     in_question_phrase,
     looks_like_question,
@@ -285,19 +285,26 @@ def unquote_found_nowhere(parsed: ParsedQuery, support: Support) -> ParsedQuery:
     (`_keyed_only`) in either i/y spelling, read as its words unquoted: the phrase can match
     nowhere, so its words get what unquoted words get, as search engines drop quotes that find
     nothing: a slip read (`"nôg dân"` found nothing and said nothing; now "nông dân"), a word
-    found nowhere noted absent and the others searched (`"xyzzy" Hà Nội` searched any word of
-    "Hà Nội"). The text stays as typed; the phrases are noted in `unquoted`, to tell the user."""
-    clauses, unquoted = [], []
-    for clause in parsed.clauses:
+    found nowhere noted absent and the others searched (`"covid" Hà Nội` searched any word of
+    "Hà Nội"). Its words join the words typed beside it in one run, with one minimum match, as
+    if typed without the quotes (a slip's candidate was required on its own: `"qwzx" Hà Nội`
+    found 1 article, `qwzx Hà Nội` 10,138). The text stays as typed; the phrases are noted in
+    `unquoted`, to tell the user."""
+    clauses, unquoted = list(parsed.clauses), []
+    at = 0
+    while at < len(clauses):
+        clause = clauses[at]
         if clause.phrase and not clause.negated:
             tokens = [t for t in clause.tokens if not t.alias]
             typed = _keyed_only(tokens, parsed.text, support)
             as_typed = [m.forms[0][0] for m in typed]
             spelled = [_quoted_spelling(m, as_typed, i, support) for i, m in enumerate(typed)]
             if any(not any(support.df(f) for f, _ in m.forms) for m in spelled):
-                clause = replace(clause, phrase=False)
-                unquoted.append(parsed.text[tokens[0].start : tokens[-1].end])
-        clauses.append(clause)
+                unquoted.append(quoted_text(parsed.text, tokens))
+                # its words and the words typed beside it: one run, with one minimum match
+                clauses[at] = replace(clause, phrase=False)
+                clauses, at = joined_with_neighbours(clauses, at)
+        at += 1
     return replace(parsed, clauses=clauses, unquoted=tuple(unquoted)) if unquoted else parsed
 
 

@@ -243,6 +243,36 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
 _GLUED = re.compile(r"[^\W\d_]+(?=\d+$)")
 
 
+def joined_with_neighbours(clauses: Sequence[Clause], i: int) -> tuple[list[Clause], int]:
+    """`clauses` with clause i (plain words) and the runs of plain words beside it (same
+    fields, no OR between, not excluded, no initialism) made one run, as the parse makes words
+    typed side by side: what a quoted phrase becomes once read as its words
+    (`meanings.unquote_found_nowhere`), so that they share one minimum match. Also returns
+    where the run stands."""
+
+    def plain(c: Clause) -> bool:
+        return not (c.phrase or c.negated or any(t.alias for t in c.tokens)) and c.parts == clauses[i].parts
+
+    first = i - 1 if i > 0 and plain(clauses[i - 1]) and not clauses[i - 1].or_next else i
+    last = i + 1 if i + 1 < len(clauses) and plain(clauses[i + 1]) and not clauses[i].or_next else i
+    tokens: list[Syllable] = []
+    for c in clauses[first : last + 1]:
+        shift = tokens[-1].position + 1 if tokens else 0
+        tokens += [replace(t, position=t.position + shift, joined=t.joined or (k == 0 and bool(tokens)))
+                   for k, t in enumerate(c.tokens)]
+    run = replace(clauses[i], tokens=tokens, or_next=clauses[last].or_next)
+    return [*clauses[:first], run, *clauses[last + 1 :]], first
+
+
+def quoted_text(text: str, tokens: Sequence[Syllable]) -> str:
+    """What was typed between the quotes around a phrase's `tokens` (its punctuation too:
+    `"<b>x</b>"` is `<b>x</b>`)."""
+    quotes = '"' + _TYPOGRAPHIC_QUOTES
+    start = max(text.rfind(q, 0, tokens[0].start) for q in quotes)
+    ends = [e for q in quotes if (e := text.find(q, tokens[-1].end)) >= 0]
+    return text[start + 1 : min(ends) if ends else tokens[-1].end].strip()
+
+
 def split_glued(parsed: ParsedQuery, df: Callable[[str], int], pair_df: Callable[[str, str], int]) -> ParsedQuery:
     """`parsed` with each word of letters run into a number ("RON95", "iphone7") that no
     article prints so (`df`), but that articles print as two words side by side ("RON 95":

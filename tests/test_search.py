@@ -1896,6 +1896,11 @@ def test_a_quoted_phrase_with_a_word_in_no_article_is_read_as_its_words(tmp_path
     result = service.search('"nôg dân"')
     assert set(ids(result)[:2]) == {"farm", "hue"} and result["suggestion"]["text"].lower() == '"nông dân"'
     assert result["unquoted"] == ["nôg dân"] and service.search('"xyzzyq Hà" Nội')["unquoted"] == ["xyzzyq Hà"]
+    # searched as if unquoted: its words and those beside it share one minimum match (a slip's
+    # candidate of the word was required on its own, and "qwzx" found 1 article, not 10,138)
+    for q in ('"nôg dân" Hà Nội', 'Hà "nôg" dân Nội', '"Hà nôg" dân Nội'):
+        assert service.search(q)["hits"] == service.search(q.replace('"', ""))["hits"], q
+    assert service.search('"<b>xyzzyq</b>" Hà Nội')["unquoted"] == ["<b>xyzzyq</b>"]  # as typed
     assert "unquoted" not in service.search('"nông dân"') and "unquoted" not in service.search('Hà -"xyzzyq"')
     # a phrase whose words are all found somewhere stays a phrase, and is no slip
     assert found(service, '"nông dân"') == {"farm", "hue"}

@@ -242,9 +242,11 @@ class QueryBuilder:
 
     def query(self, relaxed: bool = False, marks: bool = True) -> tuple[Any, Any]:
         """(core, scored). `relaxed` is the fallback when nothing matched: any word of any
-        clause will do, quoted phrases included; `marks=False`, the one before it: quoted
-        phrases are found with any marks (`held_marks`)."""
+        clause will do, quoted phrases included from PASTED_WORDS words (a short query's stay
+        required: `"Hà Việt Nội" bóng` found "bóng" alone); `marks=False`, the one before it:
+        quoted phrases are found with any marks (`held_marks`)."""
         required: list[Any] = []  # AND-ed groups
+        phrases: list[Any] = []  # a short query's quoted phrases: required, relaxed or not
         boosts: list[Any] = []
         excluded: list[Any] = []
         pending_or: list[Any] = []
@@ -274,15 +276,16 @@ class QueryBuilder:
                     pending_or = []
                 continue
             if group is not None:
-                required.append(group)
+                (phrases if clause.phrase and not self.pasted else required).append(group)
         if pending_or:
             required.append(wq.Or(pending_or))
-        if not required:
+        if not required and not phrases:
             return wq.NullQuery, wq.NullQuery
         self.can_relax = self.can_relax or len(required) > 1
         # relaxed: any group will do (a pasted headline's "quoted" words need not be a phrase)
         combine = wq.Or if relaxed else wq.And
-        core = required[0] if len(required) == 1 else combine(required)
+        rest = [required[0] if len(required) == 1 else combine(required)] if required else []
+        core = _all([*phrases, *rest])
         if excluded:
             core = wq.AndNot(core, wq.Or(excluded))
         scored = wq.AndMaybe(core, wq.Or(boosts)) if boosts else core
@@ -675,6 +678,11 @@ def with_printed_pairs(scores: np.ndarray, docnums: Sequence[int], shares: Mappi
 def _spelled_out(readings: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Every way of spelling out words that each have `readings` ("ki"/"ky" × "thuat")."""
     return list(product(*readings))
+
+
+def _all(queries: Sequence[Any]) -> Any:
+    """The one query, or an And of several."""
+    return queries[0] if len(queries) == 1 else wq.And(list(queries))
 
 
 def _either(queries: Sequence[Any]) -> Any:

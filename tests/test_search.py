@@ -1906,6 +1906,11 @@ def test_a_quoted_phrase_with_a_word_in_no_article_is_read_as_its_words(tmp_path
     assert found(service, '"nông dân"') == {"farm", "hue"}
     result = service.search('"dân Huế Hà"')
     assert result["total"] == 0 and "unquoted" not in result and "absent" not in result
+    # nor does it relax beside other words, in a query of fewer than PASTED_WORDS words
+    # (`"Hà Việt Nội" bóng` found every "bóng", "partial"); from them, pasted text, it may
+    result = service.search('"dân Huế Hà" lúa')
+    assert result["total"] == 0 and "partial" not in result
+    assert service.search('"dân Huế Hà" lúa thu hoạch sớm').get("partial") is True
 
 
 def test_an_excluded_word_typed_with_marks_keeps_out_only_what_prints_it_so(tmp_path: Path) -> None:

@@ -135,17 +135,14 @@ def interpret(
     for clause in parsed.clauses:
         tokens = [t for t in clause.tokens if not t.alias]
         if clause.negated:
-            if support is not None:  # as typed, or decoded where the keys typed letters found nowhere
-                keyed = _keyed_only(tokens, text, support)
-                meanings.update((id(t), m) for t, m in zip(tokens, keyed, strict=True) if m.changed)
+            if support is not None:  # read as a quoted phrase is: `-"li do"` keeps out "lý do" as `"li do"` finds it
+                meanings.update((id(t), m) for t, m in zip(tokens, _as_quoted(tokens, text, support), strict=True))
             continue
         if support is None:
             understood = [typed_meaning(tok, text) for tok in tokens]
             slips: list[list[str]] = [[] for _ in tokens]
-        elif clause.phrase:  # as typed (or decoded: `_keyed_only`), in either i/y spelling
-            typed = _keyed_only(tokens, text, support)
-            as_typed = [m.forms[0][0] for m in typed]
-            understood = [_quoted_spelling(m, as_typed, i, support) for i, m in enumerate(typed)]
+        elif clause.phrase:
+            understood = _as_quoted(tokens, text, support)
             slips = [[] for _ in tokens]
         else:
             understood, slips = _understood_words(tokens, text, support, typo_index, restorer)
@@ -296,16 +293,21 @@ def unquote_found_nowhere(parsed: ParsedQuery, support: Support) -> ParsedQuery:
         clause = clauses[at]
         if clause.phrase and not clause.negated:
             tokens = [t for t in clause.tokens if not t.alias]
-            typed = _keyed_only(tokens, parsed.text, support)
-            as_typed = [m.forms[0][0] for m in typed]
-            spelled = [_quoted_spelling(m, as_typed, i, support) for i, m in enumerate(typed)]
-            if any(not any(support.df(f) for f, _ in m.forms) for m in spelled):
+            if any(not any(support.df(f) for f, _ in m.forms) for m in _as_quoted(tokens, parsed.text, support)):
                 unquoted.append(quoted_text(parsed.text, tokens))
                 # its words and the words typed beside it: one run, with one minimum match
                 clauses[at] = replace(clause, phrase=False)
                 clauses, at = joined_with_neighbours(clauses, at)
         at += 1
     return replace(parsed, clauses=clauses, unquoted=tuple(unquoted)) if unquoted else parsed
+
+
+def _as_quoted(tokens: Sequence[Syllable], text: str, support: Support) -> list[Meaning]:
+    """The words of a quoted phrase or an exclusion: as typed, or decoded (`_keyed_only`), in
+    either i/y spelling (`_quoted_spelling`)."""
+    typed = _keyed_only(tokens, text, support)
+    as_typed = [m.forms[0][0] for m in typed]
+    return [_quoted_spelling(m, as_typed, i, support) for i, m in enumerate(typed)]
 
 
 def _keyed_only(tokens: Sequence[Syllable], text: str, support: Support) -> list[Meaning]:

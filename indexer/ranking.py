@@ -85,7 +85,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, fold, iy_spellings, iy_variant
+from indexer.analysis import Syllable, fold, iy_spellings
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
 from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
@@ -302,11 +302,8 @@ class QueryBuilder:
         tokens = [t for t in clause.tokens if not t.alias]
         meanings = self._meanings(clause)
         words = tuple(m.forms[0][0] for m in meanings)
-        # a word given marks is one word in either i/y spelling ("-kĩ" keeps out "kỹ" too)
-        readings = [
-            (w, *([v] if marks_given(t, m) and (v := iy_variant(w)) else []))
-            for w, t, m in zip(words, tokens, meanings, strict=True)
-        ]
+        # in either i/y spelling where a quoted word is ("-kĩ" keeps out "kỹ" too; `-"li do"` "lý do")
+        readings = [_read_in_full(m) for m in meanings]
         apart = [r.start for r in _joined_runs(tokens)[1:]]  # as a quoted phrase (`_clause`)
         sequence = self._sequences(readings, clause.parts, exact=bool(apart), apart=apart)
         # a word given marks keeps out only what prints it so, as a quoted one finds only that:

@@ -9,7 +9,8 @@ Detection order (`detect_encoding`), cheapest and surest first:
 4. valid UTF-8 (``utf-8``), or, for line records (``lines=True``: JSON Lines), UTF-8 but for a
    few damaged lines (`_mostly_utf8`), which the reader then rejects one by one: one stray byte
    in the first 64 KiB of a JSON Lines file lost the whole file, where the same byte later on
-   cost only its line;
+   cost only its line (ASCII lines, escaped records, count where no legacy encoding reads
+   the file);
 5. otherwise decode as Windows-1258, TCVN3 and VNI, and keep the one whose words look most like
    Vietnamese syllables (`vietnamese_score`). A file where no candidate looks like Vietnamese
    (and that is not plain ASCII with a few stray bytes) is undecodable.
@@ -334,9 +335,16 @@ def detect_encoding(data: bytes, *, complete: bool = True, lines: bool = False) 
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    if lines and _mostly_utf8(data if complete else data[: data.rfind(b"\n") + 1]):
+    whole_lines = data if complete else data[: data.rfind(b"\n") + 1]
+    if lines and _mostly_utf8(whole_lines):
         return "utf-8"
-    return _guess_legacy(sample)
+    try:
+        return _guess_legacy(sample)
+    except UndecodableError:
+        # records written with escaped non-ASCII (Python's json.dumps) are ASCII lines: UTF-8
+        if lines and _mostly_utf8(whole_lines, ascii_counts=True):
+            return "utf-8"
+        raise
 
 
 # Lines of UTF-8 text (with bytes beyond ASCII) there must be for each line that is not, for
@@ -345,11 +353,13 @@ def detect_encoding(data: bytes, *, complete: bool = True, lines: bool = False) 
 UTF8_LINES_PER_DAMAGED = 3
 
 
-def _mostly_utf8(data: bytes) -> bool:
-    """Whether the lines of `data` are UTF-8 text but for a few."""
+def _mostly_utf8(data: bytes, ascii_counts: bool = False) -> bool:
+    """Whether the lines of `data` are UTF-8 text but for a few: lines beyond ASCII, or (with
+    `ascii_counts`, where no legacy encoding reads them) any."""
     damaged = utf8 = 0
     for line in data.split(b"\n"):
         if line.isascii():
+            utf8 += ascii_counts and bool(line.strip())
             continue
         try:
             line.decode("utf-8")

@@ -616,9 +616,28 @@ def _jsonl_lines(path: Path, encoding: str) -> Iterator[str | bytes]:
                 sample = raw.read(JSONL_DETECT_BYTES)
                 raw.seek(0)
                 codec = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
-            yield from io.TextIOWrapper(raw, encoding=codec, errors="strict", newline="\n")
+            yield from _bounded_lines(io.TextIOWrapper(raw, encoding=codec, errors="strict", newline="\n"))
         else:
-            yield from raw
+            yield from _bounded_lines(raw)
+
+
+class _Oversized(int):
+    """A line longer than MAX_ARTICLE_BYTES, read past, not kept: its length."""
+
+
+def _bounded_lines(stream: Any) -> Iterator[Any]:
+    """The lines of `stream` (bytes or text), each read up to MAX_ARTICLE_BYTES: a longer
+    one is an `_Oversized`, read past in pieces (a 2.4 MB .jsonl.gz holding one 1.26 GB line
+    took 2.5 GB of memory to refuse)."""
+    newline = "\n" if isinstance(stream, io.TextIOBase) else b"\n"
+    while line := stream.readline(MAX_ARTICLE_BYTES + 1):
+        if len(line) <= MAX_ARTICLE_BYTES or line.endswith(newline):
+            yield line
+            continue
+        size = len(line)
+        while (piece := stream.readline(1 << 20)) and not piece.endswith(newline):
+            size += len(piece)
+        yield _Oversized(size + len(piece))
 
 
 def _detection_prefix(path: Path) -> tuple[bytes, bool]:
@@ -664,8 +683,8 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
     blank = True  # only blank lines so far
     try:
         for number, raw_line in enumerate(_jsonl_lines(path, encoding), start=1):
-            if len(raw_line) > MAX_ARTICLE_BYTES:
-                report.reject(source, number, f"too large for a record ({len(raw_line) / 1e6:.0f} MB)")
+            if isinstance(raw_line, _Oversized):
+                report.reject(source, number, f"too large for a record ({raw_line / 1e6:.0f} MB)")
                 blank = False
                 continue
             if isinstance(raw_line, bytes):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import gzip
+import io
 import json
 import re
 import sys
@@ -359,6 +360,13 @@ def test_a_damaged_line_near_the_start_of_a_jsonl_file_costs_only_that_line(tmp_
     (tmp_path / "y.jsonl").write_bytes(encode_tcvn3(_jsonl(records)))
     articles, report = ingest([tmp_path / "y.jsonl"])
     assert report.rejections == [] and report.encodings == Counter({"tcvn3": 1}) and len(articles) == 12
+    # records written with escaped non-ASCII (Python's json.dumps) are ASCII lines: UTF-8 too
+    escaped = [json.dumps(json.loads(line)).encode() for line in _jsonl(records).splitlines()]
+    escaped[2] = escaped[2].replace(b"H\\u1ed9i", b"H" + damage + b"i", 1)
+    (tmp_path / "z.jsonl").write_bytes(b"\n".join(escaped) + b"\n")
+    articles, report = ingest([tmp_path / "z.jsonl"])  # (or Windows-1258, a stray byte read as a letter)
+    assert {str(r) for r in report.rejections} <= {"z.jsonl:3: undecodable line (file detected as utf-8)"}
+    assert len(articles) + len(report.rejections) == 12
 
 
 def test_a_record_or_page_too_large_for_an_article_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -375,6 +383,11 @@ def test_a_record_or_page_too_large_for_an_article_is_refused(tmp_path: Path, mo
     assert [a.id for a in articles] == ["gen-1", "gen-3"]
     assert [str(r) for r in report.rejections] == ["big.txt: too large for a page (0 MB)",
                                                    "x.jsonl:2: too large for a record (0 MB)"]
+    # read past, never held whole (a 2.4 MB .jsonl.gz of one 1.26 GB line took 2.5 GB to refuse)
+    lines = list(ingest_module._bounded_lines(io.BytesIO(b"a\n" + b"x" * 10_000 + b"\nb")))
+    assert lines == [b"a\n", 10_001, b"b"] and isinstance(lines[1], ingest_module._Oversized)
+    text = list(ingest_module._bounded_lines(io.TextIOWrapper(io.BytesIO(("é" * 3000 + "\nc\n").encode()))))
+    assert text == [3001, "c\n"]
 
 
 # --- encodings through the walker ---------------------------------------------------------------

@@ -1935,20 +1935,3 @@ def test_an_excluded_word_typed_with_marks_keeps_out_only_what_prints_it_so(tmp_
     others = " ".join(f'-"{p}"' for p in ["mưa to", "gió lớn", "nắng nóng", "bão số"][:MAX_QUOTED_PHRASES])
     assert found(service, f'giá {others} -"bán đấu"') == {"fruit", "actor"}
     assert found(service, f'giá -"bán đấu" {others}') == {"fruit", "actor", "start"}
-
-
-def test_a_word_beside_no_neighbour_the_archive_prints_it_beside_keeps_its_letters(tmp_path: Path) -> None:
-    """ "Did you mean" offered `Park Hang-seo` as "Park Hàng-sẹo" (scar): the model read each
-    syllable alone, as no article prints them side by side; a name, most often. A word read
-    beside a neighbour it is printed beside anywhere keeps its reading."""
-    service = small_service(tmp_path, [
-        {"id": "shop", "title": "Tin phố", "lead": "Cửa hàng cà phê mở cửa sớm."},
-        {"id": "scar", "title": "Tin sức khỏe", "lead": "Vết sẹo trên tay đã lành."},
-        {"id": "coach", "title": "Tin bóng đá", "lead": "HLV Park ra mắt đội tuyển."},
-    ])
-
-    assert service.search("Park Hang-seo")["suggestion"] is None
-    suggestion = service.search("ca phe")["suggestion"]
-    assert suggestion is not None and suggestion["text"] == "cà phê"
-    suggestion = service.search("seo")["suggestion"]  # alone in its query: read as the model reads it
-    assert suggestion is not None and suggestion["text"] == "sẹo"

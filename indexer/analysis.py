@@ -51,7 +51,7 @@ from viet_text_tools import normalize_diacritics
 from whoosh.analysis import Analyzer, Token
 
 # Bump when tokens change: an index built with another version must be rebuilt.
-ANALYZER_VERSION = "3"  # 2: "&" joins like a bare hyphen; initialisms get a joined alias; 3: LINE_GAP
+ANALYZER_VERSION = "3"  # 2: "&" joins like a bare hyphen; initialisms get a joined alias; 3: LINE_GAP, line breaks
 
 # Positions skipped at a line break (paragraphs and captions are joined by newlines), as
 # Elasticsearch's position_increment_gap: a quoted phrase with punctuation in it is checked by
@@ -65,11 +65,16 @@ MAX_TOKEN_CHARS = 64  # longer "words" (base64 blobs, URLs) are cut; their span 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
 _ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
-_CONTROLS = "".join(chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32), 127])
+# Line breaks other than "\n": a lone CR (old Mac files), vertical tab, form feed, the
+# separators, NEL, U+2028/2029. Dropped, they glued the words either side ("Hà NộiViệt Nam")
+# and made a page with CR line endings one long lead.
+_LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_CONTROLS = "".join(chr(c) for c in [*range(0, 9), *range(14, 28), *range(31, 32), 127])
 _CLEAN_TABLE = str.maketrans(
-    {**dict.fromkeys(_INVISIBLE + _CONTROLS, None), **dict.fromkeys(_ODD_SPACES, " "), "\r": None}
+    {**dict.fromkeys(_INVISIBLE + _CONTROLS, None), **dict.fromkeys(_ODD_SPACES, " "),
+     **dict.fromkeys(_LINE_BREAKS, "\n")}
 )
-_NEEDS_CLEANING = re.compile("[" + re.escape(_INVISIBLE + _ODD_SPACES + _CONTROLS) + "\r]")
+_NEEDS_CLEANING = re.compile("[" + re.escape(_INVISIBLE + _ODD_SPACES + _CONTROLS + _LINE_BREAKS) + "]")
 _COMBINING = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
@@ -77,12 +82,13 @@ def normalize_text(text: str) -> str:
     """Clean and NFC-normalize text once, at ingest and for queries.
 
     Removes characters that would split or glue words invisibly, turns no-break and other odd
-    spaces into plain spaces, drops CR and control characters (keeping newline and tab), and
+    spaces into plain spaces, reads every line break as a newline (CRLF as one), drops control
+    characters (keeping tab), and
     drops combining marks left over after NFC that are damage, not text: a mark after a space or
     at the start, or a mark its base letter already carries ("ơ" + U+031B).
     """
     if _NEEDS_CLEANING.search(text):  # most text is clean: skip the slow per-character pass
-        text = text.translate(_CLEAN_TABLE)
+        text = text.replace("\r\n", "\n").translate(_CLEAN_TABLE)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _COMBINING.search(text):

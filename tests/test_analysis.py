@@ -71,6 +71,14 @@ def test_invisible_and_odd_spaces_neither_split_nor_glue() -> None:
     assert folded("Hà\u00a0Nội") == ["ha", "noi"]
 
 
+def test_every_line_break_is_a_newline() -> None:
+    """A lone CR (old Mac files), a form feed, a vertical tab, NEL and U+2028/2029 were dropped
+    as control characters, gluing the words either side ("Hà NộiViệt Nam"; a bug hunt's finding)."""
+    for brk in ("\r", "\r\n", "\n", "\x0b", "\x0c", "\x1e", "\x85", "\u2028", "\u2029"):
+        assert normalize_text(f"Hà Nội{brk}Việt Nam") == "Hà Nội\nViệt Nam", repr(brk)
+    assert normalize_text("Hà\x00Nội\x1f") == "HàNội" and normalize_text("a\tb") == "a\tb"
+
+
 def test_damaged_combining_marks_are_dropped() -> None:
     assert normalize_text("ơ\u031b") == "ơ"  # horn repeated on a precomposed ơ
     assert normalize_text("ị\u0323") == "ị"

@@ -425,6 +425,19 @@ def test_seed_in_every_encoding_parses_the_same(tmp_path: Path, name: str, encod
     assert a.encoding == name and a.author == "LMT" and len(a.captions) == 4 and len(a.related) == 2
 
 
+@pytest.mark.parametrize("ending", ["\r", "\r\n", "\x0c\n"])
+def test_a_page_with_other_line_endings_parses_as_with_newlines(tmp_path: Path, ending: str) -> None:
+    """A page with CR line endings (old Mac files) was one long lead, its related-news trailer
+    indexed, its words glued at every line end, and nothing reported (a bug hunt's finding)."""
+    text = SEED.read_text(encoding="utf-8")
+    (tmp_path / "seed.txt").write_text(text.replace("\n", ending), encoding="utf-8", newline="")
+    articles, report = ingest([tmp_path])
+    expected = parse_page(text, id="seed")
+    a = articles[0]
+    assert (a.lead, a.paragraphs, a.captions, a.related, a.author) == (
+        expected.lead, expected.paragraphs, expected.captions, expected.related, expected.author)
+
+
 # --- bad input ----------------------------------------------------------------------------------
 
 

@@ -238,9 +238,10 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     return parsed
 
 
-# Letters run into a number: "RON95", "iphone7", "windows10" (a number run into its unit, "16GB",
-# is never taken for a slip: `keyboard.WordChoice.typo_keys`).
-_GLUED = re.compile(r"[^\W\d_]+(?=\d+$)")
+# Letters run into a number: "RON95", "iphone7", "windows10", "lộ1A" (a road: the archive prints
+# "lộ 1A"; a number run into its unit, "16GB", is never taken for a slip:
+# `keyboard.WordChoice.typo_keys`).
+_GLUED = re.compile(r"[^\W\d_]+(?=\d\w*$)")
 
 
 def joined_with_neighbours(clauses: Sequence[Clause], i: int) -> tuple[list[Clause], int]:

@@ -1718,6 +1718,9 @@ def test_letters_run_into_a_number_are_read_as_the_two_words_the_archive_prints(
     # typed with marks, no keystrokes: "quận1" (VNI would read "quan1" as "quán") was offered "quận"
     assert [t.exact for t in split_glued(parse_query("quận1"), lambda w: 0, lambda a, b: 1).positive_tokens] == [
         "quận", "1"]
+    # a number with letters after it: a road ("Quốc lộ1A" was offered "Quốc loa")
+    assert [t.exact for t in split_glued(parse_query("Quốc lộ1A"), lambda w: 0, lambda a, b: 1).positive_tokens] == [
+        "quốc", "lộ", "1a"]
 
 
 def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None:

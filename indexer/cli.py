@@ -158,8 +158,12 @@ def _parser() -> argparse.ArgumentParser:
 def _root(args: argparse.Namespace) -> Path:
     """The index folder given (or the default); a file there is a usage error, not a traceback."""
     root = args.index if args.index is not None else default_index_root()
+    if root.is_symlink() and not root.exists():
+        raise CliError(f"{root} is a broken link, not an index folder")
     if root.exists() and not root.is_dir():
         raise CliError(f"{root} is a file, not an index folder")
+    if (blocking := next((p for p in root.parents if p.exists() and not p.is_dir()), None)) is not None:
+        raise CliError(f"{blocking} is a file, not a folder (in --index {root})")
     return root
 
 

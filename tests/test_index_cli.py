@@ -220,6 +220,10 @@ def test_an_index_path_that_is_a_file_or_holds_no_index_is_a_usage_error(tmp_pat
         proc = run_cli(*args, index=tmp_path / "afile", check=False)
         assert proc.returncode == 2 and "afile is a file, not an index folder" in proc.stderr, args
         assert "Traceback" not in proc.stderr
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere")
+    for where, said in (("afile/sub", "afile is a file, not a folder"), ("gone", "gone is a broken link")):
+        proc = run_cli("build", str(SEEDS), index=tmp_path / where, check=False)
+        assert proc.returncode == 2 and said in proc.stderr and "Traceback" not in proc.stderr, where
     for args in (("update", str(SEEDS)), ("delete", "x")):
         proc = run_cli(*args, index=tmp_path / "none", check=False)
         assert proc.returncode == 2 and "no index at" in proc.stderr, args

@@ -434,6 +434,7 @@ def test_a_page_with_other_line_endings_parses_as_with_newlines(tmp_path: Path, 
     articles, report = ingest([tmp_path])
     expected = parse_page(text, id="seed")
     a = articles[0]
+    assert report.rejected == 0
     assert (a.lead, a.paragraphs, a.captions, a.related, a.author) == (
         expected.lead, expected.paragraphs, expected.captions, expected.related, expected.author)
 

@@ -433,6 +433,29 @@ def test_etag_changes_with_the_index_build(tmp_path: Path, fixture_inputs: list[
     assert after.headers["ETag"] != before
 
 
+def test_an_answer_given_while_the_models_load_is_neither_tagged_nor_kept(
+    tmp_path: Path, fixture_inputs: list[Path]
+) -> None:
+    """While a new index's models load, a search is answered at once without spelling help:
+    another answer than the full one, yet it carried the full one's ETag, and revalidating
+    it gave 304 for the life of the index (a bug hunt's finding)."""
+    from indexer.index import build_index
+
+    root = tmp_path / "ix"
+    build_index(fixture_inputs, root, procs=1)
+    app = create_app(root)
+    client = app.test_client()
+    full = client.get("/api/search?q=doanh+nghiepp")
+    gen = app.extensions["vnsearch"].generation()
+    gen.warming = True
+    try:
+        early = client.get("/api/search?q=doanh+nghiepp", headers={"If-None-Match": full.headers["ETag"]})
+    finally:
+        gen.warming = False
+    assert early.status_code == 200 and "ETag" not in early.headers and early.headers["Cache-Control"] == "no-store"
+    assert client.get("/api/search?q=doanh+nghiepp", headers={"If-None-Match": full.headers["ETag"]}).status_code == 304
+
+
 # --- CORS -------------------------------------------------------------------------------------
 
 

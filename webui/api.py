@@ -179,12 +179,19 @@ def search() -> Response:
     date_from, date_to = _day("from"), _day("to")
     params = {"q": q, "page": page, "per_page": per_page, "sort": sort, "from": date_from,
               "to": date_to, "field": field}
-    return _cached(
-        _etag(params),
-        f"public, max-age={SEARCH_MAX_AGE}",
-        lambda: _service().search(q, page=page, per_page=per_page, sort=sort, date_from=date_from,
-                                  date_to=date_to, field=field),
-    )
+
+    def answer() -> dict[str, Any]:
+        return _service().search(q, page=page, per_page=per_page, sort=sort, date_from=date_from,
+                                 date_to=date_to, field=field)
+
+    if _service().generation().warming:
+        # answered at once, without spelling help, while a new index's models load: another
+        # answer than the one its ETag would promise, so neither tagged nor to be kept
+        # (a browser revalidated such an answer with 304 for the life of the index)
+        response = _json(answer())
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return _cached(_etag(params), f"public, max-age={SEARCH_MAX_AGE}", answer)
 
 
 @api.get("/articles/<path:article_id>")

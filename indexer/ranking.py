@@ -310,10 +310,10 @@ class QueryBuilder:
         # `"thanh long" -"Thành Long"` (the fruit, not the actor) found nothing. A phrase's marks
         # are read in the forward index: only for those quotes the query holds to
         # (query.MAX_QUOTED_PHRASES), else 42 excluded common pairs cost 3.5 s of CPU
-        held = clause.phrase or len(tokens) == 1  # (one word: its exact-form postings, cheap)
-        spellings = self._phrase_spellings(tokens, meanings) if held else []
+        marks_read = clause.phrase or len(tokens) == 1  # (one word: its exact-form postings, cheap)
+        spellings = self._phrase_spellings(tokens, meanings) if marks_read else []
         if any(spellings):
-            printed = [_either([self._fields(clause.parts, "_ex", x, 0.0) for x in held]) for held in spellings if held]
+            printed = [_either([self._fields(clause.parts, "_ex", x, 0.0) for x in to]) for to in spellings if to]
             checked = [PrintedPhrase(readings, spellings)] if len(words) > 1 else []
             sequence = wq.And([sequence, *printed, *checked])
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]

@@ -27,6 +27,10 @@ MAX_QUERY_TERMS = 120
 # question) and its quotes are typography ('… HLV Jordan "ngả mũ"'), not an exact phrase
 # (bench/journal/relevance.md, stop 38)
 PASTED_TEXT_WORDS = 8
+# From this many words in all, quotes that match nothing as written relax (`ranking`); below it
+# a quoted phrase is a promise, and one holding a word no article holds is read as its words
+# (`meanings.unquote_found_nowhere`)
+PASTED_WORDS = 5
 # Quoted phrases held as phrases in one query, at most: each is checked at the articles holding
 # its words, and a 500-character query of 35 quoted common phrases took 5 s of a server thread
 # (a bug hunt's finding); those after the first few are searched as their words

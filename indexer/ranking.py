@@ -89,7 +89,7 @@ from indexer.analysis import Syllable, fold, iy_spellings
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
 from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
-from indexer.query import Abbreviations, Clause, ParsedQuery
+from indexer.query import PASTED_WORDS, Abbreviations, Clause, ParsedQuery
 from indexer.questions import asks_as_spelled
 from indexer.snippets import HighlightRequest
 
@@ -122,7 +122,6 @@ RARE_FROM_WORDS = 6  # queries of at least this many words get the rarity-weight
 LEAD_SYLLABLES = 80  # the opening of a text (title, lead) that `lead_order` reads (long queries)
 LEAD_WEIGHT = 0.1  # the whole query in order in the opening adds this × the best score
 PASSAGE_WORDS = 20  # a run of this many words or more is a passage: a fifth of it must match (`minimum_match`)
-PASTED_WORDS = 5  # from this many words, quotes that match nothing relax (8+ outside them: query.PASTED_TEXT_WORDS)
 ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`as_typed`)
 MAX_SPELLED_OUT = 8  # a quoted phrase's i/y spellings looked for, at most (2 each for 3 words)
 # A short query's adjacent words typed with marks, printed with them side by side, add this × the

@@ -312,9 +312,7 @@ class QueryBuilder:
         marks_read = clause.phrase or len(tokens) == 1  # (one word: its exact-form postings, cheap)
         spellings = self._phrase_spellings(tokens, meanings) if marks_read else []
         if any(spellings):
-            printed = [_either([self._fields(clause.parts, "_ex", x, 0.0) for x in to]) for to in spellings if to]
-            checked = [PrintedPhrase(readings, spellings)] if len(words) > 1 else []
-            sequence = wq.And([sequence, *printed, *checked])
+            sequence = wq.And([sequence, *self._held_to_marks(readings, spellings, clause.parts)])
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
         if not whole or len(words) < 2:
             return sequence
@@ -360,11 +358,7 @@ class QueryBuilder:
                 return wq.And([sequence, *words]), boosts
             self.held_marks = True
             self.highlight.held.update(f for forms, to in zip(readings, spellings, strict=True) if to for f in forms)
-            # each word held to its marks is printed so in the part (the exact-form postings,
-            # cheap), which decides a phrase of one word and narrows where a longer one is read
-            printed = [_either([self._fields(parts, "_ex", x, 0.0) for x in held]) for held in spellings if held]
-            checked = [PrintedPhrase(readings, spellings)] if len(folded) > 1 else []
-            return wq.And([sequence, *words, *printed, *checked]), boosts
+            return wq.And([sequence, *words, *self._held_to_marks(readings, spellings, parts)]), boosts
         before = len(self.absent)
         units, known, topic = self._units(clause, tokens, folded, meanings, weight)
         if units and len(self.absent) - before == len(units):
@@ -571,6 +565,16 @@ class QueryBuilder:
             return self._fields(parts, "", form[0], 1.0)
         words = [self._fields(parts, "", f, 1.0) for f in form]
         return wq.And([self._sequence(tuple(form), parts), *words])
+
+    def _held_to_marks(
+        self, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None], parts: Sequence[str]
+    ) -> list[Any]:
+        """What holds a quoted or excluded phrase to the marks its words were given
+        (`_phrase_spellings`): each such word printed so in the part (the exact-form postings,
+        cheap), which decides a phrase of one word and narrows where a longer one is read in the
+        forward index (`PrintedPhrase`)."""
+        printed = [_either([self._fields(parts, "_ex", x, 0.0) for x in held]) for held in spellings if held]
+        return [*printed, *([PrintedPhrase(readings, spellings)] if len(readings) > 1 else [])]
 
     @staticmethod
     def _phrase_spellings(tokens: Sequence[Syllable], meanings: Sequence[Meaning]) -> list[tuple[str, ...] | None]:

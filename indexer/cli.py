@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import gzip
 import html
 import io
 import json
 import re
 import sys
 import time
-import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,7 @@ from indexer.index import (
     format_bytes,
     index_stats,
 )
-from indexer.ingest import IngestReport, input_files
+from indexer.ingest import IngestReport, expected_articles
 from indexer.search import FIELD_CHOICES, SORTS, InvalidParameter, SearchService
 from indexer.updates import delete_articles, update_index
 
@@ -210,23 +208,8 @@ class Progress:
 
 
 def estimate_total(paths: Sequence[Path]) -> int | None:
-    """Articles to expect, for the progress bar: pages count one each, JSON Lines their lines.
-    Only the regular files the build reads (`input_files`)."""
-    total = 0
-    for f in input_files(paths):
-        name = f.name.lower()
-        try:
-            if name.endswith(".txt"):
-                total += 1
-            elif name.endswith(".jsonl"):
-                with open(f, "rb") as fh:
-                    total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
-            elif name.endswith(".jsonl.gz"):
-                with gzip.open(f, "rb") as fh:
-                    total += sum(chunk.count(b"\n") for chunk in iter(lambda fh=fh: fh.read(1 << 20), b""))
-        except (OSError, EOFError, zlib.error):  # the build reports the file; the count skips it
-            continue
-    return total or None
+    """Articles to expect, for the progress bar (`ingest.expected_articles`); None for none."""
+    return expected_articles(paths) or None
 
 
 def _built(run: Callable[[], BuildReport], report: IngestReport, progress: Progress) -> int:

@@ -519,15 +519,26 @@ def _walk(root: Path) -> Iterator[Path]:
             yield Path(entry.path)
 
 
-def input_files(paths: Sequence[str | Path]) -> Iterator[Path]:
-    """The regular files a build reads from `paths` (files and folders, as `iter_articles`
-    walks them): what the progress bar counts. Opening anything else may block (a named pipe
-    hung `build` before it said a word)."""
+def expected_articles(paths: Sequence[str | Path]) -> int:
+    """About how many articles `iter_articles` will read from `paths`, for a progress bar:
+    a page each, a JSON Lines file its lines. Only regular files are opened: anything else may
+    block (a named pipe hung `build` before it said a word); an unreadable one counts nothing."""
+    total = 0
     for given in paths:
         path = Path(given)
         for file in _walk(path) if path.is_dir() else [path]:
-            if file.is_file():
-                yield file
+            kind = _kind(file.name)
+            if kind is None or not file.is_file():
+                continue
+            if kind == "page":
+                total += 1
+                continue
+            try:
+                with _open_binary(file) as raw:
+                    total += sum(chunk.count(b"\n") for chunk in iter(lambda raw=raw: raw.read(1 << 20), b""))
+            except (OSError, EOFError, zlib.error):  # the build reports the file
+                continue
+    return total
 
 
 def iter_articles(paths: Sequence[str | Path], report: IngestReport) -> Iterator[Article]:

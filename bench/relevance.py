@@ -53,8 +53,10 @@ BASELINE = "bm25-plain"
 OURS = "vnsearch"
 # forms whose "did you mean" the correction section scores (marks-slip: its letters are right)
 TYPO_FORMS = ("typo", "typo-accented", "marks-slip")
+# ... the keystrokes typed with the input method off, whose "Understood as" shows the query meant
+KEYED_FORMS = ("telex", "telex-mid", "vni", "vni-mid", "telex-typo", "vni-typo")
 # ... and the query typed right, where any change of letters is a false correction
-CORRECTION_FORMS = ("accented", *TYPO_FORMS)
+CORRECTION_FORMS = ("accented", *TYPO_FORMS, *KEYED_FORMS)
 # Pseudo-forms "<form>≠": the queries of a form that differ from their accented form (most
 # queries hold no other tone placement and no abbreviation); "accented@<form>≠": the accented
 # form of those same queries, to compare like with like.
@@ -520,9 +522,10 @@ def correction_section(results: Results) -> list[str]:
     if not rows:
         return []
     return [
-        "## Correction (\"did you mean\" on the one-typo forms, and on the query typed right)",
+        "## Correction (\"did you mean\" on the one-typo and keystroke forms, and on the query typed right)",
         "",
-        "What a person who typed the one-typo query is shown (the suggestion, else the query as typed), "
+        "What a person who typed the one-typo query, or the query's keystrokes with the input method off "
+        "(the telex and vni forms), is shown (the suggestion, else the query as typed), "
         "against the accented original: the same (lowercase, canonical tone placement), or the same letters "
         "with marks aside. In a query of more than 8 words vnsearch offers only decoded keystrokes and the "
         "words the index lacks, corrected. The `accented` rows are the queries typed right: below 1.000, "

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
 from indexer.keyboard import Support, could_be_syllable
-from indexer.meanings import Meaning, marks_given, typed_case, typed_meaning
+from indexer.meanings import Meaning, keeps_read_marks, marks_given, typed_case, typed_meaning
 from indexer.misspellings import printed_carried, printed_either_way
 from indexer.query import ParsedQuery, parse_query
 from indexer.questions import question_spellings
@@ -59,6 +59,7 @@ def did_you_mean(
     decoded = [m.changed and m.how != "typo" for m in understood]
     corrected = _as_understood(tokens, understood)
     reading = _readings(None if long and not typed_marks else restorer, corrected, tokens, parsed.text, context)
+    keys_off = any(m.keyed for m in understood)  # the input method off: a word typed without keys has no marks
     if long:  # marks are read into a corrected word of a query typed with them, nowhere else
         reading = [r if changed[i] and not decoded[i] else None for i, r in enumerate(reading)]
     for i, spelled in question_spellings(corrected, parsed.text).items():
@@ -76,7 +77,10 @@ def did_you_mean(
             # a slip that left every mark typed ("âdu", "đồgn"): those marks, not the model's
             # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
             words.append(typed_case(typed[i], carried))
-        elif read is not None and (not typed_marks or changed[i]):
+        elif read is not None and (not typed_marks or changed[i]) and not (
+            keys_off and not changed[i] and restorer is not None
+            and not keeps_read_marks(restorer, reading, i, tokens[i].exact)
+        ):
             words.append(typed_case(typed[i], read))
         elif changed[i]:
             # a spelling whose marks are known (the marks its keys typed: `misspellings.KeyedSlips`)

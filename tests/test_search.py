@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -17,7 +18,8 @@ from hypothesis import strategies as st
 import indexer.ranking as ranking_module
 from indexer.analysis import LINE_GAP, fold, fold_quick, has_marks, tokenize
 from indexer.letters import LETTER_SPELLINGS
-from indexer.query import MAX_QUOTED_PHRASES, PASTED_TEXT_WORDS, completion_text, split_glued
+from indexer.meanings import Meaning, typed_meaning
+from indexer.query import MAX_QUOTED_PHRASES, PASTED_TEXT_WORDS, ParsedQuery, completion_text, split_glued
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -662,14 +664,64 @@ def test_hits_fold_each_text_once_and_snippets_stay_the_same(
 
 
 class _StubRestorer:
-    """Reads every folded word as given in `marks` (else as typed); counts its calls."""
+    """Reads every folded word as given in `marks` (else as typed), a word whose reading is
+    `given` as given; counts its calls. `fits`: how likely a reading is in its place, whatever
+    the neighbours (`Restorer.fit`), 0.01 when not named."""
 
-    def __init__(self, marks: dict[str, str]) -> None:
-        self.marks, self.calls = marks, 0
+    def __init__(self, marks: dict[str, str], fits: dict[str, float] | None = None) -> None:
+        self.marks, self.fits, self.calls = marks, fits or {}, 0
 
-    def restore(self, folded: Sequence[str], context: Iterable[str] = ()) -> list[str] | None:
+    def restore(
+        self, folded: Sequence[str], context: Iterable[str] = (), given: Sequence[str | None] = ()
+    ) -> list[str] | None:
         self.calls += 1
-        return [self.marks.get(f, f) for f in folded]
+        known = [*given, *[None] * (len(folded) - len(given))]
+        return [g or self.marks.get(f, f) for f, g in zip(folded, known, strict=True)]
+
+    def fit(self, options: Sequence[str], before: str | None = None, after: str | None = None) -> list[float]:
+        return [math.log(self.fits.get(o, 0.01)) for o in options]
+
+
+def _keyed_meanings(parsed: ParsedQuery, keyed: dict[str, str]) -> dict[int, Meaning]:
+    """Each word of `parsed` as typed, those named in `keyed` (raw keys → word) decoded from Telex."""
+    return {id(t): Meaning(((fold(keyed[t.folded]), 1.0),), keyed[t.folded], keyed[t.folded], "telex")
+            if t.folded in keyed else typed_meaning(t, parsed.text) for t in parsed.positive_tokens}
+
+
+_KEYED = {"trer": "trẻ", "bij": "bị", "keso": "kéo", "daif": "dài", "vangf": "vàng", "beenhj": "bệnh"}
+
+
+def test_a_word_typed_without_keys_among_keyed_ones_keeps_no_guessed_marks() -> None:
+    """With the input method off a word carries the keys of its marks: one typed without any
+    has none ("trer bij ho": a cough, not the model's "hổ"), unless the model finds marks far
+    likelier between its neighbours (`keeps_read_marks`: a key dropped, "ban vangf" → "bán")."""
+    from indexer.meanings import restored_marks
+
+    restorer = _StubRestorer({"ho": "hổ", "ban": "bán"}, {"hổ": 0.02, "ho": 0.01, "bán": 0.5, "ban": 0.001})
+    parsed = parse_query("trer bij ho keso daif ban vangf")
+    meanings = _keyed_meanings(parsed, _KEYED)
+    restored = restored_marks(parsed, meanings, restorer)
+    assert {t.folded: restored[id(t)].exact for t in parsed.positive_tokens if id(t) in restored} == {"ban": "bán"}
+    # the same words typed plain, no key anywhere: the model's reading is all there is
+    plain = parse_query("tre bi ho keo dai ban vang")
+    restored = restored_marks(plain, _keyed_meanings(plain, {}), restorer)
+    assert {t.folded: restored[id(t)].exact for t in plain.positive_tokens if id(t) in restored} == {
+        "ho": "hổ", "ban": "bán"}
+
+
+def test_understood_as_shows_a_word_typed_without_keys_without_marks() -> None:
+    """ "Understood as" for keys typed with the input method off: a word typed without any is
+    shown as typed ("beenhj ho": "bệnh ho", not "bệnh hổ"), a dropped key where the model is
+    sure of it ("ban vangf": "bán vàng")."""
+    from indexer.didyoumean import did_you_mean
+    from indexer.keyboard import DictSupport
+
+    restorer = _StubRestorer({"ho": "hổ", "ban": "bán"}, {"hổ": 0.02, "ho": 0.01, "bán": 0.5, "ban": 0.001})
+    support = DictSupport({}, {}, {"bệnh": 1, "vàng": 1})
+    for typed, shown in (("beenhj ho", "bệnh ho"), ("ban vangf", "bán vàng")):
+        parsed = parse_query(typed)
+        suggestion = did_you_mean(parsed, _keyed_meanings(parsed, _KEYED), support, restorer, [])
+        assert suggestion is not None and suggestion["text"] == shown
 
 
 def test_a_long_query_typed_without_marks_prefers_the_restored_exact_forms() -> None:

@@ -30,6 +30,7 @@ from indexer.matching import idf
 from indexer.misspellings import KeyedSlips, printed_carried, printed_either_way, slip_candidates, typo_candidates
 from indexer.query import PASTED_WORDS, ParsedQuery, joined_with_neighbours, quoted_text
 from indexer.questions import (
+    asks_as_spelled,
     in_question_phrase,
     looks_like_question,
     near_question_words,
@@ -134,7 +135,10 @@ def interpret(
     Without an index (`support` None) every word means what it says."""
     meanings: dict[int, Meaning] = {}
     folded = [t.folded for t in parsed.positive_tokens]
-    question = looks_like_question(folded, parsed.text) or _hurried_question(folded)
+    # a word typed with marks no question word has ("ban đầu", "đau đầu": not "đâu") asks nothing
+    cues = [f if asks_as_spelled(t.exact if has_marks(t.exact) else None) else "" for t, f in
+            zip(parsed.positive_tokens, folded, strict=True)]
+    question = looks_like_question(cues, parsed.text) or _hurried_question(cues)
     # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
     may_be_framed = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
     for clause in parsed.clauses:
@@ -158,7 +162,8 @@ def interpret(
             framing, asides = _framing(tokens, understood, words, text, question, support)
         asks = question and not clause.phrase
         mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
-        asked = [mistyped.get(i, w) for i, w in enumerate(words)]
+        asked = [mistyped.get(i, w) if asks_as_spelled(_marks_of(t, m)) else ""
+                 for i, (t, m, w) in enumerate(zip(tokens, understood, words, strict=True))]
         asking = question_positions(asked) - framing - asides if asks else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
@@ -187,6 +192,12 @@ def interpret(
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
+
+
+def _marks_of(token: Syllable, meaning: Meaning) -> str | None:
+    """The marks given to a word as understood (`marks_given`), None for one typed plain."""
+    given = marks_given(token, meaning)
+    return given[1] if given else None
 
 
 def _mistyped_question_words(

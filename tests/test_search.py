@@ -249,8 +249,8 @@ def test_did_you_mean_keeps_everything_but_the_words_as_typed(service: SearchSer
 
 
 def test_did_you_mean_reads_each_phrase_on_its_own() -> None:
-    """Between words with a comma between them the model's pairs say nothing: each phrase is
-    read alone, as the index pairs no syllables across punctuation."""
+    """Between words with a comma or a spaced dash between them the model's pairs say nothing:
+    each phrase is read alone, as the index pairs no syllables across punctuation."""
     from indexer.didyoumean import _readings
     from indexer.restoration import Counts, Restorer
 
@@ -263,7 +263,9 @@ def test_did_you_mean_reads_each_phrase_on_its_own() -> None:
 
     assert read("ha noi, da nang") == ["Hà", "Nội", "Đà", "Nẵng"]
     assert read("ha noi da nang") == ["Hà", "Nội", "đã", "nắng"]  # one phrase: "Hà Nội đã nắng"
-    assert read("ha noi - da nang") == ["Hà", "Nội", "đã", "nắng"]  # a dash: one phrase
+    # a dash between spaces parts a route, a match ("Hà Nội - Đà Nẵng"); a hyphen in a word does not
+    assert read("ha noi - da nang") == read("ha noi – da nang") == ["Hà", "Nội", "Đà", "Nẵng"]
+    assert read("ha noi-da nang") == ["Hà", "Nội", "đã", "nắng"]
     assert read("ha noi -x da nang") == ["Hà", "Nội", "Đà", "Nẵng"]  # an excluded word between
     assert read("ha noi & da nang") == read("ha noi/da nang") == ["Hà", "Nội", "Đà", "Nẵng"]  # "&", "/" too
 
@@ -824,6 +826,32 @@ def test_a_mistyped_question_word_asks_as_it_would_typed_right() -> None:
     support = DictSupport.from_texts(texts[1:3])
     index = TypoIndex(support.syllables)
     assert read("suc khoe sau mo ra aso?")["aso"] == (["sao"], True)
+
+
+@pytest.mark.parametrize(
+    ("query", "asking"),
+    [
+        ("ban đầu", []),  # "đầu" (head, start) is no "đâu": the words are the topic, not a question
+        ("đau đầu", []),
+        ("Làm gì khi bị đau đầu?", ["gì"]),
+        ("ban dau", ["dau"]),  # typed plain, it may be "đâu"
+        ("đi đâu", ["đâu"]),
+        ("Bệnh não là gì?", ["là", "gì"]),  # "não" (brain) is no "nào"
+        ("Bệnh nào?", ["nào"]),
+    ],
+)
+def test_a_word_typed_with_marks_no_question_word_has_asks_nothing(query: str, asking: list[str]) -> None:
+    """A question cue typed with other marks ("ban đầu": not "đâu") says what it says: the query
+    is no question for it (`QueryBuilder.asks`: question field weights, no printed pairs), and
+    it weighs as a topic word. `ban đầu` had ranked "bán đấu giá" first over news-2k."""
+    from indexer.meanings import interpret
+    from indexer.query import Abbreviations
+    from indexer.ranking import QueryBuilder
+
+    parsed = parse_query(query)
+    meanings = interpret(parsed, parsed.text, None, None)
+    assert [parsed.text[t.start : t.end].lower() for t in parsed.positive_tokens if meanings[id(t)].asking] == asking
+    assert QueryBuilder(parsed, Abbreviations([]), meanings).asks == (bool(asking) or query.endswith("?"))
 
 
 def test_question_spellings_are_sure_only_where_a_question_asks() -> None:

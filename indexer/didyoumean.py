@@ -150,7 +150,7 @@ def _as_understood(tokens: Sequence[Syllable], understood: Sequence[Meaning]) ->
 
 
 _SPACES = re.compile(r"\s+")
-_PHRASE_BREAK = re.compile(r"[\w,;:!?()\[\]{}\"'“”‘’«»…&/<>|+=]|\.\s")
+_PHRASE_BREAK = re.compile(r"[\w,;:!?()\[\]{}\"'“”‘’«»…&/<>|+=]|\.\s|\s[-–—]+\s")
 
 
 def _readings(
@@ -181,9 +181,10 @@ def _readings(
 
 def _one_phrase(text: str, a: Syllable, b: Syllable) -> bool:
     """Whether syllables a and b may be read as one phrase: nothing between them that ends a
-    phrase (a comma, colon, quote, bracket, "&", "/", a sentence's full stop) and no other
-    word (one excluded with "-"). A dash does not end one ("Việt Nam - Lào"), nor the dot of
-    "TP.HCM"."""
+    phrase (a comma, colon, quote, bracket, "&", "/", a sentence's full stop, a dash between
+    spaces: a route or a match, "ha noi - da nang" was read "Hà Nội - đã nâng") and no other
+    word (one excluded with "-"). A hyphen inside a word does not ("Sang-hwa", "NĐ-CP"), nor
+    the dot of "TP.HCM"."""
     return _PHRASE_BREAK.search(text, a.end, b.start) is None
 
 
@@ -227,10 +228,17 @@ def _offered_corrected(token: Syllable, support: Support, restorer: Restorer | N
     """Whether a word matched as a typo is shown corrected. Not a common syllable the index
     lacks ("viet" where "Việt" is never printed): shown with its marks, not as the nearest
     word the index holds ("viên"). Not, in a long query, a word the index holds as typed: a
-    name as often as a slip ("Mata", "HS"), and a long query holds more names."""
+    name as often as a slip ("Mata", "HS"), and a long query holds more names. Not a code,
+    letters that spell no syllable followed by digits ("qh13", "mig21"): no VNI keys, and its
+    correction would drop the number ("QH", "MiG")."""
     if restorer is not None and _lacks_common(token.folded, support, restorer):
         return False
+    if (code := _CODE.fullmatch(token.folded)) and not could_be_syllable(code[1]):
+        return False
     return not (long and _held_as_typed(token, support))
+
+
+_CODE = re.compile(r"([a-z]+)\d+")
 
 
 def _held_as_typed(token: Syllable, support: Support) -> bool:

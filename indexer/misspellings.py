@@ -339,11 +339,17 @@ def _may_be_slip(
     lost its article to "thuc hien"), five on news-50k keywords-50k/accented 0.0016; in long
     queries the rule measured mixed (bench/journal/relevance.md)."""
     word = understood.words[i]
-    if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)):
+    if len(chosen) < 2 or (word.changed and not _lone_key(understood, i)) or _code(chosen[i]):
         return False
     seen = max(1, chance_pairs(support.documents)) if short_query else 0
     spellings = iy_spellings(chosen[i])  # "li do": "lý do" spelled the other way, no slip
     return all(pair_docs(chosen, i, s, support.pair_df) <= seen for s in spellings)
+
+
+def _code(folded: str) -> bool:
+    """Letters and digits in one word the index holds ("th1", "qh13", "mig21", "u23", "h5n1"):
+    a code, printed as typed; no slip of the keys made it ("tổng lỗ th1" was taken as "thì")."""
+    return any(c.isdigit() for c in folded) and any(c.isalpha() for c in folded)
 
 
 def _lone_key(understood: Understood, i: int) -> bool:

@@ -84,6 +84,27 @@ def test_slip_candidates_for_known_words_a_slip_may_have_made() -> None:
     assert typo_candidates(understand(["cahn", "tac"], support), support, index) == [[], []]
 
 
+def test_a_code_of_letters_and_digits_is_no_slip() -> None:
+    """ "tổng lỗ TH1": a word of letters and digits the index holds is a code, printed as typed,
+    not a slip for the word beside it ("tong lo th1" was taken, and offered, as "tổng lỗ thì")."""
+    texts = ["Tổng lỗ thì lớn.", "Tổng lỗ thì tăng.", "Tổng thì lỗ.", "Công ty TH1 báo lỗ.", "Lỗ thì thôi.", "Mùa thu."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+    assert support.df("th1") and not support.pair_df("lo", "th1")
+    assert slip_candidates(understand(["tong", "lo", "th1"], support), support, index)[2] == []
+    assert slip_candidates(understand(["tong", "lo", "thu"], support), support, index)[2] != []  # a word is still one
+
+
+def test_a_code_the_index_lacks_is_not_shown_with_its_digits_dropped() -> None:
+    """ "qh13", "mig21": letters that spell no syllable, then digits, are no VNI keys; matched
+    as the letters alone at a typo's weight, they are not offered as "QH" or "MiG"."""
+    from indexer.didyoumean import _offered_corrected
+
+    support = DictSupport({"qh": 5, "mig": 3, "viet": 9}, {})
+    for word, offered in (("qh13", False), ("mig21", False), ("viet", True)):
+        assert _offered_corrected(parse_query(word).positive_tokens[0], support, None, False) == offered
+
+
 def test_two_letter_slips_in_short_queries_and_lost_letters_in_long_ones() -> None:
     """A two-letter word of a short query is a large share of it: a slip suspect ("hu tro" for
     "khu tro") gets every one-edit spelling held next to a neighbour ("ho tro" too). In a long

@@ -26,7 +26,7 @@ from indexer.index import (
     index_stats,
 )
 from indexer.ingest import IngestReport, expected_articles
-from indexer.search import FIELD_CHOICES, SORTS, InvalidParameter, SearchService
+from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, SORTS, InvalidParameter, SearchService
 from indexer.updates import delete_articles, update_index
 
 DEFAULT_SEEDS = Path("seeds")
@@ -120,10 +120,14 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--quiet", action="store_true", help="no progress output")
     d.set_defaults(func=cmd_delete)
 
-    s = sub.add_parser("search", help="search and print results")
+    s = sub.add_parser(
+        "search", help="search and print results",
+        epilog="A query starting with '-' goes after '--': vnsearch search -- '-nam bộ'",
+    )
     s.add_argument("query")
-    s.add_argument("--limit", type=int, default=10, help="results per page (1-100, default 10)")
-    s.add_argument("--page", type=int, default=1)
+    s.add_argument("--limit", type=_whole(1, MAX_PER_PAGE), default=10,
+                   help=f"results per page (1-{MAX_PER_PAGE}, default 10)")
+    s.add_argument("--page", type=_whole(1), default=1)
     s.add_argument("--sort", choices=list(SORTS), default="relevance")
     s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
@@ -316,6 +320,31 @@ def render_marked(text: str, color: bool) -> str:
     return html.unescape(text)
 
 
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from `low` to `high`, so that a bad `--limit` is named
+    as the option typed, not as the API's `per_page`."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}" if high else f"must be {low} or more")
+        return value
+
+    return parse
+
+
+ECHO_CHARS = 200  # of a query echoed back: a pasted 10,000-character one is not repeated whole
+
+
+def _echoed(text: str) -> str:
+    """Query text for the terminal, cut to ECHO_CHARS (the service has taken out control
+    characters already: `normalize_query`)."""
+    return text if len(text) <= ECHO_CHARS else text[: ECHO_CHARS - 1] + "…"
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     service = SearchService(_root(args))
     result = service.search(
@@ -335,7 +364,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     dim = (lambda s: f"\x1b[2m{s}\x1b[0m") if color else (lambda s: s)
     first = (result["page"] - 1) * result["per_page"]
     noun = "result" if result["total"] == 1 else "results"
-    print(dim(f"{result['total']} {noun} ({result['took_ms']:.0f} ms) for “{result['query']}”"))
+    print(dim(f"{result['total']} {noun} ({result['took_ms']:.0f} ms) for “{_echoed(result['query'])}”"))
     if result.get("notice"):  # the query was cut to the limits
         print(f"Searched cut: {result['notice']}")
     if result.get("suggestion"):
@@ -360,7 +389,11 @@ def cmd_search(args: argparse.Namespace) -> int:
             print(f"   {render_marked(hit['snippet'], color)}")
         for cap in hit["captions"]:
             print(f"   📷 {render_marked(cap['html'], color)}")
-    if not result["hits"]:
+    if not result["hits"] and result["total"]:
+        pages = -(-result["total"] // result["per_page"])
+        plural = "s" if pages > 1 else ""
+        print(f"Page {result['page']} is past the last: {pages} page{plural} of {result['per_page']}.")
+    elif not result["hits"]:
         print("No results. Tips: try without diacritics, fewer words, or \"quotes\" for a phrase.")
     return 0
 

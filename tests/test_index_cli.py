@@ -122,6 +122,19 @@ def test_search_says_when_the_query_was_cut_and_prints_where_vietnamese_cannot_b
     assert "Th\\xe0nh" in ascii_out.stdout  # escaped, not lost
 
 
+def test_search_says_a_page_is_past_the_last_and_names_the_option_typed(seed_index: Path) -> None:
+    """A page past the last said "N results" and then "No results. Tips: …"; `--limit 0` was
+    refused as the API's "per_page"; a pasted long query was echoed whole in the header."""
+    past = run_cli("search", "doanh nghiep", "--page", "40", index=seed_index).stdout
+    assert "is past the last: 1 page of 10" in past and "No results" not in past
+    for option, value, said in (("--limit", "0", "must be from 1 to 100"), ("--limit", "x", "not a whole number"),
+                                ("--page", "0", "must be 1 or more")):
+        bad = run_cli("search", "doanh nghiep", option, value, index=seed_index, check=False)
+        assert bad.returncode == 2 and f"argument {option}: {said}" in bad.stderr and "per_page" not in bad.stderr
+    header = run_cli("search", "thành ủy " * 300, index=seed_index).stdout.splitlines()[0]
+    assert len(header) < 260 and header.endswith("…”")
+
+
 def test_show_and_stats(seed_index: Path) -> None:
     shown = json.loads(run_cli("show", SEED_ID, "--json", index=seed_index).stdout)
     assert shown["id"] == SEED_ID and shown["author"] == "LMT" and len(shown["captions"]) == 4

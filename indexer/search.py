@@ -636,12 +636,22 @@ def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dic
     """Titles completing the folded `key`, those that print the marks of `spelled` first: found
     along the titles starting with `key` (`Titles.printing`, up to SUGGEST_SCAN of them), then
     the others in the order `titles.marks_first` gives them."""
-    found = marks_first(titles.suggest(key, limit), spelled, limit)
-    if not has_marks(spelled):
-        return found
-    printed = titles.printing(key, spelled, limit, SUGGEST_SCAN)
-    ids = {p["id"] for p in printed}
-    return [*printed, *(f for f in found if f["id"] not in ids)][:limit]
+    found = marks_first(titles.suggest(key, 2 * limit), spelled, 2 * limit)
+    if has_marks(spelled):
+        found = [*titles.printing(key, spelled, limit, SUGGEST_SCAN), *found]
+    return _distinct_titles(found, limit)
+
+
+def _distinct_titles(found: list[dict[str, str]], limit: int) -> list[dict[str, str]]:
+    """The first `limit` of `found` with no title twice: two articles under one title (a
+    report run twice) were two rows of the dropdown that looked the same."""
+    seen: set[str] = set()
+    out = []
+    for row in found:
+        if row["title"] not in seen:
+            seen.add(row["title"])
+            out.append(row)
+    return out[:limit]
 
 
 def _as_read(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 from indexer.analysis import canonical_syllable, fold, has_marks
@@ -102,16 +102,19 @@ class Titles:
         return out
 
     def printing(self, key: str, typed: str, limit: int, scan: int) -> list[dict[str, str]]:
-        """Up to `limit` {"id", "title"} of the titles starting with `key` (folded) that print
-        the words of `typed` with its marks (`marks_first`), reading at most `scan` of them: a
-        common folded start ("bao": "Bảo", "Báo", "Bão" …) has hundreds of titles, and the
-        first few in folded order need not print the marks typed ("bão": "Bão số 1 …" was never
-        offered, nor any "Đà …" for `đà`)."""
+        """Up to `limit` {"id", "title"} of the titles starting with `key` (folded), then of
+        those with a word starting with it, that print the words of `typed` with its marks
+        (`marks_first`), reading at most `scan` of each: a common folded start ("bao": "Bảo",
+        "Báo", "Bão" …) has hundreds of titles, and the first few in folded order need not print
+        the marks typed ("bão": "Bão số 1 …" was never offered, nor any "Đà …" for `đà`; nor,
+        inside a title, "Đinh La Thăng" for `Thăng`, among "Tháng" and "thắng")."""
         want = [canonical_syllable(w) for w in _WORD.findall(typed)]
         plain = [fold(w) for w in want]
         out: list[dict[str, str]] = []
-        for i in islice(self._starting(key), scan):
-            if _prints_as_typed(self.text[i], want, plain):
+        seen: set[str] = set()
+        for i in chain(islice(self._starting(key), scan), islice(self._containing(" " + key), scan)):
+            if self.ids[i] not in seen and _prints_as_typed(self.text[i], want, plain):
+                seen.add(self.ids[i])
                 out.append({"id": self.ids[i], "title": self.text[i]})
                 if len(out) >= limit:
                     break

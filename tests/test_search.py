@@ -1639,6 +1639,21 @@ def test_suggestions_find_the_titles_printing_the_marks_typed_beyond_the_first_f
     assert [f["id"] for f in _completions(titles, "bao", "bao", 3)] == ["a0", "a1", "a10"]  # no marks: folded order
 
 
+def test_suggestions_find_a_word_typed_with_marks_inside_a_title_and_show_a_title_once() -> None:
+    """ "Thăng" stands inside its titles ("Bí thư Đinh La Thăng …"): only titles that start
+    with a prefix were read for the marks typed, so ten "… tháng …" titles filled the list
+    first. Two articles under one title were two rows that looked the same."""
+    from indexer.search import _completions
+    from indexer.titles import Titles
+
+    entries = [(f"m{i}", f"Ba tháng liền mưa {i}") for i in range(10)]
+    entries += [("la", "Ông Đinh La Thăng xin lỗi"), ("twice", "Giá vàng hôm nay"), ("again", "Giá vàng hôm nay")]
+    titles = Titles.from_entries(entries)
+    assert [f["id"] for f in _completions(titles, "thang", "Thăng", 3)][:1] == ["la"]
+    assert [f["id"] for f in _completions(titles, "thang", "thang", 3)] == ["m0", "m1", "m2"]  # no marks: in order
+    assert [f["title"] for f in _completions(titles, "gia vang", "giá vàng", 5)] == ["Giá vàng hôm nay"]
+
+
 def test_a_time_given_in_another_zone_is_filtered_and_faceted_on_the_same_day(tmp_path: Path) -> None:
     """20:00 on 31 December in New York is 08:00 on 1 January in Hà Nội. The date filters read
     days in the archive's time, the month facet read the text as given: the article was found

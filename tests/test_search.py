@@ -934,6 +934,21 @@ def test_a_query_given_marks_marks_its_plain_words_as_typed(tmp_path: Path) -> N
 
 
 
+def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:
+    """The archive prints "H’Mông" and "H'Mông"; a keyboard types "'". Each found only the
+    articles that print it as typed ("H'Mông": 1 of the 5 of news-2k)."""
+    service = small_service(tmp_path, [
+        {"id": "curly", "title": "Đồng bào H’Mông đón Tết", "lead": "Tin.", "body": "Tin."},
+        {"id": "straight", "title": "Chợ phiên của người H'Mông", "lead": "Tin.", "body": "Tin."},
+        {"id": "other", "title": "Chợ phiên vùng cao", "lead": "Tin.", "body": "Tin."},
+    ])
+    for typed in ("H'Mông", "H’Mông", "h'mong", "Hʼmông"):
+        found = service.search(typed)
+        assert sorted(h["id"] for h in found["hits"]) == ["curly", "straight"], typed
+        titles = {h["id"]: h["title_html"] for h in found["hits"]}
+        assert "<mark>H’Mông</mark>" in titles["curly"] and "<mark>H&#x27;Mông</mark>" in titles["straight"], typed
+
+
 def _suggested_ids(tmp_path: Path, titles: dict[str, str]) -> Callable[[str], list[str]]:
     """The ids `suggest` completes a prefix with, over an index of these titles (id -> title)."""
     records = [{"id": i, "title": t, "lead": "Tin.", "body": "Tin."} for i, t in titles.items()]

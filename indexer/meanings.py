@@ -162,8 +162,7 @@ def interpret(
             framing, asides = _framing(tokens, understood, words, text, question, support)
         asks = question and not clause.phrase
         mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
-        asked = [mistyped.get(i, w) if asks_as_spelled(_marks_of(t, m)) else ""
-                 for i, (t, m, w) in enumerate(zip(tokens, understood, words, strict=True))]
+        asked = [mistyped.get(i, w) for i, w in enumerate(words)]
         asking = question_positions(asked) - framing - asides if asks else set()
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
@@ -192,12 +191,6 @@ def interpret(
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
-
-
-def _marks_of(token: Syllable, meaning: Meaning) -> str | None:
-    """The marks given to a word as understood (`marks_given`), None for one typed plain."""
-    given = marks_given(token, meaning)
-    return given[1] if given else None
 
 
 def _mistyped_question_words(

@@ -276,6 +276,8 @@ class QueryBuilder:
                 continue
             if group is not None:
                 (phrases if clause.phrase and not self.pasted else required).append(group)
+                if not (clause.phrase or self.pasted):
+                    required += self._dates(clause, meanings)
         if pending_or:
             required.append(wq.Or(pending_or))
         if not required and not phrases:
@@ -317,6 +319,24 @@ class QueryBuilder:
         if not whole or len(words) < 2:
             return sequence
         return wq.Or([sequence, self._sequence((whole[0],), clause.parts)])
+
+    def _dates(self, clause: Clause, meanings: Sequence[Meaning]) -> list[Any]:
+        """A short query's dates typed day/month ("20/11", "6/12/2017"): each its numbers side by
+        side, as the text prints a date. Matched apart, a date's numbers found whatever printed
+        "20" and "11" most ("… 4/11 … 20%" in a tennis report), and of 25 dates news-2k prints
+        1-3 times, 6 had none of those articles in the top 10 (bug hunt 64)."""
+        tokens = [t for t in clause.tokens if not t.alias]
+        text = self.parsed.text
+        runs: list[list[int]] = []
+        for i in range(1, len(tokens)):
+            a, b = tokens[i - 1], tokens[i]
+            if a.folded.isdigit() and b.folded.isdigit() and text[a.end : b.start] == "/":
+                if runs and runs[-1][-1] == i - 1:
+                    runs[-1].append(i)
+                else:
+                    runs.append([i - 1, i])
+        return [self._sequence(tuple(meanings[i].forms[0][0] for i in run), clause.parts, exact=True,
+                               apart=range(1, len(run))) for run in runs]  # ("/" parts them: no pairs held)
 
     def _meanings(self, clause: Clause) -> list[Meaning]:
         """How each word of `clause` (its aliases aside) was understood."""

@@ -963,6 +963,19 @@ def test_a_number_typed_without_its_thousands_dots_finds_it_printed_with_them(tm
     assert [h["id"] for h in service.search("2017")["hits"]] == ["year"]  # no "2.017" printed: as typed
 
 
+def test_a_date_typed_day_slash_month_finds_the_articles_that_print_it(tmp_path: Path) -> None:
+    """ "20/11" was its two numbers anywhere: a tennis report's "4/11 … 20%" ranked above the
+    one article of news-2k that prints "20/11/2010". In a short query a date's numbers stand
+    side by side; a long one (a pasted headline) is left as it was."""
+    service = small_service(tmp_path, [
+        {"id": "date", "title": "Bảo mẫu bị xử", "lead": "Ngày 20/11/2010 camera ghi lại.", "body": "Tin."},
+        {"id": "stats", "title": "Tứ kết Rome", "lead": "Giao bóng 20% (4/11), 20 lần, 11 game.", "body": "Tin."},
+    ])
+    for typed in ("20/11", "ngày 20/11", "20/11/2010"):
+        assert [h["id"] for h in service.search(typed)["hits"]] == ["date"], typed
+    assert {h["id"] for h in service.search("giao bóng 20 11")["hits"]} == {"stats"}  # no date typed
+
+
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:
     """The archive prints "H’Mông" and "H'Mông"; a keyboard types "'". Each found only the
     articles that print it as typed ("H'Mông": 1 of the 5 of news-2k)."""

@@ -24,7 +24,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer import ranking
-from indexer.analysis import fold, fold_quick, has_marks
+from indexer.analysis import fold, fold_quick, has_marks, iy_variant
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import ForwardIndex, printed_phrase_in, printed_words, searchable_text
 from indexer.generations import current_link, linked_generation
@@ -491,6 +491,8 @@ class SearchService:
         limit = max(1, min(limit, SUGGEST_LIMIT))
         titles = self.generation().titles
         found = _completions(titles, key, typed, limit)
+        if len(found) < limit and (other := _other_iy(typed)) is not None:  # "kĩ thuật": "Kỹ thuật …"
+            found = _distinct_titles([*found, *_completions(titles, fold(other), other, limit)], limit)
         if not found:
             letters = " ".join(base_letters(word) or word for word in key.split())
             if letters != key:  # keystrokes: ordered by the marks they type ("Vieej": "Việ")
@@ -640,6 +642,16 @@ def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dic
     if has_marks(spelled):
         found = [*titles.printing(key, spelled, limit, SUGGEST_SCAN), *found]
     return _distinct_titles(found, limit)
+
+
+def _other_iy(typed: str) -> str | None:
+    """`typed` with each word that has another i/y spelling spelled so ("kĩ thuật" → "kỹ
+    thuật", "ly do" → "li do"), as search finds both (`meanings._either_spelling`); the last
+    word only when typed with marks (cut short, "ki" may be the start of "kiểm"). None when no
+    word has one."""
+    words = typed.split()
+    swapped = [(iy_variant(w) if i < len(words) - 1 or has_marks(w) else None) or w for i, w in enumerate(words)]
+    return " ".join(swapped) if swapped != words else None
 
 
 def _distinct_titles(found: list[dict[str, str]], limit: int) -> list[dict[str, str]]:

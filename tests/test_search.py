@@ -1681,6 +1681,16 @@ def test_a_question_weighs_a_title_derived_from_the_lead_only_as_the_leads_sente
     assert ids(service.search("title:bến")) == ["other"]  # not the lead that tells "Tàu về bến"
 
 
+def test_suggestions_complete_the_other_iy_spelling_as_search_finds_it(tmp_path: Path) -> None:
+    """ "kĩ thuật", "lí do", "tỉ giá" had no suggestion where the titles print "Kỹ thuật", "Lý do",
+    "Tỷ giá" (search finds both spellings); a last word cut short is not swapped ("ki": "Kiểm")."""
+    ids = _suggested_ids(tmp_path, {"tech": "Kỹ thuật trồng lúa", "why": "Lý do ông từ chức", "rate": "Tỷ giá tăng",
+                                    "check": "Kiểm tra xe"})
+    assert ids("kĩ thuật") == ids("ki thuat") == ids("kỹ thuật") == ["tech"]
+    assert ids("lí do") == ids("li do") == ["why"] and ids("tỉ giá") == ["rate"]
+    assert ids("ki") == ["check"]
+
+
 def test_suggestions_find_the_titles_printing_the_marks_typed_beyond_the_first_few() -> None:
     """ "bão": the titles starting with "bao" in folded order are "Bảo Anh …" (40 of them) before
     "Bão số 1 …", and only the first 30 were read for their marks, so "Bão" was never offered."""

@@ -59,7 +59,12 @@ def did_you_mean(
     decoded = [m.changed and m.how != "typo" for m in understood]
     corrected = _as_understood(tokens, understood)
     reading = _readings(None if long and not typed_marks else restorer, corrected, tokens, parsed.text, context)
-    keys_off = any(m.keyed for m in understood)  # the input method off: a word typed without keys has no marks
+    keys_off = any(m.keyed for m in understood)
+
+    def left_bare(i: int) -> bool:  # the input method off: a word typed without keys has no marks
+        return keys_off and not changed[i] and restorer is not None and not keeps_read_marks(
+            restorer, reading, i, tokens[i].exact)
+
     if long:  # marks are read into a corrected word of a query typed with them, nowhere else
         reading = [r if changed[i] and not decoded[i] else None for i, r in enumerate(reading)]
     for i, spelled in question_spellings(corrected, parsed.text).items():
@@ -77,10 +82,7 @@ def did_you_mean(
             # a slip that left every mark typed ("âdu", "đồgn"): those marks, not the model's
             # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
             words.append(typed_case(typed[i], carried))
-        elif read is not None and (not typed_marks or changed[i]) and not (
-            keys_off and not changed[i] and restorer is not None
-            and not keeps_read_marks(restorer, reading, i, tokens[i].exact)
-        ):
+        elif read is not None and (not typed_marks or changed[i]) and not left_bare(i):
             words.append(typed_case(typed[i], read))
         elif changed[i]:
             # a spelling whose marks are known (the marks its keys typed: `misspellings.KeyedSlips`)

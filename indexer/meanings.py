@@ -704,9 +704,8 @@ def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: 
     understood = [meanings[id(t)] for t in tokens]
     keyed = any(m.keyed for m in understood)
     if keyed:  # read around the words as decoded, in the marks their keys typed
-        given = [m.exact if m.keyed else None for m in understood]
-        reading = restorer.restore([m.forms[0][0] if m.keyed else t.folded for t, m in zip(tokens, understood,
-                                                                                          strict=True)], given=given)
+        words = [m.forms[0][0] if m.keyed else t.folded for t, m in zip(tokens, understood, strict=True)]
+        reading = restorer.restore(words, given=[m.exact if m.keyed else None for m in understood])
     else:
         reading = restorer.restore([t.folded for t in tokens])
     if reading is None or len(reading) != len(tokens):
@@ -734,7 +733,7 @@ def keeps_read_marks(restorer: Restores, reading: Sequence[str | None], i: int, 
     those marks FITS_MARGIN likelier than none between the neighbours as read, a key dropped
     ("ban vangf online": "bán vàng"). Keyboard forms, what "Understood as" shows exactly as
     meant: keywords telex 0.997 -> 1.000, vinewsqa telex 0.962 -> 0.966, vni 0.970 -> 0.974
-    (bench/journal/relevance.md, "Stop 64")."""
+    (bench/journal/relevance.md, "Stop 62")."""
     before, after = (canonical_syllable(r) if 0 <= j < len(reading) and (r := reading[j]) else None
                      for j in (i - 1, i + 1))
     marked, bare = restorer.fit([canonical_syllable(reading[i] or typed), typed], before, after)

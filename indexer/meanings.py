@@ -200,9 +200,10 @@ def interpret(
 def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:
     """A number of four digits or more typed ungrouped ("1000", "10000") found as news prints it
     too, its thousands grouped by dots ("1.000 tỷ": `1000 tỷ` found 2 articles of news-2k, a
-    motorbike's name among them, `1.000 tỷ` 19), where the index holds that."""
+    motorbike's name among them, `1.000 tỷ` 19), where the index holds that. Not a year
+    (1900-2099): "SN 1997" and "ĐH 2017" found "1.997" and "2.017" people or dong."""
     folded = meaning.forms[0][0]
-    if support is None or len(folded) < 4 or not folded.isdigit() or folded[0] == "0":
+    if support is None or len(folded) < 4 or not folded.isdigit() or folded[0] == "0" or 1900 <= int(folded) < 2100:
         return meaning
     grouped = f"{int(folded):,}".replace(",", ".")
     if not support.df(grouped):

@@ -951,16 +951,18 @@ def test_a_word_typed_in_the_commoner_iy_spelling_finds_the_other_below_it(tmp_p
 
 def test_a_number_typed_without_its_thousands_dots_finds_it_printed_with_them(tmp_path: Path) -> None:
     """News prints "1.000 tỷ", a reader types `1000 tỷ`: it found 2 articles of news-2k (a
-    "Ninja 1000" motorbike among them) against 19, and `10000` none against 33."""
+    "Ninja 1000" motorbike among them) against 19, and `10000` none against 33. A year typed
+    is a year."""
     service = small_service(tmp_path, [
         {"id": "grouped", "title": "Chi 1.000 tỷ đồng làm đường", "lead": "Tin.", "body": "Tin."},
         {"id": "big", "title": "10.000 người sơ tán", "lead": "Tin.", "body": "Tin."},
         {"id": "year", "title": "Năm 2017 khép lại", "lead": "Tin.", "body": "Tin."},
+        {"id": "count", "title": "2.017 thí sinh dự thi", "lead": "Tin.", "body": "Tin."},
     ])
     found = service.search("1000 tỷ")
     assert [h["id"] for h in found["hits"]] == ["grouped"] and "<mark>1.000 tỷ</mark>" in found["hits"][0]["title_html"]
     assert [h["id"] for h in service.search("10000")["hits"]] == ["big"]
-    assert [h["id"] for h in service.search("2017")["hits"]] == ["year"]  # no "2.017" printed: as typed
+    assert [h["id"] for h in service.search("2017")["hits"]] == ["year"]  # a year: not "2.017" people
 
 
 def test_a_date_typed_day_slash_month_finds_the_articles_that_print_it(tmp_path: Path) -> None:

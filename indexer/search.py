@@ -462,7 +462,7 @@ class SearchService:
             if highlighter is not None:  # marked once the reading is known
                 highlighter = _as_read(highlighter, parsed, meanings, gen.model("restorer"), lambda: suggestion)
                 for hit, marks in zip(hits, shown, strict=True):
-                    _render(hit, marks, highlighter)
+                    _render(hit, marks, highlighter, FIELD_CHOICES[field])
             response["hits"], response["suggestion"] = hits, suggestion
             # (not a pasted passage's: its codes, numbers and names an archive lacks say little)
             absent = dict.fromkeys(parsed.text[t.start : t.end] for t in built.absent)
@@ -687,10 +687,17 @@ def _as_read(
 _Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit's title, snippet, captions
 
 
-def _render(hit: dict[str, Any], shown: _Shown, highlighter: Highlighter) -> None:
+def _render(hit: dict[str, Any], shown: _Shown, highlighter: Highlighter, parts: Sequence[str] = PARTS) -> None:
     """A hit's title, snippet and captions as marked HTML, read as one text
-    (`Highlighter.within_shown`)."""
+    (`Highlighter.within_shown`); only the `parts` searched are marked (`field=caption`
+    marked words of a snippet of the body, which was not searched)."""
     title, snippet, captions = shown
+    if "title" not in parts:
+        title = title._replace(matches=[])
+    if snippet is not None and not {"lead", "body"} & set(parts):
+        snippet = snippet._replace(matches=[])
+    if "caption" not in parts:
+        captions = [(info, m._replace(matches=[])) for info, m in captions]
     highlighter = highlighter.within_shown([title, *([snippet] if snippet else []), *(m for _, m in captions)])
     hit["title_html"] = highlighter.render(title)
     hit["snippet"] = highlighter.render(snippet)

@@ -134,6 +134,18 @@ def test_caption_only_match_says_which_caption(service: SearchService) -> None:
     assert caption["index"] == 3 and "<mark>trao quà</mark>" in caption["html"]
 
 
+def test_a_search_of_one_field_marks_only_that_field(service: SearchService) -> None:
+    """`field=caption` marked "Thành ủy" in the snippet of the body and in the title, which
+    were not searched: only the parts searched are marked."""
+    everywhere = service.search("thanh uy")["hits"][0]
+    assert "<mark>" in everywhere["title_html"] and "<mark>" in everywhere["snippet"]
+    caption = next(h for h in service.search("thanh uy", field="caption")["hits"] if h["id"] == SEED_ID)
+    assert "<mark>" not in caption["title_html"] and "<mark>" not in caption["snippet"] and caption["snippet"]
+    assert any("<mark>" in c["html"] for c in caption["captions"])
+    title = service.search("thanh uy", field="title")["hits"][0]
+    assert "<mark>" in title["title_html"] and "<mark>" not in title["snippet"]
+
+
 def test_abbreviations_expand_both_ways(service: SearchService) -> None:
     assert "gen-new-style" in ids(service.search("UBND"))  # text says "Uỷ ban nhân dân"
     assert "gen-ubnd" in ids(service.search("ủy ban nhân dân"))  # text says "UBND"

@@ -491,8 +491,9 @@ class SearchService:
         limit = max(1, min(limit, SUGGEST_LIMIT))
         titles = self.generation().titles
         found = _completions(titles, key, typed, limit)
-        if len(found) < limit and (other := _other_iy(typed)) is not None:  # "kĩ thuật": "Kỹ thuật …"
-            found = _distinct_titles([*found, *_completions(titles, fold(other), other, limit)], limit)
+        if (other := _other_iy(typed)) is not None:  # "kĩ thuật": "Kỹ thuật …"; "kĩ": "Kỹ …" before "Kia …"
+            both = [*found, *_completions(titles, fold(other), other, limit)]
+            found = _distinct_titles(marks_first(marks_first(both, other, len(both)), typed, len(both)), limit)
         if not found:
             letters = " ".join(base_letters(word) or word for word in key.split())
             if letters != key:  # keystrokes: ordered by the marks they type ("Vieej": "Việ")

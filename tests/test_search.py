@@ -1697,12 +1697,14 @@ def test_a_question_weighs_a_title_derived_from_the_lead_only_as_the_leads_sente
 
 def test_suggestions_complete_the_other_iy_spelling_as_search_finds_it(tmp_path: Path) -> None:
     """ "kĩ thuật", "lí do", "tỉ giá" had no suggestion where the titles print "Kỹ thuật", "Lý do",
-    "Tỷ giá" (search finds both spellings); a last word cut short is not swapped ("ki": "Kiểm")."""
+    "Tỷ giá" (search finds both spellings); a last word cut short is not swapped ("ki": "Kiểm"),
+    unless typed with marks ("kĩ" offered "Kia …" before any "Kỹ …")."""
     ids = _suggested_ids(tmp_path, {"tech": "Kỹ thuật trồng lúa", "why": "Lý do ông từ chức", "rate": "Tỷ giá tăng",
                                     "check": "Kiểm tra xe"})
     assert ids("kĩ thuật") == ids("ki thuat") == ids("kỹ thuật") == ["tech"]
     assert ids("lí do") == ids("li do") == ["why"] and ids("tỉ giá") == ["rate"]
     assert ids("ki") == ["check"]
+    assert ids("kĩ") == ["tech", "check"]  # marks typed: "Kỹ …" before "Kiểm …"
 
 
 def test_suggestions_find_the_titles_printing_the_marks_typed_beyond_the_first_few() -> None:

@@ -9,12 +9,13 @@ searcher per thread and index generation.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from functools import cached_property
 from pathlib import Path
@@ -26,7 +27,7 @@ from whoosh import query as wq
 from indexer import ranking
 from indexer.analysis import fold, fold_quick, has_marks, iy_variant
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
-from indexer.forward import ForwardIndex, printed_phrase_in, printed_words, searchable_text
+from indexer.forward import WORD, ForwardIndex, printed_phrase_in, printed_words, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable, check_meta, typo_lexicon
 from indexer.keyboard import base_letters, typed_so_far
@@ -461,8 +462,10 @@ class SearchService:
             suggestion = did_you_mean(parsed, meanings, support, gen.model("restorer"), context)
             if highlighter is not None:  # marked once the reading is known
                 highlighter = _as_read(highlighter, parsed, meanings, gen.model("restorer"), lambda: suggestion)
-                for hit, marks in zip(hits, shown, strict=True):
-                    _render(hit, marks, highlighter, FIELD_CHOICES[field])
+                source = gen.forward.printed_phrase if gen.forward is not None else articles.printed_phrase
+                for (docnum, _), hit, marks in zip(on_page, hits, shown, strict=True):
+                    prints = functools.partial(_prints_as_asked, highlighter.exact, docnum, source)
+                    _render(hit, marks, highlighter, FIELD_CHOICES[field], prints)
             response["hits"], response["suggestion"] = hits, suggestion
             # (not a pasted passage's: its codes, numbers and names an archive lacks say little)
             absent = dict.fromkeys(parsed.text[t.start : t.end] for t in built.absent)
@@ -688,10 +691,24 @@ def _as_read(
 _Shown = tuple[Marks, Marks | None, list[tuple[dict[str, Any], Marks]]]  # a hit's title, snippet, captions
 
 
-def _render(hit: dict[str, Any], shown: _Shown, highlighter: Highlighter, parts: Sequence[str] = PARTS) -> None:
+def _prints_as_asked(
+    exact: Mapping[str, frozenset[str]], docnum: int, printed_phrase: Callable[..., Any], term: str
+) -> bool:
+    """Whether article `docnum` prints `term`, asked for with marks (`Highlighter.exact`), in a
+    spelling asked, anywhere (`ForwardIndex.printed_phrase`, one word)."""
+    if not WORD.fullmatch(term):  # ("4.000" is several words to the forward index)
+        return False
+    return bool(printed_phrase([(term,)], [tuple(exact[term])], np.array([docnum]))[0])
+
+
+def _render(
+    hit: dict[str, Any], shown: _Shown, highlighter: Highlighter, parts: Sequence[str] = PARTS,
+    prints: Callable[[str], bool] | None = None,
+) -> None:
     """A hit's title, snippet and captions as marked HTML, read as one text
-    (`Highlighter.within_shown`); only the `parts` searched are marked (`field=caption`
-    marked words of a snippet of the body, which was not searched)."""
+    (`Highlighter.within_shown`, where `prints` says which terms asked with marks its article
+    prints as asked); only the `parts` searched are marked (`field=caption` marked words of a
+    snippet of the body, which was not searched)."""
     title, snippet, captions = shown
     if "title" not in parts:
         title = title._replace(matches=[])
@@ -699,7 +716,8 @@ def _render(hit: dict[str, Any], shown: _Shown, highlighter: Highlighter, parts:
         snippet = snippet._replace(matches=[])
     if "caption" not in parts:
         captions = [(info, m._replace(matches=[])) for info, m in captions]
-    highlighter = highlighter.within_shown([title, *([snippet] if snippet else []), *(m for _, m in captions)])
+    highlighter = highlighter.within_shown([title, *([snippet] if snippet else []), *(m for _, m in captions)],
+                                           prints)
     hit["title_html"] = highlighter.render(title)
     hit["snippet"] = highlighter.render(snippet)
     hit["captions"] = [{**info, "html": highlighter.render(m)} for info, m in captions]

@@ -12,7 +12,7 @@ import html
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -227,11 +227,18 @@ class Highlighter:
         one.held = self.held & (one._printed or set())
         return one
 
-    def within_shown(self, shown: Sequence[Marks]) -> Highlighter:
+    def within_shown(self, shown: Sequence[Marks], prints: Callable[[str], bool] | None = None) -> Highlighter:
         """This highlighter for one hit of a results page, as `within` for its article page,
         over what the hit shows (its title, snippet and captions, whose terms are known): a
-        title's "Vũ" is not marked for "vụ" where the snippet prints "vụ án"."""
-        return self._one_text((m.text, _inside(m.matches, m.lo, m.hi)) for m in shown)
+        title's "Vũ" is not marked for "vụ" where the snippet prints "vụ án". `prints(term)`:
+        whether the article prints a term asked for with marks as asked, asked only of a term
+        shown in other spellings alone: marked only so here too (`Hà Nội Đà Nẵng` marked "nơi"
+        in a hit whose snippet and title hold no "Nội", where its article prints "Hà Nội")."""
+        one = self._one_text((m.text, _inside(m.matches, m.lo, m.hi)) for m in shown)
+        if prints is not None and one._printed is not None:
+            other = {t for m in shown for _, _, t in _inside(m.matches, m.lo, m.hi) if t in self.exact} - one._printed
+            one._printed = one._printed | {t for t in other if prints(t)}
+        return one
 
     def _one_text(self, pieces: Iterable[tuple[str, list[tuple[int, int, str]]]]) -> Highlighter:
         """A copy reading the (text, matches) `pieces` as one text (`within`); the pieces, a

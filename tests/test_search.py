@@ -134,6 +134,20 @@ def test_caption_only_match_says_which_caption(service: SearchService) -> None:
     assert caption["index"] == 3 and "<mark>trao quà</mark>" in caption["html"]
 
 
+def test_a_hit_marks_only_the_spelling_typed_where_its_article_prints_it(tmp_path: Path) -> None:
+    """`Hà Nội Đà Nẵng` marked "nơi" in a hit whose title and snippet hold no "Nội", where its
+    article prints "Hà Nội" further down: as on the article's page, only "Nội" is marked there."""
+    service = small_service(tmp_path, [
+        {"id": "rain", "title": "Mưa ở nhiều nơi", "lead": "Đà Nẵng có nơi nắng, Đà Nẵng vài nơi mưa.",
+         "body": "Hà Nội mưa rào."},
+        {"id": "place", "title": "Nơi đẹp nhất", "lead": "Đà Nẵng có nơi đẹp.", "body": "Tin."},
+    ])
+    hits = {h["id"]: h for h in service.search("Hà Nội Đà Nẵng")["hits"]}
+    assert "<mark>Đà Nẵng</mark>" in hits["rain"]["snippet"] and "<mark>nơi</mark>" not in hits["rain"]["snippet"]
+    assert "<mark>" not in hits["rain"]["title_html"]
+    assert "<mark>nơi</mark>" in hits["place"]["snippet"]  # prints no "Nội": what it matched on stays marked
+
+
 def test_a_search_of_one_field_marks_only_that_field(service: SearchService) -> None:
     """`field=caption` marked "Thành ủy" in the snippet of the body and in the title, which
     were not searched: only the parts searched are marked."""

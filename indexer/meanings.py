@@ -704,11 +704,9 @@ def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: 
         return {}
     understood = [meanings[id(t)] for t in tokens]
     keyed = any(m.keyed for m in understood)
-    if keyed:  # read around the words as decoded, in the marks their keys typed
-        words = [m.forms[0][0] if m.keyed else t.folded for t, m in zip(tokens, understood, strict=True)]
-        reading = restorer.restore(words, given=[m.exact if m.keyed else None for m in understood])
-    else:
-        reading = restorer.restore([t.folded for t in tokens])
+    # read around words keyed with the input method off as decoded, in the marks their keys typed
+    words = [m.forms[0][0] if m.keyed else t.folded for t, m in zip(tokens, understood, strict=True)]
+    reading = restorer.restore(words, given=[m.exact if m.keyed else None for m in understood])
     if reading is None or len(reading) != len(tokens):
         return {}
     out: dict[int, Meaning] = {}

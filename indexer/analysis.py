@@ -70,7 +70,7 @@ _ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u200
 # separators, NEL, U+2028/2029. Dropped, they glued the words either side ("Hà NộiViệt Nam")
 # and made a page with CR line endings one long lead.
 _LINE_BREAKS = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-_CONTROLS = "".join(chr(c) for c in [*range(0, 9), *range(14, 28), *range(31, 32), 127])
+_CONTROLS = "".join(chr(c) for c in [*range(0, 9), *range(14, 28), 31, 127])
 _CLEAN_TABLE = str.maketrans(
     {**dict.fromkeys(_INVISIBLE + _CONTROLS, None), **dict.fromkeys(_ODD_SPACES, " "),
      **dict.fromkeys(_LINE_BREAKS, "\n")}
@@ -118,6 +118,7 @@ def _drop_damaged_marks(text: str) -> str:
 # Apostrophes inside a word ("H’Mông", "K‘Ho", "Hʼmông") are the keyboard's "'": the archive
 # prints both, and "H'Mông" found 1 of the 5 articles of news-2k that print either (`_forms`)
 _APOSTROPHE_LIKE = "\u2019\u2018\u02bc"
+_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHE_LIKE, "'"))
 
 
 def _build_fold_table() -> dict[int, str]:
@@ -251,9 +252,6 @@ def fold_quick(text: str) -> str:
     if not folded.all():  # a letter folding to two (æ) or a NUL in the text
         return lowered.translate(_FOLD_TABLE)
     return folded.tobytes().decode("utf-32-le", "surrogatepass")
-
-
-_APOSTROPHES = str.maketrans(dict.fromkeys(_APOSTROPHE_LIKE, "'"))
 
 
 @lru_cache(maxsize=262144)

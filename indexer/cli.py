@@ -25,7 +25,8 @@ from indexer.index import (
     format_bytes,
     index_stats,
 )
-from indexer.ingest import IngestReport, expected_articles
+from indexer.ingest import IngestReport, expected_articles, shown_path
+from indexer.model import canonical_id, encodable_id
 from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, SORTS, InvalidParameter, SearchService
 from indexer.updates import delete_articles, update_index
 
@@ -284,9 +285,13 @@ def cmd_update(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     """Exit 1 when an id is not in the index (like rm), after deleting the others."""
     root = _root(args)
-    ids = [i for arg in args.ids for i in (_stdin_ids() if arg == "-" else [arg])]
+    given = [i for arg in args.ids for i in (_stdin_ids() if arg == "-" else [arg])]
+    unreadable = next((n for n, i in enumerate(given, start=1) if not encodable_id(i)), None)
+    if unreadable is not None:  # nothing deleted: the list is not what was meant
+        raise CliError(f"id {unreadable} of {len(given)} is not UTF-8 text: give the ids (or save the list) as UTF-8")
+    ids = [i for i in map(canonical_id, given) if i]
     if not ids:
-        raise CliError("no article id given (standard input was empty)")
+        raise CliError("no article id given" + (" (standard input was empty)" if "-" in args.ids else ""))
     progress = None
     if args.expunge:  # it writes the articles kept (exactly so when every id is found)
         kept = current_meta(root)[1]["documents"] - len(set(ids))
@@ -302,8 +307,9 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 
 def _stdin_ids() -> list[str]:
-    """A takedown list piped in: one id a line, blank lines skipped."""
-    return [line.strip() for line in sys.stdin if line.strip()]
+    """A takedown list piped in: one id a line, blank lines skipped (a BOM, as Windows Notepad
+    saves one, and odd spaces are read away by `canonical_id`)."""
+    return [line for line in sys.stdin if canonical_id(line)]
 
 
 # --- search / show / stats ---------------------------------------------------------------------
@@ -401,7 +407,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     article = SearchService(_root(args)).article(args.id)
     if article is None:
-        raise CliError(f"no article with id {args.id!r}")
+        raise CliError(f"no article with id {shown_path(args.id)!r}")
     if args.json:
         print(json.dumps(public_article(article), ensure_ascii=False, indent=2))
         return 0

@@ -38,7 +38,7 @@ from typing import Any, BinaryIO
 
 from indexer.analysis import normalize_text
 from indexer.encodings import UndecodableError, decode_as, detect_encoding
-from indexer.model import Article, Caption, Related
+from indexer.model import Article, Caption, Related, canonical_id, encodable_id
 
 __all__ = [
     "IngestError",
@@ -378,7 +378,7 @@ def parse_page(text: str, *, id: str, source: str = "", encoding: str | None = N
         else:
             paragraphs.append(line)
     return Article(
-        id=normalize_text(id).strip(),
+        id=canonical_id(id),
         title=derive_title(lead, paragraphs),
         title_derived=True,
         published=published,
@@ -551,13 +551,20 @@ def iter_articles(paths: Sequence[str | Path], report: IngestReport) -> Iterator
         path = Path(given)
         if path.is_dir():
             for file in _walk(path):
-                yield from _ingest_file(file, file.relative_to(path).as_posix(), report, seen)
+                yield from _ingest_file(file, shown_path(file.relative_to(path).as_posix()), report, seen)
         elif path.is_file():
-            yield from _ingest_file(path, path.name, report, seen)
+            yield from _ingest_file(path, shown_path(path.name), report, seen)
         elif path.exists():
-            report.reject(str(given), None, "not a regular file or folder")
+            report.reject(shown_path(str(given)), None, "not a regular file or folder")
         else:
-            report.reject(str(given), None, "no such file or folder")
+            report.reject(shown_path(str(given)), None, "no such file or folder")
+
+
+def shown_path(text: str) -> str:
+    r"""A path as text to report and store: the bytes of a name that are no UTF-8 (a Windows
+    zip's "tin_t\xe1.txt"), which Python reads as lone surrogates that nothing can print, store
+    or send, as \xNN escapes. A folder so named made every article page in it a 500."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _ingest_file(path: Path, source: str, report: IngestReport, seen: dict[str, str]) -> Iterator[Article]:
@@ -583,6 +590,9 @@ def _ingest_file(path: Path, source: str, report: IngestReport, seen: dict[str, 
 
 
 def _read_page(path: Path, source: str, report: IngestReport) -> Iterator[tuple[Article, int | None]]:
+    if not encodable_id(path.name):  # its id is its name: the index could not store it
+        report.reject(source, None, "file name is not UTF-8: rename it (the page's id is its name)")
+        return
     try:
         size = path.stat().st_size
         if size > MAX_ARTICLE_BYTES:

@@ -10,6 +10,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from indexer.analysis import normalize_text
+
+
+def canonical_id(given: str) -> str:
+    """An article id as the index keeps it: cleaned and NFC-normalized like all text (a no-break
+    space or a BOM read as a space or dropped), trimmed. Ingest stores ids so and every lookup
+    (`vnsearch show`, `delete`, the API) reads the id it is given so: a page named on macOS
+    (NFD file names) or a takedown list saved with a BOM could not be found by the id its
+    operator held. An id UTF-8 cannot encode (a lone surrogate: bytes of a name that were no
+    UTF-8) is no id any article has; it is returned as is, for `encodable_id` to refuse."""
+    return normalize_text(given).strip()
+
+
+def encodable_id(given: str) -> bool:
+    """Whether `given` can be an id at all: text UTF-8 encodes (the index writer and reader fail
+    on a lone surrogate, which bytes of another encoding in a file name or argument become)."""
+    try:
+        given.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
 
 @dataclass(slots=True)
 class Caption:

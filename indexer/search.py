@@ -34,6 +34,7 @@ from indexer.keyboard import base_letters, typed_so_far
 from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.meanings import Meaning, interpret, unquote_found_nowhere
+from indexer.model import canonical_id, encodable_id
 from indexer.query import (
     ABBREVIATIONS_FILE,
     FIELD_ALIASES,
@@ -476,8 +477,11 @@ class SearchService:
         return response
 
     def article(self, article_id: str) -> dict[str, Any] | None:
+        """The stored article of an id as `canonical_id` reads it (None: no such article)."""
         gen = self.generation()
-        stored = self._searcher(gen).document(id=article_id)
+        if not encodable_id(article_id):
+            return None
+        stored = self._searcher(gen).document(id=canonical_id(article_id))
         return stored["article"] if stored else None
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:

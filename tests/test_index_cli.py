@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +224,48 @@ def test_a_named_pipe_or_a_broken_link_in_a_folder_is_reported_not_waited_on(tmp
     assert built.returncode == 0, built.stderr
     assert "gone.jsonl: broken link" in built.stderr and "pipe.jsonl: not a regular file" in built.stderr
     assert json.loads(run_cli("stats", "--json", index=tmp_path / "ix").stdout)["documents"] == 1
+
+
+PAGE = "08:15 06/12/2026 Sáng nay, thành phố Đà Nẵng khánh thành cầu mới bắc qua sông Hàn.\nĐoạn thân bài.\n"
+
+
+def test_a_name_that_is_not_utf8_is_reported_and_the_rest_built(tmp_path: Path) -> None:
+    """A page named in another encoding (a Windows zip's "tin_t\\xe1.txt") ended the whole build
+    in a traceback, indexing nothing; in a folder so named, every article's page was a 500
+    (its `source` held bytes nothing can send). Bug hunt 65."""
+    inputs = tmp_path / "in"
+    folder = Path(os.fsdecode(bytes(inputs / "th") + b"\xe1ng2"))
+    folder.mkdir(parents=True)
+    Path(os.fsdecode(bytes(inputs) + b"/tin_t\xe1.txt")).write_text(PAGE, encoding="utf-8")
+    (folder / "good-name.txt").write_text(PAGE, encoding="utf-8")
+    built = run_cli("build", str(inputs), index=tmp_path / "ix")
+    assert "rejected tin_t\\xe1.txt: file name is not UTF-8" in built.stderr
+    article = SearchService(tmp_path / "ix").article("good-name")
+    assert article is not None and article["source"] == "th\\xe1ng2/good-name.txt"
+    json.dumps(article).encode("utf-8")  # what the API sends: no lone surrogate in it
+
+
+def test_ids_are_found_as_given_in_any_normal_form_and_takedown_lists_may_carry_a_bom(tmp_path: Path) -> None:
+    """Ids are stored NFC and trimmed, but were looked up exactly as given: a page named on macOS
+    (NFD names) could not be shown or deleted by its own name, nor the first id of a list saved
+    by Windows Notepad (a BOM); a list in UTF-16 ended in a traceback. Bug hunt 65."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    nfd = unicodedata.normalize("NFD", "bài-đà-nẵng")
+    (inputs / f"{nfd}.txt").write_text(PAGE, encoding="utf-8")
+    (inputs / "other.txt").write_text(PAGE, encoding="utf-8")
+    index = tmp_path / "ix"
+    run_cli("build", str(inputs), index=index)
+    service = SearchService(index)
+    assert service.article(nfd)["id"] == unicodedata.normalize("NFC", nfd)
+    assert service.article(f" {nfd}\u00a0") is not None and service.article("ab\udcff") is None
+    assert run_cli("show", nfd, index=index).returncode == 0
+    utf16 = subprocess.run([sys.executable, "-m", "indexer", "delete", "-", "--index", str(index)], cwd=REPO,
+                           input="other\n".encode("utf-16"), capture_output=True, timeout=60)
+    assert utf16.returncode == 2 and b"is not UTF-8 text" in utf16.stderr and b"Traceback" not in utf16.stderr
+    assert service.article("other") is not None  # nothing deleted
+    deleted = run_cli("delete", "-", index=index, stdin=f"\ufeff{nfd}\r\n")
+    assert "deleted 1 article" in deleted.stderr and service.article(nfd) is None
 
 
 def test_an_index_path_that_is_a_file_or_holds_no_index_is_a_usage_error(tmp_path: Path) -> None:

@@ -81,8 +81,13 @@ class ParsedQuery:
         return not any(c.tokens for c in self.clauses if not c.negated)
 
 
+# A minus excludes what follows it; before a number only where the number ends the query, or
+# only exclusions follow it: a refinement typed at the end (`iphone -7`, `giá vàng -2017 -2018`).
+# Elsewhere it is a negative number of a pasted text (`ở -50 độ`), searched as the number: `-7`
+# was read so everywhere, which searched for what was to be kept out (bug hunt 65).
+_MINUS = r'-(?=[^\d\s]|\d[^\s"]*(?:\s+-(?:"[^"]*"|[^\s"]\S*))*\s*$)'
 _QUERY_TOKEN = re.compile(
-    r'(?P<neg>-(?=[^\d\s]))?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<quote>")'
+    rf'(?P<neg>{_MINUS})?(?:(?P<field>[A-Za-z]+):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s"]+))|(?P<quote>")'
 )
 
 
@@ -172,8 +177,9 @@ def normalize_query(text: str) -> str:
 def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """Lenient parse: anything a user types gives a query; bad syntax degrades to plain words.
 
-    Syntax: "exact phrase", -word / -"phrase" to exclude (a minus before a digit is a
-    negative number: "-50 độ"), OR between two units, and a field
+    Syntax: "exact phrase", -word / -"phrase" to exclude (a minus before a number excludes it
+    at the end of the query, "iphone -7"; elsewhere it is a negative number, "ở -50 độ"), OR
+    between two units, and a field
     prefix (title:, caption:, body:, lead:; a space after it is forgiven, a prefix with nothing
     after it is dropped). An unbalanced quote is ignored; quotes after MAX_QUOTED_PHRASES
     phrases are searched as their words. A unit is a phrase

@@ -646,11 +646,19 @@ def test_an_unbalanced_quote_is_ignored_after_a_field_prefix_or_a_minus_too() ->
     assert phrase.phrase and not rest.phrase and [t.folded for t in rest.tokens] == ["mua"]
 
 
-def test_minus_before_a_digit_is_a_negative_number_not_an_exclusion() -> None:
+def test_minus_before_a_number_amid_the_text_is_a_negative_number_at_its_end_an_exclusion() -> None:
+    """Pasted text holds negative numbers ("ở -50 độ"); a refinement typed at the end excludes:
+    `iphone -7` and `giá vàng -2017` searched for the 7 and the 2017 (bug hunt 65)."""
     parsed = parse_query("hoạt động ở -50 độ")
     assert [c.negated for c in parsed.clauses] == [False]
     assert [t.folded for t in parsed.clauses[0].tokens] == ["hoat", "dong", "o", "50", "do"]
     assert parse_query("hai phong -quang").clauses[-1].negated
+    refinements = [("iphone -7", ["iphone"], [["7"]]),
+                   ('giá vàng -2017 -"giá cao" -2018', ["gia", "vang"], [["2017"], ["gia", "cao"], ["2018"]])]
+    for query, kept, excluded in refinements:
+        first, *rest = parse_query(query).clauses
+        assert [t.folded for t in first.tokens] == kept and not first.negated
+        assert [[t.folded for t in c.tokens] for c in rest] == excluded and all(c.negated for c in rest)
 
 
 

@@ -10,7 +10,9 @@ Detection order (`detect_encoding`), cheapest and surest first:
    few damaged lines (`_mostly_utf8`), which the reader then rejects one by one: one stray byte
    in the first 64 KiB of a JSON Lines file lost the whole file, where the same byte later on
    cost only its line (ASCII lines, escaped records, count where no legacy encoding reads
-   the file);
+   the file); a page that is UTF-8 text but for a few stray bytes (`_few_strays`: a character
+   cut at the end, a Windows curly quote pasted in) is ``utf-8-strays``, its strays read as
+   Windows-1258 and a cut last character dropped: one byte lost the whole page;
 5. otherwise decode as Windows-1258, TCVN3 and VNI, and keep the one whose words look most like
    Vietnamese syllables (`vietnamese_score`). A file where no candidate looks like Vietnamese
    (and that is not plain ASCII with a few stray bytes) is undecodable.
@@ -53,7 +55,7 @@ __all__ = [
     "vietnamese_score",
 ]
 
-ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "windows-1258", "tcvn3", "vni")
+ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "windows-1258", "tcvn3", "vni", "utf-8-strays")
 
 # How much of a file the statistical part of detection looks at (validity checks see it all
 # when the caller passes the whole file).
@@ -289,7 +291,31 @@ def decode_as(data: bytes, encoding: str) -> str:
         return decode_vni(data)
     if encoding == "utf-16" and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode(_bomless_utf16(data) or "utf-16")
+    if encoding == "utf-8-strays":
+        return data.decode("utf-8", errors=_STRAYS)
     return data.decode(encoding)
+
+
+def _stray_bytes(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler for UTF-8 text with a few stray bytes: a character cut at the end
+    (an interrupted copy) is dropped, any other stray byte read as Windows-1258 (a curly quote
+    typed in Word is 0x93 there, as in Windows-1252)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    data, start, end = error.object, error.start, error.end
+    if end == len(data) and _utf8_prefix(bytes(data[start:end])):
+        return "", end
+    return bytes(data[start:end]).decode("windows-1258", errors="replace"), end
+
+
+def _utf8_prefix(tail: bytes) -> bool:
+    """Whether `tail` is the start of a UTF-8 character of more bytes: a lead byte, then
+    continuation bytes."""
+    return 0xC2 <= tail[0] <= 0xF4 and all(0x80 <= b <= 0xBF for b in tail[1:])
+
+
+_STRAYS = "vnsearch-utf8-strays"
+codecs.register_error(_STRAYS, _stray_bytes)
 
 
 def _bomless_utf16(data: bytes) -> str | None:
@@ -336,8 +362,10 @@ def detect_encoding(data: bytes, *, complete: bool = True, lines: bool = False) 
     except UnicodeDecodeError:
         pass
     whole_lines = data if complete else data[: data.rfind(b"\n") + 1]
-    if lines and _mostly_utf8(whole_lines):
+    if lines and (_mostly_utf8(whole_lines) or _few_strays(whole_lines)):
         return "utf-8"
+    if not lines and _few_strays(data if complete else data[:-3]):
+        return "utf-8-strays"
     try:
         return _guess_legacy(sample)
     except UndecodableError:
@@ -367,6 +395,22 @@ def _mostly_utf8(data: bytes, ascii_counts: bool = False) -> bool:
         except UnicodeDecodeError:
             damaged += 1
     return damaged > 0 and damaged * UTF8_LINES_PER_DAMAGED <= utf8
+
+
+# UTF-8 characters beyond ASCII there must be for each stray byte (or run of them), for text
+# to be UTF-8 with strays (`_few_strays`): a legacy encoding's Vietnamese is almost no valid
+# UTF-8 at all (its marked letters are single bytes, seldom followed by continuation bytes).
+UTF8_CHARS_PER_STRAY = 10
+
+
+def _few_strays(data: bytes) -> bool:
+    """Whether `data` is UTF-8 text (beyond ASCII) but for a few stray bytes: a cut character,
+    a pasted Windows-1252 quote. One damaged line of a feed of one or two records lost the
+    file, as "not UTF-8" (`_mostly_utf8` wants 3 good lines for each damaged one)."""
+    text = data.decode("utf-8", errors="replace")
+    strays = text.count("\ufffd")
+    beyond_ascii = sum(1 for ch in text if ord(ch) > 0x7F) - strays
+    return strays > 0 and beyond_ascii >= UTF8_CHARS_PER_STRAY * strays
 
 
 def _guess_legacy(sample: bytes) -> str:

@@ -444,20 +444,23 @@ def parse_jsonl_record(obj: dict[str, Any], *, source: str = "", line: int | Non
         raise IngestError(f"field 'body' must be a string, not {type(body).__name__}")
     lines = [p.strip() for p in normalize_text(body or "").split("\n")]
     lines = [p for p in lines if p]
-    if not lead and not lines:
-        raise IngestError("no text (lead and body are empty)")
     raw_captions = obj.get("captions") or []
     if not isinstance(raw_captions, list) or not all(isinstance(c, str) for c in raw_captions):
         raise IngestError("field 'captions' must be a list of strings")
     caption_texts = [t for t in (normalize_text(c).strip() for c in raw_captions) if t]
+    if not lead and not lines and not caption_texts:  # a photo gallery ("Chùm ảnh: …") is its captions
+        raise IngestError("no text (lead, body and captions are empty)")
     taken: dict[int, str] = {}
     unplaced: list[str] = []
+    at: dict[str, list[int]] = {}  # each body line's places, last first: a caption takes the first free one
+    for i in reversed(range(len(lines))):
+        at.setdefault(lines[i], []).append(i)
     for text in caption_texts:
-        index = next((i for i, p in enumerate(lines) if p == text and i not in taken), None)
-        if index is None:
-            unplaced.append(text)
+        places = at.get(text)
+        if places:
+            taken[places.pop()] = text
         else:
-            taken[index] = text
+            unplaced.append(text)
     paragraphs: list[str] = []
     captions: list[Caption] = []
     for i, p in enumerate(lines):
@@ -626,10 +629,16 @@ def _open_binary(path: Path) -> BinaryIO:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
-def _jsonl_lines(path: Path, encoding: str) -> Iterator[str | bytes]:
-    """Raw lines: text for UTF-16 (its newlines are two bytes), bytes otherwise."""
+def _jsonl_lines(path: Path, encoding: str, lone_cr: bool = False) -> Iterator[str | bytes]:
+    """Raw lines: text for UTF-16 (its newlines are two bytes), bytes otherwise. `lone_cr`: the
+    file ends its lines with a CR alone (old Mac OS), which a JSON text never holds raw: read
+    as line breaks too (only the first record was read, the rest rejected with it as one)."""
+    newline = None if lone_cr else "\n"
     with _open_binary(path) as raw:
-        if encoding == "utf-16":
+        if lone_cr and encoding != "utf-16":  # Latin-1 maps bytes to characters one for one
+            for line in _bounded_lines(io.TextIOWrapper(raw, encoding="latin-1", newline=None)):
+                yield line if isinstance(line, _Oversized) else line.encode("latin-1")
+        elif encoding == "utf-16":
             prefix = raw.read(2)
             raw.seek(0)
             codec = "utf-16" if prefix in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) else None
@@ -637,7 +646,7 @@ def _jsonl_lines(path: Path, encoding: str) -> Iterator[str | bytes]:
                 sample = raw.read(JSONL_DETECT_BYTES)
                 raw.seek(0)
                 codec = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
-            yield from _bounded_lines(io.TextIOWrapper(raw, encoding=codec, errors="strict", newline="\n"))
+            yield from _bounded_lines(io.TextIOWrapper(raw, encoding=codec, errors="strict", newline=newline))
         else:
             yield from _bounded_lines(raw)
 
@@ -700,10 +709,11 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
         return
     report.encodings[encoding] += 1
     line_codec = "utf-8" if encoding == "utf-8-sig" else encoding
+    lone_cr = b"\r" in prefix and b"\n" not in prefix
     number = 0
     blank = True  # only blank lines so far
     try:
-        for number, raw_line in enumerate(_jsonl_lines(path, encoding), start=1):
+        for number, raw_line in enumerate(_jsonl_lines(path, encoding, lone_cr), start=1):
             if isinstance(raw_line, _Oversized):
                 report.reject(source, number, f"too large for a record ({raw_line / 1e6:.0f} MB)")
                 blank = False
@@ -717,8 +727,7 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
                     continue
             else:
                 text = raw_line
-            if number == 1:
-                text = text.lstrip("\ufeff")
+            text = text.lstrip("\ufeff")  # any line's: files each saved with a BOM, then joined (`cat`)
             if not text.strip():
                 continue
             blank = False

@@ -339,6 +339,17 @@ def test_back_to_results_returns_to_the_same_page_sort_and_filters(client: Flask
     assert urlsplit(back).path == "/search" and parse_qs(urlsplit(back).query) == state
 
 
+def test_unmarking_an_article_keeps_the_way_back_to_its_results(client: FlaskClient) -> None:
+    """"Bỏ tô sáng" linked to the bare article, so the link back to the results went with the
+    marks (bug hunt 65)."""
+    marked = get(client, f"/articles/{SEED_ID}?q=dang+uy&sort=newest")
+    link = html_lib.unescape(re.search(r'<a href="([^"]+)">Bỏ tô sáng</a>', marked).group(1))
+    unmarked = get(client, link)
+    assert "<mark>" not in unmarked and "Bỏ tô sáng" not in unmarked
+    back = html_lib.unescape(re.search(r'<p class="back"><a href="([^"]+)"', unmarked).group(1))
+    assert parse_qs(urlsplit(back).query) == {"q": ["dang uy"], "sort": ["newest"]}
+
+
 def test_article_not_found(client: FlaskClient) -> None:
     html = get(client, "/articles/no-such-article?q=abc", status=404)
     assert "Không tìm thấy bài viết" in html

@@ -2142,3 +2142,16 @@ def test_an_excluded_word_typed_with_marks_keeps_out_only_what_prints_it_so(tmp_
     others = " ".join(f'-"{p}"' for p in ["mưa to", "gió lớn", "nắng nóng", "bão số"][:MAX_QUOTED_PHRASES])
     assert found(service, f'giá {others} -"bán đấu"') == {"fruit", "actor"}
     assert found(service, f'giá -"bán đấu" {others}') == {"fruit", "actor", "start"}
+
+
+def test_a_photo_gallery_is_found_by_its_captions_and_shown(tmp_path: Path) -> None:
+    """A title and captions, no lead or body (accepted since bug hunt 65): found, its caption
+    marked, its page shown."""
+    service = small_service(tmp_path, [
+        {"id": "g1", "title": "Chùm ảnh: Hà Nội mùa thu", "captions": ["Hồ Gươm buổi sáng sương mờ. Ảnh: TTXVN"]},
+        {"id": "n1", "title": "Tin khác", "lead": "Một tin khác về thời tiết.", "body": "Thân bài."},
+    ])
+    found = service.search("ho guom suong mo")
+    assert [h["id"] for h in found["hits"]] == ["g1"]
+    assert "<mark>Hồ Gươm</mark>" in found["hits"][0]["captions"][0]["html"]
+    assert service.article("g1")["captions"][0]["text"].startswith("Hồ Gươm")

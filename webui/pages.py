@@ -226,7 +226,8 @@ def _invalid(exc: InvalidParameter, params: SearchParams) -> tuple[str, int]:
 @pages.get("/articles/<path:article_id>")
 def article(article_id: str) -> Any:
     """One article, with the query terms marked when opened from a results page (?q=..., with
-    that page's other parameters for the way back to it)."""
+    that page's other parameters for the way back to it; `mark=0`: shown unmarked, the way back
+    kept: "Bỏ tô sáng" dropped the query, and the link back to the results with it)."""
     service = _service()
     doc = service.article(article_id)
     try:  # the search it was opened from, so that "back to results" returns to the same page
@@ -241,7 +242,7 @@ def article(article_id: str) -> Any:
     paragraphs = doc.get("paragraphs") or []
     captions = [cap["text"] for cap in doc.get("captions") or []]
     texts = [doc.get("title") or "", doc.get("lead") or "", *paragraphs, *captions]
-    highlighter = service.highlighter(q).within(texts)
+    highlighter = service.highlighter("" if request.args.get("mark") == "0" else q).within(texts)
 
     def mark(text: str) -> Markup:
         return Markup(highlighter.mark_all(text or ""))  # escaped text + our <mark> only

@@ -28,6 +28,7 @@ from indexer.index import (
 from indexer.ingest import IngestReport, expected_articles, shown_path
 from indexer.model import canonical_id, encodable_id
 from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, SORTS, InvalidParameter, SearchService
+from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
 
 DEFAULT_SEEDS = Path("seeds")
@@ -46,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except (CliError, IndexUnavailable, InvalidParameter) as exc:
+    except (CliError, IndexUnavailable, InvalidParameter, SettingError) as exc:
         print(f"vnsearch: error: {exc}", file=sys.stderr)
         return 2
     except BuildFailed as exc:
@@ -472,6 +473,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from webui.server import serve
 
     root = _root(args)
-    if not (root / "current").exists():
-        raise CliError(f"no index at {root}: run 'vnsearch build' first")
+    SearchService(root)  # its settings read once here: a bad one is said before any worker starts
+    if not (root / "current").exists():  # started before the first build (a container, a unit)
+        print(f"vnsearch: no index at {root} yet: every request is answered 503 until "
+              f"'vnsearch build --index {root}' makes one", file=sys.stderr)
     return serve(root, host=args.host, port=args.port, workers=args.workers, threads=args.threads)

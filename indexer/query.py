@@ -17,6 +17,7 @@ from pathlib import Path
 from indexer.analysis import Syllable, has_marks, normalize_text, tokenize
 from indexer.keyboard import decode_vni
 from indexer.schema import PARTS
+from indexer.settings import SettingError
 
 MAX_QUERY_CHARS = 500
 # A pasted lead or letter runs to 100 syllables, and its last ones are often what it asks
@@ -329,7 +330,12 @@ class Abbreviations:
             self._load(path)
 
     def _load(self, path: Path) -> None:
-        for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:  # a user's file (VNSEARCH_ABBREVIATIONS)
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else "not UTF-8 text"
+            raise SettingError(f"abbreviation file {path}: {reason}") from None
+        for line in text.splitlines():
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             read = [self._read(text) for text in line.split("\t") if text.strip()]

@@ -17,6 +17,7 @@ the cache off).
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 from collections import OrderedDict
@@ -24,6 +25,8 @@ from collections.abc import Hashable
 from typing import Any
 
 import zstandard
+
+from indexer.settings import SettingError
 
 DEFAULT_MB = 3.0
 LEVEL = 1  # zstd level: 3 compresses 3% more for 1.4x the time
@@ -37,9 +40,9 @@ def configured_bytes() -> int:
     try:
         mb = float(raw) if raw else DEFAULT_MB
     except ValueError:
-        raise ValueError(f"{ENV_VAR} must be a number of MiB (0 turns the cache off), not {raw!r}") from None
-    if mb < 0:
-        raise ValueError(f"{ENV_VAR} must be 0 or more, not {raw!r}")
+        raise SettingError(f"{ENV_VAR} must be a number of MiB (0 turns the cache off), not {raw!r}") from None
+    if not math.isfinite(mb) or mb < 0:  # "nan" and "inf" are floats too
+        raise SettingError(f"{ENV_VAR} must be a number of MiB, 0 or more, not {raw!r}")
     return int(mb * 1024 * 1024)
 
 

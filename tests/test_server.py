@@ -5,7 +5,9 @@ rebuilds the index twice during a burst of concurrent requests and requires zero
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -17,7 +19,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import REPO, SEED_ID
+from tests.conftest import REPO, SEED_ID, SEEDS
 from tests.live_server import HOST, Server, free_port, running
 
 SEED_QUERY = "dang uy khoi doanh nghiep"
@@ -113,13 +115,39 @@ def test_port_in_use_is_a_clear_error(server: Server, seed_index: Path) -> None:
     assert len(lines) == 1 and "already in use" in lines[0], result.stderr
 
 
-def test_serve_without_index_is_a_clear_error(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "indexer", "serve", "--index", str(tmp_path / "none"), "--port", str(free_port())],
-        cwd=REPO, capture_output=True, text=True, timeout=60,
-    )
-    assert result.returncode == 2
-    assert "vnsearch build" in result.stderr
+def test_serve_before_the_first_build_answers_503_until_one_lands(tmp_path: Path) -> None:
+    """Started before its first build (a container, a service unit), `serve` refused to start,
+    where the README promises a 503 `index_unavailable` (bug hunt 65): it says so and serves."""
+    index = tmp_path / "none"
+    server = Server(index, tmp_path)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            assert server.proc.poll() is None, server.stderr()
+            with contextlib.suppress(requests.ConnectionError):
+                answer = requests.get(server.url + "/api/search", params={"q": "x"}, timeout=2)
+                break
+            assert time.monotonic() < deadline, server.stderr()
+            time.sleep(0.1)
+        assert answer.status_code == 503 and answer.json()["error"]["code"] == "index_unavailable"
+        assert answer.headers["Retry-After"] == "30" and "vnsearch build --index" in server.stderr()
+        build = subprocess.run([sys.executable, "-m", "indexer", "build", "--quiet", "--index", str(index), str(SEEDS)],
+                               cwd=REPO, capture_output=True, text=True, timeout=120)
+        assert build.returncode == 0, build.stderr
+        assert requests.get(server.url + "/api/search", params={"q": "thanh uy"}, timeout=10).json()["total"] >= 1
+    finally:
+        server.stop()
+
+
+def test_a_bad_setting_is_one_line_before_any_worker_starts(tmp_path: Path, seed_index: Path) -> None:
+    """`VNSEARCH_RESULT_CACHE_MB=nan` or a missing `VNSEARCH_ABBREVIATIONS` file ended in a
+    traceback, in each worker's boot under `serve` (bug hunt 65)."""
+    for env in ({"VNSEARCH_RESULT_CACHE_MB": "nan"}, {"VNSEARCH_ABBREVIATIONS": str(tmp_path / "none.tsv")}):
+        for command in (["search", "x"], ["serve", "--port", str(free_port())]):
+            result = subprocess.run([sys.executable, "-m", "indexer", *command, "--index", str(seed_index)],
+                                    cwd=REPO, capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+            assert result.returncode == 2 and "Traceback" not in result.stderr, (env, command, result.stderr)
+            assert result.stderr.startswith("vnsearch: error: ") and len(result.stderr.splitlines()) == 1
 
 
 def test_the_master_freezes_what_it_imported_before_forking(

@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     u = sub.add_parser("update", help="add or replace articles by id without a full rebuild")
     u.add_argument("paths", nargs="+", type=Path, help="pages (.txt), .jsonl, .jsonl.gz, or folders")
     index_opt(u)
+    u.add_argument("--strict", action="store_true", help="fail (and keep the index as it was) if any input is rejected")
     u.add_argument("--quiet", action="store_true", help="no progress output")
     u.set_defaults(func=cmd_update)
 
@@ -280,7 +281,8 @@ def cmd_update(args: argparse.Namespace) -> int:
     root = _root(args)
     report = IngestReport()
     progress = Progress(estimate_total(paths), args.quiet, "update")
-    return _built(lambda: update_index(paths, root, progress=progress, report=report), report, progress)
+    return _built(lambda: update_index(paths, root, progress=progress, report=report, strict=args.strict), report,
+                  progress)
 
 
 def cmd_delete(args: argparse.Namespace) -> int:

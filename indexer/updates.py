@@ -87,8 +87,10 @@ def update_index(
     *,
     progress: ProgressFn | None = None,
     report: IngestReport | None = None,
+    strict: bool = False,
 ) -> BuildReport:
-    """Add or replace articles by id, and swap the result in like a full build."""
+    """Add or replace articles by id, and swap the result in like a full build; `strict`: any
+    input rejected fails it, the index untouched, as `build --strict` does."""
     report = report if report is not None else IngestReport()
     root = Path(root)
     started = time.perf_counter()
@@ -96,6 +98,8 @@ def update_index(
     with build_lock(root), _changing(root, current_meta(root)[0], started) as change:
         added = _update_all(change, iter_articles(paths, report), progress)
         require_articles(added, report)
+        if strict and report.rejected:
+            raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
         return change.finish(report, added)
 
 

@@ -316,6 +316,12 @@ def test_a_failed_update_lists_what_it_rejected_as_a_failed_build_does(tmp_path:
         assert "rejected broken.jsonl:1: invalid JSON" in failed.stderr, (command, failed.stderr)
         assert "rejected empty.txt: empty file" in failed.stderr, (command, failed.stderr)
         assert current_generation(index) == first
+    # with a usable article beside them, `--strict` fails either command alike (update had none)
+    write_generated(bad)
+    for command in ("build", "update"):
+        strict = run_cli(command, "--strict", str(bad), index=index, check=False)
+        assert strict.returncode == 1 and "--strict: 2 input(s) rejected" in strict.stderr, (command, strict.stderr)
+        assert current_generation(index) == first
 
 
 def _assert_live_mask_is_whooshs(service: SearchService, live_documents: int) -> None:

@@ -369,7 +369,7 @@ def test_unknown_page_is_html_404_but_api_stays_json(client: FlaskClient) -> Non
     "query, expected",
     [
         ("page=abc", "Số trang không hợp lệ"),
-        ("page=0", "Số trang không hợp lệ"),
+        ("page=0", "trang là số nguyên từ 1"),
         ("page=-3", "Số trang không hợp lệ"),
         ("page=99999999999999999999", "Số trang không hợp lệ"),
         ("per_page=1000", "Số kết quả mỗi trang"),

@@ -44,7 +44,7 @@ PAGE_LINKS_AROUND = 2  # page numbers shown either side of the current one
 
 # Vietnamese messages for InvalidParameter codes (the service's own messages are English).
 INVALID_MESSAGES = {
-    "invalid_page": f"Số trang không hợp lệ: chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu tiên.",
+    "invalid_page": f"Số trang không hợp lệ: trang là số nguyên từ 1, và chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu.",
     "invalid_per_page": f"Số kết quả mỗi trang phải từ 1 đến {MAX_PER_PAGE}.",
     "invalid_date": "Ngày không hợp lệ: hãy dùng dạng 2021-11-05, và ngày bắt đầu không được sau ngày kết thúc.",
     "invalid_sort": "Cách sắp xếp không hợp lệ.",

@@ -401,11 +401,8 @@ def _unencodable_field(obj: dict[str, Any]) -> str | None:
     ending the whole build with a traceback that named no line."""
     for name, value in obj.items():
         for text in value if isinstance(value, list) else [value]:
-            if isinstance(text, str):
-                try:
-                    text.encode("utf-8")
-                except UnicodeEncodeError:
-                    return str(name)
+            if isinstance(text, str) and not encodable_id(text):
+                return str(name)
     return None
 
 

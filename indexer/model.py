@@ -24,8 +24,9 @@ def canonical_id(given: str) -> str:
 
 
 def encodable_id(given: str) -> bool:
-    """Whether `given` can be an id at all: text UTF-8 encodes (the index writer and reader fail
-    on a lone surrogate, which bytes of another encoding in a file name or argument become)."""
+    """Whether `given` can be an id (or any text of an article) at all: text UTF-8 encodes (the
+    index writer and reader fail on a lone surrogate, which bytes of another encoding in a file
+    name or argument become, and a JSON escape such as "\\ud800")."""
     try:
         given.encode("utf-8")
     except UnicodeEncodeError:

@@ -13,7 +13,7 @@ from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import ANALYZER_VERSION, FieldAnalyzer
-from indexer.model import Article
+from indexer.model import Article, canonical_id, encodable_id
 
 SCHEMA_VERSION = "3"  # 2: plain segment files (see make_codec), catalog.json.gz; 3: title_derived
 INDEX_FORMAT = f"schema {SCHEMA_VERSION} / analyzer {ANALYZER_VERSION}"
@@ -107,3 +107,12 @@ def document_fields(article: Article) -> dict[str, Any]:
             # The same str object feeds all three variants: the analyzer tokenizes it once.
             doc[part] = doc[f"{part}_ex"] = doc[f"{part}_bi"] = text
     return doc
+
+
+def stored_article(searcher: Any, given: str) -> dict[str, Any] | None:
+    """The article `document_fields` stored under an id, the id given read as ingest stores ids
+    (`canonical_id`); None where no article has it, or `given` is text no id can be."""
+    if not encodable_id(given):
+        return None
+    stored = searcher.document(id=canonical_id(given))
+    return stored["article"] if stored else None

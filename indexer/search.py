@@ -34,7 +34,6 @@ from indexer.keyboard import base_letters, typed_so_far
 from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.meanings import Meaning, interpret, unquote_found_nowhere
-from indexer.model import canonical_id, encodable_id
 from indexer.query import (
     ABBREVIATIONS_FILE,
     FIELD_ALIASES,
@@ -52,7 +51,7 @@ from indexer.query import (
 from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
-from indexer.schema import PARTS, UNDATED_OLDEST
+from indexer.schema import PARTS, UNDATED_OLDEST, stored_article
 from indexer.sidecars import Catalog, ReadingCounter
 from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
 from indexer.stored import StoredFields
@@ -478,11 +477,7 @@ class SearchService:
 
     def article(self, article_id: str) -> dict[str, Any] | None:
         """The stored article of an id as `canonical_id` reads it (None: no such article)."""
-        gen = self.generation()
-        if not encodable_id(article_id):
-            return None
-        stored = self._searcher(gen).document(id=canonical_id(article_id))
-        return stored["article"] if stored else None
+        return stored_article(self._searcher(self.generation()), article_id)
 
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
         """Titles whose folded text starts with the folded prefix, then titles with a word

@@ -30,8 +30,8 @@ from indexer.index import (
     write_generation,
 )
 from indexer.ingest import IngestReport, iter_articles
-from indexer.model import Article, canonical_id, encodable_id
-from indexer.schema import WRITER_OPTIONS, document_fields
+from indexer.model import Article
+from indexer.schema import WRITER_OPTIONS, document_fields, stored_article
 from indexer.sidecars import Catalog, ReadingCounter
 
 SIDECARS = ("meta.json", "readings.json.gz", "catalog.json.gz")
@@ -127,11 +127,8 @@ def _update_all(change: _Change, articles: Iterable[Article], progress: Progress
 
 
 def _stored_article(searcher: Any, article_id: str) -> Article | None:
-    """The article of an id as `canonical_id` reads it, as ingest stored it."""
-    if not encodable_id(article_id):
-        return None
-    stored = searcher.document(id=canonical_id(article_id))
-    return Article.from_dict(stored["article"]) if stored else None
+    stored = stored_article(searcher, article_id)
+    return Article.from_dict(stored) if stored else None
 
 
 # --- delete --------------------------------------------------------------------------------------

@@ -77,6 +77,7 @@ class _PrintedForms(dict):  # type: ignore[type-arg]
 
 
 _PRINTED = _PrintedForms()
+_SENTENCE_END = re.compile(r"[.!?:…]")  # in the gap before a syllable: it starts a sentence
 
 
 class _Ids(dict):  # type: ignore[type-arg]
@@ -138,31 +139,43 @@ class PrintedCounts:
 
 class Counts:
     """Lowercase syllable and pair counts, with the dominant printed case of those seen
-    capitalized. Built from cased counts ({"Hà": 3, "hà": 1}, {"Hà Nội": 2})."""
+    capitalized. Built from cased counts ({"Hà": 3, "hà": 1}, {"Hà Nội": 2}). `initial`: how
+    many of those counts stood at the start of a sentence, whose capital is the sentence's and
+    not the word's: they do not vote on its case, and a key seen only there is `caseless`."""
 
-    def __init__(self, unigrams: Mapping[str, float], bigrams: Mapping[str, float]) -> None:
+    def __init__(
+        self, unigrams: Mapping[str, float], bigrams: Mapping[str, float], initial: Mapping[str, float] | None = None
+    ) -> None:
         # counts are whole, but a query's context weighs some occurrences less (local_counts)
         self.unigrams: dict[str, float] = {}
         self.bigrams: dict[str, float] = {}
         self.cased: dict[str, str] = {}  # lowercase syllable or pair -> dominant printed form
-        self._add(unigrams, self.unigrams)
-        self._add(bigrams, self.bigrams)
+        self.caseless: set[str] = set()  # lowercase keys whose every count is `initial`
+        self._add(unigrams, self.unigrams, initial or {})
+        self._add(bigrams, self.bigrams, initial or {})
         self.total = max(1, sum(self.unigrams.values()))
         self.successors: dict[str, int] = {}  # distinct pairs that start with a syllable
         for pair in self.bigrams:
             first = pair.split(" ", 1)[0]
             self.successors[first] = self.successors.get(first, 0) + 1
 
-    def _add(self, cased_counts: Mapping[str, float], into: dict[str, float]) -> None:
-        best: dict[str, tuple[float, str]] = {}
+    def _add(self, cased_counts: Mapping[str, float], into: dict[str, float], initial: Mapping[str, float]) -> None:
+        votes: dict[str, float] = {}
+        best: dict[str, tuple[float, float, str]] = {}  # low -> (votes, count, capitalized surface)
         for surface, n in cased_counts.items():
             low = surface.lower()
             into[low] = into.get(low, 0) + n
-            if surface != low and n > best.get(low, (0, ""))[0]:
-                best[low] = (n, surface)
-        for low, (n, surface) in best.items():
-            # Capitalized forms win only when they are the majority of this syllable or pair.
-            if 2 * n > into[low]:
+            vote = n - initial.get(surface, 0)
+            votes[low] = votes.get(low, 0) + vote
+            if surface != low and (vote, n) > best.get(low, (0, 0, ""))[:2]:
+                best[low] = (vote, n, surface)
+        for low, total in votes.items():
+            if total <= 0:
+                self.caseless.add(low)
+        for low, (vote, n, surface) in best.items():
+            # Capitalized forms win only when they are the majority of this syllable or pair;
+            # of its votes, or of its counts where every one stood at a sentence's start.
+            if 2 * vote > votes[low] if low not in self.caseless else 2 * n > into[low]:
                 self.cased[low] = surface
 
 
@@ -390,26 +403,31 @@ class Restorer:
         alone = 1.0 if not pairs else self.CONTEXT_ALONE
         unigrams: Counter[str] = Counter()
         bigrams: Counter[str] = Counter()
+        initial: Counter[str] = Counter()  # of those, at a sentence's start: `Counts` `initial`
         for text in context:
             parts = _SPLIT_LETTERS.split(text)  # text, syllable, gap, syllable, ..., text
             prev = ""
-            prev_paired = False
+            prev_paired = prev_initial = False
             for k, (surface, folded_surface) in enumerate(map(_PRINTED.__getitem__, parts[1::2])):
                 if folded_surface in wanted:
+                    starts = k == 0 or _SENTENCE_END.search(parts[2 * k]) is not None
                     if prev and parts[2 * k] in _JOINING_GAPS and fold(f"{prev} {surface}") in pairs:
                         bigrams[f"{prev} {surface}"] += 1
                         unigrams[surface] += 1
+                        initial[f"{prev} {surface}"] += prev_initial  # joined: `surface` starts nothing
                         if not prev_paired:  # counted alone a step ago: now it is in a pair
                             unigrams[prev] += 1 - alone
+                            initial[prev] += (1 - alone) * prev_initial
                         prev_paired = True
                     else:
                         unigrams[surface] += alone
+                        initial[surface] += alone * starts
                         prev_paired = False
-                    prev = surface
+                    prev, prev_initial = surface, starts
                 else:
                     prev = ""
                     prev_paired = False
-        return Counts(+unigrams, bigrams)
+        return Counts(+unigrams, bigrams, initial)
 
     def supported(self, path: Sequence[str], local: Counts | None = None) -> bool:
         """A reading is offered only with evidence: a pair of it seen in the index, the
@@ -446,13 +464,16 @@ class Restorer:
 
     @staticmethod
     def _case(s: str, keys: list[tuple[str, int]], models: list[Counts]) -> str:
-        for counts in models:
-            for key, side in keys:
-                if key in counts.bigrams:
-                    return counts.cased.get(key, key).split(" ")[side]
-        for counts in models:
-            if s in counts.unigrams:
-                return counts.cased.get(s, s)
+        """The first model's case that has the pair, else the syllable; one whose only
+        evidence stood at sentence starts (`Counts.caseless`) only when none has more."""
+        for sure in (True, False):
+            for counts in models:
+                for key, side in keys:
+                    if key in counts.bigrams and not (sure and key in counts.caseless):
+                        return counts.cased.get(key, key).split(" ")[side]
+            for counts in models:
+                if s in counts.unigrams and not (sure and s in counts.caseless):
+                    return counts.cased.get(s, s)
         return s
 
     def restore(

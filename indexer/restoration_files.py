@@ -121,6 +121,7 @@ class MappedCounts:
         self.unigrams, self.bigrams, self.cased, self.total, self.successors = (
             unigrams, bigrams, cased, total, successors
         )
+        self.caseless: frozenset[str] = frozenset()  # printed case is counted everywhere in the index
 
 
 class MappedModel:

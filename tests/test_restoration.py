@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -154,6 +155,22 @@ def test_hits_as_context_outweigh_the_models(no_index: Restorer) -> None:
     assert no_index.restore(["xqz", "vvk"], ["Nhà ga mới"]) is None
 
 
+def test_a_capital_that_starts_a_sentence_is_not_the_words_case() -> None:
+    """Titles and snippets start with a capital: "Hàng loạt quán ăn…" said nothing about how
+    "hang loat" is spelled, yet "did you mean" offered "Hàng loạt quán ăn". A word seen only
+    there takes its case from the index; a name keeps its capital."""
+    restorer = Restorer({"hàng": 9, "loạt": 9, "Ramos": 3}, {"hàng loạt": 9}, Counts({}, {}))
+    hits = ["Hàng loạt quán ăn bị phạt", "Tối qua. Hàng loạt quán ăn đóng cửa"]
+    assert restorer.restore(["hang", "loat"], hits) == ["hàng", "loạt"]
+    assert restorer.local_counts(["hang", "loat"], hits).caseless == {"hàng", "hàng loạt"}
+    # a capital that does not start a sentence is the word's own, and outvotes those that do
+    assert restorer.restore(["hang", "loat"], [*hits, "Bộ sưu tập Hàng loạt"]) == ["Hàng", "loạt"]
+    # a name at the start of every hit keeps its capital: from the index, else as printed
+    assert restorer.restore(["ramos"], ["Ramos lại tỏa sáng"]) == ["Ramos"]
+    assert restorer.restore(["abu", "hananyah"], ["Abu Hananyah bị bắt"]) == ["Abu", "Hananyah"]
+    assert restorer.restore(["ha", "noi"], ["Hà Nội mưa to", "Hà Nội: Hà Nội lạnh"]) == ["Hà", "Nội"]
+
+
 def test_a_context_syllable_outside_the_querys_pairs_weighs_less(no_index: Restorer) -> None:
     """Hits are found by folded words: the lone "dụng" of "áp dụng" says less of how "dung sung
     gia" is spelled than "dùng súng" printed as the query's pair."""
@@ -274,24 +291,32 @@ def test_local_counts_count_the_wanted_printed_syllables(
     alone = Restorer.CONTEXT_ALONE if pairs else 1.0
     expected_unigrams: Counter[str] = Counter()
     expected_bigrams: Counter[str] = Counter()
+    expected_initial: Counter[str] = Counter()
     for text in texts:
         run: list[str | None] = [s if fold(s) in wanted else None for s, _ in printed_syllables(text)]
         joined = [j for _, j in printed_syllables(text)]
+        # a syllable starts a sentence when first in the text or after a sentence's end mark
+        gaps = re.split(r"[^\W\d_]+", text)[:-1]
+        starts = [i == 0 or any(c in gap for c in ".!?:…") for i, gap in enumerate(gaps)]
         paired = [False] * len(run)
         for i in range(1, len(run)):
             prev, surface = run[i - 1], run[i]
             if prev and surface and joined[i] and fold(f"{prev} {surface}") in pairs:
                 expected_bigrams[f"{prev} {surface}"] += 1
+                expected_initial[f"{prev} {surface}"] += starts[i - 1]
                 paired[i - 1] = paired[i] = True
-        for surface, in_pair in zip(run, paired, strict=True):
+        for surface, in_pair, start in zip(run, paired, starts, strict=True):
             if surface:
                 expected_unigrams[surface] += 1 if in_pair else alone
-    expected = Counts(expected_unigrams, expected_bigrams)
+                expected_initial[surface] += (1 if in_pair else alone) * start
+    expected = Counts(expected_unigrams, expected_bigrams, expected_initial)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(restoration, "_PRINTED_LIMIT", limit)
         for _ in range(2):  # forms computed, then remembered
             local = no_index.local_counts(folded, texts)
-            assert (local.unigrams, local.bigrams, local.cased) == (expected.unigrams, expected.bigrams, expected.cased)
+            assert (local.unigrams, local.bigrams, local.cased, local.caseless) == (
+                expected.unigrams, expected.bigrams, expected.cased, expected.caseless
+            )
 
 
 def test_bigram_with_remembered_syllables_is_the_formula(seed_only: Restorer) -> None:

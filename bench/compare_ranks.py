@@ -100,7 +100,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--engine", default="vnsearch", help="the engine compared (vnsearch)")
     ap.add_argument("--list", type=int, default=0, metavar="N", help="name the N most moved queries per cell")
     args = ap.parse_args(argv)
-    before, after = load(args.before), load(args.after)
+    if args.list < 0:
+        ap.error(f"--list must be 0 or more, not {args.list}")
+    files = []
+    for path in (args.before, args.after):
+        try:
+            files.append(load(path))
+        except OSError as exc:
+            ap.error(f"cannot read {path}: {exc.strerror or exc}")
+        except (ValueError, KeyError, TypeError) as exc:  # a report, or any file but a --ranks one
+            ap.error(f"{path} is not a relevance.py --ranks file ({type(exc).__name__}: {exc})")
+    before, after = files
     cells = compare(before, after, args.engine)
     if not cells:
         print(f"no query of engine {args.engine!r} is in both files", file=sys.stderr)

@@ -160,10 +160,15 @@ def main(argv: list[str] | None = None) -> int:
         return profile_main(args.index, args.profile_spec)
     if args.profile and not args.workload:
         ap.error("--profile needs --workload")
+    from indexer.index import IndexUnavailable
     from indexer.search import SearchService
 
-    warm_up, sets = workload_sets() if args.workload else default_sets()
     service = SearchService(args.index)
+    try:
+        service.generation()
+    except IndexUnavailable as exc:
+        ap.error(f"--index: {exc}")
+    warm_up, sets = workload_sets() if args.workload else default_sets()
     for q in warm_up:
         service.search(q)
     print(f"load average {' / '.join(f'{x:.2f}' for x in os.getloadavg())}")

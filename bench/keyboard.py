@@ -36,9 +36,9 @@ from indexer.keyboard import (
     encode_telex,
     encode_vni,
     readings,
-    typo_candidates,
     understand,
 )
+from indexer.misspellings import typo_candidates
 from indexer.typos import TypoIndex
 
 _ENGLISH = """

@@ -20,7 +20,8 @@ articles) and the whole corpus (--full):
    without diacritics, phrases, operators, sort=newest), warmed up, then --passes passes. The
    warm-up pass is reported too ("first pass": each query the first time the process sees it,
    before any cache holds its postings); the timed passes repeat the same queries, so they
-   measure warm caches.
+   measure warm caches. vnsearch's results cache is off (here and over HTTP), so each pass
+   computes its answers.
    vnsearch returns the full search JSON (snippets, facets, suggestion); the baselines the
    top-10 ids (FTS5 with its snippet()).
 3. **HTTP**: ``python -m indexer serve --workers 2`` on 127.0.0.1: GET /api/search latency from
@@ -77,6 +78,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from arguments import positive_float, positive_int  # bench/arguments.py
+
 REPO = Path(__file__).resolve().parents[1]
 CORPUS_DIR = REPO.parent / "shared" / "corpus"
 DEFAULT_CORPUS = CORPUS_DIR / "news-50k.jsonl.gz"
@@ -87,6 +90,7 @@ ENGINES = ("vnsearch", "whoosh", "fts5")
 CLIENT_LEVELS = (1, 4, 16)
 MAX_REQUESTS_PER_CLIENT = 5000  # with --duration, bounds every load-generator thread
 MiB = 1024 * 1024
+RESULT_CACHE_ENV = "VNSEARCH_RESULT_CACHE_MB"  # indexer/results_cache.py: "0" turns it off
 
 # Targets of issue 8, for the full corpus on a 2-core machine.
 TARGET_P95_MS = 50.0
@@ -429,12 +433,21 @@ def fts5_expression(query: str) -> str:
     return " ".join(parts)
 
 
+def computing_service(index: Path) -> Any:
+    """A SearchService with its results cache off: the passes repeat the same queries, and a
+    cached answer (~0.1 ms) times the cache, not the search the other engines compute."""
+    from indexer.results_cache import ResultsCache
+    from indexer.search import SearchService
+
+    service = SearchService(index)
+    service.results = ResultsCache(0)
+    return service
+
+
 def query_runners(engine: str, index: Path) -> tuple[Callable[[str, str], Any], Callable[[], None]]:
     """(run(query, sort), close) for one engine's index."""
     if engine == "vnsearch":
-        from indexer.search import SearchService
-
-        service = SearchService(index)
+        service = computing_service(index)
         return (lambda q, sort: service.search(q, sort=sort)), (lambda: None)
     if engine == "whoosh":
         from whoosh import index as windex
@@ -465,7 +478,7 @@ def measure_in_process(engine: str, index: Path, passes: int, label: str | None 
     """Warm up with one pass, then time `passes` passes of QUERIES."""
     run, close = query_runners(engine, index)
     notes = {
-        "vnsearch": "full search JSON: 10 hits with snippets, captions, facets, suggestion",
+        "vnsearch": "full search JSON: 10 hits with snippets, captions, facets, suggestion; results cache off",
         "whoosh": "QueryParser (AND), top-10 ids, no snippets",
         "fts5": "MATCH + bm25, top-10 ids + snippet()",
     }
@@ -489,9 +502,7 @@ def profile_queries(index: Path, label: str, passes: int) -> Path:
     """pyinstrument over the in-process vnsearch query loop; writes text and HTML reports."""
     from pyinstrument import Profiler
 
-    from indexer.search import SearchService
-
-    service = SearchService(index)
+    service = computing_service(index)
     for q, sort in QUERIES:  # warm: generation, readings, searchers
         service.search(q, sort=sort)
     profiler = Profiler(interval=0.0005)
@@ -753,7 +764,7 @@ class Client:
 
 def measure_http_latency(server: Server, passes: int) -> Latency:
     """One client, sequential: 2 warm-up passes (both workers), then `passes` timed passes."""
-    lat = Latency("GET /api/search", note="one client, keep-alive, 10 hits with snippets")
+    lat = Latency("GET /api/search", note="one client, keep-alive, 10 hits with snippets, results cache off")
     with Client(server.url) as client:
         for i in range(passes + 2):
             for q, sort in QUERIES:
@@ -877,7 +888,8 @@ class ServerRun:
 def measure_server(index: Path, logs: Path, args: argparse.Namespace) -> ServerRun:
     """Start a server, measure latency then throughput, stop it."""
     run = ServerRun("vnsearch")
-    server = Server(index, logs)
+    # results cache off, as in process: after the warm-up passes every query would be a cache hit
+    server = Server(index, logs, env={RESULT_CACHE_ENV: "0"})
     try:
         server.wait_ready()
         print(f"  HTTP latency ({run.label})", file=sys.stderr, flush=True)
@@ -1283,7 +1295,7 @@ def run_workload(vn_index: Path, fts_db: Path, logs: Path, args: argparse.Namesp
     # The runs above are answered from the results cache once a query was seen: what does the
     # server do when it must compute every answer? The same, on a server with the cache off.
     print(f"  throughput, {WORKLOAD_CLIENTS} clients, results cache off", file=sys.stderr, flush=True)
-    server = Server(vn_index, logs, env={"VNSEARCH_RESULT_CACHE_MB": "0"})
+    server = Server(vn_index, logs, env={RESULT_CACHE_ENV: "0"})
     try:
         server.wait_ready()
         for q in wl.warm_up:  # a new connection each: either worker
@@ -1490,14 +1502,14 @@ def workload_main(args: argparse.Namespace, started: str) -> int:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="JSON Lines corpus (.jsonl or .jsonl.gz)")
-    p.add_argument("--subset", type=int, default=2000, help="articles in the subset run (always run)")
-    p.add_argument("--first", type=int, default=None, metavar="N",
+    p.add_argument("--subset", type=positive_int, default=2000, help="articles in the subset run (always run)")
+    p.add_argument("--first", type=positive_int, default=None, metavar="N",
                    help="the subset is the corpus's first N articles instead of evenly spaced ones")
     p.add_argument("--build-only", action="store_true", help="only the builds: no queries, no server")
     p.add_argument("--full", action="store_true", help="also run on the whole corpus (10-20 minutes)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown report")
-    p.add_argument("--duration", type=float, default=10.0, help="seconds per throughput level")
-    p.add_argument("--passes", type=int, default=5, help="timed passes over the query set")
+    p.add_argument("--duration", type=positive_float, default=10.0, help="seconds per throughput level")
+    p.add_argument("--passes", type=positive_int, default=5, help="timed passes over the query set")
     p.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of " + ",".join(ENGINES))
     p.add_argument("--profile", action="store_true", help="pyinstrument reports into bench/results/")
     p.add_argument("--skip-http", action="store_true", help="no server, latency and throughput over HTTP")
@@ -1521,6 +1533,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     unknown = set(args.engines) - set(ENGINES)
     if unknown:
         p.error(f"unknown engines: {', '.join(sorted(unknown))}")
+    if not args.engines:
+        p.error(f"--engines: name at least one of {', '.join(ENGINES)}")
+    if args.reuse and not args.reuse.is_dir():
+        p.error(f"--reuse: no folder at {args.reuse} (give one kept by --keep)")
     if not args.corpus.is_file():
         p.error(f"no corpus at {args.corpus}")
     return args

@@ -42,6 +42,7 @@ from typing import Any
 # worktree measured the first one's code: `querysets` imports it before `engines` adds the path).
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from arguments import positive_int
 from engines import DEFAULT_ENGINES, ENGINES, FAMILY_NAMES, Engine, K, VnSearch, full_text, title_of
 from keystrokes import DEFAULT_FORMS, FORMS, SLIP_KINDS, fold, make_form, slip_kind, slipped_word
 from querysets import OPTIONAL_SETS, SETS, QuerySet, keywords_50k_set, keywords_set
@@ -711,12 +712,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, of: {', '.join(known_sets)}")
     ap.add_argument("--forms", default=",".join(DEFAULT_FORMS), help=f"comma-separated, of: {', '.join(FORMS)}")
     ap.add_argument("--engines", default=DEFAULT_ENGINES, help=f"comma-separated, of: {', '.join(ENGINES)}")
-    ap.add_argument("--subset", type=int, metavar="N", help="only the first N base queries of each set (all forms)")
+    ap.add_argument(
+        "--subset", type=positive_int, metavar="N", help="only the first N base queries of each set (all forms)"
+    )
     ap.add_argument("--show-misses", type=int, default=0, metavar="K", help="first K misses per set/engine/form")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="index cache (bench/results/cache)")
     ap.add_argument("--no-cache", action="store_true", help="build every index in a temp folder, keep nothing")
     ap.add_argument("--rebuild", action="store_true", help="rebuild the cached indexes this run uses")
-    ap.add_argument("--jobs", type=int, default=1, help="vnsearch query processes (the machine is shared: 1)")
+    ap.add_argument("--jobs", type=positive_int, default=1, help="vnsearch query processes (the machine is shared: 1)")
     ap.add_argument("--restoration", action="store_true", help="also score vnsearch's suggestion for plain queries")
     ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report (bench/results/relevance.md)")
     ap.add_argument("--ranks", type=Path, metavar="FILE", help="also write every query's rank (JSON Lines)")
@@ -753,6 +756,10 @@ def main(argv: list[str] | None = None) -> int:
         queries = expand(qs, forms)
         results.append((qs, queries, run_set(qs, queries, names, cache, args.restoration, args.jobs)))
     total = time.perf_counter() - started
+    if not results:  # nothing measured: say so, and leave the last report as it is
+        print(f"relevance.py: error: no set could be read (each was skipped above); {args.out} is unchanged",
+              file=sys.stderr)
+        return 2
 
     lines = [
         "# Relevance (known-item)",
@@ -789,10 +796,10 @@ def main(argv: list[str] | None = None) -> int:
         print(misses_text(results, forms, args.show_misses))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {display(args.out)}", file=sys.stderr)
+    print(f"wrote {args.out}", file=sys.stderr)  # as typed: the report itself names no machine paths
     if args.ranks:
         write_ranks(results, args.ranks)
-        print(f"wrote {display(args.ranks)}", file=sys.stderr)
+        print(f"wrote {args.ranks}", file=sys.stderr)
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import importlib
 import json
+import subprocess
 import sys
 import threading
 import unicodedata
@@ -548,3 +549,66 @@ def test_keywords_option_runs_the_keyword_set_with_other_queries(
     assert dev_set == querysets.KEYWORDS_TSV  # the dev set stays the default for the next run
     with pytest.raises(SystemExit):
         relevance.main([*args, "--keywords", str(tmp_path / "missing.tsv")])
+
+
+SCRIPTS = sorted(p.name for p in BENCH.glob("*.py") if p.name != "fuzz_atheris.py")  # atheris: optional
+
+
+@pytest.mark.parametrize("script", SCRIPTS)
+def test_every_bench_script_starts(script: str) -> None:
+    """Each documented command at least starts: bench/keyboard.py and bench/typos.py failed at
+    import for 30 stops after a function they use moved, and no test ran them."""
+    done = subprocess.run([sys.executable, str(BENCH / script), "--help"], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "says"),
+    [
+        ("relevance.py", ["--subset", "0"], "--subset: must be 1 or more"),
+        ("relevance.py", ["--jobs", "-1"], "--jobs: must be 1 or more"),
+        ("perf.py", ["--passes", "0"], "--passes: must be 1 or more"),
+        ("perf.py", ["--duration", "nan"], "--duration: must be more than 0 seconds"),
+        ("perf.py", ["--engines", ","], "--engines: name at least one"),
+        ("compare_ranks.py", ["missing-before.jsonl", "missing-after.jsonl"], "cannot read missing-before.jsonl"),
+        ("first_sight.py", ["--index", "no-such-index"], "--index: no index at no-such-index"),
+    ],
+)
+def test_bench_scripts_refuse_bad_arguments_in_one_line(script: str, args: list[str], says: str) -> None:
+    done = subprocess.run([sys.executable, str(BENCH / script), *args], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 2 and says in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_compare_ranks_names_a_file_that_is_not_a_ranks_file(tmp_path: Path) -> None:
+    report = tmp_path / "relevance.md"
+    report.write_text("# Relevance (known-item)\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(BENCH / "compare_ranks.py"), str(report), str(report)],
+                          capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and f"{report} is not a relevance.py --ranks file" in done.stderr, done.stderr
+
+
+def test_relevance_without_the_corpus_fails_and_keeps_the_last_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh clone has no ../shared: every set is skipped. That run measured nothing, so it
+    must not exit 0 and overwrite the last report with empty tables."""
+    querysets = importlib.import_module("querysets")
+    monkeypatch.setattr(querysets, "NEWS_2K", tmp_path / "no-such-corpus.jsonl")
+    out = tmp_path / "relevance.md"
+    out.write_text("the last report\n", encoding="utf-8")
+    status = relevance.main(["--sets", "keywords", "--forms", "accented", "--engines", "bm25-plain", "--no-cache",
+                             "--out", str(out)])
+    assert status == 2 and out.read_text(encoding="utf-8") == "the last report\n"
+    assert "no set could be read" in capsys.readouterr().err
+
+
+def test_perf_times_searches_not_the_results_cache(seed_index: Path) -> None:
+    """perf.py repeats the same queries pass after pass: with the results cache on, its timed
+    passes measured cache hits (~0.1 ms) beside the baselines' computed answers."""
+    perf = importlib.import_module("perf")
+    service = perf.computing_service(seed_index)
+    for _ in range(3):
+        assert service.search("thanh uy")["total"] > 0
+    assert service.results.hits == 0 and len(service.results) == 0

@@ -203,9 +203,14 @@ def test_pagination_never_links_past_the_result_window() -> None:
     assert max(n for n, _ in p["pages"] if n) == 10
     p = _pagination(SearchParams(q="x", per_page=100, page=10), total=50_000)
     assert p is not None and p["next"] is None
-    p = _pagination(SearchParams(q="x", page=5), total=200)
+    p = _pagination(SearchParams(q="x", page=6), total=200)
     assert p is not None
-    assert [n for n, _ in p["pages"]] == [1, None, 3, 4, 5, 6, 7, None, 20]
+    assert [n for n, _ in p["pages"]] == [1, None, 4, 5, 6, 7, 8, None, 20]
+    # a gap of one page shows that page: "1 … 3" took as much room as "1 2 3" (bug hunt 66)
+    p = _pagination(SearchParams(q="x", page=5), total=200)
+    assert p is not None and [n for n, _ in p["pages"]] == [1, 2, 3, 4, 5, 6, 7, None, 20]
+    p = _pagination(SearchParams(q="x", page=16), total=200)
+    assert p is not None and [n for n, _ in p["pages"]] == [1, None, 14, 15, 16, 17, 18, 19, 20]
     p = _pagination(SearchParams(q="x", page=2), total=25)
     assert p is not None and [n for n, _ in p["pages"]] == [1, 2, 3]
     assert _pagination(SearchParams(q="x", page=2), total=0) is None
@@ -363,6 +368,34 @@ def test_unknown_page_is_html_404_but_api_stays_json(client: FlaskClient) -> Non
 
 
 # --- errors and headers -----------------------------------------------------------------------
+
+
+def test_wrong_method_and_a_fault_of_ours_are_the_sites_own_pages(seed_index: Path) -> None:
+    """405 and 500 were Werkzeug's English pages, without the search box or a way home (bug
+    hunt 66); the API keeps its JSON for both."""
+    app = create_app(seed_index)
+    client = app.test_client()
+    for method in ("POST", "DELETE"):
+        response = client.open("/search?q=nam", method=method)
+        assert response.status_code == 405 and "GET" in response.headers["Allow"]
+        html = response.get_data(as_text=True)
+        assert '<html lang="vi"' in html and "chỉ nhận yêu cầu GET" in html and 'id="q"' in html
+    assert client.post("/api/search?q=nam").is_json
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a fault of ours")
+
+    service = app.extensions["vnsearch"]
+    for name in ("search", "article"):
+        setattr(service, name, broken)
+    for url in ("/search?q=nam", f"/articles/{SEED_ID}"):
+        response = client.get(url)
+        assert response.status_code == 500, url
+        html = response.get_data(as_text=True)
+        assert "Lỗi máy chủ" in html and "a fault of ours" not in html and 'id="q"' in html
+        assert response.headers["Content-Security-Policy"] == SECURITY_HEADERS["Content-Security-Policy"]
+    response = client.get("/api/search?q=nam")
+    assert response.status_code == 500 and response.get_json()["error"]["code"] == "internal"
 
 
 @pytest.mark.parametrize(

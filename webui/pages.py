@@ -312,10 +312,12 @@ def _pagination(params: SearchParams, total: int) -> dict[str, Any] | None:
         return None
     current = params.page
     around = range(max(1, current - PAGE_LINKS_AROUND), min(last, current + PAGE_LINKS_AROUND) + 1)
-    numbers: list[int | None] = []  # None = a gap (…)
+    numbers: list[int | None] = []  # None = a gap (…), of two pages or more: "…" for one page hid it
     previous = 0
     for n in sorted({1, last, *around}):
-        if n - previous > 1:
+        if n - previous == 2:
+            numbers.append(previous + 1)
+        elif n - previous > 2:
             numbers.append(None)
         numbers.append(n)
         previous = n
@@ -347,6 +349,27 @@ def not_found(exc: HTTPException) -> Any:
         return exc
     return render_template("error.html", params=SearchParams(), title="Không tìm thấy trang",
                            message="Địa chỉ này không có trên vnsearch.", back=False), 404
+
+
+@pages.app_errorhandler(405)
+def method_not_allowed(exc: HTTPException) -> Any:
+    """A page asked with POST or DELETE: the site's own page, not Werkzeug's English one (the
+    API answers its routes in JSON before dispatch)."""
+    body = render_template("error.html", params=SearchParams(), title="Yêu cầu không hợp lệ",
+                           message="Trang này chỉ nhận yêu cầu GET: hãy mở địa chỉ trong trình duyệt.", back=False)
+    return Response(body, status=405, headers={"Allow": ", ".join(sorted(exc.valid_methods or ["GET", "HEAD"]))},
+                    mimetype="text/html")
+
+
+@pages.app_errorhandler(500)
+def internal_error(exc: HTTPException) -> Any:
+    """A fault of ours on a page (Flask has logged it): the site's page, with the search box and
+    a way home, never a traceback; the API keeps its JSON 500."""
+    if request.path.startswith("/api/"):
+        return exc
+    return render_template("error.html", params=SearchParams(), title="Lỗi máy chủ",
+                           message="Đã có lỗi ở phía vnsearch và lỗi đã được ghi lại. Vui lòng thử lại sau.",
+                           back=False), 500
 
 
 @pages.after_app_request

@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from indexer import __version__
 from indexer.generations import BuildFailed
@@ -27,7 +27,7 @@ from indexer.index import (
 )
 from indexer.ingest import IngestReport, expected_articles, shown_path
 from indexer.model import canonical_id, encodable_id
-from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, SORTS, InvalidParameter, SearchService
+from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, SearchService
 from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
 
@@ -69,13 +69,27 @@ def _printable_anywhere() -> None:
             stream.reconfigure(errors="backslashreplace")
 
 
+class _Parser(argparse.ArgumentParser):
+    """A command's parser whose usage errors carry its `hint`: `vnsearch search -nam` said only
+    "the following arguments are required: query", with the fix in --help alone."""
+
+    def __init__(self, *args: Any, hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.hint = hint
+
+    def error(self, message: str) -> NoReturn:
+        if self.hint and ("query" in message or "unrecognized arguments: -" in message):
+            message = f"{message}\n{self.hint}"
+        super().error(message)
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="vnsearch",
         description="Search Vietnamese news archives: with or without diacritics, any tone style.",
     )
     p.add_argument("--version", action="version", version=f"vnsearch {__version__}")
-    sub = p.add_subparsers(title="commands", metavar="COMMAND", dest="command")
+    sub = p.add_subparsers(title="commands", metavar="COMMAND", dest="command", parser_class=_Parser)
 
     def index_opt(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument(
@@ -123,10 +137,8 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--quiet", action="store_true", help="no progress output")
     d.set_defaults(func=cmd_delete)
 
-    s = sub.add_parser(
-        "search", help="search and print results",
-        epilog="A query starting with '-' goes after '--': vnsearch search -- '-nam bộ'",
-    )
+    dash = "A query starting with '-' goes after '--': vnsearch search -- '-nam bộ'"
+    s = sub.add_parser("search", help="search and print results", epilog=dash, hint=dash)
     s.add_argument("query")
     s.add_argument("--limit", type=_whole(1, MAX_PER_PAGE), default=10,
                    help=f"results per page (1-{MAX_PER_PAGE}, default 10)")
@@ -355,6 +367,9 @@ def _echoed(text: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if args.page * args.limit > MAX_RESULT_WINDOW:  # named as typed: the service would say per_page
+        raise CliError(f"--page × --limit may not exceed {MAX_RESULT_WINDOW}: page {args.page} of {args.limit} "
+                       f"ends at result {args.page * args.limit}")
     service = SearchService(_root(args))
     result = service.search(
         args.query,
@@ -416,8 +431,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     print(article["title"] + (" (title derived from the lead)" if article.get("title_derived") else ""))
     print(" · ".join(x for x in (article.get("published"), article.get("author"), article.get("source")) if x))
-    print()
-    print(article["lead"])
+    if article["lead"]:  # a record may have none: no blank lines for it
+        print()
+        print(article["lead"])
     captions = {}
     for cap in article.get("captions") or []:
         captions.setdefault(cap["position"], []).append(cap["text"])

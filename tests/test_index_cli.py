@@ -134,6 +134,24 @@ def test_search_says_a_page_is_past_the_last_and_names_the_option_typed(seed_ind
         assert bad.returncode == 2 and f"argument {option}: {said}" in bad.stderr and "per_page" not in bad.stderr
     header = run_cli("search", "thành ủy " * 300, index=seed_index).stdout.splitlines()[0]
     assert len(header) < 260 and header.endswith("…”")
+    # the result window too is named as typed (it said "page × per_page"; bug hunt 66)
+    deep = run_cli("search", "doanh nghiep", "--page", "101", index=seed_index, check=False)
+    assert deep.returncode == 2 and "--page × --limit may not exceed 1000" in deep.stderr
+    assert "per_page" not in deep.stderr
+    # a query that starts with "-" is read as an option: the error says where it goes
+    dash = run_cli("search", "-nam", index=seed_index, check=False)
+    assert dash.returncode == 2 and "goes after '--'" in dash.stderr
+
+
+def test_show_prints_no_blank_lead(tmp_path: Path) -> None:
+    """A record without a lead printed three blank lines between its meta line and its body."""
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.parent.mkdir()
+    feed.write_text(json.dumps({"id": "no-lead", "title": "Tin ngắn", "body": "Đoạn một.\n\nĐoạn hai."}) + "\n",
+                    encoding="utf-8")
+    build_index([feed.parent], tmp_path / "ix", procs=1)
+    shown = run_cli("show", "no-lead", index=tmp_path / "ix").stdout
+    assert "\n\n\n" not in shown and "Đoạn một." in shown and "Đoạn hai." in shown
 
 
 def test_show_and_stats(seed_index: Path) -> None:

@@ -196,18 +196,22 @@ class Progress:
         self.count = 0
         self.started = self.last = time.perf_counter()
         self.label = label
+        # said with the first articles, not before: `update` printed it, then failed its lock check
+        self.expected = None if quiet or total is None else f"{label}: {total} articles expected"
         if not quiet and sys.stderr.isatty():
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit=" docs", desc=label, dynamic_ncols=True, smoothing=0.1)
-        elif not quiet and total is not None:
-            print(f"{label}: {total} articles expected", file=sys.stderr)
+            self.expected = None
 
     def __call__(self, n: int) -> None:
         self.count += n
         if self.bar is not None:
             self.bar.update(n)
             return
+        if self.expected:
+            print(self.expected, file=sys.stderr)
+            self.expected = None
         now = time.perf_counter()
         if not self.quiet and now - self.last >= 5:
             rate = self.count / (now - self.started)

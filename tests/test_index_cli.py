@@ -21,7 +21,7 @@ import whoosh.index
 
 import indexer.index as index_module
 from indexer import forward
-from indexer.generations import BuildFailed, current_generation
+from indexer.generations import BuildFailed, build_lock, current_generation
 from indexer.index import build_index, typo_lexicon
 from indexer.schema import INDEX_NAME, PARTS
 from indexer.search import FIELD_CHOICES, SORTS, SearchService
@@ -586,3 +586,14 @@ def test_a_truncated_gzip_is_reported_and_the_build_goes_on(tmp_path: Path) -> N
     assert "Traceback" not in proc.stderr
     found = SearchService(tmp_path / "ix").search("dang uy khoi doanh nghiep")
     assert found["hits"][0]["id"] == SEED_ID
+
+
+def test_update_refused_by_the_lock_does_not_first_announce_its_articles(tmp_path: Path) -> None:
+    """`update` printed "N articles expected" and then failed: another build held the lock."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    with build_lock(index):  # held by this process, as a running build holds it
+        refused = run_cli("update", str(SEEDS), index=index, check=False)
+    assert refused.returncode != 0 and "another build is already running" in refused.stderr
+    assert "expected" not in refused.stderr
+    assert "update: " in run_cli("update", str(SEEDS), index=index).stderr  # unlocked, it runs and reports

@@ -129,6 +129,7 @@ def test_a_long_query_makes_a_short_title_and_a_box_it_can_be_resubmitted_from(c
     page = get(client, "/search?q=" + q.replace(" ", "+"))
     title = re.search(r"<title>(.*?)</title>", page, re.S)
     assert title is not None and len(html_lib.unescape(title.group(1))) < 120
+    assert "thanh… –" in title.group(1) and "..." not in title.group(1)  # the ellipsis the rest of the site uses
     box = re.search(r'<input id="q" name="q" type="search" value="([^"]*)"', page)
     assert box is not None and html_lib.unescape(box.group(1)) == q[:500]
 

@@ -170,12 +170,13 @@ class Counts:
             if surface != low and (vote, n) > best.get(low, (0, 0, ""))[:2]:
                 best[low] = (vote, n, surface)
         for low, total in votes.items():
-            if total <= 0:
+            if total < 1e-9:  # weights are fractions: "all initial" may leave a rounding error
                 self.caseless.add(low)
         for low, (vote, n, surface) in best.items():
-            # Capitalized forms win only when they are the majority of this syllable or pair;
-            # of its votes, or of its counts where every one stood at a sentence's start.
-            if 2 * vote > votes[low] if low not in self.caseless else 2 * n > into[low]:
+            # Capitalized forms win only when they are the majority of this syllable or pair:
+            # of its votes, or, where every count stood at a sentence's start, of its counts.
+            majority = 2 * n > into[low] if low in self.caseless else 2 * vote > votes[low]
+            if majority:
                 self.cased[low] = surface
 
 

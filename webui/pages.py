@@ -217,10 +217,9 @@ def _home() -> str:
     return render_template("home.html", params=SearchParams(), collection=collection)
 
 
-def _invalid(exc: InvalidParameter, params: SearchParams) -> tuple[str, int]:
+def _invalid(exc: InvalidParameter, params: SearchParams) -> Response:
     message = INVALID_MESSAGES.get(exc.code, "Tham số tìm kiếm không hợp lệ.")
-    return render_template("error.html", params=params, title="Yêu cầu không hợp lệ", message=message,
-                           back=bool(params.q)), 400
+    return _error_page(400, "Yêu cầu không hợp lệ", message, params, back=bool(params.q))
 
 
 @pages.get("/articles/<path:article_id>")
@@ -236,9 +235,8 @@ def article(article_id: str) -> Any:
         params = SearchParams(q=request.args.get("q", "").strip())
     q = params.q
     if doc is None:
-        return render_template("error.html", params=params, title="Không tìm thấy bài viết",
-                               message="Không có bài viết nào với mã này trong kho lưu trữ.",
-                               back=bool(q)), 404
+        return _error_page(404, "Không tìm thấy bài viết", "Không có bài viết nào với mã này trong kho lưu trữ.",
+                           params, back=bool(q))
     paragraphs = doc.get("paragraphs") or []
     captions = [cap["text"] for cap in doc.get("captions") or []]
     texts = [doc.get("title") or "", doc.get("lead") or "", *paragraphs, *captions]
@@ -333,13 +331,21 @@ def _pagination(params: SearchParams, total: int) -> dict[str, Any] | None:
 # --- errors and headers ------------------------------------------------------------------------
 
 
+def _error_page(
+    status: int, title: str, message: str, params: SearchParams | None = None, back: bool = False,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The site's error page (error.html: the search box, a way home, and with `back` a link to
+    the search `params`), in Vietnamese, for every status a page can answer."""
+    body = render_template("error.html", params=params or SearchParams(), title=title, message=message, back=back)
+    return Response(body, status=status, headers=headers, mimetype="text/html")
+
+
 @pages.errorhandler(IndexUnavailable)
 def index_unavailable(exc: IndexUnavailable) -> Any:
     """No index built yet (or it went away): a friendly 503 that asks to come back later."""
-    body = render_template("error.html", params=SearchParams(), title="Chưa sẵn sàng",
-                           message="Kho lưu trữ chưa có chỉ mục tìm kiếm. Vui lòng thử lại sau ít phút.",
-                           back=False)
-    return Response(body, status=503, headers={"Retry-After": "30"}, mimetype="text/html")
+    return _error_page(503, "Chưa sẵn sàng", "Kho lưu trữ chưa có chỉ mục tìm kiếm. Vui lòng thử lại sau ít phút.",
+                       headers={"Retry-After": "30"})
 
 
 @pages.app_errorhandler(404)
@@ -347,18 +353,15 @@ def not_found(exc: HTTPException) -> Any:
     """A friendly HTML 404 for page URLs; the JSON API keeps its own."""
     if request.path.startswith("/api/"):
         return exc
-    return render_template("error.html", params=SearchParams(), title="Không tìm thấy trang",
-                           message="Địa chỉ này không có trên vnsearch.", back=False), 404
+    return _error_page(404, "Không tìm thấy trang", "Địa chỉ này không có trên vnsearch.")
 
 
 @pages.app_errorhandler(405)
 def method_not_allowed(exc: HTTPException) -> Any:
     """A page asked with POST or DELETE: the site's own page, not Werkzeug's English one (the
     API answers its routes in JSON before dispatch)."""
-    body = render_template("error.html", params=SearchParams(), title="Yêu cầu không hợp lệ",
-                           message="Trang này chỉ nhận yêu cầu GET: hãy mở địa chỉ trong trình duyệt.", back=False)
-    return Response(body, status=405, headers={"Allow": ", ".join(sorted(exc.valid_methods or ["GET", "HEAD"]))},
-                    mimetype="text/html")
+    return _error_page(405, "Yêu cầu không hợp lệ", "Trang này chỉ nhận yêu cầu GET: hãy mở địa chỉ trong trình duyệt.",
+                       headers={"Allow": ", ".join(sorted(exc.valid_methods or ["GET", "HEAD"]))})
 
 
 @pages.app_errorhandler(500)
@@ -367,9 +370,7 @@ def internal_error(exc: HTTPException) -> Any:
     a way home, never a traceback; the API keeps its JSON 500."""
     if request.path.startswith("/api/"):
         return exc
-    return render_template("error.html", params=SearchParams(), title="Lỗi máy chủ",
-                           message="Đã có lỗi ở phía vnsearch và lỗi đã được ghi lại. Vui lòng thử lại sau.",
-                           back=False), 500
+    return _error_page(500, "Lỗi máy chủ", "Đã có lỗi ở phía vnsearch và lỗi đã được ghi lại. Vui lòng thử lại sau.")
 
 
 @pages.after_app_request

@@ -196,13 +196,13 @@ class Progress:
         self.count = 0
         self.started = self.last = time.perf_counter()
         self.label = label
-        # said with the first articles, not before: `update` printed it, then failed its lock check
-        self.expected = None if quiet or total is None else f"{label}: {total} articles expected"
+        self.expected = None  # a line said with the first articles, not before the build lock is taken
         if not quiet and sys.stderr.isatty():
             from tqdm import tqdm
 
             self.bar = tqdm(total=total, unit=" docs", desc=label, dynamic_ncols=True, smoothing=0.1)
-            self.expected = None
+        elif not quiet and total is not None:
+            self.expected = f"{label}: {total} articles expected"
 
     def __call__(self, n: int) -> None:
         self.count += n
@@ -371,19 +371,22 @@ def _echoed(text: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    if args.page * args.limit > MAX_RESULT_WINDOW:  # named as typed: the service would say per_page
-        raise CliError(f"--page × --limit may not exceed {MAX_RESULT_WINDOW}: page {args.page} of {args.limit} "
-                       f"ends at result {args.page * args.limit}")
     service = SearchService(_root(args))
-    result = service.search(
-        args.query,
-        page=args.page,
-        per_page=args.limit,
-        sort=args.sort,
-        date_from=args.date_from,
-        date_to=args.date_to,
-        field=args.field,
-    )
+    try:
+        result = service.search(
+            args.query,
+            page=args.page,
+            per_page=args.limit,
+            sort=args.sort,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            field=args.field,
+        )
+    except InvalidParameter as exc:  # --page and --limit are whole from 1: only the window is left
+        if exc.code != "invalid_page":
+            raise
+        raise CliError(f"--page × --limit may not exceed {MAX_RESULT_WINDOW}: page {args.page} of {args.limit} "
+                       f"ends at result {args.page * args.limit}") from None
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0

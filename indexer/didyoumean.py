@@ -194,13 +194,16 @@ def _in_place(text: str, tokens: Sequence[Syllable], words: Sequence[str], flags
     """`text` with each token's span replaced by its word, as plain text and as escaped HTML
     with each run of flagged words in one `<mark>` (a run goes on across spaces, not across
     anything else typed between: "<mark>Đảng ủy Khối</mark>", "<mark>Hà Nội</mark>, …").
-    Runs of spaces become one; `tokens` are in the order of `text`, as a parse gives them."""
+    Runs of spaces become one, and syllables typed run together are shown apart ("danang":
+    "Đà Nẵng"); `tokens` are in the order of `text`, as a parse gives them."""
     plain: list[str] = []
     marked: list[str] = []
     end = 0
     open_run = False
     for tok, word, flag in zip(tokens, words, flags, strict=True):
         gap = _SPACES.sub(" ", text[end : tok.start])
+        if end and end == tok.start and text[end - 1].isalpha() and text[end].isalpha():
+            gap = " "  # (`query.split_glued`: a word read as its syllables)
         if open_run and not (flag and gap.strip() == ""):
             marked.append("</mark>")
             open_run = False

@@ -8,7 +8,7 @@ without any (`indexer.restoration`). Each meaning is a few weighted folded forms
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import chain, pairwise
 from typing import Literal, Protocol
@@ -129,6 +129,7 @@ def interpret(
     support: Support | None,
     typo_index: TypoIndex | None,
     restorer: Restores | None = None,
+    listed: Callable[[str], bool] = lambda folded: False,
 ) -> dict[int, Meaning]:
     """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
     where the index supports it (`indexer.keyboard.understand`), marks repaired, likely
@@ -136,6 +137,7 @@ def interpret(
     that a slip of the keys may have made (`slip_candidates`: matched, shown only for a word
     typed with marks the index never prints), and the
     marks of a long query typed without any (`restored_marks`, with `restorer`).
+    A listed abbreviation (`listed`: "BCH", "tw") means what it says (`_abbreviations_as_typed`).
     Without an index (`support` None) every word means what it says."""
     meanings: dict[int, Meaning] = {}
     folded = [t.folded for t in parsed.positive_tokens]
@@ -159,6 +161,7 @@ def interpret(
             slips = [[] for _ in tokens]
         else:
             understood, slips = _understood_words(tokens, text, support, typo_index, restorer)
+            understood, slips = _abbreviations_as_typed(tokens, text, understood, slips, listed)
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
         framing, asides = set(), set()
@@ -195,6 +198,29 @@ def interpret(
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
+
+
+def _abbreviations_as_typed(
+    tokens: Sequence[Syllable],
+    text: str,
+    understood: list[Meaning],
+    slips: list[list[str]],
+    listed: Callable[[str], bool],
+) -> tuple[list[Meaning], list[list[str]]]:
+    """A listed abbreviation typed as a word of its own means what it says, the group it
+    belongs to (`indexer.ranking` matches its expansions): `bch tw doan` was read as "ích tư
+    đoạn", "tw" as Telex keys for "tư" and "bch" as a slip for "ích", and the article on the
+    "Ban Chấp hành Trung ương Đoàn" was out of the top 10; "BCH" alone was offered "BẠCH".
+    Unless it was read as keys and so were the query's other words, typed with the input
+    method off: there "tw" is "tư" as much as "thuws" is "thứ"."""
+    keyed_elsewhere = any(m.keyed for t, m in zip(tokens, understood, strict=True) if not listed(t.folded))
+    as_typed = [i for i, t in enumerate(tokens) if listed(t.folded) and not (understood[i].keyed and keyed_elsewhere)]
+    if not as_typed:
+        return understood, slips
+    understood, slips = list(understood), list(slips)
+    for i in as_typed:
+        understood[i], slips[i] = typed_meaning(tokens[i], text), []
+    return understood, slips
 
 
 def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:

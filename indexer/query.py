@@ -10,12 +10,13 @@ ask a question is `indexer.questions`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from pathlib import Path
 
 from indexer.analysis import Syllable, has_marks, normalize_text, tokenize
-from indexer.keyboard import decode_vni
+from indexer.keyboard import could_be_syllable, decode_telex, decode_vni
 from indexer.schema import PARTS
 from indexer.settings import SettingError
 
@@ -292,8 +293,78 @@ def split_glued(parsed: ParsedQuery, df: Callable[[str], int], pair_df: Callable
     the number dropped, "windows10" for "undo"; `-RON95` kept nothing out. Not a word that VNI
     keys spell ("ha2" is "hà"), unless typed with marks: "quận1" is no keystrokes (it was
     offered "quận", the number dropped). The text and every span stay as typed."""
-    clauses = [replace(c, tokens=_split_glued(c.tokens, df, pair_df)) for c in parsed.clauses]
+    clauses = [replace(c, tokens=_run_apart(_split_glued(c.tokens, df, pair_df), df, pair_df)) for c in parsed.clauses]
     return replace(parsed, clauses=clauses)
+
+
+# A word of this many letters or more may be syllables run together ("phaohoa", "danang"), read
+# as at most RUN_SYLLABLES of them; a syllable has at most SYLLABLE_LETTERS letters ("nghieng").
+RUN_LETTERS = 4
+RUN_SYLLABLES = 4
+SYLLABLE_LETTERS = 7
+
+
+def _run_apart(
+    tokens: Sequence[Syllable], df: Callable[[str], int], pair_df: Callable[[str, str], int]
+) -> list[Syllable]:
+    """Each word that is syllables run together (a hashtag, a domain, a phone keyboard's
+    "danang", "phaohoa", "hoangxuanvinh"), read as those syllables, which the archive prints
+    side by side more often than it prints the word (`_syllables_run_together`), with the word
+    kept as their alias, the way "TP.HCM" keeps "tphcm": either finds the article. Alone such a
+    word found nothing, and beside other words it was dropped."""
+    out: list[Syllable] = []
+    shift = 0
+    for tok in tokens:
+        parts = None
+        if not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact):
+            parts = _syllables_run_together(tok.folded, df, pair_df)
+        if not parts:
+            out.append(replace(tok, position=tok.position + shift) if shift else tok)
+            continue
+        at, start = tok.position + shift, tok.start
+        for k, part in enumerate(parts):
+            end = start + len(part)
+            exact = tok.exact[start - tok.start : end - tok.start]
+            out.append(replace(tok, start=start, end=end, exact=exact, folded=part, position=at + k,
+                               joined=tok.joined if k == 0 else True))
+            start = end
+        out.append(replace(tok, position=at, joined=False, alias=True))
+        shift += len(parts) - 1
+    return out
+
+
+def _syllables_run_together(
+    folded: str, df: Callable[[str], int], pair_df: Callable[[str, str], int]
+) -> list[str] | None:
+    """The syllables a word of letters is, run together, if it is none itself and no
+    keystrokes: the split whose every pair of neighbours the archive prints most (the least of
+    them), and more than it prints the word: "vietnam" and "hanoi" are printed, yet "Việt Nam"
+    far more; "samsung" is printed more than "sâm sung"."""
+    if len(folded) < RUN_LETTERS or not folded.isascii() or not folded.isalpha() or could_be_syllable(folded):
+        return None
+    if decode_vni(folded) is not None or decode_telex(folded) is not None:
+        return None
+    best: tuple[int, int, list[str]] | None = None
+    for parts in _splits(folded, RUN_SYLLABLES):
+        if len(parts) < 2 or not all(df(p) for p in parts):
+            continue
+        least = min(pair_df(a, b) for a, b in pairwise(parts))
+        if least and (best is None or (least, -len(parts)) > best[:2]):
+            best = (least, -len(parts), parts)
+    return best[2] if best and best[0] > df(folded) else None
+
+
+def _splits(letters: str, most: int) -> Iterator[list[str]]:
+    """Every way to cut `letters` into at most `most` pieces that could each be a syllable."""
+    if not letters:
+        yield []
+        return
+    if most == 0:
+        return
+    for n in range(1, min(SYLLABLE_LETTERS, len(letters)) + 1):
+        if could_be_syllable(letters[:n]):
+            for rest in _splits(letters[n:], most - 1):
+                yield [letters[:n], *rest]
 
 
 def _split_glued(
@@ -358,6 +429,11 @@ class Abbreviations:
         tokens = tokenize(text)
         joined = [(t.folded,) for t in tokens if t.alias and t.start == 0 and t.end == len(text)]
         return tuple(t.folded for t in tokens if not t.alias), joined
+
+    def listed(self, folded: str) -> bool:
+        """Whether one typed word is a form of a group on its own: an abbreviation ("bch",
+        "tw") or an initialism's letters run together ("tphcm"), never a syllable."""
+        return (folded,) in self.groups
 
     def match(self, folded: Sequence[str], start: int) -> tuple[int, list[tuple[str, ...]]] | None:
         """Longest form starting at `start`: (length, all forms of its group)."""

@@ -530,7 +530,9 @@ class SearchService:
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher))
         parsed = unquote_found_nowhere(split_glued(parsed, support.df, support.pair_df), support)
-        meanings = interpret(parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"))
+        meanings = interpret(
+            parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"), self.abbreviations.listed
+        )
         return parsed, QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 
     def health(self) -> dict[str, Any]:

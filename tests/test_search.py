@@ -1924,6 +1924,60 @@ def test_letters_run_into_a_number_are_read_as_the_two_words_the_archive_prints(
         "quốc", "lộ", "1a"]
 
 
+def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
+    """ "danang", "phaohoa", "hoangxuanvinh" (a hashtag, a domain, a phone keyboard): no article
+    prints them so, and they found nothing alone and were dropped beside other words (bug hunt
+    67). Read as the syllables the archive prints side by side, with the word kept as their
+    alias; shown apart in "did you mean"; a word the archive prints more than its syllables
+    ("samsung") and keystrokes ("thanhf") stay whole."""
+    service = small_service(tmp_path, [
+        {"id": "fireworks", "title": "Pháo hoa Đà Nẵng", "lead": "Lễ hội pháo hoa quốc tế ở Đà Nẵng."},
+        {"id": "city", "title": "Tin Đà Nẵng", "lead": "Đà Nẵng điều động nhân sự."},
+        {"id": "shooter", "title": "Xạ thủ", "lead": "Hoàng Xuân Vinh tập huấn."},
+        {"id": "phone", "title": "Điện thoại", "lead": "Samsung ra mắt. Samsung bán chạy. Sam sung sướng."},
+        {"id": "other", "title": "Tin khác", "lead": "Giá hoa tăng ở Hà Nội."},
+    ])
+
+    assert found(service, "danang") == {"fireworks", "city"}
+    assert service.search("danang")["suggestion"]["text"] == "Đà Nẵng"
+    result = service.search("phaohoa da nang")
+    assert result["hits"][0]["id"] == "fireworks" and "absent" not in result
+    assert found(service, "hoangxuanvinh") == {"shooter"}
+    assert found(service, "ha noi -danang") == {"other"}
+    assert found(service, "samsung") == {"phone"}
+    df = {"da": 5, "nang": 5, "samsung": 3, "sam": 1, "sung": 1}.get
+    pairs = {("da", "nang"): 4, ("sam", "sung"): 1}
+
+    def words(q: str) -> list[str]:
+        return [t.folded for t in split_glued(parse_query(q), lambda w: df(w, 0),
+                                              lambda a, b: pairs.get((a, b), 0)).positive_tokens]
+
+    assert words("danang") == ["da", "nang"]
+    assert words("samsung") == ["samsung"]  # printed more than "sam sung"
+    assert words("thanhf") == ["thanhf"]  # keystrokes ("thành")
+    assert words("nghieng") == ["nghieng"]  # a syllable itself
+
+
+def test_a_listed_abbreviation_is_read_as_typed_not_as_keys_or_a_slip(tmp_path: Path) -> None:
+    """ "bch tw doan" was read as "ích tư đoạn" ("tw" Telex keys for "tư", "bch" a slip for
+    "ích") and the article on the "Ban Chấp hành Trung ương Đoàn" was out of the top 10; "BCH"
+    was offered "BẠCH" (bug hunt 67). A listed abbreviation means what it says, unless the
+    query's other words are keys too: "thuws tw" is "thứ tư"."""
+    service = small_service(tmp_path, [
+        {"id": "union", "title": "Khai mạc hội nghị", "lead": "Hội nghị Ban Chấp hành Trung ương Đoàn lần thứ 11."},
+        {"id": "benefit", "title": "Lợi ích", "lead": "Lợi ích từ đoạn đường mới."},
+        {"id": "surname", "title": "Ông Bạch", "lead": "Ông Bạch Văn Ích nói từ đầu."},
+        {"id": "day", "title": "Thứ tư", "lead": "Ngày thứ tư tuần này."},
+    ])
+
+    result = service.search("bch tw doan")
+    assert result["hits"][0]["id"] == "union"
+    assert result["suggestion"] is None or "ích" not in result["suggestion"]["text"]
+    assert service.search("BCH")["suggestion"] is None
+    assert [h["id"] for h in service.search("BCH")["hits"]] == ["union"]
+    assert service.search("thuws tw")["suggestion"]["text"] == "thứ tư"
+
+
 def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None:
     """The index pairs no words across punctuation, and a quoted phrase asked for every pair:
     `"Hà Nội, Việt Nam"` found nothing, even in an article that prints it (a bug hunt's

@@ -52,6 +52,10 @@ from indexer.typo_evidence import SUGGESTED_WEIGHT as TYPO_WEIGHT
 from indexer.typos import TypoIndex
 
 SHOWN_HELD = 10  # see _held_slip
+# Letters that spell no syllable, printed in this many articles, are a foreign word or name the
+# archive holds ("Masan": a short query's "Masan doanh thu" was taken and shown as "Mà doanh
+# thu"), not a slip (`_slip_sureness`)
+PRINTED_WORD = 2
 
 # --- what the typed words mean -------------------------------------------------------------------
 
@@ -212,9 +216,11 @@ def _abbreviations_as_typed(
     đoạn", "tw" as Telex keys for "tư" and "bch" as a slip for "ích", and the article on the
     "Ban Chấp hành Trung ương Đoàn" was out of the top 10; "BCH" alone was offered "BẠCH".
     Unless it was read as keys and so were the query's other words, typed with the input
-    method off: there "tw" is "tư" as much as "thuws" is "thứ"."""
+    method off: there "tw" is "tư" as much as "thuws" is "thứ". One read as typed keeps its
+    slip candidates, matched only (`interpret`): "luyen tp" may be "luyện tập"."""
     keyed_elsewhere = any(m.keyed for t, m in zip(tokens, understood, strict=True) if not listed(t.folded))
-    as_typed = [i for i, t in enumerate(tokens) if listed(t.folded) and not (understood[i].keyed and keyed_elsewhere)]
+    as_typed = [i for i, t in enumerate(tokens) if listed(t.folded) and understood[i].changed
+                and not (understood[i].keyed and keyed_elsewhere)]
     if not as_typed:
         return understood, slips
     understood, slips = list(understood), list(slips)
@@ -614,6 +620,8 @@ def _slip_sureness(
     long = len(words) >= SHORT_QUERY
     alone = not pair_docs(words, i, words[i], support.pair_df)
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
+        if unspelled and support.df(tok.folded) >= PRINTED_WORD:
+            return None, held  # a foreign word or name the archive prints ("Masan")
         if long:
             return "taken", held
         if unspelled and _printed_name(tok.folded, support, restorer):

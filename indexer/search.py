@@ -529,7 +529,12 @@ class SearchService:
         marks it."""
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher))
-        parsed = unquote_found_nowhere(split_glued(parsed, support.df, support.pair_df), support)
+        typo_index = gen.model("typo_index")
+
+        def near_word(folded: str) -> bool:  # a word the index holds is one slip from it
+            return bool(typo_index.candidates(folded, limit=1, maxdist=1))
+
+        parsed = unquote_found_nowhere(split_glued(parsed, support.df, support.pair_df, near_word), support)
         meanings = interpret(
             parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"), self.abbreviations.listed
         )

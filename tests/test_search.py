@@ -1958,6 +1958,25 @@ def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
     assert words("nghieng") == ["nghieng"]  # a syllable itself
 
 
+def test_a_name_typed_apart_finds_the_word_the_archive_prints(tmp_path: Path) -> None:
+    """ "sam sung": a foreign name split at its syllables was read as Vietnamese ("sắm súng")
+    and found no Samsung article (bug hunt 67). Where the archive prints the two run together
+    more than apart, that word is their alias, and "did you mean" shows them as typed."""
+    service = small_service(tmp_path, [
+        {"id": "s8", "title": "Samsung Galaxy S8", "lead": "Điện thoại Samsung mới."},
+        {"id": "note", "title": "Samsung Note", "lead": "Pin điện thoại Samsung."},
+        {"id": "gun", "title": "Cướp", "lead": "Mua sắm súng giả để cướp."},
+        {"id": "capital", "title": "Hà Nội", "lead": "Tin Hà Nội. Người Hà Nội."},
+        {"id": "glued", "title": "Hanoi", "lead": "Hanoi Times."},
+    ])
+
+    assert found(service, "sam sung") == {"s8", "note", "gun"}
+    result = service.search("dien thoai sam sung")
+    assert {h["id"] for h in result["hits"][:2]} == {"s8", "note"}
+    assert "sắm" not in result["suggestion"]["text"]
+    assert found(service, "ha noi") == {"capital"}  # printed apart more than as "hanoi"
+
+
 def test_a_listed_abbreviation_is_read_as_typed_not_as_keys_or_a_slip(tmp_path: Path) -> None:
     """ "bch tw doan" was read as "ích tư đoạn" ("tw" Telex keys for "tư", "bch" a slip for
     "ích") and the article on the "Ban Chấp hành Trung ương Đoàn" was out of the top 10; "BCH"

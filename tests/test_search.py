@@ -1945,14 +1945,17 @@ def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
     assert found(service, "hoangxuanvinh") == {"shooter"}
     assert found(service, "ha noi -danang") == {"other"}
     assert found(service, "samsung") == {"phone"}
-    df = {"da": 5, "nang": 5, "samsung": 3, "sam": 1, "sung": 1}.get
-    pairs = {("da", "nang"): 4, ("sam", "sung"): 1}
+    df = {"da": 5, "nang": 5, "samsung": 3, "sam": 1, "sung": 1, "do": 9, "la": 9, "phan": 4, "to": 4}.get
+    pairs = {("da", "nang"): 4, ("sam", "sung"): 1, ("do", "la"): 5, ("phan", "to"): 2}
 
-    def words(q: str) -> list[str]:
+    def words(q: str, near_word: Callable[[str], bool] = lambda w: False) -> list[str]:
         return [t.folded for t in split_glued(parse_query(q), lambda w: df(w, 0),
-                                              lambda a, b: pairs.get((a, b), 0)).positive_tokens]
+                                              lambda a, b: pairs.get((a, b), 0), near_word).positive_tokens]
 
     assert words("danang") == ["da", "nang"]
+    assert words("dola") == ["dola"]  # four letters: a slip far more often ("dono", "olua")
+    assert words("phanto") == ["phan", "to"]
+    assert words("phanto", lambda w: w == "phanto") == ["phanto"]  # one slip from "phantom"
     assert words("samsung") == ["samsung"]  # printed more than "sam sung"
     assert words("thanhf") == ["thanhf"]  # keystrokes ("thành")
     assert words("nghieng") == ["nghieng"]  # a syllable itself

@@ -52,10 +52,6 @@ from indexer.typo_evidence import SUGGESTED_WEIGHT as TYPO_WEIGHT
 from indexer.typos import TypoIndex
 
 SHOWN_HELD = 10  # see _held_slip
-# Letters that spell no syllable, printed in this many articles, are a foreign word or name the
-# archive holds ("Masan": a short query's "Masan doanh thu" was taken and shown as "Mà doanh
-# thu"), not a slip (`_slip_sureness`)
-PRINTED_WORD = 2
 
 # --- what the typed words mean -------------------------------------------------------------------
 
@@ -620,8 +616,6 @@ def _slip_sureness(
     long = len(words) >= SHORT_QUERY
     alone = not pair_docs(words, i, words[i], support.pair_df)
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
-        if unspelled and support.df(tok.folded) >= PRINTED_WORD:
-            return None, held  # a foreign word or name the archive prints ("Masan")
         if long:
             return "taken", held
         if unspelled and _printed_name(tok.folded, support, restorer):

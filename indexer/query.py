@@ -314,11 +314,12 @@ def _apart_as_one(
     syllable, more often than as the pair ("sam sung": "Samsung" in 14 of news-2k's articles,
     "sâm sung" in none), given that word as their alias, the way "TP.HCM" has "tphcm": either
     finds the article. A foreign name split at its syllables was read as Vietnamese, "sắm
-    súng", and found no Samsung article."""
+    súng", and found no Samsung article. So is a number and the unit after it ("372 km/h":
+    "372km/h" is printed; 372 was said to be in no article)."""
     out = list(tokens)
     taken = -1
     for k, (a, b) in enumerate(pairwise(tokens)):
-        if k <= taken or a.alias or b.alias or not b.joined or not (_letters(a) and _letters(b)):
+        if k <= taken or a.alias or b.alias or not b.joined or not ((_letters(a) or a.exact.isdigit()) and _letters(b)):
             continue
         word = a.folded + b.folded
         if not could_be_syllable(word) and df(word) > pair_df(a.folded, b.folded):
@@ -349,7 +350,7 @@ def _run_apart(
 ) -> list[Syllable]:
     """Each word that is syllables run together (a hashtag, a domain, a phone keyboard's
     "danang", "phaohoa", "hoangxuanvinh"), read as those syllables, which the archive prints
-    side by side more often than it prints the word (`_syllables_run_together`), with the word
+    side by side where it never prints the word (`_syllables_run_together`), with the word
     kept as their alias, the way "TP.HCM" keeps "tphcm": either finds the article. Alone such a
     word found nothing, and beside other words it was dropped. Not a word one slip from one the
     index holds (`near_word`): "phanto" is "phantom", "nguyan" "nguyen", not "phan tô", "nguy an"."""
@@ -378,22 +379,24 @@ def _run_apart(
 def _syllables_run_together(
     folded: str, df: Callable[[str], int], pair_df: Callable[[str, str], int]
 ) -> list[str] | None:
-    """The syllables a word of letters is, run together, if it is none itself and no
-    keystrokes: the split whose every pair of neighbours the archive prints most (the least of
-    them), and more than it prints the word: "vietnam" and "hanoi" are printed, yet "Việt Nam"
-    far more; "samsung" is printed more than "sâm sung"."""
+    """The syllables a word of letters no article prints is, run together, if it is no
+    syllable itself and no keystrokes: the split whose every pair of neighbours the archive
+    prints most (the least of them), each of two letters or more. A word the archive prints
+    ("Mandela", "Vovinam", "vietnam") is searched as it is: split, "did you mean" showed "Man
+    de la", "Vo vi nam"; nor Telex keys for two syllables ("ootoo", "ôtô", which one syllable's
+    decoding does not read: it showed "o o to o")."""
     if len(folded) < RUN_LETTERS or not folded.isascii() or not folded.isalpha() or could_be_syllable(folded):
         return None
-    if decode_vni(folded) is not None or decode_telex(folded) is not None:
+    if decode_vni(folded) is not None or decode_telex(folded) is not None or df(folded):
         return None
     best: tuple[int, int, list[str]] | None = None
     for parts in _splits(folded, RUN_SYLLABLES):
-        if len(parts) < 2 or not all(df(p) for p in parts):
+        if len(parts) < 2 or not all(len(p) > 1 and df(p) for p in parts):
             continue
         least = min(pair_df(a, b) for a, b in pairwise(parts))
         if least and (best is None or (least, -len(parts)) > best[:2]):
             best = (least, -len(parts), parts)
-    return best[2] if best and best[0] > df(folded) else None
+    return best[2] if best else None
 
 
 def _splits(letters: str, most: int) -> Iterator[list[str]]:

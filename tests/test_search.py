@@ -1928,8 +1928,8 @@ def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
     """ "danang", "phaohoa", "hoangxuanvinh" (a hashtag, a domain, a phone keyboard): no article
     prints them so, and they found nothing alone and were dropped beside other words (bug hunt
     67). Read as the syllables the archive prints side by side, with the word kept as their
-    alias; shown apart in "did you mean"; a word the archive prints more than its syllables
-    ("samsung") and keystrokes ("thanhf") stay whole."""
+    alias; shown apart in "did you mean"; a word the archive prints ("samsung", "vietnam":
+    split, "Mandela" was shown "Man de la") and keystrokes ("thanhf") stay whole."""
     service = small_service(tmp_path, [
         {"id": "fireworks", "title": "Pháo hoa Đà Nẵng", "lead": "Lễ hội pháo hoa quốc tế ở Đà Nẵng."},
         {"id": "city", "title": "Tin Đà Nẵng", "lead": "Đà Nẵng điều động nhân sự."},
@@ -1945,8 +1945,10 @@ def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
     assert found(service, "hoangxuanvinh") == {"shooter"}
     assert found(service, "ha noi -danang") == {"other"}
     assert found(service, "samsung") == {"phone"}
-    df = {"da": 5, "nang": 5, "samsung": 3, "sam": 1, "sung": 1, "do": 9, "la": 9, "phan": 4, "to": 4}.get
-    pairs = {("da", "nang"): 4, ("sam", "sung"): 1, ("do", "la"): 5, ("phan", "to"): 2}
+    df = {"da": 5, "nang": 5, "samsung": 3, "sam": 1, "sung": 1, "do": 9, "la": 9, "phan": 4, "to": 4,
+          "vietnam": 1, "viet": 9, "nam": 9, "o": 9}.get
+    pairs = {("da", "nang"): 4, ("sam", "sung"): 1, ("do", "la"): 5, ("phan", "to"): 2, ("viet", "nam"): 9,
+             ("o", "o"): 3, ("o", "to"): 3, ("to", "o"): 3}
 
     def words(q: str, near_word: Callable[[str], bool] = lambda w: False) -> list[str]:
         return [t.folded for t in split_glued(parse_query(q), lambda w: df(w, 0),
@@ -1956,7 +1958,9 @@ def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
     assert words("dola") == ["dola"]  # four letters: a slip far more often ("dono", "olua")
     assert words("phanto") == ["phan", "to"]
     assert words("phanto", lambda w: w == "phanto") == ["phanto"]  # one slip from "phantom"
-    assert words("samsung") == ["samsung"]  # printed more than "sam sung"
+    assert words("samsung") == ["samsung"]
+    assert words("vietnam") == ["vietnam"]  # printed, though "Việt Nam" far more
+    assert words("ootoo") == ["ootoo"]  # no syllable of one letter (Telex "ôtô" was shown "o o to o")
     assert words("thanhf") == ["thanhf"]  # keystrokes ("thành")
     assert words("nghieng") == ["nghieng"]  # a syllable itself
 
@@ -1978,6 +1982,14 @@ def test_a_name_typed_apart_finds_the_word_the_archive_prints(tmp_path: Path) ->
     assert {h["id"] for h in result["hits"][:2]} == {"s8", "note"}
     assert "sắm" not in result["suggestion"]["text"]
     assert found(service, "ha noi") == {"capital"}  # printed apart more than as "hanoi"
+    # a number and its unit: "372km/h" is printed; 372 was said to be in no article
+    (tmp_path / "race").mkdir()
+    race = small_service(tmp_path / "race", [
+        {"id": "crash", "title": "Tai nạn xe đua 372km/h", "lead": "Tay đua thoát chết."},
+        {"id": "road", "title": "Tai nạn xe khách", "lead": "Xe chạy 80 km/h."},
+    ])
+    result = race.search("372 km/h tai nan xe dua")
+    assert result["hits"][0]["id"] == "crash" and "absent" not in result
 
 
 def test_a_listed_abbreviation_is_read_as_typed_not_as_keys_or_a_slip(tmp_path: Path) -> None:

@@ -315,17 +315,25 @@ def _apart_as_one(
     "sâm sung" in none), given that word as their alias, the way "TP.HCM" has "tphcm": either
     finds the article. A foreign name split at its syllables was read as Vietnamese, "sắm
     súng", and found no Samsung article. So is a number and the unit after it ("372 km/h":
-    "372km/h" is printed; 372 was said to be in no article)."""
+    "372km/h" is printed; 372 was said to be in no article). Not words the index lacks (a
+    slip: "kud o" is no "Kudo") or keystrokes ("Hari An" is "Hải An", not "harian")."""
     out = list(tokens)
     taken = -1
     for k, (a, b) in enumerate(pairwise(tokens)):
         if k <= taken or a.alias or b.alias or not b.joined or not ((_letters(a) or a.exact.isdigit()) and _letters(b)):
+            continue
+        if not all(df(t.folded) or t.exact.isdigit() for t in (a, b)) or _keys(a.folded) or _keys(b.folded):
             continue
         word = a.folded + b.folded
         if not could_be_syllable(word) and df(word) > pair_df(a.folded, b.folded):
             out.append(replace(a, end=b.end, exact=a.exact + b.exact, folded=word, joined=False, alias=True))
             taken = k + 1
     return out
+
+
+def _keys(folded: str) -> bool:
+    """Letters that Telex or VNI keys read as another syllable ("hari": "hải")."""
+    return any(decoded not in (None, folded) for decoded in (decode_telex(folded), decode_vni(folded)))
 
 
 def _letters(tok: Syllable) -> bool:

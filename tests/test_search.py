@@ -1982,6 +1982,15 @@ def test_a_name_typed_apart_finds_the_word_the_archive_prints(tmp_path: Path) ->
     assert {h["id"] for h in result["hits"][:2]} == {"s8", "note"}
     assert "sắm" not in result["suggestion"]["text"]
     assert found(service, "ha noi") == {"capital"}  # printed apart more than as "hanoi"
+    counts = {"samsung": 3, "sam": 1, "sung": 1, "kudo": 3, "o": 9, "harian": 3, "hari": 2, "an": 9}
+
+    def aliases(q: str) -> list[str]:
+        parsed = split_glued(parse_query(q), lambda w: counts.get(w, 0), lambda a, b: 0)
+        return [t.folded for c in parsed.clauses for t in c.tokens if t.alias]
+
+    assert aliases("sam sung") == ["samsung"]
+    assert aliases("kud o") == []  # a slip ("kurd") beside a word, not "Kudo"
+    assert aliases("Hari An") == []  # Telex keys: "Hải An", not "harian"
     # a number and its unit: "372km/h" is printed; 372 was said to be in no article
     (tmp_path / "race").mkdir()
     race = small_service(tmp_path / "race", [

@@ -52,12 +52,6 @@ from indexer.typo_evidence import SUGGESTED_WEIGHT as TYPO_WEIGHT
 from indexer.typos import TypoIndex
 
 SHOWN_HELD = 10  # see _held_slip
-# In a short query, letters that spell no syllable, printed in this many parts of articles (a
-# title, a lead, a body: "bna", a code in one article's title and lead, is a slip's letters), are
-# a foreign word or a name the archive holds, not a slip: "Masan doanh thu" was taken and shown
-# as "Mà doanh thu" (`_slip_sureness`). In a long query such letters are as often a slip that
-# happens to spell a code ("vna" for "vhtt"): taken as before.
-PRINTED_WORD = 4
 
 # --- what the typed words mean -------------------------------------------------------------------
 
@@ -624,8 +618,8 @@ def _slip_sureness(
     if alone and support.df(tok.folded) * SLIP_RARITY <= support.df(slipped[0]):
         if long:
             return "taken", held
-        if unspelled and (_printed_name(tok.folded, support, restorer) or support.df(tok.folded) >= PRINTED_WORD):
-            return None, held  # a name ("vang nie", "vàng niê", "Masan"): neither taken nor shown corrected
+        if unspelled and _printed_name(tok.folded, support, restorer):
+            return None, held  # a name ("vang nie", "vàng niê"): neither taken nor shown corrected
         return unspelled_or("shown")
     if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
         return "taken", held

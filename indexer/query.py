@@ -290,7 +290,8 @@ def split_glued(
     parsed: ParsedQuery,
     df: Callable[[str], int],
     pair_df: Callable[[str, str], int],
-    near_word: Callable[[str], bool] = lambda folded: False,
+    near_df: Callable[[str], int] = lambda folded: 0,
+    documents: int = 0,
 ) -> ParsedQuery:
     """`parsed` with each word of letters run into a number ("RON95", "iphone7") that no
     article prints so (`df`), but that articles print as two words side by side ("RON 95":
@@ -298,24 +299,34 @@ def split_glued(
     the number dropped, "windows10" for "undo"; `-RON95` kept nothing out. Not a word that VNI
     keys spell ("ha2" is "hà"), unless typed with marks: "quận1" is no keystrokes (it was
     offered "quận", the number dropped). So are syllables run together ("danang":
-    `_run_apart`), unless the index holds a word one slip from them (`near_word`); and two
-    words typed apart that the archive prints as one ("sam sung": `_apart_as_one`) have it as
-    their alias. The text and every span stay as typed."""
-    clauses = [replace(c, tokens=_run_apart(_split_glued(c.tokens, df, pair_df), df, pair_df, near_word))
+    `_run_apart`, with `near_df`, the df of the index's commonest word one slip from a word,
+    and the index's `documents`); and two words typed apart that the archive prints as one
+    ("sam sung": `_apart_as_one`) have it as their alias in an unquoted clause. The text and
+    every span stay as typed."""
+    clauses = [replace(c, tokens=_run_apart(_split_glued(c.tokens, df, pair_df), df, pair_df, near_df, documents))
                for c in parsed.clauses]
-    clauses = [replace(c, tokens=_apart_as_one(c.tokens, df, pair_df)) for c in clauses]
+    clauses = [c if c.phrase or c.negated else replace(c, tokens=_apart_as_one(c.tokens, df, pair_df))
+               for c in clauses]
     return replace(parsed, clauses=clauses)
+
+
+# Two words typed apart are read as the one word the archive prints (`_apart_as_one`) where it
+# prints that word in APART_LEAST articles' parts and APART_RATIO times as often as the pair: on
+# news-2k "samsung" 26 to 0, "facebook" 91 to 0; not "saudi" 25 to "sau di" 1, "hama" 4 to 1.
+APART_LEAST = 3
+APART_RATIO = 30
 
 
 def _apart_as_one(
     tokens: Sequence[Syllable], df: Callable[[str], int], pair_df: Callable[[str, str], int]
 ) -> list[Syllable]:
     """Two words of plain letters typed side by side that the archive prints as one word, no
-    syllable, more often than as the pair ("sam sung": "Samsung" in 14 of news-2k's articles,
-    "sâm sung" in none), given that word as their alias, the way "TP.HCM" has "tphcm": either
+    syllable, far more often than as the pair ("sam sung": "Samsung" in 14 of news-2k's articles,
+    "sâm sung" in none; APART_RATIO), given that word as their alias, the way "TP.HCM" has "tphcm": either
     finds the article. A foreign name split at its syllables was read as Vietnamese, "sắm
-    súng", and found no Samsung article. So is a number and the unit after it ("372 km/h":
-    "372km/h" is printed; 372 was said to be in no article). Not words the index lacks (a
+    súng", and found no Samsung article. So is a number and the unit after it, wherever the
+    archive prints them run together ("372 km/h": "372km/h" is printed; 372 was said to be in no
+    article; "100 km" found none of the articles printing "100km"). Not words the index lacks (a
     slip: "kud o" is no "Kudo") or keystrokes ("Hari An" is "Hải An", not "harian")."""
     out = list(tokens)
     taken = -1
@@ -325,7 +336,11 @@ def _apart_as_one(
         if not all(df(t.folded) or t.exact.isdigit() for t in (a, b)) or _keys(a.folded) or _keys(b.folded):
             continue
         word = a.folded + b.folded
-        if not could_be_syllable(word) and df(word) > pair_df(a.folded, b.folded):
+        if a.exact.isdigit():  # a number and its unit, "5 km" or "5km": either is the same
+            one = df(word) > 0
+        else:  # far more often as one word: "ha ma" is "hà mã" as much as "Hama", "sau di" not "Saudi"
+            one = df(word) >= APART_LEAST and df(word) > APART_RATIO * pair_df(a.folded, b.folded)
+        if one and not could_be_syllable(word):
             out.append(replace(a, end=b.end, exact=a.exact + b.exact, folded=word, joined=False, alias=True))
             taken = k + 1
     return out
@@ -347,6 +362,10 @@ def _letters(tok: Syllable) -> bool:
 # and "đôla" is printed as one word.
 RUN_LETTERS = 5
 RUN_SYLLABLES = 4
+# How much a glued word's syllables must hold together (`_cohesion`, the least of its pairs).
+# On news-2k the runs people glue hold 0.020 ("hanam") to 1.9 ("doanhnghiep"), "hoangxuanvinh"
+# 0.10; foreign words the index lacks, read as syllables, 0.004 ("sumatra") to 0.013 ("nguyan").
+RUN_COHESION = 0.015
 SYLLABLE_LETTERS = 7
 
 
@@ -354,21 +373,24 @@ def _run_apart(
     tokens: Sequence[Syllable],
     df: Callable[[str], int],
     pair_df: Callable[[str, str], int],
-    near_word: Callable[[str], bool],
+    near_df: Callable[[str], int],
+    documents: int,
 ) -> list[Syllable]:
     """Each word that is syllables run together (a hashtag, a domain, a phone keyboard's
     "danang", "phaohoa", "hoangxuanvinh"), read as those syllables, which the archive prints
     side by side where it never prints the word (`_syllables_run_together`), with the word
     kept as their alias, the way "TP.HCM" keeps "tphcm": either finds the article. Alone such a
-    word found nothing, and beside other words it was dropped. Not a word one slip from one the
-    index holds (`near_word`): "phanto" is "phantom", "nguyan" "nguyen", not "phan tô", "nguy an"."""
+    word found nothing, and beside other words it was dropped. Not where the index holds a word
+    one slip from it more often than the syllables side by side (`near_df`): "phanto" is
+    "phantom", "nguyan" "nguyen", not "phan tô", "nguy an"; but "namdinh" is "Nam Định", not
+    "namhinh", printed once."""
     out: list[Syllable] = []
     shift = 0
     for tok in tokens:
         parts = None
         if not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact):
-            parts = _syllables_run_together(tok.folded, df, pair_df)
-            parts = None if parts is None or near_word(tok.folded) else parts
+            found = _syllables_run_together(tok.folded, df, pair_df, documents)
+            parts = found[1] if found and found[0] > near_df(tok.folded) else None
         if not parts:
             out.append(replace(tok, position=tok.position + shift) if shift else tok)
             continue
@@ -385,11 +407,14 @@ def _run_apart(
 
 
 def _syllables_run_together(
-    folded: str, df: Callable[[str], int], pair_df: Callable[[str, str], int]
-) -> list[str] | None:
-    """The syllables a word of letters no article prints is, run together, if it is no
-    syllable itself and no keystrokes: the split whose every pair of neighbours the archive
-    prints most (the least of them), each of two letters or more. A word the archive prints
+    folded: str, df: Callable[[str], int], pair_df: Callable[[str, str], int], documents: int = 0
+) -> tuple[int, list[str]] | None:
+    """(how often the archive prints the least of their pairs; the syllables) a word of letters
+    no article prints is, run together, if it is no syllable itself and no keystrokes: the split
+    whose every pair of neighbours holds together most (`_cohesion`), each of two letters or
+    more, and at least RUN_COHESION (with `documents`): a foreign word the index lacks is a
+    run of common syllables that hold together by chance, "havana" "hà và na", "sumatra" "su
+    mà trả", "ducati" "đủ cả tỉ" (bug hunt 68). A word the archive prints
     ("Mandela", "Vovinam", "vietnam") is searched as it is: split, "did you mean" showed "Man
     de la", "Vo vi nam"; nor Telex keys for two syllables ("ootoo", "ôtô", which one syllable's
     decoding does not read: it showed "o o to o")."""
@@ -397,14 +422,21 @@ def _syllables_run_together(
         return None
     if decode_vni(folded) is not None or decode_telex(folded) is not None or df(folded):
         return None
-    best: tuple[int, int, list[str]] | None = None
+    best: tuple[float, int, list[str]] | None = None
     for parts in _splits(folded, RUN_SYLLABLES):
         if len(parts) < 2 or not all(len(p) > 1 and df(p) for p in parts):
             continue
         least = min(pair_df(a, b) for a, b in pairwise(parts))
-        if least and (best is None or (least, -len(parts)) > best[:2]):
-            best = (least, -len(parts), parts)
-    return best[2] if best else None
+        cohesion = min(_cohesion(a, b, df, pair_df, documents) for a, b in pairwise(parts)) if documents else 1.0
+        if least and cohesion >= RUN_COHESION and (best is None or (cohesion, least) > best[:2]):
+            best = (cohesion, least, parts)
+    return (best[1], best[2]) if best else None
+
+
+def _cohesion(a: str, b: str, df: Callable[[str], int], pair_df: Callable[[str, str], int], documents: int) -> float:
+    """How much more often the archive prints `a` next to `b` than each's frequency would put
+    them there: the articles holding the pair × all articles ÷ those holding each word."""
+    return pair_df(a, b) * documents / max(1, df(a) * df(b))
 
 
 def _splits(letters: str, most: int) -> Iterator[list[str]]:

@@ -531,10 +531,11 @@ class SearchService:
         support = IndexSupport(searcher, gen.executor(searcher))
         typo_index = gen.model("typo_index")
 
-        def near_word(folded: str) -> bool:  # a word the index holds is one slip from it
-            return bool(typo_index.candidates(folded, limit=1, maxdist=1))
+        def near_df(folded: str) -> int:  # the commonest word the index holds one slip from it
+            return max((df for _, df in typo_index.candidates(folded, limit=3, maxdist=1)), default=0)
 
-        parsed = unquote_found_nowhere(split_glued(parsed, support.df, support.pair_df, near_word), support)
+        glued = split_glued(parsed, support.df, support.pair_df, near_df, support.documents)
+        parsed = unquote_found_nowhere(glued, support)
         meanings = interpret(
             parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"), self.abbreviations.listed
         )

@@ -480,6 +480,9 @@ class QueryBuilder:
                 i += 1
                 continue
             found = self.abbreviations.match(folded, i)
+            alias = aliases.get(tokens[i].position)
+            if found and alias is not None and found[0] < sum(1 for t in tokens[i:] if t.start < alias.end):
+                found = None  # a longer word typed apart: "vn express" is "VnExpress", not "Việt Nam express"
             if found:
                 length, forms = found
                 alternatives = []
@@ -501,8 +504,6 @@ class QueryBuilder:
                 known += 1
                 i += length
                 continue
-            tok = tokens[i]
-            alias = aliases.get(tok.position)
             if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
                 span = [t for t in tokens[i:] if t.start < alias.end]
                 self.highlight.term(alias.folded)

@@ -2005,6 +2005,15 @@ def test_a_name_typed_apart_finds_the_word_the_archive_prints(tmp_path: Path) ->
     assert aliases("sam sung") == ["samsung"]
     assert aliases("kud o") == []  # a slip ("kurd") beside a word, not "Kudo"
     assert aliases("Hari An") == []  # Telex keys: "Hải An", not "harian"
+    # a listed abbreviation typed as the first part ("vn express", "tp bank"): the longer word wins
+    (tmp_path / "press").mkdir()
+    press = small_service(tmp_path / "press", [
+        {"id": "news1", "title": "Theo VnExpress", "lead": "VnExpress đưa tin sáng nay."},
+        {"id": "news2", "title": "Báo VnExpress", "lead": "VnExpress có bài mới."},
+        {"id": "team", "title": "Bóng đá VN", "lead": "Đội tuyển VN thắng, Việt Nam vui."},
+        {"id": "train", "title": "Tàu Express", "lead": "Chuyến tàu mới."},
+    ])
+    assert found(press, "vn express") == {"news1", "news2"}
     # a number and its unit: "372km/h" is printed; 372 was said to be in no article
     (tmp_path / "race").mkdir()
     race = small_service(tmp_path / "race", [

@@ -389,7 +389,7 @@ def _run_apart(
     for tok in tokens:
         parts = None
         if not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact):
-            found = _syllables_run_together(tok.folded, df, pair_df, documents)
+            found = _syllables_run_together(tok.folded, df, pair_df, documents, has_marks(tok.exact))
             parts = found[1] if found and found[0] > near_df(tok.folded) else None
         if not parts:
             out.append(replace(tok, position=tok.position + shift) if shift else tok)
@@ -407,7 +407,7 @@ def _run_apart(
 
 
 def _syllables_run_together(
-    folded: str, df: Callable[[str], int], pair_df: Callable[[str, str], int], documents: int = 0
+    folded: str, df: Callable[[str], int], pair_df: Callable[[str, str], int], documents: int = 0, marked: bool = False
 ) -> tuple[int, list[str]] | None:
     """(how often the archive prints the least of their pairs; the syllables) a word of letters
     no article prints is, run together, if it is no syllable itself and no keystrokes: the split
@@ -417,10 +417,11 @@ def _syllables_run_together(
     mà trả", "ducati" "đủ cả tỉ" (bug hunt 68). A word the archive prints
     ("Mandela", "Vovinam", "vietnam") is searched as it is: split, "did you mean" showed "Man
     de la", "Vo vi nam"; nor Telex keys for two syllables ("ootoo", "ôtô", which one syllable's
-    decoding does not read: it showed "o o to o")."""
+    decoding does not read: it showed "o o to o"). Typed with marks (`marked`: "ViệtNam",
+    "bóngđá"), the word is Vietnamese however often the archive prints its letters in Latin."""
     if len(folded) < RUN_LETTERS or not folded.isascii() or not folded.isalpha() or could_be_syllable(folded):
         return None
-    if decode_vni(folded) is not None or decode_telex(folded) is not None or df(folded):
+    if decode_vni(folded) is not None or decode_telex(folded) is not None or (df(folded) and not marked):
         return None
     best: tuple[float, int, list[str]] | None = None
     for parts in _splits(folded, RUN_SYLLABLES):

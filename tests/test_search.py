@@ -1966,6 +1966,7 @@ def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
     assert words("havana", documents=1000) == ["havana"]  # "va na": 1 × 1000 / (900 × 100) < RUN_COHESION
     assert words("samsung") == ["samsung"]
     assert words("vietnam") == ["vietnam"]  # printed, though "Việt Nam" far more
+    assert words("ViệtNam") == ["viet", "nam"]  # typed with marks: Vietnamese, not the Latin word printed
     assert words("ootoo") == ["ootoo"]  # no syllable of one letter (Telex "ôtô" was shown "o o to o")
     assert words("thanhf") == ["thanhf"]  # keystrokes ("thành")
     assert words("nghieng") == ["nghieng"]  # a syllable itself

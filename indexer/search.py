@@ -46,7 +46,6 @@ from indexer.query import (
     completion_text,
     normalize_query,
     parse_query,
-    split_glued,
 )
 from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
@@ -54,6 +53,7 @@ from indexer.results_cache import ResultsCache, configured_bytes
 from indexer.schema import PARTS, UNDATED_OLDEST, stored_article
 from indexer.sidecars import Catalog, ReadingCounter
 from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
+from indexer.spacing import split_glued
 from indexer.stored import StoredFields
 from indexer.titles import MappedTitles, Titles, marks_first
 from indexer.typos import MappedTypoIndex, TypoIndex
@@ -522,8 +522,8 @@ class SearchService:
     def _understood(
         self, parsed: ParsedQuery, gen: _Generation
     ) -> tuple[ParsedQuery, QueryBuilder, dict[int, Meaning], IndexSupport]:
-        """The query as read against the index (letters run into a number split where only the
-        archive's two words are printed: `split_glued`; a quoted phrase that can match nowhere
+        """The query as read against the index (words spaced otherwise than the archive prints
+        them: `spacing.split_glued`; a quoted phrase that can match nowhere
         unquoted: `unquote_found_nowhere`), and the query builder for what the
         user meant (keyboard-off input decoded, typos), as `search` ranks it and `highlighter`
         marks it."""
@@ -534,10 +534,9 @@ class SearchService:
         def near_df(folded: str) -> int:  # the commonest word the index holds one slip from it
             return max((df for _, df in typo_index.candidates(folded, limit=3, maxdist=1)), default=0)
 
-        glued = split_glued(parsed, support.df, support.pair_df, near_df, support.documents)
-        parsed = unquote_found_nowhere(glued, support)
+        parsed = unquote_found_nowhere(split_glued(parsed, support, near_df), support)
         meanings = interpret(
-            parsed, parsed.text, support, gen.model("typo_index"), gen.model("restorer"), self.abbreviations.listed
+            parsed, parsed.text, support, typo_index, gen.model("restorer"), self.abbreviations.listed
         )
         return parsed, QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 

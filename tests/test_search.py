@@ -19,7 +19,7 @@ import indexer.ranking as ranking_module
 from indexer.analysis import LINE_GAP, fold, fold_quick, has_marks, tokenize
 from indexer.letters import LETTER_SPELLINGS
 from indexer.meanings import Meaning, typed_meaning
-from indexer.query import MAX_QUOTED_PHRASES, PASTED_TEXT_WORDS, ParsedQuery, completion_text, split_glued
+from indexer.query import MAX_QUOTED_PHRASES, PASTED_TEXT_WORDS, ParsedQuery, completion_text
 from indexer.search import (
     MAX_PER_PAGE,
     MAX_QUERY_CHARS,
@@ -1911,17 +1911,6 @@ def test_letters_run_into_a_number_are_read_as_the_two_words_the_archive_prints(
     assert "RON 95</mark>" in result["hits"][0]["snippet"]
     assert found(service, "RON95") == found(service, '"RON95"') == {"ron"}
     assert found(service, "xăng -RON95") == {"other"}
-    spans = [(t.start, t.end, t.folded, t.position) for t in split_glued(
-        parse_query("xăng RON95 giá"), lambda w: w != "ron95", lambda a, b: 1).positive_tokens]
-    assert spans == [(0, 4, "xang", 0), (5, 8, "ron", 1), (8, 10, "95", 2), (11, 14, "gia", 3)]
-    for kept in ("ha2 noi", "16gb"):  # VNI keys ("hà"), a number and its unit
-        assert split_glued(parse_query(kept), lambda w: 0, lambda a, b: 1) == parse_query(kept)
-    # typed with marks, no keystrokes: "quận1" (VNI would read "quan1" as "quán") was offered "quận"
-    assert [t.exact for t in split_glued(parse_query("quận1"), lambda w: 0, lambda a, b: 1).positive_tokens] == [
-        "quận", "1"]
-    # a number with letters after it: a road ("Quốc lộ1A" was offered "Quốc loa")
-    assert [t.exact for t in split_glued(parse_query("Quốc lộ1A"), lambda w: 0, lambda a, b: 1).positive_tokens] == [
-        "quốc", "lộ", "1a"]
 
 
 def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
@@ -1945,31 +1934,6 @@ def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
     assert found(service, "hoangxuanvinh") == {"shooter"}
     assert found(service, "ha noi -danang") == {"other"}
     assert found(service, "samsung") == {"phone"}
-    df = {"da": 5, "nang": 5, "samsung": 3, "sam": 1, "sung": 1, "do": 9, "la": 9, "phan": 4, "to": 4,
-          "vietnam": 1, "viet": 9, "nam": 9, "o": 9, "ha": 900, "va": 900, "na": 100}.get
-    pairs = {("da", "nang"): 4, ("sam", "sung"): 1, ("do", "la"): 5, ("phan", "to"): 2, ("viet", "nam"): 9,
-             ("o", "o"): 3, ("o", "to"): 3, ("to", "o"): 3, ("ha", "va"): 300, ("va", "na"): 1}
-
-    def words(q: str, near_df: Callable[[str], int] = lambda w: 0, documents: int = 0) -> list[str]:
-        return [t.folded for t in split_glued(parse_query(q), lambda w: df(w, 0),
-                                              lambda a, b: pairs.get((a, b), 0), near_df, documents).positive_tokens]
-
-    assert words("danang") == ["da", "nang"]
-    assert words("dola") == ["dola"]  # four letters: a slip far more often ("dono", "olua")
-    assert words("phanto") == ["phan", "to"]
-    assert words("phanto", lambda w: 49) == ["phanto"]  # one slip from "phantom", printed more than "phan to"
-    assert words("danang", lambda w: 1) == ["da", "nang"]  # "namdinh" is not "namhinh", printed once
-    # syllables that hold together by chance, fewer than RUN_COHESION of what their frequency says:
-    # a foreign word ("havana" was read as "hà và na"); "đà nẵng" holds together
-    assert words("danang", documents=100) == ["da", "nang"]  # 4 × 100 / (5 × 5)
-    assert words("havana") == ["ha", "va", "na"]
-    assert words("havana", documents=1000) == ["havana"]  # "va na": 1 × 1000 / (900 × 100) < RUN_COHESION
-    assert words("samsung") == ["samsung"]
-    assert words("vietnam") == ["vietnam"]  # printed, though "Việt Nam" far more
-    assert words("ViệtNam") == ["viet", "nam"]  # typed with marks: Vietnamese, not the Latin word printed
-    assert words("ootoo") == ["ootoo"]  # no syllable of one letter (Telex "ôtô" was shown "o o to o")
-    assert words("thanhf") == ["thanhf"]  # keystrokes ("thành")
-    assert words("nghieng") == ["nghieng"]  # a syllable itself
 
 
 def test_a_name_typed_apart_finds_the_word_the_archive_prints(tmp_path: Path) -> None:
@@ -1990,22 +1954,6 @@ def test_a_name_typed_apart_finds_the_word_the_archive_prints(tmp_path: Path) ->
     assert {h["id"] for h in result["hits"][:2]} == {"s8", "note"}
     assert "sắm" not in result["suggestion"]["text"]
     assert found(service, "ha noi") == {"capital"}  # printed apart more than as "hanoi"
-    counts = {"samsung": 3, "sam": 1, "sung": 1, "kudo": 3, "o": 9, "harian": 3, "hari": 2, "an": 9,
-              "saudi": 25, "sau": 90, "di": 90, "5km": 1, "5": 9, "km": 9}
-
-    pair_counts = {("sau", "di"): 1, ("5", "km"): 10}
-
-    def aliases(q: str) -> list[str]:
-        parsed = split_glued(parse_query(q), lambda w: counts.get(w, 0), lambda a, b: pair_counts.get((a, b), 0))
-        return [t.folded for c in parsed.clauses for t in c.tokens if t.alias]
-
-    assert aliases("sau di") == []  # "Saudi" 25 times, "sau đi" once: not APART_RATIO times as often
-    assert aliases("5 km") == ["5km"]  # a number and its unit: either way, however often
-    assert aliases('"sam sung"') == aliases('-"sam sung"') == []  # quoted or excluded: as typed
-
-    assert aliases("sam sung") == ["samsung"]
-    assert aliases("kud o") == []  # a slip ("kurd") beside a word, not "Kudo"
-    assert aliases("Hari An") == []  # Telex keys: "Hải An", not "harian"
     # a listed abbreviation typed as the first part ("vn express", "tp bank"): the longer word wins
     (tmp_path / "press").mkdir()
     press = small_service(tmp_path / "press", [

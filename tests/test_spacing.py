@@ -1,0 +1,89 @@
+"""Words spaced otherwise than the archive prints them (`indexer.spacing.split_glued`), read
+against a few counts: what the index knows decides (the searches themselves are in
+tests/test_search.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from indexer.keyboard import DictSupport
+from indexer.query import parse_query
+from indexer.spacing import APART_RATIO, RUN_COHESION, split_glued
+
+
+def words(q: str, support: DictSupport, near_df: Callable[[str], int] = lambda w: 0) -> list[str]:
+    """The query's words as read (aliases aside)."""
+    return [t.folded for t in split_glued(parse_query(q), support, near_df).positive_tokens]
+
+
+def aliases(q: str, support: DictSupport) -> list[str]:
+    parsed = split_glued(parse_query(q), support)
+    return [t.folded for c in parsed.clauses for t in c.tokens if t.alias]
+
+
+def test_letters_run_into_a_number_are_the_two_words_the_archive_prints() -> None:
+    """ "RON95" is read as "RON 95" where the archive prints that pair and not the word: it was
+    taken for a slip of "RON" ("rốn"). Not VNI keys ("ha2" is "hà"), unless typed with marks."""
+    support = DictSupport({"xang": 1, "gia": 1, "ron": 1, "95": 1}, {("ron", "95"): 1}, documents=10)
+    spans = [(t.start, t.end, t.folded, t.position)
+             for t in split_glued(parse_query("xăng RON95 giá"), support).positive_tokens]
+    assert spans == [(0, 4, "xang", 0), (5, 8, "ron", 1), (8, 10, "95", 2), (11, 14, "gia", 3)]
+    anything = DictSupport({}, {("ha", "2"): 1, ("16", "gb"): 1, ("quan", "1"): 1, ("lo", "1a"): 1}, documents=10)
+    for kept in ("ha2 noi", "16gb"):  # VNI keys ("hà"), a number and its unit
+        assert split_glued(parse_query(kept), anything) == parse_query(kept)
+    # typed with marks, no keystrokes: "quận1" (VNI would read "quan1" as "quán") was offered "quận"
+    assert [t.exact for t in split_glued(parse_query("quận1"), anything).positive_tokens] == ["quận", "1"]
+    # a number with letters after it: a road ("Quốc lộ1A" was offered "Quốc loa")
+    assert [t.exact for t in split_glued(parse_query("Quốc lộ1A"), anything).positive_tokens] == ["quốc", "lộ", "1a"]
+
+
+GLUED = DictSupport(
+    {"da": 5, "nang": 5, "samsung": 3, "sam": 1, "sung": 1, "do": 9, "la": 9, "phan": 4, "to": 4,
+     "vietnam": 1, "viet": 9, "nam": 9, "o": 9, "ha": 900, "va": 900, "na": 100, "betong": 2, "be": 9, "tong": 9},
+    {("da", "nang"): 4, ("sam", "sung"): 1, ("do", "la"): 5, ("phan", "to"): 2, ("viet", "nam"): 9,
+     ("o", "o"): 3, ("o", "to"): 3, ("to", "o"): 3, ("ha", "va"): 300, ("va", "na"): 1, ("be", "tong"): 9},
+    {"bêtông": 2},
+    documents=1000,
+)
+
+
+def test_syllables_run_together_are_read_apart_where_they_hold_together() -> None:
+    """ "danang" (a hashtag, a domain, a phone keyboard) is "da nang"; not a word the archive
+    prints ("samsung", "vietnam"), four letters ("dola": a slip far more often), keystrokes, a
+    syllable, one-letter syllables (Telex "ootoo" was shown "o o to o"), syllables that hold
+    together by chance ("havana", read as "hà và na"), or a word one slip from one the index
+    prints more often than the syllables side by side ("phanto" is "phantom")."""
+    assert words("danang", GLUED) == ["da", "nang"]  # 4 × 1000 / (5 × 5) holds together
+    assert words("dola", GLUED) == ["dola"]
+    assert words("phanto", GLUED) == ["phan", "to"]
+    assert words("phanto", GLUED, lambda w: 49) == ["phanto"]  # "phantom", 49 times; "phan to" twice
+    assert words("danang", GLUED, lambda w: 1) == ["da", "nang"]  # "namdinh" is not "namhinh", printed once
+    assert RUN_COHESION > 1 * 1000 / (900 * 100)  # "va na"
+    assert words("havana", GLUED) == ["havana"]
+    assert words("samsung", GLUED) == ["samsung"]
+    assert words("vietnam", GLUED) == ["vietnam"]  # printed, though "Việt Nam" far more
+    assert words("ViệtNam", GLUED) == ["viet", "nam"]  # typed with marks: not the Latin word printed
+    assert words("bêtông", GLUED) == ["betong"]  # ... unless printed with those marks
+    assert words("ootoo", GLUED) == ["ootoo"]
+    assert words("thanhf", GLUED) == ["thanhf"]  # keystrokes ("thành")
+    assert words("nghieng", GLUED) == ["nghieng"]  # a syllable itself
+
+
+def test_two_words_typed_apart_get_the_word_the_archive_prints_far_more() -> None:
+    """ "sam sung": "Samsung" is printed, the pair never. Not where the pair is printed
+    1/APART_RATIO as often ("sau di" is "sau đi" as much as "Saudi"), not a word the index lacks
+    ("kud o": a slip of "kurd", not "Kudo"), not keystrokes ("Hari An" is Telex "Hải An"), not in
+    quotes or an exclusion; a number and its unit however often ("100 km", "100km")."""
+    support = DictSupport(
+        {"samsung": 3, "sam": 1, "sung": 1, "kudo": 3, "o": 9, "harian": 3, "hari": 2, "an": 9,
+         "saudi": 25, "sau": 90, "di": 90, "5km": 1, "5": 9, "km": 9},
+        {("sau", "di"): 1, ("5", "km"): 10},
+        documents=100,
+    )
+    assert aliases("sam sung", support) == ["samsung"]
+    assert APART_RATIO * 1 > 25
+    assert aliases("sau di", support) == []
+    assert aliases("kud o", support) == []
+    assert aliases("Hari An", support) == []
+    assert aliases('"sam sung"', support) == aliases('-"sam sung"', support) == []
+    assert aliases("5 km", support) == ["5km"]

@@ -129,7 +129,7 @@ def interpret(
     support: Support | None,
     typo_index: TypoIndex | None,
     restorer: Restores | None = None,
-    listed: Callable[[str], bool] = lambda folded: False,
+    listed: Callable[[Syllable], bool] = lambda word: False,
 ) -> dict[int, Meaning]:
     """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
     where the index supports it (`indexer.keyboard.understand`), marks repaired, likely
@@ -205,7 +205,7 @@ def _abbreviations_as_typed(
     text: str,
     understood: list[Meaning],
     slips: list[list[str]],
-    listed: Callable[[str], bool],
+    listed: Callable[[Syllable], bool],
 ) -> tuple[list[Meaning], list[list[str]]]:
     """A listed abbreviation typed as a word of its own means what it says, the group it
     belongs to (`indexer.ranking` matches its expansions): `bch tw doan` was read as "ích tư
@@ -214,8 +214,8 @@ def _abbreviations_as_typed(
     Unless it was read as keys and so were the query's other words, typed with the input
     method off: there "tw" is "tư" as much as "thuws" is "thứ". One read as typed keeps its
     slip candidates, matched only (`interpret`): "luyen tp" may be "luyện tập"."""
-    keyed_elsewhere = any(m.keyed for t, m in zip(tokens, understood, strict=True) if not listed(t.folded))
-    as_typed = [i for i, t in enumerate(tokens) if listed(t.folded) and understood[i].changed
+    keyed_elsewhere = any(m.keyed for t, m in zip(tokens, understood, strict=True) if not listed(t))
+    as_typed = [i for i, t in enumerate(tokens) if listed(t) and understood[i].changed
                 and not (understood[i].keyed and keyed_elsewhere)]
     if not as_typed:
         return understood, slips

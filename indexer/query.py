@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from indexer.analysis import Syllable, normalize_text, tokenize
+from indexer.analysis import Syllable, has_marks, normalize_text, tokenize
 from indexer.schema import PARTS
 from indexer.settings import SettingError
 
@@ -287,6 +287,7 @@ class Abbreviations:
 
     def __init__(self, files: Iterable[Path]) -> None:
         self.groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        self.spellings: set[str] = set()  # each one-word form as written, lowercase ("đh", "dn")
         self.longest = 1
         for path in files:
             self._load(path)
@@ -301,6 +302,7 @@ class Abbreviations:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             read = [self._read(text) for text in line.split("\t") if text.strip()]
+            self.spellings.update(filter(None, (self._spelled(text) for text in line.split("\t") if text.strip())))
             written = [syllables for syllables, _ in read] + [joined for _, run in read for joined in run]
             forms = list(dict.fromkeys(f for f in written if f))
             if len(forms) < 2:
@@ -321,10 +323,18 @@ class Abbreviations:
         joined = [(t.folded,) for t in tokens if t.alias and t.start == 0 and t.end == len(text)]
         return tuple(t.folded for t in tokens if not t.alias), joined
 
-    def listed(self, folded: str) -> bool:
+    @staticmethod
+    def _spelled(text: str) -> str:
+        """A form as written, lowercase, where it is one word ("ĐH": "đh"; "TP.HCM": "tphcm")."""
+        tokens = tokenize(normalize_text(text.strip()))
+        words = [t for t in tokens if not t.alias]
+        return words[0].exact if len(words) == 1 else next((t.exact for t in tokens if t.alias), "")
+
+    def listed(self, word: Syllable) -> bool:
         """Whether one typed word is a form of a group on its own: an abbreviation ("bch",
-        "tw") or an initialism's letters run together ("tphcm"), never a syllable."""
-        return (folded,) in self.groups
+        "tw") or an initialism's letters run together ("tphcm"), never a syllable; typed with
+        marks, as written with them ("đh" is "ĐH"; "đn" is no "DN")."""
+        return (word.folded,) in self.groups and (not has_marks(word.exact) or word.exact in self.spellings)
 
     def match(self, folded: Sequence[str], start: int) -> tuple[int, list[tuple[str, ...]]] | None:
         """Longest form starting at `start`: (length, all forms of its group)."""

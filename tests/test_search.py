@@ -1991,6 +1991,10 @@ def test_a_listed_abbreviation_is_read_as_typed_not_as_keys_or_a_slip(tmp_path: 
     assert service.search("BCH")["suggestion"] is None
     assert [h["id"] for h in service.search("BCH")["hits"]] == ["union"]
     assert service.search("thuws tw")["suggestion"]["text"] == "thứ tư"
+    # typed with marks, as written with them: "ĐH" is listed, "đn" (a slip of "đến") is no "DN"
+    listed = service.abbreviations.listed
+    assert listed(parse_query("đh").positive_tokens[0]) and listed(parse_query("dn").positive_tokens[0])
+    assert not listed(parse_query("đn").positive_tokens[0])
 
 
 def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None:

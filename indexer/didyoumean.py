@@ -106,7 +106,7 @@ def did_you_mean(
 
 
 def _typed_apart_as_one(parsed: ParsedQuery) -> set[int]:
-    """The words typed apart that the archive prints as one word (`query.split_glued`: "sam
+    """The words typed apart that the archive prints as one word (`spacing.split_glued`: "sam
     sung", "Samsung"), by `id`: a name's parts, shown as typed, not read as Vietnamese ("sắm
     súng")."""
     text = parsed.text
@@ -214,7 +214,7 @@ def _in_place(text: str, tokens: Sequence[Syllable], words: Sequence[str], flags
     for tok, word, flag in zip(tokens, words, flags, strict=True):
         gap = _SPACES.sub(" ", text[end : tok.start])
         if end and end == tok.start and text[end - 1].isalpha() and text[end].isalpha():
-            gap = " "  # (`query.split_glued`: a word read as its syllables)
+            gap = " "  # (`spacing.split_glued`: a word read as its syllables)
         if open_run and not (flag and gap.strip() == ""):
             marked.append("</mark>")
             open_run = False

@@ -24,18 +24,64 @@ _GLUED = re.compile(r"[^\W\d_]+(?=\d\w*$)")
 def split_glued(
     parsed: ParsedQuery, support: Support, near_df: Callable[[str], int] = lambda folded: 0
 ) -> ParsedQuery:
-    """`parsed` with each word of letters run into a number ("RON95", "iphone7") that no
-    article prints so (`support.df`), but that articles print as two words side by side ("RON
-    95": `support.pair_df`), read as those two words: "RON95" was taken for a slip of "RON" ("rốn") and
-    the number dropped, "windows10" for "undo"; `-RON95` kept nothing out. Not a word that VNI
-    keys spell ("ha2" is "hà"), unless typed with marks: "quận1" is no keystrokes (it was
-    offered "quận", the number dropped). So are syllables run together ("danang":
-    `_run_apart`, with `near_df`, the df of the index's commonest word one slip from a word);
-    and two words typed apart that the archive prints as one ("sam sung": `_apart_as_one`)
-    have it as their alias in an unquoted clause. The text and every span stay as typed."""
-    clauses = [replace(c, tokens=_run_apart(_split_glued(c.tokens, support), support, near_df)) for c in parsed.clauses]
-    clauses = [c if c.phrase or c.negated else replace(c, tokens=_apart_as_one(c.tokens, support)) for c in clauses]
+    """`parsed` with its words read as the archive spaces them:
+
+    - letters run into a number ("RON95", "iphone7") that no article prints so, but that
+      articles print as two words side by side ("RON 95"), read as those two words
+      (`_letters_and_number`): "RON95" was taken for a slip of "RON" ("rốn") and the number
+      dropped, "windows10" for "undo"; `-RON95` kept nothing out;
+    - syllables run together ("danang"), read as those syllables, the word kept as their alias
+      (`_syllables`; `near_df`: the df of the index's commonest word one slip from a word);
+    - two words typed apart that the archive prints as one ("sam sung", "372 km/h"), given it
+      as their alias in an unquoted clause (`_apart_as_one`).
+
+    The text and every span stay as typed."""
+    clauses = []
+    for clause in parsed.clauses:
+        tokens = _split(clause.tokens, lambda tok: _letters_and_number(tok, support), alias=False)
+        tokens = _split(tokens, lambda tok: _syllables(tok, support, near_df), alias=True)
+        if not (clause.phrase or clause.negated):
+            tokens = _apart_as_one(tokens, support)
+        clauses.append(replace(clause, tokens=tokens))
     return replace(parsed, clauses=clauses)
+
+
+def _split(tokens: Sequence[Syllable], parts_of: Callable[[Syllable], list[str] | None], alias: bool) -> list[Syllable]:
+    """`tokens` with each word that `parts_of` cuts (folded, in order) read as those parts, the
+    positions after it moved up; the word itself kept at the first part's position as their
+    `alias` if asked. Only a word typed as it folds, letter for letter, is cut."""
+    out: list[Syllable] = []
+    shift = 0  # a word read as n parts moves the positions after it up by n - 1
+    for tok in tokens:
+        whole = not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact)
+        parts = parts_of(tok) if whole else None
+        if not parts:
+            out.append(replace(tok, position=tok.position + shift) if shift else tok)
+            continue
+        at, start = tok.position + shift, tok.start
+        for k, part in enumerate(parts):
+            end = start + len(part)
+            out.append(replace(tok, start=start, end=end, exact=tok.exact[start - tok.start : end - tok.start],
+                               folded=part, position=at + k, joined=tok.joined if k == 0 else True))
+            start = end
+        if alias:
+            out.append(replace(tok, position=at, joined=False, alias=True))
+        shift += len(parts) - 1
+    return out
+
+
+def _letters_and_number(tok: Syllable, support: Support) -> list[str] | None:
+    """The letters and the number of a word that runs one into the other ("RON95"), if no
+    article prints the word and articles print the two side by side. Not a word that VNI keys
+    spell ("ha2" is "hà"), unless typed with marks: "quận1" is no keystrokes (it was offered
+    "quận", the number dropped)."""
+    head = _GLUED.match(tok.folded)
+    if head is None or support.df(tok.folded):
+        return None
+    if not has_marks(tok.exact) and decode_vni(tok.folded) is not None:  # (typed with marks: no keys)
+        return None
+    n = head.end()
+    return [tok.folded[:n], tok.folded[n:]] if support.pair_df(tok.folded[:n], tok.folded[n:]) else None
 
 
 # Two words typed apart are read as the one word the archive prints (`_apart_as_one`) where it
@@ -55,22 +101,27 @@ def _apart_as_one(tokens: Sequence[Syllable], support: Support) -> list[Syllable
     article; "100 km" found none of the articles printing "100km"). Not words the index lacks (a
     slip: "kud o" is no "Kudo") or keystrokes ("Hari An" is "Hải An", not "harian")."""
     out = list(tokens)
-    taken = -1
+    taken = -1  # the second word of the last pair read as one
     for k, (a, b) in enumerate(pairwise(tokens)):
-        if k <= taken or a.alias or b.alias or not b.joined or not ((_letters(a) or a.exact.isdigit()) and _letters(b)):
-            continue
-        if not all(support.df(t.folded) or t.exact.isdigit() for t in (a, b)) or _keys(a.folded) or _keys(b.folded):
-            continue
-        word = a.folded + b.folded
-        printed = support.df(word)
-        if a.exact.isdigit():  # a number and its unit, "5 km" or "5km": either is the same
-            one = printed > 0
-        else:  # far more often as one word: "ha ma" is "hà mã" as much as "Hama", "sau di" not "Saudi"
-            one = printed >= APART_LEAST and printed > APART_RATIO * support.pair_df(a.folded, b.folded)
-        if one and not could_be_syllable(word):
-            out.append(replace(a, end=b.end, exact=a.exact + b.exact, folded=word, joined=False, alias=True))
+        if k > taken and b.joined and not (a.alias or b.alias) and _one_word(a, b, support):
+            out.append(replace(a, end=b.end, exact=a.exact + b.exact, folded=a.folded + b.folded, joined=False,
+                               alias=True))
             taken = k + 1
     return out
+
+
+def _one_word(a: Syllable, b: Syllable, support: Support) -> bool:
+    """Whether the archive prints `a` and `b` as one word (`_apart_as_one`)."""
+    number = a.exact.isdigit()
+    if not ((number or _letters(a)) and _letters(b)) or _keys(a.folded) or _keys(b.folded):
+        return False
+    if not ((number or support.df(a.folded)) and support.df(b.folded)) or could_be_syllable(a.folded + b.folded):
+        return False
+    printed = support.df(a.folded + b.folded)
+    if number:  # a number and its unit, "5 km" or "5km": either is the same
+        return printed > 0
+    # far more often as one word: "ha ma" is "hà mã" as much as "Hama", "sau di" not "Saudi"
+    return printed >= APART_LEAST and printed > APART_RATIO * support.pair_df(a.folded, b.folded)
 
 
 def _keys(folded: str) -> bool:
@@ -96,35 +147,15 @@ RUN_COHESION = 0.015
 SYLLABLE_LETTERS = 7
 
 
-def _run_apart(tokens: Sequence[Syllable], support: Support, near_df: Callable[[str], int]) -> list[Syllable]:
-    """Each word that is syllables run together (a hashtag, a domain, a phone keyboard's
-    "danang", "phaohoa", "hoangxuanvinh"), read as those syllables, which the archive prints
-    side by side where it never prints the word (`_syllables_run_together`), with the word
-    kept as their alias, the way "TP.HCM" keeps "tphcm": either finds the article. Alone such a
-    word found nothing, and beside other words it was dropped. Not where the index holds a word
-    one slip from it more often than the syllables side by side (`near_df`): "phanto" is
-    "phantom", "nguyan" "nguyen", not "phan tô", "nguy an"; but "namdinh" is "Nam Định", not
-    "namhinh", printed once."""
-    out: list[Syllable] = []
-    shift = 0
-    for tok in tokens:
-        parts = None
-        if not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact):
-            found = _syllables_run_together(tok.folded, support, tok.exact)
-            parts = found[1] if found and found[0] > near_df(tok.folded) else None
-        if not parts:
-            out.append(replace(tok, position=tok.position + shift) if shift else tok)
-            continue
-        at, start = tok.position + shift, tok.start
-        for k, part in enumerate(parts):
-            end = start + len(part)
-            exact = tok.exact[start - tok.start : end - tok.start]
-            out.append(replace(tok, start=start, end=end, exact=exact, folded=part, position=at + k,
-                               joined=tok.joined if k == 0 else True))
-            start = end
-        out.append(replace(tok, position=at, joined=False, alias=True))
-        shift += len(parts) - 1
-    return out
+def _syllables(tok: Syllable, support: Support, near_df: Callable[[str], int]) -> list[str] | None:
+    """The syllables a word is, run together (a hashtag, a domain, a phone keyboard's
+    "danang", "phaohoa", "hoangxuanvinh"), where the archive prints them side by side and never
+    the word (`_syllables_run_together`): alone such a word found nothing, and beside other
+    words it was dropped. Not where the index holds a word one slip from it more often than the
+    syllables side by side (`near_df`): "phanto" is "phantom", "nguyan" "nguyen", not "phan
+    tô", "nguy an"; but "namdinh" is "Nam Định", not "namhinh", printed once."""
+    found = _syllables_run_together(tok.folded, support, tok.exact)
+    return found[1] if found and found[0] > near_df(tok.folded) else None
 
 
 def _syllables_run_together(folded: str, support: Support, exact: str) -> tuple[int, list[str]] | None:
@@ -173,21 +204,3 @@ def _splits(letters: str, most: int) -> Iterator[list[str]]:
         if could_be_syllable(letters[:n]):
             for rest in _splits(letters[n:], most - 1):
                 yield [letters[:n], *rest]
-
-
-def _split_glued(tokens: Sequence[Syllable], support: Support) -> list[Syllable]:
-    out: list[Syllable] = []
-    shift = 0  # a word read as two moves the positions after it up by one
-    for tok in tokens:
-        head = _GLUED.match(tok.folded)
-        n = head.end() if head and not tok.alias and tok.end - tok.start == len(tok.folded) == len(tok.exact) else 0
-        keys = not has_marks(tok.exact) and decode_vni(tok.folded) is not None  # (typed with marks: no keys)
-        if n and not support.df(tok.folded) and not keys and support.pair_df(tok.folded[:n], tok.folded[n:]):
-            at = tok.position + shift
-            out.append(replace(tok, end=tok.start + n, exact=tok.exact[:n], folded=tok.folded[:n], position=at))
-            out.append(replace(tok, start=tok.start + n, exact=tok.exact[n:], folded=tok.folded[n:],
-                               position=at + 1, joined=True))
-            shift += 1
-        else:
-            out.append(replace(tok, position=tok.position + shift) if shift else tok)
-    return out

@@ -530,11 +530,7 @@ class SearchService:
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher))
         typo_index = gen.model("typo_index")
-
-        def near_df(folded: str) -> int:  # the commonest word the index holds one slip from it
-            return max((df for _, df in typo_index.candidates(folded, limit=3, maxdist=1)), default=0)
-
-        parsed = unquote_found_nowhere(split_glued(parsed, support, near_df), support)
+        parsed = unquote_found_nowhere(split_glued(parsed, support, typo_index), support)
         meanings = interpret(
             parsed, parsed.text, support, typo_index, gen.model("restorer"), self.abbreviations.listed
         )

@@ -14,6 +14,7 @@ from itertools import pairwise
 from indexer.analysis import Syllable, has_marks
 from indexer.keyboard import Support, could_be_syllable, decode_telex, decode_vni
 from indexer.query import ParsedQuery
+from indexer.typos import MAX_LENGTH, TypoIndex
 
 # Letters run into a number: "RON95", "iphone7", "windows10", "lộ1A" (a road: the archive prints
 # "lộ 1A"; a number run into its unit, "16GB", is never taken for a slip:
@@ -21,9 +22,7 @@ from indexer.query import ParsedQuery
 _GLUED = re.compile(r"[^\W\d_]+(?=\d\w*$)")
 
 
-def split_glued(
-    parsed: ParsedQuery, support: Support, near_df: Callable[[str], int] = lambda folded: 0
-) -> ParsedQuery:
+def split_glued(parsed: ParsedQuery, support: Support, lexicon: TypoIndex | None = None) -> ParsedQuery:
     """`parsed` with its words read as the archive spaces them:
 
     - letters run into a number ("RON95", "iphone7") that no article prints so, but that
@@ -31,17 +30,18 @@ def split_glued(
       (`_letters_and_number`): "RON95" was taken for a slip of "RON" ("rốn") and the number
       dropped, "windows10" for "undo"; `-RON95` kept nothing out;
     - syllables run together ("danang"), read as those syllables, the word kept as their alias
-      (`_syllables`; `near_df`: the df of the index's commonest word one slip from a word);
+      (`_syllables`), unless the index holds a word one slip away (`lexicon`) more often;
     - two words typed apart that the archive prints as one ("sam sung", "372 km/h"), given it
       as their alias in an unquoted clause (`_apart_as_one`).
 
-    The text and every span stay as typed."""
+    The text and every span stay as typed. `lexicon` (the index's typo index) also answers
+    whether a word of letters is in the index at all, where a df would read posting lists."""
     clauses = []
     for clause in parsed.clauses:
         tokens = _split(clause.tokens, lambda tok: _letters_and_number(tok, support), alias=False)
-        tokens = _split(tokens, lambda tok: _syllables(tok, support, near_df), alias=True)
+        tokens = _split(tokens, lambda tok: _syllables(tok, support, lexicon), alias=True)
         if not (clause.phrase or clause.negated):
-            tokens = _apart_as_one(tokens, support)
+            tokens = _apart_as_one(tokens, support, lexicon)
         clauses.append(replace(clause, tokens=tokens))
     return replace(parsed, clauses=clauses)
 
@@ -91,7 +91,7 @@ APART_LEAST = 3
 APART_RATIO = 30
 
 
-def _apart_as_one(tokens: Sequence[Syllable], support: Support) -> list[Syllable]:
+def _apart_as_one(tokens: Sequence[Syllable], support: Support, lexicon: TypoIndex | None) -> list[Syllable]:
     """Two words of plain letters typed side by side that the archive prints as one word, no
     syllable, far more often than as the pair ("sam sung": "Samsung" in 14 of news-2k's articles,
     "sâm sung" in none; APART_RATIO), given that word as their alias, the way "TP.HCM" has "tphcm": either
@@ -103,25 +103,34 @@ def _apart_as_one(tokens: Sequence[Syllable], support: Support) -> list[Syllable
     out = list(tokens)
     taken = -1  # the second word of the last pair read as one
     for k, (a, b) in enumerate(pairwise(tokens)):
-        if k > taken and b.joined and not (a.alias or b.alias) and _one_word(a, b, support):
+        if k > taken and b.joined and not (a.alias or b.alias) and _one_word(a, b, support, lexicon):
             out.append(replace(a, end=b.end, exact=a.exact + b.exact, folded=a.folded + b.folded, joined=False,
                                alias=True))
             taken = k + 1
     return out
 
 
-def _one_word(a: Syllable, b: Syllable, support: Support) -> bool:
+def _one_word(a: Syllable, b: Syllable, support: Support, lexicon: TypoIndex | None) -> bool:
     """Whether the archive prints `a` and `b` as one word (`_apart_as_one`)."""
     number = a.exact.isdigit()
-    if not ((number or _letters(a)) and _letters(b)) or _keys(a.folded) or _keys(b.folded):
+    if not ((number or _letters(a)) and _letters(b)):
         return False
-    if not ((number or support.df(a.folded)) and support.df(b.folded)) or could_be_syllable(a.folded + b.folded):
+    word = a.folded + b.folded  # (the cheap tests first: most pairs are no word in the index)
+    if not (number or _in_lexicon(word, lexicon)) or could_be_syllable(word) or _keys(a.folded) or _keys(b.folded):
         return False
-    printed = support.df(a.folded + b.folded)
+    if not ((number or support.df(a.folded)) and support.df(b.folded)):
+        return False
+    printed = support.df(word)
     if number:  # a number and its unit, "5 km" or "5km": either is the same
         return printed > 0
     # far more often as one word: "ha ma" is "hà mã" as much as "Hama", "sau di" not "Saudi"
     return printed >= APART_LEAST and printed > APART_RATIO * support.pair_df(a.folded, b.folded)
+
+
+def _in_lexicon(word: str, lexicon: TypoIndex | None) -> bool:
+    """Whether a word of letters may be in the index: a lookup in `lexicon`'s words (alphabetic,
+    up to MAX_LENGTH letters), cheaper than its df. Without one, maybe."""
+    return lexicon is None or len(word) > MAX_LENGTH or word in lexicon
 
 
 def _keys(folded: str) -> bool:
@@ -147,15 +156,18 @@ RUN_COHESION = 0.015
 SYLLABLE_LETTERS = 7
 
 
-def _syllables(tok: Syllable, support: Support, near_df: Callable[[str], int]) -> list[str] | None:
+def _syllables(tok: Syllable, support: Support, lexicon: TypoIndex | None) -> list[str] | None:
     """The syllables a word is, run together (a hashtag, a domain, a phone keyboard's
     "danang", "phaohoa", "hoangxuanvinh"), where the archive prints them side by side and never
     the word (`_syllables_run_together`): alone such a word found nothing, and beside other
-    words it was dropped. Not where the index holds a word one slip from it more often than the
-    syllables side by side (`near_df`): "phanto" is "phantom", "nguyan" "nguyen", not "phan
+    words it was dropped. Not where the index holds a word one slip from it (`lexicon`) more
+    often than the syllables side by side: "phanto" is "phantom", "nguyan" "nguyen", not "phan
     tô", "nguy an"; but "namdinh" is "Nam Định", not "namhinh", printed once."""
     found = _syllables_run_together(tok.folded, support, tok.exact)
-    return found[1] if found and found[0] > near_df(tok.folded) else None
+    if found is None:
+        return None
+    near = lexicon.candidates(tok.folded, limit=3, maxdist=1) if lexicon is not None else []
+    return found[1] if found[0] > max((df for _, df in near), default=0) else None
 
 
 def _syllables_run_together(folded: str, support: Support, exact: str) -> tuple[int, list[str]] | None:

@@ -4,20 +4,19 @@ tests/test_search.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from indexer.keyboard import DictSupport
 from indexer.query import parse_query
 from indexer.spacing import APART_RATIO, RUN_COHESION, split_glued
+from indexer.typos import TypoIndex
 
 
-def words(q: str, support: DictSupport, near_df: Callable[[str], int] = lambda w: 0) -> list[str]:
+def words(q: str, support: DictSupport, lexicon: TypoIndex | None = None) -> list[str]:
     """The query's words as read (aliases aside)."""
-    return [t.folded for t in split_glued(parse_query(q), support, near_df).positive_tokens]
+    return [t.folded for t in split_glued(parse_query(q), support, lexicon).positive_tokens]
 
 
 def aliases(q: str, support: DictSupport) -> list[str]:
-    parsed = split_glued(parse_query(q), support)
+    parsed = split_glued(parse_query(q), support, TypoIndex(support.syllables))
     return [t.folded for c in parsed.clauses for t in c.tokens if t.alias]
 
 
@@ -56,8 +55,9 @@ def test_syllables_run_together_are_read_apart_where_they_hold_together() -> Non
     assert words("danang", GLUED) == ["da", "nang"]  # 4 × 1000 / (5 × 5) holds together
     assert words("dola", GLUED) == ["dola"]
     assert words("phanto", GLUED) == ["phan", "to"]
-    assert words("phanto", GLUED, lambda w: 49) == ["phanto"]  # "phantom", 49 times; "phan to" twice
-    assert words("danang", GLUED, lambda w: 1) == ["da", "nang"]  # "namdinh" is not "namhinh", printed once
+    lexicon = TypoIndex({**GLUED.syllables, "phantom": 49, "dnang": 1})
+    assert words("phanto", GLUED, lexicon) == ["phanto"]  # "phantom", 49 times; "phan to" twice
+    assert words("danang", GLUED, lexicon) == ["da", "nang"]  # "namdinh" is not "namhinh", printed once
     assert RUN_COHESION > 1 * 1000 / (900 * 100)  # "va na"
     assert words("havana", GLUED) == ["havana"]
     assert words("samsung", GLUED) == ["samsung"]

@@ -93,13 +93,14 @@ APART_RATIO = 30
 
 def _apart_as_one(tokens: Sequence[Syllable], support: Support, lexicon: TypoIndex | None) -> list[Syllable]:
     """Two words of plain letters typed side by side that the archive prints as one word, no
-    syllable, far more often than as the pair ("sam sung": "Samsung" in 14 of news-2k's articles,
-    "sâm sung" in none; APART_RATIO), given that word as their alias, the way "TP.HCM" has "tphcm": either
-    finds the article. A foreign name split at its syllables was read as Vietnamese, "sắm
-    súng", and found no Samsung article. So is a number and the unit after it, wherever the
-    archive prints them run together ("372 km/h": "372km/h" is printed; 372 was said to be in no
-    article; "100 km" found none of the articles printing "100km"). Not words the index lacks (a
-    slip: "kud o" is no "Kudo") or keystrokes ("Hari An" is "Hải An", not "harian")."""
+    syllable, far more often than as the pair ("sam sung": "Samsung" in 14 of news-2k's
+    articles, "sâm sung" in none; APART_RATIO), given that word as their alias, the way
+    "TP.HCM" has "tphcm": either finds the article. A foreign name split at its syllables was
+    read as Vietnamese, "sắm súng", and found no Samsung article. So is a number and the unit
+    after it, wherever the archive prints them run together ("372 km/h": "372km/h" is printed;
+    372 was said to be in no article; "100 km" found none of the articles printing "100km").
+    Not words the index lacks (a slip: "kud o" is no "Kudo") or keystrokes ("Hari An" is "Hải
+    An", not "harian")."""
     out = list(tokens)
     taken = -1  # the second word of the last pair read as one
     for k, (a, b) in enumerate(pairwise(tokens)):
@@ -116,7 +117,9 @@ def _one_word(a: Syllable, b: Syllable, support: Support, lexicon: TypoIndex | N
     if not ((number or _letters(a)) and _letters(b)):
         return False
     word = a.folded + b.folded  # (the cheap tests first: most pairs are no word in the index)
-    if not (number or _in_lexicon(word, lexicon)) or could_be_syllable(word) or _keys(a.folded) or _keys(b.folded):
+    if not (number or _in_lexicon(word, lexicon)) or could_be_syllable(word):
+        return False
+    if _keys(a.folded) or _keys(b.folded):
         return False
     if not ((number or support.df(a.folded)) and support.df(b.folded)):
         return False
@@ -184,7 +187,7 @@ def _syllables_run_together(folded: str, support: Support, exact: str) -> tuple[
     letters in Latin ("vietnam": 17 articles against 707 for "Việt Nam"); "bêtông" is printed."""
     if len(folded) < RUN_LETTERS or not folded.isascii() or not folded.isalpha() or could_be_syllable(folded):
         return None
-    if decode_vni(folded) is not None or decode_telex(folded) is not None:
+    if _keys(folded):
         return None
     if support.printed(exact) if has_marks(exact) else support.df(folded):
         return None

@@ -1939,7 +1939,8 @@ def test_syllables_typed_run_together_are_read_apart(tmp_path: Path) -> None:
 def test_a_name_typed_apart_finds_the_word_the_archive_prints(tmp_path: Path) -> None:
     """ "sam sung": a foreign name split at its syllables was read as Vietnamese ("sắm súng")
     and found no Samsung article (bug hunt 67). Where the archive prints the two run together
-    more than apart, that word is their alias, and "did you mean" shows them as typed."""
+    far more than apart (`spacing.APART_RATIO`), that word is their alias, and "did you mean"
+    shows them as typed."""
     service = small_service(tmp_path, [
         {"id": "s8", "title": "Samsung Galaxy S8", "lead": "Điện thoại Samsung mới."},
         {"id": "note", "title": "Samsung Note", "lead": "Pin điện thoại Samsung."},

@@ -481,7 +481,8 @@ class QueryBuilder:
                 continue
             found = self.abbreviations.match(folded, i)
             alias = aliases.get(tokens[i].position)
-            if found and alias is not None and found[0] < sum(1 for t in tokens[i:] if t.start < alias.end):
+            span = [t for t in tokens[i:] if t.start < alias.end] if alias is not None else []  # the alias's words
+            if found and found[0] < len(span):
                 found = None  # a longer word typed apart: "vn express" is "VnExpress", not "Việt Nam express"
             if found:
                 length, forms = found
@@ -505,7 +506,6 @@ class QueryBuilder:
                 i += length
                 continue
             if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
-                span = [t for t in tokens[i:] if t.start < alias.end]
                 self.highlight.term(alias.folded)
                 sequence = self._sequence(tuple(t.folded for t in span), parts)
                 words = [self._fields(parts, "", t.folded, 1.0) for t in span]

@@ -302,8 +302,8 @@ class Abbreviations:
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             read = [self._read(text) for text in line.split("\t") if text.strip()]
-            self.spellings.update(filter(None, (self._spelled(text) for text in line.split("\t") if text.strip())))
-            written = [syllables for syllables, _ in read] + [joined for _, run in read for joined in run]
+            self.spellings.update(spelled for _, _, spelled in read if spelled)
+            written = [syllables for syllables, _, _ in read] + [joined for _, run, _ in read for joined in run]
             forms = list(dict.fromkeys(f for f in written if f))
             if len(forms) < 2:
                 continue
@@ -313,22 +313,18 @@ class Abbreviations:
                 self.longest = max(self.longest, len(form))
 
     @staticmethod
-    def _read(text: str) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    def _read(text: str) -> tuple[tuple[str, ...], list[tuple[str, ...]], str]:
         """(the folded syllables of one form of the list; for an initialism written in parts,
         "TP.HCM", "TN&MT", its letters run together, "tphcm", as the analyzer's alias reads it
-        in a text too): each finds the other's articles and marks, where only their expansion
-        was shared."""
+        in a text too: each finds the other's articles and marks, where only their expansion
+        was shared; the form as written, lowercase, where it is one word, "ĐH": "đh", "TP.HCM":
+        "tphcm", else "")."""
         text = normalize_text(text.strip())
         tokens = tokenize(text)
         joined = [(t.folded,) for t in tokens if t.alias and t.start == 0 and t.end == len(text)]
-        return tuple(t.folded for t in tokens if not t.alias), joined
-
-    @staticmethod
-    def _spelled(text: str) -> str:
-        """A form as written, lowercase, where it is one word ("ĐH": "đh"; "TP.HCM": "tphcm")."""
-        tokens = tokenize(normalize_text(text.strip()))
         words = [t for t in tokens if not t.alias]
-        return words[0].exact if len(words) == 1 else next((t.exact for t in tokens if t.alias), "")
+        spelled = words[0].exact if len(words) == 1 else next((t.exact for t in tokens if t.alias), "")
+        return tuple(t.folded for t in words), joined, spelled
 
     def listed(self, word: Syllable) -> bool:
         """Whether one typed word is a form of a group on its own: an abbreviation ("bch",

@@ -537,9 +537,11 @@ class SearchService:
         return parsed, QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
 
     def health(self) -> dict[str, Any]:
+        """The served index, and whether this process is still loading its "did you mean"
+        models (`warming`: answers come at once, without spelling help, until it is false)."""
         gen = self.generation()
         return {"status": "ok", "documents": gen.meta["documents"], "built_at": gen.meta["built_at"],
-                "generation": gen.path.name}
+                "generation": gen.path.name, "warming": gen.warming}
 
     def collection(self) -> dict[str, Any]:
         meta = self.generation().meta

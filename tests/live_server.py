@@ -46,15 +46,21 @@ class Server:
                 stderr=err,
             )
 
-    def wait_ready(self, timeout: float = 30.0) -> None:
+    def wait_ready(self, timeout: float = 30.0, warm_answers: int = 8) -> None:
+        """Until `warm_answers` health answers in a row say the answering worker has loaded its
+        models: each is a new connection, taken by whichever worker accepts it, and a worker
+        still warming answers searches without "did you mean" or an ETag (as CI once caught)."""
         deadline = time.monotonic() + timeout
+        warm = 0
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"server exited with {self.proc.returncode}: {self.stderr()}")
             with contextlib.suppress(requests.ConnectionError):
-                if requests.get(self.url + "/api/health", timeout=2).status_code == 200:
+                response = requests.get(self.url + "/api/health", timeout=2)
+                warm = warm + 1 if response.status_code == 200 and not response.json()["warming"] else 0
+                if warm == warm_answers:
                     return
-            time.sleep(0.1)
+            time.sleep(0.05)
         raise AssertionError(f"server not ready after {timeout} s: {self.stderr()}")
 
     def stop(self) -> int:

@@ -449,11 +449,28 @@ def test_an_answer_given_while_the_models_load_is_neither_tagged_nor_kept(
     gen = app.extensions["vnsearch"].generation()
     gen.warming = True
     try:
-        early = client.get("/api/search?q=doanh+nghiepp", headers={"If-None-Match": full.headers["ETag"]})
+        early = client.get("/api/search?q=doanh+nghiepp")
+        # a client holding the whole, tagged answer keeps it: 304 even from a worker still warming
+        held = client.get("/api/search?q=doanh+nghiepp", headers={"If-None-Match": full.headers["ETag"]})
     finally:
         gen.warming = False
     assert early.status_code == 200 and "ETag" not in early.headers and early.headers["Cache-Control"] == "no-store"
+    assert held.status_code == 304 and held.headers["ETag"] == full.headers["ETag"]
     assert client.get("/api/search?q=doanh+nghiepp", headers={"If-None-Match": full.headers["ETag"]}).status_code == 304
+
+
+def test_health_says_while_the_models_load(app: Flask, client: FlaskClient) -> None:
+    """A monitor (or the test server) can wait for `warming` to turn false; revalidating with
+    the tag it got while warming gives the new state, not a 304."""
+    gen = app.extensions["vnsearch"].generation()
+    gen.warming = True
+    try:
+        warming = client.get("/api/health")
+    finally:
+        gen.warming = False
+    assert warming.get_json()["warming"] is True
+    warm = client.get("/api/health", headers={"If-None-Match": warming.headers["ETag"]})
+    assert warm.status_code == 200 and warm.get_json()["warming"] is False
 
 
 # --- CORS -------------------------------------------------------------------------------------

@@ -153,11 +153,15 @@ def _etag(canonical: Any) -> str:
     return f"{generation}.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}"
 
 
+def _holds(etag: str) -> bool:
+    """If-None-Match names `etag` (or "*"): the client already holds this answer."""
+    inm = request.if_none_match
+    return bool(inm) and (inm.star_tag or inm.contains_weak(etag))
+
+
 def _cached(etag: str, cache_control: str, produce: Callable[[], Any]) -> Response:
     """304 when If-None-Match already holds `etag`, else the JSON of produce()."""
-    inm = request.if_none_match
-    fresh = bool(inm) and (inm.star_tag or inm.contains_weak(etag))
-    response = Response(status=304) if fresh else _json(produce())
+    response = Response(status=304) if _holds(etag) else _json(produce())
     response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = cache_control
     return response
@@ -184,14 +188,16 @@ def search() -> Response:
         return _service().search(q, page=page, per_page=per_page, sort=sort, date_from=date_from,
                                  date_to=date_to, field=field)
 
-    if _service().generation().warming:
+    etag, cache_control = _etag(params), f"public, max-age={SEARCH_MAX_AGE}"
+    if _service().generation().warming and not _holds(etag):
         # answered at once, without spelling help, while a new index's models load: another
         # answer than the one its ETag would promise, so neither tagged nor to be kept
-        # (a browser revalidated such an answer with 304 for the life of the index)
+        # (a browser revalidated such an answer with 304 for the life of the index). A client
+        # that holds the tagged, whole answer still gets its 304.
         response = _json(answer())
         response.headers["Cache-Control"] = "no-store"
         return response
-    return _cached(_etag(params), f"public, max-age={SEARCH_MAX_AGE}", answer)
+    return _cached(etag, cache_control, answer)
 
 
 @api.get("/articles/<path:article_id>")
@@ -225,7 +231,9 @@ def suggest() -> Response:
 @api.get("/health")
 def health() -> Response:
     """GET /api/health: 200 while an index is served (503 index_unavailable otherwise)."""
-    return _cached(_etag(None), "no-cache", _service().health)
+    health = _service().health()
+    # the tag follows `warming` too, so a revalidating monitor sees it turn false
+    return _cached(_etag({"warming": health["warming"]}), "no-cache", lambda: health)
 
 
 @api.get("/openapi.json")

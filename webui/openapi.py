@@ -220,12 +220,17 @@ SCHEMAS: dict[str, Any] = {
     },
     "Health": {
         "type": "object",
-        "required": ["status", "documents", "built_at", "generation"],
+        "required": ["status", "documents", "built_at", "generation", "warming"],
         "properties": {
             "status": {"type": "string", "enum": ["ok"]},
             "documents": {**_INT, "minimum": 0},
             "built_at": {**_STR, "description": "when the served index was built (ISO 8601)"},
             "generation": {**_STR, "description": "the served index generation (changes on every build)"},
+            "warming": {
+                "type": "boolean",
+                "description": "the answering worker is still loading the index's spelling models: its "
+                "searches come at once without 'did you mean', untagged and not to be cached",
+            },
         },
     },
 }

@@ -580,14 +580,26 @@ class WordChoice:
         then "Donovan"). None for a word that opens with a digit: "16GB", "39m2", "50cc" are a
         number and its unit, neither keystrokes nor a slip ("50cc" was offered "có", "16gb" "gì").
         No base letters for a word with a capital inside ("VinFast", "iPhone"): a name, not
-        keystrokes ("VinFast", its f and s read as Telex tone keys, was offered "Vina")."""
+        keystrokes ("VinFast", its f and s read as Telex tone keys, was offered "Vina"); nor where
+        for a code, whose digits are no VNI keys (`_vni_digits`: "H5N1" was offered "HN", Hà Nội's
+        news, "P2P" "PP", "A321neo" "Neo"; bug hunt 70)."""
         if self.raw[:1].isdigit():
             return ()
         keys = self.folded_forms
         letters = base_letters(self.raw)
-        if letters in keys or len(letters) >= LONG_WORD or _capital_inside(self.raw):
+        if letters in keys or len(letters) >= LONG_WORD or _capital_inside(self.raw) or not _vni_digits(self.raw):
             return keys
         return (*keys, letters)
+
+
+_NOT_VNI_DIGITS = re.compile(r"^[^aeiouy\d]*[0-8]|\d{3}", re.IGNORECASE)
+
+
+def _vni_digits(word: str) -> bool:
+    """Whether the digits of a word may be VNI keys: each after a vowel (a mark or a tone), or 9
+    after d (đ), and never three in a row (a mark and a tone at most: "Vie65t"). "H5N1", "P2P"
+    and "A321neo" are codes."""
+    return _NOT_VNI_DIGITS.search(word) is None
 
 
 def _capital_inside(word: str) -> bool:

@@ -147,6 +147,7 @@ def interpret(
     question = looks_like_question(cues, parsed.text) or _hurried_question(cues)
     # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
     may_be_framed = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
+    capitals_tell = _capitals_tell(parsed)
     for clause in parsed.clauses:
         tokens = [t for t in clause.tokens if not t.alias]
         if clause.negated:
@@ -162,6 +163,8 @@ def interpret(
         else:
             understood, slips = _understood_words(tokens, text, support, typo_index, restorer)
             understood, slips = _abbreviations_as_typed(tokens, text, understood, slips, listed)
+            if capitals_tell:
+                slips = [[] if _typed_initialism(t, text, support) else s for t, s in zip(tokens, slips, strict=True)]
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
         framing, asides = set(), set()
@@ -194,7 +197,7 @@ def interpret(
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
                 if sure == "shown":
                     meaning = replace(meaning, shown=held, how="typo")
-            meanings[id(tok)] = _grouped_number(meaning, support)
+            meanings[id(tok)] = _unpadded_number(_grouped_number(meaning, support), support)
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
@@ -225,6 +228,22 @@ def _abbreviations_as_typed(
     return understood, slips
 
 
+def _capitals_tell(parsed: ParsedQuery) -> bool:
+    """Whether a word typed in capitals says something: the query has a word of small letters
+    (typed all in capitals, every word is)."""
+    return any(any(c.islower() for c in parsed.text[t.start : t.end]) for t in parsed.positive_tokens)
+
+
+def _typed_initialism(tok: Syllable, text: str, support: Support) -> bool:
+    """Letters typed in capitals ("HN", "TQ", "HS", where `_capitals_tell`) that spell no
+    syllable and that the archive prints: an initialism as it prints it (Hà Nội, Trung Quốc,
+    học sinh), not a slip of "họ" or "từ": `chém người shop quần áo HN` was offered "HỌ", `DN
+    TQ xả thải` "TỪ", and in a long query the slip was taken (bug hunt 69)."""
+    typed = text[tok.start : tok.end]
+    return len(typed) >= 2 and typed.isalpha() and typed.isupper() and not could_be_syllable(tok.folded) \
+        and bool(support.df(tok.folded))
+
+
 def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:
     """A number of four digits or more typed ungrouped ("1000", "10000") found as news prints it
     too, its thousands grouped by dots ("1.000 tỷ": `1000 tỷ` found 2 articles of news-2k, a
@@ -237,6 +256,19 @@ def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:
     if not support.df(grouped):
         return meaning
     return replace(meaning, forms=(meaning.forms[0], (grouped, meaning.forms[0][1]), *meaning.forms[1:]))
+
+
+def _unpadded_number(meaning: Meaning, support: Support | None) -> Meaning:
+    """A day or month typed with a leading zero ("06/02", "07-02": how phones and forms write a
+    date) found as news prints it too, "6/2": `chứng khoán 06/02` found 2 articles of news-2k,
+    not the one on 6/2, whose date every hit needs (`ranking.QueryBuilder._dates`; bug hunt 69).
+    Both spellings are read in full, the one typed first."""
+    folded = meaning.forms[0][0]
+    if support is None or len(folded) != 2 or folded[0] != "0" or not "1" <= folded[1] <= "9":
+        return meaning
+    if not support.df(folded[1]):
+        return meaning
+    return replace(meaning, forms=(meaning.forms[0], (folded[1], meaning.forms[0][1]), *meaning.forms[1:]))
 
 
 def _mistyped_question_words(

@@ -133,10 +133,15 @@ def completion_text(text: str) -> str:
     """What search-as-you-type completes (`SearchService.suggest`): the words typed, without
     the query's syntax, which titles do not print (`"giá` is "giá", `title:gia` "gia", `nam OR`
     "nam"); an excluded word is no part of it (`-gia` is "")."""
-    words = []
+    words: list[str] = []
+    excluding = False  # (after NOT)
     for m in _QUERY_TOKEN.finditer(_unspaced_fields(_balanced(text))):
         word, phrase, prefix = m.group("word"), m.group("phrase"), m.group("field")
-        if m.group("quote") is not None or m.group("neg") or word == "OR":
+        if m.group("quote") is not None or word == "OR" or (word in ("AND", "NOT") and words and not excluding):
+            excluding = word == "NOT"
+            continue
+        if m.group("neg") or excluding:
+            excluding = False
             continue
         if prefix and word is not None and FIELD_ALIASES.get(prefix.lower()) is None:
             word = prefix + ":" + word  # not a field: one word ("19:30")
@@ -165,7 +170,10 @@ _HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # was searched as two loose words, and `-“ban đầu”` searched for "đầu" instead of keeping it out
 _TYPOGRAPHIC_QUOTES = "“”„‟″〝〞"
 _OPERATORS = {ord(c): ord('"') for c in _TYPOGRAPHIC_QUOTES} | {0x2212: ord("-")}
-_AS_TYPED_ON_A_KEYBOARD = _HALF_WIDTH | _OPERATORS
+# ... and the "_" and "+" a slug, a hashtag or a URL puts between words as spaces:
+# `gia_vang_hom_nay` was one word no article holds (nothing found), `gia+vang` words apart
+_SEPARATORS = {ord("_"): ord(" "), ord("+"): ord(" ")}
+_AS_TYPED_ON_A_KEYBOARD = _HALF_WIDTH | _OPERATORS | _SEPARATORS
 
 
 def normalize_query(text: str) -> str:
@@ -179,7 +187,10 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
 
     Syntax: "exact phrase", -word / -"phrase" to exclude (a minus before a number excludes it
     at the end of the query, "iphone -7"; elsewhere it is a negative number, "ở -50 độ"), OR
-    between two units, and a field
+    between two units (AND between them is what words typed side by side mean already; NOT
+    before one excludes it, as the minus does: Lucene's and the search engines' words for
+    them, which were searched as the words "and" and "not", "did you mean" offering "ANH"),
+    and a field
     prefix (title:, caption:, body:, lead:; a space after it is forgiven, a prefix with nothing
     after it is dropped). An unbalanced quote is ignored; quotes after MAX_QUOTED_PHRASES
     phrases are searched as their words. A unit is a phrase
@@ -188,7 +199,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """
     typographic = any(c in _TYPOGRAPHIC_QUOTES for c in text or "")
     typed = "".join(ch if ch.isprintable() else " " for ch in normalize_text(text or "").translate(_HALF_WIDTH))
-    mapped = typed.translate(_OPERATORS)  # one for one: the same spans
+    mapped = typed.translate(_OPERATORS | _SEPARATORS)  # one for one: the same spans
     text = _unspaced_fields(_balanced(mapped))
     truncated = len(text) > MAX_QUERY_CHARS
     # the text as typed, its quotes as typed (“…” shown back as “…”, in "did you mean" too),
@@ -201,6 +212,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     run: Clause | None = None  # the current run of plain words
     n_terms = 0
     n_phrases = 0
+    excluding = False  # NOT came before this unit
     for m in _QUERY_TOKEN.finditer(text):
         if m.group("quote") is not None:
             continue
@@ -209,7 +221,10 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
             parsed.clauses[-1].or_next = True
             run = None
             continue
-        negated = bool(m.group("neg"))
+        if word in ("AND", "NOT") and parsed.clauses and not excluding:
+            excluding = word == "NOT"
+            continue
+        negated, excluding = bool(m.group("neg")) or excluding, False
         prefix = m.group("field")
         alias = FIELD_ALIASES.get(prefix.lower()) if prefix else None
         clause_parts = tuple(parts)

@@ -324,7 +324,9 @@ class QueryBuilder:
         """A short query's dates typed day/month ("20/11", "6/12/2017"): each its numbers side by
         side, as the text prints a date. Matched apart, a date's numbers found whatever printed
         "20" and "11" most ("… 4/11 … 20%" in a tennis report), and of 25 dates news-2k prints
-        1-3 times, 6 had none of those articles in the top 10 (bug hunt 64)."""
+        1-3 times, 6 had none of those articles in the top 10 (bug hunt 64). A day or month
+        with or without its leading zero (`_day_or_month`): "06/02" is "6/2", and "7/2" finds
+        "07/2/2017" (bug hunt 69)."""
         tokens = [t for t in clause.tokens if not t.alias]
         text = self.parsed.text
         runs: list[list[int]] = []
@@ -335,8 +337,17 @@ class QueryBuilder:
                     runs[-1].append(i)
                 else:
                     runs.append([i - 1, i])
-        return [self._sequence(tuple(meanings[i].forms[0][0] for i in run), clause.parts, exact=True,
-                               apart=range(1, len(run))) for run in runs]  # ("/" parts them: no pairs held)
+        return [self._sequences([self._day_or_month(meanings[i]) for i in run], clause.parts, exact=True,
+                                apart=range(1, len(run))) for run in runs]  # ("/" parts them: no pairs held)
+
+    def _day_or_month(self, meaning: Meaning) -> tuple[str, ...]:
+        """A date's number as understood ("06" is "06" and "6": `meanings._unpadded_number`),
+        and a lone digit with its leading zero, where the index holds it ("7": "07")."""
+        spellings = _read_in_full(meaning)
+        padded = "0" + spellings[0]
+        if len(spellings[0]) == 1 and (self.df is None or self.df(padded)):
+            spellings = (*spellings, padded)
+        return spellings
 
     def _meanings(self, clause: Clause) -> list[Meaning]:
         """How each word of `clause` (its aliases aside) was understood."""

@@ -17,18 +17,19 @@ from indexer.query import ParsedQuery
 from indexer.typos import MAX_LENGTH, TypoIndex
 
 # Letters run into a number: "RON95", "iphone7", "windows10", "lộ1A" (a road: the archive prints
-# "lộ 1A"; a number run into its unit, "16GB", is never taken for a slip:
-# `keyboard.WordChoice.typo_keys`).
-_GLUED = re.compile(r"[^\W\d_]+(?=\d\w*$)")
+# "lộ 1A"); a number run into its unit: "121kg", "560km", "20tấn" (never taken for a slip:
+# `keyboard.WordChoice.typo_keys`). The match is the first of the two.
+_GLUED = (re.compile(r"[^\W\d_]+(?=\d\w*$)"), re.compile(r"\d+(?=[^\W\d_]+$)"))
 
 
 def split_glued(parsed: ParsedQuery, support: Support, lexicon: TypoIndex | None = None) -> ParsedQuery:
     """`parsed` with its words read as the archive spaces them:
 
-    - letters run into a number ("RON95", "iphone7") that no article prints so, but that
-      articles print as two words side by side ("RON 95"), read as those two words
-      (`_letters_and_number`): "RON95" was taken for a slip of "RON" ("rốn") and the number
-      dropped, "windows10" for "undo"; `-RON95` kept nothing out;
+    - letters run into a number ("RON95", "iphone7"), or a number into its unit ("121kg"),
+      that no article prints so, but that articles print as two words side by side ("RON 95",
+      "121 kg"), read as those two words (`_letters_and_number`): "RON95" was taken for a slip
+      of "RON" ("rốn") and the number dropped, "windows10" for "undo"; `-RON95` kept nothing
+      out; `giảm 121kg` did not find "giảm 121 kg";
     - syllables run together ("danang"), read as those syllables, the word kept as their alias
       (`_syllables`), unless the index holds a word one slip away (`lexicon`) more often;
     - two words typed apart that the archive prints as one ("sam sung", "372 km/h"), given it
@@ -71,11 +72,11 @@ def _split(tokens: Sequence[Syllable], parts_of: Callable[[Syllable], list[str] 
 
 
 def _letters_and_number(tok: Syllable, support: Support) -> list[str] | None:
-    """The letters and the number of a word that runs one into the other ("RON95"), if no
-    article prints the word and articles print the two side by side. Not a word that VNI keys
+    """The letters and the number of a word that runs one into the other ("RON95", "121kg"), if
+    no article prints the word and articles print the two side by side. Not a word that VNI keys
     spell ("ha2" is "hà"), unless typed with marks: "quận1" is no keystrokes (it was offered
     "quận", the number dropped)."""
-    head = _GLUED.match(tok.folded)
+    head = next((m for m in (glued.match(tok.folded) for glued in _GLUED) if m), None)
     if head is None or support.df(tok.folded):
         return None
     if not has_marks(tok.exact) and decode_vni(tok.folded) is not None:  # (typed with marks: no keys)

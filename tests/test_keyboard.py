@@ -249,6 +249,9 @@ def test_typo_candidates_after_decoding(support: DictSupport) -> None:
     got = understand(["VinFast", "phoxos"], support)
     assert got.words[0].typo_keys == ("vinfast",) and got.words[1].typo_keys == ("phoxos", "pho")
     assert typo_candidates(got, support, index) == [[], ["pho"]]
+    # a code's digits are no VNI keys: "H5N1" was offered "HN" (bug hunt 70); "Vie65t" is keys
+    got = understand(["H5N1", "P2P", "A321neo", "Vie65tt"], support)
+    assert [w.typo_keys for w in got.words] == [("h5n1",), ("p2p",), ("a321neo",), ("vie65tt", "viett")]
     # the docs' example with one more stray key: "nooiij" does not decode, "noii" is 1 edit away
     assert typo_candidates(understand(["haf", "nooiij"], support), support, index) == [[], ["noi"]]
     # a typo in a plain word: candidates in context

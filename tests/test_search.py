@@ -1013,6 +1013,63 @@ def test_a_date_typed_day_slash_month_finds_the_articles_that_print_it(tmp_path:
     assert {h["id"] for h in service.search("giao bóng 20 11")["hits"]} == {"stats"}  # no date typed
 
 
+def test_a_date_finds_it_printed_with_or_without_leading_zeros(tmp_path: Path) -> None:
+    """Phones and forms write "06/02"; news prints "6/2", and sometimes "07/2/2017". The
+    zero-padded date found nothing that printed it otherwise (bug hunt 69: `chứng khoán 06/02`,
+    2 articles of news-2k, not the one on 6/2)."""
+    service = small_service(tmp_path, [
+        {"id": "bare", "title": "Chứng khoán phiên 6/2 tăng điểm", "lead": "Tin.", "body": "Tin."},
+        {"id": "padded", "title": "Giá vàng ngày 07/2/2017", "lead": "Tin.", "body": "Tin."},
+        {"id": "other", "title": "Chứng khoán 2 phiên tăng, vàng giảm 6 giá", "lead": "Tin.", "body": "Tin."},
+    ])
+    for typed in ("chứng khoán 06/02", "chứng khoán 06/2", "chung khoan 6/02", "chứng khoán 6/2"):
+        assert [h["id"] for h in service.search(typed)["hits"]] == ["bare"], typed
+    for typed in ("vàng 7/2/2017", "vàng 07/02/2017", "gia vang 7/2"):  # (5 words: a pasted headline)
+        assert [h["id"] for h in service.search(typed)["hits"]] == ["padded"], typed
+
+
+def test_a_number_run_into_its_unit_finds_them_printed_apart(tmp_path: Path) -> None:
+    """ "121kg" typed, "121 kg" printed: the glued word was in no article, reported absent,
+    and the article lost (bug hunt 69)."""
+    service = small_service(tmp_path, [
+        {"id": "apart", "title": "Cô gái giảm 121 kg sau hai năm", "lead": "Tin.", "body": "Tin."},
+        {"id": "other", "title": "Giảm cân nhanh", "lead": "Tin.", "body": "Tin."},
+    ])
+    found = service.search("giảm 121kg")
+    assert [h["id"] for h in found["hits"]] == ["apart"] and not found.get("absent")
+
+
+def test_separators_and_operators_people_type_between_words(tmp_path: Path) -> None:
+    """A slug's or URL's "_" and "+" part words (`gia_vang_hom_nay` found nothing); AND between
+    words is what typing them side by side means, NOT before one keeps it out (both were searched
+    as words, "did you mean" offering "ANH"); each is shown back as typed."""
+    service = small_service(tmp_path, [
+        {"id": "gold", "title": "Giá vàng hôm nay tăng mạnh", "lead": "Tin.", "body": "Tin."},
+        {"id": "silver", "title": "Giá vàng và bạc hôm nay", "lead": "Tin.", "body": "Tin."},
+    ])
+    for typed in ("gia_vang_hom_nay", "gia+vang+hom+nay", "giá vàng AND hôm nay"):
+        found = service.search(typed)
+        assert {h["id"] for h in found["hits"]} == {"gold", "silver"} and found["query"] == typed, typed
+    assert [h["id"] for h in service.search("giá vàng NOT bạc")["hits"]] == ["gold"]
+    assert [h["id"] for h in service.search("giá vàng -bạc")["hits"]] == ["gold"]
+    assert service.search("giá vàng AND hôm nay")["suggestion"] is None
+
+
+def test_an_initialism_typed_in_capitals_is_no_slip(tmp_path: Path) -> None:
+    """ "HN", "TQ" typed in capitals, printed so, spelling no syllable: an initialism, where it was
+    a slip of "họ" (100 times as common) and offered "HỌ" (bug hunt 69). Typed in small letters,
+    or in a query all in capitals, it may still be one."""
+    service = small_service(tmp_path, [
+        {"id": "hn", "title": "Chém người trong shop quần áo ở HN", "lead": "Tin.", "body": "Tin."},
+        *({"id": f"ho{k}", "title": f"Quần áo họ mặc lần {k}", "lead": "Tin.", "body": "Tin."} for k in range(110)),
+    ])
+    for typed in ("shop quần áo HN", "chém người trong shop quần áo HN"):  # (a long query took the slip)
+        found = service.search(typed)
+        assert [h["id"] for h in found["hits"]] == ["hn"] and found["suggestion"] is None, typed
+    assert service.search("shop quan ao hn")["suggestion"]["text"] == "shop quần áo họ"
+    assert service.search("SHOP QUẦN ÁO HN")["suggestion"]["text"] == "SHOP QUẦN ÁO HỌ"
+
+
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:
     """The archive prints "H’Mông" and "H'Mông"; a keyboard types "'". Each found only the
     articles that print it as typed ("H'Mông": 1 of the 5 of news-2k)."""

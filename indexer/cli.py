@@ -103,10 +103,11 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("paths", nargs="*", type=Path, help="pages (.txt), .jsonl, .jsonl.gz, or folders (default: seeds/)")
     index_opt(b)
     b.add_argument("--strict", action="store_true", help="fail (and keep the old index) if any input is rejected")
-    b.add_argument("--procs", type=int, default=None, help="writer processes (default: 2, or 1 core if that is all)")
+    b.add_argument("--procs", type=_whole(1, 64), default=None,
+                   help="writer processes (default: 2, or 1 core if that is all)")
     b.add_argument(
         "--memory-mb",
-        type=float,
+        type=_megabytes,
         default=BUILD_LIMIT_MB,
         help=f"postings held in memory by all writer processes before they write them apart (default {BUILD_LIMIT_MB})",
     )
@@ -350,15 +351,25 @@ def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
     as the option typed, not as the API's `per_page`."""
 
     def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not re.fullmatch(r"-?[0-9]+", text):  # as the API reads one: not int()'s "1_0", " 5", "５"
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+        value = int(text)
         if value < low or (high is not None and value > high):
             raise argparse.ArgumentTypeError(f"must be from {low} to {high}" if high else f"must be {low} or more")
         return value
 
     return parse
+
+
+def _megabytes(text: str) -> float:
+    """An argparse type: a number of megabytes from 1, finite (`--memory-mb nan` was a traceback)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 1 <= value < 1e9:  # (NaN fails both)
+        raise argparse.ArgumentTypeError("must be a number of megabytes from 1")
+    return value
 
 
 ECHO_CHARS = 200  # of a query echoed back: a pasted 10,000-character one is not repeated whole
@@ -383,6 +394,8 @@ def cmd_search(args: argparse.Namespace) -> int:
             field=args.field,
         )
     except InvalidParameter as exc:  # --page and --limit are whole from 1: only the window is left
+        if exc.code == "invalid_date":  # named as typed here: "--from", not the API's "from"
+            raise CliError(re.sub(r"\b(from|to)\b", r"--\1", str(exc), count=2)) from None
         if exc.code != "invalid_page":
             raise
         raise CliError(f"--page × --limit may not exceed {MAX_RESULT_WINDOW}: page {args.page} of {args.limit} "

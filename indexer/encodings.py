@@ -406,11 +406,17 @@ UTF8_CHARS_PER_STRAY = 10
 def _few_strays(data: bytes) -> bool:
     """Whether `data` is UTF-8 text (beyond ASCII) but for a few stray bytes: a cut character,
     a pasted Windows-1252 quote. One damaged line of a feed of one or two records lost the
-    file, as "not UTF-8" (`_mostly_utf8` wants 3 good lines for each damaged one)."""
-    text = data.decode("utf-8", errors="replace")
-    strays = text.count("\ufffd")
-    beyond_ascii = sum(1 for ch in text if ord(ch) > 0x7F) - strays
-    return strays > 0 and beyond_ascii >= UTF8_CHARS_PER_STRAY * strays
+    file, as "not UTF-8" (`_mostly_utf8` wants 3 good lines for each damaged one). Strays that
+    are all Windows-1252 punctuation (bytes 0x80-0x9F: “ ” ‘ ’ – … , which no legacy Vietnamese
+    encoding's letters are) need only some UTF-8 beside them: a brief of 5 marked letters and
+    two pasted curly quotes was rejected whole (bug hunt 70)."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    strays = [ch for ch in text if "\udc80" <= ch <= "\udcff"]
+    beyond_ascii = sum(1 for ch in text if ord(ch) > 0x7F) - len(strays)
+    if not strays or not beyond_ascii:
+        return False
+    punctuation = all(ch <= "\udc9f" for ch in strays)
+    return punctuation or beyond_ascii >= UTF8_CHARS_PER_STRAY * len(strays)
 
 
 def _guess_legacy(sample: bytes) -> str:

@@ -28,6 +28,7 @@ import io
 import json
 import os
 import re
+import unicodedata
 import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -433,6 +434,9 @@ def parse_jsonl_record(obj: dict[str, Any], *, source: str = "", line: int | Non
         # its page's address (/articles/<id>) would be another one: browsers resolve "." and
         # ".." there, and an empty step is no address of ours
         raise IngestError(f"id {id_[:40]!r} has an empty, '.' or '..' part between slashes: no page could show it")
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in id_):
+        # no address holds a line break, nor can `vnsearch delete -` read one (one id a line)
+        raise IngestError(f"id {id_[:40]!r} holds a line break or a control character: no page could show it")
     lead = _text_field(obj, "lead")
     body = obj.get("body")
     if isinstance(body, list) and all(isinstance(p, str) for p in body):
@@ -541,17 +545,24 @@ def expected_articles(paths: Sequence[str | Path]) -> int:
     return total
 
 
+NOT_AN_INPUT = "not an input: name pages *.txt, JSON Lines *.jsonl or *.jsonl.gz"
+
+
 def iter_articles(paths: Sequence[str | Path], report: IngestReport) -> Iterator[Article]:
     """Yield the articles of files and folders (recursively, sorted). ``*.txt`` are pages,
-    ``*.jsonl`` / ``*.jsonl.gz`` JSON Lines; other files are counted as skipped. Bad input never
-    raises: it is recorded in `report` and the walk goes on. Streams: JSON Lines are read line
-    by line, so a large archive is never held in memory."""
+    ``*.jsonl`` / ``*.jsonl.gz`` JSON Lines; other files in a folder are counted as skipped, and
+    a file named on its own that is neither is rejected by name (`build news.json` dropped it
+    with a count, `--strict` passing: bug hunt 70). Bad input never raises: it is recorded in
+    `report` and the walk goes on. Streams: JSON Lines are read line by line, so a large archive
+    is never held in memory."""
     seen: dict[str, str] = {}
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for file in _walk(path):
                 yield from _ingest_file(file, shown_path(file.relative_to(path).as_posix()), report, seen)
+        elif path.is_file() and _kind(path.name) is None:
+            report.reject(shown_path(path.name), None, NOT_AN_INPUT)
         elif path.is_file():
             yield from _ingest_file(path, shown_path(path.name), report, seen)
         elif path.exists():
@@ -629,7 +640,9 @@ def _open_binary(path: Path) -> BinaryIO:
 def _jsonl_lines(path: Path, encoding: str, lone_cr: bool = False) -> Iterator[str | bytes]:
     """Raw lines: text for UTF-16 (its newlines are two bytes), bytes otherwise. `lone_cr`: the
     file ends its lines with a CR alone (old Mac OS), which a JSON text never holds raw: read
-    as line breaks too (only the first record was read, the rest rejected with it as one)."""
+    as line breaks too (only the first record was read, the rest rejected with it as one). A CR
+    alone inside a line of a file that ends others with LF (files joined with `cat`) is a break
+    as well: its records were rejected as one invalid line (bug hunt 70)."""
     newline = None if lone_cr else "\n"
     with _open_binary(path) as raw:
         if lone_cr and encoding != "utf-16":  # Latin-1 maps bytes to characters one for one
@@ -645,7 +658,11 @@ def _jsonl_lines(path: Path, encoding: str, lone_cr: bool = False) -> Iterator[s
                 codec = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
             yield from _bounded_lines(io.TextIOWrapper(raw, encoding=codec, errors="strict", newline=newline))
         else:
-            yield from _bounded_lines(raw)
+            for line in _bounded_lines(raw):
+                if isinstance(line, _Oversized) or b"\r" not in line.rstrip(b"\r\n"):
+                    yield line
+                else:
+                    yield from line.replace(b"\r\n", b"\n").replace(b"\r", b"\n").splitlines(keepends=True)
 
 
 class _Oversized(int):

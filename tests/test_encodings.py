@@ -161,6 +161,18 @@ def test_ascii_with_a_stray_windows_1252_byte_is_kept() -> None:
     assert detect_encoding(text) == "windows-1258"
 
 
+def test_a_short_utf8_text_with_pasted_windows_1252_quotes_is_utf8() -> None:
+    """Five marked letters and two pasted curly quotes: the whole page was rejected as "not
+    UTF-8/…" (bug hunt 70). A legacy encoding's letters are no such bytes (0x80-0x9F), so its
+    short text is still read as what it is."""
+    brief = "Ninh Bình đón khách ".encode() + b"\x93du l" + "ịch".encode() + b"\x94.\n"
+    assert detect_encoding(brief) == "utf-8-strays"
+    assert decode_as(brief, "utf-8-strays") == "Ninh Bình đón khách “du lịch”.\n"
+    short = "Ninh Bình đón khách du lịch mùa xuân.\n"
+    for encode, name in ((encode_tcvn3, "tcvn3"), (encode_vni, "vni"), (encode_cp1258, "windows-1258")):
+        assert detect_encoding(encode(short)) == name
+
+
 def test_syllable_check() -> None:
     for word in ["nghiêng", "Người", "khuỷu", "quốc", "giặt", "Đảng", "oái", "uyên", "thuở"]:
         assert is_vietnamese_syllable(word), word

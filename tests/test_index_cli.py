@@ -129,9 +129,18 @@ def test_search_says_a_page_is_past_the_last_and_names_the_option_typed(seed_ind
     past = run_cli("search", "doanh nghiep", "--page", "40", index=seed_index).stdout
     assert "is past the last: 1 page of 10" in past and "No results" not in past
     for option, value, said in (("--limit", "0", "must be from 1 to 100"), ("--limit", "x", "not a whole number"),
-                                ("--page", "0", "must be 1 or more")):
+                                ("--page", "0", "must be 1 or more"), ("--limit", "1_0", "not a whole number")):
         bad = run_cli("search", "doanh nghiep", option, value, index=seed_index, check=False)
         assert bad.returncode == 2 and f"argument {option}: {said}" in bad.stderr and "per_page" not in bad.stderr
+    # dates named as typed, not as the API's "from" and "to" (bug hunt 70)
+    for dates, said in ((["--from", "2021-02-30"], "--from must be a date"),
+                        (["--from", "2022-01-01", "--to", "2021-01-01"], "--from must not be after --to")):
+        bad = run_cli("search", "doanh nghiep", *dates, index=seed_index, check=False)
+        assert bad.returncode == 2 and said in bad.stderr, bad.stderr
+    # a build's own numbers: `--memory-mb nan` was a traceback, `--procs 0` built (bug hunt 70)
+    for option, value in (("--memory-mb", "nan"), ("--memory-mb", "inf"), ("--memory-mb", "0"), ("--procs", "0")):
+        bad = run_cli("build", "seeds", option, value, index=seed_index.parent / "never", check=False)
+        assert bad.returncode == 2 and f"argument {option}:" in bad.stderr and "Traceback" not in bad.stderr
     header = run_cli("search", "thành ủy " * 300, index=seed_index).stdout.splitlines()[0]
     assert len(header) < 260 and header.endswith("…”")
     # the result window too is named as typed (it said "page × per_page"; bug hunt 66)

@@ -295,6 +295,9 @@ def test_jsonl_missing_title_is_derived_and_source_falls_back_to_the_record() ->
         ({"id": "/lead", "body": "y"}, "no page could show it"),
         ({"id": "a//b", "body": "y"}, "no page could show it"),
         ({"id": "a/../b", "body": "y"}, "no page could show it"),
+        # a line break: its page's link was a 404, and `delete -` reads one id a line (bug hunt 70)
+        ({"id": "nl\nid", "body": "y"}, "holds a line break or a control character"),
+        ({"id": "a\u2028b", "body": "y"}, "holds a line break or a control character"),
         ([1, 2], "not a JSON object"),
         ({"id": "x", "body": "y", "captions": ["z \ud800"]}, "'captions' holds an unpaired surrogate"),
     ],
@@ -406,9 +409,23 @@ def test_jsonl_with_lone_cr_line_ends_or_joined_files_each_with_a_bom_reads_ever
     (tmp_path / "cr.jsonl").write_bytes(_jsonl(records).replace("\n", "\r").encode("utf-8"))
     joined = b"".join(codecs.BOM_UTF8 + _jsonl([r]).replace("\n", "\r\n").encode("utf-8") for r in records)
     (tmp_path / "joined.jsonl").write_bytes(joined)
-    for name in ("cr.jsonl", "joined.jsonl"):
+    # joined with `cat`, a CRLF file before a lone-CR one: the CR records were one invalid line
+    mixed = _jsonl(records[:1]).replace("\n", "\r\n") + _jsonl(records[1:]).replace("\n", "\r")
+    (tmp_path / "mixed.jsonl").write_bytes(mixed.encode("utf-8"))
+    for name in ("cr.jsonl", "joined.jsonl", "mixed.jsonl"):
         articles, report = ingest([tmp_path / name])
-        assert report.rejections == [] and [a.id for a in articles] == ["gen-0", "gen-1", "gen-2"]
+        assert report.rejections == [] and [a.id for a in articles] == ["gen-0", "gen-1", "gen-2"], name
+
+
+def test_a_file_named_on_its_own_that_is_no_input_is_rejected_by_name(tmp_path: Path) -> None:
+    """`build news.json` (for .jsonl) dropped the file with a count, and `--strict` passed (bug
+    hunt 70); in a folder such a file is still only skipped."""
+    (tmp_path / "news.json").write_text(_jsonl([_record(0)]), encoding="utf-8")
+    articles, report = ingest([tmp_path / "news.json"])
+    assert articles == [] and [str(r) for r in report.rejections] == [
+        "news.json: not an input: name pages *.txt, JSON Lines *.jsonl or *.jsonl.gz"]
+    articles, report = ingest([tmp_path])
+    assert report.rejections == [] and report.skipped_extensions == Counter({".json": 1})
 
 
 def test_a_photo_gallery_of_a_title_and_captions_is_an_article(tmp_path: Path) -> None:

@@ -259,7 +259,10 @@ def _invalid_parameter(exc: InvalidParameter) -> Response:
 
 @api.errorhandler(IndexUnavailable)
 def _unavailable(exc: IndexUnavailable) -> Response:
-    return _error(503, "index_unavailable", str(exc), {"Retry-After": "30"})
+    """503, saying why in the server's log only: the reason names the index's folder and the
+    command to run, which are the operator's, not an API client's to read (bug hunt 70)."""
+    current_app.logger.warning("index unavailable: %s", exc)
+    return _error(503, "index_unavailable", "no index is served yet: try again later", {"Retry-After": "30"})
 
 
 @api.errorhandler(HTTPException)

@@ -340,6 +340,24 @@ class QueryBuilder:
         return [self._sequences([self._day_or_month(meanings[i]) for i in run], clause.parts, exact=True,
                                 apart=range(1, len(run))) for run in runs]  # ("/" parts them: no pairs held)
 
+    def pairs_typed(self) -> Any:
+        """Where any two words typed side by side stand side by side (each as first understood;
+        not a question's or a letter's formula), or None for a query without such a pair: what
+        a search sorted by date keeps of its matches (`SearchService._search`). Matched apart,
+        a query's words are most of an archive: `Đà Nẵng` matched 154 of pages-300's articles,
+        15 of them about it, and sorted newest the first ten held "đã" and "năng" (bug hunt 70)."""
+        pairs = []
+        for clause in self.parsed.clauses:
+            if clause.negated:
+                continue
+            tokens = [t for t in clause.tokens if not t.alias]
+            meanings = self._meanings(clause)
+            for i in range(1, len(tokens)):
+                a, b = meanings[i - 1], meanings[i]
+                if tokens[i].joined and not (a.framing or b.framing or a.asking or b.asking):
+                    pairs.append(self._sequence((a.forms[0][0], b.forms[0][0]), clause.parts))
+        return _either(pairs) if pairs else None
+
     def _day_or_month(self, meaning: Meaning) -> tuple[str, ...]:
         """A date's number as understood ("06" is "06" and "6": `meanings._unpadded_number`),
         and a lone digit with its leading zero, where the index holds it ("7": "07")."""

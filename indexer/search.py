@@ -442,6 +442,8 @@ class SearchService:
                     if partial:  # the user is told the hits hold only some of the words
                         response["partial"] = True
                     break
+            if sort != "relevance":  # no relevance order to put the articles about it first
+                mask = _about_the_query(executor, searcher, mask, built)
             total = int(mask.sum())
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
@@ -458,7 +460,11 @@ class SearchService:
                 on_page = ranked[first:wanted]
                 hits, shown = self._hits(articles, on_page, highlighter)
                 marked = dict(zip((d for d, _ in on_page), shown, strict=True))
-                context = _context(articles, ranked[:CONTEXT_HITS], marked, highlighter)
+                # "did you mean" reads the best hits, whatever the order asked for: sorted newest,
+                # `da nang` was offered "đa năng", and the hits marked so (bug hunt 70)
+                best = ranked if sort == "relevance" else \
+                    self._ranked(gen, executor, mask, scores, "relevance", CONTEXT_HITS, built, articles)
+                context = _context(articles, best[:CONTEXT_HITS], marked, highlighter)
             suggestion = did_you_mean(parsed, meanings, support, gen.model("restorer"), context)
             if highlighter is not None:  # marked once the reading is known
                 highlighter = _as_read(highlighter, parsed, meanings, gen.model("restorer"), lambda: suggestion)
@@ -772,6 +778,17 @@ def _date_filter(date_from: str | None, date_to: str | None) -> Any:
         else UNDATED_OLDEST - 1
     )
     return wq.NumericRange("oldest", lo, hi)
+
+
+def _about_the_query(executor: Executor, searcher: Any, mask: Any, built: QueryBuilder) -> Any:
+    """The matches that hold two of the words typed side by side as typed (`QueryBuilder.pairs_typed`),
+    where any do: a search sorted by date lists them, not every article that holds the words
+    apart. A query of one word, or whose words no match holds together, keeps every match."""
+    pairs = built.pairs_typed()
+    if pairs is None:
+        return mask
+    held = mask & executor.evaluate(pairs, searcher)[0]
+    return held if held.any() else mask
 
 
 def _evaluate(executor: Executor, searcher: Any, q: Any, date_filter: Any) -> tuple[Any, Any]:

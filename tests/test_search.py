@@ -372,6 +372,26 @@ def test_dates_sort_and_facets(service: SearchService) -> None:
     assert [f["value"] for f in facets["month"]] == ["2021-11", "2021-06", "2020-01"]
 
 
+def test_sorted_by_date_the_hits_are_about_the_query(tmp_path: Path) -> None:
+    """Sorted newest, `Đà Nẵng` listed first the articles that print "đã" and "năng" apart: with
+    no relevance order, a query's words matched apart are most of an archive (bug hunt 70). Now
+    the matches that hold two of its words side by side; and "did you mean" reads the best hits,
+    whatever the order (it offered `da nang` "đa năng" sorted newest)."""
+    service = small_service(tmp_path, [
+        {"id": "city", "title": "Đà Nẵng đón khách", "lead": "Tin.", "body": "Tin.", "published": "2021-01-01"},
+        {"id": "city2", "title": "Du lịch Đà Nẵng", "lead": "Tin.", "body": "Tin.", "published": "2021-02-01"},
+        *({"id": f"apart{k}", "title": f"Đã có năng lực lần {k}", "lead": "Tin.", "body": "Tin.",
+           "published": f"2022-0{k + 1}-01"} for k in range(5)),
+    ])
+    relevance = service.search("Đà Nẵng")
+    assert relevance["total"] == 7 and ids(relevance)[:2] in (["city", "city2"], ["city2", "city"])
+    newest = service.search("Đà Nẵng", sort="newest")
+    assert ids(newest) == ["city2", "city"] and newest["total"] == 2
+    assert ids(service.search("Đà Nẵng", sort="oldest")) == ["city", "city2"]
+    assert service.search("da nang", sort="newest")["suggestion"]["text"] == "Đà Nẵng"
+    assert len(ids(service.search("năng", sort="newest"))) == 7  # one word: every match
+
+
 def test_paging(service: SearchService) -> None:
     everything = ids(service.search("nam OR quang OR ubnd", per_page=10))
     assert len(everything) >= 4

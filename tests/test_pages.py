@@ -185,6 +185,21 @@ def test_month_facets_and_active_filter_with_clear_link(client: FlaskClient) -> 
     assert "tìm lại trong toàn bộ kho" in feb
 
 
+def test_a_form_sets_any_date_range_and_the_field(client: FlaskClient) -> None:
+    """Dates and the field were URL parameters only: the facets offer a year or a month, and
+    the field filter had no control (bug hunt 70). The form keeps the query and the order, shows
+    what is set, and a blank date is no filter."""
+    html = get(client, "/search?q=nam&sort=newest")
+    form = re.search(r'<details class="refine">.*?</details>', html, re.S)
+    assert form and 'name="from"' in form[0] and 'name="to"' in form[0] and 'name="field"' in form[0]
+    assert '<input type="hidden" name="sort" value="newest">' in form[0]
+    sent = get(client, "/search?q=nam&sort=newest&from=2021-06-01&to=&field=title")
+    assert '<details class="refine" open>' in sent and 'value="2021-06-01"' in sent
+    assert '<option value="title" selected>' in sent and "Chỉ tìm trong: tiêu đề" in sent
+    assert get(client, "/search?q=nam&from=&to=&field=all").count('<li class="hit">') == \
+        get(client, "/search?q=nam").count('<li class="hit">')
+
+
 def test_pagination_bounds(client: FlaskClient) -> None:
     first = get(client, "/search?q=nam&per_page=1")
     assert '<span class="disabled" aria-disabled="true">‹ Trang trước</span>' in first

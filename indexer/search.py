@@ -458,7 +458,8 @@ class SearchService:
                 ranked = self._ranked(gen, executor, mask, scores, sort, max(wanted, CONTEXT_HITS), built, articles)
                 highlighter = built.highlight.highlighter()  # what `built.query()` collected
                 on_page = ranked[first:wanted]
-                hits, shown = self._hits(articles, on_page, highlighter)
+                parts = FIELD_CHOICES[field]
+                hits, shown = self._hits(articles, on_page, highlighter, "lead" in parts and "body" not in parts)
                 marked = dict(zip((d for d, _ in on_page), shown, strict=True))
                 # "did you mean" reads the best hits, whatever the order asked for: sorted newest,
                 # `da nang` was offered "đa năng", and the hits marked so (bug hunt 70)
@@ -600,10 +601,12 @@ class SearchService:
 
     @staticmethod
     def _hits(
-        articles: _StoredArticles, ranked: Sequence[tuple[int, float]], highlighter: Highlighter
+        articles: _StoredArticles, ranked: Sequence[tuple[int, float]], highlighter: Highlighter,
+        lead_only: bool = False,
     ) -> tuple[list[dict[str, Any]], list[_Shown]]:
         """The hits as the API shows them, not yet marked (`_render`), and where the query
-        terms stand in each one's title, snippet and captions."""
+        terms stand in each one's title, snippet and captions; the snippet from the lead alone
+        where `lead_only` (`field=lead`: a paragraph's marked words were none the search read)."""
         hits = []
         shown: list[_Shown] = []
         for docnum, score in ranked:
@@ -621,7 +624,8 @@ class SearchService:
                     "captions": [],
                 }
             )
-            shown.append((*_title_and_snippet(articles, docnum, highlighter), highlighter.caption_marks(article)))
+            title, snippet = _title_and_snippet(articles, docnum, highlighter, lead_only)
+            shown.append((title, snippet, highlighter.caption_marks(article)))
         return hits, shown
 
 
@@ -639,12 +643,19 @@ def _context(
     return context
 
 
-def _title_and_snippet(articles: _StoredArticles, docnum: int, highlighter: Highlighter) -> tuple[Marks, Marks | None]:
-    """Where the query terms stand in a hit's title and in its snippet."""
+def _title_and_snippet(
+    articles: _StoredArticles, docnum: int, highlighter: Highlighter, lead_only: bool = False
+) -> tuple[Marks, Marks | None]:
+    """Where the query terms stand in a hit's title and in its snippet (from its lead alone
+    where `lead_only`)."""
     article = articles.get(docnum)
+    blocks = articles.folded_blocks(docnum)
+    if lead_only:
+        article = {**article, "paragraphs": []}
+        blocks = blocks[:1] if blocks is not None else None
     return (
         highlighter.all_marks(article["title"], articles.folded_title(docnum)),
-        highlighter.snippet_marks(article, folded_blocks=articles.folded_blocks(docnum)),
+        highlighter.snippet_marks(article, folded_blocks=blocks),
     )
 
 

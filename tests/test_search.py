@@ -160,6 +160,16 @@ def test_a_search_of_one_field_marks_only_that_field(service: SearchService) -> 
     assert "<mark>" in title["title_html"] and "<mark>" not in title["snippet"]
 
 
+def test_a_search_of_the_lead_shows_the_lead(tmp_path: Path) -> None:
+    """`field=lead` showed a paragraph's sentence, its words marked, where the search read only
+    the lead (bug hunt 70)."""
+    service = small_service(tmp_path, [{"id": "a", "title": "Tin", "lead": "Thành ủy họp sáng nay.",
+                                        "body": "Nhiều ủy viên Thành ủy Thành ủy Thành ủy dự họp, Thành ủy nói."}])
+    hit = service.search("thanh uy", field="lead")["hits"][0]
+    assert hit["snippet"] == "<mark>Thành ủy</mark> họp sáng nay."
+    assert "dự họp" in service.search("thanh uy")["hits"][0]["snippet"]  # every part: the best sentence
+
+
 def test_abbreviations_expand_both_ways(service: SearchService) -> None:
     assert "gen-new-style" in ids(service.search("UBND"))  # text says "Uỷ ban nhân dân"
     assert "gen-ubnd" in ids(service.search("ủy ban nhân dân"))  # text says "UBND"

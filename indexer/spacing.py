@@ -13,23 +13,26 @@ from itertools import pairwise
 
 from indexer.analysis import Syllable, has_marks
 from indexer.keyboard import Support, could_be_syllable, decode_telex, decode_vni
-from indexer.query import ParsedQuery
+from indexer.query import PASTED_WORDS, ParsedQuery
 from indexer.typos import MAX_LENGTH, TypoIndex
 
 # Letters run into a number: "RON95", "iphone7", "windows10", "lộ1A" (a road: the archive prints
-# "lộ 1A"); a number run into its unit: "121kg", "560km", "20tấn" (never taken for a slip:
-# `keyboard.WordChoice.typo_keys`). The match is the first of the two.
-_GLUED = (re.compile(r"[^\W\d_]+(?=\d\w*$)"), re.compile(r"\d+(?=[^\W\d_]+$)"))
+# "lộ 1A"); in a short query, a number run into its unit: "121kg", "560km", "20tấn" (never taken
+# for a slip: `keyboard.WordChoice.typo_keys`). The match is the first of the two.
+_LETTERS_FIRST = re.compile(r"[^\W\d_]+(?=\d\w*$)")
+_NUMBER_FIRST = re.compile(r"\d+(?=[^\W\d_]+$)")
 
 
 def split_glued(parsed: ParsedQuery, support: Support, lexicon: TypoIndex | None = None) -> ParsedQuery:
     """`parsed` with its words read as the archive spaces them:
 
-    - letters run into a number ("RON95", "iphone7"), or a number into its unit ("121kg"),
-      that no article prints so, but that articles print as two words side by side ("RON 95",
-      "121 kg"), read as those two words (`_letters_and_number`): "RON95" was taken for a slip
-      of "RON" ("rốn") and the number dropped, "windows10" for "undo"; `-RON95` kept nothing
-      out; `giảm 121kg` did not find "giảm 121 kg";
+    - letters run into a number ("RON95", "iphone7"), or in a query of fewer than
+      PASTED_WORDS words a number into its unit ("121kg"), that no article prints so, but that
+      articles print as two words side by side ("RON 95", "121 kg"), read as those two words
+      (`_letters_and_number`): "RON95" was taken for a slip of "RON" ("rốn") and the number
+      dropped, "windows10" for "undo"; `-RON95` kept nothing out; `giảm 121kg` did not find
+      "giảm 121 kg". A pasted headline's word in no article is left out and the rest carries it:
+      read as "16" and "GB", a headline's "16GB" ranked another iPhone article above its own;
     - syllables run together ("danang"), read as those syllables, the word kept as their alias
       (`_syllables`), unless the index holds a word one slip away (`lexicon`) more often;
     - two words typed apart that the archive prints as one ("sam sung", "372 km/h"), given it
@@ -38,8 +41,9 @@ def split_glued(parsed: ParsedQuery, support: Support, lexicon: TypoIndex | None
     The text and every span stay as typed. `lexicon` (the index's typo index) also answers
     whether a word of letters is in the index at all, where a df would read posting lists."""
     clauses = []
+    glued = (_LETTERS_FIRST, _NUMBER_FIRST) if len(parsed.positive_tokens) < PASTED_WORDS else (_LETTERS_FIRST,)
     for clause in parsed.clauses:
-        tokens = _split(clause.tokens, lambda tok: _letters_and_number(tok, support), alias=False)
+        tokens = _split(clause.tokens, lambda tok: _letters_and_number(tok, support, glued), alias=False)
         tokens = _split(tokens, lambda tok: _syllables(tok, support, lexicon), alias=True)
         if not (clause.phrase or clause.negated):
             tokens = _apart_as_one(tokens, support, lexicon)
@@ -71,12 +75,12 @@ def _split(tokens: Sequence[Syllable], parts_of: Callable[[Syllable], list[str] 
     return out
 
 
-def _letters_and_number(tok: Syllable, support: Support) -> list[str] | None:
+def _letters_and_number(tok: Syllable, support: Support, glued: Sequence[re.Pattern[str]]) -> list[str] | None:
     """The letters and the number of a word that runs one into the other ("RON95", "121kg"), if
     no article prints the word and articles print the two side by side. Not a word that VNI keys
     spell ("ha2" is "hà"), unless typed with marks: "quận1" is no keystrokes (it was offered
     "quận", the number dropped)."""
-    head = next((m for m in (glued.match(tok.folded) for glued in _GLUED) if m), None)
+    head = next((m for m in (pattern.match(tok.folded) for pattern in glued) if m), None)
     if head is None or support.df(tok.folded):
         return None
     if not has_marks(tok.exact) and decode_vni(tok.folded) is not None:  # (typed with marks: no keys)

@@ -47,6 +47,9 @@ def test_a_number_run_into_its_unit_is_the_two_words_the_archive_prints() -> Non
     assert words("20tấn", support) == ["20", "tan"]
     assert words("16gb", support) == ["16gb"]  # printed so
     assert words("560km", support) == ["560km"]  # neither printed
+    # a pasted headline's word in no article is left out: "16GB" split ranked another iPhone
+    # article above a headline's own
+    assert words("giảm cân 121kg sau hai năm", support)[2] == "121kg"
 
 
 GLUED = DictSupport(

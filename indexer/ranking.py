@@ -316,9 +316,19 @@ class QueryBuilder:
         if any(spellings):
             sequence = wq.And([sequence, *self._held_to_marks(readings, spellings, clause.parts)])
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
-        if not whole or len(words) < 2:
-            return sequence
-        return wq.Or([sequence, self._sequence((whole[0],), clause.parts)])
+        kept_out = [sequence, *([self._sequence((whole[0],), clause.parts)] if whole and len(words) > 1 else [])]
+        forms = [] if clause.phrase else self._excluded_forms(words, clause.parts)  # (quoted: as typed)
+        return _either(kept_out + forms)
+
+    def _excluded_forms(self, words: tuple[str, ...], parts: Sequence[str]) -> list[Any]:
+        """Where an excluded abbreviation's group stands in any of its forms, as the same words
+        unquoted and unexcluded find it (`_units`): `-TPHCM` kept out "TPHCM" but not "TP HCM", `-TP.HCM` not
+        "TP. HCM" (bug hunt 70). A form of several words side by side by their positions, so a
+        dot or a comma between them does not part them."""
+        found = self.abbreviations.match(words, 0) if words else None
+        if found is None or found[0] != len(words):
+            return []
+        return [self._sequence(form, parts, exact=True, apart=range(1, len(form))) for form in found[1]]
 
     def _dates(self, clause: Clause, meanings: Sequence[Meaning]) -> list[Any]:
         """A short query's dates typed day/month ("20/11", "6/12/2017"): each its numbers side by

@@ -2226,6 +2226,24 @@ def test_an_initialism_excluded_with_dots_keeps_out_its_letters_run_together_too
     assert found(service, 'quokka -"TP HCM"') == {"joined", "other"}  # typed apart: the pair alone, as before
 
 
+def test_an_excluded_abbreviation_keeps_out_what_it_finds(tmp_path: Path) -> None:
+    """`-TPHCM` kept out "TPHCM" but not "TP HCM", and `-TP.HCM` not "TP. HCM", which `TPHCM` and
+    `TP.HCM` find (bug hunt 70); as the words unexcluded, its other forms too. A quoted phrase
+    means its words as typed, excluded or not."""
+    service = small_service(tmp_path, [
+        {"id": "joined", "title": "Tin quokka", "lead": "Quokka ở TPHCM."},
+        {"id": "spaced", "title": "Tin quokka", "lead": "Quokka ở TP HCM."},
+        {"id": "dot-space", "title": "Tin quokka", "lead": "Quokka ở TP. HCM."},
+        {"id": "name", "title": "Tin quokka", "lead": "Quokka ở Thành phố Hồ Chí Minh."},
+        {"id": "other", "title": "Tin quokka", "lead": "Quokka ở Hà Nội, gần tp và hcm."},
+    ])
+    assert found(service, "quokka TP.HCM") >= {"joined", "spaced", "dot-space", "name"}
+    for typed in ("TPHCM", "TP.HCM"):
+        assert found(service, f"quokka {typed}") >= {"joined", "spaced", "name"}, typed
+        assert found(service, f"quokka -{typed}") == {"other"}, typed  # (a dot and a space: still TP.HCM)
+    assert found(service, 'quokka -"thanh pho ho chi minh"') == {"joined", "spaced", "dot-space", "other"}
+
+
 def test_the_words_of_an_abbreviation_typed_out_are_found_apart_too(tmp_path: Path) -> None:
     """ "tai nạn giao thông" is a listed abbreviation (TNGT): its words were one unit that needed
     them side by side or the initialism, so a crash report that writes "tai nạn" and "giao

@@ -176,14 +176,17 @@ def test_type_without_diacritics_suggest_then_search_and_open_article(page: Any)
 # their letters spell is listed, and the article opens with the words meant marked
 @pytest.mark.parametrize("typed", ["gio mua", "Gios muaf"])
 def test_click_a_suggestion_opens_the_article(page: Any, typed: str) -> None:
-    page.goto("/search?q=nam")
+    """From a results page sorted newest: the article's way back keeps that order (it was
+    dropped, bug hunt 70)."""
+    page.goto("/search?q=nam&sort=newest")
     box = page.locator("#q")
     box.fill("")
     box.press_sequentially(typed, delay=40)
     option = page.locator("#q-suggestions [role=option]", has_text="Gió mùa tràn về miền Nam")
     option.click()
-    page.wait_for_url(f"**/articles/gen-nam-south?q={typed.replace(' ', '%20')}")
+    page.wait_for_url(f"**/articles/gen-nam-south?q={typed.replace(' ', '+')}&sort=newest")
     assert page.locator("h1 mark").all_inner_texts() == ["Gió mùa"]
+    assert "sort=newest" in page.locator(".back a").get_attribute("href")
     assert_clean(page)
 
 
@@ -317,6 +320,11 @@ def test_phone_viewport_has_no_horizontal_scroll(phone: Any) -> None:
         phone.goto(url)
         assert no_horizontal_scroll(phone), url
         shot(phone, name)
+    # the year and month links come after the results, in the order Tab reaches them (they
+    # were moved above them; bug hunt 70)
+    phone.goto("/search?q=nam")
+    facets, results = phone.locator(".facets").bounding_box(), phone.locator(".results").bounding_box()
+    assert facets and results and facets["y"] > results["y"]
     # the search button and box sit side by side inside the screen
     box = phone.locator("#q").bounding_box()
     button = phone.get_by_role("button", name="Tìm kiếm").bounding_box()

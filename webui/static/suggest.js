@@ -57,9 +57,16 @@
   }
 
   function open(article) {
+    // the article marks what was typed, and its way back is that search with the page's
+    // filters and order (the form's hidden fields): they were dropped (bug hunt 70)
     var typed = input.value.trim();
     var href = "/articles/" + encodeURIComponent(article.id);
-    if (typed) { href += "?q=" + encodeURIComponent(typed); }
+    if (typed) {
+      var args = new URLSearchParams({ q: typed });
+      var kept = input.form ? input.form.querySelectorAll("input[type=hidden]") : [];
+      for (var i = 0; i < kept.length; i++) { args.append(kept[i].name, kept[i].value); }
+      href += "?" + args.toString();
+    }
     window.location.assign(href);
   }
 

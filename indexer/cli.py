@@ -138,7 +138,7 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--quiet", action="store_true", help="no progress output")
     d.set_defaults(func=cmd_delete)
 
-    dash = "A query starting with '-' goes after '--': vnsearch search -- '-nam bộ'"
+    dash = "A query starting with '-' goes after '--', options before it: vnsearch search --limit 5 -- '-nam bộ'"
     s = sub.add_parser("search", help="search and print results", epilog=dash, hint=dash)
     s.add_argument("query")
     s.add_argument("--limit", type=_whole(1, MAX_PER_PAGE), default=10,

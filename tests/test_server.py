@@ -148,6 +148,10 @@ def test_a_bad_setting_is_one_line_before_any_worker_starts(tmp_path: Path, seed
                                     cwd=REPO, capture_output=True, text=True, timeout=60, env={**os.environ, **env})
             assert result.returncode == 2 and "Traceback" not in result.stderr, (env, command, result.stderr)
             assert result.stderr.startswith("vnsearch: error: ") and len(result.stderr.splitlines()) == 1
+    # port 0 served on a port picked at random while it said ":0" (bug hunt 70)
+    result = subprocess.run([sys.executable, "-m", "indexer", "serve", "--port", "0", "--index", str(seed_index)],
+                            cwd=REPO, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--port 0 is not a TCP port to serve on" in result.stderr
 
 
 def test_the_master_freezes_what_it_imported_before_forking(

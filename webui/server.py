@@ -117,8 +117,8 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, workers: int = 
     if workers < 1 or threads < 1:
         print("vnsearch: error: --workers and --threads must be at least 1", file=sys.stderr)
         return 2
-    if not 0 <= port <= 65535:
-        print(f"vnsearch: error: --port {port} is not a TCP port (0-65535)", file=sys.stderr)
+    if not 1 <= port <= 65535:  # (0 would be a port picked at random, which nothing would say)
+        print(f"vnsearch: error: --port {port} is not a TCP port to serve on (1-65535)", file=sys.stderr)
         return 2
     problem = check_bind(host, port)
     if problem:

@@ -580,8 +580,8 @@ class WordChoice:
         then "Donovan"). None for a word that opens with a digit: "16GB", "39m2", "50cc" are a
         number and its unit, neither keystrokes nor a slip ("50cc" was offered "có", "16gb" "gì").
         No base letters for a word with a capital inside ("VinFast", "iPhone"): a name, not
-        keystrokes ("VinFast", its f and s read as Telex tone keys, was offered "Vina"); nor where
-        for a code, whose digits are no VNI keys (`_vni_digits`: "H5N1" was offered "HN", Hà Nội's
+        keystrokes ("VinFast", its f and s read as Telex tone keys, was offered "Vina"); nor for
+        a code, whose digits are no VNI keys (`_vni_digits`: "H5N1" was offered "HN", Hà Nội's
         news, "P2P" "PP", "A321neo" "Neo"; bug hunt 70)."""
         if self.raw[:1].isdigit():
             return ()

@@ -240,8 +240,8 @@ def _typed_initialism(tok: Syllable, text: str, support: Support) -> bool:
     học sinh), not a slip of "họ" or "từ": `chém người shop quần áo HN` was offered "HỌ", `DN
     TQ xả thải` "TỪ", and in a long query the slip was taken (bug hunt 69)."""
     typed = text[tok.start : tok.end]
-    return len(typed) >= 2 and typed.isalpha() and typed.isupper() and not could_be_syllable(tok.folded) \
-        and bool(support.df(tok.folded))
+    capitals = len(typed) >= 2 and typed.isalpha() and typed.isupper()
+    return capitals and not could_be_syllable(tok.folded) and bool(support.df(tok.folded))
 
 
 def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:

@@ -322,9 +322,9 @@ class QueryBuilder:
 
     def _excluded_forms(self, words: tuple[str, ...], parts: Sequence[str]) -> list[Any]:
         """Where an excluded abbreviation's group stands in any of its forms, as the same words
-        unquoted and unexcluded find it (`_units`): `-TPHCM` kept out "TPHCM" but not "TP HCM", `-TP.HCM` not
-        "TP. HCM" (bug hunt 70). A form of several words side by side by their positions, so a
-        dot or a comma between them does not part them."""
+        unquoted and unexcluded find it (`_units`): `-TPHCM` kept out "TPHCM" but not "TP
+        HCM", `-TP.HCM` not "TP. HCM" (bug hunt 70). A form of several words is found side by
+        side by their positions, so a dot or a comma between them does not part them."""
         found = self.abbreviations.match(words, 0) if words else None
         if found is None or found[0] != len(words):
             return []

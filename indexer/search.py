@@ -463,8 +463,9 @@ class SearchService:
                 marked = dict(zip((d for d, _ in on_page), shown, strict=True))
                 # "did you mean" reads the best hits, whatever the order asked for: sorted newest,
                 # `da nang` was offered "đa năng", and the hits marked so (bug hunt 70)
-                best = ranked if sort == "relevance" else \
-                    self._ranked(gen, executor, mask, scores, "relevance", CONTEXT_HITS, built, articles)
+                best = ranked
+                if sort != "relevance":
+                    best = self._ranked(gen, executor, mask, scores, "relevance", CONTEXT_HITS, built, articles)
                 context = _context(articles, best[:CONTEXT_HITS], marked, highlighter)
             suggestion = did_you_mean(parsed, meanings, support, gen.model("restorer"), context)
             if highlighter is not None:  # marked once the reading is known
@@ -792,9 +793,10 @@ def _date_filter(date_from: str | None, date_to: str | None) -> Any:
 
 
 def _about_the_query(executor: Executor, searcher: Any, mask: Any, built: QueryBuilder) -> Any:
-    """The matches that hold two of the words typed side by side as typed (`QueryBuilder.pairs_typed`),
-    where any do: a search sorted by date lists them, not every article that holds the words
-    apart. A query of one word, or whose words no match holds together, keeps every match."""
+    """The matches that hold two of the words typed side by side, side by side
+    (`QueryBuilder.pairs_typed`), where any do: a search sorted by date lists them, not every
+    article that holds the words apart. A query of one word, or whose words no match holds
+    together, keeps every match."""
     pairs = built.pairs_typed()
     if pairs is None:
         return mask

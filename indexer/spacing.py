@@ -18,7 +18,7 @@ from indexer.typos import MAX_LENGTH, TypoIndex
 
 # Letters run into a number: "RON95", "iphone7", "windows10", "lộ1A" (a road: the archive prints
 # "lộ 1A"); in a short query, a number run into its unit: "121kg", "560km", "20tấn" (never taken
-# for a slip: `keyboard.WordChoice.typo_keys`). The match is the first of the two.
+# for a slip: `keyboard.WordChoice.typo_keys`)
 _LETTERS_FIRST = re.compile(r"[^\W\d_]+(?=\d\w*$)")
 _NUMBER_FIRST = re.compile(r"\d+(?=[^\W\d_]+$)")
 

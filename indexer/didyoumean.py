@@ -163,7 +163,8 @@ def _as_understood(tokens: Sequence[Syllable], understood: Sequence[Meaning]) ->
 
 
 _SPACES = re.compile(r"\s+")
-_PHRASE_BREAK = re.compile(r"[\w,;:!?()\[\]{}\"'“”‘’«»…&/<>|+=]|\.\s|\s[-–—]+\s")
+# (not the "_" and "+" of a slug or a URL, read as spaces: `query._SEPARATORS`)
+_PHRASE_BREAK = re.compile(r"[^\W_]|[,;:!?()\[\]{}\"'“”‘’«»…&/<>|=]|\.\s|\s[-–—]+\s")
 
 
 def _readings(

@@ -303,6 +303,8 @@ def test_did_you_mean_reads_each_phrase_on_its_own() -> None:
     assert read("ha noi - da nang") == read("ha noi – da nang") == ["Hà", "Nội", "Đà", "Nẵng"]
     assert read("ha noi-da nang") == ["Hà", "Nội", "đã", "nắng"]
     assert read("ha noi -x da nang") == ["Hà", "Nội", "Đà", "Nẵng"]  # an excluded word between
+    # a slug's "_" and a URL's "+" are spaces, read as one phrase ("gia" was read alone: bug hunt 69)
+    assert read("ha_noi_da_nang") == read("ha+noi+da+nang") == ["Hà", "Nội", "đã", "nắng"]
     assert read("ha noi & da nang") == read("ha noi/da nang") == ["Hà", "Nội", "Đà", "Nẵng"]  # "&", "/" too
 
 

@@ -143,6 +143,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 _STAMP = r"(?P<hh>\d{1,2}):(?P<mm>\d{2})\s+(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})"
 _FIRST_LINE = re.compile(_STAMP + r"(?:\s+(?P<rest>.*))?")
 _STAMP_LINE = re.compile(_STAMP)
+# ... and the date before the time, as many feeds write it ("05/11/2021 11:29" rejected its record)
+_DATE_THEN_TIME = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s+(?P<hh>\d{1,2}):(?P<mm>\d{2})")
 
 
 def _stamp_iso(m: re.Match[str]) -> str | None:
@@ -159,13 +161,14 @@ FIRST_YEAR = 1000  # the earliest published year taken: facets and filters read 
 
 def _parse_published(value: Any) -> str | None:
     """JSON Lines `published`: ISO 8601 (a naive time is taken as Vietnam time), 'HH:MM
-    DD/MM/YYYY' or 'DD/MM/YYYY'; null stays None. Raises IngestError otherwise."""
+    DD/MM/YYYY', 'DD/MM/YYYY HH:MM' or 'DD/MM/YYYY'; null stays None. Raises IngestError
+    otherwise."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str):
         raise IngestError(f"published must be a string or null, not {type(value).__name__}")
     text = value.strip()
-    m = _STAMP_LINE.fullmatch(text)
+    m = _STAMP_LINE.fullmatch(text) or _DATE_THEN_TIME.fullmatch(text)
     if m:
         iso = _stamp_iso(m)
         if iso:

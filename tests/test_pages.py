@@ -211,6 +211,18 @@ def test_pagination_bounds(client: FlaskClient) -> None:
     assert "Trang này không có kết quả" in beyond
 
 
+def test_the_last_page_of_the_window_says_there_are_more_and_each_page_has_its_title(client: FlaskClient) -> None:
+    """The pages stop at the result window without a word (bug hunt 70: "nam" said 1,576 results and
+    page 100 was the last); every page had the same title, page 2 included."""
+    last = get(client, "/search?q=nam&per_page=1&page=3")  # 3 results, 3 pages: nothing held back
+    assert "window-end" not in last and "<title>nam – trang 3 – Tìm kiếm vnsearch</title>" in last
+    from webui.pages import SearchParams, _pagination
+
+    window = _pagination(SearchParams(q="nam", page=10, per_page=100), total=1576)
+    assert window is not None and window["shown_of"] == 1000 and window["next"] is None
+    assert _pagination(SearchParams(q="nam", page=9, per_page=100), total=1576)["shown_of"] is None
+
+
 def test_pagination_never_links_past_the_result_window() -> None:
     from webui.pages import _pagination
 

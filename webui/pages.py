@@ -322,6 +322,8 @@ def _pagination(params: SearchParams, total: int) -> dict[str, Any] | None:
     return {
         "current": current,
         "last": last,
+        # the last page of the result window, with more matches than it shows: said so
+        "shown_of": last * params.per_page if current == last and total > last * params.per_page else None,
         "prev": params.url(page=current - 1) if current > 1 else None,
         "next": params.url(page=current + 1) if current < last else None,
         "pages": [(n, params.url(page=n) if n else None) for n in numbers],

@@ -122,6 +122,10 @@
     if (event.key === "ArrowDown" && openList) {
       event.preventDefault();
       setActive(active + 1 >= items.length ? 0 : active + 1);
+    } else if (event.key === "ArrowDown" && list.hidden) {
+      event.preventDefault(); /* a combobox's list opens again on ArrowDown, after Escape too */
+      window.clearTimeout(timer);
+      load();
     } else if (event.key === "ArrowUp" && openList) {
       event.preventDefault();
       setActive(active <= 0 ? items.length - 1 : active - 1);

@@ -634,7 +634,7 @@ def _slip_sureness(
       +0.0006, nothing down; over news-50k no rank moved (0.03 moved a headline down)."""
     held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
     unspelled = _spells_no_syllable(tok.folded)
-    if unspelled and tok.exact == tok.folded and _printed_word(tok.folded, slipped[0], support, restorer):
+    if unspelled and tok.exact == tok.folded and _printed_word(tok.folded, restorer):
         return None, held  # "taxi", "shop": a word of the archive's, not a slip of "tai", "hợp"
 
     def unspelled_or(sure: Literal["taken", "shown"]) -> tuple[Literal["taken", "unspelled", "shown"], str]:
@@ -684,24 +684,13 @@ def _spells_no_syllable(folded: str) -> bool:
     return len(folded) >= 3 and not could_be_syllable(folded)
 
 
-# A loanword is printed in LOANWORD_LEAST+ articles and in 1/LOANWORD_RARITY or more as many as
-# the syllable it is one slip from (`_printed_word`): news-50k prints "taxi" 583 times to "tai"
-# 40,750, "shop" 87 to "hợp" 20,635; its own typos far fewer ("trogn" 3 to "trong" 44,016,
-# "bag" 8 to "bang" 17,130; news-2k "bag" once, which "bag california" then kept from "bang").
-LOANWORD_LEAST = 3
-LOANWORD_RARITY = 1000
-
-
-def _printed_word(folded: str, slip_of: str, support: Support, restorer: Restores | None) -> bool:
+def _printed_word(folded: str, restorer: Restores | None) -> bool:
     """Whether the archive prints these letters, which spell no syllable, as a word of its own
     in small letters without marks, as the restoration model reads them ("taxi", "shop",
-    "calo", "virus"), too often for a typo of `slip_of` (LOANWORD_RARITY): a loanword typed as
-    meant. `một chiếc taxi ngược chiều`, typed with every mark, was read as "tai" and its article
-    5th, `cướp vào shop` offered "hợp" (bug hunt 69). Not letters the model does not know
-    ("gaio", "htan"), nor a name it reads capitalized ("Masan", "Nou", "VNA": `_printed_name`)."""
-    df = support.df(folded)
-    if df < LOANWORD_LEAST or df * LOANWORD_RARITY < support.df(slip_of):
-        return False
+    "calo", "virus"): a loanword typed as meant. `một chiếc taxi ngược chiều`, typed with every
+    mark, was read as "tai" and its article 5th, `cướp vào shop` offered "hợp" (bug hunt 69).
+    Its own slips the model does not know ("gaio", "htan"), and names it reads capitalized
+    ("Masan", "Nou", "VNA": `_printed_name`)."""
     return restorer is not None and restorer.restore([folded]) == [folded]
 
 

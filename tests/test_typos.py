@@ -557,9 +557,9 @@ def test_a_loanword_the_archive_prints_is_no_slip() -> None:
     own, in small letters (as the restoration model reads them); read as slips of "hợp" and
     "tai", `cướp vào shop` was offered "cướp vào hợp", the word weighed as a typo, and `một
     chiếc taxi ngược chiều` ranked its article 5th (bug hunt 69). Letters the model does not
-    know as a word ("gaio"), or that are printed as seldom as a typo, are still a slip."""
+    know as a word ("gaio") are still a slip."""
     from indexer.keyboard import DictSupport
-    from indexer.meanings import LOANWORD_LEAST, interpret
+    from indexer.meanings import interpret
     from indexer.query import parse_query
     from indexer.typo_evidence import SLIP_RARITY, TAKEN_WEIGHT
 
@@ -570,8 +570,7 @@ def test_a_loanword_the_archive_prints_is_no_slip() -> None:
         def restore(self, folded: list[str], context: object = ()) -> list[str] | None:
             return list(folded) if set(folded) <= self.known else None
 
-    texts = [*(f"Họ vào hợp tác xã số {i}." for i in range(3 * SLIP_RARITY)),
-             *(f"Cướp tiệm shop quần áo lần {i}." for i in range(LOANWORD_LEAST))]
+    texts = [*(f"Họ vào hợp tác xã số {i}." for i in range(SLIP_RARITY)), "Cướp tiệm shop quần áo."]
     support = DictSupport.from_texts(texts)
     index = TypoIndex(support.syllables)
 
@@ -585,9 +584,6 @@ def test_a_loanword_the_archive_prints_is_no_slip() -> None:
         assert word.forms[0] == ("shop", 1.0) and word.how == "typed", query
         slip = shop(query, set())  # letters the archive does not print as a word of its own
         assert slip.forms[0] == ("hop", TAKEN_WEIGHT) and slip.shown == "hop", query
-    # printed in fewer articles, as an archive's own typo is ("trogn", "bag"): a slip still
-    support.syllables["shop"] = LOANWORD_LEAST - 1
-    assert shop("cuop vao shop", {"shop"}).forms[0] == ("hop", TAKEN_WEIGHT)
 
 
 def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its_neighbours() -> None:

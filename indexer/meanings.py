@@ -634,8 +634,6 @@ def _slip_sureness(
       +0.0006, nothing down; over news-50k no rank moved (0.03 moved a headline down)."""
     held = _held_slip(slipped, words, i, support)  # (the neighbours' pairs are counted already)
     unspelled = _spells_no_syllable(tok.folded)
-    if unspelled and tok.exact == tok.folded and _printed_word(tok.folded, restorer):
-        return None, held  # "taxi", "shop": a word of the archive's, not a slip of "tai", "hợp"
 
     def unspelled_or(sure: Literal["taken", "shown"]) -> tuple[Literal["taken", "unspelled", "shown"], str]:
         likeliest = likeliest_slip(slipped, words, i, support.pair_df) if unspelled else None
@@ -682,16 +680,6 @@ def _spells_no_syllable(folded: str) -> bool:
     """Letters of three or more that no marking makes a Vietnamese syllable ("bna", "hco",
     "adm"; `keyboard.could_be_syllable`). Two letters are as often an abbreviation ("bt", "tr")."""
     return len(folded) >= 3 and not could_be_syllable(folded)
-
-
-def _printed_word(folded: str, restorer: Restores | None) -> bool:
-    """Whether the archive prints these letters, which spell no syllable, as a word of its own
-    in small letters without marks, as the restoration model reads them ("taxi", "shop",
-    "calo", "virus"): a loanword typed as meant. `một chiếc taxi ngược chiều`, typed with every
-    mark, was read as "tai" and its article 5th, `cướp vào shop` offered "hợp" (bug hunt 69).
-    Its own slips the model does not know ("gaio", "htan"), and names it reads capitalized
-    ("Masan", "Nou", "VNA": `_printed_name`)."""
-    return restorer is not None and restorer.restore([folded]) == [folded]
 
 
 def _printed_name(folded: str, support: Support, restorer: Restores | None) -> bool:

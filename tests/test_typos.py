@@ -552,40 +552,6 @@ def test_letters_the_archive_prints_as_a_name_in_vietnamese_script_are_no_slip()
     assert slip.forms[0] == ("niem", TAKEN_WEIGHT) and ("nie", SUGGESTED_WEIGHT) in slip.forms
 
 
-def test_a_loanword_the_archive_prints_is_no_slip() -> None:
-    """ "shop", "taxi": letters that spell no syllable, which the archive prints as words of its
-    own, in small letters (as the restoration model reads them); read as slips of "hợp" and
-    "tai", `cướp vào shop` was offered "cướp vào hợp", the word weighed as a typo, and `một
-    chiếc taxi ngược chiều` ranked its article 5th (bug hunt 69). Letters the model does not
-    know as a word ("gaio") are still a slip."""
-    from indexer.keyboard import DictSupport
-    from indexer.meanings import interpret
-    from indexer.query import parse_query
-    from indexer.typo_evidence import SLIP_RARITY, TAKEN_WEIGHT
-
-    class Reads:  # the restoration model's reading of one syllable: itself if it knows it
-        def __init__(self, known: set[str]) -> None:
-            self.known = known
-
-        def restore(self, folded: list[str], context: object = ()) -> list[str] | None:
-            return list(folded) if set(folded) <= self.known else None
-
-    texts = [*(f"Họ vào hợp tác xã số {i}." for i in range(SLIP_RARITY)), "Cướp tiệm shop quần áo."]
-    support = DictSupport.from_texts(texts)
-    index = TypoIndex(support.syllables)
-
-    def shop(query: str, known: set[str]) -> object:
-        parsed = parse_query(query)
-        meanings = interpret(parsed, parsed.text, support, index, Reads(known)).values()
-        return next(m for m in meanings if any(f == "shop" for f, _ in m.forms))
-
-    for query in ("cuop vao shop", "cướp vào shop"):
-        word = shop(query, {"shop"})
-        assert word.forms[0] == ("shop", 1.0) and word.how == "typed", query
-        slip = shop(query, set())  # letters the archive does not print as a word of its own
-        assert slip.forms[0] == ("hop", TAKEN_WEIGHT) and slip.shown == "hop", query
-
-
 def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its_neighbours() -> None:
     """ "của nôg là": "nôg" is one slip from "ông", "nô" and "ngô", and the folded neighbours
     cannot tell them apart ("của nó" is "cua no" too). With the marks typed carried over, the

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
 from indexer.keyboard import Support, could_be_syllable
@@ -110,8 +111,16 @@ def _typed_apart_as_one(parsed: ParsedQuery) -> set[int]:
     sung", "Samsung"), by `id`: a name's parts, shown as typed, not read as Vietnamese ("sắm
     súng")."""
     text = parsed.text
-    return {id(t) for c in parsed.clauses for a in c.tokens if a.alias and " " in text[a.start : a.end]
-            for t in c.tokens if not t.alias and a.start <= t.start and t.end <= a.end}
+    apart = {id(t) for c in parsed.clauses for a in c.tokens if a.alias and " " in text[a.start : a.end]
+             for t in c.tokens if not t.alias and a.start <= t.start and t.end <= a.end}
+    return apart | _units_run_into_a_number(parsed)
+
+
+def _units_run_into_a_number(parsed: ParsedQuery) -> set[int]:
+    """The unit of a number typed run into it and read apart (`spacing.split_glued`: "100ha"),
+    by `id`: shown as typed, no syllable to give marks ("100Hà", bug hunt 71)."""
+    tokens = parsed.positive_tokens
+    return {id(b) for a, b in pairwise(tokens) if a.folded.isdigit() and b.start == a.end and not b.folded.isdigit()}
 
 
 def reading_spellings(parsed: ParsedQuery, suggestion: dict[str, str] | None) -> dict[str, frozenset[str]]:
@@ -247,10 +256,11 @@ def _offered_corrected(token: Syllable, support: Support, restorer: Restorer | N
     word the index holds ("viên"). Not, in a long query, a word the index holds as typed: a
     name as often as a slip ("Mata", "HS"), and a long query holds more names. Not a code,
     letters that spell no syllable followed by digits ("qh13", "mig21"): no VNI keys, and its
-    correction would drop the number ("QH", "MiG")."""
+    correction would drop the number ("QH", "MiG"); nor letters run into a number that no
+    article prints side by side ("RON95" on news-2k was offered "RON", the 95 dropped)."""
     if restorer is not None and _lacks_common(token.folded, support, restorer):
         return False
-    if (code := _CODE.fullmatch(token.folded)) and not could_be_syllable(code[1]):
+    if (code := _CODE.fullmatch(token.folded)) and (not could_be_syllable(code[1]) or not support.df(token.folded)):
         return False
     return not (long and _held_as_typed(token, support))
 

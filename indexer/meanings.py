@@ -167,6 +167,7 @@ def interpret(
                 slips = [[] if _typed_initialism(t, text, support) else s for t, s in zip(tokens, slips, strict=True)]
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
+        dated = set() if clause.phrase else _date_numbers(tokens, text)
         framing, asides = set(), set()
         if may_be_framed and not clause.phrase:
             framing, asides = _framing(tokens, understood, words, text, question, support)
@@ -197,7 +198,8 @@ def interpret(
                 meaning = replace(meaning, forms=meaning.forms + _new_forms(meaning, slipped, TYPO_WEIGHT))
                 if sure == "shown":
                     meaning = replace(meaning, shown=held, how="typo")
-            meanings[id(tok)] = _unpadded_number(_grouped_number(meaning, support), support)
+            meaning = _grouped_number(meaning, support)
+            meanings[id(tok)] = _day_or_month(meaning, support) if i in dated else meaning
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
@@ -234,14 +236,21 @@ def _capitals_tell(parsed: ParsedQuery) -> bool:
     return any(any(c.islower() for c in parsed.text[t.start : t.end]) for t in parsed.positive_tokens)
 
 
+# An initialism typed in capitals is one the archive prints in this many articles (`_typed_initialism`)
+INITIALISM_LEAST = 3
+
+
 def _typed_initialism(tok: Syllable, text: str, support: Support) -> bool:
-    """Letters typed in capitals ("HN", "TQ", "HS", where `_capitals_tell`) that spell no
-    syllable and that the archive prints: an initialism as it prints it (Hà Nội, Trung Quốc,
-    học sinh), not a slip of "họ" or "từ": `chém người shop quần áo HN` was offered "HỌ", `DN
-    TQ xả thải` "TỪ", and in a long query the slip was taken (bug hunt 69)."""
+    """Consonants typed in capitals ("HN", "TQ", "HS", "TĐ", where `_capitals_tell`) that the
+    archive prints in INITIALISM_LEAST+ articles: an initialism as it prints it (Hà Nội, Trung
+    Quốc, học sinh), not a slip of "họ" or "từ": `chém người shop quần áo HN` was offered "HỌ",
+    `DN TQ xả thải` "TỪ", and in a long query the slip was taken (bug hunt 69). Not letters with
+    a vowel ("TROGN", "NAME": a slip of "TRỌNG", "NAM" that the archive prints once or as English,
+    bug hunt 71)."""
     typed = text[tok.start : tok.end]
     capitals = len(typed) >= 2 and typed.isalpha() and typed.isupper()
-    return capitals and not could_be_syllable(tok.folded) and bool(support.df(tok.folded))
+    consonants = not any(c in "aeiouy" for c in tok.folded)
+    return capitals and consonants and support.df(tok.folded) >= INITIALISM_LEAST
 
 
 def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:
@@ -258,17 +267,31 @@ def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:
     return replace(meaning, forms=(meaning.forms[0], (grouped, meaning.forms[0][1]), *meaning.forms[1:]))
 
 
-def _unpadded_number(meaning: Meaning, support: Support | None) -> Meaning:
-    """A day or month typed with a leading zero ("06/02", "07-02": how phones and forms write a
-    date) found as news prints it too, "6/2": `chứng khoán 06/02` found 2 articles of news-2k,
-    not the one on 6/2, whose date every hit needs (`ranking.QueryBuilder._dates`; bug hunt 69).
-    Both spellings are read in full, the one typed first."""
+def _date_numbers(tokens: Sequence[Syllable], text: str) -> set[int]:
+    """Which of `tokens` are the numbers of a date typed day/month ("06/02", "7-2-2017"): a
+    number joined to a number by "/", "-" or "."."""
+    dated: set[int] = set()
+    for i in range(1, len(tokens)):
+        a, b = tokens[i - 1], tokens[i]
+        if a.folded.isdigit() and b.folded.isdigit() and text[a.end : b.start] in ("/", "-", "."):
+            dated |= {i - 1, i}
+    return dated
+
+
+def _day_or_month(meaning: Meaning, support: Support | None) -> Meaning:
+    """A date's day or month (`_date_numbers`) found with or without a leading zero, as news
+    prints either ("6/2", "07/2/2017"): phones and forms write "06/02", and `chứng khoán 06/02`
+    found 2 articles of news-2k, not the one on 6/2, whose date every hit of a short query needs
+    (`ranking.QueryBuilder._dates`; bug hunt 69). Both spellings are read in full, the one typed
+    first. Only in a date: "bảng xếp hạng 05", "08:00", `"06/02"` quoted mean the digits typed
+    (bug hunt 71)."""
     folded = meaning.forms[0][0]
-    if support is None or len(folded) != 2 or folded[0] != "0" or not "1" <= folded[1] <= "9":
+    if support is None or not folded.isdigit() or len(folded) > 2 or folded in ("0", "00"):
         return meaning
-    if not support.df(folded[1]):
+    other = folded[1] if len(folded) == 2 and folded[0] == "0" else "0" + folded if len(folded) == 1 else None
+    if other is None or not support.df(other):
         return meaning
-    return replace(meaning, forms=(meaning.forms[0], (folded[1], meaning.forms[0][1]), *meaning.forms[1:]))
+    return replace(meaning, forms=(meaning.forms[0], (other, meaning.forms[0][1]), *meaning.forms[1:]))
 
 
 def _mistyped_question_words(

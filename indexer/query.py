@@ -137,7 +137,7 @@ def completion_text(text: str) -> str:
     excluding = False  # (after NOT)
     for m in _QUERY_TOKEN.finditer(_unspaced_fields(_balanced(text))):
         word, phrase, prefix = m.group("word"), m.group("phrase"), m.group("field")
-        if m.group("quote") is not None or word == "OR" or (word in ("AND", "NOT") and words and not excluding):
+        if m.group("quote") is not None or word == "OR" or (word in _operators(text) and words and not excluding):
             excluding = word == "NOT"
             continue
         if m.group("neg") or excluding:
@@ -149,6 +149,12 @@ def completion_text(text: str) -> str:
         if any(ch.isalnum() for ch in typed):  # not a "-" before the word to exclude, still to come
             words.append(typed)
     return " ".join(words)
+
+
+def _operators(text: str) -> tuple[str, ...]:
+    """AND and NOT as operators, unless the whole query is in capitals: typed so without marks,
+    "NOT" is as often "nốt" (`THUY DAU NOI NOT BAN`, `THOT NOT`: bug hunt 71)."""
+    return ("AND", "NOT") if any(c.islower() for c in text) else ()
 
 
 def _balanced(text: str) -> str:
@@ -170,16 +176,29 @@ _HALF_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 # was searched as two loose words, and `-“ban đầu”` searched for "đầu" instead of keeping it out
 _TYPOGRAPHIC_QUOTES = "“”„‟″〝〞"
 _OPERATORS = {ord(c): ord('"') for c in _TYPOGRAPHIC_QUOTES} | {0x2212: ord("-")}
-# ... and the "_" and "+" a slug, a hashtag or a URL puts between words as spaces:
+_AS_TYPED_ON_A_KEYBOARD = _HALF_WIDTH | _OPERATORS
+# The "_" and "+" a slug, a hashtag or a URL puts between words, read as spaces (`_spaced`):
 # `gia_vang_hom_nay` was one word no article holds (nothing found), `gia+vang` words apart
 _SEPARATORS = {ord("_"): ord(" "), ord("+"): ord(" ")}
-_AS_TYPED_ON_A_KEYBOARD = _HALF_WIDTH | _OPERATORS | _SEPARATORS
+_CHUNK = re.compile(r"\S+")
+
+
+def _spaced(text: str) -> str:
+    """`text` with the `_SEPARATORS` of each run of words as spaces (one for one: the spans stay),
+    not in an exclusion, a field's word or a code with digits: `-samsung+galaxy` made "galaxy"
+    a word to find, `52340101_QT` two words and a "did you mean" of another code (bug hunt 71)."""
+    def spaced(chunk: re.Match[str]) -> str:
+        word = chunk[0]
+        kept = word[0] == "-" or ":" in word or any(c.isdigit() for c in word)
+        return word if kept else word.translate(_SEPARATORS)
+
+    return _CHUNK.sub(spaced, text)
 
 
 def normalize_query(text: str) -> str:
     """`normalize_text`, and full-width letters, digits and signs, typographic double quotes and
     the minus sign as ASCII (one for one: spans still point into what was typed, as far as they did)."""
-    return normalize_text(text).translate(_AS_TYPED_ON_A_KEYBOARD)
+    return _spaced(normalize_text(text).translate(_AS_TYPED_ON_A_KEYBOARD))
 
 
 def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
@@ -199,7 +218,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     """
     typographic = any(c in _TYPOGRAPHIC_QUOTES for c in text or "")
     typed = "".join(ch if ch.isprintable() else " " for ch in normalize_text(text or "").translate(_HALF_WIDTH))
-    mapped = typed.translate(_OPERATORS | _SEPARATORS)  # one for one: the same spans
+    mapped = _spaced(typed.translate(_OPERATORS))  # one for one: the same spans
     text = _unspaced_fields(_balanced(mapped))
     truncated = len(text) > MAX_QUERY_CHARS
     # the text as typed, its quotes as typed (“…” shown back as “…”, in "did you mean" too),
@@ -213,6 +232,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     n_terms = 0
     n_phrases = 0
     excluding = False  # NOT came before this unit
+    operators = _operators(text)
     for m in _QUERY_TOKEN.finditer(text):
         if m.group("quote") is not None:
             continue
@@ -221,7 +241,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
             parsed.clauses[-1].or_next = True
             run = None
             continue
-        if word in ("AND", "NOT") and parsed.clauses and not excluding:
+        if word in operators and parsed.clauses and not excluding:
             excluding = word == "NOT"
             continue
         negated, excluding = bool(m.group("neg")) or excluding, False

@@ -85,7 +85,7 @@ from typing import Any
 import numpy as np
 from whoosh import query as wq
 
-from indexer.analysis import Syllable, fold, iy_spellings
+from indexer.analysis import Syllable, fold, has_marks, iy_spellings
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
 from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
@@ -317,26 +317,32 @@ class QueryBuilder:
             sequence = wq.And([sequence, *self._held_to_marks(readings, spellings, clause.parts)])
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
         kept_out = [sequence, *([self._sequence((whole[0],), clause.parts)] if whole and len(words) > 1 else [])]
-        forms = [] if clause.phrase else self._excluded_forms(words, clause.parts)  # (quoted: as typed)
+        forms = [] if clause.phrase else self._excluded_forms(tokens, words, clause.parts)  # (quoted: as typed)
         return _either(kept_out + forms)
 
-    def _excluded_forms(self, words: tuple[str, ...], parts: Sequence[str]) -> list[Any]:
+    def _excluded_forms(self, tokens: Sequence[Syllable], words: tuple[str, ...], parts: Sequence[str]) -> list[Any]:
         """Where an excluded abbreviation's group stands in any of its forms, as the same words
         unquoted and unexcluded find it (`_units`): `-TPHCM` kept out "TPHCM" but not "TP
-        HCM", `-TP.HCM` not "TP. HCM" (bug hunt 70). A form of several words is found side by
-        side by their positions, so a dot or a comma between them does not part them."""
+        HCM", `-TP.HCM` not "TP. HCM" (bug hunt 70). The words typed are found by their
+        positions, so a dot or a comma between them does not part them; the other forms side
+        by side (pairs: positions for every form of 20 exclusions cost 60 ms on news-2k, bug
+        hunt 71). Typed with marks, only an abbreviation listed so: `-ĐN` (Đà Nẵng) kept out
+        every "DN", "doanh nghiệp"."""
         found = self.abbreviations.match(words, 0) if words else None
         if found is None or found[0] != len(words):
             return []
-        return [self._sequence(form, parts, exact=True, apart=range(1, len(form))) for form in found[1]]
+        if any(has_marks(t.exact) and t.exact not in self.abbreviations.spellings for t in tokens):
+            return []
+        return [self._sequence(form, parts, exact=form == words, apart=range(1, len(form)) if form == words else ())
+                for form in found[1]]
 
     def _dates(self, clause: Clause, meanings: Sequence[Meaning]) -> list[Any]:
         """A short query's dates typed day/month ("20/11", "6/12/2017"): each its numbers side by
         side, as the text prints a date. Matched apart, a date's numbers found whatever printed
         "20" and "11" most ("… 4/11 … 20%" in a tennis report), and of 25 dates news-2k prints
         1-3 times, 6 had none of those articles in the top 10 (bug hunt 64). A day or month
-        with or without its leading zero (`_day_or_month`): "06/02" is "6/2", and "7/2" finds
-        "07/2/2017" (bug hunt 69)."""
+        in each spelling it is read in (`meanings._day_or_month`): "06/02" is "6/2", and "7/2"
+        finds "07/02/2017" (bug hunt 69)."""
         tokens = [t for t in clause.tokens if not t.alias]
         text = self.parsed.text
         runs: list[list[int]] = []
@@ -347,35 +353,33 @@ class QueryBuilder:
                     runs[-1].append(i)
                 else:
                     runs.append([i - 1, i])
-        return [self._sequences([self._day_or_month(meanings[i]) for i in run], clause.parts, exact=True,
+        return [self._sequences([_read_in_full(meanings[i]) for i in run], clause.parts, exact=True,
                                 apart=range(1, len(run))) for run in runs]  # ("/" parts them: no pairs held)
 
     def pairs_typed(self) -> Any:
-        """Where any two words typed side by side stand side by side (each as first understood;
-        not a question's or a letter's formula), or None for a query without such a pair: what
-        a search sorted by date keeps of its matches (`SearchService._search`). Matched apart,
-        a query's words are most of an archive: `Đà Nẵng` matched 154 of pages-300's articles,
-        15 of them about it, and sorted newest the first ten held "đã" and "năng" (bug hunt 70)."""
+        """Where two words typed side by side stand side by side (each in the forms it is read in
+        full; not a question's or a letter's formula), in any clause: the matches a search sorted
+        by date lists first (`SearchService._ranked`). Matched apart, a query's words are most of
+        an archive: `Đà Nẵng` matched 154 of pages-300's articles, 15 of them about it, and sorted
+        newest the first ten held "đã" and "năng" (bug hunt 70). None where every match may be
+        about the query: a clause of one word (`Trump OR Tập Cận Bình`: Trump's articles), or
+        one holding an abbreviation, which its other forms find apart (`UBND TPHCM`: bug hunt 71)."""
         pairs = []
         for clause in self.parsed.clauses:
             if clause.negated:
                 continue
             tokens = [t for t in clause.tokens if not t.alias]
             meanings = self._meanings(clause)
-            for i in range(1, len(tokens)):
-                a, b = meanings[i - 1], meanings[i]
-                if tokens[i].joined and not (a.framing or b.framing or a.asking or b.asking):
-                    pairs.append(self._sequence((a.forms[0][0], b.forms[0][0]), clause.parts))
+            folded = [m.forms[0][0] for m in meanings]
+            abbreviated = any(t.alias for t in clause.tokens) or any(
+                self.abbreviations.match(folded, i) for i in range(len(folded)))
+            held = [(meanings[i - 1], meanings[i]) for i in range(1, len(tokens)) if tokens[i].joined]
+            held = [(a, b) for a, b in held if not (a.framing or b.framing or a.asking or b.asking)]
+            if abbreviated or not held:
+                return None
+            pairs += [self._sequence((x, y), clause.parts) for a, b in held for x in _read_in_full(a)
+                      for y in _read_in_full(b)]
         return _either(pairs) if pairs else None
-
-    def _day_or_month(self, meaning: Meaning) -> tuple[str, ...]:
-        """A date's number as understood ("06" is "06" and "6": `meanings._unpadded_number`),
-        and a lone digit with its leading zero, where the index holds it ("7": "07")."""
-        spellings = _read_in_full(meaning)
-        padded = "0" + spellings[0]
-        if len(spellings[0]) == 1 and (self.df is None or self.df(padded)):
-            spellings = (*spellings, padded)
-        return spellings
 
     def _meanings(self, clause: Clause) -> list[Meaning]:
         """How each word of `clause` (its aliases aside) was understood."""

@@ -442,8 +442,6 @@ class SearchService:
                     if partial:  # the user is told the hits hold only some of the words
                         response["partial"] = True
                     break
-            if sort != "relevance":  # no relevance order to put the articles about it first
-                mask = _about_the_query(executor, searcher, mask, built)
             total = int(mask.sum())
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
@@ -455,7 +453,11 @@ class SearchService:
                 articles = _StoredArticles(searcher, gen.stored(searcher))  # read once, for proximity and hits
                 first = (page - 1) * per_page
                 wanted = page * per_page if first < total else 0  # a page past the end is empty
-                ranked = self._ranked(gen, executor, mask, scores, sort, max(wanted, CONTEXT_HITS), built, articles)
+                about = None
+                if sort != "relevance" and (pairs := built.pairs_typed()) is not None:
+                    about = mask & executor.evaluate(pairs, searcher)[0]
+                ranked = self._ranked(gen, executor, mask, scores, sort, max(wanted, CONTEXT_HITS), built, articles,
+                                      about)
                 highlighter = built.highlight.highlighter()  # what `built.query()` collected
                 on_page = ranked[first:wanted]
                 parts = FIELD_CHOICES[field]
@@ -568,12 +570,20 @@ class SearchService:
         limit: int,
         built: QueryBuilder,
         articles: _StoredArticles,
+        about: Any = None,
     ) -> list[tuple[int, float]]:
         """(docnum, score) of the best `limit` matches; by relevance, the first RERANK_DEPTH
         re-ranked by proximity (see indexer.ranking), from the forward index where the
-        generation has one (the stored articles are then read only for the hits shown)."""
+        generation has one (the stored articles are then read only for the hits shown). By
+        date, the matches `about` the query first (those that hold two of the words typed side
+        by side: `QueryBuilder.pairs_typed`), then the others: without the relevance order, a
+        query's words found apart filled the first page (bug hunt 70); dropping them lost an
+        OR's other side and every article a chance adjacency left out (bug hunt 71)."""
         if sort != "relevance":
-            return [(d, float(scores[d])) for d in executor.top(mask, scores, sort, limit)]
+            about = mask if about is None else about
+            first = executor.top(about, scores, sort, limit)
+            rest = executor.top(mask & ~about, scores, sort, limit - len(first)) if len(first) < limit else []
+            return [(d, float(scores[d])) for d in (*first, *rest)]
         forward = gen.forward
         if built.marked_pairs and not (built.long or built.written):
             # a short query's pairs typed with marks, where printed so (ranking.PRINTED_PAIR_WEIGHT;
@@ -790,18 +800,6 @@ def _date_filter(date_from: str | None, date_to: str | None) -> Any:
         else UNDATED_OLDEST - 1
     )
     return wq.NumericRange("oldest", lo, hi)
-
-
-def _about_the_query(executor: Executor, searcher: Any, mask: Any, built: QueryBuilder) -> Any:
-    """The matches that hold two of the words typed side by side, side by side
-    (`QueryBuilder.pairs_typed`), where any do: a search sorted by date lists them, not every
-    article that holds the words apart. A query of one word, or whose words no match holds
-    together, keeps every match."""
-    pairs = built.pairs_typed()
-    if pairs is None:
-        return mask
-    held = mask & executor.evaluate(pairs, searcher)[0]
-    return held if held.any() else mask
 
 
 def _evaluate(executor: Executor, searcher: Any, q: Any, date_filter: Any) -> tuple[Any, Any]:

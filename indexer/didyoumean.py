@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
-from indexer.keyboard import Support, could_be_syllable
+from indexer.keyboard import Support, could_be_syllable, decode_vni
 from indexer.meanings import Meaning, keeps_read_marks, marks_given, typed_case, typed_meaning
 from indexer.misspellings import printed_carried, printed_either_way
 from indexer.query import ParsedQuery, parse_query
@@ -257,10 +257,13 @@ def _offered_corrected(token: Syllable, support: Support, restorer: Restorer | N
     name as often as a slip ("Mata", "HS"), and a long query holds more names. Not a code,
     letters that spell no syllable followed by digits ("qh13", "mig21"): no VNI keys, and its
     correction would drop the number ("QH", "MiG"); nor letters run into a number that no
-    article prints side by side ("RON95" on news-2k was offered "RON", the 95 dropped)."""
+    article prints side by side ("RON95" on news-2k was offered "RON", the 95 dropped), unless
+    VNI keys spell them ("co1" is "có")."""
     if restorer is not None and _lacks_common(token.folded, support, restorer):
         return False
-    if (code := _CODE.fullmatch(token.folded)) and (not could_be_syllable(code[1]) or not support.df(token.folded)):
+    if (code := _CODE.fullmatch(token.folded)) and (
+        not could_be_syllable(code[1]) or not (support.df(token.folded) or decode_vni(token.folded))
+    ):
         return False
     return not (long and _held_as_typed(token, support))
 

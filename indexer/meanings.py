@@ -148,6 +148,9 @@ def interpret(
     # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
     may_be_framed = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
     capitals_tell = _capitals_tell(parsed)
+    # a short query's dates are read with or without their zeros, as `ranking` holds them side by
+    # side; a pasted text's, one fact of many, as typed (two leads 2nd -> 3rd in 15 forms)
+    pasted = len(parsed.positive_tokens) >= PASTED_WORDS
     for clause in parsed.clauses:
         tokens = [t for t in clause.tokens if not t.alias]
         if clause.negated:
@@ -167,7 +170,7 @@ def interpret(
                 slips = [[] if _typed_initialism(t, text, support) else s for t, s in zip(tokens, slips, strict=True)]
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
-        dated = set() if clause.phrase else _date_numbers(tokens, text)
+        dated = set() if clause.phrase or pasted else _date_numbers(tokens, text)
         framing, asides = set(), set()
         if may_be_framed and not clause.phrase:
             framing, asides = _framing(tokens, understood, words, text, question, support)
@@ -283,8 +286,8 @@ def _day_or_month(meaning: Meaning, support: Support | None) -> Meaning:
     prints either ("6/2", "07/2/2017"): phones and forms write "06/02", and `chứng khoán 06/02`
     found 2 articles of news-2k, not the one on 6/2, whose date every hit of a short query needs
     (`ranking.QueryBuilder._dates`; bug hunt 69). Both spellings are read in full, the one typed
-    first. Only in a date: "bảng xếp hạng 05", "08:00", `"06/02"` quoted mean the digits typed
-    (bug hunt 71)."""
+    first. Only in a date of an unquoted short query: "bảng xếp hạng 05", "08:00", `"06/02"`
+    quoted mean the digits typed (bug hunt 71), and a pasted text's date is one fact of many."""
     folded = meaning.forms[0][0]
     if support is None or not folded.isdigit() or len(folded) > 2 or folded in ("0", "00"):
         return meaning

@@ -270,15 +270,24 @@ def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:
     return replace(meaning, forms=(meaning.forms[0], (grouped, meaning.forms[0][1]), *meaning.forms[1:]))
 
 
+def date_runs(tokens: Sequence[Syllable], text: str, joins: Sequence[str] = ("/",)) -> list[list[int]]:
+    """The numbers of each date typed day/month ("20/11", "6/12/2017"), as indices of `tokens`:
+    a run of numbers, each joined to the next by one of `joins`."""
+    runs: list[list[int]] = []
+    for i in range(1, len(tokens)):
+        a, b = tokens[i - 1], tokens[i]
+        if a.folded.isdigit() and b.folded.isdigit() and text[a.end : b.start] in joins:
+            if runs and runs[-1][-1] == i - 1:
+                runs[-1].append(i)
+            else:
+                runs.append([i - 1, i])
+    return runs
+
+
 def _date_numbers(tokens: Sequence[Syllable], text: str) -> set[int]:
     """Which of `tokens` are the numbers of a date typed day/month ("06/02", "7-2-2017"): a
     number joined to a number by "/", "-" or "."."""
-    dated: set[int] = set()
-    for i in range(1, len(tokens)):
-        a, b = tokens[i - 1], tokens[i]
-        if a.folded.isdigit() and b.folded.isdigit() and text[a.end : b.start] in ("/", "-", "."):
-            dated |= {i - 1, i}
-    return dated
+    return {i for run in date_runs(tokens, text, ("/", "-", ".")) for i in run}
 
 
 def _day_or_month(meaning: Meaning, support: Support | None) -> Meaning:

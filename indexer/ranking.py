@@ -88,7 +88,7 @@ from whoosh import query as wq
 from indexer.analysis import Syllable, fold, has_marks, iy_spellings
 from indexer.forward import WORD
 from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
-from indexer.meanings import Meaning, interpret, marks_given, typed_meaning
+from indexer.meanings import Meaning, date_runs, interpret, marks_given, typed_meaning
 from indexer.query import PASTED_WORDS, Abbreviations, Clause, ParsedQuery
 from indexer.questions import asks_as_spelled
 from indexer.snippets import HighlightRequest
@@ -343,16 +343,7 @@ class QueryBuilder:
         1-3 times, 6 had none of those articles in the top 10 (bug hunt 64). A day or month
         in each spelling it is read in (`meanings._day_or_month`): "06/02" is "6/2", and "7/2"
         finds "07/02/2017" (bug hunt 69)."""
-        tokens = [t for t in clause.tokens if not t.alias]
-        text = self.parsed.text
-        runs: list[list[int]] = []
-        for i in range(1, len(tokens)):
-            a, b = tokens[i - 1], tokens[i]
-            if a.folded.isdigit() and b.folded.isdigit() and text[a.end : b.start] == "/":
-                if runs and runs[-1][-1] == i - 1:
-                    runs[-1].append(i)
-                else:
-                    runs.append([i - 1, i])
+        runs = date_runs([t for t in clause.tokens if not t.alias], self.parsed.text)
         return [self._sequences([_read_in_full(meanings[i]) for i in run], clause.parts, exact=True,
                                 apart=range(1, len(run))) for run in runs]  # ("/" parts them: no pairs held)
 

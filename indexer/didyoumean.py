@@ -46,11 +46,11 @@ def did_you_mean(
     long = len(tokens) > MAX_WORDS
     typed_marks = any(has_marks(t.exact) for t in tokens)
     typed = [parsed.text[t.start : t.end] for t in tokens]
-    one_word = _typed_apart_as_one(parsed)
+    as_typed = _shown_as_typed(parsed)
     understood: list[Meaning] = []
     for t in tokens:
         meaning = meanings.get(id(t)) or typed_meaning(t, parsed.text)
-        offered = id(t) not in one_word and (meaning.how != "typo" or _offered_corrected(t, support, restorer, long))
+        offered = id(t) not in as_typed and (meaning.how != "typo" or _offered_corrected(t, support, restorer, long))
         understood.append(meaning if offered else typed_meaning(t, parsed.text))
     changed = [m.changed for m in understood]
     # excluded words decoded from keystrokes (`meanings._keyed_only`: `-Vieejt`) are shown so
@@ -67,7 +67,7 @@ def did_you_mean(
         return keys_off and not changed[i] and restorer is not None and not keeps_read_marks(
             restorer, reading, i, tokens[i].exact)
 
-    reading = [None if id(t) in one_word else r for t, r in zip(tokens, reading, strict=True)]
+    reading = [None if id(t) in as_typed else r for t, r in zip(tokens, reading, strict=True)]
     if long:  # marks are read into a corrected word of a query typed with them, nowhere else
         reading = [r if changed[i] and not decoded[i] else None for i, r in enumerate(reading)]
     for i, spelled in question_spellings(corrected, parsed.text).items():
@@ -106,10 +106,10 @@ def did_you_mean(
     return {"text": text, "html": marked, "kind": kind}
 
 
-def _typed_apart_as_one(parsed: ParsedQuery) -> set[int]:
-    """The words typed apart that the archive prints as one word (`spacing.split_glued`: "sam
-    sung", "Samsung"), by `id`: a name's parts, shown as typed, not read as Vietnamese ("sắm
-    súng")."""
+def _shown_as_typed(parsed: ParsedQuery) -> set[int]:
+    """The words shown as typed, by `id`, as `spacing.split_glued` read them: typed apart where
+    the archive prints one word ("sam sung", "Samsung": a name's parts, not Vietnamese, "sắm
+    súng"), and a unit run into a number (`_units_run_into_a_number`)."""
     text = parsed.text
     apart = {id(t) for c in parsed.clauses for a in c.tokens if a.alias and " " in text[a.start : a.end]
              for t in c.tokens if not t.alias and a.start <= t.start and t.end <= a.end}

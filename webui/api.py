@@ -205,10 +205,9 @@ def article(article_id: str) -> Response:
     """GET /api/articles/ID: the article as parsed, or 404 not_found."""
     etag = _etag(None)
     cache_control = f"public, max-age={ARTICLE_MAX_AGE}"
-    inm = request.if_none_match
     # the client holds this very article from this build ("*": any version of it, so only an
     # article that exists; werkzeug's `contains_weak` takes "*" for anything)
-    if inm and not inm.star_tag and inm.contains_weak(etag):
+    if _holds(etag) and not request.if_none_match.star_tag:
         return _cached(etag, cache_control, dict)
     stored = _service().article(article_id)
     if stored is None:

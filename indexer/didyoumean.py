@@ -17,7 +17,15 @@ from itertools import pairwise
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
 from indexer.keyboard import Support, could_be_syllable, decode_vni
-from indexer.meanings import Meaning, keeps_read_marks, marks_given, typed_case, typed_meaning
+from indexer.meanings import (
+    Meaning,
+    capitals_tell,
+    keeps_read_marks,
+    marks_given,
+    typed_as_initialism,
+    typed_case,
+    typed_meaning,
+)
 from indexer.misspellings import printed_carried, printed_either_way
 from indexer.query import ParsedQuery, parse_query
 from indexer.questions import question_spellings
@@ -47,10 +55,14 @@ def did_you_mean(
     typed_marks = any(has_marks(t.exact) for t in tokens)
     typed = [parsed.text[t.start : t.end] for t in tokens]
     as_typed = _shown_as_typed(parsed)
+    initialisms = capitals_tell(parsed)
     understood: list[Meaning] = []
     for t in tokens:
         meaning = meanings.get(id(t)) or typed_meaning(t, parsed.text)
-        offered = id(t) not in as_typed and (meaning.how != "typo" or _offered_corrected(t, support, restorer, long))
+        initialism = initialisms and typed_as_initialism(t, parsed.text)
+        offered = id(t) not in as_typed and (
+            meaning.how != "typo" or _offered_corrected(t, meaning, initialism, support, restorer, long)
+        )
         understood.append(meaning if offered else typed_meaning(t, parsed.text))
     changed = [m.changed for m in understood]
     # excluded words decoded from keystrokes (`meanings._keyed_only`: `-Vieejt`) are shown so
@@ -250,7 +262,9 @@ def _lacks_common(folded: str, support: Support, restorer: Restorer) -> bool:
     return could_be_syllable(folded) and restorer.common(folded) and not support.df(folded)
 
 
-def _offered_corrected(token: Syllable, support: Support, restorer: Restorer | None, long: bool) -> bool:
+def _offered_corrected(
+    token: Syllable, meaning: Meaning, initialism: bool, support: Support, restorer: Restorer | None, long: bool
+) -> bool:
     """Whether a word matched as a typo is shown corrected. Not a common syllable the index
     lacks ("viet" where "Việt" is never printed): shown with its marks, not as the nearest
     word the index holds ("viên"). Not, in a long query, a word the index holds as typed: a
@@ -258,7 +272,11 @@ def _offered_corrected(token: Syllable, support: Support, restorer: Restorer | N
     letters that spell no syllable followed by digits ("qh13", "mig21"): no VNI keys, and its
     correction would drop the number ("QH", "MiG"); nor letters run into a number that no
     article prints side by side ("RON95" on news-2k was offered "RON", the 95 dropped), unless
-    VNI keys spell them ("co1" is "có")."""
+    VNI keys spell them ("co1" is "có"). Not an `initialism` (`meanings.typed_as_initialism`, where
+    capitals tell) as a word with a vowel: "TSN" is an initialism the archive does not print, not
+    a slip of "TÂN" (`sân bay TSN` was offered "sân bay TÂN"); another initialism may be offered."""
+    if initialism and any(c in "aeiouy" for c in fold(meaning.shown)):
+        return False
     if restorer is not None and _lacks_common(token.folded, support, restorer):
         return False
     if (code := _CODE.fullmatch(token.folded)) and (

@@ -147,7 +147,7 @@ def interpret(
     question = looks_like_question(cues, parsed.text) or _hurried_question(cues)
     # a request need not end in a question mark ("Xin chào, cho em hỏi giá vàng hôm nay")
     may_be_framed = question or len(parsed.positive_tokens) >= FRAMING_FROM_WORDS
-    capitals_tell = _capitals_tell(parsed)
+    by_capitals = capitals_tell(parsed)
     # a short query's dates are read with or without their zeros, as `ranking` holds them side by
     # side; a pasted text's, one fact of many, as typed (two leads 2nd -> 3rd in 15 forms)
     pasted = len(parsed.positive_tokens) >= PASTED_WORDS
@@ -166,7 +166,7 @@ def interpret(
         else:
             understood, slips = _understood_words(tokens, text, support, typo_index, restorer)
             understood, slips = _abbreviations_as_typed(tokens, text, understood, slips, listed)
-            if capitals_tell:
+            if by_capitals:
                 slips = [[] if _typed_initialism(t, text, support) else s for t, s in zip(tokens, slips, strict=True)]
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
@@ -233,7 +233,7 @@ def _abbreviations_as_typed(
     return understood, slips
 
 
-def _capitals_tell(parsed: ParsedQuery) -> bool:
+def capitals_tell(parsed: ParsedQuery) -> bool:
     """Whether a word typed in capitals says something: the query has a word of small letters
     (typed all in capitals, every word is)."""
     return any(any(c.islower() for c in parsed.text[t.start : t.end]) for t in parsed.positive_tokens)
@@ -244,16 +244,21 @@ INITIALISM_LEAST = 3
 
 
 def _typed_initialism(tok: Syllable, text: str, support: Support) -> bool:
-    """Consonants typed in capitals ("HN", "TQ", "HS", "TĐ", where `_capitals_tell`) that the
+    """Consonants typed in capitals ("HN", "TQ", "HS", "TĐ", where `capitals_tell`) that the
     archive prints in INITIALISM_LEAST+ articles: an initialism as it prints it (Hà Nội, Trung
     Quốc, học sinh), not a slip of "họ" or "từ": `chém người shop quần áo HN` was offered "HỌ",
     `DN TQ xả thải` "TỪ", and in a long query the slip was taken (bug hunt 69). Not letters with
     a vowel ("TROGN", "NAME": a slip of "TRỌNG", "NAM" that the archive prints once or as English,
     bug hunt 71)."""
+    return typed_as_initialism(tok, text) and support.df(tok.folded) >= INITIALISM_LEAST
+
+
+def typed_as_initialism(tok: Syllable, text: str) -> bool:
+    """Two or more consonants typed in capitals ("TSN", "HN"): how an initialism is typed, and
+    no syllable's slip keeps only its consonants and its case (the caller checks
+    `capitals_tell`: in a query typed all in capitals, every word is)."""
     typed = text[tok.start : tok.end]
-    capitals = len(typed) >= 2 and typed.isalpha() and typed.isupper()
-    consonants = not any(c in "aeiouy" for c in tok.folded)
-    return capitals and consonants and support.df(tok.folded) >= INITIALISM_LEAST
+    return len(typed) >= 2 and typed.isalpha() and typed.isupper() and not any(c in "aeiouy" for c in tok.folded)
 
 
 def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:

@@ -1133,6 +1133,20 @@ def test_an_initialism_typed_in_capitals_is_no_slip(tmp_path: Path) -> None:
     assert [_typed_initialism(t, text, support) for t in parse_query(text).positive_tokens][3:] == [False, True, False]
 
 
+def test_an_initialism_the_archive_does_not_print_is_not_offered_as_a_word(tmp_path: Path) -> None:
+    """ "TSN" typed in capitals, printed nowhere: an initialism (Tân Sơn Nhất), not a slip of
+    "TÂN"; `sân bay TSN` was offered "sân bay TÂN". A mistyped initialism may still be offered
+    the one it misses ("THT" → "THPT"), and in small letters "tsn" may be a slip."""
+    service = small_service(tmp_path, [
+        *({"id": f"tan{k}", "title": f"Sân bay Tân Sơn Nhất lần {k}", "lead": "Tin.", "body": "Tin."} for k in range(3)),
+        *({"id": f"thpt{k}", "title": f"Thi THPT năm 2017 lần {k}", "lead": "Tin.", "body": "Tin."} for k in range(3)),
+    ])
+    assert service.search("sân bay TSN")["suggestion"] is None
+    assert service.search("san bay TSN")["suggestion"]["text"].lower() == "sân bay tsn"
+    assert service.search("thi THT năm 2017")["suggestion"]["text"] == "thi THPT năm 2017"
+    assert service.search("san bay tsn")["suggestion"]["text"].lower() == "sân bay tân"
+
+
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:
     """The archive prints "H’Mông" and "H'Mông"; a keyboard types "'". Each found only the
     articles that print it as typed ("H'Mông": 1 of the 5 of news-2k)."""

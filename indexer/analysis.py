@@ -51,8 +51,9 @@ from viet_text_tools import normalize_diacritics
 from whoosh.analysis import Analyzer, Token
 
 # Bump when tokens change: an index built with another version must be rebuilt.
-# 2: "&" joins like a bare hyphen; initialisms get a joined alias; 3: LINE_GAP, line breaks; 4: one apostrophe
-ANALYZER_VERSION = "4"
+# 2: "&" joins like a bare hyphen; initialisms get a joined alias; 3: LINE_GAP, line breaks; 4: one apostrophe;
+# 5: bidi marks, variation selectors and CGJ removed, eth before a vowel read as Đ
+ANALYZER_VERSION = "5"
 
 # Positions skipped at a line break (paragraphs and captions are joined by newlines), as
 # Elasticsearch's position_increment_gap: a quoted phrase with punctuation in it is checked by
@@ -64,7 +65,16 @@ MAX_TOKEN_CHARS = 64  # longer "words" (base64 blobs, URLs) are cut; their span 
 
 # --- 1. normalization --------------------------------------------------------------------------
 
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+# Zero-width and format characters: soft hyphen, ZWSP/ZWJ/ZWNJ, word joiner, BOM, the Mongolian
+# vowel separator, and what a bidi-aware editor or CMS leaves inside words (LRM, RLM, ALM, the
+# embeddings and isolates), variation selectors and the combining grapheme joiner: ICU keeps
+# them inside a word, which then matched nothing ("Hải\u200f Phòng").
+_INVISIBLE = (
+    "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u061c\u034f"
+    + "".join(map(chr, range(0x202A, 0x202F)))
+    + "".join(map(chr, range(0x2066, 0x206A)))
+    + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
 _ODD_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
 # Line breaks other than "\n": a lone CR (old Mac files), vertical tab, form feed, the
 # separators, NEL, U+2028/2029. Dropped, they glued the words either side ("Hà NộiViệt Nam")
@@ -86,7 +96,9 @@ def normalize_text(text: str) -> str:
     spaces into plain spaces, reads every line break as a newline (CRLF as one), drops control
     characters (keeping tab), and
     drops combining marks left over after NFC that are damage, not text: a mark after a space or
-    at the start, or a mark its base letter already carries ("ơ" + U+031B).
+    at the start, or a mark its base letter already carries ("ơ" + U+031B); and reads the eth
+    that legacy fonts print for Đ as Đ (`_ETH_BEFORE_VOWEL`). Every change keeps or removes whole
+    characters, so a query's spans still point into what was typed.
     """
     if _NEEDS_CLEANING.search(text):  # most text is clean: skip the slow per-character pass
         text = text.replace("\r\n", "\n").translate(_CLEAN_TABLE)
@@ -94,7 +106,19 @@ def normalize_text(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     if _COMBINING.search(text):
         text = unicodedata.normalize("NFC", _drop_damaged_marks(text))
+    if "ð" in text or "Ð" in text:
+        text = _ETH_BEFORE_VOWEL.sub(lambda m: _AS_D[m[0]], text)
     return text
+
+
+# The Icelandic eth (U+00D0, U+00F0) looks like Đ/đ (U+0110, U+0111), and legacy fonts, converters
+# and some keyboard layouts print it for them: before a vowel, as a Vietnamese syllable starts, it
+# is one ("Ðà Nẵng"); elsewhere ("Guðmundsson") it stays
+_AS_D = {"Ð": "Đ", "ð": "đ"}
+_VOWEL_LETTERS = "".join(
+    c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and unicodedata.normalize("NFD", c)[0] in "aeiouyAEIOUY"
+)
+_ETH_BEFORE_VOWEL = re.compile(f"[Ðð](?=[{_VOWEL_LETTERS}])")
 
 
 def _drop_damaged_marks(text: str) -> str:

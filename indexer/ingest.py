@@ -162,12 +162,13 @@ FIRST_YEAR = 1000  # the earliest published year taken: facets and filters read 
 def _parse_published(value: Any) -> str | None:
     """JSON Lines `published`: ISO 8601 (a naive time is taken as Vietnam time), 'HH:MM
     DD/MM/YYYY', 'DD/MM/YYYY HH:MM' or 'DD/MM/YYYY'; null stays None. Raises IngestError
-    otherwise."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if not isinstance(value, str):
+    otherwise. Cleaned as every text field is: a BOM, a zero-width space or a bidi mark a CMS
+    left in it rejected the whole record."""
+    if value is not None and not isinstance(value, str):
         raise IngestError(f"published must be a string or null, not {type(value).__name__}")
-    text = value.strip()
+    text = normalize_text(value or "").strip()
+    if not text:
+        return None
     m = _STAMP_LINE.fullmatch(text) or _DATE_THEN_TIME.fullmatch(text)
     if m:
         iso = _stamp_iso(m)

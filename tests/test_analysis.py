@@ -71,6 +71,24 @@ def test_invisible_and_odd_spaces_neither_split_nor_glue() -> None:
     assert folded("Hà\u00a0Nội") == ["ha", "noi"]
 
 
+def test_bidi_marks_variation_selectors_and_cgj_do_not_stay_inside_a_word() -> None:
+    """A CMS or a bidi-aware editor leaves LRM/RLM inside words, a phone an emoji's variation
+    selector: ICU kept them inside the word, which then matched nothing (bug hunt 72)."""
+    assert normalize_text("Hải\u200f Phòng") == "Hải Phòng"
+    assert normalize_text("\u200eThủ tướng\u202b\u202c") == "Thủ tướng"
+    assert normalize_text("yêu\ufe0f thanh\u034f long\u2066") == "yêu thanh long"
+    assert exact(normalize_text("H\u200fà Nội")) == ["hà", "nội"]
+
+
+def test_the_eth_before_a_vowel_is_read_as_d_with_stroke() -> None:
+    """Ð/ð (U+00D0/U+00F0) look like Đ/đ and legacy fonts print them so: matched as "d" but
+    never as the word typed with its marks (no exact form, every spelling marked). Elsewhere,
+    as in an Icelandic name, it stays."""
+    assert normalize_text("Ðà Nẵng, ðê điều, ÐƯỜNG") == "Đà Nẵng, đê điều, ĐƯỜNG"
+    assert normalize_text("Guðmundsson") == "Guðmundsson"
+    assert exact(normalize_text("Ðồng")) == exact("Đồng") == ["đồng"]
+
+
 def test_every_line_break_is_a_newline() -> None:
     """A lone CR (old Mac files), a form feed, a vertical tab, NEL and U+2028/2029 were dropped
     as control characters, gluing the words either side ("Hà NộiViệt Nam"; a bug hunt's finding)."""

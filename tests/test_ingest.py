@@ -266,6 +266,10 @@ def test_jsonl_record_captions_are_taken_out_of_the_body() -> None:
         ("11:29 05/11/2021", "2021-11-05T11:29:00+07:00"),
         ("05/11/2021 11:29", "2021-11-05T11:29:00+07:00"),  # the date first: rejected (bug hunt 70)
         ("05/11/2021", "2021-11-05T00:00:00+07:00"),
+        # cleaned as text is: a BOM, a zero-width space, a bidi mark, a no-break space (bug hunt 72)
+        ("\ufeff2021-11-05T11:29:00\u200b", "2021-11-05T11:29:00+07:00"),
+        ("\u200e11:29 05/11/2021", "2021-11-05T11:29:00+07:00"),
+        ("2021-11-05T11:29:00\u00a0+07:00", "2021-11-05T11:29:00+07:00"),
     ],
 )
 def test_jsonl_published_forms(published: str, iso: str) -> None:

@@ -1138,13 +1138,29 @@ def test_an_initialism_the_archive_does_not_print_is_not_offered_as_a_word(tmp_p
     "TÂN"; `sân bay TSN` was offered "sân bay TÂN". A mistyped initialism may still be offered
     the one it misses ("THT" → "THPT"), and in small letters "tsn" may be a slip."""
     service = small_service(tmp_path, [
-        *({"id": f"tan{k}", "title": f"Sân bay Tân Sơn Nhất lần {k}", "lead": "Tin.", "body": "Tin."} for k in range(3)),
+        *({"id": f"tan{k}", "title": f"Sân bay Tân Sơn Nhất lần {k}", "lead": "Tin.", "body": "Tin."}
+          for k in range(3)),
         *({"id": f"thpt{k}", "title": f"Thi THPT năm 2017 lần {k}", "lead": "Tin.", "body": "Tin."} for k in range(3)),
     ])
     assert service.search("sân bay TSN")["suggestion"] is None
     assert service.search("san bay TSN")["suggestion"]["text"].lower() == "sân bay tsn"
     assert service.search("thi THT năm 2017")["suggestion"]["text"] == "thi THPT năm 2017"
     assert service.search("san bay tsn")["suggestion"]["text"].lower() == "sân bay tân"
+
+
+def test_an_eth_typed_or_printed_for_d_is_d(tmp_path: Path) -> None:
+    """Ð/ð for Đ/đ, in a query or an article (legacy fonts): matched, but as a word whose marks
+    are printed nowhere, so a quoted "Đà Nẵng" missed the article, an exclusion let it through,
+    and "did you mean" was off (bug hunt 72)."""
+    service = small_service(tmp_path, [
+        {"id": "eth", "title": "Ðà Nẵng khai mạc lễ hội pháo hoa", "lead": "Tin.", "body": "Tin."},
+        {"id": "other", "title": "Pháo hoa ở Huế", "lead": "Tin.", "body": "Tin."},
+    ])
+    assert [h["id"] for h in service.search('"Đà Nẵng" pháo hoa')["hits"]] == ["eth"]
+    assert [h["id"] for h in service.search('pháo hoa -"Đà Nẵng"')["hits"]] == ["other"]
+    found = service.search("Ðà Nẵng")
+    assert [h["id"] for h in found["hits"]] == ["eth"] and "<mark>Đà Nẵng</mark>" in found["hits"][0]["title_html"]
+    assert service.search("ða nang khai mac")["suggestion"] == service.search("đa nang khai mac")["suggestion"]
 
 
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:

@@ -77,6 +77,14 @@ class _PrintedForms(dict):  # type: ignore[type-arg]
 
 
 _PRINTED = _PrintedForms()
+
+
+def _shouted(syllables: Sequence[str]) -> set[int]:
+    """Places of syllables printed in a run of capitals ("QUAN ĐIỂM CHỈ ĐẠO VÀ MỤC TIÊU", a
+    crosshead): their capitals are the text's, not the word's, and vote on no case, as a
+    sentence's first word does not ("did you mean" offered "quan điểm chỉ đạo VÀ MỤC tiêu")."""
+    caps = [len(s) > 1 and s.isupper() for s in syllables]
+    return {k for k, c in enumerate(caps) if c and ((k > 0 and caps[k - 1]) or (k + 1 < len(caps) and caps[k + 1]))}
 _SENTENCE_END = re.compile(r"[.!?:…]")  # in the gap before a syllable: it starts a sentence
 
 
@@ -407,11 +415,12 @@ class Restorer:
         initial: Counter[str] = Counter()  # of those, at a sentence's start: `Counts` `initial`
         for text in context:
             parts = _SPLIT_LETTERS.split(text)  # text, syllable, gap, syllable, ..., text
+            shouted = _shouted(parts[1::2])
             prev = ""
             prev_paired = prev_initial = False
             for k, (surface, folded_surface) in enumerate(map(_PRINTED.__getitem__, parts[1::2])):
                 if folded_surface in wanted:
-                    starts = k == 0 or _SENTENCE_END.search(parts[2 * k]) is not None
+                    starts = k == 0 or k in shouted or _SENTENCE_END.search(parts[2 * k]) is not None
                     if prev and parts[2 * k] in _JOINING_GAPS and fold(f"{prev} {surface}") in pairs:
                         bigrams[f"{prev} {surface}"] += 1
                         unigrams[surface] += 1

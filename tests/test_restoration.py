@@ -171,6 +171,18 @@ def test_a_capital_that_starts_a_sentence_is_not_the_words_case() -> None:
     assert restorer.restore(["ha", "noi"], ["Hà Nội mưa to", "Hà Nội: Hà Nội lạnh"]) == ["Hà", "Nội"]
 
 
+def test_a_run_of_capitals_is_not_the_words_case() -> None:
+    """A crosshead printed in capitals ("QUAN ĐIỂM CHỈ ĐẠO VÀ MỤC TIÊU") voted its case into
+    "did you mean": "quan điểm chỉ đạo VÀ MỤC tiêu" (bug hunt 72). A lone initialism keeps its
+    capitals, and so does one printed beside another where the index spells it so."""
+    restorer = Restorer({"và": 9, "mục": 9, "tiêu": 9, "UBND": 5, "TP": 5}, {"mục tiêu": 9}, Counts({}, {}))
+    hits = ["QUAN ĐIỂM CHỈ ĐẠO VÀ MỤC TIÊU", "Kế hoạch và mục tiêu năm nay"]
+    assert restorer.restore(["va", "muc", "tieu"], hits[:1]) == ["và", "mục", "tiêu"]
+    assert restorer.restore(["va", "muc", "tieu"], hits) == ["và", "mục", "tiêu"]
+    assert restorer.restore(["ubnd"], ["Chủ tịch UBND tỉnh"]) == ["UBND"]
+    assert restorer.restore(["ubnd", "tp"], ["UBND TP Hà Nội họp"]) == ["UBND", "TP"]
+
+
 def test_a_context_syllable_outside_the_querys_pairs_weighs_less(no_index: Restorer) -> None:
     """Hits are found by folded words: the lone "dụng" of "áp dụng" says less of how "dung sung
     gia" is spelled than "dùng súng" printed as the query's pair."""

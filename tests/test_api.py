@@ -88,6 +88,15 @@ def test_openapi_lists_every_error_code_the_api_uses() -> None:
     assert used <= set(ERROR_CODES)
 
 
+def test_openapi_lists_the_statuses_any_route_may_answer(client: FlaskClient) -> None:
+    """Every route answers 405 to a POST and 400 to a repeated parameter: both were missing
+    from the document (bug hunt 72)."""
+    for path, item in openapi_document()["paths"].items():
+        url = path.replace("{id}", SEED_ID)
+        assert client.post(url).status_code == 405 and {"400", "405", "500"} <= set(item["get"]["responses"]), path
+        assert client.get(url + "?q=a&q=b").status_code == 400, path
+
+
 # --- search -----------------------------------------------------------------------------------
 
 
@@ -223,6 +232,13 @@ def test_long_query_is_cut_with_a_notice(client: FlaskClient) -> None:
         ("to=", "invalid_date"),
         ("from=2022-01-01&to=2021-01-01", "invalid_date"),
         ("q=" + "a" * (MAX_Q_ACCEPTED + 1), "query_too_long"),
+        # bytes that are not UTF-8 were searched as "%FF%FE"; a repeated parameter was read by
+        # its first value, so strictness hung on the order (bug hunt 72)
+        ("q=%FF%FE", "invalid_encoding"),
+        ("q=H%E0%20N%F4i", "invalid_encoding"),
+        ("per_page=5&per_page=abc", "repeated_parameter"),
+        ("per_page=abc&per_page=5", "repeated_parameter"),
+        ("q=&q=nam", "repeated_parameter"),
     ],
 )
 def test_search_bad_parameters_are_400(client: FlaskClient, query: str, code: str) -> None:

@@ -450,6 +450,13 @@ def test_invalid_parameters_give_a_friendly_400(client: FlaskClient, query: str,
     assert 'href="/search?q=nam"' in html  # a way back to a valid search
 
 
+def test_a_query_string_that_is_not_utf8_is_refused_not_searched(client: FlaskClient) -> None:
+    """Werkzeug re-quotes bytes that are not UTF-8: `q=%FF%FE` searched the letters "FF FE",
+    showed "%FF%FE" in the box and offered "%VFF%FE" (bug hunt 72)."""
+    html = get(client, "/search?q=%FF%FE", status=400)
+    assert "không phải UTF-8" in html and "%FF" not in html
+
+
 def test_no_index_gives_friendly_503(tmp_path: Path) -> None:
     client = create_app(tmp_path / "empty").test_client()
     for url in ("/", "/search?q=nam", "/articles/x"):

@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
@@ -48,6 +49,16 @@ ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # Bumped when the JSON shape changes, so caches keyed on old ETags are not reused.
 API_REVISION = "1"
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() also takes "+5", " 5", "５"
+
+
+def query_string_is_utf8() -> bool:
+    """Whether the request's parameters are UTF-8 once percent-decoded. Werkzeug re-quotes bytes
+    that are not ("%FF"), and `q=%FF%FE` was searched as the letters "FF FE" (bug hunt 72)."""
+    try:
+        unquote_to_bytes(request.query_string).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 _HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*")
 
 
@@ -102,6 +113,17 @@ def _http_error(exc: HTTPException) -> Response:
         message = exc.description or exc.name
     code = _HTTP_CODES.get(status) or re.sub(r"\W+", "_", exc.name.lower()).strip("_")
     return _error(status, code, message, headers)
+
+
+@api.before_request
+def _parameters_readable() -> None:
+    """Every parameter UTF-8 and given once: a repeated one was read by its first value, so
+    `per_page=5&per_page=abc` passed and `per_page=abc&per_page=5` did not (bug hunt 72)."""
+    if not query_string_is_utf8():
+        raise ApiError(400, "invalid_encoding", "the query string is not UTF-8 (percent-encode its UTF-8 bytes)")
+    for name in request.args:
+        if len(request.args.getlist(name)) > 1:
+            raise ApiError(400, "repeated_parameter", f"{name} is given more than once")
 
 
 def _arg(name: str) -> str | None:

@@ -37,6 +37,8 @@ ERROR_CODES = {
     "invalid_date": "from/to is not a real YYYY-MM-DD date, or from is after to",
     "invalid_limit": f"limit is not a whole number between 1 and {SUGGEST_LIMIT}",
     "query_too_long": f"q is longer than {MAX_Q_ACCEPTED} characters",
+    "invalid_encoding": "the query string is not UTF-8 once percent-decoded",
+    "repeated_parameter": "a parameter is given more than once",
     "not_found": "no such article, or no such /api route",
     "method_not_allowed": "only GET, HEAD and OPTIONS are served",
     "index_unavailable": "no index has been built yet (or it needs a rebuild)",
@@ -253,9 +255,13 @@ def _json(ref: str, description: str, headers: bool = False) -> dict[str, Any]:
 
 _ERRORS = {
     "400": _json("Error", "bad parameter (see the error code)"),
+    "405": _json("Error", "method_not_allowed: only GET, HEAD and OPTIONS are served (see Allow)"),
     "414": {"description": "request line over 8190 bytes: refused by the HTTP server itself (not JSON)"},
+    "500": _json("Error", "internal: a bug, logged by the server"),
     "503": _json("Error", "index_unavailable: no index built yet"),
 }
+# what any route may answer, whatever its parameters
+_ALWAYS = {code: _ERRORS[code] for code in ("400", "405", "500")}
 _NOT_MODIFIED = {"description": "If-None-Match matched: the cached response is still current"}
 
 
@@ -365,6 +371,7 @@ def _build() -> dict[str, Any]:
                     "responses": {
                         "200": _json("Health", "serving", headers=True),
                         "304": _NOT_MODIFIED,
+                        **_ALWAYS,
                         "503": _ERRORS["503"],
                     },
                 }
@@ -377,6 +384,7 @@ def _build() -> dict[str, Any]:
                         "200": {"description": "OpenAPI 3.1 document",
                                 "content": {"application/json": {"schema": {"type": "object"}}}},
                         "304": _NOT_MODIFIED,
+                        **_ALWAYS,
                     },
                 }
             },

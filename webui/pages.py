@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.index import IndexUnavailable
 from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
-from webui.api import WHOLE_NUMBER
+from webui.api import WHOLE_NUMBER, query_string_is_utf8
 
 pages = Blueprint("pages", __name__)
 
@@ -49,6 +49,7 @@ INVALID_MESSAGES = {
     "invalid_date": "Ngày không hợp lệ: hãy dùng dạng 2021-11-05, và ngày bắt đầu không được sau ngày kết thúc.",
     "invalid_sort": "Cách sắp xếp không hợp lệ.",
     "invalid_field": "Phạm vi tìm kiếm không hợp lệ.",
+    "invalid_encoding": "Địa chỉ tìm kiếm không phải UTF-8: hãy gõ lại từ khóa.",
 }
 
 
@@ -73,6 +74,8 @@ class SearchParams:
 
     @classmethod
     def from_request(cls) -> SearchParams:
+        if not query_string_is_utf8():  # werkzeug re-quotes such bytes as "%FF": no words
+            raise InvalidParameter("invalid_encoding", "invalid_encoding: the query string is not UTF-8")
         args = request.args
         return cls(
             q=args.get("q", "").strip(),
@@ -185,7 +188,8 @@ def search() -> Any:
     try:
         params = SearchParams.from_request()
     except InvalidParameter as exc:
-        return _invalid(exc, SearchParams(q=request.args.get("q", "").strip()))
+        typed = "" if exc.code == "invalid_encoding" else request.args.get("q", "").strip()
+        return _invalid(exc, SearchParams(q=typed))
     if not params.q:
         return _home()
     try:

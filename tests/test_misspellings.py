@@ -99,10 +99,12 @@ def test_a_code_the_index_lacks_is_not_shown_with_its_digits_dropped() -> None:
     """ "qh13", "mig21": letters that spell no syllable, then digits, are no VNI keys; matched
     as the letters alone at a typo's weight, they are not offered as "QH" or "MiG"."""
     from indexer.didyoumean import _offered_corrected
+    from indexer.meanings import typed_meaning
 
     support = DictSupport({"qh": 5, "mig": 3, "viet": 9}, {})
     for word, offered in (("qh13", False), ("mig21", False), ("viet", True)):
-        assert _offered_corrected(parse_query(word).positive_tokens[0], support, None, False) == offered
+        token = parse_query(word).positive_tokens[0]
+        assert _offered_corrected(token, typed_meaning(token, word), False, support, None, False) == offered
 
 
 def test_two_letter_slips_in_short_queries_and_lost_letters_in_long_ones() -> None:

@@ -122,6 +122,8 @@ class Restores(Protocol):
 
     def fit(self, options: Sequence[str], before: str | None = None, after: str | None = None) -> list[float]: ...
 
+    def misfit(self, typed: str, before: str | None, after: str | None) -> str | None: ...
+
 
 def interpret(
     parsed: ParsedQuery,
@@ -194,6 +196,8 @@ def interpret(
                 sure, held = _slip_sureness(tok, meaning, slipped, words, i, support, restorer)
             if sure == "marks" and restorer is not None:
                 meaning = _remarked(meaning, tokens, i, restorer, support, text)
+            elif sure is None and not meaning.changed and restorer is not None and support is not None:
+                meaning = _misfit_marks(meaning, tokens, i, restorer, support, text)
             if sure in ("taken", "unspelled"):
                 typed_weight = TYPO_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
                 meaning = _taken_slip(meaning, slipped, held, text[tok.start : tok.end], support, typed_weight)
@@ -714,6 +718,30 @@ def _remarked(
         return meaning
     shown = typed_case(text[tokens[i].start : tokens[i].end], reading[i])
     return replace(meaning, exact=exact, shown=shown, how="typo")
+
+
+def _misfit_marks(
+    meaning: Meaning, tokens: Sequence[Syllable], i: int, restorer: Restores, support: Support, text: str
+) -> Meaning:
+    """Word i, typed with marks its neighbours (typed with marks, side by side) are never printed
+    beside, where another spelling of its letters fits there far better (`Restorer.misfit`) and
+    is printed: read in that spelling ("hà nôi" as "hà nội"), shown and preferred as typed marks
+    are; the letters match as typed either way. A slipped mark that spells a printed word was
+    matched as typed: `hà nôi` put first an article printing "cái nôi" (bug hunt 73)."""
+    tok = tokens[i]
+    if not has_marks(tok.exact):
+        return meaning
+
+    def marked(j: int, joined: bool) -> str | None:
+        near = tokens[j] if 0 <= j < len(tokens) and joined else None
+        return canonical_syllable(near.exact) if near is not None and has_marks(near.exact) else None
+
+    before = marked(i - 1, tok.joined)
+    after = marked(i + 1, i + 1 < len(tokens) and tokens[i + 1].joined)
+    respelled = restorer.misfit(canonical_syllable(tok.exact), before, after)
+    if respelled is None or not support.printed(respelled):
+        return meaning
+    return replace(meaning, exact=respelled, shown=typed_case(text[tok.start : tok.end], respelled), how="typo")
 
 
 def _spells_no_syllable(folded: str) -> bool:

@@ -752,6 +752,9 @@ class _StubRestorer:
     def fit(self, options: Sequence[str], before: str | None = None, after: str | None = None) -> list[float]:
         return [math.log(self.fits.get(o, 0.01)) for o in options]
 
+    def misfit(self, typed: str, before: str | None, after: str | None) -> str | None:
+        return None
+
 
 def _keyed_meanings(parsed: ParsedQuery, keyed: dict[str, str]) -> dict[int, Meaning]:
     """Each word of `parsed` as typed, those named in `keyed` (raw keys → word) decoded from Telex."""
@@ -1161,6 +1164,22 @@ def test_an_eth_typed_or_printed_for_d_is_d(tmp_path: Path) -> None:
     found = service.search("Ðà Nẵng")
     assert [h["id"] for h in found["hits"]] == ["eth"] and "<mark>Đà Nẵng</mark>" in found["hits"][0]["title_html"]
     assert service.search("ða nang khai mac")["suggestion"] == service.search("đa nang khai mac")["suggestion"]
+
+
+def test_a_mark_that_slipped_into_a_printed_word_is_read_as_the_neighbours_hold_it(tmp_path: Path) -> None:
+    """ "hà nôi": "nôi" is printed ("cái nôi"), so it was matched as typed and preferred, and an
+    article printing "cái nôi" came first, with no "did you mean" (bug hunt 73). The pair as
+    typed is printed nowhere and "Hà Nội" fits far better: read so. Typed where the archive
+    prints it ("chiếc nôi"), it stays."""
+    service = small_service(tmp_path, [
+        *({"id": f"hn{k}", "title": f"Hà Nội đón khách lần {k}", "lead": "Tin Hà Nội.", "body": "Hà Nội."}
+          for k in range(40)),
+        {"id": "noi", "title": "Cái nôi của võ thuật", "lead": "Chiếc nôi đầu tiên.", "body": "Nôi tre."},
+    ])
+    found = service.search("hà nôi")
+    assert found["hits"][0]["id"].startswith("hn") and found["suggestion"]["text"].lower() == "hà nội"
+    assert [h["id"] for h in service.search("chiếc nôi")["hits"]][:1] == ["noi"]
+    assert service.search("chiếc nôi")["suggestion"] is None
 
 
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:

@@ -536,6 +536,9 @@ def test_letters_the_archive_prints_as_a_name_in_vietnamese_script_are_no_slip()
         def restore(self, folded: object, context: object = ()) -> list[str]:
             return [self.reading]
 
+        def misfit(self, typed: str, before: str | None, after: str | None) -> None:
+            return None
+
     texts = [*(f"Giá vàng niêm yết số {i}." for i in range(SLIP_RARITY)), "Người đẹp H'Ăng Niê."]
     support = DictSupport.from_texts(texts)
     index = TypoIndex(support.syllables)

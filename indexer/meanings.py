@@ -34,6 +34,7 @@ from indexer.questions import (
     in_question_phrase,
     looks_like_question,
     near_question_words,
+    news_request_positions,
     question_positions,
     sure_question_phrases,
     sure_question_positions,
@@ -176,6 +177,8 @@ def interpret(
         framing, asides = set(), set()
         if may_be_framed and not clause.phrase:
             framing, asides = _framing(tokens, understood, words, text, question, support)
+        if not clause.phrase and not framing:
+            asides |= news_request_positions(words, [t.exact for t in tokens])
         asks = question and not clause.phrase
         mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]

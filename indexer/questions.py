@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
+from indexer.analysis import fold
 from indexer.typos import distance
 
 # Folded question phrases. In a question they ask for the answer, so they do not describe it.
@@ -19,6 +20,31 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "nhung", "cac", "nay", "do", "nhu vay",
     )
 )
+# What a news reader adds to a short query to ask for news, naming no topic ("tin mới nhất Đồng
+# Tâm", "tin tức Formosa hôm nay"), as each is spelled: an aside where the query names something
+# else (`news_request_positions`). Weighed in full, "tin tức" and "mới nhất" outweighed a topic
+# of common syllables, whose one pair was outnumbered by theirs in titles ("Tin mới nhất về bão
+# số 1" first for `tin mới nhất Đồng Tâm`; bug hunt 73). Not "hôm nay" ("giá vàng hôm nay" is a
+# topic), nor "cập nhật" ("cập nhật phần mềm").
+NEWS_REQUEST_SPELLINGS = ("tin tức", "tin mới nhất", "thông tin mới nhất", "mới nhất", "tin nóng", "tin hot")
+NEWS_REQUEST_WORDS = 8  # ... in a query of at most this many words: a longer one is a headline or a passage
+_NEWS_REQUESTS = {tuple(fold(p).split()): tuple(p.split()) for p in NEWS_REQUEST_SPELLINGS}
+
+
+def news_request_positions(folded: Sequence[str], exact: Sequence[str]) -> set[int]:
+    """Positions of `folded` (a short query's words, `exact` as typed, lowercase) that ask for
+    news (`NEWS_REQUEST_SPELLINGS`, spelled so where typed with marks), if any word is left."""
+    if len(folded) > NEWS_REQUEST_WORDS:
+        return set()
+    found = set()
+    for start, phrase in find_phrases(folded, list(_NEWS_REQUESTS)):
+        place = range(start, start + len(phrase))
+        if all(fold(exact[i]) == exact[i] or exact[i] == spelled
+               for i, spelled in zip(place, _NEWS_REQUESTS[phrase], strict=True)):
+            found.update(place)
+    return found if len(found) < len(folded) else set()
+
+
 # Every syllable of QUESTION_PHRASES as a question spells it: a word typed with other marks
 # ("não", "cơ thể", "đầu") says what it says, not what a question asks (`asks_as_spelled`).
 QUESTION_WORD_SPELLINGS = frozenset((

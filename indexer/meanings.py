@@ -170,7 +170,8 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index, restorer)
             understood, slips = _abbreviations_as_typed(tokens, text, understood, slips, listed)
             if by_capitals:
-                slips = [[] if _typed_initialism(t, text, support) else s for t, s in zip(tokens, slips, strict=True)]
+                slips = [[] if s and (_typed_initialism(t, text, support) or _typed_name(t, text, restorer)) else s
+                         for t, s in zip(tokens, slips, strict=True)]
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
         dated = set() if clause.phrase or pasted else _date_numbers(tokens, text)
@@ -266,6 +267,18 @@ def typed_as_initialism(tok: Syllable, text: str) -> bool:
     `capitals_tell`: in a query typed all in capitals, every word is)."""
     typed = text[tok.start : tok.end]
     return len(typed) >= 2 and typed.isalpha() and typed.isupper() and not any(c in "aeiouy" for c in tok.folded)
+
+
+def _typed_name(tok: Syllable, text: str, restorer: Restores | None) -> bool:
+    """A word typed with a capital, not the query's first, as the archive prints a name: the
+    restoration model reads its letters capitalized and in the marks typed ("Trump", "Nga").
+    No slip of a common word: `vợ Trump` matched "trùm" too, and put first "Vợ trùm khủng bố…",
+    which never names Trump (bug hunt 73)."""
+    typed = text[tok.start : tok.end]
+    if restorer is None or not typed[:1].isupper() or typed.isupper() or not text[: tok.start].strip():
+        return False
+    reading = restorer.restore([tok.folded])
+    return bool(reading) and reading[0][:1].isupper() and canonical_syllable(reading[0]).lower() == tok.exact
 
 
 def _grouped_number(meaning: Meaning, support: Support | None) -> Meaning:

@@ -277,6 +277,8 @@ def _typed_name(tok: Syllable, text: str, restorer: Restores | None) -> bool:
     typed = text[tok.start : tok.end]
     if restorer is None or not typed[:1].isupper() or typed.isupper() or not text[: tok.start].strip():
         return False
+    if not any(c in "aeiouy" for c in tok.folded):  # "Việt Nm": a slip of "Nam", whatever "NM" is
+        return False
     reading = restorer.restore([tok.folded])
     return bool(reading) and reading[0][:1].isupper() and canonical_syllable(reading[0]).lower() == tok.exact
 

@@ -1218,8 +1218,8 @@ def test_a_name_typed_with_its_capital_is_no_slip_of_a_common_word(tmp_path: Pat
     from indexer.meanings import _typed_name
 
     restorer = service.generation().restorer
-    text = "vợ Trump trump"
-    assert [_typed_name(t, text, restorer) for t in parse_query(text).positive_tokens] == [False, True, False]
+    text = "vợ Trump trump Nm"  # (no name without a vowel: "Việt Nm" is a slip of "Nam")
+    assert [_typed_name(t, text, restorer) for t in parse_query(text).positive_tokens] == [False, True, False, False]
 
 
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:

@@ -112,13 +112,13 @@ def normalize_text(text: str) -> str:
 
 
 # The Icelandic eth (U+00D0, U+00F0) looks like Đ/đ (U+0110, U+0111), and legacy fonts, converters
-# and some keyboard layouts print it for them: before a vowel, as a Vietnamese syllable starts, it
-# is one ("Ðà Nẵng"); elsewhere ("Guðmundsson") it stays
+# and some keyboard layouts print it for them: starting a word before a vowel, as Đ starts a
+# Vietnamese syllable, it is one ("Ðà Nẵng"); elsewhere ("Guðmundsson", "Eiður") it stays
 _AS_D = {"Ð": "Đ", "ð": "đ"}
 _VOWEL_LETTERS = "".join(
     c for c in map(chr, range(0x41, 0x1EFA)) if c.isalpha() and unicodedata.normalize("NFD", c)[0] in "aeiouyAEIOUY"
 )
-_ETH_BEFORE_VOWEL = re.compile(f"[Ðð](?=[{_VOWEL_LETTERS}])")
+_ETH_BEFORE_VOWEL = re.compile(f"(?<![^\\W\\d_])[Ðð](?=[{_VOWEL_LETTERS}])")  # as Đ, a word's first letter
 
 
 def _drop_damaged_marks(text: str) -> str:

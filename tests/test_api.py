@@ -95,6 +95,9 @@ def test_openapi_lists_the_statuses_any_route_may_answer(client: FlaskClient) ->
         url = path.replace("{id}", SEED_ID)
         assert client.post(url).status_code == 405 and {"400", "405", "500"} <= set(item["get"]["responses"]), path
         assert client.get(url + "?q=a&q=b").status_code == 400, path
+        # a preflight is answered (a browser needs 2xx), and a parameter the API does not read is ignored
+        assert client.options(url + "?q=a&q=b").status_code == 200, path
+        assert client.get(url + "?utm_source=a&utm_source=b").status_code in (200, 304), path
 
 
 # --- search -----------------------------------------------------------------------------------

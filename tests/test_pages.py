@@ -455,6 +455,7 @@ def test_a_query_string_that_is_not_utf8_is_refused_not_searched(client: FlaskCl
     showed "%FF%FE" in the box and offered "%VFF%FE" (bug hunt 72)."""
     html = get(client, "/search?q=%FF%FE", status=400)
     assert "không phải UTF-8" in html and "%FF" not in html
+    assert "%FF" not in get(client, f"/articles/{SEED_ID}?q=%FF%FE")  # nor shown back in an article's search box
 
 
 def test_no_index_gives_friendly_503(tmp_path: Path) -> None:

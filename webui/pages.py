@@ -188,8 +188,7 @@ def search() -> Any:
     try:
         params = SearchParams.from_request()
     except InvalidParameter as exc:
-        typed = "" if exc.code == "invalid_encoding" else request.args.get("q", "").strip()
-        return _invalid(exc, SearchParams(q=typed))
+        return _invalid(exc, SearchParams(q=_typed_query(exc)))
     if not params.q:
         return _home()
     try:
@@ -221,6 +220,12 @@ def _home() -> str:
     return render_template("home.html", params=SearchParams(), collection=collection)
 
 
+def _typed_query(exc: InvalidParameter) -> str:
+    """The query to show back beside a parameter error: none where the query string is not
+    UTF-8 (werkzeug's "%FF" is no text the user typed)."""
+    return "" if exc.code == "invalid_encoding" else request.args.get("q", "").strip()
+
+
 def _invalid(exc: InvalidParameter, params: SearchParams) -> Response:
     message = INVALID_MESSAGES.get(exc.code, "Tham số tìm kiếm không hợp lệ.")
     return _error_page(400, "Yêu cầu không hợp lệ", message, params, back=bool(params.q))
@@ -235,8 +240,8 @@ def article(article_id: str) -> Any:
     doc = service.article(article_id)
     try:  # the search it was opened from, so that "back to results" returns to the same page
         params = SearchParams.from_request()
-    except InvalidParameter:
-        params = SearchParams(q=request.args.get("q", "").strip())
+    except InvalidParameter as exc:
+        params = SearchParams(q=_typed_query(exc))
     q = params.q
     if doc is None:
         return _error_page(404, "Không tìm thấy bài viết", "Không có bài viết nào với mã này trong kho lưu trữ.",

@@ -178,8 +178,8 @@ def interpret(
         framing, asides = set(), set()
         if may_be_framed and not clause.phrase:
             framing, asides = _framing(tokens, understood, words, text, question, support)
-        if not clause.phrase and not framing:
-            asides |= news_request_positions(words, [t.exact for t in tokens])
+        if not clause.phrase:  # (a letter's formula too: "cho em hỏi tin mới nhất Đồng Tâm")
+            asides |= news_request_positions(words, [t.exact for t in tokens]) - framing
         asks = question and not clause.phrase
         mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]

@@ -25,8 +25,10 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 # else (`news_request_positions`). Weighed in full, "tin tức" and "mới nhất" outweighed a topic
 # of common syllables, whose one pair was outnumbered by theirs in titles ("Tin mới nhất về bão
 # số 1" first for `tin mới nhất Đồng Tâm`; bug hunt 73). Not "hôm nay" ("giá vàng hôm nay" is a
-# topic), nor "cập nhật" ("cập nhật phần mềm").
-NEWS_REQUEST_SPELLINGS = ("tin tức", "tin mới nhất", "thông tin mới nhất", "mới nhất", "tin nóng", "tin hot")
+# topic), nor "cập nhật" ("cập nhật phần mềm"), "tin hot" ("tin hot girl"), "thông tin mới nhất"
+# ("công nghệ thông tin mới nhất": "mới nhất" alone is read); and not the "tin" of "thông tin"
+# ("thông tin tức thời"): bug hunt 74.
+NEWS_REQUEST_SPELLINGS = ("tin tức", "tin mới nhất", "mới nhất", "tin nóng")
 NEWS_REQUEST_WORDS = 8  # ... in a query of at most this many words: a longer one is a headline or a passage
 _NEWS_REQUESTS = {tuple(fold(p).split()): tuple(p.split()) for p in NEWS_REQUEST_SPELLINGS}
 
@@ -36,12 +38,17 @@ def news_request_positions(folded: Sequence[str], exact: Sequence[str]) -> set[i
     news (`NEWS_REQUEST_SPELLINGS`, spelled so where typed with marks), if any word is left."""
     if len(folded) > NEWS_REQUEST_WORDS:
         return set()
-    found = set()
-    for start, phrase in find_phrases(folded, list(_NEWS_REQUESTS)):
-        place = range(start, start + len(phrase))
-        if all(fold(exact[i]) == exact[i] or exact[i] == spelled
-               for i, spelled in zip(place, _NEWS_REQUESTS[phrase], strict=True)):
-            found.update(place)
+    found: set[int] = set()
+    for phrase, spellings in sorted(_NEWS_REQUESTS.items(), key=lambda item: -len(item[0])):
+        for start in range(len(folded) - len(phrase) + 1):
+            place = range(start, start + len(phrase))
+            if (
+                tuple(folded[start : start + len(phrase)]) == phrase
+                and not found.intersection(place)
+                and not (phrase[0] == "tin" and start > 0 and folded[start - 1] == "thong")
+                and all(exact[i] in (fold(exact[i]), spelled) for i, spelled in zip(place, spellings, strict=True))
+            ):
+                found.update(place)
     return found if len(found) < len(folded) else set()
 
 

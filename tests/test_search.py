@@ -1201,6 +1201,11 @@ def test_words_that_ask_for_news_do_not_outweigh_the_topic(tmp_path: Path) -> No
     assert news_request_positions(words, ["tin", "mới", "nhất", "đồng", "tâm"]) == {0, 1, 2}
     assert news_request_positions(words, ["tin", "mời", "nhất", "đồng", "tâm"]) == set()
     assert news_request_positions(words[:3], ["tin", "mới", "nhất"]) == set()
+    # not inside a topic: "thông tin tức thời", "công nghệ thông tin mới nhất" (its "mới nhất" only)
+    assert news_request_positions(["thong", "tin", "tuc", "thoi"], ["thông", "tin", "tức", "thời"]) == set()
+    it = ["cong", "nghe", "thong", "tin", "moi", "nhat"]
+    assert news_request_positions(it, ["công", "nghệ", "thông", "tin", "mới", "nhất"]) == {4, 5}
+    assert service.search("cho em hỏi tin mới nhất Đồng Tâm")["hits"][0]["id"] == "dt"
 
 
 def test_a_name_typed_with_its_capital_is_no_slip_of_a_common_word(tmp_path: Path) -> None:

@@ -310,6 +310,10 @@ def test_local_counts_count_the_wanted_printed_syllables(
         # a syllable starts a sentence when first in the text or after a sentence's end mark
         gaps = re.split(r"[^\W\d_]+", text)[:-1]
         starts = [i == 0 or any(c in gap for c in ".!?:…") for i, gap in enumerate(gaps)]
+        # ... or stands in a run of capitals (a crosshead's case is not the word's)
+        caps = [len(s) > 1 and s.isupper() for s, _ in printed_syllables(text)]
+        starts = [start or (c and ((i > 0 and caps[i - 1]) or (i + 1 < len(caps) and caps[i + 1])))
+                  for i, (start, c) in enumerate(zip(starts, caps, strict=True))]
         paired = [False] * len(run)
         for i in range(1, len(run)):
             prev, surface = run[i - 1], run[i]

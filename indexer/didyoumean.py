@@ -98,7 +98,9 @@ def did_you_mean(
             # guess ("đầu", "động"); where the model agrees, its reading keeps a name's capital
             words.append(typed_case(typed[i], carried))
         elif read is not None and (not typed_marks or changed[i]) and not left_bare(i):
-            words.append(typed_case(typed[i], read))
+            # typed with marks, the user's case is theirs: a word corrected in small letters stays
+            # so (`hà nôi` was offered "hà Nội", `bênh viện bạch mai` "Bệnh viện bạch mai")
+            words.append(typed_case(typed[i], read.lower() if typed_marks and typed[i].islower() else read))
         elif changed[i]:
             # a spelling whose marks are known (the marks its keys typed: `misspellings.KeyedSlips`)
             known = understood[i].exact

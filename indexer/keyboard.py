@@ -474,6 +474,8 @@ class Support(Protocol):
 
     def printed_count(self, exact: str) -> int: ...
 
+    def printed_pair(self, a: str, b: str) -> int: ...
+
 
 class DictSupport:
     """A `Support` over plain counts, for tests and benchmarks (`from_texts` counts documents)."""
@@ -484,10 +486,12 @@ class DictSupport:
         pairs: Mapping[tuple[str, str], int],
         exact: Mapping[str, int] | None = None,
         documents: int | None = None,
+        exact_pairs: Mapping[tuple[str, str], int] | None = None,
     ) -> None:
         self.syllables = syllables  # folded syllable → documents (what a TypoIndex is built from)
         self.pairs = pairs
         self.exact = exact or {}  # canonical marked syllable → documents
+        self.exact_pairs = exact_pairs or {}  # side by side, as printed → documents
         # articles in all (`from_texts` counts them): by default as many as hold the commonest word
         self.documents = max(syllables.values(), default=0) if documents is None else documents
 
@@ -496,6 +500,7 @@ class DictSupport:
         df: Counter[str] = Counter()
         pairs: Counter[tuple[str, str]] = Counter()
         exact: Counter[str] = Counter()
+        exact_pairs: Counter[tuple[str, str]] = Counter()
         documents = 0
         for text in texts:
             documents += 1
@@ -503,7 +508,8 @@ class DictSupport:
             df.update({t.folded for t in toks})
             pairs.update({(a.folded, b.folded) for a, b in pairwise(toks) if b.joined})
             exact.update({t.exact for t in toks})
-        return cls(df, pairs, exact, documents)
+            exact_pairs.update({(a.exact, b.exact) for a, b in pairwise(toks) if b.joined})
+        return cls(df, pairs, exact, documents, exact_pairs)
 
     def df(self, folded: str) -> int:
         return self.syllables.get(folded, 0)
@@ -516,6 +522,9 @@ class DictSupport:
 
     def printed_count(self, exact: str) -> int:
         return self.exact.get(exact, 0)
+
+    def printed_pair(self, a: str, b: str) -> int:
+        return self.exact_pairs.get((a, b), 0)
 
 
 # A spelling with its shape marks but no tone ("tiêng") that the index prints TONE_DOMINANT

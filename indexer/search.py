@@ -260,9 +260,10 @@ class IndexSupport:
     many articles hold a folded syllable, or an adjacent pair, in any part. Remembered, since
     decoding and typo ranking ask about the same words several times."""
 
-    def __init__(self, searcher: Any, executor: Executor) -> None:
+    def __init__(self, searcher: Any, executor: Executor, printed_phrase: Callable[..., Any] | None = None) -> None:
         self.searcher = searcher
         self.executor = executor
+        self._printed_phrase = printed_phrase  # `ForwardIndex.printed_phrase`; None: cannot tell
         self._counts: dict[str, int] = {}
         self.documents = searcher.doc_count_all()
         self._large = self.documents >= PRINTED_NOISE_FROM
@@ -306,6 +307,25 @@ class IndexSupport:
             return 0
 
         return bool(self._remembered("printed\t" + exact, count))
+
+    def printed_pair(self, a: str, b: str) -> int:
+        """Articles printing `a` and `b` (canonical marked syllables) side by side: of those
+        holding the folded pair, those printing `b` so, read in the forward index (as many as
+        hold the folded pair where it cannot tell: no forward index)."""
+        if self._printed_phrase is None:
+            return self.pair_df(fold(a), fold(b))
+
+        def count() -> int:
+            docs = []
+            for part in PARTS:
+                paired = self.executor.raw_postings(part + "_bi", f"{fold(a)} {fold(b)}", self.searcher)[0]
+                printed = self.executor.raw_postings(part + "_ex", b, self.searcher)[0]
+                docs.append(np.intersect1d(paired, printed))
+            held = np.unique(np.concatenate(docs))
+            readings, spellings = ((fold(a),), (fold(b),)), ((a,), (b,))
+            return int(np.count_nonzero(self._printed_phrase(readings, spellings, held))) if len(held) else 0
+
+        return self._remembered(f"printed pair\t{a} {b}", count)
 
 
 PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: likeliest first
@@ -538,7 +558,7 @@ class SearchService:
         user meant (keyboard-off input decoded, typos), as `search` ranks it and `highlighter`
         marks it."""
         searcher = self._searcher(gen)
-        support = IndexSupport(searcher, gen.executor(searcher))
+        support = IndexSupport(searcher, gen.executor(searcher), gen.forward.printed_phrase if gen.forward else None)
         typo_index = gen.model("typo_index")
         parsed = unquote_found_nowhere(split_glued(parsed, support, typo_index), support)
         meanings = interpret(

@@ -170,7 +170,7 @@ def interpret(
             understood, slips = _understood_words(tokens, text, support, typo_index, restorer)
             understood, slips = _abbreviations_as_typed(tokens, text, understood, slips, listed)
             if by_capitals:
-                slips = [[] if s and (_typed_initialism(t, text, support) or _typed_name(t, text, restorer)) else s
+                slips = [[] if s and _typed_initialism(t, text, support) else _names_only(t, s, text, restorer)
                          for t, s in zip(tokens, slips, strict=True)]
         # each word as understood asks or not; a quoted phrase asks nothing, it is matched as is
         words = [m.forms[0][0] for m in understood]  # each word as first understood
@@ -267,6 +267,16 @@ def typed_as_initialism(tok: Syllable, text: str) -> bool:
     `capitals_tell`: in a query typed all in capitals, every word is)."""
     typed = text[tok.start : tok.end]
     return len(typed) >= 2 and typed.isalpha() and typed.isupper() and not any(c in "aeiouy" for c in tok.folded)
+
+
+def _names_only(tok: Syllable, slipped: list[str], text: str, restorer: Restores | None) -> list[str]:
+    """The slip candidates of a word typed as a name (`_typed_name`) that are names too: "Osama"
+    may be a slip of "Obama", "Macro" of "Macron", "Trump" is none of "trùm" (all of them lost,
+    `ông Osama` found Abu Sayyaf: bug hunt 74)."""
+    if not slipped or not _typed_name(tok, text, restorer):
+        return slipped
+    assert restorer is not None  # (`_typed_name` says no without it)
+    return [c for c in slipped if (reading := restorer.restore([c])) and reading[0][:1].isupper()]
 
 
 def _typed_name(tok: Syllable, text: str, restorer: Restores | None) -> bool:

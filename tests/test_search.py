@@ -1247,6 +1247,12 @@ def test_a_name_typed_with_its_capital_is_no_slip_of_a_common_word(tmp_path: Pat
     restorer = service.generation().restorer
     text = "vợ Trump trump Nm"  # (no name without a vowel: "Việt Nm" is a slip of "Nam")
     assert [_typed_name(t, text, restorer) for t in parse_query(text).positive_tokens] == [False, True, False, False]
+    # its slips that are names stay: "ông Osama" may mean Obama (bug hunt 74)
+    from indexer.meanings import _names_only
+
+    names = _StubRestorer({"osama": "Osama", "obama": "Obama", "oman": "Oman", "osaka": "Osaka", "oka": "oka"})
+    token = parse_query("ông Osama").positive_tokens[1]
+    assert _names_only(token, ["obama", "oka", "osaka"], "ông Osama", names) == ["obama", "osaka"]
 
 
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:

@@ -1189,7 +1189,7 @@ def test_a_pair_an_article_prints_is_no_slipped_mark() -> None:
     "bệnh lỵ", "hộp sọ", "Văn Toản", printed in bodies it had no room for, were read "bệnh lý",
     "hộp số", "Văn Toàn" (bug hunt 74). Whether an article prints the pair is read in the index."""
     from indexer.keyboard import DictSupport
-    from indexer.meanings import _misfit_marks, typed_meaning
+    from indexer.meanings import MISFIT_PAIR_LEAST, _misfit_marks, typed_meaning
 
     class Misfits(_StubRestorer):  # the model finds "lý" far likelier after "bệnh", whatever is printed
         def misfit(self, typed: str, before: str | None, after: str | None) -> str | None:
@@ -1198,10 +1198,14 @@ def test_a_pair_an_article_prints_is_no_slipped_mark() -> None:
     text = "bệnh lỵ"
     tokens = parse_query(text).positive_tokens
     meaning = typed_meaning(tokens[1], text)
-    printed = DictSupport.from_texts(["Bệnh lỵ trực khuẩn.", "Bệnh lý tim mạch."])
-    unprinted = DictSupport.from_texts(["Cơn lỵ.", "Bệnh lý tim mạch."])
+    common = ["Bệnh lý tim mạch."] * MISFIT_PAIR_LEAST
+    printed = DictSupport.from_texts(["Bệnh lỵ trực khuẩn.", *common])
+    unprinted = DictSupport.from_texts(["Cơn lỵ.", *common])
     assert _misfit_marks(meaning, tokens, 1, Misfits({}), printed, text) == meaning
     assert _misfit_marks(meaning, tokens, 1, Misfits({}), unprinted, text).exact == "lý"
+    # letters side by side in fewer articles are a chance: "khám ầu năm" (a slip of "đầu") read "âu"
+    rare = DictSupport.from_texts(["Cơn lỵ.", *common[1:]])
+    assert _misfit_marks(meaning, tokens, 1, Misfits({}), rare, text) == meaning
 
 
 def test_words_that_ask_for_news_do_not_outweigh_the_topic(tmp_path: Path) -> None:

@@ -761,11 +761,12 @@ MISFIT_PAIR_LEAST = 20
 def _misfit_marks(
     meaning: Meaning, tokens: Sequence[Syllable], i: int, restorer: Restores, support: Support, text: str
 ) -> Meaning:
-    """Word i, typed with marks its neighbours (typed with marks, side by side) are never printed
-    beside, where another spelling of its letters fits there far better (`Restorer.misfit`) and
-    is printed: read in that spelling ("hà nôi" as "hà nội"), shown and preferred as typed marks
-    are; the letters match as typed either way. A slipped mark that spells a printed word was
-    matched as typed: `hà nôi` put first an article printing "cái nôi" (bug hunt 73)."""
+    """Word i, typed with marks its neighbours (typed with marks, side by side) are all but never
+    printed beside (MISFIT_PRINTED_SHARE, MISFIT_PAIR_LEAST), where another spelling of its letters
+    fits there far better (`Restorer.misfit`) and is printed: read in that spelling ("hà nôi" as
+    "hà nội"), shown and preferred as typed marks are; the letters match as typed either way. A
+    slipped mark that spells a printed word was matched as typed: `hà nôi` put first an article
+    printing "cái nôi" (bug hunt 73)."""
     tok = tokens[i]
     if not has_marks(tok.exact):
         return meaning
@@ -784,7 +785,7 @@ def _misfit_marks(
     # articles print the pair is read in the index itself ("bệnh lỵ", "hộp sọ", "Văn Toản" were
     # read "bệnh lý", "hộp số", "Văn Toàn": bug hunt 74)
     pairs = [(a, b, support.pair_df(fold(a), fold(b))) for a, b in ((before, typed), (typed, after)) if a and b]
-    if max(held for _, _, held in pairs) < MISFIT_PAIR_LEAST:  # the letters' pair is a chance
+    if max((held for _, _, held in pairs), default=0) < MISFIT_PAIR_LEAST:  # the letters' pair is a chance
         return meaning
     if any(support.printed_pair(a, b) * MISFIT_PRINTED_SHARE > held for a, b, held in pairs):
         return meaning

@@ -310,6 +310,11 @@ class Restorer:
         backoff = self.DISCOUNT * fa.successors + self.PAIR_PRIOR
         return (max(pair - self.DISCOUNT, 0.0) + backoff * prior) / (fa.index_unigram + self.PAIR_PRIOR)
 
+    def printed_case(self, low: str) -> str | None:
+        """How the archive mostly prints a lowercase syllable, where that is not lowercase
+        ("vat": "VAT", "nha": "Nha"), by the index's counts; None otherwise."""
+        return self.index.cased.get(low)
+
     def misfit(self, typed: str, before: str | None, after: str | None) -> str | None:
         """Another spelling of the letters of `typed` (lowercase, canonical) that fits between
         its neighbours, typed with marks, MISFIT_MARGIN likelier than `typed`, whose pair with

@@ -55,7 +55,7 @@ def did_you_mean(
     typed_marks = any(has_marks(t.exact) for t in tokens)
     typed = [parsed.text[t.start : t.end] for t in tokens]
     initialisms = capitals_tell(parsed)
-    as_typed = _shown_as_typed(parsed)
+    as_typed = _shown_as_typed(parsed, support)
     if initialisms or len(tokens) == 1:  # (in a query all in capitals, every word is)
         as_typed |= _printed_in_capitals(tokens, parsed.text, restorer)
     understood: list[Meaning] = []
@@ -122,12 +122,15 @@ def did_you_mean(
     return {"text": text, "html": marked, "kind": kind}
 
 
-def _shown_as_typed(parsed: ParsedQuery) -> set[int]:
+def _shown_as_typed(parsed: ParsedQuery, support: Support) -> set[int]:
     """The words shown as typed, by `id`, as `spacing.split_glued` read them: typed apart where
     the archive prints one word ("sam sung", "Samsung": a name's parts, not Vietnamese, "sắm
-    súng"), and a unit run into a number (`_units_run_into_a_number`)."""
+    súng"), typed as one word the archive prints and read as its syllables too ("vietnam": a
+    brand's "Vietnam Airlines" as often as "Việt Nam"), and a unit run into a number
+    (`_units_run_into_a_number`)."""
     text = parsed.text
-    apart = {id(t) for c in parsed.clauses for a in c.tokens if a.alias and " " in text[a.start : a.end]
+    apart = {id(t) for c in parsed.clauses for a in c.tokens
+             if a.alias and (" " in text[a.start : a.end] or support.df(a.folded))
              for t in c.tokens if not t.alias and a.start <= t.start and t.end <= a.end}
     return apart | _units_run_into_a_number(parsed)
 

@@ -200,7 +200,9 @@ def _syllables_run_together(folded: str, support: Support, exact: str) -> tuple[
     syllables too, where it prints them side by side PRINTED_SPLIT_RATIO times as often:
     "saigon", "hanoi", "sapa" found only the articles printing "Saigon", "Hanoi", "Sapa" (59,
     103, 32 on news-50k) and none of those printing "Sài Gòn", "Hà Nội", "Sa Pa" (1,368, 8,314,
-    87: bug hunt 73); "samsung" is not "sâm sung" (5), "Mandela" holds together by chance."""
+    87: bug hunt 73), if it is two syllables: "samsung" is not "sâm sung" (5), nor "banana" "Bà
+    Nà na"; "did you mean" shows it as typed (`didyoumean._shown_as_typed`: "vietnam airlines"
+    is no "Việt Nam Airlines")."""
     if len(folded) < RUN_LETTERS - 1 or not folded.isascii() or not folded.isalpha() or could_be_syllable(folded):
         return None
     if _keys(folded):
@@ -218,8 +220,8 @@ def _syllables_run_together(folded: str, support: Support, exact: str) -> tuple[
         cohesion = min(_cohesion(a, b, support) for a, b in pairwise(parts))
         if least and cohesion >= RUN_COHESION and (best is None or (cohesion, least) > best[:2]):
             best = (cohesion, least, parts)
-    if best is None or best[1] < PRINTED_SPLIT_RATIO * printed:
-        return None
+    if best is None or best[1] < PRINTED_SPLIT_RATIO * printed or (printed and len(best[2]) > 2):
+        return None  # (a printed word of three syllables or more is a name: "banana" is no "Bà Nà na")
     return best[1], best[2]
 
 

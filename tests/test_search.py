@@ -1274,6 +1274,18 @@ def test_an_acronym_typed_in_capitals_as_printed_is_not_given_marks(tmp_path: Pa
     assert service.search("DAU VAT")["suggestion"]["text"] == "ĐẤU VẬT"
 
 
+def test_a_printed_word_read_as_its_syllables_too_finds_both_and_is_shown_as_typed(tmp_path: Path) -> None:
+    """ "saigon" found only the articles printing "Saigon", none printing "Sài Gòn" (bug hunt 73):
+    now both. "Did you mean" shows it as typed: "vietnam airlines" is no "Việt Nam Airlines"."""
+    service = small_service(tmp_path, [
+        {"id": "latin", "title": "Saigon Co.op mở siêu thị", "lead": "Tin.", "body": "Tin."},
+        *({"id": f"sg{k}", "title": f"Mưa lớn ở Sài Gòn lần {k}", "lead": "Sài Gòn.", "body": "Sài Gòn."}
+          for k in range(4)),
+    ])
+    found = service.search("saigon")
+    assert {h["id"] for h in found["hits"]} == {"latin", "sg0", "sg1", "sg2", "sg3"} and found["suggestion"] is None
+
+
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:
     """The archive prints "H’Mông" and "H'Mông"; a keyboard types "'". Each found only the
     articles that print it as typed ("H'Mông": 1 of the 5 of news-2k)."""

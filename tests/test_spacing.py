@@ -83,6 +83,10 @@ def test_syllables_run_together_are_read_apart_where_they_hold_together() -> Non
     assert words("vietnam", GLUED) == ["viet", "nam"] and aliases("vietnam", GLUED) == ["vietnam"]
     four = DictSupport({"sapa": 3, "sa": 20, "pa": 10, "dola": 3}, {("sa", "pa"): 2 * 3}, documents=1000)
     assert words("Sapa", four) == ["sa", "pa"] and words("dola", four) == ["dola"]
+    # ... of two syllables: a printed word of three is a name ("Mandela", "Vovinam")
+    three = DictSupport({"vovinam": 1, "vo": 30, "vi": 30, "nam": 30}, {("vo", "vi"): 9, ("vi", "nam"): 9},
+                        documents=100)
+    assert words("vovinam", three) == ["vovinam"]
     assert words("ViệtNam", GLUED) == ["viet", "nam"]  # typed with marks: not the Latin word printed
     assert words("bêtông", GLUED) == ["betong"]  # ... unless printed with those marks
     assert words("ootoo", GLUED) == ["ootoo"]

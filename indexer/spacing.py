@@ -200,8 +200,8 @@ def _syllables_run_together(folded: str, support: Support, exact: str) -> tuple[
     syllables too, where it prints them side by side PRINTED_SPLIT_RATIO times as often:
     "saigon", "hanoi", "sapa" found only the articles printing "Saigon", "Hanoi", "Sapa" (59,
     103, 32 on news-50k) and none of those printing "Sài Gòn", "Hà Nội", "Sa Pa" (1,368, 8,314,
-    87: bug hunt 73), if it is two syllables: "samsung" is not "sâm sung" (5), nor "banana" "Bà
-    Nà na"; "did you mean" shows it as typed (`didyoumean._shown_as_typed`: "vietnam airlines"
+    87: bug hunt 73), if it is two syllables, not one twice: "samsung" is not "sâm sung" (5), nor
+    "Coco" "co co"; "did you mean" shows it as typed (`didyoumean._shown_as_typed`: "vietnam airlines"
     is no "Việt Nam Airlines")."""
     if len(folded) < RUN_LETTERS - 1 or not folded.isascii() or not folded.isalpha() or could_be_syllable(folded):
         return None
@@ -220,8 +220,10 @@ def _syllables_run_together(folded: str, support: Support, exact: str) -> tuple[
         cohesion = min(_cohesion(a, b, support) for a, b in pairwise(parts))
         if least and cohesion >= RUN_COHESION and (best is None or (cohesion, least) > best[:2]):
             best = (cohesion, least, parts)
-    if best is None or best[1] < PRINTED_SPLIT_RATIO * printed or (printed and len(best[2]) > 2):
-        return None  # (a printed word of three syllables or more is a name: "banana" is no "Bà Nà na")
+    if best is None or best[1] < PRINTED_SPLIT_RATIO * printed:
+        return None
+    if printed and (len(best[2]) > 2 or best[2][0] == best[2][1]):  # a name: "banana", "Coco", "Nana"
+        return None
     return best[1], best[2]
 
 

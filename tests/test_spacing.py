@@ -87,6 +87,8 @@ def test_syllables_run_together_are_read_apart_where_they_hold_together() -> Non
     three = DictSupport({"vovinam": 1, "vo": 30, "vi": 30, "nam": 30}, {("vo", "vi"): 9, ("vi", "nam"): 9},
                         documents=100)
     assert words("vovinam", three) == ["vovinam"]
+    twice = DictSupport({"coco": 1, "co": 30}, {("co", "co"): 9}, documents=100)
+    assert words("coco", twice) == ["coco"]  # ... nor one syllable twice ("Coco", "Nana": names)
     assert words("ViệtNam", GLUED) == ["viet", "nam"]  # typed with marks: not the Latin word printed
     assert words("bêtông", GLUED) == ["betong"]  # ... unless printed with those marks
     assert words("ootoo", GLUED) == ["ootoo"]

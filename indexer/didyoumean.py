@@ -252,10 +252,15 @@ def _in_place(text: str, tokens: Sequence[Syllable], words: Sequence[str], flags
     marked: list[str] = []
     end = 0
     open_run = False
+    as_typed = False  # the word before was shown as typed
     for tok, word, flag in zip(tokens, words, flags, strict=True):
         gap = _SPACES.sub(" ", text[end : tok.start])
+        shown_as_typed = word == text[tok.start : tok.end]
         if end and end == tok.start and text[end - 1].isalpha() and text[end].isalpha():
-            gap = " "  # (`spacing.split_glued`: a word read as its syllables)
+            # (`spacing.split_glued`: a word read as its syllables, shown so unless both are as
+            # typed: "vietnam airlines" was offered "viet nam airlines")
+            gap = "" if as_typed and shown_as_typed else " "
+        as_typed = shown_as_typed
         if open_run and not (flag and gap.strip() == ""):
             marked.append("</mark>")
             open_run = False

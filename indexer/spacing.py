@@ -198,20 +198,19 @@ def _syllables_run_together(folded: str, support: Support, exact: str) -> tuple[
     word is what the archive prints with those marks (`exact`), however often it prints its
     letters in Latin; "bêtông" is printed. Typed plain, a word the archive prints is its
     syllables too, where it prints them side by side PRINTED_SPLIT_RATIO times as often:
-    "saigon", "hanoi", "sapa" found only the articles printing "Saigon", "Hanoi", "Sapa" (59,
-    103, 32 on news-50k) and none of those printing "Sài Gòn", "Hà Nội", "Sa Pa" (1,368, 8,314,
-    87: bug hunt 73), if it is two syllables, not one twice: "samsung" is not "sâm sung" (5), nor
-    "Coco" "co co"; "did you mean" shows it as typed (`didyoumean._shown_as_typed`: "vietnam airlines"
-    is no "Việt Nam Airlines")."""
-    if len(folded) < RUN_LETTERS - 1 or not folded.isascii() or not folded.isalpha() or could_be_syllable(folded):
+    "saigon", "hanoi" found only the articles printing "Saigon", "Hanoi" (59, 103 on news-50k)
+    and none of those printing "Sài Gòn", "Hà Nội" (1,368, 8,314: bug hunt 73), if it is two
+    syllables, not one twice ("samsung" is not "sâm sung", 5; "Coco" no "co co"), of five
+    letters or more as any: "dola" is "đôla", printed as one word, however often "do la" stands
+    side by side ("Sapa" stays whole too). "Did you mean" shows it as typed
+    (`didyoumean._shown_as_typed`: "vietnam airlines" is no "Việt Nam Airlines")."""
+    if len(folded) < RUN_LETTERS or not folded.isascii() or not folded.isalpha() or could_be_syllable(folded):
         return None
     if _keys(folded):
         return None
     if has_marks(exact) and support.printed(exact):
         return None
     printed = support.df(folded)  # (a printed word is its syllables too where those are far commoner)
-    if len(folded) < RUN_LETTERS and not printed:  # (a short one the archive lacks is a slip)
-        return None
     best: tuple[float, int, list[str]] | None = None
     for parts in _splits(folded, RUN_SYLLABLES):
         if len(parts) < 2 or not all(len(p) > 1 and support.df(p) for p in parts):

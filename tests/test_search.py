@@ -1284,6 +1284,14 @@ def test_a_printed_word_read_as_its_syllables_too_finds_both_and_is_shown_as_typ
     ])
     found = service.search("saigon")
     assert {h["id"] for h in found["hits"]} == {"latin", "sg0", "sg1", "sg2", "sg3"} and found["suggestion"] is None
+    (tmp_path / "brand").mkdir()
+    brand = small_service(tmp_path / "brand", [
+        {"id": "vna", "title": "Vietnam Airlines mở đường bay mới", "lead": "Tin.", "body": "Tin."},
+        *({"id": f"vn{k}", "title": f"Du lịch Việt Nam lần {k}", "lead": "Việt Nam.", "body": "Việt Nam."}
+          for k in range(4)),
+    ])
+    suggestion = brand.search("muwcs luwowng vietnam airlines")["suggestion"]  # (keys typed, input method off)
+    assert suggestion is not None and suggestion["text"].endswith(" vietnam airlines")  # not "viet nam airlines"
 
 
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:

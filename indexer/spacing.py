@@ -44,7 +44,8 @@ def split_glued(parsed: ParsedQuery, support: Support, lexicon: TypoIndex | None
     glued = (_LETTERS_FIRST, _NUMBER_FIRST) if len(parsed.positive_tokens) < PASTED_WORDS else (_LETTERS_FIRST,)
     for clause in parsed.clauses:
         tokens = _split(clause.tokens, lambda tok: _letters_and_number(tok, support, glued), alias=False)
-        tokens = _split(tokens, lambda tok: _syllables(tok, support, lexicon), alias=True)
+        near = _beside_foreign_words(tokens)
+        tokens = _split(tokens, lambda tok, near=near: _syllables(tok, support, lexicon, id(tok) in near), alias=True)
         if not (clause.phrase or clause.negated):
             tokens = _apart_as_one(tokens, support, lexicon)
         clauses.append(replace(clause, tokens=tokens))
@@ -169,7 +170,22 @@ PRINTED_SPLIT_RATIO = 2
 SYLLABLE_LETTERS = 7
 
 
-def _syllables(tok: Syllable, support: Support, lexicon: TypoIndex | None) -> list[str] | None:
+def _beside_foreign_words(tokens: Sequence[Syllable]) -> set[int]:
+    """Words, by `id`, typed side by side with a word of plain letters that no marking makes a
+    Vietnamese syllable ("airlines"): part of a foreign name ("vietnam airlines")."""
+    foreign = [_letters(t) and not could_be_syllable(t.folded) for t in tokens]
+    near: set[int] = set()
+    for (a, b), (a_foreign, b_foreign) in zip(pairwise(tokens), pairwise(foreign), strict=True):
+        if b.joined and a_foreign:
+            near.add(id(b))
+        if b.joined and b_foreign:
+            near.add(id(a))
+    return near
+
+
+def _syllables(
+    tok: Syllable, support: Support, lexicon: TypoIndex | None, beside_foreign: bool = False
+) -> list[str] | None:
     """The syllables a word is, run together (a hashtag, a domain, a phone keyboard's
     "danang", "phaohoa", "hoangxuanvinh"), where the archive prints them side by side and never
     the word (`_syllables_run_together`): alone such a word found nothing, and beside other
@@ -179,8 +195,8 @@ def _syllables(tok: Syllable, support: Support, lexicon: TypoIndex | None) -> li
     found = _syllables_run_together(tok.folded, support, tok.exact)
     if found is None:
         return None
-    if support.df(tok.folded):  # printed: no slip ("sapa" is no "sắp" that lost a letter)
-        return found[1]
+    if support.df(tok.folded):  # printed, so no slip; as its syllables, not in a foreign name
+        return None if beside_foreign else found[1]  # ("vietnam airlines": "Việt Nam" as a keyword lost it)
     near = lexicon.candidates(tok.folded, limit=3, maxdist=1) if lexicon is not None else []
     return found[1] if found[0] > max((df for _, df in near), default=0) else None
 

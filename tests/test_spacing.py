@@ -81,6 +81,8 @@ def test_syllables_run_together_are_read_apart_where_they_hold_together() -> Non
     # printed, but its syllables PRINTED_SPLIT_RATIO times as often: both ("saigon", "hanoi", "sapa"
     # found none of news-50k's "Sài Gòn", "Hà Nội", "Sa Pa" articles: bug hunt 73)
     assert words("vietnam", GLUED) == ["viet", "nam"] and aliases("vietnam", GLUED) == ["vietnam"]
+    # ... but not beside a foreign word: part of a name ("Vietnam Airlines" lost its articles)
+    assert words("vietnam airlines", GLUED) == ["vietnam", "airlines"]
     four = DictSupport({"sapa": 3, "sa": 20, "pa": 10, "dola": 3, "do": 20, "la": 20},
                        {("sa", "pa"): 2 * 3, ("do", "la"): 20}, documents=1000)
     # four letters, printed or not: "dola" is "đôla", as one word (a headline 1st -> 3rd read "do la")

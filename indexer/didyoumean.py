@@ -57,7 +57,8 @@ def did_you_mean(
     initialisms = capitals_tell(parsed)
     as_typed = _shown_as_typed(parsed, support)
     if initialisms or len(tokens) == 1:  # (in a query all in capitals, every word is)
-        as_typed |= _printed_in_capitals(tokens, parsed.text, restorer)
+        unkeyed = [t for t in tokens if not (id(t) in meanings and meanings[id(t)].keyed)]
+        as_typed |= _printed_in_capitals(unkeyed, parsed.text, restorer)
     understood: list[Meaning] = []
     for t in tokens:
         meaning = meanings.get(id(t)) or typed_meaning(t, parsed.text)
@@ -138,12 +139,13 @@ def _shown_as_typed(parsed: ParsedQuery, support: Support) -> set[int]:
 def _printed_in_capitals(tokens: Sequence[Syllable], text: str, restorer: Restorer | None) -> set[int]:
     """Words typed in capitals without marks as the archive prints them, by `id`: an acronym
     ("BOT", "VAT": the restoration model's counts hold them so, mostly), not a word typed loud
-    (`VAT` was offered "VẬT", bug hunt 73; `NOT` is still "NỐT", `HANOI` "HÀ NỘI"). The caller
-    asks where capitals tell, or of a query of one word."""
+    (`VAT` was offered "VẬT", bug hunt 73; `NOT` is still "NỐT"). Letters only: "A3" is VNI's
+    "Ả" as often as a paper size. The caller asks where capitals tell, or of a query of one word,
+    and not of keystrokes decoded ("DDH" is "ĐH")."""
     if restorer is None:
         return set()
     typed = {id(t): text[t.start : t.end] for t in tokens}
-    return {id(t) for t in tokens if len(typed[id(t)]) > 1 and typed[id(t)].isupper()
+    return {id(t) for t in tokens if len(typed[id(t)]) > 1 and typed[id(t)].isalpha() and typed[id(t)].isupper()
             and typed[id(t)].lower() == t.folded and restorer.printed_case(t.folded) == typed[id(t)]}
 
 

@@ -1272,6 +1272,15 @@ def test_an_acronym_typed_in_capitals_as_printed_is_not_given_marks(tmp_path: Pa
     ])
     assert service.search("VAT")["suggestion"] is None
     assert service.search("DAU VAT")["suggestion"]["text"] == "ĐẤU VẬT"
+    # letters only: "A3" is VNI's "Ả" as often as a paper size (a dev headline's suggestion kept "A3")
+    from indexer.didyoumean import _printed_in_capitals
+
+    class Printed(_StubRestorer):
+        def printed_case(self, low: str) -> str | None:
+            return low.upper()
+
+    text = "VAT A3"
+    assert len(_printed_in_capitals(parse_query(text).positive_tokens, text, Printed({}))) == 1
 
 
 def test_a_printed_word_read_as_its_syllables_too_finds_both_and_is_shown_as_typed(tmp_path: Path) -> None:

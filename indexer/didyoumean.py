@@ -126,12 +126,12 @@ def did_you_mean(
 def _shown_as_typed(parsed: ParsedQuery, support: Support) -> set[int]:
     """The words shown as typed, by `id`, as `spacing.split_glued` read them: typed apart where
     the archive prints one word ("sam sung", "Samsung": a name's parts, not Vietnamese, "sắm
-    súng"), typed as one word the archive prints and read as its syllables too ("vietnam": a
-    brand's "Vietnam Airlines" as often as "Việt Nam"), and a unit run into a number
-    (`_units_run_into_a_number`)."""
+    súng"), typed as one word of letters the archive prints and read as its syllables too
+    ("vietnam": a brand's "Vietnam Airlines" as often as "Việt Nam"; not an initialism's parts,
+    "gd&dt" is "GD&ĐT"), and a unit run into a number (`_units_run_into_a_number`)."""
     text = parsed.text
     apart = {id(t) for c in parsed.clauses for a in c.tokens
-             if a.alias and (" " in text[a.start : a.end] or support.df(a.folded))
+             if a.alias and (" " in text[a.start : a.end] or (text[a.start : a.end].isalpha() and support.df(a.folded)))
              for t in c.tokens if not t.alias and a.start <= t.start and t.end <= a.end}
     return apart | _units_run_into_a_number(parsed)
 

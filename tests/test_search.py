@@ -1301,6 +1301,11 @@ def test_a_printed_word_read_as_its_syllables_too_finds_both_and_is_shown_as_typ
     ])
     suggestion = brand.search("muwcs luwowng vietnam airlines")["suggestion"]  # (keys typed, input method off)
     assert suggestion is not None and suggestion["text"].endswith(" vietnam airlines")  # not "viet nam airlines"
+    # an initialism's parts are not such a word: "gia vang tp.hcm" is still offered "… TP.HCM"
+    from indexer.didyoumean import _shown_as_typed
+    from indexer.keyboard import DictSupport
+
+    assert _shown_as_typed(parse_query("gia vang tp.hcm"), DictSupport({"tphcm": 3}, {})) == set()
 
 
 def test_either_apostrophe_finds_a_word_printed_with_the_other(tmp_path: Path) -> None:

@@ -30,25 +30,22 @@ QUESTION_PHRASES: tuple[tuple[str, ...], ...] = tuple(
 # ("thông tin tức thời"): bug hunt 74.
 NEWS_REQUEST_SPELLINGS = ("tin tức", "tin mới nhất", "mới nhất", "tin nóng")
 NEWS_REQUEST_WORDS = 8  # ... in a query of at most this many words: a longer one is a headline or a passage
-_NEWS_REQUESTS = {tuple(fold(p).split()): tuple(p.split()) for p in NEWS_REQUEST_SPELLINGS}
+_NEWS_REQUESTS = [tuple(fold(p).split()) for p in NEWS_REQUEST_SPELLINGS]
+_NEWS_SPELLED = {f: e for p in NEWS_REQUEST_SPELLINGS for f, e in zip(fold(p).split(), p.split(), strict=True)}
 
 
 def news_request_positions(folded: Sequence[str], exact: Sequence[str]) -> set[int]:
     """Positions of `folded` (a short query's words, `exact` as typed, lowercase) that ask for
-    news (`NEWS_REQUEST_SPELLINGS`, spelled so where typed with marks), if any word is left."""
+    news (`NEWS_REQUEST_SPELLINGS`, spelled so where typed with marks), if any word is left.
+    A word typed with other marks, and the "tin" of "thông tin", are in no request."""
     if len(folded) > NEWS_REQUEST_WORDS:
         return set()
-    found: set[int] = set()
-    for phrase, spellings in sorted(_NEWS_REQUESTS.items(), key=lambda item: -len(item[0])):
-        for start in range(len(folded) - len(phrase) + 1):
-            place = range(start, start + len(phrase))
-            if (
-                tuple(folded[start : start + len(phrase)]) == phrase
-                and not found.intersection(place)
-                and not (phrase[0] == "tin" and start > 0 and folded[start - 1] == "thong")
-                and all(exact[i] in (fold(exact[i]), spelled) for i, spelled in zip(place, spellings, strict=True))
-            ):
-                found.update(place)
+    readable = [
+        "" if (w == "tin" and i and folded[i - 1] == "thong") or exact[i] not in (fold(exact[i]), _NEWS_SPELLED.get(w))
+        else w
+        for i, w in enumerate(folded)
+    ]
+    found = {i for start, phrase in find_phrases(readable, _NEWS_REQUESTS) for i in range(start, start + len(phrase))}
     return found if len(found) < len(folded) else set()
 
 

@@ -290,6 +290,12 @@ def has_marks(word: str) -> bool:
     return exact != folded
 
 
+def has_vowel(folded: str) -> bool:
+    """Whether a folded word has a vowel: a syllable, a name ("Trump"), not consonants alone (an
+    initialism, "TSN", or a slip that lost its vowel, "Nm")."""
+    return any(c in "aeiouy" for c in folded)
+
+
 # --- 3. word breaking --------------------------------------------------------------------------
 
 

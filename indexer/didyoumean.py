@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from itertools import pairwise
 
-from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
+from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, has_vowel
 from indexer.keyboard import Support, could_be_syllable, decode_vni
 from indexer.meanings import (
     Meaning,
@@ -301,7 +301,7 @@ def _offered_corrected(
     VNI keys spell them ("co1" is "có"). Not an `initialism` (`meanings.typed_as_initialism`, where
     capitals tell) as a word with a vowel: "TSN" is an initialism the archive does not print, not
     a slip of "TÂN" (`sân bay TSN` was offered "sân bay TÂN"); another initialism may be offered."""
-    if initialism and any(c in "aeiouy" for c in fold(meaning.shown)):
+    if initialism and has_vowel(fold(meaning.shown)):
         return False
     if restorer is not None and _lacks_common(token.folded, support, restorer):
         return False

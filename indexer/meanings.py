@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from itertools import chain, pairwise
 from typing import Literal, Protocol
 
-from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
+from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, has_vowel, iy_variant
 from indexer.keyboard import Support, WordChoice, could_be_syllable, toned_sibling, understand
 from indexer.letters import (
     FRAMING_FROM_WORDS,
@@ -266,7 +266,7 @@ def typed_as_initialism(tok: Syllable, text: str) -> bool:
     no syllable's slip keeps only its consonants and its case (the caller checks
     `capitals_tell`: in a query typed all in capitals, every word is)."""
     typed = text[tok.start : tok.end]
-    return len(typed) >= 2 and typed.isalpha() and typed.isupper() and not any(c in "aeiouy" for c in tok.folded)
+    return len(typed) >= 2 and typed.isalpha() and typed.isupper() and not has_vowel(tok.folded)
 
 
 def _names_only(tok: Syllable, slipped: list[str], text: str, restorer: Restores | None) -> list[str]:
@@ -287,7 +287,7 @@ def _typed_name(tok: Syllable, text: str, restorer: Restores | None) -> bool:
     typed = text[tok.start : tok.end]
     if restorer is None or not typed[:1].isupper() or typed.isupper() or not text[: tok.start].strip():
         return False
-    if not any(c in "aeiouy" for c in tok.folded):  # "Việt Nm": a slip of "Nam", whatever "NM" is
+    if not has_vowel(tok.folded):  # "Việt Nm": a slip of "Nam", whatever "NM" is
         return False
     reading = restorer.restore([tok.folded])
     return bool(reading) and reading[0][:1].isupper() and canonical_syllable(reading[0]).lower() == tok.exact

@@ -144,9 +144,13 @@ def _printed_in_capitals(tokens: Sequence[Syllable], text: str, restorer: Restor
     and not of keystrokes decoded ("DDH" is "ĐH")."""
     if restorer is None:
         return set()
-    typed = {id(t): text[t.start : t.end] for t in tokens}
-    return {id(t) for t in tokens if len(typed[id(t)]) > 1 and typed[id(t)].isalpha() and typed[id(t)].isupper()
-            and typed[id(t)].lower() == t.folded and restorer.printed_case(t.folded) == typed[id(t)]}
+    found = set()
+    for t in tokens:
+        typed = text[t.start : t.end]
+        capitals = len(typed) > 1 and typed.isalpha() and typed.isupper() and typed.lower() == t.folded
+        if capitals and restorer.printed_case(t.folded) == typed:
+            found.add(id(t))
+    return found
 
 
 def _units_run_into_a_number(parsed: ParsedQuery) -> set[int]:

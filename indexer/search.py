@@ -312,18 +312,19 @@ class IndexSupport:
         """Articles printing `a` and `b` (canonical marked syllables) side by side: of those
         holding the folded pair, those printing `b` so, read in the forward index (as many as
         hold the folded pair where it cannot tell: no forward index)."""
+        fa, fb = fold(a), fold(b)
         if self._printed_phrase is None:
-            return self.pair_df(fold(a), fold(b))
+            return self.pair_df(fa, fb)
 
         def count() -> int:
-            docs = []
-            for part in PARTS:
-                paired = self.executor.raw_postings(part + "_bi", f"{fold(a)} {fold(b)}", self.searcher)[0]
-                printed = self.executor.raw_postings(part + "_ex", b, self.searcher)[0]
-                docs.append(np.intersect1d(paired, printed))
-            held = np.unique(np.concatenate(docs))
-            readings, spellings = ((fold(a),), (fold(b),)), ((a,), (b,))
-            return int(np.count_nonzero(self._printed_phrase(readings, spellings, held))) if len(held) else 0
+            postings = self.executor.raw_postings
+            held = np.unique(np.concatenate([
+                np.intersect1d(postings(part + "_bi", f"{fa} {fb}", self.searcher)[0],
+                               postings(part + "_ex", b, self.searcher)[0])
+                for part in PARTS
+            ]))
+            printed = self._printed_phrase(((fa,), (fb,)), ((a,), (b,)), held) if len(held) else []
+            return int(np.count_nonzero(printed))
 
         return self._remembered(f"printed pair\t{a} {b}", count)
 

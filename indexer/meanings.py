@@ -573,13 +573,15 @@ def _fits_marks(
     shown exactly as meant, keywords 0.770 -> 0.777, headlines 0.647 -> 0.657, vinewsqa
     0.708 -> 0.718, questions 0.647 -> 0.657, legal 0.675 -> 0.683, leads 0.647 -> 0.660
     (bench/journal/relevance.md, "Stop 58")."""
-
-    def marked(j: int) -> str | None:
-        return tokens[j].exact if 0 <= j < len(tokens) and has_marks(tokens[j].exact) else None
-
-    fits = restorer.fit([carried for _, carried in spelled], marked(i - 1), marked(i + 1))
+    fits = restorer.fit([carried for _, carried in spelled], _marked_word(tokens, i - 1), _marked_word(tokens, i + 1))
     ranked = sorted(zip(fits, (c for c, _ in spelled), strict=True), reverse=True)
     return ranked[0][1] if ranked[0][0] - ranked[1][0] >= FITS_MARGIN else None
+
+
+def _marked_word(tokens: Sequence[Syllable], j: int) -> str | None:
+    """Word j as typed, where it is typed with marks (a neighbour whose marks say how the word
+    beside it is spelled); None where there is no word j or it has none."""
+    return tokens[j].exact if 0 <= j < len(tokens) and has_marks(tokens[j].exact) else None
 
 
 def _hyphened(tokens: Sequence[Syllable], text: str) -> list[range]:
@@ -770,13 +772,9 @@ def _misfit_marks(
     tok = tokens[i]
     if not has_marks(tok.exact):
         return meaning
-
-    def marked(j: int, joined: bool) -> str | None:
-        near = tokens[j] if 0 <= j < len(tokens) and joined else None
-        return canonical_syllable(near.exact) if near is not None and has_marks(near.exact) else None
-
-    before = marked(i - 1, tok.joined)
-    after = marked(i + 1, i + 1 < len(tokens) and tokens[i + 1].joined)
+    before = _marked_word(tokens, i - 1) if tok.joined else None  # (side by side only)
+    after = _marked_word(tokens, i + 1) if i + 1 < len(tokens) and tokens[i + 1].joined else None
+    before, after = (canonical_syllable(w) if w else None for w in (before, after))
     typed = canonical_syllable(tok.exact)
     respelled = restorer.misfit(typed, before, after)
     if respelled is None or not support.printed(respelled):

@@ -192,11 +192,14 @@ def _syllables(
     words it was dropped. Not where the index holds a word one slip from it (`lexicon`) more
     often than the syllables side by side: "phanto" is "phantom", "nguyan" "nguyen", not "phan
     tô", "nguy an"; but "namdinh" is "Nam Định", not "namhinh", printed once."""
+    printed = bool(support.df(tok.folded))
+    if printed and beside_foreign:  # printed, as its syllables too, but not in a foreign name
+        return None  # ("vietnam airlines": "Việt Nam" as a keyword lost it)
     found = _syllables_run_together(tok.folded, support, tok.exact)
     if found is None:
         return None
-    if support.df(tok.folded):  # printed, so no slip; as its syllables, not in a foreign name
-        return None if beside_foreign else found[1]  # ("vietnam airlines": "Việt Nam" as a keyword lost it)
+    if printed:  # (so no slip)
+        return found[1]
     near = lexicon.candidates(tok.folded, limit=3, maxdist=1) if lexicon is not None else []
     return found[1] if found[0] > max((df for _, df in near), default=0) else None
 

@@ -115,8 +115,12 @@ def _http_error(exc: HTTPException) -> Response:
     return _error(status, code, message, headers)
 
 
-# the parameters the API reads (others, "utm_source", are ignored, repeated or not)
-API_PARAMETERS = frozenset(("q", "page", "per_page", "sort", "from", "to", "field", "limit"))
+# the parameters the API reads, as its OpenAPI document lists them (others, "utm_source", are
+# ignored, repeated or not)
+API_PARAMETERS = frozenset(
+    p["name"] for item in openapi_document()["paths"].values() for p in item["get"].get("parameters", [])
+    if p["in"] == "query"
+)
 
 
 @api.before_request

@@ -143,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--limit", type=_whole(1, MAX_PER_PAGE), default=10,
                    help=f"results per page (1-{MAX_PER_PAGE}, default 10)")
-    s.add_argument("--page", type=_whole(1), default=1)
+    s.add_argument("--page", type=_whole(1, MAX_RESULT_WINDOW), default=1)
     s.add_argument("--sort", choices=list(SORTS), default="relevance")
     s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
     s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
@@ -203,7 +203,7 @@ class Progress:
 
             self.bar = tqdm(total=total, unit=" docs", desc=label, dynamic_ncols=True, smoothing=0.1)
         elif not quiet and total is not None:
-            self.expected = f"{label}: {total} articles expected"
+            self.expected = f"{label}: {total} article{'' if total == 1 else 's'} expected"
 
     def __call__(self, n: int) -> None:
         self.count += n
@@ -280,6 +280,8 @@ def _named_inputs(paths: Sequence[Path]) -> list[Path]:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if not args.paths and not DEFAULT_SEEDS.is_dir():  # run outside a checkout: a usage error, as a missing name is
+        raise CliError(f"no files or folders named, and no {DEFAULT_SEEDS}/ here to build from (nothing was built)")
     paths = _named_inputs(args.paths) or [DEFAULT_SEEDS]
     root = _root(args)
     report = IngestReport()
@@ -353,9 +355,12 @@ def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
     def parse(text: str) -> int:
         if not re.fullmatch(r"-?[0-9]+", text):  # as the API reads one: not int()'s "1_0", " 5", "５"
             raise argparse.ArgumentTypeError(f"not a whole number: {text!r}")
+        bounds = f"must be from {low} to {high}" if high else f"must be {low} or more"
+        if len(text.lstrip("-").lstrip("0")) > 18:  # int() fails on 4,300 digits; no bound is this large
+            raise argparse.ArgumentTypeError(bounds)
         value = int(text)
         if value < low or (high is not None and value > high):
-            raise argparse.ArgumentTypeError(f"must be from {low} to {high}" if high else f"must be {low} or more")
+            raise argparse.ArgumentTypeError(bounds)
         return value
 
     return parse
@@ -382,6 +387,8 @@ def _echoed(text: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    if not encodable_id(args.query):  # as the API's 400 invalid_encoding: `xe m\xe1y` searched "xe m y"
+        raise CliError("the query is not UTF-8 text: set the terminal to UTF-8 (or give the query as UTF-8)")
     service = SearchService(_root(args))
     try:
         result = service.search(

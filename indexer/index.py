@@ -441,12 +441,35 @@ def check_meta(gen: Path) -> dict[str, Any]:
         meta = json.loads((gen / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise IndexUnavailable(f"index at {gen} has no readable meta.json ({exc}): rebuild needed") from None
+    if not isinstance(meta, dict):
+        raise IndexUnavailable(f"index at {gen} has no readable meta.json (not a JSON object): rebuild needed")
     if meta.get("format") != INDEX_FORMAT:
         raise IndexUnavailable(
             f"index at {gen} was built with {meta.get('format')!r}; this vnsearch needs "
             f"{INDEX_FORMAT!r}: rebuild needed (vnsearch build)"
         )
+    missing = [key for key in META_KEYS if key not in meta]
+    if missing:  # `stats` and the service read them: a KeyError traceback (bug hunt 76)
+        raise IndexUnavailable(f"index at {gen} has a meta.json without {', '.join(missing)}: rebuild needed")
     return meta
+
+
+# What every meta.json holds (`finish_generation` writes it; `check_meta` refuses one without)
+META_KEYS = ("documents", "captions", "date_range", "built_at", "analyzer_version", "schema_version")
+
+
+def open_generation(gen: Path) -> Any:
+    """A generation's Whoosh index, its segments' files opened once: a damaged or half-copied
+    one (a file missing) is IndexUnavailable naming it, where search, show, update and delete
+    each ended in a traceback and `stats` said it was fine (bug hunt 76)."""
+    import whoosh.index
+
+    try:
+        ix = whoosh.index.open_dir(str(gen))
+        ix.searcher().close()
+    except (whoosh.index.EmptyIndexError, OSError) as exc:
+        raise IndexUnavailable(f"index at {gen} is incomplete or damaged ({exc}): rebuild needed") from None
+    return ix
 
 
 def current_meta(root: Path) -> tuple[Path, dict[str, Any]]:

@@ -148,15 +148,26 @@ _DATE_THEN_TIME = re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\s+(?P<
 
 
 def _stamp_iso(m: re.Match[str]) -> str | None:
-    """ISO 8601 in Vietnam time for a matched HH:MM DD/MM/YYYY, None if no such moment."""
+    """ISO 8601 in Vietnam time for a matched HH:MM DD/MM/YYYY, None if no such moment;
+    IngestError for a year out of range (`_archive_date`)."""
     try:
         dt = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["hh"]), int(m["mm"]), tzinfo=VIETNAM_TZ)
     except ValueError:
         return None
-    return dt.isoformat(timespec="seconds")
+    return _archive_date(dt, f"{m['hh']}:{m['mm']} {m['d']}/{m['m']}/{m['y']}")
 
 
 FIRST_YEAR = 1000  # the earliest published year taken: facets and filters read years as YYYY
+
+
+def _archive_date(local: datetime | None, text: str) -> str:
+    """ISO 8601 of a moment in Vietnam time (None: none there), or IngestError where its year is
+    out of FIRST_YEAR-9999. A placeholder ("0001-01-01", "9999-12-31T23:59:59Z") is no date: a
+    year of 1 made a facet "1" that no YYYY link reaches, from a record and from a page's
+    timestamp alike (a page's was let through: bug hunt 76)."""
+    if local is None or not FIRST_YEAR <= local.year <= 9999:
+        raise IngestError(f"published date {text[:40]!r} is out of range (years {FIRST_YEAR}-9999)")
+    return local.isoformat(timespec="seconds")
 
 
 def _parse_published(value: Any) -> str | None:
@@ -165,7 +176,7 @@ def _parse_published(value: Any) -> str | None:
     otherwise. Cleaned as every text field is: a BOM, a zero-width space or a bidi mark a CMS
     left in it rejected the whole record."""
     if value is not None and not isinstance(value, str):
-        raise IngestError(f"published must be a string or null, not {type(value).__name__}")
+        raise IngestError(f"published must be a string or null, not {_json_kind(value)}")
     text = normalize_text(value or "").strip()
     if not text:
         return None
@@ -191,11 +202,7 @@ def _parse_published(value: Any) -> str | None:
         local = dt.astimezone(VIETNAM_TZ)
     except OverflowError:  # "9999-12-31T23:59:59Z" is in the year 10000 in Hà Nội
         local = None
-    if local is None or not FIRST_YEAR <= local.year <= 9999:
-        # a placeholder ("0001-01-01", "9999-12-31T23:59:59Z") is no date: a year of 1 made a
-        # facet "1" that no YYYY link reaches
-        raise IngestError(f"published date {text[:40]!r} is out of range (years {FIRST_YEAR}-9999)")
-    return local.isoformat(timespec="seconds")
+    return _archive_date(local, text)
 
 
 # --- line rules ---------------------------------------------------------------------------------
@@ -382,8 +389,12 @@ def parse_page(text: str, *, id: str, source: str = "", encoding: str | None = N
             captions.append(Caption(line, len(paragraphs)))
         else:
             paragraphs.append(line)
+    page_id = canonical_id(id)
+    if not page_id:
+        raise IngestError("its file name leaves no id (a page's id is its name without .txt)")
+    _check_id(page_id)
     return Article(
-        id=canonical_id(id),
+        id=page_id,
         title=derive_title(lead, paragraphs),
         title_derived=True,
         published=published,
@@ -415,11 +426,41 @@ def _text_field(obj: dict[str, Any], name: str) -> str:
     value = obj.get(name)
     if value is None:
         return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and name == "id":
+    if isinstance(value, int) and not isinstance(value, bool) and name == "id":
         return str(value)
+    if isinstance(value, float) and name == "id":
+        # a whole number written as a float (pandas' 21457801.0) is that number; NaN, Infinity
+        # (no JSON, which Python reads) and 1.5 are no id: they were stored as "nan", "inf", "1.5"
+        if not value.is_integer():
+            raise IngestError(f"id {value!r} is not a string or a whole number")
+        return str(int(value))
     if not isinstance(value, str):
-        raise IngestError(f"field {name!r} must be a string, not {type(value).__name__}")
+        raise IngestError(f"field {name!r} must be a string, not {_json_kind(value)}")
     return normalize_text(value).strip()
+
+
+def _check_id(id_: str) -> None:
+    """Raise IngestError for an id no page could show, from a record or a page's file name
+    (`..txt` was the id ".", a name with a line break one that `delete -` could not read:
+    bug hunt 76)."""
+    if any(step in ("", ".", "..") for step in id_.split("/")):
+        # its page's address (/articles/<id>) would be another one: browsers resolve "." and
+        # ".." there, and an empty step is no address of ours
+        raise IngestError(f"id {id_[:40]!r} has an empty, '.' or '..' part between slashes: no page could show it")
+    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in id_):
+        # no address holds a line break, nor can `vnsearch delete -` read one (one id a line)
+        raise IngestError(f"id {id_[:40]!r} holds a line break or a control character: no page could show it")
+
+
+def _json_kind(value: Any) -> str:
+    """What JSON calls a value's type, for a message: "null", not Python's "NoneType"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return {str: "a string", list: "an array", dict: "an object"}.get(type(value), type(value).__name__)
 
 
 def parse_jsonl_record(obj: dict[str, Any], *, source: str = "", line: int | None = None) -> Article:
@@ -428,25 +469,19 @@ def parse_jsonl_record(obj: dict[str, Any], *, source: str = "", line: int | Non
     paragraphs at that place; other captions go after the last paragraph. `source` names the
     file (with ``:line``); without it the record's own `source` field is kept."""
     if not isinstance(obj, dict):
-        raise IngestError(f"not a JSON object but {type(obj).__name__}")
+        raise IngestError(f"not a JSON object but {_json_kind(obj)}")
     if (field := _unencodable_field(obj)) is not None:
         raise IngestError(f"field {field!r} holds an unpaired surrogate (an escape such as \\ud800), which is no text")
     id_ = _text_field(obj, "id")
     if not id_:
         raise IngestError("missing id")
-    if any(step in ("", ".", "..") for step in id_.split("/")):
-        # its page's address (/articles/<id>) would be another one: browsers resolve "." and
-        # ".." there, and an empty step is no address of ours
-        raise IngestError(f"id {id_[:40]!r} has an empty, '.' or '..' part between slashes: no page could show it")
-    if any(unicodedata.category(c) in ("Cc", "Zl", "Zp") for c in id_):
-        # no address holds a line break, nor can `vnsearch delete -` read one (one id a line)
-        raise IngestError(f"id {id_[:40]!r} holds a line break or a control character: no page could show it")
+    _check_id(id_)
     lead = _text_field(obj, "lead")
     body = obj.get("body")
     if isinstance(body, list) and all(isinstance(p, str) for p in body):
         body = "\n".join(body)
     elif body is not None and not isinstance(body, str):
-        raise IngestError(f"field 'body' must be a string, not {type(body).__name__}")
+        raise IngestError(f"field 'body' must be a string or an array of strings, not {_json_kind(body)}")
     lines = [p.strip() for p in normalize_text(body or "").split("\n")]
     lines = [p for p in lines if p]
     raw_captions = obj.get("captions") or []
@@ -523,8 +558,18 @@ def _walk(root: Path) -> Iterator[Path]:
             continue
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path))
-        elif not entry.is_dir():
+        elif not _linked_folder(entry):
             yield Path(entry.path)
+
+
+def _linked_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether a folder entry is a link to a folder; not a link that loops ("latest -> latest"),
+    which is then reported by name as no regular file: `is_dir` raised on it, and one such link
+    ended the build with a traceback that named no file (bug hunt 76)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def expected_articles(paths: Sequence[str | Path]) -> int:

@@ -29,7 +29,7 @@ from indexer.analysis import fold, fold_quick, has_marks, iy_variant
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import WORD, ForwardIndex, printed_phrase_in, printed_words, searchable_text
 from indexer.generations import current_link, linked_generation
-from indexer.index import IndexUnavailable, check_meta, typo_lexicon
+from indexer.index import IndexUnavailable, check_meta, open_generation, typo_lexicon
 from indexer.keyboard import base_letters, typed_so_far
 from indexer.mapped import models_folder
 from indexer.matching import Executor
@@ -93,11 +93,9 @@ class _Generation:
     """What is shared by every thread for one index generation: read-only after loading."""
 
     def __init__(self, gen: Path) -> None:
-        import whoosh.index
-
         self.path = gen
         self.meta = check_meta(gen)
-        self.ix = whoosh.index.open_dir(str(gen))
+        self.ix = open_generation(gen)
         self.lock = threading.Lock()
         self.warming = False
 

@@ -26,6 +26,7 @@ from indexer.index import (
     ProgressFn,
     current_meta,
     finish_generation,
+    open_generation,
     require_articles,
     write_generation,
 )
@@ -62,6 +63,7 @@ def _changing(root: Path, current: Path, started: float) -> Iterator[_Change]:
     """The `current` generation, hard-link copied into a new one to change; the new folder is
     removed if the change fails. The caller holds the build lock (one build or change per
     index at a time)."""
+    open_generation(current)  # a damaged one is said by name before anything is linked
     with generation_in_progress(root) as folder:
         _link_files(current, folder)
         ix = whoosh.index.open_dir(str(folder))
@@ -169,7 +171,7 @@ def delete_articles(
     current_meta(root)  # no index: said before the lock makes a folder for it
     with build_lock(root):
         current, _ = current_meta(root)
-        ix = whoosh.index.open_dir(str(current))
+        ix = open_generation(current)
         with ix.searcher() as searcher:
             found = {i: _stored_article(searcher, i) for i in dict.fromkeys(ids)}
             doomed = [article for article in found.values() if article is not None]

@@ -129,7 +129,7 @@ def test_search_says_a_page_is_past_the_last_and_names_the_option_typed(seed_ind
     past = run_cli("search", "doanh nghiep", "--page", "40", index=seed_index).stdout
     assert "is past the last: 1 page of 10" in past and "No results" not in past
     for option, value, said in (("--limit", "0", "must be from 1 to 100"), ("--limit", "x", "not a whole number"),
-                                ("--page", "0", "must be 1 or more"), ("--limit", "1_0", "not a whole number")):
+                                ("--page", "0", "must be from 1 to 1000"), ("--limit", "1_0", "not a whole number")):
         bad = run_cli("search", "doanh nghiep", option, value, index=seed_index, check=False)
         assert bad.returncode == 2 and f"argument {option}: {said}" in bad.stderr and "per_page" not in bad.stderr
     # dates named as typed, not as the API's "from" and "to" (bug hunt 70)
@@ -251,6 +251,57 @@ def test_a_named_pipe_or_a_broken_link_in_a_folder_is_reported_not_waited_on(tmp
     assert built.returncode == 0, built.stderr
     assert "gone.jsonl: broken link" in built.stderr and "pipe.jsonl: not a regular file" in built.stderr
     assert json.loads(run_cli("stats", "--json", index=tmp_path / "ix").stdout)["documents"] == 1
+
+
+def test_a_link_that_loops_is_reported_and_the_rest_built(tmp_path: Path) -> None:
+    """One link to itself in a scraper's folder ("latest -> latest") ended `build` and `update`
+    with a traceback that named no file, nothing built (bug hunt 76)."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "a.jsonl").write_text('{"id": "ok-1", "title": "Tin một", "lead": "Nội dung."}\n', encoding="utf-8")
+    (inputs / "loop.jsonl").symlink_to(inputs / "loop.jsonl")
+    built = run_cli("build", "--quiet", str(inputs), index=tmp_path / "ix")
+    assert "loop.jsonl: broken link" in built.stderr
+    assert json.loads(run_cli("stats", "--json", index=tmp_path / "ix").stdout)["documents"] == 1
+    updated = run_cli("update", "--quiet", str(inputs), index=tmp_path / "ix")
+    assert "loop.jsonl: broken link" in updated.stderr
+
+
+def test_a_damaged_index_is_named_in_one_line(tmp_path: Path) -> None:
+    """A half-copied index (a segment file missing) made search, show, update and delete end in
+    a traceback; a meta.json without its counts did the same to `stats` (bug hunt 76)."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    gen = current_generation(index)
+    meta = json.loads((gen / "meta.json").read_text())
+    next(gen.glob("*.trm")).unlink()
+    for args in (("search", "ha noi"), ("show", SEED_ID), ("update", str(SEEDS)), ("delete", SEED_ID)):
+        proc = run_cli(*args, index=index, check=False)
+        assert proc.returncode == 2 and proc.stderr.strip().count("\n") == 0, proc.stderr
+        assert "is incomplete or damaged" in proc.stderr and "rebuild needed" in proc.stderr
+    (gen / "meta.json").write_text(json.dumps({"format": meta["format"]}))
+    stats = run_cli("stats", index=index, check=False)
+    assert stats.returncode == 2 and "meta.json without documents" in stats.stderr
+
+
+def test_build_without_inputs_outside_a_checkout_is_a_usage_error(tmp_path: Path) -> None:
+    """`build` with no paths reads ./seeds: run elsewhere it failed as a build (exit 1) and left
+    an index folder holding only its lock (bug hunt 76)."""
+    proc = subprocess.run([sys.executable, "-m", "indexer", "build", "--index", str(tmp_path / "ix")],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert proc.returncode == 2 and "no seeds/ here" in proc.stderr
+    assert not (tmp_path / "ix").exists()
+
+
+def test_search_refuses_a_query_that_is_not_utf8_and_a_page_past_any_window(seed_index: Path) -> None:
+    """`xe m\\xe1y` from a Latin-1 terminal searched "xe m y" (the API answers 400
+    invalid_encoding); a 4,300-digit --page was a traceback (bug hunt 76)."""
+    proc = subprocess.run([sys.executable, "-m", "indexer", "search", b"xe m\xe1y", "--index", str(seed_index)],
+                          cwd=REPO, capture_output=True, timeout=60)
+    assert proc.returncode == 2 and b"not UTF-8" in proc.stderr
+    huge = run_cli("search", "--page", "9" * 4300, "ha noi", index=seed_index, check=False)
+    assert huge.returncode == 2 and "must be from 1 to" in huge.stderr and "Traceback" not in huge.stderr
 
 
 PAGE = "08:15 06/12/2026 Sáng nay, thành phố Đà Nẵng khánh thành cầu mới bắc qua sông Hàn.\nĐoạn thân bài.\n"

@@ -303,13 +303,50 @@ def test_jsonl_missing_title_is_derived_and_source_falls_back_to_the_record() ->
         # a line break: its page's link was a 404, and `delete -` reads one id a line (bug hunt 70)
         ({"id": "nl\nid", "body": "y"}, "holds a line break or a control character"),
         ({"id": "a\u2028b", "body": "y"}, "holds a line break or a control character"),
-        ([1, 2], "not a JSON object"),
+        ([1, 2], "not a JSON object but an array"),
+        (None, "not a JSON object but null"),
+        # NaN and Infinity are no JSON, yet Python reads them: stored as "nan" and "inf" (bug hunt 76)
+        ({"id": float("nan"), "body": "y"}, "not a string or a whole number"),
+        ({"id": float("inf"), "body": "y"}, "not a string or a whole number"),
+        ({"id": 1.5, "body": "y"}, "not a string or a whole number"),
+        ({"id": "x", "body": ["a", 3]}, "'body' must be a string or an array of strings, not an array"),
+        ({"id": "x", "body": "y", "published": 2017}, "must be a string or null, not a number"),
         ({"id": "x", "body": "y", "captions": ["z \ud800"]}, "'captions' holds an unpaired surrogate"),
     ],
 )
 def test_jsonl_bad_records(record: Any, reason: str) -> None:
     with pytest.raises(IngestError, match=reason):
         parse_jsonl_record(record)
+
+
+def test_a_whole_number_id_written_as_a_float_is_that_number() -> None:
+    """pandas writes 21457801 as 21457801.0: the id "21457801.0" matched no link (bug hunt 76)."""
+    assert parse_jsonl_record({"id": 21457801.0, "body": "Câu."}).id == "21457801"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (" ", "leaves no id"),  # " .txt"
+        (".", "no page could show it"),  # "..txt"
+        ("new\nline", "holds a line break or a control character"),
+        ("tab\tx", "holds a line break or a control character"),
+    ],
+)
+def test_a_page_whose_name_makes_no_id_a_page_could_show_is_rejected(name: str, reason: str) -> None:
+    """A page's id is its file name: JSON Lines refused these ids, pages took them, and their
+    results linked to 404s; the empty one could not be deleted (bug hunt 76)."""
+    with pytest.raises(IngestError, match=reason):
+        parse_page("10:00 01/03/2020 Đoạn dẫn ngắn.\nThân bài.", id=name)
+
+
+@pytest.mark.parametrize("stamp", ["11:29 01/01/0001", "11:29 05/11/0999"])
+def test_a_page_dated_out_of_the_years_taken_is_rejected(stamp: str) -> None:
+    """Records dated so were refused, pages were not: a year facet "1" again (bug hunt 76)."""
+    with pytest.raises(IngestError, match="out of range"):
+        parse_page(f"{stamp} Đoạn dẫn ngắn.\nThân bài.", id="x")
+    with pytest.raises(IngestError, match="out of range"):
+        parse_jsonl_record({"id": "x", "body": "y", "published": stamp})
 
 
 def _record(i: int, **extra: Any) -> dict[str, Any]:

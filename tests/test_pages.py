@@ -134,6 +134,14 @@ def test_a_long_query_makes_a_short_title_and_a_box_it_can_be_resubmitted_from(c
     assert box is not None and html_lib.unescape(box.group(1)) == q[:500]
 
 
+def test_control_characters_in_the_query_never_reach_the_page(client: FlaskClient) -> None:
+    """A NUL went raw into the title, the box and the heading; `q=%00` alone was a results page
+    (bug hunt 75)."""
+    assert "Kho lưu trữ có" in get(client, "/search?q=%00%01")
+    html = get(client, "/search?q=doanh%00nghiep")
+    assert "\x00" not in html and 'value="doanhnghiep"' in html  # as the search reads it
+
+
 def test_search_path_is_the_same_page(client: FlaskClient) -> None:
     a = get(client, "/?q=nam")
     b = get(client, "/search?q=nam")
@@ -158,6 +166,15 @@ def test_sort_facet_and_page_links_keep_the_query(client: FlaskClient) -> None:
     assert "Trang sau" in html
     pages = [args_of(h).get("page") for h in hrefs]
     assert "2" in pages and "3" in pages
+
+
+def test_the_filter_form_keeps_the_order_and_the_page_size(client: FlaskClient) -> None:
+    """"Lọc" dropped `per_page`, where every link and the search box keep it (bug hunt 75)."""
+    tags = parse(get(client, "/search?q=nam&per_page=20&sort=newest&page=2")).tags
+    forms = [i for i, (tag, a) in enumerate(tags) if tag == "form"]
+    refine = forms[-1]  # the header's search form comes first
+    hidden = {a["name"]: a["value"] for tag, a in tags[refine:] if tag == "input" and a.get("type") == "hidden"}
+    assert hidden == {"q": "nam", "sort": "newest", "per_page": "20"}
 
 
 def test_sorting_changes_order(client: FlaskClient) -> None:

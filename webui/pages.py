@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import math
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -60,6 +61,13 @@ def _service() -> Any:
 # --- request parameters ------------------------------------------------------------------------
 
 
+def _without_controls(text: str) -> str:
+    """`text` without control characters but spaces, as the search reads it (`normalize_text`):
+    the page echoes the query in its title, box and heading, and a NUL went there raw (no HTML
+    may hold one; `q=%00` was a results page, not the home page: bug hunt 75)."""
+    return "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+
+
 @dataclass(frozen=True)
 class SearchParams:
     """The search state carried by every link of a results page (defaults left out of URLs)."""
@@ -78,7 +86,7 @@ class SearchParams:
             raise InvalidParameter("invalid_encoding", "invalid_encoding: the query string is not UTF-8")
         args = request.args
         return cls(
-            q=args.get("q", "").strip(),
+            q=_without_controls(args.get("q", "")).strip(),
             page=_whole(args.get("page"), 1, "invalid_page"),
             per_page=_whole(args.get("per_page"), DEFAULT_PER_PAGE, "invalid_per_page"),
             sort=args.get("sort") or "relevance",

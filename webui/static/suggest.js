@@ -109,10 +109,16 @@
         var rows = Array.isArray(data) ? data : (data && (data.suggestions || data.results)) || [];
         render(rows.filter(function (s) { return s && s.id && s.title; }).slice(0, 10), typed);
       })
-      .catch(function () { /* offline, aborted or no API: the plain form still works */ });
+      .catch(function () {
+        /* offline, aborted or no API: the plain form still works, and no list for other text stays */
+        if (input.value.trim() !== shownFor) { close(); }
+      });
   }
 
   input.addEventListener("input", function () {
+    /* the option chosen stood for the text before: Enter now searches what the box holds, where
+       it opened that option's article until the new list came (bug hunt 75) */
+    if (input.value.trim() !== shownFor) { setActive(-1); }
     window.clearTimeout(timer);
     timer = window.setTimeout(load, DELAY_MS);
   });

@@ -281,7 +281,8 @@ class Highlighter:
     def snippet_marks(
         self, article: dict[str, Any], limit: int = SNIPPET_CHARS, folded_blocks: Sequence[str] | None = None
     ) -> Marks | None:
-        """The sentence with the most distinct query terms, then the most of them standing
+        """The sentence with the most distinct query terms, then the most of those asked for
+        with marks printed as asked (`_asked_here`), then the most of them standing
         together (`_together`: "giá vàng" over "giá xăng … vàng"), then the most matches
         (earliest wins ties), widened with its neighbours up to `limit` characters, cut at
         word boundaries.
@@ -308,14 +309,17 @@ class Highlighter:
         if not candidates:
             return None
         candidates.sort()
-        best: tuple[int, int, int, int, int] | None = None
+        best: tuple[int, int, int, int, int, int] | None = None
         best_index, best_span, best_inside = 0, (0, 0), []
         for neg_distinct, neg_count, index, s, e in candidates:
-            # of `count` matches, at most count - 1 stand next to the one before (`_together`)
-            if best is not None and (neg_distinct, min(0, neg_count + 1), neg_count, index, s) > best:
+            # of `count` matches, at most count - 1 stand next to the one before (`_together`);
+            # at most every distinct term is printed as asked (none where none was asked so)
+            bound = (neg_distinct, neg_distinct if self.exact else 0, min(0, neg_count + 1), neg_count, index, s)
+            if best is not None and bound > best:
                 break  # no sentence left can beat the best (bounds only overestimate)
             inside = self._analyzed(blocks[index], s, e, scans[index]) if neg_distinct else []
-            key = (-len({m[2] for m in inside}), -_together(blocks[index], inside), -len(inside), index, s)
+            key = (-len({m[2] for m in inside}), -self._asked_here(blocks[index], inside),
+                   -_together(blocks[index], inside), -len(inside), index, s)
             if best is None or key < best:
                 best, best_index, best_span, best_inside = key, index, (s, e), inside
         best_text = blocks[best_index]
@@ -324,6 +328,13 @@ class Highlighter:
         suffix = " …" if e < len(best_text) else ""
         matches = self._widened_matches(best_text, s, e, best_span, best_inside, scans[best_index])
         return Marks(best_text, matches, s, e, prefix, suffix)
+
+    def _asked_here(self, text: str, matches: list[tuple[int, int, str]]) -> int:
+        """How many of the terms asked for with marks `matches` hold as asked: a sentence
+        printing "má" is the snippet for `má`, not the first printing "mà", which was then left
+        unmarked (its article prints "má" elsewhere: `within_shown`), 1 to 4 hits of a page
+        showing nothing marked (bug hunt 75)."""
+        return len(self._printed_as_asked(text, matches)) if self.exact else 0
 
     def _widened_matches(
         self, text: str, s: int, e: int, span: tuple[int, int], inside: list[tuple[int, int, str]],

@@ -435,8 +435,12 @@ def typo_lexicon(unigrams: Mapping[str, int], reader: Any) -> dict[str, int]:
 # --- opening -------------------------------------------------------------------------------
 
 
+# What every meta.json holds (`finish_generation` writes it; `check_meta` refuses one without)
+META_KEYS = ("documents", "captions", "date_range", "built_at", "analyzer_version", "schema_version")
+
+
 def check_meta(gen: Path) -> dict[str, Any]:
-    """Refuse an index built by an incompatible version with a clear message."""
+    """Refuse an index built by an incompatible version, or whose meta.json is damaged, with a clear message."""
     try:
         meta = json.loads((gen / "meta.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -452,10 +456,6 @@ def check_meta(gen: Path) -> dict[str, Any]:
     if missing:  # `stats` and the service read them: a KeyError traceback (bug hunt 76)
         raise IndexUnavailable(f"index at {gen} has a meta.json without {', '.join(missing)}: rebuild needed")
     return meta
-
-
-# What every meta.json holds (`finish_generation` writes it; `check_meta` refuses one without)
-META_KEYS = ("documents", "captions", "date_range", "built_at", "analyzer_version", "schema_version")
 
 
 def open_generation(gen: Path) -> Any:

@@ -564,7 +564,7 @@ def _walk(root: Path) -> Iterator[Path]:
 
 def _linked_folder(entry: os.DirEntry[str]) -> bool:
     """Whether a folder entry is a link to a folder; not a link that loops ("latest -> latest"),
-    which is then reported by name as no regular file: `is_dir` raised on it, and one such link
+    which is then reported by name as a broken link: `is_dir` raised on it, and one such link
     ended the build with a traceback that named no file (bug hunt 76)."""
     try:
         return entry.is_dir()

@@ -140,6 +140,10 @@ def test_control_characters_in_the_query_never_reach_the_page(client: FlaskClien
     assert "Kho lưu trữ có" in get(client, "/search?q=%00%01")
     html = get(client, "/search?q=doanh%00nghiep")
     assert "\x00" not in html and 'value="doanhnghiep"' in html  # as the search reads it
+    # nor beside a parameter error, whose page shows the query back
+    for url in ("/search?q=doanh%00nghiep&page=abc", "/articles/nope?q=doanh%00nghiep&page=abc"):
+        response = client.get(url)
+        assert response.status_code in (400, 404) and b"\x00" not in response.data
 
 
 def test_search_path_is_the_same_page(client: FlaskClient) -> None:

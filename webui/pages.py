@@ -231,7 +231,7 @@ def _home() -> str:
 def _typed_query(exc: InvalidParameter) -> str:
     """The query to show back beside a parameter error: none where the query string is not
     UTF-8 (werkzeug's "%FF" is no text the user typed)."""
-    return "" if exc.code == "invalid_encoding" else request.args.get("q", "").strip()
+    return "" if exc.code == "invalid_encoding" else _without_controls(request.args.get("q", "")).strip()
 
 
 def _invalid(exc: InvalidParameter, params: SearchParams) -> Response:

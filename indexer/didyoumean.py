@@ -24,6 +24,7 @@ from indexer.meanings import (
     marks_given,
     typed_as_initialism,
     typed_case,
+    typed_in_capitals,
     typed_meaning,
 )
 from indexer.misspellings import printed_carried, printed_either_way
@@ -147,8 +148,7 @@ def _printed_in_capitals(tokens: Sequence[Syllable], text: str, restorer: Restor
     found = set()
     for t in tokens:
         typed = text[t.start : t.end]
-        capitals = len(typed) > 1 and typed.isalpha() and typed.isupper() and typed.lower() == t.folded
-        if capitals and restorer.printed_case(t.folded) == typed:
+        if typed_in_capitals(t, text) and typed.lower() == t.folded and restorer.printed_case(t.folded) == typed:
             found.add(id(t))
     return found
 

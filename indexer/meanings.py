@@ -261,12 +261,17 @@ def _typed_initialism(tok: Syllable, text: str, support: Support) -> bool:
     return typed_as_initialism(tok, text) and support.df(tok.folded) >= INITIALISM_LEAST
 
 
+def typed_in_capitals(tok: Syllable, text: str) -> bool:
+    """Two or more letters, every one a capital, as typed ("TSN", "VAT", "HÀ")."""
+    typed = text[tok.start : tok.end]
+    return len(typed) >= 2 and typed.isalpha() and typed.isupper()
+
+
 def typed_as_initialism(tok: Syllable, text: str) -> bool:
     """Two or more consonants typed in capitals ("TSN", "HN"): how an initialism is typed, and
     no syllable's slip keeps only its consonants and its case (the caller checks
     `capitals_tell`: in a query typed all in capitals, every word is)."""
-    typed = text[tok.start : tok.end]
-    return len(typed) >= 2 and typed.isalpha() and typed.isupper() and not has_vowel(tok.folded)
+    return typed_in_capitals(tok, text) and not has_vowel(tok.folded)
 
 
 def _names_only(tok: Syllable, slipped: list[str], text: str, restorer: Restores | None) -> list[str]:

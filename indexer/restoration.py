@@ -77,6 +77,10 @@ class _PrintedForms(dict):  # type: ignore[type-arg]
 
 
 _PRINTED = _PrintedForms()
+_SENTENCE_END = re.compile(r"[.!?:…]")  # in the gap before a syllable: it starts a sentence
+# How much likelier (log: e^12, ~160,000×) another spelling of a word's letters must fit between
+# its neighbours than the one typed, for the marks typed to be a slip (`Restorer.misfit`)
+MISFIT_MARGIN = 12.0
 
 
 def _shouted(syllables: Sequence[str]) -> set[int]:
@@ -85,10 +89,6 @@ def _shouted(syllables: Sequence[str]) -> set[int]:
     sentence's first word does not ("did you mean" offered "quan điểm chỉ đạo VÀ MỤC tiêu")."""
     caps = [len(s) > 1 and s.isupper() for s in syllables]
     return {k for k, c in enumerate(caps) if c and ((k > 0 and caps[k - 1]) or (k + 1 < len(caps) and caps[k + 1]))}
-_SENTENCE_END = re.compile(r"[.!?:…]")  # in the gap before a syllable: it starts a sentence
-# How much likelier (log: e^12, ~160,000×) another spelling of a word's letters must fit between
-# its neighbours than the one typed, for the marks typed to be a slip (`Restorer.misfit`)
-MISFIT_MARGIN = 12.0
 
 
 class _Ids(dict):  # type: ignore[type-arg]

@@ -49,6 +49,7 @@ ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # Bumped when the JSON shape changes, so caches keyed on old ETags are not reused.
 API_REVISION = "1"
 WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() also takes "+5", " 5", "５"
+_HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*")
 
 
 def query_string_is_utf8() -> bool:
@@ -59,7 +60,6 @@ def query_string_is_utf8() -> bool:
     except UnicodeDecodeError:
         return False
     return True
-_HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*")
 
 
 class ApiError(Exception):

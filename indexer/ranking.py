@@ -87,6 +87,7 @@ from whoosh import query as wq
 
 from indexer.analysis import Syllable, fold, has_marks, iy_spellings
 from indexer.forward import WORD
+from indexer.keyboard import could_be_syllable
 from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
 from indexer.meanings import Meaning, date_runs, interpret, marks_given, typed_meaning
 from indexer.query import PASTED_WORDS, Abbreviations, Clause, ParsedQuery
@@ -540,12 +541,16 @@ class QueryBuilder:
                 i += length
                 continue
             if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
-                self.highlight.term(alias.folded)
                 sequence = self._sequence(tuple(t.folded for t in span), parts)
                 words = [self._fields(parts, "", t.folded, 1.0) for t in span]
-                joined = self._fields(parts, "", alias.folded, len(span))
-                topic.append(len(units))
-                units.append(wq.DisjunctionMax([wq.And([sequence, *words]), joined]))
+                in_order = wq.And([sequence, *words])
+                if could_be_syllable(alias.folded):  # "M&A" joined is "ma": "mà", "má" … everywhere
+                    self.highlight.phrases.add(tuple(t.folded for t in span))
+                    units.append(in_order)
+                else:
+                    self.highlight.term(alias.folded)
+                    units.append(wq.DisjunctionMax([in_order, self._fields(parts, "", alias.folded, len(span))]))
+                topic.append(len(units) - 1)
                 known += 1
                 if self.df is not None and not any(self.df(f) for f in (alias.folded, *(t.folded for t in span))):
                     self.absent.append(alias)

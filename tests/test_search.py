@@ -215,6 +215,21 @@ def test_an_initialism_in_parts_and_run_together_find_and_mark_each_other(tmp_pa
     assert marked == "Thanh tra <mark>TN&amp;MT</mark>, sở <mark>TNMT</mark>"
 
 
+def test_an_initialism_that_joins_into_a_syllable_is_only_its_parts(tmp_path: Path) -> None:
+    """"M&A" joined is "ma": it found and marked every "ma", "mà", "má" (961 of news-2k's 2,000
+    articles); its parts side by side find it, as "M&A" or "M.A"."""
+    service = small_service(tmp_path, [
+        {"id": "merger", "title": "Thương vụ M&A lớn nhất năm", "lead": "Hai ngân hàng sáp nhập.", "body": "Ký kết."},
+        {"id": "ghost", "title": "Chuyện ma ở làng", "lead": "Người ta kể mà chẳng ai tin.", "body": "Má tôi nói."},
+        {"id": "mind", "title": "Tin ngắn", "lead": "Khó mà nói trước.", "body": "Chuyện này ma mị."},
+    ])
+    result = service.search("M&A")
+    assert ids(result) == ["merger"]
+    assert result["hits"][0]["title_html"] == "Thương vụ <mark>M&amp;A</mark> lớn nhất năm"
+    assert service.highlighter("M&A").mark_all("Ma mà M&A") == "Ma mà <mark>M&amp;A</mark>"
+    assert ids(service.search("thương vụ M&A"))[0] == "merger"
+
+
 def test_no_abbreviation_is_a_word_typed_plain() -> None:
     """Abbreviations are matched on folded words, typed in any case: one that a Vietnamese
     syllable folds to ("CA" for "công an") would expand every "ca" (ca sĩ, cá, cà phê)."""

@@ -189,8 +189,10 @@ def interpret(
                 meanings[id(tok)] = replace(meaning, framing=True)
                 continue
             if i in asking:  # "tình trạng nao" is rarely printed, yet "nao" is no slip for "nay"
-                if meaning.how == "typo":  # "ra aso": the question word alone, as "ra sao" typed right
-                    meaning = replace(meaning, forms=((asked[i], 1.0),), shown=mistyped.get(i, meaning.shown))
+                if meaning.how == "typo" or i in mistyped:  # "ra aso": the question word alone, as "ra sao" typed right
+                    exact = meaning.exact if meaning.how == "typo" else None  # (not the marks of "áo")
+                    meaning = replace(meaning, forms=((asked[i], 1.0),), shown=mistyped.get(i, meaning.shown),
+                                      exact=exact, how="typo")
                 meanings[id(tok)] = replace(meaning, asking=True)
                 continue
             if i in asides:
@@ -357,10 +359,14 @@ def _mistyped_question_words(
     right, instead of being searched for as a topic word by its every candidate. Not a word
     before "gì" or "ai", which may follow any verb ("lma gi" is "làm gì", not "là gì"). Besides
     the index's candidates (a few per word, and none of a word an archive does not print), the
-    question phrases' own words one slip from the letters typed (`near_question_words`)."""
+    question phrases' own words one slip from the letters typed (`near_question_words`).
+    A word read as keys of an input method is taken so too, unless that reading asks already:
+    "aso" of "ra aso?" is Telex for "áo", yet beside "ra" in a question it is "sao"."""
     found: dict[int, str] = {}
     for i, meaning in enumerate(understood):
-        if meaning.how != "typo" or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
+        if meaning.how not in ("typo", "telex", "vni") or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
+            continue
+        if meaning.how != "typo" and in_question_phrase(words, i):
             continue
         for candidate in chain((f for f, _ in meaning.forms), near_question_words(typed[i])):
             if candidate == words[i]:

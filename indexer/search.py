@@ -479,7 +479,7 @@ class SearchService:
                                       about)
                 highlighter = built.highlight.highlighter()  # what `built.query()` collected
                 on_page = ranked[first:wanted]
-                parts = FIELD_CHOICES[field]
+                parts = searched_parts(parsed)
                 hits, shown = self._hits(articles, on_page, highlighter, "lead" in parts and "body" not in parts)
                 marked = dict(zip((d for d, _ in on_page), shown, strict=True))
                 # "did you mean" reads the best hits, whatever the order asked for: sorted newest,
@@ -494,7 +494,7 @@ class SearchService:
                 source = gen.forward.printed_phrase if gen.forward is not None else articles.printed_phrase
                 for (docnum, _), hit, marks in zip(on_page, hits, shown, strict=True):
                     prints = functools.partial(_prints_as_asked, highlighter.exact, docnum, source)
-                    _render(hit, marks, highlighter, FIELD_CHOICES[field], prints)
+                    _render(hit, marks, highlighter, parts, prints)
             response["hits"], response["suggestion"] = hits, suggestion
             # (not a pasted passage's: its codes, numbers and names an archive lacks say little)
             absent = dict.fromkeys(parsed.text[t.start : t.end] for t in built.absent)
@@ -750,6 +750,13 @@ def _prints_as_asked(
     if not WORD.fullmatch(term):  # ("4.000" is several words to the forward index)
         return False
     return bool(printed_phrase([(term,)], [tuple(exact[term])], np.array([docnum]))[0])
+
+
+def searched_parts(parsed: ParsedQuery) -> tuple[str, ...]:
+    """The parts of an article its words were looked for in (`field`, or the prefixes of all its
+    words: `caption:năm` marked "năm" in the title and the snippet of the body too)."""
+    asked = {p for c in parsed.clauses if not c.negated for p in c.parts}
+    return tuple(p for p in PARTS if p in asked) or PARTS
 
 
 def _render(

@@ -158,6 +158,13 @@ def test_a_search_of_one_field_marks_only_that_field(service: SearchService) -> 
     assert any("<mark>" in c["html"] for c in caption["captions"])
     title = service.search("thanh uy", field="title")["hits"][0]
     assert "<mark>" in title["title_html"] and "<mark>" not in title["snippet"]
+    # a field prefix on every word is the same search: it marked the title and the snippet too
+    prefixed = next(h for h in service.search("caption:thanh caption:uy")["hits"] if h["id"] == SEED_ID)
+    assert {k: prefixed[k] for k in ("title_html", "snippet", "captions")} == {
+        k: caption[k] for k in ("title_html", "snippet", "captions")}
+    assert "<mark>" not in service.search("title:thanh title:uy")["hits"][0]["snippet"]
+    mixed = service.search("caption:thanh uy")["hits"][0]  # "uy" is looked for everywhere
+    assert "<mark>" in mixed["title_html"]
 
 
 def test_a_search_of_the_lead_shows_the_lead(tmp_path: Path) -> None:

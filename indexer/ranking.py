@@ -393,14 +393,13 @@ class QueryBuilder:
         weight = [QUESTION_WEIGHT if m.asking else ASIDE_WEIGHT if m.aside else 1.0 for m in meanings]
         if self.weighs_numbers:
             self._note_numbers(folded)
-        # A quoted phrase matches only where it stands whole, so only there is it marked: each
-        # run of its words side by side (no punctuation between: `_sequence`'s `apart`)
+        # A quoted phrase matches only where it stands whole, so only there is it marked, with
+        # the punctuation typed in it (`_sequence`'s `apart`: "Hà Nội, Việt Nam") or without
         runs = _joined_runs(tokens) if clause.phrase and not (relaxed and self.pasted) else []
-        whole = [False] * len(tokens)
-        for run in runs:
-            if len(run) > 1:
-                self.highlight.phrases.update(_spelled_out(readings[run.start : run.stop]))
-                whole[run.start : run.stop] = [True] * len(run)
+        whole = [len(tokens) > 1 and bool(runs)] * len(tokens)
+        if whole[0]:
+            for words in _spelled_out(readings):
+                self.highlight.phrase(words, apart=[r.start for r in runs[1:]])
         boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks)
         boosts += self._pair_boosts(tokens, meanings, weight, parts, note_marked=not clause.phrase)
         if clause.phrase and relaxed and self.pasted:

@@ -12,7 +12,7 @@ import html
 import math
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -63,6 +63,9 @@ class HighlightRequest:
         # "TN&MT") and quoted phrases: marked only where they stand whole, not "môi trường" or
         # "trưởng" alone
         self.phrases: set[tuple[str, ...]] = set()
+        # a quoted phrase's places where the user typed punctuation ("Hà Nội, Việt Nam": 2):
+        # there the phrase stands whole across punctuation, as its search matches it
+        self.apart: dict[tuple[str, ...], frozenset[int]] = {}
         self._typed_exact: dict[str, set[str]] = {}  # folded term -> the marks typed (or keyed) on it
         self._any_marks: set[str] = set()  # folded terms some word asks for in any spelling
         # question words ("là gì", "ở đâu"): marked only beside another word asked, not every
@@ -83,6 +86,13 @@ class HighlightRequest:
         else:
             self._typed_exact.setdefault(form, set()).add(exact)
 
+    def phrase(self, words: tuple[str, ...], apart: Collection[int] = ()) -> None:
+        """Note a phrase marked only whole; `apart`: the places of its words that follow
+        punctuation, which may stand between them there."""
+        self.phrases.add(words)
+        if apart:
+            self.apart[words] = frozenset(apart)
+
     def word(self, form: str, asking: bool) -> None:
         """Note a form of a query word: of a question word (`asking`), or of another word."""
         (self._asking if asking else self._other).add(form)
@@ -101,7 +111,7 @@ class HighlightRequest:
         return self._asking - self._other
 
     def highlighter(self) -> Highlighter:
-        return Highlighter(self.terms, self.exact, self.phrases, self.beside, self.held)
+        return Highlighter(self.terms, self.exact, self.phrases, self.beside, self.held, self.apart)
 
 
 class Highlighter:
@@ -114,12 +124,14 @@ class Highlighter:
         phrases: set[tuple[str, ...]] | None = None,
         beside: set[str] | None = None,
         held: set[str] | None = None,
+        apart: Mapping[tuple[str, ...], frozenset[int]] | None = None,
     ) -> None:
         # `phrases` (`HighlightRequest.phrases`): syllable sequences marked only
         # where they stand whole; a syllable of theirs that is no term of its own is found as a
         # term, then dropped where it stands outside one (`_whole_phrases`)
         self.phrases = {p for p in phrases or () if len(p) > 1}
         self._phrase_only = {f for p in self.phrases for f in p} - folded_terms
+        self.apart = {p: a for p, a in (apart or {}).items() if p in self.phrases}  # (`HighlightRequest.apart`)
         folded_terms = folded_terms | self._phrase_only
         self.terms = folded_terms
         # `beside` (`HighlightRequest.beside`): terms marked only where they stand
@@ -161,15 +173,18 @@ class Highlighter:
     def _whole_phrases(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """`matches` (in text order) less the syllables of `phrases` that are no term of their
         own and stand outside a whole phrase: one that holds them in order, each next to the one
-        before (`_adjacent`)."""
+        before (`_adjacent`; only punctuation between where the phrase was typed with it)."""
         if not self._phrase_only or not any(m[2] in self._phrase_only for m in matches):
             return matches
         whole: set[int] = set()
         for phrase in self.phrases:
             k = len(phrase)
+            apart = self.apart.get(phrase, frozenset())
             for i in range(len(matches) - k + 1):
                 if all(matches[i + j][2] == phrase[j] for j in range(k)) and all(
-                    _adjacent(text, matches[i + j][1], matches[i + j + 1][0]) for j in range(k - 1)
+                    _adjacent(text, matches[i + j][1], matches[i + j + 1][0])
+                    or (j + 1 in apart and _punctuation_between(text, matches[i + j][1], matches[i + j + 1][0]))
+                    for j in range(k - 1)
                 ):
                     whole.update(range(i, i + k))
         return [m for i, m in enumerate(matches) if i in whole or m[2] not in self._phrase_only]
@@ -476,6 +491,13 @@ def _adjacent(text: str, end: int, start: int) -> bool:
     the dot of "TP.HCM"."""
     return gap_joins(text, end, start) or text[end:start] == "."
 
+
+def _punctuation_between(text: str, end: int, start: int) -> bool:
+    """Whether only punctuation and spaces stand between two syllables: no word."""
+    return start > end and not _WORD_CHAR.search(text, end, start)
+
+
+_WORD_CHAR = re.compile(r"\w")
 
 # A matched syllable's spelling, compared with the marks a query word was typed with: the
 # same few words recur in every snippet of a page and across queries.

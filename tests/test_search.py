@@ -2322,8 +2322,9 @@ def test_a_listed_abbreviation_is_read_as_typed_not_as_keys_or_a_slip(tmp_path: 
 def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None:
     """The index pairs no words across punctuation, and a quoted phrase asked for every pair:
     `"Hà Nội, Việt Nam"` found nothing, even in an article that prints it (a bug hunt's
-    finding). Across punctuation the words' positions tell instead; the runs on either side
-    are marked where they stand whole."""
+    finding). Across punctuation the words' positions tell instead; the phrase is marked where
+    it stands whole, with or without the punctuation (bug hunt 75: each run was marked wherever
+    it stood, and a run of one word, "tăng" of `"giá vàng, tăng"`, everywhere)."""
     service = small_service(tmp_path, [
         {"id": "comma", "title": "Tin một", "lead": "Du lịch Hà Nội, Việt Nam mùa thu."},
         {"id": "apart", "title": "Tin hai", "lead": "Hà Nội đẹp. Ở Việt Nam, mùa thu đẹp."},
@@ -2336,6 +2337,11 @@ def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None
     assert found(service, 'mùa -"Hà Nội, Việt Nam"') == {"apart"}
     snippet = service.search('"Hà Nội, Việt Nam"')["hits"][0]["snippet"]
     assert "<mark>Hà Nội</mark>, <mark>Việt Nam</mark>" in snippet
+    marked = service.highlighter('"Hà Nội, Việt Nam"').mark_all("Hà Nội, Việt Nam và Việt Nam. Hà Nội Việt Nam")
+    assert marked == "<mark>Hà Nội</mark>, <mark>Việt Nam</mark> và Việt Nam. <mark>Hà Nội Việt Nam</mark>"
+    marked = service.highlighter('"cao tốc, Hà Nội"').mark_all("Cao tốc. Hà Nội, cao tốc Hà Nội")
+    assert marked == "<mark>Cao tốc</mark>. <mark>Hà Nội</mark>, <mark>cao tốc Hà Nội</mark>"
+    assert service.highlighter('"tốc, Hà Nội"').mark_all("Tốc độ ở Hà Nội") == "Tốc độ ở Hà Nội"
 
 
 def test_a_quoted_phrase_with_punctuation_in_it_never_reads_across_paragraphs_or_captions(tmp_path: Path) -> None:

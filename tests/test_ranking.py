@@ -789,3 +789,13 @@ def test_a_pair_typed_in_one_spelling_scores_once_whatever_the_spellings_an_arti
     source.write_text("".join(json.dumps(a, ensure_ascii=False) + "\n" for a in articles), encoding="utf-8")
     build_index([source], tmp_path / "ix", procs=1)
     assert ids(SearchService(tmp_path / "ix"), "Ban Ki-moon")[:2] == ["un", "board"]
+
+
+def test_a_quoted_phrase_is_spelled_out_in_a_bounded_number_of_ways() -> None:
+    """Each i/y word of a quoted phrase doubles its spellings ("kĩ"/"kỹ"): a phrase of 22 took
+    45 s of a server thread (a bug hunt's finding). Beyond MAX_SPELLED_OUT ways, the first
+    reading of each word stands alone."""
+    from indexer.ranking import MAX_SPELLED_OUT, _spelled_out
+
+    assert len(_spelled_out([("ki", "ky"), ("thuat",), ("li", "ly")])) == 4 <= MAX_SPELLED_OUT
+    assert _spelled_out([("ki", "ky"), ("li", "ly")] * 6) == [("ki", "li") * 6]

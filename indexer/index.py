@@ -482,8 +482,10 @@ def current_meta(root: Path) -> tuple[Path, dict[str, Any]]:
 
 
 def index_stats(root: Path) -> dict[str, Any]:
-    """What `vnsearch stats` shows: all of it is in meta.json, no need to open the index."""
+    """What `vnsearch stats` shows: all of it is in meta.json, but the index is opened once, so
+    that a damaged one is reported as `search` would find it (`open_generation`)."""
     gen, meta = current_meta(root)
+    open_generation(gen).close()
     return {
         "index": str(Path(root)),
         "generation": gen.name,

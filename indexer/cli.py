@@ -78,7 +78,7 @@ class _Parser(argparse.ArgumentParser):
         self.hint = hint
 
     def error(self, message: str) -> NoReturn:
-        if self.hint and ("query" in message or "unrecognized arguments: -" in message):
+        if self.hint and ("arguments are required" in message or "unrecognized arguments: -" in message):
             message = f"{message}\n{self.hint}"
         super().error(message)
 
@@ -121,7 +121,9 @@ def _parser() -> argparse.ArgumentParser:
     u.add_argument("--quiet", action="store_true", help="no progress output")
     u.set_defaults(func=cmd_update)
 
-    d = sub.add_parser("delete", help="delete articles by id without a full rebuild")
+    dash_id = "An id starting with '-' goes after '--', options before it: vnsearch {} -- -x"
+    d = sub.add_parser("delete", help="delete articles by id without a full rebuild",
+                       epilog=dash_id.format("delete"), hint=dash_id.format("delete"))
     d.add_argument(
         "ids",
         nargs="+",
@@ -152,7 +154,8 @@ def _parser() -> argparse.ArgumentParser:
     index_opt(s)
     s.set_defaults(func=cmd_search)
 
-    sh = sub.add_parser("show", help="print one article as parsed and stored")
+    sh = sub.add_parser("show", help="print one article as parsed and stored", epilog=dash_id.format("show"),
+                        hint=dash_id.format("show"))
     sh.add_argument("id")
     sh.add_argument("--json", action="store_true", help="print exactly the JSON of GET /api/articles/ID")
     index_opt(sh)

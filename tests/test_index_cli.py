@@ -150,6 +150,9 @@ def test_search_says_a_page_is_past_the_last_and_names_the_option_typed(seed_ind
     # a query that starts with "-" is read as an option: the error says where it goes
     dash = run_cli("search", "-nam", index=seed_index, check=False)
     assert dash.returncode == 2 and "goes after '--'" in dash.stderr
+    for command in ("show", "delete"):  # so does an id's (bug hunt 76: `delete -x` said only "required: ID")
+        dash = run_cli(command, "-x", index=seed_index, check=False)
+        assert dash.returncode == 2 and f"vnsearch {command} -- -x" in dash.stderr
 
 
 def test_show_prints_no_blank_lead(tmp_path: Path) -> None:

@@ -89,10 +89,11 @@ from indexer.analysis import Syllable, fold, has_marks, iy_spellings
 from indexer.forward import WORD
 from indexer.keyboard import could_be_syllable
 from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
-from indexer.meanings import Meaning, date_runs, interpret, marks_given, typed_meaning
+from indexer.meanings import date_runs, interpret
 from indexer.query import PASTED_WORDS, Abbreviations, Clause, ParsedQuery
 from indexer.questions import asks_as_spelled
 from indexer.snippets import HighlightRequest
+from indexer.word_meaning import Meaning, marks_given, typed_meaning
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
 

@@ -33,7 +33,7 @@ from indexer.index import IndexUnavailable, check_meta, open_generation, typo_le
 from indexer.keyboard import base_letters, typed_so_far
 from indexer.mapped import models_folder
 from indexer.matching import Executor
-from indexer.meanings import Meaning, interpret, unquote_found_nowhere
+from indexer.meanings import interpret, unquote_found_nowhere
 from indexer.query import (
     ABBREVIATIONS_FILE,
     FIELD_ALIASES,
@@ -57,6 +57,7 @@ from indexer.spacing import split_glued
 from indexer.stored import StoredFields
 from indexer.titles import MappedTitles, Titles, marks_first
 from indexer.typos import MappedTypoIndex, TypoIndex
+from indexer.word_meaning import Meaning
 
 T = TypeVar("T")
 

@@ -43,12 +43,12 @@ SUGGESTED_WEIGHT = 0.4
 TAKEN_WEIGHT = 0.8
 # ... and, in a long query, a known word's slip candidate the index holds this many times as often
 # as the word, which is next to neither neighbour while the candidate is next to one; in a short
-# query that candidate is only shown as the correction (`meanings._slip_sureness`).
+# query that candidate is only shown as the correction (`slips.slip_sureness`).
 SLIP_RARITY = 100
 # ... or, in a long query, a slip candidate the index holds next to a neighbour in this share of
 # its articles, where the word as typed stands next to neither: one of the archive's commonest
 # pairs ("bệnh nhân", "khoa học", "tham gia") one edit away ("ben nhan", "khao hoc", "tham
-# tia") is what was meant, however common the typed word ("bên") is alone (`meanings._slip_sureness`).
+# tia") is what was meant, however common the typed word ("bên") is alone (`slips.slip_sureness`).
 SLIP_PAIR_SHARE = 0.05
 LONE_LETTERS = 6
 # How much rarer candidates are preferred among those printed next to a neighbour
@@ -92,7 +92,7 @@ def likeliest_slip(
     """The candidate one slip from word i with the most evidence (`_channel_evidence`; on a
     tie, the first), where `taken_as` wants one to stand out; None where none is one slip away
     and held next to a neighbour. For letters that spell no syllable
-    (`meanings._slip_sureness`)."""
+    (`slips.slip_sureness`)."""
     one_slip = [c for c in candidates if slip_cost(words[i], c) < 2 * LETTER_COST]
     best = max(_channel_evidence(one_slip, words, i, pair_df), key=lambda scored: scored[0], default=(0, None))
     return best[1] if best[0] else None

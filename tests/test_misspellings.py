@@ -99,7 +99,7 @@ def test_a_code_the_index_lacks_is_not_shown_with_its_digits_dropped() -> None:
     """ "qh13", "mig21": letters that spell no syllable, then digits, are no VNI keys; matched
     as the letters alone at a typo's weight, they are not offered as "QH" or "MiG"."""
     from indexer.didyoumean import _offered_corrected
-    from indexer.meanings import typed_meaning
+    from indexer.word_meaning import typed_meaning
 
     support = DictSupport({"qh": 5, "mig": 3, "viet": 9}, {})
     for word, offered in (("qh13", False), ("mig21", False), ("viet", True)):

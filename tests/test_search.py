@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 import indexer.ranking as ranking_module
 from indexer.analysis import LINE_GAP, fold, fold_quick, has_marks, tokenize
 from indexer.letters import LETTER_SPELLINGS
-from indexer.meanings import Meaning, typed_meaning
 from indexer.query import MAX_QUOTED_PHRASES, PASTED_TEXT_WORDS, ParsedQuery, completion_text
 from indexer.search import (
     MAX_PER_PAGE,
@@ -30,6 +29,7 @@ from indexer.search import (
     parse_query,
 )
 from indexer.snippets import Highlighter
+from indexer.word_meaning import Meaning, typed_meaning
 from tests.conftest import SEED_ID
 
 TAG = re.compile(r"</?mark>")
@@ -630,7 +630,7 @@ def test_a_corrected_word_keeps_the_case_it_was_typed_in() -> None:
     suggested so ("Kệt" → "Kiệt", "BCÁ" → "BÁC"); a reading with capitals of its own (a name
     as the hits print it) is kept, unless the word was typed in capitals: a query typed all in
     capitals is suggested all in capitals ("DANG UY" → "ĐẢNG ỦY", not "Đảng ỦY")."""
-    from indexer.meanings import typed_case
+    from indexer.word_meaning import typed_case
 
     assert typed_case("Kệt", "kiệt") == "Kiệt"
     assert typed_case("BCÁ", "bác") == "BÁC"
@@ -794,7 +794,7 @@ def test_a_word_typed_without_keys_among_keyed_ones_keeps_no_guessed_marks() -> 
     """With the input method off a word carries the keys of its marks: one typed without any
     has none ("trer bij ho": a cough, not the model's "hổ"), unless the model finds marks far
     likelier between its neighbours (`keeps_read_marks`: a key dropped, "ban vangf" → "bán")."""
-    from indexer.meanings import restored_marks
+    from indexer.read_marks import restored_marks
 
     restorer = _StubRestorer({"ho": "hổ", "ban": "bán"}, {"hổ": 0.02, "ho": 0.01, "bán": 0.5, "ban": 0.001})
     parsed = parse_query("trer bij ho keso daif ban vangf")
@@ -824,7 +824,8 @@ def test_understood_as_shows_a_word_typed_without_keys_without_marks() -> None:
 
 
 def test_a_long_query_typed_without_marks_prefers_the_restored_exact_forms() -> None:
-    from indexer.meanings import RESTORE_FROM_WORDS, interpret
+    from indexer.meanings import interpret
+    from indexer.read_marks import RESTORE_FROM_WORDS
 
     restorer = _StubRestorer({"benh": "bệnh", "nhan": "nhân", "vien": "viện", "khong": "phở"})
     long_plain = parse_query("benh nhan nhap vien vi sot cao khong")
@@ -1218,7 +1219,8 @@ def test_a_pair_an_article_prints_is_no_slipped_mark() -> None:
     "bệnh lỵ", "hộp sọ", "Văn Toản", printed in bodies it had no room for, were read "bệnh lý",
     "hộp số", "Văn Toàn" (bug hunt 74). Whether an article prints the pair is read in the index."""
     from indexer.keyboard import DictSupport
-    from indexer.meanings import MISFIT_PAIR_LEAST, _misfit_marks, typed_meaning
+    from indexer.read_marks import MISFIT_PAIR_LEAST, misfit_marks
+    from indexer.word_meaning import typed_meaning
 
     class Misfits(_StubRestorer):  # the model finds "lý" far likelier after "bệnh", whatever is printed
         def misfit(self, typed: str, before: str | None, after: str | None) -> str | None:
@@ -1230,11 +1232,11 @@ def test_a_pair_an_article_prints_is_no_slipped_mark() -> None:
     common = ["Bệnh lý tim mạch."] * MISFIT_PAIR_LEAST
     printed = DictSupport.from_texts(["Bệnh lỵ trực khuẩn.", *common])
     unprinted = DictSupport.from_texts(["Cơn lỵ.", *common])
-    assert _misfit_marks(meaning, tokens, 1, Misfits({}), printed, text) == meaning
-    assert _misfit_marks(meaning, tokens, 1, Misfits({}), unprinted, text).exact == "lý"
+    assert misfit_marks(meaning, tokens, 1, Misfits({}), printed, text) == meaning
+    assert misfit_marks(meaning, tokens, 1, Misfits({}), unprinted, text).exact == "lý"
     # letters side by side in fewer articles are a chance: "khám ầu năm" (a slip of "đầu") read "âu"
     rare = DictSupport.from_texts(["Cơn lỵ.", *common[1:]])
-    assert _misfit_marks(meaning, tokens, 1, Misfits({}), rare, text) == meaning
+    assert misfit_marks(meaning, tokens, 1, Misfits({}), rare, text) == meaning
 
 
 def test_words_that_ask_for_news_do_not_outweigh_the_topic(tmp_path: Path) -> None:
@@ -1275,17 +1277,17 @@ def test_a_name_typed_with_its_capital_is_no_slip_of_a_common_word(tmp_path: Pat
           for k in range(3)),
     ])
     assert service.search("vợ Trump")["hits"][0]["id"] == "wife"
-    from indexer.meanings import _typed_name
+    from indexer.slips import typed_name
 
     restorer = service.generation().restorer
     text = "vợ Trump trump Nm"  # (no name without a vowel: "Việt Nm" is a slip of "Nam")
-    assert [_typed_name(t, text, restorer) for t in parse_query(text).positive_tokens] == [False, True, False, False]
+    assert [typed_name(t, text, restorer) for t in parse_query(text).positive_tokens] == [False, True, False, False]
     # its slips that are names stay: "ông Osama" may mean Obama (bug hunt 74)
-    from indexer.meanings import _names_only
+    from indexer.slips import names_only
 
     names = _StubRestorer({"osama": "Osama", "obama": "Obama", "oman": "Oman", "osaka": "Osaka", "oka": "oka"})
     token = parse_query("ông Osama").positive_tokens[1]
-    assert _names_only(token, ["obama", "oka", "osaka"], "ông Osama", names) == ["obama", "osaka"]
+    assert names_only(token, ["obama", "oka", "osaka"], "ông Osama", names) == ["obama", "osaka"]
 
 
 def test_an_acronym_typed_in_capitals_as_printed_is_not_given_marks(tmp_path: Path) -> None:
@@ -1501,7 +1503,7 @@ def test_a_marked_slip_is_taken_as_the_word_its_neighbour_holds(tmp_path: Path) 
     context ranks the rare "trạc" first (printed once beside "tình"); "trạng" is beside "tình"
     in every other article, SHOWN_HELD times as often or more: that is what was meant, matched
     and shown (it was "tình trạc")."""
-    from indexer.meanings import SHOWN_HELD
+    from indexer.slips import SHOWN_HELD
 
     records = [
         {"id": f"state{n}", "title": f"Tình trạng bệnh nhân số {n}", "lead": "Tình trạng sức khỏe ổn định.",

@@ -433,7 +433,7 @@ def test_the_slip_shown_is_the_one_held_far_more_often_beside_the_neighbours() -
     """ "veit tại Mỹ": the context ranks "vit" first (it fits "tại" as well, for its rarity),
     but "viet" is held next to "tai" SHOWN_HELD times as often or more: that is shown. Held
     less than that, or nowhere, the context's first stays."""
-    from indexer.meanings import SHOWN_HELD, _held_slip
+    from indexer.slips import SHOWN_HELD, held_slip
 
     class Pairs:
         def __init__(self, held: dict[tuple[str, str], int]) -> None:
@@ -444,10 +444,10 @@ def test_the_slip_shown_is_the_one_held_far_more_often_beside_the_neighbours() -
 
     words = ["veit", "tai", "my"]
     held = Pairs({("vit", "tai"): 3, ("vet", "tai"): 8, ("viet", "tai"): 3 * SHOWN_HELD})
-    assert _held_slip(["vit", "vet", "viet"], words, 0, held) == "viet"  # type: ignore[arg-type]
+    assert held_slip(["vit", "vet", "viet"], words, 0, held) == "viet"  # type: ignore[arg-type]
     less = Pairs({("vit", "tai"): 3, ("viet", "tai"): 3 * SHOWN_HELD - 1})
-    assert _held_slip(["vit", "viet"], words, 0, less) == "vit"  # type: ignore[arg-type]
-    assert _held_slip(["vit", "viet"], words, 0, Pairs({})) == "vit"  # type: ignore[arg-type]
+    assert held_slip(["vit", "viet"], words, 0, less) == "vit"  # type: ignore[arg-type]
+    assert held_slip(["vit", "viet"], words, 0, Pairs({})) == "vit"  # type: ignore[arg-type]
 
 
 def test_a_pair_held_by_chance_is_no_context_evidence() -> None:
@@ -564,7 +564,7 @@ def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its
 
     from indexer.analysis import normalize_text, tokenize
     from indexer.keyboard import DictSupport
-    from indexer.meanings import _fits_marks, _printed_spellings
+    from indexer.read_marks import fits_marks, printed_spellings
     from indexer.restoration import Counts, Restorer, printed_syllables
 
     texts = [*(f"Nhà của ông là đây {i}." for i in range(20)), *(f"Đó là nhà của nó {i}." for i in range(30))]
@@ -583,8 +583,8 @@ def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its
 
     def fits(query: str, i: int) -> str | None:
         tokens = [t for t in tokenize(normalize_text(query)) if not t.alias]
-        spelled = _printed_spellings(tokens[i].exact, ["no", "ong", "ngo"], support)
-        return _fits_marks(spelled, tokens, i, restorer)
+        spelled = printed_spellings(tokens[i].exact, ["no", "ong", "ngo"], support)
+        return fits_marks(spelled, tokens, i, restorer)
 
     assert fits("của nôg là", 1) == "ong"
     assert fits("nôg", 0) is None  # "ông" 20 times, "nô" 10: no margin without neighbours

@@ -1,0 +1,173 @@
+"""Marks read into typed words by the restoration model (`indexer.restoration`): a long query
+typed without any (`restored_marks`), a mistyped word's spelling that fits its neighbours
+(`fits_marks`), and marks typed that fit neither the archive nor the neighbours (`remarked`,
+`misfit_marks`: a slip of the tone, not of a letter)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import replace
+
+from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
+from indexer.keyboard import Support
+from indexer.misspellings import printed_carried
+from indexer.query import ParsedQuery
+from indexer.word_meaning import Meaning, Restores, typed_case
+
+# From this many words, a query typed without any mark gets the marks the restoration model
+# reads into it as exact forms to prefer, as if typed (`restored_marks`).
+RESTORE_FROM_WORDS = 6
+
+
+# How much likelier than the next (10×) the restoration model must find a spelling of a mistyped
+# word typed with marks, between its neighbours, to show it (`fits_marks`).
+FITS_MARGIN = math.log(10.0)
+
+
+def printed_spellings(typed: str, candidates: Sequence[str], support: Support) -> list[tuple[str, str]]:
+    """(candidate, its spelling with the marks of `typed` carried over) for the candidates the
+    index prints so (`misspellings.printed_carried`: "noà" → "nào"; "non" would need the marked
+    "à" replaced): the only one is taken, between several `fits_marks` chooses."""
+    return [(c, carried) for c in candidates if (carried := printed_carried(typed, c, support))]
+
+
+def fits_marks(
+    spelled: Sequence[tuple[str, str]], tokens: Sequence[Syllable], i: int, restorer: Restores
+) -> str | None:
+    """The candidate of word i, typed with marks and mistyped, whose spelling with those marks
+    carried over (`printed_spellings`, two or more) the restoration model finds FITS_MARGIN
+    likelier than any other's between the neighbours as typed with marks ("của nôg là": "ông"
+    over "nô" and "ngô"; "khó như lnê trời": "lên" over "lê"); None where it finds none so.
+    The neighbours' folded pairs, which rank the candidates (`held_slip`), cannot tell "của
+    nó" from "của ô": the marks can. Shown for a word the index lacks, typo-accented form, no
+    rank moved:
+    shown exactly as meant, keywords 0.770 -> 0.777, headlines 0.647 -> 0.657, vinewsqa
+    0.708 -> 0.718, questions 0.647 -> 0.657, legal 0.675 -> 0.683, leads 0.647 -> 0.660
+    (bench/journal/relevance.md, "Stop 58")."""
+    fits = restorer.fit([carried for _, carried in spelled], marked_word(tokens, i - 1), marked_word(tokens, i + 1))
+    ranked = sorted(zip(fits, (c for c, _ in spelled), strict=True), reverse=True)
+    return ranked[0][1] if ranked[0][0] - ranked[1][0] >= FITS_MARGIN else None
+
+
+def marked_word(tokens: Sequence[Syllable], j: int) -> str | None:
+    """Word j as typed, where it is typed with marks (a neighbour whose marks say how the word
+    beside it is spelled); None where there is no word j or it has none."""
+    return tokens[j].exact if 0 <= j < len(tokens) and has_marks(tokens[j].exact) else None
+
+
+def remarked(
+    meaning: Meaning, tokens: Sequence[Syllable], i: int, restorer: Restores, support: Support, text: str
+) -> Meaning:
+    """Word i, typed with marks that slipped ("Đà Nẳng"), read in the marks the restoration
+    model gives its letters beside the marks typed on its neighbours ("Nẵng"): that spelling
+    is shown and preferred as typed marks are, if the index prints it; the letters match as
+    typed either way."""
+    given = [t.exact if has_marks(t.exact) and j != i else None for j, t in enumerate(tokens)]
+    reading = restorer.restore([t.folded for t in tokens], given=given)
+    if reading is None or len(reading) != len(tokens):
+        return meaning
+    exact = canonical_syllable(reading[i])
+    if fold(exact) != tokens[i].folded or not has_marks(exact) or not support.printed(exact):
+        return meaning
+    shown = typed_case(text[tokens[i].start : tokens[i].end], reading[i])
+    return replace(meaning, exact=exact, shown=shown, how="typo")
+
+
+# A pair typed with marks is a slip of them (`misfit_marks`) only where fewer than 1 in this many
+# of the articles holding its letters side by side print it so. On news-50k the slips of bug hunts
+# 73 and 74: "hà nôi" 4 of 8,314, "xã hôi" 4 of 6,051, "cá hổi" 0 of 62; pairs typed right: "mùi
+# cỏ (cháy)" 1 of 175, "lúc nãy" 17 of 1,956, "bệnh lỵ" 2 of 160, "Văn Toản" 10 of 238
+MISFIT_PRINTED_SHARE = 500
+
+
+# ... and where articles hold its letters side by side at least this often: "khám ầu năm" (a slip
+# of "đầu", letters left out) read "âu", whose pairs 2 articles of 2,500 hold ("Âu năm")
+MISFIT_PAIR_LEAST = 20
+
+
+def misfit_marks(
+    meaning: Meaning, tokens: Sequence[Syllable], i: int, restorer: Restores, support: Support, text: str
+) -> Meaning:
+    """Word i, typed with marks its neighbours (typed with marks, side by side) are all but never
+    printed beside (MISFIT_PRINTED_SHARE, MISFIT_PAIR_LEAST), where another spelling of its letters
+    fits there far better (`Restorer.misfit`) and is printed: read in that spelling ("hà nôi" as
+    "hà nội"), shown and preferred as typed marks are; the letters match as typed either way. A
+    slipped mark that spells a printed word was matched as typed: `hà nôi` put first an article
+    printing "cái nôi" (bug hunt 73)."""
+    tok = tokens[i]
+    if not has_marks(tok.exact):
+        return meaning
+    before = marked_word(tokens, i - 1) if tok.joined else None  # (side by side only)
+    after = marked_word(tokens, i + 1) if i + 1 < len(tokens) and tokens[i + 1].joined else None
+    before, after = (canonical_syllable(w) if w else None for w in (before, after))
+    typed = canonical_syllable(tok.exact)
+    respelled = restorer.misfit(typed, before, after)
+    if respelled is None or not support.printed(respelled):
+        return meaning
+    # the model's counts hold titles, leads and captions, and bodies up to a budget: how often
+    # articles print the pair is read in the index itself ("bệnh lỵ", "hộp sọ", "Văn Toản" were
+    # read "bệnh lý", "hộp số", "Văn Toàn": bug hunt 74)
+    pairs = [(a, b, support.pair_df(fold(a), fold(b))) for a, b in ((before, typed), (typed, after)) if a and b]
+    if max((held for _, _, held in pairs), default=0) < MISFIT_PAIR_LEAST:  # the letters' pair is a chance
+        return meaning
+    if any(support.printed_pair(a, b) * MISFIT_PRINTED_SHARE > held for a, b, held in pairs):
+        return meaning
+    return replace(meaning, exact=respelled, shown=typed_case(text[tok.start : tok.end], respelled), how="typo")
+
+
+# Words that put a name after them ("ông Tám", "bé Hiếu"): the restoration model reads a name
+# as its commonest word, so restored marks leave the next word alone (one-typo headlines and
+# questions: three queries up one place, none down; plain forms unchanged).
+TITLES = frozenset(["ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "bé", "cháu"])
+
+
+def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: Restores) -> dict[int, Meaning]:
+    """For a query of RESTORE_FROM_WORDS+ words typed without a single mark: the words taken
+    as typed, with the exact form the restoration model reads for them ("benh nhan" → "bệnh
+    nhân"), so articles that print them so are preferred as they would be had the marks been
+    typed. Before ranking there are no hits to lend context, so short queries, where the
+    model is less sure, are left alone (keywords plain −0.002 with them); on long ones it
+    reads 96% of vinewsqa's syllables right (headlines plain 0.942 → 0.944, vinewsqa plain
+    0.795 → 0.799). The question words of a question are left unmarked: the model reads
+    "tình trạng nao" as "não" (brain) as readily as "nào", and they weigh little anyway
+    (vinewsqa plain 0.7985 → 0.7993); so is a name after a title word (`TITLES`). A
+    restoration costs ~6 ms (p95 ~15 ms) for a 12-word question."""
+    tokens = parsed.positive_tokens
+    if len(tokens) < RESTORE_FROM_WORDS or any(has_marks(t.exact) for t in tokens):
+        return {}
+    understood = [meanings[id(t)] for t in tokens]
+    keyed = any(m.keyed for m in understood)
+    # read around words keyed with the input method off as decoded, in the marks their keys typed
+    words = [m.forms[0][0] if m.keyed else t.folded for t, m in zip(tokens, understood, strict=True)]
+    reading = restorer.restore(words, given=[m.exact if m.keyed else None for m in understood])
+    if reading is None or len(reading) != len(tokens):
+        return {}
+    out: dict[int, Meaning] = {}
+    for i, (tok, word) in enumerate(zip(tokens, reading, strict=True)):
+        meaning = meanings[id(tok)]  # `interpret` gave every positive word one
+        if meaning.asking or meaning.framing:
+            continue  # "tình trạng nao": not "não"; a question word weighs little, a formula nothing
+        if i and canonical_syllable(reading[i - 1]) in TITLES:
+            continue  # "ông tam": a name, which the model reads as its commonest word ("tâm")
+        exact = canonical_syllable(word)
+        if meaning.changed or exact == tok.folded or fold(exact) != tok.folded:
+            continue  # decoded words have their marks; a reading must be the word typed
+        if keyed and not keeps_read_marks(restorer, reading, i, tok.exact):
+            continue
+        out[id(tok)] = replace(meaning, exact=exact)
+    return out
+
+
+def keeps_read_marks(restorer: Restores, reading: Sequence[str | None], i: int, typed: str) -> bool:
+    """Whether word i of a query keyed with the input method off, typed without keys (`typed`),
+    is read in the marks the model reads into it (`reading[i]`) rather than as typed, without
+    any: the method was off for it too ("beenh ho": "ho", not "hô"), unless the model finds
+    those marks FITS_MARGIN likelier than none between the neighbours as read, a key dropped
+    ("ban vangf online": "bán vàng"). Keyboard forms, what "Understood as" shows exactly as
+    meant: keywords telex 0.997 -> 1.000, vinewsqa telex 0.962 -> 0.966, vni 0.970 -> 0.974
+    (bench/journal/relevance.md, "Stop 62")."""
+    before, after = (canonical_syllable(r) if 0 <= j < len(reading) and (r := reading[j]) else None
+                     for j in (i - 1, i + 1))
+    marked, bare = restorer.fit([canonical_syllable(reading[i] or typed), typed], before, after)
+    return marked - bare >= FITS_MARGIN

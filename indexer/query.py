@@ -80,6 +80,11 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not any(c.tokens for c in self.clauses if not c.negated)
 
+    def quoted_phrases(self) -> list[str]:
+        """What was typed between the quotes of each phrase the query asks for, as typed."""
+        return [quoted_text(self.text, [t for t in c.tokens if not t.alias])
+                for c in self.clauses if c.phrase and not c.negated]
+
 
 # A minus excludes what follows it; before a number only where the number ends the query, or
 # only exclusions follow it: a refinement typed at the end (`iphone -7`, `giá vàng -2017 -2018`).

@@ -456,12 +456,14 @@ class SearchService:
         if not parsed.is_empty:
             parsed, built, meanings, support = self._understood(parsed, gen)
             executor = gen.executor(searcher)
-            for (_, scored), partial in built.attempts():
+            found_by: ranking.Relaxed = None  # how the query was loosened to match
+            for (_, scored), relaxed in built.attempts():
                 mask, scores = _evaluate(executor, searcher, scored, date_filter)
                 if mask.any():
-                    if partial:  # the user is told the hits hold only some of the words
-                        response["partial"] = True
+                    found_by = relaxed
                     break
+            if found_by == "partial":  # the user is told the hits hold only some of the words
+                response["partial"] = True
             total = int(mask.sum())
             response["total"] = total
             response["facets"] = _facets(executor.columns["month"][mask])
@@ -501,8 +503,9 @@ class SearchService:
             absent = dict.fromkeys(parsed.text[t.start : t.end] for t in built.absent)
             if absent and len(parsed.positive_tokens) < ranking.PASSAGE_WORDS:
                 response["absent"] = list(absent)
-            if parsed.unquoted:
-                response["unquoted"] = list(dict.fromkeys(parsed.unquoted))
+            unquoted = [*parsed.unquoted, *(parsed.quoted_phrases() if found_by == "unquoted" else ())]
+            if unquoted:
+                response["unquoted"] = list(dict.fromkeys(unquoted))
         return response
 
     def article(self, article_id: str) -> dict[str, Any] | None:

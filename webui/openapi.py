@@ -170,8 +170,9 @@ SCHEMAS: dict[str, Any] = {
                 "type": "array",
                 "items": _STR,
                 "description": "present only when a quoted phrase holds a word in no article (as typed, "
-                "its keystrokes decoded, either i/y spelling), so it can match nowhere: the phrases, as typed "
-                "without their quotes, searched as words would be (a likely spelling, the other words)",
+                "its keystrokes decoded, either i/y spelling), so it can match nowhere, or, in a query of 5 "
+                "words or more, no article holds it as written with the rest of the query: the phrases, as "
+                "typed without their quotes, searched as words would be (a likely spelling, the other words)",
             },
         },
     },

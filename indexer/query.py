@@ -140,9 +140,11 @@ def completion_text(text: str) -> str:
     "nam"); an excluded word is no part of it (`-gia` is "")."""
     words: list[str] = []
     excluding = False  # (after NOT)
-    for m in _QUERY_TOKEN.finditer(_unspaced_fields(_balanced(text))):
+    matches = list(_QUERY_TOKEN.finditer(_unspaced_fields(_balanced(text))))
+    for k, m in enumerate(matches):
         word, phrase, prefix = m.group("word"), m.group("phrase"), m.group("field")
-        if m.group("quote") is not None or word == "OR" or (word in _operators(text) and words and not excluding):
+        operator = word in _operators(text) and (words or _unit_follows(matches, k)) and not excluding
+        if m.group("quote") is not None or word == "OR" or operator:
             excluding = word == "NOT"
             continue
         if m.group("neg") or excluding:
@@ -154,6 +156,13 @@ def completion_text(text: str) -> str:
         if any(ch.isalnum() for ch in typed):  # not a "-" before the word to exclude, still to come
             words.append(typed)
     return " ".join(words)
+
+
+def _unit_follows(matches: Sequence[re.Match[str]], k: int) -> bool:
+    """Whether a word or a phrase follows `matches[k]`: an operator that opens a query stands
+    for one (`NOT bạc giá vàng` was searched for "bạc" as a word; bug hunt 77), one typed
+    alone is a word."""
+    return any(m.group("word") is not None or m.group("phrase") is not None for m in matches[k + 1 :])
 
 
 def _operators(text: str) -> tuple[str, ...]:
@@ -238,7 +247,8 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
     n_phrases = 0
     excluding = False  # NOT came before this unit
     operators = _operators(text)
-    for m in _QUERY_TOKEN.finditer(text):
+    matches = list(_QUERY_TOKEN.finditer(text))
+    for k, m in enumerate(matches):
         if m.group("quote") is not None:
             continue
         word, phrase = m.group("word"), m.group("phrase")
@@ -246,7 +256,7 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
             parsed.clauses[-1].or_next = True
             run = None
             continue
-        if word in operators and parsed.clauses and not excluding:
+        if word in operators and (parsed.clauses or _unit_follows(matches, k)) and not excluding:
             excluding = word == "NOT"
             continue
         negated, excluding = bool(m.group("neg")) or excluding, False

@@ -1136,6 +1136,11 @@ def test_separators_and_operators_people_type_between_words(tmp_path: Path) -> N
         found = service.search(typed)
         assert {h["id"] for h in found["hits"]} == {"gold", "silver"} and found["query"] == typed, typed
     assert [h["id"] for h in service.search("giá vàng NOT bạc")["hits"]] == ["gold"]
+    # opening the query too (bug hunt 77: `NOT bạc giá vàng` searched for "bạc"); alone, a word
+    for typed in ("NOT bạc giá vàng", 'NOT "và bạc" giá vàng', "AND giá vàng NOT bạc"):
+        assert [h["id"] for h in service.search(typed)["hits"]] == ["gold"], typed
+    assert [[t.folded for t in c.tokens] for c in parse_query("NOT").clauses] == [["not"]]
+    assert completion_text("NOT bạc giá") == "giá" and completion_text("AND") == "AND"
     # a query all in capitals: "NOT" is as often "nốt" typed without marks (bug hunt 71)
     assert [[t.folded for t in c.tokens] for c in parse_query("THUY DAU NOI NOT BAN").clauses] == [
         ["thuy", "dau", "noi", "not", "ban"]]

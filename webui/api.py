@@ -117,22 +117,33 @@ def _http_error(exc: HTTPException) -> Response:
 
 # the parameters the API reads, as its OpenAPI document lists them (others, "utm_source", are
 # ignored, repeated or not)
-API_PARAMETERS = frozenset(
-    p["name"] for item in openapi_document()["paths"].values() for p in item["get"].get("parameters", [])
-    if p["in"] == "query"
-)
+# The query parameters each route reads, by the pattern of its path (OpenAPI's "{id}": any id)
+ROUTE_PARAMETERS = {
+    re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(path))): frozenset(
+        p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query")
+    for path, item in openapi_document()["paths"].items()
+}
+
+
+def _parameters_read() -> frozenset[str]:
+    """The query parameters the route asked for reads (none for an unknown route)."""
+    return next((names for pattern, names in ROUTE_PARAMETERS.items() if pattern.fullmatch(request.path)),
+                frozenset())
 
 
 @api.before_request
 def _parameters_readable() -> None:
-    """Every parameter UTF-8 and each the API reads given once: a repeated one was read by its
+    """Every parameter UTF-8 and each the route reads given once: a repeated one was read by its
     first value, so `per_page=5&per_page=abc` passed and `per_page=abc&per_page=5` did not (bug
-    hunt 72). Not for a CORS preflight (OPTIONS), which a browser needs answered 2xx."""
-    if request.method == "OPTIONS":
+    hunt 72). Only where the route reads parameters: `/api/health?q=1&q=2` was refused, though
+    unknown parameters are ignored (bug hunt 77). Not for a CORS preflight (OPTIONS), which a
+    browser needs answered 2xx."""
+    read = _parameters_read()
+    if request.method == "OPTIONS" or not read:
         return
     if not query_string_is_utf8():
         raise ApiError(400, "invalid_encoding", "the query string is not UTF-8 (percent-encode its UTF-8 bytes)")
-    for name in API_PARAMETERS.intersection(request.args):
+    for name in read.intersection(request.args):
         if len(request.args.getlist(name)) > 1:
             raise ApiError(400, "repeated_parameter", f"{name} is given more than once")
 

@@ -261,8 +261,8 @@ _ERRORS = {
     "500": _json("Error", "internal: a bug, logged by the server"),
     "503": _json("Error", "index_unavailable: no index built yet"),
 }
-# what any route may answer, whatever its parameters
-_ALWAYS = {code: _ERRORS[code] for code in ("400", "405", "500")}
+# what any route may answer, whatever its parameters (400 only a route that reads some)
+_ALWAYS = {code: _ERRORS[code] for code in ("405", "500")}
 _NOT_MODIFIED = {"description": "If-None-Match matched: the cached response is still current"}
 
 
@@ -338,7 +338,9 @@ def _build() -> dict[str, Any]:
                         "200": _json("Article", "the article", headers=True),
                         "304": _NOT_MODIFIED,
                         "404": _json("Error", "not_found: no article with this id"),
-                        **_ERRORS,
+                        **_ALWAYS,
+                        "414": _ERRORS["414"],
+                        "503": _ERRORS["503"],
                     },
                 }
             },

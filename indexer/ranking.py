@@ -246,7 +246,7 @@ class QueryBuilder:
         if not marks:
             yield self.query(marks=False), None
         if self.pasted and any(c.phrase and not c.negated for c in self.parsed.clauses):
-            yield self.query(unquoted=True), "unquoted"
+            yield self.query(unquoted=True, marks=marks), "unquoted"
         if self.can_relax:
             yield self.query(relaxed=True, marks=marks), "partial"
 
@@ -409,8 +409,9 @@ class QueryBuilder:
         # A quoted phrase matches only where it stands whole, so only there is it marked, with
         # the punctuation typed in it (`_sequence`'s `apart`: "Hà Nội, Việt Nam") or without
         runs = _joined_runs(tokens) if clause.phrase and not (relaxed and self.pasted) else []
-        whole = [len(tokens) > 1 and bool(runs)] * len(tokens)
-        if whole[0]:
+        stands_whole = len(tokens) > 1 and bool(runs)
+        whole = [stands_whole] * len(tokens)
+        if stands_whole:
             for words in _spelled_out(readings):
                 self.highlight.phrase(words, apart=[r.start for r in runs[1:]])
         boosts = self._word_boosts(tokens, meanings, weight, parts, whole, only_asks)
@@ -538,7 +539,7 @@ class QueryBuilder:
                 for form in forms:
                     if form != typed:  # the words typed are marked as each was typed (above)
                         if len(form) > 1:
-                            self.highlight.phrases.add(form)
+                            self.highlight.phrase(form)
                         else:
                             self.highlight.term(form[0])
                         self._note_alias(form, typed)
@@ -557,7 +558,7 @@ class QueryBuilder:
                 words = [self._fields(parts, "", t.folded, 1.0) for t in span]
                 in_order = wq.And([sequence, *words])
                 if could_be_syllable(alias.folded):  # "M&A" joined is "ma": "mà", "má" … everywhere
-                    self.highlight.phrases.add(tuple(t.folded for t in span))
+                    self.highlight.phrase(tuple(t.folded for t in span))
                     units.append(in_order)
                 else:
                     self.highlight.term(alias.folded)
@@ -750,7 +751,7 @@ def with_printed_pairs(scores: np.ndarray, docnums: Sequence[int], shares: Mappi
 def _spelled_out(readings: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """Every way of spelling out words that each have `readings` ("ki"/"ky" × "thuat"); beyond
     MAX_SPELLED_OUT ways, the first reading of each word alone (the ways double with each i/y
-    word: a quoted phrase of 22 took 45 s of a server thread)."""
+    word: a quoted phrase of 22 such words took 45 s of a server thread)."""
     if math.prod(map(len, readings)) > MAX_SPELLED_OUT:
         return [tuple(r[0] for r in readings)]
     return list(product(*readings))

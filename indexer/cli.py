@@ -27,7 +27,7 @@ from indexer.index import (
 )
 from indexer.ingest import IngestReport, expected_articles, shown_path
 from indexer.model import canonical_id, encodable_id
-from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, SearchService
+from indexer.search import DAY, FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, SearchService
 from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
 
@@ -147,8 +147,8 @@ def _parser() -> argparse.ArgumentParser:
                    help=f"results per page (1-{MAX_PER_PAGE}, default 10)")
     s.add_argument("--page", type=_whole(1, MAX_RESULT_WINDOW), default=1)
     s.add_argument("--sort", choices=list(SORTS), default="relevance")
-    s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD")
-    s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
+    s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", type=_day)
+    s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", type=_day)
     s.add_argument("--field", choices=list(FIELD_CHOICES), default="all")
     s.add_argument("--json", action="store_true", help="print exactly the JSON of GET /api/search")
     index_opt(s)
@@ -367,6 +367,15 @@ def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _day(text: str) -> str:
+    """An argparse type: a day as YYYY-MM-DD, as the API takes one: `--from=` was no filter,
+    where the API answers `from=` with invalid_date (bug hunt 77). The search itself refuses
+    an impossible day (2021-02-30) and a `--from` after `--to`."""
+    if not DAY.fullmatch(text):
+        raise argparse.ArgumentTypeError(f"must be a date like 2021-11-05, not {text!r}")
+    return text
 
 
 def _megabytes(text: str) -> float:

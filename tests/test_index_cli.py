@@ -133,8 +133,10 @@ def test_search_says_a_page_is_past_the_last_and_names_the_option_typed(seed_ind
         bad = run_cli("search", "doanh nghiep", option, value, index=seed_index, check=False)
         assert bad.returncode == 2 and f"argument {option}: {said}" in bad.stderr and "per_page" not in bad.stderr
     # dates named as typed, not as the API's "from" and "to" (bug hunt 70)
+    # and a blank one refused, as the API refuses `from=` (it was no filter; bug hunt 77)
     for dates, said in ((["--from", "2021-02-30"], "--from must be a date"),
-                        (["--from", "2022-01-01", "--to", "2021-01-01"], "--from must not be after --to")):
+                        (["--from", "2022-01-01", "--to", "2021-01-01"], "--from must not be after --to"),
+                        (["--from="], "argument --from: must be a date"), (["--to", "2021"], "argument --to: must")):
         bad = run_cli("search", "doanh nghiep", *dates, index=seed_index, check=False)
         assert bad.returncode == 2 and said in bad.stderr, bad.stderr
     # a build's own numbers: `--memory-mb nan` was a traceback, `--procs 0` built (bug hunt 70)

@@ -80,6 +80,12 @@ class ParsedQuery:
     def is_empty(self) -> bool:
         return not any(c.tokens for c in self.clauses if not c.negated)
 
+    def searched_parts(self) -> tuple[str, ...]:
+        """The parts of an article its words are looked for in (`field`, or the prefixes of all
+        its words: `caption:năm` marked "năm" in the title and the snippet of the body too)."""
+        asked = {p for c in self.clauses if not c.negated for p in c.parts}
+        return tuple(p for p in PARTS if p in asked) or PARTS
+
     def quoted_phrases(self) -> list[str]:
         """What was typed between the quotes of each phrase the query asks for, as typed."""
         return [quoted_text(self.text, [t for t in c.tokens if not t.alias])

@@ -482,7 +482,7 @@ class SearchService:
                                       about)
                 highlighter = built.highlight.highlighter()  # what `built.query()` collected
                 on_page = ranked[first:wanted]
-                parts = searched_parts(parsed)
+                parts = parsed.searched_parts()
                 hits, shown = self._hits(articles, on_page, highlighter, "lead" in parts and "body" not in parts)
                 marked = dict(zip((d for d, _ in on_page), shown, strict=True))
                 # "did you mean" reads the best hits, whatever the order asked for: sorted newest,
@@ -754,13 +754,6 @@ def _prints_as_asked(
     if not WORD.fullmatch(term):  # ("4.000" is several words to the forward index)
         return False
     return bool(printed_phrase([(term,)], [tuple(exact[term])], np.array([docnum]))[0])
-
-
-def searched_parts(parsed: ParsedQuery) -> tuple[str, ...]:
-    """The parts of an article its words were looked for in (`field`, or the prefixes of all its
-    words: `caption:năm` marked "năm" in the title and the snippet of the body too)."""
-    asked = {p for c in parsed.clauses if not c.negated for p in c.parts}
-    return tuple(p for p in PARTS if p in asked) or PARTS
 
 
 def _render(

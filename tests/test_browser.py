@@ -351,6 +351,15 @@ def test_phone_viewport_has_no_horizontal_scroll(phone: Any) -> None:
     box = phone.locator("#q").bounding_box()
     button = phone.get_by_role("button", name="Tìm kiếm").bounding_box()
     assert box and button and button["x"] + button["width"] <= PHONE["width"]
+    # the filter's dates and field: 19-21 px tall in 13.3 px text, too small to tap, and a phone
+    # zooms into a field of text under 16 px (bug hunt 75)
+    phone.locator("details.refine summary").click()
+    for control in phone.locator(".refine input[type=date], .refine select").all():
+        height = control.bounding_box()["height"]
+        size = float(control.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
+        assert height >= 24 and size >= 16, (height, size)
+    assert no_horizontal_scroll(phone)
+    shot(phone, "results-phone-filters")
     assert_clean(phone)
 
 

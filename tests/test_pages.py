@@ -298,6 +298,15 @@ def test_no_results_page_does_not_offer_what_was_already_searched(client: FlaskC
     assert "Không tìm thấy kết quả nào" in html and "Đã hiểu là" in html and "Việt" in html
     assert "Thử tìm" not in html
 
+    # a spelling suggestion is offered once, not above the empty page too; where a filter
+    # emptied the page, not at all: the same filter left it empty (bug hunt 75)
+    html = get(client, "/search?q=%22uy+thanh%22")  # no article holds it; "did you mean" does read it
+    assert "Không tìm thấy kết quả nào" in html and html.count("ủy Thành") == 1 and "Thử tìm" in html
+    assert 'class="did-you-mean"' not in html
+    html = get(client, "/search?q=thanh+uy&from=2030-01-01")
+    assert "Không tìm thấy kết quả nào" in html and "Thử tìm" not in html and 'class="did-you-mean"' not in html
+    assert "tìm lại trong toàn bộ kho" in html
+
 
 def test_suggestion_link_keeps_filters_and_resets_page(client: FlaskClient) -> None:
     html = get(client, "/search?q=thanh+uy&sort=newest")

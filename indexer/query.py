@@ -146,10 +146,11 @@ def completion_text(text: str) -> str:
     "nam"); an excluded word is no part of it (`-gia` is "")."""
     words: list[str] = []
     excluding = False  # (after NOT)
+    operators = _operators(text)
     matches = list(_QUERY_TOKEN.finditer(_unspaced_fields(_balanced(text))))
     for k, m in enumerate(matches):
         word, phrase, prefix = m.group("word"), m.group("phrase"), m.group("field")
-        operator = word in _operators(text) and (words or _unit_follows(matches, k)) and not excluding
+        operator = word in operators and (words or _unit_follows(matches, k)) and not excluding
         if m.group("quote") is not None or word == "OR" or operator:
             excluding = word == "NOT"
             continue

@@ -780,7 +780,7 @@ def _asks_only(meanings: Sequence[Meaning]) -> bool:
 
 
 def _asked_spellings(marked: tuple[str, str] | None) -> dict[str, tuple[str, ...]]:
-    """Folded form → the spellings asked for, of a word given marks (`meanings.marks_given`): the word
+    """Folded form → the spellings asked for, of a word given marks (`word_meaning.marks_given`): the word
     and its other i/y spelling, under either's letters: "mĩ" asks for "mỹ" too, not "mì"."""
     if marked is None:
         return {}

@@ -115,20 +115,18 @@ def _http_error(exc: HTTPException) -> Response:
     return _error(status, code, message, headers)
 
 
-# the parameters the API reads, as its OpenAPI document lists them (others, "utm_source", are
-# ignored, repeated or not)
-# The query parameters each route reads, by the pattern of its path (OpenAPI's "{id}": any id)
+# The query parameters each route reads, as its OpenAPI document lists them, by operationId: the
+# name of the view that serves it (others, "utm_source", are ignored, repeated or not)
 ROUTE_PARAMETERS = {
-    re.compile(re.sub(r"\\\{\w+\\\}", ".+", re.escape(path))): frozenset(
-        p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query")
-    for path, item in openapi_document()["paths"].items()
+    item["get"]["operationId"]: frozenset(p["name"] for p in item["get"].get("parameters", []) if p["in"] == "query")
+    for item in openapi_document()["paths"].values()
 }
 
 
 def _parameters_read() -> frozenset[str]:
-    """The query parameters the route asked for reads (none for an unknown route)."""
-    return next((names for pattern, names in ROUTE_PARAMETERS.items() if pattern.fullmatch(request.path)),
-                frozenset())
+    """The query parameters the route asked for reads (none for an unknown route): Flask has
+    matched the route already, so its view's name says which."""
+    return ROUTE_PARAMETERS.get((request.endpoint or "").rpartition(".")[2], frozenset())
 
 
 @api.before_request

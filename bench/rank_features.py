@@ -37,7 +37,7 @@ from typing import Any
 import numpy as np
 from engines import ENGINES
 from keystrokes import DEFAULT_FORMS
-from querysets import SETS
+from querysets import SETS, QuerySet
 from relevance import DEFAULT_CACHE, REPO, IndexCache, expand
 
 from indexer import ranking
@@ -111,11 +111,11 @@ def candidate_features(words: list[str], qwords: list[str], weights: dict[str, f
     ]
 
 
-def extract(set_name: str, forms: list[str], subset: int | None, depth: int, cache: Path) -> Path:
+def extract(qs: QuerySet, forms: list[str], subset: int | None, depth: int, cache: Path, out: Path = OUT) -> Path:
     """Run each distinct query text of a set through vnsearch's first stage; save features."""
     from whoosh import query as wq
 
-    qs = SETS[set_name]()
+    set_name = qs.name
     if subset:
         qs.queries = qs.queries[:subset]
     queries = expand(qs, forms)
@@ -135,7 +135,7 @@ def extract(set_name: str, forms: list[str], subset: int | None, depth: int, cac
         parsed = parse_query(text, FIELD_CHOICES["all"])
         if parsed.is_empty:
             continue
-        built, meanings, _ = service._understood(parsed, gen)
+        parsed, built, meanings, _ = service._understood(parsed, gen)
         for attempt, _ in built.attempts():
             core, scored = attempt
             mask, scores = executor.evaluate(scored, searcher)
@@ -173,8 +173,8 @@ def extract(set_name: str, forms: list[str], subset: int | None, depth: int, cac
                        "window": built.window_weight / ranking.PROXIMITY_WEIGHT}
         if count % 500 == 0:
             print(f"[{set_name}] {count}/{len(texts)} {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"features-{set_name}.pkl"
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"features-{set_name}.pkl"
     rows_q = [(q.qid, q.form, q.expected, q.text) for q in queries]
     with open(path, "wb") as fh:
         pickle.dump({"queries": rows_q, "cands": cands, "names": NAMES}, fh)
@@ -280,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
     names = args.sets.split(",")
     if args.command == "extract":
         for name in names:
-            extract(name, args.forms.split(","), args.subset, args.depth, args.cache)
+            extract(SETS[name](), args.forms.split(","), args.subset, args.depth, args.cache)
         return 0
     datas = {}
     for name in names:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import http.server
 import importlib
 import json
+import pickle
 import subprocess
 import sys
 import threading
@@ -383,6 +384,34 @@ def test_rank_features_rerank_reproduces_the_product_formula() -> None:
     assert list(scorer(short)) == pytest.approx([10.0, 9.5, 9.0])
     got = rank_features.mrr(data, scorer)  # "c": third for the short query, first for the long one
     assert got == {"accented": pytest.approx((1 / 3 + 1) / 2), "ALL": pytest.approx(2 / 3)}
+
+
+def test_rank_features_extract_saves_the_candidates_vnsearch_ranks(tmp_path: Path) -> None:
+    """`extract` reads each query as the service does (its `_understood`, its attempts), so the
+    `current` re-rank of what it saved gives the engine's own MRR@10; it broke silently once
+    when `_understood` grew a return value."""
+    rank_features = importlib.import_module("rank_features")
+    querysets = importlib.import_module("querysets")
+    from indexer import ranking
+
+    queries = [querysets.BaseQuery("q1", "headline", "a", "Hà Nội mưa lớn"),
+               querysets.BaseQuery("q2", "headline", "c", "đảng ủy khối doanh nghiệp họp"),
+               querysets.BaseQuery("q3", "headline", "b", "nội thất căn hộ")]
+    qs = querysets.QuerySet("tiny", "tiny corpus", ARTICLES, queries, "made up")
+    path = rank_features.extract(qs, ["accented", "plain"], None, 10, tmp_path / "cache", out=tmp_path)
+    with open(path, "rb") as fh:
+        data = pickle.load(fh)
+    assert {text for *_, text in data["queries"]} == {
+        "Hà Nội mưa lớn", "ha noi mua lon", "đảng ủy khối doanh nghiệp họp", "dang uy khoi doanh nghiep hop",
+        "nội thất căn hộ", "noi that can ho"}
+    eng, _, _ = relevance.IndexCache(tmp_path / "cache", rebuild=False).engine(engines.VnSearch, qs)
+    expected = {}
+    for _, form, article, text in data["queries"]:
+        top = eng.search(text, 10)
+        expected.setdefault(form, []).append(1 / (top.index(article) + 1) if article in top else 0.0)
+    got = rank_features.mrr(data, rank_features.rerank(rare=ranking.RARE_WEIGHT, lead=ranking.LEAD_WEIGHT))
+    assert got["accented"] == pytest.approx(sum(expected["accented"]) / 3) == pytest.approx(1.0)
+    assert got["plain"] == pytest.approx(sum(expected["plain"]) / 3)
 
 
 def test_throughput_reports_how_the_workers_shared_the_work() -> None:

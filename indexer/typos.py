@@ -159,7 +159,12 @@ class TypoIndex:
         return self.words[i]
 
     def _near(self, word: str, maxdist: int) -> Iterator[tuple[str, int, int]]:
-        """(candidate, distance, df) for lexicon words within `maxdist` of `word`, itself excluded."""
+        """(candidate, distance, df) for lexicon words within `maxdist` of `word`, itself excluded.
+        None for a word longer than any within reach (MAX_LENGTH + maxdist): its deletions, built
+        to be looked up, cost the cube of its length (a 500-letter word: 2.8 s and 0.5 GB, bug
+        hunt 78)."""
+        if len(word) > MAX_LENGTH + maxdist:
+            return
         probe = self._probe(word, maxdist)
         lo = np.searchsorted(self._keys, probe, side="left")
         hi = np.searchsorted(self._keys, probe, side="right")

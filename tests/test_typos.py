@@ -3,6 +3,7 @@ meant (`indexer.typo_evidence`)."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -55,6 +56,18 @@ def test_long_words_get_two_typos() -> None:
     once = TypoIndex({"facebook": 1})  # a long word seen once is filed at depth 1 only (index size)
     assert once.candidates("fazebouk") == []  # two substitutions need depth 2 on both sides
     assert once.candidates("fcaebook") == [("facebook", 1)]
+
+
+def test_a_word_longer_than_any_within_reach_is_not_taken_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its deletions were all built before the ones longer than any lexicon word were dropped: a
+    500-letter word cost 2.8 s and 0.5 GB (bug hunt 78). Longest reachable: MAX_LENGTH + 2."""
+    from indexer import typos
+
+    word = "x" * (typos.MAX_LENGTH - 1)
+    index = TypoIndex({word: 5, "facebook": 90})
+    assert index.candidates(word + "yz")[0][0] == word  # 2 letters over the longest kept: within reach
+    monkeypatch.setattr(typos, "_deletes", lambda *_: pytest.fail("deletions built"))
+    assert index.candidates(word + "xyz" + "æ" * 500) == [] and index.lost_letter("a" * 1000) == []
 
 
 def test_input_is_folded() -> None:

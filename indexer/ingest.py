@@ -40,6 +40,7 @@ from typing import Any, BinaryIO
 from indexer.analysis import normalize_text
 from indexer.encodings import UndecodableError, decode_as, detect_encoding
 from indexer.model import Article, Caption, Related, canonical_id, encodable_id
+from indexer.sentences import closes_abbreviation
 
 __all__ = [
     "IngestError",
@@ -322,17 +323,13 @@ def _split_trailer(lines: list[str]) -> tuple[int, list[Related]]:
 
 MAX_TITLE_CHARS = 110
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+(?=[\"“(\[\d]|[^\W\d_])")
-_ABBREVIATIONS = {"tp", "ts", "ths", "pgs", "gs", "bs", "mr", "mrs", "ms", "dr", "st", "q", "p", "tt"}
 
 
 def _first_sentence(text: str) -> str:
     for m in _SENTENCE_END.finditer(text):
         head = text[: m.start() + 1]
-        word = re.search(r"(\S+)[.!?…]$", head)
-        if head.endswith(".") and word:
-            w = word.group(1).lstrip('("“')
-            if len(w) <= 1 or w.lower() in _ABBREVIATIONS or re.fullmatch(r"(?:\w\.)+\w", w):
-                continue  # "TP.", "Q.", "N.V." are abbreviations, not sentence ends
+        if head.endswith(".") and closes_abbreviation(text, m.start()):
+            continue  # "TP.", "Q.", "N.V." are abbreviations, not sentence ends
         following = text[m.end() : m.end() + 1]
         if following.isupper() or following in '"“([0123456789':
             return head.strip()

@@ -18,6 +18,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, gap_joins, syllable_spans
+from indexer.sentences import closes_abbreviation
 
 SNIPPET_CHARS = 240
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the first 20,000 characters of a paragraph
@@ -540,6 +541,8 @@ def _sentences(text: str, through: int | None = None) -> list[tuple[int, int]]:
     last term)."""
     spans, start = [], 0
     for m in _SENTENCE_END.finditer(text):
+        if text[m.start()] == "." and closes_abbreviation(text, m.start()):  # "TP. HCM"
+            continue
         spans.append((start, m.start() + 1))
         start = m.end()
         if through is not None and through <= m.start():

@@ -10,6 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import fold_quick
+from indexer.sentences import closes_abbreviation
 from indexer.snippets import (
     SNIPPET_CHARS,
     SNIPPET_SCAN_CHARS,
@@ -26,6 +27,8 @@ _OLD_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=\S)")  # the look-behind for
 def _reference_sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _OLD_SENTENCE_END.finditer(text):
+        if text[m.start() - 1] == "." and closes_abbreviation(text, m.start() - 1):
+            continue
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(text)))
@@ -147,6 +150,14 @@ def test_pieces_around_the_scan_hits_are_the_range_analyzed(
     assert highlighter._analyzed(text, lo, hi, scan) == highlighter._matches(text, lo, hi)
     for span, _ in bounded:
         assert highlighter._analyzed(text, *span, scan) == highlighter._matches(text, *span)
+
+
+def test_a_sentence_does_not_end_at_an_abbreviations_period() -> None:
+    """"TP. HCM" was two sentences, so no snippet held both halves of `TPHCM`'s "tp hcm"."""
+    text = "Mưa ở TP. HCM và Q. 1 lúc 5 giờ. PGS. TS. Nguyễn Văn A. nói. Tại TP.HCM. Ông về. Hỏi (Tp. Huế)? Có."
+    assert [text[s:e] for s, e in _sentences(text)] == [
+        "Mưa ở TP. HCM và Q. 1 lúc 5 giờ.", "PGS. TS. Nguyễn Văn A. nói.", "Tại TP.HCM.", "Ông về.", "Hỏi (Tp. Huế)?",
+        "Có."]
 
 
 @settings(max_examples=300, deadline=None)

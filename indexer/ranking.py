@@ -347,8 +347,11 @@ class QueryBuilder:
             return []
         if any(has_marks(t.exact) and t.exact not in self.abbreviations.spellings for t in tokens):
             return []
-        return [self._sequence(form, parts, exact=form == words, apart=range(1, len(form)) if form == words else ())
-                for form in found[1]]
+        kept_out = []
+        for form in found[1]:  # the typed words by positions; the others too after an initialism's part
+            apart = range(1, len(form)) if form == words else _printed_apart(form)
+            kept_out.append(self._sequence(form, parts, exact=form == words or bool(apart), apart=apart))
+        return kept_out
 
     def _dates(self, clause: Clause, meanings: Sequence[Meaning]) -> list[Any]:
         """A short query's dates typed day/month ("20/11", "6/12/2017"): each its numbers side by
@@ -539,7 +542,7 @@ class QueryBuilder:
                 for form in forms:
                     if form != typed:  # the words typed are marked as each was typed (above)
                         if len(form) > 1:
-                            self.highlight.phrase(form)
+                            self.highlight.phrase(form, apart=_printed_apart(form))
                         else:
                             self.highlight.term(form[0])
                         self._note_alias(form, typed)
@@ -637,7 +640,8 @@ class QueryBuilder:
         if len(form) == 1:
             return self._fields(parts, "", form[0], 1.0)
         words = [self._fields(parts, "", f, 1.0) for f in form]
-        return wq.And([self._sequence(tuple(form), parts), *words])
+        apart = _printed_apart(form)
+        return wq.And([self._sequence(tuple(form), parts, exact=bool(apart), apart=apart), *words])
 
     def _held_to_marks(
         self, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None], parts: Sequence[str]
@@ -706,6 +710,13 @@ def _marked_pair(a: Syllable, meaning_a: Meaning, b: Syllable, meaning_b: Meanin
     if spellings == (None, None):
         return None
     return (_read_in_full(meaning_a), _read_in_full(meaning_b)), spellings
+
+
+def _printed_apart(form: Sequence[str]) -> list[int]:
+    """The places of an abbreviation form's words that may follow punctuation: those after an
+    initialism's part, printed with a dot as often as not ("TP. HCM", "TP. Hồ Chí Minh"; the
+    index holds no pair across it, so `TPHCM` missed them: bug hunt 77). For `_sequence`."""
+    return [i for i in range(1, len(form)) if not could_be_syllable(form[i - 1])]
 
 
 def _read_in_full(meaning: Meaning) -> tuple[str, ...]:

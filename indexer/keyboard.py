@@ -412,13 +412,19 @@ class Reading:
 
 def base_letters(word: str) -> str:
     """The folded letters a keystroke sequence types, its keys dropped: "noiij" → "noii",
-    "dduwowngf" → "duong", "Vie65t" → "viet". For typo lookup of a word that does not decode
+    "dduwowngf" → "duong", "Vie65t" → "viet"; a run of a doubling key is a pair of keys at a
+    time ("aaaa" → "aa", not "a": bug hunt 78). For typo lookup of a word that does not decode
     (a mistyped keystroke): "noiij" is 2 edits from "noi", its base letters only 1. Not a
     reading: English words lose letters too ("virus" → "viu")."""
     out: list[str] = []
     seen_vowel = False
+    doubled = False  # the letter before was a doubling key: a third is typed ("aaa" is "aa")
     for c in fold(word):
-        if c.isdigit() or (seen_vowel and c in _TELEX_TONES) or (c in "aeod" and out[-1:] == [c]):
+        if c in "aeod" and out[-1:] == [c] and not doubled:
+            doubled = True
+            continue
+        doubled = False
+        if c.isdigit() or (seen_vowel and c in _TELEX_TONES):
             continue
         if c == "w":  # ư when it stands alone, else a modifier of the vowel before
             if seen_vowel:

@@ -237,6 +237,8 @@ def test_base_letters() -> None:
     assert [base_letters(w) for w in ("noiij", "nooij", "dduwowngf", "Vie65t", "nhwng", "Hà")] == [
         "noii", "noi", "duong", "viet", "nhung", "ha",
     ]  # fmt: skip
+    # a run of a doubling key types a pair at a time: "a" x 500 completed as "Á hậu …" (bug hunt 78)
+    assert [base_letters(w) for w in ("aaa", "aaaa", "d" * 480, "dddd")] == ["aa", "aa", "d" * 240, "dd"]
 
 
 def test_typo_candidates_after_decoding(support: DictSupport) -> None:

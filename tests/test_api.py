@@ -278,10 +278,14 @@ def test_article(app: Flask, client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     "article_id",
-    ["nope", "000_731bbc153429bd9", "..%2F..%2Fetc%2Fpasswd", "a/b/c", "%00", "%FF%FE", "ti%E1%BA%BFng", "x" * 3000],
+    ["nope", "000_731bbc153429bd9", "..%2F..%2Fetc%2Fpasswd", "a/b/c", "%00", "%FF%FE", "ti%E1%BA%BFng", "x" * 3000,
+     "nope%0A", "a%0D%0Ab", "%0A"],
 )
 def test_unknown_article_is_404_json(client: FlaskClient, article_id: str) -> None:
-    assert_error(client.get(f"/api/articles/{article_id}"), 404, "not_found")
+    """An id holding a line break is an id too: it was "no API route" (bug hunt 77)."""
+    response = client.get(f"/api/articles/{article_id}")
+    assert_error(response, 404, "not_found")
+    assert response.get_json()["error"]["message"].startswith("no article with id")
 
 
 # --- suggest ----------------------------------------------------------------------------------

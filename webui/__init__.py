@@ -5,15 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import PathConverter
 
 from indexer.index import default_index_root
 from indexer.search import SearchService
+
+
+class ArticleIdConverter(PathConverter):
+    """An article id in a URL: any characters, "/" and line breaks too (werkzeug's `path` stops
+    at a line break, so `/api/articles/ID%0A` answered "no API route", not "no article")."""
+
+    regex = r"[^/](?s:.)*?"
 
 
 def create_app(index_root: Path | str | None = None, *, cors_origins: str = "*") -> Flask:
     """App factory. One SearchService per process: it opens searchers once per thread and
     follows `vnsearch build` swaps by itself."""
     app = Flask(__name__)
+    app.url_map.converters["article_id"] = ArticleIdConverter
     root = Path(index_root) if index_root is not None else default_index_root()
     app.config["VNSEARCH_INDEX"] = root
     app.config["CORS_ORIGINS"] = cors_origins

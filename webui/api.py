@@ -242,7 +242,7 @@ def search() -> Response:
     return _cached(etag, cache_control, answer)
 
 
-@api.get("/articles/<path:article_id>")
+@api.get("/articles/<article_id:article_id>")
 def article(article_id: str) -> Response:
     """GET /api/articles/ID: the article as parsed, or 404 not_found."""
     etag = _etag(None)

@@ -239,7 +239,7 @@ def _invalid(exc: InvalidParameter, params: SearchParams) -> Response:
     return _error_page(400, "Yêu cầu không hợp lệ", message, params, back=bool(params.q))
 
 
-@pages.get("/articles/<path:article_id>")
+@pages.get("/articles/<article_id:article_id>")
 def article(article_id: str) -> Any:
     """One article, with the query terms marked when opened from a results page (?q=..., with
     that page's other parameters for the way back to it; `mark=0`: shown unmarked, the way back

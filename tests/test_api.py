@@ -531,6 +531,7 @@ def test_cors_preflight(client: FlaskClient) -> None:
     assert "GET" in response.headers["Access-Control-Allow-Methods"]
     assert response.headers["Access-Control-Allow-Headers"] == "If-None-Match, X-Requested-With"
     assert int(response.headers["Access-Control-Max-Age"]) > 0
+    assert response.get_data() == b"" and "Content-Type" not in response.headers  # (was text/html)
 
 
 def test_cors_allow_list(seed_index: Path) -> None:

@@ -348,6 +348,8 @@ def _api_headers(response: Response) -> Response:
     if not _is_api(request.path):
         return response
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if request.method == "OPTIONS" and not response.get_data():  # Flask's answer: no body, so no type
+        response.headers.pop("Content-Type", None)  # (it said text/html: bug hunt 77)
     allow_origin, varies = _cors_origin(current_app.config.get("CORS_ORIGINS", ""), request.headers.get("Origin"))
     if varies:
         response.vary.add("Origin")

@@ -379,7 +379,9 @@ def test_bad_parameters_win_over_a_missing_index(no_index_client: FlaskClient) -
 
 @pytest.mark.parametrize("url", ["/api/nope", "/api", "/api/", "/api/search/", "/api/articles/", "/api/articles"])
 def test_unknown_api_route_is_404_json(client: FlaskClient, url: str) -> None:
-    assert_error(client.get(url), 404, "not_found")
+    response = client.get(url)
+    assert_error(response, 404, "not_found")
+    assert "Content-Security-Policy" not in response.headers  # the pages' headers ("/api" had them)
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])

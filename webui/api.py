@@ -80,7 +80,9 @@ def _service() -> SearchService:
     return current_app.extensions["vnsearch"]
 
 
-def _is_api(path: str) -> bool:
+def is_api_path(path: str) -> bool:
+    """Whether a request path is the API's ("/api" itself too): its JSON errors and headers, not
+    the pages' (which gave `/api`'s JSON 404 the pages' CSP: bug hunt 77)."""
     return path == PREFIX or path.startswith(PREFIX + "/")
 
 
@@ -322,7 +324,7 @@ def _api_routing_errors() -> Response | None:
     """Unknown /api routes and wrong methods are JSON too. Done before dispatch (not with an
     app-wide 404 handler) so the HTML pages' own error handlers cannot take these over."""
     exc = request.routing_exception
-    if exc is None or not _is_api(request.path) or isinstance(exc, RequestRedirect):
+    if exc is None or not is_api_path(request.path) or isinstance(exc, RequestRedirect):
         return None
     if isinstance(exc, HTTPException):
         return _http_error(exc)
@@ -345,7 +347,7 @@ def _cors_origin(configured: str, origin: str | None) -> tuple[str | None, bool]
 @api.after_app_request
 def _api_headers(response: Response) -> Response:
     """CORS (GET and preflight) and safety headers on every /api response."""
-    if not _is_api(request.path):
+    if not is_api_path(request.path):
         return response
     response.headers["X-Content-Type-Options"] = "nosniff"
     if request.method == "OPTIONS" and not response.get_data():  # Flask's answer: no body, so no type

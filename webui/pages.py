@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.index import IndexUnavailable
 from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
-from webui.api import WHOLE_NUMBER, query_string_is_utf8
+from webui.api import WHOLE_NUMBER, is_api_path, query_string_is_utf8
 
 pages = Blueprint("pages", __name__)
 
@@ -370,7 +370,7 @@ def index_unavailable(exc: IndexUnavailable) -> Any:
 @pages.app_errorhandler(404)
 def not_found(exc: HTTPException) -> Any:
     """A friendly HTML 404 for page URLs; the JSON API keeps its own."""
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return exc
     return _error_page(404, "Không tìm thấy trang", "Địa chỉ này không có trên vnsearch.")
 
@@ -387,7 +387,7 @@ def method_not_allowed(exc: HTTPException) -> Any:
 def internal_error(exc: HTTPException) -> Any:
     """A fault of ours on a page (Flask has logged it): the site's page, with the search box and
     a way home, never a traceback; the API keeps its JSON 500."""
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return exc
     return _error_page(500, "Lỗi máy chủ", "Đã có lỗi ở phía vnsearch và lỗi đã được ghi lại. Vui lòng thử lại sau.")
 
@@ -395,7 +395,7 @@ def internal_error(exc: HTTPException) -> Any:
 @pages.after_app_request
 def security_headers(response: Response) -> Response:
     """CSP and friends on every HTML page and static file (the API sets its own headers)."""
-    if request.path.startswith("/api/"):
+    if is_api_path(request.path):
         return response
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)

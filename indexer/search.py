@@ -17,7 +17,6 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
-from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,11 +26,10 @@ from whoosh import query as wq
 from indexer import ranking
 from indexer.analysis import fold, fold_quick, has_marks, iy_variant
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
-from indexer.forward import WORD, ForwardIndex, printed_phrase_in, printed_words, searchable_text
+from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_text
 from indexer.generations import current_link, linked_generation
-from indexer.index import IndexUnavailable, check_meta, open_generation, typo_lexicon
+from indexer.index import IndexUnavailable
 from indexer.keyboard import base_letters, typed_so_far
-from indexer.mapped import models_folder
 from indexer.matching import Executor
 from indexer.meanings import interpret, unquote_found_nowhere
 from indexer.query import (
@@ -51,12 +49,11 @@ from indexer.ranking import QueryBuilder, proximity_rerank
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
 from indexer.schema import PARTS, UNDATED_OLDEST, stored_article
-from indexer.sidecars import Catalog, ReadingCounter
+from indexer.served import Generation, Searchers
 from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
 from indexer.spacing import split_glued
 from indexer.stored import StoredFields
-from indexer.titles import MappedTitles, Titles, marks_first
-from indexer.typos import MappedTypoIndex, TypoIndex
+from indexer.titles import Titles, marks_first
 from indexer.word_meaning import Meaning
 
 T = TypeVar("T")
@@ -88,98 +85,6 @@ class InvalidParameter(ValueError):
 
 
 # --- the service ---------------------------------------------------------------------------------
-
-
-class _Generation:
-    """What is shared by every thread for one index generation: read-only after loading."""
-
-    def __init__(self, gen: Path) -> None:
-        self.path = gen
-        self.meta = check_meta(gen)
-        self.ix = open_generation(gen)
-        self.lock = threading.Lock()
-        self.warming = False
-
-    def warm(self) -> None:
-        """Load what the first queries need: field lengths and the re-rank's forward index,
-        then the restoration model, the typo index and the titles for search-as-you-type
-        (mapped from `models`: milliseconds; an index without them: ~3 s on news-50k). While
-        this runs, `model` lets requests go on without the models not yet loaded."""
-        self.warming = True
-        try:
-            with contextlib.suppress(Exception):  # a failure here surfaces, with context, in a request
-                with self.ix.searcher() as searcher:
-                    fields = [p + suffix for p in PARTS for suffix in ("", "_bi", "_ex")]
-                    self.executor(searcher).warm(searcher, fields)
-                self.forward  # noqa: B018  (milliseconds: mapped files)
-                self.restorer  # noqa: B018
-                self.typo_index  # noqa: B018
-                self.titles  # noqa: B018
-        finally:
-            self.warming = False
-
-    def model(self, name: str) -> Any:
-        """The "did you mean" model `name` ("restorer", "typo_index"), or None while a
-        background warm-up is still loading it: a server's first requests are answered at once,
-        without spelling help, instead of waiting seconds for it. Otherwise loaded on demand."""
-        if self.warming and name not in self.__dict__:
-            return None
-        return getattr(self, name)
-
-    @cached_property
-    def models(self) -> Path | None:
-        """The generation's models folder, written by the build and mapped read-only (no
-        private copy per worker, opened in milliseconds); None for an index built before it
-        existed, whose models are then loaded into memory as they used to be (seconds, ~110
-        MiB per process on news-50k): `vnsearch build` makes a new generation with them."""
-        return models_folder(self.path)
-
-    @cached_property
-    def forward(self) -> ForwardIndex | None:
-        """Every article's words for the proximity re-rank, written by the build and mapped
-        read-only (`indexer.forward`); None for an index built before it, whose re-rank reads
-        the stored articles' text instead (the same words, ~6 ms more CPU per query on news-50k)."""
-        return ForwardIndex.open(self.path, self.ix)
-
-    @cached_property
-    def restorer(self) -> Restorer:
-        """Accent restoration for "did you mean": this index's counts over a shipped model."""
-        if self.models is not None:
-            return Restorer.open(self.models)
-        return Restorer.from_counter(ReadingCounter.load(self.path / "readings.json.gz"))
-
-    @cached_property
-    def titles(self) -> Titles:
-        """Titles for search-as-you-type, sorted by folded title."""
-        if self.models is not None:
-            return MappedTitles(self.models)
-        catalog = Catalog.load(self.path / "catalog.json.gz")
-        return Titles.from_entries((doc_id, title) for doc_id, (title, _, _) in catalog.entries.items())
-
-    @cached_property
-    def typo_index(self) -> TypoIndex:
-        """Likely spellings of words the index lacks: every folded syllable of the index, with
-        its count in titles, leads and captions (1 when only bodies have it) for ranking."""
-        if self.models is not None:
-            return MappedTypoIndex(self.models)
-        with self.ix.reader() as reader:
-            return TypoIndex(typo_lexicon(self.restorer.index.unigrams, reader))
-
-    def executor(self, searcher: Any) -> Executor:
-        return self._once("_executor", lambda: Executor(searcher, self.forward))
-
-    def stored(self, searcher: Any) -> StoredFields:
-        """The stored articles, read from memory-mapped columns (`indexer.stored`)."""
-        return self._once("_stored", lambda: StoredFields(searcher))
-
-    def _once(self, name: str, make: Callable[[], T]) -> T:
-        """Attribute `name`, made by the first thread that asks (the others wait for it): one
-        per generation, built from whichever searcher came first."""
-        with self.lock:
-            value = self.__dict__.get(name)
-            if value is None:
-                value = self.__dict__[name] = make()
-            return value
 
 
 class _StoredArticles:
@@ -340,10 +245,23 @@ PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: 
 PRINTED_NOISE_FROM = 20_000
 
 
+def _serving(method: Callable[..., T]) -> Callable[..., T]:
+    """A public call of the service: the calling thread's searcher is its own until the call
+    returns (`served.Searchers.serving`)."""
+
+    @functools.wraps(method)
+    def call(self: SearchService, *args: Any, **kwargs: Any) -> T:
+        with self._searchers.serving():
+            return method(self, *args, **kwargs)
+
+    return call
+
+
 class SearchService:
     """Thread-safe entry point. Whoosh searchers are not thread-safe (../shared/notes): each
     thread keeps its own, opened once per index generation and reopened only when `vnsearch
-    build` has swapped a new generation in. Requests in flight finish on the one they began."""
+    build` has swapped a new generation in (`served.Searchers`). Requests in flight finish on
+    the one they began."""
 
     def __init__(self, root: Path, abbreviation_files: Sequence[Path] | None = None) -> None:
         self.root = Path(root)
@@ -355,13 +273,13 @@ class SearchService:
         self.abbreviations = Abbreviations(files)
         self._lock = threading.Lock()
         self.warm_models = False  # load each new generation's models in a background thread
-        self._current: tuple[str, _Generation] | None = None  # (the `current` link's text, its generation)
-        self._local = threading.local()
+        self._current: tuple[str, Generation] | None = None  # (the `current` link's text, its generation)
+        self._searchers = Searchers(lambda: self._current[1] if self._current is not None else None)
         self.results = ResultsCache(configured_bytes())
 
     # generation and searcher management
 
-    def generation(self) -> _Generation:
+    def generation(self) -> Generation:
         """The generation `current` points at, asked on every request: while the link's text is
         the one last seen, the generation it named (one system call); otherwise resolved and,
         if it is another, opened."""
@@ -376,12 +294,15 @@ class SearchService:
             current = self._current
             gen = current[1] if current is not None else None
             if gen is None or gen.path != gen_path:
-                gen = _Generation(gen_path)
+                gen = Generation(gen_path)
                 self.results.clear()  # answers of the old generation are never asked for again
                 if self.warm_models:
                     gen.warming = True  # before the thread starts: no request sees models half-loaded
                     threading.Thread(target=gen.warm, name="vnsearch-warm", daemon=True).start()
+            swapped = current is not None and current[1] is not gen
             self._current = (link, gen)
+        if swapped:
+            self._searchers.release_idle(gen)
         return gen
 
     def warm(self) -> None:
@@ -391,18 +312,13 @@ class SearchService:
         with contextlib.suppress(IndexUnavailable):
             self.generation()
 
-    def _searcher(self, gen: _Generation) -> Any:
-        held = getattr(self._local, "held", None)
-        if held is not None and held[0] is gen:
-            return held[1]
-        if held is not None:
-            held[1].close()
-        searcher = gen.ix.searcher()
-        self._local.held = (gen, searcher)
-        return searcher
+    def _searcher(self, gen: Generation) -> Any:
+        """This thread's Whoosh searcher on `gen` (`served.Searchers`)."""
+        return self._searchers.get(gen)
 
     # public API
 
+    @_serving
     def search(
         self,
         q: str,
@@ -436,7 +352,7 @@ class SearchService:
         return response
 
     def _search(
-        self, gen: _Generation, q: str, page: int, per_page: int, sort: str, date_filter: Any, field: str
+        self, gen: Generation, q: str, page: int, per_page: int, sort: str, date_filter: Any, field: str
     ) -> dict[str, Any]:
         """The search itself (`search` without the cache)."""
         searcher = self._searcher(gen)
@@ -508,10 +424,12 @@ class SearchService:
                 response["unquoted"] = list(dict.fromkeys(unquoted))
         return response
 
+    @_serving
     def article(self, article_id: str) -> dict[str, Any] | None:
         """The stored article of an id as `canonical_id` reads it (None: no such article)."""
         return stored_article(self._searcher(self.generation()), article_id)
 
+    @_serving
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
         """Titles whose folded text starts with the folded prefix, then titles with a word
         starting with it: search-as-you-type, diacritic-insensitive, those that print the marks
@@ -535,6 +453,7 @@ class SearchService:
                 found = _completions(titles, letters, " ".join(typed_so_far(word) for word in typed.split()), limit)
         return found
 
+    @_serving
     def highlighter(self, q: str) -> Highlighter:
         """What `search(q)` highlights (abbreviation expansions included, excluded terms not,
         marks typed kept, a query typed without marks marked as it was read), for marking an
@@ -553,7 +472,7 @@ class SearchService:
         return _as_read(built.highlight.highlighter(), parsed, meanings, gen.model("restorer"), results_page)
 
     def _understood(
-        self, parsed: ParsedQuery, gen: _Generation
+        self, parsed: ParsedQuery, gen: Generation
     ) -> tuple[ParsedQuery, QueryBuilder, dict[int, Meaning], IndexSupport]:
         """The query as read against the index (words spaced otherwise than the archive prints
         them: `spacing.split_glued`; a quoted phrase that can match nowhere
@@ -585,7 +504,7 @@ class SearchService:
 
     def _ranked(
         self,
-        gen: _Generation,
+        gen: Generation,
         executor: Executor,
         mask: Any,
         scores: Any,

@@ -134,7 +134,9 @@ def interpret(
             if i in asides:
                 meaning = replace(meaning, aside=True)
             sure, held = None, ""
-            if slipped and support is not None:
+            # a listed abbreviation read as typed is never shown or taken as a slip, only matched
+            # with its slips (`gv danh hs` was offered "gỗ đánh HS": bug hunt 79)
+            if slipped and support is not None and not (listed(tok) and not meaning.changed):
                 sure, held = slip_sureness(tok, meaning, slipped, words, i, support, restorer)
             if sure == "marks" and restorer is not None:
                 meaning = remarked(meaning, tokens, i, restorer, support, text)

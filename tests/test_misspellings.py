@@ -3,6 +3,9 @@ the typed marks carried over to them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -410,6 +413,25 @@ def test_keystroke_slips_only_in_a_query_typed_with_the_input_method_off() -> No
     meanings = interpret(parsed, parsed.text, support, index)
     abcj = meanings[id(parsed.positive_tokens[1])]
     assert abcj.forms[0] == ("bac", TAKEN_WEIGHT) and abcj.exact == "bạc"
+
+
+def test_a_listed_abbreviation_is_never_shown_as_a_slip() -> None:
+    """`gv danh hs` was offered "gỗ đánh HS": "gv", printed rarely, was shown as its slip "gỗ",
+    held next to "đánh", though listed ("GV", giáo viên) and so read as typed (bug hunt 79).
+    Its slips are matched only; a word not listed is still shown corrected."""
+    syllables = {"gv": 2, "go": 3000, "danh": 5000, "hs": 40, "ha": 9000, "ho": 9000, "gi": 8000, "ga": 3000}
+    support = DictSupport(syllables, {("go", "danh"): 600, ("danh", "ha"): 300}, documents=40000)
+    parsed = parse_query("gv danh hs")
+
+    def read(listed: Callable[[Any], bool]) -> list[tuple[str, str]]:
+        meanings = interpret(parsed, parsed.text, support, TypoIndex(syllables), None, listed)
+        return [(meanings[id(t)].shown, meanings[id(t)].how) for t in parsed.positive_tokens]
+
+    assert read(lambda word: False)[0] == ("go", "typo")
+    gv, _, hs = read(lambda word: word.folded in ("gv", "hs"))
+    assert gv == ("gv", "typed") and hs == ("hs", "typed")
+    assert "go" in {f for f, _ in interpret(parsed, parsed.text, support, TypoIndex(syllables), None,
+                                              lambda word: word.folded == "gv")[id(parsed.positive_tokens[0])].forms}
 
 
 def test_keystroke_slips_only_where_the_letters_find_none_to_take() -> None:

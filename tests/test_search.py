@@ -2349,6 +2349,19 @@ def test_a_listed_abbreviation_is_read_as_typed_not_as_keys_or_a_slip(tmp_path: 
     assert not listed(parse_query("đn").positive_tokens[0])
 
 
+def test_the_school_abbreviations_find_their_words_and_back(tmp_path: Path) -> None:
+    """GV, HS, SV, SGK (and HSG, VĐQG) were not listed: `gv danh hs` found only what prints
+    "gv" and "hs" (bug hunt 79)."""
+    service = small_service(tmp_path, [
+        {"id": "teacher", "title": "Cô giáo bị kỷ luật", "lead": "Một giáo viên đánh học sinh lớp 2."},
+        {"id": "student", "title": "Nhập học", "lead": "SV năm nhất nhập học, nhận SGK."},
+        {"id": "other", "title": "Gỗ quý", "lead": "Gỗ đánh bóng."},
+    ])
+
+    assert [h["id"] for h in service.search("gv danh hs")["hits"]] == ["teacher"]
+    assert found(service, "sinh viên năm nhất") == {"student"} and found(service, "sách giáo khoa") == {"student"}
+
+
 def test_a_quoted_phrase_with_punctuation_in_it_is_found(tmp_path: Path) -> None:
     """The index pairs no words across punctuation, and a quoted phrase asked for every pair:
     `"Hà Nội, Việt Nam"` found nothing, even in an article that prints it (a bug hunt's

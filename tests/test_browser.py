@@ -194,6 +194,39 @@ def test_typing_on_after_choosing_an_option_searches_the_text_typed(page: Any) -
     assert_clean(page)
 
 
+def test_a_list_for_the_text_before_is_not_chosen_from(page: Any) -> None:
+    """The text changed and the list for the old one stayed: ArrowDown and Enter opened its
+    option, an article for "gio mua" to mark "ha noi" (bug hunt 80). ArrowDown now asks for
+    the text's own list (its request held here, as on a slow network), and Enter searches."""
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("gio mua", delay=40)
+    page.locator("#q-suggestions [role=option]").first.wait_for()
+    page.route("**/api/suggest*", lambda route: None)  # held: neither answered nor failed
+    box.press("Control+A")
+    box.press_sequentially("ha noi", delay=20)
+    box.press("ArrowDown")
+    assert box.get_attribute("aria-activedescendant") is None
+    box.press("Enter")
+    page.wait_for_url("**/search?q=ha+noi")
+    assert_clean(page)
+
+
+def test_escape_keeps_the_list_closed(page: Any) -> None:
+    """Escape closed the list, and the list asked for a moment before opened it again (bug hunt
+    80): a second Escape then cleared what was typed."""
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("gio m", delay=40)
+    page.locator("#q-suggestions [role=option]").first.wait_for()
+    box.press_sequentially("ua", delay=10)
+    box.press("Escape")
+    page.wait_for_timeout(800)
+    assert page.locator("#q-suggestions").is_hidden() and box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == "gio mua"
+    assert_clean(page)
+
+
 # typed without diacritics, and as keystrokes with the Vietnamese input method off: the title
 # their letters spell is listed, and the article opens with the words meant marked
 @pytest.mark.parametrize("typed", ["gio mua", "Gios muaf"])

@@ -58,8 +58,10 @@
 
   function open(article) {
     // the article marks what was typed, and its way back is that search with the page's
-    // filters and order (the form's hidden fields): they were dropped (bug hunt 70)
-    var typed = input.value.trim();
+    // filters and order (the form's hidden fields): they were dropped (bug hunt 70). What
+    // was typed is the text the option was suggested for: a click on a list that the text
+    // has since left opened a gold-price article to mark "ha noi" (bug hunt 80)
+    var typed = shownFor || input.value.trim();
     var href = "/articles/" + encodeURIComponent(article.id);
     if (typed) {
       var args = new URLSearchParams({ q: typed });
@@ -123,12 +125,21 @@
     timer = window.setTimeout(load, DELAY_MS);
   });
 
+  function cancel() {
+    /* no list is to come for the text as it is: none pending, none asked for */
+    window.clearTimeout(timer);
+    if (pending) { pending.abort(); pending = null; }
+  }
+
   input.addEventListener("keydown", function (event) {
-    var openList = !list.hidden && items.length > 0;
+    /* a list for the text before is not chosen from: ArrowDown and Enter picked an option of
+       "gia vang" after the box said "ha noi" (bug hunt 80); ArrowDown asks for the text's own */
+    var current = input.value.trim() === shownFor;
+    var openList = !list.hidden && items.length > 0 && current;
     if (event.key === "ArrowDown" && openList) {
       event.preventDefault();
       setActive(active + 1 >= items.length ? 0 : active + 1);
-    } else if (event.key === "ArrowDown" && list.hidden) {
+    } else if (event.key === "ArrowDown" && (list.hidden || !current)) {
       event.preventDefault(); /* a combobox's list opens again on ArrowDown, after Escape too */
       window.clearTimeout(timer);
       load();
@@ -140,14 +151,15 @@
       open(items[active].data);
     } else if (event.key === "Escape" && !list.hidden) {
       event.preventDefault(); /* keep the text: a search box clears itself on Escape */
+      cancel(); /* the list asked for just before came back after Escape (bug hunt 80) */
       close();
     } else if (event.key === "Enter") {
-      window.clearTimeout(timer);
+      cancel();
       close();
     }
   });
 
   /* a click on an option must not blur the input first */
   list.addEventListener("mousedown", function (event) { event.preventDefault(); });
-  input.addEventListener("blur", function () { window.clearTimeout(timer); close(); });
+  input.addEventListener("blur", function () { cancel(); close(); });
 }());

@@ -478,6 +478,17 @@ def test_invalid_parameters_give_a_friendly_400(client: FlaskClient, query: str,
     html = get(client, f"/search?q=nam&{query}", status=400)
     assert expected in html
     assert 'href="/search?q=nam"' in html  # a way back to a valid search
+    # its search box starts afresh: it kept what was refused, so each search from it was
+    # refused again (bug hunt 80)
+    assert not [a for tag, a in parse(html).tags if tag == "input" and a.get("type") == "hidden"]
+
+
+def test_an_articles_way_back_leaves_out_what_the_search_would_refuse(client: FlaskClient) -> None:
+    """`/articles/ID?q=gia&sort=bad&field=x` led back to a 400 page (bug hunt 80)."""
+    html = get(client, f"/articles/{SEED_ID}?q=nam&sort=bad&field=x&from=2021-13&to=2021-12-31&per_page=20")
+    back = html_lib.unescape(re.search(r'<p class="back"><a href="([^"]+)"', html).group(1))
+    assert args_of(back) == {"q": "nam", "to": "2021-12-31", "per_page": "20"}
+    assert get(client, back).count('<li class="hit">') >= 1
 
 
 def test_a_query_string_that_is_not_utf8_is_refused_not_searched(client: FlaskClient) -> None:

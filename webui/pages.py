@@ -22,7 +22,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from indexer.index import IndexUnavailable
-from indexer.search import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
+from indexer.search import DAY, FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
 from webui.api import WHOLE_NUMBER, is_api_path, query_string_is_utf8
 
 pages = Blueprint("pages", __name__)
@@ -93,6 +93,17 @@ class SearchParams:
             date_from=(args.get("from") or "").strip(),
             date_to=(args.get("to") or "").strip(),
             field=args.get("field") or "all",
+        )
+
+    def well_formed(self) -> SearchParams:
+        """These parameters less a sort, field or date the search would refuse: an article's
+        way back to its results was a 400 page for `?sort=bad` (bug hunt 80)."""
+        return replace(
+            self,
+            sort=self.sort if self.sort in SORTS else "relevance",
+            field=self.field if self.field in FIELD_CHOICES else "all",
+            date_from=self.date_from if DAY.fullmatch(self.date_from) else "",
+            date_to=self.date_to if DAY.fullmatch(self.date_to) else "",
         )
 
     def query_args(self) -> dict[str, str | int]:
@@ -210,7 +221,9 @@ def search() -> Any:
             field=params.field,
         )
     except InvalidParameter as exc:
-        return _invalid(exc, params)
+        # the error page's search box starts afresh: it kept what was refused, so each search
+        # from it was refused again (bug hunt 80)
+        return _invalid(exc, SearchParams(q=params.q))
     return render_template(
         "results.html",
         params=params,
@@ -247,7 +260,7 @@ def article(article_id: str) -> Any:
     service = _service()
     doc = service.article(article_id)
     try:  # the search it was opened from, so that "back to results" returns to the same page
-        params = SearchParams.from_request()
+        params = SearchParams.from_request().well_formed()
     except InvalidParameter as exc:
         params = SearchParams(q=_typed_query(exc))
     q = params.q

@@ -146,6 +146,17 @@ def test_control_characters_in_the_query_never_reach_the_page(client: FlaskClien
         assert response.status_code in (400, 404) and b"\x00" not in response.data
 
 
+def test_invisible_characters_in_the_query_are_read_as_the_search_reads_them(client: FlaskClient) -> None:
+    """A right-to-left override went raw into the page and turned its own words around it
+    backwards ("Bỏ tô sáng" read "gnás ôt ỏB"), and a query of a zero-width space alone was a
+    results page for an invisible query, where the search drops both (bug hunt 80). Each echo
+    of the query is isolated from the page's text (<bdi>) for the right-to-left text left."""
+    for q in ("%E2%80%8B", "%EF%BB%BF%E2%81%A0"):
+        assert "Kho lưu trữ có" in get(client, f"/search?q={q}")  # the home page
+    html = get(client, f"/articles/{SEED_ID}?q=%E2%80%AEdang%20uy")
+    assert "\u202e" not in html and "“<bdi>dang uy</bdi>”" in html
+
+
 def test_search_path_is_the_same_page(client: FlaskClient) -> None:
     a = get(client, "/?q=nam")
     b = get(client, "/search?q=nam")
@@ -268,7 +279,7 @@ def test_pagination_never_links_past_the_result_window() -> None:
 
 def test_no_results_page_is_helpful(client: FlaskClient) -> None:
     html = get(client, "/search?q=qqqzzzxxy")
-    assert "Không tìm thấy kết quả nào cho “qqqzzzxxy”" in html
+    assert "Không tìm thấy kết quả nào cho “<bdi>qqqzzzxxy</bdi>”" in html
     assert "ngoặc kép" in html and "Lọc theo thời gian" in html
 
 
@@ -285,9 +296,10 @@ def test_results_page_says_a_quoted_phrase_was_searched_unquoted(client: FlaskCl
     """No article holds "blockchain": the quoted phrase holding it can match nowhere, so its
     words were searched unquoted, and the page says so (as typed, escaped)."""
     html = get(client, "/search?q=%22blockchain+doanh%22+nghiep")
-    assert "Không bài nào có đúng cụm “blockchain doanh”: đã tìm các từ của cụm như khi không có ngoặc kép." in html
+    said = "Không bài nào có đúng cụm “<bdi>blockchain doanh</bdi>”: đã tìm các từ của cụm như khi không có ngoặc kép."
+    assert said in html
     assert re.search(r"Không bài nào có:\s*<s>blockchain</s>", html) and SEED_ID in html
-    assert "“qx&lt;i&gt;zw doanh”" in get(client, "/search?q=%22qx%3Ci%3Ezw+doanh%22")
+    assert "“<bdi>qx&lt;i&gt;zw doanh</bdi>”" in get(client, "/search?q=%22qx%3Ci%3Ezw+doanh%22")
     assert "đúng cụm" not in get(client, "/search?q=%22doanh+nghiep%22")
 
 
@@ -383,7 +395,7 @@ def test_article_page(client: FlaskClient) -> None:
 def test_article_highlights_query_terms(client: FlaskClient) -> None:
     html = get(client, f"/articles/{SEED_ID}?q=dang+uy+khoi+doanh+nghiep")
     assert "<mark>Đảng ủy Khối doanh nghiệp</mark>" in html
-    assert "Quay lại kết quả tìm “dang uy khoi doanh nghiep”" in html
+    assert "Quay lại kết quả tìm “<bdi>dang uy khoi doanh nghiep</bdi>”" in html
     assert 'href="/search?q=dang+uy+khoi+doanh+nghiep"' in html
     # abbreviations are highlighted as search highlights them; excluded terms are not
     html = get(client, "/articles/gen-ubnd?q=uy+ban+nhan+dan+-giao")

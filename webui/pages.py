@@ -21,6 +21,7 @@ from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
+from indexer.analysis import normalize_text
 from indexer.index import IndexUnavailable
 from indexer.search import DAY, FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
 from webui.api import WHOLE_NUMBER, is_api_path, query_string_is_utf8
@@ -61,11 +62,13 @@ def _service() -> Any:
 # --- request parameters ------------------------------------------------------------------------
 
 
-def _without_controls(text: str) -> str:
-    """`text` without control characters but spaces, as the search reads it (`normalize_text`):
-    the page echoes the query in its title, box and heading, and a NUL went there raw (no HTML
-    may hold one; `q=%00` was a results page, not the home page: bug hunt 75)."""
-    return "".join(c for c in text if c.isspace() or unicodedata.category(c) != "Cc")
+def _as_read(text: str) -> str:
+    """The query as the search reads it (`normalize_text`: invisible and format characters
+    dropped), without any control character but spaces: the page echoes it in its title, box
+    and headings. A NUL went there raw (no HTML may hold one; `q=%00` was a results page, not
+    the home page: bug hunt 75), and a right-to-left override turned the page's own words
+    around it backwards, where the search had dropped it (bug hunt 80)."""
+    return "".join(c for c in normalize_text(text) if c.isspace() or unicodedata.category(c) != "Cc")
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class SearchParams:
             raise InvalidParameter("invalid_encoding", "invalid_encoding: the query string is not UTF-8")
         args = request.args
         return cls(
-            q=_without_controls(args.get("q", "")).strip(),
+            q=_as_read(args.get("q", "")).strip(),
             page=_whole(args.get("page"), 1, "invalid_page"),
             per_page=_whole(args.get("per_page"), DEFAULT_PER_PAGE, "invalid_per_page"),
             sort=args.get("sort") or "relevance",
@@ -244,7 +247,7 @@ def _home() -> str:
 def _typed_query(exc: InvalidParameter) -> str:
     """The query to show back beside a parameter error: none where the query string is not
     UTF-8 (werkzeug's "%FF" is no text the user typed)."""
-    return "" if exc.code == "invalid_encoding" else _without_controls(request.args.get("q", "")).strip()
+    return "" if exc.code == "invalid_encoding" else _as_read(request.args.get("q", "")).strip()
 
 
 def _invalid(exc: InvalidParameter, params: SearchParams) -> Response:

@@ -393,6 +393,14 @@ def test_phone_viewport_has_no_horizontal_scroll(phone: Any) -> None:
         assert height >= 24 and size >= 16, (height, size)
     assert no_horizontal_scroll(phone)
     shot(phone, "results-phone-filters")
+    # the header's suggestions span the row, under the button too, and scroll within the screen
+    # (as wide as the box alone, ten titles ran 1,296 px down a 320 px phone: bug hunt 80)
+    phone.locator("#q").fill("")
+    phone.locator("#q").press_sequentially("nam", delay=40)
+    phone.locator("#q-suggestions [role=option]").first.wait_for()
+    row, listed = phone.locator(".search-row").bounding_box(), phone.locator("#q-suggestions").bounding_box()
+    assert listed["width"] >= row["width"] - 1 and listed["height"] <= 0.6 * PHONE["height"] + 1
+    shot(phone, "results-phone-suggestions")
     assert_clean(phone)
 
 

@@ -429,6 +429,14 @@ class SearchService:
         """The stored article of an id as `canonical_id` reads it (None: no such article)."""
         return stored_article(self._searcher(self.generation()), article_id)
 
+    def titled(self, title: str) -> str | None:
+        """The id of an article titled exactly `title`, if the archive holds one: a related-news
+        item that is one links to it, not to a search for its words (`webui.pages.article`)."""
+        wanted = " ".join(title.split())
+        if not wanted:
+            return None
+        return next((t["id"] for t in self.generation().titles.suggest(fold(wanted), 10) if t["title"] == wanted), None)
+
     @_serving
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
         """Titles whose folded text starts with the folded prefix, then titles with a word

@@ -584,3 +584,27 @@ def test_an_article_without_a_date_has_no_stray_separator(tmp_path: Path) -> Non
 
     assert "Bài gốc" in meta(get(client, "/articles/a")) and "·" not in meta(get(client, "/articles/a"))
     assert "11:29, 05/11/2021" in meta(get(client, "/articles/b")) and "·" in meta(get(client, "/articles/b"))
+
+
+def test_a_related_item_the_archive_holds_opens_it_and_the_others_say_they_search(tmp_path: Path) -> None:
+    """Every "Tin liên quan" headline linked to a search for its words, like an article link:
+    the trailer's articles are seldom in the archive, and the search found 287 unrelated ones
+    (bug hunt 80). One the archive holds, by its exact title, opens it; the others are text with
+    a link that says it searches."""
+    import json
+    import shutil
+
+    from indexer.index import build_index
+
+    shutil.copytree(REPO / "seeds", tmp_path / "in" / "seeds")
+    title = "Phấn đấu ngày 15/9 hoàn thành cấp điện cho 100% huyện đảo Cát Hải"  # in the seed's trailer
+    held = {"id": "dien-cat-hai", "url": None, "title": title, "author": None, "published": None,
+            "lead": "Điện về đảo.", "body": "", "captions": []}
+    (tmp_path / "in" / "held.jsonl").write_text(json.dumps(held, ensure_ascii=False) + "\n", encoding="utf-8")
+    build_index([tmp_path / "in"], tmp_path / "ix", procs=1)
+    html = get(create_app(tmp_path / "ix").test_client(), f"/articles/{SEED_ID}?q=thanh+uy")
+    related = html[html.index('id="related-h"'):]
+    assert f'<a href="/articles/dien-cat-hai">{held["title"]}</a>' in related
+    searched = [(a.get("aria-label"), a["href"]) for tag, a in parse(related).tags if tag == "a"][1:]
+    assert searched and all(label.startswith("Tìm trong kho: ") and href.startswith("/search?q=")
+                            for label, href in searched)

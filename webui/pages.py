@@ -296,6 +296,9 @@ def article(article_id: str) -> Any:
         blocks=blocks,
         source_url=_safe_link(doc.get("url")),
         marked=bool(highlighter.terms),
+        # a related item the archive holds opens it; the others are headlines only, which a
+        # link that looked like theirs searched for (bug hunt 80: 287 unrelated results)
+        related=[{**rel, "id": service.titled(rel.get("title") or "")} for rel in doc.get("related") or []],
     )
 
 

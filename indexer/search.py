@@ -722,7 +722,7 @@ def _bounded_page(page: int, per_page: int) -> tuple[int, int]:
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # the one form a date parameter takes (ASCII digits)
 
 
-def _parse_day(value: str | None, name: str) -> date | None:
+def parse_day(value: str | None, name: str) -> date | None:
     """The day `value` names, YYYY-MM-DD only: `date.fromisoformat` also takes "20220101" and
     ISO weeks ("2022-W01-6"), which the API refused and the pages and the CLI took."""
     if value in (None, ""):
@@ -736,7 +736,7 @@ def _parse_day(value: str | None, name: str) -> date | None:
 
 
 def _date_filter(date_from: str | None, date_to: str | None) -> Any:
-    start, end = _parse_day(date_from, "from"), _parse_day(date_to, "to")
+    start, end = parse_day(date_from, "from"), parse_day(date_to, "to")
     if start is None and end is None:
         return None
     if start is not None and end is not None and start > end:

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException
 
 from indexer.analysis import normalize_text
 from indexer.index import IndexUnavailable
-from indexer.search import DAY, FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
+from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, parse_day
 from webui.api import WHOLE_NUMBER, is_api_path, query_string_is_utf8
 
 pages = Blueprint("pages", __name__)
@@ -71,6 +71,14 @@ def _as_read(text: str) -> str:
     return "".join(c for c in normalize_text(text) if c.isspace() or unicodedata.category(c) != "Cc")
 
 
+def _is_day(text: str) -> bool:
+    """Whether a date parameter names a day the search takes (`parse_day`: 2021-02-30 is none)."""
+    try:
+        return parse_day(text, "date") is not None
+    except InvalidParameter:
+        return False
+
+
 @dataclass(frozen=True)
 class SearchParams:
     """The search state carried by every link of a results page (defaults left out of URLs)."""
@@ -105,8 +113,8 @@ class SearchParams:
             self,
             sort=self.sort if self.sort in SORTS else "relevance",
             field=self.field if self.field in FIELD_CHOICES else "all",
-            date_from=self.date_from if DAY.fullmatch(self.date_from) else "",
-            date_to=self.date_to if DAY.fullmatch(self.date_to) else "",
+            date_from=self.date_from if _is_day(self.date_from) else "",
+            date_to=self.date_to if _is_day(self.date_to) else "",
         )
 
     def query_args(self) -> dict[str, str | int]:

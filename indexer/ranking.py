@@ -347,11 +347,8 @@ class QueryBuilder:
             return []
         if any(has_marks(t.exact) and t.exact not in self.abbreviations.spellings for t in tokens):
             return []
-        kept_out = []
-        for form in found[1]:  # the typed words by positions; the others too after an initialism's part
-            apart = range(1, len(form)) if form == words else _printed_apart(form)
-            kept_out.append(self._sequence(form, parts, exact=form == words or bool(apart), apart=apart))
-        return kept_out
+        return [self._sequence(form, parts, exact=True, apart=range(1, len(form))) if form == words
+                else self._form_together(form, parts) for form in found[1]]
 
     def _dates(self, clause: Clause, meanings: Sequence[Meaning]) -> list[Any]:
         """A short query's dates typed day/month ("20/11", "6/12/2017"): each its numbers side by
@@ -640,8 +637,14 @@ class QueryBuilder:
         if len(form) == 1:
             return self._fields(parts, "", form[0], 1.0)
         words = [self._fields(parts, "", f, 1.0) for f in form]
+        return wq.And([self._form_together(tuple(form), parts), *words])
+
+    @classmethod
+    def _form_together(cls, form: tuple[str, ...], parts: Sequence[str]) -> Any:
+        """Where a form of an abbreviation group that was not typed stands together (scores
+        nothing): by positions after an initialism's part (`_printed_apart`), else its pairs."""
         apart = _printed_apart(form)
-        return wq.And([self._sequence(tuple(form), parts, exact=bool(apart), apart=apart), *words])
+        return cls._sequence(form, parts, exact=bool(apart), apart=apart)
 
     def _held_to_marks(
         self, readings: Sequence[tuple[str, ...]], spellings: Sequence[tuple[str, ...] | None], parts: Sequence[str]

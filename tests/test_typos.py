@@ -601,3 +601,26 @@ def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its
 
     assert fits("của nôg là", 1) == "ong"
     assert fits("nôg", 0) is None  # "ông" 20 times, "nô" 10: no margin without neighbours
+
+
+def test_a_rare_word_is_shown_as_the_common_slip_its_neighbour_holds_not_the_contexts_first() -> None:
+    """ "tham nhun": "nhun" is printed once, never next to "tham". The context ranks "nhua"
+    first (printed twice, after "tham": it fits for its rarity), but "tham nhung" is printed
+    SHOWN_HELD times as often, and "nhung" SLIP_RARITY times as often as "nhun": a short query
+    shows "nhung" (`held_slip`), and its rarity is weighed against that word, the one shown,
+    not the context's first (news-50k: `tham nhun` was offered nothing, "tham nhũng" being in
+    629 articles). It is only shown: "nhun" still matches as typed."""
+    from indexer.keyboard import DictSupport
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+    from indexer.typo_evidence import SLIP_RARITY
+
+    texts = [*(f"Vụ tham nhũng số {i} bị xử." for i in range(SLIP_RARITY))]
+    texts += ["Tấm thảm nhựa mới.", "Thảm nhựa cũ.", "Cô nhún vai."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+    assert next(c for c, _ in index.in_context(["tham", "nhun"], 1, support.pair_df, limit=2)) == "nhua"
+    parsed = parse_query("tham nhun")
+    meaning = next(m for m in interpret(parsed, parsed.text, support, index).values() if ("nhun", 1.0) in m.forms)
+    assert meaning.forms[0] == ("nhun", 1.0) and ("nhung", SUGGESTED_WEIGHT) in meaning.forms
+    assert meaning.how == "typo" and meaning.shown == "nhung"

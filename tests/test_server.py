@@ -102,6 +102,33 @@ def test_requests_are_logged(server: Server) -> None:
 # --- starting and failing to start -----------------------------------------------------------------
 
 
+def test_the_readmes_python_client_reads_an_article_whose_id_any_file_name_may_give(tmp_path: Path) -> None:
+    """The README's standard-library client, run as printed against a served index whose
+    article's id is a Vietnamese file name with a space, "?" and "#": it put the id into the
+    URL as it was, an `InvalidURL` here, and `q?a#b` asked for article `q` (bug hunt 82)."""
+    import re
+    import shutil
+
+    from indexer.index import build_index
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    client = next(block for block in re.findall(r"```python\n(.*?)```", readme, re.S) if "urllib.request" in block)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(SEEDS / f"{SEED_ID}.txt", pages / "Đảng ủy khối?#1.txt")
+    build_index([pages], tmp_path / "index", procs=1)
+    with running(tmp_path / "index", tmp_path) as srv:
+        assert 'BASE = "http://127.0.0.1:8000/api"' in client
+        script = client.replace('BASE = "http://127.0.0.1:8000/api"', f'BASE = "{srv.url}/api"')
+        result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+        article = requests.get(srv.url + "/api/articles/%C4%90%E1%BA%A3ng%20%E1%BB%A7y%20kh%E1%BB%91i%3F%231",
+                               timeout=10).json()
+    assert result.returncode == 0, result.stderr
+    assert article["id"] == "Đảng ủy khối?#1"
+    assert "/api/articles/%C4%90%E1%BA%A3ng%20%E1%BB%A7y%20kh%E1%BB%91i%3F%231" in result.stdout
+    assert result.stdout.rstrip("\n").splitlines()[-1] == article["lead"]  # the client's last line
+
+
 def test_port_in_use_is_a_clear_error(server: Server, seed_index: Path) -> None:
     started = time.monotonic()
     result = subprocess.run(

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from indexer import __version__
+from indexer.ranking import PASSAGE_WORDS
 from indexer.search import (
     FIELD_CHOICES,
     MAX_PER_PAGE,
@@ -111,7 +112,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "CaptionHit": {
         "type": "object",
-        "description": "A photo caption matching the query, highlighted.",
+        "description": "A photo caption holding the query's words; marked only where captions were searched.",
         "required": ["index", "position", "html"],
         "properties": {
             "index": {**_INT, "minimum": 0, "description": "index into the article's captions"},
@@ -297,12 +298,16 @@ def _build() -> dict[str, Any]:
                     "summary": "Search articles",
                     "description": (
                         "Words match diacritic-insensitively. An article must hold every word of a 1–2 word "
-                        "query, all but one of 3–4, half of 5 or more (40% of a question), else any may. Syntax: "
+                        "query, all but one of 3–4, 40% of 5 or more (at least 3), and a fifth of a passage of "
+                        f"{PASSAGE_WORDS} or more; words the index lacks and a question's question words do not "
+                        "count; where no article holds that many, any word may (`partial`). Syntax: "
                         '"phrase", -exclude, OR, field:word (title:, body:, lead:, caption:; a space after '
                         "the colon is forgiven). A q with no "
                         f"searchable word (absent, empty, only punctuation) gives total 0. A q over "
                         f"{MAX_QUERY_CHARS} characters or {MAX_QUERY_TERMS} terms is cut, with "
-                        f"a `notice`; over {MAX_Q_ACCEPTED} characters it is refused (query_too_long). "
+                        f"a `notice`; over {MAX_Q_ACCEPTED} characters it is refused (query_too_long). The "
+                        "request line is limited to 8190 bytes (414, not JSON): percent-encoded, an accented "
+                        f"character takes up to 9, so cut a pasted text to {MAX_QUERY_CHARS} characters first. "
                         f"page × per_page may not exceed {MAX_RESULT_WINDOW}."
                     ),
                     "parameters": [
@@ -332,6 +337,8 @@ def _build() -> dict[str, Any]:
                     "summary": "One article as parsed",
                     "parameters": [
                         {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
+                         "description": "a hit's id, percent-encoded: an id is a file's name and may hold any "
+                                        "letter, a space, '?' or '#'",
                          "example": "000_731bbc153429bd94"}
                     ],
                     "responses": {
@@ -349,14 +356,16 @@ def _build() -> dict[str, Any]:
                     "operationId": "suggest",
                     "summary": "Title completions for search-as-you-type",
                     "description": (
-                        "Titles starting with q (diacritic- and case-insensitive), then titles with a "
-                        "word starting with q; where none does, the same for the letters that keystrokes "
-                        "typed with the input method off spell (Gios muaf: gio mua). An empty q gives no "
-                        "suggestions."
+                        "Titles starting with q, then titles with a word starting with q, each title once: "
+                        "diacritic- and case-insensitive, either i/y spelling of a whole word (kĩ thuật: Kỹ "
+                        "thuật), and titles that print the marks typed come first, at their start or inside "
+                        "(năm: Năm học … before Nam Định …). Where none does, keystrokes typed with the input "
+                        "method off are read as the letters they type (Gios muaf: gió mùa). An empty q gives "
+                        "no suggestions."
                     ),
                     "parameters": [
                         _query("q", {"type": "string", "maxLength": MAX_Q_ACCEPTED}, "what was typed so far",
-                               "dang uy"),
+                               "chieu"),
                         _query("limit", {"type": "integer", "minimum": 1, "maximum": SUGGEST_LIMIT,
                                          "default": SUGGEST_LIMIT}, "at most this many"),
                     ],

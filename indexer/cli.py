@@ -24,6 +24,7 @@ from indexer.index import (
     default_index_root,
     format_bytes,
     index_stats,
+    open_generation,
 )
 from indexer.ingest import IngestReport, expected_articles, shown_path
 from indexer.model import canonical_id, encodable_id
@@ -534,4 +535,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not (root / "current").exists():  # started before the first build (a container, a unit)
         print(f"vnsearch: no index at {root} yet: every request is answered 503 until "
               f"'vnsearch build --index {root}' makes one", file=sys.stderr)
+    else:  # a damaged one is named, as by every command: it was served as "try again later" (bug hunt 82)
+        gen, _ = current_meta(root)
+        open_generation(gen).close()
     return serve(root, host=args.host, port=args.port, workers=args.workers, threads=args.threads)

@@ -181,6 +181,29 @@ def test_a_bad_setting_is_one_line_before_any_worker_starts(tmp_path: Path, seed
     assert result.returncode == 2 and "--port 0 is not a TCP port to serve on" in result.stderr
 
 
+def test_a_damaged_index_is_named_by_serve_as_by_every_command(tmp_path: Path, seed_index: Path) -> None:
+    """`serve` on an index whose meta.json lost a count, or whose segment lost a file, said
+    "serving …" and answered 503 "try again later" with Retry-After for good, the reason only
+    in the log of API requests (bug hunt 82): it is one line and exit 2, as every command."""
+    import shutil
+
+    for damage in ("meta", "segment"):
+        index = tmp_path / damage
+        shutil.copytree(seed_index, index, symlinks=True)
+        gen = (index / "current").resolve()
+        if damage == "meta":
+            meta = json.loads((gen / "meta.json").read_text(encoding="utf-8"))
+            del meta["documents"]
+            (gen / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        else:
+            next(gen.glob("*.trm")).unlink()
+        result = subprocess.run([sys.executable, "-m", "indexer", "serve", "--port", str(free_port()),
+                                 "--index", str(index)], cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 2, (damage, result.stderr)
+        assert result.stderr.startswith("vnsearch: error: ") and result.stderr.rstrip().endswith("rebuild needed")
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
 def test_the_master_freezes_what_it_imported_before_forking(
     seed_index: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

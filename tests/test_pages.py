@@ -608,3 +608,22 @@ def test_a_related_item_the_archive_holds_opens_it_and_the_others_say_they_searc
     searched = [(a.get("aria-label"), a["href"]) for tag, a in parse(related).tags if tag == "a"][1:]
     assert searched and all(label.startswith("Tìm trong kho: ") and href.startswith("/search?q=")
                             for label, href in searched)
+
+
+def test_each_tip_of_the_home_page_finds_the_seed_article(tmp_path: Path) -> None:
+    """What a new user tries first, on the index `make serve` builds from seeds/ alone: two tips
+    found nothing there (`tieude:"hải phòng"`, the derived title cut before it; `doanh
+    nghiệp -covid`, the article naming Covid-19: bug hunt 82)."""
+    from indexer.index import build_index
+    from indexer.search import SearchService
+
+    build_index([REPO / "seeds"], tmp_path / "ix", procs=1)
+    home = create_app(tmp_path / "ix").test_client().get("/").get_data(as_text=True)
+    tips = home[home.index('class="tips"') :]
+    examples = [html_lib.unescape(code) for code in re.findall(r"<code>(.*?)</code>", tips)]
+    assert len(examples) >= 5 and "OR" in examples
+    service = SearchService(tmp_path / "ix")
+    for example in (e for e in examples if e != "OR"):
+        hits = service.search(example)["hits"]
+        assert [hit["id"] for hit in hits] == [SEED_ID], example
+

@@ -33,6 +33,7 @@ from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
 
 DEFAULT_SEEDS = Path("seeds")
+QUIET_HELP = "no progress bar or progress lines (the summary is still printed)"
 
 
 class CliError(Exception):
@@ -112,14 +113,14 @@ def _parser() -> argparse.ArgumentParser:
         default=BUILD_LIMIT_MB,
         help=f"postings held in memory by all writer processes before they write them apart (default {BUILD_LIMIT_MB})",
     )
-    b.add_argument("--quiet", action="store_true", help="no progress output")
+    b.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     b.set_defaults(func=cmd_build)
 
     u = sub.add_parser("update", help="add or replace articles by id without a full rebuild")
     u.add_argument("paths", nargs="+", type=Path, help="pages (.txt), .jsonl, .jsonl.gz, or folders")
     index_opt(u)
     u.add_argument("--strict", action="store_true", help="fail (and keep the index as it was) if any input is rejected")
-    u.add_argument("--quiet", action="store_true", help="no progress output")
+    u.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     u.set_defaults(func=cmd_update)
 
     dash_id = "An id starting with '-' goes after '--', options before it: vnsearch {} -- -x"
@@ -138,7 +139,7 @@ def _parser() -> argparse.ArgumentParser:
         "(as long as a full build)",
     )
     index_opt(d)
-    d.add_argument("--quiet", action="store_true", help="no progress output")
+    d.add_argument("--quiet", action="store_true", help=QUIET_HELP)
     d.set_defaults(func=cmd_delete)
 
     dash = "A query starting with '-' goes after '--', options before it: vnsearch search --limit 5 -- '-nam bộ'"
@@ -146,11 +147,16 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("query")
     s.add_argument("--limit", type=_whole(1, MAX_PER_PAGE), default=10,
                    help=f"results per page (1-{MAX_PER_PAGE}, default 10)")
-    s.add_argument("--page", type=_whole(1, MAX_RESULT_WINDOW), default=1)
-    s.add_argument("--sort", choices=list(SORTS), default="relevance")
-    s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", type=_day)
-    s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", type=_day)
-    s.add_argument("--field", choices=list(FIELD_CHOICES), default="all")
+    s.add_argument("--page", type=_whole(1, MAX_RESULT_WINDOW), default=1,
+                   help=f"page of results (from 1, default 1; page × limit at most {MAX_RESULT_WINDOW})")
+    s.add_argument("--sort", choices=list(SORTS), default="relevance",
+                   help="relevance (default), or by publication time, undated articles last")
+    s.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", type=_day,
+                   help="published on or after this day, Vietnam time (only dated articles match)")
+    s.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", type=_day,
+                   help="published on or before this day, Vietnam time (only dated articles match)")
+    s.add_argument("--field", choices=list(FIELD_CHOICES), default="all",
+                   help="where to search (default all; body is the lead and paragraphs)")
     s.add_argument("--json", action="store_true", help="print exactly the JSON of GET /api/search")
     index_opt(s)
     s.set_defaults(func=cmd_search)
@@ -163,14 +169,14 @@ def _parser() -> argparse.ArgumentParser:
     sh.set_defaults(func=cmd_show)
 
     st = sub.add_parser("stats", help="documents, captions, date range, size, build time, versions")
-    st.add_argument("--json", action="store_true")
+    st.add_argument("--json", action="store_true", help="print the numbers as JSON")
     index_opt(st)
     st.set_defaults(func=cmd_stats)
 
     sv = sub.add_parser("serve", help="serve the web UI and JSON API with a production WSGI server")
     index_opt(sv)
-    sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    sv.add_argument("--port", type=int, default=8000, help="TCP port (default 8000)")
     sv.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     sv.add_argument("--threads", type=int, default=2, help="threads per worker (default 2)")
     sv.set_defaults(func=cmd_serve)
@@ -458,7 +464,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         plural = "s" if pages > 1 else ""
         print(f"Page {result['page']} is past the last: {pages} page{plural} of {result['per_page']}.")
     elif not result["hits"]:
-        print("No results. Tips: try without diacritics, fewer words, or \"quotes\" for a phrase.")
+        # as the results page advises: quotes, exclusions, fields and dates only narrow a search
+        print("No results. Tips: check the spelling, use fewer or commoner words, or drop \"quotes\", "
+              "-exclusions, field: prefixes and dates.")
     return 0
 
 

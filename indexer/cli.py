@@ -28,6 +28,7 @@ from indexer.index import (
 )
 from indexer.ingest import IngestReport, expected_articles, shown_path
 from indexer.model import canonical_id, encodable_id
+from indexer.schema import public_article
 from indexer.search import DAY, FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, SearchService
 from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
@@ -497,12 +498,6 @@ def cmd_show(args: argparse.Namespace) -> int:
             print(f"  {rel.get('time') or ''}  {rel['title']}")
     return 0
 
-
-def public_article(article: dict[str, Any]) -> dict[str, Any]:
-    """The article JSON of GET /api/articles/ID (and `vnsearch show --json`)."""
-    keys = ("id", "title", "title_derived", "url", "published", "author", "lead", "paragraphs",
-            "captions", "related", "source")
-    return {k: article.get(k) for k in keys}
 
 
 def cmd_stats(args: argparse.Namespace) -> int:

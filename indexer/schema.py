@@ -116,3 +116,11 @@ def stored_article(searcher: Any, given: str) -> dict[str, Any] | None:
         return None
     stored = searcher.document(id=canonical_id(given))
     return stored["article"] if stored else None
+
+
+def public_article(article: dict[str, Any]) -> dict[str, Any]:
+    """The article JSON of GET /api/articles/ID and `vnsearch show --json`: the stored
+    article's public keys, in one place for both front ends."""
+    keys = ("id", "title", "title_derived", "url", "published", "author", "lead", "paragraphs",
+            "captions", "related", "source")
+    return {k: article.get(k) for k in keys}

@@ -21,8 +21,8 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
 from indexer import __version__
-from indexer.cli import public_article
 from indexer.index import IndexUnavailable
+from indexer.schema import public_article
 from indexer.search import (
     DAY,
     FIELD_CHOICES,

@@ -1,7 +1,7 @@
 """Generate the dev known-item query set for the relevance harness.
 
 Reads ``../shared/corpus/news-2k.jsonl`` (relative to the repo root) and writes
-``bench/queries/dev-news2k.tsv``: one base query per chosen article, each in four forms.
+``bench/queries/dev-news2k.tsv``: one base query per chosen article, each in five forms.
 
 Base queries imitate what a reader types to re-find an article they read: a short phrase from
 the title, a few title words, a distinctive phrase from the lead or the body, or a named entity

@@ -129,7 +129,7 @@ class _FastField:
 
     def add(self, tokens: Columns) -> int:
         """Index the next document's tokens; returns the field length (terms indexed), which
-        is also what tells the documents' terms apart at flush (see `_write_fast_field`)."""
+        is also what tells the documents' terms apart at flush (see `_fast_postings`)."""
         terms, positions = self.analyzer.column_terms(tokens)
         self.tids.fromlist(list(map(self.vocab.__getitem__, terms)))
         if self.positional:
@@ -141,7 +141,7 @@ class _FastField:
 
     def postings(self) -> tuple[list[str], np.ndarray, np.ndarray | None]:
         """(terms by id, term id of each token, its position or None), tokens in document
-        order, for `_write_fast_field`."""
+        order, for `_fast_postings`."""
         positions = np.frombuffer(self.positions, dtype=np.int32) if self.positional else None
         return list(self.vocab), np.frombuffer(self.tids, dtype=np.int32), positions
 

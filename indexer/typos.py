@@ -111,8 +111,9 @@ class TypoIndex:
 
     Built from `{folded_syllable: document_frequency}` once per index generation (news-50k's
     lexicon: see bench/typos.py for time and memory). Only alphabetic entries are kept: numbers
-    and codes ("u23", "2020") are not misspelled words. Meant for query words the index lacks
-    (misspellings.typo_candidates does that check): a known word's neighbours are other words.
+    and codes ("u23", "2020") are not misspelled words. Asked for a word the index lacks
+    (`misspellings.typo_candidates`) and for a known one a slip of the keys may have made
+    (`misspellings.slip_candidates`, which keeps only those its neighbours hold).
     """
 
     def __init__(self, lexicon: Mapping[str, int]) -> None:
@@ -160,7 +161,7 @@ class TypoIndex:
 
     def _near(self, word: str, maxdist: int) -> Iterator[tuple[str, int, int]]:
         """(candidate, distance, df) for lexicon words within `maxdist` of `word`, itself excluded.
-        None for a word longer than any within reach (MAX_LENGTH + maxdist): its deletions, built
+        Nothing for a word longer than any within reach (MAX_LENGTH + maxdist): its deletions, built
         to be looked up, cost the cube of its length (a 500-letter word: 2.8 s and 0.5 GB, bug
         hunt 78)."""
         if len(word) > MAX_LENGTH + maxdist:

@@ -33,13 +33,13 @@ import zlib
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from indexer.analysis import normalize_text
 from indexer.encodings import UndecodableError, decode_as, detect_encoding
-from indexer.model import Article, Caption, Related, canonical_id, encodable_id
+from indexer.model import VIETNAM_TIME, Article, Caption, Related, canonical_id, encodable_id
 from indexer.sentences import closes_abbreviation
 
 __all__ = [
@@ -54,7 +54,6 @@ __all__ = [
     "parse_page",
 ]
 
-VIETNAM_TZ = timezone(timedelta(hours=7), "ICT")
 # A page or a JSON Lines record larger is refused: a scraped article is a few KB (news-50k's
 # largest record is 50 KB), and one of 44 MB (a site dump, an embedded image) took 2.4 GB to
 # build and 3-5 s of CPU in every search that matched it.
@@ -152,7 +151,7 @@ def _stamp_iso(m: re.Match[str]) -> str | None:
     """ISO 8601 in Vietnam time for a matched HH:MM DD/MM/YYYY, None if no such moment;
     IngestError for a year out of range (`_archive_date`)."""
     try:
-        dt = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["hh"]), int(m["mm"]), tzinfo=VIETNAM_TZ)
+        dt = datetime(int(m["y"]), int(m["m"]), int(m["d"]), int(m["hh"]), int(m["mm"]), tzinfo=VIETNAM_TIME)
     except ValueError:
         return None
     return _archive_date(dt, f"{m['hh']}:{m['mm']} {m['d']}/{m['m']}/{m['y']}")
@@ -189,18 +188,18 @@ def _parse_published(value: Any) -> str | None:
     m = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
     try:
         if m:
-            dt = datetime(int(m[3]), int(m[2]), int(m[1]), tzinfo=VIETNAM_TZ)
+            dt = datetime(int(m[3]), int(m[2]), int(m[1]), tzinfo=VIETNAM_TIME)
         else:
             dt = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
             if dt.tzinfo is None:
-                dt = dt.replace(tzinfo=VIETNAM_TZ)
+                dt = dt.replace(tzinfo=VIETNAM_TIME)
     except ValueError:
         raise IngestError(f"invalid published date {text[:40]!r}") from None
     # in the archive's own time, as the date filters read days (`search._date_filter`): the
     # month facet, the date shown and `stats` take the date from this text, and a time given in
     # another zone ("2021-12-31T20:00:00-05:00") fell in 2021 there and in 2022 for the filters
     try:
-        local = dt.astimezone(VIETNAM_TZ)
+        local = dt.astimezone(VIETNAM_TIME)
     except OverflowError:  # "9999-12-31T23:59:59Z" is in the year 10000 in Hà Nội
         local = None
     return _archive_date(local, text)

@@ -46,8 +46,8 @@ from indexer.read_marks import (
     restored_marks,
 )
 from indexer.slips import held_slip, names_only, slip_sureness, taken_slip
-from indexer.typo_evidence import SUGGESTED_WEIGHT as TYPO_WEIGHT
 from indexer.typo_evidence import (
+    SUGGESTED_WEIGHT,
     TAKEN_WEIGHT,
     pair_docs,
     taken_as,
@@ -143,10 +143,10 @@ def interpret(
             elif sure is None and not meaning.changed and not clause.phrase and restorer is not None and support:
                 meaning = misfit_marks(meaning, tokens, i, restorer, support, text)
             if sure in ("taken", "unspelled"):
-                typed_weight = TYPO_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
+                typed_weight = SUGGESTED_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
                 meaning = taken_slip(meaning, slipped, held, text[tok.start : tok.end], support, typed_weight)
             else:  # matched only (see slip_candidates); shown as the correction only if sure
-                meaning = replace(meaning, forms=meaning.forms + new_forms(meaning, slipped, TYPO_WEIGHT))
+                meaning = replace(meaning, forms=meaning.forms + new_forms(meaning, slipped, SUGGESTED_WEIGHT))
                 if sure == "shown":
                     meaning = replace(meaning, shown=held, how="typo")
             meaning = _grouped_number(meaning, support)
@@ -453,7 +453,7 @@ def _understood_words(
                 candidates = [fits, *(c for c in candidates if c != fits)]  # shown, and its spelling preferred
         extra = (
             *new_forms(meaning, [taken] if taken else [], TAKEN_WEIGHT),
-            *new_forms(meaning, [c for c in candidates if c != taken], TYPO_WEIGHT),
+            *new_forms(meaning, [c for c in candidates if c != taken], SUGGESTED_WEIGHT),
         )
         if extra:
             how = meaning.how if meaning.changed else "typo"

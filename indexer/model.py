@@ -8,9 +8,14 @@ character offsets computed on it are the offsets the highlighter uses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta, timezone
 from typing import Any
 
 from indexer.analysis import normalize_text
+
+# The archive's time zone: ingest stores publication times in it, and a date filter's days
+# are read in it (`search._date_filter`)
+VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 
 def canonical_id(given: str) -> str:

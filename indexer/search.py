@@ -16,7 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +32,7 @@ from indexer.index import IndexUnavailable
 from indexer.keyboard import base_letters, typed_so_far
 from indexer.matching import Executor
 from indexer.meanings import interpret, unquote_found_nowhere
+from indexer.model import VIETNAM_TIME
 from indexer.query import (
     ABBREVIATIONS_FILE,
     FIELD_ALIASES,
@@ -72,7 +73,6 @@ CONTEXT_HITS = 3  # the hits whose titles and snippets "did you mean" reads (`_c
 # more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k;
 # bench/journal/relevance.md, stop 47)
 SORTS = ("relevance", "newest", "oldest")
-VIETNAM = timezone(timedelta(hours=7))
 
 
 class InvalidParameter(ValueError):
@@ -743,9 +743,9 @@ def _date_filter(date_from: str | None, date_to: str | None) -> Any:
         raise InvalidParameter("invalid_date", "from must not be after to")
     # On `oldest`, where undated articles are UNDATED_OLDEST, past every day: on `published`
     # they are 0, and a range starting at 1 to keep them out lost every article dated before 1970.
-    lo = int(datetime(start.year, start.month, start.day, tzinfo=VIETNAM).timestamp()) if start else None
+    lo = int(datetime(start.year, start.month, start.day, tzinfo=VIETNAM_TIME).timestamp()) if start else None
     hi = (
-        int(datetime(end.year, end.month, end.day, tzinfo=VIETNAM).timestamp()) + 86399
+        int(datetime(end.year, end.month, end.day, tzinfo=VIETNAM_TIME).timestamp()) + 86399
         if end
         else UNDATED_OLDEST - 1
     )

@@ -17,12 +17,12 @@ from indexer.typo_evidence import (
     SHORT_QUERY,
     SLIP_PAIR_SHARE,
     SLIP_RARITY,
+    SUGGESTED_WEIGHT,
     TAKEN_WEIGHT,
     likeliest_slip,
     neighbour_pairs,
     pair_docs,
 )
-from indexer.typo_evidence import SUGGESTED_WEIGHT as TYPO_WEIGHT
 from indexer.word_meaning import Meaning, Restores, new_forms
 
 SHOWN_HELD = 10  # see held_slip
@@ -173,7 +173,7 @@ def taken_slip(
     `typed_weight` where they spell no syllable (`slip_sureness`)."""
     rest = [c for c in slipped if c != best]
     as_typed = tuple((f, min(w, typed_weight)) for f, w in meaning.forms)
-    forms = (*new_forms(meaning, [best], TAKEN_WEIGHT), *as_typed, *new_forms(meaning, rest, TYPO_WEIGHT))
+    forms = (*new_forms(meaning, [best], TAKEN_WEIGHT), *as_typed, *new_forms(meaning, rest, SUGGESTED_WEIGHT))
     carried = printed_carried(typed, best, support) if has_marks(typed) else None
     return replace(meaning, forms=forms, exact=carried or meaning.exact, shown=best, how="typo")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from indexer.analysis import Syllable, fold, has_marks, iy_variant
-from indexer.typo_evidence import SUGGESTED_WEIGHT as TYPO_WEIGHT
+from indexer.typo_evidence import SUGGESTED_WEIGHT
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class Meaning:
         one the word is shown as; they match, to rank, but "xuat khua gao" (shown "xuất khẩu
         gạo") marked "khá" and "khả" in hits that print them."""
         shown = fold(self.shown)
-        return tuple(f for f, w in self.forms if w > TYPO_WEIGHT or f in (shown, iy_variant(shown)))
+        return tuple(f for f, w in self.forms if w > SUGGESTED_WEIGHT or f in (shown, iy_variant(shown)))
 
 
 class Restores(Protocol):

@@ -40,7 +40,7 @@ from typing import Any, BinaryIO
 from indexer.analysis import normalize_text
 from indexer.encodings import UndecodableError, decode_as, detect_encoding
 from indexer.model import VIETNAM_TIME, Article, Caption, Related, canonical_id, encodable_id
-from indexer.sentences import closes_abbreviation
+from indexer.sentences import first_sentence
 
 __all__ = [
     "IngestError",
@@ -321,18 +321,6 @@ def _split_trailer(lines: list[str]) -> tuple[int, list[Related]]:
 # --- titles -------------------------------------------------------------------------------------
 
 MAX_TITLE_CHARS = 110
-_SENTENCE_END = re.compile(r"[.!?…][\"”’)]*\s+(?=[\"“(\[\d]|[^\W\d_])")
-
-
-def _first_sentence(text: str) -> str:
-    for m in _SENTENCE_END.finditer(text):
-        head = text[: m.start() + 1]
-        if head.endswith(".") and closes_abbreviation(text, m.start()):
-            continue  # "TP.", "Q.", "N.V." are abbreviations, not sentence ends
-        following = text[m.end() : m.end() + 1]
-        if following.isupper() or following in '"“([0123456789':
-            return head.strip()
-    return text.strip()
 
 
 def derive_title(lead: str, paragraphs: Sequence[str] = ()) -> str:
@@ -340,7 +328,7 @@ def derive_title(lead: str, paragraphs: Sequence[str] = ()) -> str:
     paragraph's), without its final period. Over 110 characters it is cut at the last clause
     break (", ", " - ", ": ") after 40 characters, else at a word, and ends with "…"."""
     source = lead.strip() or next((p for p in paragraphs if p.strip()), "")
-    sentence = _first_sentence(source)
+    sentence = first_sentence(source)
     if len(sentence) <= MAX_TITLE_CHARS:
         if sentence.endswith(".") and not sentence.endswith(".."):
             return sentence[:-1].rstrip() or sentence  # a lone "." stays: a title is never empty

@@ -18,7 +18,7 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, gap_joins, syllable_spans
-from indexer.sentences import closes_abbreviation
+from indexer.sentences import sentence_spans
 
 SNIPPET_CHARS = 240
 SNIPPET_SCAN_CHARS = 20_000  # snippets come from the first 20,000 characters of a paragraph
@@ -27,9 +27,6 @@ Scan = tuple[list[int], list[str]]  # where a block's one scan found terms, and 
 
 # --- snippets and highlighting -----------------------------------------------------------------
 
-# A sentence ends at . ! ? or … before whitespace and more text (the whitespace is between
-# sentences). Matched from the mark, not with a look-behind from the space: twice as fast.
-_SENTENCE_END = re.compile(r"[.!?…]\s+(?=\S)")
 # After folding, only these are known to hold no letter the analyzer folds differently.
 _UNBOUNDED = re.compile(r"[^\x00-\x7f\u00a0-\u00bf\u2000-\u206f]")
 
@@ -405,12 +402,12 @@ class Highlighter:
         Second: that scan's hits (`Scan`), or None when the block was bounded sentence by sentence."""
         scan = self._scan(text, folded)
         if scan is None:
-            spans = _sentences(text)
+            spans = sentence_spans(text)
             pairs = list(zip(spans, self._bounds(text, spans, folded), strict=True))
             return [p for i, p in enumerate(pairs) if p[1][0] or (first and i == 0)], None
         if not scan[0]:
-            return ([(_sentences(text, through=0)[0], (0, 0))] if first else []), scan
-        spans = _sentences(text, through=scan[0][-1])
+            return ([(sentence_spans(text, through=0)[0], (0, 0))] if first else []), scan
+        spans = sentence_spans(text, through=scan[0][-1])
         starts = [s for s, _ in spans]
         by_sentence: dict[int, list[str]] = {}
         for at, term in zip(*scan, strict=True):  # a match lies inside one sentence (none holds a space)
@@ -533,22 +530,6 @@ def _whole_words(terms: set[str]) -> re.Pattern[str] | None:
 
 
 _WORD_EDGES = re.compile(r"[0-9a-z_](?:.*[0-9a-z_])?", re.DOTALL)
-
-
-def _sentences(text: str, through: int | None = None) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of `text`, in order; the whitespace between is in none.
-    `through`: only up to the sentence holding that offset (a snippet wants none after its
-    last term)."""
-    spans, start = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        if text[m.start()] == "." and closes_abbreviation(text, m.start()):  # "TP. HCM"
-            continue
-        spans.append((start, m.start() + 1))
-        start = m.end()
-        if through is not None and through <= m.start():
-            return spans
-    spans.append((start, len(text)))
-    return spans
 
 
 def _widen(text: str, span: tuple[int, int], limit: int, matches: list[tuple[int, int, str]]) -> tuple[int, int]:

@@ -10,13 +10,12 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import fold_quick
-from indexer.sentences import closes_abbreviation
+from indexer.sentences import closes_abbreviation, sentence_spans
 from indexer.snippets import (
     SNIPPET_CHARS,
     SNIPPET_SCAN_CHARS,
     Highlighter,
     _adjacent,
-    _sentences,
     _whole_words,
     _widen,
 )
@@ -112,7 +111,7 @@ def test_ascii_word_edges_find_what_the_look_arounds_find(text: str, terms: set[
     pattern = _whole_words(terms)
     assert pattern is not None and pattern.flags & re.ASCII
     assert [m.span() for m in pattern.finditer(folded)] == [m.span() for m in reference.finditer(folded)]
-    assert _sentences(text) == _reference_sentences(text)
+    assert sentence_spans(text) == _reference_sentences(text)
 
 
 @settings(max_examples=300, deadline=None)
@@ -125,7 +124,7 @@ def test_widened_matches_are_the_window_analyzed(
     """A snippet's window analyzed as the sentence's known matches plus its neighbours finds
     what analyzing the whole window finds."""
     highlighter = Highlighter(terms, phrases=phrases, beside=beside)
-    for span in _sentences(text):
+    for span in sentence_spans(text):
         inside = highlighter._matches(text, *span)
         s, e = _widen(text, span, limit, inside)
         assert highlighter._widened_matches(text, s, e, span, inside) == highlighter._matches(text, s, e)
@@ -145,7 +144,7 @@ def test_pieces_around_the_scan_hits_are_the_range_analyzed(
     bounded, scan = highlighter._candidates(text, folded, first=True)
     if scan is None:
         return  # bounded sentence by sentence: analyzed whole
-    edges = sorted({0, len(text), *(m.end() for m in re.finditer(r"\s", text)), *(s for s, _ in _sentences(text))})
+    edges = sorted({0, len(text), *(m.end() for m in re.finditer(r"\s", text)), *(s for s, _ in sentence_spans(text))})
     lo, hi = sorted(edges[min(c, len(edges) - 1)] for c in cuts)
     assert highlighter._analyzed(text, lo, hi, scan) == highlighter._matches(text, lo, hi)
     for span, _ in bounded:
@@ -155,7 +154,7 @@ def test_pieces_around_the_scan_hits_are_the_range_analyzed(
 def test_a_sentence_does_not_end_at_an_abbreviations_period() -> None:
     """"TP. HCM" was two sentences, so no snippet held both halves of `TPHCM`'s "tp hcm"."""
     text = "Mưa ở TP. HCM và Q. 1 lúc 5 giờ. PGS. TS. Nguyễn Văn A. nói. Tại TP.HCM. Ông về. Hỏi (Tp. Huế)? Có."
-    assert [text[s:e] for s, e in _sentences(text)] == [
+    assert [text[s:e] for s, e in sentence_spans(text)] == [
         "Mưa ở TP. HCM và Q. 1 lúc 5 giờ.", "PGS. TS. Nguyễn Văn A. nói.", "Tại TP.HCM.", "Ông về.", "Hỏi (Tp. Huế)?",
         "Có."]
 
@@ -164,8 +163,8 @@ def test_a_sentence_does_not_end_at_an_abbreviations_period() -> None:
 @given(text=_TEXT, at=st.integers(0, 400))
 def test_sentences_through_an_offset_are_the_first_ones(text: str, at: int) -> None:
     """Sentences only up to the one holding an offset are the start of all the sentences."""
-    spans = _sentences(text)
-    first = _sentences(text, through=at)
+    spans = sentence_spans(text)
+    first = sentence_spans(text, through=at)
     assert first == spans[: len(first)]
     assert first[-1][1] > at or first == spans
 

@@ -420,7 +420,7 @@ def _add_initialism_aliases(text: str, tokens: list[Syllable]) -> None:
         if tok.alias:
             continue
         surface = text[tok.start : tok.end]
-        initial = surface.isalpha() and surface.isupper() and len(surface) <= MAX_INITIALISM_PART
+        initial = _is_initial(surface)
         if initial and run and _INITIALISM_GAP.fullmatch(text, run[-1].end, tok.start):
             run.append(tok)
             continue

@@ -29,12 +29,13 @@ from indexer.typo_evidence import (
 )
 from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex
 
+CANDIDATES_PER_WORD = 3  # typo or slip candidates matched for one word, at most
+
 
 def typo_candidates(
     understood: Understood,
     support: Support,
     index: TypoIndex,
-    limit: int = 3,
     keyed: KeyedSlips | None = None,
 ) -> list[list[str]]:
     """Per word, folded typo candidates to match besides its `folded_forms` (at a lower weight:
@@ -47,6 +48,7 @@ def typo_candidates(
     slip away decode to (`keyed`, a `KeyedSlips` of the query) come first.
     """
     chosen = [w.chosen.folded for w in understood.words]
+    limit = CANDIDATES_PER_WORD
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
         found: list[str] = []
@@ -181,7 +183,7 @@ def carried_marks(typed: str, candidate: str, whole: bool = False) -> str | None
 SLIP_PAIR_DOCS = 2
 
 
-def slip_candidates(understood: Understood, support: Support, index: TypoIndex, limit: int = 3) -> list[list[str]]:
+def slip_candidates(understood: Understood, support: Support, index: TypoIndex) -> list[list[str]]:
     """Per word, folded spellings to match at a lower weight for a word the index KNOWS but a
     slip of the keys may have made (`_may_be_slip`): the candidates the index holds next to a
     neighbour ("cahn ta" → "canh": keywords/typo MRR@10 0.852 → 0.873 with the two-letter rule
@@ -224,8 +226,8 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex, 
                     if c not in word.folded_forms
                     and pair_docs(chosen, i, c, support.pair_df) >= need
                     and (not marked or printed_carried(word.raw, c, support))
-                ][:limit]
-        out.append(list(dict.fromkeys(found))[:limit])
+                ][:CANDIDATES_PER_WORD]
+        out.append(list(dict.fromkeys(found))[:CANDIDATES_PER_WORD])
     return out
 
 

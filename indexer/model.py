@@ -73,6 +73,7 @@ class Article:
 
     @property
     def body(self) -> str:
+        """The paragraphs as one text, as the `body` part is searched (`schema.part_texts`)."""
         return "\n".join(self.paragraphs)
 
     def to_dict(self) -> dict[str, Any]:

@@ -81,7 +81,7 @@ def part_texts(article: Article) -> dict[str, str]:
     return {
         "title": article.title,
         "lead": article.lead,
-        "body": "\n".join(article.paragraphs),
+        "body": article.body,
         "caption": "\n".join(c.text for c in article.captions),
     }
 

@@ -46,11 +46,11 @@ __all__ = [
     "UndecodableError",
     "decode_as",
     "decode_tcvn3",
-    "decode_vni",
+    "decode_vni_windows",
     "detect_encoding",
     "encode_cp1258",
     "encode_tcvn3",
-    "encode_vni",
+    "encode_vni_windows",
     "is_vietnamese_syllable",
     "vietnamese_score",
 ]
@@ -187,13 +187,13 @@ for _seq, _ch in _VNI_DECODE.items():
 _VNI_PATTERN = re.compile("|".join(re.escape(s) for s in sorted(_VNI_DECODE, key=len, reverse=True)))
 
 
-def decode_vni(data: bytes) -> str:
+def decode_vni_windows(data: bytes) -> str:
     """VNI-Windows bytes to Unicode: Windows-1252 first, then base + mark sequences to letters."""
     text = "".join(map(_CP1252.__getitem__, data))
     return _VNI_PATTERN.sub(lambda m: _VNI_DECODE[m.group()], text)
 
 
-def encode_vni(text: str) -> bytes:
+def encode_vni_windows(text: str) -> bytes:
     """Unicode to VNI-Windows. Raises ValueError for characters VNI cannot hold (Latin-1
     letters such as "é" would read back as Vietnamese, so they are refused too)."""
     mark_bytes = {ord(c.encode("cp1252")) for seq in _VNI_ENCODE.values() for c in seq if not c.isascii()}
@@ -288,7 +288,7 @@ def decode_as(data: bytes, encoding: str) -> str:
     if encoding == "tcvn3":
         return decode_tcvn3(data)
     if encoding == "vni":
-        return decode_vni(data)
+        return decode_vni_windows(data)
     if encoding == "utf-16" and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode(_bomless_utf16(data) or "utf-16")
     if encoding == "utf-8-strays":

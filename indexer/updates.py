@@ -115,7 +115,7 @@ def _update_all(change: _Change, articles: Iterable[Article], progress: Progress
     # Whoosh's writer commits when the block ends, and cancels if it raises
     with change.ix.writer(**WRITER_OPTIONS) as writer, change.ix.searcher() as searcher:
         for article in articles:
-            old = replaced.get(article.id) or _stored_article(searcher, article.id)
+            old = replaced.get(article.id) or _stored_record(searcher, article.id)
             if old is not None:
                 change.readings.remove(old)
             change.readings.add(article)
@@ -128,7 +128,8 @@ def _update_all(change: _Change, articles: Iterable[Article], progress: Progress
     return added
 
 
-def _stored_article(searcher: Any, article_id: str) -> Article | None:
+def _stored_record(searcher: Any, article_id: str) -> Article | None:
+    """The stored article of an id as an Article (`schema.stored_article` gives its dict)."""
     stored = stored_article(searcher, article_id)
     return Article.from_dict(stored) if stored else None
 
@@ -173,7 +174,7 @@ def delete_articles(
         current, _ = current_meta(root)
         ix = open_generation(current)
         with ix.searcher() as searcher:
-            found = {i: _stored_article(searcher, i) for i in dict.fromkeys(ids)}
+            found = {i: _stored_record(searcher, i) for i in dict.fromkeys(ids)}
             doomed = [article for article in found.values() if article is not None]
             missing = [i for i, article in found.items() if article is None]
             if not doomed:

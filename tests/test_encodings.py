@@ -20,11 +20,11 @@ from indexer.encodings import (
     UndecodableError,
     decode_as,
     decode_tcvn3,
-    decode_vni,
+    decode_vni_windows,
     detect_encoding,
     encode_cp1258,
     encode_tcvn3,
-    encode_vni,
+    encode_vni_windows,
     is_vietnamese_syllable,
 )
 
@@ -76,20 +76,20 @@ def test_tcvn3_uppercase_toned_letters_fall_back_to_lowercase_codes() -> None:
 def test_vni_classic_mojibake_reads_back() -> None:
     # VNI text in Windows-1252: "Vieät Nam", "Ñaø Naüng", "Thaønh phoá Hoà Chí Minh".
     raw = "Vieät Nam, Ñaø Naüng, Thaønh phoá Hoà Chí Minh, ñöôïc, Nguyeãn, ÑAÛNG".encode("cp1252")
-    assert decode_vni(raw) == "Việt Nam, Đà Nẵng, Thành phố Hồ Chí Minh, được, Nguyễn, ĐẢNG"
+    assert decode_vni_windows(raw) == "Việt Nam, Đà Nẵng, Thành phố Hồ Chí Minh, được, Nguyễn, ĐẢNG"
 
 
 def test_vni_covers_every_letter_in_both_cases() -> None:
-    assert decode_vni(encode_vni(VIETNAMESE)) == VIETNAMESE
+    assert decode_vni_windows(encode_vni_windows(VIETNAMESE)) == VIETNAMESE
 
 
 def test_vni_accepts_a_mark_in_the_other_case() -> None:
-    assert decode_vni("AÙnh".encode("cp1252")) == decode_vni("Aùnh".encode("cp1252")) == "Ánh"
+    assert decode_vni_windows("AÙnh".encode("cp1252")) == decode_vni_windows("Aùnh".encode("cp1252")) == "Ánh"
 
 
 def test_encoders_refuse_what_they_cannot_hold() -> None:
     with pytest.raises(ValueError):
-        encode_vni("Señor")  # "ñ" is the byte VNI uses for "đ"
+        encode_vni_windows("Señor")  # "ñ" is the byte VNI uses for "đ"
     with pytest.raises(ValueError):
         encode_tcvn3("日本")
 
@@ -114,7 +114,7 @@ def test_cp1258_fixture_is_decomposed_and_normalizes_back() -> None:
         (lambda t: t.encode("utf-16-le"), "utf-16"),  # no BOM: found by its NUL bytes
         (encode_cp1258, "windows-1258"),
         (encode_tcvn3, "tcvn3"),
-        (encode_vni, "vni"),
+        (encode_vni_windows, "vni"),
     ],
 )
 def test_seed_in_every_encoding_is_detected_and_decoded(encode, name: str) -> None:
@@ -128,7 +128,7 @@ def test_seed_in_every_encoding_is_detected_and_decoded(encode, name: str) -> No
 @pytest.mark.parametrize("name", ["windows-1258", "tcvn3", "vni"])
 def test_short_legacy_text_is_detected(name: str) -> None:
     text = "Hội nghị Ban Chấp hành Đảng bộ tỉnh lần thứ ba được tổ chức tại Hà Nội."
-    encode = {"windows-1258": encode_cp1258, "tcvn3": encode_tcvn3, "vni": encode_vni}[name]
+    encode = {"windows-1258": encode_cp1258, "tcvn3": encode_tcvn3, "vni": encode_vni_windows}[name]
     assert detect_encoding(encode(text)) == name
 
 
@@ -169,7 +169,7 @@ def test_a_short_utf8_text_with_pasted_windows_1252_quotes_is_utf8() -> None:
     assert detect_encoding(brief) == "utf-8-strays"
     assert decode_as(brief, "utf-8-strays") == "Ninh Bình đón khách “du lịch”.\n"
     short = "Ninh Bình đón khách du lịch mùa xuân.\n"
-    for encode, name in ((encode_tcvn3, "tcvn3"), (encode_vni, "vni"), (encode_cp1258, "windows-1258")):
+    for encode, name in ((encode_tcvn3, "tcvn3"), (encode_vni_windows, "vni"), (encode_cp1258, "windows-1258")):
         assert detect_encoding(encode(short)) == name
 
 
@@ -188,7 +188,7 @@ _vietnamese_text = st.text(alphabet=VIETNAMESE + " .,;:!?-()0123456789\n", max_s
 @settings(max_examples=150, deadline=None)
 @given(_vietnamese_text)
 def test_vni_round_trip(text: str) -> None:
-    assert decode_vni(encode_vni(text)) == unicodedata.normalize("NFC", text)
+    assert decode_vni_windows(encode_vni_windows(text)) == unicodedata.normalize("NFC", text)
 
 
 @settings(max_examples=150, deadline=None)

@@ -25,7 +25,7 @@ if str(REPO) not in sys.path:  # when run as a script
     sys.path.insert(0, str(REPO))
 
 from indexer.analysis import normalize_text  # noqa: E402
-from indexer.encodings import encode_cp1258, encode_tcvn3, encode_vni  # noqa: E402
+from indexer.encodings import encode_cp1258, encode_tcvn3, encode_vni_windows  # noqa: E402
 from indexer.ingest import (  # noqa: E402
     IngestError,
     IngestReport,
@@ -524,7 +524,7 @@ def test_a_record_or_page_too_large_for_an_article_is_refused(tmp_path: Path, mo
         ("utf-16", lambda t: t.encode("utf-16")),
         ("windows-1258", encode_cp1258),
         ("tcvn3", encode_tcvn3),
-        ("vni", encode_vni),
+        ("vni", encode_vni_windows),
     ],
 )
 def test_seed_in_every_encoding_parses_the_same(tmp_path: Path, name: str, encode) -> None:

@@ -62,7 +62,7 @@ def _service() -> Any:
 # --- request parameters ------------------------------------------------------------------------
 
 
-def _as_read(text: str) -> str:
+def _query_as_searched(text: str) -> str:
     """The query as the search reads it (`normalize_text`: invisible and format characters
     dropped), without any control character but spaces: the page echoes it in its title, box
     and headings. A NUL went there raw (no HTML may hold one; `q=%00` was a results page, not
@@ -97,7 +97,7 @@ class SearchParams:
             raise InvalidParameter("invalid_encoding", "invalid_encoding: the query string is not UTF-8")
         args = request.args
         return cls(
-            q=_as_read(args.get("q", "")).strip(),
+            q=_query_as_searched(args.get("q", "")).strip(),
             page=_whole(args.get("page"), 1, "invalid_page"),
             per_page=_whole(args.get("per_page"), DEFAULT_PER_PAGE, "invalid_per_page"),
             sort=args.get("sort") or "relevance",
@@ -255,7 +255,7 @@ def _home() -> str:
 def _typed_query(exc: InvalidParameter) -> str:
     """The query to show back beside a parameter error: none where the query string is not
     UTF-8 (werkzeug's "%FF" is no text the user typed)."""
-    return "" if exc.code == "invalid_encoding" else _as_read(request.args.get("q", "")).strip()
+    return "" if exc.code == "invalid_encoding" else _query_as_searched(request.args.get("q", "")).strip()
 
 
 def _invalid(exc: InvalidParameter, params: SearchParams) -> Response:

@@ -285,8 +285,9 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
         if not tokens:
             continue
         n_terms += len(tokens)
-        if n_terms > MAX_QUERY_TERMS:
+        if n_terms > MAX_QUERY_TERMS:  # the query shown back is the one searched (bug hunt 82)
             parsed.truncated = True
+            parsed.text = parsed.text[: m.start()].rstrip()
             break
         if phrase is not None or negated or alias is not None:
             n_phrases += phrase is not None

@@ -190,6 +190,8 @@ def test_parse_query_bounds_length_and_terms() -> None:
     many = parse_query(" ".join("abcdefghij"[i % 10] for i in range(MAX_QUERY_TERMS + 50)))
     assert len(many.text) < MAX_QUERY_CHARS  # cut by its terms, not its length
     assert many.truncated and sum(len(c.tokens) for c in many.clauses) == MAX_QUERY_TERMS
+    # the text too: the API's `query` said all 170 words where the notice said 120 were searched
+    assert many.text == " ".join("abcdefghij"[i % 10] for i in range(MAX_QUERY_TERMS))
 
 
 # --- the search function, every parameter ----------------------------------------------------

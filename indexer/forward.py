@@ -130,11 +130,18 @@ def printed_phrase_in(
     )
 
 
+def searchable_blocks(article: Mapping[str, Any]) -> list[str]:
+    """Title, lead, each paragraph, each caption of a stored article, in the order of
+    `searchable_text`: what reads a part of that text (a snippet's lead and paragraphs) cuts it
+    by these, not by a layout of its own."""
+    captions = [c["text"] for c in article.get("captions") or []]
+    return [article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions]
+
+
 def searchable_text(article: Mapping[str, Any]) -> str:
     """Title, lead, paragraphs and captions of a stored article, joined by newlines: the text
     the proximity re-rank reads (from the forward index, or folded from this when absent)."""
-    captions = [c["text"] for c in article.get("captions") or []]
-    return "\n".join([article["title"], article.get("lead") or "", *article.get("paragraphs", []), *captions])
+    return "\n".join(searchable_blocks(article))
 
 
 def _paths(folder: Path, segment_id: str) -> tuple[Path, Path, Path, Path]:

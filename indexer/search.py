@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import os
 import re
 import threading
@@ -26,7 +27,7 @@ from whoosh import query as wq
 from indexer import ranking
 from indexer.analysis import fold, fold_quick, has_marks, iy_variant
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
-from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_text
+from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_blocks, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable
 from indexer.keyboard import base_letters, typed_so_far
@@ -139,24 +140,23 @@ class _StoredArticles:
     def folded_title(self, docnum: int) -> str | None:
         """The title, folded, cut from `folded_text` (None when folding changed the text's
         length)."""
-        folded = self.folded_text(docnum)
-        if len(folded) != len(self.searchable_text(docnum)):
-            return None
-        return folded[: len(self.get(docnum)["title"])]
+        parts = self._folded_parts(docnum)
+        return None if parts is None else parts[0]
 
     def folded_blocks(self, docnum: int) -> list[str] | None:
         """The lead and each paragraph, folded, cut from `folded_text` (None when folding
         changed the text's length, so offsets would not line up)."""
-        article = self.get(docnum)
+        parts = self._folded_parts(docnum)
+        return None if parts is None else parts[1 : 2 + len(self.get(docnum).get("paragraphs", []))]
+
+    def _folded_parts(self, docnum: int) -> list[str] | None:
+        """`folded_text` cut into the blocks it was joined from (`searchable_blocks`)."""
         folded = self.folded_text(docnum)
         if len(folded) != len(self.searchable_text(docnum)):
             return None
-        blocks = []
-        start = len(article["title"]) + 1
-        for block in [article.get("lead") or "", *article.get("paragraphs", [])]:
-            blocks.append(folded[start : start + len(block)])
-            start += len(block) + 1
-        return blocks
+        blocks = searchable_blocks(self.get(docnum))
+        starts = itertools.accumulate((len(block) + 1 for block in blocks), initial=0)
+        return [folded[start : start + len(block)] for start, block in zip(starts, blocks, strict=False)]
 
 
 class IndexSupport:

@@ -28,7 +28,7 @@ from indexer.index import (
 )
 from indexer.ingest import IngestReport, expected_articles, shown_path
 from indexer.model import canonical_id, encodable_id
-from indexer.schema import public_article
+from indexer.schema import body_blocks, public_article
 from indexer.search import DAY, FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, SearchService
 from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
@@ -483,15 +483,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if article["lead"]:  # a record may have none: no blank lines for it
         print()
         print(article["lead"])
-    captions = {}
-    for cap in article.get("captions") or []:
-        captions.setdefault(cap["position"], []).append(cap["text"])
-    for i, para in enumerate(article.get("paragraphs") or []):
-        for cap in captions.get(i, []):
-            print(f"\n  📷 {cap}")
-        print(f"\n{para}")
-    for cap in captions.get(len(article.get("paragraphs") or []), []):
-        print(f"\n  📷 {cap}")
+    for kind, text in body_blocks(article):
+        print(f"\n  📷 {text}" if kind == "caption" else f"\n{text}")
     if article.get("related"):
         print("\nRelated:")
         for rel in article["related"]:

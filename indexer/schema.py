@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from whoosh.codec.whoosh3 import W3Codec, W3TermInfo
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
@@ -124,3 +124,21 @@ def public_article(article: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "title", "title_derived", "url", "published", "author", "lead", "paragraphs",
             "captions", "related", "source")
     return {k: article.get(k) for k in keys}
+
+
+def body_blocks(article: dict[str, Any]) -> list[tuple[Literal["caption", "paragraph"], str]]:
+    """A stored article's body in reading order, as `vnsearch show` prints it and the article
+    page shows it: each caption before the paragraph at its position, those after the last
+    paragraph (a position out of range is read as the nearest end) last."""
+    paragraphs = article.get("paragraphs") or []
+    captions_at: dict[int, list[str]] = {}
+    for cap in article.get("captions") or []:
+        position = min(max(int(cap.get("position") or 0), 0), len(paragraphs))
+        captions_at.setdefault(position, []).append(cap["text"])
+    blocks: list[tuple[Literal["caption", "paragraph"], str]] = []
+    for i, para in enumerate(paragraphs):
+        blocks.extend(("caption", text) for text in captions_at.get(i, []))
+        blocks.append(("paragraph", para))
+    blocks.extend(("caption", text) for text in captions_at.get(len(paragraphs), []))
+    return blocks
+

@@ -22,7 +22,9 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from indexer.analysis import normalize_text
+from indexer.forward import searchable_blocks
 from indexer.index import IndexUnavailable
+from indexer.schema import body_blocks
 from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, parse_day
 from webui.api import WHOLE_NUMBER, is_api_path, query_string_is_utf8
 
@@ -278,23 +280,13 @@ def article(article_id: str) -> Any:
     if doc is None:
         return _error_page(404, "Không tìm thấy bài viết", "Không có bài viết nào với mã này trong kho lưu trữ.",
                            params, back=bool(q))
-    paragraphs = doc.get("paragraphs") or []
-    captions = [cap["text"] for cap in doc.get("captions") or []]
-    texts = [doc.get("title") or "", doc.get("lead") or "", *paragraphs, *captions]
+    texts = searchable_blocks(doc)
     highlighter = service.highlighter("" if request.args.get("mark") == "0" else q).within(texts)
 
     def mark(text: str) -> Markup:
         return Markup(highlighter.mark_all(text or ""))  # escaped text + our <mark> only
 
-    captions_at: dict[int, list[Markup]] = {}
-    for cap in doc.get("captions") or []:
-        position = min(max(int(cap.get("position") or 0), 0), len(paragraphs))
-        captions_at.setdefault(position, []).append(mark(cap["text"]))
-    blocks: list[tuple[str, Markup]] = []
-    for i, para in enumerate(paragraphs):
-        blocks.extend(("caption", c) for c in captions_at.get(i, []))
-        blocks.append(("paragraph", mark(para)))
-    blocks.extend(("caption", c) for c in captions_at.get(len(paragraphs), []))
+    blocks = [(kind, mark(text)) for kind, text in body_blocks(doc)]
     return render_template(
         "article.html",
         params=params,

@@ -15,7 +15,7 @@ the first-stage score and its parts (words, adjacent pairs, exact forms), the de
 share (10/20/40/80 syllables, query weights), the same by idf (20/40), query-word coverage
 (plain, idf-weighted, first 60 syllables), adjacent-pair coverage, a Dirichlet query
 likelihood (mu 300, 1000), the longest run of query words in order, log length, first-stage
-rank, the share of the query the first 80 syllables hold in query order (`ranking.lead_order`).
+rank, the share of the query the first 80 syllables hold in query order (`proximity.lead_order`).
 Files go to bench/results/ (git-ignored): they hold article ids, never text.
 `--lightgbm` needs `pip install lightgbm` (not a dependency: nothing learned is shipped).
 """
@@ -40,7 +40,7 @@ from keystrokes import DEFAULT_FORMS
 from querysets import SETS, QuerySet
 from relevance import DEFAULT_CACHE, REPO, IndexCache, expand
 
-from indexer import ranking
+from indexer import matching, proximity
 from indexer.forward import WORD
 from indexer.matching import FieldsTerm
 from indexer.query import FIELD_CHOICES, parse_query
@@ -96,7 +96,7 @@ def candidate_features(words: list[str], qwords: list[str], weights: dict[str, f
                 k += 1
             run = max(run, k)
     return [
-        *(ranking.densest_window(words, weights, w) / total_w for w in (10, 20, 40, 80)),
+        *(proximity.densest_window(words, weights, w) / total_w for w in (10, 20, 40, 80)),
         sum(weights[t] for t in weights if counts[t]) / total_w,
         sum(weights[t] * idf[t] for t in weights if counts[t]) / total_idf,
         sum(1 for p in pairs if p in have) / max(len(pairs), 1),
@@ -104,8 +104,8 @@ def candidate_features(words: list[str], qwords: list[str], weights: dict[str, f
         sum(weights[t] * idf[t] for t in weights if head[t]) / total_idf,
         math.log(length),
         -1.0,  # rank, filled in by the caller
-        ranking.densest_window(words, rare, 20) / total_idf,
-        ranking.densest_window(words, rare, 40) / total_idf,
+        proximity.densest_window(words, rare, 20) / total_idf,
+        proximity.densest_window(words, rare, 40) / total_idf,
         *ql,
         run / max(len(qwords), 1),
     ]
@@ -154,11 +154,11 @@ def extract(qs: QuerySet, forms: list[str], subset: int | None, depth: int, cach
             if t not in stats:
                 cf = sum(float(executor.raw_postings(p, t, searcher)[1].sum()) for p in PARTS)
                 stats[t] = (cf, executor.articles_with(PARTS, t, searcher))
-        idf = {t: ranking.idf(stats[t][1], n) for t in weights}
+        idf = {t: matching.idf(stats[t][1], n) for t in weights}
         cf = {t: stats[t][0] for t in weights}
         qwords = [(meanings[id(t)].forms[0][0] if id(t) in meanings else t.folded) for t in parsed.positive_tokens]
         articles = _StoredArticles(searcher)
-        order = ranking.query_order(built.sequence)
+        order = proximity.query_order(built.sequence)
         order_total = sum(max(forms.values()) for forms in built.sequence) or 1.0
         rows = []
         for rank, d in enumerate(docs):
@@ -166,11 +166,11 @@ def extract(qs: QuerySet, forms: list[str], subset: int | None, depth: int, cach
             row = [float(scores[d]), float(core_s[d]), float(pair_s[d]), float(exact_s[d])]
             row += candidate_features(words, qwords, weights, idf, cf, total_len)
             row[F["rank"]] = rank
-            hits = ranking._query_word_hits(words, weights)
-            row.append(ranking.lead_order(hits, order, len(built.sequence)) / order_total)
+            hits = proximity._query_word_hits(words, weights)
+            row.append(proximity.lead_order(hits, order, len(built.sequence)) / order_total)
             rows.append(row)
         cands[text] = {"docs": [ids[d] for d in docs], "X": np.array(rows), "nq": len(parsed.positive_tokens),
-                       "window": built.window_weight / ranking.PROXIMITY_WEIGHT}
+                       "window": built.window_weight / proximity.PROXIMITY_WEIGHT}
         if count % 500 == 0:
             print(f"[{set_name}] {count}/{len(texts)} {time.perf_counter() - started:.0f} s", file=sys.stderr)
     out.mkdir(parents=True, exist_ok=True)
@@ -187,8 +187,8 @@ def extract(qs: QuerySet, forms: list[str], subset: int | None, depth: int, cach
 Scorer = Callable[[dict[str, Any]], np.ndarray]
 
 
-def rerank(prox: float = ranking.PROXIMITY_WEIGHT, rare: float = 0.0, rare_from: int = ranking.RARE_FROM_WORDS,
-           depth: int = ranking.RERANK_DEPTH, lead: float = 0.0) -> Scorer:
+def rerank(prox: float = proximity.PROXIMITY_WEIGHT, rare: float = 0.0, rare_from: int = proximity.RARE_FROM_WORDS,
+           depth: int = proximity.RERANK_DEPTH, lead: float = 0.0) -> Scorer:
     """vnsearch's re-rank from the features: score + best × (prox × window share + rare × the
     idf-weighted 40-syllable window share + lead × the opening's share in query order, the last
     two for queries of `rare_from`+ words), first `depth`."""
@@ -260,7 +260,7 @@ def lightgbm_cv(datas: dict[str, dict[str, Any]], depth: int) -> None:
                 if zlib.crc32(qid.encode()) % 5 == fold:
                     predicted[(name, qid, text)] = model.predict(x)
     for name, data in datas.items():
-        base = mrr(data, rerank(rare=ranking.RARE_WEIGHT, lead=ranking.LEAD_WEIGHT))
+        base = mrr(data, rerank(rare=proximity.RARE_WEIGHT, lead=proximity.LEAD_WEIGHT))
         got = mrr(data, lambda qid, text, c, name=name: predicted[(name, qid, text)], keyed=True)
         print(f"lightgbm-cv {name}: current {base['ALL']:.4f} -> {got['ALL']:.4f}  "
               + " ".join(f"{f}:{base[f]:.3f}->{got[f]:.3f}" for f in got if f != "ALL"))
@@ -289,10 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     variants: dict[str, Scorer] = {
         "no re-rank": rerank(prox=0.0),
         "window only (before issue 11)": rerank(),
-        "rarity window (before the opening in order)": rerank(rare=ranking.RARE_WEIGHT),
-        "current (+ rarity window + opening in order)": rerank(rare=ranking.RARE_WEIGHT, lead=ranking.LEAD_WEIGHT),
+        "rarity window (before the opening in order)": rerank(rare=proximity.RARE_WEIGHT),
+        "current (+ rarity window + opening in order)": rerank(rare=proximity.RARE_WEIGHT, lead=proximity.LEAD_WEIGHT),
         "rarity window and opening for every query": rerank(
-            rare=ranking.RARE_WEIGHT, lead=ranking.LEAD_WEIGHT, rare_from=0
+            rare=proximity.RARE_WEIGHT, lead=proximity.LEAD_WEIGHT, rare_from=0
         ),
     }
     for label, scorer in variants.items():
@@ -303,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             cells.append(f"{name} {m['ALL']:.4f} ({forms})")
         print(f"{label}:\n  " + "\n  ".join(cells))
     if args.lightgbm:
-        lightgbm_cv(datas, ranking.RERANK_DEPTH)
+        lightgbm_cv(datas, proximity.RERANK_DEPTH)
     return 0
 
 

@@ -1,7 +1,7 @@
 """The forward index: every article's words as the proximity re-rank reads them, written once
 at build time instead of on every query.
 
-Why: the re-rank (`indexer.ranking.proximity_rerank`) wants where the query's words stand in
+Why: the re-rank (`indexer.proximity.proximity_rerank`) wants where the query's words stand in
 each of the best RERANK_DEPTH articles. Reading that from the stored article meant, for each of
 them on every query, unpickling it, joining and folding its text (`fold_quick`) and splitting it
 on \\w — about a third of a query's CPU on news-50k (bench/journal/performance.md, stop 19). The build has
@@ -53,7 +53,7 @@ from indexer.mapped import load_array, open_trie, save_array, save_trie, trie_id
 FORMAT = "fwd3"
 
 WORD = re.compile(r"\w+")
-Hits = list[tuple[int, str]]  # (position, query word) in text order, as ranking._query_word_hits
+Hits = list[tuple[int, str]]  # (position, query word) in text order, as proximity._query_word_hits
 
 
 def text_words(text: str) -> list[str]:
@@ -363,7 +363,7 @@ class QueryWords:
 
     def hits(self, docnum: int) -> Hits | None:
         """(position, word) of the query's words in the document's words, as
-        `ranking._query_word_hits(text_words(...))` gives them; None when the
+        `proximity._query_word_hits(text_words(...))` gives them; None when the
         document's segment has no forward files (read its stored text instead)."""
         k = bisect_right(self.forward.bases, docnum) - 1
         part = self.forward.parts[k]

@@ -36,32 +36,9 @@ in every query form, with a plain BM25 beside):
   Where its writer says who they are ("Tôi là độc giả lâu năm của báo"), the words weigh as
   a question word does, and are never needed (`ASIDE_WEIGHT`, `Meaning.aside`): they may name
   the topic ("tôi là f0, …"), but most often only who asks (bench/journal/relevance.md, stop 44).
-* **Proximity**: the best articles by the above are re-ranked by the densest window of the
-  query's words in their text (`proximity_rerank`): an answer or a paraphrased headline holds
-  many query words close together, an article that merely mentions them does not.
-* **Rare words together** (queries of RARE_FROM_WORDS+ words, `rarity_weights`): a second
-  window, 40 syllables, where each query word weighs its idf. The first window counts "bệnh
-  nhân" or "được" as much as the drug or symptom a question is about, and related articles
-  hold the common words together as often as the one the question was written from; that one
-  also holds the rare words there. Short queries are left as they were: they have few words
-  to weigh, and on the keyword set the second window only cost typo queries (bench/journal/relevance.md,
-  issue 11: vinewsqa +0.008 to +0.014 MRR@10 per form, headlines +0.001 to +0.005).
-* **The opening in the query's order** (the same long queries, `lead_order`): the largest share
-  of the query's words that the first LEAD_SYLLABLES of the text (title, lead) hold in the order
-  the query has them. A headline or a question retells the article's opening, in its order; an
-  article on the same event by another outlet opens with the same words in another order, or
-  holds them further down (bench/journal/relevance.md, issue 11: headlines +0.002 to +0.003 MRR@10 per
-  form, vinewsqa +0.001 to +0.003, short queries unchanged).
-* **Numbers beside their words** (`numbers_held`, a query of at most WINDOW words, not a
-  letter): the share of the query's numbers that the text holds next to the same neighbour
-  ("2 đối tượng", "tháng 6/2017"). A number is too common a word for BM25 to weigh, yet in a
-  headline it is the fact that tells one report from another outlet's of the same event ("3
-  đối tượng … 40 bánh"): headlines +0.003 MRR@10 accented and plain (3 up, none down), the
-  other sets unchanged. A letter's numbers are its writer's ("Tôi năm nay 45 tuổi"):
-  counted, they moved 26 framed keyword queries and questions down (bench/journal/relevance.md, stop
-  32). Those of a passage (more words than a WINDOW holds) are one fact among many, most
-  often its date ("sáng nay, 6-2"), which every report of that day prints: counted, they
-  cost pasted leads 0.002–0.007 MRR@10 on each of six samples (stop 39).
+* **Re-ranking the best matches** by where the query's words stand in their text (the densest
+  window, rare words together, the opening in the query's order, numbers beside their words,
+  pairs printed as typed) is `indexer.proximity`, which says why each counts.
 * **A quoted phrase typed with marks holds to them** (`QueryBuilder._phrase_spellings`,
   `matching.PrintedPhrase`): each word typed with marks as typed (either i/y spelling), checked
   against the words the article prints (`indexer.forward`), so `"ban đầu"` finds no "bán đấu
@@ -77,20 +54,28 @@ in every query form, with a plain BM25 beside):
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
-from itertools import compress, pairwise, product
+from itertools import pairwise, product
 from typing import Any, Literal
 
-import numpy as np
 from whoosh import query as wq
 
 from indexer.analysis import Syllable, fold, has_marks, iy_spellings
 from indexer.forward import WORD
 from indexer.keyboard import could_be_syllable
-from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase, idf
+from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase
 from indexer.meanings import date_runs, interpret
+from indexer.proximity import (
+    PROXIMITY_WEIGHT,
+    RARE_FROM_WORDS,
+    WINDOW,
+    Aliases,
+    DocFrequency,
+    Groups,
+    MarkedPair,
+    word_groups,
+)
 from indexer.query import PASTED_WORDS, Abbreviations, Clause, ParsedQuery
 from indexer.questions import asks_as_spelled
 from indexer.snippets import HighlightRequest
@@ -116,33 +101,12 @@ BIGRAM_WEIGHT = 1.0  # an adjacent pair, relative to one syllable
 EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those diacritics
 QUESTION_WEIGHT = 0.5  # a question word inside a question
 ASIDE_WEIGHT = 0.5  # a word of a letter's aside, the writer saying who they are (`Meaning.aside`)
-RERANK_DEPTH = 20  # how many of the best articles proximity may reorder
-WINDOW = 20  # syllables: the span in which query words count as close together
-PROXIMITY_WEIGHT = 1.0  # a window holding every query word adds the best article's score
-RARE_WINDOW = 40  # syllables: the span of the rarity-weighted window (long queries)
-RARE_WEIGHT = 0.5  # a window holding every query word, rarity-weighted, adds this × the best score
-RARE_FROM_WORDS = 6  # queries of at least this many words get the rarity-weighted window
-LEAD_SYLLABLES = 80  # the opening of a text (title, lead) that `lead_order` reads (long queries)
-LEAD_WEIGHT = 0.1  # the whole query in order in the opening adds this × the best score
 PASSAGE_WORDS = 20  # a run of this many words or more is a passage: a fifth of it must match (`minimum_match`)
-ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`as_typed`)
+ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`proximity.as_typed`)
 MAX_SPELLED_OUT = 8  # a quoted phrase's i/y spellings looked for, at most (2 each for 3 words)
 # How an attempt of `QueryBuilder.attempts` loosened the query: not at all (None), its quoted
 # phrases searched as words ("unquoted"), any word of it ("partial")
 Relaxed = Literal["unquoted", "partial"] | None
-# A short query's adjacent words typed with marks, printed with them side by side, add this × the
-# best score × their share (`printed_pair_shares`), among the PRINTED_PAIR_DEPTH best articles,
-# before the re-rank takes its 20: the folded pairs cannot tell "ban đầu" from "bán đấu", and
-# `ban đầu` ranked the auctions first. Stop 60: of 60 ambiguous pairs of news-50k, the top 10
-# printing the pair typed, rarer reading 0.522 -> 0.745, commoner 0.777 -> 0.942 (read among the
-# 20 re-ranked only: 0.663, 0.927); initialisms 0.924 -> 0.928 in 9 forms, keywords and questions
-# the same; 0.3 cost keywords/typo-accented two queries. Long queries are left alone (a
-# headline's pairs are many; stop 58 measured such a bonus lower on headlines, legal and leads),
-# and so are questions and letters: `Strydom làm nghề gì?` fell 3 -> 5 in 9 forms, its answer
-# never saying "làm nghề".
-PRINTED_PAIR_WEIGHT = 0.1
-PRINTED_PAIR_DEPTH = 100
-NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score
 
 def minimum_match(n: int) -> int:
     """How many of a run's n words an article must hold: all of 1–2, then a falling share: 40%
@@ -159,9 +123,6 @@ def minimum_match(n: int) -> int:
     if n >= PASSAGE_WORDS:
         return math.ceil(n * 0.2)
     return max(3, math.ceil(n * 0.4))
-
-
-DocFrequency = Callable[[str], int]
 
 
 class QueryBuilder:
@@ -701,11 +662,6 @@ class QueryBuilder:
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
 
 
-# Two adjacent query words, each in the folded forms it is read in full, and the spellings its
-# marks ask for (None: typed bare, any): `QueryBuilder.marked_pairs`
-MarkedPair = tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...] | None, tuple[str, ...] | None]]
-
-
 def _marked_pair(a: Syllable, meaning_a: Meaning, b: Syllable, meaning_b: Meaning) -> MarkedPair | None:
     """Words a and b as a `MarkedPair`, if either was given marks as the word it is read as
     (not a slip's candidate); None otherwise."""
@@ -735,31 +691,6 @@ def _held_spellings(token: Syllable, meaning: Meaning) -> tuple[str, ...] | None
     else (a slip's candidate)."""
     marked = marks_given(token, meaning)
     return iy_spellings(marked[1]) if marked is not None and marked[0] == meaning.forms[0][0] else None
-
-
-def printed_pair_shares(
-    pairs: Sequence[MarkedPair], docnums: Sequence[int], printed_phrase: Callable[..., Any]
-) -> dict[int, float]:
-    """For each of `docnums`, the share of `pairs` its text prints side by side with the marks
-    asked (`forward.ForwardIndex.printed_phrase`, which reads them all at once)."""
-    if not pairs or not docnums:
-        return {}
-    docs = np.array(sorted(docnums))
-    held = np.zeros(len(docs))
-    for readings, spellings in pairs:
-        held += printed_phrase(readings, spellings, docs)
-    return dict(zip(docs.tolist(), (held / len(pairs)).tolist(), strict=True))
-
-
-def with_printed_pairs(scores: np.ndarray, docnums: Sequence[int], shares: Mapping[int, float]) -> np.ndarray:
-    """`scores` (a copy) with each of `docnums` given PRINTED_PAIR_WEIGHT × the first one's score
-    × its share of the query's pairs printed as typed (`printed_pair_shares`)."""
-    scores = scores.copy()
-    if docnums:
-        top = float(scores[docnums[0]]) or 1.0
-        for doc, share in shares.items():
-            scores[doc] += PRINTED_PAIR_WEIGHT * top * share
-    return scores
 
 
 def _spelled_out(readings: Sequence[tuple[str, ...]]) -> list[tuple[str, ...]]:
@@ -801,228 +732,3 @@ def _asked_spellings(marked: tuple[str, str] | None) -> dict[str, tuple[str, ...
     folded, exact = marked
     spellings = iy_spellings(exact)
     return {folded: spellings} | {fold(other): spellings for other in spellings[1:]}
-
-
-def densest_window(
-    words: Sequence[str], weights: dict[str, float], width: int, groups: Groups | None = None
-) -> float:
-    """The largest total weight of DISTINCT query words found within `width` consecutive words;
-    the forms of one word (`groups`: "ki" and "ky") count once, at the heaviest found."""
-    return _densest(_query_word_hits(words, weights), weights, width, groups)
-
-
-def _query_word_hits(words: Sequence[str], weights: dict[str, float]) -> list[tuple[int, str]]:
-    """(position, word) of the query words in `words`, picked out at C speed (`map` +
-    `compress`): an article has hundreds of words and a query a few, and this runs for every
-    article a query re-ranks."""
-    return [(i, words[i]) for i in compress(range(len(words)), map(weights.__contains__, words))]
-
-
-# A form -> every form of the one query word it is read in full as, for a word read in several
-# ("Ki": "ki" and "ky"): `QueryBuilder.proximity_groups`.
-Groups = dict[str, tuple[str, ...]]
-
-
-def word_groups(readings: Sequence[tuple[str, ...]], sequence: Sequence[dict[str, float]]) -> Groups:
-    """`Groups` from each query word's forms read in full (`QueryBuilder.readings`, `Meaning.in_full`: "ki" and
-    "ky", the two i/y spellings; not a slip's candidates, weighed below the word) that are no
-    other word's form (`QueryBuilder.sequence`). A form two words share ("nhiem" of "truyền
-    nhiễm nguy hiễm", "hiễm" also read as a slip for "nhiễm") stays a word of its own, counted
-    once, as before; a word typed twice is one word."""
-    words_of = Counter(form for forms in {tuple(forms) for forms in sequence} for form in forms)
-    groups: Groups = {}
-    for forms in dict.fromkeys(readings):
-        own = tuple(f for f in forms if words_of[f] == 1)
-        if len(own) > 1:
-            groups.update(dict.fromkeys(own, own))
-    return groups
-
-
-def window_total(weights: dict[str, float], groups: Groups | None = None) -> float:
-    """What a window holding every query word is worth: each word at its heaviest form."""
-    if not groups:
-        return sum(weights.values())
-    seen: set[tuple[str, ...]] = set()
-    total = 0.0
-    for form, weight in weights.items():
-        group = groups.get(form)
-        if group is None:
-            total += weight
-        elif group not in seen:
-            seen.add(group)
-            total += max(weights[f] for f in group)
-    return total
-
-
-def _densest(
-    hits: Sequence[tuple[int, str]], weights: dict[str, float], width: int, groups: Groups | None = None
-) -> float:
-    """`densest_window` over the (position, word) of the query words in a text. It runs over
-    every hit of 20 articles a query (hundreds each for common words), so the counts are a
-    plain dict of the query's words (a Counter's missing keys cost a Python call) and the
-    best is kept with a comparison, not `max`; a word with one form moves the sum by the same
-    additions and subtractions in the same order (so to the same float). A form of a word
-    with several (`groups`) adds what its word's heaviest form inside adds, once."""
-    inside = dict.fromkeys(weights, 0)
-    shared = groups or {}
-    held = {group: 0.0 for group in shared.values()}  # what each several-form word adds now
-    best = current = 0.0
-    first = 0
-    for position, word in hits:
-        if not inside[word]:
-            inside[word] = 1
-            group = shared.get(word)
-            if group is None:
-                current += weights[word]
-            else:
-                current += _regrouped(group, weights, inside, held)
-        else:
-            inside[word] += 1
-        while hits[first][0] <= position - width:
-            old = hits[first][1]
-            inside[old] -= 1
-            if not inside[old]:
-                group = shared.get(old)
-                if group is None:
-                    current -= weights[old]
-                else:
-                    current += _regrouped(group, weights, inside, held)
-            first += 1
-        if current > best:
-            best = current
-    return best
-
-
-def _regrouped(
-    group: tuple[str, ...], weights: dict[str, float], inside: dict[str, int], held: dict[tuple[str, ...], float]
-) -> float:
-    """How much more the word of `group` adds to a window (`_densest`) since one of its forms
-    came in or left: its heaviest form inside now (0.0 for none) less what `held` says it
-    added, which is updated."""
-    now = max((weights[f] for f in group if inside[f]), default=0.0)
-    change = now - held[group]
-    held[group] = now
-    return change
-
-
-def rarity_weights(weights: dict[str, float], df: DocFrequency, n: int) -> dict[str, float]:
-    """Each proximity word's query weight × its idf: what a window of rare words is worth. A
-    word read at no weight (an abbreviation's other form, a number's neighbour) is worth 0.0
-    whatever its idf, so its df, a walk of its posting lists, is not asked for."""
-    return {word: w * idf(df(word), n) if w else 0.0 for word, w in weights.items()}
-
-
-Aliases = dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]  # see QueryBuilder.aliases
-
-
-def as_typed(hits: Sequence[tuple[int, str]], aliases: Aliases, weights: dict[str, float]) -> list[tuple[int, str]]:
-    """A text's (position, query word) hits with every other form of a query's abbreviation
-    (`QueryBuilder.aliases`: "bảo hiểm xã hội" at positions p..p+3) read as the words typed
-    for it ("bhxh" at p), so the windows and the opening in order count it as the query's word.
-    Typed words the re-rank does not weigh (found nowhere) are left out."""
-    at = dict(hits)
-    out: list[tuple[int, str]] = []
-    covered = -1  # the last position of a form already read
-    for position, word in hits:
-        if position <= covered:
-            continue
-        for form, typed in aliases.get(word, ()):
-            if all(at.get(position + k) == form[k] for k in range(1, len(form))):
-                out.extend((position, t) for t in typed if t in weights)
-                covered = position + len(form) - 1
-                break
-        else:
-            out.append((position, word))
-    return out
-
-
-QueryOrder = dict[str, list[tuple[int, float]]]  # word -> (its places in the query, weight), last first
-
-
-def query_order(sequence: Sequence[dict[str, float]]) -> QueryOrder:
-    """Where each word stands in the query (`QueryBuilder.sequence`), for `lead_order`; a word
-    typed twice stands in both places."""
-    order: QueryOrder = {}
-    for place, forms in enumerate(sequence):
-        for form, weight in forms.items():
-            order.setdefault(form, []).insert(0, (place, weight))
-    return order
-
-
-def lead_order(hits: Sequence[tuple[int, str]], order: QueryOrder, places: int, width: int = LEAD_SYLLABLES) -> float:
-    """The largest total weight of query words that the first `width` words hold in the query's
-    order (a weighted longest common subsequence). `hits` are the text's (position, query word)
-    in text order; `best[p]` is the heaviest ordered match that ends at query place p, so each
-    hit costs one `max` over the places before it (a query has few; an opening few hits)."""
-    best = [0.0] * places
-    for position, word in hits:
-        if position >= width:
-            break
-        for place, weight in order.get(word, ()):  # last place first: a hit extends chains once
-            gain = weight + (max(best[:place]) if place else 0.0)
-            if gain > best[place]:
-                best[place] = gain
-    return max(best, default=0.0)
-
-
-def numbers_held(hits: Sequence[tuple[int, str]], pairs: Collection[tuple[str, str]]) -> float:
-    """The share of the query's number pairs (`QueryBuilder.number_pairs`) that stand side by
-    side in the text, from its (position, query word) hits; 0.0 for a query without numbers."""
-    if not pairs:
-        return 0.0
-    held = {(a, b) for (p, a), (q, b) in pairwise(hits) if q == p + 1}
-    return len(held.intersection(pairs)) / len(pairs)
-
-
-def proximity_rerank(
-    docnums: Sequence[int],
-    scores: Any,
-    folded_texts: Callable[[int], str],
-    weights: dict[str, float],
-    rare: dict[str, float] | None = None,
-    sequence: Sequence[dict[str, float]] | None = None,
-    hits_of: Callable[[int], list[tuple[int, str]] | None] | None = None,
-    numbers: Collection[tuple[str, str]] = (),
-    aliases: Aliases | None = None,
-    window_weight: float = PROXIMITY_WEIGHT,
-    groups: Groups | None = None,
-) -> list[tuple[int, float]]:
-    """Re-rank the best articles: score + `window_weight` (`QueryBuilder.window_weight`) × (share
-    of the query's weight found in the article's densest window) × the best score, + RARE_WEIGHT
-    × the same share for the `rare` weights (`rarity_weights`; None for short queries) in a
-    RARE_WINDOW, + LEAD_WEIGHT × the share of the query's words that the opening holds in the
-    query's order (`lead_order`; `sequence` is `QueryBuilder.sequence`, None for short
-    queries). `folded_texts` gives an article's searchable text folded by `fold_quick`; its
-    words are split on \\w (`indexer.forward.text_words` without the fold). `hits_of`, when
-    given, gives an article's (position, query word) from the forward index (`indexer.forward`:
-    the same words, written at build time), or None for an article it lacks, whose text is then
-    read. + NUMBER_WEIGHT × the share of `numbers` (`QueryBuilder.number_pairs`) the text holds
-    side by side (`numbers_held`). `aliases`: the other forms of the query's abbreviations, read
-    as typed (`as_typed`). `groups`: the forms of one query word (`QueryBuilder.proximity_groups`),
-    which a window counts once."""
-    if not docnums:
-        return []
-    total = window_total(weights, groups)
-    rare_total = window_total(rare, groups) if rare else 0.0
-    order = query_order(sequence) if sequence else {}
-    order_total = sum(max(forms.values()) for forms in sequence) if sequence else 0.0
-    top = float(scores[docnums[0]]) or 1.0
-    rescored = []
-    for doc in docnums:
-        bonus = 0.0
-        if total > 0:
-            hits = hits_of(doc) if hits_of is not None else None
-            if hits is None:
-                hits = _query_word_hits(WORD.findall(folded_texts(doc)), weights)
-            if aliases:
-                hits = as_typed(hits, aliases, weights)
-            bonus = window_weight * top * _densest(hits, weights, WINDOW, groups) / total
-            if rare and rare_total > 0:  # the same words (rare has weights' keys), other weights
-                bonus += RARE_WEIGHT * top * _densest(hits, rare, RARE_WINDOW, groups) / rare_total
-            if order_total > 0:
-                bonus += LEAD_WEIGHT * top * lead_order(hits, order, len(sequence or ())) / order_total
-            if numbers:
-                bonus += NUMBER_WEIGHT * top * numbers_held(hits, numbers)
-        rescored.append((doc, float(scores[doc]) + bonus))
-    rescored.sort(key=lambda ds: -ds[1])
-    return rescored

@@ -24,7 +24,7 @@ from typing import Any, TypeVar
 import numpy as np
 from whoosh import query as wq
 
-from indexer import ranking
+from indexer import proximity, ranking
 from indexer.analysis import fold, fold_quick, has_marks, iy_variant
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_blocks, searchable_text
@@ -34,6 +34,7 @@ from indexer.keyboard import base_letters, typed_so_far
 from indexer.matching import Executor
 from indexer.meanings import interpret, unquote_found_nowhere
 from indexer.model import VIETNAM_TIME
+from indexer.proximity import proximity_rerank
 from indexer.query import (
     ABBREVIATIONS_FILE,
     FIELD_ALIASES,
@@ -47,7 +48,7 @@ from indexer.query import (
     normalize_query,
     parse_query,
 )
-from indexer.ranking import QueryBuilder, proximity_rerank
+from indexer.ranking import QueryBuilder
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
 from indexer.schema import PARTS, UNDATED_OLDEST, stored_article
@@ -536,18 +537,18 @@ class SearchService:
             return [(d, float(scores[d])) for d in (*first, *rest)]
         forward = gen.forward
         if built.marked_pairs and not (built.long or built.written):
-            # a short query's pairs typed with marks, where printed so (ranking.PRINTED_PAIR_WEIGHT;
+            # a short query's pairs typed with marks, where printed so (proximity.PRINTED_PAIR_WEIGHT;
             # not a question's or a letter's: its answer need not print them)
-            wide = executor.top(mask, scores, sort, ranking.PRINTED_PAIR_DEPTH)
+            wide = executor.top(mask, scores, sort, proximity.PRINTED_PAIR_DEPTH)
             printed = forward.printed_phrase if forward is not None else articles.printed_phrase
-            shares = ranking.printed_pair_shares(built.marked_pairs, wide, printed)
-            scores = ranking.with_printed_pairs(scores, wide, shares)
-        docnums = executor.top(mask, scores, sort, max(limit, ranking.RERANK_DEPTH))
-        depth = ranking.RERANK_DEPTH
+            shares = proximity.printed_pair_shares(built.marked_pairs, wide, printed)
+            scores = proximity.with_printed_pairs(scores, wide, shares)
+        docnums = executor.top(mask, scores, sort, max(limit, proximity.RERANK_DEPTH))
+        depth = proximity.RERANK_DEPTH
         rare = None
         if built.long:  # the rarity-weighted window (indexer.ranking); df from the lists just read
             searcher = articles.searcher
-            rare = ranking.rarity_weights(
+            rare = proximity.rarity_weights(
                 built.proximity_terms,
                 lambda word: executor.articles_with(PARTS, built.indexed_as.get(word, word), searcher),
                 executor.n,

@@ -369,16 +369,16 @@ def test_rank_features_rerank_reproduces_the_product_formula() -> None:
     import numpy as np
 
     rank_features = importlib.import_module("rank_features")
-    from indexer import ranking
+    from indexer import proximity
 
     f = rank_features.F
     x = np.zeros((3, len(rank_features.NAMES)))
     x[:, f["score"]] = [10.0, 9.0, 8.0]
     x[:, f["prox20"]] = [0.0, 0.05, 0.1]  # plain window: "c" gains 1.0, not enough
     x[:, f["iprox40"]] = [0.0, 0.0, 1.0]  # rarity window: "c" gains 5.0 more
-    short = {"docs": ["a", "b", "c"], "X": x, "nq": ranking.RARE_FROM_WORDS - 1}
-    long = {**short, "nq": ranking.RARE_FROM_WORDS}
-    scorer = rank_features.rerank(rare=ranking.RARE_WEIGHT)
+    short = {"docs": ["a", "b", "c"], "X": x, "nq": proximity.RARE_FROM_WORDS - 1}
+    long = {**short, "nq": proximity.RARE_FROM_WORDS}
+    scorer = rank_features.rerank(rare=proximity.RARE_WEIGHT)
     data = {"queries": [("q1", "accented", "c", "short"), ("q2", "accented", "c", "long")],
             "cands": {"short": short, "long": long}}
     assert list(scorer(short)) == pytest.approx([10.0, 9.5, 9.0])
@@ -392,7 +392,7 @@ def test_rank_features_extract_saves_the_candidates_vnsearch_ranks(tmp_path: Pat
     when `_understood` grew a return value."""
     rank_features = importlib.import_module("rank_features")
     querysets = importlib.import_module("querysets")
-    from indexer import ranking
+    from indexer import proximity
 
     queries = [querysets.BaseQuery("q1", "headline", "a", "Hà Nội mưa lớn"),
                querysets.BaseQuery("q2", "headline", "c", "đảng ủy khối doanh nghiệp họp"),
@@ -409,7 +409,7 @@ def test_rank_features_extract_saves_the_candidates_vnsearch_ranks(tmp_path: Pat
     for _, form, article, text in data["queries"]:
         top = eng.search(text, 10)
         expected.setdefault(form, []).append(1 / (top.index(article) + 1) if article in top else 0.0)
-    got = rank_features.mrr(data, rank_features.rerank(rare=ranking.RARE_WEIGHT, lead=ranking.LEAD_WEIGHT))
+    got = rank_features.mrr(data, rank_features.rerank(rare=proximity.RARE_WEIGHT, lead=proximity.LEAD_WEIGHT))
     assert got["accented"] == pytest.approx(sum(expected["accented"]) / 3) == pytest.approx(1.0)
     assert got["plain"] == pytest.approx(sum(expected["plain"]) / 3)
 

@@ -20,7 +20,7 @@ from indexer.forward import FORMAT, ForwardIndex, ForwardWriter, printed_words, 
 from indexer.generations import current_generation
 from indexer.index import build_index
 from indexer.mapped import trie_keys
-from indexer.ranking import _query_word_hits
+from indexer.proximity import _query_word_hits
 from indexer.search import SearchService
 from indexer.updates import update_index
 from tests.conftest import SEEDS, write_generated

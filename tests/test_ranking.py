@@ -341,7 +341,7 @@ def test_cli_says_what_it_understood(service: SearchService) -> None:
 def test_densest_window_is_the_best_window(words: list[str], weights: dict[str, float], width: int) -> None:
     """Against its definition: over every `width` consecutive words, the total weight of the
     distinct query words inside."""
-    from indexer.ranking import densest_window
+    from indexer.proximity import densest_window
 
     best = max(
         (sum(weights[w] for w in set(words[start : start + width]) if w in weights) for start in range(len(words))),
@@ -363,7 +363,7 @@ def test_a_densest_window_counts_the_forms_of_a_word_once(
     """Forms of one query word (`groups`: "ki" and "ky"): over every `width` consecutive
     words, each word inside adds its heaviest form found there, once; the whole query is
     worth each word's heaviest form."""
-    from indexer.ranking import densest_window, window_total
+    from indexer.proximity import densest_window, window_total
 
     forms = list(weights)
     words_of = [[f for i, f in enumerate(forms) if word_of[i] == k] for k in range(3)]
@@ -382,7 +382,7 @@ def test_the_forms_counted_as_one_word_are_its_equals_that_no_other_word_has() -
     word of its own, as before: grouped, the questions typed with a slip lost more than they
     gained). Nor is a form two words share: "truyền nhiễm nguy hiễm", where "hiễm" is also
     read as a slip for "nhiễm", keeps "nhiễm" a word of its own. A word typed twice is one."""
-    from indexer.ranking import word_groups
+    from indexer.proximity import word_groups
 
     ki = {"ki": 1.0, "ky": 1.0}
     moon = {"moon": 1.0, "mon": 0.4, "muon": 0.4}
@@ -401,8 +401,9 @@ def test_a_word_found_in_two_spellings_counts_once_in_the_window() -> None:
     board's higher BM25 won."""
     from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
+    from indexer.proximity import proximity_rerank
     from indexer.query import Abbreviations, parse_query
-    from indexer.ranking import QueryBuilder, proximity_rerank
+    from indexer.ranking import QueryBuilder
 
     parsed = parse_query("Ban Ki-moon")
     pairs = {("ban", "ki"): 3, ("ki", "moon"): 2, ("ban", "ky"): 20}
@@ -418,14 +419,14 @@ def test_a_word_found_in_two_spellings_counts_once_in_the_window() -> None:
     assert dict(ranked)[1] == pytest.approx(11.0 + 11.0 * 2 / 3)
 
 
-# --- the rarity-weighted window (indexer.ranking.rarity_weights) --------------------------------
+# --- the rarity-weighted window (indexer.proximity.rarity_weights) --------------------------------
 
 
 def test_rare_words_together_outrank_common_words_together() -> None:
     """Two articles, same base score: A holds the three common query words together and the
     two rare ones far apart, B the two rare ones together and the common ones spread out. The
     plain window prefers A; weighting by rarity, B wins."""
-    from indexer.ranking import proximity_rerank
+    from indexer.proximity import proximity_rerank
 
     weights = {"benh": 1.0, "nhan": 1.0, "duoc": 1.0, "leptospira": 1.0, "cyanide": 1.0}
     gap = ["x"] * 25
@@ -450,8 +451,9 @@ def test_a_pasted_passages_densest_window_counts_for_the_share_it_can_hold() -> 
     formula), B its two rare words together. A window of WINDOW (20) syllables holds at most
     half of it, so the plain window counts half and B wins; counted whole, A wins. A question
     or a short query keeps the whole weight; a letter that wraps the passage does not."""
+    from indexer.proximity import PROXIMITY_WEIGHT, proximity_rerank
     from indexer.query import Abbreviations, parse_query
-    from indexer.ranking import PROXIMITY_WEIGHT, QueryBuilder, proximity_rerank
+    from indexer.ranking import QueryBuilder
 
     words = [f"w{i}" for i in range(40)]
     weights = dict.fromkeys(words, 1.0)
@@ -482,7 +484,8 @@ def test_a_pasted_passages_densest_window_counts_for_the_share_it_can_hold() -> 
 def test_rarity_weights_are_bm25_idf_times_query_weight() -> None:
     import math
 
-    from indexer.ranking import idf, rarity_weights
+    from indexer.matching import idf
+    from indexer.proximity import rarity_weights
 
     df = {"benh": 900, "leptospira": 1, "gone": 0}.__getitem__
     got = rarity_weights({"benh": 1.0, "leptospira": 0.5, "gone": 1.0}, df, 1000)
@@ -495,8 +498,9 @@ def test_rarity_weights_are_bm25_idf_times_query_weight() -> None:
 
 
 def test_only_long_queries_get_the_rarity_window() -> None:
+    from indexer.proximity import RARE_FROM_WORDS
     from indexer.query import Abbreviations, parse_query
-    from indexer.ranking import RARE_FROM_WORDS, QueryBuilder
+    from indexer.ranking import QueryBuilder
 
     abbreviations = Abbreviations([])
     short = QueryBuilder(parse_query("bệnh nhân nhập viện"), abbreviations)
@@ -532,13 +536,13 @@ def test_questions_weigh_title_and_lead_less_than_topic_queries() -> None:
         assert QueryBuilder(parse_query(question), abbreviations).field_weights is QUESTION_FIELD_WEIGHTS, question
 
 
-# --- the opening in the query's order (indexer.ranking.lead_order) ------------------------------
+# --- the opening in the query's order (indexer.proximity.lead_order) ------------------------------
 
 
 def test_lead_order_is_the_heaviest_match_in_query_order() -> None:
     """A weighted longest common subsequence of the query and the text's first `width` words:
     order counts, a word typed twice counts in both places, words past the opening do not."""
-    from indexer.ranking import lead_order, query_order
+    from indexer.proximity import lead_order, query_order
 
     order = query_order([{"a": 1.0}, {"b": 1.0}, {"c": 0.5, "k": 0.25}, {"a": 1.0}])
     assert order == {"a": [(3, 1.0), (0, 1.0)], "b": [(1, 1.0)], "c": [(2, 0.5)], "k": [(2, 0.25)]}
@@ -554,7 +558,7 @@ def test_the_opening_in_query_order_breaks_a_tie() -> None:
     """Two articles with the same score and the same query words as close together: A opens
     with them in another order, B in the query's. Without the sequence (a short query) A keeps
     its place; with it B wins, by LEAD_WEIGHT × best score × its share of the query."""
-    from indexer.ranking import LEAD_WEIGHT, proximity_rerank
+    from indexer.proximity import LEAD_WEIGHT, proximity_rerank
 
     words = ["vu", "an", "ma", "tuy", "xet", "xu"]
     weights = dict.fromkeys(words, 1.0)
@@ -587,7 +591,7 @@ def test_the_query_sequence_keeps_the_query_order_and_weights() -> None:
     ]
 
 
-# --- a headline's numbers beside their words (indexer.ranking.numbers_held) -------------------------
+# --- a headline's numbers beside their words (indexer.proximity.numbers_held) -------------------------
 
 
 def test_the_query_notes_each_number_with_its_neighbours() -> None:
@@ -615,8 +619,9 @@ def test_the_query_notes_each_number_with_its_neighbours() -> None:
 def test_a_passages_numbers_are_not_weighed() -> None:
     """A pasted lead's numbers are one fact of many, most often its date, which every report of
     that day prints: beyond WINDOW words they are not noted. The same date in a headline is."""
+    from indexer.proximity import WINDOW
     from indexer.query import Abbreviations, parse_query
-    from indexer.ranking import WINDOW, QueryBuilder
+    from indexer.ranking import QueryBuilder
 
     headline = "UBND TP Hà Nội phê bình lãnh đạo di tích Văn Miếu sáng nay 6-2"
     lead = (headline + ", tại hội nghị giao ban giữa UBND thành phố với các sở, ban, ngành về việc để người dân"
@@ -635,8 +640,9 @@ def test_a_word_the_rerank_reads_as_several_counts_as_its_parts() -> None:
     """The analyzer keeps "4.000" whole; the re-rank reads text split on \\w ("4", "000"). The
     number is noted as its parts, each with half its weight and the whole's df, and as two
     places of the query's order, so a text holding "4.000" holds the whole query word."""
+    from indexer.proximity import lead_order, query_order
     from indexer.query import Abbreviations, parse_query
-    from indexer.ranking import QueryBuilder, lead_order, query_order
+    from indexer.ranking import QueryBuilder
 
     built = QueryBuilder(parse_query("gần 4.000 viên ma túy"), Abbreviations([]), df=lambda w: 1)
     built.query()
@@ -651,7 +657,7 @@ def test_a_word_the_rerank_reads_as_several_counts_as_its_parts() -> None:
 
 
 def test_numbers_held_counts_pairs_side_by_side() -> None:
-    from indexer.ranking import numbers_held
+    from indexer.proximity import numbers_held
 
     pairs = {("2", "doi"), ("10", "banh")}
     assert numbers_held([(0, "2"), (1, "doi"), (7, "10"), (8, "banh")], pairs) == 1.0
@@ -664,7 +670,7 @@ def test_the_article_with_the_headlines_numbers_wins_a_tie() -> None:
     """Two reports of one arrest with the same score and the query's words as close: A counts
     "3 đối tượng … 40 bánh", B "2 đối tượng … 10 bánh" as the headline does. B wins, by
     NUMBER_WEIGHT × the best score; without the pairs the two keep their order."""
-    from indexer.ranking import NUMBER_WEIGHT, proximity_rerank
+    from indexer.proximity import NUMBER_WEIGHT, proximity_rerank
 
     query = ["bat", "2", "doi", "tuong", "10", "banh", "heroin"]
     weights = dict.fromkeys(query, 1.0)
@@ -712,12 +718,13 @@ def test_a_word_given_marks_is_highlighted_as_given(service: SearchService, type
 
 def test_an_abbreviation_written_out_counts_as_typed_in_the_windows(tmp_path: Path) -> None:
     """ "BHXH" typed, "bảo hiểm xã hội" printed: the re-rank reads the written-out form as the
-    word typed (`ranking.as_typed`), so the article that writes it out ("Đóng BHXH 2 năm, nhận
+    word typed (`proximity.as_typed`), so the article that writes it out ("Đóng BHXH 2 năm, nhận
     BHXH một lần thế nào?": its answer never prints "BHXH") holds the query's words as closely
     as one that prints the abbreviation. Before, it lost the windows' share of that word and
     ranked 13th among articles that print "BHXH" (bench/journal/relevance.md, stop 36)."""
+    from indexer.proximity import as_typed, proximity_rerank
     from indexer.query import Abbreviations, parse_query
-    from indexer.ranking import QueryBuilder, as_typed, proximity_rerank
+    from indexer.ranking import QueryBuilder
 
     table = tmp_path / "abbreviations.tsv"
     table.write_text("BHXH\tbảo hiểm xã hội\n", encoding="utf-8")

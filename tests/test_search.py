@@ -2441,7 +2441,7 @@ def test_a_short_querys_words_typed_with_marks_rank_first_where_printed_so_side_
     """The index's pairs are folded: "bão lũ" (floods) and "báo lũ" (of "cảnh báo lũ", a flood
     warning) are one pair, and its exact forms are per word. A short query's adjacent words
     typed with marks now add a little where the article prints them so, side by side
-    (`ranking.PRINTED_PAIR_WEIGHT`): `bão lũ` ranked the warning, which says "báo lũ" twice,
+    (`proximity.PRINTED_PAIR_WEIGHT`): `bão lũ` ranked the warning, which says "báo lũ" twice,
     above the article about the floods."""
     service = small_service(tmp_path, [
         {"id": "warning", "title": "Tin một", "lead": "Cảnh báo lũ, cảnh báo lũ quét."},

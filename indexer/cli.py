@@ -28,8 +28,9 @@ from indexer.index import (
 )
 from indexer.ingest import IngestReport, expected_articles, shown_path
 from indexer.model import canonical_id, encodable_id
+from indexer.parameters import DAY, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
 from indexer.schema import body_blocks, public_article
-from indexer.search import DAY, FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, SearchService
+from indexer.search import FIELD_CHOICES, SearchService
 from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
 

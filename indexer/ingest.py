@@ -195,7 +195,7 @@ def _parse_published(value: Any) -> str | None:
                 dt = dt.replace(tzinfo=VIETNAM_TIME)
     except ValueError:
         raise IngestError(f"invalid published date {text[:40]!r}") from None
-    # in the archive's own time, as the date filters read days (`search._date_filter`): the
+    # in the archive's own time, as the date filters read days (`parameters.date_filter_of`): the
     # month facet, the date shown and `stats` take the date from this text, and a time given in
     # another zone ("2021-12-31T20:00:00-05:00") fell in 2021 there and in 2022 for the filters
     try:

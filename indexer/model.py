@@ -14,7 +14,7 @@ from typing import Any
 from indexer.analysis import normalize_text
 
 # The archive's time zone: ingest stores publication times in it, and a date filter's days
-# are read in it (`search._date_filter`)
+# are read in it (`parameters.date_filter_of`)
 VIETNAM_TIME = timezone(timedelta(hours=7), "ICT")
 
 

@@ -2,8 +2,8 @@
 
 It ties together query understanding (`indexer.query`), ranking (`indexer.ranking`, executed
 by `indexer.matching`), snippets (`indexer.snippets`) and "did you mean" (`indexer.didyoumean`),
-and owns what is per request: parameters, pages, date filters, facets, and one Whoosh
-searcher per thread and index generation.
+and owns what is per request: pages, facets, and one Whoosh searcher per thread and index
+generation. What a request may ask for is checked by `indexer.parameters`.
 """
 
 from __future__ import annotations
@@ -12,17 +12,14 @@ import contextlib
 import functools
 import itertools
 import os
-import re
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
-from whoosh import query as wq
 
 from indexer import proximity, ranking
 from indexer.analysis import fold, fold_quick, has_marks, iy_variant
@@ -33,7 +30,7 @@ from indexer.index import IndexUnavailable
 from indexer.keyboard import base_letters, typed_so_far
 from indexer.matching import Executor
 from indexer.meanings import interpret, unquote_found_nowhere
-from indexer.model import VIETNAM_TIME
+from indexer.parameters import checked_choices, checked_page, date_filter_of
 from indexer.proximity import proximity_rerank
 from indexer.query import (
     ABBREVIATIONS_FILE,
@@ -51,7 +48,7 @@ from indexer.query import (
 from indexer.ranking import QueryBuilder
 from indexer.restoration import Restorer
 from indexer.results_cache import ResultsCache, configured_bytes
-from indexer.schema import PARTS, UNDATED_OLDEST, stored_article
+from indexer.schema import PARTS, stored_article
 from indexer.served import Generation, Searchers
 from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
 from indexer.spacing import split_glued
@@ -62,28 +59,16 @@ from indexer.word_meaning import Meaning
 T = TypeVar("T")
 
 __all__ = [
-    "ABBREVIATIONS_FILE", "FIELD_ALIASES", "FIELD_CHOICES", "MAX_PER_PAGE", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
-    "MAX_RESULT_WINDOW", "SNIPPET_CHARS", "SORTS", "SUGGEST_LIMIT", "Abbreviations", "Clause", "Highlighter",
-    "InvalidParameter", "ParsedQuery", "SearchService", "parse_query",
+    "ABBREVIATIONS_FILE", "FIELD_ALIASES", "FIELD_CHOICES", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
+    "SNIPPET_CHARS", "SUGGEST_LIMIT", "Abbreviations", "Clause", "Highlighter",
+    "ParsedQuery", "SearchService", "parse_query",
 ]
 
-MAX_PER_PAGE = 100
-MAX_RESULT_WINDOW = 1000  # page * per_page may not go deeper than this
 SUGGEST_LIMIT = 10
 SUGGEST_SCAN = 3000  # titles starting with a prefix typed with marks read at most for those printing them
 CONTEXT_HITS = 3  # the hits whose titles and snippets "did you mean" reads (`_context`), on any page: 3 restores
 # more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k;
 # bench/journal/relevance.md, stop 47)
-SORTS = ("relevance", "newest", "oldest")
-
-
-class InvalidParameter(ValueError):
-    """A request parameter that cannot be honoured (bad date, unknown sort...)."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
 
 
 # --- the service ---------------------------------------------------------------------------------
@@ -333,12 +318,9 @@ class SearchService:
         """The search JSON shared by `vnsearch search --json` and GET /api/search. A search
         asked before on this generation is answered from `self.results` (see results_cache)."""
         started = time.perf_counter()
-        page, per_page = _bounded_page(page, per_page)
-        if sort not in SORTS:
-            raise InvalidParameter("invalid_sort", f"sort must be one of {', '.join(SORTS)}")
-        if field not in FIELD_CHOICES:
-            raise InvalidParameter("invalid_field", f"field must be one of {', '.join(FIELD_CHOICES)}")
-        date_filter = _date_filter(date_from, date_to)
+        page, per_page = checked_page(page, per_page)
+        checked_choices(sort, field)
+        date_filter = date_filter_of(date_from, date_to)
         gen = self.generation()
         key = (gen.path.name, q, page, per_page, sort, date_from, date_to, field)
         kept = self.results.get(key)
@@ -704,53 +686,6 @@ def _render(
     hit["title_html"] = highlighter.render(title)
     hit["snippet"] = highlighter.render(snippet)
     hit["captions"] = [{**info, "html": highlighter.render(m)} for info, m in captions]
-
-
-def _bounded_page(page: int, per_page: int) -> tuple[int, int]:
-    try:
-        page, per_page = int(page), int(per_page)
-    except (TypeError, ValueError):
-        raise InvalidParameter("invalid_page", "page and per_page must be whole numbers") from None
-    if not 1 <= per_page <= MAX_PER_PAGE:
-        raise InvalidParameter("invalid_per_page", f"per_page must be between 1 and {MAX_PER_PAGE}")
-    if page < 1 or page * per_page > MAX_RESULT_WINDOW:
-        raise InvalidParameter(
-            "invalid_page", f"page must be ≥ 1 and page × per_page ≤ {MAX_RESULT_WINDOW}"
-        )
-    return page, per_page
-
-
-DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # the one form a date parameter takes (ASCII digits)
-
-
-def parse_day(value: str | None, name: str) -> date | None:
-    """The day `value` names, YYYY-MM-DD only: `date.fromisoformat` also takes "20220101" and
-    ISO weeks ("2022-W01-6"), which the API refused and the pages and the CLI took."""
-    if value in (None, ""):
-        return None
-    try:
-        if not DAY.fullmatch(str(value)):
-            raise ValueError
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidParameter("invalid_date", f"{name} must be a date like 2021-11-05") from None
-
-
-def _date_filter(date_from: str | None, date_to: str | None) -> Any:
-    start, end = parse_day(date_from, "from"), parse_day(date_to, "to")
-    if start is None and end is None:
-        return None
-    if start is not None and end is not None and start > end:
-        raise InvalidParameter("invalid_date", "from must not be after to")
-    # On `oldest`, where undated articles are UNDATED_OLDEST, past every day: on `published`
-    # they are 0, and a range starting at 1 to keep them out lost every article dated before 1970.
-    lo = int(datetime(start.year, start.month, start.day, tzinfo=VIETNAM_TIME).timestamp()) if start else None
-    hi = (
-        int(datetime(end.year, end.month, end.day, tzinfo=VIETNAM_TIME).timestamp()) + 86399
-        if end
-        else UNDATED_OLDEST - 1
-    )
-    return wq.NumericRange("oldest", lo, hi)
 
 
 def _evaluate(executor: Executor, searcher: Any, q: Any, date_filter: Any) -> tuple[Any, Any]:

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate as validate_spec
 
+from indexer.parameters import MAX_RESULT_WINDOW
 from indexer.schema import public_article
-from indexer.search import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, SearchService
+from indexer.search import MAX_QUERY_CHARS, SearchService
 from webui import create_app
 from webui.openapi import ERROR_CODES, MAX_Q_ACCEPTED, openapi_document
 

@@ -23,8 +23,9 @@ import indexer.index as index_module
 from indexer import forward
 from indexer.generations import BuildFailed, build_lock, current_generation
 from indexer.index import build_index, typo_lexicon
+from indexer.parameters import SORTS
 from indexer.schema import INDEX_NAME, PARTS
-from indexer.search import FIELD_CHOICES, SORTS, SearchService
+from indexer.search import FIELD_CHOICES, SearchService
 from indexer.updates import delete_articles, update_index
 from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
 

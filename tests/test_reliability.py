@@ -30,18 +30,8 @@ from hypothesis import strategies as st
 from indexer.index import build_index
 from indexer.ingest import IngestError, IngestReport, iter_articles, parse_jsonl_record, parse_page
 from indexer.model import Article
-from indexer.search import (
-    FIELD_CHOICES,
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
-    MAX_QUERY_TERMS,
-    MAX_RESULT_WINDOW,
-    SNIPPET_CHARS,
-    SORTS,
-    InvalidParameter,
-    SearchService,
-    parse_query,
-)
+from indexer.parameters import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
+from indexer.search import FIELD_CHOICES, MAX_QUERY_CHARS, MAX_QUERY_TERMS, SNIPPET_CHARS, SearchService, parse_query
 from tests.conftest import SEEDS
 
 SECONDS_PER_SEARCH = 2.0  # the bound on one search, however hostile the query or the document

@@ -18,16 +18,9 @@ from hypothesis import strategies as st
 import indexer.ranking as ranking_module
 from indexer.analysis import LINE_GAP, fold, fold_quick, has_marks, tokenize
 from indexer.letters import LETTER_SPELLINGS
+from indexer.parameters import MAX_PER_PAGE, InvalidParameter
 from indexer.query import MAX_QUOTED_PHRASES, PASTED_TEXT_WORDS, ParsedQuery, completion_text
-from indexer.search import (
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
-    SNIPPET_CHARS,
-    InvalidParameter,
-    SearchService,
-    _StoredArticles,
-    parse_query,
-)
+from indexer.search import MAX_QUERY_CHARS, SNIPPET_CHARS, SearchService, _StoredArticles, parse_query
 from indexer.snippets import Highlighter
 from indexer.word_meaning import Meaning, typed_meaning
 from tests.conftest import SEED_ID

@@ -22,17 +22,9 @@ from werkzeug.routing import RequestRedirect
 
 from indexer import __version__
 from indexer.index import IndexUnavailable
+from indexer.parameters import DAY, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, WHOLE_NUMBER, InvalidParameter
 from indexer.schema import public_article
-from indexer.search import (
-    DAY,
-    FIELD_CHOICES,
-    MAX_PER_PAGE,
-    MAX_RESULT_WINDOW,
-    SORTS,
-    SUGGEST_LIMIT,
-    InvalidParameter,
-    SearchService,
-)
+from indexer.search import FIELD_CHOICES, SUGGEST_LIMIT, SearchService
 from webui.openapi import (
     ARTICLE_MAX_AGE,
     MAX_Q_ACCEPTED,
@@ -48,7 +40,6 @@ PREFIX = "/api"
 ALLOWED_METHODS = "GET, HEAD, OPTIONS"
 # Bumped when the JSON shape changes, so caches keyed on old ETags are not reused.
 API_REVISION = "1"
-WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")  # ASCII digits only: int() also takes "+5", " 5", "５"
 _HEADER_LIST = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+(\s*,\s*[A-Za-z0-9!#$%&'*+.^_`|~-]+)*")
 
 

@@ -9,16 +9,9 @@ from functools import cache
 from typing import Any
 
 from indexer import __version__
+from indexer.parameters import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS
 from indexer.ranking import PASSAGE_WORDS
-from indexer.search import (
-    FIELD_CHOICES,
-    MAX_PER_PAGE,
-    MAX_QUERY_CHARS,
-    MAX_QUERY_TERMS,
-    MAX_RESULT_WINDOW,
-    SORTS,
-    SUGGEST_LIMIT,
-)
+from indexer.search import FIELD_CHOICES, MAX_QUERY_CHARS, MAX_QUERY_TERMS, SUGGEST_LIMIT
 
 # A q longer than this is refused (400 query_too_long); up to it, search() cuts q to
 # MAX_QUERY_CHARS and says so in "notice". See the README's "JSON API".

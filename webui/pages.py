@@ -24,9 +24,10 @@ from werkzeug.exceptions import HTTPException
 from indexer.analysis import normalize_text
 from indexer.forward import searchable_blocks
 from indexer.index import IndexUnavailable
+from indexer.parameters import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, WHOLE_NUMBER, InvalidParameter, parse_day
 from indexer.schema import body_blocks
-from indexer.search import FIELD_CHOICES, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter, parse_day
-from webui.api import WHOLE_NUMBER, is_api_path, query_string_is_utf8
+from indexer.search import FIELD_CHOICES
+from webui.api import is_api_path, query_string_is_utf8
 
 pages = Blueprint("pages", __name__)
 

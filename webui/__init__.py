@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.routing import PathConverter
 
 from indexer.index import default_index_root
@@ -37,5 +37,6 @@ def create_app(index_root: Path | str | None = None, *, cors_origins: str = "*")
     return app
 
 
-def service(app: Flask) -> SearchService:
-    return app.extensions["vnsearch"]
+def service(app: Flask | None = None) -> SearchService:
+    """The app's one SearchService: the current request's app, by default (the blueprints)."""
+    return (app or current_app).extensions["vnsearch"]

@@ -24,7 +24,8 @@ from indexer import __version__
 from indexer.index import IndexUnavailable
 from indexer.parameters import DAY, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, WHOLE_NUMBER, InvalidParameter
 from indexer.schema import public_article
-from indexer.search import FIELD_CHOICES, SUGGEST_LIMIT, SearchService
+from indexer.search import FIELD_CHOICES, SUGGEST_LIMIT
+from webui import service
 from webui.openapi import (
     ARTICLE_MAX_AGE,
     MAX_Q_ACCEPTED,
@@ -65,10 +66,6 @@ class ApiError(Exception):
 
 
 # --- helpers -----------------------------------------------------------------------------------
-
-
-def _service() -> SearchService:
-    return current_app.extensions["vnsearch"]
 
 
 def is_api_path(path: str) -> bool:
@@ -183,7 +180,7 @@ def _etag(canonical: Any) -> str:
     """Weak tag: the index generation + the validated request. Weak because a search body
     differs in took_ms. Computed BEFORE the work: generations only move forward, so at worst a
     newer body carries an older tag, which is simply refetched next time, never served stale."""
-    generation = _service().generation().path.name
+    generation = service().generation().path.name
     key = json.dumps([API_REVISION, __version__, request.path, canonical], ensure_ascii=False, sort_keys=True)
     return f"{generation}.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}"
 
@@ -220,11 +217,11 @@ def search() -> Response:
               "to": date_to, "field": field}
 
     def answer() -> dict[str, Any]:
-        return _service().search(q, page=page, per_page=per_page, sort=sort, date_from=date_from,
+        return service().search(q, page=page, per_page=per_page, sort=sort, date_from=date_from,
                                  date_to=date_to, field=field)
 
     etag, cache_control = _etag(params), f"public, max-age={SEARCH_MAX_AGE}"
-    if _service().generation().warming and not _holds(etag):
+    if service().generation().warming and not _holds(etag):
         # answered at once, without spelling help, while a new index's models load: another
         # answer than the one its ETag would promise, so neither tagged nor to be kept
         # (a browser revalidated such an answer with 304 for the life of the index). A client
@@ -244,7 +241,7 @@ def article(article_id: str) -> Response:
     # article that exists; werkzeug's `contains_weak` takes "*" for anything)
     if _holds(etag) and not request.if_none_match.star_tag:
         return _cached(etag, cache_control, dict)
-    stored = _service().article(article_id)
+    stored = service().article(article_id)
     if stored is None:
         raise ApiError(404, "not_found", f"no article with id {article_id!r}")
     return _cached(etag, cache_control, lambda: public_article(stored))
@@ -258,14 +255,14 @@ def suggest() -> Response:
     return _cached(
         _etag({"q": q, "limit": limit}),
         f"public, max-age={SUGGEST_MAX_AGE}",
-        lambda: {"query": q, "suggestions": _service().suggest(q, limit=limit)},
+        lambda: {"query": q, "suggestions": service().suggest(q, limit=limit)},
     )
 
 
 @api.get("/health")
 def health() -> Response:
     """GET /api/health: 200 while an index is served (503 index_unavailable otherwise)."""
-    health = _service().health()
+    health = service().health()
     # the tag follows `warming` too, so a revalidating monitor sees it turn false
     return _cached(_etag({"warming": health["warming"]}), "no-cache", lambda: health)
 

@@ -17,7 +17,7 @@ from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
@@ -27,6 +27,7 @@ from indexer.index import IndexUnavailable
 from indexer.parameters import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, WHOLE_NUMBER, InvalidParameter, parse_day
 from indexer.schema import body_blocks
 from indexer.search import FIELD_CHOICES
+from webui import service
 from webui.api import is_api_path, query_string_is_utf8
 
 pages = Blueprint("pages", __name__)
@@ -56,10 +57,6 @@ INVALID_MESSAGES = {
     "invalid_field": "Phạm vi tìm kiếm không hợp lệ.",
     "invalid_encoding": "Địa chỉ tìm kiếm không phải UTF-8: hãy gõ lại từ khóa.",
 }
-
-
-def _service() -> Any:
-    return current_app.extensions["vnsearch"]
 
 
 # --- request parameters ------------------------------------------------------------------------
@@ -225,7 +222,7 @@ def search() -> Any:
     if not params.q:
         return _home()
     try:
-        result = _service().search(
+        result = service().search(
             params.q,
             page=params.page,
             per_page=params.per_page,
@@ -251,7 +248,7 @@ def search() -> Any:
 
 
 def _home() -> str:
-    collection = _service().collection()
+    collection = service().collection()
     return render_template("home.html", params=SearchParams(), collection=collection)
 
 
@@ -271,8 +268,8 @@ def article(article_id: str) -> Any:
     """One article, with the query terms marked when opened from a results page (?q=..., with
     that page's other parameters for the way back to it; `mark=0`: shown unmarked, the way back
     kept: "Bỏ tô sáng" dropped the query, and the link back to the results with it)."""
-    service = _service()
-    doc = service.article(article_id)
+    searched = service()
+    doc = searched.article(article_id)
     try:  # the search it was opened from, so that "back to results" returns to the same page
         params = SearchParams.from_request().well_formed()
     except InvalidParameter as exc:
@@ -282,7 +279,7 @@ def article(article_id: str) -> Any:
         return _error_page(404, "Không tìm thấy bài viết", "Không có bài viết nào với mã này trong kho lưu trữ.",
                            params, back=bool(q))
     texts = searchable_blocks(doc)
-    highlighter = service.highlighter("" if request.args.get("mark") == "0" else q).within(texts)
+    highlighter = searched.highlighter("" if request.args.get("mark") == "0" else q).within(texts)
 
     def mark(text: str) -> Markup:
         return Markup(highlighter.mark_all(text or ""))  # escaped text + our <mark> only
@@ -299,7 +296,7 @@ def article(article_id: str) -> Any:
         marked=bool(highlighter.terms),
         # a related item the archive holds opens it; the others are headlines only, which a
         # link that looked like theirs searched for (bug hunt 80: 287 unrelated results)
-        related=[{**rel, "id": service.titled(rel.get("title") or "")} for rel in doc.get("related") or []],
+        related=[{**rel, "id": searched.titled(rel.get("title") or "")} for rel in doc.get("related") or []],
     )
 
 

@@ -46,6 +46,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
+from keystrokes import fold
 from viet_text_tools import normalize_diacritics
 
 REPO = Path(__file__).resolve().parents[1]
@@ -93,13 +94,6 @@ _STAT_SPLIT = re.compile(r"[^\w\s]+|\n")
 DEFAULT_STATS = CORPUS_DIR / "news-50k.jsonl.gz"
 
 
-def fold(text: str) -> str:
-    """Remove all diacritics, map đ/Đ to d, lowercase (the ``plain`` form)."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    nfd = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in nfd if not unicodedata.combining(c))).lower()
-
-
 def forms_of(query: str) -> dict[str, str]:
     """The five forms of a base query written with diacritics."""
     accented = unicodedata.normalize("NFC", query)
@@ -108,13 +102,15 @@ def forms_of(query: str) -> dict[str, str]:
         "plain": fold(accented),
         "nfd": unicodedata.normalize("NFD", accented),
         "tone": unicodedata.normalize("NFC", normalize_diacritics(accented, new_style=True)),
-        "typo": typo(fold(accented)),
+        "typo": substituted_in_longest_word(fold(accented)),
     }
 
 
-def typo(plain: str) -> str:
+def substituted_in_longest_word(plain: str) -> str:
     """The plain form with one letter of its longest word replaced by a random letter: the
-    commonest slip of someone typing without diacritics. Deterministic (seeded by the query)."""
+    commonest slip of someone typing without diacritics. Deterministic (seeded by the query).
+    The keyword set's committed `typo` rows; every other set's `typo` form is
+    `keystrokes.typo`'s (a substitution, deletion or swap in any word of 3+ letters)."""
     rng = random.Random(plain)
     words = plain.split()
     i = max(range(len(words)), key=lambda j: (len(words[j]), -j))

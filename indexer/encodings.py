@@ -195,7 +195,8 @@ def decode_vni_windows(data: bytes) -> str:
 
 def encode_vni_windows(text: str) -> bytes:
     """Unicode to VNI-Windows. Raises ValueError for characters VNI cannot hold (Latin-1
-    letters such as "é" would read back as Vietnamese, so they are refused too)."""
+    letters such as "é" would read back as Vietnamese, so they are refused too). For fixtures
+    and exports."""
     mark_bytes = {ord(c.encode("cp1252")) for seq in _VNI_ENCODE.values() for c in seq if not c.isascii()}
     out = bytearray()
     for ch in unicodedata.normalize("NFC", text):

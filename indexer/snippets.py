@@ -288,7 +288,8 @@ class Highlighter:
     def snippet(
         self, article: dict[str, Any], limit: int = SNIPPET_CHARS, folded_blocks: Sequence[str] | None = None
     ) -> str:
-        """The marked snippet of `snippet_marks`; "" for an article with no text."""
+        """The marked snippet of `snippet_marks`; "" for an article with no text. (The service
+        renders `snippet_marks` itself, once "did you mean" is known; this is for tests.)"""
         return self.render(self.snippet_marks(article, limit, folded_blocks))
 
     def snippet_marks(
@@ -455,7 +456,8 @@ class Highlighter:
 
     def captions(self, article: dict[str, Any]) -> list[dict[str, Any]]:
         """Captions holding at least half of the distinct query terms (at least one), best
-        first: `{"index", "position", "html"}`."""
+        first: `{"index", "position", "html"}`. (The service renders `caption_marks` itself;
+        this is for tests.)"""
         return [{**shown, "html": self.render(marks)} for shown, marks in self.caption_marks(article)]
 
     def caption_marks(self, article: dict[str, Any]) -> list[tuple[dict[str, Any], Marks]]:

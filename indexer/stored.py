@@ -183,5 +183,5 @@ class StoredFields:
 
     @property
     def mapped(self) -> int:
-        """How many of the generation's segments are read from their map."""
+        """How many of the generation's segments are read from their map (for tests)."""
         return sum(s is not None for s in self._segments)

@@ -28,17 +28,9 @@ from pathlib import Path
 
 from indexer import keyboard
 from indexer.analysis import canonical_cased, fold, has_marks, normalize_text, tokenize
-from indexer.keyboard import (
-    DictSupport,
-    base_letters,
-    decode_telex,
-    decode_vni,
-    encode_telex,
-    encode_vni,
-    readings,
-    understand,
-)
+from indexer.keyboard import base_letters, decode_telex, decode_vni, encode_telex, encode_vni, readings, understand
 from indexer.misspellings import typo_candidates
+from indexer.support import DictSupport
 from indexer.typos import TypoIndex
 
 _ENGLISH = """

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from itertools import pairwise
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, has_vowel
-from indexer.keyboard import Support, could_be_syllable, decode_vni
+from indexer.keyboard import could_be_syllable, decode_vni
 from indexer.meanings import capitals_tell, typed_as_initialism, typed_in_capitals
 from indexer.misspellings import printed_carried, printed_either_way
 from indexer.query import ParsedQuery, parse_query
 from indexer.questions import question_spellings
 from indexer.read_marks import keeps_read_marks
 from indexer.restoration import Restorer
+from indexer.support import Support
 from indexer.word_meaning import Meaning, marks_given, typed_case, typed_meaning
 
 # Longer queries are pasted text or questions: only a word decoded, or one the index lacks

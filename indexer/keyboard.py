@@ -32,15 +32,16 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Literal, Protocol
+from typing import Literal
 
 from viet_text_tools import normalize_diacritics
 
-from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text, tokenize
+from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text
+from indexer.support import Support
 from indexer.typo_evidence import SHORT_QUERY
 from indexer.typos import LONG_WORD
 
@@ -464,73 +465,6 @@ def readings(word: str) -> list[Reading]:
             seen.add(text)
             out.append(Reading(text, fold(text), method))
     return out
-
-
-class Support(Protocol):
-    """What the index knows: documents holding a folded syllable / an adjacent pair, and whether
-    it prints an exact (marked) form at all."""
-
-    documents: int  # articles in the index
-
-    def df(self, folded: str) -> int: ...
-
-    def pair_df(self, a: str, b: str) -> int: ...
-
-    def printed(self, exact: str) -> bool: ...
-
-    def printed_count(self, exact: str) -> int: ...
-
-    def printed_pair(self, a: str, b: str) -> int: ...
-
-
-class DictSupport:
-    """A `Support` over plain counts, for tests and benchmarks (`from_texts` counts documents)."""
-
-    def __init__(
-        self,
-        syllables: Mapping[str, int],
-        pairs: Mapping[tuple[str, str], int],
-        exact: Mapping[str, int] | None = None,
-        documents: int | None = None,
-        exact_pairs: Mapping[tuple[str, str], int] | None = None,
-    ) -> None:
-        self.syllables = syllables  # folded syllable → documents (what a TypoIndex is built from)
-        self.pairs = pairs
-        self.exact = exact or {}  # canonical marked syllable → documents
-        self.exact_pairs = exact_pairs or {}  # side by side, as printed → documents
-        # articles in all (`from_texts` counts them): by default as many as hold the commonest word
-        self.documents = max(syllables.values(), default=0) if documents is None else documents
-
-    @classmethod
-    def from_texts(cls, texts: Iterable[str]) -> DictSupport:
-        df: Counter[str] = Counter()
-        pairs: Counter[tuple[str, str]] = Counter()
-        exact: Counter[str] = Counter()
-        exact_pairs: Counter[tuple[str, str]] = Counter()
-        documents = 0
-        for text in texts:
-            documents += 1
-            toks = [t for t in tokenize(normalize_text(text)) if not t.alias]
-            df.update({t.folded for t in toks})
-            pairs.update({(a.folded, b.folded) for a, b in pairwise(toks) if b.joined})
-            exact.update({t.exact for t in toks})
-            exact_pairs.update({(a.exact, b.exact) for a, b in pairwise(toks) if b.joined})
-        return cls(df, pairs, exact, documents, exact_pairs)
-
-    def df(self, folded: str) -> int:
-        return self.syllables.get(folded, 0)
-
-    def pair_df(self, a: str, b: str) -> int:
-        return self.pairs.get((a, b), 0)
-
-    def printed(self, exact: str) -> bool:
-        return bool(self.exact.get(exact))
-
-    def printed_count(self, exact: str) -> int:
-        return self.exact.get(exact, 0)
-
-    def printed_pair(self, a: str, b: str) -> int:
-        return self.exact_pairs.get((a, b), 0)
 
 
 # A spelling with its shape marks but no tone ("tiêng") that the index prints TONE_DOMINANT

@@ -13,7 +13,7 @@ from dataclasses import replace
 from itertools import chain, pairwise
 
 from indexer.analysis import Syllable, canonical_syllable, has_marks, has_vowel, iy_variant
-from indexer.keyboard import Support, WordChoice, toned_sibling, understand
+from indexer.keyboard import WordChoice, toned_sibling, understand
 from indexer.letters import (
     FRAMING_FROM_WORDS,
     addressed_positions,
@@ -46,6 +46,7 @@ from indexer.read_marks import (
     restored_marks,
 )
 from indexer.slips import held_slip, names_only, slip_sureness, taken_slip
+from indexer.support import Support
 from indexer.typo_evidence import (
     SUGGESTED_WEIGHT,
     TAKEN_WEIGHT,

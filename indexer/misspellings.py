@@ -18,7 +18,8 @@ import unicodedata
 from collections.abc import Sequence
 
 from indexer.analysis import canonical_syllable, fold, iy_spellings
-from indexer.keyboard import Support, Understood, WordChoice, could_be_syllable, decode_telex, decode_vni
+from indexer.keyboard import Understood, WordChoice, could_be_syllable, decode_telex, decode_vni
+from indexer.support import Support
 from indexer.typo_evidence import (
     SHORT_QUERY,
     chance_pairs,

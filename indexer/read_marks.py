@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
-from indexer.keyboard import Support
 from indexer.misspellings import printed_carried
 from indexer.query import ParsedQuery
+from indexer.support import Support
 from indexer.word_meaning import Meaning, Restores, typed_case
 
 # From this many words, a query typed without any mark gets the marks the restoration model

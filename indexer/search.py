@@ -53,6 +53,7 @@ from indexer.served import Generation, Searchers
 from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
 from indexer.spacing import split_glued
 from indexer.stored import StoredFields
+from indexer.support import IndexSupport
 from indexer.titles import Titles, marks_first
 from indexer.word_meaning import Meaning
 
@@ -145,90 +146,6 @@ class _StoredArticles:
         return [folded[start : start + len(block)] for start, block in zip(starts, blocks, strict=False)]
 
 
-class IndexSupport:
-    """What the index says about words (`indexer.keyboard.Support`), for one request: how
-    many articles hold a folded syllable, or an adjacent pair, in any part. Remembered, since
-    decoding and typo ranking ask about the same words several times."""
-
-    def __init__(self, searcher: Any, executor: Executor, printed_phrase: Callable[..., Any] | None = None) -> None:
-        self.searcher = searcher
-        self.executor = executor
-        self._printed_phrase = printed_phrase  # `ForwardIndex.printed_phrase`; None: cannot tell
-        self._counts: dict[str, int] = {}
-        self.documents = searcher.doc_count_all()
-        self._large = self.documents >= PRINTED_NOISE_FROM
-
-    def _remembered(self, key: str, count: Callable[[], int]) -> int:
-        found = self._counts.get(key)
-        if found is None:
-            found = self._counts[key] = count()
-        return found
-
-    def _count(self, suffix: str, text: str) -> int:
-        doc_frequency = self.executor.doc_frequency
-        return self._remembered(
-            suffix + "\t" + text, lambda: sum(doc_frequency(self.searcher, p + suffix, text) for p in PARTS)
-        )
-
-    def df(self, folded: str) -> int:
-        return self._count("", folded)
-
-    def pair_df(self, a: str, b: str) -> int:
-        return self._count("_bi", f"{a} {b}")
-
-    def printed_count(self, exact: str) -> int:
-        """Articles printing `exact` (a canonical marked syllable), counted once per part."""
-        return self._count("_ex", exact)
-
-    def printed(self, exact: str) -> bool:
-        """Whether some article prints `exact` (a canonical marked syllable): on an index of
-        PRINTED_NOISE_FROM+ articles, in two places at least (parts of articles, counted as
-        `printed_count` counts them). The body first: nearly every printed word is there, so
-        one lookup usually answers."""
-        need = 2 if self._large else 1
-        doc_frequency = self.executor.doc_frequency
-
-        def count() -> int:
-            found = 0
-            for part in PRINTED_ORDER:
-                found += doc_frequency(self.searcher, part + "_ex", exact)
-                if found >= need:
-                    return 1
-            return 0
-
-        return bool(self._remembered("printed\t" + exact, count))
-
-    def printed_pair(self, a: str, b: str) -> int:
-        """Articles printing `a` and `b` (canonical marked syllables) side by side: of those
-        holding the folded pair, those printing `b` so, read in the forward index (as many as
-        hold the folded pair where it cannot tell: no forward index)."""
-        fa, fb = fold(a), fold(b)
-        if self._printed_phrase is None:
-            return self.pair_df(fa, fb)
-
-        def count() -> int:
-            postings = self.executor.raw_postings
-            held = np.unique(np.concatenate([
-                np.intersect1d(postings(part + "_bi", f"{fa} {fb}", self.searcher)[0],
-                               postings(part + "_ex", b, self.searcher)[0])
-                for part in PARTS
-            ]))
-            printed = self._printed_phrase(((fa,), (fb,)), ((a,), (b,)), held) if len(held) else []
-            return int(np.count_nonzero(printed))
-
-        return self._remembered(f"printed pair\t{a} {b}", count)
-
-
-PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: likeliest first
-# From this many articles, a marked spelling printed in one place only (one part of one article)
-# is taken as not printed: a large archive prints its own typos ("nhâ", "hụ", "độgn" each once
-# in news-50k), and a slip the index "prints" was never corrected (`misspellings._unprinted_marks`)
-# nor ruled out as a candidate (`misspellings.printed_carried`). Keywords over news-50k typed with
-# marks and one slip (stop 24): MRR@10 0.6776 -> 0.6827, shown as meant 0.560 -> 0.593; the
-# accented, plain, telex and other typo forms unchanged. Two places in 10,000 articles (4 on
-# news-50k) cost the accented form (0.7874 -> 0.7857). Smaller indexes (every default
-# relevance set) are unchanged: there a word printed once is as often a rare real one.
-PRINTED_NOISE_FROM = 20_000
 
 
 def _serving(method: Callable[..., T]) -> Callable[..., T]:

@@ -11,8 +11,9 @@ from dataclasses import replace
 from typing import Literal
 
 from indexer.analysis import Syllable, canonical_syllable, has_marks, has_vowel
-from indexer.keyboard import Support, could_be_syllable
+from indexer.keyboard import could_be_syllable
 from indexer.misspellings import printed_carried, printed_either_way
+from indexer.support import Support
 from indexer.typo_evidence import (
     SHORT_QUERY,
     SLIP_PAIR_SHARE,

@@ -1,7 +1,7 @@
 """Words spaced otherwise than the archive prints them, read as it prints them: letters run into
 a number ("RON95": "RON 95"), syllables run together ("danang": "Đà Nẵng"), and two words typed
 apart that it prints as one ("sam sung": "Samsung"; "372 km/h": "372km/h"). What the index
-knows decides (`indexer.keyboard.Support`); the query's text and every span stay as typed, so
+knows decides (`indexer.support.Support`); the query's text and every span stay as typed, so
 "did you mean" and the highlighter read the words where they were typed."""
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from dataclasses import replace
 from itertools import pairwise
 
 from indexer.analysis import Syllable, has_marks
-from indexer.keyboard import Support, could_be_syllable, decode_telex, decode_vni
+from indexer.keyboard import could_be_syllable, decode_telex, decode_vni
 from indexer.query import PASTED_WORDS, ParsedQuery
+from indexer.support import Support
 from indexer.typos import MAX_LENGTH, TypoIndex
 
 # Letters run into a number: "RON95", "iphone7", "windows10", "lộ1A" (a road: the archive prints

@@ -13,7 +13,6 @@ from indexer.keyboard import (
     ONSETS,
     RHYMES,
     TONE_MARKS,
-    DictSupport,
     _letters,
     base_letters,
     build_syllable,
@@ -29,6 +28,7 @@ from indexer.keyboard import (
     understand,
 )
 from indexer.misspellings import typo_candidates
+from indexer.support import DictSupport
 from indexer.typo_evidence import SHORT_QUERY
 from indexer.typos import TypoIndex
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import canonical_syllable, fold
-from indexer.keyboard import DictSupport, understand
+from indexer.keyboard import understand
 from indexer.meanings import interpret
 from indexer.misspellings import (
     LOST_LETTER_SHARE,
@@ -23,6 +23,7 @@ from indexer.misspellings import (
     typo_candidates,
 )
 from indexer.query import parse_query
+from indexer.support import DictSupport
 from indexer.typo_evidence import SHORT_QUERY, TAKEN_WEIGHT, chance_pairs
 from indexer.typos import TypoIndex
 

@@ -399,11 +399,11 @@ def test_a_word_found_in_two_spellings_counts_once_in_the_window() -> None:
     word and not "moon": two of the query's three words, where the article that prints "Ban
     Ki-moon" holds all three. Counted as four words, the two tied at three of four and the
     board's higher BM25 won."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.proximity import proximity_rerank
     from indexer.query import Abbreviations, parse_query
     from indexer.ranking import QueryBuilder
+    from indexer.support import DictSupport
 
     parsed = parse_query("Ban Ki-moon")
     pairs = {("ban", "ki"): 3, ("ki", "moon"): 2, ("ban", "ky"): 20}

@@ -829,7 +829,7 @@ def test_understood_as_shows_a_word_typed_without_keys_without_marks() -> None:
     shown as typed ("beenhj ho": "bệnh ho", not "bệnh hổ"), a dropped key where the model is
     sure of it ("ban vangf": "bán vàng")."""
     from indexer.didyoumean import did_you_mean
-    from indexer.keyboard import DictSupport
+    from indexer.support import DictSupport
 
     restorer = _StubRestorer({"ho": "hổ", "ban": "bán"}, {"hổ": 0.02, "ho": 0.01, "bán": 0.5, "ban": 0.001})
     support = DictSupport({}, {}, {"bệnh": 1, "vàng": 1})
@@ -892,8 +892,8 @@ def test_the_question_words_of_a_plain_question_are_not_taken_for_slips() -> Non
     """ "tinh trang nao" is rarely printed ("tình trạng này" is), yet the "nao" of a question
     is no slip for "nay": the question words of a question get no slip candidates. The same
     words outside a question still do."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
+    from indexer.support import DictSupport
     from indexer.typos import TypoIndex
 
     texts = ["Tình trạng này kéo dài.", "Tình trạng này đáng lo.", "Bệnh nhân cấp cứu trong đêm."]
@@ -914,8 +914,8 @@ def test_a_mistyped_question_word_asks_as_it_would_typed_right() -> None:
     each searched for as a topic word, with "ra" beside them. One of them makes a question
     phrase with its neighbours ("ra sao"), so the two ask, as "ra sao" typed right does, and
     the other candidates are dropped. In a query that is no question each is still searched."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
+    from indexer.support import DictSupport
     from indexer.typos import TypoIndex
 
     texts = ["Sức khỏe ra sao sau khi mổ.", "Mang ra áo ấm.", "Đưa ra số ca mổ.", "Như thế nào là đủ.",
@@ -1179,8 +1179,8 @@ def test_an_initialism_typed_in_capitals_is_no_slip(tmp_path: Path) -> None:
         assert {h["id"] for h in found["hits"]} == {"hn0", "hn1", "hn2"} and found["suggestion"] is None, typed
     assert service.search("shop quan ao hn")["suggestion"]["text"] == "shop quần áo họ"
     assert service.search("SHOP QUẦN ÁO HN")["suggestion"]["text"] == "SHOP QUẦN ÁO HỌ"
-    from indexer.keyboard import DictSupport
     from indexer.meanings import INITIALISM_LEAST, _typed_initialism
+    from indexer.support import DictSupport
 
     support = DictSupport({"hn": INITIALISM_LEAST, "trogn": 9, "tq": INITIALISM_LEAST - 1}, {}, documents=10)
     text = "hỏa hoạn nghiêm TROGN HN TQ"
@@ -1239,8 +1239,8 @@ def test_a_pair_an_article_prints_is_no_slipped_mark() -> None:
     """The restoration model's pair counts hold titles, leads, captions and bodies up to a budget:
     "bệnh lỵ", "hộp sọ", "Văn Toản", printed in bodies it had no room for, were read "bệnh lý",
     "hộp số", "Văn Toàn" (bug hunt 74). Whether an article prints the pair is read in the index."""
-    from indexer.keyboard import DictSupport
     from indexer.read_marks import MISFIT_PAIR_LEAST, misfit_marks
+    from indexer.support import DictSupport
     from indexer.word_meaning import typed_meaning
 
     class Misfits(_StubRestorer):  # the model finds "lý" far likelier after "bệnh", whatever is printed
@@ -1352,7 +1352,7 @@ def test_a_printed_word_read_as_its_syllables_too_finds_both_and_is_shown_as_typ
     assert suggestion is not None and suggestion["text"].endswith(" vietnam airlines")  # not "viet nam airlines"
     # an initialism's parts are not such a word: "gia vang tp.hcm" is still offered "… TP.HCM"
     from indexer.didyoumean import _shown_as_typed
-    from indexer.keyboard import DictSupport
+    from indexer.support import DictSupport
 
     assert _shown_as_typed(parse_query("gia vang tp.hcm"), DictSupport({"tphcm": 3}, {})) == set()
 
@@ -1854,9 +1854,9 @@ def test_a_hurried_letters_question_is_not_the_writers_aside() -> None:
     """Typed in a hurry, a letter has no "?" to say which sentence asks: one that holds a
     phrase that asks wherever it stands ("bao nhiêu") is not the writer's aside, though the
     writer opens it ("minh dang can gap thong tin hien nay co bao nhieu loai ung thu")."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
 
     common = "moi nguoi oi minh dang can gap thong tin hien nay co bao nhieu loai cam on bao rat a"
     counts = {**dict.fromkeys(common.split(), 500), "ung": 40, "thu": 60, "quy": 5}
@@ -1879,9 +1879,9 @@ def test_a_hurried_letter_that_asks_in_its_middle_is_read_as_a_question() -> Non
     holds a phrase that asks wherever it stands, so it is a question, its greeting is not
     searched for and its question words weigh as a question's. Without such a phrase it is
     searched as typed (a greeting may head a news story)."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
 
     letter = "chao bac si toi lam ke toan trong do so lao dong dong bhxh la gi co can di kham ngay hay doi them a"
     greeted = "xin chao quy bao lau nay toi van theo doi chuyen muc nay tu the kho"

@@ -4,9 +4,9 @@ tests/test_search.py)."""
 
 from __future__ import annotations
 
-from indexer.keyboard import DictSupport
 from indexer.query import parse_query
 from indexer.spacing import APART_RATIO, RUN_COHESION, split_glued
+from indexer.support import DictSupport
 from indexer.typos import TypoIndex
 
 

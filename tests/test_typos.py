@@ -136,9 +136,9 @@ def test_candidates_are_exactly_the_words_within_reach(lexicon: list[str], word:
 def test_a_lone_long_candidate_is_taken_as_the_word() -> None:
     """One candidate of 6+ letters for an unknown word is almost surely the word meant: it
     leads the word's forms at TAKEN_WEIGHT. Short words and several candidates are not taken."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import TAKEN_WEIGHT, taken_as
 
     def no_pairs(a: str, b: str) -> int:
@@ -158,9 +158,9 @@ def test_the_one_candidate_printed_next_to_a_neighbour_is_taken() -> None:
     """ "xkt nghiem": of "xet", "xit" and "xat", only "xet nghiem" is printed, so the word is
     taken as "xet" (matched at TAKEN_WEIGHT, shown, and read by pairs); when two candidates
     each have a neighbour, or none has, the context decides nothing."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import TAKEN_WEIGHT, taken_as
 
     support = DictSupport.from_texts(
@@ -252,9 +252,9 @@ def test_a_mistyped_word_typed_with_marks_keeps_them_on_its_spelling() -> None:
     the typed mark carried over, so the word is taken as "nao" and "nào" is the exact form to
     prefer, as if typed. Typed plain, "nao" and "non" are each printed after "the" once: the
     likelier slip (two letters swapped, not a far key) takes it, with no exact form."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import TAKEN_WEIGHT
 
     support = DictSupport.from_texts(
@@ -275,9 +275,9 @@ def test_a_marked_spelling_printed_nowhere_is_shown_corrected() -> None:
     the exact form to prefer, still matches as typed ("kha" in full: the tone may be what was
     wrong), and is shown as corrected. A word typed plain that fits no neighbour (a name as
     often as a slip) is not taken as anything and is shown as typed."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import TAKEN_WEIGHT
 
     support = DictSupport.from_texts(["Khó khăn chồng chất.", "Khó khăn của nông dân.", "Anh ấy khá giỏi."])
@@ -295,9 +295,9 @@ def test_a_printed_marked_word_that_fits_no_neighbour_matches_its_carried_spelli
     """ "củ tọa": "củ" is printed ("củ cải") but never next to "tọa"; one edit away, "chủ" is
     printed with the typed mark carried over and held before "tọa" in two articles. It matches
     at the typo weight, and is shown as typed: a printed word may be a name."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
 
     support = DictSupport.from_texts(["Chủ tọa phiên tòa nói.", "Lời chủ tọa.", "Củ cải trắng.", "Chú Tư."])
     index = TypoIndex(support.syllables)
@@ -342,9 +342,9 @@ def test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one
     meant, it only matches "hinh" at the typo weight but is shown corrected. A word that is not
     that rare beside the candidate is matched as typed and shown as typed; so is one the index
     holds next to "thân" once (a short query's suspect still: a name, most often)."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import SLIP_RARITY, TAKEN_WEIGHT
 
     common = [f"Thân hình cân đối số {i}." for i in range(SLIP_RARITY)]
@@ -373,9 +373,9 @@ def test_a_typo_is_shown_as_the_spelling_its_neighbours_hold() -> None:
     context ranking prefers the rarer ("nấu", once), but "người nhà" is printed in 20 articles
     (SHOWN_HELD times as often and more): that is the spelling shown. Both still match at the
     typo weight: which one is meant is not sure enough to take."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
 
     texts = [*(f"Người nhà bệnh nhân số {i} đã đến." for i in range(20)), "Người nấu ăn giỏi."]
     support = DictSupport.from_texts(texts)
@@ -392,9 +392,9 @@ def test_a_common_word_is_taken_as_the_archives_common_pair_one_edit_away() -> N
     before it in SLIP_PAIR_SHARE of the articles or more. In a long query "ben" is taken as
     "benh"; below that share, or in a short query, it is matched as typed with "benh" at the
     typo weight, and shown as typed."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import SLIP_PAIR_SHARE, TAKEN_WEIGHT
 
     side = [f"Bên trái là nhà số {i}." for i in range(60)]  # "bên" alone: no rarer than "bệnh"
@@ -421,7 +421,7 @@ def test_on_a_large_index_a_marked_spelling_printed_once_is_not_printed() -> Non
     """A large archive prints its own typos: from PRINTED_NOISE_FROM articles, a marked
     spelling found in one place only ("nhâ") is not taken as printed, so "bệnh nhâ" is still
     read as a slip; on a smaller index one place is enough (a rare word is as likely)."""
-    from indexer.search import PRINTED_NOISE_FROM, IndexSupport
+    from indexer.support import PRINTED_NOISE_FROM, IndexSupport
 
     class Searcher:
         def __init__(self, articles: int) -> None:
@@ -489,9 +489,9 @@ def test_letters_that_spell_no_syllable_are_taken_in_a_short_query_as_the_likeli
     neighbouring key struck as well; before "lô" as often). The letters as typed still match,
     at a candidate's weight. Rare letters that may be a syllable ("hin") are only shown
     corrected (`test_a_rare_word_is_taken_in_a_long_query_and_shown_corrected_in_a_short_one`)."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import SLIP_RARITY, TAKEN_WEIGHT
 
     texts = [*(f"Hà Nội bán lỗ căn hộ số {i}." for i in range(SLIP_RARITY))]
@@ -509,9 +509,9 @@ def test_marks_printed_nowhere_on_letters_that_spell_no_syllable_leave_the_lette
     typed mark carried over). Its letters match too, but "adn" is no syllable (it is the
     archive's "ADN"): they weigh as a candidate, not in full as a wrong tone on a syllable's
     letters does ("nguy hiễm": the letters "hiem" still match at 1.0)."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import TAKEN_WEIGHT
 
     texts = [*(f"Mẹ căn dặn con lần {i}." for i in range(5)), "Xét nghiệm ADN.", "Kết quả ADN."]
@@ -537,9 +537,9 @@ def test_letters_the_archive_prints_as_a_name_in_vietnamese_script_are_no_slip()
     name): typed plain or with those marks ("vàng niê"), it is matched as typed (its one-edit
     spellings at the typo weight) and not shown corrected. Letters the archive prints with marks but in lowercase (its
     own typo, "đnag") or without any are a slip, taken as the likeliest spelling."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import SLIP_RARITY, TAKEN_WEIGHT
 
     class Reads:  # the restoration model's reading of one syllable, as the archive prints it
@@ -576,9 +576,9 @@ def test_a_mistyped_word_typed_with_marks_is_shown_as_the_spelling_that_fits_its
     from collections import Counter
 
     from indexer.analysis import normalize_text, tokenize
-    from indexer.keyboard import DictSupport
     from indexer.read_marks import fits_marks, printed_spellings
     from indexer.restoration import Counts, Restorer, printed_syllables
+    from indexer.support import DictSupport
 
     texts = [*(f"Nhà của ông là đây {i}." for i in range(20)), *(f"Đó là nhà của nó {i}." for i in range(30))]
     texts += [*(f"Chuyện nô lệ {i}." for i in range(10)), *(f"Bắp ngô {i}." for i in range(3))]
@@ -610,9 +610,9 @@ def test_a_rare_word_is_shown_as_the_common_slip_its_neighbour_holds_not_the_con
     shows "nhung" (`held_slip`), and its rarity is weighed against that word, the one shown,
     not the context's first (news-50k: `tham nhun` was offered nothing, "tham nhũng" being in
     629 articles). It is only shown: "nhun" still matches as typed."""
-    from indexer.keyboard import DictSupport
     from indexer.meanings import interpret
     from indexer.query import parse_query
+    from indexer.support import DictSupport
     from indexer.typo_evidence import SLIP_RARITY
 
     texts = [*(f"Vụ tham nhũng số {i} bị xử." for i in range(SLIP_RARITY))]

@@ -2,7 +2,7 @@
 
     python bench/tokenizer_paths.py [--corpus ../shared/corpus/news-50k.jsonl.gz]
 
-`indexer.analysis.columns` finds words with a regular expression for text made of the
+`indexer.columns.columns` finds words with a regular expression for text made of the
 characters whose word-break rules it spells out, and falls back to ICU (`tokenize`) line by
 line for the rest. The index writer uses it; Whoosh's analyzer and every query use
 `tokenize`. This script compares both on each title, lead, body and caption text (as the
@@ -22,7 +22,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from indexer.analysis import _UNSAFE, Columns, columns, tokenize  # noqa: E402
+from indexer.analysis import tokenize  # noqa: E402
+from indexer.columns import _UNSAFE, Columns, columns  # noqa: E402
 from indexer.ingest import IngestReport, iter_articles  # noqa: E402
 from indexer.schema import part_texts  # noqa: E402
 

@@ -32,7 +32,8 @@ import whoosh.index
 from whoosh.filedb.filestore import FileStorage
 
 from indexer import flatpostings, stored
-from indexer.analysis import ANALYZER_VERSION, Columns, fold
+from indexer.analysis import ANALYZER_VERSION, fold
+from indexer.columns import Columns
 from indexer.forward import FORMAT as FORWARD_FORMAT
 from indexer.forward import ForwardWriter, write_missing
 from indexer.generations import (

@@ -50,7 +50,8 @@ from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Frequency, Positions
 from whoosh.util.numeric import _length_byte_cache, to_sortable
 
-from indexer.analysis import Columns, FieldAnalyzer, columns
+from indexer.analysis import FieldAnalyzer
+from indexer.columns import Columns, columns
 
 _TERMINFO = np.dtype(
     [("flags", "u1"), ("weight", ">f4"), ("df", ">u4"), ("minlen", "u1"), ("maxlen", "u1"),

@@ -10,7 +10,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from indexer.analysis import Columns, columns
+from indexer.columns import Columns, columns
 from indexer.model import Article
 from indexer.restoration import PrintedCounts
 from indexer.schema import part_texts

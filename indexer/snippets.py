@@ -17,7 +17,8 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import Any, NamedTuple
 
-from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, gap_joins, syllable_spans
+from indexer.analysis import MAX_TOKEN_CHARS, canonical_syllable, fold_quick, gap_joins
+from indexer.columns import syllable_spans
 from indexer.sentences import sentence_spans
 
 SNIPPET_CHARS = 240

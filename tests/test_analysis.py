@@ -10,20 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.analysis import (
-    _UNSAFE,
-    Columns,
     FieldAnalyzer,
-    _columns_fast,
     bigrams,
     canonical_syllable,
-    columns,
     fold,
     has_marks,
     iy_variant,
     normalize_text,
-    syllable_spans,
     tokenize,
 )
+from indexer.columns import _UNSAFE, Columns, _columns_fast, columns, syllable_spans
 from tests.conftest import SEEDS
 
 SEED_TEXT = normalize_text(next(SEEDS.glob("*.txt")).read_text(encoding="utf-8"))

@@ -312,7 +312,7 @@ class Fts5(Engine):
 
 INDEXING_SOURCES = (
     "indexer/index.py", "indexer/schema.py", "indexer/sidecars.py", "indexer/analysis.py", "indexer/ingest.py",
-    "indexer/encodings.py", "indexer/sentences.py", "indexer/columns.py",
+    "indexer/encodings.py", "indexer/sentences.py", "indexer/columns.py", "indexer/input_files.py",
 )
 
 

@@ -24,7 +24,8 @@ sys.path.insert(0, str(REPO))
 
 from indexer.analysis import tokenize  # noqa: E402
 from indexer.columns import _UNSAFE, Columns, columns  # noqa: E402
-from indexer.ingest import IngestReport, iter_articles  # noqa: E402
+from indexer.ingest import IngestReport  # noqa: E402
+from indexer.input_files import iter_articles  # noqa: E402
 from indexer.schema import part_texts  # noqa: E402
 
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "news-50k.jsonl.gz"

@@ -26,7 +26,8 @@ from indexer.index import (
     index_stats,
     open_generation,
 )
-from indexer.ingest import IngestReport, expected_articles, shown_path
+from indexer.ingest import IngestReport
+from indexer.input_files import expected_articles, shown_path
 from indexer.model import canonical_id, encodable_id
 from indexer.parameters import DAY, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
 from indexer.schema import body_blocks, public_article
@@ -244,7 +245,7 @@ class Progress:
 
 
 def estimate_total(paths: Sequence[Path]) -> int | None:
-    """Articles to expect, for the progress bar (`ingest.expected_articles`); None for none."""
+    """Articles to expect, for the progress bar (`input_files.expected_articles`); None for none."""
     return expected_articles(paths) or None
 
 
@@ -284,7 +285,7 @@ def _named_inputs(paths: Sequence[Path]) -> list[Path]:
     usage error before anything is built, where it was one rejection among the files and the
     build went on to replace the index with what the other names held (`news-50k.jsonl.gzz`
     would have dropped the archive, exit 0). Files inside a named folder are still reported
-    one by one (`ingest.iter_articles`)."""
+    one by one (`input_files.iter_articles`)."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         raise CliError(f"no such file or folder: {', '.join(missing)} (nothing was built; the index is untouched)")

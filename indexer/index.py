@@ -44,7 +44,8 @@ from indexer.generations import (
     generation_in_progress,
     publish,
 )
-from indexer.ingest import IngestReport, iter_articles
+from indexer.ingest import IngestReport
+from indexer.input_files import iter_articles
 from indexer.mapped import MODELS_DIR, layout_bytes, models_folder, write_manifest
 from indexer.model import Article
 from indexer.restoration import Restorer

@@ -30,7 +30,8 @@ from indexer.index import (
     require_articles,
     write_generation,
 )
-from indexer.ingest import IngestReport, iter_articles
+from indexer.ingest import IngestReport
+from indexer.input_files import iter_articles
 from indexer.model import Article
 from indexer.schema import WRITER_OPTIONS, document_fields, stored_article
 from indexer.sidecars import Catalog, ReadingCounter

@@ -33,10 +33,10 @@ from indexer.ingest import (  # noqa: E402
     decode_bytes,
     derive_title,
     is_caption_line,
-    iter_articles,
     parse_jsonl_record,
     parse_page,
 )
+from indexer.input_files import iter_articles  # noqa: E402
 from indexer.model import Article  # noqa: E402
 
 SEED = REPO / "seeds" / "000_731bbc153429bd94.txt"
@@ -496,9 +496,9 @@ def test_a_record_or_page_too_large_for_an_article_is_refused(tmp_path: Path, mo
     """A JSON Lines record had no size limit (one of 44 MB took 2.4 GB to build and seconds of
     CPU in every search it matched); pages had one. Both are refused over MAX_ARTICLE_BYTES,
     by file (and line) and reason, the rest kept."""
-    import indexer.ingest as ingest_module
+    import indexer.input_files as input_files
 
-    monkeypatch.setattr(ingest_module, "MAX_ARTICLE_BYTES", 2000)
+    monkeypatch.setattr(input_files, "MAX_ARTICLE_BYTES", 2000)
     records = [_record(1), _record(2, lead="Hà Nội mưa lớn. " * 200), _record(3)]
     (tmp_path / "x.jsonl").write_text(_jsonl(records), encoding="utf-8")
     (tmp_path / "big.txt").write_text(PAGE_HEAD + "Thân bài. " * 300, encoding="utf-8")
@@ -507,9 +507,9 @@ def test_a_record_or_page_too_large_for_an_article_is_refused(tmp_path: Path, mo
     assert [str(r) for r in report.rejections] == ["big.txt: too large for a page (0 MB)",
                                                    "x.jsonl:2: too large for a record (0 MB)"]
     # read past, never held whole (a 2.4 MB .jsonl.gz of one 1.26 GB line took 2.5 GB to refuse)
-    lines = list(ingest_module._bounded_lines(io.BytesIO(b"a\n" + b"x" * 10_000 + b"\nb")))
-    assert lines == [b"a\n", 10_001, b"b"] and isinstance(lines[1], ingest_module._Oversized)
-    text = list(ingest_module._bounded_lines(io.TextIOWrapper(io.BytesIO(("é" * 3000 + "\nc\n").encode()))))
+    lines = list(input_files._bounded_lines(io.BytesIO(b"a\n" + b"x" * 10_000 + b"\nb")))
+    assert lines == [b"a\n", 10_001, b"b"] and isinstance(lines[1], input_files._Oversized)
+    text = list(input_files._bounded_lines(io.TextIOWrapper(io.BytesIO(("é" * 3000 + "\nc\n").encode()))))
     assert text == [3001, "c\n"]
 
 

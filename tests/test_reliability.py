@@ -28,7 +28,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.index import build_index
-from indexer.ingest import IngestError, IngestReport, iter_articles, parse_jsonl_record, parse_page
+from indexer.ingest import IngestError, IngestReport, parse_jsonl_record, parse_page
+from indexer.input_files import iter_articles
 from indexer.model import Article
 from indexer.parameters import MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, InvalidParameter
 from indexer.search import FIELD_CHOICES, MAX_QUERY_CHARS, MAX_QUERY_TERMS, SNIPPET_CHARS, SearchService, parse_query

@@ -20,7 +20,8 @@ from indexer import segments as segments_module
 from indexer.analysis import FieldAnalyzer, tokenize
 from indexer.generations import current_generation
 from indexer.index import build_index
-from indexer.ingest import IngestReport, iter_articles
+from indexer.ingest import IngestReport
+from indexer.input_files import iter_articles
 from indexer.model import Article
 from indexer.schema import INDEX_NAME, WRITER_OPTIONS, document_fields, make_codec, make_schema
 from indexer.segments import _TERMINFO, SegmentBuilder, _inline_entries, _Pickler, write_toc

@@ -67,6 +67,7 @@ __all__ = [
 
 SUGGEST_LIMIT = 10
 SUGGEST_SCAN = 3000  # titles starting with a prefix typed with marks read at most for those printing them
+WATCH_SECONDS = 10.0  # a served process looks for a new generation this often, requests or not (`warm`)
 CONTEXT_HITS = 3  # the hits whose titles and snippets "did you mean" reads (`_context`), on any page: 3 restores
 # more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k;
 # bench/journal/relevance.md, stop 47)
@@ -176,6 +177,7 @@ class SearchService:
         self.abbreviations = Abbreviations(files)
         self._lock = threading.Lock()
         self.warm_models = False  # load each new generation's models in a background thread
+        self._watching = False  # a thread looks for new generations (`warm`)
         self._current: tuple[str, Generation] | None = None  # (the `current` link's text, its generation)
         self._searchers = Searchers(lambda: self._current[1] if self._current is not None else None)
         self.results = ResultsCache(configured_bytes())
@@ -210,10 +212,25 @@ class SearchService:
 
     def warm(self) -> None:
         """Open the current generation now and load its models in the background, so the first
-        request does not pay for them (`vnsearch serve` calls this as each worker starts)."""
+        request does not pay for them (`vnsearch serve` calls this as each worker starts); then
+        look for a new one every WATCH_SECONDS, requests or not: a worker that served none after
+        a rebuild held the old generation's files, and their disk space, until its next request
+        (bug hunt 78), and that request paid for the new one's models."""
         self.warm_models = True
         with contextlib.suppress(IndexUnavailable):
             self.generation()
+        with self._lock:
+            watching, self._watching = self._watching, True
+        if not watching:
+            threading.Thread(target=self._watch, name="vnsearch-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        """`generation()` every WATCH_SECONDS, for ever (a daemon thread): it swaps to a new
+        generation and lets idle threads' searchers on the old one go (`Searchers.release_idle`)."""
+        while True:
+            time.sleep(WATCH_SECONDS)
+            with contextlib.suppress(IndexUnavailable, OSError):
+                self.generation()
 
     def _searcher(self, gen: Generation) -> Any:
         """This thread's Whoosh searcher on `gen` (`served.Searchers`)."""

@@ -91,3 +91,29 @@ def test_a_generation_swapped_out_is_let_go_by_threads_that_served_it(tmp_path: 
     gc.collect()
     assert first() is None  # nothing holds the old generation's files open
     done.set()
+
+
+def test_a_served_process_lets_a_swapped_out_generation_go_with_no_request(
+    tmp_path: Path, monkeypatch: Any
+) -> None:
+    """A worker that served nothing after a rebuild kept the old generation's searchers, files
+    and disk space until its next request (bug hunt 78): once warmed (as `serve` warms each
+    worker), the service looks for a new generation every WATCH_SECONDS by itself."""
+    import time
+
+    import indexer.search as search_module
+
+    monkeypatch.setattr(search_module, "WATCH_SECONDS", 0.05, raising=False)
+    build_index([_articles(tmp_path / "one", "mưa")], tmp_path / "ix", procs=1)
+    service = SearchService(tmp_path / "ix")
+    service.warm()
+    first = weakref.ref(service.generation())
+    total, done = _in_thread(lambda: service.search("quokka")["total"])  # a thread, idle after
+    assert total == 1
+    build_index([_articles(tmp_path / "two", "nắng")], tmp_path / "ix", procs=1)
+    deadline = time.monotonic() + 10
+    while first() is not None and time.monotonic() < deadline:  # no request meanwhile
+        time.sleep(0.05)
+        gc.collect()
+    assert first() is None  # nothing holds the old generation's files open
+    done.set()

@@ -3,8 +3,12 @@ extracted once from the harness's cached vnsearch indexes, then re-ranked in-pro
 
 Why: a full `bench/relevance.py` run costs minutes per set; a re-ranking idea (a new signal, a
 weight, a learned model) evaluated over saved candidates costs a second, on every set and form
-at once. The `current` variant reproduces vnsearch's ranking exactly (checked against the
-harness: same MRR@10 per set and form), so a difference is the idea's, not the tool's.
+at once. The `current` variant reproduces vnsearch's windows, rarity window and opening in
+order (`indexer.proximity`), checked against the engine on a made-up set by the test suite;
+it leaves out the number bonus (NUMBER_WEIGHT), pairs printed as typed (PRINTED_PAIR_WEIGHT)
+and abbreviations read as typed (`as_typed`), so where a set's queries hold numbers, marked
+pairs or abbreviations its MRR@10 can differ from the harness's: compare ideas against
+`current`, not against the harness's table.
 
     python bench/rank_features.py extract --sets headlines,vinewsqa    # minutes, once per change
     python bench/rank_features.py eval --sets headlines,vinewsqa,keywords,initialisms

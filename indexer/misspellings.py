@@ -28,7 +28,7 @@ from indexer.typo_evidence import (
     ranked_in_context,
     taken_as,
 )
-from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex
+from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex, distance
 
 CANDIDATES_PER_WORD = 3  # typo or slip candidates matched for one word, at most
 
@@ -44,7 +44,8 @@ def typo_candidates(
 
     Decoding first, tolerance after: a `typo_keys` entry the index knows is taken as it is (the
     base letters of a mistyped keystroke sequence: "ddifnhj" → "dinh"), else the candidates of
-    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings. Where none
+    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings (those two
+    edits away only where none is one away: stop 71, dev 2 up, 0 down). Where none
     of those is one the word can be taken as (`taken_as`), the syllables its keystrokes one
     slip away decode to (`keyed`, a `KeyedSlips` of the query) come first.
     """
@@ -61,6 +62,10 @@ def typo_candidates(
                     found.append(key)
                     continue
                 near = _near_in_context(chosen, i, key, support, index, pool if marked else limit, pool=pool)
+                # a spelling one edit away is what was meant, not one two away: "mourinio"
+                # matched "Mauricio" beside "Mourinho", and its idf put it first (bug hunt 79)
+                if any(distance(key, c) <= 1 for c in near):
+                    near = [c for c in near if distance(key, c) <= 1]
                 if marked:
                     near.sort(key=lambda c: printed_carried(word.raw, c, support) is None)
                 found += near[:limit]

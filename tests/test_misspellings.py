@@ -447,3 +447,15 @@ def test_keystroke_slips_only_where_the_letters_find_none_to_take() -> None:
     assert found[0] == "noi" and "doi" not in found
     assert keyed.asked == {}  # not even worked out
     assert {"noi", "doi"} <= set(keyed(1))
+
+
+def test_a_word_the_index_lacks_one_edit_from_a_word_matches_none_two_edits_away() -> None:
+    """ "mourinio": a long word gets two edits (`typos.max_distance`), and "Mauricio", two
+    away and rarer, was matched beside "Mourinho", one away, at the same weight: its idf put
+    its 22 articles first over news-50k while "did you mean" said "Mourinho" (bug hunt 79).
+    Where a candidate is one edit away, none two away is matched; where none is, they are."""
+    texts = [*(f"HLV Mourinho nói lần {i}." for i in range(5)), "Mauricio Pochettino cười.", "Mauricio nói."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+    assert typo_candidates(understand(["mourinio"], support), support, index) == [["mourinho"]]
+    assert typo_candidates(understand(["mourixio"], support), support, index) == [["mourinho", "mauricio"]]

@@ -134,27 +134,46 @@ def interpret(
                 continue
             if i in asides:
                 meaning = replace(meaning, aside=True)
-            sure, held = None, ""
-            # a listed abbreviation read as typed is never shown or taken as a slip, only matched
-            # with its slips (`gv danh hs` was offered "gỗ đánh HS": bug hunt 79)
-            if slipped and support is not None and not (listed(tok) and not meaning.changed):
-                sure, held = slip_sureness(tok, meaning, slipped, words, i, support, restorer)
-            if sure == "marks" and restorer is not None:
-                meaning = remarked(meaning, tokens, i, restorer, support, text)
-            elif sure is None and not meaning.changed and not clause.phrase and restorer is not None and support:
-                meaning = misfit_marks(meaning, tokens, i, restorer, support, text)
-            if sure in ("taken", "unspelled"):
-                typed_weight = SUGGESTED_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
-                meaning = taken_slip(meaning, slipped, held, text[tok.start : tok.end], support, typed_weight)
-            else:  # matched only (see slip_candidates); shown as the correction only if sure
-                meaning = replace(meaning, forms=meaning.forms + new_forms(meaning, slipped, SUGGESTED_WEIGHT))
-                if sure == "shown":
-                    meaning = replace(meaning, shown=held, how="typo")
+            meaning = _with_slips(meaning, tokens, i, slipped, words, text, support, restorer,
+                                  listed(tok), clause.phrase)
             meaning = _grouped_number(meaning, support)
             meanings[id(tok)] = _day_or_month(meaning, support) if i in dated else meaning
     if restorer is not None:
         meanings.update(restored_marks(parsed, meanings, restorer))
     return meanings
+
+
+def _with_slips(
+    meaning: Meaning,
+    tokens: Sequence[Syllable],
+    i: int,
+    slipped: Sequence[str],
+    words: Sequence[str],
+    text: str,
+    support: Support | None,
+    restorer: Restores | None,
+    listed: bool,
+    phrase: bool,
+) -> Meaning:
+    """Word i's meaning with its slip candidates (`misspellings.slip_candidates`) as sure as
+    `slips.slip_sureness` is of them: taken as the slip, shown as it, or only matched; its
+    marks repaired where they slipped (`remarked`) or misfit the word (`misfit_marks`). A
+    listed abbreviation read as typed is never shown or taken as a slip, only matched with its
+    slips (`gv danh hs` was offered "gỗ đánh HS": bug hunt 79)."""
+    tok = tokens[i]
+    sure, held = None, ""
+    if slipped and support is not None and not (listed and not meaning.changed):
+        sure, held = slip_sureness(tok, meaning, slipped, words, i, support, restorer)
+    if sure == "marks" and restorer is not None:
+        meaning = remarked(meaning, tokens, i, restorer, support, text)
+    elif sure is None and not meaning.changed and not phrase and restorer is not None and support:
+        meaning = misfit_marks(meaning, tokens, i, restorer, support, text)
+    if sure in ("taken", "unspelled"):
+        typed_weight = SUGGESTED_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
+        return taken_slip(meaning, slipped, held, text[tok.start : tok.end], support, typed_weight)
+    # matched only (see slip_candidates); shown as the correction only if sure
+    meaning = replace(meaning, forms=meaning.forms + new_forms(meaning, slipped, SUGGESTED_WEIGHT))
+    return replace(meaning, shown=held, how="typo") if sure == "shown" else meaning
 
 
 def _abbreviations_as_typed(

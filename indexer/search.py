@@ -275,7 +275,7 @@ class SearchService:
         searcher = self._searcher(gen)
         parsed = parse_query(q, FIELD_CHOICES[field])
         response: dict[str, Any] = {
-            "query": parsed.text,
+            "query": parsed.searched_text,
             "total": 0,
             "page": page,
             "per_page": per_page,

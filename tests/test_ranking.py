@@ -534,6 +534,10 @@ def test_questions_weigh_title_and_lead_less_than_topic_queries() -> None:
         assert QueryBuilder(parse_query(topic), abbreviations).field_weights is FIELD_WEIGHTS, topic
     for question in ("xuất khẩu gạo là gì", "Tình trạng của bé sau khi ăn rau câu?", "xin chào, cho em hỏi giá gạo"):
         assert QueryBuilder(parse_query(question), abbreviations).field_weights is QUESTION_FIELD_WEIGHTS, question
+    # one cut at MAX_QUERY_TERMS terms still ends with its "?" (it lost it: bug hunt 84)
+    long = " ".join(["bé ăn rau"] * 42) + "?"  # 126 terms in 420 characters
+    assert parse_query(long).truncated and not parse_query(long).searched_text.endswith("?")
+    assert QueryBuilder(parse_query(long), abbreviations).field_weights is QUESTION_FIELD_WEIGHTS
 
 
 # --- the opening in the query's order (indexer.proximity.lead_order) ------------------------------

@@ -1,9 +1,10 @@
 """Search: the one service behind the CLI, the JSON API and the web pages.
 
 It ties together query understanding (`indexer.query`), ranking (`indexer.ranking`, executed
-by `indexer.matching`), snippets (`indexer.snippets`) and "did you mean" (`indexer.didyoumean`),
-and owns what is per request: pages, facets, and one Whoosh searcher per thread and index
-generation. What a request may ask for is checked by `indexer.parameters`.
+by `indexer.matching`, the best re-ranked by `indexer.proximity`), snippets
+(`indexer.snippets`) and "did you mean" (`indexer.didyoumean`), and owns what is per request:
+pages, facets, and one Whoosh searcher per thread and index generation. What a request may
+ask for is checked by `indexer.parameters`.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import contextlib
 import functools
 import itertools
+import logging
 import os
 import threading
 import time
+import weakref
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -58,6 +61,7 @@ from indexer.titles import Titles, marks_first
 from indexer.word_meaning import Meaning
 
 T = TypeVar("T")
+_log = logging.getLogger(__name__)
 
 __all__ = [
     "ABBREVIATIONS_FILE", "FIELD_ALIASES", "FIELD_CHOICES", "MAX_QUERY_CHARS", "MAX_QUERY_TERMS",
@@ -222,15 +226,7 @@ class SearchService:
         with self._lock:
             watching, self._watching = self._watching, True
         if not watching:
-            threading.Thread(target=self._watch, name="vnsearch-watch", daemon=True).start()
-
-    def _watch(self) -> None:
-        """`generation()` every WATCH_SECONDS, for ever (a daemon thread): it swaps to a new
-        generation and lets idle threads' searchers on the old one go (`Searchers.release_idle`)."""
-        while True:
-            time.sleep(WATCH_SECONDS)
-            with contextlib.suppress(IndexUnavailable, OSError):
-                self.generation()
+            threading.Thread(target=_watch, args=(weakref.ref(self),), name="vnsearch-watch", daemon=True).start()
 
     def _searcher(self, gen: Generation) -> Any:
         """This thread's Whoosh searcher on `gen` (`served.Searchers`)."""
@@ -440,7 +436,7 @@ class SearchService:
         about: Any = None,
     ) -> list[tuple[int, float]]:
         """(docnum, score) of the best `limit` matches; by relevance, the first RERANK_DEPTH
-        re-ranked by proximity (see indexer.ranking), from the forward index where the
+        re-ranked by proximity (see indexer.proximity), from the forward index where the
         generation has one (the stored articles are then read only for the hits shown). By
         date, the matches `about` the query first (those that hold two of the words typed side
         by side: `QueryBuilder.pairs_typed`), then the others: without the relevance order, a
@@ -462,7 +458,7 @@ class SearchService:
         docnums = executor.top(mask, scores, sort, max(limit, proximity.RERANK_DEPTH))
         depth = proximity.RERANK_DEPTH
         rare = None
-        if built.long:  # the rarity-weighted window (indexer.ranking); df from the lists just read
+        if built.long:  # the rarity-weighted window (indexer.proximity); df from the lists just read
             searcher = articles.searcher
             rare = proximity.rarity_weights(
                 built.proximity_terms,
@@ -505,6 +501,25 @@ class SearchService:
             title, snippet = _title_and_snippet(articles, docnum, highlighter, lead_only)
             shown.append((title, snippet, highlighter.caption_marks(article)))
         return hits, shown
+
+
+def _watch(service_ref: weakref.ref[SearchService]) -> None:
+    """`generation()` every WATCH_SECONDS (a daemon thread, `SearchService.warm`): it swaps to a
+    new generation and lets idle threads' searchers on the old one go (`Searchers.release_idle`).
+    Until the service is gone, whatever fails: a damaged generation raised Whoosh's own errors,
+    which ended the watch for good (bug hunt 84)."""
+    while True:
+        time.sleep(WATCH_SECONDS)
+        service = service_ref()
+        if service is None:
+            return
+        try:
+            service.generation()
+        except IndexUnavailable:
+            pass
+        except Exception as exc:  # said, and tried again (requests see it too)
+            _log.warning("vnsearch: looking for a new index generation failed: %s", repr(exc))
+        del service  # (not held while sleeping: the service may be let go)
 
 
 def _context(

@@ -98,22 +98,45 @@ def test_a_served_process_lets_a_swapped_out_generation_go_with_no_request(
 ) -> None:
     """A worker that served nothing after a rebuild kept the old generation's searchers, files
     and disk space until its next request (bug hunt 78): once warmed (as `serve` warms each
-    worker), the service looks for a new generation every WATCH_SECONDS by itself."""
+    worker), the service looks for a new generation every WATCH_SECONDS by itself, and goes on
+    looking after a look fails (Whoosh's own errors, on a damaged index, ended it: bug hunt 84).
+    The watch ends with the service."""
     import time
 
     import indexer.search as search_module
 
-    monkeypatch.setattr(search_module, "WATCH_SECONDS", 0.05, raising=False)
+    monkeypatch.setattr(search_module, "WATCH_SECONDS", 0.05)
     build_index([_articles(tmp_path / "one", "mưa")], tmp_path / "ix", procs=1)
-    service = SearchService(tmp_path / "ix")
-    service.warm()
-    first = weakref.ref(service.generation())
-    total, done = _in_thread(lambda: service.search("quokka")["total"])  # a thread, idle after
-    assert total == 1
-    build_index([_articles(tmp_path / "two", "nắng")], tmp_path / "ix", procs=1)
+
+    def served_without_requests() -> threading.Thread:  # (its locals go with it)
+        service = SearchService(tmp_path / "ix")
+        looks = []
+        real = service.generation
+
+        def generation() -> Any:
+            looks.append(threading.current_thread().name)
+            if looks.count("vnsearch-watch") == 1:
+                raise TypeError("a damaged segment")  # what Whoosh raises for some damage
+            return real()
+
+        service.generation = generation  # type: ignore[method-assign]
+        service.warm()
+        first = weakref.ref(real())
+        total, done = _in_thread(lambda: service.search("quokka")["total"])  # a thread, idle after
+        assert total == 1
+        build_index([_articles(tmp_path / "two", "nắng")], tmp_path / "ix", procs=1)
+        deadline = time.monotonic() + 10
+        while first() is not None and time.monotonic() < deadline:  # no request meanwhile
+            time.sleep(0.05)
+            gc.collect()
+        assert first() is None  # nothing holds the old generation's files open
+        assert looks.count("vnsearch-watch") >= 2  # it looked again after the failure
+        done.set()
+        return next(t for t in threading.enumerate() if t.name == "vnsearch-watch")
+
+    watch = served_without_requests()
     deadline = time.monotonic() + 10
-    while first() is not None and time.monotonic() < deadline:  # no request meanwhile
-        time.sleep(0.05)
+    while watch.is_alive() and time.monotonic() < deadline:  # (its idle thread ends first)
         gc.collect()
-    assert first() is None  # nothing holds the old generation's files open
-    done.set()
+        watch.join(timeout=0.1)
+    assert not watch.is_alive()  # the service gone, so is its watch

@@ -469,8 +469,9 @@ def open_generation(gen: Path) -> Any:
     try:
         ix = whoosh.index.open_dir(str(gen))
         ix.searcher().close()
-    except (whoosh.index.EmptyIndexError, OSError) as exc:
-        raise IndexUnavailable(f"index at {gen} is incomplete or damaged ({exc}): rebuild needed") from None
+    except Exception as exc:  # a file missing, or one Whoosh cannot read (a version, a pickle: bug hunt 84)
+        damage = f"{type(exc).__name__}: {exc}"
+        raise IndexUnavailable(f"index at {gen} is incomplete or damaged ({damage}): rebuild needed") from None
     return ix
 
 

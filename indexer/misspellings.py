@@ -44,8 +44,9 @@ def typo_candidates(
 
     Decoding first, tolerance after: a `typo_keys` entry the index knows is taken as it is (the
     base letters of a mistyped keystroke sequence: "ddifnhj" → "dinh"), else the candidates of
-    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings (those two
-    edits away only where none is one away: stop 71, dev 2 up, 0 down). Where none
+    each key, ranked by `TypoIndex.in_context` with the neighbours' chosen readings (among those
+    the context ranks first, the ones two edits away only where none is one away: stop 71,
+    dev 2 up, 0 down). Where none
     of those is one the word can be taken as (`taken_as`), the syllables its keystrokes one
     slip away decode to (`keyed`, a `KeyedSlips` of the query) come first.
     """

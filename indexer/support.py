@@ -8,13 +8,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from itertools import pairwise
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
 from indexer.analysis import fold, normalize_text, tokenize
-from indexer.matching import Executor
 from indexer.schema import PARTS
+
+if TYPE_CHECKING:
+    from indexer.matching import Executor
 
 
 class Support(Protocol):

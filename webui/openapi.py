@@ -330,8 +330,8 @@ def _build() -> dict[str, Any]:
                     "summary": "One article as parsed",
                     "parameters": [
                         {"name": "id", "in": "path", "required": True, "schema": {"type": "string"},
-                         "description": "a hit's id, percent-encoded: an id is a file's name and may hold any "
-                                        "letter, a space, '?' or '#'",
+                         "description": "a hit's id, percent-encoded: a page's file name or a record's id, it "
+                                        "may hold any letter, a space, '/', '?' or '#'",
                          "example": "000_731bbc153429bd94"}
                     ],
                     "responses": {

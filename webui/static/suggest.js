@@ -40,6 +40,7 @@
     items = [];
     active = -1;
     shownFor = null;
+    list.removeAttribute("data-for");
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
   }
@@ -89,6 +90,7 @@
       items.push({ el: li, data: s });
     });
     shownFor = typed;
+    list.setAttribute("data-for", typed); /* the text the list is for: one shown while more is typed is not */
     list.hidden = false;
     input.setAttribute("aria-expanded", "true");
     status.textContent = suggestions.length + " gợi ý. Dùng phím mũi tên để chọn.";

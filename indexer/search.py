@@ -90,6 +90,7 @@ class _StoredArticles:
         self._read: dict[int, dict[str, Any]] = {}
         self._texts: dict[int, str] = {}
         self._folded: dict[int, str] = {}
+        self._parts: dict[int, list[str] | None] = {}  # `_folded_parts`, cut once
         self._words: dict[int, tuple[list[str], list[str]]] = {}  # `printed_phrase`'s, split once
 
     def get(self, docnum: int) -> dict[str, Any]:
@@ -142,15 +143,18 @@ class _StoredArticles:
         return None if parts is None else parts[1 : 2 + len(self.get(docnum).get("paragraphs", []))]
 
     def _folded_parts(self, docnum: int) -> list[str] | None:
-        """`folded_text` cut into the blocks it was joined from (`searchable_blocks`)."""
+        """`folded_text` cut into the blocks it was joined from (`searchable_blocks`), once per
+        request: a hit's title and its blocks are both read from it."""
+        if docnum in self._parts:
+            return self._parts[docnum]
         folded = self.folded_text(docnum)
-        if len(folded) != len(self.searchable_text(docnum)):
-            return None
-        blocks = searchable_blocks(self.get(docnum))
-        starts = itertools.accumulate((len(block) + 1 for block in blocks), initial=0)
-        return [folded[start : start + len(block)] for start, block in zip(starts, blocks, strict=False)]
-
-
+        parts = None
+        if len(folded) == len(self.searchable_text(docnum)):
+            blocks = searchable_blocks(self.get(docnum))
+            starts = itertools.accumulate((len(block) + 1 for block in blocks), initial=0)
+            parts = [folded[start : start + len(block)] for start, block in zip(starts, blocks, strict=False)]
+        self._parts[docnum] = parts
+        return parts
 
 
 def _serving(method: Callable[..., T]) -> Callable[..., T]:

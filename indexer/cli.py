@@ -24,7 +24,7 @@ from indexer.index import (
     default_index_root,
     format_bytes,
     index_stats,
-    open_generation,
+    readable_meta,
 )
 from indexer.ingest import IngestReport
 from indexer.input_files import expected_articles, shown_path
@@ -534,6 +534,5 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"vnsearch: no index at {root} yet: every request is answered 503 until "
               f"'vnsearch build --index {root}' makes one", file=sys.stderr)
     else:  # a damaged one is named, as by every command: it was served as "try again later" (bug hunt 82)
-        gen, _ = current_meta(root)
-        open_generation(gen).close()
+        readable_meta(root)
     return serve(root, host=args.host, port=args.port, workers=args.workers, threads=args.threads)

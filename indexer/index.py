@@ -484,11 +484,18 @@ def current_meta(root: Path) -> tuple[Path, dict[str, Any]]:
     return gen, check_meta(gen)
 
 
+def readable_meta(root: Path) -> tuple[Path, dict[str, Any]]:
+    """`current_meta`, the generation opened once as well, so that a damaged one is said as a
+    search would find it (`open_generation`): by `stats` and by `serve` before it starts."""
+    gen, meta = current_meta(root)
+    open_generation(gen).close()
+    return gen, meta
+
+
 def index_stats(root: Path) -> dict[str, Any]:
     """What `vnsearch stats` shows: all of it is in meta.json, but the index is opened once, so
     that a damaged one is reported as `search` would find it (`open_generation`)."""
-    gen, meta = current_meta(root)
-    open_generation(gen).close()
+    gen, meta = readable_meta(root)
     return {
         "index": str(Path(root)),
         "generation": gen.name,

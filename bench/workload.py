@@ -25,6 +25,7 @@ them; the repeated pass asks the same list again in the same order.
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -176,8 +177,22 @@ def check_distinct(workload: Workload) -> None:
         seen.add(key)
 
 
-if __name__ == "__main__":
+def main(argv: list[str] | None = None) -> int:
+    """Print the workload's summary and its first queries; it is built from ../shared, which a
+    fresh clone lacks: then one line says which file is missing (exit 2)."""
+    ap = argparse.ArgumentParser(description="Print the issue-14 latency workload (see the module docstring); "
+                                 "bench/perf.py --workload runs it.")
+    ap.parse_args(argv)
+    missing = [path for path in (NEWS_2K, VINEWSQA_QUERIES) if not path.is_file()]
+    if missing:
+        print(f"workload.py: needs {missing[0]} (../shared is not here)", file=sys.stderr)
+        return 2
     w = build_workload()
     print(w.describe())
     for q in w.warm_up[:5] + w.queries[:20]:
         print(f"{q.kind:13} {q.source:22} {q.text}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from pathlib import Path
 
@@ -103,3 +104,20 @@ def shared_corpus() -> Path:
     if not SHARED_CORPUS.is_dir():
         pytest.skip("../shared/corpus is not present (fresh clone): corpus tests skipped")
     return SHARED_CORPUS
+
+
+VOCAB = sorted({w.strip(".,;:()–-") for w in next(SEEDS.glob("*.txt")).read_text(encoding="utf-8").split()} - {""})
+
+
+def synthetic_corpus(path: Path, n: int, seed: int = 7) -> Path:
+    """n articles of seed vocabulary in random order: enough volume for a build that takes a
+    few seconds, without needing ../shared."""
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            body = "\n".join(" ".join(rng.choices(VOCAB, k=60)) + "." for _ in range(6))
+            record = {"id": f"syn-{i}", "title": " ".join(rng.choices(VOCAB, k=8)),
+                      "lead": " ".join(rng.choices(VOCAB, k=25)), "body": body, "captions": [],
+                      "published": None, "source": "synthetic"}
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path

@@ -23,8 +23,8 @@ from indexer.mapped import trie_keys
 from indexer.proximity import _query_word_hits
 from indexer.search import SearchService
 from indexer.updates import update_index
-from tests.conftest import SEEDS, write_generated
-from tests.test_index_cli import run_cli, synthetic_corpus
+from tests.conftest import SEEDS, synthetic_corpus, write_generated
+from tests.test_index_cli import run_cli
 
 SAMPLES = [
     "Giá xăng TĂNG mạnh\nHà Nội: giá xăng, dầu “tăng” 3,5% – từ 15h",

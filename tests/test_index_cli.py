@@ -27,9 +27,7 @@ from indexer.parameters import SORTS
 from indexer.schema import INDEX_NAME, PARTS
 from indexer.search import FIELD_CHOICES, SearchService
 from indexer.updates import delete_articles, update_index
-from tests.conftest import REPO, SEED_ID, SEEDS, write_generated
-
-VOCAB = sorted({w.strip(".,;:()–-") for w in next(SEEDS.glob("*.txt")).read_text(encoding="utf-8").split()} - {""})
+from tests.conftest import REPO, SEED_ID, SEEDS, synthetic_corpus, write_generated
 
 
 def run_cli(
@@ -42,20 +40,6 @@ def run_cli(
     if check and proc.returncode != 0:
         raise AssertionError(f"{cmd} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
     return proc
-
-
-def synthetic_corpus(path: Path, n: int, seed: int = 7) -> Path:
-    """n articles of seed vocabulary in random order: enough volume for a build that takes a
-    few seconds, without needing ../shared."""
-    rng = random.Random(seed)
-    with path.open("w", encoding="utf-8") as f:
-        for i in range(n):
-            body = "\n".join(" ".join(rng.choices(VOCAB, k=60)) + "." for _ in range(6))
-            record = {"id": f"syn-{i}", "title": " ".join(rng.choices(VOCAB, k=8)),
-                      "lead": " ".join(rng.choices(VOCAB, k=25)), "body": body, "captions": [],
-                      "published": None, "source": "synthetic"}
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return path
 
 
 def test_help_lists_commands() -> None:

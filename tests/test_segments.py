@@ -25,16 +25,17 @@ from indexer.input_files import iter_articles
 from indexer.model import Article
 from indexer.schema import INDEX_NAME, WRITER_OPTIONS, document_fields, make_codec, make_schema
 from indexer.segments import _TERMINFO, SegmentBuilder, _inline_entries, _Pickler, write_toc
-from tests.conftest import SEED_ID, SHARED_CORPUS
+from tests.conftest import SEED_ID, SHARED_CORPUS, synthetic_corpus
 
 QUERIES = ["dang uy", "doanh nghiệp", "thanh pho", "năm", "Hà Nội", "giao thong", "tp hcm", "covid"]
 
 
 @pytest.fixture(scope="module")
 def articles(fixture_inputs: list[Path], tmp_path_factory: pytest.TempPathFactory) -> list[Article]:
-    """The fixture articles, plus 60 real ones when ../shared is present (aliases like TP.HCM,
+    """The fixture articles and 40 synthetic ones (the volume the spill and segment tests need,
+    in a fresh clone too), plus 60 real ones when ../shared is present (aliases like TP.HCM,
     hyphens, numbers, long bodies)."""
-    inputs: list[Path] = list(fixture_inputs)
+    inputs: list[Path] = [*fixture_inputs, synthetic_corpus(tmp_path_factory.mktemp("synthetic") / "s.jsonl", 40)]
     corpus = SHARED_CORPUS / "news-2k.jsonl"
     if corpus.is_file():
         sample = tmp_path_factory.mktemp("sample") / "sample.jsonl"

@@ -4,6 +4,7 @@ reach a 500. tests/test_server.py drives the same API on a real gunicorn server.
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -583,10 +584,21 @@ def test_hostile_article_comes_out_escaped(client: FlaskClient, q: str) -> None:
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_hostile_query_is_escaped_in_the_suggestion(client: FlaskClient) -> None:
-    body = client.get("/api/search", query_string={"q": "<img src=x onerror=alert(1)> nam"}).get_json()
-    if body["suggestion"]:
-        assert only_marks(body["suggestion"]["html"])
+HOSTILE_SUGGESTED = [
+    "dang uy khoi <!--", "dang uy khoi <", "Vieejt Nam -->", 'thanh uy "><b>', "<img src=x onerror=alert(1)> dang uy",
+    "dang <b>uy</b> khoi", "thanh uy & <i>",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE_SUGGESTED)
+def test_hostile_query_is_escaped_in_the_suggestion(client: FlaskClient, q: str) -> None:
+    """Markup typed around the words a suggestion restores, between them and after the last
+    (bug hunt 85: the text after the last word could go out unescaped and no test saw it, as
+    no hostile query here got a suggestion): escaped, and the html says what the text says."""
+    suggestion = client.get("/api/search", query_string={"q": q}).get_json()["suggestion"]
+    assert suggestion is not None, q
+    assert only_marks(suggestion["html"]), suggestion["html"]
+    assert html.unescape(re.sub(r"</?mark>", "", suggestion["html"])) == suggestion["text"]
 
 
 # --- no input reaches a 500 --------------------------------------------------------------------

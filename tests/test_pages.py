@@ -354,6 +354,17 @@ def test_hostile_queries_are_escaped_everywhere(client: FlaskClient, q: str) -> 
             assert q not in html
 
 
+@pytest.mark.parametrize("q", ["dang uy khoi <!--", "Vieejt Nam <svg onload=alert(1)>", 'thanh uy "><img src=x>'])
+def test_hostile_text_around_a_suggestion_is_escaped(client: FlaskClient, q: str) -> None:
+    """The "did you mean" line is inserted as built (`|safe`): the text typed after the words it
+    restores must come out escaped, or `<!--` comments out the rest of the page (bug hunt 85)."""
+    page = client.get("/search", query_string={"q": q}).get_data(as_text=True)
+    assert 'class="did-you-mean' in page, "the query must get a suggestion for this test to mean anything"
+    tags = [t for t, _ in parse(page).tags]
+    assert "footer" in tags and not {"img", "svg"} & set(tags)
+    assert "<!--" not in page and q.split()[-1] not in page
+
+
 def test_hostile_article_is_escaped_in_results_and_article(client: FlaskClient) -> None:
     for url in ("/search?q=an+toan", "/articles/gen-hostile?q=an+toan", "/articles/gen-hostile"):
         html = get(client, url)

@@ -2116,6 +2116,22 @@ def test_a_time_given_in_another_zone_is_filtered_and_faceted_on_the_same_day(tm
     assert service.search("quokka", date_from="2021-12-31", date_to="2021-12-31")["total"] == 0
 
 
+def test_date_filters_read_days_from_midnight_to_midnight_in_vietnam_time(tmp_path: Path) -> None:
+    """A day is Hà Nội's day (UTC+7): 03:00 on 1 January there is still 31 December in UTC, and
+    23:30 on 31 December is 1 January in UTC. Read as UTC days, `from=2022-01-01` lost the first
+    and `to=2021-12-31` let it in (bug hunt 85: no test told the two apart)."""
+    records = [{"id": "early", "title": "Tin quokka", "lead": "Tin.", "published": "2022-01-01T03:00:00+07:00"},
+               {"id": "late", "title": "Tin quokka", "lead": "Tin.", "published": "2021-12-31T23:30:00+07:00"}]
+    service = small_service(tmp_path, records)
+
+    def ids(**days: str) -> set[str]:
+        return {h["id"] for h in service.search("quokka", **days)["hits"]}
+
+    assert ids(date_from="2022-01-01") == {"early"}
+    assert ids(date_to="2021-12-31") == {"late"}
+    assert ids(date_from="2021-12-31", date_to="2021-12-31") == {"late"}
+
+
 def test_articles_dated_before_1970_are_filtered_and_sorted_by_their_dates(tmp_path: Path) -> None:
     """Undated articles are stored as published=0, and the filters started at 1 to keep them
     out: every article dated at or before 1970-01-01 07:00 (Hà Nội) was counted in its year's

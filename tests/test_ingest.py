@@ -349,6 +349,16 @@ def test_a_page_dated_out_of_the_years_taken_is_rejected(stamp: str) -> None:
         parse_jsonl_record({"id": "x", "body": "y", "published": stamp})
 
 
+@pytest.mark.parametrize("stamp", ["11:29 01/01/1000", "1000-01-01", "9999-12-31T16:59:59Z"])
+def test_the_first_and_last_years_taken_are_taken(stamp: str) -> None:
+    """The years taken are 1000-9999 (`ingest.FIRST_YEAR`): their ends are dates, not out of
+    range (bug hunt 85: a first year of 1900 passed every test, which tried only years refused)."""
+    record = parse_jsonl_record({"id": "x", "body": "y", "published": stamp})
+    assert record.published is not None and record.published[:4] in ("1000", "9999")
+    if "/" in stamp:
+        assert parse_page(f"{stamp} Đoạn dẫn ngắn.\nThân bài.", id="x").published is not None
+
+
 def _record(i: int, **extra: Any) -> dict[str, Any]:
     return {"id": f"gen-{i}", "title": f"Tin số {i}", "lead": f"Đoạn dẫn của tin số {i}.", "body": "Thân bài.", **extra}
 

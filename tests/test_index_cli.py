@@ -585,6 +585,19 @@ def test_killing_builds_leaves_the_old_index_serving(tmp_path: Path) -> None:
     assert len(list(index.glob("gen-*"))) <= 2
 
 
+def test_a_swap_keeps_the_generation_before_it_and_prunes_the_older_ones(tmp_path: Path) -> None:
+    """`generations.KEEP_GENERATIONS`: the generation a swap replaces stays on disk for the
+    requests still reading it, and goes at the next swap (bug hunt 85: deleting it at once
+    passed every test, which asserted at most two generations)."""
+    index = tmp_path / "ix"
+    served = []
+    for _ in range(3):
+        build_index([SEEDS], index, procs=1)
+        served.append(current_generation(index))
+        assert served[-1] is not None and served[-1].is_dir()
+        assert sorted(index.glob("gen-*")) == sorted(served[-2:])
+
+
 @pytest.mark.slow
 def test_killing_a_build_while_it_writes_the_index_leaves_the_old_one(tmp_path: Path) -> None:
     """SIGKILL the build once every article is handed over and its writer processes write

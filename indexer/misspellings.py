@@ -22,10 +22,12 @@ from indexer.keyboard import Understood, WordChoice, could_be_syllable, decode_t
 from indexer.support import Support
 from indexer.typo_evidence import (
     SHORT_QUERY,
+    best_read,
     chance_pairs,
     neighbour_pairs,
     pair_docs,
     ranked_in_context,
+    reads_between,
     taken_as,
 )
 from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex, distance
@@ -203,7 +205,10 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex) 
     for "ngư") is a suspect too, even when its letters are printed next to a neighbour: its
     candidates, one edit away even for two letters, are those the index prints with the typed
     marks carried over (`carried_marks`) and holds next to a neighbour. Those are shown as a
-    correction (`meanings.interpret`): marks printed nowhere are no name."""
+    correction (`meanings.interpret`): marks printed nowhere are no name.
+
+    In a long query a word's candidates hold the one that reads best between its neighbours
+    (`_with_best_read`)."""
     chosen = [w.chosen.folded for w in understood.words]
     # In a short query (typo_evidence.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu"
     # lost its k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs
@@ -227,15 +232,31 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex) 
             marked = word.typed_with_marks
             pool = _pool(word, chosen)
             for key in word.typo_keys:
-                found += [
+                held = [
                     c
                     for c in _near_in_context(chosen, i, key, support, index, pool, slip=short_query, pool=pool)
                     if c not in word.folded_forms
                     and pair_docs(chosen, i, c, support.pair_df) >= need
                     and (not marked or printed_carried(word.raw, c, support))
-                ][:CANDIDATES_PER_WORD]
+                ]
+                found += _with_best_read(held[:CANDIDATES_PER_WORD], held, chosen, i, support)
         out.append(list(dict.fromkeys(found))[:CANDIDATES_PER_WORD])
     return out
+
+
+def _with_best_read(
+    kept: list[str], spellings: Sequence[str], chosen: Sequence[str], i: int, support: Support
+) -> list[str]:
+    """The candidates `kept` for word i, with the one of `spellings` that reads best between its
+    neighbours (`typo_evidence.best_read`) in the last place where a long query's word
+    (`reads_between`) lacks it. Only added: the first candidate, which a slip's sureness weighs
+    (`slips.slip_sureness`) and which is shown, stays."""
+    if not reads_between(chosen):
+        return kept
+    best = best_read(spellings, chosen, i, support.df, support.pair_df, chance_pairs(support.documents))
+    if best is None or best in kept:
+        return kept
+    return [*kept[: CANDIDATES_PER_WORD - 1], best] if len(kept) >= CANDIDATES_PER_WORD else [*kept, best]
 
 
 def _pool(word: WordChoice, chosen: Sequence[str]) -> int:

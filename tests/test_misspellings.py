@@ -111,6 +111,27 @@ def test_a_code_the_index_lacks_is_not_shown_with_its_digits_dropped() -> None:
         assert _offered_corrected(token, typed_meaning(token, word), False, support, None, False) == offered
 
 
+def test_in_a_long_query_the_slip_that_reads_best_between_its_neighbours_is_matched() -> None:
+    """ "le vai than tai …" (lễ vía Thần Tài, two letters of "vía" swapped, making "vài"): the
+    candidates held next to more neighbours come first, and "vật", "văn" and "vì", common words
+    each met beside "lê" and "thần", filled the three places; "vía", held next to "thần" alone
+    but in 17 of its 46 articles, reads best between them (`typo_evidence.best_read`), so it is
+    matched too, in the last place (the first, which a slip's sureness weighs, stays). In a
+    short query the rare-word order stands alone."""
+    syllables = {"le": 1059, "vai": 636, "than": 1034, "tai": 9627, "cua": 20_000, "mot": 15_000,
+                 "gia": 7266, "dinh": 3000, "vat": 855, "van": 6232, "vi": 5180, "via": 46}
+    pairs = {("le", "vat"): 5, ("vat", "than"): 2, ("le", "van"): 60, ("van", "than"): 5, ("le", "vi"): 13,
+             ("vi", "than"): 11, ("via", "than"): 17, ("than", "tai"): 50, ("tai", "cua"): 40,
+             ("cua", "mot"): 100, ("mot", "gia"): 80, ("gia", "dinh"): 200}
+    support = DictSupport(syllables, pairs, documents=2_500)
+    index = TypoIndex(syllables)
+    long = ["le", "vai", "than", "tai", "cua", "mot", "gia", "dinh"]
+    assert len(long) >= SHORT_QUERY
+    got = slip_candidates(understand(long, support), support, index)[1]
+    assert got[-1] == "via" and len(got) == 3 and got[0] == "vat"
+    assert "via" not in slip_candidates(understand(long[:3], support), support, index)[1]
+
+
 def test_two_letter_slips_in_short_queries_and_lost_letters_in_long_ones() -> None:
     """A two-letter word of a short query is a large share of it: a slip suspect ("hu tro" for
     "khu tro") gets every one-edit spelling held next to a neighbour ("ho tro" too). In a long

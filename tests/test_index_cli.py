@@ -9,6 +9,7 @@ import random
 import signal
 import subprocess
 import sys
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -552,7 +553,9 @@ def test_incompatible_index_says_rebuild_needed(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_killing_builds_leaves_the_old_index_serving(tmp_path: Path) -> None:
     """SIGKILL a build at several points: the previous index keeps answering, no stale lock
-    blocks the next build, and no temp folder piles up."""
+    blocks the next build, and no temp folder piles up. Each kill comes a random while after
+    the build starts, or as soon as it says it writes the index, whichever is first: a fixed
+    while alone assumed the build outlasts it, which a faster machine need not (bug hunt 85)."""
     index = tmp_path / "ix"
     build_index([SEEDS], index, procs=1)
     before = current_generation(index)
@@ -560,14 +563,18 @@ def test_killing_builds_leaves_the_old_index_serving(tmp_path: Path) -> None:
     rng = random.Random(11)
     for attempt in range(3):
         proc = subprocess.Popen(
-            [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index), "--quiet"],
-            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index)],
+            cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
         )
+        said: list[str] = []
+        threading.Thread(target=lambda p=proc, lines=said: lines.extend(p.stderr or ()), daemon=True).start()
         deadline = time.monotonic() + 60
         while not list(index.glob(".tmp-*")) and time.monotonic() < deadline and proc.poll() is None:
             time.sleep(0.05)
-        time.sleep(rng.uniform(0.2, 2.0) + attempt * 0.5)
-        assert proc.poll() is None, "the build finished before it could be killed: make the corpus bigger"
+        kill_at = time.monotonic() + rng.uniform(0.2, 2.0) + attempt * 0.5
+        while time.monotonic() < kill_at and not any("writing the index" in line for line in said):
+            time.sleep(0.02)
+        assert proc.poll() is None, "the build finished before it could be killed"
         workers = psutil.Process(proc.pid).children(recursive=True)
         if attempt % 2 == 0:
             os.killpg(proc.pid, signal.SIGKILL)  # the build and its writer workers

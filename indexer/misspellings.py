@@ -27,7 +27,6 @@ from indexer.typo_evidence import (
     neighbour_pairs,
     pair_docs,
     ranked_in_context,
-    reads_between,
     taken_as,
 )
 from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex, distance
@@ -207,8 +206,8 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex) 
     marks carried over (`carried_marks`) and holds next to a neighbour. Those are shown as a
     correction (`meanings.interpret`): marks printed nowhere are no name.
 
-    In a long query a word's candidates hold the one that reads best between its neighbours
-    (`_with_best_read`)."""
+    In a long query (SHORT_QUERY words or more) a word's candidates hold the one that reads
+    best between its neighbours (`_with_best_read`)."""
     chosen = [w.chosen.folded for w in understood.words]
     # In a short query (typo_evidence.SHORT_QUERY), a two-letter slip suspect ("hu tro": "khu"
     # lost its k) gets distance 1 too: keywords/typo 0.882 -> 0.891. In a long one it weighs
@@ -239,24 +238,19 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex) 
                     and pair_docs(chosen, i, c, support.pair_df) >= need
                     and (not marked or printed_carried(word.raw, c, support))
                 ]
-                found += _with_best_read(held[:CANDIDATES_PER_WORD], held, chosen, i, support)
+                found += held[:CANDIDATES_PER_WORD] if short_query else _with_best_read(held, chosen, i, support)
         out.append(list(dict.fromkeys(found))[:CANDIDATES_PER_WORD])
     return out
 
 
-def _with_best_read(
-    kept: list[str], spellings: Sequence[str], chosen: Sequence[str], i: int, support: Support
-) -> list[str]:
-    """The candidates `kept` for word i, with the one of `spellings` that reads best between its
-    neighbours (`typo_evidence.best_read`) in the last place where a long query's word
-    (`reads_between`) lacks it. Only added: the first candidate, which a slip's sureness weighs
+def _with_best_read(held: Sequence[str], chosen: Sequence[str], i: int, support: Support) -> list[str]:
+    """The first CANDIDATES_PER_WORD of a long query's word's candidates `held`, the one that
+    reads best between its neighbours (`typo_evidence.best_read`) in the last place where it is
+    not among them. Only added: the first candidate, which a slip's sureness weighs
     (`slips.slip_sureness`) and which is shown, stays."""
-    if not reads_between(chosen):
-        return kept
-    best = best_read(spellings, chosen, i, support.df, support.pair_df, chance_pairs(support.documents))
-    if best is None or best in kept:
-        return kept
-    return [*kept[: CANDIDATES_PER_WORD - 1], best] if len(kept) >= CANDIDATES_PER_WORD else [*kept, best]
+    kept = list(held[:CANDIDATES_PER_WORD])
+    best = best_read(held, chosen, i, support.df, support.pair_df, chance_pairs(support.documents))
+    return kept if best is None or best in kept else [*kept[: CANDIDATES_PER_WORD - 1], best]
 
 
 def _pool(word: WordChoice, chosen: Sequence[str]) -> int:

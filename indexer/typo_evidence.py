@@ -139,21 +139,6 @@ def ranked_in_context(
     return [(c, df) for _, _, c, df in scored[:limit]]
 
 
-def reads_between(words: Sequence[str]) -> bool:
-    """Whether a known word's slip candidates (`misspellings.slip_candidates`) gain the one that
-    reads best between its neighbours (`best_read`): in a long query (SHORT_QUERY words or more).
-    There `ranked_in_context`'s count of the neighbours a candidate is held next to put common
-    words that meet any neighbour first: `le vai than tai` (lễ vía Thần Tài, two letters of
-    "vía" swapped, making "vài") got "vật", "văn" and "vì", each held next to "lê" and to
-    "thần", and not "vía", held next to "thần" alone, in 17 of its 46 articles. Stop 72:
-    headlines/typo 0.9451 -> 0.9472 (that headline 7th -> 1st), six fresh headlines and leads
-    up, none down; one lead down a place in two forms. Measured and not kept: ranking every
-    candidate by its reading (keywords/typo 0.9201 -> 0.9052 in short queries; in long ones
-    vinewsqa/typo-accented 0.7974 -> 0.7959), and the same addition for a word the index lacks
-    (`đất qàng thành` gained "đang": legal/typo-accented 0.8157 -> 0.8136)."""
-    return len(words) >= SHORT_QUERY
-
-
 def best_read(
     candidates: Sequence[str],
     words: Sequence[str],
@@ -167,20 +152,32 @@ def best_read(
     constant; that is, its pairs with both, over its articles (`df`), each pair count smoothed by
     PAIR_PRIOR (one term at the query's ends). Only a candidate held next to a neighbour in
     READ_FROM_PAIRS articles beyond `chance` is read: held once, a stray word ("tds", printed
-    once, after "khi") reads best, being so rare. None where no candidate is."""
+    once, after "khi") reads best, being so rare. None where no candidate is.
 
-    def reading(candidate: str) -> float:
+    Why (`misspellings._with_best_read`, long queries): `ranked_in_context`'s count of the
+    neighbours a candidate is held next to put common words that meet any neighbour first:
+    `le vai than tai` (lễ vía Thần Tài, two letters of "vía" swapped, making "vài") got "vật",
+    "văn" and "vì", each held next to "lê" and to "thần", and not "vía", held next to "thần"
+    alone, in 17 of its 46 articles. Stop 72: headlines/typo 0.9451 -> 0.9472 (that headline
+    7th -> 1st), six fresh headlines and leads up, none down; one lead down a place in two
+    forms. Measured and not kept: ranking every candidate by its reading (keywords/typo 0.9201
+    -> 0.9052 in short queries; in long ones vinewsqa/typo-accented 0.7974 -> 0.7959), and the
+    same addition for a word the index lacks (`đất qàng thành` gained "đang": legal/
+    typo-accented 0.8157 -> 0.8136)."""
+    best, best_reading = None, -math.inf
+    for candidate in candidates:
         before, after = (p if p > chance else 0 for p in neighbour_pairs(words, i, candidate, pair_df))
+        if max(before, after) < READ_FROM_PAIRS:
+            continue
         if i == 0:
-            return math.log(after + PAIR_PRIOR)
-        if i == len(words) - 1:
-            return math.log(before + PAIR_PRIOR)
-        return math.log(before + PAIR_PRIOR) + math.log(after + PAIR_PRIOR) - math.log(max(df(candidate), 1))
-
-    def held(candidate: str) -> bool:
-        return any(p > chance and p >= READ_FROM_PAIRS for p in neighbour_pairs(words, i, candidate, pair_df))
-
-    return max(filter(held, candidates), key=reading, default=None)
+            reading = math.log(after + PAIR_PRIOR)
+        elif i == len(words) - 1:
+            reading = math.log(before + PAIR_PRIOR)
+        else:
+            reading = math.log(before + PAIR_PRIOR) + math.log(after + PAIR_PRIOR) - math.log(max(df(candidate), 1))
+        if reading > best_reading:
+            best, best_reading = candidate, reading
+    return best
 
 
 # How a slip of the fingers is weighed (`slip_likelihood`): a letter left out or two swapped are

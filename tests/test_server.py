@@ -8,6 +8,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -162,6 +164,46 @@ def test_serve_before_the_first_build_answers_503_until_one_lands(tmp_path: Path
                                cwd=REPO, capture_output=True, text=True, timeout=120)
         assert build.returncode == 0, build.stderr
         assert requests.get(server.url + "/api/search", params={"q": "thanh uy"}, timeout=10).json()["total"] >= 1
+    finally:
+        server.stop()
+
+
+def _http_answer(client: socket.socket) -> tuple[bytes, bytes]:
+    """The head and body of one HTTP/1.1 answer read from `client` (its Content-Length)."""
+    answer = b""
+    while b"\r\n\r\n" not in answer and (chunk := client.recv(65536)):
+        answer += chunk
+    head, _, body = answer.partition(b"\r\n\r\n")
+    fields = dict(line.lower().split(b":", 1) for line in head.split(b"\r\n")[1:])
+    length = int(fields[b"content-length"])
+    while len(body) < length and (chunk := client.recv(65536)):
+        body += chunk
+    return head, body
+
+
+def test_a_request_in_flight_when_the_server_is_stopped_is_still_answered(tmp_path: Path, seed_index: Path) -> None:
+    """On SIGTERM (a deploy, `systemctl stop`) gunicorn gives the requests it is serving
+    `graceful_timeout` (15 s) to finish: a client halfway through its request gets its answer,
+    and the server exits 0 once it is done. The client's first request, answered, shows the
+    worker has its connection; the second's headers, sent in two parts, keep it in flight
+    across the stop."""
+    server = Server(seed_index, tmp_path, workers=1, threads=2)
+    request = f"GET /api/search?q={SEED_QUERY.replace(' ', '+')} HTTP/1.1\r\nHost: {HOST}\r\n".encode()
+    try:
+        server.wait_ready()
+        with socket.create_connection((HOST, server.port), timeout=20) as client:
+            client.sendall(request + b"\r\n")
+            assert _http_answer(client)[0].startswith(b"HTTP/1.1 200")
+            client.sendall(request)
+            time.sleep(0.5)
+            server.proc.send_signal(signal.SIGTERM)
+            time.sleep(1.5)
+            assert server.proc.poll() is None, "the server exited with a request in flight"
+            client.sendall(b"\r\n")
+            head, body = _http_answer(client)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        assert json.loads(body)["total"] >= 1
+        assert server.proc.wait(timeout=20) == 0, server.stderr()
     finally:
         server.stop()
 

@@ -255,22 +255,14 @@ def _detection_prefix(path: Path) -> tuple[bytes, bool]:
 
 
 def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple[Article, int | None]]:
-    try:
-        prefix, complete = _detection_prefix(path)
-    except (OSError, EOFError, zlib.error) as e:
-        report.reject(source, None, f"cannot read: {getattr(e, 'strerror', None) or e}")
+    """The records of a JSON-lines file, each with its line number; every line that is not one
+    is reported by number and reason, and reading goes on (a cut or corrupt file: up to where
+    it breaks)."""
+    detected = _jsonl_encoding(path, source, report)
+    if detected is None:
         return
-    if not prefix.strip():
-        report.reject(source, None, "empty file")
-        return
-    try:
-        encoding = detect_encoding(prefix, complete=complete, lines=True)
-    except UndecodableError as e:
-        report.reject(source, None, str(e))
-        return
-    report.encodings[encoding] += 1
+    encoding, lone_cr = detected
     line_codec = "utf-8" if encoding == "utf-8-sig" else encoding
-    lone_cr = b"\r" in prefix and b"\n" not in prefix
     number = 0
     blank = True  # only blank lines so far
     try:
@@ -279,31 +271,17 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
                 report.reject(source, number, f"too large for a record ({raw_line / 1e6:.0f} MB)")
                 blank = False
                 continue
-            if isinstance(raw_line, bytes):
-                try:
-                    text = decode_as(raw_line, line_codec)
-                except (UnicodeDecodeError, ValueError):
-                    report.reject(source, number, f"undecodable line (file detected as {encoding})")
-                    blank = False
-                    continue
-            else:
-                text = raw_line
-            text = text.lstrip("\ufeff")  # any line's: files each saved with a BOM, then joined (`cat`)
+            text = _line_text(raw_line, line_codec)
+            if text is None:
+                report.reject(source, number, f"undecodable line (file detected as {encoding})")
+                blank = False
+                continue
             if not text.strip():
                 continue
             blank = False
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as e:
-                report.reject(source, number, f"invalid JSON: {e.msg} (column {e.colno})")
-                continue
-            except RecursionError:
-                report.reject(source, number, "invalid JSON: nested too deeply")
-                continue
-            try:
-                article = parse_jsonl_record(obj, source=source, line=number)
-            except IngestError as e:
-                report.reject(source, number, str(e))
+            article, why = _jsonl_record(text, source, number)
+            if article is None:
+                report.reject(source, number, why)
                 continue
             article.encoding = encoding
             yield article, number
@@ -314,3 +292,49 @@ def _read_jsonl(path: Path, source: str, report: IngestReport) -> Iterator[tuple
     else:
         if blank:  # e.g. whitespace that only decodes as such (NULs read as UTF-16)
             report.reject(source, None, "empty file")
+
+
+def _jsonl_encoding(path: Path, source: str, report: IngestReport) -> tuple[str, bool] | None:
+    """The encoding of a JSON-lines file, detected from its first bytes, and whether it ends
+    its lines with a CR alone; None, reported, for a file that cannot be read, holds nothing
+    or decodes as no encoding we read."""
+    try:
+        prefix, complete = _detection_prefix(path)
+    except (OSError, EOFError, zlib.error) as e:
+        report.reject(source, None, f"cannot read: {getattr(e, 'strerror', None) or e}")
+        return None
+    if not prefix.strip():
+        report.reject(source, None, "empty file")
+        return None
+    try:
+        encoding = detect_encoding(prefix, complete=complete, lines=True)
+    except UndecodableError as e:
+        report.reject(source, None, str(e))
+        return None
+    report.encodings[encoding] += 1
+    return encoding, b"\r" in prefix and b"\n" not in prefix
+
+
+def _line_text(raw_line: str | bytes, codec: str) -> str | None:
+    """A line as text, without a BOM (any line's: files each saved with one, then joined with
+    `cat`); None where its bytes do not decode."""
+    if isinstance(raw_line, bytes):
+        try:
+            raw_line = decode_as(raw_line, codec)
+        except (UnicodeDecodeError, ValueError):
+            return None
+    return raw_line.lstrip("\ufeff")
+
+
+def _jsonl_record(text: str, source: str, number: int) -> tuple[Article | None, str]:
+    """The article a line's JSON text holds, or None and why it holds none."""
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as e:
+        return None, f"invalid JSON: {e.msg} (column {e.colno})"
+    except RecursionError:
+        return None, "invalid JSON: nested too deeply"
+    try:
+        return parse_jsonl_record(obj, source=source, line=number), ""
+    except IngestError as e:
+        return None, str(e)

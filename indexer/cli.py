@@ -409,11 +409,21 @@ def _echoed(text: str) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    result = _searched(args)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_results(result, color=sys.stdout.isatty())
+    return 0
+
+
+def _searched(args: argparse.Namespace) -> dict[str, Any]:
+    """The service's answer to `search`'s arguments, its refusals worded as the flags are named."""
     if not encodable_id(args.query):  # as the API's 400 invalid_encoding: `xe m\xe1y` searched "xe m y"
         raise CliError("the query is not UTF-8 text: set the terminal to UTF-8 (or give the query as UTF-8)")
     service = SearchService(_root(args))
     try:
-        result = service.search(
+        return service.search(
             args.query,
             page=args.page,
             per_page=args.limit,
@@ -429,10 +439,10 @@ def cmd_search(args: argparse.Namespace) -> int:
             raise
         raise CliError(f"--page × --limit may not exceed {MAX_RESULT_WINDOW}: page {args.page} of {args.limit} "
                        f"ends at result {args.page * args.limit}") from None
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return 0
-    color = sys.stdout.isatty()
+
+
+def _print_results(result: dict[str, Any], color: bool) -> None:
+    """`search`'s answer as text: what was understood, then each hit (bold and dim where `color`)."""
     bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
     dim = (lambda s: f"\x1b[2m{s}\x1b[0m") if color else (lambda s: s)
     first = (result["page"] - 1) * result["per_page"]
@@ -470,7 +480,6 @@ def cmd_search(args: argparse.Namespace) -> int:
         # as the results page advises: quotes, exclusions, fields and dates only narrow a search
         print("No results. Tips: check the spelling, use fewer or commoner words, or drop \"quotes\", "
               "-exclusions, field: prefixes and dates.")
-    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@
   var endpoint = input.getAttribute("data-suggest-url") || "/api/suggest";
   var DELAY_MS = 150;
   var MIN_CHARS = 2;
+  var MIN_ROOM_PX = 150; /* the list's least height on screen: three options */
   var list = document.createElement("ul");
   var status = document.createElement("div");
   var items = [];
@@ -22,6 +23,10 @@
   list.className = "suggestions";
   list.setAttribute("role", "listbox");
   list.setAttribute("aria-label", "Gợi ý tìm kiếm");
+  /* driven from the box (aria-activedescendant), never focused: a list that scrolls is a Tab
+     stop in Chromium, and Tab from the box focused it, whose blur emptied it; focus fell to
+     the page, on a phone or at 200% zoom (bug hunt 86) */
+  list.tabIndex = -1;
   list.hidden = true;
   status.className = "visually-hidden";
   status.setAttribute("role", "status");
@@ -43,6 +48,25 @@
     list.removeAttribute("data-for");
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
+    status.textContent = ""; /* "10 gợi ý" stayed for a screen reader after the list closed (bug hunt 86) */
+  }
+
+  function fitToScreen() {
+    /* The list hangs below the box, and on a phone's centred home page, or with its keyboard
+       up, most of it fell below the screen: 91 of 240 px at 360×400 (bug hunt 86). It is no
+       taller than the room left on screen; where that is under MIN_ROOM_PX, the box scrolls
+       to the top first. */
+    var view = window.visualViewport;
+    var bottom = function () { return view ? view.offsetTop + view.height : window.innerHeight; };
+    list.style.maxHeight = "";
+    var room = bottom() - list.getBoundingClientRect().top - 8;
+    if (room < MIN_ROOM_PX) {
+      input.scrollIntoView({ block: "start" });
+      room = bottom() - list.getBoundingClientRect().top - 8;
+    }
+    if (room < parseFloat(window.getComputedStyle(list).maxHeight)) {
+      list.style.maxHeight = Math.max(MIN_ROOM_PX, room) + "px";
+    }
   }
 
   function setActive(index) {
@@ -92,6 +116,7 @@
     shownFor = typed;
     list.setAttribute("data-for", typed); /* the text the list is for: one shown while more is typed is not */
     list.hidden = false;
+    fitToScreen();
     input.setAttribute("aria-expanded", "true");
     status.textContent = suggestions.length + " gợi ý. Dùng phím mũi tên để chọn.";
   }
@@ -160,6 +185,10 @@
       close();
     }
   });
+
+  if (window.visualViewport) { /* a phone's keyboard opens or closes under an open list */
+    window.visualViewport.addEventListener("resize", function () { if (!list.hidden) { fitToScreen(); } });
+  }
 
   /* a click on an option must not blur the input first */
   list.addEventListener("mousedown", function (event) { event.preventDefault(); });

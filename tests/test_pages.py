@@ -6,7 +6,7 @@ import html as html_lib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from flask import Flask
@@ -512,6 +512,29 @@ def test_an_articles_way_back_leaves_out_what_the_search_would_refuse(client: Fl
     back = html_lib.unescape(re.search(r'<p class="back"><a href="([^"]+)"', html).group(1))
     assert args_of(back) == {"q": "nam", "to": "2021-12-31", "per_page": "20"}
     assert get(client, back).count('<li class="hit">') >= 1
+
+
+@pytest.mark.parametrize(
+    "refused, kept",
+    [
+        ("per_page=500", {}),
+        ("per_page=0", {}),
+        ("per_page=50&page=21", {"per_page": "50"}),
+        ("page=3", {"page": "3"}),
+        ("from=2021-12-31&to=2021-01-01", {}),
+    ],
+)
+def test_an_articles_search_box_and_way_back_pass_on_no_page_or_dates_the_search_refuses(
+    client: FlaskClient, refused: str, kept: dict[str, str]
+) -> None:
+    """`/articles/ID?q=nam&per_page=500` kept per_page=500 in its way back and its search box's
+    hidden fields, so the next search from the article was a 400 page (bug hunt 86)."""
+    html = get(client, f"/articles/{SEED_ID}?q=nam&{refused}")
+    back = html_lib.unescape(re.search(r'<p class="back"><a href="([^"]+)"', html).group(1))
+    assert args_of(back) == {"q": "nam", **kept}
+    get(client, back)  # a results page, not a 400
+    hidden = {a["name"]: a["value"] for tag, a in parse(html).tags if tag == "input" and a.get("type") == "hidden"}
+    get(client, "/search?" + urlencode({"q": "nam", **hidden}))  # nor the next search from the article
 
 
 def test_a_query_string_that_is_not_utf8_is_refused_not_searched(client: FlaskClient) -> None:

@@ -107,14 +107,22 @@ class SearchParams:
         )
 
     def well_formed(self) -> SearchParams:
-        """These parameters less a sort, field or date the search would refuse: an article's
-        way back to its results was a 400 page for `?sort=bad` (bug hunt 80)."""
+        """These parameters less a sort, field, date, page size or page the search would
+        refuse: an article's way back to its results was a 400 page for `?sort=bad` (bug hunt
+        80), and for `per_page=500`, which its search box passed on as well (bug hunt 86)."""
+        per_page = self.per_page if 1 <= self.per_page <= MAX_PER_PAGE else DEFAULT_PER_PAGE
+        date_from = self.date_from if _is_day(self.date_from) else ""
+        date_to = self.date_to if _is_day(self.date_to) else ""
+        if date_from and date_to and date_from > date_to:
+            date_from = date_to = ""
         return replace(
             self,
             sort=self.sort if self.sort in SORTS else "relevance",
             field=self.field if self.field in FIELD_CHOICES else "all",
-            date_from=self.date_from if _is_day(self.date_from) else "",
-            date_to=self.date_to if _is_day(self.date_to) else "",
+            date_from=date_from,
+            date_to=date_to,
+            per_page=per_page,
+            page=self.page if self.page >= 1 and self.page * per_page <= MAX_RESULT_WINDOW else 1,
         )
 
     def query_args(self) -> dict[str, str | int]:

@@ -42,6 +42,8 @@ B = 0.75
 K1 = 1.2
 CACHE_BYTES = 48_000_000  # posting lists cached per process, read without flat files (see raw_postings)
 CACHE_PHRASES = 256  # verified phrases, positions or marks (a byte per article each), ~9 MB on news-50k
+# an evaluated node of a query tree: which articles it matches, and their scores
+Evaluated = tuple[np.ndarray, np.ndarray]
 _BYTE_TO_LENGTH = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 
@@ -138,78 +140,93 @@ class Executor:
         mask &= self.live
         return mask, np.where(mask, score, 0.0).astype(np.float32)
 
-    def _eval(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def _eval(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> Evaluated:
         """(mask, scores) of `q`; `within`: the only articles its caller can still keep (the
-        mask may leave out others where that saves checking positions or marks)."""
-        if isinstance(q, FieldsTerm):
-            return self.bm25f(q.fields, q.weights, q.text, searcher, q.boost, q.derived_title)
-        if isinstance(q, wq.Term):
-            return self.bm25f((q.fieldname,), (1.0,), q.text, searcher, q.boost)
-        if isinstance(q, AtLeast):
-            results = [self._eval(sub, searcher) for sub in q.subqueries]
-            count = results[0][0].astype(np.int16)
-            for m, _ in results[1:]:
-                count += m
-            mask = count >= q.minimum
-            if q.one_of:
-                mask &= _any([results[i][0] for i in q.one_of])
-            return mask, _boosted(_sum([s for _, s in results]), q.boost)
-        if isinstance(q, wq.DisjunctionMax):
-            results = [self._eval(sub, searcher) for sub in q.subqueries]
-            mask = _any([m for m, _ in results])
-            best = results[0][1].copy()
-            for _, s in results[1:]:
-                np.maximum(best, s, out=best)
-            return mask, _boosted(best, q.boost)
-        if isinstance(q, wq.AndMaybe):
-            req_mask, req_score = self._eval(q.a, searcher, within)
-            _, opt_score = self._eval(q.b, searcher)
-            opt_score *= req_mask  # a fresh array (only masks are ever cached)
-            return req_mask, req_score + opt_score
-        if isinstance(q, wq.AndNot):
-            mask, score = self._eval(q.a, searcher, within)
-            excluded, _ = self._eval(q.b, searcher, mask)  # (its marks read only where it matters)
-            return mask & ~excluded, score
-        if isinstance(q, wq.And):
-            # Positions are checked last, only where every other part already matched: a
-            # phrase's bigram terms leave few candidates, its single words many. The marks
-            # printed, after them. A part that checks them further down (a quoted phrase among
-            # a query's other words) is read after the others, within what they left: each of
-            # 35 quoted common phrases was checked at every article holding its pairs (5 s).
-            plain = [sub for sub in q.subqueries if not _checks_positions(sub)]
-            nested = [sub for sub in q.subqueries if _checks_positions(sub) and not _is_check(sub)]
-            results = [self._eval(sub, searcher) for sub in plain]
-            mask = np.ones(self.n, dtype=bool) if within is None else within.copy()
-            for m, _ in results:
-                mask &= m
-            for sub in nested:
-                m, s = self._eval(sub, searcher, mask)
-                mask &= m
-                results.append((m, s))
-            for sub in q.subqueries:
-                if isinstance(sub, wq.Phrase):
-                    mask = mask & self._phrase(sub, searcher, within=mask)[0]
-            for sub in q.subqueries:
-                if isinstance(sub, PrintedPhrase):
-                    mask = self._printed(sub, within=mask)
-            score = _sum([s for _, s in results]) if results else np.zeros(self.n, dtype=np.float32)
-            return mask, _boosted(score, q.boost)
-        if isinstance(q, wq.Or):
-            results = [self._eval(sub, searcher, within) for sub in q.subqueries]
-            return _any([m for m, _ in results]), _boosted(_sum([s for _, s in results]), q.boost)
-        if isinstance(q, wq.Phrase):
-            return self._phrase(q, searcher, within)
-        if isinstance(q, PrintedPhrase):
-            return self._printed(q, within=self.live if within is None else within), np.zeros(self.n, dtype=np.float32)
-        if isinstance(q, wq.NumericRange):
-            values = self.columns[q.fieldname]
-            lo = -math.inf if q.start is None else q.start
-            hi = math.inf if q.end is None else q.end
-            return (values >= lo) & (values <= hi), np.zeros(self.n, dtype=np.float32)
+        mask may leave out others where that saves checking positions or marks). Each kind of
+        node is evaluated by its own method (`_EVALUATORS`, the first whose type `q` is)."""
+        for kind, evaluate in self._EVALUATORS:
+            if isinstance(q, kind):
+                return evaluate(self, q, searcher, within)
         # Anything else (not built by indexer.search today): let Whoosh match it, unscored.
         mask = np.zeros(self.n, dtype=bool)
         mask[np.fromiter(searcher.docs_for_query(q), dtype=np.int64)] = True
         return mask, np.zeros(self.n, dtype=np.float32)
+
+    def _fields_term(self, q: FieldsTerm, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        return self.bm25f(q.fields, q.weights, q.text, searcher, q.boost, q.derived_title)
+
+    def _term(self, q: wq.Term, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        return self.bm25f((q.fieldname,), (1.0,), q.text, searcher, q.boost)
+
+    def _at_least(self, q: AtLeast, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        """Articles holding `minimum` of the parts (and one of `one_of`), scored by their sum."""
+        results = [self._eval(sub, searcher) for sub in q.subqueries]
+        count = results[0][0].astype(np.int16)
+        for m, _ in results[1:]:
+            count += m
+        mask = count >= q.minimum
+        if q.one_of:
+            mask &= _any([results[i][0] for i in q.one_of])
+        return mask, _boosted(_sum([s for _, s in results]), q.boost)
+
+    def _best_of(self, q: wq.DisjunctionMax, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        """Articles holding any part, scored by their best part alone."""
+        results = [self._eval(sub, searcher) for sub in q.subqueries]
+        mask = _any([m for m, _ in results])
+        best = results[0][1].copy()
+        for _, s in results[1:]:
+            np.maximum(best, s, out=best)
+        return mask, _boosted(best, q.boost)
+
+    def _and_maybe(self, q: wq.AndMaybe, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        """What `a` matches, scored by `a` and, where it matches too, `b`."""
+        req_mask, req_score = self._eval(q.a, searcher, within)
+        _, opt_score = self._eval(q.b, searcher)
+        opt_score *= req_mask  # a fresh array (only masks are ever cached)
+        return req_mask, req_score + opt_score
+
+    def _and_not(self, q: wq.AndNot, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        mask, score = self._eval(q.a, searcher, within)
+        excluded, _ = self._eval(q.b, searcher, mask)  # (its marks read only where it matters)
+        return mask & ~excluded, score
+
+    def _and(self, q: wq.And, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        """Articles holding every part. Positions are checked last, only where every other part
+        already matched: a phrase's bigram terms leave few candidates, its single words many.
+        The marks printed, after them. A part that checks them further down (a quoted phrase
+        among a query's other words) is read after the others, within what they left: each of
+        35 quoted common phrases was checked at every article holding its pairs (5 s)."""
+        plain = [sub for sub in q.subqueries if not _checks_positions(sub)]
+        nested = [sub for sub in q.subqueries if _checks_positions(sub) and not _is_check(sub)]
+        results = [self._eval(sub, searcher) for sub in plain]
+        mask = np.ones(self.n, dtype=bool) if within is None else within.copy()
+        for m, _ in results:
+            mask &= m
+        for sub in nested:
+            m, s = self._eval(sub, searcher, mask)
+            mask &= m
+            results.append((m, s))
+        for sub in q.subqueries:
+            if isinstance(sub, wq.Phrase):
+                mask = mask & self._phrase(sub, searcher, within=mask)[0]
+        for sub in q.subqueries:
+            if isinstance(sub, PrintedPhrase):
+                mask = self._printed(sub, within=mask)
+        score = _sum([s for _, s in results]) if results else np.zeros(self.n, dtype=np.float32)
+        return mask, _boosted(score, q.boost)
+
+    def _or(self, q: wq.Or, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        results = [self._eval(sub, searcher, within) for sub in q.subqueries]
+        return _any([m for m, _ in results]), _boosted(_sum([s for _, s in results]), q.boost)
+
+    def _printed_phrase(self, q: PrintedPhrase, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        return self._printed(q, within=self.live if within is None else within), np.zeros(self.n, dtype=np.float32)
+
+    def _numeric_range(self, q: wq.NumericRange, searcher: Any, within: np.ndarray | None) -> Evaluated:
+        values = self.columns[q.fieldname]
+        lo = -math.inf if q.start is None else q.start
+        hi = math.inf if q.end is None else q.end
+        return (values >= lo) & (values <= hi), np.zeros(self.n, dtype=np.float32)
 
     def _printed(self, q: PrintedPhrase, within: np.ndarray) -> np.ndarray:
         """`within` less the articles that do not print the phrase `q` as it asks (all kept
@@ -485,6 +502,22 @@ class Executor:
         with self._lock:
             self._lengths[field] = (lengths, avg)
         return lengths, avg
+
+
+    # In the order `_eval` asks (a node is evaluated by the first kind it is).
+    _EVALUATORS: tuple[tuple[type, Callable[..., Evaluated]], ...] = (
+        (FieldsTerm, _fields_term),
+        (wq.Term, _term),
+        (AtLeast, _at_least),
+        (wq.DisjunctionMax, _best_of),
+        (wq.AndMaybe, _and_maybe),
+        (wq.AndNot, _and_not),
+        (wq.And, _and),
+        (wq.Or, _or),
+        (wq.Phrase, _phrase),
+        (PrintedPhrase, _printed_phrase),
+        (wq.NumericRange, _numeric_range),
+    )
 
 
 class _Leaf:

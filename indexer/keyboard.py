@@ -222,6 +222,21 @@ def _horn_options(letters: list[tuple[str, str]], keys: int, targets: str) -> li
     return options
 
 
+@dataclass
+class _Typing:
+    """A word's letters as its keys are read, and the keys applied once all are read: the
+    tone keys, and the horn keys (Telex w, VNI 7 for u/o and 8 for a) by the vowels they take."""
+
+    letters: list[tuple[str, str]]
+    tone_keys: list[int]
+    horn_keys: dict[str, int]
+    seen_vowel: bool = False
+
+    def letter(self, base: str, mod: str = "") -> None:
+        self.letters.append((base, mod))
+        self.seen_vowel = self.seen_vowel or base in "aeiouy"
+
+
 def _decode(word: str, scheme: Literal["telex", "vni"]) -> str | None:
     word = normalize_text(word)
     if not word or len(word) > MAX_WORD or not any(c.isalpha() for c in word):
@@ -234,53 +249,31 @@ def _decode(word: str, scheme: Literal["telex", "vni"]) -> str | None:
         return None
     if not any(b in "aeiouy" or (scheme == "telex" and b == "w") for b, _ in typed):
         return _acronym(word, scheme)
-    tone_keys = list(marked_tones)
-    letters: list[tuple[str, str]] = []
-    horn_keys = {"u": 0, "a": 0}  # Telex w, VNI 7 (u/o) and 8 (a): applied at the end
-    seen_vowel = False
+    typing = _Typing(letters=[], tone_keys=list(marked_tones), horn_keys={"u": 0, "a": 0})
     tones = _TELEX_TONES if scheme == "telex" else _VNI_TONES
+    apply_key = _telex_key if scheme == "telex" else _vni_key
     for base, mod in typed:
         if mod:
-            letters.append((base, mod))
-            seen_vowel = seen_vowel or base in "aeiouy"
-            continue
-        if base in tones and seen_vowel:
-            tone_keys.append(tones[base])
-        elif scheme == "telex" and base == "w":
-            if any(lt in (("u", ""), ("o", ""), ("a", "")) for lt in letters[_glide(letters) :]):
-                horn_keys["u"] += 1
-            else:  # w with nothing to modify is ư ("nhwng", "giwax")
-                letters.append(("u", HORN))
-                seen_vowel = True
-        elif scheme == "telex" and base in "aeo" and letters[-1:] == [(base, CIRCUMFLEX)]:  # "ooo" → "oo"
-            letters[-1] = (base, "")
-            letters.append((base, ""))
-        elif scheme == "telex" and base in "aeo" and letters[-1:] == [(base, "")]:
-            letters[-1] = (base, CIRCUMFLEX)
-        elif scheme == "telex" and base == "d" and letters[:1] == [("d", "")] and (len(letters) == 1 or seen_vowel):
-            letters[0] = ("d", "đ")
-        elif scheme == "vni" and base.isdigit():
-            if base == "9" and letters[:1] == [("d", "")]:
-                letters[0] = ("d", "đ")
-            elif base == "6" and seen_vowel:
-                found = [i for i, lt in enumerate(letters) if lt[0] in "aeo" and lt[1] == ""]
-                if not found:
-                    return None
-                letters[found[-1]] = (letters[found[-1]][0], CIRCUMFLEX)
-            elif base in "78" and seen_vowel:
-                horn_keys["u" if base == "7" else "a"] += 1
-            else:
-                return None
-        elif base.isdigit():
-            return None
+            typing.letter(base, mod)
+        elif base in tones and typing.seen_vowel:
+            typing.tone_keys.append(tones[base])
         else:
-            letters.append((base, ""))
-            seen_vowel = seen_vowel or base in "aeiouy"
-    if len(tone_keys) > 1 or not seen_vowel:
+            applied = apply_key(base, typing)
+            if applied is None or (not applied and base.isdigit()):
+                return None
+            if not applied:
+                typing.letter(base)
+    return _spelled(word, typing, scheme)
+
+
+def _spelled(word: str, typing: _Typing, scheme: Literal["telex", "vni"]) -> str | None:
+    """The syllable the keys read spell, in `word`'s case: one tone key at most, the horn keys
+    on each set of vowels they may modify, the first that makes a valid syllable."""
+    if len(typing.tone_keys) > 1 or not typing.seen_vowel:
         return None
-    tone = tone_keys[0] if tone_keys else 0
-    candidates = [letters]
-    for kind, keys in horn_keys.items():
+    tone = typing.tone_keys[0] if typing.tone_keys else 0
+    candidates = [typing.letters]
+    for kind, keys in typing.horn_keys.items():
         if keys:
             targets = ("uoa" if scheme == "telex" else "uo") if kind == "u" else "a"
             candidates = [opt for c in candidates for opt in _horn_options(c, keys, targets)]
@@ -289,6 +282,46 @@ def _decode(word: str, scheme: Literal["telex", "vni"]) -> str | None:
         if syllable is not None:
             return _recase(word, syllable)
     return None
+
+
+def _telex_key(base: str, typing: _Typing) -> bool:
+    """Apply `base` as a Telex key (w, a doubled a/e/o, dd) if it is one here; False: a letter."""
+    letters = typing.letters
+    if base == "w":
+        if any(lt in (("u", ""), ("o", ""), ("a", "")) for lt in letters[_glide(letters) :]):
+            typing.horn_keys["u"] += 1
+        else:  # w with nothing to modify is ư ("nhwng", "giwax")
+            typing.letter("u", HORN)
+    elif base in "aeo" and letters[-1:] == [(base, CIRCUMFLEX)]:  # "ooo" → "oo"
+        letters[-1] = (base, "")
+        letters.append((base, ""))
+    elif base in "aeo" and letters[-1:] == [(base, "")]:
+        letters[-1] = (base, CIRCUMFLEX)
+    elif base == "d" and letters[:1] == [("d", "")] and (len(letters) == 1 or typing.seen_vowel):
+        letters[0] = ("d", "đ")
+    else:
+        return False
+    return True
+
+
+def _vni_key(base: str, typing: _Typing) -> bool | None:
+    """Apply `base` as a VNI key (9 for đ, 6 circumflex, 7 and 8 horns) if it is one here;
+    False: a letter; None: a digit that is no key here (no syllable's keystrokes)."""
+    if not base.isdigit():
+        return False
+    letters = typing.letters
+    if base == "9" and letters[:1] == [("d", "")]:
+        letters[0] = ("d", "đ")
+    elif base == "6" and typing.seen_vowel:
+        found = [i for i, lt in enumerate(letters) if lt[0] in "aeo" and lt[1] == ""]
+        if not found:
+            return None
+        letters[found[-1]] = (letters[found[-1]][0], CIRCUMFLEX)
+    elif base in "78" and typing.seen_vowel:
+        typing.horn_keys["u" if base == "7" else "a"] += 1
+    else:
+        return None
+    return True
 
 
 _ACRONYM_D = {"telex": re.compile("d[dD]|D[dD]"), "vni": re.compile("[dD]9")}

@@ -6,7 +6,8 @@ import html as html_lib
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, quote_plus, urlencode, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 from flask import Flask
@@ -91,7 +92,8 @@ def test_no_external_resources(client: FlaskClient) -> None:
         for tag, attrs in parse(get(client, url)).tags:
             if tag in ("script", "link", "img", "iframe"):
                 src = attrs.get("src") or attrs.get("href") or ""
-                assert src.startswith("/static/"), (url, tag, src)
+                ours = src.startswith("/static/") or (attrs.get("rel") == "search" and src == "/opensearch.xml")
+                assert ours, (url, tag, src)
             assert "style" not in attrs, (url, tag)  # CSP: no inline styles
             assert not any(k.startswith("on") for k in attrs), (url, tag)
         assert "<style" not in get(client, url)
@@ -535,6 +537,33 @@ def test_an_articles_search_box_and_way_back_pass_on_no_page_or_dates_the_search
     get(client, back)  # a results page, not a 400
     hidden = {a["name"]: a["value"] for tag, a in parse(html).tags if tag == "input" and a.get("type") == "hidden"}
     get(client, "/search?" + urlencode({"q": "nam", **hidden}))  # nor the next search from the article
+
+
+OPENSEARCH = "{http://a9.com/-/spec/opensearch/1.1/}"
+
+
+def test_the_site_is_a_search_engine_a_browser_can_add(client: FlaskClient) -> None:
+    """Every page links an OpenSearch description, whose search URL, absolute at the address
+    the site was reached at, opens the results page of what is typed in the address bar."""
+    links = [a for tag, a in parse(get(client, "/")).tags if tag == "link" and a.get("rel") == "search"]
+    assert [a["type"] for a in links] == ["application/opensearchdescription+xml"]
+    assert links == [a for tag, a in parse(get(client, f"/articles/{SEED_ID}")).tags
+                     if tag == "link" and a.get("rel") == "search"]
+    response = client.get(links[0]["href"], headers={"Host": "tin.example.vn"})
+    assert response.status_code == 200 and response.mimetype == "application/opensearchdescription+xml"
+    assert response.headers["Cache-Control"].startswith("public, max-age=")
+    description = ElementTree.fromstring(response.get_data())
+    assert description.findtext(f"{OPENSEARCH}ShortName") == "vnsearch"
+    assert description.findtext(f"{OPENSEARCH}InputEncoding") == "UTF-8"
+    template = description.find(f"{OPENSEARCH}Url[@type='text/html']").get("template")
+    url = urlsplit(template.replace("{searchTerms}", quote_plus("dang uy khoi doanh nghiep")))
+    assert (url.scheme, url.netloc) == ("http", "tin.example.vn")
+    assert get(client, f"{url.path}?{url.query}").count('<li class="hit">') >= 1
+    # a Host header no browser sends is no markup in the description
+    hostile = client.get("/opensearch.xml", headers={"Host": 'x"><Url template="http://evil/'})
+    assert ElementTree.fromstring(hostile.get_data()).findall(f"{OPENSEARCH}Url")[0].get("template").endswith(
+        "/search?q={searchTerms}")
+    assert "evil" not in hostile.get_data(as_text=True)
 
 
 def test_a_query_string_that_is_not_utf8_is_refused_not_searched(client: FlaskClient) -> None:

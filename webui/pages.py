@@ -43,6 +43,7 @@ SECURITY_HEADERS = {
 }
 
 DEFAULT_PER_PAGE = 10
+OPENSEARCH_MAX_AGE = 86400  # seconds a browser may keep the search-engine description
 SORT_LABELS = {"relevance": "Liên quan", "newest": "Mới nhất", "oldest": "Cũ nhất"}
 FIELD_LABELS = {"all": "Tất cả", "title": "Tiêu đề", "body": "Nội dung", "lead": "Đoạn dẫn",
                 "caption": "Chú thích ảnh"}
@@ -370,6 +371,16 @@ def _pagination(params: SearchParams, total: int) -> dict[str, Any] | None:
         "next": params.url(page=current + 1) if current < last else None,
         "pages": [(n, params.url(page=n) if n else None) for n in numbers],
     }
+
+
+@pages.get("/opensearch.xml")
+def opensearch() -> Response:
+    """The site as a browser's search engine (OpenSearch 1.1): a search typed in the address
+    bar opens its results page. Every page links it (`<link rel="search">`), so a browser
+    offers to add it; its URLs are absolute, from the address the site was reached at."""
+    body = render_template("opensearch.xml", root=request.url_root)
+    return Response(body, mimetype="application/opensearchdescription+xml",
+                    headers={"Cache-Control": f"public, max-age={OPENSEARCH_MAX_AGE}"})
 
 
 # --- errors and headers ------------------------------------------------------------------------

@@ -33,7 +33,9 @@ PASTED_TEXT_WORDS = 8
 PASTED_WORDS = 5
 # Quoted phrases held as phrases in one query, at most: each is checked at the articles holding
 # its words, and a 500-character query of 35 quoted common phrases took 5 s of a server thread
-# (a bug hunt's finding); those after the first few are searched as their words
+# (a bug hunt's finding); those after the first few are searched as their words. Exclusions
+# whose words punctuation parts (`-và,của`), checked at their positions too, count with them:
+# 38 of them took 5 s, and with every loosening of the query 19 s (bug hunt 87)
 MAX_QUOTED_PHRASES = 4
 # ... and from this many with typographic quotes (“…”): what news text prints, so pasted as often
 # as typed (a phone types them for '"'). Typed, an exact phrase goes with a word or three: the
@@ -63,6 +65,10 @@ class Clause:
     negated: bool = False
     parts: tuple[str, ...] = PARTS
     or_next: bool = False  # joined to the next clause by OR
+    # An exclusion whose words punctuation parts (`-"Hà Nội, Việt Nam"`, `-và,của`) is checked
+    # at their positions, as a quoted phrase is, within the same budget (MAX_QUOTED_PHRASES):
+    # beyond it (False), its words are kept out where they stand side by side
+    checked: bool = True
 
 
 @dataclass
@@ -299,9 +305,11 @@ def parse_query(text: str, parts: Sequence[str] = PARTS) -> ParsedQuery:
             parsed.terms_end = m.start()
             break
         if phrase is not None or negated or alias is not None:
-            n_phrases += phrase is not None
+            parted = negated and any(not t.joined for t in tokens[1:])  # checked at its positions
+            n_phrases += phrase is not None or parted
             held = phrase is not None and n_phrases <= MAX_QUOTED_PHRASES
-            parsed.clauses.append(Clause(tokens, phrase=held, negated=negated, parts=clause_parts))
+            parsed.clauses.append(Clause(tokens, phrase=held, negated=negated, parts=clause_parts,
+                                         checked=not parted or n_phrases <= MAX_QUOTED_PHRASES))
             run = None
         elif run is not None:
             offset = run.tokens[-1].position + 1

@@ -280,7 +280,8 @@ class QueryBuilder:
         words = tuple(m.forms[0][0] for m in meanings)
         # in either i/y spelling where a quoted word is ("-kĩ" keeps out "kỹ" too; `-"li do"` "lý do")
         readings = [_read_in_full(m) for m in meanings]
-        apart = [r.start for r in _joined_runs(tokens)[1:]]  # as a quoted phrase (`_clause`)
+        # as a quoted phrase (`_clause`), within the query's budget (`Clause.checked`)
+        apart = [r.start for r in _joined_runs(tokens)[1:]] if clause.checked else []
         sequence = self._sequences(readings, clause.parts, exact=bool(apart), apart=apart)
         # a word given marks keeps out only what prints it so, as a quoted one finds only that:
         # `"thanh long" -"Thành Long"` (the fruit, not the actor) found nothing. A phrase's marks
@@ -292,10 +293,13 @@ class QueryBuilder:
             sequence = wq.And([sequence, *self._held_to_marks(readings, spellings, clause.parts)])
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
         kept_out = [sequence, *([self._sequence((whole[0],), clause.parts)] if whole and len(words) > 1 else [])]
-        forms = [] if clause.phrase else self._excluded_forms(tokens, words, clause.parts)  # (quoted: as typed)
+        # (quoted: as typed)
+        forms = [] if clause.phrase else self._excluded_forms(tokens, words, clause.parts, clause.checked)
         return _either(kept_out + forms)
 
-    def _excluded_forms(self, tokens: Sequence[Syllable], words: tuple[str, ...], parts: Sequence[str]) -> list[Any]:
+    def _excluded_forms(
+        self, tokens: Sequence[Syllable], words: tuple[str, ...], parts: Sequence[str], checked: bool = True
+    ) -> list[Any]:
         """Where an excluded abbreviation's group stands in any of its forms, as the same words
         unquoted and unexcluded find it (`_units`): `-TPHCM` kept out "TPHCM" but not "TP
         HCM", `-TP.HCM` not "TP. HCM" (bug hunt 70). The words typed are found by their
@@ -308,6 +312,8 @@ class QueryBuilder:
             return []
         if any(has_marks(t.exact) and t.exact not in self.abbreviations.spellings for t in tokens):
             return []
+        if not checked:  # beyond the query's budget of position checks (`Clause.checked`): pairs only
+            return [self._sequence(form, parts) for form in found[1]]
         return [self._sequence(form, parts, exact=True, apart=range(1, len(form))) if form == words
                 else self._form_together(form, parts) for form in found[1]]
 

@@ -641,3 +641,19 @@ def test_perf_times_searches_not_the_results_cache(seed_index: Path) -> None:
     for _ in range(3):
         assert service.search("thanh uy")["total"] > 0
     assert service.results.hits == 0 and len(service.results) == 0
+
+
+def test_costly_queries_stay_within_the_limits_and_run_on_any_index(seed_index: Path) -> None:
+    """bench/costly.py's queries are what a user may send (500 characters at most, so the cut
+    is not what is measured), and it runs end to end on the seed index (its timings are the
+    bench's to judge, not this test's)."""
+    costly = importlib.import_module("costly")
+    shapes = costly.cases()
+    assert len({name for name, _, _ in shapes}) == len(shapes)
+    assert all(len(query) <= 500 for _, query, _ in shapes)
+    assert sum(query.count(",") for _, query, _ in shapes) > 4 * 20  # the comma-parted exclusions
+    run = subprocess.run([sys.executable, str(BENCH / "costly.py"), "--index", str(seed_index)],
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert [line.split()[0] for line in run.stdout.splitlines()[1:-1]] == [name.split()[0] for name, _, _ in shapes]
+    assert run.stdout.splitlines()[-1].startswith("slowest ")

@@ -293,7 +293,7 @@ class QueryBuilder:
             sequence = wq.And([sequence, *self._held_to_marks(readings, spellings, clause.parts)])
         whole = [t.folded for t in clause.tokens if t.alias and t.folded == "".join(words)]
         kept_out = [sequence, *([self._sequence((whole[0],), clause.parts)] if whole and len(words) > 1 else [])]
-        # (quoted: as typed)
+        # a quoted exclusion keeps out its words as typed, not an abbreviation's other forms
         forms = [] if clause.phrase else self._excluded_forms(tokens, words, clause.parts, clause.checked)
         return _either(kept_out + forms)
 

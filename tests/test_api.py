@@ -5,6 +5,7 @@ reach a 500. tests/test_server.py drives the same API on a real gunicorn server.
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -631,3 +632,32 @@ def test_no_input_gives_a_server_error(app: Flask, endpoint: str, params: list[t
         assert "//" not in response.headers["Location"].split("://", 1)[-1]
     else:
         conforms(body, "Error")
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_answers_are_compressed_as_the_client_accepts(client: FlaskClient, encoding: str) -> None:
+    """A page of hits is tens of kilobytes of JSON (75 KB for 100 hits over pages-300): sent
+    compressed where the client accepts it (`Flask-Compress`), the same answer once
+    decompressed, its ETag still revalidating; small answers and clients that accept nothing
+    get it as is, and caches are told the answer varies with the encoding asked."""
+    import gzip
+
+    import brotli
+
+    url = "/api/search?q=dang+uy+khoi+doanh+nghiep&per_page=100"
+    identity = client.get(url, headers={"Accept-Encoding": "identity"})
+    packed = client.get(url, headers={"Accept-Encoding": encoding})
+    assert identity.headers.get("Content-Encoding") is None
+    assert packed.headers["Content-Encoding"] == encoding and "Accept-Encoding" in packed.headers["Vary"]
+    body = gzip.decompress(packed.data) if encoding == "gzip" else brotli.decompress(packed.data)
+    assert len(packed.data) < len(identity.data) / 2
+    assert {**json.loads(body), "took_ms": 0} == {**identity.get_json(), "took_ms": 0}
+    revalidated = client.get(url, headers={"Accept-Encoding": encoding, "If-None-Match": packed.headers["ETag"]})
+    assert revalidated.status_code == 304
+    small = client.get("/api/health", headers={"Accept-Encoding": encoding})
+    assert small.headers.get("Content-Encoding") is None  # under 500 bytes: not worth it
+    page = client.get("/search?q=thanh+uy", headers={"Accept-Encoding": encoding})
+    assert page.headers["Content-Encoding"] == encoding
+    listed = create_app(client.application.config["VNSEARCH_INDEX"], cors_origins="https://example.org").test_client()
+    cors = listed.get(url, headers={"Accept-Encoding": encoding, "Origin": "https://example.org"})
+    assert {"Origin", "Accept-Encoding"} <= {v.strip() for v in cors.headers["Vary"].split(",")}

@@ -525,6 +525,15 @@ def test_cors_default_allows_any_origin(client: FlaskClient) -> None:
         assert "ETag" in response.headers["Access-Control-Expose-Headers"]
 
 
+def test_a_browser_may_read_when_to_retry_an_unavailable_index(no_index_client: FlaskClient) -> None:
+    """A 503 `index_unavailable` says when to retry in `Retry-After`, which a browser's script
+    reads only if CORS exposes it: it exposed `ETag` alone (bug hunt 88)."""
+    response = no_index_client.get("/api/search?q=nam", headers={"Origin": "https://app.example"})
+    assert response.status_code == 503 and response.headers["Retry-After"] == "30"
+    exposed = {h.strip() for h in response.headers["Access-Control-Expose-Headers"].split(",")}
+    assert {"ETag", "Retry-After"} <= exposed
+
+
 def test_cors_preflight(client: FlaskClient) -> None:
     response = client.options(
         "/api/search",
@@ -661,3 +670,35 @@ def test_answers_are_compressed_as_the_client_accepts(client: FlaskClient, encod
     listed = create_app(client.application.config["VNSEARCH_INDEX"], cors_origins="https://example.org").test_client()
     cors = listed.get(url, headers={"Accept-Encoding": encoding, "Origin": "https://example.org"})
     assert {"Origin", "Accept-Encoding"} <= {v.strip() for v in cors.headers["Vary"].split(",")}
+
+
+@pytest.mark.parametrize(
+    "accepted, sent",
+    [("gzip;q=0", None), ("gzip;Q=0", None), ("gzip;q=0, br;q=0, zstd;q=0, deflate;q=0", None), ("*;q=0", None),
+     ("identity", None), ("deflate", None), ("GZIP; q=0.5", "gzip"), ("br;q=0.5, gzip;q=0.9", "gzip"), ("*", "zstd")],
+)
+def test_an_encoding_the_client_refuses_is_never_sent(client: FlaskClient, accepted: str, sent: str | None) -> None:
+    """`gzip;q=0` refuses gzip (RFC 9110, 12.5.3), and Flask-Compress sent it all the same when
+    it was the only coding named, and read no q-value written after a space (bug hunt 88)."""
+    answer = client.get("/api/search?q=dang+uy+khoi+doanh+nghiep&per_page=100", headers={"Accept-Encoding": accepted})
+    assert answer.headers.get("Content-Encoding") == sent
+    if sent is None:
+        assert answer.get_json()["total"] >= 1
+
+
+@pytest.mark.parametrize("encoding", ["identity", "gzip", "br"])
+def test_if_match_on_a_search_is_answered_as_without_it(client: FlaskClient, encoding: str) -> None:
+    """Flask-Compress evaluated conditional requests on what it compressed: `If-Match` gave a
+    412 carrying the whole body and `Cache-Control: public`, for compressed answers only (bug
+    hunt 88). The API answers `If-None-Match` itself; `If-Match` changes nothing on a GET."""
+    import gzip
+
+    import brotli
+
+    url = "/api/search?q=dang+uy+khoi+doanh+nghiep&per_page=100"
+    plain = client.get(url, headers={"Accept-Encoding": encoding})
+    matched = client.get(url, headers={"Accept-Encoding": encoding, "If-Match": '"x"'})
+    assert matched.status_code == plain.status_code == 200
+    assert matched.headers.get("Content-Encoding") == plain.headers.get("Content-Encoding")
+    unpack = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}[encoding]
+    assert {**json.loads(unpack(matched.data)), "took_ms": 0} == {**json.loads(unpack(plain.data)), "took_ms": 0}

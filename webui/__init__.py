@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_compress import Compress
 from werkzeug.routing import PathConverter
 
@@ -31,7 +31,12 @@ def create_app(index_root: Path | str | None = None, *, cors_origins: str = "*")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     # Answers compressed as the client accepts (zstd, brotli, gzip; 500 bytes or more): a page
     # of 100 hits is ~150 KB of JSON. Registered first, its hook runs last, on the final body.
+    # The API answers its own conditional requests: Flask-Compress's answered `If-Match` with a
+    # cacheable 412, and only for answers it compressed (bug hunt 88).
+    app.config["COMPRESS_ALGORITHM"] = ["zstd", "br", "gzip"]
+    app.config["COMPRESS_EVALUATE_CONDITIONAL_REQUEST"] = False
     Compress(app)
+    app.before_request(_accepted_encodings_only)
 
     from webui.api import api
     from webui.pages import pages
@@ -39,6 +44,15 @@ def create_app(index_root: Path | str | None = None, *, cors_origins: str = "*")
     app.register_blueprint(api)
     app.register_blueprint(pages)
     return app
+
+
+def _accepted_encodings_only() -> None:
+    """The request's Accept-Encoding less the codings it refuses (`gzip;q=0`), as werkzeug
+    parses it: Flask-Compress chose a coding the client refused when it was the only one
+    named, and read no q-value written with a space (`gzip; q=0.5`; bug hunt 88)."""
+    if "HTTP_ACCEPT_ENCODING" in request.environ:
+        accepted = request.accept_encodings
+        request.environ["HTTP_ACCEPT_ENCODING"] = ", ".join(f"{c};q={q}" for c, q in accepted if q > 0)
 
 
 def service(app: Flask | None = None) -> SearchService:

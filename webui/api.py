@@ -345,7 +345,8 @@ def _api_headers(response: Response) -> Response:
         response.vary.add("Origin")
     if allow_origin is not None:
         response.headers["Access-Control-Allow-Origin"] = allow_origin
-        response.headers["Access-Control-Expose-Headers"] = "ETag"
+        # Retry-After too: a browser dashboard told 503 `index_unavailable` reads when to retry (bug hunt 88)
+        response.headers["Access-Control-Expose-Headers"] = "ETag, Retry-After"
         if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
             response.headers["Access-Control-Allow-Methods"] = ALLOWED_METHODS
             requested = request.headers.get("Access-Control-Request-Headers", "").strip()

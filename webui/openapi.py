@@ -311,7 +311,9 @@ def _build() -> dict[str, Any]:
                         _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE,
                                             "default": 10}, "hits per page"),
                         _query("sort", {"type": "string", "enum": list(SORTS), "default": "relevance"},
-                               "relevance, or by publication time (undated articles last)"),
+                               "relevance, or by publication time, undated articles last: where the query has two "
+                               "words typed side by side, the matches printing them side by side come first, each "
+                               "run in date order (a single word or a quoted phrase: the dates alone)"),
                         _query("from", _DATE, "published on or after this day (Vietnam time)", "2019-01-01"),
                         _query("to", _DATE, "published on or before this day (Vietnam time)", "2030-12-31"),
                         _query("field", {"type": "string", "enum": list(FIELD_CHOICES), "default": "all"},

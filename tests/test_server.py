@@ -125,7 +125,16 @@ def test_the_readmes_python_client_reads_an_article_whose_id_any_file_name_may_g
         result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
         article = requests.get(srv.url + "/api/articles/%C4%90%E1%BA%A3ng%20%E1%BB%A7y%20kh%E1%BB%91i%3F%231",
                                timeout=10).json()
+        # gunicorn's own errors are HTML: a request line over 8,190 bytes read as JSON raised
+        # JSONDecodeError out of get() (bug hunt 88); and every_hit pages to the end
+        refused = subprocess.run(
+            [sys.executable, "-c", script + "\ntry:\n    get('/search', q='á' * 2000)\nexcept RuntimeError as exc:\n"
+             "    print('refused:', exc)\nprint('paged:', [h['id'] for h in every_hit('thanh uy', per_page=1)])"],
+            capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
+    assert refused.returncode == 0, refused.stderr
+    assert "refused: 414" in refused.stdout and "paged: ['Đảng ủy khối?#1']" in refused.stdout
+    assert "1 hits for “thành ủy” in all" in result.stdout
     assert article["id"] == "Đảng ủy khối?#1"
     assert "/api/articles/%C4%90%E1%BA%A3ng%20%E1%BB%A7y%20kh%E1%BB%91i%3F%231" in result.stdout
     assert result.stdout.rstrip("\n").splitlines()[-1] == article["lead"]  # the client's last line

@@ -9,6 +9,7 @@ ask a question is `indexer.questions`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -364,10 +365,13 @@ class Abbreviations:
         self.groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         self.spellings: set[str] = set()  # each one-word form as written, lowercase ("đh", "dn")
         self.longest = 1
+        read = hashlib.sha256()
         for path in files:
-            self._load(path)
+            read.update(self._load(path).encode("utf-8") + b"\0")
+        self.digest = read.hexdigest()[:16]  # of the lists read: what an answer's ETag says it used
 
-    def _load(self, path: Path) -> None:
+    def _load(self, path: Path) -> str:
+        """Read one list into the groups; its text."""
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:  # a user's file (VNSEARCH_ABBREVIATIONS)
@@ -386,6 +390,7 @@ class Abbreviations:
                 group = self.groups.setdefault(form, [form])
                 group.extend(f for f in forms if f not in group)
                 self.longest = max(self.longest, len(form))
+        return text
 
     @staticmethod
     def _read(text: str) -> tuple[tuple[str, ...], list[tuple[str, ...]], str]:

@@ -702,3 +702,22 @@ def test_if_match_on_a_search_is_answered_as_without_it(client: FlaskClient, enc
     assert matched.headers.get("Content-Encoding") == plain.headers.get("Content-Encoding")
     unpack = {"identity": bytes, "gzip": gzip.decompress, "br": brotli.decompress}[encoding]
     assert {**json.loads(unpack(matched.data)), "took_ms": 0} == {**json.loads(unpack(plain.data)), "took_ms": 0}
+
+
+def test_the_etag_says_which_abbreviation_lists_made_the_answer(
+    seed_index: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two servers on one index, one with an extra abbreviation list (`VNSEARCH_ABBREVIATIONS`),
+    answered the same request with 0 and 40 hits under one ETag, and revalidated the other's
+    tag with 304 (bug hunt 88): the tag names the lists read (and this code) now."""
+    url = "/api/search?q=xqdn"
+    plain = create_app(seed_index).test_client().get(url)
+    extra = tmp_path / "abbreviations.tsv"
+    extra.write_text("XQDN\tĐảng ủy Khối doanh nghiệp\n", encoding="utf-8")
+    monkeypatch.setenv("VNSEARCH_ABBREVIATIONS", str(extra))
+    listed = create_app(seed_index).test_client()
+    expanded = listed.get(url)
+    assert plain.get_json()["total"] == 0 and expanded.get_json()["total"] >= 1
+    assert plain.headers["ETag"] != expanded.headers["ETag"]
+    assert listed.get(url, headers={"If-None-Match": plain.headers["ETag"]}).status_code == 200
+    assert listed.get(url, headers={"If-None-Match": expanded.headers["ETag"]}).status_code == 304

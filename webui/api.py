@@ -9,10 +9,12 @@ that does not search at all. The published contract is `webui/openapi.py`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -20,6 +22,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import RequestRedirect
 
+import indexer
 from indexer import __version__
 from indexer.index import IndexUnavailable
 from indexer.parameters import DAY, MAX_PER_PAGE, MAX_RESULT_WINDOW, SORTS, WHOLE_NUMBER, InvalidParameter
@@ -177,12 +180,27 @@ def _query_text() -> str:
 
 
 def _etag(canonical: Any) -> str:
-    """Weak tag: the index generation + the validated request. Weak because a search body
-    differs in took_ms. Computed BEFORE the work: generations only move forward, so at worst a
-    newer body carries an older tag, which is simply refetched next time, never served stale."""
+    """Weak tag: the index generation + the validated request + what else the answer depends on
+    (this code and its data, the abbreviation lists read: after a restart on new code or
+    another list, the same request under the same tag was answered 0 and 40 hits: bug hunt 88).
+    Weak because a search body differs in took_ms. Computed BEFORE the work: generations only
+    move forward, so at worst a newer body carries an older tag, which is simply refetched next
+    time, never served stale."""
     generation = service().generation().path.name
-    key = json.dumps([API_REVISION, __version__, request.path, canonical], ensure_ascii=False, sort_keys=True)
+    answers = [API_REVISION, __version__, _code_digest(), service().abbreviations.digest]
+    key = json.dumps([*answers, request.path, canonical], ensure_ascii=False, sort_keys=True)
     return f"{generation}.{hashlib.sha256(key.encode('utf-8')).hexdigest()[:20]}"
+
+
+@functools.cache
+def _code_digest() -> str:
+    """Of every file of the packages that make an answer (indexer/ with its data, webui/), read
+    once a process: a release changes answers without changing the index."""
+    digest = hashlib.sha256()
+    for package in (Path(__file__).parent, Path(indexer.__file__).parent):
+        for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(path.relative_to(package).as_posix().encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _holds(etag: str) -> bool:

@@ -54,19 +54,21 @@ class FieldsTerm(wq.Query):
 
     def __init__(
         self, fields: Sequence[str], weights: Sequence[float], text: str, boost: float = 1.0,
-        derived_title: float = 1.0,
+        derived_title: float = 1.0, b: float = B,
     ) -> None:
         self.fields = tuple(fields)
         self.weights = tuple(weights)
         self.text = text
         self.boost = boost
         self.derived_title = derived_title  # × a title field's weight where the title is derived
+        self.b = b  # BM25's length normalization (`ranking.PASTED_TEXT_B` for pasted text)
 
     def __repr__(self) -> str:
-        return f"FieldsTerm({self.fields}, {self.text!r}, boost={self.boost}, derived_title={self.derived_title})"
+        return (f"FieldsTerm({self.fields}, {self.text!r}, boost={self.boost}, derived_title={self.derived_title}"
+                f"{'' if self.b == B else f', b={self.b}'})")
 
     def _key(self) -> tuple[Any, ...]:
-        return (self.fields, self.weights, self.text, self.boost, self.derived_title)
+        return (self.fields, self.weights, self.text, self.boost, self.derived_title, self.b)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, FieldsTerm) and self._key() == other._key()
@@ -156,7 +158,7 @@ class Executor:
         return mask, np.zeros(self.n, dtype=np.float32)
 
     def _fields_term(self, q: FieldsTerm, searcher: Any, within: np.ndarray | None) -> Evaluated:
-        return self.bm25f(q.fields, q.weights, q.text, searcher, q.boost, q.derived_title)
+        return self.bm25f(q.fields, q.weights, q.text, searcher, q.boost, q.derived_title, q.b)
 
     def _term(self, q: wq.Term, searcher: Any, within: np.ndarray | None) -> Evaluated:
         return self.bm25f((q.fieldname,), (1.0,), q.text, searcher, q.boost)
@@ -435,22 +437,23 @@ class Executor:
 
     def bm25f(
         self, fields: tuple[str, ...], weights: tuple[float, ...], text: str, searcher: Any, boost: float = 1.0,
-        derived_title: float = 1.0,
+        derived_title: float = 1.0, b: float = B,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(match mask, BM25F score × boost) of a term over every article: each field's
         frequency is length-normalized and weighted, the sum saturates once, with one idf for
         the article. A term in several fields is summed straight into the article-wide array
         the evaluation needs anyway (no list of the articles holding it is made and spread
         out again: that was a tenth of a long question's time). A title field weighs
-        `derived_title` times as much where the title was derived from the lead (`_title_norms`)."""
+        `derived_title` times as much where the title was derived from the lead (`_title_norms`);
+        lengths are normalized by `b`."""
         found = []
         for field, weight in zip(fields, weights, strict=True):
             ids, tfs = self.raw_postings(field, text, searcher)
             if len(ids):
                 if derived_title != 1.0 and field.startswith("title"):
-                    norms = self._title_norms(field, derived_title, searcher)
+                    norms = self._title_norms(field, derived_title, searcher, b)
                 else:
-                    norms = self._length_norms(field, searcher)
+                    norms = self._length_norms(field, searcher, b)
                 found.append((ids, weight * tfs * norms.take(ids)))
         mask = np.zeros(self.n, dtype=bool)
         score = np.zeros(self.n, dtype=np.float32)
@@ -479,23 +482,24 @@ class Executor:
         for field in fields:
             self._length_norms(field, searcher)
 
-    def _length_norms(self, field: str, searcher: Any) -> np.ndarray:
+    def _length_norms(self, field: str, searcher: Any, b: float = B) -> np.ndarray:
         """1 / (1 - b + b × length / average length) of every article in `field`: BM25's length
-        normalization, computed once per field instead of for every posting of every term."""
-        norms = self._norms.get(field)
+        normalization, computed once per field and b instead of for every posting of every term."""
+        key = field if b == B else f"{field} b={b}"
+        norms = self._norms.get(key)
         if norms is None:
             lengths, avg = self._field_lengths(field, searcher)
-            norms = self._norms[field] = (1.0 / ((1 - B) + B * lengths / avg)).astype(np.float32)
+            norms = self._norms[key] = (1.0 / ((1 - b) + b * lengths / avg)).astype(np.float32)
         return norms
 
-    def _title_norms(self, field: str, derived_title: float, searcher: Any) -> np.ndarray:
+    def _title_norms(self, field: str, derived_title: float, searcher: Any, b: float = B) -> np.ndarray:
         """A title field's `_length_norms`, times `derived_title` for the articles whose title was
-        derived from the lead (`title_derived`), once per field and weight."""
-        key = f"{field} {derived_title}"
+        derived from the lead (`title_derived`), once per field, weight and b."""
+        key = f"{field} {derived_title}" if b == B else f"{field} {derived_title} b={b}"
         norms = self._norms.get(key)
         if norms is None:
             weight = np.where(self.columns["title_derived"] != 0, derived_title, 1.0)
-            norms = self._norms[key] = (weight * self._length_norms(field, searcher)).astype(np.float32)
+            norms = self._norms[key] = (weight * self._length_norms(field, searcher, b)).astype(np.float32)
         return norms
 
     def _field_lengths(self, field: str, searcher: Any) -> tuple[np.ndarray, float]:

@@ -21,7 +21,9 @@ in every query form, with a plain BM25 beside):
   (`FIELD_WEIGHTS`, title ×3, lead ×2); a question or a letter asks about what the body says
   (`QUESTION_FIELD_WEIGHTS`, ×2 and ×1.5, the weights every query had until stop 35).
   Measured on five headline samples nobody had tuned on (2,000 headlines), keywords over the
-  whole news-50k and the harness's sets (bench/journal/relevance.md, stop 35).
+  whole news-50k and the harness's sets (bench/journal/relevance.md, stop 35). Pasted text
+  (PASTED_TEXT_FROM words, not a question) is length-normalized harder (PASTED_TEXT_B): its
+  many words are held in part by any long report, which is no likelier its source (stop 73).
 * **Adjacent pairs** of query syllables score from the bigram fields (multi-syllable words and
   names rank above scattered syllables), **diacritics typed** score from the exact-form fields
   ("năm" over "Nam"), both as optional boosts that never decide what matches. A pair of words
@@ -64,7 +66,7 @@ from whoosh import query as wq
 from indexer.analysis import Syllable, fold, has_marks, iy_spellings
 from indexer.forward import WORD
 from indexer.keyboard import could_be_syllable
-from indexer.matching import AtLeast, FieldsTerm, PrintedPhrase
+from indexer.matching import AtLeast, B, FieldsTerm, PrintedPhrase
 from indexer.meanings import date_runs, interpret
 from indexer.proximity import (
     PROXIMITY_WEIGHT,
@@ -102,6 +104,16 @@ EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those 
 QUESTION_WEIGHT = 0.5  # a question word inside a question
 ASIDE_WEIGHT = 0.5  # a word of a letter's aside, the writer saying who they are (`Meaning.aside`)
 PASSAGE_WORDS = 20  # a run of this many words or more is a passage: a fifth of it must match (`minimum_match`)
+# Pasted text (PASTED_TEXT_FROM words or more, not a question) is matched with BM25's length
+# normalization b at PASTED_TEXT_B, not matching.B (0.75): a paragraph's many words are held in
+# part by any long report of the day, and a longer article is no likelier the one it was pasted
+# from. Stop 73: dev leads up in all 16 forms (accented 0.9189 -> 0.9215; 161 up, 24 down), the
+# five fresh lead samples up in 20 of 25 cells (209 up, 87 down; leads-20261205 -0.0006 to
+# -0.0018, leads-20261206 typo-keys -0.0026), every other set the same; b 0.85 gained about half,
+# 1.0 churned more (leads-20261205 -0.005). From 20 words (PASSAGE_WORDS), two long headlines of a
+# fresh sample fell (1st -> 3rd, 1st -> 2nd): a headline of 20-24 words names a topic.
+PASTED_TEXT_FROM = 25
+PASTED_TEXT_B = 0.9
 ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`proximity.as_typed`)
 MAX_SPELLED_OUT = 8  # a quoted phrase's i/y spellings looked for, at most (2 each for 3 words)
 # How an attempt of `QueryBuilder.attempts` loosened the query: not at all (None), its quoted
@@ -173,6 +185,7 @@ class QueryBuilder:
         # the lead weighs as the lead's sentence (a letter that asks nothing is what it wraps)
         searched = sum(not getattr(self.meanings.get(id(t)), "framing", False) for t in tokens)
         self.derived_title = DERIVED_TITLE_WEIGHT if self.asks or searched >= PASSAGE_WORDS else 1.0
+        self.length_norm = PASTED_TEXT_B if searched >= PASTED_TEXT_FROM and not self.asks else B
         # a letter's numbers are the writer's own ("Tôi năm nay 45 tuổi"): not the article's facts;
         # a passage's are one fact of many, most often the date every report of that day prints
         self.weighs_numbers = not self.letter and len(tokens) <= WINDOW
@@ -597,7 +610,8 @@ class QueryBuilder:
         field weights (a `title:` search weighs a derived title as the title it asks for)."""
         derived = self.derived_title if len(parts) > 1 else 1.0
         fields = [p + suffix for p in parts]
-        return FieldsTerm(fields, [self.field_weights[p] for p in parts], text, boost=weight, derived_title=derived)
+        return FieldsTerm(fields, [self.field_weights[p] for p in parts], text, boost=weight, derived_title=derived,
+                          b=self.length_norm)
 
     def _form(self, form: Sequence[str], parts: Sequence[str]) -> Any:
         """One form of an abbreviation group: a word, or a chain of adjacent pairs."""

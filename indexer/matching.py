@@ -124,8 +124,8 @@ class Executor:
         }
         self._lock = threading.Lock()
         self._lengths: dict[str, tuple[np.ndarray, float]] = {}
-        # field -> _length_norms, "field weight" -> _title_norms (a dict set is atomic)
-        self._norms: dict[str, np.ndarray] = {}
+        # (field, b) -> _length_norms, (field, b, weight) -> _title_norms (a dict set is atomic)
+        self._norms: dict[tuple[str, float] | tuple[str, float, float], np.ndarray] = {}
         self._postings: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._phrases: OrderedDict[tuple[Any, ...], np.ndarray] = OrderedDict()
@@ -485,17 +485,16 @@ class Executor:
     def _length_norms(self, field: str, searcher: Any, b: float = B) -> np.ndarray:
         """1 / (1 - b + b × length / average length) of every article in `field`: BM25's length
         normalization, computed once per field and b instead of for every posting of every term."""
-        key = field if b == B else f"{field} b={b}"
-        norms = self._norms.get(key)
+        norms = self._norms.get((field, b))
         if norms is None:
             lengths, avg = self._field_lengths(field, searcher)
-            norms = self._norms[key] = (1.0 / ((1 - b) + b * lengths / avg)).astype(np.float32)
+            norms = self._norms[field, b] = (1.0 / ((1 - b) + b * lengths / avg)).astype(np.float32)
         return norms
 
     def _title_norms(self, field: str, derived_title: float, searcher: Any, b: float = B) -> np.ndarray:
         """A title field's `_length_norms`, times `derived_title` for the articles whose title was
         derived from the lead (`title_derived`), once per field, weight and b."""
-        key = f"{field} {derived_title}" if b == B else f"{field} {derived_title} b={b}"
+        key = (field, b, derived_title)
         norms = self._norms.get(key)
         if norms is None:
             weight = np.where(self.columns["title_derived"] != 0, derived_title, 1.0)

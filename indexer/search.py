@@ -294,9 +294,10 @@ class SearchService:
             # holds no article (each attempt checked its phrases across the archive, to be
             # cut to an empty range after: 20 s for a query of comma-parted exclusions, bug hunt 87)
             dated = None if date_filter is None else executor.evaluate(date_filter, searcher)[0]
+            no_day = dated is not None and not dated.any()
             mask, scores = np.zeros(executor.n, dtype=bool), np.zeros(executor.n, dtype=np.float32)
             for (_, scored), relaxed in built.attempts():
-                if dated is not None and not dated.any():
+                if no_day:
                     continue  # (built all the same: what it notes, the words no article holds, is told)
                 mask, scores = executor.evaluate(scored, searcher, dated)
                 if mask.any():

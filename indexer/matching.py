@@ -61,7 +61,7 @@ class FieldsTerm(wq.Query):
         self.text = text
         self.boost = boost
         self.derived_title = derived_title  # × a title field's weight where the title is derived
-        self.b = b  # BM25's length normalization (`ranking.PASTED_TEXT_B` for pasted text)
+        self.b = b  # BM25's length normalization (`ranking.PARAGRAPH_B` for pasted text)
 
     def __repr__(self) -> str:
         return (f"FieldsTerm({self.fields}, {self.text!r}, boost={self.boost}, derived_title={self.derived_title}"

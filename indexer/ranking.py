@@ -22,7 +22,7 @@ in every query form, with a plain BM25 beside):
   (`QUESTION_FIELD_WEIGHTS`, ×2 and ×1.5, the weights every query had until stop 35).
   Measured on five headline samples nobody had tuned on (2,000 headlines), keywords over the
   whole news-50k and the harness's sets (bench/journal/relevance.md, stop 35). Pasted text
-  (PASTED_TEXT_FROM words, not a question) is length-normalized harder (PASTED_TEXT_B): its
+  (PARAGRAPH_WORDS words, not a question) is length-normalized harder (PARAGRAPH_B): its
   many words are held in part by any long report, which is no likelier its source (stop 73).
 * **Adjacent pairs** of query syllables score from the bigram fields (multi-syllable words and
   names rank above scattered syllables), **diacritics typed** score from the exact-form fields
@@ -104,16 +104,16 @@ EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those 
 QUESTION_WEIGHT = 0.5  # a question word inside a question
 ASIDE_WEIGHT = 0.5  # a word of a letter's aside, the writer saying who they are (`Meaning.aside`)
 PASSAGE_WORDS = 20  # a run of this many words or more is a passage: a fifth of it must match (`minimum_match`)
-# Pasted text (PASTED_TEXT_FROM words or more, not a question) is matched with BM25's length
-# normalization b at PASTED_TEXT_B, not matching.B (0.75): a paragraph's many words are held in
+# A pasted paragraph (PARAGRAPH_WORDS words or more, not a question) is matched with BM25's length
+# normalization b at PARAGRAPH_B, not matching.B (0.75): a paragraph's many words are held in
 # part by any long report of the day, and a longer article is no likelier the one it was pasted
 # from. Stop 73: dev leads up in all 16 forms (accented 0.9189 -> 0.9215; 161 up, 24 down), the
 # five fresh lead samples up in 20 of 25 cells (209 up, 87 down; leads-20261205 -0.0006 to
 # -0.0018, leads-20261206 typo-keys -0.0026), every other set the same; b 0.85 gained about half,
 # 1.0 churned more (leads-20261205 -0.005). From 20 words (PASSAGE_WORDS), two long headlines of a
 # fresh sample fell (1st -> 3rd, 1st -> 2nd): a headline of 20-24 words names a topic.
-PASTED_TEXT_FROM = 25
-PASTED_TEXT_B = 0.9
+PARAGRAPH_WORDS = 25
+PARAGRAPH_B = 0.9
 ALIAS_LETTERS = 3  # an abbreviation this long or longer is read as the words it stands for (`proximity.as_typed`)
 MAX_SPELLED_OUT = 8  # a quoted phrase's i/y spellings looked for, at most (2 each for 3 words)
 # How an attempt of `QueryBuilder.attempts` loosened the query: not at all (None), its quoted
@@ -185,7 +185,7 @@ class QueryBuilder:
         # the lead weighs as the lead's sentence (a letter that asks nothing is what it wraps)
         searched = sum(not getattr(self.meanings.get(id(t)), "framing", False) for t in tokens)
         self.derived_title = DERIVED_TITLE_WEIGHT if self.asks or searched >= PASSAGE_WORDS else 1.0
-        self.length_norm = PASTED_TEXT_B if searched >= PASTED_TEXT_FROM and not self.asks else B
+        self.length_norm = PARAGRAPH_B if searched >= PARAGRAPH_WORDS and not self.asks else B
         # a letter's numbers are the writer's own ("Tôi năm nay 45 tuổi"): not the article's facts;
         # a passage's are one fact of many, most often the date every report of that day prints
         self.weighs_numbers = not self.letter and len(tokens) <= WINDOW

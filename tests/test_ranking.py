@@ -813,13 +813,13 @@ def test_a_quoted_phrase_is_spelled_out_in_a_bounded_number_of_ways() -> None:
 
 
 def test_pasted_text_is_length_normalized_more_than_a_query(tmp_path: Path) -> None:
-    """A pasted paragraph (PASTED_TEXT_FROM words, not a question) matches with BM25's b at
-    PASTED_TEXT_B: its many words are held in part by any long report, and a longer article is
+    """A pasted paragraph (PARAGRAPH_WORDS words, not a question) matches with BM25's b at
+    PARAGRAPH_B: its many words are held in part by any long report, and a longer article is
     no likelier its source (stop 73: dev leads 0.9189 -> 0.9215, 20 of 25 fresh lead cells
     up). A headline, a question or a short query keeps b = 0.75."""
     from indexer.matching import B, FieldsTerm
     from indexer.query import Abbreviations, parse_query
-    from indexer.ranking import PASTED_TEXT_B, PASTED_TEXT_FROM, QueryBuilder
+    from indexer.ranking import PARAGRAPH_B, PARAGRAPH_WORDS, QueryBuilder
 
     def norms_of(text: str) -> set[float]:
         _, scored = QueryBuilder(parse_query(text), Abbreviations([])).query()
@@ -836,8 +836,8 @@ def test_pasted_text_is_length_normalized_more_than_a_query(tmp_path: Path) -> N
 
     passage = ("Sáng nay tại trụ sở ủy ban nhân dân tỉnh các sở ngành đã họp bàn kế hoạch phát triển giao thông "
                "nông thôn và xây dựng thêm ba cây cầu mới bắc qua sông lớn")
-    assert len(passage.split()) >= PASTED_TEXT_FROM > 20 and PASTED_TEXT_B > B
-    assert norms_of(passage) == {PASTED_TEXT_B}
+    assert len(passage.split()) >= PARAGRAPH_WORDS > 20 and PARAGRAPH_B > B
+    assert norms_of(passage) == {PARAGRAPH_B}
     assert norms_of(" ".join(passage.split()[:22])) == {B}  # a long headline names a topic
     assert norms_of(passage + " như thế nào?") == {B}  # a question asks about what the body says
     assert norms_of("giao thông nông thôn") == {B}
@@ -852,10 +852,10 @@ def test_pasted_text_is_length_normalized_more_than_a_query(tmp_path: Path) -> N
     searcher = service._searcher(gen)
     executor = gen.executor(searcher)
     lengths, _ = executor._field_lengths("lead", searcher)
-    scores = {b: executor.bm25f(("lead",), (1.0,), "cau", searcher, 1.0, 1.0, b)[1] for b in (B, PASTED_TEXT_B)}
+    scores = {b: executor.bm25f(("lead",), (1.0,), "cau", searcher, 1.0, 1.0, b)[1] for b in (B, PARAGRAPH_B)}
     shorter, longer = sorted(scores[B].nonzero()[0], key=lambda d: lengths[d])
     ratio = {b: scores[b][shorter] / scores[b][longer] for b in scores}
-    assert ratio[PASTED_TEXT_B] > ratio[B] > 1
+    assert ratio[PARAGRAPH_B] > ratio[B] > 1
 
 
 def small_service_of(tmp_path: Path, records: list[dict]) -> SearchService:

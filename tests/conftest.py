@@ -5,9 +5,14 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from indexer.search import SearchService
 
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO / "seeds"
@@ -121,3 +126,18 @@ def synthetic_corpus(path: Path, n: int, seed: int = 7) -> Path:
                       "published": None, "source": "synthetic"}
             f.write(json.dumps(record, ensure_ascii=False) + "\n")
     return path
+
+
+def small_service(tmp_path: Path, records: Sequence[dict]) -> SearchService:
+    """A service over an index of just `records` (id, title, lead, body), for a case the seed
+    fixture cannot make."""
+    from indexer.index import build_index
+    from indexer.search import SearchService
+
+    (tmp_path / "in").mkdir()
+    with (tmp_path / "in" / "a.jsonl").open("w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps({"url": None, "author": None, "published": None, "captions": [], "source": "t", **r},
+                               ensure_ascii=False) + "\n")
+    build_index([tmp_path / "in"], tmp_path / "ix", procs=1)
+    return SearchService(tmp_path / "ix")

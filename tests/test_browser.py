@@ -339,14 +339,23 @@ def test_sort_and_pages(page: Any) -> None:
     assert_clean(page)
 
 
-_CONTRAST = """el => {
-  const rgb = c => c.match(/\\d+/g).slice(0, 3).map(Number);
+# WCAG contrast of two CSS colours (any syntax: each is read back as the page computes it), and
+# of an element's text on its background
+_CONTRAST_OF = """([fg, bg]) => {
+  const probe = c => {
+    const e = document.createElement("span");
+    e.style.color = c;
+    document.body.append(e);
+    const rgb = getComputedStyle(e).color.match(/\\d+/g).slice(0, 3).map(Number);
+    e.remove();
+    return rgb;
+  };
   const linear = v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
   const lum = rgb => rgb.map(v => linear(v / 255)).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const style = getComputedStyle(el);
-  const [a, b] = [lum(rgb(style.color)), lum(rgb(style.backgroundColor))];
+  const [a, b] = [lum(probe(fg)), lum(probe(bg))];
   return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
 }"""
+_CONTRAST = f"el => ({_CONTRAST_OF})([getComputedStyle(el).color, getComputedStyle(el).backgroundColor])"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -372,22 +381,6 @@ def test_marked_words_are_readable_in_either_colour_scheme(browser: Any, base_ur
             assert marks.count() >= 1, (url, where)
             ratios = marks.evaluate_all(f"els => els.map({_CONTRAST})")
             assert min(ratios) >= 4.5, (url, where, ratios)
-
-
-_CONTRAST_OF = """([fg, bg]) => {
-  const probe = c => {
-    const e = document.createElement("span");
-    e.style.color = c;
-    document.body.append(e);
-    const rgb = getComputedStyle(e).color.match(/\\d+/g).slice(0, 3).map(Number);
-    e.remove();
-    return rgb;
-  };
-  const linear = v => v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-  const lum = rgb => rgb.map(v => linear(v / 255)).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const [a, b] = [lum(probe(fg)), lum(probe(bg))];
-  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-}"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

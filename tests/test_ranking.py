@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from indexer.index import build_index
 from indexer.search import SearchService
+from tests.conftest import small_service
 
 ARTICLES = [
     {  # the article a question about choking is written about: it never says "dẫn đến" or "gì"
@@ -844,7 +845,7 @@ def test_pasted_text_is_length_normalized_more_than_a_query(tmp_path: Path) -> N
     # the executor normalizes by the term's b: with the greater b, a longer lead's score falls
     # further behind a shorter one's
     filler = "Người dân đi lại trên đường làng. " * 40
-    service = small_service_of(tmp_path, [
+    service = small_service(tmp_path, [
         {"id": "short", "title": "Tin", "lead": "Cầu mới bắc qua sông lớn."},
         {"id": "long", "title": "Tin", "lead": "Cầu mới bắc qua sông lớn. " + filler},
     ])
@@ -856,10 +857,3 @@ def test_pasted_text_is_length_normalized_more_than_a_query(tmp_path: Path) -> N
     shorter, longer = sorted(scores[B].nonzero()[0], key=lambda d: lengths[d])
     ratio = {b: scores[b][shorter] / scores[b][longer] for b in scores}
     assert ratio[PARAGRAPH_B] > ratio[B] > 1
-
-
-def small_service_of(tmp_path: Path, records: list[dict]) -> SearchService:
-    source = tmp_path / "articles.jsonl"
-    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    build_index([source], tmp_path / "ix", procs=1)
-    return SearchService(tmp_path / "ix")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import math
 import re
 import unicodedata
@@ -23,7 +22,7 @@ from indexer.query import MAX_QUOTED_PHRASES, PASTED_TEXT_WORDS, ParsedQuery, co
 from indexer.search import MAX_QUERY_CHARS, SNIPPET_CHARS, SearchService, _StoredArticles, parse_query
 from indexer.snippets import Highlighter
 from indexer.word_meaning import Meaning, typed_meaning
-from tests.conftest import SEED_ID
+from tests.conftest import SEED_ID, small_service
 
 TAG = re.compile(r"</?mark>")
 
@@ -40,20 +39,6 @@ def ids(result: dict) -> list[str]:
 def found(service: SearchService, q: str) -> set[str]:
     """The ids on the first page of `q`."""
     return set(ids(service.search(q)))
-
-
-def small_service(tmp_path: Path, records: Sequence[dict]) -> SearchService:
-    """A service over an index of just `records` (id, title, lead, body), for a case the seed
-    fixture cannot make."""
-    from indexer.index import build_index
-
-    (tmp_path / "in").mkdir()
-    with (tmp_path / "in" / "a.jsonl").open("w", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps({"url": None, "author": None, "published": None, "captions": [], "source": "t", **r},
-                               ensure_ascii=False) + "\n")
-    build_index([tmp_path / "in"], tmp_path / "ix", procs=1)
-    return SearchService(tmp_path / "ix")
 
 
 @pytest.mark.parametrize(

@@ -451,7 +451,10 @@ class Restorer:
                     if prev and parts[2 * k] in _JOINING_GAPS and fold(f"{prev} {surface}") in pairs:
                         bigrams[f"{prev} {surface}"] += 1
                         unigrams[surface] += 1
-                        initial[f"{prev} {surface}"] += prev_initial  # joined: `surface` starts nothing
+                        # joined, `surface` starts no sentence, but in a run of capitals its
+                        # capital is the run's, as its pair's is (`_shouted`)
+                        initial[surface] += k in shouted
+                        initial[f"{prev} {surface}"] += prev_initial
                         if not prev_paired:  # counted alone a step ago: now it is in a pair
                             unigrams[prev] += 1 - alone
                             initial[prev] += (1 - alone) * prev_initial

@@ -145,6 +145,12 @@ class Executor:
             mask &= within
         return mask, np.where(mask, score, 0.0).astype(np.float32)
 
+    def scored(self, q: Any, searcher: Any) -> np.ndarray:
+        """What one node of a query tree scores at every article, matched or not: a boost's part
+        of an article's score, to take back where it should not count
+        (`proximity.without_pairs_printed_otherwise`)."""
+        return self._eval(q, searcher)[1]
+
     def _eval(self, q: Any, searcher: Any, within: np.ndarray | None = None) -> Evaluated:
         """(mask, scores) of `q`; `within`: the only articles its caller can still keep (the
         mask may leave out others where that saves checking positions or marks). Each kind of

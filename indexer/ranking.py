@@ -158,6 +158,8 @@ class QueryBuilder:
         self.readings: list[tuple[str, ...]] = []  # each word's forms read in full ("ki", "ky"), no guesses
         self.number_pairs: set[tuple[str, str]] = set()  # a number and a neighbour ("2 doi", "thang 6")
         self.marked_pairs: list[MarkedPair] = []  # adjacent words, one given marks at least ("ban đầu")
+        # what each of `marked_pairs` scores as a folded pair (None: a word read only as a guess)
+        self.marked_pair_boosts: list[Any | None] = []
         self.indexed_as: dict[str, str] = {}  # a part the re-rank reads -> the term it is of ("000" -> "4.000")
         # an abbreviation's other forms -> the words typed for it, keyed by a form's first word
         # ("bao" -> [(("bao", "hiem", "xa", "hoi"), ("bhxh",))]): the re-rank reads them as typed
@@ -239,6 +241,7 @@ class QueryBuilder:
         self.readings = []
         self.number_pairs = set()
         self.marked_pairs = []
+        self.marked_pair_boosts = []
         self.highlight.held = set()  # the last query built decides (`attempts`)
         self.absent = []
         understood = {id(c): self._meanings(c) for c in self.parsed.clauses if not c.negated}
@@ -466,14 +469,14 @@ class QueryBuilder:
     ) -> list[Any]:
         """A boost for each pair of adjacent words, in each form of both (adjacent syllables
         outrank scattered ones); the spellings of a pair whose words are both read in full are
-        one pair, scored at its best. Notes the pairs given marks (`marked_pairs`) where
-        `note_marked` (not a quoted phrase's: held to its marks already)."""
+        one pair, scored at its best. Notes the pairs given marks (`marked_pairs`), and that
+        boost of each, where `note_marked` (not a quoted phrase's: held to its marks already)."""
         boosts: list[Any] = []
         for i, b in enumerate(tokens[1:]):
             if b.joined and not (meanings[i].framing or meanings[i + 1].framing):
                 marked = _marked_pair(tokens[i], meanings[i], b, meanings[i + 1]) if note_marked else None
-                if marked is not None and all(self.df is None or self.df(forms[0]) for forms in marked[0]):
-                    self.marked_pairs.append(marked)  # (a word no article holds counts in no pair)
+                # (a word no article holds counts in no pair)
+                marked = marked if marked is None or all(self.df is None or self.df(f[0]) for f in marked[0]) else None
                 w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
                 full: list[Any] = []  # the pair in each spelling of both words read in full: one pair
                 full_x, full_y = meanings[i].in_full, meanings[i + 1].in_full
@@ -481,8 +484,12 @@ class QueryBuilder:
                     for y, wy in meanings[i + 1].forms:
                         pair = self._fields(parts, "_bi", f"{x} {y}", w * wx * wy)
                         (full if x in full_x and y in full_y else boosts).append(pair)
-                if full:
-                    boosts.append(full[0] if len(full) == 1 else wq.DisjunctionMax(full))
+                in_full = (full[0] if len(full) == 1 else wq.DisjunctionMax(full)) if full else None
+                if in_full is not None:
+                    boosts.append(in_full)
+                if marked is not None:
+                    self.marked_pairs.append(marked)
+                    self.marked_pair_boosts.append(in_full)
         return boosts
 
     def _units(

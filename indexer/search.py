@@ -460,13 +460,20 @@ class SearchService:
             rest = executor.top(mask & ~about, scores, sort, limit - len(first)) if len(first) < limit else []
             return [(d, float(scores[d])) for d in (*first, *rest)]
         forward = gen.forward
-        if built.marked_pairs and not (built.long or built.written):
-            # a short query's pairs typed with marks, where printed so (proximity.PRINTED_PAIR_WEIGHT;
-            # not a question's or a letter's: its answer need not print them)
-            wide = executor.top(mask, scores, sort, proximity.PRINTED_PAIR_DEPTH)
-            printed = forward.printed_phrase if forward is not None else articles.printed_phrase
-            shares = proximity.printed_pair_shares(built.marked_pairs, wide, printed)
-            scores = proximity.with_printed_pairs(scores, wide, shares)
+        # a short query's pairs typed with marks, where printed so (proximity.PRINTED_PAIR_WEIGHT),
+        # and not where printed otherwise (PRINTED_AS_TYPED_SHARE); not a question's or a
+        # letter's: its answer need not print them
+        held_to_marks = built.marked_pairs and not (built.long or built.written)
+        wide = executor.top(mask, scores, sort, proximity.PRINTED_PAIR_DEPTH) if held_to_marks else []
+        if wide:
+            docs = np.array(sorted(wide), dtype=np.int64)
+            printed_phrase = forward.printed_phrase if forward is not None else articles.printed_phrase
+            printed = proximity.pairs_printed(built.marked_pairs, docs, printed_phrase)
+            scores = proximity.with_printed_pairs(scores, wide, docs, printed)
+            pair_scores = [None if boost is None else executor.scored(boost, articles.searcher)
+                           for boost in built.marked_pair_boosts]
+            scores = proximity.without_pairs_printed_otherwise(
+                scores, docs, printed, built.marked_pairs, pair_scores, printed_phrase)
         docnums = executor.top(mask, scores, sort, max(limit, proximity.RERANK_DEPTH))
         depth = proximity.RERANK_DEPTH
         rare = None

@@ -2500,6 +2500,36 @@ def test_a_short_querys_words_typed_with_marks_rank_first_where_printed_so_side_
     assert ids(service.search("báo lũ")) == ids(service.search("bao lu")) == ["warning", "floods"]
 
 
+def test_a_short_querys_pair_printed_with_other_marks_scores_no_pair(tmp_path: Path) -> None:
+    """The folded pair "thuoc dau" is "thuốc đau" (a painkiller) and "thuốc đấu" (of "thuốc đấu
+    thầu", tendered drugs): `thuốc đau đầu` ranked the tender first, its title holding the
+    folded pair, and the printed-pair bonus (a tenth of the best score) could not lift the
+    article about headaches past it. A short query's pair typed with marks now scores nothing
+    where the article holds it printed otherwise (`proximity.without_pairs_printed_otherwise`)."""
+    service = small_service(tmp_path, [
+        {"id": "tender", "title": "Thuốc đấu thầu", "lead": "Thuốc đấu thầu đầu năm."},
+        {"id": "headache", "title": "Tin hai", "lead": "Bị đau đầu kéo dài, nên uống thuốc gì cho đỡ?"},
+        {"id": "backache", "title": "Tin ba", "lead": "Thuốc đau lưng bán chạy."},
+        {"id": "other", "title": "Tin bốn", "lead": "Trời mưa to."},
+    ])
+
+    assert ids(service.search("thuốc đau đầu")) == ["headache", "backache", "tender"]
+    assert ids(service.search("thuốc đấu thầu"))[0] == "tender"  # the other reading, typed, keeps its pair
+
+
+def test_a_pair_whose_marks_almost_no_article_prints_is_taken_for_a_slip(tmp_path: Path) -> None:
+    """`hầm chúa` for "hầm chứa" (a storage pit): the pair typed is printed by none of the
+    articles holding the folded pair, so its marks are likelier a slip than what is meant, and
+    the articles printing "hầm chứa" keep their pair (PRINTED_AS_TYPED_SHARE): taken back, the
+    article printing the two words apart, "chúa" as typed, came first."""
+    service = small_service(tmp_path, [
+        {"id": "pit", "title": "Tin một", "lead": "Hầm chứa nước mưa của làng."},
+        {"id": "apart", "title": "Tin hai", "lead": "Chúa ơi, hầm sập."},
+    ])
+
+    assert ids(service.search("hầm chúa")) == ["pit", "apart"]
+
+
 def test_a_filtered_search_never_changes_what_a_quoted_phrase_matches_later(tmp_path: Path) -> None:
     """The marks of a quoted phrase, once checked at a set of articles, are remembered for the
     next request; the executor handed out the remembered array itself, and a date filter

@@ -26,7 +26,7 @@ from indexer.restoration import Restorer
 from indexer.schema import PARTS
 from indexer.sidecars import Catalog, ReadingCounter
 from indexer.stored import StoredFields
-from indexer.titles import MappedTitles, Titles
+from indexer.titles import Titles, open_titles
 from indexer.typos import MappedTypoIndex, TypoIndex
 
 T = TypeVar("T")
@@ -94,7 +94,7 @@ class Generation:
     def titles(self) -> Titles:
         """Titles for search-as-you-type, sorted by folded title."""
         if self.models is not None:
-            return MappedTitles(self.models)
+            return open_titles(self.models)
         catalog = Catalog.load(self.path / "catalog.json.gz")
         return Titles.from_entries((doc_id, title) for doc_id, (title, _, _) in catalog.entries.items())
 

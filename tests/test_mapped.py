@@ -23,7 +23,7 @@ from indexer.mapped import MANIFEST, MODELS_DIR, StringColumn, read_manifest
 from indexer.restoration import Counts, Restorer
 from indexer.search import SearchService
 from indexer.sidecars import Catalog, ReadingCounter
-from indexer.titles import MappedTitles, Titles
+from indexer.titles import MappedTitles, Titles, open_titles
 from indexer.typos import MappedTypoIndex, TypoIndex, stable_hashes
 from indexer.updates import update_index
 
@@ -145,6 +145,24 @@ def test_titles_contained_are_not_matched_across_two_titles(tmp_path: Path) -> N
     assert [s["id"] for s in mapped.suggest("x", 10)] == ["4", "1", "3"]
     for key in ("a", "b", "c", "d", "x", "xb", "d x", "q"):
         assert mapped.suggest(key, 10) == Titles(rows).suggest(key, 10), key
+
+
+def test_titles_written_before_their_word_keys_complete_as_a_rebuilt_index(tmp_path: Path) -> None:
+    """An index built before stop 74 has its titles sorted by folded text with the punctuation
+    kept ("titles.folded"): `open_titles` reads them into memory by their words, so its server
+    completes `hoa binh 18` (bug hunt 89) as a rebuilt one does; a new folder is mapped."""
+    entries = [("1", "Hòa Bình: 18 bệnh nhân"), ("2", "'Vua Càn Long' bồi thường"), ("3", "Hà Nội mưa")]
+    old = sorted((fold(title), title, doc_id) for doc_id, title in entries)
+    for name, column in zip(("titles.folded", "titles.text", "titles.id"), zip(*old, strict=True), strict=True):
+        StringColumn.write(tmp_path, name, column)
+    (tmp_path / "new").mkdir()
+    Titles.from_entries(entries).write(tmp_path / "new")
+
+    before, rebuilt = open_titles(tmp_path), open_titles(tmp_path / "new")
+    assert isinstance(rebuilt, MappedTitles) and not isinstance(before, MappedTitles)
+    assert before.suggest("hoa binh 18", 10) == [{"id": "1", "title": "Hòa Bình: 18 bệnh nhân"}]
+    for key in ("hoa binh 18", "vua can", "ha", "h", "18", "mua"):
+        assert before.suggest(key, 10) == rebuilt.suggest(key, 10), key
 
 
 def test_string_column_round_trip(tmp_path: Path) -> None:

@@ -229,6 +229,23 @@ def test_escape_keeps_the_list_closed(page: Any) -> None:
     assert_clean(page)
 
 
+def test_an_input_methods_enter_and_a_slow_link_leave_the_list_open(page: Any) -> None:
+    """The Enter that commits an input method's word (a keydown while composing) closed the
+    list and dropped its request; and each request that the next key's aborted closed the list,
+    so on a slow link it stayed hidden the whole time a user typed (bug hunt 89)."""
+    page.goto("/")
+    box = page.locator("#q")
+    box.press_sequentially("gio mua", delay=40)
+    page.locator("#q-suggestions [role=option]").first.wait_for()
+    box.dispatch_event("keydown", {"key": "Enter", "keyCode": 229, "isComposing": True})
+    assert page.locator("#q-suggestions").is_visible() and page.url == page.url.split("?")[0]
+    page.route("**/api/suggest*", lambda route: None)  # a slow link: no answer comes
+    box.press_sequentially(" mien", delay=220)  # each key's request aborts the one before
+    page.wait_for_timeout(300)
+    assert page.locator("#q-suggestions").is_visible()
+    assert_clean(page)
+
+
 def test_tab_from_the_box_reaches_the_button_while_the_list_scrolls(browser: Any, base_url: str) -> None:
     """A list that scrolls is a Tab stop in Chromium: Tab from the box focused it, the box's
     blur emptied it, and focus fell to the page, on a phone, at 200% zoom or in a window 600 px

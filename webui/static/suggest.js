@@ -121,9 +121,14 @@
     status.textContent = suggestions.length + " gợi ý. Dùng phím mũi tên để chọn.";
   }
 
+  function letters(text) {
+    /* letters as read, not UTF-16 units: "ợ" typed in NFD is 3 units, one letter (bug hunt 89) */
+    return Array.from(text.normalize ? text.normalize("NFC") : text).length;
+  }
+
   function load() {
     var typed = input.value.trim();
-    if (typed.length < MIN_CHARS) { close(); return; }
+    if (letters(typed) < MIN_CHARS) { close(); return; }
     if (typed === shownFor) { return; }
     if (pending) { pending.abort(); }
     var controller = window.AbortController ? new AbortController() : null;
@@ -138,8 +143,11 @@
         var rows = Array.isArray(data) ? data : (data && (data.suggestions || data.results)) || [];
         render(rows.filter(function (s) { return s && s.id && s.title; }).slice(0, 10), typed);
       })
-      .catch(function () {
-        /* offline, aborted or no API: the plain form still works, and no list for other text stays */
+      .catch(function (error) {
+        /* offline or no API: the plain form still works, and no list for other text stays. One
+           aborted for the next key's request leaves the list as it is until that one answers:
+           closed, the list stayed hidden while a user typed on a slow link (bug hunt 89) */
+        if (error && error.name === "AbortError") { return; }
         if (input.value.trim() !== shownFor) { close(); }
       });
   }
@@ -160,7 +168,10 @@
 
   input.addEventListener("keydown", function (event) {
     /* a list for the text before is not chosen from: ArrowDown and Enter picked an option of
-       "gia vang" after the box said "ha noi" (bug hunt 80); ArrowDown asks for the text's own */
+       "gia vang" after the box said "ha noi" (bug hunt 80); ArrowDown asks for the text's own.
+       Keys that compose a word (an input method's Enter commits it) are the input method's:
+       that Enter closed the list and dropped its request (bug hunt 89) */
+    if (event.isComposing || event.keyCode === 229) { return; }
     var current = input.value.trim() === shownFor;
     var openList = !list.hidden && items.length > 0 && current;
     if (event.key === "ArrowDown" && openList) {

@@ -602,6 +602,8 @@ def test_every_bench_script_starts(script: str) -> None:
         ("perf.py", ["--engines", ","], "--engines: name at least one"),
         ("compare_ranks.py", ["missing-before.jsonl", "missing-after.jsonl"], "cannot read missing-before.jsonl"),
         ("first_sight.py", ["--index", "no-such-index"], "--index: no index at no-such-index"),
+        ("marked_pairs.py", ["--corpus", "missing.jsonl", "--index", "x"], "--corpus: no such file: missing.jsonl"),
+        ("marked_pairs.py", ["--corpus", "c", "--index", "x", "--pairs", "0"], "--pairs: must be 1 or more"),
     ],
 )
 def test_bench_scripts_refuse_bad_arguments_in_one_line(script: str, args: list[str], says: str) -> None:
@@ -657,3 +659,26 @@ def test_costly_queries_stay_within_the_limits_and_run_on_any_index(seed_index: 
     assert run.returncode == 0, run.stderr
     assert [line.split()[0] for line in run.stdout.splitlines()[1:-1]] == [name.split()[0] for name, _, _ in shapes]
     assert run.stdout.splitlines()[-1].startswith("slowest ")
+
+
+def test_marked_pairs_measures_the_top_ten_printing_each_reading(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """`bench/marked_pairs.py` over a corpus that prints "bão lũ" (floods) in 30 articles and
+    "báo lũ" (of "cảnh báo lũ") in 40: the one folded pair printed two ways, each reading
+    searched, the share of its top 10 printing it as searched."""
+    from indexer.index import build_index
+
+    marked_pairs = importlib.import_module("marked_pairs")
+    corpus = tmp_path / "c.jsonl"
+    rows = [{"id": f"f{i}", "title": f"Tin {i}", "lead": f"Bão lũ làm hư hại {i} nhà.", "body": "Dân dọn dẹp."}
+            for i in range(30)]
+    rows += [{"id": f"w{i}", "title": f"Tin {i}", "lead": f"Cảnh báo lũ quét ở xã {i}.", "body": "Dân sơ tán."}
+             for i in range(40)]
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    build_index([corpus], tmp_path / "ix")
+
+    assert marked_pairs.ambiguous_pairs(corpus, 10, 1) == [("báo lũ", "bão lũ")]
+    assert marked_pairs.main(["--corpus", str(corpus), "--index", str(tmp_path / "ix")]) == 0
+    said = capsys.readouterr().out
+    assert "1 folded pairs printed two ways" in said
+    assert "commoner reading: top 10 printing the pair as searched 1.000" in said
+    assert "rarer reading: top 10 printing the pair as searched 1.000" in said

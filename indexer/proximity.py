@@ -72,10 +72,10 @@ PRINTED_PAIR_DEPTH = 100
 # holds the folded pair. Unless fewer than this share of the articles holding the folded pair
 # print it as typed: then the marks are likelier a slip ("lịch thi dấu" for "thi đấu": 4 of
 # 2,106 in news-50k; "hầm chúa" for "hầm chứa": none), and every holder keeps its pair. Stop
-# 74: of 120 ambiguous pairs of news-50k, the top 10 printing the pair typed, rarer reading
-# 0.553 -> 0.820, commoner 0.848 -> 0.973; dev 10 up, 0 down (one query in 10 forms), keywords-50k
-# 22 up, 0 down (bench/journal/relevance.md, stop 74). With no share asked, marks-slip forms fell
-# (keywords 0.980 -> 0.948, 15 queries down).
+# 74 (bench/marked_pairs.py): of 120 ambiguous pairs of news-50k, the top 10 printing the pair
+# searched, rarer reading 0.575 -> 0.844, commoner 0.836 -> 0.962; dev 10 up, 0 down (one query
+# in 10 forms), keywords-50k 22 up, 0 down in 8 forms (bench/journal/relevance.md, stop 74).
+# With no share asked, marks-slip forms fell (keywords 0.980 -> 0.948, 15 queries down).
 PRINTED_AS_TYPED_SHARE = 0.05
 SHARE_SAMPLE = 200  # holders of a folded pair read for that share, at most, evenly spaced (all: 37 ms a query)
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score

@@ -14,7 +14,6 @@ import functools
 import itertools
 import logging
 import os
-import re
 import threading
 import time
 import weakref
@@ -26,12 +25,12 @@ from typing import Any, TypeVar
 import numpy as np
 
 from indexer import proximity, ranking
-from indexer.analysis import fold_quick, has_marks, iy_variant
+from indexer.analysis import fold_quick, has_marks
+from indexer.completions import SUGGEST_LIMIT, complete
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_blocks, searchable_text
 from indexer.generations import current_link, linked_generation
 from indexer.index import IndexUnavailable
-from indexer.keyboard import base_letters, typed_so_far
 from indexer.matching import Executor
 from indexer.meanings import interpret, unquote_found_nowhere
 from indexer.parameters import checked_choices, checked_page, date_filter_of
@@ -45,8 +44,6 @@ from indexer.query import (
     Abbreviations,
     Clause,
     ParsedQuery,
-    completion_text,
-    normalize_query,
     parse_query,
 )
 from indexer.ranking import QueryBuilder
@@ -58,7 +55,7 @@ from indexer.snippets import SNIPPET_CHARS, Highlighter, Marks
 from indexer.spacing import split_glued
 from indexer.stored import StoredFields
 from indexer.support import IndexSupport
-from indexer.titles import Titles, marks_first, prints_as_typed, title_key
+from indexer.titles import title_key
 from indexer.word_meaning import Meaning
 
 T = TypeVar("T")
@@ -70,11 +67,6 @@ __all__ = [
     "ParsedQuery", "SearchService", "parse_query",
 ]
 
-SUGGEST_LIMIT = 10
-SUGGEST_SCAN = 3000  # titles starting with a prefix typed with marks read at most for those printing them
-_WORD = re.compile(r"\w+")  # a word as `titles.title_key` splits them
-_DIGIT = re.compile(r"\d")
-_CODE_PARTS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")  # "su35" → "su 35", "iphone7" → "iphone 7"
 WATCH_SECONDS = 10.0  # a served process looks for a new generation this often, requests or not (`warm`)
 CONTEXT_HITS = 3  # the hits whose titles and snippets "did you mean" reads (`_context`), on any page: 3 restores
 # more than 5, 10 or a page of hits (keywords and two fresh sets, news-2k and news-50k;
@@ -369,35 +361,8 @@ class SearchService:
 
     @_serving
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
-        """Titles whose words start with the words typed (`titles.title_key`: folded, their
-        punctuation aside), then titles with a run of words starting with them:
-        search-as-you-type, diacritic-insensitive, those that print the marks typed first
-        (`titles.marks_first`), either i/y spelling of a word one (`_in_either_spelling`).
-        Where that finds nothing: letters run into digits as the archive prints them apart
-        ("su35": "Su-35 …", "iphone7": "iPhone 7 …"); then words typed with the input method off
-        ("Thuyr lowij", "Vieej") as the letters their keystrokes type (`keyboard.base_letters`:
-        "thuy loi", "vie"), those that print the marks they type first (`keyboard.typed_so_far`:
-        "Thủy lợi", "Việ"). A word with digits is read so only where its keys spell a syllable
-        (VNI: "vie65"): read as keys, "su35" offered "Sự …" and "a320" "Á hậu …" (bug hunt 89)."""
-        typed = " ".join(completion_text(normalize_query(prefix or "")).split())[:MAX_QUERY_CHARS]
-        key = title_key(typed)
-        if not key:
-            return []
-        limit = max(1, min(limit, SUGGEST_LIMIT))
-        titles = self.generation().titles
-        found = _in_either_spelling(titles, key, typed, limit)
-        if not found and (parted := _CODE_PARTS.sub(" ", key)) != key:
-            found = _in_either_spelling(titles, parted, typed, limit)
-        if not found:
-            words, typed_words = key.split(), _WORD.findall(typed)
-            if len(typed_words) == len(words):
-                read = [typed_so_far(w) for w in typed_words]  # the marks typed so far, where it decodes
-                letters = [w if r == t and _DIGIT.search(w) else base_letters(w) or w
-                           for w, t, r in zip(words, typed_words, read, strict=True)]
-                if letters != words:  # keystrokes: ordered by the marks they type ("Vieej": "Việ")
-                    spelled = [r if r != t else x for t, r, x in zip(typed_words, read, letters, strict=True)]
-                    found = _in_either_spelling(titles, " ".join(letters), " ".join(spelled), limit)
-        return found
+        """Search-as-you-type: up to `limit` titles completing `prefix` (`indexer.completions`)."""
+        return complete(self.generation().titles, prefix, limit)
 
     @_serving
     def highlighter(self, q: str) -> Highlighter:
@@ -582,62 +547,6 @@ def _title_and_snippet(
         highlighter.all_marks(article["title"], articles.folded_title(docnum)),
         highlighter.snippet_marks(article, folded_blocks=blocks),
     )
-
-
-def _in_either_spelling(titles: Titles, key: str, typed: str, limit: int) -> list[dict[str, str]]:
-    """`_completions` of `key` (`titles.title_key`), and, where a word of `typed` has another
-    i/y spelling (`_other_iy`), of that spelling too, as search finds both: the titles that
-    start with either first, then those that print the marks of either, each group in its
-    order. By the marks typed alone, `lí do` listed nine titles holding "lí do" inside before
-    any of the 42 starting "Lý do", and `Mĩ` "mũm mĩm" before "Mỹ …" (bug hunt 89)."""
-    other = _other_iy(typed)
-    found = _completions(titles, key, typed, limit)
-    if other is None:
-        return found
-    other_key = title_key(other)
-    both = _distinct_titles([*found, *_completions(titles, other_key, other, limit)], 2 * limit)
-
-    def order(row: dict[str, str]) -> tuple[bool, bool]:
-        words = title_key(row["title"])
-        starts = words.startswith(key) or words.startswith(other_key)
-        return not starts, not (prints_as_typed(row["title"], typed) or prints_as_typed(row["title"], other))
-
-    return sorted(both, key=order)[:limit]
-
-
-def _completions(titles: Titles, key: str, spelled: str, limit: int) -> list[dict[str, str]]:
-    """Titles completing the folded `key`, those that print the marks of `spelled` first: found
-    along the titles starting with `key` (`Titles.printing`, up to SUGGEST_SCAN of them), then
-    the others in the order `titles.marks_first` gives them."""
-    found = marks_first(titles.suggest(key, 2 * limit), spelled, 2 * limit)
-    if has_marks(spelled):
-        found = [*titles.printing(key, spelled, limit, SUGGEST_SCAN), *found]
-    return _distinct_titles(found, limit)
-
-
-def _other_iy(typed: str) -> str | None:
-    """`typed` with each word that has another i/y spelling spelled so ("kĩ thuật" → "kỹ
-    thuật", "ly do" → "li do"), as search finds both (`meanings._either_spelling`); the last
-    word only when typed with marks (cut short, "ki" may be the start of "kiểm"). None when no
-    word has one."""
-    words = typed.split()
-    swapped = [(iy_variant(w) if i < len(words) - 1 or has_marks(w) else None) or w for i, w in enumerate(words)]
-    return " ".join(swapped) if swapped != words else None
-
-
-def _distinct_titles(found: list[dict[str, str]], limit: int) -> list[dict[str, str]]:
-    """The first `limit` of `found` with no title twice: two articles under one title (a
-    report run twice) were two rows of the dropdown that looked the same; so were titles that
-    differ in their punctuation or capitals only ("… vì hoa không nở", "… vì hoa... không nở":
-    bug hunt 89), whose words (`titles.title_key`) are one."""
-    seen: set[str] = set()
-    out = []
-    for row in found:
-        words = title_key(row["title"])
-        if words not in seen:
-            seen.add(words)
-            out.append(row)
-    return out[:limit]
 
 
 def _as_read(

@@ -2124,7 +2124,7 @@ def test_suggestions_complete_the_other_iy_spelling_as_search_finds_it(tmp_path:
 def test_suggestions_find_the_titles_printing_the_marks_typed_beyond_the_first_few() -> None:
     """ "bão": the titles starting with "bao" in folded order are "Bảo Anh …" (40 of them) before
     "Bão số 1 …", and only the first 30 were read for their marks, so "Bão" was never offered."""
-    from indexer.search import _completions
+    from indexer.completions import _completions
     from indexer.titles import Titles
 
     entries = [(f"a{i}", f"Bảo Anh ra mắt ca khúc {i}") for i in range(40)]
@@ -2140,7 +2140,7 @@ def test_suggestions_find_a_word_typed_with_marks_inside_a_title_and_show_a_titl
     """ "Thăng" stands inside its titles ("Bí thư Đinh La Thăng …"): only titles that start
     with a prefix were read for the marks typed, so ten "… tháng …" titles filled the list
     first. Two articles under one title were two rows that looked the same."""
-    from indexer.search import _completions
+    from indexer.completions import _completions
     from indexer.titles import Titles
 
     entries = [(f"m{i}", f"Ba tháng liền mưa {i}") for i in range(10)]

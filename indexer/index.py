@@ -379,7 +379,7 @@ def write_models(gen: Path, readings: ReadingCounter, catalog: Catalog, ix: Any)
         # the restorer's index unigrams, as printed: typo_lexicon folds (and so adds up) them
         with ix.reader() as reader:
             MappedTypoIndex.write(folder, typo_lexicon(readings.unigrams + readings.body_unigrams, reader))
-        Titles.from_entries((doc_id, title) for doc_id, (title, _, _) in catalog.entries.items()).write(folder)
+        Titles.from_catalog(catalog.entries).write(folder)
     finally:
         error = restoration()
     if error:

@@ -96,7 +96,7 @@ class Generation:
         if self.models is not None:
             return open_titles(self.models)
         catalog = Catalog.load(self.path / "catalog.json.gz")
-        return Titles.from_entries((doc_id, title) for doc_id, (title, _, _) in catalog.entries.items())
+        return Titles.from_catalog(catalog.entries)
 
     @cached_property
     def typo_index(self) -> TypoIndex:

@@ -12,16 +12,21 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import chain, islice
 from pathlib import Path
 
+import numpy as np
+
 from indexer.analysis import canonical_syllable, fold, has_marks
-from indexer.mapped import StringColumn
+from indexer.mapped import StringColumn, load_array, save_array
 
 # Sorted by `title_key`. An index built before stop 74 has "titles.folded" (sorted by the
 # folded text, punctuation kept) in place of "titles.words": `open_titles` reads it into memory.
 _COLUMNS = ("titles.words", "titles.text", "titles.id")
+# Each row's publication time as one sortable number (`publication_stamp`; 0: undated). Written
+# since stop 74; without it (an older index) titles come in the order of their words.
+_NEWEST = "titles.newest.npy"
 _WORD = re.compile(r"\w+")
 _TONES = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))  # grave, acute, tilde, hook, dot below
 
@@ -32,6 +37,13 @@ def title_key(text: str) -> str:
     bệnh nhân …", every title opening with a quote, and `giá vàng.` (bug hunt 89: the first four
     words of 20% of titles typed found nothing)."""
     return " ".join(_WORD.findall(fold(text)))
+
+
+def publication_stamp(published: str | None) -> int:
+    """A publication time as printed ("2021-05-02T08:00:00+07:00") as one number that sorts as
+    it does, 202105020800; 0 for none."""
+    digits = re.sub(r"\D", "", (published or "")[:16])
+    return int(digits[:12].ljust(12, "0")) if digits else 0
 
 
 def prints_as_typed(title: str, typed: str) -> bool:
@@ -99,17 +111,25 @@ def _toneless(letter: str) -> str:
 
 
 class Titles:
-    """(folded title, title, id) rows, sorted: the prefix matches are one contiguous run."""
+    """(`title_key`, title, id) rows, sorted: the prefix matches are one contiguous run; and
+    each row's `publication_stamp` (`newest`; None: not known), by which that run is read."""
 
-    def __init__(self, rows: Sequence[tuple[str, str, str]]) -> None:
+    def __init__(self, rows: Sequence[tuple[str, str, str]], newest: Sequence[int] | None = None) -> None:
         self.folded: Sequence[str] = [r[0] for r in rows]
         self.text: Sequence[str] = [r[1] for r in rows]
         self.ids: Sequence[str] = [r[2] for r in rows]
+        self.newest: np.ndarray | None = None if newest is None else np.asarray(newest, dtype=np.int64)
 
     @classmethod
-    def from_entries(cls, entries: Iterable[tuple[str, str]]) -> Titles:
-        """From (id, title) pairs (a Catalog's entries)."""
-        return cls(sorted((title_key(title), title, doc_id) for doc_id, title in entries))
+    def from_entries(cls, entries: Iterable[tuple[str, str] | tuple[str, str, str | None]]) -> Titles:
+        """From (id, title) or (id, title, published) rows (a Catalog's entries)."""
+        rows = sorted((title_key(e[1]), e[1], e[0], publication_stamp(e[2] if len(e) > 2 else None)) for e in entries)
+        return cls([r[:3] for r in rows], [r[3] for r in rows])
+
+    @classmethod
+    def from_catalog(cls, entries: Mapping[str, tuple[str, str | None, int]]) -> Titles:
+        """From a Catalog's entries (id -> (title, published, captions))."""
+        return cls.from_entries((doc_id, title, published) for doc_id, (title, published, _) in entries.items())
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -117,10 +137,12 @@ class Titles:
     def write(self, folder: Path) -> None:
         for name, column in zip(_COLUMNS, (self.folded, self.text, self.ids), strict=True):
             StringColumn.write(folder, name, column)
+        save_array(folder / _NEWEST, self.newest if self.newest is not None else np.zeros(len(self), dtype=np.int64))
 
     def suggest(self, key: str, limit: int) -> list[dict[str, str]]:
         """Up to `limit` {"id", "title"}: titles whose `title_key` starts with `key` (a
-        `title_key` too), in that order, then titles whose key holds " " + key, in the same."""
+        `title_key` too), newest first (`_starting`), then titles whose key holds " " + key, in
+        the order of their keys."""
         out: list[dict[str, str]] = []
         seen: set[str] = set()
         for i in islice(self._starting(key), limit):
@@ -155,13 +177,15 @@ class Titles:
         return out
 
     def _starting(self, key: str) -> Iterator[int]:
-        """Rows whose folded title starts with `key`, in order: one contiguous run, found by
-        bisection."""
-        n = len(self)
-        i = bisect.bisect_left(range(n), key, key=self.folded.__getitem__)
-        while i < n and self.folded[i].startswith(key):
-            yield i
-            i += 1
+        """Rows whose key starts with `key`, one contiguous run found by bisection, newest first
+        (undated last; rows of one time in the order of their keys): in the order of their keys
+        alone, `giá vàng hôm nay` offered "… 1.6", "1/6", "1/7", "10.5" … (bug hunt 89)."""
+        lo = bisect.bisect_left(range(len(self)), key, key=self.folded.__getitem__)
+        hi = bisect.bisect_left(range(len(self)), key + "\U0010ffff", lo=lo, key=self.folded.__getitem__)
+        newest = None if self.newest is None else self.newest[lo:hi]
+        if newest is None or not newest.any():
+            return iter(range(lo, hi))
+        return iter((lo + np.argsort(-newest, kind="stable")).tolist())
 
     def _containing(self, needle: str) -> Iterable[int]:
         """Rows whose folded title contains `needle`, in order."""
@@ -186,6 +210,7 @@ class MappedTitles(Titles):
         self.folded = self._folded
         self.text = StringColumn(folder, _COLUMNS[1])
         self.ids = StringColumn(folder, _COLUMNS[2])
+        self.newest = load_array(folder / _NEWEST) if (folder / _NEWEST).exists() else None
 
     def _containing(self, needle: str) -> Iterable[int]:
         # UTF-8 is self-synchronizing: a byte match of a whole encoded needle is a match of

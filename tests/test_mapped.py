@@ -121,9 +121,10 @@ def test_typo_key_hashes_do_not_depend_on_the_process() -> None:
 
 def test_mapped_titles_suggest_as_the_loaded_ones(gen: Path) -> None:
     catalog = Catalog.load(gen / "catalog.json.gz")
-    memory = Titles.from_entries((i, t) for i, (t, _, _) in catalog.entries.items())
+    memory = Titles.from_catalog(catalog.entries)
     mapped = MappedTitles(gen / MODELS_DIR)
     assert list(mapped.folded) == list(memory.folded) and list(mapped.ids) == list(memory.ids)
+    assert mapped.newest is not None and memory.newest is not None and mapped.newest.tolist() == memory.newest.tolist()
     keys = {"t", "a", "zzz", "ha noi", "hoa binh", "nam", "an toan"}
     for folded in memory.folded:
         for n in range(1, len(folded) + 1):
@@ -237,7 +238,7 @@ def test_lone_surrogates_are_unknown_words_not_errors(gen: Path, restorers: tupl
     assert "\ud800" not in mapped.index.unigrams and mapped.index.cased.get("\ud800") is None
     assert "\ud800" not in mapped.by_fold
     catalog = Catalog.load(gen / "catalog.json.gz")
-    titles = Titles.from_entries((i, t) for i, (t, _, _) in catalog.entries.items())
+    titles = Titles.from_catalog(catalog.entries)
     for key in ("\ud800", "gio\udcff", "mien \ud800"):
         assert MappedTitles(gen / MODELS_DIR).suggest(key, 10) == titles.suggest(key, 10)
     typos = MappedTypoIndex(gen / MODELS_DIR)

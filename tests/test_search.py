@@ -1414,6 +1414,23 @@ def test_suggestions_match_a_titles_words_whatever_its_punctuation(tmp_path: Pat
     assert sorted(ids("tp hcm cấm")) == ["dotted", "spaced"]
 
 
+def test_suggestions_starting_with_the_words_typed_come_newest_first(tmp_path: Path) -> None:
+    """In the order of their words, `giá vàng hôm nay` offered "… 1.6", "1/6", "1/7", "10.5" …
+    (bug hunt 89), where a reader wants today's. The titles starting with the words typed come
+    newest first, undated last; those holding them inside follow, in the order of their words."""
+    dated = {"jun1": ("1/6", "2017-06-01"), "jul10": ("10/7", "2017-07-10"), "jul2": ("2/7", "2017-07-02"),
+             "undated": ("tăng", None)}
+    service = small_service(tmp_path, [
+        *({"id": i, "title": f"Giá vàng hôm nay {t}", "lead": "Tin.", "body": "Tin.",
+           "published": d and f"{d}T08:00:00+07:00"} for i, (t, d) in dated.items()),
+        {"id": "inside", "title": "Xem giá vàng hôm nay", "lead": "Tin.", "body": "Tin.",
+         "published": "2017-08-01T08:00:00+07:00"},
+    ])
+
+    assert [s["id"] for s in service.suggest("giá vàng hôm nay")] == ["jul10", "jul2", "jun1", "undated", "inside"]
+    assert [s["id"] for s in service.suggest("gia vang")] == ["jul10", "jul2", "jun1", "undated", "inside"]
+
+
 def test_a_word_still_being_typed_keeps_the_marks_of_those_before(tmp_path: Path) -> None:
     """Telex and VNI type a word's tone last, so "Thủy điện" passes through "Thủy đie": there the
     list put "Thúy Diễm …" and "Thụy Điển …" first, as "đie" does not start "điện" as printed,

@@ -351,8 +351,8 @@ def _build() -> dict[str, Any]:
                     "operationId": "suggest",
                     "summary": "Title completions for search-as-you-type",
                     "description": (
-                        "Titles whose words start with the words of q, then titles with a run of words starting "
-                        "with them, each title once: punctuation aside (hoa binh 18: Hòa Bình: 18 …), "
+                        "Titles whose words start with the words of q, newest first, then titles with a run of "
+                        "words starting with them, each title once: punctuation aside (hoa binh 18: Hòa Bình: 18 …), "
                         "diacritic- and case-insensitive, either i/y spelling of a whole word (kĩ thuật: Kỹ "
                         "thuật), and titles that print the marks typed come first, at their start or inside "
                         "(năm: Năm học … before Nam Định …). Where none does, keystrokes typed with the input "

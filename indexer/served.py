@@ -92,7 +92,7 @@ class Generation:
 
     @cached_property
     def titles(self) -> Titles:
-        """Titles for search-as-you-type, sorted by folded title."""
+        """Titles for search-as-you-type, sorted by their words (`titles.title_key`)."""
         if self.models is not None:
             return open_titles(self.models)
         catalog = Catalog.load(self.path / "catalog.json.gz")

@@ -1,7 +1,9 @@
 """Titles for search-as-you-type: titles whose words (folded, `title_key`) start with the
-words typed, then titles with a run of words starting with them.
+words typed, newest first, then titles with a run of words starting with them; and whether a
+title prints the marks typed. What a prefix asks for and in which order is
+`indexer.completions`.
 
-`Titles` holds them in memory, sorted by folded title (built from catalog.json.gz: indexes
+`Titles` holds them in memory, sorted by their words (built from catalog.json.gz: indexes
 written before the models folder existed); `MappedTitles` reads the same rows from files that
 the build writes (`Titles.write`) and a server maps (see indexer.mapped): no private copy per
 process, and no start-up cost.

@@ -1,9 +1,13 @@
 """Argument types the bench scripts share: a count or a duration of 0 or less is a usage
-error, not a silently different run (`--subset 0` ran the whole set, `--passes 0` printed nan)."""
+error, not a silently different run (`--subset 0` ran the whole set, `--passes 0` printed nan);
+and the service of a `--code` checkout over an `--index` (`use_code`, `open_service`)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+from typing import Any
 
 
 def positive_int(text: str) -> int:
@@ -26,3 +30,23 @@ def positive_float(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be more than 0 seconds, not {text}")
     return value
+
+
+def use_code(code: Path) -> None:
+    """Import `indexer` from the checkout `code` from now on (its folder first on sys.path): an
+    older commit's, from a `git worktree`, measured in one session beside this one's."""
+    sys.path.insert(0, str(code.resolve()))
+
+
+def open_service(ap: argparse.ArgumentParser, index: Path) -> Any:
+    """A `SearchService` over `index` (of the code `use_code` chose), its generation opened; an
+    index it cannot read is a usage error in one line, not a traceback."""
+    from indexer.index import IndexUnavailable
+    from indexer.search import SearchService
+
+    service = SearchService(index)
+    try:
+        service.generation()
+    except IndexUnavailable as exc:
+        ap.error(f"--index: {exc}")
+    return service

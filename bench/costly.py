@@ -20,10 +20,11 @@ import argparse
 import os
 import random
 import resource
-import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from arguments import open_service, use_code
 
 REPO = Path(__file__).resolve().parents[1]
 GOAL_MS = 1000.0
@@ -78,15 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer/ is measured")
     args = ap.parse_args(argv)
     os.environ["VNSEARCH_RESULT_CACHE_MB"] = "0"  # every search computed
-    sys.path.insert(0, str(args.code.resolve()))
-    from indexer.index import IndexUnavailable
-    from indexer.search import SearchService
-
-    service = SearchService(args.index)
-    try:
-        service.generation()
-    except IndexUnavailable as exc:
-        ap.error(f"--index: {exc}")
+    use_code(args.code)
+    service = open_service(ap, args.index)
     for q in WARM_UP:
         service.search(q)
     worst = 0.0

@@ -39,7 +39,8 @@ SHARED = REPO.parent / "shared"
 RESULTS = REPO / "bench" / "results"
 sys.path.insert(0, str(REPO / "bench"))
 
-from keystrokes import keystrokes  # noqa: E402  (bench/ helpers, imported after the path is set)
+from arguments import open_service, use_code  # noqa: E402  (bench/ helpers, imported after the path is set)
+from keystrokes import keystrokes  # noqa: E402
 
 WARM_UP = 50
 
@@ -155,19 +156,12 @@ def main(argv: list[str] | None = None) -> int:
                     help="with --workload: profile the K slowest queries of each kind in a fresh process")
     ap.add_argument("--profile-spec", type=Path, default=None, help=argparse.SUPPRESS)  # internal
     args = ap.parse_args(argv)
-    sys.path.insert(0, str(args.code.resolve()))
+    use_code(args.code)
     if args.profile_spec:
         return profile_main(args.index, args.profile_spec)
     if args.profile and not args.workload:
         ap.error("--profile needs --workload")
-    from indexer.index import IndexUnavailable
-    from indexer.search import SearchService
-
-    service = SearchService(args.index)
-    try:
-        service.generation()
-    except IndexUnavailable as exc:
-        ap.error(f"--index: {exc}")
+    service = open_service(ap, args.index)
     warm_up, sets = workload_sets() if args.workload else default_sets()
     for q in warm_up:
         service.search(q)

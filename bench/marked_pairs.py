@@ -21,13 +21,12 @@ import argparse
 import gzip
 import json
 import random
-import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
-from arguments import positive_int
+from arguments import open_service, positive_int, use_code
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_ARTICLES = 30  # the rarer reading is printed in this many articles at least
@@ -77,16 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.corpus.is_file():
         ap.error(f"--corpus: no such file: {args.corpus}")
-    sys.path.insert(0, str(args.code.resolve()))
+    use_code(args.code)
     from indexer.forward import printed_words
-    from indexer.index import IndexUnavailable
-    from indexer.search import SearchService
 
-    service = SearchService(args.index)
-    try:
-        service.generation()
-    except IndexUnavailable as exc:
-        ap.error(f"--index: {exc}")
+    service = open_service(ap, args.index)
     pairs = ambiguous_pairs(args.corpus, args.pairs, args.seed)
     tops = {reading: [h["id"] for h in service.search(reading, per_page=TOP)["hits"]]
             for pair in pairs for reading in pair}

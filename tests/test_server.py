@@ -217,6 +217,48 @@ def test_a_request_in_flight_when_the_server_is_stopped_is_still_answered(tmp_pa
         server.stop()
 
 
+def _answered_within(url: str, seconds: float) -> float | None:
+    """Seconds until GET `url` is answered 200 on a new connection, or None past `seconds`."""
+    started = time.monotonic()
+    try:
+        ok = requests.get(url, timeout=seconds).status_code == 200
+    except requests.RequestException:
+        return None
+    return time.monotonic() - started if ok else None
+
+
+def test_clients_that_stall_or_sit_idle_hold_no_thread_for_long(tmp_path: Path, seed_index: Path) -> None:
+    """gthread reads a request and writes its answer with no timeout: eight connections that
+    sent a request line and a header, then nothing, held every thread (2 workers × 2) for as long
+    as they stayed open (bug hunt 90: 0 of 12 requests answered in 180 s); and a connection that
+    sends nothing held a thread 5 s, so four made the next visitor wait 10–15 s. A request's head
+    is read in the worker's poller now, and a first byte awaited in a thread for a moment only
+    (webui.worker). One worker of two threads: every connection is its."""
+    with running(seed_index, tmp_path, workers=1, threads=2) as srv:
+        port = int(srv.url.rsplit(":", 1)[1])
+        idle = [socket.create_connection((HOST, port)) for _ in range(4)]
+        waited = _answered_within(srv.url + "/api/health", 30)
+        assert waited is not None and waited < 3, waited  # the idle ones wait in the poller
+        for sock in idle:
+            sock.close()
+        stalled = [socket.create_connection((HOST, port)) for _ in range(8)]
+        for sock in stalled:
+            sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
+        waited = _answered_within(srv.url + "/api/health", 30)
+        assert waited is not None and waited < 3, waited
+        for sock in stalled:  # each is dropped once silent for gunicorn's keepalive (5 s)
+            sock.settimeout(15)
+            assert sock.recv(1) == b""
+            sock.close()
+        # a head sent in pieces is read as it comes, and answered
+        with socket.create_connection((HOST, port)) as sock:
+            for piece in (b"GET /api/health HTTP/1.1\r\n", b"Host: x\r\n", b"Connection: close\r\n\r\n"):
+                sock.sendall(piece)
+                time.sleep(0.4)
+            sock.settimeout(10)
+            assert sock.recv(64).startswith(b"HTTP/1.1 200")
+
+
 def test_a_bad_setting_is_one_line_before_any_worker_starts(tmp_path: Path, seed_index: Path) -> None:
     """`VNSEARCH_RESULT_CACHE_MB=nan` or a missing `VNSEARCH_ABBREVIATIONS` file ended in a
     traceback, in each worker's boot under `serve` (bug hunt 65)."""

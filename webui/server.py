@@ -1,7 +1,8 @@
 """`vnsearch serve`: the app under gunicorn, a production WSGI server.
 
-Why gunicorn with gthread workers: N worker processes (one crash or a slow request does not
-take the site down) × T threads each. A search is CPU work that holds the GIL most of the
+Why gunicorn with gthread workers (`webui.worker`: with a deadline on each client's reads and
+writes): N worker processes (one crash or a slow request does not take the site down) × T
+threads each. A search is CPU work that holds the GIL most of the
 time, so threads add little beyond the worker processes; two per worker keep one slow client
 or request from stalling the others, while more only cost: on news-50k with 16 clients and
 every answer computed, 2 workers × 4 threads served 62 req/s at 29.5 ms CPU a request and
@@ -60,7 +61,7 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int) -> dict[s
     return {
         "bind": [f"{bind_host}:{port}"],
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "webui.worker.DeadlineThreadWorker",  # gthread's, with deadlines on each client
         "threads": threads,
         "preload_app": False,
         "timeout": 30,  # a worker silent this long is killed and replaced

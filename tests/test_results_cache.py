@@ -27,6 +27,27 @@ def test_least_recently_used_answers_go_first_and_bytes_stay_bounded() -> None:
     assert len(cache) == 3 and cache.bytes == 3 * size
 
 
+def test_a_kept_answer_costs_the_memory_of_its_compressed_size() -> None:
+    """python-zstandard allocates a compressed result at its input's size and shortens only its
+    length, so each kept answer cost as much memory as its plain JSON (bug hunt 90: the default
+    3 MiB bound held 9.35 MiB per process). Measured by what Python allocated for the entry."""
+    import tracemalloc
+
+    answer = {"hits": [{"id": f"n{i}", "snippet": "Giá vàng hôm nay tăng mạnh. " * 40} for i in range(50)]}
+    plain = len(json.dumps(answer, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    cache = ResultsCache(max_bytes=10 * plain)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        cache.put("k", answer)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert cache.bytes < plain / 20  # it compresses well
+    assert held < cache.bytes + 4096, (held, cache.bytes, plain)
+    assert cache.get("k") == answer
+
+
 def test_answers_are_copies_and_oversized_ones_are_not_kept() -> None:
     cache = ResultsCache(max_bytes=64)
     cache.put("k", {"took_ms": 1.0, "query": "Hà Nội"})

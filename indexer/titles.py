@@ -50,19 +50,25 @@ def publication_stamp(published: str | None) -> int:
 
 def prints_as_typed(title: str, typed: str) -> bool:
     """Whether `title` prints the words of `typed` given marks as typed (`_prints_as_typed`)."""
-    want = [canonical_syllable(w) for w in _WORD.findall(typed)]
-    return not any(has_marks(w) for w in want) or _prints_as_typed(title, want, [fold(w) for w in want])
+    want, plain = _typed_words(typed)
+    return not any(has_marks(w) for w in want) or _prints_as_typed(title, want, plain)
 
 
 def marks_first(found: list[dict[str, str]], typed: str, limit: int) -> list[dict[str, str]]:
     """The first `limit` of `found` (`Titles.suggest`), those that print the words typed with
     marks as typed first ("năm": "Năm 2017, …" before "Nam Định: …"; "Việ": "Việt Nam …"
     before "Viễn cảnh …"), each group in its order: typed marks count, as they do in search."""
-    want = [canonical_syllable(w) for w in _WORD.findall(typed)]
+    want, plain = _typed_words(typed)
     if not any(has_marks(w) for w in want):
         return found[:limit]
-    plain = [fold(w) for w in want]
     return sorted(found, key=lambda s: not _prints_as_typed(s["title"], want, plain))[:limit]
+
+
+def _typed_words(typed: str) -> tuple[list[str], list[str]]:
+    """The words of `typed` as `_prints_as_typed` compares them: with their marks (tone placement
+    canonical), and folded."""
+    want = [canonical_syllable(w) for w in _WORD.findall(typed)]
+    return want, [fold(w) for w in want]
 
 
 def _prints_as_typed(title: str, want: Sequence[str], plain: Sequence[str]) -> bool:
@@ -166,8 +172,7 @@ class Titles:
         "Báo", "Bão" …) has hundreds of titles, and the first few in folded order need not print
         the marks typed ("bão": "Bão số 1 …" was never offered, nor any "Đà …" for `đà`; nor,
         inside a title, "Đinh La Thăng" for `Thăng`, among "Tháng" and "thắng")."""
-        want = [canonical_syllable(w) for w in _WORD.findall(typed)]
-        plain = [fold(w) for w in want]
+        want, plain = _typed_words(typed)
         out: list[dict[str, str]] = []
         seen: set[str] = set()
         for i in chain(islice(self._starting(key), scan), islice(self._containing(" " + key), scan)):

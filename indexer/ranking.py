@@ -475,8 +475,8 @@ class QueryBuilder:
         for i, b in enumerate(tokens[1:]):
             if b.joined and not (meanings[i].framing or meanings[i + 1].framing):
                 marked = _marked_pair(tokens[i], meanings[i], b, meanings[i + 1]) if note_marked else None
-                # (a word no article holds counts in no pair)
-                marked = marked if marked is None or all(self.df is None or self.df(f[0]) for f in marked[0]) else None
+                if marked is not None and not all(self.df is None or self.df(f[0]) for f in marked[0]):
+                    marked = None  # a word no article holds counts in no pair
                 w = BIGRAM_WEIGHT * min(weight[i], weight[i + 1])
                 full: list[Any] = []  # the pair in each spelling of both words read in full: one pair
                 full_x, full_y = meanings[i].in_full, meanings[i + 1].in_full

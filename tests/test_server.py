@@ -235,13 +235,12 @@ def test_clients_that_stall_or_sit_idle_hold_no_thread_for_long(tmp_path: Path, 
     is read in the worker's poller now, and a first byte awaited in a thread for a moment only
     (webui.worker). One worker of two threads: every connection is its."""
     with running(seed_index, tmp_path, workers=1, threads=2) as srv:
-        port = int(srv.url.rsplit(":", 1)[1])
-        idle = [socket.create_connection((HOST, port)) for _ in range(4)]
+        idle = [socket.create_connection((HOST, srv.port)) for _ in range(4)]
         waited = _answered_within(srv.url + "/api/health", 30)
         assert waited is not None and waited < 3, waited  # the idle ones wait in the poller
         for sock in idle:
             sock.close()
-        stalled = [socket.create_connection((HOST, port)) for _ in range(8)]
+        stalled = [socket.create_connection((HOST, srv.port)) for _ in range(8)]
         for sock in stalled:
             sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\n")
         waited = _answered_within(srv.url + "/api/health", 30)
@@ -251,7 +250,7 @@ def test_clients_that_stall_or_sit_idle_hold_no_thread_for_long(tmp_path: Path, 
             assert sock.recv(1) == b""
             sock.close()
         # a head sent in pieces is read as it comes, and answered
-        with socket.create_connection((HOST, port)) as sock:
+        with socket.create_connection((HOST, srv.port)) as sock:
             for piece in (b"GET /api/health HTTP/1.1\r\n", b"Host: x\r\n", b"Connection: close\r\n\r\n"):
                 sock.sendall(piece)
                 time.sleep(0.4)

@@ -29,7 +29,7 @@ def complete(titles: Titles, prefix: str, limit: int = SUGGEST_LIMIT) -> list[di
     loi", "vie"), those that print the marks they type first (`keyboard.typed_so_far`: "Thủy
     lợi", "Việ"). A word with digits is read so only where its keys spell a syllable (VNI:
     "vie65"): read as keys, "su35" offered "Sự …" and "a320" "Á hậu …" (bug hunt 89)."""
-    typed = " ".join(completion_text(normalize_query(prefix or "")).split())[:MAX_QUERY_CHARS]
+    typed = typed_text(prefix)
     key = title_key(typed)
     if not key:
         return []
@@ -47,6 +47,12 @@ def complete(titles: Titles, prefix: str, limit: int = SUGGEST_LIMIT) -> list[di
                 spelled = [r if r != t else x for t, r, x in zip(typed_words, read, letters, strict=True)]
                 found = _in_either_spelling(titles, " ".join(letters), " ".join(spelled), limit)
     return found
+
+
+def typed_text(prefix: str) -> str:
+    """What `complete` matches of `prefix`: the words typed, the query's syntax aside
+    (`query.completion_text`), one space apart, within MAX_QUERY_CHARS."""
+    return " ".join(completion_text(normalize_query(prefix or "")).split())[:MAX_QUERY_CHARS]
 
 
 def _in_either_spelling(titles: Titles, key: str, typed: str, limit: int) -> list[dict[str, str]]:

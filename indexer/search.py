@@ -26,7 +26,7 @@ import numpy as np
 
 from indexer import proximity, ranking
 from indexer.analysis import fold_quick, has_marks
-from indexer.completions import SUGGEST_LIMIT, complete
+from indexer.completions import SUGGEST_LIMIT, complete, typed_text
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_blocks, searchable_text
 from indexer.generations import current_link, linked_generation
@@ -361,8 +361,31 @@ class SearchService:
 
     @_serving
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
-        """Search-as-you-type: up to `limit` titles completing `prefix` (`indexer.completions`)."""
-        return complete(self.generation().titles, prefix, limit)
+        """Search-as-you-type: up to `limit` titles completing `prefix` (`indexer.completions`).
+        Where none does, the same with the words search reads as typos read so (`_typos_read`):
+        one slip emptied the list (`benh vein b`, `gia vnag`), where search offered "did you mean"."""
+        titles = self.generation().titles
+        found = complete(titles, prefix, limit)
+        for corrected in [] if found else self._typos_read(typed_text(prefix)):
+            if found := complete(titles, corrected, limit):
+                break
+        return found
+
+    def _typos_read(self, typed: str) -> list[str]:
+        """`typed` with the words search reads as typos (`Meaning.how`) in the spelling it reads
+        them in (folded): first all but the last word, which may be one still being typed
+        ("benh vein b" → "benh vien b"), then that one too ("gia vnag" → "gia vang"). Empty
+        where search reads no typo."""
+        parsed = parse_query(typed)
+        if parsed.is_empty:
+            return []
+        parsed, _, meanings, _ = self._understood(parsed, self.generation())
+        tokens = [t for t in parsed.positive_tokens if not t.alias]
+        typos = [(m := meanings.get(id(t))) is not None and m.how == "typo" for t in tokens]
+        words = [parsed.text[t.start : t.end] for t in tokens]
+        fixed = [meanings[id(t)].forms[0][0] if typo else w for t, w, typo in zip(tokens, words, typos, strict=True)]
+        attempts = [[*fixed[:-1], words[-1]], fixed] if tokens else []
+        return list(dict.fromkeys(" ".join(a) for a in attempts if a != words))
 
     @_serving
     def highlighter(self, q: str) -> Highlighter:

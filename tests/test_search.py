@@ -1460,6 +1460,22 @@ def test_letters_run_into_digits_are_a_code_not_keystrokes(tmp_path: Path) -> No
     assert ids("kix thuaatj") == ids("kĩ thuật") == ["tech"]  # keys, in the other i/y spelling
 
 
+def test_a_typo_in_the_words_typed_completes_as_search_reads_it(tmp_path: Path) -> None:
+    """One slip emptied the list (`benh vein b`, `gia vnag`: bug hunt 89 left it), where search
+    offered "did you mean". Where nothing completes the words typed, the words search reads as
+    typos are read so: those before a last word still being typed, then that one too."""
+    ids = _suggested_ids(tmp_path, {
+        "hospital": "Bệnh viện Bạch Mai quá tải", "gold": "Giá vàng tăng mạnh", "rocket": "Tên lửa bay qua Nhật",
+        "hospitals": "Bệnh viện tuyến huyện thiếu bác sĩ", "news": "Giá xăng giảm",
+    })
+
+    assert ids("benh vein b") == ["hospital"]  # "b" may become "Bạch": only "vein" is the slip
+    assert ids("gia vnag") == ["gold"]  # the last word a finished slip
+    assert ids("tne lua") == ["rocket"]
+    assert sorted(ids("bnh vien")) == ["hospital", "hospitals"]  # a letter left out
+    assert ids("zzzzqqq") == [] and ids("gia vang") == ["gold"]  # nothing to read; no slip read into a match
+
+
 def test_either_i_y_spelling_completes_the_titles_starting_with_it_first(tmp_path: Path) -> None:
     """`lí do` listed the titles printing "lí do" anywhere before those starting "Lý do", and
     `Mĩ` "mũm mĩm" before "Mỹ …" (bug hunt 89): the spelling typed came first wherever it

@@ -356,8 +356,8 @@ def _build() -> dict[str, Any]:
                         "diacritic- and case-insensitive, either i/y spelling of a whole word (kĩ thuật: Kỹ "
                         "thuật), and titles that print the marks typed come first, at their start or inside "
                         "(năm: Năm học … before Nam Định …). Where none does, keystrokes typed with the input "
-                        "method off are read as the letters they type (Gios muaf: gió mùa). An empty q gives "
-                        "no suggestions."
+                        "method off are read as the letters they type (Gios muaf: gió mùa), then a slip in the words "
+                        "typed as search reads it (gia vnag: Giá vàng …). An empty q gives no suggestions."
                     ),
                     "parameters": [
                         _query("q", {"type": "string", "maxLength": MAX_Q_ACCEPTED}, "what was typed so far",

@@ -43,13 +43,16 @@ def _extension(name: str) -> str:
     return "".join(suffixes[-2:]) if suffixes else "(none)"
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _walk(root: Path) -> Iterator[tuple[Path, OSError | None]]:
     """Entries under `root` that are no folder (files, and what is neither: a broken link, a
-    named pipe), sorted by name at each level; hidden entries (".git", an editor's swap files)
-    and linked folders (which may loop) left out."""
+    named pipe), sorted by name at each level, each with None; a folder that cannot be read,
+    with why. Hidden entries (".git", an editor's swap files) and linked folders (which may
+    loop) are left out. An unreadable folder was passed over without a word, `--strict` too,
+    and a rebuild dropped its articles from the index (bug hunt 92)."""
     try:
         entries = sorted(os.scandir(root), key=lambda e: e.name)
-    except OSError:
+    except OSError as error:
+        yield root, error
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -57,7 +60,7 @@ def _walk(root: Path) -> Iterator[Path]:
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(Path(entry.path))
         elif not _linked_folder(entry):
-            yield Path(entry.path)
+            yield Path(entry.path), None
 
 
 def _linked_folder(entry: os.DirEntry[str]) -> bool:
@@ -77,9 +80,9 @@ def expected_articles(paths: Sequence[str | Path]) -> int:
     total = 0
     for given in paths:
         path = Path(given)
-        for file in _walk(path) if path.is_dir() else [path]:
+        for file, unread in _walk(path) if path.is_dir() else [(path, None)]:
             kind = _kind(file.name)
-            if kind is None or not file.is_file():
+            if unread or kind is None or not file.is_file():
                 continue
             if kind == "page":
                 total += 1
@@ -106,8 +109,12 @@ def iter_articles(paths: Sequence[str | Path], report: IngestReport) -> Iterator
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            for file in _walk(path):
-                yield from _ingest_file(file, shown_path(file.relative_to(path).as_posix()), report, seen)
+            for file, unread in _walk(path):
+                source = shown_path(file.relative_to(path).as_posix() if file != path else str(given))
+                if unread:
+                    report.reject(f"{source}/", None, f"cannot read the folder: {unread.strerror or unread}")
+                    continue
+                yield from _ingest_file(file, source, report, seen)
         elif path.is_file() and _kind(path.name) is None:
             report.reject(shown_path(path.name), None, NOT_AN_INPUT)
         elif path.is_file():
@@ -132,8 +139,9 @@ def _ingest_file(path: Path, source: str, report: IngestReport, seen: dict[str, 
         report.skipped_extensions[_extension(path.name)] += 1
         return
     if not path.is_file():  # in a folder: said, not dropped
+        vanished = not path.exists() and not path.is_symlink()  # a scraper rotating its files
         report.reject(source, None, "broken link" if path.is_symlink() and not path.exists() else
-                      "not a regular file")
+                      "no such file (removed during the build?)" if vanished else "not a regular file")
         return
     report.files += 1
     articles = _read_page(path, source, report) if kind == "page" else _read_jsonl(path, source, report)

@@ -10,6 +10,7 @@ import contextlib
 import gzip
 import io
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -640,6 +641,43 @@ def test_a_small_truncated_gzip_keeps_its_whole_lines_too(tmp_path: Path) -> Non
     assert [a.id for a in articles] == ["gen-0", "gen-1", "gen-2", "gen-3"][: len(articles)] and articles
     assert [str(r).split(":")[:2] for r in report.rejections] == [["cut.jsonl.gz", str(len(articles) + 1)]]
     assert "corrupt or truncated" in report.rejections[0].reason
+
+
+def test_a_folder_that_cannot_be_read_is_rejected_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder among the inputs that could not be read (a month's archive copied with the wrong
+    owner) was passed over without a word, `--strict` too, and a rebuild dropped its articles
+    from the index (bug hunt 92). It is a rejection, by name and reason; so is a folder named
+    on its own that cannot be read, which said only "0 articles from 0 files"."""
+    inputs = tmp_path / "in"
+    (inputs / "locked").mkdir(parents=True)
+    (inputs / "a.jsonl").write_text(_jsonl([_record(1)]), encoding="utf-8")
+    (inputs / "locked" / "b.jsonl").write_text(_jsonl([_record(2)]), encoding="utf-8")
+    scandir = os.scandir
+
+    def unreadable(path: Any) -> Any:  # (tests may run as root, whom no file mode stops)
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", unreadable)
+    articles, report = ingest([inputs])
+    assert [a.id for a in articles] == ["gen-1"]
+    assert [str(r) for r in report.rejections] == ["locked/: cannot read the folder: Permission denied"]
+    articles, report = ingest([inputs / "locked"])
+    assert articles == [] and [str(r) for r in report.rejections] == [
+        f"{inputs / 'locked'}/: cannot read the folder: Permission denied"]
+
+
+def test_a_file_removed_during_the_build_is_said_to_be_gone(tmp_path: Path) -> None:
+    """A file a scraper rotated away between the folder's listing and its reading was "not a
+    regular file" (bug hunt 92)."""
+    (tmp_path / "a.jsonl").write_text(_jsonl([_record(1)]), encoding="utf-8")
+    (tmp_path / "z.jsonl").write_text(_jsonl([_record(2)]), encoding="utf-8")
+    articles = iter_articles([tmp_path], report := IngestReport())
+    assert next(articles).id == "gen-1"
+    (tmp_path / "z.jsonl").unlink()
+    assert list(articles) == []
+    assert [str(r) for r in report.rejections] == ["z.jsonl: no such file (removed during the build?)"]
 
 
 # --- the corpus ---------------------------------------------------------------------------------

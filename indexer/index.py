@@ -40,6 +40,7 @@ from indexer.generations import (
     BuildFailed,
     build_lock,
     current_generation,
+    current_link,
     directory_size,
     generation_in_progress,
     publish,
@@ -480,8 +481,18 @@ def current_meta(root: Path) -> tuple[Path, dict[str, Any]]:
     or it was built by an incompatible version."""
     gen = current_generation(root)
     if gen is None:
-        raise IndexUnavailable(f"no index at {root}: run 'vnsearch build' first")
+        raise no_index(root, current_link(root))
     return gen, check_meta(gen)
+
+
+def no_index(root: Path, link: str | None) -> IndexUnavailable:
+    """Why `root` serves nothing, its `current` link's text being `link`: no index yet, or a
+    link to a generation that is gone (deleted by hand: searches failed with 500 while health
+    said ok, and the command line said to build a first index; bug hunt 92)."""
+    if link is None:
+        return IndexUnavailable(f"no index at {root}: run 'vnsearch build' first")
+    return IndexUnavailable(f"the index at {root} serves {link}, which is missing (deleted by hand?): "
+                            "run 'vnsearch build'")
 
 
 def readable_meta(root: Path) -> tuple[Path, dict[str, Any]]:

@@ -30,7 +30,7 @@ from indexer.completions import SUGGEST_LIMIT, complete, typed_text
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_blocks, searchable_text
 from indexer.generations import current_link, linked_generation
-from indexer.index import IndexUnavailable
+from indexer.index import IndexUnavailable, no_index
 from indexer.matching import Executor
 from indexer.meanings import interpret, unquote_found_nowhere
 from indexer.parameters import checked_choices, checked_page, date_filter_of
@@ -190,15 +190,15 @@ class SearchService:
 
     def generation(self) -> Generation:
         """The generation `current` points at, asked on every request: while the link's text is
-        the one last seen, the generation it named (one system call); otherwise resolved and,
-        if it is another, opened."""
+        the one last seen and its folder is there, the generation it named (two system calls);
+        otherwise resolved and, if it is another, opened."""
         link = current_link(self.root)
         current = self._current
-        if current is not None and link == current[0]:
+        if current is not None and link == current[0] and current[1].path.is_dir():
             return current[1]
         gen_path = linked_generation(self.root, link) if link is not None else None
         if gen_path is None:
-            raise IndexUnavailable(f"no index at {self.root}: run 'vnsearch build' first")
+            raise no_index(self.root, link)
         with self._lock:
             current = self._current
             gen = current[1] if current is not None else None

@@ -296,6 +296,29 @@ def test_a_damaged_index_is_named_in_one_line(tmp_path: Path) -> None:
     assert stats.returncode == 2 and "meta.json without documents" in stats.stderr
 
 
+def test_a_generation_deleted_by_hand_is_said_so_and_served_as_unavailable(tmp_path: Path) -> None:
+    """The served generation's folder removed by hand: searches and article pages were 500s
+    while `/api/health` said ok, and the command line said "run 'vnsearch build' first" as to
+    a new install (bug hunt 92). The server answers 503 `index_unavailable`, health too, and
+    every command names the missing generation."""
+    from webui import create_app
+
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    client = create_app(index).test_client()
+    assert client.get("/api/search?q=ha+noi").status_code == 200
+    gen = current_generation(index)
+    assert gen is not None
+    gen.rename(tmp_path / "elsewhere")
+    for url in ("/api/health", "/api/search?q=thanh+uy", f"/api/articles/{SEED_ID}", "/search?q=thanh+uy"):
+        answer = client.get(url)
+        assert answer.status_code == 503, url
+    assert client.get("/api/health").get_json()["error"]["code"] == "index_unavailable"
+    for args in (("stats",), ("search", "ha noi"), ("update", str(SEEDS))):
+        proc = run_cli(*args, index=index, check=False)
+        assert proc.returncode == 2 and f"serves {gen.name}, which is missing" in proc.stderr, proc.stderr
+
+
 def test_build_without_inputs_outside_a_checkout_is_a_usage_error(tmp_path: Path) -> None:
     """`build` with no paths reads ./seeds: run elsewhere it failed as a build (exit 1) and left
     an index folder holding only its lock (bug hunt 76)."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from indexer import __version__
-from indexer.generations import BuildFailed
+from indexer.generations import BuildFailed, IndexBusy, os_error_text
 from indexer.index import (
     BUILD_LIMIT_MB,
     BuildReport,
@@ -36,6 +36,7 @@ from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
 
 DEFAULT_SEEDS = Path("seeds")
+EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: another build, update or delete holds the index; try again later
 QUIET_HELP = "no progress bar or progress lines (the summary is still printed)"
 
 
@@ -55,6 +56,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, IndexUnavailable, InvalidParameter, SettingError) as exc:
         print(f"vnsearch: error: {exc}", file=sys.stderr)
         return 2
+    except IndexBusy as exc:
+        print(f"vnsearch: {args.command} refused: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except BuildFailed as exc:
         print(f"vnsearch: {args.command} failed: {exc} (the previous index, if any, is untouched)", file=sys.stderr)
         return 1
@@ -63,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a full disk, a read-only index folder
+        print(f"vnsearch: {args.command} failed: {os_error_text(exc)} (the previous index, if any, is untouched)",
+              file=sys.stderr)
+        return 1
 
 
 def _printable_anywhere() -> None:

@@ -23,6 +23,7 @@ import fcntl
 import os
 import secrets
 import shutil
+import traceback
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +33,27 @@ KEEP_GENERATIONS = 2
 
 class BuildFailed(Exception):
     """The build produced no index; the previous one (if any) is untouched."""
+
+
+class IndexBusy(BuildFailed):
+    """Another build, update or delete holds the index's lock: nothing was done, and the same
+    command may simply be run again later (its own exit status: a takedown script read the
+    refused `delete` as one whose ids were partly missing, bug hunt 92)."""
+
+
+def os_error_text(error: OSError) -> str:
+    """An OSError in one line, in the system's words and with the file it names: a full disk
+    or a read-only index folder ended `build`, `update` and `delete` in a traceback, and
+    NumPy's short write says only "84245 requested and 75760 written" (bug hunt 92)."""
+    if error.errno is None:
+        return f"{error} (is the disk full?)"
+    return f"{error.strerror}: {error.filename}" if error.filename else str(error.strerror)
+
+
+def failure_text(error: BaseException) -> str:
+    """What a build's helper process reports of its failure: an OSError in one line
+    (`os_error_text`), anything else as its traceback, on lines of its own."""
+    return os_error_text(error) if isinstance(error, OSError) else "\n" + traceback.format_exc()
 
 
 @contextlib.contextmanager
@@ -44,7 +66,14 @@ def build_lock(root: Path) -> Iterator[None]:
         try:
             fcntl.lockf(lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise BuildFailed(f"another build is already running on {root}") from None
+            lock_file.seek(0)
+            holder = lock_file.read().strip()
+            by = f" (process {holder})" if holder.isdigit() else ""
+            raise IndexBusy(f"another build, update or delete{by} is running on {root}: nothing was done, "
+                            "run it again when that one has ended") from None
+        lock_file.truncate(0)
+        lock_file.write(str(os.getpid()))
+        lock_file.flush()
         try:
             yield
         finally:

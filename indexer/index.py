@@ -20,7 +20,6 @@ import queue
 import shutil
 import signal
 import time
-import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -42,6 +41,7 @@ from indexer.generations import (
     current_generation,
     current_link,
     directory_size,
+    failure_text,
     generation_in_progress,
     publish,
 )
@@ -157,8 +157,8 @@ def _segment_worker(folder: Path, limit_mb: float, jobs: Any, results: Any, numb
         segments = builder.finish()
         forward.write(folder, segments)
         results.put((number, (segments, readings), None))
-    except BaseException:
-        results.put((number, None, traceback.format_exc()))
+    except BaseException as error:
+        results.put((number, None, failure_text(error)))
 
 
 def _checked(call: Callable[[], Any], workers: list[Any]) -> Any:
@@ -230,7 +230,7 @@ def _write_segments(
             while len(done) < procs:
                 number, output, error = _checked(lambda: results.get(timeout=0.5), workers)
                 if error:
-                    raise BuildFailed(f"writer process {number} failed:\n{error}")
+                    raise BuildFailed(f"writer process {number} failed: {error}")
                 done[number], worker_readings = output
                 readings.merge(worker_readings)
             segments = [seg for i in range(procs) for seg in done[i]]
@@ -356,7 +356,7 @@ def _write_segment_copies(ix: Any) -> None:
             waits = [_forked(functools.partial(_copy_segment, leaf)) for leaf in leaves[first : first + procs]]
             errors = [error for error in (wait() for wait in waits) if error]
             if errors:
-                raise BuildFailed("writing a segment's flat postings or packed articles failed:\n" + errors[0])
+                raise BuildFailed("writing a segment's flat postings or packed articles failed: " + errors[0])
 
 
 def _copy_segment(leaf: Any) -> None:
@@ -384,13 +384,13 @@ def write_models(gen: Path, readings: ReadingCounter, catalog: Catalog, ix: Any)
     finally:
         error = restoration()
     if error:
-        raise BuildFailed(f"writing the restoration model failed:\n{error}")
+        raise BuildFailed(f"writing the restoration model failed: {error}")
     write_manifest(folder, documents=len(catalog.entries))
 
 
 def _forked(work: Callable[[], None]) -> Callable[[], str | None]:
     """Run `work` in a forked process; returns a function that waits for it and gives its
-    traceback, or None when it succeeded."""
+    failure (`generations.failure_text`), or None when it succeeded."""
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
 
@@ -399,8 +399,8 @@ def _forked(work: Callable[[], None]) -> Callable[[], str | None]:
         try:
             work()
             send.send(None)
-        except BaseException:
-            send.send(traceback.format_exc())
+        except BaseException as error:
+            send.send(failure_text(error))
 
     process = ctx.Process(target=child, daemon=True)
     process.start()

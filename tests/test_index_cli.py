@@ -22,7 +22,7 @@ import whoosh.index
 
 import indexer.index as index_module
 from indexer import forward
-from indexer.generations import BuildFailed, build_lock, current_generation
+from indexer.generations import BuildFailed, build_lock, current_generation, failure_text
 from indexer.index import build_index, typo_lexicon
 from indexer.parameters import SORTS
 from indexer.schema import INDEX_NAME, PARTS
@@ -708,6 +708,36 @@ def test_update_refused_by_the_lock_does_not_first_announce_its_articles(tmp_pat
     build_index([SEEDS], index, procs=1)
     with build_lock(index):  # held by this process, as a running build holds it
         refused = run_cli("update", str(SEEDS), index=index, check=False)
-    assert refused.returncode != 0 and "another build is already running" in refused.stderr
-    assert "expected" not in refused.stderr
+        deleting = run_cli("delete", SEED_ID, index=index, check=False)
+    assert refused.returncode == 75 and "expected" not in refused.stderr
+    assert f"another build, update or delete (process {os.getpid()}) is running" in refused.stderr
+    # a refused takedown is no partial one (exit 1, some ids missing): a script can tell to retry
+    assert deleting.returncode == 75 and "nothing was done" in deleting.stderr
     assert "update: " in run_cli("update", str(SEEDS), index=index).stderr  # unlocked, it runs and reports
+    assert SearchService(index).article(SEED_ID) is not None
+
+
+def test_a_file_system_error_is_one_line_and_the_index_stays(tmp_path: Path) -> None:
+    """A full disk or a read-only index folder ended `build`, `update` and `delete` in a
+    traceback, NumPy's short write saying only "… requested and … written" (bug hunt 92)."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    (index / "build.lock").unlink()
+    (index / "build.lock").mkdir()  # (tests may run as root, whom no file mode stops)
+    for args in (("build", str(SEEDS)), ("update", str(SEEDS)), ("delete", SEED_ID)):
+        proc = run_cli(*args, index=index, check=False)
+        assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+        assert f"failed: Is a directory: {index / 'build.lock'} (the previous index" in proc.stderr
+    assert SearchService(index).article(SEED_ID) is not None
+    try:
+        raise OSError("84245 requested and 75760 written")
+    except OSError as error:
+        assert failure_text(error) == "84245 requested and 75760 written (is the disk full?)"
+    try:
+        raise OSError(28, "No space left on device", "/ix/.tmp-1/_MAIN_1.seg")
+    except OSError as error:
+        assert failure_text(error) == "No space left on device: /ix/.tmp-1/_MAIN_1.seg"
+    try:
+        raise ValueError("a bug")
+    except ValueError as error:
+        assert failure_text(error).startswith("\nTraceback") and "ValueError: a bug" in failure_text(error)

@@ -7,6 +7,7 @@ import html
 import io
 import json
 import re
+import signal
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from indexer import __version__
-from indexer.generations import BuildFailed, IndexBusy, os_error_text
+from indexer.generations import BuildFailed, IndexBusy, SwappedIn, os_error_text, stop_on_signals
 from indexer.index import (
     BUILD_LIMIT_MB,
     BuildReport,
@@ -36,6 +37,7 @@ from indexer.settings import SettingError
 from indexer.updates import delete_articles, update_index
 
 DEFAULT_SEEDS = Path("seeds")
+CHANGES_THE_INDEX = ("build", "update", "delete")  # stopped by SIGTERM or SIGHUP as by Ctrl-C: temp folder removed
 EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: another build, update or delete holds the index; try again later
 QUIET_HELP = "no progress bar or progress lines (the summary is still printed)"
 
@@ -51,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    if args.command in CHANGES_THE_INDEX:
+        stop_on_signals()
     try:
         return int(args.func(args) or 0)
     except (CliError, IndexUnavailable, InvalidParameter, SettingError) as exc:
@@ -62,9 +66,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildFailed as exc:
         print(f"vnsearch: {args.command} failed: {exc} (the previous index, if any, is untouched)", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
+    except SwappedIn as stop:
+        print("vnsearch: interrupted after the new index was swapped in: it is served (older generations are "
+              "pruned by the next build)", file=sys.stderr)
+        return 128 + stop.signum
+    except KeyboardInterrupt as stop:
         print("vnsearch: interrupted (the previous index, if any, is untouched)", file=sys.stderr)
-        return 130
+        return 128 + getattr(stop, "signum", signal.SIGINT)
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a full disk, a read-only index folder

@@ -13,7 +13,7 @@ Why: a build never writes into the index being served. It fills a temp folder
 (`generation_in_progress`), and only then renames it and swaps the ``current`` symlink
 (`publish`: ``os.replace`` is atomic), so a reader never sees a half-built index and a failed or
 killed build leaves the old one whole. The previous generation is kept so a server that has it
-open can finish its requests; older ones are pruned.
+open can finish its requests; every other is pruned (`_prune_generations`).
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ import fcntl
 import os
 import secrets
 import shutil
+import signal
 import traceback
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-
-KEEP_GENERATIONS = 2
+from typing import Any
 
 
 class BuildFailed(Exception):
@@ -81,9 +81,12 @@ def build_lock(root: Path) -> Iterator[None]:
 
 
 def _remove_stale_temp(root: Path) -> None:
-    """Called with the build lock held, so every temp folder is an abandoned build's."""
+    """Called with the build lock held, so every temp folder, and every link made to be renamed
+    ``current``, is an abandoned build's."""
     for tmp in root.glob(".tmp-*"):
         shutil.rmtree(tmp, ignore_errors=True)
+    for link in root.glob(".current-*"):
+        link.unlink(missing_ok=True)
 
 
 def _new_temp(root: Path) -> Path:
@@ -107,16 +110,47 @@ def generation_in_progress(root: Path) -> Iterator[Path]:
 
 def publish(root: Path, tmp: Path) -> Path:
     """Rename the finished generation in `tmp` into place, point ``current`` at it and prune
-    the generations older than the one before it. Returns its folder."""
+    every generation but it and the one it replaces (`_prune_generations`). Returns its folder.
+    Interrupted once ``current`` points at it, `SwappedIn`: the new index is served."""
+    previous = current_link(root)
     gen = root / f"gen-{datetime.now().strftime('%Y%m%dT%H%M%S')}-{secrets.token_hex(3)}"
     tmp.rename(gen)
     _fsync_dir(root)
     link_tmp = root / f".current-{secrets.token_hex(4)}"
     os.symlink(gen.name, link_tmp)
     os.replace(link_tmp, root / "current")
-    _fsync_dir(root)
-    _prune_generations(root, keep=gen)
+    try:
+        _fsync_dir(root)
+        _prune_generations(root, keep={gen.name, previous})
+    except KeyboardInterrupt as interrupt:
+        raise SwappedIn(getattr(interrupt, "signum", signal.SIGINT)) from None
     return gen
+
+
+class Interrupted(KeyboardInterrupt):
+    """A build, update or delete stopped by a signal (`signum`): SIGTERM (`systemctl stop`,
+    `timeout`) and SIGHUP (a closed terminal) as SIGINT is, its temp folder removed and the
+    index served untouched; they left a temp folder of the index's size, without a word (bug
+    hunt 92). The command line sets this up (`stop_on_signals`)."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+class SwappedIn(Interrupted):
+    """Interrupted after the swap: the new generation is served; the older ones are pruned by
+    the next build, update or delete. (Said as "the previous index is untouched", bug hunt 92.)"""
+
+
+def stop_on_signals() -> None:
+    """Make SIGTERM and SIGHUP interrupt this process as Ctrl-C does (`Interrupted`)."""
+
+    def interrupt(signum: int, _frame: Any) -> None:
+        raise Interrupted(signum)
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupt)
 
 
 def _fsync_dir(path: Path) -> None:
@@ -127,11 +161,14 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _prune_generations(root: Path, keep: Path) -> None:
-    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.stat().st_mtime)
-    old = [p for p in gens if p != keep][: max(0, len(gens) - KEEP_GENERATIONS)]
-    for gen in old:
-        shutil.rmtree(gen, ignore_errors=True)
+def _prune_generations(root: Path, keep: set[str | None]) -> None:
+    """Remove every generation folder not named in `keep`: the one swapped in, and the one it
+    replaced, which a server may still be answering from until it sees the swap. By name, not
+    by age: by age, a generation that a build killed between its rename and the swap had put
+    in place, never served, was kept, and the one served until then removed (bug hunt 92)."""
+    for gen in root.glob("gen-*"):
+        if gen.name not in keep and gen.is_dir():
+            shutil.rmtree(gen, ignore_errors=True)
 
 
 def current_generation(root: Path) -> Path | None:

@@ -336,11 +336,12 @@ def finish_generation(
     meta["encodings"] = dict(report.encodings)
     meta["rejected"] = report.rejected
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    size = directory_size(tmp)  # before the swap: after it, an interrupt is no longer "nothing changed"
     gen = publish(root, tmp)
     build = BuildReport(ingest=report, added=added, generation=gen, meta=meta)
     build.documents = meta["documents"]
     build.seconds = time.perf_counter() - started
-    build.index_bytes = directory_size(gen)
+    build.index_bytes = size
     return build
 
 

@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -616,7 +617,7 @@ def test_killing_builds_leaves_the_old_index_serving(tmp_path: Path) -> None:
 
 
 def test_a_swap_keeps_the_generation_before_it_and_prunes_the_older_ones(tmp_path: Path) -> None:
-    """`generations.KEEP_GENERATIONS`: the generation a swap replaces stays on disk for the
+    """`generations._prune_generations`: the generation a swap replaces stays on disk for the
     requests still reading it, and goes at the next swap (bug hunt 85: deleting it at once
     passed every test, which asserted at most two generations)."""
     index = tmp_path / "ix"
@@ -626,6 +627,73 @@ def test_a_swap_keeps_the_generation_before_it_and_prunes_the_older_ones(tmp_pat
         served.append(current_generation(index))
         assert served[-1] is not None and served[-1].is_dir()
         assert sorted(index.glob("gen-*")) == sorted(served[-2:])
+
+
+def test_a_generation_a_killed_build_left_unserved_is_pruned_not_the_one_served(tmp_path: Path) -> None:
+    """Generations were pruned by age: one a build killed between its rename and the swap had
+    put in place, never served, was kept, and the one served until the next swap removed; a
+    link made to be renamed `current` stayed forever (bug hunt 92)."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    served = current_generation(index)
+    assert served is not None
+    orphan = index / "gen-29991231T235959-000000"  # newer by name and by age
+    shutil.copytree(served, orphan)
+    later = time.time() + 60
+    os.utime(orphan, (later, later))
+    (index / ".current-dead").symlink_to(orphan.name)
+    build_index([SEEDS], index, procs=1)
+    assert sorted(index.glob("gen-*")) == sorted([served, current_generation(index)])
+    assert not list(index.glob(".current-*"))
+
+
+def test_interrupted_after_the_swap_says_the_new_index_is_served(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C while the generations a swap left were pruned printed "the previous index, if
+    any, is untouched" when the change was served (bug hunt 92): a takedown run again then
+    failed, "not in the index"."""
+    from indexer import cli, generations
+
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    before = current_generation(index)
+
+    def interrupted(*_: Any, **__: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(generations, "_prune_generations", interrupted)
+    assert cli.main(["update", "--quiet", "--index", str(index), str(SEEDS)]) == 130
+    assert "interrupted after the new index was swapped in: it is served" in capsys.readouterr().err
+    assert current_generation(index) not in (before, None)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_or_sighup_stop_a_build_as_ctrl_c_does(tmp_path: Path, stop: int) -> None:
+    """`systemctl stop`, `timeout` and a closed terminal send SIGTERM or SIGHUP: the build
+    ended without a word and left its temp folder, the size of an index, until the next
+    command (bug hunt 92). It stops as on Ctrl-C: one line, temp folder removed, old index
+    served, exit status 128 + the signal's number."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    before = current_generation(index)
+    corpus = synthetic_corpus(tmp_path / "big.jsonl", 4000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if "expected" in line:  # reading its inputs: the temp folder is there
+            break
+    time.sleep(0.5)
+    assert proc.poll() is None, "the build finished before it could be stopped"
+    proc.send_signal(stop)
+    said = proc.stderr.read()
+    assert proc.wait(timeout=60) == 128 + stop
+    assert "vnsearch: interrupted (the previous index, if any, is untouched)" in said
+    assert not list(index.glob(".tmp-*")) and current_generation(index) == before
 
 
 @pytest.mark.slow

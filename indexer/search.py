@@ -26,7 +26,7 @@ import numpy as np
 
 from indexer import proximity, ranking
 from indexer.analysis import fold_quick, has_marks
-from indexer.completions import SUGGEST_LIMIT, complete, typed_text
+from indexer.completions import SUGGEST_ATTEMPTS, SUGGEST_LIMIT, complete, one_slip_mended, typed_text
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_blocks, searchable_text
 from indexer.generations import current_link, linked_generation
@@ -362,14 +362,21 @@ class SearchService:
     @_serving
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
         """Search-as-you-type: up to `limit` titles completing `prefix` (`indexer.completions`).
-        Where none does, the same with the words search reads as typos read so (`_typos_read`):
-        one slip emptied the list (`benh vein b`, `gia vnag`), where search offered "did you mean"."""
-        titles = self.generation().titles
-        found = complete(titles, prefix, limit)
-        for corrected in [] if found else self._typos_read(typed_text(prefix)):
-            if found := complete(titles, corrected, limit):
-                break
-        return found
+        Where none does, the same with a slip in the words typed mended: as search reads them
+        (`_typos_read`), then one word at a time in the spellings nearest it that the index
+        holds (`completions.one_slip_mended`): a slip emptied the list (`benh vein b`, `gia vnag`),
+        where search offered "did you mean", and one into a word the archive prints too (`viet
+        nax`, `tia xe taxi`) where it could not."""
+        gen = self.generation()
+        found = complete(gen.titles, prefix, limit)
+        if found:
+            return found
+        typed = typed_text(prefix)
+        mended = itertools.chain(self._typos_read(typed), one_slip_mended(typed, gen.model("typo_index")))
+        for attempt in itertools.islice(dict.fromkeys(mended), SUGGEST_ATTEMPTS):
+            if found := complete(gen.titles, attempt, limit):
+                return found
+        return []
 
     def _typos_read(self, typed: str) -> list[str]:
         """`typed` with the words search reads as typos (`Meaning.how`) in the spelling it reads

@@ -1,0 +1,72 @@
+"""Does search-as-you-type still offer a title when the words typed hold a slip?
+
+Draws titles of a corpus, types the first words of each (three words, then three letters of
+the fourth, still being typed) with one slip in a word before the last (`keystrokes.typo`:
+a letter left out, another letter for one, or two letters swapped; `keystrokes.typo_accented`
+typed with marks), and reports the share of titles offered among `/api/suggest`'s ten: typed right, with
+the slip, and the time a slipped prefix costs. Stop 75 first measured it (bench/journal/relevance.md).
+
+    python bench/suggest_slips.py --corpus ../shared/corpus/news-50k.jsonl.gz --index DIR [--code CHECKOUT]
+
+`--code` runs another checkout's `indexer` against an index that checkout can read, to compare
+versions in one session.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import random
+import time
+from pathlib import Path
+
+from arguments import open_service, positive_int, use_code
+from keystrokes import fold, typo, typo_accented
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def drawn_titles(corpus: Path, count: int, seed: int) -> list[str]:
+    """`count` titles of four words or more of a JSON Lines corpus (gzip or not), drawn with
+    `random.Random(seed)`."""
+    opener = gzip.open if corpus.suffix == ".gz" else open
+    with opener(corpus, "rt", encoding="utf-8") as lines:
+        titles = [t for line in lines if len((t := json.loads(line).get("title") or "").split()) >= 4]
+    return random.Random(seed).sample(titles, min(count, len(titles)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, required=True, help="the JSON Lines corpus the index was built from")
+    ap.add_argument("--index", type=Path, required=True, help="an index root the code measured can read")
+    ap.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer/ is measured")
+    ap.add_argument("--titles", type=positive_int, default=400, help="titles drawn (default 400)")
+    ap.add_argument("--seed", type=int, default=77, help="seed of the draw (default 77)")
+    args = ap.parse_args(argv)
+    if not args.corpus.is_file():
+        ap.error(f"--corpus: no such file: {args.corpus}")
+    use_code(args.code)
+    service = open_service(ap, args.index)
+    service.suggest("ha noi")  # the models loaded before the clock runs
+    titles = drawn_titles(args.corpus, args.titles, args.seed)
+    print(f"{len(titles)} titles, seed {args.seed}: the title among the ten offered for its first words")
+    for form, slip, spelled in (("plain", typo, fold), ("accented", typo_accented, lambda text: text)):
+        right = slipped = 0
+        costs = []
+        for title in titles:
+            words = title.split()
+            head, typing = spelled(" ".join(words[:3])), spelled(words[3])[:3]
+            right += any(s["title"] == title for s in service.suggest(f"{head} {typing}"))
+            started = time.perf_counter()
+            offered = service.suggest(f"{slip(head)} {typing}")
+            costs.append((time.perf_counter() - started) * 1000)
+            slipped += any(s["title"] == title for s in offered)
+        costs.sort()
+        print(f"{form}: typed right {right / len(titles):.3f}, one slip {slipped / len(titles):.3f}; "
+              f"a slipped prefix p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(len(costs) * 0.95)]:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

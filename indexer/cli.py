@@ -211,6 +211,11 @@ def _root(args: argparse.Namespace) -> Path:
         raise CliError(f"{root} is a file, not an index folder")
     if (blocking := next((p for p in root.parents if p.exists() and not p.is_dir()), None)) is not None:
         raise CliError(f"{blocking} is a file, not a folder (in --index {root})")
+    # an index's `current` or one of its generations: a build there nested a whole index inside
+    # the generation being served (bug hunt 92)
+    generation = root.name.startswith("gen-") and (root / "meta.json").is_file()
+    if generation or (root.name == "current" and root.is_symlink()):
+        raise CliError(f"{root} is a generation of the index at {root.parent}: give --index {root.parent}")
     return root
 
 

@@ -95,6 +95,7 @@ def expected_articles(paths: Sequence[str | Path]) -> int:
     return total
 
 
+GZIP_MAGIC = b"\x1f\x8b"
 NOT_AN_INPUT = "not an input: name pages *.txt, JSON Lines *.jsonl or *.jsonl.gz"
 
 
@@ -314,6 +315,10 @@ def _jsonl_encoding(path: Path, source: str, report: IngestReport) -> tuple[str,
     if not prefix.strip():
         report.reject(source, None, "empty file")
         return None
+    if prefix.startswith(GZIP_MAGIC):  # "binary file" said nothing of the fix (bug hunt 92)
+        name = "compressed twice" if path.name.lower().endswith(".gz") else "gzip-compressed: name it *.jsonl.gz"
+        report.reject(source, None, name)
+        return None
     try:
         encoding = detect_encoding(prefix, complete=complete, lines=True)
     except UndecodableError as e:
@@ -335,9 +340,11 @@ def _line_text(raw_line: str | bytes, codec: str) -> str | None:
 
 
 def _jsonl_record(text: str, source: str, number: int) -> tuple[Article | None, str]:
-    """The article a line's JSON text holds, or None and why it holds none."""
+    """The article a line's JSON text holds, or None and why it holds none. Read without its
+    line ending: a line cut short inside a string was "Invalid control character" (its newline),
+    where it is an unterminated string (bug hunt 92)."""
     try:
-        obj = json.loads(text)
+        obj = json.loads(text.rstrip("\r\n"))
     except json.JSONDecodeError as e:
         return None, f"invalid JSON: {e.msg} (column {e.colno})"
     except RecursionError:

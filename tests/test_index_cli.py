@@ -320,6 +320,21 @@ def test_a_generation_deleted_by_hand_is_said_so_and_served_as_unavailable(tmp_p
         assert proc.returncode == 2 and f"serves {gen.name}, which is missing" in proc.stderr, proc.stderr
 
 
+def test_an_index_generation_given_as_the_index_is_a_usage_error(tmp_path: Path) -> None:
+    """`--index` naming an index's `current` or a generation said "no index … run 'vnsearch
+    build' first", and a build there nested a whole index inside the generation being served
+    (bug hunt 92)."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    gen = current_generation(index)
+    assert gen is not None
+    for given in (index / "current", gen):
+        for args in (("stats",), ("build", str(SEEDS))):
+            proc = run_cli(*args, index=given, check=False)
+            assert proc.returncode == 2 and f"is a generation of the index at {index}" in proc.stderr, proc.stderr
+    assert sorted(p.name for p in gen.iterdir() if p.name.startswith(("gen-", "current"))) == []
+
+
 def test_build_without_inputs_outside_a_checkout_is_a_usage_error(tmp_path: Path) -> None:
     """`build` with no paths reads ./seeds: run elsewhere it failed as a build (exit 1) and left
     an index folder holding only its lock (bug hunt 76)."""

@@ -643,6 +643,21 @@ def test_a_small_truncated_gzip_keeps_its_whole_lines_too(tmp_path: Path) -> Non
     assert "corrupt or truncated" in report.rejections[0].reason
 
 
+def test_a_line_cut_short_and_a_gzip_without_its_name_say_what_they_are(tmp_path: Path) -> None:
+    """A JSON line cut inside a string was "Invalid control character" (its own newline), and a
+    gzip file named *.jsonl a "binary file", which said nothing of the fix (bug hunt 92)."""
+    (tmp_path / "cut.jsonl").write_text(_jsonl([_record(1)]) + '{"id": "gen-2", "title": "Tin c\n', encoding="utf-8")
+    (tmp_path / "packed.jsonl").write_bytes(gzip.compress(_jsonl([_record(3)]).encode("utf-8")))
+    (tmp_path / "twice.jsonl.gz").write_bytes(gzip.compress(gzip.compress(_jsonl([_record(4)]).encode("utf-8"))))
+    articles, report = ingest([tmp_path])
+    assert [a.id for a in articles] == ["gen-1"]
+    assert [str(r) for r in report.rejections] == [
+        "cut.jsonl:2: invalid JSON: Unterminated string starting at (column 26)",
+        "packed.jsonl: gzip-compressed: name it *.jsonl.gz",
+        "twice.jsonl.gz: compressed twice",
+    ]
+
+
 def test_a_folder_that_cannot_be_read_is_rejected_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder among the inputs that could not be read (a month's archive copied with the wrong
     owner) was passed over without a word, `--strict` too, and a rebuild dropped its articles

@@ -153,8 +153,17 @@ class DeleteReport:
         if self.expunged:
             text += "; index rewritten without them"
         if self.missing:
-            text += f"; not in the index: {', '.join(self.missing)}"
+            text += f"; not in the index: {named(self.missing)}"
         return text
+
+
+SHOWN_IDS = 20  # ids named in a line at most: 3,100 missing ones made one line of 33 KB (bug hunt 92)
+
+
+def named(ids: Sequence[str]) -> str:
+    """`ids`, comma-separated, the first SHOWN_IDS of them and how many more."""
+    more = len(ids) - SHOWN_IDS
+    return ", ".join(ids[:SHOWN_IDS]) + (f" and {more:,} more" if more > 0 else "")
 
 
 def delete_articles(
@@ -179,7 +188,7 @@ def delete_articles(
             doomed = [article for article in found.values() if article is not None]
             missing = [i for i, article in found.items() if article is None]
             if not doomed:
-                raise BuildFailed("not in the index: " + ", ".join(missing))
+                raise BuildFailed("not in the index: " + named(missing))
             if len(doomed) == searcher.doc_count():
                 raise BuildFailed("that is every article of the index: build a new one instead (vnsearch build)")
             deleted = [article.id for article in doomed]

@@ -547,6 +547,10 @@ def test_delete_of_ids_not_in_the_index_changes_nothing(tmp_path: Path) -> None:
     first = current_generation(index)
     proc = run_cli("delete", "no-such-id", index=index, check=False)
     assert proc.returncode == 1 and "not in the index: no-such-id" in proc.stderr
+    # a takedown list of thousands long gone is named in a line a terminal shows (it was 33 KB)
+    many = run_cli("delete", "-", index=index, check=False, stdin="".join(f"gone-{i}\n" for i in range(3100)))
+    assert many.returncode == 1 and "gone-19 and 3,080 more (the previous" in many.stderr
+    assert "gone-20," not in many.stderr
     nothing = run_cli("delete", "-", index=index, check=False, stdin="\n")
     assert nothing.returncode == 2 and "no article id given" in nothing.stderr
     every = run_cli("delete", SEED_ID, index=index, check=False)  # the only article

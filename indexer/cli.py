@@ -537,7 +537,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         ("captions", stats["captions"]),
         ("date range", f"{date_range[0]} … {date_range[1]}" if date_range else "(no dates)"),
         ("index size", format_bytes(stats["index_bytes"])),
-        ("built at", stats["built_at"]),
+        ("built at", stats["built_at"] if not stats["full_build_at"]
+         else f"{stats['built_at']} by an update or a deletion (the last full build {stats['full_build_at']})"),
         ("build time", f"{stats['build_seconds']} s"),
         ("analyzer", f"version {stats['analyzer_version']} (schema {stats['schema_version']})"),
         ("models", f"mapped, {format_bytes(stats['models_bytes'])}" if stats["models_bytes"] is not None

@@ -317,8 +317,11 @@ def finish_generation(
     report: IngestReport,
     started: float,
     added: int,
+    previous: dict[str, Any] | None = None,
 ) -> BuildReport:
-    """Write the sidecars and meta.json, rename the folder into place, swap `current`."""
+    """Write the sidecars and meta.json, rename the folder into place, swap `current`.
+    `previous`: the meta of the generation an update or a deletion changed, whose files' encodings
+    and last full build stay said (`stats` showed `{}` after a deletion, and no full build)."""
     write_missing(tmp, ix)  # the segments an update added or merged: a full build wrote them all
     _write_segment_copies(ix)
     saved = readings.save(tmp / "readings.json.gz")
@@ -335,6 +338,9 @@ def finish_generation(
     meta["build_seconds"] = round(time.perf_counter() - started, 3)
     meta["encodings"] = dict(report.encodings)
     meta["rejected"] = report.rejected
+    if previous is not None:
+        meta["encodings"] = dict(Counter(previous.get("encodings", {})) + report.encodings)
+        meta["full_build_at"] = previous.get("full_build_at", previous["built_at"])
     (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
     size = directory_size(tmp)  # before the swap: after it, an interrupt is no longer "nothing changed"
     gen = publish(root, tmp)
@@ -517,6 +523,7 @@ def index_stats(root: Path) -> dict[str, Any]:
         "index_bytes": directory_size(gen),
         "built_at": meta["built_at"],
         "build_seconds": meta.get("build_seconds"),
+        "full_build_at": meta.get("full_build_at"),  # None: this generation is a full build
         "analyzer_version": meta["analyzer_version"],
         "schema_version": meta["schema_version"],
         "encodings": meta.get("encodings", {}),

@@ -24,6 +24,7 @@ from indexer.generations import BuildFailed, build_lock, generation_in_progress
 from indexer.index import (
     BuildReport,
     ProgressFn,
+    check_meta,
     current_meta,
     finish_generation,
     open_generation,
@@ -52,10 +53,11 @@ class _Change:
     readings: ReadingCounter
     catalog: Catalog
     started: float  # time.perf_counter() when the change began, for its report
+    previous: dict[str, Any]  # the meta of the generation changed
 
     def finish(self, report: IngestReport, added: int) -> BuildReport:
         return finish_generation(
-            self.root, self.folder, self.ix, self.readings, self.catalog, report, self.started, added
+            self.root, self.folder, self.ix, self.readings, self.catalog, report, self.started, added, self.previous
         )
 
 
@@ -70,7 +72,7 @@ def _changing(root: Path, current: Path, started: float) -> Iterator[_Change]:
         ix = whoosh.index.open_dir(str(folder))
         readings = ReadingCounter.load(current / "readings.json.gz")
         catalog = Catalog.load(current / "catalog.json.gz")
-        yield _Change(root, folder, ix, readings, catalog, started)
+        yield _Change(root, folder, ix, readings, catalog, started, check_meta(current))
 
 
 def _link_files(current: Path, folder: Path) -> None:

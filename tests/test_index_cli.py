@@ -192,6 +192,22 @@ def test_show_and_stats(seed_index: Path) -> None:
     assert stats["packed_stored_bytes"] > 0 and "articles: packed, mapped" in run_cli("stats", index=seed_index).stdout
 
 
+def test_stats_after_an_update_or_a_deletion_keeps_the_encodings_and_names_the_full_build(tmp_path: Path) -> None:
+    """After `update` or `delete`, `stats` said the index's files were of no encoding (`{}`, or
+    the update's alone) and "built at" the change's time, with no word of the last full build
+    (bug hunt 92)."""
+    index = tmp_path / "ix"
+    build_index([SEEDS, write_generated(tmp_path / "gen")], index, procs=1)
+    built = json.loads(run_cli("stats", "--json", index=index).stdout)
+    assert built["full_build_at"] is None and sum(built["encodings"].values()) == 2
+    run_cli("update", "--quiet", str(SEEDS), index=index)
+    run_cli("delete", "--quiet", SEED_ID, index=index)
+    changed = json.loads(run_cli("stats", "--json", index=index).stdout)
+    assert changed["full_build_at"] == built["built_at"]
+    assert changed["encodings"] == {k: v + (k == "utf-8") for k, v in built["encodings"].items()}  # + the update's
+    assert f"(the last full build {built['built_at']})" in run_cli("stats", index=index).stdout
+
+
 def test_stats_says_when_an_index_has_no_mapped_models(tmp_path: Path) -> None:
     index = tmp_path / "ix"
     build_index([SEEDS], index, procs=1)

@@ -703,6 +703,20 @@ def test_interrupted_after_the_swap_says_the_new_index_is_served(
     assert current_generation(index) not in (before, None)
 
 
+def _a_long_build_over_the_seeds_index(tmp_path: Path) -> tuple[Path, Path | None, subprocess.Popen[str]]:
+    """(index, its generation, the process): an index of the seeds, and `vnsearch build` of
+    4,000 synthetic articles over it started in a session of its own, its stderr piped."""
+    index = tmp_path / "ix"
+    build_index([SEEDS], index, procs=1)
+    before = current_generation(index)
+    corpus = synthetic_corpus(tmp_path / "big.jsonl", 4000)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index)],
+        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    return index, before, proc
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGHUP])
 def test_sigterm_or_sighup_stop_a_build_as_ctrl_c_does(tmp_path: Path, stop: int) -> None:
@@ -710,14 +724,7 @@ def test_sigterm_or_sighup_stop_a_build_as_ctrl_c_does(tmp_path: Path, stop: int
     ended without a word and left its temp folder, the size of an index, until the next
     command (bug hunt 92). It stops as on Ctrl-C: one line, temp folder removed, old index
     served, exit status 128 + the signal's number."""
-    index = tmp_path / "ix"
-    build_index([SEEDS], index, procs=1)
-    before = current_generation(index)
-    corpus = synthetic_corpus(tmp_path / "big.jsonl", 4000)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    index, before, proc = _a_long_build_over_the_seeds_index(tmp_path)
     assert proc.stderr is not None
     for line in proc.stderr:
         if "expected" in line:  # reading its inputs: the temp folder is there
@@ -735,14 +742,7 @@ def test_sigterm_or_sighup_stop_a_build_as_ctrl_c_does(tmp_path: Path, stop: int
 def test_killing_a_build_while_it_writes_the_index_leaves_the_old_one(tmp_path: Path) -> None:
     """SIGKILL the build once every article is handed over and its writer processes write
     their segments: the workers die with it and the previous index keeps serving."""
-    index = tmp_path / "ix"
-    build_index([SEEDS], index, procs=1)
-    before = current_generation(index)
-    corpus = synthetic_corpus(tmp_path / "big.jsonl", 4000)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "build", str(corpus), "--index", str(index)],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )
+    index, before, proc = _a_long_build_over_the_seeds_index(tmp_path)
     assert proc.stderr is not None
     for line in proc.stderr:
         if "writing the index" in line:

@@ -50,3 +50,20 @@ def open_service(ap: argparse.ArgumentParser, index: Path) -> Any:
     except IndexUnavailable as exc:
         ap.error(f"--index: {exc}")
     return service
+
+
+def add_corpus_and_index(ap: argparse.ArgumentParser, repo: Path) -> None:
+    """--corpus, --index and --code, of a script that measures a checkout's code (`--code`,
+    default `repo`) on an index of a corpus it reads too."""
+    ap.add_argument("--corpus", type=Path, required=True, help="the JSON Lines corpus the index was built from")
+    ap.add_argument("--index", type=Path, required=True, help="an index root the code measured can read")
+    ap.add_argument("--code", type=Path, default=repo, help="checkout whose indexer/ is measured")
+
+
+def measured_service(ap: argparse.ArgumentParser, args: argparse.Namespace) -> Any:
+    """The `SearchService` that `add_corpus_and_index`'s arguments ask for (`use_code`,
+    `open_service`); a corpus that is not there is a usage error."""
+    if not args.corpus.is_file():
+        ap.error(f"--corpus: no such file: {args.corpus}")
+    use_code(args.code)
+    return open_service(ap, args.index)

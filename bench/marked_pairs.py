@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 from pathlib import Path
 
-from arguments import open_service, positive_int, use_code
+from arguments import add_corpus_and_index, measured_service, positive_int
 
 REPO = Path(__file__).resolve().parents[1]
 MIN_ARTICLES = 30  # the rarer reading is printed in this many articles at least
@@ -68,18 +68,13 @@ def ambiguous_pairs(corpus: Path, count: int, seed: int) -> list[tuple[str, str]
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--corpus", type=Path, required=True, help="the JSON Lines corpus the index was built from")
-    ap.add_argument("--index", type=Path, required=True, help="an index root the code measured can read")
-    ap.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer/ is measured")
+    add_corpus_and_index(ap, REPO)
     ap.add_argument("--pairs", type=positive_int, default=120, help="folded pairs drawn (default 120)")
     ap.add_argument("--seed", type=int, default=76, help="seed of the draw (default 76)")
     args = ap.parse_args(argv)
-    if not args.corpus.is_file():
-        ap.error(f"--corpus: no such file: {args.corpus}")
-    use_code(args.code)
+    service = measured_service(ap, args)
     from indexer.forward import printed_words
 
-    service = open_service(ap, args.index)
     pairs = ambiguous_pairs(args.corpus, args.pairs, args.seed)
     tops = {reading: [h["id"] for h in service.search(reading, per_page=TOP)["hits"]]
             for pair in pairs for reading in pair}

@@ -21,7 +21,7 @@ import random
 import time
 from pathlib import Path
 
-from arguments import open_service, positive_int, use_code
+from arguments import add_corpus_and_index, measured_service, positive_int
 from keystrokes import fold, typo, typo_accented
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,16 +38,11 @@ def drawn_titles(corpus: Path, count: int, seed: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    ap.add_argument("--corpus", type=Path, required=True, help="the JSON Lines corpus the index was built from")
-    ap.add_argument("--index", type=Path, required=True, help="an index root the code measured can read")
-    ap.add_argument("--code", type=Path, default=REPO, help="checkout whose indexer/ is measured")
+    add_corpus_and_index(ap, REPO)
     ap.add_argument("--titles", type=positive_int, default=400, help="titles drawn (default 400)")
     ap.add_argument("--seed", type=int, default=77, help="seed of the draw (default 77)")
     args = ap.parse_args(argv)
-    if not args.corpus.is_file():
-        ap.error(f"--corpus: no such file: {args.corpus}")
-    use_code(args.code)
-    service = open_service(ap, args.index)
+    service = measured_service(ap, args)
     service.suggest("ha noi")  # the models loaded before the clock runs
     titles = drawn_titles(args.corpus, args.titles, args.seed)
     print(f"{len(titles)} titles, seed {args.seed}: the title among the ten offered for its first words")

@@ -372,13 +372,13 @@ class SearchService:
         if found:
             return found
         typed = typed_text(prefix)
-        mended = itertools.chain(self._typos_read(typed), one_slip_mended(typed, gen.model("typo_index")))
+        mended = itertools.chain(self._typos_read(typed, gen), one_slip_mended(typed, gen.model("typo_index")))
         for attempt in itertools.islice(dict.fromkeys(mended), SUGGEST_ATTEMPTS):
             if found := complete(gen.titles, attempt, limit):
                 return found
         return []
 
-    def _typos_read(self, typed: str) -> list[str]:
+    def _typos_read(self, typed: str, gen: Generation) -> list[str]:
         """`typed` with the words search reads as typos (`Meaning.how`) in the spelling it reads
         them in (folded): first all but the last word, which may be one still being typed
         ("benh vein b" → "benh vien b"), then that one too ("gia vnag" → "gia vang"). Empty
@@ -386,13 +386,13 @@ class SearchService:
         parsed = parse_query(typed)
         if parsed.is_empty:
             return []
-        parsed, _, meanings, _ = self._understood(parsed, self.generation())
+        parsed, _, meanings, _ = self._understood(parsed, gen)
         tokens = [t for t in parsed.positive_tokens if not t.alias]
         typos = [(m := meanings.get(id(t))) is not None and m.how == "typo" for t in tokens]
         words = [parsed.text[t.start : t.end] for t in tokens]
         fixed = [meanings[id(t)].forms[0][0] if typo else w for t, w, typo in zip(tokens, words, typos, strict=True)]
         attempts = [[*fixed[:-1], words[-1]], fixed] if tokens else []
-        return list(dict.fromkeys(" ".join(a) for a in attempts if a != words))
+        return [" ".join(a) for a in attempts if a != words]  # (`suggest` tries each once)
 
     @_serving
     def highlighter(self, q: str) -> Highlighter:

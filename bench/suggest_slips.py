@@ -4,7 +4,10 @@ Draws titles of a corpus, types the first words of each (three words, then three
 the fourth, still being typed) with one slip in a word before the last (`keystrokes.typo`:
 a letter left out, another letter for one, or two letters swapped; `keystrokes.typo_accented`
 typed with marks), and reports the share of titles offered among `/api/suggest`'s ten: typed right, with
-the slip, and the time a slipped prefix costs. Stop 75 first measured it (bench/journal/relevance.md).
+the slip, and the time a slipped prefix costs. And the other side: runs of two and of three
+words of the articles' text that no title holds (`completions.complete` finds none, typed as
+printed or plain), and the share of them offered titles all the same (a word mended into
+another: none is right). Stop 75 first measured it (bench/journal/relevance.md).
 
     python bench/suggest_slips.py --corpus ../shared/corpus/news-50k.jsonl.gz --index DIR [--code CHECKOUT]
 
@@ -25,15 +28,25 @@ from arguments import add_corpus_and_index, measured_service, positive_int
 from keystrokes import fold, typo, typo_accented
 
 REPO = Path(__file__).resolve().parents[1]
+PUNCTUATION = ".,;:!?\"'()[]“”‘’…-–"
 
 
-def drawn_titles(corpus: Path, count: int, seed: int) -> list[str]:
-    """`count` titles of four words or more of a JSON Lines corpus (gzip or not), drawn with
+def drawn_titles(corpus: Path, count: int, seed: int) -> tuple[list[str], list[str]]:
+    """`count` titles of four words or more of a JSON Lines corpus (gzip or not), and `count`
+    runs of two or three words (alternately) of other articles' bodies, drawn with
     `random.Random(seed)`."""
     opener = gzip.open if corpus.suffix == ".gz" else open
     with opener(corpus, "rt", encoding="utf-8") as lines:
-        titles = [t for line in lines if len((t := json.loads(line).get("title") or "").split()) >= 4]
-    return random.Random(seed).sample(titles, min(count, len(titles)))
+        articles = [json.loads(line) for line in lines]
+    rng = random.Random(seed)
+    titles = [t for a in articles if len((t := a.get("title") or "").split()) >= 4]
+    runs = []
+    for k, article in enumerate(rng.sample(articles, min(count, len(articles)))):
+        words = [w for w in (w.strip(PUNCTUATION) for w in (article.get("body") or "").split()) if w.isalpha()]
+        if len(words) >= 3:
+            start = rng.randrange(len(words) - 2)
+            runs.append(" ".join(words[start : start + 2 + k % 2]))
+    return rng.sample(titles, min(count, len(titles))), runs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -44,9 +57,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     service = measured_service(ap, args)
     service.suggest("ha noi")  # the models loaded before the clock runs
-    titles = drawn_titles(args.corpus, args.titles, args.seed)
+    titles, runs = drawn_titles(args.corpus, args.titles, args.seed)
+    from indexer.completions import complete
+
     print(f"{len(titles)} titles, seed {args.seed}: the title among the ten offered for its first words")
     for form, slip, spelled in (("plain", typo, fold), ("accented", typo_accented, lambda text: text)):
+        unheld = [run for run in map(spelled, runs) if not complete(service.generation().titles, run)]
+        false_offers = sum(bool(service.suggest(run)) for run in unheld)
         right = slipped = 0
         costs = []
         for title in titles:
@@ -59,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             slipped += any(s["title"] == title for s in offered)
         costs.sort()
         print(f"{form}: typed right {right / len(titles):.3f}, one slip {slipped / len(titles):.3f}; "
-              f"a slipped prefix p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(len(costs) * 0.95)]:.1f} ms")
+              f"a slipped prefix p50 {costs[len(costs) // 2]:.1f} ms, p95 {costs[int(len(costs) * 0.95)]:.1f} ms; "
+              f"words no title holds offered titles {false_offers} of {len(unheld)}")
     return 0
 
 

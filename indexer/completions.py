@@ -5,20 +5,23 @@ marks typed). `SearchService.suggest` and so `GET /api/suggest` answer with it."
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from indexer.analysis import has_marks, iy_variant
+from indexer.analysis import fold, has_marks, iy_variant
 from indexer.keyboard import base_letters, typed_so_far
 from indexer.query import MAX_QUERY_CHARS, completion_text, normalize_query
 from indexer.titles import Titles, marks_first, prints_as_typed, title_key
 
 SUGGEST_LIMIT = 10
 SUGGEST_SCAN = 3000  # titles starting with a prefix typed with marks read at most for those printing them
-# Where nothing completes the words typed: how many of them mended are tried at most (`one_slip_mended`),
-# and how many of a word's nearest spellings
+# Where nothing completes the words typed (`SearchService.suggest`): mended in a prefix of at most
+# SLIP_WORDS words, at most SUGGEST_ATTEMPTS ways; a word typed plain in SLIP_SPELLINGS spellings
+# nearest it, each held by SLIP_RARER times as many articles as the word typed (`one_slip_mended`)
+SLIP_WORDS = 8
 SUGGEST_ATTEMPTS = 24
 SLIP_SPELLINGS = 8
+SLIP_RARER = 10
 _WORD = re.compile(r"\w+")  # a word as `titles.title_key` splits them
 _DIGIT = re.compile(r"\d")
 _CODE_PARTS = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")  # "su35" → "su 35", "iphone7" → "iphone 7"
@@ -61,19 +64,25 @@ def typed_text(prefix: str) -> str:
     return " ".join(completion_text(normalize_query(prefix or "")).split())[:MAX_QUERY_CHARS]
 
 
-def one_slip_mended(typed: str, typo_index: Any) -> Iterator[str]:
+def one_slip_mended(typed: str, typo_index: Any, df: Callable[[str], int]) -> Iterator[str]:
     """`typed` (`typed_text`) with one of its words but the last, which may be still being
     typed, in one of the SLIP_SPELLINGS spellings nearest it that the index holds
     (`typos.TypoIndex.candidates`), word by word: where the titles themselves say which slip
-    was made. A slip that makes a word the archive prints too (`nax` of `viet nax`, "tia" of
-    `tia xe taxi`) is one that search reads as typed. None without a typo index (a worker
-    still loading it)."""
+    was made. A slip that makes a word the archive prints too ("tia" of `tia xe taxi`) is one
+    that search reads as typed. Only a word typed without marks (typed with them, it is meant:
+    `hấp thụ` was offered "Hai Thủ tướng …"), and only into a spelling SLIP_RARER times as
+    common (`df`: articles holding a folded word): `tuy nhiên` offered "Tự nhiên kỳ thú …" and
+    `cho biết` "… có biết …" (bug hunt 93). None without a typo index (a worker still loading it)."""
     words = typed.split()
     if typo_index is None:
         return
     for i, word in enumerate(words[:-1]):
-        for spelling, _ in typo_index.candidates(word, limit=SLIP_SPELLINGS):
-            yield " ".join([*words[:i], spelling, *words[i + 1 :]])
+        if has_marks(word):
+            continue
+        least = SLIP_RARER * max(1, df(fold(word)))
+        for spelling, held in typo_index.candidates(word, limit=SLIP_SPELLINGS):
+            if held >= least:
+                yield " ".join([*words[:i], spelling, *words[i + 1 :]])
 
 
 def _in_either_spelling(titles: Titles, key: str, typed: str, limit: int) -> list[dict[str, str]]:

@@ -494,9 +494,12 @@ def test_an_answer_given_while_the_models_load_is_neither_tagged_nor_kept(
         early = client.get("/api/search?q=doanh+nghiepp")
         # a client holding the whole, tagged answer keeps it: 304 even from a worker still warming
         held = client.get("/api/search?q=doanh+nghiepp", headers={"If-None-Match": full.headers["ETag"]})
+        # a suggestion's slip is mended with the typo index a warming worker lacks (bug hunt 93)
+        suggested = client.get("/api/suggest?q=doanh+nghiepp")
     finally:
         gen.warming = False
     assert early.status_code == 200 and "ETag" not in early.headers and early.headers["Cache-Control"] == "no-store"
+    assert "ETag" not in suggested.headers and suggested.headers["Cache-Control"] == "no-store"
     assert held.status_code == 304 and held.headers["ETag"] == full.headers["ETag"]
     assert client.get("/api/search?q=doanh+nghiepp", headers={"If-None-Match": full.headers["ETag"]}).status_code == 304
 

@@ -1483,9 +1483,26 @@ def test_a_slip_into_a_word_the_archive_holds_completes_as_the_titles_say(tmp_pa
     slipped: one word at a time in its nearest spellings."""
     ids = _suggested_ids(tmp_path, {
         "taxi": "Tài xế taxi bị khách siết cổ", "ray": "Tia sét đánh trúng nhà", "bus": "Xe buýt mới",
+        **{f"talent-{i}": f"Tài năng trẻ số {i}" for i in range(12)},  # "tai": ten times as common as "tia"
     })
 
     assert ids("tia xe taxi b") == ["taxi"] and ids("tia set") == ["ray"]
+
+
+def test_words_no_title_holds_are_not_mended_into_other_words(tmp_path: Path) -> None:
+    """Words typed right that no title holds were mended into others: `tuy nhiên` offered "Tự
+    nhiên kỳ thú", `hấp thụ` "Hai Thủ tướng …" (bug hunt 93: 85 of 200 two-word phrases of the
+    articles' text). A word typed with marks is meant, and a word typed plain is mended only
+    into a spelling ten times as common (`completions.SLIP_RARER`)."""
+    service = small_service(tmp_path, [
+        {"id": "nature", "title": "Tự nhiên kỳ thú", "lead": "Tin.", "body": "Tin."},
+        {"id": "leaders", "title": "Hai thủ tướng hội đàm", "lead": "Tin.", "body": "Tin."},
+        {"id": "health", "title": "Sức khỏe", "lead": "Tin.", "body": "Cơ thể hấp thụ chất béo."},
+        *({"id": f"n{i}", "title": f"Tin số {i}", "lead": "Tin.", "body": "Tuy nhiên, hai bên chưa đồng ý."}
+          for i in range(12)),
+    ])
+
+    assert service.suggest("tuy nhien") == service.suggest("hấp thụ") == []
 
 
 def test_either_i_y_spelling_completes_the_titles_starting_with_it_first(tmp_path: Path) -> None:

@@ -238,16 +238,7 @@ def search() -> Response:
         return service().search(q, page=page, per_page=per_page, sort=sort, date_from=date_from,
                                  date_to=date_to, field=field)
 
-    etag, cache_control = _etag(params), f"public, max-age={SEARCH_MAX_AGE}"
-    if service().generation().warming and not _holds(etag):
-        # answered at once, without spelling help, while a new index's models load: another
-        # answer than the one its ETag would promise, so neither tagged nor to be kept
-        # (a browser revalidated such an answer with 304 for the life of the index). A client
-        # that holds the tagged, whole answer still gets its 304.
-        response = _json(answer())
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    return _cached(etag, cache_control, answer)
+    return _spelled(_etag(params), f"public, max-age={SEARCH_MAX_AGE}", answer)
 
 
 @api.get("/articles/<article_id:article_id>")
@@ -270,11 +261,24 @@ def suggest() -> Response:
     """GET /api/suggest?q=: up to 10 title completions for search-as-you-type."""
     q = _query_text()
     limit = _whole("limit", SUGGEST_LIMIT, 1, SUGGEST_LIMIT, "invalid_limit")
-    return _cached(
-        _etag({"q": q, "limit": limit}),
-        f"public, max-age={SUGGEST_MAX_AGE}",
-        lambda: {"query": q, "suggestions": service().suggest(q, limit=limit)},
-    )
+
+    def answer() -> dict[str, Any]:
+        return {"query": q, "suggestions": service().suggest(q, limit=limit)}
+
+    return _spelled(_etag({"q": q, "limit": limit}), f"public, max-age={SUGGEST_MAX_AGE}", answer)
+
+
+def _spelled(etag: str, cache_control: str, answer: Callable[[], Any]) -> Response:
+    """`_cached` for an answer that spelling help shapes (a search's "did you mean", a slip
+    mended in a suggestion): a worker still loading its models answers at once without it,
+    another answer than the one its ETag would promise, so neither tagged nor to be kept (a
+    browser revalidated such an answer with 304 for the life of the index; a suggestion's empty
+    list too, bug hunt 93). A client that holds the tagged, whole answer still gets its 304."""
+    if service().generation().warming and not _holds(etag):
+        response = _json(answer())
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return _cached(etag, cache_control, answer)
 
 
 @api.get("/health")

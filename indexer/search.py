@@ -373,8 +373,10 @@ class SearchService:
         if found or not 0 < len(typed.split()) <= SLIP_WORDS:
             return found
         parsed, _, meanings, support = self._understood(parse_query(typed), gen)
-        mended = itertools.chain(_typos_read(parsed, meanings),
-                                 one_slip_mended(typed, gen.model("typo_index"), support.df))
+        read = _typos_read(parsed, meanings)
+        # a slip search does not read is looked for in its reading too: two slips, one it reads
+        mended = itertools.chain(read, *(one_slip_mended(text, gen.model("typo_index"), support.df)
+                                         for text in dict.fromkeys([*read[:1], typed])))
         tried = {typed}
         for attempt in mended:
             if attempt in tried:

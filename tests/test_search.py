@@ -1487,6 +1487,7 @@ def test_a_slip_into_a_word_the_archive_holds_completes_as_the_titles_say(tmp_pa
     })
 
     assert ids("tia xe taxi b") == ["taxi"] and ids("tia set") == ["ray"]
+    assert ids("tia xe taxu b") == ["taxi"]  # two slips: one search reads ("taxu"), one it does not
 
 
 def test_words_no_title_holds_are_not_mended_into_other_words(tmp_path: Path) -> None:

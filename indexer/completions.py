@@ -1,17 +1,20 @@
 """Search-as-you-type: what a prefix typed completes, and in which order (`complete`), over
 the titles of `indexer.titles` (the rows, their word keys, and whether a title prints the
-marks typed). `SearchService.suggest` and so `GET /api/suggest` answer with it."""
+marks typed); where nothing does, the words typed with a slip mended (`complete_mended`).
+`SearchService.suggest` and so `GET /api/suggest` answer with it."""
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from indexer.analysis import fold, has_marks, iy_variant
+from indexer.analysis import fold, fold_quick, has_marks, iy_variant
 from indexer.keyboard import base_letters, typed_so_far
-from indexer.query import MAX_QUERY_CHARS, completion_text, normalize_query
+from indexer.query import MAX_QUERY_CHARS, ParsedQuery, completion_text, normalize_query
 from indexer.titles import Titles, marks_first, prints_as_typed, title_key
+from indexer.word_meaning import Meaning
 
 SUGGEST_LIMIT = 10
 SUGGEST_SCAN = 3000  # titles starting with a prefix typed with marks read at most for those printing them
@@ -62,6 +65,42 @@ def typed_text(prefix: str) -> str:
     """What `complete` matches of `prefix`: the words typed, the query's syntax aside
     (`query.completion_text`), one space apart, within MAX_QUERY_CHARS."""
     return " ".join(completion_text(normalize_query(prefix or "")).split())[:MAX_QUERY_CHARS]
+
+
+def typos_read(parsed: ParsedQuery, meanings: dict[int, Meaning]) -> list[str]:
+    """The words of `parsed` with those search reads as typos (`Meaning.how`) in the spelling it
+    shows for them (folded): first all but the last word, which may be one still being typed
+    ("benh vein b" → "benh vien b"), then that one too ("gia vnag" → "gia vang")."""
+    tokens = [t for t in parsed.positive_tokens if not t.alias]
+    typos = [(m := meanings.get(id(t))) is not None and m.how == "typo" for t in tokens]
+    words = [parsed.text[t.start : t.end] for t in tokens]
+    fixed = [fold_quick(meanings[id(t)].shown) if typo else w for t, w, typo in zip(tokens, words, typos, strict=True)]
+    return [" ".join([*fixed[:-1], words[-1]]), " ".join(fixed)] if tokens else []
+
+
+def complete_mended(
+    titles: Titles, typed: str, read: Sequence[str], typo_index: Any, df: Callable[[str], int],
+    limit: int = SUGGEST_LIMIT,
+) -> list[dict[str, str]]:
+    """`complete` of the words `typed` (`typed_text`; nothing completes them) with a slip mended,
+    the first of at most SUGGEST_ATTEMPTS ways that completes a title: as search reads them
+    (`read`: `typos_read`), then one word at a time in the spellings nearest it
+    (`one_slip_mended`), in the words typed and in search's reading: a slip emptied the list
+    (`benh vein b`, `gia vnag`), where search offered "did you mean", and one into a word the
+    archive prints too (`tia xe taxi`) where it could not; two slips, one search reads and one
+    it does not (`bemh vein b`)."""
+    bases = dict.fromkeys([*read[:1], typed])
+    mended = itertools.chain(read, *(one_slip_mended(text, typo_index, df) for text in bases))
+    tried = {typed}
+    for attempt in mended:
+        if attempt in tried:
+            continue
+        if found := complete(titles, attempt, limit):
+            return found
+        tried.add(attempt)
+        if len(tried) > SUGGEST_ATTEMPTS:
+            break
+    return []
 
 
 def one_slip_mended(typed: str, typo_index: Any, df: Callable[[str], int]) -> Iterator[str]:

@@ -26,7 +26,7 @@ import numpy as np
 
 from indexer import proximity, ranking
 from indexer.analysis import fold_quick, has_marks
-from indexer.completions import SLIP_WORDS, SUGGEST_ATTEMPTS, SUGGEST_LIMIT, complete, one_slip_mended, typed_text
+from indexer.completions import SLIP_WORDS, SUGGEST_LIMIT, complete, complete_mended, typed_text, typos_read
 from indexer.didyoumean import did_you_mean, plain_spellings, reading_spellings
 from indexer.forward import WORD, printed_phrase_in, printed_words, searchable_blocks, searchable_text
 from indexer.generations import current_link, linked_generation
@@ -361,32 +361,17 @@ class SearchService:
 
     @_serving
     def suggest(self, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict[str, str]]:
-        """Search-as-you-type: up to `limit` titles completing `prefix` (`indexer.completions`).
-        Where none does, the same with a slip in the words typed mended (a prefix of at most
-        SLIP_WORDS words): as search reads them (`_typos_read`), then one word at a time in the
-        spellings nearest it that the index holds (`completions.one_slip_mended`): a slip emptied
-        the list (`benh vein b`, `gia vnag`), where search offered "did you mean", and one into a
-        word the archive prints too (`tia xe taxi`) where it could not."""
+        """Search-as-you-type: up to `limit` titles completing `prefix` (`indexer.completions`);
+        where none does, the words typed with a slip mended (`completions.complete_mended`), as
+        search reads them (`_understood`) and in the spellings nearest them."""
         gen = self.generation()
         found = complete(gen.titles, prefix, limit)
         typed = typed_text(prefix)
         if found or not 0 < len(typed.split()) <= SLIP_WORDS:
             return found
         parsed, _, meanings, support = self._understood(parse_query(typed), gen)
-        read = _typos_read(parsed, meanings)
-        # a slip search does not read is looked for in its reading too: two slips, one it reads
-        mended = itertools.chain(read, *(one_slip_mended(text, gen.model("typo_index"), support.df)
-                                         for text in dict.fromkeys([*read[:1], typed])))
-        tried = {typed}
-        for attempt in mended:
-            if attempt in tried:
-                continue
-            if found := complete(gen.titles, attempt, limit):
-                return found
-            tried.add(attempt)
-            if len(tried) > SUGGEST_ATTEMPTS:
-                break
-        return []
+        return complete_mended(gen.titles, typed, typos_read(parsed, meanings), gen.model("typo_index"), support.df,
+                               limit)
 
     @_serving
     def highlighter(self, q: str) -> Highlighter:
@@ -571,17 +556,6 @@ def _title_and_snippet(
         highlighter.all_marks(article["title"], articles.folded_title(docnum)),
         highlighter.snippet_marks(article, folded_blocks=blocks),
     )
-
-
-def _typos_read(parsed: ParsedQuery, meanings: dict[int, Meaning]) -> list[str]:
-    """The words of `parsed` with those search reads as typos (`Meaning.how`) in the spelling it
-    shows for them (folded): first all but the last word, which may be one still being typed
-    ("benh vein b" → "benh vien b"), then that one too ("gia vnag" → "gia vang")."""
-    tokens = [t for t in parsed.positive_tokens if not t.alias]
-    typos = [(m := meanings.get(id(t))) is not None and m.how == "typo" for t in tokens]
-    words = [parsed.text[t.start : t.end] for t in tokens]
-    fixed = [fold_quick(meanings[id(t)].shown) if typo else w for t, w, typo in zip(tokens, words, typos, strict=True)]
-    return [" ".join([*fixed[:-1], words[-1]]), " ".join(fixed)] if tokens else []
 
 
 def _as_read(

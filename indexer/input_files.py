@@ -29,11 +29,16 @@ JSONL_DETECT_BYTES = 64 * 1024
 # --- walking files ------------------------------------------------------------------------------
 
 
+JSON_LINES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")  # ".ndjson": the same format, another name
+
+
 def _kind(name: str) -> str | None:
+    """"page", "jsonl", or None for a file that is no input. `.ndjson` files in a folder were
+    skipped with a count, `--strict` passing, and a rebuild dropped them (bug hunt 92)."""
     lower = name.lower()
     if lower.endswith(".txt"):
         return "page"
-    if lower.endswith((".jsonl", ".jsonl.gz")):
+    if lower.endswith(JSON_LINES):
         return "jsonl"
     return None
 
@@ -101,7 +106,7 @@ NOT_AN_INPUT = "not an input: name pages *.txt, JSON Lines *.jsonl or *.jsonl.gz
 
 def iter_articles(paths: Sequence[str | Path], report: IngestReport) -> Iterator[Article]:
     """Yield the articles of files and folders (recursively, sorted). ``*.txt`` are pages,
-    ``*.jsonl`` / ``*.jsonl.gz`` JSON Lines; other files in a folder are counted as skipped, and
+    ``*.jsonl`` / ``*.jsonl.gz`` (or ``*.ndjson``) JSON Lines; other files in a folder are counted as skipped, and
     a file named on its own that is neither is rejected by name (`build news.json` dropped it
     with a count, `--strict` passing: bug hunt 70). Bad input never raises: it is recorded in
     `report` and the walk goes on. Streams: JSON Lines are read line by line, so a large archive

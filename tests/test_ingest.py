@@ -658,6 +658,15 @@ def test_a_line_cut_short_and_a_gzip_without_its_name_say_what_they_are(tmp_path
     ]
 
 
+def test_ndjson_files_are_json_lines(tmp_path: Path) -> None:
+    """`.ndjson` (the same format by another name) in a folder was skipped with a count, and
+    `--strict` passed: a rebuild dropped its articles (bug hunt 92)."""
+    (tmp_path / "a.ndjson").write_text(_jsonl([_record(1)]), encoding="utf-8")
+    (tmp_path / "b.ndjson.gz").write_bytes(gzip.compress(_jsonl([_record(2)]).encode("utf-8")))
+    articles, report = ingest([tmp_path])
+    assert [a.id for a in articles] == ["gen-1", "gen-2"] and report.skipped == 0 and report.rejected == 0
+
+
 def test_a_folder_that_cannot_be_read_is_rejected_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A folder among the inputs that could not be read (a month's archive copied with the wrong
     owner) was passed over without a word, `--strict` too, and a rebuild dropped its articles

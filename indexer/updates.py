@@ -24,7 +24,6 @@ from indexer.generations import BuildFailed, build_lock, generation_in_progress
 from indexer.index import (
     BuildReport,
     ProgressFn,
-    check_meta,
     current_meta,
     finish_generation,
     open_generation,
@@ -62,17 +61,18 @@ class _Change:
 
 
 @contextmanager
-def _changing(root: Path, current: Path, started: float) -> Iterator[_Change]:
-    """The `current` generation, hard-link copied into a new one to change; the new folder is
-    removed if the change fails. The caller holds the build lock (one build or change per
-    index at a time)."""
+def _changing(root: Path, served: tuple[Path, dict[str, Any]], started: float) -> Iterator[_Change]:
+    """The generation served (`current_meta`: its folder and meta), hard-link copied into a new
+    one to change; the new folder is removed if the change fails. The caller holds the build
+    lock (one build or change per index at a time)."""
+    current, meta = served
     open_generation(current)  # a damaged one is said by name before anything is linked
     with generation_in_progress(root) as folder:
         _link_files(current, folder)
         ix = whoosh.index.open_dir(str(folder))
         readings = ReadingCounter.load(current / "readings.json.gz")
         catalog = Catalog.load(current / "catalog.json.gz")
-        yield _Change(root, folder, ix, readings, catalog, started, check_meta(current))
+        yield _Change(root, folder, ix, readings, catalog, started, meta)
 
 
 def _link_files(current: Path, folder: Path) -> None:
@@ -100,7 +100,7 @@ def update_index(
     root = Path(root)
     started = time.perf_counter()
     current_meta(root)  # no index: said before the lock makes a folder for it
-    with build_lock(root), _changing(root, current_meta(root)[0], started) as change:
+    with build_lock(root), _changing(root, current_meta(root), started) as change:
         added = _update_all(change, iter_articles(paths, report), progress)
         require_articles(added, report)
         if strict and report.rejected:
@@ -183,8 +183,8 @@ def delete_articles(
     started = time.perf_counter()
     current_meta(root)  # no index: said before the lock makes a folder for it
     with build_lock(root):
-        current, _ = current_meta(root)
-        ix = open_generation(current)
+        served = current_meta(root)
+        ix = open_generation(served[0])
         with ix.searcher() as searcher:
             found = {i: _stored_record(searcher, i) for i in dict.fromkeys(ids)}
             doomed = [article for article in found.values() if article is not None]
@@ -200,14 +200,16 @@ def delete_articles(
                 articles = (article for article in kept if article.id not in gone)
                 build = write_generation(root, articles, IngestReport(), started, progress=progress)
             else:
-                build = _mark_deleted(root, current, doomed, started)
+                build = _mark_deleted(root, served, doomed, started)
     return DeleteReport(deleted, missing, expunge, build.documents, build.seconds, build.generation)
 
 
-def _mark_deleted(root: Path, current: Path, articles: Sequence[Article], started: float) -> BuildReport:
+def _mark_deleted(
+    root: Path, served: tuple[Path, dict[str, Any]], articles: Sequence[Article], started: float
+) -> BuildReport:
     """Delete through Whoosh's writer, in a hard-linked copy: it marks the articles deleted in
     their segments, in milliseconds."""
-    with _changing(root, current, started) as change:
+    with _changing(root, served, started) as change:
         for article in articles:
             change.readings.remove(article)
             change.catalog.remove(article.id)

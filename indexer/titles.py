@@ -123,7 +123,7 @@ class Titles:
     each row's `publication_stamp` (`newest`; None: not known), by which that run is read."""
 
     def __init__(self, rows: Sequence[tuple[str, str, str]], newest: Sequence[int] | None = None) -> None:
-        self.folded: Sequence[str] = [r[0] for r in rows]
+        self.keys: Sequence[str] = [r[0] for r in rows]  # each row's `title_key`
         self.text: Sequence[str] = [r[1] for r in rows]
         self.ids: Sequence[str] = [r[2] for r in rows]
         self.newest: np.ndarray | None = None if newest is None else np.asarray(newest, dtype=np.int64)
@@ -143,7 +143,7 @@ class Titles:
         return len(self.ids)
 
     def write(self, folder: Path) -> None:
-        for name, column in zip(_COLUMNS, (self.folded, self.text, self.ids), strict=True):
+        for name, column in zip(_COLUMNS, (self.keys, self.text, self.ids), strict=True):
             StringColumn.write(folder, name, column)
         save_array(folder / _NEWEST, self.newest if self.newest is not None else np.zeros(len(self), dtype=np.int64))
 
@@ -187,16 +187,16 @@ class Titles:
         """Rows whose key starts with `key`, one contiguous run found by bisection, newest first
         (undated last; rows of one time in the order of their keys): in the order of their keys
         alone, `giá vàng hôm nay` offered "… 1.6", "1/6", "1/7", "10.5" … (bug hunt 89)."""
-        lo = bisect.bisect_left(range(len(self)), key, key=self.folded.__getitem__)
-        hi = bisect.bisect_left(range(len(self)), key + "\U0010ffff", lo=lo, key=self.folded.__getitem__)
+        lo = bisect.bisect_left(range(len(self)), key, key=self.keys.__getitem__)
+        hi = bisect.bisect_left(range(len(self)), key + "\U0010ffff", lo=lo, key=self.keys.__getitem__)
         newest = None if self.newest is None else self.newest[lo:hi]
         if newest is None or not newest.any():
             return iter(range(lo, hi))
         return iter((lo + np.argsort(-newest, kind="stable")).tolist())
 
     def _containing(self, needle: str) -> Iterable[int]:
-        """Rows whose folded title contains `needle`, in order."""
-        return (i for i, folded in enumerate(self.folded) if needle in folded)
+        """Rows whose key contains `needle`, in order."""
+        return (i for i, words in enumerate(self.keys) if needle in words)
 
 
 def open_titles(folder: Path) -> Titles:
@@ -213,8 +213,8 @@ class MappedTitles(Titles):
     folded text (`StringColumn.find`) instead of row by row."""
 
     def __init__(self, folder: Path) -> None:
-        self._folded = StringColumn(folder, _COLUMNS[0])
-        self.folded = self._folded
+        self._keys = StringColumn(folder, _COLUMNS[0])
+        self.keys = self._keys
         self.text = StringColumn(folder, _COLUMNS[1])
         self.ids = StringColumn(folder, _COLUMNS[2])
         self.newest = load_array(folder / _NEWEST) if (folder / _NEWEST).exists() else None
@@ -223,12 +223,12 @@ class MappedTitles(Titles):
         # UTF-8 is self-synchronizing: a byte match of a whole encoded needle is a match of
         # the characters. A match across two rows does not count: look again one byte on.
         pattern = needle.encode("utf-8", "surrogatepass")  # a lone surrogate matches no title, as in str
-        at = self._folded.find(pattern)
+        at = self._keys.find(pattern)
         while at >= 0:
-            row = self._folded.row_at(at)
-            end = self._folded.bounds(row)[1]
+            row = self._keys.row_at(at)
+            end = self._keys.bounds(row)[1]
             if at + len(pattern) <= end:
                 yield row
-                at = self._folded.find(pattern, end)
+                at = self._keys.find(pattern, end)
             else:
-                at = self._folded.find(pattern, at + 1)
+                at = self._keys.find(pattern, at + 1)

@@ -123,10 +123,10 @@ def test_mapped_titles_suggest_as_the_loaded_ones(gen: Path) -> None:
     catalog = Catalog.load(gen / "catalog.json.gz")
     memory = Titles.from_catalog(catalog.entries)
     mapped = MappedTitles(gen / MODELS_DIR)
-    assert list(mapped.folded) == list(memory.folded) and list(mapped.ids) == list(memory.ids)
+    assert list(mapped.keys) == list(memory.keys) and list(mapped.ids) == list(memory.ids)
     assert mapped.newest is not None and memory.newest is not None and mapped.newest.tolist() == memory.newest.tolist()
     keys = {"t", "a", "zzz", "ha noi", "hoa binh", "nam", "an toan"}
-    for folded in memory.folded:
+    for folded in memory.keys:
         for n in range(1, len(folded) + 1):
             keys.add(folded[:n].strip())
         keys.update(fold(w) for w in folded.split())

@@ -604,6 +604,8 @@ def test_every_bench_script_starts(script: str) -> None:
         ("first_sight.py", ["--index", "no-such-index"], "--index: no index at no-such-index"),
         ("marked_pairs.py", ["--corpus", "missing.jsonl", "--index", "x"], "--corpus: no such file: missing.jsonl"),
         ("marked_pairs.py", ["--corpus", "c", "--index", "x", "--pairs", "0"], "--pairs: must be 1 or more"),
+        ("two_words.py", ["--corpus", "missing.jsonl", "--index", "x"], "--corpus: no such file: missing.jsonl"),
+        ("two_words.py", ["--corpus", "c", "--index", "x", "--queries", "0"], "--queries: must be 1 or more"),
     ],
 )
 def test_bench_scripts_refuse_bad_arguments_in_one_line(script: str, args: list[str], says: str) -> None:
@@ -682,3 +684,26 @@ def test_marked_pairs_measures_the_top_ten_printing_each_reading(tmp_path: Path,
     assert "1 folded pairs printed two ways" in said
     assert "commoner reading: top 10 printing the pair as searched 1.000" in said
     assert "rarer reading: top 10 printing the pair as searched 1.000" in said
+
+
+def test_two_words_measures_the_top_ten_printing_both_words(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """`bench/two_words.py` over a corpus whose 30 articles print "học sinh" near "tự tử", "áp
+    lực" and other dictionary words: each query drawn is two of them, and the 30 print both."""
+    from indexer.index import build_index
+
+    two_words = importlib.import_module("two_words")
+    corpus = tmp_path / "c.jsonl"
+    rows = [{"id": f"s{i}", "title": f"Tin {i}", "lead": f"Học sinh tự tử vì áp lực thi cử {i}.",
+             "body": "Xin chia buồn."} for i in range(30)]
+    corpus.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    build_index([corpus], tmp_path / "ix")
+
+    drawn = two_words.drawn_queries(two_words.printed_dictionary_words(corpus), 5, 1)
+    assert drawn and all(both == {f"s{i}" for i in range(30)} for _, both in drawn)
+    lead = rows[0]["lead"].lower()
+    assert all(len(q.split()) == 4 and q.split()[0] + " " + q.split()[1] in lead and q.split(maxsplit=2)[2] in lead
+               for q, _ in drawn)
+    assert two_words.main(["--corpus", str(corpus), "--index", str(tmp_path / "ix"), "--queries", "5"]) == 0
+    said = capsys.readouterr().out
+    assert f"{len(drawn)} queries of two dictionary words" in said
+    assert "typed with marks: precision at 10 1.000, first hit prints both 1.000" in said

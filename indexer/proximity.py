@@ -81,14 +81,15 @@ SHARE_SAMPLE = 200  # holders of a folded pair read for that share, at most, eve
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score
 
 DocFrequency = Callable[[str], int]
-# Two adjacent query words, each in the folded forms it is read in full, and the spellings its
-# marks ask for (None: typed bare, any): `QueryBuilder.marked_pairs`
-MarkedPair = tuple[tuple[tuple[str, ...], tuple[str, ...]], tuple[tuple[str, ...] | None, tuple[str, ...] | None]]
+# Adjacent query words (two; up to four for a pair across two words), each in the folded forms it
+# is read in full, and the spellings its marks ask for (None: typed bare, any):
+# `QueryBuilder.printed_runs`
+PrintedRun = tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...] | None, ...]]
 
 
-def pairs_printed(pairs: Sequence[MarkedPair], docs: np.ndarray, printed_phrase: Callable[..., Any]) -> np.ndarray:
-    """A row for each of `pairs`: whether each of `docs` (ascending docnums) prints it side by
-    side with the marks asked (`forward.ForwardIndex.printed_phrase`, which reads them all at
+def pairs_printed(pairs: Sequence[PrintedRun], docs: np.ndarray, printed_phrase: Callable[..., Any]) -> np.ndarray:
+    """A row for each of `pairs`: whether each of `docs` (ascending docnums) prints its words side
+    by side with the marks asked (`forward.ForwardIndex.printed_phrase`, which reads them all at
     once)."""
     rows = [printed_phrase(readings, spellings, docs) for readings, spellings in pairs]
     return np.array(rows, dtype=bool).reshape(len(pairs), len(docs))
@@ -109,18 +110,24 @@ def without_pairs_printed_otherwise(
     scores: np.ndarray,
     docs: np.ndarray,
     printed: np.ndarray,
-    pairs: Sequence[MarkedPair],
+    pairs: Sequence[PrintedRun],
     pair_scores: Sequence[np.ndarray | None],
     printed_phrase: Callable[..., Any],
+    across: Sequence[bool],
 ) -> np.ndarray:
     """`scores` (a copy) less, at each of `docs` that holds a pair of `pairs` folded but does not
     print it as typed (`printed`: `pairs_printed`), what that folded pair scored there
     (`pair_scores`, each over every article; None: not scored in full). A pair that under
     PRINTED_AS_TYPED_SHARE of the articles holding it print as typed (SHARE_SAMPLE of them
-    read) takes nothing back: its marks are likelier a slip than what is meant."""
+    read) takes nothing back: its marks are likelier a slip than what is meant. Not so a pair
+    `across` two words, each a word with its other neighbour (`QueryBuilder.printed_runs`): its
+    words are as meant, and where they do not stand side by side, the pair is met by chance."""
     scores = scores.copy()
-    for pair, held, scored in zip(pairs, printed, pair_scores, strict=True):
+    for pair, held, scored, chance in zip(pairs, printed, pair_scores, across, strict=True):
         if scored is None:
+            continue
+        if chance:
+            scores[docs] -= np.where(held, 0, scored[docs])
             continue
         holding = _evenly(np.flatnonzero(scored > 0), SHARE_SAMPLE)
         as_typed = np.count_nonzero(printed_phrase(*pair, holding)) if len(holding) else 0

@@ -75,13 +75,13 @@ from indexer.proximity import (
     Aliases,
     DocFrequency,
     Groups,
-    MarkedPair,
+    PrintedRun,
     word_groups,
 )
 from indexer.query import PASTED_WORDS, Abbreviations, Clause, ParsedQuery
 from indexer.questions import asks_as_spelled
 from indexer.snippets import HighlightRequest
-from indexer.word_meaning import Meaning, marks_given, typed_meaning
+from indexer.word_meaning import Meaning, Restores, marks_given, typed_meaning
 
 # --- knobs (tuned on bench/relevance.py; see the README's "Ranking") ------------------------
 
@@ -147,19 +147,24 @@ class QueryBuilder:
         abbreviations: Abbreviations,
         meanings: dict[int, Meaning] | None = None,
         df: DocFrequency | None = None,
+        restorer: Restores | None = None,
     ) -> None:
         self.parsed = parsed
         self.abbreviations = abbreviations
         self.meanings = meanings or interpret(parsed, parsed.text, None, None)
         self.df = df
+        self.restorer = restorer  # which adjacent syllables make a word (`_run_across`); None: not told
         self.highlight = HighlightRequest()  # what the hits are marked with, noted as the query is built
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
         self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
         self.readings: list[tuple[str, ...]] = []  # each word's forms read in full ("ki", "ky"), no guesses
         self.number_pairs: set[tuple[str, str]] = set()  # a number and a neighbour ("2 doi", "thang 6")
-        self.marked_pairs: list[MarkedPair] = []  # adjacent words, one given marks at least ("ban đầu")
-        # what each of `marked_pairs` scores as a folded pair (None: a word read only as a guess)
-        self.marked_pair_boosts: list[Any | None] = []
+        # adjacent words whose printing a short query checks among its best: a pair of words, one
+        # given marks at least ("ban đầu"); a pair across two words, the run of both (`_run_across`)
+        self.printed_runs: list[PrintedRun] = []
+        # what each of `printed_runs` scores as a folded pair (None: a word read only as a guess)
+        self.printed_run_boosts: list[Any | None] = []
+        self.across_words: list[bool] = []  # whether each of `printed_runs` is a pair across two words
         self.indexed_as: dict[str, str] = {}  # a part the re-rank reads -> the term it is of ("000" -> "4.000")
         # an abbreviation's other forms -> the words typed for it, keyed by a form's first word
         # ("bao" -> [(("bao", "hiem", "xa", "hoi"), ("bhxh",))]): the re-rank reads them as typed
@@ -240,8 +245,9 @@ class QueryBuilder:
         self.sequence = []
         self.readings = []
         self.number_pairs = set()
-        self.marked_pairs = []
-        self.marked_pair_boosts = []
+        self.printed_runs = []
+        self.printed_run_boosts = []
+        self.across_words = []
         self.highlight.held = set()  # the last query built decides (`attempts`)
         self.absent = []
         understood = {id(c): self._meanings(c) for c in self.parsed.clauses if not c.negated}
@@ -469,8 +475,9 @@ class QueryBuilder:
     ) -> list[Any]:
         """A boost for each pair of adjacent words, in each form of both (adjacent syllables
         outrank scattered ones); the spellings of a pair whose words are both read in full are
-        one pair, scored at its best. Notes the pairs given marks (`marked_pairs`), and that
-        boost of each, where `note_marked` (not a quoted phrase's: held to its marks already)."""
+        one pair, scored at its best. Notes the pairs given marks and the pairs across two words
+        (`printed_runs`), and that boost of each, where `note_marked` (not a quoted phrase's: held
+        to its marks already)."""
         boosts: list[Any] = []
         for i, b in enumerate(tokens[1:]):
             if b.joined and not (meanings[i].framing or meanings[i + 1].framing):
@@ -487,10 +494,40 @@ class QueryBuilder:
                 in_full = (full[0] if len(full) == 1 else wq.DisjunctionMax(full)) if full else None
                 if in_full is not None:
                     boosts.append(in_full)
-                if marked is not None:
-                    self.marked_pairs.append(marked)
-                    self.marked_pair_boosts.append(in_full)
+                run = self._run_across(tokens, meanings, i) if note_marked and in_full is not None else None
+                if run is not None or marked is not None:
+                    self.printed_runs.append(run or marked)
+                    self.printed_run_boosts.append(in_full)
+                    self.across_words.append(run is not None)
         return boosts
+
+    def _run_across(self, tokens: Sequence[Syllable], meanings: Sequence[Meaning], i: int) -> PrintedRun | None:
+        """For a short query's pair of words i and i+1 that joins two words (word i one word with
+        word i-1, and word i+1 with word i+2: `Restorer.one_word`, as typed where either is typed
+        with marks, else in some reading), the run of both words: only an article that prints
+        them side by side holds the pair as meant. Elsewhere it is met by chance inside other
+        words, and its rarity made it weigh: `Đà Nẵng mưa lớn` ranked first "Đà Nẵng mua ma túy"
+        (the folded pair "nang mua"), `da nang mua lon` too. None for any other pair. Stop 76:
+        the top 10 printing both words of 300 such queries of news-50k (`bench/two_words.py`),
+        typed with marks 0.759 -> 0.801, plain 0.681 -> 0.749; keywords-50k 10 up, 1 down in 7
+        forms, the dev sets unmoved (bench/journal/relevance.md). Where one side alone is a
+        word, the run of three words churned the typo forms (44 up, 21 down)."""
+        if self.restorer is None or self.long or self.written or not 0 < i < len(tokens) - 2:
+            return None
+        span = range(i - 1, i + 3)
+        if not all(tokens[j].joined for j in span[1:]) or any(meanings[j].framing for j in span):
+            return None
+        if not (self._one_word(tokens[i - 1], tokens[i]) and self._one_word(tokens[i + 1], tokens[i + 2])):
+            return None
+        readings = tuple(_read_in_full(meanings[j]) for j in span)
+        return readings, tuple(_held_spellings(tokens[j], meanings[j]) for j in span)
+
+    def _one_word(self, a: Syllable, b: Syllable) -> bool:
+        """Whether syllables a and b make one word: as typed where either is typed with marks."""
+        assert self.restorer is not None
+        if has_marks(a.exact) or has_marks(b.exact):
+            return self.restorer.one_word(a.exact, b.exact)
+        return self.restorer.one_word_folded(a.folded, b.folded)
 
     def _units(
         self,
@@ -689,8 +726,8 @@ class QueryBuilder:
         return wq.Or(per_part) if len(per_part) > 1 else per_part[0]
 
 
-def _marked_pair(a: Syllable, meaning_a: Meaning, b: Syllable, meaning_b: Meaning) -> MarkedPair | None:
-    """Words a and b as a `MarkedPair`, if either was given marks as the word it is read as
+def _marked_pair(a: Syllable, meaning_a: Meaning, b: Syllable, meaning_b: Meaning) -> PrintedRun | None:
+    """Words a and b as a `PrintedRun`, if either was given marks as the word it is read as
     (not a slip's candidate); None otherwise."""
     spellings = (_held_spellings(a, meaning_a), _held_spellings(b, meaning_b))
     if spellings == (None, None):

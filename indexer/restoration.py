@@ -81,6 +81,14 @@ _SENTENCE_END = re.compile(r"[.!?:…]")  # in the gap before a syllable: it sta
 # How much likelier (log: e^12, ~160,000×) another spelling of a word's letters must fit between
 # its neighbours than the one typed, for the marks typed to be a slip (`Restorer.misfit`)
 MISFIT_MARGIN = 12.0
+# Two syllables make a word (`Restorer.one_word`) where the index's counts print them together
+# this often, and the second follows the first this many times likelier than it stands anywhere:
+# in news-50k "học sinh" (1,597 times, 108×), "tự tử" (191, 42×), "mưa lớn" (174, 127×); not
+# "sinh tự" (25, 2.6×), "nẵng mưa" (0), "tự sản" (7, 1.0×), nor "tự vẫn" (35, 5.8×). At 10 and
+# 4× the typo forms lost two queries; at 5 and 2×, five (stop 76, bench/journal/relevance.md).
+WORD_PAIR_LEAST = 20
+WORD_PAIR_LIFT = 10.0
+WORD_READINGS = 6  # a folded syllable's likeliest readings tried for `one_word_folded`
 
 
 def _shouted(syllables: Sequence[str]) -> set[int]:
@@ -333,6 +341,20 @@ class Restorer:
         scores = self.fit([typed, *others], before, after)
         best = max(range(1, len(scores)), key=scores.__getitem__)
         return others[best - 1] if scores[best] - scores[0] >= MISFIT_MARGIN else None
+
+    def one_word(self, a: str, b: str) -> bool:
+        """Whether syllables a and b (lowercase, canonical) side by side are one word, by the
+        index's counts (WORD_PAIR_LEAST, WORD_PAIR_LIFT): a pair of a query's words that
+        joins one word to the next is met by chance inside other words ("nẵng mưa" of `Đà
+        Nẵng mưa lớn` in "Đà Nẵng mua ma túy")."""
+        return (self.index.bigrams.get(f"{a} {b}", 0) >= WORD_PAIR_LEAST
+                and self.bigram(a, b) >= WORD_PAIR_LIFT * self.unigram(b))
+
+    def one_word_folded(self, a: str, b: str) -> bool:
+        """`one_word` for some reading of folded syllables a and b (each one of its
+        WORD_READINGS likeliest): typed plain, "da nang" is "Đà Nẵng"."""
+        return any(self.one_word(x, y) for x in self.candidates(a)[:WORD_READINGS]
+                   for y in self.candidates(b)[:WORD_READINGS])
 
     def fit(self, options: Sequence[str], before: str | None = None, after: str | None = None) -> list[float]:
         """log P(option | before) + log P(after | option) for each reading in `options` (lowercase,

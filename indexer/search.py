@@ -406,7 +406,8 @@ class SearchService:
         meanings = interpret(
             parsed, parsed.text, support, typo_index, gen.model("restorer"), self.abbreviations.listed
         )
-        return parsed, QueryBuilder(parsed, self.abbreviations, meanings, support.df), meanings, support
+        built = QueryBuilder(parsed, self.abbreviations, meanings, support.df, gen.model("restorer"))
+        return parsed, built, meanings, support
 
     def health(self) -> dict[str, Any]:
         """The served index, and whether this process is still loading its "did you mean"
@@ -448,19 +449,20 @@ class SearchService:
             return [(d, float(scores[d])) for d in (*first, *rest)]
         forward = gen.forward
         # a short query's pairs typed with marks, where printed so (proximity.PRINTED_PAIR_WEIGHT),
-        # and not where printed otherwise (PRINTED_AS_TYPED_SHARE); not a question's or a
-        # letter's: its answer need not print them
-        held_to_marks = built.marked_pairs and not (built.long or built.written)
+        # and not where printed otherwise (PRINTED_AS_TYPED_SHARE); a pair across two words, not
+        # where they do not stand side by side; not a question's or a letter's: its answer need
+        # not print them
+        held_to_marks = built.printed_runs and not (built.long or built.written)
         wide = executor.top(mask, scores, sort, proximity.PRINTED_PAIR_DEPTH) if held_to_marks else []
         if wide:
             docs = np.array(sorted(wide), dtype=np.int64)
             printed_phrase = forward.printed_phrase if forward is not None else articles.printed_phrase
-            printed = proximity.pairs_printed(built.marked_pairs, docs, printed_phrase)
+            printed = proximity.pairs_printed(built.printed_runs, docs, printed_phrase)
             scores = proximity.with_printed_pairs(scores, wide, docs, printed)
             pair_scores = [None if boost is None else executor.scored(boost, articles.searcher)
-                           for boost in built.marked_pair_boosts]
+                           for boost in built.printed_run_boosts]
             scores = proximity.without_pairs_printed_otherwise(
-                scores, docs, printed, built.marked_pairs, pair_scores, printed_phrase)
+                scores, docs, printed, built.printed_runs, pair_scores, printed_phrase, built.across_words)
         docnums = executor.top(mask, scores, sort, max(limit, proximity.RERANK_DEPTH))
         depth = proximity.RERANK_DEPTH
         rare = None

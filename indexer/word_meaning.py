@@ -68,6 +68,10 @@ class Restores(Protocol):
 
     def misfit(self, typed: str, before: str | None, after: str | None) -> str | None: ...
 
+    def one_word(self, a: str, b: str) -> bool: ...
+
+    def one_word_folded(self, a: str, b: str) -> bool: ...
+
 
 def typed_case(typed: str, word: str) -> str:
     """A reading in the case the user typed the word in: capitals for capitals ("BCÁ" → "BÁC",

@@ -89,6 +89,19 @@ def test_index_counts_outweigh_the_general_model_on_their_own_names() -> None:
     assert Restorer(*article_counts, general).restore(["ha", "noi"]) == ["Hà", "Nội"]
 
 
+def test_two_syllables_are_one_word_where_the_index_prints_them_together_beyond_chance() -> None:
+    """`Restorer.one_word`: "mưa lớn" (printed together 22 times, "lớn" after "mưa" far likelier
+    than anywhere) is a word; "nẵng mưa" (never together) and "lớn và" ("và" follows anything)
+    are not, nor is a pair printed fewer than WORD_PAIR_LEAST times. Typed plain, some reading."""
+    unigrams = {"đà": 22, "nẵng": 22, "mưa": 24, "lớn": 60, "và": 3_000, "mua": 30, "nắng": 2}
+    bigrams = {"đà nẵng": 22, "mưa lớn": 22, "lớn và": 40, "nắng mưa": 2}
+    restorer = Restorer(unigrams, bigrams, Counts({}, {}))
+    assert restorer.one_word("đà", "nẵng") and restorer.one_word("mưa", "lớn")
+    assert not restorer.one_word("nẵng", "mưa") and not restorer.one_word("lớn", "và")
+    assert not restorer.one_word("nắng", "mưa")  # together, but only twice
+    assert restorer.one_word_folded("mua", "lon") and not restorer.one_word_folded("nang", "mua")
+
+
 def test_case_comes_from_the_pair_on_the_left() -> None:
     counts = {"Đảng": 2, "ủy": 3, "Khối": 2, "khối": 1}, {"Đảng ủy": 2, "ủy Khối": 2, "khối u": 1}
     restorer = Restorer(*counts, Counts({}, {}))

@@ -2642,6 +2642,23 @@ def test_a_short_querys_pair_printed_with_other_marks_scores_no_pair(tmp_path: P
     assert ids(service.search("thuốc đấu thầu"))[0] == "tender"  # the other reading, typed, keeps its pair
 
 
+def test_a_pair_across_two_words_counts_only_where_the_two_words_stand_side_by_side(tmp_path: Path) -> None:
+    """`Đà Nẵng mưa lớn` is two words, and its pair "nẵng mưa" joins them: folded, "nang mua",
+    it is met in "Đà Nẵng mua ma túy", and as the rarest pair of the query it weighed most, so
+    news-50k ranked drug cases first, typed with marks or plain. A pair across two words (each a
+    word with its other neighbour, by the index's counts: `Restorer.one_word`) now counts only
+    where the article prints the two words side by side (`QueryBuilder._run_across`)."""
+    service = small_service(tmp_path, [
+        {"id": "drugs", "title": "Bắt hai người", "lead": "Hai người ở Đà Nẵng mua ma túy với số lượng lớn."},
+        {"id": "rain", "title": "Thời tiết", "lead": "Chiều nay Đà Nẵng mưa lớn, nhiều tuyến phố ngập."},
+        *({"id": f"day{n}", "title": f"Tin ngày {n}", "lead": f"Du khách đến Đà Nẵng ngày {n}. Miền núi có mưa lớn."}
+          for n in range(22)),
+    ])
+    for query in ("Đà Nẵng mưa lớn", "da nang mua lon"):
+        found = ids(service.search(query, per_page=30))
+        assert found[0] == "rain" and found[-1] == "drugs", query
+
+
 def test_a_pair_whose_marks_almost_no_article_prints_is_taken_for_a_slip(tmp_path: Path) -> None:
     """`hầm chúa` for "hầm chứa" (a storage pit): the pair typed is printed by none of the
     articles holding the folded pair, so its marks are likelier a slip than what is meant, and

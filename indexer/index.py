@@ -287,10 +287,12 @@ def write_generation(
     limit_mb: float = BUILD_LIMIT_MB,
     progress: ProgressFn | None = None,
     strict: bool = False,
+    previous: dict[str, Any] | None = None,
 ) -> BuildReport:
     """A new generation of `articles` alone, swapped in when complete; the caller holds the
     build lock. From the inputs (`build_index`), or from an index's own stored articles
-    (`updates.delete_articles`, expunging)."""
+    (`updates.delete_articles`, expunging: `previous`, the meta of the generation it rewrites,
+    whose files' encodings and last full build it keeps, as `finish_generation` says)."""
     procs = procs or min(2, os.cpu_count() or 1)
     with generation_in_progress(root) as tmp:
         ix = whoosh.index.create_in(str(tmp), make_schema(), indexname=INDEX_NAME)
@@ -299,7 +301,7 @@ def write_generation(
         if strict and added and report.rejected:
             raise BuildFailed(f"--strict: {report.rejected} input(s) rejected")
         require_articles(added, report)
-        return finish_generation(root, tmp, ix, readings, catalog, report, started, added)
+        return finish_generation(root, tmp, ix, readings, catalog, report, started, added, previous)
 
 
 def require_articles(added: int, report: IngestReport) -> None:

@@ -198,7 +198,7 @@ def delete_articles(
                 gone = set(deleted)
                 kept = (Article.from_dict(doc["article"]) for doc in searcher.reader().all_stored_fields())
                 articles = (article for article in kept if article.id not in gone)
-                build = write_generation(root, articles, IngestReport(), started, progress=progress)
+                build = write_generation(root, articles, IngestReport(), started, progress=progress, previous=served[1])
             else:
                 build = _mark_deleted(root, served, doomed, started)
     return DeleteReport(deleted, missing, expunge, build.documents, build.seconds, build.generation)

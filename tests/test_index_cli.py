@@ -29,7 +29,7 @@ from indexer.parameters import SORTS
 from indexer.schema import INDEX_NAME, PARTS
 from indexer.search import FIELD_CHOICES, SearchService
 from indexer.updates import delete_articles, update_index
-from tests.conftest import REPO, SEED_ID, SEEDS, synthetic_corpus, write_generated
+from tests.conftest import GENERATED, REPO, SEED_ID, SEEDS, synthetic_corpus, write_generated
 
 
 def run_cli(
@@ -206,6 +206,10 @@ def test_stats_after_an_update_or_a_deletion_keeps_the_encodings_and_names_the_f
     assert changed["full_build_at"] == built["built_at"]
     assert changed["encodings"] == {k: v + (k == "utf-8") for k, v in built["encodings"].items()}  # + the update's
     assert f"(the last full build {built['built_at']})" in run_cli("stats", index=index).stdout
+    # an expunge rewrites the index from its own articles: the files and the full build are the same
+    run_cli("delete", "--quiet", "--expunge", GENERATED[0]["id"], index=index)
+    expunged = json.loads(run_cli("stats", "--json", index=index).stdout)
+    assert expunged["full_build_at"] == built["built_at"] and expunged["encodings"] == changed["encodings"]
 
 
 def test_stats_says_when_an_index_has_no_mapped_models(tmp_path: Path) -> None:

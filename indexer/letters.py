@@ -274,6 +274,47 @@ def _opening(folded: Sequence[str]) -> int:
     return k if greets else 0
 
 
+# In a question, the asker's own "tôi" and the particle "ạ" say who asks and how politely, never
+# what about: "Chồng tôi lỡ …, vợ chồng tôi nên giải quyết thế nào?" ranked first a singer's
+# interview on the pairs "chồng tôi" and "tôi nên". Not searched for (`askers_words`), as a
+# letter's formulas are not: "ạ" anywhere, "tôi" where it is the asker: opening the question
+# or a clause ("Tôi 52 tuổi, …"), or after a word of their family or home (`ASKERS_KIN`: "con
+# tôi", "chồng tôi"). Elsewhere it may be what is asked about ("Nhân vật tôi có thói quen gì?",
+# a novel's narrator: vinewsqa 1st -> 8th with every "tôi"). Spelled with those marks only
+# (typed, or keyed with the input method off): typed plain, "toi" may be "tới", "tối" or
+# "tội", and "a" anything. Stop 76 (bug hunt 94): natural-50k accented 0.607 -> 0.622, legal
+# 0.816 -> 0.818 (bench/journal/relevance.md).
+ASKERS_WORDS = frozenset(["tôi", "ạ"])
+ASKERS_KIN = frozenset([
+    "con", "chồng", "vợ", "bố", "mẹ", "ba", "má", "cha", "ông", "bà", "anh", "chị", "em", "cháu", "nhà", "đình",
+    "cô", "chú", "bác", "cậu", "dì", "mợ", "thím", "bạn", "sếp", "trai", "gái",
+])
+_CLAUSE_ENDS = frozenset(",.;:?!")
+
+
+def askers_words(
+    spelled: Sequence[str | None], typed: Sequence[str], before: Sequence[str], asking: Collection[int]
+) -> set[int]:
+    """Positions of a question's words that are the asker's own (`ASKERS_WORDS`): `spelled`,
+    each word's marks as typed or decoded (None where it was given none); `typed`, each word
+    as typed, lowercase; `before`, the text before each word (the query's start for the first).
+    Not inside quotation marks (a headline quoting someone, "'Vợ chồng tôi …' là gì?"), and
+    none unless two words are left that neither these nor the question words (`asking`) are:
+    `Tôi là ai?` is about "tôi"."""
+    quoted = quoted_words(before)
+    found = set()
+    for i, s in enumerate(spelled):
+        word = canonical_syllable(s) if s else None
+        if word not in ASKERS_WORDS or i in quoted or i in asking:
+            continue
+        if word == "tôi" and i and not _CLAUSE_ENDS & set(before[i]):
+            previous = canonical_syllable(spelled[i - 1] or typed[i - 1])
+            if previous not in ASKERS_KIN:
+                continue
+        found.add(i)
+    return found if len(spelled) - len(found | set(asking)) >= 2 else set()
+
+
 def introductions(folded: Sequence[str], breaks: Collection[int] = ()) -> set[int]:
     """Positions of the sentences (split at `breaks`, as for `framing_positions`) in which the
     writer says who they are (`_introduces`). Call it on a letter only: in news, "tôi là …" is

@@ -18,6 +18,7 @@ from indexer.letters import (
     FRAMING_FROM_WORDS,
     addressed_positions,
     asked_words,
+    askers_words,
     clause_breaks,
     framing_positions,
     hurried_breaks,
@@ -121,6 +122,9 @@ def interpret(
         mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]
         asking = question_positions(asked) - framing - asides if asks else set()
+        if asks:  # the asker's "tôi" and "ạ": who asks, and how politely
+            before = [text[: tokens[0].start], *(text[a.end : b.start] for a, b in pairwise(tokens))]
+            framing |= askers_words([m.exact for m in understood], [t.exact for t in tokens], before, asking) - asides
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
                 meanings[id(tok)] = replace(meaning, framing=True)

@@ -1922,6 +1922,36 @@ def test_a_letters_writer_saying_who_they_are_is_an_aside() -> None:
     assert asides("Tôi là f0. Cách ly mấy ngày?") == []  # no letter: its first sentence is the question's
 
 
+def test_a_questions_own_toi_and_a_say_who_asks_and_are_not_searched_for() -> None:
+    """In a question, the asker's "tôi" (opening a clause, or after a word of their family) and
+    the particle "ạ" are not searched for (`letters.askers_words`, `Meaning.framing`): "Chồng
+    tôi …, vợ chồng tôi nên giải quyết thế nào?" ranked a singer's interview first on its pairs
+    "chồng tôi" and "tôi nên". Not "Nhân vật tôi" (a narrator, what is asked about), not outside
+    a question, not in quotation marks, not typed plain ("toi" may be "tới", "tối"), and not
+    where it would leave fewer than two words to search for."""
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+
+    def framed(text: str) -> list[str]:
+        parsed = parse_query(text)
+        meanings = interpret(parsed, parsed.text, None, None)
+        return [parsed.text[t.start : t.end] for t in parsed.positive_tokens if meanings[id(t)].framing]
+
+    assert framed("Chồng tôi lỡ dính díu, vợ chồng tôi nên giải quyết thế nào ạ?") == ["tôi", "tôi", "ạ"]
+    assert framed("Tôi 52 tuổi, bụng hay chướng, có phải ung thư không ạ?") == ["Tôi", "ạ"]
+    assert framed("Chưa đủ 18 tuổi, tôi có được đứng tên sổ đỏ?") == ["tôi"]  # opening a clause
+    assert framed("Nhân vật tôi có thói quen gì?") == []  # the narrator of a novel
+    assert framed("Vợ chồng tôi yêu nhau") == []  # no question
+    assert framed("'Vợ chồng tôi yêu nhau' là bài hát nào?") == []  # someone quoted
+    assert framed("chong toi nen giai quyet the nao?") == []  # typed plain
+    assert framed("Tôi là ai?") == []  # only question words would be left
+    from indexer.letters import askers_words
+
+    assert askers_words(["tôi", None, "bác", "ạ"], ["tôi", "la", "bác", "ạ"], ["", " ", " ", " "], {1}) == set()
+    five = ["tôi", "la", "bác", "sĩ", "ạ"]
+    assert askers_words(["tôi", None, "bác", "sĩ", "ạ"], five, [""] + [" "] * 4, {1}) == {0, 4}
+
+
 def test_a_letters_sentence_where_the_writer_tells_of_themselves_in_common_words_is_an_aside() -> None:
     """In a letter, a sentence with the writer among its first two words whose words are, on
     average, commoner than the letter's most telling sentence's is an aside (`writers_talk`):

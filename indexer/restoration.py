@@ -85,7 +85,8 @@ MISFIT_MARGIN = 12.0
 # this often, and the second follows the first this many times likelier than it stands anywhere:
 # in news-50k "học sinh" (1,597 times, 108×), "tự tử" (191, 42×), "mưa lớn" (174, 127×); not
 # "sinh tự" (25, 2.6×), "nẵng mưa" (0), "tự sản" (7, 1.0×), nor "tự vẫn" (35, 5.8×). At 10 and
-# 4× the typo forms lost two queries; at 5 and 2×, five (stop 76, bench/journal/relevance.md).
+# 4×, keywords-50k lost two queries (one typo, one plain), at 5 and 2× five, at 20 and 10× one
+# (`QueryBuilder._run_across`; stop 76, bench/journal/relevance.md).
 WORD_PAIR_LEAST = 20
 WORD_PAIR_LIFT = 10.0
 WORD_READINGS = 6  # a folded syllable's likeliest readings tried for `one_word_folded`

@@ -124,16 +124,17 @@ def without_pairs_printed_otherwise(
     words are as meant, and where they do not stand side by side, the pair is met by chance."""
     scores = scores.copy()
     for pair, held, scored, chance in zip(pairs, printed, pair_scores, across, strict=True):
-        if scored is None:
-            continue
-        if chance:
-            scores[docs] -= np.where(held, 0, scored[docs])
-            continue
-        holding = _evenly(np.flatnonzero(scored > 0), SHARE_SAMPLE)
-        as_typed = np.count_nonzero(printed_phrase(*pair, holding)) if len(holding) else 0
-        if as_typed and as_typed >= PRINTED_AS_TYPED_SHARE * len(holding):
+        if scored is not None and (chance or _printed_as_typed_enough(pair, scored, printed_phrase)):
             scores[docs] -= np.where(held, 0, scored[docs])
     return scores
+
+
+def _printed_as_typed_enough(pair: PrintedRun, scored: np.ndarray, printed_phrase: Callable[..., Any]) -> bool:
+    """Whether PRINTED_AS_TYPED_SHARE of the articles holding `pair` folded (`scored` > 0, read
+    SHARE_SAMPLE of them) print it as typed: its marks are then meant, not a slip."""
+    holding = _evenly(np.flatnonzero(scored > 0), SHARE_SAMPLE)
+    as_typed = np.count_nonzero(printed_phrase(*pair, holding)) if len(holding) else 0
+    return bool(as_typed) and as_typed >= PRINTED_AS_TYPED_SHARE * len(holding)
 
 
 def _evenly(docs: np.ndarray, most: int) -> np.ndarray:

@@ -280,10 +280,11 @@ def _opening(folded: Sequence[str]) -> int:
 # letter's formulas are not: "ạ" anywhere, "tôi" where it is the asker: opening the question
 # or a clause ("Tôi 52 tuổi, …"), or after a word of their family or home (`ASKERS_KIN`: "con
 # tôi", "chồng tôi"). Elsewhere it may be what is asked about ("Nhân vật tôi có thói quen gì?",
-# a novel's narrator: vinewsqa 1st -> 8th with every "tôi"). Spelled with those marks only
-# (typed, or keyed with the input method off): typed plain, "toi" may be "tới", "tối" or
-# "tội", and "a" anything. Stop 76 (bug hunt 94): natural-50k accented 0.607 -> 0.622, legal
-# 0.816 -> 0.818 (bench/journal/relevance.md).
+# a novel's narrator: vinewsqa 1st -> 8th with every "tôi"). Spelled with those marks, typed or
+# keyed with the input method off, or, in a question typed without any, as the restoration
+# model reads it: plain, "toi" may be "tới", "tối" or "tội", and "a" anything. Stop 76 (bug
+# hunt 94): natural-50k accented 0.607 -> 0.622, legal 0.816 -> 0.818; stop 77, plain: 0.594
+# -> 0.608 (bench/journal/relevance.md).
 ASKERS_WORDS = frozenset(["tôi", "ạ"])
 ASKERS_KIN = frozenset([
     "con", "chồng", "vợ", "bố", "mẹ", "ba", "má", "cha", "ông", "bà", "anh", "chị", "em", "cháu", "nhà", "đình",

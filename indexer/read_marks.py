@@ -122,27 +122,35 @@ def misfit_marks(
 TITLES = frozenset(["ông", "bà", "anh", "chị", "em", "cô", "chú", "bác", "cụ", "bé", "cháu"])
 
 
-def restored_marks(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: Restores) -> dict[int, Meaning]:
-    """For a query of RESTORE_FROM_WORDS+ words typed without a single mark: the words taken
-    as typed, with the exact form the restoration model reads for them ("benh nhan" → "bệnh
-    nhân"), so articles that print them so are preferred as they would be had the marks been
-    typed. Before ranking there are no hits to lend context, so short queries, where the
-    model is less sure, are left alone (keywords plain −0.002 with them); on long ones it
-    reads 96% of vinewsqa's syllables right (headlines plain 0.942 → 0.944, vinewsqa plain
-    0.795 → 0.799). The question words of a question are left unmarked: the model reads
-    "tình trạng nao" as "não" (brain) as readily as "nào", and they weigh little anyway
-    (vinewsqa plain 0.7985 → 0.7993); so is a name after a title word (`TITLES`). A
-    restoration costs ~6 ms (p95 ~15 ms) for a 12-word question."""
+def query_reading(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: Restores) -> list[str] | None:
+    """The restoration model's reading of a query of RESTORE_FROM_WORDS+ words typed without a
+    single mark, a syllable for each positive word (keys typed with the input method off read as
+    decoded, in the marks their keys typed); None for any other query, or where the model offers
+    none. Read once: `restored_marks` and a question's own words (`meanings._askers_own`) use it."""
     tokens = parsed.positive_tokens
     if len(tokens) < RESTORE_FROM_WORDS or any(has_marks(t.exact) for t in tokens):
-        return {}
-    understood = [meanings[id(t)] for t in tokens]
-    keyed = any(m.keyed for m in understood)
-    # read around words keyed with the input method off as decoded, in the marks their keys typed
+        return None
+    understood = [meanings[id(t)] for t in tokens]  # `interpret` gave every positive word one
     words = [m.forms[0][0] if m.keyed else t.folded for t, m in zip(tokens, understood, strict=True)]
     reading = restorer.restore(words, given=[m.exact if m.keyed else None for m in understood])
-    if reading is None or len(reading) != len(tokens):
-        return {}
+    return reading if reading is not None and len(reading) == len(tokens) else None
+
+
+def restored_marks(
+    parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: Restores, reading: Sequence[str]
+) -> dict[int, Meaning]:
+    """For a query of RESTORE_FROM_WORDS+ words typed without a single mark: the words taken
+    as typed, with the exact form the restoration model reads for them (`reading`, from
+    `query_reading`: "benh nhan" → "bệnh nhân"), so articles that print them so are preferred as
+    they would be had the marks been typed. Before ranking there are no hits to lend context, so
+    short queries, where the model is less sure, are left alone (keywords plain −0.002 with
+    them); on long ones it reads 96% of vinewsqa's syllables right (headlines plain 0.942 →
+    0.944, vinewsqa plain 0.795 → 0.799). The question words of a question are left unmarked:
+    the model reads "tình trạng nao" as "não" (brain) as readily as "nào", and they weigh little
+    anyway (vinewsqa plain 0.7985 → 0.7993); so is a name after a title word (`TITLES`). A
+    restoration costs ~6 ms (p95 ~15 ms) for a 12-word question."""
+    tokens = parsed.positive_tokens
+    keyed = any(meanings[id(t)].keyed for t in tokens)
     out: dict[int, Meaning] = {}
     for i, (tok, word) in enumerate(zip(tokens, reading, strict=True)):
         meaning = meanings[id(tok)]  # `interpret` gave every positive word one

@@ -795,16 +795,20 @@ def test_a_word_typed_without_keys_among_keyed_ones_keeps_no_guessed_marks() -> 
     """With the input method off a word carries the keys of its marks: one typed without any
     has none ("trer bij ho": a cough, not the model's "hổ"), unless the model finds marks far
     likelier between its neighbours (`keeps_read_marks`: a key dropped, "ban vangf" → "bán")."""
-    from indexer.read_marks import restored_marks
+    from indexer.read_marks import query_reading, restored_marks
+
+    def restored_marks_of(parsed: ParsedQuery, meanings: dict[int, Meaning]) -> dict[int, Meaning]:
+        reading = query_reading(parsed, meanings, restorer)
+        assert reading is not None
+        return restored_marks(parsed, meanings, restorer, reading)
 
     restorer = _StubRestorer({"ho": "hổ", "ban": "bán"}, {"hổ": 0.02, "ho": 0.01, "bán": 0.5, "ban": 0.001})
     parsed = parse_query("trer bij ho keso daif ban vangf")
-    meanings = _keyed_meanings(parsed, _KEYED)
-    restored = restored_marks(parsed, meanings, restorer)
+    restored = restored_marks_of(parsed, _keyed_meanings(parsed, _KEYED))
     assert {t.folded: restored[id(t)].exact for t in parsed.positive_tokens if id(t) in restored} == {"ban": "bán"}
     # the same words typed plain, no key anywhere: the model's reading is all there is
     plain = parse_query("tre bi ho keo dai ban vang")
-    restored = restored_marks(plain, _keyed_meanings(plain, {}), restorer)
+    restored = restored_marks_of(plain, _keyed_meanings(plain, {}))
     assert {t.folded: restored[id(t)].exact for t in plain.positive_tokens if id(t) in restored} == {
         "ho": "hổ", "ban": "bán"}
 
@@ -1943,13 +1947,34 @@ def test_a_questions_own_toi_and_a_say_who_asks_and_are_not_searched_for() -> No
     assert framed("Nhân vật tôi có thói quen gì?") == []  # the narrator of a novel
     assert framed("Vợ chồng tôi yêu nhau") == []  # no question
     assert framed("'Vợ chồng tôi yêu nhau' là bài hát nào?") == []  # someone quoted
-    assert framed("chong toi nen giai quyet the nao?") == []  # typed plain
+    assert framed("chong toi nen giai quyet the nao?") == []  # typed plain, with no model to read it
     assert framed("Tôi là ai?") == []  # only question words would be left
     from indexer.letters import askers_words
 
     assert askers_words(["tôi", None, "bác", "ạ"], ["tôi", "la", "bác", "ạ"], ["", " ", " ", " "], {1}) == set()
     five = ["tôi", "la", "bác", "sĩ", "ạ"]
     assert askers_words(["tôi", None, "bác", "sĩ", "ạ"], five, [""] + [" "] * 4, {1}) == {0, 4}
+
+
+def test_a_plain_questions_own_toi_and_a_are_the_asker_where_the_restoration_model_reads_them_so() -> None:
+    """Typed without a single mark, a question's "toi" and "a" are the asker's where the model
+    reads them "tôi" and "ạ" (`meanings._askers_own`): natural-50k plain 0.594 -> 0.608. Where
+    it reads another word ("toi nay": "tối nay", tonight), they are searched for; and the
+    question is read once, for these and for its other words' marks (`query_reading`)."""
+    from indexer.meanings import interpret
+    from indexer.query import parse_query
+
+    def framed(text: str, marks: dict[str, str]) -> tuple[list[str], int]:
+        restorer = _StubRestorer(marks)
+        parsed = parse_query(text)
+        meanings = interpret(parsed, parsed.text, None, None, restorer)
+        return [parsed.text[t.start : t.end] for t in parsed.positive_tokens if meanings[id(t)].framing], restorer.calls
+
+    asker = {"toi": "tôi", "a": "ạ", "chong": "chồng", "nen": "nên"}
+    assert framed("chong toi nen giai quyet the nao a?", asker) == (["toi", "a"], 1)
+    assert framed("toi nay co mua khong a?", {**asker, "toi": "tối"}) == (["a"], 1)  # tonight, not the asker
+    assert framed("vo chong toi yeu nhau lam", asker) == ([], 1)  # no question
+    assert framed("chong toi nen giai quyet", asker) == ([], 0)  # short: the model is not asked
 
 
 def test_a_letters_sentence_where_the_writer_tells_of_themselves_in_common_words_is_an_aside() -> None:

@@ -1977,6 +1977,36 @@ def test_a_plain_questions_own_toi_and_a_are_the_asker_where_the_restoration_mod
     assert framed("chong toi nen giai quyet", asker) == ([], 0)  # short: the model is not asked
 
 
+def test_an_a_typed_plain_closing_a_question_is_the_particle_unless_the_archive_prints_it_after_that_word() -> None:
+    """Typed plain, the "a" that closes a question ("… co sao khong a?") is the particle "ạ",
+    not searched for (`letters.closing_particles`): the restoration model reads it "A" or "Á".
+    Not where the archive prints the word before it followed by an "a" in PARTICLE_SHARE of its
+    articles or more ("vitamin A"), not typed as a capital ("bảng A"), not mid-sentence."""
+    from indexer.letters import closing_particles
+    from indexer.meanings import interpret
+    from indexer.support import DictSupport
+
+    support = DictSupport(
+        {"be": 400, "nha": 900, "em": 900, "bi": 2000, "sot": 300, "co": 3000, "sao": 800, "khong": 3000,
+         "a": 3000, "thieu": 200, "vitamin": 100, "bang": 500},
+        {("khong", "a"): 2, ("vitamin", "a"): 25, ("bang", "a"): 1},
+    )
+
+    def framed(text: str) -> list[str]:
+        parsed = parse_query(text)
+        meanings = interpret(parsed, parsed.text, support, None)
+        return [parsed.text[t.start : t.end] for t in parsed.positive_tokens if meanings[id(t)].framing]
+
+    assert framed("be nha em bi sot co sao khong a?") == ["a"]
+    assert framed("be nha em bi sot, co sao khong a? em cam on") == ["a", "em", "cam", "on"]  # and the thanks
+    assert framed("be nha em bi thieu vitamin a?") == []  # 25% of "vitamin"'s articles: a letter
+    assert framed("be nha em bi sot co sao khong A?") == []  # typed as a capital
+    assert framed("be nha em bi sot a co sao khong?") == []  # not closing it
+    assert closing_particles(["bi", "sot", "a"], [" ", " ", "?"], lambda i: 0.004) == {2}
+    assert closing_particles(["bi", "sot", "a"], [" ", " ", "?"], lambda i: 0.005) == set()
+    assert closing_particles(["a"], ["?"], lambda i: 0.0) == set()  # nothing before it
+
+
 def test_a_letters_sentence_where_the_writer_tells_of_themselves_in_common_words_is_an_aside() -> None:
     """In a letter, a sentence with the writer among its first two words whose words are, on
     average, commoner than the letter's most telling sentence's is an aside (`writers_talk`):

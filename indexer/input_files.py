@@ -101,7 +101,7 @@ def expected_articles(paths: Sequence[str | Path]) -> int:
 
 
 GZIP_MAGIC = b"\x1f\x8b"
-NOT_AN_INPUT = "not an input: name pages *.txt, JSON Lines *.jsonl or *.jsonl.gz"
+NOT_AN_INPUT = "not an input: name pages *.txt, JSON Lines *.jsonl or *.ndjson (either may be gzipped: *.jsonl.gz)"
 
 
 def iter_articles(paths: Sequence[str | Path], report: IngestReport) -> Iterator[Article]:

@@ -476,7 +476,7 @@ def test_a_file_named_on_its_own_that_is_no_input_is_rejected_by_name(tmp_path: 
     (tmp_path / "news.json").write_text(_jsonl([_record(0)]), encoding="utf-8")
     articles, report = ingest([tmp_path / "news.json"])
     assert articles == [] and [str(r) for r in report.rejections] == [
-        "news.json: not an input: name pages *.txt, JSON Lines *.jsonl or *.jsonl.gz"]
+        "news.json: not an input: name pages *.txt, JSON Lines *.jsonl or *.ndjson (either may be gzipped: *.jsonl.gz)"]
     articles, report = ingest([tmp_path])
     assert report.rejections == [] and report.skipped_extensions == Counter({".json": 1})
 

@@ -161,16 +161,18 @@ def _askers_own(
     without a single mark, as the restoration model reads them (`reading`: "con toi" is "con
     tôi", "toi nay" is "tối nay"); an "a" typed plain that closes the question is "ạ" where the
     index seldom prints the word before it with an "a" (`letters.closing_particles`). Typed
-    plain, the asker's words had cost what they cost with marks before stop 76: natural-50k
-    plain 0.594 -> 0.613, legal plain 1 up, nothing down (bench/journal/relevance.md, stop 77)."""
+    plain, they were searched for until stop 77: natural-50k plain 0.594 -> 0.613, legal plain
+    1 up, nothing down (bench/journal/relevance.md)."""
     tokens = parsed.positive_tokens
+    if not tokens:
+        return {}
     understood = [meanings[id(t)] for t in tokens]
     spelled = [m.exact for m in understood]
     if reading is not None:
         spelled = [s or (r if not m.changed and fold(r) == t.folded else None)
                    for s, r, t, m in zip(spelled, reading, tokens, understood, strict=True)]
-    before = [text[: tokens[0].start], *(text[a.end : b.start] for a, b in pairwise(tokens))] if tokens else []
-    if support is not None and tokens:
+    before = [text[: tokens[0].start], *(text[a.end : b.start] for a, b in pairwise(tokens))]
+    if support is not None:
         after = [*before[1:], text[tokens[-1].end :]]
         folded = [t.folded for t in tokens]
 

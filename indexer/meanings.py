@@ -162,29 +162,35 @@ def _askers_own(
     tôi", "toi nay" is "tối nay"); an "a" typed plain that closes the question is "ạ" where the
     index seldom prints the word before it with an "a" (`letters.closing_particles`). Typed
     plain, they were searched for until stop 77: natural-50k plain 0.594 -> 0.613, legal plain
-    1 up, nothing down (bench/journal/relevance.md)."""
-    tokens = parsed.positive_tokens
-    if not tokens:
-        return {}
-    understood = [meanings[id(t)] for t in tokens]
-    spelled = [m.exact for m in understood]
-    if reading is not None:
-        spelled = [s or (r if not m.changed and fold(r) == t.folded else None)
-                   for s, r, t, m in zip(spelled, reading, tokens, understood, strict=True)]
-    before = [text[: tokens[0].start], *(text[a.end : b.start] for a, b in pairwise(tokens))]
-    if support is not None:
-        after = [*before[1:], text[tokens[-1].end :]]
-        folded = [t.folded for t in tokens]
+    1 up, nothing down (bench/journal/relevance.md). Clause by clause, as typed words, not a
+    quoted phrase's: each keeps two words (`title:Tôi …` would have kept none, and matched
+    nothing)."""
+    read = dict(zip(map(id, parsed.positive_tokens), reading, strict=True)) if reading is not None else {}
+    own: dict[int, Meaning] = {}
+    for clause in parsed.clauses:
+        tokens = [t for t in clause.tokens if not t.alias]
+        if clause.negated or clause.phrase or not tokens:
+            continue
+        understood = [meanings[id(t)] for t in tokens]
+        spelled = [m.exact or (r if (r := read.get(id(t))) and not m.changed and fold(r) == t.folded else None)
+                   for t, m in zip(tokens, understood, strict=True)]
+        before = [text[: tokens[0].start], *(text[a.end : b.start] for a, b in pairwise(tokens))]
+        if support is not None:
+            after = [*before[1:], text[tokens[-1].end :]]
+            for i in closing_particles([text[t.start : t.end] for t in tokens], after,
+                                       _share_followed_by_a(support, [t.folded for t in tokens])):
+                spelled[i] = "ạ"
+        asking = {i for i, m in enumerate(understood) if m.asking}
+        kept_apart = {i for i, m in enumerate(understood) if m.aside or m.framing}
+        found = askers_words(spelled, [t.exact for t in tokens], before, asking) - kept_apart
+        own.update((id(tokens[i]), replace(understood[i], framing=True)) for i in found)
+    return own
 
-        def share_before(i: int) -> float:
-            return support.pair_df(folded[i - 1], "a") / max(support.df(folded[i - 1]), 1)
 
-        for i in closing_particles([text[t.start : t.end] for t in tokens], after, share_before):
-            spelled[i] = "ạ"
-    asking = {i for i, m in enumerate(understood) if m.asking}
-    kept_apart = {i for i, m in enumerate(understood) if m.aside or m.framing}
-    own = askers_words(spelled, [t.exact for t in tokens], before, asking) - kept_apart
-    return {id(tokens[i]): replace(understood[i], framing=True) for i in own}
+def _share_followed_by_a(support: Support, folded: Sequence[str]) -> Callable[[int], float]:
+    """For word i, the share of the articles holding word i - 1 that print it followed by an
+    "a" in any marks (`letters.closing_particles`)."""
+    return lambda i: support.pair_df(folded[i - 1], "a") / max(support.df(folded[i - 1]), 1)
 
 
 def _with_slips(

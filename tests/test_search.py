@@ -589,6 +589,20 @@ def test_any_text_is_a_valid_query(service: SearchService, text: str) -> None:
         assert "<" not in TAG.sub("", hit["snippet"])
 
 
+_ASKING = st.lists(st.sampled_from(
+    ["tôi", "toi", "Tôi", "ạ", "a", "A", "con", "chồng", "bị", "sốt", "có", "sao", "không", "khong", "gì", "?", ",",
+     "title:", "lead:", '"', "-", "OR", "(", ")"]), max_size=14).map(" ".join)
+
+
+@given(_ASKING)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_question_of_the_askers_words_and_syntax_is_a_valid_query(service: SearchService, text: str) -> None:
+    """The asker's own words are framing (`meanings._askers_own`), never every word of a field,
+    a quoted phrase or an OR's side: `title:Tôi bị sốt có sao không ạ?` left its field clause
+    nothing to match and raised."""
+    service.search(text)
+
+
 def test_a_misspelled_word_matches_its_likely_spelling(service: SearchService) -> None:
     # "nghiepp" is in no article: it matches "nghiệp", and every other word is still required
     result = service.search("khoi doanh nghiepp")
@@ -2002,6 +2016,8 @@ def test_an_a_typed_plain_closing_a_question_is_the_particle_unless_the_archive_
     assert framed("be nha em bi thieu vitamin a?") == []  # 25% of "vitamin"'s articles: a letter
     assert framed("be nha em bi sot co sao khong A?") == []  # typed as a capital
     assert framed("be nha em bi sot a co sao khong?") == []  # not closing it
+    # clause by clause: a field's own word is no asker's, and the field keeps a word to match
+    assert framed("title:Tôi bị sốt có sao không ạ?") == ["ạ"]
     assert closing_particles(["bi", "sot", "a"], [" ", " ", "?"], lambda i: 0.004) == {2}
     assert closing_particles(["bi", "sot", "a"], [" ", " ", "?"], lambda i: 0.005) == set()
     assert closing_particles(["a"], ["?"], lambda i: 0.0) == set()  # nothing before it

@@ -402,11 +402,12 @@ class SearchService:
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher), gen.forward.printed_phrase if gen.forward else None)
         typo_index = gen.model("typo_index")
+        # asked once: while the models warm up, a second ask may find the restorer loaded, and
+        # the query would be read without it and built with it
+        restorer = gen.model("restorer")
         parsed = unquote_found_nowhere(split_glued(parsed, support, typo_index), support)
-        meanings = interpret(
-            parsed, parsed.text, support, typo_index, gen.model("restorer"), self.abbreviations.listed
-        )
-        built = QueryBuilder(parsed, self.abbreviations, meanings, support.df, gen.model("restorer"))
+        meanings = interpret(parsed, parsed.text, support, typo_index, restorer, self.abbreviations.listed)
+        built = QueryBuilder(parsed, self.abbreviations, meanings, support.df, restorer)
         return parsed, built, meanings, support
 
     def health(self) -> dict[str, Any]:

@@ -81,8 +81,8 @@ SHARE_SAMPLE = 200  # holders of a folded pair read for that share, at most, eve
 NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed, adds this × the best score
 
 DocFrequency = Callable[[str], int]
-# Adjacent query words (two; up to four for a pair across two words), each in the folded forms it
-# is read in full, and the spellings its marks ask for (None: typed bare, any):
+# Adjacent query words (two; four for a pair across two words, `_across`), each in the folded
+# forms it is read in full, and the spellings its marks ask for (None: typed bare, any):
 # `QueryBuilder.printed_runs`
 PrintedRun = tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...] | None, ...]]
 
@@ -113,20 +113,25 @@ def without_pairs_printed_otherwise(
     pairs: Sequence[PrintedRun],
     pair_scores: Sequence[np.ndarray | None],
     printed_phrase: Callable[..., Any],
-    across: Sequence[bool],
 ) -> np.ndarray:
     """`scores` (a copy) less, at each of `docs` that holds a pair of `pairs` folded but does not
     print it as typed (`printed`: `pairs_printed`), what that folded pair scored there
     (`pair_scores`, each over every article; None: not scored in full). A pair that under
     PRINTED_AS_TYPED_SHARE of the articles holding it print as typed (SHARE_SAMPLE of them
     read) takes nothing back: its marks are likelier a slip than what is meant. Not so a pair
-    `across` two words, each a word with its other neighbour (`QueryBuilder.printed_runs`): its
-    words are as meant, and where they do not stand side by side, the pair is met by chance."""
+    across two words (`_across`), each a word with its other neighbour: its words are as meant,
+    and where they do not stand side by side, the pair is met by chance."""
     scores = scores.copy()
-    for pair, held, scored, chance in zip(pairs, printed, pair_scores, across, strict=True):
-        if scored is not None and (chance or _printed_as_typed_enough(pair, scored, printed_phrase)):
+    for pair, held, scored in zip(pairs, printed, pair_scores, strict=True):
+        if scored is not None and (_across(pair) or _printed_as_typed_enough(pair, scored, printed_phrase)):
             scores[docs] -= np.where(held, 0, scored[docs])
     return scores
+
+
+def _across(run: PrintedRun) -> bool:
+    """Whether `run` is a pair across two words, checked as the run of both
+    (`QueryBuilder._run_across`), not a pair of two words given marks."""
+    return len(run[0]) > 2
 
 
 def _printed_as_typed_enough(pair: PrintedRun, scored: np.ndarray, printed_phrase: Callable[..., Any]) -> bool:

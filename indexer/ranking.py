@@ -164,7 +164,6 @@ class QueryBuilder:
         self.printed_runs: list[PrintedRun] = []
         # what each of `printed_runs` scores as a folded pair (None: a word read only as a guess)
         self.printed_run_boosts: list[Any | None] = []
-        self.across_words: list[bool] = []  # whether each of `printed_runs` is a pair across two words
         self.indexed_as: dict[str, str] = {}  # a part the re-rank reads -> the term it is of ("000" -> "4.000")
         # an abbreviation's other forms -> the words typed for it, keyed by a form's first word
         # ("bao" -> [(("bao", "hiem", "xa", "hoi"), ("bhxh",))]): the re-rank reads them as typed
@@ -247,7 +246,6 @@ class QueryBuilder:
         self.number_pairs = set()
         self.printed_runs = []
         self.printed_run_boosts = []
-        self.across_words = []
         self.highlight.held = set()  # the last query built decides (`attempts`)
         self.absent = []
         understood = {id(c): self._meanings(c) for c in self.parsed.clauses if not c.negated}
@@ -498,7 +496,6 @@ class QueryBuilder:
                 if run is not None or marked is not None:
                     self.printed_runs.append(run or marked)
                     self.printed_run_boosts.append(in_full)
-                    self.across_words.append(run is not None)
         return boosts
 
     def _run_across(self, tokens: Sequence[Syllable], meanings: Sequence[Meaning], i: int) -> PrintedRun | None:

@@ -463,7 +463,7 @@ class SearchService:
             pair_scores = [None if boost is None else executor.scored(boost, articles.searcher)
                            for boost in built.printed_run_boosts]
             scores = proximity.without_pairs_printed_otherwise(
-                scores, docs, printed, built.printed_runs, pair_scores, printed_phrase, built.across_words)
+                scores, docs, printed, built.printed_runs, pair_scores, printed_phrase)
         docnums = executor.top(mask, scores, sort, max(limit, proximity.RERANK_DEPTH))
         depth = proximity.RERANK_DEPTH
         rare = None

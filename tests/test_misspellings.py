@@ -24,7 +24,7 @@ from indexer.misspellings import (
 )
 from indexer.query import parse_query
 from indexer.support import DictSupport
-from indexer.typo_evidence import SHORT_QUERY, TAKEN_WEIGHT, chance_pairs
+from indexer.typo_evidence import SHORT_QUERY, SUGGESTED_WEIGHT, TAKEN_WEIGHT, chance_pairs
 from indexer.typos import TypoIndex
 
 
@@ -194,6 +194,28 @@ def test_a_pair_held_once_does_not_clear_a_word_of_a_short_query() -> None:
     assert slip_candidates(understand(long, support), support, index)[1] == []
     held_twice = DictSupport.from_texts([*texts, "Hát xong an khan cả giọng."])
     assert slip_candidates(understand(["an", "khan"], held_twice), held_twice, TypoIndex(held_twice.syllables))[1] == []
+
+
+def test_a_short_querys_word_held_by_its_neighbours_is_a_slip_where_a_candidate_reads_far_better() -> None:
+    """ "thanh tra toa dien" (toàn diện, its n lost): "toa dien" is printed in 18 articles of
+    news-50k, more than chance, so "toa" was no slip suspect and the article, which holds
+    neither "tra toa" nor "toa dien", was lost. "toàn" reads far better between "tra" and
+    "diện" (`typo_evidence.reads_better`): matched at a typo's weight, never shown in its place.
+    "rut sung de doa" keeps "súng": "rút súng" is held in 68 articles, however common "dùng để"."""
+    syllables = {"thanh": 30_000, "tra": 17_000, "toa": 5_000, "toan": 15_000, "dien": 24_000, "rut": 2_900,
+                 "sung": 5_000, "dung": 29_700, "de": 36_000, "doa": 2_500, "tran": 9_000}
+    pairs = {("thanh", "tra"): 1_238, ("toa", "dien"): 18, ("tra", "toan"): 40, ("toan", "dien"): 1_500,
+             ("rut", "sung"): 68, ("sung", "de"): 50, ("dung", "de"): 1_400, ("de", "doa"): 1_926}
+    support = DictSupport(syllables, pairs, documents=34_701)
+    index = TypoIndex(syllables)
+    assert pairs["toa", "dien"] > chance_pairs(support.documents)
+    assert slip_candidates(understand(["thanh", "tra", "toa", "dien"], support), support, index)[2] == ["toan"]
+    parsed = parse_query("thanh tra toa dien")
+    meaning = interpret(parsed, parsed.text, support, index)[id(parsed.positive_tokens[2])]
+    assert meaning.shown == "toa" and ("toan", SUGGESTED_WEIGHT) in meaning.forms
+    assert slip_candidates(understand(["rut", "sung", "de", "doa"], support), support, index)[1] == []
+    # typed as meant, the word is no suspect: nothing reads better than a pair this common
+    assert slip_candidates(understand(["thanh", "tra", "toan", "dien"], support), support, index)[2] == []
 
 
 def test_chance_meetings_grow_with_the_archive() -> None:

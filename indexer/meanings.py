@@ -73,6 +73,7 @@ def interpret(
     typo_index: TypoIndex | None,
     restorer: Restores | None = None,
     listed: Callable[[Syllable], bool] = lambda word: False,
+    matched: bool = True,
 ) -> dict[int, Meaning]:
     """Meanings of the positive query words, keyed by `id(token)`: keyboard-off input decoded
     where the index supports it (`indexer.keyboard.understand`), marks repaired, likely
@@ -81,7 +82,9 @@ def interpret(
     typed with marks the index never prints), and the
     marks of a long query typed without any (`restored_marks`, with `restorer`).
     A listed abbreviation (`listed`: "BCH", "tw") means what it says (`_abbreviations_as_typed`).
-    Without an index (`support` None) every word means what it says."""
+    Not `matched`: only what the words are read as is wanted, not every spelling they match
+    (search-as-you-type: `slip_candidates`' `read_otherwise`). Without an index (`support`
+    None) every word means what it says."""
     meanings: dict[int, Meaning] = {}
     folded = [t.folded for t in parsed.positive_tokens]
     # a word typed with marks no question word has ("ban đầu", "đau đầu": not "đâu") asks nothing
@@ -107,7 +110,7 @@ def interpret(
             understood = _as_quoted(tokens, text, support)
             slips = [[] for _ in tokens]
         else:
-            understood, slips = _understood_words(tokens, text, support, typo_index, restorer)
+            understood, slips = _understood_words(tokens, text, support, typo_index, restorer, matched)
             understood, slips = _abbreviations_as_typed(tokens, text, understood, slips, listed)
             if by_capitals:
                 slips = [[] if s and _typed_initialism(t, text, support) else names_only(t, s, text, restorer)
@@ -495,6 +498,7 @@ def _understood_words(
     support: Support,
     typo_index: TypoIndex | None,
     restorer: Restores | None = None,
+    matched: bool = True,
 ) -> tuple[list[Meaning], list[list[str]]]:
     """One run of typed words as understood (decoded; a mistyped word taken as a spelling or
     given candidates), and each word's slip candidates (`slip_candidates`), which `interpret`
@@ -504,7 +508,7 @@ def _understood_words(
     none: list[list[str]] = [[] for _ in tokens]
     keyed = KeyedSlips(understood, support)
     typos = typo_candidates(understood, support, typo_index, keyed=keyed) if typo_index is not None else none
-    slips = slip_candidates(understood, support, typo_index) if typo_index is not None else none
+    slips = slip_candidates(understood, support, typo_index, matched) if typo_index is not None else none
     chosen = [w.chosen.folded for w in understood.words]
     out: list[Meaning] = []
     for i, (tok, choice, candidates) in enumerate(zip(tokens, understood.words, typos, strict=True)):

@@ -192,7 +192,9 @@ def carried_marks(typed: str, candidate: str, whole: bool = False) -> str | None
 SLIP_PAIR_DOCS = 2
 
 
-def slip_candidates(understood: Understood, support: Support, index: TypoIndex) -> list[list[str]]:
+def slip_candidates(
+    understood: Understood, support: Support, index: TypoIndex, read_otherwise: bool = True
+) -> list[list[str]]:
     """Per word, folded spellings to match at a lower weight for a word the index KNOWS but a
     slip of the keys may have made (`_may_be_slip`): the candidates the index holds next to a
     neighbour ("cahn ta" → "canh": keywords/typo MRR@10 0.852 → 0.873 with the two-letter rule
@@ -208,7 +210,8 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex) 
     correction (`meanings.interpret`): marks printed nowhere are no name.
 
     In a short query, a word held next to a neighbour may be a slip too, of a candidate that
-    reads far better between them (`_may_read_otherwise`).
+    reads far better between them (`_may_read_otherwise`), where `read_otherwise`: such a
+    candidate is only matched, so search-as-you-type, which reads no match, does without it.
 
     In a long query (SHORT_QUERY words or more) a word's candidates hold the one that reads
     best between its neighbours (`_with_best_read`)."""
@@ -230,7 +233,7 @@ def slip_candidates(understood: Understood, support: Support, index: TypoIndex) 
             ]
         elif any(support.df(f) for f in word.folded_forms) and (
             (alone := _may_be_slip(understood, chosen, i, support, short_query))
-            or (short_query and _may_read_otherwise(understood, chosen, i))
+            or (short_query and read_otherwise and _may_read_otherwise(understood, chosen, i))
         ):
             need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
             marked = word.typed_with_marks

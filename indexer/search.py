@@ -369,7 +369,7 @@ class SearchService:
         typed = typed_text(prefix)
         if found or not 0 < len(typed.split()) <= SLIP_WORDS:
             return found
-        parsed, _, meanings, support = self._understood(parse_query(typed), gen)
+        parsed, _, meanings, support = self._understood(parse_query(typed), gen, matched=False)
         return complete_mended(gen.titles, typed, typos_read(parsed, meanings), gen.model("typo_index"), support.df,
                                limit)
 
@@ -392,13 +392,13 @@ class SearchService:
         return _as_read(built.highlight.highlighter(), parsed, meanings, gen.model("restorer"), results_page)
 
     def _understood(
-        self, parsed: ParsedQuery, gen: Generation
+        self, parsed: ParsedQuery, gen: Generation, matched: bool = True
     ) -> tuple[ParsedQuery, QueryBuilder, dict[int, Meaning], IndexSupport]:
         """The query as read against the index (words spaced otherwise than the archive prints
         them: `spacing.split_glued`; a quoted phrase that can match nowhere
         unquoted: `unquote_found_nowhere`), and the query builder for what the
         user meant (keyboard-off input decoded, typos), as `search` ranks it and `highlighter`
-        marks it."""
+        marks it; not `matched`, the words as read only (`meanings.interpret`)."""
         searcher = self._searcher(gen)
         support = IndexSupport(searcher, gen.executor(searcher), gen.forward.printed_phrase if gen.forward else None)
         typo_index = gen.model("typo_index")
@@ -406,7 +406,7 @@ class SearchService:
         # the query would be read without it and built with it
         restorer = gen.model("restorer")
         parsed = unquote_found_nowhere(split_glued(parsed, support, typo_index), support)
-        meanings = interpret(parsed, parsed.text, support, typo_index, restorer, self.abbreviations.listed)
+        meanings = interpret(parsed, parsed.text, support, typo_index, restorer, self.abbreviations.listed, matched)
         built = QueryBuilder(parsed, self.abbreviations, meanings, support.df, restorer)
         return parsed, built, meanings, support
 

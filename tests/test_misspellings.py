@@ -210,6 +210,8 @@ def test_a_short_querys_word_held_by_its_neighbours_is_a_slip_where_a_candidate_
     index = TypoIndex(syllables)
     assert pairs["toa", "dien"] > chance_pairs(support.documents)
     assert slip_candidates(understand(["thanh", "tra", "toa", "dien"], support), support, index)[2] == ["toan"]
+    # only matched, so not looked for where no match is read (search-as-you-type)
+    assert slip_candidates(understand(["thanh", "tra", "toa", "dien"], support), support, index, False)[2] == []
     parsed = parse_query("thanh tra toa dien")
     meaning = interpret(parsed, parsed.text, support, index)[id(parsed.positive_tokens[2])]
     assert meaning.shown == "toa" and ("toan", SUGGESTED_WEIGHT) in meaning.forms

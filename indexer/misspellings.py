@@ -27,7 +27,7 @@ from indexer.typo_evidence import (
     neighbour_pairs,
     pair_docs,
     ranked_in_context,
-    reads_better,
+    reading_better,
     taken_as,
 )
 from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex, distance
@@ -245,8 +245,9 @@ def slip_candidates(
                     if c not in word.folded_forms
                     and pair_docs(chosen, i, c, support.pair_df) >= need
                     and (not marked or printed_carried(word.raw, c, support))
-                    and (alone or reads_better(chosen, i, c, support.df, support.pair_df))
                 ]
+                if not alone:  # (`_may_read_otherwise`)
+                    held = reading_better(held, chosen, i, support.df, support.pair_df)
                 found += held[:CANDIDATES_PER_WORD] if short_query else _with_best_read(held, chosen, i, support)
         out.append(list(dict.fromkeys(found))[:CANDIDATES_PER_WORD])
     return out
@@ -383,7 +384,7 @@ def _may_read_otherwise(understood: Understood, chosen: Sequence[str], i: int) -
     """Whether word i of a short query, held next to a neighbour in more articles than chance
     explains (else `_may_be_slip`), may yet be a slip: taken as typed, not a code, with a
     neighbour. Its candidates are those that read far better between its neighbours
-    (`typo_evidence.reads_better`), matched at a typo's weight and never shown: a slip into
+    (`typo_evidence.reading_better`), matched at a typo's weight and never shown: a slip into
     another word ("thanh tra toa dien", "thi sinh dung ky thi") lost the article, which held
     neither pair. Stop 78, over news-50k, the keywords set and two sets nobody tuned on
     (`bench/make_queries.py --seed 20261208`, `--seed 20261209`), one typo: typed plain 0.683 ->

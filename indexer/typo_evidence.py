@@ -238,7 +238,7 @@ def slip_likelihood(typed: str, meant: str) -> float:
 
 
 # A word the index holds next to its neighbours may still be a slip where one of its candidates
-# reads far better between them (`reads_better`): by this much on the log scale of a bigram model,
+# reads far better between them (`reading_better`): by this much on the log scale of a bigram model,
 # after the slip's own cost (`slip_likelihood`). e^3 = 20: a word typed as meant is taken to be
 # twenty times likelier than a slip.
 SLIP_ODDS = 3.0
@@ -257,17 +257,23 @@ def reading(
     return read
 
 
-def reads_better(
-    words: Sequence[str], i: int, candidate: str, df: Callable[[str], int], pair_df: Callable[[str, str], int]
-) -> bool:
-    """Whether `candidate` reads better in the place of word i than any spelling of the word as
-    typed (`analysis.iy_spellings`: "li do" is "lý do") by SLIP_ODDS, the slip from it to what was
-    typed weighed in (`slip_likelihood`): `thi sinh dung ky thi` reads "đăng ký" (1,685 articles
-    of news-50k, "dung ky" 115), `thanh tra toa dien` "toàn diện"; `rut sung de doa` keeps
-    "súng", held after "rút" in 68 articles, though "dùng để" is held in 1,400."""
+def reading_better(
+    candidates: Sequence[str],
+    words: Sequence[str],
+    i: int,
+    df: Callable[[str], int],
+    pair_df: Callable[[str, str], int],
+) -> list[str]:
+    """The `candidates` that read better in the place of word i than any spelling of the word as
+    typed (`analysis.iy_spellings`: "li do" is "lý do") by SLIP_ODDS, the slip from each to what
+    was typed weighed in (`slip_likelihood`): `thi sinh dung ky thi` reads "đăng ký" (1,685
+    articles of news-50k, "dung ky" 115), `thanh tra toa dien` "toàn diện"; `rut sung de doa`
+    keeps "súng", held after "rút" in 68 articles, though "dùng để" is held in 1,400."""
     typed = max(reading(words, i, s, df, pair_df) for s in iy_spellings(words[i]))
-    slip = math.log(slip_likelihood(words[i], candidate))
-    return reading(words, i, candidate, df, pair_df) + slip - typed >= SLIP_ODDS
+    return [
+        c for c in candidates
+        if reading(words, i, c, df, pair_df) + math.log(slip_likelihood(words[i], c)) - typed >= SLIP_ODDS
+    ]
 
 
 def neighbour_pairs(

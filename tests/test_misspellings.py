@@ -200,7 +200,7 @@ def test_a_short_querys_word_held_by_its_neighbours_is_a_slip_where_a_candidate_
     """ "thanh tra toa dien" (toàn diện, its n lost): "toa dien" is printed in 18 articles of
     news-50k, more than chance, so "toa" was no slip suspect and the article, which holds
     neither "tra toa" nor "toa dien", was lost. "toàn" reads far better between "tra" and
-    "diện" (`typo_evidence.reads_better`): matched at a typo's weight, never shown in its place.
+    "diện" (`typo_evidence.reading_better`): matched at a typo's weight, never shown in its place.
     "rut sung de doa" keeps "súng": "rút súng" is held in 68 articles, however common "dùng để"."""
     syllables = {"thanh": 30_000, "tra": 17_000, "toa": 5_000, "toan": 15_000, "dien": 24_000, "rut": 2_900,
                  "sung": 5_000, "dung": 29_700, "de": 36_000, "doa": 2_500, "tran": 9_000}

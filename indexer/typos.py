@@ -20,7 +20,6 @@ must cost more than a missing mark), is `indexer.typo_evidence`'s.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
@@ -45,9 +44,10 @@ CONTEXT_POOL = 20
 # measured 0.9173, 100 the same as 60. In every query it also lifted headlines/typo-accented
 # 0.9438 -> 0.9455 but cost vinewsqa/typo-accented 0.7913 -> 0.7910.
 MARKED_POOL = 60
-# `TypoIndex.candidates` answers kept per index generation: each at most MARKED_POOL short pairs
-# (a few KB), so at most a few MB a worker. Stop 78: 550 keyword queries over news-50k in 0.89x
-# the time, whole process (5 runs in turn with and without), the same answers.
+# `TypoIndex.candidates` answers kept per index generation (all forgotten when full): each at
+# most MARKED_POOL short pairs (a few KB), so at most a few MB a worker. Stop 78: 550 keyword
+# queries over news-50k in 0.89x the time, whole process (5 runs in turn with and without), the
+# same answers.
 REMEMBERED = 2048
 
 
@@ -126,6 +126,7 @@ class TypoIndex:
         self.words = words
         self.freq = np.fromiter((lexicon[w] for w in words), dtype=np.int64, count=len(words))
         self._known = frozenset(words)
+        self._remembered: dict[tuple[str, int, int, bool], tuple[tuple[str, int], ...]] = {}
         counts = np.zeros(len(words), dtype=np.int64)
 
         def hashes() -> Iterator[int]:
@@ -191,19 +192,20 @@ class TypoIndex:
         """Up to `limit` (folded candidate, df) within the allowed distance of `word` (folded
         here; `max_distance` unless `maxdist` says), best first: nearer, then starting as the
         word does (`same_start`: first letters are rarely mistyped), then more frequent. The
-        word itself is never among them. Remembered (`_remembered`): a short query's every word
+        word itself is never among them. Remembered (REMEMBERED): a short query's every word
         is looked up (`misspellings.slip_candidates`), and the same words come back query after
         query."""
         word = fold(word)
         maxdist = max_distance(word) if maxdist is None else maxdist
         if not maxdist or not word.isalpha():
             return []
-        return list(self._remembered(word, limit, maxdist, lost_start))
-
-    @functools.cached_property
-    def _remembered(self) -> Callable[[str, int, int, bool], tuple[tuple[str, int], ...]]:
-        """`_ranked_near`, its last REMEMBERED answers kept (one index generation's, as this is)."""
-        return functools.lru_cache(maxsize=REMEMBERED)(self._ranked_near)
+        key = (word, limit, maxdist, lost_start)
+        found = self._remembered.get(key)
+        if found is None:
+            if len(self._remembered) >= REMEMBERED:
+                self._remembered.clear()  # (a plain dict: no reference back to the index, no lock needed)
+            found = self._remembered[key] = self._ranked_near(word, limit, maxdist, lost_start)
+        return list(found)
 
     def _ranked_near(self, word: str, limit: int, maxdist: int, lost_start: bool) -> tuple[tuple[str, int], ...]:
         found = sorted(
@@ -268,6 +270,7 @@ class MappedTypoIndex(TypoIndex):
         self.freq = load_array(folder / "typos.freq.npy")
         self._keys = load_array(folder / "typos.keys.npy")
         self._ids = load_array(folder / "typos.ids.npy")
+        self._remembered = {}
 
     @classmethod
     def write(cls, folder: Path, lexicon: Mapping[str, int]) -> None:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from indexer import typos
 from indexer.ranking import EXACT_WEIGHT
 from indexer.typo_evidence import SUGGESTED_WEIGHT
 from indexer.typos import TypoIndex, distance, max_distance
@@ -131,6 +132,24 @@ def test_candidates_are_exactly_the_words_within_reach(lexicon: list[str], word:
         assert got == want
     else:
         assert got <= want
+
+
+def test_remembered_candidates_are_the_answers_computed_and_only_so_many(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`TypoIndex.candidates` keeps its answers (a short query looks up every word, and the same
+    words come back query after query), at most REMEMBERED of them (the words are whatever users
+    type: a stream of made-up ones must not grow a worker's memory), and a kept answer is the one
+    computed, however a caller changes the list it was given."""
+    monkeypatch.setattr(typos, "REMEMBERED", 5)
+    lexicon = {"tien": 90, "tieu": 40, "tin": 70, "tim": 30, "tiem": 20, "dien": 80, "tienn": 1}
+    index = TypoIndex(lexicon)
+    first = index.candidates("tiem", limit=4)
+    given_back = index.candidates("tiem", limit=4)
+    assert given_back == first and given_back is not first
+    given_back.clear()
+    for letter in "abcdefghijkl":  # twelve made-up words, each remembered in turn
+        index.candidates(f"ti{letter}n", limit=4)
+        assert len(index._remembered) <= 5
+    assert index.candidates("tiem", limit=4) == first == TypoIndex(lexicon).candidates("tiem", limit=4)
 
 
 def test_a_lone_long_candidate_is_taken_as_the_word() -> None:

@@ -479,6 +479,8 @@ class QueryBuilder:
         boosts: list[Any] = []
         for i, b in enumerate(tokens[1:]):
             if b.joined and not (meanings[i].framing or meanings[i + 1].framing):
+                if note_marked:
+                    self._note_guessed_pairs(meanings[i], meanings[i + 1])
                 marked = _marked_pair(tokens[i], meanings[i], b, meanings[i + 1]) if note_marked else None
                 if marked is not None and not all(self.df is None or self.df(f[0]) for f in marked[0]):
                     marked = None  # a word no article holds counts in no pair
@@ -497,6 +499,16 @@ class QueryBuilder:
                     self.printed_runs.append(run or marked)
                     self.printed_run_boosts.append(in_full)
         return boosts
+
+    def _note_guessed_pairs(self, a: Meaning, b: Meaning) -> None:
+        """Marks a slip's candidate (matched, but marked nowhere alone: `Meaning.marked`) where
+        it stands before or after the next word of the query as the pair boosted: `thanh tra
+        toa dien` found "thanh tra toàn diện" through "toàn" and marked only "diện" of it."""
+        shown_a, shown_b = a.marked, b.marked
+        for x, _ in a.forms:
+            for y, _ in b.forms:
+                if (x in shown_a) != (y in shown_b):
+                    self.highlight.phrase((x, y))
 
     def _run_across(self, tokens: Sequence[Syllable], meanings: Sequence[Meaning], i: int) -> PrintedRun | None:
         """For a short query's pair of words i and i+1 that joins two words (word i one word with

@@ -473,6 +473,26 @@ def test_a_typos_other_candidates_match_but_are_not_marked(tmp_path: Path) -> No
     assert "khá" in hits["other"]["snippet"] and marked and not any("khá" in m for m in marked)
 
 
+def test_a_slips_candidate_is_marked_where_it_stands_beside_the_word_typed_next_to_it(tmp_path: Path) -> None:
+    """`thanh tra toa dien` finds "thanh tra toàn diện" through "toàn", a slip's candidate that
+    is matched but never shown: its hits marked "thanh tra … diện" around an unmarked "toàn".
+    The candidate is marked where it stands as its pair matched, beside the word typed next to
+    it, not wherever it is printed ("an toàn")."""
+    service = small_service(tmp_path, [
+        *({"id": f"tt{i}", "title": f"Kết luận số {i}", "lead": "Bộ Y tế sẽ thanh tra toàn diện các bệnh viện.",
+           "body": "Khám chữa bệnh theo yêu cầu."} for i in range(3)),
+        {"id": "food", "title": "Chợ sạch", "lead": "Thanh tra an toàn thực phẩm ở chợ.", "body": "Rau sạch."},
+        *({"id": f"car{i}", "title": f"Toa tàu số {i}", "lead": "Đoàn tàu có mười toa.", "body": "Toa xe mới."}
+          for i in range(3)),
+    ])
+    hits = {h["id"]: h for h in service.search("thanh tra toa dien")["hits"]}
+    assert "<mark>thanh tra toàn diện</mark>" in hits["tt0"]["snippet"]
+    assert "<mark>Thanh tra</mark> an toàn" in hits["food"]["snippet"]
+    # typed right, "toàn" is a word of the query, marked wherever it is printed
+    hits = {h["id"]: h for h in service.search("thanh tra toàn diện")["hits"]}
+    assert "an <mark>toàn</mark>" in hits["food"]["snippet"]
+
+
 def test_pages_of_tied_articles_neither_repeat_nor_skip_one(tmp_path: Path) -> None:
     """Articles that score the same (the same story, reprinted) are ordered by docnum: any
     `limit` of the ties used to be kept for page n, another set for page n+1, so a page could

@@ -198,8 +198,9 @@ def slip_candidates(
     """Per word, folded spellings to match at a lower weight for a word the index KNOWS but a
     slip of the keys may have made (`_may_be_slip`): the candidates the index holds next to a
     neighbour ("cahn ta" → "canh": keywords/typo MRR@10 0.852 → 0.873 with the two-letter rule
-    of `_near_in_context`, every other form unchanged). Only matched, never suggested: a known
-    word is as often a name ("Nga", "Vietlott") as a slip, and "did you mean" must not guess.
+    of `_near_in_context`, every other form unchanged). Matched, and suggested only where
+    `slips.slip_sureness` is sure: a known word is as often a name ("Nga", "Vietlott") as a
+    slip, and "did you mean" must not guess.
     A word typed with marks may be such a slip too ("củ tọa" for "chủ tọa", "toà diện" for
     "toàn diện"): its candidates are those the index prints with the typed marks carried over.
 
@@ -211,7 +212,8 @@ def slip_candidates(
 
     In a short query, a word held next to a neighbour may be a slip too, of a candidate that
     reads far better between them (`_may_read_otherwise`), where `read_otherwise`: such a
-    candidate is only matched, so search-as-you-type, which reads no match, does without it.
+    candidate is matched, and shown only where it reads better still (`slips.slip_sureness`),
+    so search-as-you-type, which reads no match, does without it.
 
     In a long query (SHORT_QUERY words or more) a word's candidates hold the one that reads
     best between its neighbours (`_with_best_read`)."""
@@ -384,7 +386,8 @@ def _may_read_otherwise(understood: Understood, chosen: Sequence[str], i: int) -
     """Whether word i of a short query, held next to a neighbour in more articles than chance
     explains (else `_may_be_slip`), may yet be a slip: taken as typed, not a code, with a
     neighbour. Its candidates are those that read far better between its neighbours
-    (`typo_evidence.reading_better`), matched at a typo's weight and never shown: a slip into
+    (`typo_evidence.reading_better`), matched at a typo's weight (shown only where they read
+    better by SHOWN_ODDS: `slips.slip_sureness`): a slip into
     another word ("thanh tra toa dien", "thi sinh dung ky thi") lost the article, which held
     neither pair. Stop 78, over news-50k, the keywords set and two sets nobody tuned on
     (`bench/make_queries.py --seed 20261208`, `--seed 20261209`), one typo: typed plain 0.683 ->

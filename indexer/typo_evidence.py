@@ -242,16 +242,27 @@ def slip_likelihood(typed: str, meant: str) -> float:
 # after the slip's own cost (`slip_likelihood`). e^3 = 20: a word typed as meant is taken to be
 # twenty times likelier than a slip.
 SLIP_ODDS = 3.0
+# ... and shown as the correction where it reads better by this much (`slips.slip_sureness`),
+# read jointly (`reading`): e^7, about 1,100 to one.
+SHOWN_ODDS = 7.0
 
 
 def reading(
-    words: Sequence[str], i: int, spelling: str, df: Callable[[str], int], pair_df: Callable[[str, str], int]
+    words: Sequence[str],
+    i: int,
+    spelling: str,
+    df: Callable[[str], int],
+    pair_df: Callable[[str, str], int],
+    joint: bool = False,
 ) -> float:
     """log P(spelling | the word before) + log P(the word after | spelling), up to a constant
     shared by every spelling of word i: its pair with each neighbour (PAIR_PRIOR added: a pair
-    never seen is not impossible), over its articles (`df`) where a word follows it."""
+    never seen is not impossible), over its articles (`df`) where a word follows it. With
+    `joint`, the first word's reading holds log P(spelling) too, as `best_read`'s does: a word
+    printed once, beside the word after it, is no likelier for that ("qunah mốc", an archive's
+    typo, read better than "quanh mốc" without it)."""
     before, after = neighbour_pairs(words, i, spelling, pair_df)
-    read = math.log(before + PAIR_PRIOR) if i > 0 else 0.0
+    read = math.log(before + PAIR_PRIOR) if i > 0 else math.log(max(df(spelling), 1)) if joint else 0.0
     if i + 1 < len(words):
         read += math.log(after + PAIR_PRIOR) - math.log(max(df(spelling), 1))
     return read
@@ -269,11 +280,22 @@ def reading_better(
     was typed weighed in (`slip_likelihood`): `thi sinh dung ky thi` reads "đăng ký" (1,685
     articles of news-50k, "dung ky" 115), `thanh tra toa dien` "toàn diện"; `rut sung de doa`
     keeps "súng", held after "rút" in 68 articles, though "dùng để" is held in 1,400."""
-    typed = max(reading(words, i, s, df, pair_df) for s in iy_spellings(words[i]))
-    return [
-        c for c in candidates
-        if reading(words, i, c, df, pair_df) + math.log(slip_likelihood(words[i], c)) - typed >= SLIP_ODDS
-    ]
+    return [c for c in candidates if reading_odds(words, i, c, df, pair_df) >= SLIP_ODDS]
+
+
+def reading_odds(
+    words: Sequence[str],
+    i: int,
+    candidate: str,
+    df: Callable[[str], int],
+    pair_df: Callable[[str, str], int],
+    joint: bool = False,
+) -> float:
+    """How much better `candidate` reads in the place of word i than any spelling of the word as
+    typed, on the log scale, the slip from it to what was typed weighed in (`reading_better`;
+    `joint`: see `reading`)."""
+    typed = max(reading(words, i, s, df, pair_df, joint) for s in iy_spellings(words[i]))
+    return reading(words, i, candidate, df, pair_df, joint) + math.log(slip_likelihood(words[i], candidate)) - typed
 
 
 def neighbour_pairs(

@@ -24,7 +24,14 @@ from indexer.misspellings import (
 )
 from indexer.query import parse_query
 from indexer.support import DictSupport
-from indexer.typo_evidence import SHORT_QUERY, SUGGESTED_WEIGHT, TAKEN_WEIGHT, chance_pairs
+from indexer.typo_evidence import (
+    SHORT_QUERY,
+    SHOWN_ODDS,
+    SUGGESTED_WEIGHT,
+    TAKEN_WEIGHT,
+    chance_pairs,
+    reading_odds,
+)
 from indexer.typos import TypoIndex
 
 
@@ -200,7 +207,8 @@ def test_a_short_querys_word_held_by_its_neighbours_is_a_slip_where_a_candidate_
     """ "thanh tra toa dien" (toàn diện, its n lost): "toa dien" is printed in 18 articles of
     news-50k, more than chance, so "toa" was no slip suspect and the article, which holds
     neither "tra toa" nor "toa dien", was lost. "toàn" reads far better between "tra" and
-    "diện" (`typo_evidence.reading_better`): matched at a typo's weight, never shown in its place.
+    "diện" (`typo_evidence.reading_better`): matched at a typo's weight, and shown in its place
+    where it reads better by SHOWN_ODDS ("toàn diện" in 1,500 articles), not by less (in 150).
     "rut sung de doa" keeps "súng": "rút súng" is held in 68 articles, however common "dùng để"."""
     syllables = {"thanh": 30_000, "tra": 17_000, "toa": 5_000, "toan": 15_000, "dien": 24_000, "rut": 2_900,
                  "sung": 5_000, "dung": 29_700, "de": 36_000, "doa": 2_500, "tran": 9_000}
@@ -214,10 +222,29 @@ def test_a_short_querys_word_held_by_its_neighbours_is_a_slip_where_a_candidate_
     assert slip_candidates(understand(["thanh", "tra", "toa", "dien"], support), support, index, False)[2] == []
     parsed = parse_query("thanh tra toa dien")
     meaning = interpret(parsed, parsed.text, support, index)[id(parsed.positive_tokens[2])]
+    assert meaning.shown == "toan" and meaning.forms == (("toa", 1.0), ("toan", SUGGESTED_WEIGHT))
+    rarer = DictSupport(syllables, {**pairs, ("toan", "dien"): 150}, documents=34_701)
+    assert reading_odds(["thanh", "tra", "toa", "dien"], 2, "toan", rarer.df, rarer.pair_df) < SHOWN_ODDS
+    meaning = interpret(parsed, parsed.text, rarer, index)[id(parsed.positive_tokens[2])]
     assert meaning.shown == "toa" and ("toan", SUGGESTED_WEIGHT) in meaning.forms
     assert slip_candidates(understand(["rut", "sung", "de", "doa"], support), support, index)[1] == []
     # typed as meant, the word is no suspect: nothing reads better than a pair this common
     assert slip_candidates(understand(["thanh", "tra", "toan", "dien"], support), support, index)[2] == []
+
+
+def test_the_first_words_joint_reading_weighs_how_often_it_is_printed() -> None:
+    """"quanh mốc 700 điểm" was shown as "qunah mốc": an archive's typo, printed once and there
+    beside "mốc", reads the word after it with certainty. Read jointly (P(w) P(after | w)), the
+    word typed right reads far better, and nothing is shown in its place."""
+    syllables = {"quanh": 20_000, "qunah": 1, "moc": 900, "700": 1_500, "diem": 9_000}
+    pairs = {("quanh", "moc"): 5, ("qunah", "moc"): 1, ("moc", "700"): 40, ("700", "diem"): 300}
+    support = DictSupport(syllables, pairs, documents=34_701)
+    words = ["quanh", "moc", "700", "diem"]
+    assert reading_odds(words, 0, "qunah", support.df, support.pair_df) >= SHOWN_ODDS
+    assert reading_odds(words, 0, "qunah", support.df, support.pair_df, joint=True) < 0
+    parsed = parse_query("quanh moc 700 diem")
+    meaning = interpret(parsed, parsed.text, support, TypoIndex(syllables))[id(parsed.positive_tokens[0])]
+    assert meaning.shown == "quanh"
 
 
 def test_chance_meetings_grow_with_the_archive() -> None:

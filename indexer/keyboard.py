@@ -42,7 +42,7 @@ from viet_text_tools import normalize_diacritics
 
 from indexer.analysis import canonical_cased, canonical_syllable, fold, has_marks, normalize_text
 from indexer.support import Support
-from indexer.typo_evidence import SHORT_QUERY
+from indexer.typo_evidence import SHORT_QUERY, chance_pairs
 from indexer.typos import LONG_WORD
 
 # --- syllable model ------------------------------------------------------------------------------
@@ -612,6 +612,12 @@ RAW_KNOWN = 2.5
 DECODED_KNOWN = 1.0
 PAIR_KNOWN = 2.0
 TIE = 0.01  # frequency only breaks ties
+# A word counts in full where it is printed in KNOWN_SHARE of the archive's articles (at least
+# one: 104 of news-50k's, 6 of news-2k's), a pair where it is held in more than chance explains
+# (`typo_evidence.chance_pairs`: 4 articles of news-50k, 1 of news-2k), and either less below, on
+# a log scale (`_known`): an archive prints its own typos, keys and all ("Côong an" in 8 articles
+# of news-50k, "khoông" in 1), and `coong an` was read as typed, against the "công an" of 6,673.
+KNOWN_SHARE = 0.003
 # A decoded syllable the index lacks, for a raw word it lacks too, when two or more keys were
 # consumed ("Vieejt" → "Việt", "Vie65t" → "Việt" on an index that never prints it): the
 # keystrokes spell it, where the raw letters spell nothing anyone meant. One key is not enough
@@ -668,10 +674,12 @@ def understand(words: Sequence[str], support: Support, hyphened: Iterable[range]
 
     A reading of the query scores: per word, RAW_KNOWN when the raw word is in the index,
     DECODED_KNOWN when a decoded one is (decoded syllables the index lacks are not considered),
-    and per adjacent pair PAIR_KNOWN when the index holds it; document frequencies only break
-    ties. The best-scoring reading wins (exact Viterbi over the chain), raw on ties. `words` are
-    the surfaces of one run of adjacent query words; `hyphened`, the runs of them joined by
-    hyphens ("Sang-hwa": range(1, 3) of "Lee Sang-hwa").
+    and per adjacent pair PAIR_KNOWN when the index holds it, each less where it is printed in
+    fewer than KNOWN_SHARE of the articles (`_known`; a raw word typed as a name in full:
+    `_typed_as_names`); otherwise document frequencies only break ties. The best-scoring
+    reading wins (exact Viterbi over the chain), raw on ties. `words` are the surfaces of one
+    run of adjacent query words; `hyphened`, the runs of them joined by hyphens ("Sang-hwa":
+    range(1, 3) of "Lee Sang-hwa").
     """
     options = [_options(w) for w in words]
     keyed = sum(any(r.method in ("telex", "vni") for r in o) for o in options)
@@ -699,33 +707,51 @@ def understand(words: Sequence[str], support: Support, hyphened: Iterable[range]
     if not words or all(len(o) == 1 for o in options):
         return Understood(tuple(WordChoice(w, o[0], tuple(o)) for w, o in zip(words, options, strict=True)))
     dfs = {r.folded: support.df(r.folded) for opts in options for r in opts}
+    in_full = max(1.0, KNOWN_SHARE * support.documents)
+    pair_in_full = chance_pairs(support.documents) + 1
+    named = _typed_as_names(words)
 
-    def unary(k: int, r: Reading, raw: Reading) -> float:
+    def unary(i: int, k: int, r: Reading) -> float:
         df = dfs[r.folded]
         if k == 0:  # the raw word
-            return RAW_KNOWN + TIE * math.log1p(df) if df else 0.0
+            return RAW_KNOWN * (1.0 if i in named else _known(df, in_full)) + TIE * math.log1p(df) if df else 0.0
         if df:
-            return DECODED_KNOWN + TIE * math.log1p(df)
+            return DECODED_KNOWN * _known(df, in_full) + TIE * math.log1p(df)
+        raw = options[i][0]
         return DECODED_UNKNOWN if _spelled_by_keys(raw, r) and not dfs[raw.folded] else -math.inf
 
     # best[k]: (score, path) of the best reading of words[:i+1] ending in options[i][k]
-    best = [(unary(k, r, options[0][0]), [k]) for k, r in enumerate(options[0])]
+    best = [(unary(0, k, r), [k]) for k, r in enumerate(options[0])]
     for i in range(1, len(words)):
         layer = []
         for k, r in enumerate(options[i]):
-            u = unary(k, r, options[i][0])
+            u = unary(i, k, r)
             scored = []
             for j, prev in enumerate(options[i - 1]):
                 score, path = best[j]
                 if math.isfinite(score + u) and dfs[prev.folded] and dfs[r.folded]:
                     pair = support.pair_df(prev.folded, r.folded)
-                    score += PAIR_KNOWN + TIE * math.log1p(pair) if pair else 0.0
+                    score += PAIR_KNOWN * _known(pair, pair_in_full) + TIE * math.log1p(pair) if pair else 0.0
                 scored.append((score + u, -sum(path), [*path, k]))  # ties: fewer decoded words
             top = max(scored)
             layer.append((top[0], top[2]))
         best = layer
     _, path = max(best, key=lambda sp: (sp[0], -sum(sp[1])))
     return Understood(tuple(WordChoice(w, o[k], tuple(o)) for w, o, k in zip(words, options, path, strict=True)))
+
+
+def _known(articles: int, in_full: float) -> float:
+    """How fully a word or pair printed in `articles` articles counts as known: 1 from `in_full`
+    articles on (KNOWN_SHARE), on a log scale below."""
+    return min(1.0, math.log1p(articles) / math.log1p(in_full))
+
+
+def _typed_as_names(words: Sequence[str]) -> set[int]:
+    """The words (by place) typed with a capital after the first ("Myat Min Oo", "cô Lee") or
+    in capitals ("CAR-T", "HER 2"): a name or an initialism as typed, known in full however
+    seldom the archive prints it (`understand`). Keys typed with the input method off do not
+    stop for a capital mid-query; the first word's may be the sentence's."""
+    return {i for i, w in enumerate(words) if len(w) > 1 and w[0].isupper() and (i > 0 or w.isupper())}
 
 
 _FOLDED_ONSETS = frozenset(fold(o) for o in ONSETS) | {""}

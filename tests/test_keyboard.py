@@ -197,6 +197,24 @@ def test_understand_keeps_words_the_index_knows(support: DictSupport, query: str
     assert not got.changed
 
 
+def test_an_archives_own_typo_is_weak_evidence_against_the_reading_it_prints_everywhere() -> None:
+    """news-50k prints "Côong an" in 8 articles, "khoông" once, "đèn cos" in 4, "Myat Min Oo" in
+    3: `coong an` was read as typed ("Côong an"), against the "công an" of 6,673 articles, and
+    `khoong cos` found the headlights. A word or pair printed that seldom counts for less
+    (`_known`), unless typed as a name, with a capital after the query's first word."""
+    words = {"coong": 8, "cong": 35_000, "an": 9_000, "khoong": 1, "khong": 36_000, "cos": 4, "co": 49_000,
+             "myat": 2, "min": 575, "oo": 3, "o": 33_000}
+    pairs = {("coong", "an"): 1, ("cong", "an"): 6_673, ("khong", "co"): 8_872, ("myat", "min"): 1,
+             ("min", "oo"): 1, ("min", "o"): 7}
+    archive = DictSupport(words, pairs, documents=34_701)
+    assert understand(["coong", "an"], archive).text == "công an"
+    assert understand(["khoong", "cos"], archive).text == "không có"
+    assert understand(["Myat", "Min", "Oo"], archive).text == "Myat Min Oo"
+    # in an archive of 300 articles, 8 is a word's full count: the same words are read as typed
+    small = DictSupport(words, pairs, documents=300)
+    assert understand(["coong", "an"], small).text == "coong an"
+
+
 def test_understand_keeps_raw_when_nothing_is_supported(support: DictSupport) -> None:
     # "sẽ" is unknown to this index, and one key ("x") is too little to spell it
     nothing = DictSupport({}, {})

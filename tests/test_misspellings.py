@@ -27,6 +27,7 @@ from indexer.support import DictSupport
 from indexer.typo_evidence import (
     SHORT_QUERY,
     SHOWN_ODDS,
+    SLIP_RARITY,
     SUGGESTED_WEIGHT,
     TAKEN_WEIGHT,
     chance_pairs,
@@ -230,6 +231,18 @@ def test_a_short_querys_word_held_by_its_neighbours_is_a_slip_where_a_candidate_
     assert slip_candidates(understand(["rut", "sung", "de", "doa"], support), support, index)[1] == []
     # typed as meant, the word is no suspect: nothing reads better than a pair this common
     assert slip_candidates(understand(["thanh", "tra", "toan", "dien"], support), support, index)[2] == []
+
+
+def test_a_word_held_next_to_neither_neighbour_is_shown_as_the_spelling_that_reads_far_better() -> None:
+    """`cuoc son` was offered "cuộc Sơn": "son" is held next to no neighbour, but is no rarer
+    than SLIP_RARITY times "song", so the rarity rule showed nothing and restoration read the
+    letters as typed. "cuộc sống" reads better by far more than SHOWN_ODDS: shown."""
+    syllables = {"cuoc": 20_000, "son": 3_000, "song": 25_000}
+    support = DictSupport(syllables, {("cuoc", "song"): 5_000}, documents=34_701)
+    assert syllables["son"] * SLIP_RARITY > syllables["song"]
+    parsed = parse_query("cuoc son")
+    meaning = interpret(parsed, parsed.text, support, TypoIndex(syllables))[id(parsed.positive_tokens[1])]
+    assert meaning.shown == "song" and meaning.forms == (("son", 1.0), ("song", SUGGESTED_WEIGHT))
 
 
 def test_the_first_words_joint_reading_weighs_how_often_it_is_printed() -> None:

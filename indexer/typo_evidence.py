@@ -150,11 +150,10 @@ def best_read(
     chance: int = 0,
 ) -> str | None:
     """Of `candidates` for word i of `words`, the one a bigram model reads best between its
-    neighbours: log P(candidate | the word before) + log P(the word after | candidate), up to a
-    constant; that is, its pairs with both, over its articles (`df`), each pair count smoothed by
-    PAIR_PRIOR (one term at the query's ends). Only a candidate held next to a neighbour in
-    READ_FROM_PAIRS articles beyond `chance` is read: held once, a stray word ("tds", printed
-    once, after "khi") reads best, being so rare. None where no candidate is.
+    neighbours (`reading`, jointly), counting only the pairs held beyond `chance`. Only a
+    candidate held next to a neighbour in READ_FROM_PAIRS articles beyond `chance` is read: held
+    once, a stray word ("tds", printed once, after "khi") reads best, being so rare. None where
+    no candidate is.
 
     Why (`misspellings._with_best_read`, long queries): `ranked_in_context`'s count of the
     neighbours a candidate is held next to put common words that meet any neighbour first:
@@ -166,19 +165,17 @@ def best_read(
     -> 0.9052 in short queries; in long ones vinewsqa/typo-accented 0.7974 -> 0.7959), and the
     same addition for a word the index lacks (`đất qàng thành` gained "đang": legal/
     typo-accented 0.8157 -> 0.8136)."""
+    def beyond_chance(a: str, b: str) -> int:
+        held = pair_df(a, b)
+        return held if held > chance else 0
+
     best, best_reading = None, -math.inf
     for candidate in candidates:
-        before, after = (p if p > chance else 0 for p in neighbour_pairs(words, i, candidate, pair_df))
-        if max(before, after) < READ_FROM_PAIRS:
+        if max(neighbour_pairs(words, i, candidate, beyond_chance)) < READ_FROM_PAIRS:
             continue
-        if i == 0:
-            reading = math.log(after + PAIR_PRIOR)
-        elif i == len(words) - 1:
-            reading = math.log(before + PAIR_PRIOR)
-        else:
-            reading = math.log(before + PAIR_PRIOR) + math.log(after + PAIR_PRIOR) - math.log(max(df(candidate), 1))
-        if reading > best_reading:
-            best, best_reading = candidate, reading
+        read = reading(words, i, candidate, df, beyond_chance, joint=True)
+        if read > best_reading:
+            best, best_reading = candidate, read
     return best
 
 
@@ -258,14 +255,15 @@ def reading(
     """log P(spelling | the word before) + log P(the word after | spelling), up to a constant
     shared by every spelling of word i: its pair with each neighbour (PAIR_PRIOR added: a pair
     never seen is not impossible), over its articles (`df`) where a word follows it. With
-    `joint`, the first word's reading holds log P(spelling) too, as `best_read`'s does: a word
+    `joint` (as `best_read` reads), the first word's reading holds log P(spelling) too: a word
     printed once, beside the word after it, is no likelier for that ("qunah mốc", an archive's
     typo, read better than "quanh mốc" without it)."""
     before, after = neighbour_pairs(words, i, spelling, pair_df)
-    read = math.log(before + PAIR_PRIOR) if i > 0 else math.log(max(df(spelling), 1)) if joint else 0.0
-    if i + 1 < len(words):
-        read += math.log(after + PAIR_PRIOR) - math.log(max(df(spelling), 1))
-    return read
+    if i + 1 == len(words):  # the last word: its pair with the word before
+        return math.log(before + PAIR_PRIOR) if i > 0 else math.log(max(df(spelling), 1)) if joint else 0.0
+    if i == 0:  # jointly, log P(w) + log P(after | w): the pair's own count
+        return math.log(after + PAIR_PRIOR) - (0.0 if joint else math.log(max(df(spelling), 1)))
+    return math.log(before + PAIR_PRIOR) + math.log(after + PAIR_PRIOR) - math.log(max(df(spelling), 1))
 
 
 def reading_better(

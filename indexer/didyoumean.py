@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from itertools import pairwise
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, has_vowel
@@ -22,7 +23,7 @@ from indexer.misspellings import printed_carried, printed_either_way
 from indexer.query import ParsedQuery, parse_query
 from indexer.questions import question_spellings
 from indexer.read_marks import keeps_read_marks
-from indexer.restoration import Restorer
+from indexer.restoration import Restorer, printed_pairs
 from indexer.support import Support
 from indexer.word_meaning import Meaning, marks_given, typed_case, typed_meaning
 
@@ -54,9 +55,10 @@ def did_you_mean(
     if initialisms or len(tokens) == 1:  # (in a query all in capitals, every word is)
         unkeyed = [t for t in tokens if not (id(t) in meanings and meanings[id(t)].keyed)]
         as_typed |= _printed_in_capitals(unkeyed, parsed.text, restorer)
+    hinted = hinted_meanings(tokens, meanings, context)
     understood: list[Meaning] = []
     for t in tokens:
-        meaning = meanings.get(id(t)) or typed_meaning(t, parsed.text)
+        meaning = hinted.get(id(t)) or meanings.get(id(t)) or typed_meaning(t, parsed.text)
         initialism = initialisms and typed_as_initialism(t, parsed.text)
         offered = id(t) not in as_typed and (
             meaning.how != "typo" or _offered_corrected(t, meaning, initialism, support, restorer, long)
@@ -116,6 +118,32 @@ def did_you_mean(
                     key=lambda p: p[0].start)
     text, marked = _in_place(parsed.text, *(list(column) for column in zip(*placed, strict=True)))
     return {"text": text, "html": marked, "kind": kind}
+
+
+def hinted_meanings(
+    tokens: Sequence[Syllable], meanings: dict[int, Meaning], context: Sequence[str]
+) -> dict[int, Meaning]:
+    """By `id`, the words a slip made, as far as the hits tell, read as the spelling meant: each
+    word with a hint (`Meaning.hint`: `xe but`, "buyt"; `slips.slip_sureness`) that the hits'
+    titles and snippets (`context`) print next to a neighbour of the word, where they never
+    print the word as typed next to one. Only shown: it is matched, ranked and marked as before."""
+    if not any(m.hint for t in tokens if (m := meanings.get(id(t))) is not None):
+        return {}
+    printed = printed_pairs(context)
+    folded = [t.folded for t in tokens]
+    out: dict[int, Meaning] = {}
+    for i, t in enumerate(tokens):
+        meaning = meanings.get(id(t))
+        if meaning is None or not meaning.hint or meaning.changed:
+            continue
+        if _printed_beside(printed, folded, i, meaning.hint) and not _printed_beside(printed, folded, i, folded[i]):
+            out[id(t)] = replace(meaning, shown=meaning.hint, how="typo")
+    return out
+
+
+def _printed_beside(printed: set[tuple[str, str]], folded: Sequence[str], i: int, word: str) -> bool:
+    """Whether `printed` holds `word` in place of word i of `folded` next to one of its neighbours."""
+    return (i > 0 and (folded[i - 1], word) in printed) or (i + 1 < len(folded) and (word, folded[i + 1]) in printed)
 
 
 def _shown_as_typed(parsed: ParsedQuery, support: Support) -> set[int]:

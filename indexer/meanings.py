@@ -219,13 +219,15 @@ def _with_slips(
         sure, held = slip_sureness(tok, meaning, slipped, words, i, support, restorer)
     if sure == "marks" and restorer is not None:
         meaning = remarked(meaning, tokens, i, restorer, support, text)
-    elif sure is None and not meaning.changed and not phrase and restorer is not None and support:
+    elif sure in (None, "hinted") and not meaning.changed and not phrase and restorer is not None and support:
         meaning = misfit_marks(meaning, tokens, i, restorer, support, text)
     if sure in ("taken", "unspelled"):
         typed_weight = SUGGESTED_WEIGHT if sure == "unspelled" else 1.0  # letters that are no word
         return taken_slip(meaning, slipped, held, text[tok.start : tok.end], support, typed_weight)
     # matched only (see slip_candidates); shown as the correction only if sure
     meaning = replace(meaning, forms=meaning.forms + new_forms(meaning, slipped, SUGGESTED_WEIGHT))
+    if sure == "hinted":  # shown only where the hits bear it out (`didyoumean.hinted_meanings`)
+        return replace(meaning, hint=held)
     return replace(meaning, shown=held, how="typo") if sure == "shown" else meaning
 
 

@@ -58,6 +58,20 @@ def printed_syllables(text: str) -> Iterator[tuple[str, bool]]:
         last_end = m.end()
 
 
+def printed_pairs(texts: Iterable[str]) -> set[tuple[str, str]]:
+    """The folded pairs of syllables `texts` print side by side ("xe buýt" → ("xe", "buyt")), as
+    `printed_syllables` joins them."""
+    pairs: set[tuple[str, str]] = set()
+    for text in texts:
+        before = ""
+        for syllable, joined in printed_syllables(text):
+            folded = fold(syllable)
+            if joined and before:
+                pairs.add((before, folded))
+            before = folded
+    return pairs
+
+
 _SPLIT_LETTERS = re.compile(f"({_LETTERS.pattern})")
 _JOINING_GAPS = frozenset(" -")  # what `_GAP` lets stand between the two syllables of a pair
 _PRINTED_LIMIT = 10_000  # syllables remembered by `_PRINTED` (~2.7 MB when full)

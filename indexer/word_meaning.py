@@ -32,6 +32,10 @@ class Meaning:
     # `letters.introductions`): it may name the topic, so it is matched, but weighs little
     # and is never needed
     aside: bool = False
+    # a slip candidate of a short query's word that reads far better between its neighbours
+    # (`slips._hint`): "did you mean" shows it where the hits print it next to one of them, and
+    # never the word as typed (`didyoumean.hinted_meanings`)
+    hint: str = ""
 
     @property
     def changed(self) -> bool:

@@ -27,6 +27,7 @@ from indexer.support import DictSupport
 from indexer.typo_evidence import (
     SHORT_QUERY,
     SHOWN_ODDS,
+    SLIP_ODDS,
     SLIP_RARITY,
     SUGGESTED_WEIGHT,
     TAKEN_WEIGHT,
@@ -243,6 +244,44 @@ def test_a_word_held_next_to_neither_neighbour_is_shown_as_the_spelling_that_rea
     parsed = parse_query("cuoc son")
     meaning = interpret(parsed, parsed.text, support, TypoIndex(syllables))[id(parsed.positive_tokens[1])]
     assert meaning.shown == "song" and meaning.forms == (("son", 1.0), ("song", SUGGESTED_WEIGHT))
+
+
+def test_a_short_querys_slip_is_shown_as_the_spelling_its_hits_print_next_to_a_neighbour() -> None:
+    """`xe but` was offered "xe bút", a pair no article prints, and `hop tac thong mai` "hợp tác
+    thông Mai": "buýt" and "thương" read better between the neighbours by SLIP_ODDS, not by
+    SHOWN_ODDS. Each is a hint (`Meaning.hint`): "did you mean" shows it where the hits print
+    it next to a neighbour and never the word as typed, and nothing where they print neither, or
+    the word as typed too. The word is matched as before, its candidates at a typo's weight."""
+    from indexer.didyoumean import did_you_mean
+
+    syllables = {"xe": 20_000, "but": 700, "buyt": 400, "bus": 85, "nhanh": 9_000,
+                 "hop": 20_000, "tac": 9_000, "thong": 27_000, "thuong": 24_000, "mai": 8_000}
+    pairs = {("xe", "buyt"): 300, ("xe", "bus"): 76, ("buyt", "nhanh"): 60, ("hop", "tac"): 5_000,
+             ("tac", "thong"): 74, ("thong", "mai"): 8, ("tac", "thuong"): 178, ("thuong", "mai"): 2_588}
+    support = DictSupport(syllables, pairs, documents=34_701)
+    index = TypoIndex(syllables)
+
+    def shown(query: str, context: list[str], support: DictSupport = support) -> str | None:
+        parsed = parse_query(query)
+        meanings = interpret(parsed, parsed.text, support, index)
+        suggestion = did_you_mean(parsed, meanings, support, None, context)
+        return suggestion["text"] if suggestion else None
+
+    for query, i, hint in (("xe but", 1, "buyt"), ("hop tac thong mai", 2, "thuong")):
+        parsed = parse_query(query)
+        words = [t.folded for t in parsed.positive_tokens]
+        assert SLIP_ODDS <= reading_odds(words, i, hint, support.df, support.pair_df, joint=True) < SHOWN_ODDS
+        meaning = interpret(parsed, parsed.text, support, index)[id(parsed.positive_tokens[i])]
+        assert meaning.hint == hint and meaning.shown == words[i] and (hint, SUGGESTED_WEIGHT) in meaning.forms
+    assert shown("xe but", ["Xe buýt nhanh BRT thu tiền vé", "Trạm xe buýt mới"]) == "xe buyt"
+    assert shown("hop tac thong mai", ["Hợp tác thương mại Việt - Mỹ"]) == "hop tac thuong mai"
+    assert shown("xe but", ["Buýt nhanh và xe khách"]) is None  # not next to a neighbour
+    assert shown("xe but", ["Xe buýt nhanh", "Cây bút và chiếc xe but chì"]) is None  # the word as typed, so
+    assert shown("hop tac thong mai", ["Hợp tác thương mại", "Ông Thông Mai phát biểu"]) is None
+    assert shown("xe but", []) is None
+    # where the index prints "xe but" in 40 articles, "buýt" reads better by less than SLIP_ODDS
+    held = DictSupport(syllables, {**pairs, ("xe", "but"): 40}, documents=34_701)
+    assert shown("xe but", ["Xe buýt nhanh BRT"], held) is None
 
 
 def test_the_first_words_joint_reading_weighs_how_often_it_is_printed() -> None:

@@ -1064,6 +1064,8 @@ def test_a_query_given_marks_marks_its_plain_words_as_typed(tmp_path: Path) -> N
     query ("miền Nam") marks only that spelling where a text prints it, as a word typed with
     marks does; keyed with the input method off ("mieefn nam"), the same. (One the model reads
     with marks may have lost them, and still marks every spelling: the next test.)"""
+    from indexer.didyoumean import MAX_WORDS
+
     service = small_service(tmp_path, [
         {"id": "south", "title": "Gió mùa về miền Nam", "lead": "Miền Nam năm nay đón gió mùa sớm.",
          "body": "Trời se lạnh."},
@@ -1073,7 +1075,11 @@ def test_a_query_given_marks_marks_its_plain_words_as_typed(tmp_path: Path) -> N
         hits = {h["id"]: h for h in service.search(query)["hits"]}
         assert hits["south"]["snippet"].startswith("<mark>Miền Nam</mark> năm nay"), query
         assert "<mark>Năm</mark> nay <mark>miền</mark> núi" in hits["year"]["snippet"], query  # prints no "Nam"
-
+    # a long one too (a pasted headline's "Công an" marked every "án" of its hits)
+    long = "Gió mùa về sớm, cả miền nam đón trời se lạnh cuối tuần"
+    assert len(parse_query(long).positive_tokens) > MAX_WORDS
+    hits = {h["id"]: h for h in service.search(long)["hits"]}
+    assert hits["south"]["snippet"].startswith("<mark>Miền Nam</mark> năm nay <mark>đón gió mùa sớm</mark>")
 
 
 def test_a_word_typed_in_the_commoner_iy_spelling_finds_the_other_below_it(tmp_path: Path) -> None:

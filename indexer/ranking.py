@@ -104,6 +104,13 @@ EXACT_WEIGHT = 0.3  # a syllable typed with diacritics found with exactly those 
 QUESTION_WEIGHT = 0.5  # a question word inside a question
 ASIDE_WEIGHT = 0.5  # a word of a letter's aside, the writer saying who they are (`Meaning.aside`)
 PASSAGE_WORDS = 20  # a run of this many words or more is a passage: a fifth of it must match (`minimum_match`)
+# In a long query (RARE_FROM_WORDS words or more: a pasted headline, a question) a word printed in
+# more than this share of the archive's articles ("và", "của", "các", "ở") is marked only beside
+# another word of the query, as a question word is, or beside another such word the query has
+# next to it ("Việt Nam": `HighlightRequest.joined`): BM25's own idf gives a word in more than
+# half the articles nothing to say, and marked alone such words were a quarter of a pasted
+# headline's marks and chose its snippets (`_marked_beside`).
+MARKED_BESIDE_SHARE = 0.5
 # A pasted paragraph (PARAGRAPH_WORDS words or more, not a question) is matched with BM25's length
 # normalization b at PARAGRAPH_B, not matching.B (0.75): a paragraph's many words are held in
 # part by any long report of the day, and a longer article is no likelier the one it was pasted
@@ -148,12 +155,14 @@ class QueryBuilder:
         meanings: dict[int, Meaning] | None = None,
         df: DocFrequency | None = None,
         restorer: Restores | None = None,
+        documents: int | None = None,
     ) -> None:
         self.parsed = parsed
         self.abbreviations = abbreviations
         self.meanings = meanings or interpret(parsed, parsed.text, None, None)
         self.df = df
         self.restorer = restorer  # which adjacent syllables make a word (`_run_across`); None: not told
+        self.documents = documents  # articles in the index (`_marked_beside`); None: not told
         self.highlight = HighlightRequest()  # what the hits are marked with, noted as the query is built
         self.proximity_terms: dict[str, float] = {}  # folded syllable -> its query weight
         self.sequence: list[dict[str, float]] = []  # each query word's forms, in query order
@@ -439,8 +448,10 @@ class QueryBuilder:
         """Each word's exact-form boost (diacritics typed or decoded), noting as it goes what the
         hits are marked with and each word's forms for the re-rank (`sequence`, `readings`)."""
         boosts: list[Any] = []
+        common_before: tuple[str, ...] = ()  # the word before's forms, where most articles print it
         for i, meaning in enumerate(meanings):
             if meaning.framing:
+                common_before = ()
                 continue
             found: dict[str, float] = {}
             split: list[dict[str, float]] = []  # a form the re-rank reads as several words
@@ -448,9 +459,15 @@ class QueryBuilder:
             asked = _asked_spellings(given)
             asks = meaning.asking and not only_asks and asks_as_spelled(given[1] if given else None)
             marked = meaning.marked
+            common = not asks and self._marked_beside(meaning)
+            if common and i and common_before and tokens[i].joined:
+                for first in common_before:
+                    for second in marked:
+                        self.highlight.join(first, second)
+            common_before = marked if common else ()
             for form, w in meaning.forms:
                 if form in marked:
-                    self.highlight.word(form, asking=asks)
+                    self.highlight.word(form, asking=asks, common=common)
                     for spelling in asked.get(form, (None,)):
                         self.highlight.term(form, spelling, alone=not whole[i])
                 if self.df is None or self.df(form):  # a word found nowhere is never near another
@@ -462,6 +479,18 @@ class QueryBuilder:
             if meaning.exact:
                 boosts.append(self._fields(parts, "_ex", meaning.exact, EXACT_WEIGHT * weight[i]))
         return boosts
+
+    def _marked_beside(self, meaning: Meaning) -> bool:
+        """Whether a long query's word is printed in more than MARKED_BESIDE_SHARE of the
+        articles, and so marked only beside another query word. Stop 80, the hits' snippets
+        of 200 headlines and 200 health questions typed with marks (typed plain): such words
+        marked alone 3,358 -> 45 and 3,098 -> 47 (3,993 -> 0, 3,190 -> 3), words marked 14,736
+        -> 12,118 and 14,450 -> 11,423; the snippets chose sentences with more of the query's
+        other words (2.50 -> 2.59 and 2.09 -> 2.13 a snippet); 161 everyday questions over
+        news-50k, 3,537 -> 95 marked alone, 3.57 -> 3.72 other words a snippet. No rank moves."""
+        if not self.long or self.documents is None or self.df is None:
+            return False
+        return self.df(meaning.forms[0][0]) > MARKED_BESIDE_SHARE * self.documents
 
     def _pair_boosts(
         self,

@@ -407,7 +407,7 @@ class SearchService:
         restorer = gen.model("restorer")
         parsed = unquote_found_nowhere(split_glued(parsed, support, typo_index), support)
         meanings = interpret(parsed, parsed.text, support, typo_index, restorer, self.abbreviations.listed, matched)
-        built = QueryBuilder(parsed, self.abbreviations, meanings, support.df, restorer)
+        built = QueryBuilder(parsed, self.abbreviations, meanings, support.df, restorer, support.documents)
         return parsed, built, meanings, support
 
     def health(self) -> dict[str, Any]:

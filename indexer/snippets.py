@@ -70,6 +70,11 @@ class HighlightRequest:
         # question words ("là gì", "ở đâu"): marked only beside another word asked, not every
         # "là" and "ở" of every snippet (`beside`)
         self._asking: set[str] = set()
+        # a long query's words most articles print ("và", "các": `ranking.MARKED_BESIDE_SHARE`):
+        # marked beside another word asked, or beside each other where the query has them so
+        # (`joined`: "Việt Nam", "bệnh nhân")
+        self._common: set[str] = set()
+        self.joined: set[tuple[str, str]] = set()
         self._other: set[str] = set()
         # the words of a quoted phrase held to the marks typed (`ranking.QueryBuilder._clause`),
         # in the query last built: its hits print them so, and only so are they marked
@@ -92,9 +97,14 @@ class HighlightRequest:
         if apart:
             self.apart[words] = frozenset(apart)
 
-    def word(self, form: str, asking: bool) -> None:
-        """Note a form of a query word: of a question word (`asking`), or of another word."""
-        (self._asking if asking else self._other).add(form)
+    def word(self, form: str, asking: bool, common: bool = False) -> None:
+        """Note a form of a query word: of a question word (`asking`), of a word most articles
+        print (`common`), or of another word."""
+        (self._asking if asking else self._common if common else self._other).add(form)
+
+    def join(self, first: str, second: str) -> None:
+        """Note two words most articles print that the query has side by side (`joined`)."""
+        self.joined.add((first, second))
 
     @property
     def exact(self) -> dict[str, frozenset[str]]:
@@ -106,11 +116,12 @@ class HighlightRequest:
     @property
     def beside(self) -> set[str]:
         """Terms marked only where they stand next to another query term (the question words:
-        "chính là", not every "là"); a term some other word asks for is not."""
-        return self._asking - self._other
+        "chính là", not every "là"; a long query's words most articles print); a term some
+        other word asks for is not."""
+        return (self._asking | self._common) - self._other
 
     def highlighter(self) -> Highlighter:
-        return Highlighter(self.terms, self.exact, self.phrases, self.beside, self.held, self.apart)
+        return Highlighter(self.terms, self.exact, self.phrases, self.beside, self.held, self.apart, self.joined)
 
 
 class Highlighter:
@@ -124,6 +135,7 @@ class Highlighter:
         beside: set[str] | None = None,
         held: set[str] | None = None,
         apart: Mapping[tuple[str, ...], frozenset[int]] | None = None,
+        joined: set[tuple[str, str]] | None = None,
     ) -> None:
         # `phrases` (`HighlightRequest.phrases`): syllable sequences marked only
         # where they stand whole; a syllable of theirs that is no term of its own is found as a
@@ -136,6 +148,7 @@ class Highlighter:
         # `beside` (`HighlightRequest.beside`): terms marked only where they stand
         # next to a match of another term (`_beside_others`)
         self.beside = set(beside or ()) & folded_terms
+        self.joined = set(joined or ())  # ... and pairs of them that stand as the query has them
         # terms asked for with marks ("năm"; `HighlightRequest.exact`): where a
         # text prints one of those spellings, its other spellings there ("Nam") stay unmarked
         self.exact = dict(exact or {})
@@ -191,10 +204,14 @@ class Highlighter:
     def _beside_others(self, text: str, matches: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """`matches` (in text order) less those of `beside` terms that stand apart from every
         match of another term, directly or through other such matches: "nguyên nhân là gì"
-        is marked whole, a lone "là" is not."""
+        is marked whole, a lone "là" is not. Two `joined` terms side by side, as the query has
+        them, stand together ("Việt Nam" of a pasted headline, both in most articles)."""
         if not self.beside or not any(m[2] in self.beside for m in matches):
             return matches
         keep = [m[2] not in self.beside for m in matches]
+        for i in range(1, len(matches)):
+            if (matches[i - 1][2], matches[i][2]) in self.joined and _adjacent(text, matches[i - 1][1], matches[i][0]):
+                keep[i - 1] = keep[i] = True
         for i in range(1, len(matches)):  # next to a kept match on its left
             keep[i] = keep[i] or (keep[i - 1] and _adjacent(text, matches[i - 1][1], matches[i][0]))
         for i in range(len(matches) - 2, -1, -1):  # ... or on its right

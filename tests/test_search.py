@@ -1594,6 +1594,31 @@ def test_marks_first_only_reorders(titles: list[str], typed: str, limit: int) ->
     assert len(set(kept)) == len(kept)
 
 
+def test_a_long_querys_words_most_articles_print_are_marked_only_beside_its_other_words(tmp_path: Path) -> None:
+    """A pasted headline's "và" was marked wherever a hit printed it (a quarter of such a
+    query's marks, and they chose its snippets). In a long query a word in more than
+    MARKED_BESIDE_SHARE of the articles is marked only beside another word of the query, as a
+    question word is, or beside another such word the query has next to it ("người dân"); a
+    short query marks it everywhere."""
+    from indexer.ranking import MARKED_BESIDE_SHARE
+
+    articles = [
+        {"id": "storm", "title": "Thời tiết miền Trung",
+         "lead": "Mưa lớn và gió mạnh kéo dài. Chính quyền và người dân đã chuẩn bị.", "body": "Nước sông dâng."},
+        {"id": "gold", "title": "Giá vàng", "lead": "Giá vàng và đô la cùng tăng, người dân đổ đi mua.", "body": ""},
+        {"id": "school", "title": "Học sinh", "lead": "Học sinh và giáo viên đến lớp, người lớn đưa đón.", "body": ""},
+    ]
+    for word in ("và", "người", "dân"):
+        assert sum(word in a["lead"] for a in articles) > MARKED_BESIDE_SHARE * len(articles)
+    service = small_service(tmp_path, articles)
+    long = {h["id"]: h for h in service.search("Mưa lớn và gió mạnh kéo dài, người dân lo lắng")["hits"]}
+    assert long["storm"]["snippet"] == (
+        "<mark>Mưa lớn và gió mạnh kéo dài</mark>. Chính quyền <mark>và người dân</mark> đã chuẩn bị.")
+    assert "<mark>người dân</mark> đổ đi mua" in long["gold"]["snippet"]
+    short = {h["id"]: h for h in service.search("mưa và gió")["hits"]}
+    assert "Chính quyền <mark>và</mark> người dân" in short["storm"]["snippet"]
+
+
 def test_reading_spellings_only_for_a_suggestion_that_restores_marks() -> None:
     from indexer.didyoumean import reading_spellings
 

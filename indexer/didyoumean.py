@@ -25,6 +25,7 @@ from indexer.questions import question_spellings
 from indexer.read_marks import keeps_read_marks
 from indexer.restoration import Restorer, printed_pairs
 from indexer.support import Support
+from indexer.typo_evidence import pair_docs
 from indexer.word_meaning import Meaning, marks_given, typed_case, typed_meaning
 
 # Longer queries are pasted text or questions: only a word decoded, or one the index lacks
@@ -130,20 +131,19 @@ def hinted_meanings(
     if not any(m.hint for t in tokens if (m := meanings.get(id(t))) is not None):
         return {}
     printed = printed_pairs(context)
+
+    def in_hits(a: str, b: str) -> int:  # a pair count, as `pair_docs` reads one: 1 if the hits print it
+        return int((a, b) in printed)
+
     folded = [t.folded for t in tokens]
     out: dict[int, Meaning] = {}
     for i, t in enumerate(tokens):
         meaning = meanings.get(id(t))
         if meaning is None or not meaning.hint or meaning.changed:
             continue
-        if _printed_beside(printed, folded, i, meaning.hint) and not _printed_beside(printed, folded, i, folded[i]):
+        if pair_docs(folded, i, meaning.hint, in_hits) and not pair_docs(folded, i, folded[i], in_hits):
             out[id(t)] = replace(meaning, shown=meaning.hint, how="typo")
     return out
-
-
-def _printed_beside(printed: set[tuple[str, str]], folded: Sequence[str], i: int, word: str) -> bool:
-    """Whether `printed` holds `word` in place of word i of `folded` next to one of its neighbours."""
-    return (i > 0 and (folded[i - 1], word) in printed) or (i + 1 < len(folded) and (word, folded[i + 1]) in printed)
 
 
 def _shown_as_typed(parsed: ParsedQuery, support: Support) -> set[int]:

@@ -148,21 +148,23 @@ def slip_sureness(
         return unspelled_or("shown")
     if long and pair_docs(words, i, held, support.pair_df) >= SLIP_PAIR_SHARE * support.documents:
         return "taken", held
-    if not long and reading_odds(words, i, held, support.df, support.pair_df, joint=True) >= SHOWN_ODDS:
+    if long:
+        return None, held
+    # each candidate read once, jointly: `held` is one of them
+    odds = {c: reading_odds(words, i, c, support.df, support.pair_df, joint=True) for c in slipped}
+    if odds[held] >= SHOWN_ODDS:
         return "shown", held
-    if not long and (hint := _hint(slipped, words, i, support)) and not printed_name(
-            tok.folded, support, restorer):
+    if (hint := _hint(odds, words, i, support)) and not printed_name(tok.folded, support, restorer):
         return "hinted", hint
     return None, held
 
 
-def _hint(slipped: Sequence[str], words: Sequence[str], i: int, support: Support) -> str | None:
-    """The slip candidate of word i that reads best between its neighbours, jointly
-    (`typo_evidence.reading_odds`), where it reads better than the word as typed by SLIP_ODDS
-    and stands next to a neighbour: "did you mean" shows it if the hits print it so and never
-    the word as typed (`didyoumean.hinted_meanings`)."""
-    odds = {c: reading_odds(words, i, c, support.df, support.pair_df, joint=True) for c in slipped}
-    best = max(slipped, key=odds.__getitem__)
+def _hint(odds: dict[str, float], words: Sequence[str], i: int, support: Support) -> str | None:
+    """Of word i's slip candidates, read against the word as typed (`odds`:
+    `typo_evidence.reading_odds`, jointly), the one that reads best, where it reads better by
+    SLIP_ODDS and stands next to a neighbour: "did you mean" shows it if the hits print it so
+    and never the word as typed (`didyoumean.hinted_meanings`)."""
+    best = max(odds, key=odds.__getitem__)  # (on a tie, the first candidate)
     return best if odds[best] >= SLIP_ODDS and pair_docs(words, i, best, support.pair_df) else None
 
 

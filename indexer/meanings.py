@@ -42,6 +42,9 @@ from indexer.questions import (
 )
 from indexer.read_marks import (
     fits_marks,
+    keyed_marks,
+    keyed_reading,
+    misfit_keys,
     misfit_marks,
     printed_spellings,
     query_reading,
@@ -127,6 +130,9 @@ def interpret(
         mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]
         asking = question_positions(asked) - framing - asides if asks else set()
+        marked = keyed_marks(tokens, understood)
+        keyed = any(m.keyed for m in understood) and restorer is not None and support is not None
+        read = keyed_reading(words, marked, restorer) if keyed and not clause.phrase else []
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
                 meanings[id(tok)] = replace(meaning, framing=True)
@@ -142,6 +148,8 @@ def interpret(
                 meaning = replace(meaning, aside=True)
             meaning = _with_slips(meaning, tokens, i, slipped, words, text, support, restorer,
                                   listed(tok), clause.phrase)
+            if meaning.keyed and read:
+                meaning = misfit_keys(meaning, tokens, i, words, marked, read, restorer, support, text)
             meaning = _grouped_number(meaning, support)
             meanings[id(tok)] = _day_or_month(meaning, support) if i in dated else meaning
     reading = query_reading(parsed, meanings, restorer) if restorer is not None else None

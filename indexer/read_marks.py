@@ -116,6 +116,92 @@ def misfit_marks(
     return replace(meaning, exact=respelled, shown=typed_case(text[tok.start : tok.end], respelled), how="typo")
 
 
+def keyed_marks(tokens: Sequence[Syllable], understood: Sequence[Meaning]) -> list[str | None]:
+    """Each word's marks as typed, or as its keys typed them (a word decoded from Telex or VNI
+    keys: "haf" is "hà"); None for a word with neither."""
+    return [m.exact if m.keyed else marked_word(tokens, j) for j, m in enumerate(understood)]
+
+
+# Keys that slipped are read anew (`misfit_keys`) only as a spelling the archive prints in this
+# share of the articles holding the letters side by side at least: on news-50k, the pairs of bug hunt
+# 96's slips 0.34 ("động đất" 81 of 241, "Biển Đông" 392 of 1,134, where "biến động" shares the
+# letters) to 0.91; not "Đà Nẵng báo" (5 of 108) for `Đà Nẵng baox`, "bão" keyed as meant
+KEYS_READ_SHARE = 0.2
+
+
+def misfit_keys(
+    meaning: Meaning,
+    tokens: Sequence[Syllable],
+    i: int,
+    words: Sequence[str],
+    marked: list[str | None],
+    read: Sequence[str],
+    restorer: Restores,
+    support: Support,
+    text: str,
+) -> Meaning:
+    """Word i, decoded from keys (`Meaning.keyed`) into a spelling the archive all but never
+    prints beside a neighbour (MISFIT_PRINTED_SHARE, MISFIT_PAIR_LEAST; side by side), read in
+    the spelling the restoration model reads there, given the marks typed or keyed on the other
+    words (`marked`), where the archive prints that one beside the neighbour in a fair share of
+    the articles holding the letters so (KEYS_READ_SHARE), and more than the word as keyed
+    beside the neighbour read anew: keys slip more often than marks, a key left out or struck for its
+    neighbour ("haf noij", "nooij" meant, read "hà nọi"; "daauf tuw", "dd" meant: "dầu tư", not
+    "dầu từ"; "tur vong": "tủ vong"; bug hunt 96). A word typed with marks needs the model far
+    surer (`misfit_marks`). `words`: each word's letters as understood, which match as keyed
+    either way; `marked` is read left to right, and a word read anew is marked so for the words
+    after it; `read`, the model's reading of the query given `marked` (`keyed_reading`): how a
+    neighbour without marks reads."""
+    typed = marked[i]
+    if not typed:
+        return meaning
+    typed = canonical_syllable(typed)
+    beside = []  # the neighbours the word as keyed is all but never printed beside (most queries: none)
+    for j in (i - 1, i + 1):
+        if 0 <= j < len(words) and tokens[max(i, j)].joined:
+            other = canonical_syllable(marked[j] or read[j])
+            held = support.pair_df(*_side(i, j, words[i], words[j]))
+            keyed = support.printed_pair(*_side(i, j, typed, other))
+            if held >= MISFIT_PAIR_LEAST and keyed * MISFIT_PRINTED_SHARE <= held:
+                beside.append((j, other, keyed, held))
+    if not beside:
+        return meaning
+
+    def read_without(k: int) -> list[str] | None:  # the query read with word k's marks not given
+        reading = restorer.restore(words, given=[m if j != k else None for j, m in enumerate(marked)])
+        return [canonical_syllable(r) for r in reading] if reading and len(reading) == len(words) else None
+
+    as_read = read_without(i)
+    if as_read is None:
+        return meaning
+    respelled = as_read[i]
+    if respelled == typed or fold(respelled) != words[i] or not support.printed(respelled):
+        return meaning
+    for j, other, keyed, held in beside:
+        printed = support.printed_pair(*_side(i, j, respelled, other))
+        if printed < KEYS_READ_SHARE * held:  # no spelling holds the pair ("Đà Nẵng baox": "báo" 5 of 108)
+            continue
+        neighbour_read = read_without(j)  # or was it the neighbour's keys that slipped ("daauf tuw")?
+        other_read = neighbour_read[j] if neighbour_read else other
+        if printed > keyed and printed > support.printed_pair(*_side(i, j, typed, other_read)):
+            marked[i] = respelled
+            return replace(meaning, exact=respelled, shown=typed_case(text[tokens[i].start : tokens[i].end], respelled))
+    return meaning
+
+
+def keyed_reading(words: Sequence[str], marked: Sequence[str | None], restorer: Restores) -> list[str]:
+    """The restoration model's reading of a query's words (`words`, folded as understood) given
+    the marks typed or keyed on them (`marked`), for `misfit_keys`; the words as folded where
+    the model has none."""
+    reading = restorer.restore(words, given=marked)
+    return reading if reading is not None and len(reading) == len(words) else list(words)
+
+
+def _side(i: int, j: int, a: str, b: str) -> tuple[str, str]:
+    """Word i's `a` and its neighbour j's `b` in the order they stand."""
+    return (b, a) if j < i else (a, b)
+
+
 # Words that put a name after them ("ông Tám", "bé Hiếu"): the restoration model reads a name
 # as its commonest word, so restored marks leave the next word alone (one-typo headlines and
 # questions: three queries up one place, none down; plain forms unchanged).

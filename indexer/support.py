@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from indexer.analysis import fold, normalize_text, tokenize
+from indexer.analysis import fold, has_marks, normalize_text, tokenize
 from indexer.schema import PARTS
 
 if TYPE_CHECKING:
@@ -140,18 +140,20 @@ class IndexSupport:
         return bool(self._remembered("printed\t" + exact, count))
 
     def printed_pair(self, a: str, b: str) -> int:
-        """Articles printing `a` and `b` (canonical marked syllables) side by side: of those
-        holding the folded pair, those printing `b` so, read in the forward index (as many as
-        hold the folded pair where it cannot tell: no forward index)."""
+        """Articles printing `a` and `b` (canonical syllables, one marked at least) side by side:
+        of those holding the folded pair and printing the marked one so (`b`, or `a` where `b`
+        has no marks: "Đồng Nai"), those printing the two so, read in the forward index (as many
+        as hold the folded pair where it cannot tell: no forward index)."""
         fa, fb = fold(a), fold(b)
         if self._printed_phrase is None:
             return self.pair_df(fa, fb)
+        marked = b if has_marks(b) or not has_marks(a) else a
 
         def count() -> int:
             postings = self.executor.raw_postings
             held = np.unique(np.concatenate([
                 np.intersect1d(postings(part + "_bi", f"{fa} {fb}", self.searcher)[0],
-                               postings(part + "_ex", b, self.searcher)[0])
+                               postings(part + "_ex", marked, self.searcher)[0])
                 for part in PARTS
             ]))
             printed = self._printed_phrase(((fa,), (fb,)), ((a,), (b,)), held) if len(held) else []

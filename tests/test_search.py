@@ -1264,6 +1264,47 @@ def test_a_mark_that_slipped_into_a_printed_word_is_read_as_the_neighbours_hold_
     assert service.search('"hà nôi"')["suggestion"] is None  # quoted: as typed
 
 
+def test_keys_that_missed_a_mark_are_read_as_the_neighbours_hold_it(tmp_path: Path) -> None:
+    """ "haf noij" (Telex with the input method off, "nooij" meant) decodes to "hà nọi", which
+    the archive prints (a village, "làng Nọi"): an article printing it came first, and "did you
+    mean" showed it. Keys that slip are marks that slip (`read_marks.misfit_marks`): read as the
+    neighbours' marks hold the letters. Keys typed right where the archive prints them
+    ("chieecs nooi") stay."""
+    service = small_service(tmp_path, [
+        *({"id": f"hn{k}", "title": f"Hà Nội đón khách lần {k}", "lead": "Tin Hà Nội.", "body": "Hà Nội."}
+          for k in range(40)),
+        {"id": "slip", "title": "Lễ hội làng Nọi ở Hà Nội", "lead": "Tin.", "body": "Tin."},
+        {"id": "noi", "title": "Cái nôi của võ thuật", "lead": "Chiếc nôi đầu tiên.", "body": "Nôi tre."},
+    ])
+    for keys, shown in (("haf noij", "hà nội"), ("Haf Noij", "Hà Nội"), ("ha2 noi5", "hà nội")):
+        found = service.search(keys)
+        assert found["hits"][0]["id"].startswith("hn") and found["suggestion"]["text"] == shown, keys
+        assert found["suggestion"]["kind"] == "keyboard"
+    assert [h["id"] for h in service.search("chieecs nooi")["hits"]][:1] == ["noi"]
+    assert service.search("chieecs nooi")["suggestion"]["text"] == "chiếc nôi"
+
+
+def test_keys_that_slipped_are_read_as_the_words_beside_them_are_printed(tmp_path: Path) -> None:
+    """Keys typed with the input method off, one of them left out or struck wrong, beside a word
+    that needs none (bug hunt 96): "tur vong" ("tuwr" meant) read "tủ vong", "daauf tuw" ("dd"
+    left out) "dầu tư", and the hits led with a wardrobe and oil. Read as the archive prints the
+    letters beside the neighbour: "tử vong", "đầu tư", and only the word whose keys slipped
+    ("tư" stays, not "từ"). A pair typed right that the archive prints stays ("dầu thô")."""
+    service = small_service(tmp_path, [
+        *({"id": f"tv{k}", "title": f"Tai nạn làm {k} người tử vong", "lead": "Tin tử vong.", "body": "Đã tử vong."}
+          for k in range(25)),
+        *({"id": f"dt{k}", "title": f"Đầu tư công lần {k}", "lead": "Tin đầu tư.", "body": "Vốn đầu tư từ ngân sách."}
+          for k in range(25)),
+        {"id": "tu", "title": "Chiếc tủ lạnh mới", "lead": "Tủ gỗ.", "body": "Cái tủ."},
+        {"id": "dau", "title": "Giá dầu thô giảm", "lead": "Dầu mỏ.", "body": "Dầu thô."},
+    ])
+    for keys, meant, hit in (("tur vong", "tử vong", "tv"), ("tu3 vong", "tử vong", "tv"),
+                             ("daauf tuw", "đầu tư", "dt"), ("da6u2 tu7", "đầu tư", "dt")):
+        found = service.search(keys)
+        assert found["suggestion"]["text"] == meant and found["hits"][0]["id"].startswith(hit), keys
+    assert service.search("daauf thoo")["suggestion"]["text"] == "dầu thô"
+
+
 def test_a_pair_an_article_prints_is_no_slipped_mark() -> None:
     """The restoration model's pair counts hold titles, leads, captions and bodies up to a budget:
     "bệnh lỵ", "hộp sọ", "Văn Toản", printed in bodies it had no room for, were read "bệnh lý",

@@ -17,7 +17,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, has_vowel
-from indexer.keyboard import could_be_syllable, decode_vni
+from indexer.keyboard import could_be_syllable, decode_vni, letters_and_vni_keys
 from indexer.meanings import capitals_tell, typed_as_initialism, typed_in_capitals
 from indexer.misspellings import printed_carried, printed_either_way
 from indexer.query import ParsedQuery, parse_query
@@ -57,12 +57,13 @@ def did_you_mean(
         unkeyed = [t for t in tokens if not (id(t) in meanings and meanings[id(t)].keyed)]
         as_typed |= _printed_in_capitals(unkeyed, parsed.text, restorer)
     hinted = hinted_meanings(tokens, meanings, context)
+    vni_keyed = any(m.how == "vni" for m in meanings.values())
     understood: list[Meaning] = []
     for t in tokens:
         meaning = hinted.get(id(t)) or meanings.get(id(t)) or typed_meaning(t, parsed.text)
         initialism = initialisms and typed_as_initialism(t, parsed.text)
         offered = id(t) not in as_typed and (
-            meaning.how != "typo" or _offered_corrected(t, meaning, initialism, support, restorer, long)
+            meaning.how != "typo" or _offered_corrected(t, meaning, initialism, support, restorer, long, vni_keyed)
         )
         understood.append(meaning if offered else typed_meaning(t, parsed.text))
     changed = [m.changed for m in understood]
@@ -319,7 +320,13 @@ def _lacks_common(folded: str, support: Support, restorer: Restorer) -> bool:
 
 
 def _offered_corrected(
-    token: Syllable, meaning: Meaning, initialism: bool, support: Support, restorer: Restorer | None, long: bool
+    token: Syllable,
+    meaning: Meaning,
+    initialism: bool,
+    support: Support,
+    restorer: Restorer | None,
+    long: bool,
+    vni_keyed: bool = False,
 ) -> bool:
     """Whether a word matched as a typo is shown corrected. Not a common syllable the index
     lacks ("viet" where "Việt" is never printed): shown with its marks, not as the nearest
@@ -328,14 +335,16 @@ def _offered_corrected(
     letters that spell no syllable followed by digits ("qh13", "mig21"): no VNI keys, and its
     correction would drop the number ("QH", "MiG"); nor letters run into a number that no
     article prints side by side ("RON95" on news-2k was offered "RON", the 95 dropped), unless
-    VNI keys spell them ("co1" is "có"). Not an `initialism` (`meanings.typed_as_initialism`, where
-    capitals tell) as a word with a vowel: "TSN" is an initialism the archive does not print, not
-    a slip of "TÂN" (`sân bay TSN` was offered "sân bay TÂN"); another initialism may be offered."""
+    VNI keys spell them ("co1" is "có") or, where other words are VNI keys (`vni_keyed`), they
+    are a syllable's letters and keys that slipped ("Thu3 tuong1": `letters_and_vni_keys`).
+    Not an `initialism` (`meanings.typed_as_initialism`, where capitals tell) as a word with a
+    vowel: "TSN" is an initialism the archive does not print, not a slip of "TÂN" (`sân bay
+    TSN` was offered "sân bay TÂN"); another initialism may be offered."""
     if initialism and has_vowel(fold(meaning.shown)):
         return False
     if restorer is not None and _lacks_common(token.folded, support, restorer):
         return False
-    if (code := _CODE.fullmatch(token.folded)) and (
+    if (code := _CODE.fullmatch(token.folded)) and not (vni_keyed and letters_and_vni_keys(token.folded)) and (
         not could_be_syllable(code[1]) or not (support.df(token.folded) or decode_vni(token.folded))
     ):
         return False

@@ -574,6 +574,20 @@ class WordChoice:
         return (*keys, letters)
 
 
+# The VNI keys that may follow a syllable's letters: a mark (6 â ê ô, 7 ư ơ, 8 ă) and a tone (1-5),
+# each struck twice at most ("bong11")
+_VNI_KEYS_AFTER = re.compile(r"([a-z]+?)([678]{1,2}[1-5]{0,2}|[1-5]{1,2})")
+
+
+def letters_and_vni_keys(folded: str) -> bool:
+    """Whether `folded` is a syllable's letters and VNI keys after them that spell no syllable
+    with them: keys that slipped ("tuong1", the 7s of "tu7o7ng1" left out; "bong11"), where other
+    words are VNI keys (`spacing`, `didyoumean`). Not a number run into letters ("iphone7",
+    "ron95"): their letters are no syllable or their digits no keys."""
+    m = _VNI_KEYS_AFTER.fullmatch(folded)
+    return m is not None and could_be_syllable(m[1]) and decode_vni(folded) is None
+
+
 _NOT_VNI_DIGITS = re.compile(r"^[^aeiouy\d]*[0-8]|\d{3}", re.IGNORECASE)
 
 

@@ -12,7 +12,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from indexer.analysis import Syllable, has_marks
-from indexer.keyboard import could_be_syllable, decode_telex, decode_vni
+from indexer.keyboard import could_be_syllable, decode_telex, decode_vni, letters_and_vni_keys
 from indexer.query import PASTED_WORDS, ParsedQuery
 from indexer.support import Support
 from indexer.typos import MAX_LENGTH, TypoIndex
@@ -44,7 +44,8 @@ def split_glued(parsed: ParsedQuery, support: Support, lexicon: TypoIndex | None
     clauses = []
     glued = (_LETTERS_FIRST, _NUMBER_FIRST) if len(parsed.positive_tokens) < PASTED_WORDS else (_LETTERS_FIRST,)
     for clause in parsed.clauses:
-        tokens = _split(clause.tokens, lambda tok: _letters_and_number(tok, support, glued), alias=False)
+        keyed = _vni_keyed(clause.tokens)
+        tokens = _split(clause.tokens, lambda tok, k=keyed: _letters_and_number(tok, support, glued, k), alias=False)
         near = _beside_foreign_words(tokens)
         tokens = _split(tokens, lambda tok, near=near: _syllables(tok, support, lexicon, id(tok) in near), alias=True)
         if not (clause.phrase or clause.negated):
@@ -77,15 +78,22 @@ def _split(tokens: Sequence[Syllable], parts_of: Callable[[Syllable], list[str] 
     return out
 
 
-def _letters_and_number(tok: Syllable, support: Support, glued: Sequence[re.Pattern[str]]) -> list[str] | None:
+def _letters_and_number(
+    tok: Syllable, support: Support, glued: Sequence[re.Pattern[str]], vni_keyed: bool = False
+) -> list[str] | None:
     """The letters and the number of a word that runs one into the other ("RON95", "121kg"), if
     no article prints the word and articles print the two side by side. Not a word that VNI keys
     spell ("ha2" is "hà"), unless typed with marks: "quận1" is no keystrokes (it was offered
-    "quận", the number dropped)."""
+    "quận", the number dropped). Nor, where other words of the query are VNI keys
+    (`vni_keyed`), a syllable's letters and the keys after them ("Thu3 tuong1", the 7s left out
+    of "tu7o7ng1", was read "Thủ tướng 1", the number searched and marked; bug hunt 96): the
+    keys slipped, and the word is looked up as a slip of them."""
     head = next((m for m in (pattern.match(tok.folded) for pattern in glued) if m), None)
     if head is None or support.df(tok.folded):
         return None
     if not has_marks(tok.exact) and decode_vni(tok.folded) is not None:  # (typed with marks: no keys)
+        return None
+    if vni_keyed and not has_marks(tok.exact) and letters_and_vni_keys(tok.folded):
         return None
     n = head.end()
     return [tok.folded[:n], tok.folded[n:]] if support.pair_df(tok.folded[:n], tok.folded[n:]) else None
@@ -143,6 +151,15 @@ def _in_lexicon(word: str, lexicon: TypoIndex | None) -> bool:
     """Whether a word of letters may be in the index: a lookup in `lexicon`'s words (alphabetic,
     up to MAX_LENGTH letters), cheaper than its df. Without one, maybe."""
     return lexicon is None or len(word) > MAX_LENGTH or word in lexicon
+
+
+def _vni_keyed(tokens: Sequence[Syllable]) -> bool:
+    """Whether a word of `tokens` is VNI keys, digits and all ("thu3", "d9a1"): the input method
+    was off, and a digit after a syllable's letters is a key too."""
+    return any(
+        not has_marks(t.exact) and any(c.isdigit() for c in t.folded) and decode_vni(t.folded) not in (None, t.folded)
+        for t in tokens
+    )
 
 
 def _keys(folded: str) -> bool:

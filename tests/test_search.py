@@ -1305,6 +1305,27 @@ def test_keys_that_slipped_are_read_as_the_words_beside_them_are_printed(tmp_pat
     assert service.search("daauf thoo")["suggestion"]["text"] == "dầu thô"
 
 
+def test_vni_keys_that_slipped_are_no_number(tmp_path: Path) -> None:
+    """ "Thu3 tuong1": the 7s of "tu7o7ng1" left out, "tuong1" spells no syllable, and was read
+    as "tuong" and the number 1 ("tướng1" shown, "1" searched and marked; bug hunt 96). Where
+    other words are VNI keys, a syllable's letters and keys after them are keys that slipped:
+    looked up as a slip of them. Letters run into a number stay apart ("iphone7")."""
+    from indexer.keyboard import letters_and_vni_keys
+
+    assert [letters_and_vni_keys(w) for w in ("tuong1", "bong11", "nguyen4", "iphone7", "ron95", "gia1", "h5n1")] == [
+        True, True, True, False, False, False, False]
+    service = small_service(tmp_path, [
+        *({"id": f"tt{k}", "title": f"Thủ tướng thăm tỉnh {k}", "lead": "Tin Thủ tướng.", "body": "Thủ tướng."}
+          for k in range(20)),
+        {"id": "one", "title": "Thủ môn số 1", "lead": "Thủ thành 1.", "body": "Tượng 1 và tường 1."},
+        {"id": "ip", "title": "Giá iPhone 7 giảm", "lead": "Tin iPhone 7.", "body": "Giá iPhone 7."},
+    ])
+    found = service.search("Thu3 tuong1")
+    assert found["suggestion"]["text"] == "Thủ tướng" and found["hits"][0]["id"].startswith("tt")
+    assert all("<mark>1</mark>" not in h["snippet"] for h in found["hits"])
+    assert [h["id"] for h in service.search("iphone7 gia1")["hits"]][:1] == ["ip"]
+
+
 def test_a_pair_an_article_prints_is_no_slipped_mark() -> None:
     """The restoration model's pair counts hold titles, leads, captions and bodies up to a budget:
     "bệnh lỵ", "hộp sọ", "Văn Toản", printed in bodies it had no room for, were read "bệnh lý",

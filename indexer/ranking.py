@@ -616,18 +616,21 @@ class QueryBuilder:
                 i += length
                 continue
             if alias is not None:  # "TP.HCM": the parts in order, or the joined "tphcm"
-                sequence = self._sequence(tuple(t.folded for t in span), parts)
-                words = [self._fields(parts, "", t.folded, 1.0) for t in span]
+                # each part as understood: keys decoded ("haf.nooij" is "hà.nội", and found none)
+                spelled = tuple(folded[i : i + len(span)])
+                joined = "".join(spelled)
+                sequence = self._sequence(spelled, parts)
+                words = [self._fields(parts, "", f, 1.0) for f in spelled]
                 in_order = wq.And([sequence, *words])
-                if could_be_syllable(alias.folded):  # "M&A" joined is "ma": "mà", "má" … everywhere
-                    self.highlight.phrase(tuple(t.folded for t in span))
+                if could_be_syllable(joined):  # "M&A" joined is "ma": "mà", "má" … everywhere
+                    self.highlight.phrase(spelled)
                     units.append(in_order)
                 else:
-                    self.highlight.term(alias.folded)
-                    units.append(wq.DisjunctionMax([in_order, self._fields(parts, "", alias.folded, len(span))]))
+                    self.highlight.term(joined)
+                    units.append(wq.DisjunctionMax([in_order, self._fields(parts, "", joined, len(span))]))
                 topic.append(len(units) - 1)
                 known += 1
-                if self.df is not None and not any(self.df(f) for f in (alias.folded, *(t.folded for t in span))):
+                if self.df is not None and not any(self.df(f) for f in (joined, *spelled)):
                     self.absent.append(alias)
                 i += len(span)
                 continue

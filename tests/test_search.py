@@ -1326,6 +1326,17 @@ def test_vni_keys_that_slipped_are_no_number(tmp_path: Path) -> None:
     assert [h["id"] for h in service.search("iphone7 gia1")["hits"]][:1] == ["ip"]
 
 
+def test_an_initialism_typed_as_keys_finds_what_it_spells(tmp_path: Path) -> None:
+    """ "haf.nooij" is "hà.nội" typed with the input method off: its parts were read in order as
+    the keys typed them ("haf", "nooij") and found nothing (bug hunt 96)."""
+    service = small_service(tmp_path, [
+        *({"id": f"hn{k}", "title": f"Hà Nội đón khách lần {k}", "lead": "Tin.", "body": "Tin."} for k in range(5)),
+        {"id": "hcm", "title": "TP.HCM mưa lớn", "lead": "Tin.", "body": "Tin."},
+    ])
+    assert {h["id"] for h in service.search("haf.nooij")["hits"]} == {h["id"] for h in service.search("hà.nội")["hits"]}
+    assert len(service.search("haf.nooij")["hits"]) == 5
+
+
 def test_a_pair_an_article_prints_is_no_slipped_mark() -> None:
     """The restoration model's pair counts hold titles, leads, captions and bodies up to a budget:
     "bệnh lỵ", "hộp sọ", "Văn Toản", printed in bodies it had no room for, were read "bệnh lý",

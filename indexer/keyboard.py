@@ -704,8 +704,13 @@ def understand(words: Sequence[str], support: Support, hyphened: Iterable[range]
         # accented 0.8006 -> 0.8016, typo-accented 0.7891 -> 0.7912). Likewise in a long query
         # where no other word could be keys: typed with the method off, most words would carry
         # some ("vi sao sex lam giam dau bung kinh"; vinewsqa plain 0.7993 -> 0.8003, typo
-        # 0.7899 -> 0.7909, headlines typo 0.9380 -> 0.9383). No other cell moved.
-        options = [tuple(r for r in o if not _one_key(o[0], r)) for o in options]
+        # 0.7899 -> 0.7909, headlines typo 0.9380 -> 0.9383). No other cell moved. Beside words
+        # typed with marks, unless the letters as typed are held but by chance (`_keys_for_sure`:
+        # "tai nạn giao thoong", "Đà Nẵng baox"); in a long query typed plain, such a word is a slip.
+        typed_marks, named = any(has_marks(w) for w in words), _typed_as_names(words)
+        options = [tuple(r for r in o if not _one_key(o[0], r)
+                         or (typed_marks and _keys_for_sure(o[0], r, i in named, support)))
+                   for i, o in enumerate(options)]
     elif keyed == 1:
         # The only word that could be keys, and one key would make it a syllable the index never
         # prints so ("so tixn no": "tĩn"): a slip that hit a Telex key, looked up as a typo
@@ -752,6 +757,16 @@ def understand(words: Sequence[str], support: Support, hyphened: Iterable[range]
         best = layer
     _, path = max(best, key=lambda sp: (sp[0], -sum(sp[1])))
     return Understood(tuple(WordChoice(w, o[k], tuple(o)) for w, o, k in zip(words, options, path, strict=True)))
+
+
+def _keys_for_sure(raw: Reading, decoded: Reading, named: bool, support: Support) -> bool:
+    """Whether a word one key decodes is keys wherever it is typed, beside words typed with marks
+    too: its letters as typed are held in no more articles than chance (`chance_pairs`; "thoong"
+    in 2 of news-50k's, its own keystroke typos; "baox" in none), its decoding is printed
+    ("thông", "bão"), and it is not typed as a name (`_typed_as_names`: "cô Lis"). Read as a
+    slip of letters, "thoong" matched "thương" and "hong" as much as "thông", and "baox" was
+    shown "báo" (bug hunt 96)."""
+    return not named and support.df(raw.folded) <= chance_pairs(support.documents) and support.printed(decoded.exact)
 
 
 def _known(articles: int, in_full: float) -> float:

@@ -38,6 +38,11 @@ store more than the accented text and every set gets the same forms:
   speakers say them alike), a tone left out, or a vowel's shape mark or đ's bar left out
   (``Đà Nẵng`` → ``Đà Nẳng``, ``Bình Dương`` → ``Bình Dưong``); seeded by the text.
 
+- ``telex-slip``, ``vni-slip`` (not in the default forms): ``marks-slip``'s one slipped mark typed
+  as Telex or VNI keys with the input method off, a key left out or struck for its neighbour
+  (``Hà Nội`` → ``Haf Noij``, ``đầu tư`` → ``daauf tuw``, ``tử vong`` → ``tu3 vong``): the keys
+  people miss, where ``telex-typo`` strikes a letter astray (bug hunt 96).
+
 - ``iy`` (not in the default forms): the other standard spelling of every syllable whose rhyme
   is a lone i or y after h, k, l, m, s, t or qu (``lý do`` → ``lí do``, ``kỹ thuật`` → ``kĩ
   thuật``, ``quy định`` → ``qui định``, ``bác sĩ`` → ``bác sỹ``): school rules and newspapers
@@ -562,6 +567,8 @@ FORM_FUNCS: dict[str, Callable[[str], str]] = {
     "typo-2": lambda q: typo_2(fold(q)),
     "iy": iy_swapped,
     "marks-slip": marks_slip,
+    "telex-slip": lambda q: keystrokes(marks_slip(q), "telex"),
+    "vni-slip": lambda q: keystrokes(marks_slip(q), "vni"),
     "spelled": spelled,
     "abbreviated": abbreviated,
 }

@@ -55,7 +55,7 @@ OURS = "vnsearch"
 # forms whose "did you mean" the correction section scores (marks-slip: its letters are right)
 TYPO_FORMS = ("typo", "typo-accented", "marks-slip")
 # ... the keystrokes typed with the input method off, whose "Understood as" shows the query meant
-KEYED_FORMS = ("telex", "telex-mid", "vni", "vni-mid", "telex-typo", "vni-typo")
+KEYED_FORMS = ("telex", "telex-mid", "vni", "vni-mid", "telex-typo", "vni-typo", "telex-slip", "vni-slip")
 # ... and the query typed right, where any change of letters is a false correction
 CORRECTION_FORMS = ("accented", *TYPO_FORMS, *KEYED_FORMS)
 # Pseudo-forms "<form>≠": the queries of a form that differ from their accented form (most

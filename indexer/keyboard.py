@@ -574,6 +574,16 @@ class WordChoice:
         return (*keys, letters)
 
 
+def keys_apart(a: str, b: str) -> int:
+    """How many keys tell two spellings of the same letters apart (canonical syllables): a tone
+    key, a shape key (circumflex, horn, breve: "ươ" takes one), the đ key, each 1 ("nọi" and
+    "nội" 1, "dội" and "đối" 2). Keys that slipped are one key off what was meant."""
+    da, db = unicodedata.normalize("NFD", a), unicodedata.normalize("NFD", b)
+    tones = [next((c for c in d if c in TONE_MARKS[1:]), "") for d in (da, db)]
+    shapes = [{c for c in d if c in (CIRCUMFLEX, HORN, BREVE)} for d in (da, db)]
+    return (tones[0] != tones[1]) + len(shapes[0] ^ shapes[1]) + (("đ" in da) != ("đ" in db))
+
+
 # The VNI keys that may follow a syllable's letters: a mark (6 â ê ô, 7 ư ơ, 8 ă) and a tone (1-5),
 # each struck twice at most ("bong11")
 _VNI_KEYS_AFTER = re.compile(r"([a-z]+?)([678]{1,2}[1-5]{0,2}|[1-5]{1,2})")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
+from indexer.keyboard import keys_apart
 from indexer.misspellings import printed_carried
 from indexer.query import ParsedQuery
 from indexer.support import Support
@@ -175,8 +176,8 @@ def misfit_keys(
     if as_read is None:
         return meaning
     respelled = as_read[i]
-    if respelled == typed or fold(respelled) != words[i] or not support.printed(respelled):
-        return meaning
+    if keys_apart(typed, respelled) != 1 or fold(respelled) != words[i] or not support.printed(respelled):
+        return meaning  # (one key slipped: "dội" is no slip of "đối", whose keys differ by two)
     for j, other, keyed, held in beside:
         printed = support.printed_pair(*_side(i, j, respelled, other))
         if printed < KEYS_READ_SHARE * held:  # no spelling holds the pair ("Đà Nẵng baox": "báo" 5 of 108)

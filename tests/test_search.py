@@ -1305,6 +1305,30 @@ def test_keys_that_slipped_are_read_as_the_words_beside_them_are_printed(tmp_pat
     assert service.search("daauf thoo")["suggestion"]["text"] == "dầu thô"
 
 
+def test_keys_that_slipped_are_one_key_off_the_word_meant() -> None:
+    """One key slips at a time: "ba dooij" (the "dd" left out of "đội") was read "ba đối", where
+    the model read "đối" there, two keys off "dội" (the đ and the tone; keywords over news-50k
+    typed with a slipped key, 7 queries first before, none in the ten after). The spelling read
+    anew is one key off the keys typed (`keyboard.keys_apart`) or the word stays as keyed."""
+    from indexer.keyboard import keys_apart
+    from indexer.read_marks import keyed_marks, keyed_reading, misfit_keys
+    from indexer.support import DictSupport
+    from indexer.word_meaning import typed_meaning
+
+    assert [keys_apart(a, b) for a, b in (("nọi", "nội"), ("dội", "đội"), ("dội", "đối"), ("tủ", "từ"))] == [1, 1, 2, 2]
+    support = DictSupport.from_texts(["Ba đội bóng.", "Ba đối thủ."] * 25)
+    text = "ba dooij"
+    tokens = parse_query(text).positive_tokens
+    understood = [typed_meaning(tokens[0], text), Meaning((("doi", 1.0), ("dooij", 0.5)), "dội", "dội", "telex")]
+    words = ["ba", "doi"]
+    for read_as, meant in (("đội", "đội"), ("đối", "dội")):
+        restorer = _StubRestorer({"doi": read_as})
+        marked = keyed_marks(tokens, understood)
+        read = keyed_reading(words, marked, restorer)
+        got = misfit_keys(understood[1], tokens, 1, words, marked, read, restorer, support, text)
+        assert got.exact == meant, read_as
+
+
 def test_vni_keys_that_slipped_are_no_number(tmp_path: Path) -> None:
     """ "Thu3 tuong1": the 7s of "tu7o7ng1" left out, "tuong1" spells no syllable, and was read
     as "tuong" and the number 1 ("tướng1" shown, "1" searched and marked; bug hunt 96). Where

@@ -142,7 +142,7 @@ def misfit_keys(
     text: str,
 ) -> Meaning:
     """Word i, decoded from keys (`Meaning.keyed`) into a spelling the archive all but never
-    prints beside a neighbour (MISFIT_PRINTED_SHARE, MISFIT_PAIR_LEAST; side by side), read in
+    prints beside its neighbours (MISFIT_PRINTED_SHARE, MISFIT_PAIR_LEAST; side by side), read in
     the spelling the restoration model reads there, given the marks typed or keyed on the other
     words (`marked`), where the archive prints that one beside the neighbour in a fair share of
     the articles holding the letters so (KEYS_READ_SHARE), and more than the word as keyed
@@ -163,7 +163,9 @@ def misfit_keys(
             other = canonical_syllable(marked[j] or read[j])
             held = support.pair_df(*_side(i, j, words[i], words[j]))
             keyed = support.printed_pair(*_side(i, j, typed, other))
-            if held >= MISFIT_PAIR_LEAST and keyed * MISFIT_PRINTED_SHARE <= held:
+            if keyed * MISFIT_PRINTED_SHARE > held:  # printed so beside one neighbour: "Trump đả kích"
+                return meaning
+            if held >= MISFIT_PAIR_LEAST:
                 beside.append((j, other, keyed, held))
     if not beside:
         return meaning

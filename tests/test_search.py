@@ -1289,7 +1289,8 @@ def test_keys_that_slipped_are_read_as_the_words_beside_them_are_printed(tmp_pat
     that needs none (bug hunt 96): "tur vong" ("tuwr" meant) read "tủ vong", "daauf tuw" ("dd"
     left out) "dầu tư", and the hits led with a wardrobe and oil. Read as the archive prints the
     letters beside the neighbour: "tử vong", "đầu tư", and only the word whose keys slipped
-    ("tư" stays, not "từ"). A pair typed right that the archive prints stays ("dầu thô")."""
+    ("tư" stays, not "từ"). A pair typed right that the archive prints stays ("dầu thô"), and so
+    does a word printed as keyed beside one of its neighbours ("Trump đả kích")."""
     service = small_service(tmp_path, [
         *({"id": f"tv{k}", "title": f"Tai nạn làm {k} người tử vong", "lead": "Tin tử vong.", "body": "Đã tử vong."}
           for k in range(25)),
@@ -1297,12 +1298,17 @@ def test_keys_that_slipped_are_read_as_the_words_beside_them_are_printed(tmp_pat
           for k in range(25)),
         {"id": "tu", "title": "Chiếc tủ lạnh mới", "lead": "Tủ gỗ.", "body": "Cái tủ."},
         {"id": "dau", "title": "Giá dầu thô giảm", "lead": "Dầu mỏ.", "body": "Dầu thô."},
+        *({"id": f"tr{k}", "title": f"Ông Trump đã ký lệnh {k}", "lead": "Trump đã nói.", "body": "Tin."}
+          for k in range(25)),
+        {"id": "dk", "title": "Đả kích báo chí", "lead": "Tổng thống Mỹ đả kích báo chí.", "body": "Tin."},
     ])
     for keys, meant, hit in (("tur vong", "tử vong", "tv"), ("tu3 vong", "tử vong", "tv"),
                              ("daauf tuw", "đầu tư", "dt"), ("da6u2 tu7", "đầu tư", "dt")):
         found = service.search(keys)
         assert found["suggestion"]["text"] == meant and found["hits"][0]["id"].startswith(hit), keys
     assert service.search("daauf thoo")["suggestion"]["text"] == "dầu thô"
+    # printed as keyed beside one neighbour, the word fits: "đả kích" is no slip of "Trump đã"
+    assert service.search("Trump ddar kichs")["suggestion"]["text"] == "Trump đả kích"
 
 
 def test_keys_that_slipped_are_one_key_off_the_word_meant() -> None:

@@ -162,6 +162,8 @@ def misfit_keys(
         if 0 <= j < len(words) and tokens[max(i, j)].joined:
             other = canonical_syllable(marked[j] or read[j])
             held = support.pair_df(*_side(i, j, words[i], words[j]))
+            if restorer.pair_count(*_side(i, j, typed, other)) * MISFIT_PRINTED_SHARE > held:
+                return meaning  # (the model's counts say so at once: most words keyed are keyed right)
             keyed = support.printed_pair(*_side(i, j, typed, other))
             if keyed * MISFIT_PRINTED_SHARE > held:  # printed so beside one neighbour: "Trump đả kích"
                 return meaning

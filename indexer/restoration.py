@@ -357,6 +357,12 @@ class Restorer:
         best = max(range(1, len(scores)), key=scores.__getitem__)
         return others[best - 1] if scores[best] - scores[0] >= MISFIT_MARGIN else None
 
+    def pair_count(self, a: str, b: str) -> float:
+        """How often the model's counts hold `a` and `b` (lowercase, canonical) side by side: the
+        archive prints them so at least that often (`read_marks.misfit_keys` asks it first, where
+        the index would read thousands of articles to say so)."""
+        return self.index.bigrams.get(f"{a} {b}", 0)
+
     def one_word(self, a: str, b: str) -> bool:
         """Whether syllables a and b (lowercase, canonical) side by side are one word, by the
         index's counts (WORD_PAIR_LEAST, WORD_PAIR_LIFT): a pair of a query's words that

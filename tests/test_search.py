@@ -812,6 +812,9 @@ class _StubRestorer:
     def misfit(self, typed: str, before: str | None, after: str | None) -> str | None:
         return None
 
+    def pair_count(self, a: str, b: str) -> float:
+        return 0
+
     def printed_case(self, low: str) -> str | None:
         return None
 

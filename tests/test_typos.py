@@ -571,6 +571,9 @@ def test_letters_the_archive_prints_as_a_name_in_vietnamese_script_are_no_slip()
         def misfit(self, typed: str, before: str | None, after: str | None) -> None:
             return None
 
+        def pair_count(self, a: str, b: str) -> float:
+            return 0
+
     texts = [*(f"Giá vàng niêm yết số {i}." for i in range(SLIP_RARITY)), "Người đẹp H'Ăng Niê."]
     support = DictSupport.from_texts(texts)
     index = TypoIndex(support.syllables)

@@ -578,10 +578,11 @@ def keys_apart(a: str, b: str) -> int:
     """How many keys tell two spellings of the same letters apart (canonical syllables): a tone
     key, a shape key (circumflex, horn, breve: "ươ" takes one), the đ key, each 1 ("nọi" and
     "nội" 1, "dội" and "đối" 2). Keys that slipped are one key off what was meant."""
-    da, db = unicodedata.normalize("NFD", a), unicodedata.normalize("NFD", b)
-    tones = [next((c for c in d if c in TONE_MARKS[1:]), "") for d in (da, db)]
-    shapes = [{c for c in d if c in (CIRCUMFLEX, HORN, BREVE)} for d in (da, db)]
-    return (tones[0] != tones[1]) + len(shapes[0] ^ shapes[1]) + (("đ" in da) != ("đ" in db))
+    pa, pb = _letters(a), _letters(b)
+    if pa is None or pb is None:  # letters no key types ("löw"): the same word, or more than a key apart
+        return 0 if a == b else 2
+    shapes = [{mod for _, mod in letters if mod} for letters, _ in (pa, pb)]  # (the đ is a letter's modifier)
+    return (set(pa[1]) != set(pb[1])) + len(shapes[0] ^ shapes[1])
 
 
 # The VNI keys that may follow a syllable's letters: a mark (6 â ê ô, 7 ư ơ, 8 ă) and a tone (1-5),

@@ -130,9 +130,9 @@ def interpret(
         mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]
         asking = question_positions(asked) - framing - asides if asks else set()
-        marked = keyed_marks(tokens, understood)
         keyed = any(m.keyed for m in understood) and restorer is not None and support is not None
-        read = keyed_reading(words, marked, restorer) if keyed and not clause.phrase else []
+        marked = keyed_marks(tokens, understood) if keyed and not clause.phrase else []
+        read = keyed_reading(words, marked, restorer) if marked else []
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
                 meanings[id(tok)] = replace(meaning, framing=True)

@@ -30,7 +30,7 @@ from indexer.typo_evidence import (
     reading_better,
     taken_as,
 )
-from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex, distance
+from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex, distance, max_distance
 
 CANDIDATES_PER_WORD = 3  # typo or slip candidates matched for one word, at most
 
@@ -238,30 +238,63 @@ def slip_candidates(
             or (short_query and read_otherwise and _may_read_otherwise(understood, chosen, i))
         ):
             need = SLIP_PAIR_DOCS if could_be_syllable(chosen[i]) else 1
-            marked = word.typed_with_marks
             pool = _pool(word, chosen)
             for key in word.typo_keys:
-                held = [
-                    c
-                    for c in _near_in_context(chosen, i, key, support, index, pool, slip=short_query, pool=pool)
-                    if c not in word.folded_forms
-                    and pair_docs(chosen, i, c, support.pair_df) >= need
-                    and (not marked or printed_carried(word.raw, c, support))
-                ]
+                near = _near_in_context(chosen, i, key, support, index, pool, slip=short_query, pool=pool)
+                held = [c for c in near if _slip_fits(c, word, chosen, i, support, need)]
                 if not alone:  # (`_may_read_otherwise`)
                     held = reading_better(held, chosen, i, support.df, support.pair_df)
-                found += held[:CANDIDATES_PER_WORD] if short_query else _with_best_read(held, chosen, i, support)
+                if short_query:
+                    found += held[:CANDIDATES_PER_WORD]
+                else:
+                    starts = _other_first_letter(key, index)
+                    starts = [c for c in starts if _slip_fits(c, word, chosen, i, support, need)]
+                    found += _with_best_read(held, chosen, i, support, starts)
         out.append(list(dict.fromkeys(found))[:CANDIDATES_PER_WORD])
     return out
 
 
-def _with_best_read(held: Sequence[str], chosen: Sequence[str], i: int, support: Support) -> list[str]:
+def _slip_fits(candidate: str, word: WordChoice, chosen: Sequence[str], i: int, support: Support, need: int) -> bool:
+    """Whether a slip suspect's `candidate` is worth matching: a spelling the word is not read in
+    already, held next to a neighbour in `need` articles, and, for a word typed with marks,
+    printed with them carried over (`printed_carried`)."""
+    return (
+        candidate not in word.folded_forms
+        and pair_docs(chosen, i, candidate, support.pair_df) >= need
+        and (not word.typed_with_marks or printed_carried(word.raw, candidate, support))
+    )
+
+
+# How many of the spellings one edit from a long query's word `_other_first_letter` looks
+# through: all of them, past every one that keeps the typed first letter (on news-50k a word of
+# three or four letters has 35-80, a third of them starting otherwise).
+FIRST_LETTER_POOL = 400
+
+
+def _other_first_letter(key: str, index: TypoIndex) -> list[str]:
+    """The spellings one edit from `key` (three letters or more) that start with another letter:
+    a first letter struck wrong, added or left out ("phu gin chan" for "phủ kín chăn", "tu au
+    nam" for "từ đầu năm"). The nearest CONTEXT_POOL spellings the neighbours rank keep the
+    typed first letter (`typos.same_start`: a slip there is rarer), and a three-letter word has
+    more than that many, so a long query's suspect never met the word meant; `_with_best_read`
+    reads these too. Stop 82: headlines/typo 0.9472 -> 0.9481 (`phu gin chan`, 7th -> 2nd), the
+    fresh samples' typo forms 7 up, 4 down (bench/journal/relevance.md). A two-letter word
+    gets none: "ve" is "de", "le", "me" as readily."""
+    maxdist = min(1, max_distance(key))
+    return [c for c, _ in index.candidates(key, limit=FIRST_LETTER_POOL, maxdist=maxdist) if c[:1] != key[:1]]
+
+
+def _with_best_read(
+    held: Sequence[str], chosen: Sequence[str], i: int, support: Support, other_start: Sequence[str] = ()
+) -> list[str]:
     """The first CANDIDATES_PER_WORD of a long query's word's candidates `held`, the one that
-    reads best between its neighbours (`typo_evidence.best_read`) in the last place where it is
-    not among them. Only added: the first candidate, which a slip's sureness weighs
+    reads best between its neighbours (`typo_evidence.best_read`), among them or the spellings
+    that start with another letter (`other_start`: `_other_first_letter`), in the last place
+    where it is not among them. Only added: the first candidate, which a slip's sureness weighs
     (`slips.slip_sureness`) and which is shown, stays."""
     kept = list(held[:CANDIDATES_PER_WORD])
-    best = best_read(held, chosen, i, support.df, support.pair_df, chance_pairs(support.documents))
+    read = [*held, *other_start]
+    best = best_read(read, chosen, i, support.df, support.pair_df, chance_pairs(support.documents))
     return kept if best is None or best in kept else [*kept[: CANDIDATES_PER_WORD - 1], best]
 
 

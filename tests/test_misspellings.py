@@ -34,7 +34,7 @@ from indexer.typo_evidence import (
     chance_pairs,
     reading_odds,
 )
-from indexer.typos import TypoIndex
+from indexer.typos import CONTEXT_POOL, TypoIndex
 
 
 def test_a_lone_tone_key_that_makes_a_syllable_never_printed_is_a_slip() -> None:
@@ -139,6 +139,32 @@ def test_in_a_long_query_the_slip_that_reads_best_between_its_neighbours_is_matc
     got = slip_candidates(understand(long, support), support, index)[1]
     assert got[-1] == "via" and len(got) == 3 and got[0] == "vat"
     assert "via" not in slip_candidates(understand(long[:3], support), support, index)[1]
+
+
+def test_in_a_long_query_a_slip_of_the_first_letter_that_reads_best_is_matched() -> None:
+    """ "phu gin chan" ("phủ kín chăn", k struck as g, making "gìn"): the nearest spellings that
+    keep the typed first letter ("gia", "giu", "gan", ...) fill the pool the neighbours rank
+    (CONTEXT_POOL), and "kín", held after "phủ" and before "chăn", was never looked at. In a
+    long query the spellings one edit away that start otherwise are read too, and the one that
+    reads best between the neighbours is matched; not in a two-letter word ("ve": "de"), nor
+    in a short query."""
+    g_words = ["gi", "gia", "gic", "gim", "gio", "gip", "git", "giu", "gan", "gen", "gon", "gun", "gain",
+               "gien", "giun", "ginh", "gina", "gint", "giin", "giy", "gix"]
+    syllables = {"bat": 2000, "ke": 900, "sat": 800, "hai": 3000, "phu": 2500, "nu": 1800, "roi": 4000,
+                 "chan": 700, "gin": 60, "kin": 90, "cho": 9000, "biet": 5000, "ve": 5000, "de": 9000, "em": 3000,
+                 **{w: 100 + n for n, w in enumerate(g_words)}}
+    pairs = {("bat", "ke"): 30, ("ke", "sat"): 20, ("sat", "hai"): 200, ("hai", "phu"): 10, ("phu", "nu"): 900,
+             ("nu", "roi"): 40, ("roi", "phu"): 5, ("phu", "kin"): 40, ("kin", "chan"): 12, ("giu", "chan"): 3,
+             ("phu", "gia"): 4, ("cho", "biet"): 800, ("biet", "gi"): 300, ("gi", "de"): 50, ("de", "em"): 30}
+    support = DictSupport(syllables, pairs, documents=2_500)
+    index = TypoIndex(syllables)
+    long = ["bat", "ke", "sat", "hai", "phu", "nu", "roi", "phu", "gin", "chan"]
+    assert len(long) >= SHORT_QUERY and len(index.candidates("gin", limit=100)) > CONTEXT_POOL
+    got = slip_candidates(understand(long, support), support, index)[8]
+    assert "kin" in got and len(got) <= 3
+    assert "kin" not in slip_candidates(understand(long[6:], support), support, index)[2]  # short
+    asked = ["cho", "biet", "gi", "ve", "em", "roi", "phu"]
+    assert "de" not in slip_candidates(understand(asked, support), support, index)[3]
 
 
 def test_two_letter_slips_in_short_queries_and_lost_letters_in_long_ones() -> None:

@@ -9,7 +9,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from indexer.analysis import Syllable, canonical_syllable, fold, has_marks
+from indexer.analysis import Syllable, canonical_syllable, fold, has_marks, iy_variant
 from indexer.keyboard import keys_apart
 from indexer.misspellings import printed_carried
 from indexer.query import ParsedQuery
@@ -223,9 +223,21 @@ def query_reading(parsed: ParsedQuery, meanings: dict[int, Meaning], restorer: R
     if len(tokens) < RESTORE_FROM_WORDS or any(has_marks(t.exact) for t in tokens):
         return None
     understood = [meanings[id(t)] for t in tokens]  # `interpret` gave every positive word one
-    words = [m.forms[0][0] if m.keyed else t.folded for t, m in zip(tokens, understood, strict=True)]
+    words = [_read_as(t, m) for t, m in zip(tokens, understood, strict=True)]
     reading = restorer.restore(words, given=[m.exact if m.keyed else None for m in understood])
     return reading if reading is not None and len(reading) == len(tokens) else None
+
+
+def _read_as(tok: Syllable, meaning: Meaning) -> str:
+    """The letters of a word the model reads its neighbours by: keys as decoded, a word the
+    index lacks as the spelling it is shown as ("ihep": "hiep", so "dam" after it reads "dâm",
+    not "đâm"), any other as typed."""
+    if meaning.keyed:
+        return meaning.forms[0][0]
+    shown = fold(meaning.shown)
+    if meaning.how == "typo" and shown.isalpha():
+        return shown
+    return tok.folded
 
 
 def restored_marks(
@@ -239,7 +251,9 @@ def restored_marks(
     them); on long ones it reads 96% of vinewsqa's syllables right (headlines plain 0.942 →
     0.944, vinewsqa plain 0.795 → 0.799). The question words of a question are left unmarked:
     the model reads "tình trạng nao" as "não" (brain) as readily as "nào", and they weigh little
-    anyway (vinewsqa plain 0.7985 → 0.7993); so is a name after a title word (`TITLES`)."""
+    anyway (vinewsqa plain 0.7985 → 0.7993); so is a name after a title word (`TITLES`), but
+    not a word the two make (`Restores.one_word`: "bác sĩ", "cụ thể", "chú ý"). Marks read in the
+    other i/y spelling ("bác sỹ" for `bac si`) are put on the letters typed ("sĩ")."""
     tokens = parsed.positive_tokens
     keyed = any(meanings[id(t)].keyed for t in tokens)
     out: dict[int, Meaning] = {}
@@ -247,9 +261,11 @@ def restored_marks(
         meaning = meanings[id(tok)]  # `interpret` gave every positive word one
         if meaning.asking or meaning.framing:
             continue  # "tình trạng nao": not "não"; a question word weighs little, a formula nothing
-        if i and canonical_syllable(reading[i - 1]) in TITLES:
-            continue  # "ông tam": a name, which the model reads as its commonest word ("tâm")
         exact = canonical_syllable(word)
+        if i and (title := canonical_syllable(reading[i - 1])) in TITLES and not restorer.one_word(title, exact):
+            continue  # "ông tam": a name, which the model reads as its commonest word ("tâm"); "bác sĩ" is a word
+        if fold(exact) != tok.folded and (variant := iy_variant(exact)) and fold(variant) == tok.folded:
+            exact = variant  # "bac si" read "bác sỹ": the marks read, on the letters typed ("sĩ")
         if meaning.changed or exact == tok.folded or fold(exact) != tok.folded:
             continue  # decoded words have their marks; a reading must be the word typed
         if keyed and not keeps_read_marks(restorer, reading, i, tok.exact):

@@ -794,10 +794,11 @@ def test_hits_fold_each_text_once_and_snippets_stay_the_same(
 class _StubRestorer:
     """Reads every folded word as given in `marks` (else as typed), a word whose reading is
     `given` as given; counts its calls. `fits`: how likely a reading is in its place, whatever
-    the neighbours (`Restorer.fit`), 0.01 when not named."""
+    the neighbours (`Restorer.fit`), 0.01 when not named; `words`: the pairs that are one word."""
 
-    def __init__(self, marks: dict[str, str], fits: dict[str, float] | None = None) -> None:
+    def __init__(self, marks: dict[str, str], fits: dict[str, float] | None = None, words: Iterable[str] = ()) -> None:
         self.marks, self.fits, self.calls = marks, fits or {}, 0
+        self.words = frozenset(words)  # pairs of syllables that are one word (`Restorer.one_word`)
 
     def restore(
         self, folded: Sequence[str], context: Iterable[str] = (), given: Sequence[str | None] = ()
@@ -814,6 +815,9 @@ class _StubRestorer:
 
     def pair_count(self, a: str, b: str) -> float:
         return 0
+
+    def one_word(self, a: str, b: str) -> bool:
+        return f"{a} {b}" in self.words
 
     def printed_case(self, low: str) -> str | None:
         return None
@@ -865,6 +869,30 @@ def test_understood_as_shows_a_word_typed_without_keys_without_marks() -> None:
         assert suggestion is not None and suggestion["text"] == shown
 
 
+def test_a_long_plain_querys_words_are_read_beside_a_mistyped_word_as_it_is_shown() -> None:
+    """The model reads a long query's words by their neighbours: a word the index lacks is read as
+    the spelling it is shown as, so "hiếp dâm" typed `ihep dam` reads "dâm" there, not the
+    "đâm" (stab) the model reads after letters it does not know."""
+    from indexer.read_marks import query_reading, restored_marks
+
+    class ByNeighbour(_StubRestorer):
+        def restore(
+            self, folded: Sequence[str], context: Iterable[str] = (), given: Sequence[str | None] = ()
+        ) -> list[str] | None:
+            before = ["", *folded[:-1]]
+            return [("dâm" if b == "hiep" else "đâm") if f == "dam" else f for b, f in zip(before, folded, strict=True)]
+
+    parsed = parse_query("thanh nien dung keo du be gai de ihep dam nhieu lan")
+    meanings = {id(t): typed_meaning(t, parsed.text) for t in parsed.positive_tokens}
+    mistyped = next(t for t in parsed.positive_tokens if t.folded == "ihep")
+    meanings[id(mistyped)] = Meaning((("ihep", 1.0), ("hiep", 0.4), ("khep", 0.4)), None, "hiep", "typo")
+    restorer = ByNeighbour({})
+    reading = query_reading(parsed, meanings, restorer)
+    assert reading is not None
+    restored = restored_marks(parsed, meanings, restorer, reading)
+    assert {t.folded: restored[id(t)].exact for t in parsed.positive_tokens if id(t) in restored} == {"dam": "dâm"}
+
+
 def test_a_long_query_typed_without_marks_prefers_the_restored_exact_forms() -> None:
     from indexer.meanings import interpret
     from indexer.read_marks import RESTORE_FROM_WORDS
@@ -903,15 +931,33 @@ def test_restored_marks_leave_the_question_words_of_a_question_alone() -> None:
 
 def test_restored_marks_leave_a_name_after_a_title_word_alone() -> None:
     """The model reads the name in "ong tam" as its commonest word ("tâm"; he is Mr Tám): after
-    "ông", "bà", "bé"… the next word keeps no guessed marks; the title word itself does."""
+    "ông", "bà", "bé"… the next word keeps no guessed marks; the title word itself does. Where
+    the two are one word ("bác sĩ", "cụ thể", "chú ý"), no name: the marks are kept."""
     from indexer.meanings import interpret
 
-    restorer = _StubRestorer({"ong": "ông", "tam": "tâm", "cap": "cấp", "cuu": "cứu", "tinh": "tình"})
+    restorer = _StubRestorer({"ong": "ông", "tam": "tâm", "cap": "cấp", "cuu": "cứu", "tinh": "tình",
+                              "bac": "bác", "si": "sĩ"}, words=["bác sĩ"])
     parsed = parse_query("ong tam cap cuu trong tinh trang nguy kich")
     meanings = interpret(parsed, parsed.text, None, None, restorer)
     exact = {t.folded: meanings[id(t)].exact for t in parsed.positive_tokens}
     assert exact["ong"] == "ông" and exact["cap"] == "cấp"
     assert exact["tam"] is None
+    parsed = parse_query("bac si cap cuu ong tam trong tinh trang nguy kich")
+    meanings = interpret(parsed, parsed.text, None, None, restorer)
+    exact = {t.folded: meanings[id(t)].exact for t in parsed.positive_tokens}
+    assert exact["bac"] == "bác" and exact["si"] == "sĩ" and exact["tam"] is None
+
+
+def test_restored_marks_read_in_the_other_i_y_spelling_are_put_on_the_letters_typed() -> None:
+    """The model may read a word typed "si" in the spelling "sỹ" ("bác sỹ"): the marks it reads
+    are kept, on the letters typed ("sĩ"), which match either spelling."""
+    from indexer.meanings import interpret
+
+    restorer = _StubRestorer({"bac": "bác", "si": "sỹ", "ky": "kĩ", "thuat": "thuật"}, words=["bác sỹ"])
+    parsed = parse_query("bac si huong dan ky thuat so cuu cho nguoi dan")
+    meanings = interpret(parsed, parsed.text, None, None, restorer)
+    exact = {t.folded: meanings[id(t)].exact for t in parsed.positive_tokens}
+    assert exact["si"] == "sĩ" and exact["ky"] == "kỹ" and exact["thuat"] == "thuật"
 
 
 def test_the_question_words_of_a_plain_question_are_not_taken_for_slips() -> None:

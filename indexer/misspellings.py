@@ -278,7 +278,7 @@ def _other_first_letter(key: str, index: TypoIndex) -> list[str]:
     typed first letter (`typos.same_start`: a slip there is rarer), and a three-letter word has
     more than that many, so a long query's suspect never met the word meant; `_with_best_read`
     reads these too. Stop 82: headlines/typo 0.9472 -> 0.9481 (`phu gin chan`, 7th -> 2nd), the
-    fresh samples' typo forms 7 up, 4 down (bench/journal/relevance.md). A two-letter word
+    fresh samples' typo forms 6 up, 4 down (bench/journal/relevance.md). A two-letter word
     gets none: "ve" is "de", "le", "me" as readily."""
     maxdist = min(1, max_distance(key))
     return [c for c, _ in index.candidates(key, limit=FIRST_LETTER_POOL, maxdist=maxdist) if c[:1] != key[:1]]

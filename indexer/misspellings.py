@@ -273,8 +273,8 @@ FIRST_LETTER_POOL = 400
 
 def _other_first_letter(key: str, index: TypoIndex) -> list[str]:
     """The spellings one edit from `key` (three letters or more) that start with another letter:
-    a first letter struck wrong, added or left out ("phu gin chan" for "phủ kín chăn", "tu au
-    nam" for "từ đầu năm"). The nearest CONTEXT_POOL spellings the neighbours rank keep the
+    a first letter struck wrong, added or left out ("phu gin chan" for "phủ kín chăn", "Thái uan"
+    for "Thái Lan"). The nearest CONTEXT_POOL spellings the neighbours rank keep the
     typed first letter (`typos.same_start`: a slip there is rarer), and a three-letter word has
     more than that many, so a long query's suspect never met the word meant; `_with_best_read`
     reads these too. Stop 82: headlines/typo 0.9472 -> 0.9481 (`phu gin chan`, 7th -> 2nd), the

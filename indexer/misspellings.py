@@ -285,7 +285,7 @@ def _other_first_letter(key: str, index: TypoIndex) -> list[str]:
 
 
 def _with_best_read(
-    held: Sequence[str], chosen: Sequence[str], i: int, support: Support, other_start: Sequence[str] = ()
+    held: Sequence[str], chosen: Sequence[str], i: int, support: Support, other_start: Sequence[str]
 ) -> list[str]:
     """The first CANDIDATES_PER_WORD of a long query's word's candidates `held`, the one that
     reads best between its neighbours (`typo_evidence.best_read`), among them or the spellings

@@ -127,7 +127,9 @@ def interpret(
         if not clause.phrase:  # (a letter's formula too: "cho em hỏi tin mới nhất Đồng Tâm")
             asides |= news_request_positions(words, [t.exact for t in tokens]) - framing
         asks = question and not clause.phrase
-        mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood) if asks else {}
+        # a word the index holds asks only in a query that asks with "?" ("cnkt oa dau": "hóa dầu", not "ở đâu")
+        slipped = slips if "?" in text else []
+        mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood, slipped) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]
         asking = question_positions(asked) - framing - asides if asks else set()
         keyed = any(m.keyed for m in understood) and restorer is not None and support is not None
@@ -348,7 +350,7 @@ def _day_or_month(meaning: Meaning, support: Support | None) -> Meaning:
 
 
 def _mistyped_question_words(
-    words: Sequence[str], typed: Sequence[str], understood: Sequence[Meaning]
+    words: Sequence[str], typed: Sequence[str], understood: Sequence[Meaning], slips: Sequence[Sequence[str]] = ()
 ) -> dict[int, str]:
     """Mistyped words (spellings the index lacks, given candidates) one of whose candidates
     makes a question phrase of two or more syllables with the words beside it ("ra aso" → "ra
@@ -358,14 +360,19 @@ def _mistyped_question_words(
     the index's candidates (a few per word, and none of a word an archive does not print), the
     question phrases' own words one slip from the letters typed (`near_question_words`).
     A word read as keys of an input method is taken so too, unless that reading asks already:
-    "aso" of "ra aso?" is Telex for "áo", yet beside "ra" in a question it is "sao"."""
+    "aso" of "ra aso?" is Telex for "áo", yet beside "ra" in a question it is "sao". So is a
+    word the index holds where a slip may have made it (`slips`, its slip candidates): "nhiu"
+    of "co bao nhiu di vat …?" is printed ("nhíu mày"), yet beside "bao" it is "nhiêu" (dev
+    vinewsqa typo-keys 2 up, 0 down; bench/journal/relevance.md, stop 83)."""
     found: dict[int, str] = {}
     for i, meaning in enumerate(understood):
-        if meaning.how not in ("typo", "telex", "vni") or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
+        slipped = slips[i] if slips and not meaning.changed else ()
+        mistyped = meaning.how in ("typo", "telex", "vni") or bool(slipped)
+        if not mistyped or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
             continue
         if meaning.how != "typo" and in_question_phrase(words, i):
             continue
-        for candidate in chain((f for f, _ in meaning.forms), near_question_words(typed[i])):
+        for candidate in chain((f for f, _ in meaning.forms), slipped, near_question_words(typed[i])):
             if candidate == words[i]:
                 continue
             if in_question_phrase([*words[:i], candidate, *words[i + 1 :]], i):

@@ -373,16 +373,35 @@ def printed_either_way(spelling: str, support: Support) -> bool:
 
 def printed_carried(typed: str, candidate: str, support: Support, whole: bool = False) -> str | None:
     """`carried_marks(typed, candidate, whole)` when the index prints that spelling, else None.
-    A "d" the slip brought back (substituted or added, never typed) to the start of the word
-    may be "đ" (only a syllable's first letter can be: "gàn ông" → "đàn", where "dàn" is printed
-    nowhere): a phone keyboard has a key for it. Not with `whole`, which wants the spelling
-    known: that "d" could be either."""
+    A letter the slip brought back (substituted or added, never typed) may be a modified one,
+    the spelling printed most (`_MODIFIED`): a "d" an "đ" ("gàn ông" → "đàn", where "dàn" is
+    printed nowhere; a phone keyboard has a key for it), a vowel one with its hat or horn
+    ("ngời nhà" → "người", the Telex keys "uw" both left out). Not with `whole`, which wants
+    the spelling known: that letter could be either."""
     carried = carried_marks(typed, candidate, whole)
     if carried is None or support.printed(carried):
         return carried
-    if not whole and carried.startswith("d") and "d" not in typed.lower():
-        stroked = "đ" + carried[1:]
-        return stroked if support.printed(stroked) else None
+    if whole or (k := _brought_back(typed, carried)) is None:
+        return None
+    spellings = [canonical_syllable(carried[:k] + letter + carried[k + 1 :]) for letter in _MODIFIED[carried[k]]]
+    printed = [s for s in spellings if support.printed(s)]
+    return max(printed, key=support.printed_count) if printed else None
+
+
+# The letters a slip may have brought back bare where the word prints them with a modifier: the
+# key for the modifier was lost with the letter ("ngời" → "người": Telex "uw" both left out)
+_MODIFIED = {"a": "âă", "e": "ê", "o": "ôơ", "u": "ư", "d": "đ"}
+
+
+def _brought_back(typed: str, carried: str) -> int | None:
+    """Where `carried` (`carried_marks` of `typed`) holds a letter the slip brought back, never
+    typed, that may be a modified one (`_MODIFIED`); None where it brought back none such."""
+    word = unicodedata.normalize("NFC", typed).lower()
+    k = next((k for k, (a, b) in enumerate(zip(word, carried, strict=False)) if a != b), len(word))
+    if k >= len(carried) or carried[k] not in _MODIFIED:
+        return None
+    if len(carried) == len(word) + 1 or (len(carried) == len(word) and carried[k + 1 :] == word[k + 1 :]):
+        return k
     return None
 
 

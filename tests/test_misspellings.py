@@ -514,6 +514,22 @@ def test_a_slip_that_brings_back_a_first_d_may_bring_back_d_stroke() -> None:
     assert slip_candidates(understand(["người", "gàn", "ông"], support), support, index)[1][0] == "dan"
 
 
+def test_a_letter_left_out_with_its_modifier_comes_back_with_it() -> None:
+    """ "Ngời nhà cho biết gì": "ngời" is printed nowhere; "người" is held before "nhà", but
+    the marks carried over spell "nguời" (the letter brought back comes bare), printed nowhere,
+    so the word got no candidate (vinewsqa typo-accented, 1st -> 5th). With Telex the "ư" is
+    two keys, "uw", and both were left out: a vowel the slip brought back may have its hat or
+    horn ("ư", "ơ", "ô", "â", "ă", "ê"), as a first "d" may be "đ" — the spelling printed most.
+    A letter the typist typed keeps what it was typed with, and "did you mean" (`whole`) does
+    not guess."""
+    support = DictSupport.from_texts(["Người nhà cho biết.", "Người nhà bệnh nhân.", "Nhà ngói đỏ.", "Ngồi nhà."])
+    index = TypoIndex(support.syllables)
+    assert printed_carried("ngời", "nguoi", support) == "người"
+    assert printed_carried("ngời", "nguoi", support, whole=True) is None
+    assert printed_carried("ngòi", "ngoi", support) is None  # no letter brought back: "ngòi" is as typed
+    assert slip_candidates(understand(["ngời", "nhà", "cho", "biết"], support), support, index)[0] == ["nguoi"]
+
+
 def test_a_marked_slip_is_found_beyond_the_commonest_spellings_one_edit_away() -> None:
     """ "mấy hì đau": "hì" is printed nowhere; of the spellings one edit from "hi", 24 are
     printed more often than "thi", so "thi" is not among the 20 a plain word's context ranks.

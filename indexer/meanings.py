@@ -128,8 +128,8 @@ def interpret(
             asides |= news_request_positions(words, [t.exact for t in tokens]) - framing
         asks = question and not clause.phrase
         # a word the index holds asks only in a query that asks with "?" ("cnkt oa dau": "hóa dầu", not "ở đâu")
-        slipped = slips if "?" in text else []
-        mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood, slipped) if asks else {}
+        held_slips = slips if "?" in text else ()
+        mistyped = _mistyped_question_words(words, [t.folded for t in tokens], understood, held_slips) if asks else {}
         asked = [mistyped.get(i, w) for i, w in enumerate(words)]
         asking = question_positions(asked) - framing - asides if asks else set()
         keyed = any(m.keyed for m in understood) and restorer is not None and support is not None
@@ -367,8 +367,8 @@ def _mistyped_question_words(
     found: dict[int, str] = {}
     for i, meaning in enumerate(understood):
         slipped = slips[i] if slips and not meaning.changed else ()
-        mistyped = meaning.how in ("typo", "telex", "vni") or bool(slipped)
-        if not mistyped or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
+        suspect = meaning.how in ("typo", "telex", "vni") or bool(slipped)
+        if not suspect or (i + 1 < len(words) and words[i + 1] in ("gi", "ai")):
             continue
         if meaning.how != "typo" and in_question_phrase(words, i):
             continue

@@ -350,7 +350,7 @@ def _day_or_month(meaning: Meaning, support: Support | None) -> Meaning:
 
 
 def _mistyped_question_words(
-    words: Sequence[str], typed: Sequence[str], understood: Sequence[Meaning], slips: Sequence[Sequence[str]] = ()
+    words: Sequence[str], typed: Sequence[str], understood: Sequence[Meaning], slips: Sequence[Sequence[str]]
 ) -> dict[int, str]:
     """Mistyped words (spellings the index lacks, given candidates) one of whose candidates
     makes a question phrase of two or more syllables with the words beside it ("ra aso" → "ra

@@ -71,6 +71,7 @@ from indexer.meanings import date_runs, interpret
 from indexer.proximity import (
     PROXIMITY_WEIGHT,
     RARE_FROM_WORDS,
+    WHOLE_QUERY_WORDS,
     WINDOW,
     Aliases,
     DocFrequency,
@@ -215,6 +216,21 @@ class QueryBuilder:
         (stop 38). A letter that asks nothing is what it wraps (stop 43)."""
         n = len(self.sequence)
         return PROXIMITY_WEIGHT if self.asks or n <= WINDOW else PROXIMITY_WEIGHT * WINDOW / n
+
+    @property
+    def whole_query(self) -> list[tuple[str, ...]] | None:
+        """A short query of WHOLE_QUERY_WORDS+ words, each in every form it is looked for
+        (`sequence`: a slip's candidates too, so `bo phan chia khao` is met where "bộ phận chìa
+        khóa" stands), for the articles that print it whole (`proximity.with_whole_query`). None
+        for a question or a letter, a long query, one quoted phrase (all it finds prints it so),
+        and one with a word held nowhere, a number read as parts, or an abbreviation's parts
+        (no run of its words to look for)."""
+        words = [t for t in self.parsed.positive_tokens if not t.alias]
+        clauses = [c for c in self.parsed.clauses if not c.negated]
+        whole = [tuple(forms) for forms in self.sequence]
+        if self.long or self.written or len(words) < WHOLE_QUERY_WORDS or len(whole) != len(words):
+            return None
+        return None if len(clauses) == 1 and clauses[0].phrase else whole
 
     @property
     def proximity_groups(self) -> Groups:

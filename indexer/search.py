@@ -452,18 +452,23 @@ class SearchService:
         # a short query's pairs typed with marks, where printed so (proximity.PRINTED_PAIR_WEIGHT),
         # and not where printed otherwise (PRINTED_AS_TYPED_SHARE); a pair across two words, not
         # where they do not stand side by side; not a question's or a letter's: its answer need
-        # not print them
+        # not print them. A short query printed whole, in a row (proximity.WHOLE_QUERY_WEIGHT).
         held_to_marks = built.printed_runs and not (built.long or built.written)
-        wide = executor.top(mask, scores, sort, proximity.PRINTED_PAIR_DEPTH) if held_to_marks else []
+        whole = built.whole_query
+        wide = executor.top(mask, scores, sort, proximity.PRINTED_PAIR_DEPTH) if held_to_marks or whole else []
         if wide:
             docs = np.array(sorted(wide), dtype=np.int64)
             printed_phrase = forward.printed_phrase if forward is not None else articles.printed_phrase
-            printed = proximity.pairs_printed(built.printed_runs, docs, printed_phrase)
-            scores = proximity.with_printed_pairs(scores, wide, docs, printed)
-            pair_scores = [None if boost is None else executor.scored(boost, articles.searcher)
-                           for boost in built.printed_run_boosts]
-            scores = proximity.without_pairs_printed_otherwise(
-                scores, docs, printed, built.printed_runs, pair_scores, printed_phrase)
+            if held_to_marks:
+                printed = proximity.pairs_printed(built.printed_runs, docs, printed_phrase)
+                scores = proximity.with_printed_pairs(scores, wide, docs, printed)
+                pair_scores = [None if boost is None else executor.scored(boost, articles.searcher)
+                               for boost in built.printed_run_boosts]
+                scores = proximity.without_pairs_printed_otherwise(
+                    scores, docs, printed, built.printed_runs, pair_scores, printed_phrase)
+            if whole:
+                held = printed_phrase(whole, [None] * len(whole), docs)
+                scores = proximity.with_whole_query(scores, wide, docs, held)
         docnums = executor.top(mask, scores, sort, max(limit, proximity.RERANK_DEPTH))
         depth = proximity.RERANK_DEPTH
         rare = None

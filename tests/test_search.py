@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import indexer.proximity as proximity_module
 import indexer.ranking as ranking_module
 from indexer.analysis import LINE_GAP, fold, fold_quick, has_marks, tokenize
 from indexer.letters import LETTER_SPELLINGS
@@ -74,10 +75,15 @@ def test_typed_diacritics_count(service: SearchService) -> None:
 
 def test_adjacent_syllables_rank_above_scattered(service: SearchService, monkeypatch: pytest.MonkeyPatch) -> None:
     assert ids(service.search("tran luu quang"))[:2] == [SEED_ID, "gen-scattered"]
-    # and it is the bigram boost that does it: without it the short scattered article wins
+    # and it is the bigram boost and the whole query in a row that do it: without them the short
+    # scattered article wins
     monkeypatch.setattr(ranking_module, "BIGRAM_WEIGHT", 0.0)
-    service.results.clear()  # the answer above was kept; ask again with the knob changed
+    monkeypatch.setattr(proximity_module, "WHOLE_QUERY_WEIGHT", 0.0)
+    service.results.clear()  # the answer above was kept; ask again with the knobs changed
     assert ids(service.search("tran luu quang"))[0] == "gen-scattered"
+    monkeypatch.setattr(proximity_module, "WHOLE_QUERY_WEIGHT", 0.2)  # the run alone lifts it too
+    service.results.clear()
+    assert ids(service.search("tran luu quang"))[0] == SEED_ID
 
 
 def test_quoted_phrase_is_exact_sequence(service: SearchService) -> None:
@@ -2974,6 +2980,26 @@ def test_a_short_querys_pair_printed_with_other_marks_scores_no_pair(tmp_path: P
 
     assert ids(service.search("thuốc đau đầu")) == ["headache", "backache", "tender"]
     assert ids(service.search("thuốc đấu thầu"))[0] == "tender"  # the other reading, typed, keeps its pair
+
+
+def test_a_short_query_printed_whole_outranks_one_of_its_pairs_printed_often(tmp_path: Path) -> None:
+    """`bão số 10` (storm number 10) ranked "Đội CSGT số 10 … thông báo" first on news-50k: its
+    pair "số 10" five times in a short report outscored the one article printing "bão số 10", whose
+    pair "bão số" the folded index shares with every "báo số". An article that prints a short
+    query of three words or more whole, in a row, now gains a fifth of the best score
+    (`proximity.with_whole_query`), a slip's word in any of the spellings it is looked for in."""
+    filler = " ".join(f"Câu chuyện thứ {n} kể về vườn cây, người trồng và giá mủ năm nay." for n in range(40))
+    service = small_service(tmp_path, [
+        {"id": "police", "title": "Trả lại tài sản", "lead": "Đội CSGT số 10 trả lại chiếc ví. Cán bộ Đội số 10 "
+         "liên hệ chủ ví. Số 10 đã thông báo.", "body": "Đội số 10 và Đội số 10 báo tin. Cả đội cảm ơn."},
+        {"id": "storm", "title": "Cây cao su", "lead": "Nhiều vườn cây bị thiệt hại do bão số 10 năm 2013.",
+         "body": filler},
+        *({"id": f"paper{n}", "title": f"Tin {n}", "lead": f"Tờ báo số ra ngày {n} đưa tin mưa."} for n in range(30)),
+    ])
+
+    assert ids(service.search("bão số 10"))[:2] == ["storm", "police"]
+    assert ids(service.search("bão sso 10"))[0] == "storm"  # a slip, in its candidates ("số")
+    assert ids(service.search("số 10 bão"))[0] == "police"  # not the query in its order: no run
 
 
 def test_a_pair_across_two_words_counts_only_where_the_two_words_stand_side_by_side(tmp_path: Path) -> None:

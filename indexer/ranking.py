@@ -218,6 +218,14 @@ class QueryBuilder:
         return PROXIMITY_WEIGHT if self.asks or n <= WINDOW else PROXIMITY_WEIGHT * WINDOW / n
 
     @property
+    def reads_printing(self) -> bool:
+        """Whether the best matches are read for how they print the query's words (its pairs
+        given marks, a pair across two words, the whole query in a row): a short query that is
+        no question or letter. A long one's pairs are many, and an answer need not print a
+        question's words as asked (`proximity.PRINTED_PAIR_WEIGHT`)."""
+        return not (self.long or self.written)
+
+    @property
     def whole_query(self) -> list[tuple[str, ...]] | None:
         """A short query of WHOLE_QUERY_WORDS+ words, each in every form it is looked for
         (`sequence`: a slip's candidates too, so `bo phan chia khao` is met where "bộ phận chìa
@@ -228,7 +236,7 @@ class QueryBuilder:
         words = [t for t in self.parsed.positive_tokens if not t.alias]
         clauses = [c for c in self.parsed.clauses if not c.negated]
         whole = [tuple(forms) for forms in self.sequence]
-        if self.long or self.written or len(words) < WHOLE_QUERY_WORDS or len(whole) != len(words):
+        if not self.reads_printing or len(words) < WHOLE_QUERY_WORDS or len(whole) != len(words):
             return None
         return None if len(clauses) == 1 and clauses[0].phrase else whole
 
@@ -566,7 +574,7 @@ class QueryBuilder:
         typed with marks 0.759 -> 0.801, plain 0.681 -> 0.749; keywords-50k 10 up, 1 down in 7
         forms, the dev sets unmoved (bench/journal/relevance.md). Where one side alone is a
         word, the run of three words churned the typo forms (44 up, 21 down)."""
-        if self.restorer is None or self.long or self.written or not 0 < i < len(tokens) - 2:
+        if self.restorer is None or not self.reads_printing or not 0 < i < len(tokens) - 2:
             return None
         span = range(i - 1, i + 3)
         if not all(tokens[j].joined for j in span[1:]) or any(meanings[j].framing for j in span):

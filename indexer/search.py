@@ -453,7 +453,7 @@ class SearchService:
         # and not where printed otherwise (PRINTED_AS_TYPED_SHARE); a pair across two words, not
         # where they do not stand side by side; not a question's or a letter's: its answer need
         # not print them. A short query printed whole, in a row (proximity.WHOLE_QUERY_WEIGHT).
-        held_to_marks = built.printed_runs and not (built.long or built.written)
+        held_to_marks = built.printed_runs and built.reads_printing
         whole = built.whole_query
         wide = executor.top(mask, scores, sort, proximity.PRINTED_PAIR_DEPTH) if held_to_marks or whole else []
         if wide:

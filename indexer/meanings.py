@@ -28,7 +28,14 @@ from indexer.letters import (
     writers_talk,
 )
 from indexer.matching import idf
-from indexer.misspellings import KeyedSlips, printed_carried, slip_candidates, typo_candidates
+from indexer.misspellings import (
+    CANDIDATES_PER_WORD,
+    KeyedSlips,
+    printed_carried,
+    printed_whole,
+    slip_candidates,
+    typo_candidates,
+)
 from indexer.query import PASTED_WORDS, ParsedQuery, joined_with_neighbours, quoted_text
 from indexer.questions import (
     asks_as_spelled,
@@ -526,11 +533,16 @@ def _understood_words(
     keyed = KeyedSlips(understood, support)
     typos = typo_candidates(understood, support, typo_index, keyed=keyed) if typo_index is not None else none
     slips = slip_candidates(understood, support, typo_index, matched) if typo_index is not None else none
+    whole = printed_whole(understood, support, typo_index) if typo_index is not None else {}
     chosen = [w.chosen.folded for w in understood.words]
     out: list[Meaning] = []
     for i, (tok, choice, candidates) in enumerate(zip(tokens, understood.words, typos, strict=True)):
         meaning = _decoded_meaning(tok, choice, text, support) if choice.changed else typed_meaning(tok, text)
-        taken = taken_as(candidates, chosen, i, support.pair_df)
+        if i in whole:  # the spelling with which the query is printed whole, in a row
+            taken = whole[i]
+            candidates = [taken, *(c for c in candidates if c != taken)][:CANDIDATES_PER_WORD]
+        else:
+            taken = taken_as(candidates, chosen, i, support.pair_df)
         if taken is None and not choice.changed and len(candidates) > 1:
             # the spelling shown, and given the typed marks: the one the neighbours hold
             held = held_slip(candidates, chosen, i, support)

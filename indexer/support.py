@@ -6,13 +6,13 @@ plain counts, for tests and benchmarks."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from indexer.analysis import fold, has_marks, normalize_text, tokenize
+from indexer.analysis import Syllable, fold, has_marks, normalize_text, tokenize
 from indexer.schema import PARTS
 
 if TYPE_CHECKING:
@@ -35,6 +35,8 @@ class Support(Protocol):
 
     def printed_pair(self, a: str, b: str) -> int: ...
 
+    def printed_run(self, words: Sequence[str]) -> int: ...
+
 
 class DictSupport:
     """A `Support` over plain counts, for tests and benchmarks (`from_texts` counts documents)."""
@@ -46,11 +48,13 @@ class DictSupport:
         exact: Mapping[str, int] | None = None,
         documents: int | None = None,
         exact_pairs: Mapping[tuple[str, str], int] | None = None,
+        runs: Sequence[Sequence[tuple[str, ...]]] = (),
     ) -> None:
         self.syllables = syllables  # folded syllable → documents (what a TypoIndex is built from)
         self.pairs = pairs
         self.exact = exact or {}  # canonical marked syllable → documents
         self.exact_pairs = exact_pairs or {}  # side by side, as printed → documents
+        self.runs = runs  # per document, its runs of adjacent folded syllables (`from_texts`)
         # articles in all (`from_texts` counts them): by default as many as hold the commonest word
         self.documents = max(syllables.values(), default=0) if documents is None else documents
 
@@ -60,15 +64,17 @@ class DictSupport:
         pairs: Counter[tuple[str, str]] = Counter()
         exact: Counter[str] = Counter()
         exact_pairs: Counter[tuple[str, str]] = Counter()
+        runs: list[list[tuple[str, ...]]] = []
         documents = 0
         for text in texts:
             documents += 1
             toks = [t for t in tokenize(normalize_text(text)) if not t.alias]
+            runs.append(_runs(toks))
             df.update({t.folded for t in toks})
             pairs.update({(a.folded, b.folded) for a, b in pairwise(toks) if b.joined})
             exact.update({t.exact for t in toks})
             exact_pairs.update({(a.exact, b.exact) for a, b in pairwise(toks) if b.joined})
-        return cls(df, pairs, exact, documents, exact_pairs)
+        return cls(df, pairs, exact, documents, exact_pairs, runs)
 
     def df(self, folded: str) -> int:
         return self.syllables.get(folded, 0)
@@ -84,6 +90,21 @@ class DictSupport:
 
     def printed_pair(self, a: str, b: str) -> int:
         return self.exact_pairs.get((a, b), 0)
+
+    def printed_run(self, words: Sequence[str]) -> int:
+        n, want = len(words), tuple(words)
+        return sum(any(want == run[k : k + n] for run in doc for k in range(len(run) - n + 1)) for doc in self.runs)
+
+
+def _runs(toks: Sequence[Syllable]) -> list[tuple[str, ...]]:
+    """A text's runs of adjacent syllables (each joined to the one before), folded."""
+    runs: list[list[str]] = []
+    for t in toks:
+        if t.joined and runs:
+            runs[-1].append(t.folded)
+        else:
+            runs.append([t.folded])
+    return [tuple(r) for r in runs]
 
 
 class IndexSupport:
@@ -160,6 +181,34 @@ class IndexSupport:
             return int(np.count_nonzero(printed))
 
         return self._remembered(f"printed pair\t{a} {b}", count)
+
+    def printed_run(self, words: Sequence[str]) -> int:
+        """Articles printing `words` (folded syllables) in a row, in one part: of those holding
+        each adjacent pair in that part, those whose words hold the run (read in the forward
+        index; where it cannot tell, all of them). Nothing is read past a pair held nowhere."""
+        if any(not self.pair_df(a, b) for a, b in pairwise(words)):
+            return 0
+
+        def count() -> int:
+            postings = self.executor.raw_postings
+            held = []
+            for part in PARTS:
+                docs = None
+                for a, b in pairwise(words):
+                    found = postings(part + "_bi", f"{a} {b}", self.searcher)[0]
+                    docs = found if docs is None else np.intersect1d(docs, found)
+                    if not len(docs):
+                        break
+                if docs is not None and len(docs):
+                    held.append(docs)
+            if not held:
+                return 0
+            docs = np.unique(np.concatenate(held))
+            if self._printed_phrase is None:
+                return len(docs)
+            return int(np.count_nonzero(self._printed_phrase([(w,) for w in words], [None] * len(words), docs)))
+
+        return self._remembered("run\t" + " ".join(words), count)
 
 
 PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: likeliest first

@@ -19,6 +19,7 @@ from indexer.misspellings import (
     carried_marks,
     keyed_slips,
     printed_carried,
+    printed_whole,
     slip_candidates,
     typo_candidates,
 )
@@ -625,3 +626,33 @@ def test_a_word_the_index_lacks_one_edit_from_a_word_matches_none_two_edits_away
     index = TypoIndex(support.syllables)
     assert typo_candidates(understand(["mourinio"], support), support, index) == [["mourinho"]]
     assert typo_candidates(understand(["mourixio"], support), support, index) == [["mourinho", "mauricio"]]
+
+
+def test_a_short_querys_word_held_nowhere_is_taken_as_the_spelling_that_prints_the_query_whole() -> None:
+    """ "iep nhan tinh" (a lost first letter of "kiếp nhân tình"): next to its neighbour alone,
+    "tiếp" ranks first ("tiếp nhận" is one of the archive's commonest pairs); the query whole,
+    in a row, is printed only with "kiếp", and the word is taken as that (`printed_whole`). A
+    query printed whole with no spelling, or a long one, is read by the neighbours as before."""
+    texts = [
+        *(f"Bệnh viện tiếp nhận {n} bệnh nhân." for n in range(8)),
+        "Bộ phim về kiếp nhân tình ngang trái.",
+        *(f"Kiếp người thứ {n}." for n in range(6)),
+        "Hiệp sĩ đường phố.",
+        "Điệp viên nhận tin.",
+        "Tình hình nhân sự.",
+    ]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+    assert support.printed_run(["kiep", "nhan", "tinh"]) == 1 and not support.printed_run(["tiep", "nhan", "tinh"])
+    understood = understand(["iep", "nhan", "tinh"], support)
+    assert typo_candidates(understood, support, index)[0][0] == "tiep"  # the neighbours alone
+    assert printed_whole(understood, support, index) == {0: "kiep"}
+    parsed = parse_query("iep nhan tinh")
+    meaning = interpret(parsed, parsed.text, support, index)[id(parsed.positive_tokens[0])]
+    assert meaning.forms[0] == ("kiep", TAKEN_WEIGHT)
+    # two words are read by their pair; a word held nowhere with no spelling printing the query
+    # whole, and a long query, get nothing here
+    assert printed_whole(understand(["iep", "nhan"], support), support, index) == {}
+    assert printed_whole(understand(["iep", "nhan", "vien"], support), support, index) == {}
+    long = ["iep", "nhan", "tinh", "ngang", "trai", "phim"]
+    assert printed_whole(understand(long, support), support, index) == {}

@@ -3213,3 +3213,21 @@ def test_a_photo_gallery_is_found_by_its_captions_and_shown(tmp_path: Path) -> N
     assert [h["id"] for h in found["hits"]] == ["g1"]
     assert "<mark>Hồ Gươm</mark>" in found["hits"][0]["captions"][0]["html"]
     assert service.article("g1")["captions"][0]["text"].startswith("Hồ Gươm")
+
+
+def test_a_short_querys_word_held_nowhere_is_read_as_the_spelling_that_prints_the_query_whole(tmp_path: Path) -> None:
+    """`iep nhan tinh` ("kiếp nhân tình", its first letter lost) was read as "tiếp nhận tình":
+    next to its neighbour alone, "tiếp" ranks first, "tiếp nhận" being one of the archive's
+    commonest pairs. The query whole, in a row, is printed only with "kiếp", and the word is now
+    read as that (`misspellings.printed_whole`), in the ranking and in "did you mean"."""
+    service = small_service(tmp_path, [
+        {"id": "film", "title": "Phim mới", "lead": "Bộ phim kể về kiếp nhân tình ngang trái của hai người."},
+        *({"id": f"hospital{n}", "title": f"Bệnh viện {n}", "lead": f"Bệnh viện tiếp nhận {n} bệnh nhân. "
+           "Tình hình đã ổn định."} for n in range(12)),
+        *({"id": f"life{n}", "title": f"Đời {n}", "lead": f"Kiếp người thứ {n} có nhiều nỗi buồn."} for n in range(6)),
+        {"id": "clinic", "title": "Tiếp nhận tin báo", "lead": "Phòng khám tiếp nhận người bệnh. Tình hình tốt."},
+    ])
+
+    result = service.search("iep nhan tinh")
+    assert ids(result)[0] == "film"
+    assert result["suggestion"]["text"] == "kiếp nhân tình"

@@ -91,9 +91,11 @@ def printed_whole(understood: Understood, support: Support, index: TypoIndex) ->
     which some article prints the whole query in a row (`Support.printed_run`), or does in
     DOMINANT times as many articles as any other. `meanings.interpret` takes the word as it.
 
-    The neighbours one at a time rank "tiếp" first for `iep nhan tinh` ("tiếp nhận" is one of
-    the archive's commonest pairs) and "tóc" for `noi rang tog thanh`; the query whole, in a
-    row, names "kiếp nhân tình" and "nói rằng Tòa Thánh" alone. Not in a long query (SHORT_QUERY words: a question
+    The neighbours one at a time took "tổng" for `noi rang tog thanh` (news-50k: "did you
+    mean" showed "nói rằng Tổng thanh"), and rank "tiếp" first for `iep nhan tinh` ("tiếp
+    nhận" is one of the archive's commonest pairs); the query whole, in a row, is printed with
+    "tòa" alone ("nói rằng Tòa Thánh"), and, where an article prints "kiếp nhân tình", with
+    "kiếp". Not in a long query (SHORT_QUERY words: a question
     need not print its words in a row). Not for a word the index holds: a query typed right
     need not be printed whole either, and one spelling away it may be ("lâm đồng sung":
     "Lâm Đồng cũng", 14 articles; measured, keywords-50k typo 0.7194 -> 0.7289, but plain

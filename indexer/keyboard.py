@@ -537,6 +537,11 @@ class WordChoice:
         return self.chosen.text != self.raw
 
     @property
+    def keyed(self) -> bool:
+        """Decoded from Telex or VNI keystrokes: the input method was off."""
+        return self.changed and self.chosen.method in ("telex", "vni")
+
+    @property
     def typed_with_marks(self) -> bool:
         """Typed as it stands, with marks (not decoded from keys): a word typed with care."""
         return not self.changed and has_marks(self.raw)

@@ -504,11 +504,7 @@ def _keyed_only(tokens: Sequence[Syllable], text: str, support: Support) -> list
     understood = understand([text[t.start : t.end] for t in tokens], support, _hyphened(tokens, text))
     out = []
     for tok, choice in zip(tokens, understood.words, strict=True):
-        if (
-            choice.changed
-            and choice.chosen.method in ("telex", "vni")
-            and support.df(tok.folded) * KEYED_ONLY < support.df(choice.chosen.folded)
-        ):
+        if choice.keyed and support.df(tok.folded) * KEYED_ONLY < support.df(choice.chosen.folded):
             meaning = _decoded_meaning(tok, choice, text, support)
             out.append(replace(meaning, forms=meaning.forms[:1]))
         else:

@@ -95,11 +95,14 @@ def printed_whole(understood: Understood, support: Support, index: TypoIndex) ->
     mean" showed "nói rằng Tổng thanh"), and rank "tiếp" first for `iep nhan tinh` ("tiếp
     nhận" is one of the archive's commonest pairs); the query whole, in a row, is printed with
     "tòa" alone ("nói rằng Tòa Thánh"), and, where an article prints "kiếp nhân tình", with
-    "kiếp". Not in a long query (SHORT_QUERY words: a question
-    need not print its words in a row). Not for a word the index holds: a query typed right
-    need not be printed whole either, and one spelling away it may be ("lâm đồng sung":
-    "Lâm Đồng cũng", 14 articles; measured, keywords-50k typo 0.7194 -> 0.7289, but plain
-    0.8140 -> 0.8118)."""
+    "kiếp". Stop 85: keywords-50k typo 0.7194 -> 0.7227 (3 up, 0 down in 8 forms), two keyword
+    sets nobody tuned on 8 up, 0 down, keyboard forms 10 up, 2 down; dev unmoved.
+
+    Not in a long query (SHORT_QUERY words): a question need not print its words in a row, and
+    there the right word taken moved as many questions down as up. Not for a word the index
+    holds: a query typed right need not be printed whole either, and one spelling away it may
+    be ("lâm đồng sung": "Lâm Đồng cũng", 14 articles; measured, keywords-50k typo 0.7194 ->
+    0.7289, but plain 0.8140 -> 0.8118)."""
     chosen = [w.chosen.folded for w in understood.words]
     if not WHOLE_RUN_WORDS <= len(chosen) < SHORT_QUERY:
         return {}
@@ -109,9 +112,9 @@ def printed_whole(understood: Understood, support: Support, index: TypoIndex) ->
     i = unheld[0]
     # the letters its keys leave (`WordChoice.typo_keys`) only where another word was keyed:
     # typed plain, `Qatsr thiệt thòi` ("qatr") found "rất thiệt thòi" printed whole
-    keyed = any(w.changed and w.chosen.method in ("telex", "vni") for j, w in enumerate(understood.words) if j != i)
+    word = understood.words[i]
     printed: dict[str, int] = {}
-    for key in understood.words[i].typo_keys if keyed else understood.words[i].folded_forms:
+    for key in word.typo_keys if keyed_elsewhere(understood)[i] else word.folded_forms:
         for candidate, _ in index.candidates(key, limit=CONTEXT_POOL, lost_start=True):
             if candidate not in printed:
                 printed[candidate] = support.printed_run([*chosen[:i], candidate, *chosen[i + 1 :]])
@@ -119,6 +122,14 @@ def printed_whole(understood: Understood, support: Support, index: TypoIndex) ->
     if len(held) == 1 or (len(held) > 1 and held[0][0] >= DOMINANT * held[1][0]):
         return {i: held[0][1]}
     return {}
+
+
+def keyed_elsewhere(understood: Understood) -> list[bool]:
+    """Per word, whether another word of the query was decoded from keystrokes (`WordChoice.keyed`):
+    the input method was off, for this word too, it may be."""
+    keyed = [w.keyed for w in understood.words]
+    count = sum(keyed)
+    return [count - own > 0 for own in keyed]
 
 
 class KeyedSlips:
@@ -140,9 +151,8 @@ class KeyedSlips:
     0.9352 -> 0.9316."""
 
     def __init__(self, understood: Understood, support: Support) -> None:
-        keyed = [w.changed and w.chosen.method in ("telex", "vni") for w in understood.words]
-        count = sum(keyed)  # a word may be read so where another one was keyed: count - its own > 0
-        self._raw = [w.raw if count - own > 0 else None for w, own in zip(understood.words, keyed, strict=True)]
+        self._raw = [w.raw if elsewhere else None
+                     for w, elsewhere in zip(understood.words, keyed_elsewhere(understood), strict=True)]
         self._support = support
         self.asked: dict[int, dict[str, str]] = {}
 

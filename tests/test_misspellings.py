@@ -17,6 +17,7 @@ from indexer.misspellings import (
     LOST_LETTER_SHARE,
     KeyedSlips,
     carried_marks,
+    keyed_elsewhere,
     keyed_slips,
     printed_carried,
     printed_whole,
@@ -656,3 +657,20 @@ def test_a_short_querys_word_held_nowhere_is_taken_as_the_spelling_that_prints_t
     assert printed_whole(understand(["iep", "nhan", "vien"], support), support, index) == {}
     long = ["iep", "nhan", "tinh", "ngang", "trai", "phim"]
     assert printed_whole(understand(long, support), support, index) == {}
+
+
+def test_the_letters_a_words_keys_leave_are_read_whole_only_where_another_word_was_keyed() -> None:
+    """ `Qatsr thiệt thòi` (a slip in "Qatar"): read as keystrokes, "qatsr" leaves the letters
+    "qat", one edit from "rất", and "rất thiệt thòi" is printed whole; typed plain, that found
+    the wrong article (`printed_whole` tried every key of the word). The letters are tried only
+    where another word of the query was keyed with the input method off (`keyed_elsewhere`)."""
+    texts = ["Qatar bị thiệt thòi lớn.", *(f"Người dân rất thiệt thòi lần {n}." for n in range(3)), "Qatar thắng."]
+    support = DictSupport.from_texts(texts)
+    index = TypoIndex(support.syllables)
+    plain = understand(["qatsr", "thiet", "thoi"], support)
+    assert "qat" in plain.words[0].typo_keys and keyed_elsewhere(plain) == [False, False, False]
+    assert printed_whole(plain, support, index) == {}
+    keyed = understand(["qatsr", "thieets", "thoif"], support)
+    assert keyed_elsewhere(keyed) == [True, True, True]
+    assert printed_whole(keyed, support, index) == {0: "rat"}
+

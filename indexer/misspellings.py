@@ -184,14 +184,14 @@ def keyed_slips(raw: str, support: Support) -> dict[str, str]:
     edits |= {word[:k] + c + word[k + 1 :] for k in range(len(word)) for c in string.ascii_lowercase}
     edits |= {word[:k] + c + word[k:] for k in range(len(word) + 1) for c in string.ascii_lowercase}
     spelled: dict[str, str] = {}
-    for edit in edits:
+    for edit in sorted(edits):  # (a set's order changes with the process's hash seed: ties)
         decoded = decode_vni(edit) if any(c.isdigit() for c in edit) else decode_telex(edit)
         exact = canonical_syllable(decoded.lower()) if decoded else ""
         if exact and support.printed(exact):
             folded = fold(exact)
             if support.printed_count(exact) > support.printed_count(spelled.get(folded, "")):
                 spelled[folded] = exact
-    return dict(sorted(spelled.items(), key=lambda item: -support.df(item[0])))
+    return dict(sorted(spelled.items(), key=lambda item: (-support.df(item[0]), item[0])))
 
 
 MARKABLE = frozenset("aeiouyd")  # letters a mark can sit on (đ is a marked d)

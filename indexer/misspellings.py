@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from indexer.analysis import canonical_syllable, fold, iy_spellings
 from indexer.keyboard import Understood, WordChoice, could_be_syllable, decode_telex, decode_vni
+from indexer.proximity import WHOLE_QUERY_WORDS
 from indexer.support import Support
 from indexer.typo_evidence import (
     DOMINANT,
@@ -35,7 +36,6 @@ from indexer.typo_evidence import (
 from indexer.typos import CONTEXT_POOL, MARKED_POOL, TypoIndex, distance, max_distance
 
 CANDIDATES_PER_WORD = 3  # typo or slip candidates matched for one word, at most
-WHOLE_RUN_WORDS = 3  # from this many words a query is looked for whole (`printed_whole`)
 
 
 def typo_candidates(
@@ -60,7 +60,7 @@ def typo_candidates(
     out: list[list[str]] = []
     for i, word in enumerate(understood.words):
         found: list[str] = []
-        if not any(support.df(f) for f in word.folded_forms):
+        if not _held(word, support):
             marked = word.typed_with_marks
             pool = _pool(word, chosen)
             for key in word.typo_keys:
@@ -86,7 +86,7 @@ def typo_candidates(
 
 
 def printed_whole(understood: Understood, support: Support, index: TypoIndex) -> dict[int, str]:
-    """{i: spelling} for a short query of WHOLE_RUN_WORDS+ words in which one word alone, word
+    """{i: spelling} for a short query of WHOLE_QUERY_WORDS+ words in which one word alone, word
     i, is held nowhere in any form: the one spelling, among the CONTEXT_POOL nearest it, with
     which some article prints the whole query in a row (`Support.printed_run`), or does in
     DOMINANT times as many articles as any other. `meanings.interpret` takes the word as it.
@@ -104,9 +104,9 @@ def printed_whole(understood: Understood, support: Support, index: TypoIndex) ->
     be ("lâm đồng sung": "Lâm Đồng cũng", 14 articles; measured, keywords-50k typo 0.7194 ->
     0.7289, but plain 0.8140 -> 0.8118)."""
     chosen = [w.chosen.folded for w in understood.words]
-    if not WHOLE_RUN_WORDS <= len(chosen) < SHORT_QUERY:
+    if not WHOLE_QUERY_WORDS <= len(chosen) < SHORT_QUERY:
         return {}
-    unheld = [i for i, w in enumerate(understood.words) if not any(support.df(f) for f in w.folded_forms)]
+    unheld = [i for i, w in enumerate(understood.words) if not _held(w, support)]
     if len(unheld) != 1:
         return {}
     i = unheld[0]
@@ -122,6 +122,12 @@ def printed_whole(understood: Understood, support: Support, index: TypoIndex) ->
     if len(held) == 1 or (len(held) > 1 and held[0][0] >= DOMINANT * held[1][0]):
         return {i: held[0][1]}
     return {}
+
+
+def _held(word: WordChoice, support: Support) -> bool:
+    """Whether the index holds the word in one of the forms it is matched in (`folded_forms`):
+    a word held in none is a typo (`typo_candidates`), one held may be a slip (`slip_candidates`)."""
+    return any(support.df(f) for f in word.folded_forms)
 
 
 def keyed_elsewhere(understood: Understood) -> list[bool]:
@@ -282,7 +288,7 @@ def slip_candidates(
             found = [
                 c for c in near if printed_carried(word.raw, c, support) and pair_docs(chosen, i, c, support.pair_df)
             ]
-        elif any(support.df(f) for f in word.folded_forms) and (
+        elif _held(word, support) and (
             (alone := _may_be_slip(understood, chosen, i, support, short_query))
             or (short_query and read_otherwise and _may_read_otherwise(understood, chosen, i))
         ):

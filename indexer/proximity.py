@@ -89,7 +89,7 @@ NUMBER_WEIGHT = 0.2  # every number of the query beside its neighbours, as typed
 # 1 down; 0.2 32 up, 2 down; 0.3 and 0.5 32 up, 6 down. A question or a letter need not print
 # its words in a row, and a long query's runs of three cost headlines and questions (stop 77).
 WHOLE_QUERY_WEIGHT = 0.2
-WHOLE_QUERY_WORDS = 3
+WHOLE_QUERY_WORDS = 3  # (also where a word held nowhere is read by the whole query: `misspellings.printed_whole`)
 
 DocFrequency = Callable[[str], int]
 # Adjacent query words (two; four for a pair across two words, `_across`), each in the folded

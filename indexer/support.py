@@ -171,12 +171,7 @@ class IndexSupport:
         marked = b if has_marks(b) or not has_marks(a) else a
 
         def count() -> int:
-            postings = self.executor.raw_postings
-            held = np.unique(np.concatenate([
-                np.intersect1d(postings(part + "_bi", f"{fa} {fb}", self.searcher)[0],
-                               postings(part + "_ex", marked, self.searcher)[0])
-                for part in PARTS
-            ]))
+            held = self._held_in_one_part([("_bi", f"{fa} {fb}"), ("_ex", marked)])
             printed = self._printed_phrase(((fa,), (fb,)), ((a,), (b,)), held) if len(held) else []
             return int(np.count_nonzero(printed))
 
@@ -190,25 +185,29 @@ class IndexSupport:
             return 0
 
         def count() -> int:
-            postings = self.executor.raw_postings
-            held = []
-            for part in PARTS:
-                docs = None
-                for a, b in pairwise(words):
-                    found = postings(part + "_bi", f"{a} {b}", self.searcher)[0]
-                    docs = found if docs is None else np.intersect1d(docs, found)
-                    if not len(docs):
-                        break
-                if docs is not None and len(docs):
-                    held.append(docs)
-            if not held:
-                return 0
-            docs = np.unique(np.concatenate(held))
-            if self._printed_phrase is None:
+            docs = self._held_in_one_part([("_bi", f"{a} {b}") for a, b in pairwise(words)])
+            if not len(docs) or self._printed_phrase is None:
                 return len(docs)
             return int(np.count_nonzero(self._printed_phrase([(w,) for w in words], [None] * len(words), docs)))
 
         return self._remembered("run\t" + " ".join(words), count)
+
+    def _held_in_one_part(self, terms: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Docnums (ascending) of the articles holding every one of `terms` ((field suffix, text):
+        "_bi" a folded pair, "_ex" a marked syllable) in one same part (title, lead, body or
+        caption): those a run of words may be printed in (`printed_pair`, `printed_run`)."""
+        postings = self.executor.raw_postings
+        held = []
+        for part in PARTS:
+            docs = None
+            for suffix, text in terms:
+                found = postings(part + suffix, text, self.searcher)[0]
+                docs = found if docs is None else np.intersect1d(docs, found)
+                if not len(docs):
+                    break
+            if docs is not None and len(docs):
+                held.append(docs)
+        return np.unique(np.concatenate(held)) if held else np.zeros(0, dtype=np.intp)
 
 
 PRINTED_ORDER = ("body", "lead", "title", "caption")  # `IndexSupport.printed`: likeliest first

@@ -7,7 +7,10 @@ cell by cell (set × form) for one engine.
 
 A cell's MRR@10 can stay put while queries move both ways; a change that lifts one query by
 dropping another is no gain. So each cell reports how many queries went up and down beside
-its MRR@10 before and after, and `--list N` names the N that moved most.
+its MRR@10 before and after, and `--list N` names the N that moved most. Beside the ranks,
+each cell counts the queries whose top 10 or whose "did you mean" changed while the rank held
+(`others`, `suggested`): a change meant to leave behaviour as it was, or the same code run in
+two processes, must show 0 in every column.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ class CellChange:
     before: list[float] = field(default_factory=list)
     after: list[float] = field(default_factory=list)
     moved: list[tuple[float, int | None, int | None, str]] = field(default_factory=list)
+    others: int = 0  # the rank held, the rest of the top 10 did not
+    suggested: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # query, before, after
 
     @property
     def up(self) -> int:
@@ -70,25 +75,36 @@ def compare(before: dict[Key, dict], after: dict[Key, dict], engine: str) -> lis
         cell.after.append(reciprocal(new))
         if old != new:
             cell.moved.append((reciprocal(new) - reciprocal(old), old, new, row["query"]))
+        elif before[key].get("top") != row.get("top"):
+            cell.others += 1
+        if before[key].get("suggestion") != row.get("suggestion"):
+            cell.suggested.append((row["query"], before[key].get("suggestion"), row.get("suggestion")))
     return list(cells.values())
 
 
 def report(cells: list[CellChange], listed: int) -> list[str]:
     """A markdown table of the cells, then the most moved queries of each cell that moved."""
-    lines = ["| set | form | queries | MRR@10 before | after | up | down |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| set | form | queries | MRR@10 before | after | up | down | others | suggested |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for c in cells:
         mark = " ↑" if c.mrr(c.after) > c.mrr(c.before) else " ↓" if c.mrr(c.after) < c.mrr(c.before) else ""
         lines.append(
             f"| {c.set} | {c.form} | {len(c.after)} | {c.mrr(c.before):.4f} | {c.mrr(c.after):.4f}{mark}"
-            f" | {c.up} | {c.down} |"
+            f" | {c.up} | {c.down} | {c.others} | {len(c.suggested)} |"
         )
     ups, downs = sum(c.up for c in cells), sum(c.down for c in cells)
-    lines += ["", f"{ups} queries up, {downs} down, in {len(cells)} cells."]
+    others, suggested = sum(c.others for c in cells), sum(len(c.suggested) for c in cells)
+    lines += ["", f"{ups} queries up, {downs} down, {others} other top 10s at the same rank,"
+              f" {suggested} suggestions changed, in {len(cells)} cells."]
     for c in cells:
-        if listed and c.moved:
+        if listed and (c.moved or c.suggested):
             lines += ["", f"{c.set} / {c.form}:"]
             for delta, old, new, query in sorted(c.moved, key=lambda m: -abs(m[0]))[:listed]:
                 lines.append(f"  {delta:+.3f}  {old or '–'} → {new or '–'}  {query}")
+            for query, old_s, new_s in c.suggested[:listed]:
+                lines.append(f"  did you mean  {old_s or '–'} → {new_s or '–'}  {query}")
     return lines
 
 

@@ -106,6 +106,7 @@ class Run:
     error: str | None = None
     ranks: dict[tuple[str, str], int | None] = field(default_factory=dict)
     top: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    suggested: dict[tuple[str, str], str | None] = field(default_factory=dict)  # every query's suggestion
     query_errors: dict[tuple[str, str], str] = field(default_factory=dict)
     query_s: float = 0.0
     searched: int = 0  # distinct query texts actually sent (identical forms are asked once)
@@ -206,6 +207,7 @@ def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool
             run.query_errors[key] = err
         run.ranks[key] = ids.index(q.expected) + 1 if q.expected in ids else None
         run.top[key] = ids
+        run.suggested[key] = suggestion
         if suggestions and q.form == "plain":
             run.suggestions[q.qid] = suggestion
         if suggestions and q.form in CORRECTION_FORMS:
@@ -637,7 +639,7 @@ def write_ranks(results: Results, path: Path) -> None:
                     row = {
                         "engine": run.engine, "set": qs.name, "form": q.form, "qid": q.qid, "kind": q.kind,
                         "rank": run.ranks.get(key), "expected": q.expected, "query": q.text,
-                        "top": run.top.get(key, [])[:3],
+                        "top": run.top.get(key, []), "suggestion": run.suggested.get(key),
                     }
                     out.write(json.dumps(row, ensure_ascii=False) + "\n")
 

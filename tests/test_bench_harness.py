@@ -513,22 +513,30 @@ def test_ranks_file_and_comparison_count_the_queries_a_change_moved(
     qs = querysets.QuerySet("tiny", "tiny corpus", ARTICLES, [], "made up")
     queries = [relevance.Query(f"q{i}", "plain", "kw", "a", f"query {i}") for i in range(4)]
 
-    def ranks_file(name: str, ranks: list[int | None]) -> Path:
-        run = relevance.Run("vnsearch", "tiny", ranks={(q.qid, q.form): r for q, r in zip(queries, ranks, strict=True)})
+    def ranks_file(name: str, ranks: list[int | None], top: list[str], suggested: list[str | None]) -> Path:
+        keys = [(q.qid, q.form) for q in queries]
+        run = relevance.Run(
+            "vnsearch", "tiny", ranks=dict(zip(keys, ranks, strict=True)),
+            top={k: ["a", t] for k, t in zip(keys, top, strict=True)},
+            suggested=dict(zip(keys, suggested, strict=True)),
+        )
         path = tmp_path / name
         relevance.write_ranks([(qs, queries, [run])], path)
         return path
 
-    before = ranks_file("before.jsonl", [1, 2, None, 3])
-    after = ranks_file("after.jsonl", [1, 1, 5, 4])  # two up, one down, one the same
+    before = ranks_file("before.jsonl", [1, 2, None, 3], ["b", "c", "d", "e"], [None, None, "query two", None])
+    # two up, one down, one at the same rank with another second result; one suggestion changed
+    after = ranks_file("after.jsonl", [1, 1, 5, 4], ["x", "c", "d", "e"], [None, None, "query 2", None])
     (cell,) = compare_ranks.compare(compare_ranks.load(before), compare_ranks.load(after), "vnsearch")
-    assert (cell.set, cell.form, cell.up, cell.down) == ("tiny", "plain", 2, 1)
+    assert (cell.set, cell.form, cell.up, cell.down, cell.others) == ("tiny", "plain", 2, 1, 1)
+    assert cell.suggested == [("query 2", "query two", "query 2")]
     assert cell.mrr(cell.before) == pytest.approx((1 + 1 / 2 + 0 + 1 / 3) / 4)
     assert cell.mrr(cell.after) == pytest.approx((1 + 1 + 1 / 5 + 1 / 4) / 4)
     assert compare_ranks.main([str(before), str(after), "--list", "1"]) == 0
     out = capsys.readouterr().out
-    assert "| tiny | plain | 4 | 0.4583 | 0.6125 ↑ | 2 | 1 |" in out
+    assert "| tiny | plain | 4 | 0.4583 | 0.6125 ↑ | 2 | 1 | 1 | 1 |" in out
     assert "+0.500  2 → 1  query 1" in out  # the most moved query named
+    assert "did you mean  query two → query 2  query 2" in out
     assert compare_ranks.main([str(before), str(after), "--engine", "fts5"]) == 2  # nothing to compare
 
 

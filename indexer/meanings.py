@@ -58,7 +58,7 @@ from indexer.read_marks import (
     remarked,
     restored_marks,
 )
-from indexer.slips import held_slip, names_only, slip_sureness, taken_slip
+from indexer.slips import foreign_name_parts, held_slip, names_only, slip_sureness, taken_slip
 from indexer.support import Support
 from indexer.typo_evidence import (
     SUGGESTED_WEIGHT,
@@ -142,6 +142,8 @@ def interpret(
         keyed = any(m.keyed for m in understood) and restorer is not None and support is not None
         marked = keyed_marks(tokens, understood) if keyed and not clause.phrase else []
         read = keyed_reading(words, marked, restorer) if marked else []
+        name_parts = (foreign_name_parts(tokens, understood, slips, words, support, restorer)
+                      if support is not None and not clause.phrase else set())
         for i, (tok, meaning, slipped) in enumerate(zip(tokens, understood, slips, strict=True)):
             if i in framing:
                 meanings[id(tok)] = replace(meaning, framing=True)
@@ -156,7 +158,7 @@ def interpret(
             if i in asides:
                 meaning = replace(meaning, aside=True)
             meaning = _with_slips(meaning, tokens, i, slipped, words, text, support, restorer,
-                                  listed(tok), clause.phrase)
+                                  listed(tok), clause.phrase, i in name_parts)
             if meaning.keyed and read:
                 meaning = misfit_keys(meaning, tokens, i, words, marked, read, restorer, support, text)
             meaning = _grouped_number(meaning, support)
@@ -224,16 +226,20 @@ def _with_slips(
     restorer: Restores | None,
     listed: bool,
     phrase: bool,
+    name_part: bool = False,
 ) -> Meaning:
     """Word i's meaning with its slip candidates (`misspellings.slip_candidates`) as sure as
     `slips.slip_sureness` is of them: taken as the slip, shown as it, or only matched; its
     marks repaired where they slipped (`remarked`) or misfit the word (`misfit_marks`). A
     listed abbreviation read as typed is never shown or taken as a slip, only matched with its
-    slips (`gv danh hs` was offered "gỗ đánh HS": bug hunt 79)."""
+    slips (`gv danh hs` was offered "gỗ đánh HS": bug hunt 79). A foreign name's part
+    (`name_part`: `slips.foreign_name_parts`) is no slip either: matched with its slips only."""
     tok = tokens[i]
     sure, held = None, ""
     if slipped and support is not None and not (listed and not meaning.changed):
         sure, held = slip_sureness(tok, meaning, slipped, words, i, support, restorer)
+        if sure == "unspelled" and name_part:
+            sure = None
     if sure == "marks" and restorer is not None:
         meaning = remarked(meaning, tokens, i, restorer, support, text)
     elif sure in (None, "hinted") and not meaning.changed and not phrase and restorer is not None and support:

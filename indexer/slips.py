@@ -168,6 +168,28 @@ def _hint(odds: dict[str, float], words: Sequence[str], i: int, support: Support
     return best if odds[best] >= SLIP_ODDS and pair_docs(words, i, best, support.pair_df) else None
 
 
+def foreign_name_parts(
+    tokens: Sequence[Syllable],
+    understood: Sequence[Meaning],
+    slips: Sequence[Sequence[str]],
+    words: Sequence[str],
+    support: Support,
+    restorer: Restores | None,
+) -> set[int]:
+    """The words `slip_sureness` would take as "unspelled" (letters that spell no syllable, held a
+    hundred times less than a spelling one slip away) that stand beside another such word. A
+    slip makes one; two side by side are a foreign name's parts: `ho yeon jung`, an actress
+    named after news-50k was written, was read and shown "họ yên cũng", each part taken as a
+    slip. Beside a word that is no slip ("phia anm syria"), a slip is still read."""
+    letters = {i for i, tok in enumerate(tokens) if spells_no_syllable(tok.folded)}  # (each "unspelled" is)
+    unspelled = {
+        i for i in letters
+        if (i - 1 in letters or i + 1 in letters) and slips[i]
+        and slip_sureness(tokens[i], understood[i], slips[i], words, i, support, restorer)[0] == "unspelled"
+    }
+    return {i for i in unspelled if i - 1 in unspelled or i + 1 in unspelled}
+
+
 def spells_no_syllable(folded: str) -> bool:
     """Letters of three or more that no marking makes a Vietnamese syllable ("bna", "hco",
     "adm"; `keyboard.could_be_syllable`). Two letters are as often an abbreviation ("bt", "tr")."""

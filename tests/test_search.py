@@ -3231,3 +3231,20 @@ def test_a_short_querys_word_held_nowhere_is_read_as_the_spelling_that_prints_th
     result = service.search("iep nhan tinh")
     assert ids(result)[0] == "film"
     assert result["suggestion"]["text"] == "kiếp nhân tình"
+
+
+def test_a_foreign_names_parts_side_by_side_are_no_slips(tmp_path: Path) -> None:
+    """`ho yeon jung` (an actress named after news-50k was written) was read and shown as "họ yên
+    cũng": "yeon" and "jung" spell no Vietnamese syllable, each is held a hundred times less
+    than a common word one slip away, and each was taken as a slip of it. A slip makes one such
+    word; two side by side are a foreign name's parts (`slips.foreign_name_parts`), searched as
+    typed and not shown corrected."""
+    service = small_service(tmp_path, [
+        {"id": "stars", "title": "Sao Hàn", "lead": "Kim Yeon-koung và Jung Woo-sung dự tiệc."},
+        {"id": "coach", "title": "Bóng chuyền", "lead": "Huấn luyện viên của Yeon cũng có mặt."},
+        *({"id": f"calm{n}", "title": f"Tin {n}", "lead": f"Họ yên cũng vui lần thứ {n}."} for n in range(250)),
+    ])
+
+    result = service.search("ho yeon jung")
+    assert ids(result)[0] == "stars"
+    assert "yên" not in (result["suggestion"] or {}).get("text", "")

@@ -107,12 +107,10 @@ class Run:
     ranks: dict[tuple[str, str], int | None] = field(default_factory=dict)
     top: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     suggested: dict[tuple[str, str], str | None] = field(default_factory=dict)  # every query's suggestion
+    restoration: bool = False  # vnsearch's suggestions are scored (--restoration)
     query_errors: dict[tuple[str, str], str] = field(default_factory=dict)
     query_s: float = 0.0
     searched: int = 0  # distinct query texts actually sent (identical forms are asked once)
-    suggestions: dict[str, str | None] = field(default_factory=dict)  # qid -> plain-form suggestion
-    # (form, qid) -> (the query, its suggestion), for the CORRECTION_FORMS
-    correction_suggestions: dict[tuple[str, str], tuple[str, str | None]] = field(default_factory=dict)
 
 
 class IndexCache:
@@ -194,6 +192,7 @@ def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool
     asked once (a form identical to another, e.g. tone = accented, reuses its answer); with a
     pool, the distinct texts are spread over its worker processes. Failures count as misses."""
     texts = list(dict.fromkeys(q.text for q in queries))
+    run.restoration = run.restoration or suggestions
     if pool is not None:
         answers = dict(zip(texts, pool.map(_worker_ask, texts, chunksize=8), strict=True))
     else:
@@ -208,10 +207,6 @@ def run_engine(engine: Engine, queries: list[Query], run: Run, suggestions: bool
         run.ranks[key] = ids.index(q.expected) + 1 if q.expected in ids else None
         run.top[key] = ids
         run.suggested[key] = suggestion
-        if suggestions and q.form == "plain":
-            run.suggestions[q.qid] = suggestion
-        if suggestions and q.form in CORRECTION_FORMS:
-            run.correction_suggestions[(q.form, q.qid)] = (q.text, suggestion)
 
 
 def run_set(
@@ -480,20 +475,21 @@ def restoration_section(results: Results) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for qs, _, runs in results:
-        run = next((r for r in runs if r.engine == OURS and not r.error and r.suggestions), None)
-        if run is None:
+        run = next((r for r in runs if r.engine == OURS and not r.error and r.restoration), None)
+        plain = {qid: s for (qid, form), s in run.suggested.items() if form == "plain"} if run else {}
+        if not plain:
             continue
         marked = restored = wrong = full = with_sugg = n = 0
         for q in qs.queries:
-            if q.qid not in run.suggestions:
+            if q.qid not in plain:
                 continue
-            sugg = run.suggestions[q.qid]
+            sugg = plain[q.qid]
             m, r, w = restoration_score(q.text, sugg)
             n += 1
             marked, restored, wrong = marked + m, restored + r, wrong + w
             with_sugg += sugg is not None
             full += m > 0 and r == m
-        has_marks = sum(1 for q in qs.queries if q.qid in run.suggestions and fold(q.text) != q.text.lower())
+        has_marks = sum(1 for q in qs.queries if q.qid in plain and fold(q.text) != q.text.lower())
         lines.append(
             f"| {qs.name} | {n} | {marked} | **{restored / max(marked, 1):.3f}** ({restored}) | "
             f"{with_sugg / max(n, 1):.3f} | {full / max(has_marks, 1):.3f} | {wrong} |"
@@ -506,15 +502,16 @@ def correction_section(results: Results) -> list[str]:
     (those of the CORRECTION_FORMS that were run: the accented one says how often a query typed
     right is shown changed)."""
     rows = []
-    for qs, _, runs in results:
-        run = next((r for r in runs if r.engine == OURS and not r.error and r.correction_suggestions), None)
+    for qs, queries, runs in results:
+        run = next((r for r in runs if r.engine == OURS and not r.error and r.restoration), None)
         if run is None:
             continue
+        typed = {(q.qid, q.form): q.text for q in queries}
         for form in CORRECTION_FORMS:
-            asked = [q for q in qs.queries if (form, q.qid) in run.correction_suggestions]
+            asked = [q for q in qs.queries if (q.qid, form) in run.suggested and (q.qid, form) in typed]
             if not asked:
                 continue
-            answers = [run.correction_suggestions[(form, q.qid)] for q in asked]
+            answers = [(typed[(q.qid, form)], run.suggested[(q.qid, form)]) for q in asked]
             scores = [correction_score(q.text, *a) for q, a in zip(asked, answers, strict=True)]
             short = sum(len(syllables(q.text)) <= 8 for q in asked)
             suggested = sum(a[1] is not None for a in answers)
